@@ -1,0 +1,1 @@
+"""Loading data into the werkbank and showing werkbank tables as QGIS layers."""

@@ -1,0 +1,128 @@
+"""The werkbank inside a QGIS project: the current werkbank and its layers.
+
+Uses qgis.core only (no widgets).  The current werkbank path is kept in the
+project file (entry ``pmiek/werkbank``) so a saved project reopens with it.
+"""
+
+import os
+
+from qgis.core import QgsLayerTreeGroup, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import QObject, pyqtSignal
+
+GROUP_NAME = "pMIEK"
+STYLE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "styles")
+
+# (table, geometry type filter or None, Dutch layer name) in drawing order, top first.
+LAYERS = (
+    ("projects", "Point", "Projecten (punten)"),
+    ("projects", "LineString", "Projecten (lijnen)"),
+    ("projects", "Polygon", "Projecten (vlakken)"),
+    ("stations", None, "Stations"),
+    ("knooppunten", None, "Knooppunten"),
+    ("developments", "Point", "Ontwikkelingen (punten)"),
+    ("developments", "Polygon", "Ontwikkelingen (vlakken)"),
+    ("capacity_areas", None, "Capaciteitskaart"),
+)
+TABLE_LAYERS = (
+    ("project_links", "Koppelingen project-ontwikkeling"),
+    ("station_capacity", "Capaciteit per station"),
+    ("scores", "Scores"),
+    ("actions", "Uitvoeringsafspraken"),
+    ("monitoring", "Monitoring"),
+    ("kengetallen", "Kengetallen"),
+)
+
+
+class Session(QObject):
+    """Signals the docks listen to; one instance per plugin."""
+
+    werkbankChanged = pyqtSignal(str)  # path of the current werkbank ('' = none)
+    dataChanged = pyqtSignal(str)  # table name that changed
+
+    def __init__(self, project=None):
+        super().__init__()
+        self.project = project or QgsProject.instance()
+
+    def werkbank_path(self):
+        value, ok = self.project.readEntry("pmiek", "werkbank", "")
+        return value if ok and value else ""
+
+    def set_werkbank(self, path):
+        self.project.writeEntry("pmiek", "werkbank", path or "")
+        self.werkbankChanged.emit(path or "")
+
+
+def style_path(table, geometry_type=None):
+    names = []
+    if geometry_type:
+        names.append("{}_{}.qml".format(table, geometry_type.lower()))
+    names.append("{}.qml".format(table))
+    for n in names:
+        p = os.path.join(STYLE_DIR, n)
+        if os.path.exists(p):
+            return p
+    return None
+
+
+def werkbank_group(project=None, create=True):
+    project = project or QgsProject.instance()
+    root = project.layerTreeRoot()
+    group = root.findGroup(GROUP_NAME)
+    if group is None and create:
+        group = root.insertGroup(0, GROUP_NAME)
+    return group
+
+
+def add_werkbank_layers(path, project=None, tables=True):
+    """Add the werkbank's layers to the project in a 'pMIEK' group (replacing older ones).
+
+    Returns the list of added layers.  Layers that would be empty because the
+    werkbank has no such geometry type are still added (so users can draw).
+    """
+    project = project or QgsProject.instance()
+    group = werkbank_group(project)
+    for child in list(group.children()):
+        if not isinstance(child, QgsLayerTreeGroup):
+            project.removeMapLayer(child.layerId())
+    group.removeAllChildren()
+    added = []
+    abspath = os.path.abspath(path)
+    for table, gtype, title in LAYERS:
+        uri = "{}|layername={}".format(abspath, table)
+        if gtype:
+            uri += "|geometrytype={}".format(gtype)
+        layer = QgsVectorLayer(uri, title, "ogr")
+        if not layer.isValid():
+            continue
+        qml = style_path(table, gtype)
+        if qml:
+            layer.loadNamedStyle(qml)
+        layer.setCustomProperty("pmiek/table", table)
+        project.addMapLayer(layer, False)
+        group.addLayer(layer)
+        added.append(layer)
+    if tables:
+        sub = group.addGroup("Tabellen")
+        sub.setExpanded(False)
+        for table, title in TABLE_LAYERS:
+            layer = QgsVectorLayer("{}|layername={}".format(abspath, table), title, "ogr")
+            if not layer.isValid():
+                continue
+            qml = style_path(table)
+            if qml:
+                layer.loadNamedStyle(qml)
+            layer.setCustomProperty("pmiek/table", table)
+            project.addMapLayer(layer, False)
+            sub.addLayer(layer)
+            added.append(layer)
+    return added
+
+
+def werkbank_layers(project=None, table=None):
+    project = project or QgsProject.instance()
+    out = []
+    for layer in project.mapLayers().values():
+        t = layer.customProperty("pmiek/table")
+        if t and (table is None or t == table):
+            out.append(layer)
+    return out

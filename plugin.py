@@ -1,0 +1,276 @@
+"""The QGIS plugin object: menu, toolbar, docks and the Processing provider.
+
+``initGui`` adds; ``unload`` removes exactly what ``initGui`` added (actions,
+menu, toolbar, docks and dialogs, the provider, signal connections).  Nothing
+heavy is imported here: docks and algorithms load when first used.
+"""
+
+import os
+
+from qgis.core import Qgis, QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction, QFileDialog, QMenu
+
+PLUGIN_DIR = os.path.dirname(__file__)
+ICON_DIR = os.path.join(PLUGIN_DIR, "resources", "icons")
+MENU_TITLE = "pMIEK Werkbank"
+
+
+def icon(name):
+    path = os.path.join(ICON_DIR, name)
+    if not os.path.exists(path):
+        path = os.path.join(ICON_DIR, "pmiek.svg")
+    return QIcon(path)
+
+
+class PmiekWerkbankPlugin:
+    def __init__(self, iface):
+        self.iface = iface
+        self.provider = None
+        self.menu = None
+        self.toolbar = None
+        self.actions = []
+        self.docks = {}  # key -> dock widget
+        self.dialogs = {}  # key -> dialog
+        self.session = None
+        self._connections = []  # (signal, slot)
+
+    @staticmethod
+    def tr(text):
+        return QCoreApplication.translate("PmiekWerkbankPlugin", text)
+
+    # ---- Processing -----------------------------------------------------------
+    def initProcessing(self):  # noqa: N802 - QGIS API
+        if self.provider is None:
+            from .provider.provider import PmiekProvider
+
+            self.provider = PmiekProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    # ---- GUI ----------------------------------------------------------------------
+    def initGui(self):  # noqa: N802 - QGIS API
+        self.initProcessing()
+        from .dialogs.registry import available_entries
+        from .layers.project import Session
+
+        self.session = Session()
+        main = self.iface.mainWindow()
+        self.menu = QMenu(self.tr(MENU_TITLE), main)
+        self.menu.setObjectName("pmiekWerkbankMenu")
+        bar = main.menuBar()
+        help_menu = None
+        for act in bar.actions():
+            if act.menu() is not None and act.menu().objectName() == "mHelpMenu":
+                help_menu = act
+        if help_menu is not None:
+            bar.insertMenu(help_menu, self.menu)
+        else:
+            bar.addMenu(self.menu)
+        self.toolbar = self.iface.addToolBar(self.tr(MENU_TITLE))
+        self.toolbar.setObjectName("pmiekWerkbankToolbar")
+
+        self._add_action("new", self.tr("Nieuwe werkbank…"), "pmiek.svg", self.new_werkbank, toolbar=False)
+        self._add_action("open", self.tr("Werkbank openen…"), "open.svg", self.open_werkbank)
+        self.menu.addSeparator()
+        for entry in available_entries():
+            key, _, _, title, icon_file, kind = entry
+            self._add_action(key, self.tr(title), icon_file, self._opener(entry), checkable=(kind == "dock"))
+        self.menu.addSeparator()
+        self._add_action("sample", self.tr("Voorbeeldprogramma openen (fictief voorbeeld)"), "pmiek.svg",
+                         self.open_sample, toolbar=False)
+        self._add_action("processing", self.tr("Processing-algoritmen…"), "pmiek.svg", self.show_processing,
+                         toolbar=False)
+        self._check_dependencies()
+
+    def _add_action(self, key, text, icon_file, slot, toolbar=True, checkable=False):
+        action = QAction(icon(icon_file), text, self.iface.mainWindow())
+        action.setObjectName("pmiek_" + key)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self._connections.append((action.triggered, slot))
+        self.menu.addAction(action)
+        if toolbar:
+            self.toolbar.addAction(action)
+        self.actions.append(action)
+        return action
+
+    def _opener(self, entry):
+        def open_entry(checked=False):
+            self.open_entry(entry, checked)
+
+        return open_entry
+
+    def open_entry(self, entry, checked=True):
+        from .dialogs.registry import load_class
+
+        key, _, _, _, _, kind = entry
+        try:
+            cls = load_class(entry)
+        except ImportError as e:  # a missing dependency, named in Dutch by deps.require
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.Warning, 15)
+            return
+        if kind == "dock":
+            dock = self.docks.get(key)
+            if dock is None:
+                dock = cls(self.iface, self.session, self.iface.mainWindow())
+                dock.setObjectName("pmiek_dock_" + key)
+                self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+                self.docks[key] = dock
+                action = self._action(key)
+                if action is not None:
+                    dock.visibilityChanged.connect(action.setChecked)
+                    self._connections.append((dock.visibilityChanged, action.setChecked))
+            dock.setVisible(bool(checked) or not dock.isVisible())
+            if dock.isVisible():
+                dock.raise_()
+        else:
+            dialog = self.dialogs.get(key)
+            if dialog is None:
+                dialog = cls(self.iface, self.session, self.iface.mainWindow())
+                self.dialogs[key] = dialog
+            dialog.show()
+            dialog.raise_()
+
+    def _action(self, key):
+        for a in self.actions:
+            if a.objectName() == "pmiek_" + key:
+                return a
+        return None
+
+    def _check_dependencies(self):
+        from .deps import install_hint, missing_packages
+
+        hint = install_hint(missing_packages())
+        if hint:
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", hint, Qgis.Warning, 0)
+
+    # ---- actions ----------------------------------------------------------------
+    def new_werkbank(self):
+        from qgis import processing
+
+        processing.execAlgorithmDialog("pmiek:createwerkbank", {})
+
+    def open_werkbank(self, checked=False, path=None):
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self.iface.mainWindow(), self.tr("Werkbank openen"), "", self.tr("pMIEK-werkbank (*.gpkg)")
+            )
+        if not path:
+            return False
+        from .layers.project import add_werkbank_layers
+        from .werkbank import WerkbankError, open_werkbank
+
+        try:
+            wb = open_werkbank(path)
+            prog = wb.programme()
+            wb.close()
+        except WerkbankError as e:
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.Critical, 15)
+            return False
+        layers = add_werkbank_layers(path)
+        self.session.set_werkbank(path)
+        extent = None
+        for layer in layers:
+            if layer.isSpatial() and layer.featureCount() > 0:
+                ext = layer.extent()
+                if extent is None:
+                    extent = ext
+                else:
+                    extent.combineExtentWith(ext)
+        if extent is not None and self.iface.mapCanvas() is not None:
+            canvas = self.iface.mapCanvas()
+            from qgis.core import QgsCoordinateReferenceSystem, QgsProject
+
+            QgsProject.instance().setCrs(QgsCoordinateReferenceSystem("EPSG:28992"))
+            extent.scale(1.05)
+            canvas.setExtent(extent)
+            canvas.refresh()
+        self.iface.messageBar().pushMessage(
+            "pMIEK Werkbank",
+            self.tr("Werkbank '{}' ({}) geopend: {} lagen.").format(prog["name"], prog["province"], len(layers)),
+            Qgis.Info,
+            5,
+        )
+        return True
+
+    def open_sample(self):
+        sample = os.path.join(PLUGIN_DIR, "resources", "sample", "voorbeeld_werkbank.gpkg")
+        if not os.path.exists(sample):
+            self.iface.messageBar().pushMessage(
+                "pMIEK Werkbank", self.tr("Het voorbeeldprogramma ontbreekt: {}").format(sample), Qgis.Warning, 10
+            )
+            return
+        import shutil
+        import tempfile
+
+        # Work on a copy so the shipped sample stays untouched.
+        target = os.path.join(tempfile.mkdtemp(prefix="pmiek_"), "voorbeeld_werkbank.gpkg")
+        shutil.copyfile(sample, target)
+        self.open_werkbank(path=target)
+
+    def show_processing(self):
+        """Show QGIS's Processing toolbox filtered on the pMIEK algorithms."""
+        from qgis.PyQt.QtWidgets import QDockWidget, QLineEdit
+
+        toolbox = self.iface.mainWindow().findChild(QDockWidget, "ProcessingToolbox")
+        if toolbox is None:
+            self.iface.messageBar().pushMessage(
+                "pMIEK Werkbank", self.tr("Zet de Processing-plugin aan om de algoritmen te zien."), Qgis.Info, 8
+            )
+            return
+        toolbox.setVisible(True)
+        toolbox.raise_()
+        search = toolbox.findChild(QLineEdit)
+        if search is not None:
+            search.setText("pmiek")
+
+    # ---- unload -------------------------------------------------------------------
+    def unload(self):
+        for signal, slot in self._connections:
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass
+        self._connections = []
+        for key, dock in list(self.docks.items()):
+            cleanup = getattr(dock, "cleanup", None)
+            if cleanup:
+                cleanup()
+            self.iface.removeDockWidget(dock)
+            dock.setParent(None)
+            dock.deleteLater()
+        self.docks = {}
+        for key, dialog in list(self.dialogs.items()):
+            cleanup = getattr(dialog, "cleanup", None)
+            if cleanup:
+                cleanup()
+            dialog.close()
+            dialog.deleteLater()
+        self.dialogs = {}
+        for action in self.actions:
+            if self.toolbar is not None:
+                self.toolbar.removeAction(action)
+            if self.menu is not None:
+                self.menu.removeAction(action)
+            action.setParent(None)
+            action.deleteLater()
+        self.actions = []
+        if self.menu is not None:
+            self.menu.menuAction().setVisible(False)
+            bar = self.iface.mainWindow().menuBar()
+            bar.removeAction(self.menu.menuAction())
+            self.menu.setParent(None)
+            self.menu.deleteLater()
+            self.menu = None
+        if self.toolbar is not None:
+            self.iface.mainWindow().removeToolBar(self.toolbar)
+            self.toolbar.setParent(None)
+            self.toolbar.deleteLater()
+            self.toolbar = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        if self.session is not None:
+            self.session.deleteLater()
+            self.session = None

@@ -1,0 +1,1 @@
+"""Processing provider ``pmiek``: every user action as a headless algorithm."""

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages pMIEK Werkbank needs, when missing and we are root.
+# Otherwise prints exactly what to install.  Idempotent and fast when all is there.
+set -euo pipefail
+PKGS=(python3-qgis qgis qgis-providers python3-venv xvfb poppler-utils imagemagick
+      postgresql-15-postgis-3 postgresql-client python3-psycopg2 gdal-bin sqlite3 xauth)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "pMIEK Werkbank: deze Debian-pakketten ontbreken: ${missing[*]}" >&2
+  echo "Installeer ze als root:  apt-get update && apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing Debian packages: ${missing[*]} (this can take several minutes)"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null
+echo "Debian packages installed."

@@ -1,0 +1,62 @@
+"""Small helpers shared by tests (import as ``from helpers import ...``)."""
+
+import hashlib
+import os
+import sqlite3
+
+
+def table_digest(gpkg_path):
+    """A digest of every row of every user table: equal digests = unchanged werkbank."""
+    conn = sqlite3.connect(gpkg_path)
+    try:
+        h = hashlib.sha256()
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        for name in names:
+            if name.startswith("sqlite_") or name == "gpkg_contents":
+                continue
+            h.update(name.encode())
+            for row in conn.execute('SELECT * FROM "{}" ORDER BY 1'.format(name)):
+                h.update(repr(row).encode())
+        return h.hexdigest()
+    finally:
+        conn.close()
+
+
+def pdf_text(path):
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True).stdout
+
+
+def pdf_pages(path):
+    import subprocess
+
+    out = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    raise AssertionError("pdfinfo gaf geen paginatelling voor " + path)
+
+
+def png_nonblank_fraction(path, box=None):
+    """Fraction of pixels in ``box`` (x0, y0, x1, y1 as fractions) that are not (near) white."""
+    from qgis.PyQt.QtGui import QImage
+
+    img = QImage(path)
+    assert not img.isNull(), "afbeelding niet leesbaar: " + path
+    w, h = img.width(), img.height()
+    x0, y0, x1, y1 = box or (0, 0, 1, 1)
+    xs = range(int(x0 * w), int(x1 * w), max(1, int((x1 - x0) * w) // 200))
+    ys = range(int(y0 * h), int(y1 * h), max(1, int((y1 - y0) * h) // 200))
+    total = colored = 0
+    for y in ys:
+        for x in xs:
+            c = img.pixelColor(x, y)
+            total += 1
+            if min(c.red(), c.green(), c.blue()) < 235:
+                colored += 1
+    return colored / max(1, total)
+
+
+def exists_nonempty(path):
+    return os.path.isfile(path) and os.path.getsize(path) > 0

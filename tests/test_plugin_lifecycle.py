@@ -1,0 +1,93 @@
+"""classFactory -> initGui -> unload leaves nothing behind, twice in a row; start-up stays light."""
+
+import subprocess
+import sys
+import time
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMenu, QToolBar
+
+
+def _snapshot(iface):
+    main = iface.mainWindow()
+    return {
+        "actions": len([a for a in main.findChildren(QAction) if a.objectName().startswith("pmiek")]),
+        "menus": len([m for m in main.findChildren(QMenu) if m.objectName() == "pmiekWerkbankMenu"]),
+        "toolbars": len([t for t in main.findChildren(QToolBar) if t.objectName() == "pmiekWerkbankToolbar"]),
+        "docks": len([d for d in main.findChildren(QDockWidget) if d.objectName().startswith("pmiek")]),
+        "menubar": [a.text() for a in main.menuBar().actions() if a.isVisible()],
+        "provider": QgsApplication.processingRegistry().providerById("pmiek") is not None,
+    }
+
+
+def _cycle(qgis_iface, open_docks=True):
+    from qgis.PyQt.QtCore import QCoreApplication, QEvent
+
+    import pmiek_werkbank
+
+    plugin = pmiek_werkbank.classFactory(qgis_iface)
+    plugin.initGui()
+    during = _snapshot(qgis_iface)
+    assert during["provider"]
+    assert during["menus"] == 1 and "pMIEK Werkbank" in during["menubar"]
+    assert during["toolbars"] == 1
+    assert during["actions"] >= 3
+    if open_docks:
+        from pmiek_werkbank.dialogs.registry import available_entries
+
+        for entry in available_entries():
+            if entry[5] == "dock":
+                plugin.open_entry(entry, True)
+    plugin.unload()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return plugin
+
+
+def test_init_unload_twice_leaves_nothing(qgis_iface, qgis_processing):
+    before = _snapshot(qgis_iface)
+    for _ in range(2):
+        plugin = _cycle(qgis_iface)
+        after = _snapshot(qgis_iface)
+        assert after["actions"] == before["actions"]
+        assert after["menus"] == before["menus"] == 0
+        assert after["toolbars"] == before["toolbars"]
+        assert after["docks"] == before["docks"]
+        assert after["provider"] is False
+        assert "pMIEK Werkbank" not in after["menubar"]
+        assert plugin._connections == [] and plugin.actions == []
+
+
+def test_startup_imports_nothing_heavy():
+    """In a fresh interpreter: classFactory+initGui must not import geopandas/pandas/shapely."""
+    code = r"""
+import sys, time, os
+os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
+from qgis.core import QgsApplication
+app = QgsApplication([], False); app.initQgis()
+from qgis.PyQt.QtWidgets import QMainWindow
+from qgis.gui import QgsMapCanvas, QgsMessageBar
+class Iface:
+    def __init__(self):
+        self.win = QMainWindow(); self.canvas = QgsMapCanvas(); self.bar = QgsMessageBar()
+    def mainWindow(self): return self.win
+    def mapCanvas(self): return self.canvas
+    def messageBar(self): return self.bar
+    def addToolBar(self, name): return self.win.addToolBar(name)
+    def addDockWidget(self, area, dock): self.win.addDockWidget(area, dock)
+    def removeDockWidget(self, dock): self.win.removeDockWidget(dock)
+iface = Iface()
+t0 = time.perf_counter()
+import pmiek_werkbank
+p = pmiek_werkbank.classFactory(iface)
+p.initGui()
+dt = (time.perf_counter() - t0) * 1000
+heavy = sorted(m for m in ('geopandas', 'pandas', 'shapely', 'pyogrio', 'openpyxl', 'jinja2') if m in sys.modules)
+print('MS=%.1f' % dt)
+print('HEAVY=' + ','.join(heavy))
+p.unload()
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-3000:]
+    lines = dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
+    print("classFactory+initGui: {} ms".format(lines["MS"]))
+    assert lines["HEAVY"] == "", "zware modules bij opstarten: " + lines["HEAVY"]

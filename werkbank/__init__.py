@@ -1,0 +1,11 @@
+"""The werkbank: storage of one programme (GeoPackage; PostGIS later). No QGIS imports."""
+
+from .storage import (  # noqa: F401
+    SchemaTooNewError,
+    Werkbank,
+    WerkbankError,
+    create_werkbank,
+    new_id,
+    now_iso,
+    open_werkbank,
+)

@@ -1,0 +1,653 @@
+"""The werkbank storage API: one programme in one database.
+
+``create_werkbank`` and ``open_werkbank`` return a :class:`Werkbank`; all other
+code reads and writes through it (``read_frame``, ``write_frame``,
+``transaction``, ``query``).  The GeoPackage backend lives here; a PostGIS
+backend implements the same hooks (placeholder, DDL, geometry encoding).
+
+No QGIS and no widgets here.  pandas/geopandas are imported only inside the
+methods that return frames, so importing this module stays cheap.
+"""
+
+import contextlib
+import datetime as _dt
+import getpass
+import os
+import sqlite3
+import uuid
+
+from . import gpkg_geometry
+from .schema import FID, GEOM, MIGRATIONS, SRID, TABLES, latest_version
+
+GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
+GPKG_USER_VERSION = 10200
+
+RD_NEW_WKT = (
+    'PROJCS["Amersfoort / RD New",GEOGCS["Amersfoort",DATUM["Amersfoort",'
+    'SPHEROID["Bessel 1841",6377397.155,299.1528128,AUTHORITY["EPSG","7004"]],'
+    "TOWGS84[565.417,50.3319,465.552,-0.398957,0.343988,-1.8774,4.0725],"
+    'AUTHORITY["EPSG","6289"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],'
+    'UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4289"]],'
+    'PROJECTION["Oblique_Stereographic"],PARAMETER["latitude_of_origin",52.1561605555556],'
+    'PARAMETER["central_meridian",5.38763888888889],PARAMETER["scale_factor",0.9999079],'
+    'PARAMETER["false_easting",155000],PARAMETER["false_northing",463000],'
+    'UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],'
+    'AUTHORITY["EPSG","28992"]]'
+)
+WGS84_WKT = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,'
+    'AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
+    'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
+    'AUTHORITY["EPSG","4326"]]'
+)
+
+
+class WerkbankError(Exception):
+    """A problem with the werkbank itself, with a Dutch message for the user."""
+
+
+class SchemaTooNewError(WerkbankError):
+    pass
+
+
+def now_iso():
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def new_id():
+    return str(uuid.uuid4())
+
+
+def current_user():
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on some systems
+        return "onbekend"
+
+
+def is_postgres_target(target):
+    t = str(target).strip()
+    return t.startswith(("postgresql://", "postgres://", "pg:", "service=")) or (
+        "dbname=" in t and not t.lower().endswith(".gpkg")
+    )
+
+
+def create_werkbank(target, name, province, province_code=None, round=None, version=None,
+                    peildatum=None, disclaimer=None, overwrite=False, user=None):
+    """Create a new, empty werkbank at ``target`` and return it opened.
+
+    ``target`` is a .gpkg path (or, with the PostGIS backend, a connection).
+    Refuses to overwrite an existing file unless ``overwrite``.
+    """
+    if not name or not str(name).strip():
+        raise WerkbankError("De naam van het programma (NAME) is leeg.")
+    if not province or not str(province).strip():
+        raise WerkbankError("De provincie (PROVINCE) is leeg.")
+    if is_postgres_target(target):
+        from .postgis import PostgisWerkbank  # noqa: PLC0415 - optional backend
+
+        wb = PostgisWerkbank.create(target, overwrite=overwrite)
+    else:
+        wb = GeopackageWerkbank.create(target, overwrite=overwrite)
+    wb._init_programme(name, province, province_code, round, version, peildatum, disclaimer, user)
+    return wb
+
+
+def open_werkbank(target, readonly=False, migrate=True):
+    """Open an existing werkbank; migrates an older schema (unless readonly)."""
+    if is_postgres_target(target):
+        from .postgis import PostgisWerkbank  # noqa: PLC0415
+
+        wb = PostgisWerkbank.open(target, readonly=readonly)
+    else:
+        wb = GeopackageWerkbank.open(target, readonly=readonly)
+    wb._check_version(migrate=migrate and not readonly)
+    return wb
+
+
+class _Tx:
+    """A running transaction: ``execute``/``executemany``/``query`` with ``?`` placeholders."""
+
+    def __init__(self, wb, cur):
+        self.wb = wb
+        self.cur = cur
+
+    def execute(self, sql, params=()):
+        self.cur.execute(self.wb._sql(sql), tuple(params))
+        return self.cur
+
+    def executemany(self, sql, rows):
+        self.cur.executemany(self.wb._sql(sql), rows)
+        return self.cur
+
+    def query(self, sql, params=()):
+        self.cur.execute(self.wb._sql(sql), tuple(params))
+        names = [d[0] for d in self.cur.description]
+        return [dict(zip(names, r)) for r in self.cur.fetchall()]
+
+
+class Werkbank:
+    """Backend-neutral part of the API.  Subclasses provide the hooks below."""
+
+    backend = None
+    srid = SRID
+
+    # ---- hooks ---------------------------------------------------------------
+    def _sql(self, sql):  # placeholder translation
+        return sql
+
+    def _connect(self):
+        raise NotImplementedError
+
+    def _begin(self, cur):
+        raise NotImplementedError
+
+    def _geom_param(self):
+        return "?"
+
+    def _geom_select(self, col):
+        return col
+
+    def _encode_geoms(self, geoms):
+        return gpkg_geometry.encode(geoms, self.srid)
+
+    def _decode_geoms(self, values):
+        return gpkg_geometry.decode(values)
+
+    def _create_table(self, tx, table):
+        raise NotImplementedError
+
+    def _add_column(self, tx, table, column):
+        tx.execute('ALTER TABLE "{}" ADD COLUMN {}'.format(table.name, self._column_ddl(column)))
+
+    def _column_ddl(self, col):
+        return '"{}" {} {}'.format(col.name, col.type, col.constraint).strip()
+
+    def _existing_tables(self):
+        raise NotImplementedError
+
+    def layer_uri(self, table, geometry_type=None):
+        raise NotImplementedError
+
+    def describe(self):
+        return str(self.target)
+
+    # ---- life cycle ----------------------------------------------------------
+    def __init__(self, target, conn, readonly=False):
+        self.target = target
+        self.conn = conn
+        self.readonly = readonly
+        self.user = current_user()
+        self._in_tx = False
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """All-or-nothing: commits at the end, rolls back on any exception."""
+        if self.readonly:
+            raise WerkbankError("De werkbank is alleen-lezen geopend; wijzigen kan niet.")
+        if self._in_tx:
+            # Nested use joins the running transaction.
+            yield self._tx
+            return
+        cur = self.conn.cursor()
+        self._begin(cur)
+        self._in_tx = True
+        self._tx = _Tx(self, cur)
+        try:
+            yield self._tx
+        except BaseException:
+            self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
+        finally:
+            self._in_tx = False
+            self._tx = None
+            cur.close()
+
+    def query(self, sql, params=()):
+        cur = self.conn.cursor()
+        try:
+            cur.execute(self._sql(sql), tuple(params))
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r)) for r in cur.fetchall()]
+        finally:
+            cur.close()
+
+    def execute(self, sql, params=()):
+        with self.transaction() as tx:
+            tx.execute(sql, params)
+
+    # ---- schema --------------------------------------------------------------
+    def schema_version(self):
+        rows = self.query("SELECT MAX(version) AS v FROM schema_version")
+        return int(rows[0]["v"] or 0)
+
+    def _apply_migrations(self, from_version):
+        with self.transaction() as tx:
+            for m in MIGRATIONS:
+                if m.version <= from_version:
+                    continue
+                for t in m.tables:
+                    self._create_table(tx, t)
+                for tname, col in m.add_columns:
+                    self._add_column(tx, TABLES[tname], col)
+                for tname, cols in m.indexes:
+                    tx.execute(
+                        'CREATE INDEX IF NOT EXISTS "idx_{t}_{c}" ON "{t}" ({cols})'.format(
+                            t=tname, c="_".join(cols), cols=", ".join('"%s"' % c for c in cols)
+                        )
+                    )
+                for stmt in m.sql:
+                    tx.execute(stmt)
+                tx.execute(
+                    "INSERT INTO schema_version (version, applied, description) VALUES (?, ?, ?)",
+                    (m.version, now_iso(), m.description),
+                )
+
+    def _check_version(self, migrate=True):
+        try:
+            v = self.schema_version()
+        except Exception as e:  # noqa: BLE001
+            raise WerkbankError(
+                "{}: dit is geen pMIEK-werkbank (tabel schema_version ontbreekt of is onleesbaar: {}).".format(
+                    self.describe(), e
+                )
+            ) from e
+        latest = latest_version()
+        if v > latest:
+            raise SchemaTooNewError(
+                "{}: deze werkbank heeft schemaversie {}, deze versie van de plugin kent t/m versie {}. "
+                "Werk de plugin pMIEK Werkbank bij; de werkbank is niet gewijzigd.".format(self.describe(), v, latest)
+            )
+        if v < latest and migrate:
+            self._apply_migrations(v)
+
+    def tables(self):
+        return sorted(t for t in self._existing_tables() if t in TABLES)
+
+    # ---- programme -----------------------------------------------------------
+    def _init_programme(self, name, province, province_code, round, version, peildatum, disclaimer, user):
+        ts = now_iso()
+        with self.transaction() as tx:
+            tx.execute(
+                "INSERT INTO programme (programme_id, name, province, province_code, round, version, peildatum,"
+                " disclaimer, created, modified, modified_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (new_id(), str(name).strip(), str(province).strip(), province_code, round, version,
+                 peildatum, disclaimer, ts, ts, user or self.user),
+            )
+
+    def programme(self):
+        rows = self.query("SELECT * FROM programme ORDER BY fid LIMIT 1")
+        if not rows:
+            raise WerkbankError("{}: de werkbank heeft geen programmagegevens.".format(self.describe()))
+        return rows[0]
+
+    def update_programme(self, **fields):
+        allowed = set(TABLES["programme"].column_names) - {"programme_id", "created"}
+        bad = set(fields) - allowed
+        if bad:
+            raise WerkbankError("Onbekende programmavelden: {}".format(", ".join(sorted(bad))))
+        if not fields:
+            return
+        fields["modified"] = now_iso()
+        fields["modified_by"] = self.user
+        sets = ", ".join('"{}" = ?'.format(k) for k in fields)
+        with self.transaction() as tx:
+            tx.execute(
+                "UPDATE programme SET {}, row_version = row_version + 1".format(sets), list(fields.values())
+            )
+
+    def horizon_years(self):
+        text = self.programme().get("horizon_years") or "2025,2030,2035"
+        return [int(y) for y in str(text).replace(";", ",").split(",") if y.strip()]
+
+    # ---- frames --------------------------------------------------------------
+    def count(self, table, where=None, params=()):
+        sql = 'SELECT COUNT(*) AS n FROM "{}"'.format(table)
+        if where:
+            sql += " WHERE " + where
+        return int(self.query(sql, params)[0]["n"])
+
+    def read_frame(self, table, columns=None, where=None, params=(), geometry=True, order_by=FID):
+        """Read a table as a pandas DataFrame, or a GeoDataFrame (EPSG:28992) when spatial."""
+        import pandas as pd
+
+        t = TABLES[table]
+        cols = list(columns) if columns else [FID] + t.column_names
+        select = ['"{}"'.format(c) for c in cols]
+        with_geom = t.spatial and geometry
+        if with_geom:
+            select.append("{} AS {}".format(self._geom_select('"%s"' % GEOM), GEOM))
+        sql = 'SELECT {} FROM "{}"'.format(", ".join(select), table)
+        if where:
+            sql += " WHERE " + where
+        if order_by:
+            sql += ' ORDER BY "{}"'.format(order_by)
+        cur = self.conn.cursor()
+        try:
+            cur.execute(self._sql(sql), tuple(params))
+            rows = cur.fetchall()
+        finally:
+            cur.close()
+        names = cols + ([GEOM] if with_geom else [])
+        df = pd.DataFrame.from_records(rows, columns=names)
+        if not with_geom:
+            return df
+        import geopandas as gpd
+
+        geoms = self._decode_geoms(df.pop(GEOM).tolist())
+        return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs="EPSG:{}".format(self.srid))
+
+    def write_frame(self, table, frame, mode="upsert", key=None, user=None):
+        """Write rows (a DataFrame/GeoDataFrame or list of dicts) in one transaction.
+
+        ``mode``: ``insert`` (fails on an existing key), ``upsert`` (insert new
+        keys, update changed rows, leave identical rows alone).  Only columns of
+        the table are written; a geometry column (``geometry`` or ``geom``) is
+        written to ``geom``.  Returns ``{"inserted": n, "updated": n, "unchanged": n}``.
+        """
+        import pandas as pd
+
+        t = TABLES[table]
+        if isinstance(frame, list):
+            frame = pd.DataFrame(frame)
+        key = key or t.key
+        df = frame
+        geoms = None
+        if t.spatial:
+            gcol = None
+            if hasattr(df, "geometry") and hasattr(df, "crs") and getattr(df, "_geometry_column_name", None) in df:
+                gcol = df._geometry_column_name
+            elif GEOM in df.columns:
+                gcol = GEOM
+            elif "geometry" in df.columns:
+                gcol = "geometry"
+            if gcol is not None:
+                geoms = self._encode_geoms(list(df[gcol].values))
+        editable = "row_version" in t.column_names
+        ts = now_iso()
+        who = user or self.user
+        cols = [c for c in t.column_names if c in df.columns and c not in ("row_version", "modified", "modified_by")]
+        if not cols:
+            raise WerkbankError("Geen enkele kolom van tabel {} in de gegevens.".format(table))
+        records = df[cols].astype(object).where(pd.notna(df[cols]), None).values.tolist()
+        records = [[_py(v) for v in r] for r in records]
+        counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+        with self.transaction() as tx:
+            existing = {}
+            if mode == "upsert" and key:
+                if key not in cols:
+                    raise WerkbankError("Sleutelkolom {} ontbreekt voor tabel {}.".format(key, table))
+                existing = self._existing_rows(tx, table, key, cols, t.spatial and geoms is not None)
+            ki = cols.index(key) if key in cols else None
+            ins_rows, upd_rows = [], []
+            for n, rec in enumerate(records):
+                g = geoms[n] if geoms is not None else None
+                if ki is not None and rec[ki] in existing:
+                    old = existing[rec[ki]]
+                    same = all(_same(a, b) for a, b in zip(rec, old[: len(cols)]))
+                    if geoms is not None:
+                        same = same and _same_geom(g, old[-1])
+                    if same:
+                        counts["unchanged"] += 1
+                        continue
+                    upd_rows.append((rec, g))
+                else:
+                    ins_rows.append((rec, g))
+            extra_cols = ["modified", "modified_by"] if editable else []
+            if ins_rows:
+                names = cols + extra_cols + ([GEOM] if geoms is not None else [])
+                marks = ["?"] * (len(cols) + len(extra_cols)) + ([self._geom_param()] if geoms is not None else [])
+                sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
+                    table, ", ".join('"%s"' % c for c in names), ", ".join(marks)
+                )
+                rows = []
+                for rec, g in ins_rows:
+                    r = list(rec) + ([ts, who] if editable else [])
+                    if geoms is not None:
+                        r.append(g)
+                    rows.append(r)
+                tx.executemany(sql, rows)
+                counts["inserted"] = len(ins_rows)
+            if upd_rows:
+                set_cols = [c for c in cols if c != key]
+                sets = ['"{}" = ?'.format(c) for c in set_cols]
+                if editable:
+                    sets += ['"modified" = ?', '"modified_by" = ?', '"row_version" = "row_version" + 1']
+                if geoms is not None:
+                    sets.append('"{}" = {}'.format(GEOM, self._geom_param()))
+                sql = 'UPDATE "{}" SET {} WHERE "{}" = ?'.format(table, ", ".join(sets), key)
+                rows = []
+                for rec, g in upd_rows:
+                    r = [v for c, v in zip(cols, rec) if c != key]
+                    if editable:
+                        r += [ts, who]
+                    if geoms is not None:
+                        r.append(g)
+                    r.append(rec[ki])
+                    rows.append(r)
+                tx.executemany(sql, rows)
+                counts["updated"] = len(upd_rows)
+            self._after_write(tx, table)
+        return counts
+
+    def _after_write(self, tx, table):
+        pass
+
+    def _existing_rows(self, tx, table, key, cols, with_geom):
+        select = ", ".join('"%s"' % c for c in cols)
+        if with_geom:
+            select += ", " + self._geom_select('"%s"' % GEOM)
+        cur = tx.cur
+        cur.execute(self._sql('SELECT {} FROM "{}"'.format(select, table)))
+        ki = cols.index(key)
+        rows = {}
+        for r in cur.fetchall():
+            rows[r[ki]] = list(r)
+        return rows
+
+    def delete(self, table, where, params=()):
+        with self.transaction() as tx:
+            cur = tx.execute('DELETE FROM "{}" WHERE {}'.format(table, where), params)
+            return cur.rowcount
+
+
+def _py(v):
+    """numpy scalars -> Python scalars for the DB driver."""
+    if v is None:
+        return None
+    item = getattr(v, "item", None)
+    if item is not None and not isinstance(v, (str, bytes)):
+        try:
+            return item()
+        except Exception:  # noqa: BLE001
+            return v
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v
+
+
+def _same(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, float) or isinstance(b, float):
+        try:
+            return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+        except (TypeError, ValueError):
+            return False
+    return a == b or str(a) == str(b)
+
+
+def _same_geom(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    return bytes(a) == bytes(b)
+
+
+class GeopackageWerkbank(Werkbank):
+    """A werkbank in one GeoPackage file (SQLite), written without GDAL."""
+
+    backend = "gpkg"
+
+    @staticmethod
+    def _raw_connect(path, readonly=False):
+        if readonly:
+            uri = "file:{}?mode=ro".format(os.path.abspath(path))
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    @classmethod
+    def create(cls, path, overwrite=False):
+        path = str(path)
+        if not path.lower().endswith(".gpkg"):
+            raise WerkbankError("{}: een werkbank is een GeoPackage; gebruik de extensie .gpkg.".format(path))
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise WerkbankError("{}: de map {} bestaat niet.".format(path, folder))
+        if os.path.exists(path):
+            if not overwrite:
+                raise WerkbankError("{}: het bestand bestaat al; kies een andere naam of overschrijven.".format(path))
+            if not os.access(path, os.W_OK):
+                raise WerkbankError("{}: het bestaande bestand is niet schrijfbaar.".format(path))
+        if not os.access(folder, os.W_OK):
+            raise WerkbankError("{}: de map {} is niet schrijfbaar.".format(path, folder))
+        # Build in a temporary file, then move into place: never a half-made werkbank.
+        tmp = path + ".tmp-{}".format(uuid.uuid4().hex[:8])
+        try:
+            conn = cls._raw_connect(tmp)
+            conn.execute("PRAGMA application_id = {}".format(GPKG_APPLICATION_ID))
+            conn.execute("PRAGMA user_version = {}".format(GPKG_USER_VERSION))
+            wb = cls(path, conn)
+            wb._create_gpkg_core()
+            wb._apply_migrations(0)
+            conn.close()
+            os.replace(tmp, path)
+        except sqlite3.Error as e:
+            raise WerkbankError("{}: aanmaken mislukt: {}".format(path, e)) from e
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path, readonly=False):
+        path = str(path)
+        if not os.path.isfile(path):
+            raise WerkbankError("{}: werkbank niet gevonden.".format(path))
+        if not readonly and not os.access(path, os.W_OK):
+            raise WerkbankError(
+                "{}: de werkbank is niet schrijfbaar (alleen-lezen locatie?). Open hem alleen-lezen "
+                "of kopieer hem naar een schrijfbare map.".format(path)
+            )
+        try:
+            with open(path, "rb") as f:
+                head = f.read(100)
+            if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+                raise WerkbankError("{}: geen GeoPackage (het bestand is leeg, afgebroken of van een ander type).".format(path))
+            conn = cls._raw_connect(path, readonly=readonly)
+            conn.execute("PRAGMA schema_version").fetchone()
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                conn.close()
+                raise WerkbankError("{}: het GeoPackage is beschadigd ({}).".format(path, ok))
+        except sqlite3.DatabaseError as e:
+            raise WerkbankError("{}: geen leesbaar GeoPackage ({}).".format(path, e)) from e
+        return cls(path, conn, readonly=readonly)
+
+    def describe(self):
+        return os.path.basename(str(self.target))
+
+    def _begin(self, cur):
+        cur.execute("BEGIN IMMEDIATE")
+
+    def _existing_tables(self):
+        return [r["name"] for r in self.query("SELECT name FROM sqlite_master WHERE type='table'")]
+
+    def _create_gpkg_core(self):
+        c = self.conn
+        c.execute("BEGIN")
+        c.execute(
+            "CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,"
+            " organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL,"
+            " definition TEXT NOT NULL, description TEXT)"
+        )
+        c.executemany(
+            "INSERT INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)",
+            [
+                ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+                ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+                ("WGS 84 geodetic", 4326, "EPSG", 4326, WGS84_WKT, "longitude/latitude WGS 84"),
+                ("Amersfoort / RD New", SRID, "EPSG", SRID, RD_NEW_WKT, "Rijksdriehoekstelsel"),
+            ],
+        )
+        c.execute(
+            "CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,"
+            " identifier TEXT UNIQUE, description TEXT DEFAULT '',"
+            " last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+            " min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,"
+            " CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))"
+        )
+        c.execute(
+            "CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,"
+            " geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,"
+            " CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),"
+            " CONSTRAINT uk_gc_table_name UNIQUE (table_name),"
+            " CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),"
+            " CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))"
+        )
+        c.execute(
+            "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, applied TEXT NOT NULL,"
+            " description TEXT)"
+        )
+        c.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
+            " VALUES ('schema_version', 'attributes', 'schema_version', 'Toegepaste schemaversies van de werkbank')"
+        )
+        c.execute("COMMIT")
+
+    def _create_table(self, tx, table):
+        cols = ['"{}" INTEGER PRIMARY KEY AUTOINCREMENT'.format(FID)]
+        cols += [self._column_ddl(c) for c in table.columns]
+        if table.spatial:
+            cols.append('"{}" {}'.format(GEOM, table.geometry_type))
+        cols += list(table.table_constraints)
+        tx.execute('CREATE TABLE "{}" ({})'.format(table.name, ", ".join(cols)))
+        data_type = "features" if table.spatial else "attributes"
+        tx.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)"
+            " VALUES (?,?,?,?,?)",
+            (table.name, data_type, table.name, table.doc, SRID if table.spatial else None),
+        )
+        if table.spatial:
+            tx.execute(
+                "INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)",
+                (table.name, GEOM, table.geometry_type, SRID),
+            )
+
+    def _after_write(self, tx, table):
+        tx.execute(
+            "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?",
+            (table,),
+        )
+
+    def layer_uri(self, table, geometry_type=None):
+        """OGR data source string for QGIS (``|geometrytype=`` splits mixed layers)."""
+        uri = "{}|layername={}".format(os.path.abspath(str(self.target)), table)
+        if geometry_type:
+            uri += "|geometrytype={}".format(geometry_type)
+        return uri
