@@ -46,7 +46,7 @@ def _qgis_process(*args, env_extra=None):
 @pytest.mark.slow
 def test_qgis_process_enable_list_and_run(tmp_path):
     r = _qgis_process("plugins", "enable", "pmiek_werkbank")
-    assert r.returncode == 0, r.stderr
+    assert r.returncode == 0 or "already enabled" in (r.stdout + r.stderr), r.stderr
     r = _qgis_process("list")
     assert "pmiek:createwerkbank" in r.stdout
     out = str(tmp_path / "headless.gpkg")

@@ -17,6 +17,11 @@ def test_create_has_all_tables_and_version(werkbank):
     prog = werkbank.programme()
     assert prog["name"] == "Testprogramma" and prog["province"] == "Utrecht"
     assert werkbank.horizon_years() == [2025, 2030, 2035]
+    # A new programme starts with the guideline's criteria A-H and default kengetallen.
+    crit = werkbank.read_frame("criteria")
+    assert list(crit["criterion_id"]) == list("ABCDEFGH")
+    assert crit.set_index("criterion_id").loc["H", "grp"] == "informatief"
+    assert werkbank.count("kengetallen") >= 10
 
 
 def test_ogrinfo_reads_tables_and_schema_version(werkbank_path):
@@ -53,13 +58,14 @@ def test_upsert_counts_and_geometry_roundtrip(werkbank):
 
 
 def test_check_constraint_rolls_back_whole_write(werkbank):
+    before = werkbank.count("kengetallen")
     rows = [
         {"kengetal_id": "k1", "sector": "wonen", "unit": "woning", "demand_mw_per_unit": 0.002},
         {"kengetal_id": "k2", "sector": "geen_sector", "unit": "ha", "demand_mw_per_unit": 0.5},
     ]
     with pytest.raises(sqlite3.IntegrityError):
         werkbank.write_frame("kengetallen", rows)
-    assert werkbank.count("kengetallen") == 0
+    assert werkbank.count("kengetallen") == before
 
 
 def test_foreign_keys_enforced(werkbank):

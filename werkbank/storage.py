@@ -90,6 +90,7 @@ def create_werkbank(target, name, province, province_code=None, round=None, vers
     else:
         wb = GeopackageWerkbank.create(target, overwrite=overwrite)
     wb._init_programme(name, province, province_code, round, version, peildatum, disclaimer, user)
+    wb._install_defaults()
     return wb
 
 
@@ -287,6 +288,15 @@ class Werkbank:
                 (new_id(), str(name).strip(), str(province).strip(), province_code, round, version,
                  peildatum, disclaimer, ts, ts, user or self.user),
             )
+
+    def _install_defaults(self):
+        """A new programme starts with the guideline's afwegingskader and indicative kengetallen."""
+        from ..layers.kengetallen import default_rows
+        from ..scoring.defaults import DEFAULT_CRITERIA
+
+        with self.transaction():
+            self.write_frame("criteria", [dict(c) for c in DEFAULT_CRITERIA], mode="insert")
+            self.write_frame("kengetallen", default_rows(), mode="insert")
 
     def programme(self):
         rows = self.query("SELECT * FROM programme ORDER BY fid LIMIT 1")

@@ -1,0 +1,1 @@
+"""Outputs: projectfiches, energyboard atlas, programme lists."""

@@ -1,0 +1,1 @@
+"""Knooppunten, projects, links and the capacity balance. Pure logic, no QGIS."""

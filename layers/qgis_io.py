@@ -1,0 +1,105 @@
+"""QGIS layers -> (Geo)DataFrames, fast.  qgis.core only (no widgets).
+
+File-based OGR layers (GeoPackage, Shapefile, GeoJSON, CSV, XLSX ...) are read
+directly with pyogrio (vectorised, honouring the layer's subset filter);
+other layers (memory, WFS, PostGIS, delimited text ...) are read feature by
+feature, with geometries converted in one vectorised step.  A column ``_row``
+holds the 1-based row number users see in error messages, ``_fid`` the
+source feature id.
+"""
+
+import os
+
+from qgis.core import QgsVectorLayer, QgsWkbTypes
+
+
+def _ogr_parts(layer):
+    """(path, layername or None, subset) for a file-based OGR layer, else None."""
+    if layer.providerType() != "ogr":
+        return None
+    parts = layer.source().split("|")
+    path = parts[0]
+    if not os.path.isfile(path):
+        return None
+    layername = None
+    subset = layer.subsetString() or None
+    for p in parts[1:]:
+        if p.startswith("layername="):
+            layername = p[len("layername="):]
+        elif p.startswith("layerid="):
+            try:
+                layername = int(p[len("layerid="):])
+            except ValueError:
+                return None
+        elif p.startswith("subset="):
+            subset = p[len("subset="):]
+        elif p.startswith("geometrytype="):
+            return None  # mixed-geometry split: let QGIS filter
+    return path, layername, subset
+
+
+def layer_to_frame(layer, feedback=None):
+    """A QgsVectorLayer (or anything with getFeatures/fields/crs) as a (Geo)DataFrame.
+
+    Spatial layers give a GeoDataFrame in the layer's CRS; tables a DataFrame.
+    """
+    import pandas as pd
+
+    parts = _ogr_parts(layer) if isinstance(layer, QgsVectorLayer) else None
+    spatial = layer.isSpatial() if hasattr(layer, "isSpatial") else (
+        QgsWkbTypes.geometryType(layer.wkbType()) != QgsWkbTypes.NullGeometry
+    )
+    if parts is not None:
+        import pyogrio
+
+        path, layername, subset = parts
+        df = pyogrio.read_dataframe(
+            path, layer=layername, where=subset, fid_as_index=True, read_geometry=spatial
+        )
+        df = df.reset_index().rename(columns={"fid": "_fid"})
+        if "_fid" not in df.columns:
+            df.insert(0, "_fid", range(len(df)))
+        df.insert(0, "_row", range(1, len(df) + 1))
+        if spatial and getattr(df, "crs", None) is None and layer.crs().isValid():
+            df = df.set_crs(layer.crs().toWkt(), allow_override=True)
+        return df
+    names = [f.name() for f in layer.fields()]
+    records, wkbs, fids = [], [], []
+    for n, feat in enumerate(layer.getFeatures()):
+        if feedback is not None and feedback.isCanceled():
+            break
+        records.append([_py(v) for v in feat.attributes()])
+        fids.append(feat.id())
+        if spatial:
+            g = feat.geometry()
+            wkbs.append(bytes(g.asWkb()) if g is not None and not g.isNull() else None)
+    df = pd.DataFrame.from_records(records, columns=names) if records else pd.DataFrame(columns=names)
+    df.insert(0, "_fid", fids)
+    df.insert(0, "_row", range(1, len(df) + 1))
+    if not spatial:
+        return df
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    geoms = shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.array([], dtype=object)
+    crs = layer.crs().toWkt() if layer.crs().isValid() else None
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs=crs)
+
+
+def _py(v):
+    """QVariant-ish values -> plain Python (NULL -> None, QDate -> ISO text)."""
+    if v is None:
+        return None
+    try:
+        from qgis.PyQt.QtCore import QDate, QDateTime, QVariant
+
+        if isinstance(v, QVariant):
+            return None if v.isNull() else v.value()
+        if isinstance(v, QDate):
+            return v.toString("yyyy-MM-dd") if v.isValid() else None
+        if isinstance(v, QDateTime):
+            return v.toString("yyyy-MM-ddTHH:mm:ss") if v.isValid() else None
+    except ImportError:
+        pass
+    return v

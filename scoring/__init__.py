@@ -1,0 +1,1 @@
+"""Afwegingskader: criteria, scores, ranking and sensitivity. Pure logic, no QGIS."""
