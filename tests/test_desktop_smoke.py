@@ -1,0 +1,43 @@
+"""The real QGIS desktop under Xvfb with the plugin enabled in a throw-away profile."""
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+from conftest import ARTIFACTS, BUILD, ROOT
+from helpers import png_nonblank_fraction
+
+pytestmark = [pytest.mark.desktop, pytest.mark.slow]
+
+
+def test_real_qgis_desktop_loads_plugin_and_menu(tmp_path):
+    assert shutil.which("xvfb-run") and shutil.which("qgis"), "xvfb-run en qgis zijn nodig (make setup)"
+    subprocess.run(["bash", os.path.join(ROOT, "scripts", "qgis_profile.sh"), str(tmp_path)], check=True)
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    shot = os.path.join(ARTIFACTS, "desktop_smoke.png")
+    result = tmp_path / "result.json"
+    if os.path.exists(shot):
+        os.remove(shot)
+    env = dict(os.environ)
+    env.pop("QT_QPA_PLATFORM", None)
+    env.update({
+        "QGIS_PLUGINPATH": BUILD,
+        "PMIEK_SCREENSHOT": shot,
+        "PMIEK_RESULT": str(result),
+        "PMIEK_QUIT_AFTER": "1",
+    })
+    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path",
+           str(tmp_path), "--profile", "default", "--noversioncheck", "--nologo",
+           "--code", os.path.join(ROOT, "scripts", "open_sample_in_qgis.py")]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=240)
+    assert result.exists(), "QGIS schreef geen resultaat; stderr:\n" + proc.stderr[-3000:]
+    report = json.loads(result.read_text())
+    assert "error" not in report, report.get("error")
+    assert report["plugin_loaded"] is True
+    assert report["menu_found"] is True and "pMIEK Werkbank" in report["menubar"]
+    assert any("Werkbank openen" in t for t in report["menu_actions"])
+    assert "pmiek:createwerkbank" in report["algorithms"]
+    assert report.get("screenshot_saved") is True
+    assert png_nonblank_fraction(shot) > 0.2, "schermafdruk lijkt leeg"
