@@ -28,8 +28,10 @@ def _version_tuple(text):
     return tuple(parts)
 
 
-def missing_packages(required=REQUIRED):
+def missing_packages(required=None):
     """List of (distribution, problem) for packages that are absent or too old."""
+    if required is None:
+        required = REQUIRED
     problems = []
     for mod, dist, minimum in required:
         if importlib.util.find_spec(mod) is None:
@@ -54,12 +56,16 @@ def install_hint(problems):
         return ""
     names = ", ".join("{} ({})".format(d, why) for d, why in problems)
     pkgs = " ".join('"{}{}"'.format(d, ">=" + ".".join(map(str, m)) if m else "")
-                    for _, d, m in REQUIRED if d in {p[0] for p in problems})
+                    for _, d, m in _all_required() if d in {p[0] for p in problems})
     return (
         "pMIEK Werkbank mist Python-pakketten: {}. Installeer ze in de Python van QGIS, "
         "bijvoorbeeld met: python3 -m pip install --user {} (Windows: OSGeo4W Shell). "
         "De Processing-algoritmen en docks die ze nodig hebben werken pas daarna.".format(names, pkgs)
     )
+
+
+def _all_required():
+    return REQUIRED
 
 
 def require(*modules):

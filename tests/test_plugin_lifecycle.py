@@ -91,3 +91,22 @@ p.unload()
     lines = dict(line.split("=", 1) for line in r.stdout.splitlines() if "=" in line)
     print("classFactory+initGui: {} ms".format(lines["MS"]))
     assert lines["HEAVY"] == "", "zware modules bij opstarten: " + lines["HEAVY"]
+
+
+def test_missing_dependency_gives_message_bar_text(qgis_iface, qgis_processing, monkeypatch):
+    """A missing package in the user's QGIS: a Dutch message naming it, no traceback."""
+    from qgis.core import Qgis
+
+    import pmiek_werkbank
+    from pmiek_werkbank import deps
+
+    monkeypatch.setattr(deps, "REQUIRED", deps.REQUIRED + (("geen_pakket_abc", "geen-pakket-abc", None),))
+    bar = qgis_iface.messageBar()
+    bar.clear_messages()
+    plugin = pmiek_werkbank.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        warnings = bar.get_messages(Qgis.Warning)
+        assert any("geen-pakket-abc" in m and "Installeer" in m for m in warnings), warnings
+    finally:
+        plugin.unload()
