@@ -60,3 +60,16 @@ def png_nonblank_fraction(path, box=None):
 
 def exists_nonempty(path):
     return os.path.isfile(path) and os.path.getsize(path) > 0
+
+
+def png_distinct_colours(path, step=7):
+    """Number of distinct colours on a grid of pixels: a blank/black screen gives 1-2."""
+    from qgis.PyQt.QtGui import QImage
+
+    img = QImage(path)
+    assert not img.isNull(), "afbeelding niet leesbaar: " + path
+    seen = set()
+    for y in range(0, img.height(), step):
+        for x in range(0, img.width(), step):
+            seen.add(img.pixel(x, y))
+    return len(seen)
