@@ -12,6 +12,7 @@ methods that return frames, so importing this module stays cheap.
 import contextlib
 import datetime as _dt
 import getpass
+import json
 import os
 import sqlite3
 import uuid
@@ -48,6 +49,28 @@ class WerkbankError(Exception):
 
 class SchemaTooNewError(WerkbankError):
     pass
+
+
+class ConflictError(WerkbankError):
+    """Someone else changed (or deleted) the row since you read it; nothing was written.
+
+    ``expected_row_version`` is the version you edited, ``stored_row_version``
+    the one in the werkbank now (None: the row was deleted).  ``mine`` holds
+    your changes, ``theirs`` the stored values of the same fields and
+    ``stored_row`` the whole stored row, so a dialog can show both versions.
+    """
+
+    def __init__(self, message, table=None, key=None, key_value=None, expected_row_version=None,
+                 stored_row_version=None, mine=None, theirs=None, stored_row=None):
+        super().__init__(message)
+        self.table = table
+        self.key = key
+        self.key_value = key_value
+        self.expected_row_version = expected_row_version
+        self.stored_row_version = stored_row_version
+        self.mine = mine or {}
+        self.theirs = theirs or {}
+        self.stored_row = stored_row
 
 
 def now_iso():
@@ -143,7 +166,7 @@ class Werkbank:
     def _begin(self, cur):
         raise NotImplementedError
 
-    def _geom_param(self):
+    def _geom_param(self, table=None):
         return "?"
 
     def _geom_select(self, col):
@@ -315,9 +338,18 @@ class Werkbank:
         fields["modified_by"] = self.user
         sets = ", ".join('"{}" = ?'.format(k) for k in fields)
         with self.transaction() as tx:
+            before = tx.query("SELECT * FROM programme ORDER BY fid LIMIT 1")
             tx.execute(
                 "UPDATE programme SET {}, row_version = row_version + 1".format(sets), list(fields.values())
             )
+            if before:
+                b = before[0]
+                changed = [k for k in fields if k not in ("modified", "modified_by") and not _same(fields[k], b.get(k))]
+                if changed:
+                    self._write_audit(tx, "programme", [(str(b["programme_id"]), "update",
+                                                         {k: b.get(k) for k in changed},
+                                                         {k: fields[k] for k in changed})],
+                                      fields["modified"], fields["modified_by"])
 
     def horizon_years(self):
         text = self.programme().get("horizon_years") or "2025,2030,2035"
@@ -376,6 +408,7 @@ class Werkbank:
         key = key or t.key
         df = frame
         geoms = None
+        src_geoms = None
         if t.spatial:
             gcol = None
             if hasattr(df, "geometry") and hasattr(df, "crs") and getattr(df, "_geometry_column_name", None) in df:
@@ -385,7 +418,8 @@ class Werkbank:
             elif "geometry" in df.columns:
                 gcol = "geometry"
             if gcol is not None:
-                geoms = self._encode_geoms(list(df[gcol].values))
+                src_geoms = list(df[gcol].values)
+                geoms = self._encode_geoms(src_geoms)
         editable = "row_version" in t.column_names
         ts = now_iso()
         who = user or self.user
@@ -413,18 +447,18 @@ class Werkbank:
                     if same:
                         counts["unchanged"] += 1
                         continue
-                    upd_rows.append((rec, g))
+                    upd_rows.append((rec, g, n, old))
                 else:
-                    ins_rows.append((rec, g))
+                    ins_rows.append((rec, g, n))
             extra_cols = ["modified", "modified_by"] if editable else []
             if ins_rows:
                 names = cols + extra_cols + ([GEOM] if geoms is not None else [])
-                marks = ["?"] * (len(cols) + len(extra_cols)) + ([self._geom_param()] if geoms is not None else [])
+                marks = ["?"] * (len(cols) + len(extra_cols)) + ([self._geom_param(t)] if geoms is not None else [])
                 sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
                     table, ", ".join('"%s"' % c for c in names), ", ".join(marks)
                 )
                 rows = []
-                for rec, g in ins_rows:
+                for rec, g, _n in ins_rows:
                     r = list(rec) + ([ts, who] if editable else [])
                     if geoms is not None:
                         r.append(g)
@@ -437,10 +471,10 @@ class Werkbank:
                 if editable:
                     sets += ['"modified" = ?', '"modified_by" = ?', '"row_version" = "row_version" + 1']
                 if geoms is not None:
-                    sets.append('"{}" = {}'.format(GEOM, self._geom_param()))
+                    sets.append('"{}" = {}'.format(GEOM, self._geom_param(t)))
                 sql = 'UPDATE "{}" SET {} WHERE "{}" = ?'.format(table, ", ".join(sets), key)
                 rows = []
-                for rec, g in upd_rows:
+                for rec, g, _n, _old in upd_rows:
                     r = [v for c, v in zip(cols, rec) if c != key]
                     if editable:
                         r += [ts, who]
@@ -450,6 +484,8 @@ class Werkbank:
                     rows.append(r)
                 tx.executemany(sql, rows)
                 counts["updated"] = len(upd_rows)
+            if ins_rows or upd_rows:
+                self._audit_frame(tx, t, cols, ins_rows, upd_rows, src_geoms if geoms is not None else None, ts, who)
             self._after_write(tx, table)
         return counts
 
@@ -468,10 +504,231 @@ class Werkbank:
             rows[r[ki]] = list(r)
         return rows
 
-    def delete(self, table, where, params=()):
+    def delete(self, table, where, params=(), user=None):
         with self.transaction() as tx:
+            t = TABLES.get(table)
+            old_rows = []
+            if t is not None and table != AUDIT_TABLE:
+                old_rows = self._select_rows(tx, t, where, params)
             cur = tx.execute('DELETE FROM "{}" WHERE {}'.format(table, where), params)
-            return cur.rowcount
+            n = cur.rowcount
+            if old_rows:
+                ts = now_iso()
+                self._write_audit(tx, table, [(_audit_key(t, r), "delete", r, None) for r in old_rows],
+                                  ts, user or self.user)
+            return n
+
+    # ---- optimistic concurrency and audit trail ---------------------------------
+    def update_row(self, table, key_value, changes, expected_row_version, user=None):
+        """Change one row, but only if nobody changed it since you read ``expected_row_version``.
+
+        ``changes`` maps column names to new values (a shapely geometry under
+        ``geom``/``geometry``).  On success the row gets ``row_version + 1``,
+        ``modified``/``modified_by``, an audit entry, and the new row version is
+        returned.  When the stored version differs (or the row was deleted)
+        nothing is written and :class:`ConflictError` is raised with both versions.
+        """
+        t = TABLES[table]
+        if "row_version" not in t.column_names or not t.key:
+            raise WerkbankError("Tabel {} ondersteunt geen versiebeheer per rij.".format(table))
+        changes = dict(changes or {})
+        new_geom = None
+        has_geom = False
+        for gname in (GEOM, "geometry"):
+            if gname in changes:
+                if not t.spatial:
+                    raise WerkbankError("Tabel {} heeft geen geometrie.".format(table))
+                new_geom = changes.pop(gname)
+                has_geom = True
+        bad = [c for c in changes if c not in t.column_names or c in (t.key, "row_version", "modified", "modified_by")]
+        if bad:
+            raise WerkbankError("{}: deze velden kunnen niet gewijzigd worden: {}.".format(table, ", ".join(sorted(bad))))
+        if not changes and not has_geom:
+            raise WerkbankError("{}: geen wijzigingen opgegeven voor {}.".format(table, key_value))
+        changes = {c: _py(v) for c, v in changes.items()}
+        expected = int(expected_row_version)
+        who = user or self.user
+        ts = now_iso()
+        with self.transaction() as tx:
+            rows = self._select_rows(tx, t, '"{}" = ?'.format(t.key), (key_value,), geom_text=False)
+            if not rows:
+                raise ConflictError(
+                    "{} {}: deze rij bestaat niet meer; iemand anders heeft hem verwijderd. "
+                    "Uw wijziging ({}) is niet opgeslagen.".format(table, key_value, _fmt(changes)),
+                    table, t.key, key_value, expected, None, changes, {}, None,
+                )
+            stored = rows[0]
+            if int(stored["row_version"]) != expected:
+                raise self._conflict(t, key_value, expected, stored, changes)
+            sets = ['"{}" = ?'.format(c) for c in changes]
+            vals = list(changes.values())
+            if has_geom:
+                sets.append('"{}" = {}'.format(GEOM, self._geom_param(t)))
+                vals.append(self._encode_geoms([new_geom])[0])
+            sets += ['"modified" = ?', '"modified_by" = ?', '"row_version" = "row_version" + 1']
+            vals += [ts, who]
+            cur = tx.execute(
+                'UPDATE "{}" SET {} WHERE "{}" = ? AND "row_version" = ?'.format(table, ", ".join(sets), t.key),
+                vals + [key_value, expected],
+            )
+            if cur.rowcount != 1:  # changed between our read and our write
+                now = self._select_rows(tx, t, '"{}" = ?'.format(t.key), (key_value,), geom_text=False)
+                raise self._conflict(t, key_value, expected, now[0] if now else {}, changes)
+            old = {c: stored.get(c) for c in changes}
+            new = dict(changes)
+            if has_geom:
+                old[GEOM], new[GEOM] = _geom_texts(self._decode_geoms([stored.get(GEOM)]).tolist() + [new_geom])
+            self._write_audit(tx, table, [(str(key_value), "update", old, new)], ts, who)
+            self._after_write(tx, table)
+        return expected + 1
+
+    def _conflict(self, t, key_value, expected, stored, changes):
+        theirs = {c: stored.get(c) for c in changes}
+        diff = "; ".join("{}: uw waarde {!r}, opgeslagen {!r}".format(c, changes[c], theirs.get(c)) for c in changes)
+        return ConflictError(
+            "{} {}: conflict - iemand anders ({}, {}) heeft deze rij gewijzigd nadat u hem opende "
+            "(opgeslagen versie {}, uw versie {}). Uw wijziging is niet opgeslagen; niets is overschreven. "
+            "Verschillen: {}. Bekijk beide versies en sla opnieuw op.".format(
+                t.name, key_value, stored.get("modified_by") or "onbekend", stored.get("modified") or "?",
+                stored.get("row_version"), expected, diff),
+            t.name, t.key, key_value, expected, stored.get("row_version"), changes, theirs, stored,
+        )
+
+    def history(self, table, key=None):
+        """The audit trail of one row (or of a whole table), oldest first.
+
+        Each entry: ``{"action", "changed_by", "changed_at", "old": {...}, "new": {...}}``
+        (``old``/``new`` are the changed fields; None for insert/delete).
+        """
+        sql = "SELECT * FROM audit_log WHERE table_name = ?"
+        params = [table]
+        if key is not None:
+            sql += " AND row_key = ?"
+            params.append(str(key))
+        out = []
+        for r in self.query(sql + " ORDER BY fid", params):
+            out.append({
+                "table": r["table_name"], "key": r["row_key"], "action": r["action"],
+                "changed_by": r["changed_by"], "changed_at": r["changed_at"],
+                "old": json.loads(r["old_values"]) if r["old_values"] else None,
+                "new": json.loads(r["new_values"]) if r["new_values"] else None,
+            })
+        return out
+
+    def _select_rows(self, tx, t, where, params, geom_text=True):
+        cols = [FID] + t.column_names
+        select = ['"{}"'.format(c) for c in cols]
+        if t.spatial:
+            select.append("{} AS {}".format(self._geom_select('"%s"' % GEOM), GEOM))
+        rows = tx.query('SELECT {} FROM "{}" WHERE {}'.format(", ".join(select), t.name, where), params)
+        if t.spatial and rows:
+            if geom_text:
+                texts = _geom_texts(self._decode_geoms([r[GEOM] for r in rows]).tolist())
+                for r, g in zip(rows, texts):
+                    r[GEOM] = g
+            else:
+                for r in rows:
+                    if r[GEOM] is not None:
+                        r[GEOM] = bytes(r[GEOM])
+        return rows
+
+    def _audit_frame(self, tx, t, cols, ins_rows, upd_rows, src_geoms, ts, who):
+        if t.name == AUDIT_TABLE:
+            return
+        entries = []
+        if ins_rows:
+            gtexts = _geom_texts([src_geoms[n] for _r, _g, n in ins_rows]) if src_geoms is not None else None
+            for i, (rec, _g, _n) in enumerate(ins_rows):
+                new = {c: v for c, v in zip(cols, rec) if v is not None}
+                if gtexts is not None and gtexts[i] is not None:
+                    new[GEOM] = gtexts[i]
+                entries.append((_audit_key(t, new), "insert", None, new))
+        if upd_rows:
+            geo_changed = []
+            for rec, g, n, old in upd_rows:
+                oldd, newd = {}, {}
+                for c, a, b in zip(cols, rec, old[: len(cols)]):
+                    if not _same(a, b):
+                        oldd[c], newd[c] = b, a
+                full = dict(zip(cols, rec))
+                entry = (_audit_key(t, full), "update", oldd, newd)
+                if src_geoms is not None and not _same_geom(g, old[-1]):
+                    geo_changed.append((entry, old[-1], src_geoms[n]))
+                entries.append(entry)
+            if geo_changed:
+                olds = _geom_texts(self._decode_geoms([o for _e, o, _s in geo_changed]).tolist())
+                news = _geom_texts([s for _e, _o, s in geo_changed])
+                for (entry, _o, _s), a, b in zip(geo_changed, olds, news):
+                    entry[2][GEOM], entry[3][GEOM] = a, b
+        self._write_audit(tx, t.name, entries, ts, who)
+
+    def _write_audit(self, tx, table, entries, ts, who):
+        if table == AUDIT_TABLE or not entries:
+            return
+        dump = _json_dump
+        tx.executemany(
+            "INSERT INTO audit_log (table_name, row_key, action, changed_by, changed_at, old_values, new_values)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [(table, key, action, who, ts, dump(old), dump(new)) for key, action, old, new in entries],
+        )
+
+
+AUDIT_TABLE = "audit_log"
+AUDIT_GEOM_MAX_CHARS = 4000  # longer geometries are summarised in the audit trail
+
+
+def _unique_columns(t):
+    for c in t.table_constraints:
+        c = c.strip()
+        if c.upper().startswith("UNIQUE"):
+            inner = c[c.index("(") + 1: c.rindex(")")]
+            return [x.strip().strip('"') for x in inner.split(",")]
+    return None
+
+
+def _audit_key(t, row):
+    """The stable key of a row for the audit trail (key column, or the UNIQUE columns)."""
+    if t.key and row.get(t.key) is not None:
+        return str(row[t.key])
+    cols = _unique_columns(t)
+    if cols and all(c in row for c in cols):
+        return "/".join(str(row[c]) for c in cols)
+    return str(row.get(FID, ""))
+
+
+def _geom_texts(geoms):
+    """Geometries -> WKT (mm precision) for the audit trail; very long ones summarised."""
+    import hashlib
+
+    import numpy as np
+    import shapely
+
+    arr = np.asarray(list(geoms) + [None], dtype=object)[:-1]
+    if len(arr) == 0:
+        return []
+    out = [None] * len(arr)
+    present = ~shapely.is_missing(arr)
+    idx = np.nonzero(present)[0]
+    if len(idx):
+        wkts = shapely.to_wkt(arr[idx], rounding_precision=3, trim=True)
+        for k, i in enumerate(idx):
+            w = wkts[k]
+            if len(w) > AUDIT_GEOM_MAX_CHARS:
+                g = arr[i]
+                digest = hashlib.sha1(shapely.to_wkb(g, byte_order=1)).hexdigest()[:12]
+                w = "{} ({} coördinaten, sha1 {})".format(g.geom_type.upper(), shapely.get_num_coordinates(g), digest)
+            out[i] = w
+    return out
+
+
+def _json_dump(d):
+    if d is None:
+        return None
+    return json.dumps(d, ensure_ascii=False, default=str)
+
+
+def _fmt(changes):
+    return ", ".join("{}={!r}".format(k, v) for k, v in changes.items())
 
 
 def _py(v):
