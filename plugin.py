@@ -108,7 +108,7 @@ class PmiekWerkbankPlugin:
         try:
             cls = load_class(entry)
         except ImportError as e:  # a missing dependency, named in Dutch by deps.require
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.Warning, 15)
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Warning, 15)
             return
         if kind == "dock":
             dock = self.docks.get(key)
@@ -143,7 +143,7 @@ class PmiekWerkbankPlugin:
 
         hint = install_hint(missing_packages())
         if hint:
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", hint, Qgis.Warning, 0)
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", hint, Qgis.MessageLevel.Warning, 0)
 
     # ---- actions ----------------------------------------------------------------
     def new_werkbank(self):
@@ -166,7 +166,7 @@ class PmiekWerkbankPlugin:
             prog = wb.programme()
             wb.close()
         except WerkbankError as e:
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.Critical, 15)
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Critical, 15)
             return False
         layers = add_werkbank_layers(path)
         self.session.set_werkbank(path)
@@ -189,7 +189,7 @@ class PmiekWerkbankPlugin:
         self.iface.messageBar().pushMessage(
             "pMIEK Werkbank",
             self.tr("Werkbank '{}' ({}) geopend: {} lagen.").format(prog["name"], prog["province"], len(layers)),
-            Qgis.Info,
+            Qgis.MessageLevel.Info,
             5,
         )
         return True
@@ -198,7 +198,7 @@ class PmiekWerkbankPlugin:
         sample = os.path.join(PLUGIN_DIR, "resources", "sample", "voorbeeld_werkbank.gpkg")
         if not os.path.exists(sample):
             self.iface.messageBar().pushMessage(
-                "pMIEK Werkbank", self.tr("Het voorbeeldprogramma ontbreekt: {}").format(sample), Qgis.Warning, 10
+                "pMIEK Werkbank", self.tr("Het voorbeeldprogramma ontbreekt: {}").format(sample), Qgis.MessageLevel.Warning, 10
             )
             return
         import shutil
@@ -216,7 +216,7 @@ class PmiekWerkbankPlugin:
         toolbox = self.iface.mainWindow().findChild(QDockWidget, "ProcessingToolbox")
         if toolbox is None:
             self.iface.messageBar().pushMessage(
-                "pMIEK Werkbank", self.tr("Zet de Processing-plugin aan om de algoritmen te zien."), Qgis.Info, 8
+                "pMIEK Werkbank", self.tr("Zet de Processing-plugin aan om de algoritmen te zien."), Qgis.MessageLevel.Info, 8
             )
             return
         toolbox.setVisible(True)

@@ -44,7 +44,7 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
             QgsProcessingParameterFile(
                 name,
                 self.tr(description),
-                behavior=QgsProcessingParameterFile.File,
+                behavior=QgsProcessingParameterFile.Behavior.File,
                 fileFilter="GeoPackage (*.gpkg)",
             )
         )
