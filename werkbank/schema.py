@@ -414,6 +414,49 @@ INDEXES_V1 = (
     ("audit_log", ("table_name", "row_key")),
 )
 
+# ---- version 2: programme rounds and ontwikkelvarianten (issue 10, programme/) ----
+ROUNDS = Table(
+    "rounds",
+    (
+        C("round_id", "TEXT", "NOT NULL UNIQUE", "stabiele id van de bevroren ronde"),
+        C("label", "TEXT", "NOT NULL", "naam/versie van de ronde, bijv. pMIEK 2.0"),
+        C("round_date", "TEXT", "NOT NULL", "datum waarop de ronde is bevroren (JJJJ-MM-DD)"),
+        C("snapshot", "TEXT", "NOT NULL", "bestandsnaam van de alleen-lezen kopie (relatief t.o.v. de werkbank of absoluut)"),
+        C("sha256", "TEXT", "", "controlegetal (SHA-256) van het bevroren bestand"),
+        C("frozen_at", "TEXT", "NOT NULL", "tijdstip van bevriezen (ISO 8601, UTC)"),
+        C("frozen_by", "TEXT", "", "gebruiker die de ronde bevroor"),
+        C("note", "TEXT", "", "toelichting"),
+    ),
+    key="round_id",
+    doc="Bevroren rondes van het programma (alleen-lezen kopieën van de werkbank).",
+)
+
+VARIANTS = Table(
+    "variants",
+    (
+        C("variant_id", "TEXT", "NOT NULL UNIQUE", "stabiele id van de ontwikkelvariant"),
+        C("name", "TEXT", "NOT NULL UNIQUE", "naam van de ontwikkelvariant"),
+        C("description", "TEXT", "", "omschrijving"),
+        C("assumptions", "TEXT", "", "scenario-aannames als JSON, bijv. {\"demand_factor\": {\"wonen\": 1.2}, \"year_shift\": 2}"),
+        C("sort_order", "INTEGER", "NOT NULL DEFAULT 0", "volgorde in overzichten"),
+    )
+    + EDIT_COLUMNS,
+    key="variant_id",
+    doc="Ontwikkelvarianten: benoemde sets projecten met scenario-aannames op de ontwikkelingen.",
+)
+
+VARIANT_PROJECTS = Table(
+    "variant_projects",
+    (
+        C("variant_id", "TEXT", "NOT NULL REFERENCES variants(variant_id) ON DELETE CASCADE ON UPDATE CASCADE",
+          "ontwikkelvariant"),
+        C("project_id", "TEXT", "NOT NULL REFERENCES projects(project_id) ON DELETE CASCADE ON UPDATE CASCADE",
+          "project dat in deze variant 'aan' staat"),
+    ),
+    doc="Welke projecten in welke ontwikkelvariant zitten (veel-op-veel).",
+    table_constraints=("UNIQUE (variant_id, project_id)",),
+)
+
 
 class Migration:
     """One schema step; ``tables`` are created, ``sql`` statements run after."""
@@ -429,6 +472,15 @@ class Migration:
 
 MIGRATIONS = [
     Migration(1, "Basisschema pMIEK Werkbank", TABLES_V1, INDEXES_V1),
+    Migration(
+        2,
+        "Rondes en ontwikkelvarianten",
+        (ROUNDS, VARIANTS, VARIANT_PROJECTS),
+        (("variant_projects", ("project_id",)),),
+        add_columns=(
+            ("programme", C("frozen", "TEXT", "", "datum waarop deze ronde is bevroren (leeg = werkbank in bewerking)")),
+        ),
+    ),
 ]
 
 # Later versions are added as new entries at the end of MIGRATIONS (never edit an applied one).
