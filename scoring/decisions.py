@@ -1,0 +1,95 @@
+"""Decisions: a project is opgenomen or afgevallen, always with a reason.
+
+The decision is stored in ``projects.status``/``status_reason`` and logged in
+``audit_log`` (who, when, old and new status), so the list of afgevallen
+projects with their reasons can always be produced.
+"""
+
+from ..werkbank import enums as E
+from .errors import ScoringError
+
+AFGEVALLEN_COLUMNS = (
+    ("code", "Code"),
+    ("name", "Project"),
+    ("netbeheerder", "Netbeheerder"),
+    ("status_reason", "Reden afvallen"),
+    ("modified", "Besluit vastgelegd op"),
+    ("modified_by", "Door"),
+    ("project_id", "Project-id"),
+)
+
+
+def set_status(wb, project_id, status, reason=None, user=None, expected_row_version=None):
+    """Set a project's status (kandidaat/opgenomen/afgevallen).
+
+    opgenomen and afgevallen need a reason; refused with a Dutch
+    :class:`ScoringError` otherwise.  ``project_id`` may also be the code.
+    With ``expected_row_version`` (the version the user saw) a concurrent change
+    raises the werkbank's ConflictError instead of being overwritten.
+    """
+    status = str(status or "").strip().lower()
+    if status not in E.PROJECT_STATUS:
+        raise ScoringError("Onbekende status '{}'; kies uit: {}.".format(status, ", ".join(E.PROJECT_STATUS)))
+    reason = (reason or "").strip()
+    rows = wb.query("SELECT project_id, code, name, status, status_reason, row_version FROM projects WHERE project_id = ?",
+                    (project_id,))
+    if not rows:
+        rows = wb.query("SELECT project_id, code, name, status, status_reason, row_version FROM projects WHERE code = ?",
+                        (project_id,))
+        if len(rows) > 1:
+            raise ScoringError("Projectcode '{}' is niet uniek; geef de project-id.".format(project_id))
+    if not rows:
+        raise ScoringError("Onbekend project '{}'.".format(project_id))
+    p = rows[0]
+    if status in ("opgenomen", "afgevallen") and not reason:
+        raise ScoringError(
+            "Project {} ({}): een reden is verplicht om het project '{}' te zetten; "
+            "leg vast waarom.".format(p["code"] or p["project_id"], p["name"], E.label(E.PROJECT_STATUS, status))
+        )
+    if status == p["status"] and (reason or None) == (p["status_reason"] or None):
+        return p["project_id"]
+    # update_row: optimistic concurrency and an audit entry (who, when, old and new status)
+    wb.update_row("projects", p["project_id"], {"status": status, "status_reason": reason or None},
+                  expected_row_version if expected_row_version is not None else p["row_version"], user=user)
+    return p["project_id"]
+
+
+def afgevallen(wb):
+    """The afgevallen projects with their reasons (DataFrame, internal column names, by code)."""
+    cols = [c for c, _ in AFGEVALLEN_COLUMNS]
+    df = wb.read_frame("projects", columns=cols, where="status = 'afgevallen'", geometry=False)
+    return df.sort_values(["code", "name"], kind="mergesort", na_position="last").reset_index(drop=True)
+
+
+def decision_history(wb, project_id=None):
+    """Every status change from the audit trail: project_id, changed_at, changed_by, old_status, status, reason."""
+    import pandas as pd
+
+    rows = []
+    for h in wb.history("projects", project_id):
+        new = h.get("new") or {}
+        if h["action"] != "update" or "status" not in new and "status_reason" not in new:
+            continue
+        old = h.get("old") or {}
+        rows.append({"project_id": h["key"], "changed_at": h["changed_at"], "changed_by": h["changed_by"],
+                     "old_status": old.get("status", new.get("status")), "status": new.get("status", old.get("status")),
+                     "reason": new.get("status_reason")})
+    return pd.DataFrame(rows, columns=["project_id", "changed_at", "changed_by", "old_status", "status", "reason"])
+
+
+def export_afgevallen(wb, path):
+    """Write the afgevallen list with Dutch headers to .csv (``;``, UTF-8 with BOM) or .xlsx. Returns row count."""
+    from ..werkbank.safety import neutralise_formula
+
+    df = afgevallen(wb).rename(columns=dict(AFGEVALLEN_COLUMNS))
+    df = df.astype(object).where(df.notna(), None)
+    for col in df.columns:  # reasons are free text: never let a spreadsheet run them as formulas
+        df[col] = [neutralise_formula(v) for v in df[col]]
+    p = str(path).lower()
+    if p.endswith(".xlsx"):
+        df.to_excel(path, index=False, sheet_name="Afgevallen", engine="openpyxl")
+    elif p.endswith(".csv"):
+        df.to_csv(path, index=False, sep=";", encoding="utf-8-sig")
+    else:
+        raise ScoringError("{}: kies .csv of .xlsx voor de lijst afgevallen projecten.".format(path))
+    return len(df)

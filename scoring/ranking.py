@@ -1,0 +1,172 @@
+"""Totals, ranks and sensitivity of the ranking.  Pure (numpy/pandas), no QGIS.
+
+total(project) = Σ over counted criteria of points(value that counts) × weight.
+Counted criteria are those not in group ``informatief`` and with points; a
+criterion without a value that counts (not rated, or assessors disagree and
+nothing is agreed) contributes 0 and makes the project incomplete.
+
+Ranks are unique and deterministic: total (descending), then the number of
+complete criteria (descending), then the project code (or name when there is
+no code, natural order: P-2 before P-10), then project_id.
+
+Sensitivity: every counted weight once ×(1+p) and once ×(1−p) (one at a time),
+plus ``random_runs`` weight sets with every weight ×U(1−p, 1+p) drawn with a
+fixed seed.  rank_min/rank_max over the base ranking and all variants is the
+rank range of a project.
+"""
+
+import re
+
+from .criteria import criteria_list
+from .scores import STATE_DISAGREE, consensus, scores_frame
+
+DEFAULT_SEED = 20250101
+TOTAL_DECIMALS = 9
+
+
+def _natural(text):
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", str(text).casefold()) if t]
+
+
+def tie_order(projects, n_complete):
+    """Index array: the order of projects when totals are equal."""
+    import numpy as np
+
+    keys = []
+    for i, (pid, code, name) in enumerate(zip(projects["project_id"], projects["code"], projects["name"])):
+        label = code if isinstance(code, str) and code.strip() else (name or "")
+        keys.append((-int(n_complete[i]), _natural(label), str(pid)))
+    order = sorted(range(len(keys)), key=lambda i: keys[i])
+    pos = np.empty(len(keys), dtype=int)
+    pos[order] = np.arange(len(keys))
+    return pos  # tie position of each project
+
+
+def ranks_for(totals, tie_pos):
+    """Ranks (1 = best) for totals of shape (n,) or (runs, n)."""
+    import numpy as np
+
+    t = np.atleast_2d(np.round(np.asarray(totals, dtype=float), TOTAL_DECIMALS))
+    tie = np.broadcast_to(tie_pos, t.shape)
+    order = np.lexsort((tie, -t), axis=-1)
+    ranks = np.empty_like(order)
+    rows = np.arange(t.shape[0])[:, None]
+    ranks[rows, order] = np.arange(1, t.shape[1] + 1)
+    return ranks if np.ndim(totals) == 2 else ranks[0]
+
+
+def weight_variants(weights, variation_pct=25.0, random_runs=200, seed=DEFAULT_SEED):
+    """Weight sets for the sensitivity: (k,) -> (m, k) array (one-at-a-time ±p, then random)."""
+    import numpy as np
+
+    w = np.asarray(weights, dtype=float)
+    p = float(variation_pct) / 100.0
+    sets = []
+    for i in range(len(w)):
+        for f in (1 + p, 1 - p):
+            v = w.copy()
+            v[i] = w[i] * f
+            sets.append(v)
+    if random_runs and random_runs > 0:
+        rng = np.random.default_rng(seed)
+        sets.extend(w * rng.uniform(1 - p, 1 + p, size=(int(random_runs), len(w))))
+    return np.array(sets).reshape(-1, len(w))
+
+
+def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, random_runs=200, seed=DEFAULT_SEED):
+    """The ranking as a DataFrame, one row per project, best first.
+
+    ``projects``: DataFrame with project_id, code, name (status, status_reason
+    optional); ``criteria``: list of criterion dicts (criteria_list);
+    ``cons``: DataFrame from :func:`scores.consensus`; ``weights``: optional
+    {criterion_id: weight} overriding the stored weights.
+
+    Columns: project_id, code, name, status, status_reason, one column per
+    criterion id (points that count, NaN when none), subtotal_<group> per
+    group, total, n_counted, n_complete, complete, disagreement (bool),
+    missing (comma-separated ids of counted criteria without a value),
+    disputed (ids with disagreement), rank, rank_min, rank_max.
+    """
+    import numpy as np
+    import pandas as pd
+
+    weights = dict(weights or {})
+    crit_ids = [c["criterion_id"] for c in criteria]
+    counted = [c for c in criteria if c["counted"]]
+    cidx = {c["criterion_id"]: j for j, c in enumerate(criteria)}
+    pids = list(projects["project_id"])
+    pidx = {p: i for i, p in enumerate(pids)}
+    n, k = len(pids), len(criteria)
+    pts = np.full((n, k), np.nan)
+    disputed = [[] for _ in range(n)]
+    for rec in cons.itertuples(index=False):
+        i, j = pidx.get(rec.project_id), cidx.get(rec.criterion_id)
+        if i is None or j is None:
+            continue
+        if rec.points is not None and not (isinstance(rec.points, float) and np.isnan(rec.points)):
+            pts[i, j] = float(rec.points)
+        if rec.state == STATE_DISAGREE:
+            disputed[i].append(rec.criterion_id)
+    cj = [cidx[c["criterion_id"]] for c in counted]
+    w = np.array([float(weights.get(c["criterion_id"], c["weight"])) for c in counted])
+    P = pts[:, cj] if cj else np.zeros((n, 0))
+    has = ~np.isnan(P)
+    P0 = np.where(has, P, 0.0)
+    totals = P0 @ w if len(w) else np.zeros(n)
+    n_complete = has.sum(axis=1)
+    tie = tie_order(projects, n_complete)
+    base = ranks_for(totals, tie) if n else np.zeros(0, dtype=int)
+    rmin, rmax = base.copy(), base.copy()
+    if n and len(w):
+        W = weight_variants(w, variation_pct, random_runs, seed)
+        if len(W):
+            R = ranks_for(W @ P0.T, tie)
+            rmin = np.minimum(base, R.min(axis=0))
+            rmax = np.maximum(base, R.max(axis=0))
+    df = pd.DataFrame({
+        "project_id": pids,
+        "code": list(projects["code"]),
+        "name": list(projects["name"]),
+        "status": list(projects["status"]) if "status" in projects else ["kandidaat"] * n,
+        "status_reason": list(projects["status_reason"]) if "status_reason" in projects else [None] * n,
+    })
+    for j, cid in enumerate(crit_ids):
+        df[cid] = pts[:, j]
+    groups = []
+    for c in counted:
+        if c["grp"] not in groups:
+            groups.append(c["grp"])
+    for g in groups:
+        cols = [m for m, c in enumerate(counted) if c["grp"] == g]
+        df["subtotal_" + g] = P0[:, cols] @ w[cols]
+    df["total"] = np.round(totals, TOTAL_DECIMALS)
+    df["n_counted"] = len(counted)
+    df["n_complete"] = n_complete.astype(int)
+    df["complete"] = n_complete == len(counted)
+    df["missing"] = [", ".join(c["criterion_id"] for m, c in enumerate(counted) if not has[i, m]) for i in range(n)]
+    df["disputed"] = [", ".join(d) for d in disputed]
+    df["disagreement"] = [bool(d) for d in disputed]
+    df["rank"] = base.astype(int)
+    df["rank_min"] = rmin.astype(int)
+    df["rank_max"] = rmax.astype(int)
+    return df.sort_values("rank", kind="mergesort").reset_index(drop=True)
+
+
+def projects_frame(wb):
+    """Projects without geometry (project_id, code, name, status, status_reason, ...)."""
+    return wb.read_frame("projects", geometry=False)
+
+
+def score_projects(wb, weights=None, variation_pct=25.0, random_runs=200, seed=DEFAULT_SEED,
+                   include_afgevallen=True):
+    """The ranking of the werkbank's projects (see :func:`rank_table` for the columns)."""
+    projects = projects_frame(wb)
+    if not include_afgevallen:
+        projects = projects[projects["status"] != "afgevallen"].reset_index(drop=True)
+    criteria = criteria_list(wb)
+    cons = consensus(scores_frame(wb), criteria)
+    return rank_table(projects, criteria, cons, weights, variation_pct, random_runs, seed)
+
+
+# The name the export adapters (export/adapters.py) look for first.
+rank_projects = score_projects

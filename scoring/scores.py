@@ -1,0 +1,324 @@
+"""Ratings per project and criterion: record, import, and derive the agreed value.
+
+Every rating has a rationale (motivatie), an assessor and a date.  Several
+assessors may rate the same criterion of a project (one row per assessor,
+key project × criterion × assessor).  The value that counts is
+
+1. the agreed value (``scores.agreed = 1``), if any;
+2. otherwise, when all assessors gave the same rating, that rating (unaniem);
+3. otherwise none: the criterion is flagged as disagreement (oneens) and is
+   incomplete for that project.
+"""
+
+import datetime as _dt
+
+from ..werkbank import enums as E
+from .criteria import criteria_list
+from .errors import ScoringError
+
+# canonical column -> accepted column names (lower-case) for auto-recognition
+FIELD_ALIASES = {
+    "project_id": ("project_id", "projectid", "project", "project_code", "projectcode", "code", "projectnummer"),
+    "criterion_id": ("criterion_id", "criterium", "criterion", "criterium_id", "criteriumcode", "crit"),
+    "rating": ("rating", "waardering", "score", "oordeel", "waarde", "beoordeling"),
+    "rationale": ("rationale", "motivatie", "toelichting", "onderbouwing", "reden"),
+    "assessor": ("assessor", "beoordelaar", "naam_beoordelaar", "door"),
+    "assessor_role": ("assessor_role", "rol", "role", "rol_beoordelaar"),
+    "score_date": ("score_date", "datum", "date", "beoordelingsdatum"),
+    "agreed": ("agreed", "vastgesteld", "vastgestelde_waarde", "consensus"),
+}
+REQUIRED = ("project_id", "criterion_id", "rating", "rationale", "assessor")
+DUTCH_FIELD = {
+    "project_id": "project_id", "criterion_id": "criterium", "rating": "waardering", "rationale": "motivatie",
+    "assessor": "beoordelaar", "assessor_role": "rol", "score_date": "datum", "agreed": "vastgesteld",
+}
+
+STATE_AGREED = "vastgesteld"
+STATE_UNANIMOUS = "unaniem"
+STATE_DISAGREE = "oneens"
+STATE_MISSING = "ontbreekt"
+
+
+def recognise_columns(names):
+    """Map canonical fields to the first matching column name in ``names`` (case-insensitive)."""
+    lower = {str(n).strip().lower(): n for n in names}
+    found = {}
+    for canon, aliases in FIELD_ALIASES.items():
+        for a in aliases:
+            if a in lower and lower[a] not in found.values():
+                found[canon] = lower[a]
+                break
+    return found
+
+
+def _empty(v):
+    return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+
+
+def parse_date(value):
+    """A date (date/datetime/Timestamp/'JJJJ-MM-DD'/'DD-MM-JJJJ') as 'JJJJ-MM-DD'; ValueError otherwise."""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    text = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return _dt.datetime.strptime(text[:19] if "T" in text or ":" in text else text, fmt).strftime("%Y-%m-%d")
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _parse_bool(value):
+    if _empty(value):
+        return 0
+    t = str(value).strip().lower()
+    if t in ("1", "1.0", "true", "ja", "j", "yes", "y", "waar", "x"):
+        return 1
+    if t in ("0", "0.0", "false", "nee", "n", "no", "onwaar"):
+        return 0
+    raise ValueError(t)
+
+
+def on_scale(criterion, rating):
+    """The rating in the criterion's own spelling, or None when it is not on the scale."""
+    r = str(rating).strip().lower()
+    for value in criterion["scale_list"]:
+        if value.lower() == r:
+            return value
+    return None
+
+
+def _project_index(wb):
+    """project_id -> project_id, plus code -> project_id where codes are unique."""
+    rows = wb.query("SELECT project_id, code, name FROM projects")
+    idx = {r["project_id"]: r["project_id"] for r in rows}
+    codes = {}
+    for r in rows:
+        if r["code"]:
+            codes.setdefault(str(r["code"]), []).append(r["project_id"])
+    for code, ids in codes.items():
+        if len(ids) == 1 and code not in idx:
+            idx[code] = ids[0]
+    return idx
+
+
+def check_score(row, criteria, projects):
+    """Problems of one rating as a list of (Dutch field name, message); [] when fine.
+
+    ``row`` has canonical keys; ``criteria`` is {criterion_id: criterion dict}
+    (from :func:`criteria_list`); ``projects`` maps project id/code -> project_id.
+    Normalises ``row`` in place (project_id, rating spelling, role code, date, agreed).
+    """
+    problems = []
+    for f in REQUIRED:
+        if _empty(row.get(f)):
+            what = {"rationale": "de motivatie is verplicht: leg uit waarom deze waardering is gegeven",
+                    "rating": "de waardering is leeg",
+                    "assessor": "de beoordelaar is leeg: vul in wie beoordeelt"}.get(f, "is leeg")
+            problems.append((DUTCH_FIELD[f], what))
+    pid = row.get("project_id")
+    if not _empty(pid):
+        key = str(pid).strip()
+        if key not in projects:
+            problems.append(("project_id", "onbekend project '{}'".format(key)))
+        else:
+            row["project_id"] = projects[key]
+    cid = row.get("criterion_id")
+    crit = None
+    if not _empty(cid):
+        cid = str(cid).strip()
+        crit = criteria.get(cid) or next((c for k, c in criteria.items() if k.lower() == cid.lower()), None)
+        if crit is None:
+            problems.append(("criterium", "onbekend criterium '{}'; kies uit: {}".format(cid, ", ".join(criteria))))
+        else:
+            row["criterion_id"] = crit["criterion_id"]
+    if crit is not None and not _empty(row.get("rating")):
+        value = on_scale(crit, row["rating"])
+        if value is None:
+            problems.append(("waardering", "'{}' staat niet op de schaal van criterium {} ({}): kies uit {}".format(
+                str(row["rating"]).strip(), crit["criterion_id"], crit["name"], " / ".join(crit["scale_list"]))))
+        else:
+            row["rating"] = value
+    if not _empty(row.get("rationale")):
+        row["rationale"] = str(row["rationale"]).strip()
+    if not _empty(row.get("assessor")):
+        row["assessor"] = str(row["assessor"]).strip()
+    role = row.get("assessor_role")
+    if _empty(role):
+        row["assessor_role"] = crit["assessor_role"] if crit is not None and not _empty(crit.get("assessor_role")) else None
+    else:
+        r = str(role).strip().lower()
+        code = next((c for c, lab in E.ASSESSOR_ROLES.items() if r in (c, lab.lower())), None)
+        if code is None:
+            problems.append(("rol", "onbekende rol '{}'; kies uit: {}".format(role, ", ".join(E.ASSESSOR_ROLES))))
+        else:
+            row["assessor_role"] = code
+    date = row.get("score_date")
+    if _empty(date):
+        problems.append(("datum", "de datum is leeg"))
+    else:
+        try:
+            row["score_date"] = parse_date(date)
+        except ValueError:
+            problems.append(("datum", "'{}' is geen datum (JJJJ-MM-DD)".format(date)))
+    try:
+        row["agreed"] = _parse_bool(row.get("agreed"))
+    except ValueError:
+        problems.append(("vastgesteld", "'{}' is geen ja/nee".format(row.get("agreed"))))
+    return problems
+
+
+def today():
+    return _dt.date.today().isoformat()
+
+
+def _existing_ids(wb):
+    return {
+        (r["project_id"], r["criterion_id"], r["assessor"]): r["score_id"]
+        for r in wb.query("SELECT score_id, project_id, criterion_id, assessor FROM scores")
+    }
+
+
+def _write(wb, rows, user=None):
+    """Upsert clean rows by (project, criterion, assessor); one agreed value per project × criterion."""
+    from ..werkbank import new_id
+
+    ids = _existing_ids(wb)
+    for r in rows:
+        r["score_id"] = ids.get((r["project_id"], r["criterion_id"], r["assessor"])) or new_id()
+    cols = ("score_id", "project_id", "criterion_id", "rating", "rationale", "assessor", "assessor_role",
+            "score_date", "agreed")
+    with wb.transaction():
+        # one agreed value per project × criterion: an agreed row replaces the earlier one
+        pairs = {(r["project_id"], r["criterion_id"]): r["score_id"] for r in rows if r["agreed"]}
+        if pairs:
+            reset = [{"score_id": x["score_id"], "agreed": 0}
+                     for x in wb.query("SELECT score_id, project_id, criterion_id FROM scores WHERE agreed = 1")
+                     if pairs.get((x["project_id"], x["criterion_id"]), x["score_id"]) != x["score_id"]]
+            if reset:
+                wb.write_frame("scores", reset, mode="upsert", user=user)
+        counts = wb.write_frame("scores", [{c: r.get(c) for c in cols} for r in rows], mode="upsert", user=user)
+    return counts
+
+
+def record_score(wb, project_id, criterion_id, rating, rationale, assessor, role=None, date=None,
+                 agreed=False, user=None):
+    """Record (or replace) one assessor's rating of one criterion of one project.
+
+    Refuses, with a Dutch :class:`ScoringError`, a rating without motivatie, a
+    rating that is not on the criterion's scale, an unknown project/criterion
+    or an empty assessor.  ``date`` defaults to today.  Returns the score_id.
+    """
+    criteria = {c["criterion_id"]: c for c in criteria_list(wb)}
+    row = {
+        "project_id": project_id, "criterion_id": criterion_id, "rating": rating, "rationale": rationale,
+        "assessor": assessor, "assessor_role": role, "score_date": date or today(), "agreed": 1 if agreed else 0,
+    }
+    problems = check_score(row, criteria, _project_index(wb))
+    if problems:
+        head = "Waardering van project {}, criterium {} geweigerd".format(project_id, criterion_id)
+        msgs = ["{}: veld '{}': {}.".format(head, f, m) for f, m in problems]
+        raise ScoringError("\n".join(msgs), msgs)
+    _write(wb, [row], user=user)
+    return _existing_ids(wb)[(row["project_id"], row["criterion_id"], row["assessor"])]
+
+
+def import_scores(wb, records, source="invoer", user=None, default_date=None):
+    """Validate and upsert many ratings, all or nothing.
+
+    ``records``: list of dicts (or a DataFrame) with canonical keys (see
+    ``FIELD_ALIASES``) and optionally ``_row`` (the row number users see).
+    Any invalid row -> :class:`ScoringError` naming source, row and field;
+    nothing is written.  Returns ``{"inserted", "updated", "unchanged"}``.
+    """
+    if hasattr(records, "to_dict"):
+        records = records.to_dict("records")
+    criteria = {c["criterion_id"]: c for c in criteria_list(wb)}
+    projects = _project_index(wb)
+    problems, clean, seen, agreed_rows = [], [], {}, {}
+    for n, rec in enumerate(records, start=1):
+        row = dict(rec)
+        rownum = row.pop("_row", n)
+        if default_date and _empty(row.get("score_date")) and "score_date" not in rec:
+            row["score_date"] = default_date
+        ident = row.get("project_id")
+        where = "{}, rij {}{}".format(source, rownum, " (project {})".format(ident) if not _empty(ident) else "")
+        for field, msg in check_score(row, criteria, projects):
+            problems.append("{}, veld '{}': {}".format(where, field, msg))
+        key = (row.get("project_id"), row.get("criterion_id"), row.get("assessor"))
+        if all(not _empty(k) for k in key):
+            if key in seen:
+                problems.append("{}: project {}, criterium {}, beoordelaar {} staat ook in rij {}".format(
+                    where, key[0], key[1], key[2], seen[key]))
+            else:
+                seen[key] = rownum
+            if row.get("agreed") == 1:
+                pair = key[:2]
+                if pair in agreed_rows:
+                    problems.append("{}, veld 'vastgesteld': project {}, criterium {} heeft al een vastgestelde "
+                                    "waarde in rij {}; er is er maar één".format(where, key[0], key[1], agreed_rows[pair]))
+                else:
+                    agreed_rows[pair] = rownum
+        clean.append(row)
+    if not clean and not problems:
+        problems.append("{}: geen beoordelingen gevonden".format(source))
+    if problems:
+        from .criteria import _summary
+
+        raise ScoringError(
+            "Niets geïmporteerd; {} fout(en):\n".format(len(problems)) + _summary(problems), problems
+        )
+    return _write(wb, clean, user=user)
+
+
+def scores_frame(wb):
+    """All ratings as a DataFrame (the table's columns), sorted by project, criterion, assessor."""
+    df = wb.read_frame("scores")
+    return df.sort_values(["project_id", "criterion_id", "assessor"], kind="mergesort").reset_index(drop=True)
+
+
+def consensus(scores, criteria):
+    """One row per rated (project, criterion): the value that counts and the state.
+
+    ``scores``: DataFrame from :func:`scores_frame`; ``criteria``: list of
+    criterion dicts.  Columns: project_id, criterion_id, n_assessors,
+    assessors (list of (assessor, rating, role, date, agreed)), value (rating
+    that counts or None), state (vastgesteld/unaniem/oneens), disagreement
+    (bool: assessors differ and nothing agreed), points (float or None).
+    """
+    import pandas as pd
+
+    by_id = {c["criterion_id"]: c for c in criteria}
+    out = []
+    if len(scores):
+        for (pid, cid), grp in scores.groupby(["project_id", "criterion_id"], sort=True):
+            crit = by_id.get(cid)
+            ratings = list(grp["rating"])
+            agreed = grp[grp["agreed"].fillna(0).astype(int) == 1]
+            distinct = sorted(set(r.lower() for r in ratings))
+            if len(agreed):
+                value, state = agreed["rating"].iloc[-1], STATE_AGREED
+            elif len(distinct) == 1:
+                value, state = ratings[0], STATE_UNANIMOUS
+            else:
+                value, state = None, STATE_DISAGREE
+            pts = None
+            if value is not None and crit is not None:
+                from .criteria import points_for
+
+                pts = points_for(crit, value)
+            out.append({
+                "project_id": pid,
+                "criterion_id": cid,
+                "n_assessors": int(grp["assessor"].nunique()),
+                "assessors": list(zip(grp["assessor"], grp["rating"], grp["assessor_role"], grp["score_date"],
+                                      grp["agreed"].fillna(0).astype(int))),
+                "value": value,
+                "state": state,
+                "disagreement": state == STATE_DISAGREE,
+                "differ": len(distinct) > 1,
+                "points": pts,
+            })
+    cols = ["project_id", "criterion_id", "n_assessors", "assessors", "value", "state", "disagreement", "differ",
+            "points"]
+    return pd.DataFrame(out, columns=cols)
