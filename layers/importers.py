@@ -1,0 +1,655 @@
+"""Importers: capacity map areas, stations (+ capacity per year), developments.
+
+Each importer takes an open :class:`~werkbank.Werkbank` and a (Geo)DataFrame
+(from ``layers.qgis_io.layer_to_frame`` or :func:`read_vector`), validates it
+column-wise (see ``layers.validation``), and writes the accepted rows in one
+transaction with ``write_frame(mode="upsert")`` keyed on the source id, so a
+re-import updates instead of duplicating.  Rejected rows are reported per row
+and field; ``imported + rejected == input rows``.  With ``strict=True`` any
+rejected row aborts the run (nothing written).  Fatal problems (unreadable
+file, unknown field, werkbank refuses the data) raise :class:`ImportFailed`
+with a Dutch message; the werkbank is then unchanged.
+
+Pure Python (pandas/geopandas/shapely inside functions); no QGIS.
+"""
+
+import os
+import re
+
+from ..werkbank import enums as E
+from . import mapping as M
+from . import validation as V
+
+
+class ImportFailed(Exception):
+    """The import did not run; Dutch message naming file/row/field. The werkbank is unchanged."""
+
+
+class ImportResult:
+    def __init__(self, kind, table, report, mapping, counts=None, dry_run=False):
+        self.kind = kind
+        self.table = table
+        self.report = report
+        self.mapping = mapping
+        self.counts = counts or {"inserted": 0, "updated": 0, "unchanged": 0}
+        self.dry_run = dry_run
+        self.report_path = None
+        self.extra = {}
+        self.frame = None  # the rows as written (or as they would be, in a dry run)
+
+    @property
+    def input_rows(self):
+        return self.report.input_rows
+
+    @property
+    def imported(self):
+        return self.report.imported
+
+    @property
+    def rejected(self):
+        return self.report.rejected
+
+    def summary(self):
+        return self.report.summary()
+
+
+# ---- reading files ---------------------------------------------------------------------
+
+def read_vector(path, layer=None):
+    """A vector file as a GeoDataFrame with ``_row`` (1-based) and ``_fid``; ImportFailed when unreadable."""
+    import pyogrio
+
+    name = os.path.basename(str(path))
+    if not os.path.exists(path):
+        raise ImportFailed("{}: bestand niet gevonden.".format(path))
+    try:
+        df = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+    except Exception as e:  # noqa: BLE001 - GDAL gives many error types
+        raise ImportFailed("{}: het bestand is niet leesbaar als vectorlaag ({}).".format(name, _short(e))) from e
+    df = df.reset_index().rename(columns={"fid": "_fid"})
+    if "_fid" not in df.columns:
+        df.insert(0, "_fid", range(len(df)))
+    df.insert(0, "_row", range(1, len(df) + 1))
+    return df
+
+
+def read_table(path, sheet=None):
+    """A CSV (``;`` or ``,``, decimal comma allowed) or XLSX table as a DataFrame of text, with ``_row``.
+
+    ``_row`` is the line/row number as the user sees it in a spreadsheet (header = 1).
+    """
+    import pandas as pd
+
+    name = os.path.basename(str(path))
+    if not os.path.exists(path):
+        raise ImportFailed("{}: bestand niet gevonden.".format(path))
+    ext = os.path.splitext(str(path))[1].lower()
+    try:
+        if ext in (".xlsx", ".xlsm", ".xls"):
+            df = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl" if ext != ".xls" else None)
+        else:
+            with open(path, encoding="utf-8-sig", errors="replace") as f:
+                head = f.readline()
+            sep = ";" if head.count(";") >= max(1, head.count(",")) else ("\t" if "\t" in head else ",")
+            df = pd.read_csv(path, sep=sep, dtype=str, encoding="utf-8-sig", keep_default_na=False,
+                             skipinitialspace=True)
+    except Exception as e:  # noqa: BLE001
+        raise ImportFailed("{}: de tabel is niet leesbaar ({}).".format(name, _short(e))) from e
+    df.columns = [str(c).strip() for c in df.columns]
+    if len(df.columns) < 2:
+        raise ImportFailed("{}: de tabel heeft minder dan twee kolommen (verkeerd scheidingsteken?).".format(name))
+    df = df.reset_index(drop=True)
+    df.insert(0, "_row", range(2, len(df) + 2))
+    return df
+
+
+def source_name_for(path_or_name):
+    """Default source name: the file name without extension (stable between runs)."""
+    base = os.path.basename(str(path_or_name).split("|")[0])
+    return os.path.splitext(base)[0] or str(path_or_name)
+
+
+def _short(e):
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return text[:300]
+
+
+# ---- shared steps ------------------------------------------------------------------
+
+def _start(frame, kind, mapping, source, auto=True):
+    import pandas as pd
+
+    if frame is None:
+        raise ImportFailed("{}: geen gegevens.".format(source))
+    df = frame.reset_index(drop=True)
+    if "_row" not in df.columns:
+        df.insert(0, "_row", range(1, len(df) + 1))
+    if "_fid" not in df.columns:
+        df.insert(1, "_fid", range(len(df)))
+    try:
+        resolved = M.resolve_mapping(kind, list(df.columns), mapping, source=source, auto=auto)
+    except M.MappingError as e:
+        raise ImportFailed(str(e)) from e
+    report = V.ValidationReport(source, M.KIND_LABELS[kind], len(df))
+    report.note("Veldkoppeling: " + M.describe_mapping(kind, resolved))
+    if "id" not in resolved:
+        if M.target(kind, "id").required:
+            df["_sid"] = pd.Series(df["_fid"]).astype(str).astype(object)
+            report.note("Geen id-veld opgegeven of herkend: de feature-id (fid) van de bron is als id gebruikt.")
+    else:
+        df["_sid"] = V.text_column(df[resolved["id"]])
+    return df, resolved, report
+
+
+def _col(df, resolved, name):
+    return resolved.get(name)
+
+
+def _text(df, resolved, name):
+    col = resolved.get(name)
+    return V.text_column(df[col]) if col else None
+
+
+def _numbers(report, df, resolved, name, field, **kw):
+    col = resolved.get(name)
+    if not col:
+        return None
+    return V.check_number(report, df, col, field, **kw)
+
+
+def _coded(report, df, resolved, name, field, fn, enum):
+    """Map a text column through ``fn``; unknown values -> warning + empty."""
+    import pandas as pd
+
+    col = resolved.get(name)
+    if not col:
+        return None
+    raw = V.text_column(df[col])
+    uniq = {v: fn(v) for v in pd.unique(raw.dropna())}
+    mapped = raw.map(lambda v: None if v is None else uniq.get(v))
+    unknown = raw.map(lambda v: v is not None and uniq.get(v) is False).to_numpy(dtype=bool)
+    report.add_mask(df, unknown, field, "onbekende waarde '{{value}}' (kies uit: {}); veld leeg gelaten".format(
+        ", ".join(enum)), V.WAARSCHUWING, value_col=col)
+    return mapped.where(~unknown, None).astype(object)
+
+
+def _geometry(report, df, allowed, to_point=False):
+    import geopandas as gpd
+    import numpy as np
+
+    if not isinstance(df, gpd.GeoDataFrame) or df.geometry is None:
+        raise ImportFailed("{}: de bron heeft geen geometrie; kies een punt- of vlakkenlaag.".format(report.source))
+    try:
+        gdf, note = V.to_rd(df, report.source)
+    except Exception as e:  # noqa: BLE001
+        raise ImportFailed("{}: herprojecteren naar EPSG:28992 mislukt ({}).".format(report.source, _short(e))) from e
+    if note:
+        report.note(note)
+    geoms = V.prepare_geometries(report, gdf, allowed=allowed, to_point=to_point)
+    return np.asarray(geoms, dtype=object)
+
+
+def _province(wb, report, df, geoms, mode, check):
+    if not check:
+        return
+    prog = wb.programme()
+    code = prog.get("province_code") or prog.get("province")
+    geom = V.province_geometry(code)
+    if geom is None:
+        report.note("Provincie '{}' onbekend: niet gecontroleerd of objecten in de provincie liggen.".format(
+            prog.get("province")))
+        return
+    V.check_in_province(report, df, geoms, geom, prog.get("province"), mode=mode)
+
+
+def _conflicts_with_other_source(wb, report, df, table, key, source):
+    """Reject ids that already exist in the werkbank from another source (no silent overwrite)."""
+    import numpy as np
+
+    rows = wb.query('SELECT "{k}" AS k, source FROM "{t}" WHERE source IS NOT NULL AND source <> ?'.format(
+        k=key, t=table), (source,))
+    if not rows:
+        return
+    other = {r["k"]: r["source"] for r in rows}
+    mask = df["_sid"].map(lambda v: v in other).to_numpy(dtype=bool)
+    for i in np.nonzero(mask)[0]:
+        sid = df["_sid"].iat[i]
+        report.add(int(df["_row"].iat[i]), sid, key, sid,
+                   "id '{}' bestaat al in de werkbank uit bron '{}'; gebruik dezelfde bronnaam of een ander id".format(
+                       sid, other[sid]))
+
+
+def _accepted(report, df):
+    import numpy as np
+
+    rejected = set(report.rejected_rows())
+    return ~df["_row"].isin(rejected).to_numpy() if rejected else np.ones(len(df), dtype=bool)
+
+
+def _finish(wb, report, result, table, out, strict, dry_run, report_path, write=None):
+    """Strict check, write (one transaction), counts, report file."""
+    if strict and report.errors():
+        errs = report.first_errors(5)
+        more = len(report.errors()) - len(errs)
+        raise ImportFailed("Import afgebroken, de werkbank is niet gewijzigd. {} fout(en): {}{}".format(
+            len(report.errors()), "; ".join(errs), " (en {} meer)".format(more) if more > 0 else ""))
+    result.frame = out
+    report.imported = len(out)
+    if not dry_run and (len(out) or write is not None):
+        try:
+            if write is not None:
+                result.counts = write()
+            else:
+                result.counts = wb.write_frame(table, out, mode="upsert")
+        except ImportFailed:
+            raise
+        except Exception as e:  # noqa: BLE001 - sqlite/psycopg errors -> Dutch message
+            raise ImportFailed("{}: schrijven naar de werkbank mislukt, niets is gewijzigd ({}).".format(
+                report.source, _short(e))) from e
+    report.counts = result.counts if not dry_run else {}
+    if report_path:
+        report.write(report_path)
+        result.report_path = report_path
+    return result
+
+
+def _peildatum(wb, peildatum, source):
+    if peildatum:
+        p = str(peildatum).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", p):
+            raise ImportFailed("{}: peildatum '{}' is geen datum JJJJ-MM-DD.".format(source, p))
+        return p
+    return wb.programme().get("peildatum")
+
+
+# ---- capacity map ----------------------------------------------------------------------
+
+def import_capacity_map(wb, frame, mapping=None, source_name=None, peildatum=None, report_path=None,
+                        strict=False, dry_run=False, check_province=True):
+    """Capaciteitskaart polygons -> ``capacity_areas`` (upsert on area_id)."""
+    import pandas as pd
+
+    source = source_name or "capaciteitskaart"
+    df, resolved, report = _start(frame, "capacity_areas", mapping, source)
+    pdat = _peildatum(wb, peildatum, source)
+    result = ImportResult("capacity_areas", "capacity_areas", report, resolved, dry_run=dry_run)
+    idf = resolved.get("id", "fid")
+    V.check_required(report, df, df["_sid"], idf, "id")
+    V.check_duplicates(report, df, df["_sid"], idf)
+    out = pd.DataFrame({"area_id": df["_sid"], "source_id": df["_sid"]})
+    for name, col in (("name", "name"), ("station", "station_id"), ("operator", "netbeheerder")):
+        vals = _text(df, resolved, name)
+        if vals is not None:
+            out[col] = vals
+    for name in ("afname_colour", "invoeding_colour"):
+        c = resolved.get(name)
+        if not c:
+            continue
+        raw = df[c]
+        uniq = {}
+        for v in pd.unique(raw.dropna()):
+            uniq[v] = M.colour_code(v)
+        codes = raw.map(lambda v: uniq.get(v) if v in uniq else None)
+        present = V._clean_text(raw).notna().to_numpy()
+        unknown = present & codes.isna().to_numpy()
+        report.add_mask(df, unknown, c, "onbekende kleur/status '{value}' (verwacht 0–3 of transparant/geel/oranje/rood);"
+                        " veld leeg gelaten", V.WAARSCHUWING, value_col=c)
+        out[name] = codes.astype(object)
+    for name, kw in (("afname_available_mw", {"nonneg": False}), ("invoeding_available_mw", {"nonneg": False}),
+                     ("afname_queue_mw", {}), ("invoeding_queue_mw", {}),
+                     ("afname_alleviation_year", {"year": True}), ("invoeding_alleviation_year", {"year": True})):
+        vals = _numbers(report, df, resolved, name, resolved.get(name), **kw)
+        if vals is not None:
+            out[name] = vals.astype(object).where(vals.notna(), None)
+            if kw.get("year"):
+                out[name] = out[name].map(lambda v: None if v is None else int(v))
+    if not any(k in resolved for k in ("afname_colour", "invoeding_colour", "afname_available_mw",
+                                       "invoeding_available_mw")):
+        report.note("Let op: geen kleur- of capaciteitsveld herkend; alleen de gebieden zelf worden ingelezen.")
+    geoms = _geometry(report, df, (V.POLY,))
+    _province(wb, report, df, geoms, "intersects", check_province)
+    _conflicts_with_other_source(wb, report, df, "capacity_areas", "area_id", source)
+    out["peildatum"] = pdat
+    out["source"] = source
+    out["geom"] = geoms
+    out = out[_accepted(report, df)].reset_index(drop=True)
+    return _finish(wb, report, result, "capacity_areas", out, strict, dry_run, report_path)
+
+
+# ---- stations ------------------------------------------------------------------------------
+
+_WIDE_RE = re.compile(r"^(afname|teruglevering|invoeding|opwek|demand|supply)?_?(?:mw)?_?((?:19|20|21)\d\d)_?"
+                      r"(afname|teruglevering|invoeding|opwek|demand|supply)?_?(?:mw)?$")
+_DIRECTION = {"afname": "afname_mw", "demand": "afname_mw", "teruglevering": "teruglevering_mw",
+              "invoeding": "teruglevering_mw", "opwek": "teruglevering_mw", "supply": "teruglevering_mw"}
+
+
+def import_stations(wb, frame, mapping=None, capacity_table=None, capacity_mapping=None, source_name=None,
+                    peildatum=None, report_path=None, strict=False, dry_run=False, check_province=True,
+                    capacity_source=None):
+    """Station points -> ``stations``; optional capacity table (long or wide) -> ``station_capacity``."""
+    import pandas as pd
+
+    source = source_name or "stations"
+    df, resolved, report = _start(frame, "stations", mapping, source)
+    pdat = _peildatum(wb, peildatum, source)
+    result = ImportResult("stations", "stations", report, resolved, dry_run=dry_run)
+    idf = resolved.get("id", "fid")
+    V.check_required(report, df, df["_sid"], idf, "id")
+    V.check_duplicates(report, df, df["_sid"], idf)
+    out = pd.DataFrame({"station_id": df["_sid"], "source_id": df["_sid"]})
+    names = _text(df, resolved, "name")
+    if names is None:
+        names = pd.Series([None] * len(df), dtype=object)
+    noname = names.isna().to_numpy() & df["_sid"].notna().to_numpy()
+    report.add_mask(df, noname, resolved.get("name", "naam"), "naam ontbreekt; 'Station <id>' ingevuld",
+                    V.WAARSCHUWING)
+    names = names.where(~noname, "Station " + df["_sid"].astype(str))
+    out["name"] = names
+    op = _text(df, resolved, "operator")
+    if op is not None:
+        out["netbeheerder"] = op
+    kv = _numbers(report, df, resolved, "voltage_kv", resolved.get("voltage_kv"))
+    if kv is not None:
+        out["voltage_kv"] = kv.astype(object).where(kv.notna(), None)
+    level = None
+    if resolved.get("voltage_level"):
+        level = _coded(report, df, resolved, "voltage_level", resolved["voltage_level"], M.voltage_level_code,
+                       ("EHS", "HS", "TS", "MS"))
+    if kv is not None:
+        derived = kv.map(M.voltage_level_from_kv)
+        level = derived if level is None else level.where(level.notna(), derived)
+    if level is not None:
+        out["voltage_level"] = level.astype(object).where(pd.notna(level), None)
+    geoms = _geometry(report, df, (V.POINT,), to_point=True)
+    _province(wb, report, df, geoms, "point", check_province)
+    _conflicts_with_other_source(wb, report, df, "stations", "station_id", source)
+    out["source"] = source
+    out["peildatum"] = pdat
+    out["geom"] = geoms
+    out = out[_accepted(report, df)].reset_index(drop=True)
+
+    cap = None
+    if capacity_table is not None:
+        known = set(out["station_id"]) | {r["station_id"] for r in wb.query("SELECT station_id FROM stations")}
+        cap_source = capacity_source or (source_name_for(capacity_table) if isinstance(capacity_table, str)
+                                         else "capaciteitstabel")
+        table_df = read_table(capacity_table) if isinstance(capacity_table, str) else capacity_table
+        cap, sub = _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, source)
+        report.sub_reports.append(sub)
+        result.extra["capacity"] = sub
+        if strict and sub.errors():
+            errs = sub.first_errors(5)
+            raise ImportFailed("Import afgebroken, de werkbank is niet gewijzigd. {} fout(en) in de capaciteitstabel: {}"
+                               .format(len(sub.errors()), "; ".join(errs)))
+
+    def write():
+        with wb.transaction():
+            counts = wb.write_frame("stations", out, mode="upsert") if len(out) else dict(
+                inserted=0, updated=0, unchanged=0)
+            if cap is not None and len(cap):
+                result.extra["capacity_counts"] = _upsert_capacity(wb, cap)
+        return counts
+
+    res = _finish(wb, report, result, "stations", out, strict, dry_run, report_path, write=write)
+    if cap is not None:
+        res.extra["capacity_frame"] = cap
+        res.report.sub_reports[-1].counts = res.extra.get("capacity_counts", {})
+    return res
+
+
+def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_source):
+    """Long or wide capacity table -> long frame (station_id, year, afname_mw, teruglevering_mw, source, peildatum)."""
+    import numpy as np
+    import pandas as pd
+
+    df = table_df.reset_index(drop=True)
+    if "_row" not in df.columns:
+        df.insert(0, "_row", range(2, len(df) + 2))
+    try:
+        resolved = M.resolve_mapping("station_capacity", list(df.columns), capacity_mapping, source=cap_source)
+    except M.MappingError as e:
+        raise ImportFailed(str(e)) from e
+    sub = V.ValidationReport(cap_source, M.KIND_LABELS["station_capacity"], len(df))
+    if "station" not in resolved:
+        raise ImportFailed("{}: geen kolom met het station-id gevonden (verwacht bijv. 'station' of 'station_id'). "
+                           "Kolommen: {}.".format(cap_source, ", ".join(c for c in df.columns if c != "_row")))
+    df["_sid"] = V.text_column(df[resolved["station"]])
+    V.check_required(sub, df, df["_sid"], resolved["station"], "station-id")
+    unknown = df["_sid"].notna().to_numpy() & ~df["_sid"].isin(known).to_numpy()
+    sub.add_mask(df, unknown, resolved["station"], "onbekend station '{value}' (niet in de stationslaag of de werkbank)",
+                 value_col=resolved["station"])
+    src = V.text_column(df[resolved["source"]]) if "source" in resolved else None
+    pd_col = V.text_column(df[resolved["peildatum"]]) if "peildatum" in resolved else None
+    base = pd.DataFrame({"_row": df["_row"], "station_id": df["_sid"],
+                         "source": src if src is not None else cap_source,
+                         "peildatum": pd_col if pd_col is not None else pdat})
+    if src is not None:
+        base["source"] = base["source"].where(base["source"].notna(), cap_source)
+    if pd_col is not None:
+        base["peildatum"] = base["peildatum"].where(base["peildatum"].notna(), pdat)
+    if "year" in resolved and ("afname_mw" in resolved or "teruglevering_mw" in resolved):
+        sub.note("Tabel in lang formaat: " + M.describe_mapping("station_capacity", resolved))
+        year = V.check_number(sub, df, resolved["year"], resolved["year"], year=True)
+        V.check_required(sub, df, year, resolved["year"], "jaar")
+        long = base.copy()
+        long["year"] = year
+        for name in ("afname_mw", "teruglevering_mw"):
+            long[name] = V.check_number(sub, df, resolved[name], resolved[name]) if name in resolved else np.nan
+    else:
+        wide = []
+        for c in df.columns:
+            if c.startswith("_"):
+                continue
+            m = _WIDE_RE.match(re.sub(r"[^a-z0-9]+", "_", str(c).lower()).strip("_"))
+            if m:
+                direction = _DIRECTION.get(m.group(1) or m.group(3) or "afname")
+                wide.append((c, int(m.group(2)), direction))
+        if not wide:
+            raise ImportFailed(
+                "{}: capaciteitstabel niet herkend. Verwacht lang formaat (kolommen station, jaar, afname, "
+                "teruglevering) of breed formaat (station plus kolommen per jaar, bijv. 'afname_2030', "
+                "'teruglevering_2030' of '2030'). Kolommen: {}.".format(
+                    cap_source, ", ".join(c for c in df.columns if not c.startswith("_"))))
+        sub.note("Tabel in breed formaat: " + ", ".join("{} → {} {}".format(c, d, y) for c, y, d in wide))
+        parts = {}
+        for c, y, d in wide:
+            vals = V.check_number(sub, df, c, c)
+            key = y
+            part = parts.setdefault(key, base.assign(year=float(y), afname_mw=np.nan, teruglevering_mw=np.nan))
+            part[d] = vals.to_numpy()
+        long = pd.concat(list(parts.values()), ignore_index=True)
+        # an empty cell in a wide table means "no value for that year"
+        long = long[long[["afname_mw", "teruglevering_mw"]].notna().any(axis=1)].copy()
+    # duplicates (station, year)
+    key_ok = long["station_id"].notna() & long["year"].notna()
+    dup = long.duplicated(["station_id", "year"], keep=False) & key_ok
+    for i in np.nonzero(dup.to_numpy())[0]:
+        sub.add(int(long["_row"].iat[i]), long["station_id"].iat[i], "jaar", long["year"].iat[i],
+                "station '{}' heeft jaar {} meer dan eens".format(long["station_id"].iat[i], int(long["year"].iat[i])))
+    rejected = set(sub.rejected_rows())
+    long = long[~long["_row"].isin(rejected) & key_ok].copy()
+    long["year"] = long["year"].astype(int)
+    for c in ("afname_mw", "teruglevering_mw"):
+        long[c] = long[c].astype(object).where(long[c].notna(), None)
+    sub.imported = len(df) - len(rejected)
+    sub.note("{} waarde(n) (station × jaar) gelezen.".format(len(long)))
+    return long.drop(columns=["_row"]).reset_index(drop=True), sub
+
+
+def _upsert_capacity(wb, cap):
+    """Upsert station_capacity on (station_id, year): insert new, update changed, leave identical rows."""
+    from ..werkbank.storage import _same
+
+    cols = ["station_id", "year", "afname_mw", "teruglevering_mw", "source", "peildatum"]
+    counts = {"inserted": 0, "updated": 0, "unchanged": 0}
+    with wb.transaction() as tx:
+        existing = {(r["station_id"], int(r["year"])): r for r in tx.query(
+            "SELECT station_id, year, afname_mw, teruglevering_mw, source, peildatum FROM station_capacity")}
+        ins, upd = [], []
+        for rec in cap[cols].itertuples(index=False, name=None):
+            rec = [None if (v is None or (isinstance(v, float) and v != v)) else v for v in rec]
+            rec[1] = int(rec[1])
+            old = existing.get((rec[0], rec[1]))
+            if old is None:
+                ins.append(rec)
+            elif all(_same(a, old[c]) for a, c in zip(rec, cols)):
+                counts["unchanged"] += 1
+            else:
+                upd.append(rec[2:] + rec[:2])
+        if ins:
+            tx.executemany("INSERT INTO station_capacity (station_id, year, afname_mw, teruglevering_mw, source, "
+                           "peildatum) VALUES (?,?,?,?,?,?)", ins)
+        if upd:
+            tx.executemany("UPDATE station_capacity SET afname_mw = ?, teruglevering_mw = ?, source = ?, peildatum = ?"
+                           " WHERE station_id = ? AND year = ?", upd)
+        counts["inserted"], counts["updated"] = len(ins), len(upd)
+        wb._after_write(tx, "station_capacity")
+    return counts
+
+
+# ---- developments ----------------------------------------------------------------------
+
+def import_developments(wb, frame, mapping=None, sector=None, unit_type=None, source_name=None,
+                        report_path=None, strict=False, dry_run=False, check_province=True):
+    """Developments (points/polygons) -> ``developments``; MW derived from kengetallen where not given.
+
+    ``sector``: fixed sector code/label for rows without one (or when no sector field).
+    ``unit_type``: kengetal_id or unit (e.g. 'woning', 'ha') for the quantity field when the
+    source has no unit field; otherwise the sector's first kengetal is used.
+    """
+    import numpy as np
+    import pandas as pd
+
+    source = source_name or "ontwikkelingen"
+    df, resolved, report = _start(frame, "developments", mapping, source)
+    result = ImportResult("developments", "developments", report, resolved, dry_run=dry_run)
+    fixed = None
+    if sector not in (None, ""):
+        fixed = M.sector_code(sector)
+        if not fixed:
+            raise ImportFailed("Onbekende sector '{}' (SECTOR). Kies uit: {}.".format(sector, ", ".join(E.SECTORS)))
+    idf = resolved.get("id", "fid")
+    V.check_required(report, df, df["_sid"], idf, "id")
+    V.check_duplicates(report, df, df["_sid"], idf)
+    out = pd.DataFrame({"dev_id": df["_sid"], "source_id": df["_sid"]})
+    # sector
+    if "sector" in resolved:
+        sc = resolved["sector"]
+        raw = V.text_column(df[sc])
+        uniq = {v: M.sector_code(v) for v in pd.unique(raw.dropna())}
+        sectors = raw.map(lambda v: None if v is None else uniq.get(v))
+        bad = raw.map(lambda v: v is not None and uniq.get(v) is False).to_numpy(dtype=bool)
+        report.add_mask(df, bad, sc, "onbekende sector '{{value}}' (kies uit: {})".format(", ".join(E.SECTORS)),
+                        value_col=sc)
+        sectors = sectors.where(~bad, None)
+        if fixed:
+            sectors = sectors.where(sectors.notna() | bad, fixed)
+        missing = sectors.isna().to_numpy() & ~bad
+        report.add_mask(df, missing, sc, "sector ontbreekt (verplicht; of geef een vaste sector SECTOR op)")
+    elif fixed:
+        sectors = pd.Series([fixed] * len(df), dtype=object)
+    else:
+        raise ImportFailed("{}: geen sectorveld opgegeven of herkend (FIELD_SECTOR) en geen vaste sector (SECTOR). "
+                           "Velden: {}.".format(source, ", ".join(c for c in df.columns if not str(c).startswith("_")
+                                                                  and c != "geometry")))
+    out["sector"] = sectors.astype(object)
+    for name, col in (("name", "name"), ("municipality", "municipality"), ("station", "station_id")):
+        vals = _text(df, resolved, name)
+        if vals is not None:
+            out[col] = vals
+    year = _numbers(report, df, resolved, "year", resolved.get("year"), year=True)
+    if year is not None:
+        out["year_ready"] = year.map(lambda v: None if v != v else int(v)).astype(object)
+    ph = _coded(report, df, resolved, "phase", resolved.get("phase"), M.phase_code, E.DEVELOPMENT_PHASES)
+    if ph is not None:
+        out["phase"] = ph
+    ca = _coded(report, df, resolved, "carrier", resolved.get("carrier"), M.carrier_code, E.ENERGY_CARRIERS)
+    if ca is not None:
+        out["energy_carrier"] = ca
+    nan = pd.Series(np.nan, index=df.index)
+    demand = _numbers(report, df, resolved, "demand_mw", resolved.get("demand_mw"))
+    supply = _numbers(report, df, resolved, "supply_mw", resolved.get("supply_mw"))
+    units = _numbers(report, df, resolved, "units", resolved.get("units"))
+    demand = nan.copy() if demand is None else demand
+    supply = nan.copy() if supply is None else supply
+    units_v = nan.copy() if units is None else units
+    # kengetallen for rows without MW
+    has_mw = demand.notna() | supply.notna()
+    need = ~has_mw & units_v.notna()
+    ken = wb.read_frame("kengetallen", geometry=False)
+    unit_col = _text(df, resolved, "unit_type")
+    if unit_col is None and unit_type not in (None, ""):
+        unit_col = pd.Series([str(unit_type)] * len(df), dtype=object)
+    kid = pd.Series([None] * len(df), dtype=object)
+    if need.any():
+        by_id = {r.kengetal_id: r for r in ken.itertuples()}
+        by_sector_unit = {}
+        first_of_sector = {}
+        for r in ken.itertuples():
+            by_sector_unit.setdefault((r.sector, M.norm(r.unit)), r)
+            first_of_sector.setdefault(r.sector, r)
+        pairs = pd.DataFrame({"s": out["sector"], "u": unit_col if unit_col is not None else None})[need.to_numpy()]
+        choice = {}
+        for s, u in set(map(tuple, pairs.astype(object).where(pairs.notna(), None).to_numpy().tolist())):
+            r = None
+            if u is not None:
+                r = by_id.get(u) if by_id.get(u) is not None and (by_id[u].sector == s) else None
+                r = r or by_sector_unit.get((s, M.norm(u)))
+            elif s is not None:
+                r = first_of_sector.get(s)
+            choice[(s, u)] = r
+        keys = list(zip(out["sector"], unit_col if unit_col is not None else [None] * len(df)))
+        chosen = [choice.get(k) if need.iat[i] else None for i, k in enumerate(keys)]
+        no_ken = np.array([bool(need.iat[i]) and out["sector"].iat[i] is not None and chosen[i] is None
+                           for i in range(len(df))])
+        ucol = resolved.get("unit_type") or "UNIT_TYPE"
+        report.add_mask(df, no_ken, ucol, "geen kengetal voor sector '{}' en eenheid '{}' in de werkbank".format(
+            "{sector}", "{value}"), values=[(u if u is not None else "") for _, u in keys])
+        # fill in sector names in the message (few rows)
+        for p in report.problems:
+            if "{sector}" in p.problem:
+                i = int(np.nonzero(df["_row"].to_numpy() == p.row)[0][0])
+                p.problem = p.problem.replace("{sector}", str(out["sector"].iat[i]))
+        d_rate = np.array([c.demand_mw_per_unit if c is not None else np.nan for c in chosen], dtype=float)
+        s_rate = np.array([c.supply_mw_per_unit if c is not None else np.nan for c in chosen], dtype=float)
+        derived = need.to_numpy() & ~np.isnan(d_rate)
+        demand = demand.where(~derived, units_v * d_rate)
+        supply = supply.where(~derived, units_v * s_rate)
+        kid = pd.Series([c.kengetal_id if (c is not None and derived[i]) else None for i, c in enumerate(chosen)],
+                        dtype=object)
+        unit_name = pd.Series([c.unit if (c is not None and derived[i]) else None for i, c in enumerate(chosen)],
+                              dtype=object)
+        used = pd.Series(kid[derived]).value_counts()
+        for k, n in used.items():
+            r = by_id[k]
+            report.note("MW afgeleid met kengetal '{}' ({}; {} MW vraag en {} MW aanbod per {}) voor {} rij(en).".format(
+                k, r.description, r.demand_mw_per_unit, r.supply_mw_per_unit, r.unit, n))
+    else:
+        unit_name = pd.Series([None] * len(df), dtype=object)
+    neither = (~has_mw & units_v.isna()).to_numpy()
+    report.add_mask(df, neither, resolved.get("demand_mw") or "demand_mw",
+                    "geen vraag/aanbod (MW) en geen hoeveelheid (FIELD_UNITS) om MW met een kengetal af te leiden")
+    out["demand_mw"] = demand.astype(object).where(demand.notna(), None)
+    out["supply_mw"] = supply.astype(object).where(supply.notna(), None)
+    out["kengetal_id"] = kid
+    if units is not None:
+        out["units"] = units_v.astype(object).where(units_v.notna(), None)
+        if unit_col is not None:
+            out["unit"] = unit_name.where(unit_name.notna(), unit_col)
+        else:
+            out["unit"] = unit_name
+    geoms = _geometry(report, df, (V.POLY, V.POINT))
+    _province(wb, report, df, geoms, "point", check_province)
+    _conflicts_with_other_source(wb, report, df, "developments", "dev_id", source)
+    out["source"] = source
+    out["geom"] = geoms
+    out = out[_accepted(report, df)].reset_index(drop=True)
+    return _finish(wb, report, result, "developments", out, strict, dry_run, report_path)
+
+
+IMPORTERS = {
+    "capacity_areas": import_capacity_map,
+    "stations": import_stations,
+    "developments": import_developments,
+}
