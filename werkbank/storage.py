@@ -172,7 +172,7 @@ class Werkbank:
     def _geom_select(self, col):
         return col
 
-    def _encode_geoms(self, geoms):
+    def _encode_geoms(self, geoms, table=None):
         return gpkg_geometry.encode(geoms, self.srid)
 
     def _decode_geoms(self, values):
@@ -419,7 +419,7 @@ class Werkbank:
                 gcol = "geometry"
             if gcol is not None:
                 src_geoms = list(df[gcol].values)
-                geoms = self._encode_geoms(src_geoms)
+                geoms = self._encode_geoms(src_geoms, t)
         editable = "row_version" in t.column_names
         ts = now_iso()
         who = user or self.user
@@ -564,7 +564,7 @@ class Werkbank:
             vals = list(changes.values())
             if has_geom:
                 sets.append('"{}" = {}'.format(GEOM, self._geom_param(t)))
-                vals.append(self._encode_geoms([new_geom])[0])
+                vals.append(self._encode_geoms([new_geom], t)[0])
             sets += ['"modified" = ?', '"modified_by" = ?', '"row_version" = "row_version" + 1']
             vals += [ts, who]
             cur = tx.execute(
