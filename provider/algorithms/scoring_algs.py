@@ -1,0 +1,386 @@
+"""Afwegingskader algorithms: import ratings, score and rank projects, criteria files, decisions."""
+
+import os
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from ..base import PmiekAlgorithm
+
+GROUP = "Afwegingskader"
+GROUP_ID = "afwegingskader"
+DEFAULT_SEED = 20250101  # = scoring.ranking.DEFAULT_SEED (not imported here: start-up stays light)
+
+# parameter -> canonical column of scoring.scores
+SCORE_FIELDS = (
+    ("FIELD_PROJECT", "project_id", "Veld project-id (of projectcode)"),
+    ("FIELD_CRITERION", "criterion_id", "Veld criterium (A..H of eigen code)"),
+    ("FIELD_RATING", "rating", "Veld waardering"),
+    ("FIELD_RATIONALE", "rationale", "Veld motivatie"),
+    ("FIELD_ASSESSOR", "assessor", "Veld beoordelaar"),
+    ("FIELD_ROLE", "assessor_role", "Veld rol beoordelaar"),
+    ("FIELD_DATE", "score_date", "Veld datum"),
+    ("FIELD_AGREED", "agreed", "Veld vastgestelde waarde (ja/nee)"),
+)
+
+
+def _scoring_error():
+    from ...scoring.errors import ScoringError
+    from ...werkbank import WerkbankError
+
+    return (ScoringError, WerkbankError)
+
+
+class _ScoringAlg(PmiekAlgorithm):
+    GROUP = GROUP
+    GROUP_ID = GROUP_ID
+
+
+class ImportScores(_ScoringAlg):
+    NAME = "importscores"
+    DISPLAY = "Beoordelingen importeren"
+    HELP = (
+        "Importeert waarderingen (scores) per project en criterium in de werkbank, alles of niets: "
+        "is één rij ongeldig, dan wordt niets geschreven en noemt de melding rij en veld. Een bestaande "
+        "beoordeling met hetzelfde project, criterium en dezelfde beoordelaar wordt bijgewerkt (upsert).\n\n"
+        "WERKBANK: de werkbank (.gpkg).\n"
+        "INPUT: tabel (CSV, XLSX, GeoPackage-tabel of laag) met één beoordeling per rij.\n"
+        "FIELD_PROJECT: veld met de project-id of projectcode (leeg = automatisch: project_id, project, code).\n"
+        "FIELD_CRITERION: veld met het criterium, bijv. A..H (leeg = automatisch: criterium).\n"
+        "FIELD_RATING: veld met de waardering; moet op de schaal van het criterium staan, bijv. hoog/gemiddeld/laag "
+        "(leeg = automatisch: waardering).\n"
+        "FIELD_RATIONALE: veld met de motivatie; verplicht voor elke waardering (leeg = automatisch: motivatie).\n"
+        "FIELD_ASSESSOR: veld met de naam van de beoordelaar (leeg = automatisch: beoordelaar).\n"
+        "FIELD_ROLE: veld met de rol: provincie, netbeheerder, gemeente of sector (optioneel; leeg = automatisch: "
+        "rol; zonder rol geldt de rol van het criterium).\n"
+        "FIELD_DATE: veld met de datum JJJJ-MM-DD of DD-MM-JJJJ (leeg = automatisch: datum; heeft de tabel geen "
+        "datumveld, dan geldt vandaag).\n"
+        "FIELD_AGREED: veld ja/nee of 1/0: dit is de vastgestelde (gezamenlijke) waarde (optioneel; automatisch: "
+        "vastgesteld).\n\n"
+        "Uitvoer: INSERTED, UPDATED, UNCHANGED (aantallen)."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_werkbank_parameter()
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            "INPUT", self.tr("Tabel met beoordelingen"), [QgsProcessing.TypeVector]))
+        for name, _canon, label in SCORE_FIELDS:
+            self.addParameter(QgsProcessingParameterField(
+                name, self.tr(label), parentLayerParameterName="INPUT", optional=True))
+        for name, label in (("INSERTED", "Nieuw"), ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd")):
+            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ...layers.qgis_io import _py
+        from ...scoring import scores as S
+
+        source = self.parameterAsSource(parameters, "INPUT", context)
+        if source is None:
+            raise QgsProcessingException(self.tr("INPUT: de tabel met beoordelingen kan niet worden geopend."))
+        raw = parameters.get("INPUT")
+        label = os.path.basename(str(raw).split("|")[0]) if isinstance(raw, str) and raw else source.sourceName()
+        names = [f.name() for f in source.fields()]
+        auto = S.recognise_columns(names)
+        mapping = {}
+        for pname, canon, plabel in SCORE_FIELDS:
+            chosen = self.parameterAsString(parameters, pname, context)
+            if chosen:
+                if chosen not in names:
+                    raise QgsProcessingException(self.tr("{}: veld '{}' bestaat niet in {}.").format(pname, chosen, label))
+                mapping[canon] = chosen
+            elif canon in auto:
+                mapping[canon] = auto[canon]
+        missing = [S.DUTCH_FIELD[c] for c in S.REQUIRED if c not in mapping]
+        if missing:
+            raise QgsProcessingException(self.tr(
+                "{}: kolom(men) niet gevonden: {}. Kies ze met de FIELD_-parameters of noem de kolommen "
+                "project_id, criterium, waardering, motivatie, beoordelaar, rol, datum.").format(label, ", ".join(missing)))
+        for canon, col in mapping.items():
+            feedback.pushInfo(self.tr("{} ← kolom '{}'").format(S.DUTCH_FIELD[canon], col))
+        idx = {canon: names.index(col) for canon, col in mapping.items()}
+        records = []
+        for n, feat in enumerate(source.getFeatures(), start=1):
+            if feedback.isCanceled():
+                return {}
+            attrs = feat.attributes()
+            rec = {canon: _py(attrs[i]) for canon, i in idx.items()}
+            rec["_row"] = n
+            records.append(rec)
+        wb = self.open_werkbank(parameters, context)
+        try:
+            default_date = None if "score_date" in mapping else S.today()
+            if default_date:
+                feedback.pushInfo(self.tr("Geen datumveld: als datum geldt vandaag ({}).").format(default_date))
+            try:
+                counts = S.import_scores(wb, records, source=label, default_date=default_date)
+            except _scoring_error() as e:
+                raise QgsProcessingException(str(e)) from e
+        finally:
+            wb.close()
+        feedback.pushInfo(self.tr("Beoordelingen: {} nieuw, {} bijgewerkt, {} ongewijzigd.").format(
+            counts["inserted"], counts["updated"], counts["unchanged"]))
+        return {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"]}
+
+
+class ScoreProjects(_ScoringAlg):
+    NAME = "scoreprojects"
+    DISPLAY = "Projecten scoren en rangschikken"
+    HELP = (
+        "Berekent per project de punten per criterium, het totaal (som van punten × gewicht; informatieve "
+        "criteria zoals H tellen niet mee), de rang en de gevoeligheid van die rang voor de gewichten.\n\n"
+        "Per criterium telt de vastgestelde waarde; zonder vastgestelde waarde de waardering waarover alle "
+        "beoordelaars het eens zijn. Zijn zij het oneens, dan telt het criterium niet en is het project "
+        "onvolledig en gemarkeerd als 'oneens'.\n"
+        "Gelijke totalen: eerst het project met de meeste volledig beoordeelde criteria, dan de projectcode "
+        "(of naam) in natuurlijke volgorde.\n\n"
+        "WERKBANK: de werkbank (.gpkg).\n"
+        "VARIATION_PCT: variatie van de gewichten in procenten (standaard 25): elk gewicht eerst één voor één "
+        "×(1 + p) en ×(1 − p), daarna willekeurig.\n"
+        "RANDOM_RUNS: aantal willekeurige gewichtensets, elk gewicht ×U(1 − p, 1 + p) (standaard 200; 0 = alleen "
+        "één voor één).\n"
+        "SEED: startgetal van de toevalsgenerator, voor reproduceerbare uitkomsten.\n"
+        "OUTPUT: tabel, één rij per project (beste eerst): project_id, code, naam, punten per criterium (kolommen "
+        "A..H), subtotaal per groep, total (totaal), rank (rang), rank_min en rank_max (rangbereik in de "
+        "gevoeligheidsanalyse), complete (1 = alle tellende criteria hebben een waarde), disagreement "
+        "(1 = beoordelaars oneens zonder vastgestelde waarde), missing (criteria zonder waarde), disputed "
+        "(criteria met onenigheid), status en status_reason."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_werkbank_parameter()
+        self.addParameter(QgsProcessingParameterNumber(
+            "VARIATION_PCT", self.tr("Variatie gewichten (%)"), QgsProcessingParameterNumber.Double, 25.0,
+            minValue=0.0, maxValue=100.0))
+        self.addParameter(QgsProcessingParameterNumber(
+            "RANDOM_RUNS", self.tr("Aantal willekeurige gewichtensets"), QgsProcessingParameterNumber.Integer, 200,
+            minValue=0, maxValue=100000))
+        self.addParameter(QgsProcessingParameterNumber(
+            "SEED", self.tr("Startgetal toevalsgenerator"), QgsProcessingParameterNumber.Integer, DEFAULT_SEED))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            "OUTPUT", self.tr("Rangorde projecten"), QgsProcessing.TypeVector))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ...scoring import criteria as K
+        from ...scoring import ranking as R
+
+        pct = self.parameterAsDouble(parameters, "VARIATION_PCT", context)
+        runs = self.parameterAsInt(parameters, "RANDOM_RUNS", context)
+        seed = self.parameterAsInt(parameters, "SEED", context)
+        wb = self.open_werkbank(parameters, context, readonly=True)
+        try:
+            crit = K.criteria_list(wb)
+            table = R.score_projects(wb, variation_pct=pct, random_runs=runs, seed=seed)
+        except _scoring_error() as e:
+            raise QgsProcessingException(str(e)) from e
+        finally:
+            wb.close()
+        fields = QgsFields()
+        for name in ("project_id", "code", "name"):
+            fields.append(QgsField(name, QVariant.String))
+        crit_ids = [c["criterion_id"] for c in crit]
+        for cid in crit_ids:
+            fields.append(QgsField(cid, QVariant.Double))
+        subtotals = [c for c in table.columns if c.startswith("subtotal_")]
+        for c in subtotals:
+            fields.append(QgsField(c, QVariant.Double))
+        fields.append(QgsField("total", QVariant.Double))
+        for name in ("rank", "rank_min", "rank_max", "complete", "disagreement"):
+            fields.append(QgsField(name, QVariant.Int))
+        for name in ("missing", "disputed", "status", "status_reason"):
+            fields.append(QgsField(name, QVariant.String))
+        sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, QgsWkbTypes.NoGeometry,
+                                          QgsCoordinateReferenceSystem())
+        if sink is None:
+            raise QgsProcessingException(self.tr("OUTPUT: de uitvoertabel kan niet worden gemaakt."))
+
+        def val(v):
+            if v is None or (isinstance(v, float) and v != v):
+                return None
+            return v.item() if hasattr(v, "item") else v
+
+        for row in table.to_dict("records"):
+            f = QgsFeature(fields)
+            attrs = [row["project_id"], val(row["code"]), val(row["name"])]
+            attrs += [val(row[c]) for c in crit_ids]
+            attrs += [val(row[c]) for c in subtotals]
+            attrs += [float(row["total"]), int(row["rank"]), int(row["rank_min"]), int(row["rank_max"]),
+                      int(bool(row["complete"])), int(bool(row["disagreement"])),
+                      row["missing"] or None, row["disputed"] or None, row["status"], val(row["status_reason"])]
+            f.setAttributes(attrs)
+            sink.addFeature(f, QgsFeatureSink.FastInsert)
+        n_incomplete = int((~table["complete"].astype(bool)).sum()) if len(table) else 0
+        feedback.pushInfo(self.tr("{} projecten gerangschikt; {} onvolledig, {} met onenigheid.").format(
+            len(table), n_incomplete, int(table["disagreement"].sum()) if len(table) else 0))
+        return {"OUTPUT": dest}
+
+
+class ImportCriteria(_ScoringAlg):
+    NAME = "importcriteria"
+    DISPLAY = "Afwegingskader importeren"
+    HELP = (
+        "Leest een afwegingskader (criteria) uit een bestand en zet het in de werkbank, alles of niets. "
+        "Bestaande criteria met dezelfde code worden bijgewerkt; criteria die niet in het bestand staan "
+        "blijven bestaan (met hun beoordelingen) en worden gemeld.\n"
+        "Gecontroleerd wordt: bekende groep (maatschappelijke_waarde, systeemtoets, realiseerbaarheid, "
+        "informatief), evenveel punten als schaalwaarden, gewicht 0 of groter, bekende beoordelaar.\n\n"
+        "WERKBANK: de werkbank (.gpkg).\n"
+        "INPUT: het bestand, .json (velden code, naam, vraag, groep, schaal, punten, gewicht, beoordelaar, "
+        "volgorde) of .csv met diezelfde kolomkoppen, gescheiden door ';' (schaal en punten gescheiden door '|').\n\n"
+        "Uitvoer: INSERTED, UPDATED, UNCHANGED (aantallen), NOT_IN_FILE (codes die alleen in de werkbank staan)."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_werkbank_parameter()
+        self.addParameter(QgsProcessingParameterFile(
+            "INPUT", self.tr("Afwegingskader (JSON of CSV)"), behavior=QgsProcessingParameterFile.File,
+            fileFilter="Afwegingskader (*.json *.csv)"))
+        for name, label in (("INSERTED", "Nieuw"), ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd")):
+            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+        self.addOutput(QgsProcessingOutputString("NOT_IN_FILE", self.tr("Alleen in de werkbank")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ...scoring import criteria as K
+
+        path = self.parameterAsFile(parameters, "INPUT", context)
+        if not path or not os.path.isfile(path):
+            raise QgsProcessingException(self.tr("INPUT: bestand niet gevonden: {}").format(path))
+        wb = self.open_werkbank(parameters, context)
+        try:
+            counts = K.import_criteria(wb, path)
+        except _scoring_error() as e:
+            raise QgsProcessingException(str(e)) from e
+        finally:
+            wb.close()
+        extra = ", ".join(counts["not_in_file"])
+        feedback.pushInfo(self.tr("Criteria: {} nieuw, {} bijgewerkt, {} ongewijzigd.").format(
+            counts["inserted"], counts["updated"], counts["unchanged"]))
+        if extra:
+            feedback.pushInfo(self.tr("Niet in het bestand (blijven staan): {}").format(extra))
+        return {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"],
+                "NOT_IN_FILE": extra}
+
+
+class ExportCriteria(_ScoringAlg):
+    NAME = "exportcriteria"
+    DISPLAY = "Afwegingskader exporteren"
+    HELP = (
+        "Schrijft het afwegingskader (criteria met groep, schaal, punten, gewicht en beoordelaar) van de "
+        "werkbank naar een leesbaar bestand, om te delen met andere provincies of te bewerken.\n\n"
+        "WERKBANK: de werkbank (.gpkg).\n"
+        "OUTPUT: het bestand: .json (Nederlandse veldnamen) of .csv (kolomkoppen code;naam;vraag;groep;schaal;"
+        "punten;gewicht;beoordelaar;volgorde).\n\n"
+        "Uitvoer: OUTPUT (pad) en COUNT (aantal criteria)."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_werkbank_parameter()
+        self.addParameter(QgsProcessingParameterFileDestination(
+            "OUTPUT", self.tr("Afwegingskader (bestand)"), "JSON (*.json);;CSV (*.csv)"))
+        self.addOutput(QgsProcessingOutputNumber("COUNT", self.tr("Aantal criteria")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ...scoring import criteria as K
+
+        out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        wb = self.open_werkbank(parameters, context, readonly=True)
+        try:
+            n = K.export_criteria(wb, out)
+        except _scoring_error() as e:
+            raise QgsProcessingException(str(e)) from e
+        finally:
+            wb.close()
+        feedback.pushInfo(self.tr("{} criteria geschreven naar {}.").format(n, out))
+        return {"OUTPUT": out, "COUNT": n}
+
+
+class SetStatus(_ScoringAlg):
+    NAME = "setstatus"
+    DISPLAY = "Besluit vastleggen (opnemen / laten afvallen)"
+    STATUSES = ("kandidaat", "opgenomen", "afgevallen")
+    HELP = (
+        "Legt het besluit over een project vast: opgenomen in het pMIEK, afgevallen, of terug naar kandidaat. "
+        "Voor opgenomen en afgevallen is een reden verplicht; het besluit komt met naam en tijdstip in het "
+        "logboek van de werkbank.\n\n"
+        "WERKBANK: de werkbank (.gpkg).\n"
+        "PROJECT: project-id of projectcode.\n"
+        "STATUS: kandidaat, opgenomen of afgevallen.\n"
+        "REASON: de reden van het besluit (verplicht bij opgenomen en afgevallen).\n\n"
+        "Uitvoer: PROJECT_ID en STATUS."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_werkbank_parameter()
+        self.addParameter(QgsProcessingParameterString("PROJECT", self.tr("Project (id of code)")))
+        self.addParameter(QgsProcessingParameterEnum(
+            "STATUS", self.tr("Status"), list(self.STATUSES), False, "opgenomen", False, True))
+        self.addParameter(QgsProcessingParameterString("REASON", self.tr("Reden"), optional=True, multiLine=True))
+        self.addOutput(QgsProcessingOutputString("PROJECT_ID", self.tr("Project-id")))
+        self.addOutput(QgsProcessingOutputString("STATUS", self.tr("Status")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ...scoring import decisions as D
+
+        project = self.parameterAsString(parameters, "PROJECT", context).strip()
+        status = self.parameterAsEnumString(parameters, "STATUS", context)
+        reason = self.parameterAsString(parameters, "REASON", context)
+        wb = self.open_werkbank(parameters, context)
+        try:
+            pid = D.set_status(wb, project, status, reason)
+        except _scoring_error() as e:
+            raise QgsProcessingException(str(e)) from e
+        finally:
+            wb.close()
+        feedback.pushInfo(self.tr("Project {}: status {}.").format(pid, status))
+        return {"PROJECT_ID": pid, "STATUS": status}
+
+
+class ExportAfgevallen(_ScoringAlg):
+    NAME = "exportafgevallen"
+    DISPLAY = "Lijst afgevallen projecten exporteren"
+    HELP = (
+        "Schrijft de afgevallen projecten met de reden van afvallen, datum en naam van het besluit.\n\n"
+        "WERKBANK: de werkbank (.gpkg).\n"
+        "OUTPUT: .csv (gescheiden door ';') of .xlsx.\n\n"
+        "Uitvoer: OUTPUT (pad) en COUNT (aantal afgevallen projecten)."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_werkbank_parameter()
+        self.addParameter(QgsProcessingParameterFileDestination(
+            "OUTPUT", self.tr("Lijst afgevallen projecten"), "Excel (*.xlsx);;CSV (*.csv)"))
+        self.addOutput(QgsProcessingOutputNumber("COUNT", self.tr("Aantal afgevallen projecten")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ...scoring import decisions as D
+
+        out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        wb = self.open_werkbank(parameters, context, readonly=True)
+        try:
+            n = D.export_afgevallen(wb, out)
+        except _scoring_error() as e:
+            raise QgsProcessingException(str(e)) from e
+        finally:
+            wb.close()
+        return {"OUTPUT": out, "COUNT": n}
+
+
+ALGORITHMS = [ImportScores, ScoreProjects, ImportCriteria, ExportCriteria, SetStatus, ExportAfgevallen]
