@@ -1,0 +1,287 @@
+"""Import algorithms: capacity map, stations (+ capacity table), developments.
+
+The work is done by ``layers.importers`` (pure, vectorised); these classes only
+translate Processing parameters, read the INPUT layer with
+``layers.qgis_io.layer_to_frame`` and turn failures into a Dutch
+``QgsProcessingException`` (the werkbank is then unchanged).
+"""
+
+import os
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+    QgsProcessingUtils,
+)
+
+from ..base import PmiekAlgorithm
+
+COMMON_HELP = (
+    "WERKBANK: de werkbank (.gpkg) waarin wordt geïmporteerd.\n"
+    "INPUT: de bronlaag (laag uit het project of bestand: GeoPackage, GeoJSON, Shapefile, WFS ...). "
+    "Wordt geprojecteerd naar EPSG:28992.\n"
+    "{fields}"
+    "SOURCE_NAME: naam van de bron, opgeslagen bij elke rij (standaard de bestandsnaam zonder extensie). "
+    "Opnieuw importeren met dezelfde bronnaam werkt bestaande rijen bij op bron-id.\n"
+    "STRICT: bij ja breekt elke afgekeurde rij de hele import af (niets wordt geschreven); "
+    "bij nee (standaard) worden afgekeurde rijen overgeslagen en gemeld.\n"
+    "CHECK_PROVINCE: objecten buiten de provincie van het programma afkeuren (standaard ja; "
+    "gegeneraliseerde CBS-provinciegrenzen).\n"
+    "REPORT: validatierapport, HTML of CSV (op extensie; standaard een tijdelijk HTML-bestand).\n\n"
+    "Velden die leeg blijven worden automatisch herkend op gangbare Nederlandse en Engelse veldnamen.\n"
+    "Controles: geometrie leeg/NULL (afgekeurd), ongeldige geometrie (hersteld met make_valid waar dat veilig "
+    "is, anders afgekeurd), verplichte velden, geen getal of negatief, jaartal buiten 1990–2100, dubbele "
+    "bron-id's, buiten de provincie. Alles of niets: de geldige rijen worden in één transactie geschreven.\n\n"
+    "Uitvoer: IMPORTED (aantal geïmporteerde rijen), REJECTED (aantal afgekeurde rijen; IMPORTED + REJECTED = "
+    "aantal invoerrijen), INSERTED/UPDATED/UNCHANGED (nieuw, bijgewerkt, ongewijzigd), REPORT (pad van het rapport)."
+)
+
+
+def _field_help(kind, extra=None):
+    from ...layers import mapping as M
+
+    lines = []
+    for t in M.targets(kind):
+        if not t.param:
+            continue
+        desc = (extra or {}).get(t.param) or t.label
+        lines.append("{}: veld met {} (optioneel; herkend o.a. als {}).\n".format(
+            t.param, desc, ", ".join(t.aliases[:4])))
+    return "".join(lines)
+
+
+class _ImportAlgorithm(PmiekAlgorithm):
+    GROUP = "Importeren"
+    GROUP_ID = "importeren"
+    KIND = ""
+    GEOMETRY_TYPES = [QgsProcessing.TypeVectorAnyGeometry]
+    FIELD_DESCRIPTIONS = {}
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        from ...layers import mapping as M
+
+        self.add_werkbank_parameter()
+        self.addParameter(QgsProcessingParameterVectorLayer("INPUT", self.tr("Bronlaag"), self.GEOMETRY_TYPES))
+        for t in M.targets(self.KIND):
+            if t.param:
+                self.addParameter(QgsProcessingParameterField(
+                    t.param, self.tr(self.FIELD_DESCRIPTIONS.get(t.param, t.label)),
+                    parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Any, optional=True))
+        self.add_specific_parameters()
+        self.addParameter(QgsProcessingParameterString("SOURCE_NAME", self.tr("Bronnaam"), optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            "STRICT", self.tr("Afbreken bij de eerste afgekeurde rij (alles of niets)"), False))
+        self.addParameter(QgsProcessingParameterBoolean(
+            "CHECK_PROVINCE", self.tr("Objecten buiten de provincie afkeuren"), True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            "REPORT", self.tr("Validatierapport"), "HTML (*.html);;CSV (*.csv)", optional=True,
+            createByDefault=False))
+        self.addOutput(QgsProcessingOutputNumber("IMPORTED", self.tr("Geïmporteerd")))
+        self.addOutput(QgsProcessingOutputNumber("REJECTED", self.tr("Afgekeurd")))
+        self.addOutput(QgsProcessingOutputNumber("INSERTED", self.tr("Nieuw")))
+        self.addOutput(QgsProcessingOutputNumber("UPDATED", self.tr("Bijgewerkt")))
+        self.addOutput(QgsProcessingOutputNumber("UNCHANGED", self.tr("Ongewijzigd")))
+
+    def add_specific_parameters(self):
+        pass
+
+    def mapping(self, parameters, context):
+        from ...layers import mapping as M
+
+        result = {}
+        for pname, tname in M.param_targets(self.KIND).items():
+            fields = self.parameterAsFields(parameters, pname, context)
+            if fields and fields[0]:
+                result[tname] = fields[0]
+        return result
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        self.require("geopandas", "shapely", "pyogrio", "pandas")
+        from ...layers import importers as I
+        from ...layers.qgis_io import layer_to_frame
+
+        layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
+        if layer is None or not layer.isValid():
+            raise QgsProcessingException(self.tr("INPUT: de bronlaag '{}' is niet te openen (bestaat het bestand, "
+                                                 "is het een vectorlaag?).").format(parameters.get("INPUT")))
+        source = self.parameterAsString(parameters, "SOURCE_NAME", context).strip()
+        if not source:
+            source = I.source_name_for(layer.source()) if layer.providerType() == "ogr" else layer.name()
+        report = self.parameterAsFileOutput(parameters, "REPORT", context)
+        if not report:
+            report = QgsProcessingUtils.generateTempFilename("importrapport_{}.html".format(self.KIND))
+        os.makedirs(os.path.dirname(os.path.abspath(report)), exist_ok=True)
+        mapping = self.mapping(parameters, context)
+        wb = self.open_werkbank(parameters, context)
+        try:
+            feedback.pushInfo(self.tr("Bron '{}' lezen ...").format(source))
+            try:
+                frame = layer_to_frame(layer, feedback)
+            except Exception as e:  # noqa: BLE001
+                raise QgsProcessingException(self.tr("{}: de laag is niet leesbaar ({}).").format(source, e)) from e
+            feedback.setProgress(30)
+            kwargs = dict(mapping=mapping, source_name=source, report_path=report,
+                          strict=self.parameterAsBoolean(parameters, "STRICT", context),
+                          check_province=self.parameterAsBoolean(parameters, "CHECK_PROVINCE", context))
+            kwargs.update(self.specific_arguments(parameters, context))
+            try:
+                result = self.run_import(wb, frame, kwargs)
+            except I.ImportFailed as e:
+                raise QgsProcessingException(str(e)) from e
+        finally:
+            wb.close()
+        feedback.setProgress(100)
+        rep = result.report
+        for note in rep.notes:
+            feedback.pushInfo(note)
+        for line in rep.first_errors(10):
+            feedback.reportError(line, False)
+        feedback.pushInfo(rep.summary())
+        feedback.pushInfo(self.tr("Rapport: {}").format(report))
+        out = {"IMPORTED": result.imported, "REJECTED": result.rejected, "REPORT": report,
+               "INSERTED": result.counts.get("inserted", 0), "UPDATED": result.counts.get("updated", 0),
+               "UNCHANGED": result.counts.get("unchanged", 0)}
+        out.update(self.specific_outputs(result))
+        return out
+
+    def specific_arguments(self, parameters, context):
+        return {}
+
+    def specific_outputs(self, result):
+        return {}
+
+    def run_import(self, wb, frame, kwargs):
+        raise NotImplementedError
+
+
+class ImportCapacityMap(_ImportAlgorithm):
+    NAME = "importcapacitymap"
+    DISPLAY = "Capaciteitskaart importeren"
+    KIND = "capacity_areas"
+    GEOMETRY_TYPES = [QgsProcessing.TypeVectorPolygon]
+    FIELD_DESCRIPTIONS = {
+        "FIELD_ID": "Veld gebied-id (voedingsgebied_id)",
+        "FIELD_DEMAND_MW": "Veld beschikbare afnamecapaciteit (MW)",
+        "FIELD_SUPPLY_MW": "Veld beschikbare invoedingscapaciteit (MW)",
+        "FIELD_YEAR": "Veld verwacht jaar opgelost, afname",
+        "FIELD_SUPPLY_YEAR": "Veld verwacht jaar opgelost, invoeding",
+    }
+
+    def add_specific_parameters(self):
+        self.addParameter(QgsProcessingParameterString("PEILDATUM", self.tr("Peildatum (JJJJ-MM-DD)"), optional=True))
+
+    def specific_arguments(self, parameters, context):
+        return {"peildatum": self.parameterAsString(parameters, "PEILDATUM", context).strip() or None}
+
+    def run_import(self, wb, frame, kwargs):
+        from ...layers.importers import import_capacity_map
+
+        return import_capacity_map(wb, frame, **kwargs)
+
+    def shortHelpString(self):  # noqa: N802
+        return self.tr(
+            "Leest de capaciteitskaart (congestiekaart) van de netbeheerders in als vlakken in de tabel "
+            "capacity_areas: kleur per richting (afname en invoeding: transparant/geel/oranje/rood), beschikbare "
+            "capaciteit, wachtrij, verwacht jaar opgelost, het voedende station, peildatum en bron.\n"
+            "De veldnamen van de open capaciteitskaart van Netbeheer Nederland (voedingsgebied_id, "
+            "voedingsgebied_naam, RNB, afname en opwek met statuscodes 0–3 = transparant/geel/oranje/rood, "
+            "wachtrij_afname, wachtrij_invoeding, jaartal_opgelost_*) worden herkend; kleuren mogen ook als tekst "
+            "(rood, red, 'Tekort, met wachtrij' ...). Onbekende kleuren worden leeg gelaten en gemeld.\n\n"
+        ) + self.tr(COMMON_HELP).format(fields=_field_help(self.KIND, self.FIELD_DESCRIPTIONS) + self.tr(
+            "PEILDATUM: peildatum van de kaart, JJJJ-MM-DD (standaard de peildatum van het programma).\n"))
+
+
+class ImportStations(_ImportAlgorithm):
+    NAME = "importstations"
+    DISPLAY = "Stations en capaciteit importeren"
+    KIND = "stations"
+    GEOMETRY_TYPES = [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon]
+    FIELD_DESCRIPTIONS = {"FIELD_ID": "Veld station-id", "FIELD_VOLTAGE": "Veld spanning (kV)"}
+
+    def add_specific_parameters(self):
+        self.addParameter(QgsProcessingParameterFile(
+            "CAPACITY_TABLE", self.tr("Capaciteitstabel per station en jaar (CSV/XLSX)"),
+            behavior=QgsProcessingParameterFile.File, fileFilter="Tabellen (*.csv *.xlsx *.txt)", optional=True))
+        self.addParameter(QgsProcessingParameterString("PEILDATUM", self.tr("Peildatum (JJJJ-MM-DD)"), optional=True))
+        self.addOutput(QgsProcessingOutputNumber("CAPACITY_IMPORTED", self.tr("Capaciteitsrijen geïmporteerd")))
+        self.addOutput(QgsProcessingOutputNumber("CAPACITY_REJECTED", self.tr("Capaciteitsrijen afgekeurd")))
+
+    def specific_arguments(self, parameters, context):
+        table = self.parameterAsFile(parameters, "CAPACITY_TABLE", context)
+        return {"capacity_table": table or None,
+                "peildatum": self.parameterAsString(parameters, "PEILDATUM", context).strip() or None}
+
+    def specific_outputs(self, result):
+        sub = result.extra.get("capacity")
+        return {"CAPACITY_IMPORTED": sub.imported if sub else 0, "CAPACITY_REJECTED": sub.rejected if sub else 0}
+
+    def run_import(self, wb, frame, kwargs):
+        from ...layers.importers import import_stations
+
+        return import_stations(wb, frame, **kwargs)
+
+    def shortHelpString(self):  # noqa: N802
+        return self.tr(
+            "Leest stations (punten; vlakken worden een punt op het oppervlak) in de tabel stations: id, naam, "
+            "netbeheerder, spanning (kV) en spanningsniveau (EHS ≥ 220 kV, HS ≥ 110 kV, TS ≥ 25 kV, anders MS, "
+            "tenzij een niveau-veld is opgegeven). Stations zonder naam krijgen 'Station <id>' (gemeld).\n"
+            "Met CAPACITY_TABLE ook de capaciteit per zichtjaar (station_capacity): een CSV (; of ,) of XLSX in "
+            "lang formaat (kolommen station, jaar, afname, teruglevering; optioneel bron, peildatum) of breed "
+            "formaat (kolom station plus een kolom per jaar: afname_2030, teruglevering_2030; een kolom met "
+            "alleen een jaartal geldt als afname). Station-id's die niet in de laag of de werkbank staan worden "
+            "gemeld en niet ingelezen. Bestaande (station, jaar)-waarden worden bijgewerkt.\n\n"
+        ) + self.tr(COMMON_HELP).format(fields=_field_help(self.KIND, self.FIELD_DESCRIPTIONS) + self.tr(
+            "CAPACITY_TABLE: capaciteitstabel CSV/XLSX (optioneel).\n"
+            "PEILDATUM: peildatum van stations en capaciteit, JJJJ-MM-DD (standaard die van het programma).\n")) + self.tr(
+            "\nExtra uitvoer: CAPACITY_IMPORTED en CAPACITY_REJECTED (rijen van de capaciteitstabel).")
+
+
+class ImportDevelopments(_ImportAlgorithm):
+    NAME = "importdevelopments"
+    DISPLAY = "Ontwikkelingen importeren"
+    KIND = "developments"
+    GEOMETRY_TYPES = [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon]
+    FIELD_DESCRIPTIONS = {
+        "FIELD_UNITS": "Veld hoeveelheid voor het kengetal (woningen, ha, MWp ...)",
+        "FIELD_UNIT_TYPE": "Veld eenheid of kengetal-id per rij",
+    }
+
+    def add_specific_parameters(self):
+        self.addParameter(QgsProcessingParameterString("SECTOR", self.tr("Vaste sector (als er geen sectorveld is)"),
+                                                       optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            "UNIT_TYPE", self.tr("Eenheid of kengetal-id voor de hoeveelheid (bijv. woning, ha, zon_mwp)"),
+            optional=True))
+
+    def specific_arguments(self, parameters, context):
+        return {"sector": self.parameterAsString(parameters, "SECTOR", context).strip() or None,
+                "unit_type": self.parameterAsString(parameters, "UNIT_TYPE", context).strip() or None}
+
+    def run_import(self, wb, frame, kwargs):
+        from ...layers.importers import import_developments
+
+        return import_developments(wb, frame, **kwargs)
+
+    def shortHelpString(self):  # noqa: N802
+        from ...werkbank import enums as E
+
+        return self.tr(
+            "Leest ruimtelijke ontwikkelingen (punten of vlakken, bijv. woningbouwplannen of bedrijventerreinen) "
+            "in de tabel developments. Waar vraag/aanbod in MW ontbreekt wordt het afgeleid uit een hoeveelheid "
+            "(FIELD_UNITS) met de kengetallen van de werkbank; elke afgeleide waarde bewaart het gebruikte "
+            "kengetal (kengetal_id). Rijen zonder MW én zonder hoeveelheid worden afgekeurd.\n\n"
+        ) + self.tr(COMMON_HELP).format(fields=_field_help(self.KIND, self.FIELD_DESCRIPTIONS) + self.tr(
+            "SECTOR: vaste sector voor rijen zonder sector (of als de laag geen sectorveld heeft); een van: {}.\n"
+            "UNIT_TYPE: eenheid (woning, ha, MWp, laadpunt ...) of kengetal-id (bijv. zon_mwp) voor FIELD_UNITS "
+            "als de laag geen eenheidsveld heeft; standaard het eerste kengetal van de sector.\n").format(
+                ", ".join(E.SECTORS)))
+
+
+ALGORITHMS = [ImportCapacityMap, ImportStations, ImportDevelopments]
