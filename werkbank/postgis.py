@@ -217,9 +217,16 @@ def _resolve_authcfg(authcfg):
     return cfg.config("username") or None, cfg.config("password") or None
 
 
-def connect(target, readonly=False):
-    """Open a psycopg2 connection for ``target``; returns (wrapped connection, PgTarget)."""
+def connect(target, readonly=False, schema=None):
+    """Open a psycopg2 connection for ``target``; returns (wrapped connection, PgTarget).
+
+    ``schema`` overrides the schema named in the target.
+    """
     pg, password = parse_target(target)
+    if schema is not None:
+        if not _SCHEMA_RE.match(schema):
+            raise WerkbankError("Ongeldige schemanaam '{}'.".format(schema))
+        pg.schema = schema
     try:
         import psycopg2  # noqa: PLC0415 - optional dependency
     except ImportError as e:
@@ -377,8 +384,8 @@ class PostgisWerkbank(Werkbank):
 
     # ---- life cycle ------------------------------------------------------------
     @classmethod
-    def _connect_target(cls, target, readonly=False):
-        conn, pg = connect(target, readonly=readonly)
+    def _connect_target(cls, target, readonly=False, schema=None):
+        conn, pg = connect(target, readonly=readonly, schema=schema)
         try:
             cur = conn.raw.cursor()
             cur.execute(
@@ -400,8 +407,8 @@ class PostgisWerkbank(Werkbank):
         return conn, ext_schema
 
     @classmethod
-    def create(cls, target, overwrite=False):
-        conn, ext_schema = cls._connect_target(target)
+    def create(cls, target, overwrite=False, schema=None):
+        conn, ext_schema = cls._connect_target(target, schema=schema)
         pg = conn.pg
         try:
             if ext_schema is None:
@@ -414,7 +421,7 @@ class PostgisWerkbank(Werkbank):
                         "Vraag de beheerder: CREATE EXTENSION postgis;".format(pg.describe(), _clean(e))
                     ) from None
                 conn.close()
-                conn, ext_schema = cls._connect_target(target)
+                conn, ext_schema = cls._connect_target(target, schema=schema)
             wb = cls(target, conn)
             with wb.transaction() as tx:
                 tx.execute("SELECT pg_advisory_xact_lock(hashtext(?))", ("pmiek:" + pg.schema,))
@@ -448,8 +455,8 @@ class PostgisWerkbank(Werkbank):
         return wb
 
     @classmethod
-    def open(cls, target, readonly=False):
-        conn, ext_schema = cls._connect_target(target, readonly=readonly)
+    def open(cls, target, readonly=False, schema=None):
+        conn, ext_schema = cls._connect_target(target, readonly=readonly, schema=schema)
         pg = conn.pg
         with conn.raw.cursor() as c:
             c.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (pg.schema,))
