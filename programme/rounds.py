@@ -1,0 +1,535 @@
+"""Programme rounds: freeze a round, start the next one, compare two rounds.
+
+A frozen round is a copy of the werkbank GeoPackage made with SQLite's online
+backup API (consistent even while the werkbank is open elsewhere), stored in a
+``rounds/`` folder next to the werkbank (or a chosen folder).  In the copy the
+programme row gets ``round`` (label), ``version`` (date) and ``frozen``; every
+table gets triggers that refuse writing with a Dutch message, and the file is
+made read-only.  The live werkbank records the round in its ``rounds`` table.
+
+``compare_rounds(old, new)`` gives the difference report (one DataFrame with
+Dutch columns, see :data:`REPORT_COLUMNS`), written to XLSX or CSV by
+:func:`write_report`, and rows for an atlas section by :func:`atlas_section`.
+"""
+
+import datetime as _dt
+import hashlib
+import os
+import re
+import sqlite3
+import stat
+
+from ..werkbank import new_id, now_iso, open_werkbank
+from ..werkbank.storage import current_user
+from .errors import FrozenRoundError, ProgrammeError
+
+FROZEN_TRIGGER_PREFIX = "pmiek_bevroren_"
+FROZEN_MESSAGE = (
+    "Deze werkbank is een bevroren ronde ({label}, {date}) en is alleen-lezen: wijzigen kan niet. "
+    "Start een nieuwe ronde (pmiek:startround of 'Volgende ronde starten') om verder te werken."
+)
+
+REPORT_COLUMNS = ["onderdeel", "wijziging", "id", "code", "naam", "veld", "oud", "nieuw", "toelichting"]
+PROJECT_FIELDS = (
+    ("phase", "fase"),
+    ("ibn_year", "IBN-jaar"),
+    ("investment_eur", "investering (EUR)"),
+    ("status", "status"),
+)
+DEVELOPMENT_FIELDS = (
+    ("demand_mw", "vraag (MW)"),
+    ("supply_mw", "aanbod (MW)"),
+    ("year_ready", "jaar gereed"),
+)
+MONITORING_FIELDS = (
+    ("peildatum", "peildatum"),
+    ("ibn_feasibility", "haalbaarheid IBN"),
+    ("attention_points", "aandachtspunten"),
+    ("acceleration_action", "versnellingsactie"),
+    ("trekker", "trekker"),
+    ("question_energyboard", "vraag aan energyboard"),
+)
+SECTION_LABELS = {
+    "project": "Projecten",
+    "ontwikkeling": "Ontwikkelingen",
+    "monitoring": "Monitoring",
+    "actie": "Acties",
+}
+
+
+def _slug(text):
+    s = re.sub(r"[^A-Za-z0-9._-]+", "_", str(text).strip()).strip("_")
+    return s or "ronde"
+
+
+def _date(value):
+    if value is None or value == "":
+        return _dt.date.today().isoformat()
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    text = str(value).strip()
+    try:
+        return _dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        raise ProgrammeError("'{}' is geen datum; gebruik JJJJ-MM-DD.".format(text)) from None
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def backup_copy(src_path, dst_path):
+    """Copy a GeoPackage with SQLite's online backup API (consistent while in use)."""
+    src = sqlite3.connect("file:{}?mode=ro".format(os.path.abspath(src_path)), uri=True)
+    dst = sqlite3.connect(dst_path)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
+def _user_tables(conn):
+    return [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'rtree_%'"
+    )]
+
+
+def _add_frozen_triggers(conn, label, date):
+    msg = FROZEN_MESSAGE.format(label=label, date=date).replace("'", "''")
+    for t in _user_tables(conn):
+        for op in ("INSERT", "UPDATE", "DELETE"):
+            conn.execute(
+                'CREATE TRIGGER "{p}{t}_{o}" BEFORE {op} ON "{t}" BEGIN SELECT RAISE(ABORT, \'{m}\'); END'.format(
+                    p=FROZEN_TRIGGER_PREFIX, t=t, o=op.lower(), op=op, m=msg)
+            )
+
+
+def _drop_frozen_triggers(conn):
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='trigger' AND name LIKE ?", (FROZEN_TRIGGER_PREFIX + "%",))]
+    for n in names:
+        conn.execute('DROP TRIGGER "{}"'.format(n))
+
+
+def is_frozen(path):
+    """(True, label, date) when the GeoPackage is a frozen round, else (False, None, None)."""
+    conn = sqlite3.connect("file:{}?mode=ro".format(os.path.abspath(path)), uri=True)
+    try:
+        n = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type='trigger' AND name LIKE ?",
+                         (FROZEN_TRIGGER_PREFIX + "%",)).fetchone()[0]
+        if not n:
+            return False, None, None
+        cols = [r[1] for r in conn.execute("PRAGMA table_info(programme)")]
+        if "frozen" in cols:
+            row = conn.execute("SELECT round, frozen FROM programme ORDER BY fid LIMIT 1").fetchone()
+            if row:
+                return True, row[0], row[1]
+        return True, None, None
+    finally:
+        conn.close()
+
+
+def check_writable(path):
+    """Raise :class:`FrozenRoundError` (Dutch) when ``path`` is a frozen round."""
+    frozen, label, date = is_frozen(path)
+    if frozen:
+        raise FrozenRoundError("{}: {}".format(os.path.basename(str(path)), FROZEN_MESSAGE.format(label=label, date=date)))
+
+
+def freeze_round(wb_path, label, date=None, target_folder=None, note=None, user=None):
+    """Freeze the werkbank at ``wb_path`` as round ``label``; returns the snapshot path.
+
+    The snapshot is ``<target_folder or <werkbank folder>/rounds>/<werkbank>_<label>_<date>.gpkg``.
+    Refuses an empty label, an existing snapshot file and freezing a frozen round.
+    """
+    wb_path = str(wb_path)
+    if not label or not str(label).strip():
+        raise ProgrammeError("Geef de ronde een naam (LABEL), bijv. 'pMIEK 2.0'.")
+    label = str(label).strip()
+    date = _date(date)
+    if not os.path.isfile(wb_path):
+        raise ProgrammeError("{}: werkbank niet gevonden.".format(wb_path))
+    check_writable(wb_path)
+    # migrate (and check) the live werkbank first, so the snapshot has the newest schema
+    wb = open_werkbank(wb_path)
+    wb.close()
+    folder = str(target_folder) if target_folder else os.path.join(os.path.dirname(os.path.abspath(wb_path)), "rounds")
+    os.makedirs(folder, exist_ok=True)
+    base = os.path.splitext(os.path.basename(wb_path))[0]
+    snap = os.path.join(folder, "{}_{}_{}.gpkg".format(base, _slug(label), date))
+    if os.path.exists(snap):
+        raise ProgrammeError("{}: deze ronde bestaat al (zelfde naam en datum); kies een andere naam.".format(snap))
+    who = user or current_user()
+    ts = now_iso()
+    round_id = new_id()
+    tmp = snap + ".tmp"
+    try:
+        backup_copy(wb_path, tmp)
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("BEGIN")
+            conn.execute(
+                "UPDATE programme SET round = ?, version = ?, frozen = ?, modified = ?, modified_by = ?,"
+                " row_version = row_version + 1",
+                (label, date, date, ts, who),
+            )
+            rel = os.path.basename(snap)
+            conn.execute(
+                "INSERT INTO rounds (round_id, label, round_date, snapshot, sha256, frozen_at, frozen_by, note)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                (round_id, label, date, rel, None, ts, who, note),
+            )
+            _add_frozen_triggers(conn, label, date)
+            conn.execute("COMMIT")
+            conn.execute("VACUUM")
+        finally:
+            conn.close()
+        os.replace(tmp, snap)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    os.chmod(snap, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    digest = sha256_file(snap)
+    live_dir = os.path.dirname(os.path.abspath(wb_path))
+    try:
+        rel = os.path.relpath(snap, live_dir)
+    except ValueError:  # other drive (Windows)
+        rel = os.path.abspath(snap)
+    wb = open_werkbank(wb_path)
+    try:
+        wb.write_frame("rounds", [{
+            "round_id": round_id, "label": label, "round_date": date, "snapshot": rel, "sha256": digest,
+            "frozen_at": ts, "frozen_by": who, "note": note,
+        }], mode="insert", user=who)
+    finally:
+        wb.close()
+    return snap
+
+
+def list_rounds(wb):
+    """The rounds recorded in the werkbank (DataFrame, oldest first)."""
+    df = wb.read_frame("rounds")
+    return df.sort_values(["round_date", "frozen_at"], kind="mergesort").reset_index(drop=True)
+
+
+def round_path(wb_path, snapshot):
+    """Absolute path of a recorded snapshot (relative to the werkbank's folder)."""
+    if os.path.isabs(snapshot):
+        return snapshot
+    return os.path.join(os.path.dirname(os.path.abspath(str(wb_path))), snapshot)
+
+
+def start_next_round(frozen_path, new_path, label, peildatum=None, overwrite=False):
+    """A new, writable werkbank ``new_path`` continuing from the frozen round; returns ``new_path``."""
+    frozen_path, new_path = str(frozen_path), str(new_path)
+    if not label or not str(label).strip():
+        raise ProgrammeError("Geef de nieuwe ronde een naam (LABEL), bijv. 'pMIEK 3.0'.")
+    if not os.path.isfile(frozen_path):
+        raise ProgrammeError("{}: bevroren ronde niet gevonden.".format(frozen_path))
+    if not new_path.lower().endswith(".gpkg"):
+        raise ProgrammeError("{}: een werkbank is een GeoPackage; gebruik de extensie .gpkg.".format(new_path))
+    if os.path.abspath(frozen_path) == os.path.abspath(new_path):
+        raise ProgrammeError("De nieuwe ronde moet een ander bestand zijn dan de bevroren ronde.")
+    if os.path.exists(new_path) and not overwrite:
+        raise ProgrammeError("{}: het bestand bestaat al; kies een andere naam.".format(new_path))
+    tmp = new_path + ".tmp"
+    try:
+        backup_copy(frozen_path, tmp)
+        os.chmod(tmp, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.execute("BEGIN")
+            _drop_frozen_triggers(conn)
+            sets = "round = ?, version = NULL, frozen = NULL, modified = ?, modified_by = ?, row_version = row_version + 1"
+            params = [str(label).strip(), now_iso(), current_user()]
+            if peildatum:
+                sets += ", peildatum = ?"
+                params.append(_date(peildatum))
+            conn.execute("UPDATE programme SET " + sets, params)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        os.replace(tmp, new_path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    open_werkbank(new_path).close()  # migrate when the frozen round had an older schema
+    return new_path
+
+
+# ---- difference report -----------------------------------------------------------------
+def _open(src):
+    """(werkbank, close?) for a path or an open werkbank."""
+    if hasattr(src, "read_frame"):
+        return src, False
+    return open_werkbank(str(src), readonly=True), True
+
+
+def _norm(v):
+    if v is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(v, str):
+        v = v.strip()
+        return v or None
+    item = getattr(v, "item", None)
+    if item is not None:
+        v = item()
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _differs(a, b):
+    a, b = _norm(a), _norm(b)
+    if a is None or b is None:
+        return not (a is None and b is None)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) > 1e-9 * max(1.0, abs(float(a)))
+    return str(a) != str(b)
+
+
+def _label(wb):
+    p = wb.programme()
+    return " ".join(str(x) for x in (p.get("round"), p.get("version")) if x) or wb.describe()
+
+
+class RoundComparison:
+    """The difference report between two rounds.
+
+    ``rows``: DataFrame with :data:`REPORT_COLUMNS`, ordered by section
+    (project, ontwikkeling, monitoring, actie), then id and field;
+    ``old_label``/``new_label``; :meth:`section`, :meth:`summary`.
+    """
+
+    def __init__(self, rows, old_label, new_label, confidential=()):
+        self.rows = rows
+        self.old_label = old_label
+        self.new_label = new_label
+        self.confidential = set(confidential)
+
+    def section(self, name):
+        return self.rows[self.rows["onderdeel"] == name].reset_index(drop=True)
+
+    def summary(self):
+        """DataFrame onderdeel, wijziging, aantal (distinct ids)."""
+        import pandas as pd
+
+        if not len(self.rows):
+            return pd.DataFrame(columns=["onderdeel", "wijziging", "aantal"])
+        g = self.rows.groupby(["onderdeel", "wijziging"], sort=False)["id"].nunique().reset_index()
+        return g.rename(columns={"id": "aantal"})
+
+
+def _project_rows(old, new):
+    po = old.read_frame("projects", geometry=False).set_index("project_id")
+    pn = new.read_frame("projects", geometry=False).set_index("project_id")
+    rows = []
+    for pid in pn.index.difference(po.index):
+        r = pn.loc[pid]
+        note = "status {}".format(r["status"]) if _norm(r["status"]) else None
+        rows.append(("project", "toegevoegd", pid, r["code"], r["name"], None, None, None, note))
+    for pid in po.index.difference(pn.index):
+        r = po.loc[pid]
+        rows.append(("project", "verwijderd", pid, r["code"], r["name"], None, None, None,
+                     "niet meer in de werkbank van de nieuwe ronde"))
+    vo = _criterion_table(old)
+    vn = _criterion_table(new)
+    crits = sorted(set(k[1] for k in vo) | set(k[1] for k in vn))
+    for pid in po.index.intersection(pn.index):
+        a, b = po.loc[pid], pn.loc[pid]
+        if _norm(b["status"]) == "afgevallen" and _norm(a["status"]) != "afgevallen":
+            rows.append(("project", "afgevallen", pid, b["code"], b["name"], "status", _norm(a["status"]),
+                         "afgevallen", _norm(b["status_reason"])))
+        for col, label in PROJECT_FIELDS:
+            if col == "status" and _norm(b["status"]) == "afgevallen" and _norm(a["status"]) != "afgevallen":
+                continue
+            if _differs(a[col], b[col]):
+                rows.append(("project", "gewijzigd", pid, b["code"], b["name"], label, _norm(a[col]), _norm(b[col]),
+                             None))
+        for cid in crits:
+            x, y = vo.get((pid, cid)), vn.get((pid, cid))
+            if _differs(x, y):
+                rows.append(("project", "gewijzigd", pid, b["code"], b["name"], "score {}".format(cid), _norm(x),
+                             _norm(y), None))
+    confidential = set(pn.index[pn["confidential"].fillna(0).astype(int) == 1]) | set(
+        po.index[po["confidential"].fillna(0).astype(int) == 1])
+    return rows, confidential
+
+
+def _criterion_table(wb):
+    from .adapters import criterion_values
+
+    vals = criterion_values(wb)
+    return {(p, c): v for p, c, v in zip(vals["project_id"], vals["criterion_id"], vals["value"])}
+
+
+def _dev_rows(old, new):
+    do = old.read_frame("developments", geometry=False).set_index("dev_id")
+    dn = new.read_frame("developments", geometry=False).set_index("dev_id")
+    rows = []
+    for did in dn.index.difference(do.index):
+        r = dn.loc[did]
+        rows.append(("ontwikkeling", "toegevoegd", did, r["sector"], r["name"], None, None, None,
+                     _mw_note(r)))
+    for did in do.index.difference(dn.index):
+        r = do.loc[did]
+        rows.append(("ontwikkeling", "verwijderd", did, r["sector"], r["name"], None, None, None, _mw_note(r)))
+    for did in do.index.intersection(dn.index):
+        a, b = do.loc[did], dn.loc[did]
+        for col, label in DEVELOPMENT_FIELDS:
+            if _differs(a[col], b[col]):
+                rows.append(("ontwikkeling", "gewijzigd", did, b["sector"], b["name"], label, _norm(a[col]),
+                             _norm(b[col]), None))
+    return rows
+
+
+def _mw_note(r):
+    parts = []
+    if _norm(r["demand_mw"]) is not None:
+        parts.append("vraag {} MW".format(_norm(r["demand_mw"])))
+    if _norm(r["supply_mw"]) is not None:
+        parts.append("aanbod {} MW".format(_norm(r["supply_mw"])))
+    if _norm(r["year_ready"]) is not None:
+        parts.append("gereed {}".format(_norm(r["year_ready"])))
+    return ", ".join(parts) or None
+
+
+def _monitoring_rows(old, new):
+    names = {r["project_id"]: (r["code"], r["name"]) for r in new.query("SELECT project_id, code, name FROM projects")}
+    mo = old.read_frame("monitoring").set_index("monitoring_id")
+    mn = new.read_frame("monitoring").set_index("monitoring_id")
+    rows = []
+    for mid in mn.index.difference(mo.index):
+        r = mn.loc[mid]
+        code, name = names.get(r["project_id"], (None, None))
+        note = "; ".join("{}: {}".format(lab, _norm(r[c])) for c, lab in MONITORING_FIELDS[1:] if _norm(r[c]))
+        rows.append(("monitoring", "nieuw", r["project_id"], code, name, "peildatum", None, _norm(r["peildatum"]),
+                     note or None))
+    for mid in mo.index.intersection(mn.index):
+        a, b = mo.loc[mid], mn.loc[mid]
+        code, name = names.get(b["project_id"], (None, None))
+        for col, label in MONITORING_FIELDS:
+            if _differs(a[col], b[col]):
+                rows.append(("monitoring", "bijgewerkt", b["project_id"], code, name, label, _norm(a[col]),
+                             _norm(b[col]), None))
+    ao = old.read_frame("actions").set_index("action_id")
+    an = new.read_frame("actions").set_index("action_id")
+    for aid in an.index.difference(ao.index):
+        r = an.loc[aid]
+        code, name = names.get(r["project_id"], (None, None))
+        rows.append(("actie", "nieuw", r["project_id"], code, name, "status", None, _norm(r["status"]),
+                     _norm(r["activity"])))
+    for aid in ao.index.intersection(an.index):
+        a, b = ao.loc[aid], an.loc[aid]
+        if _differs(a["status"], b["status"]):
+            code, name = names.get(b["project_id"], (None, None))
+            rows.append(("actie", "status gewijzigd", b["project_id"], code, name, "status", _norm(a["status"]),
+                         _norm(b["status"]), _norm(b["activity"])))
+    return rows
+
+
+def compare_rounds(old, new):
+    """The difference report between round ``old`` and round ``new`` (paths or open werkbanks)."""
+    import pandas as pd
+
+    wo, close_o = _open(old)
+    wn, close_n = _open(new)
+    try:
+        prow, confidential = _project_rows(wo, wn)
+        rows = prow + _dev_rows(wo, wn) + _monitoring_rows(wo, wn)
+        labels = (_label(wo), _label(wn))
+    finally:
+        if close_o:
+            wo.close()
+        if close_n:
+            wn.close()
+    df = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    order = {k: i for i, k in enumerate(SECTION_LABELS)}
+    change_order = {"toegevoegd": 0, "nieuw": 0, "afgevallen": 1, "verwijderd": 2, "gewijzigd": 3,
+                    "bijgewerkt": 3, "status gewijzigd": 3}
+    df["_s"] = df["onderdeel"].map(order)
+    df["_c"] = df["wijziging"].map(change_order).fillna(9)
+    df["_i"] = df["id"].astype(str)
+    df["_f"] = df["veld"].fillna("").astype(str)
+    df = df.sort_values(["_s", "_i", "_c", "_f"], kind="mergesort").drop(columns=["_s", "_c", "_i", "_f"])
+    df = df.astype(object).where(pd.notna(df), None).reset_index(drop=True)
+    return RoundComparison(df, labels[0], labels[1], confidential)
+
+
+def write_report(cmp, path):
+    """Write the report to ``.xlsx`` (sheets Samenvatting + one per section) or ``.csv`` (``;``, UTF-8)."""
+    path = str(path)
+    ext = os.path.splitext(path)[1].lower()
+    if ext == ".csv":
+        import csv
+
+        with open(path, "w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f, delimiter=";")
+            w.writerow(REPORT_COLUMNS)
+            for r in cmp.rows.itertuples(index=False):
+                w.writerow(["" if v is None else v for v in r])
+        return path
+    if ext != ".xlsx":
+        raise ProgrammeError("{}: onbekend bestandstype '{}'; gebruik .xlsx of .csv.".format(os.path.basename(path), ext))
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "Samenvatting"
+    ws.append(["Verschillen tussen rondes"])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(["Oude ronde", cmp.old_label])
+    ws.append(["Nieuwe ronde", cmp.new_label])
+    ws.append([])
+    ws.append(["onderdeel", "wijziging", "aantal"])
+    for c in ws[5]:
+        c.font = Font(bold=True)
+    for r in cmp.summary().itertuples(index=False):
+        ws.append([SECTION_LABELS.get(r[0], r[0]), r[1], int(r[2])])
+    for key, title in SECTION_LABELS.items():
+        sh = book.create_sheet(title)
+        sh.append(REPORT_COLUMNS)
+        for c in sh[1]:
+            c.font = Font(bold=True)
+        for r in cmp.section(key).itertuples(index=False):
+            sh.append(list(r))
+        sh.freeze_panes = "A2"
+        for col, width in zip("ABCDEFGHI", (12, 16, 14, 10, 30, 20, 18, 18, 40)):
+            sh.column_dimensions[col].width = width
+    book.save(path)
+    return path
+
+
+def atlas_section(cmp, include_confidential=False):
+    """Rows for an atlas/fiche section: {"title", "subtitle", "columns", "rows", "summary"}.
+
+    Confidential projects (in either round) are left out unless ``include_confidential``.
+    """
+    df = cmp.rows
+    if not include_confidential and cmp.confidential:
+        df = df[~(df["onderdeel"].isin(["project", "monitoring", "actie"]) & df["id"].isin(cmp.confidential))]
+    cols = ["onderdeel", "wijziging", "code", "naam", "veld", "oud", "nieuw", "toelichting"]
+    rows = [{c: ("" if r[c] is None else r[c]) for c in cols} for r in df.to_dict("records")]
+    for r in rows:
+        r["onderdeel"] = SECTION_LABELS.get(r["onderdeel"], r["onderdeel"])
+    summary = ["{}: {} {}".format(SECTION_LABELS.get(o, o), n, w) for o, w, n in cmp.summary().itertuples(index=False)]
+    return {
+        "title": "Verschillen ten opzichte van de vorige ronde",
+        "subtitle": "{} → {}".format(cmp.old_label, cmp.new_label),
+        "columns": cols,
+        "rows": rows,
+        "summary": summary,
+    }
