@@ -475,6 +475,20 @@ class PostgisWerkbank(Werkbank):
     def describe(self):
         return self.pg.describe()
 
+    def _translate_error(self, exc):
+        try:
+            import psycopg2  # noqa: PLC0415
+        except ImportError:
+            return None
+        if isinstance(exc, (psycopg2.OperationalError, psycopg2.InterfaceError)):
+            return WerkbankError(
+                "{}: opslaan mislukt, de verbinding met de PostgreSQL-server is verbroken of geweigerd ({}). "
+                "Er is niets opgeslagen.".format(self.describe(), _clean(exc)))
+        if isinstance(exc, psycopg2.errors.ReadOnlySqlTransaction):
+            return WerkbankError("{}: u hebt alleen leesrechten op deze werkbank; er is niets opgeslagen.".format(
+                self.describe()))
+        return None
+
     # ---- hooks -------------------------------------------------------------------
     def _sql(self, sql):
         return _translate(sql)

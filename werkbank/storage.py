@@ -196,6 +196,10 @@ class Werkbank:
     def describe(self):
         return str(self.target)
 
+    def _translate_error(self, exc):
+        """A Dutch WerkbankError for a storage fault (disk full, locked ...), or None to re-raise as is."""
+        return None
+
     # ---- life cycle ----------------------------------------------------------
     def __init__(self, target, conn, readonly=False):
         self.target = target
@@ -230,11 +234,21 @@ class Werkbank:
         self._tx = _Tx(self, cur)
         try:
             yield self._tx
-        except BaseException:
+        except BaseException as e:
             self.conn.rollback()
+            err = self._translate_error(e)
+            if err is not None:
+                raise err from e
             raise
         else:
-            self.conn.commit()
+            try:
+                self.conn.commit()
+            except Exception as e:
+                self.conn.rollback()
+                err = self._translate_error(e)
+                if err is not None:
+                    raise err from e
+                raise
         finally:
             self._in_tx = False
             self._tx = None
@@ -838,6 +852,24 @@ class GeopackageWerkbank(Werkbank):
 
     def describe(self):
         return os.path.basename(str(self.target))
+
+    def _translate_error(self, exc):
+        if not isinstance(exc, sqlite3.OperationalError):
+            return None
+        msg = str(exc).lower()
+        if "full" in msg:
+            text = "de schijf is vol"
+        elif "readonly" in msg or "read-only" in msg:
+            text = "de werkbank of de map is alleen-lezen"
+        elif "locked" in msg or "busy" in msg:
+            text = ("de werkbank is vergrendeld door een ander programma of een andere gebruiker "
+                    "(voor gelijktijdig werken: gebruik een teamwerkbank op PostGIS)")
+        elif "i/o" in msg or "disk" in msg:
+            text = "schrijffout op de schijf"
+        else:
+            return None
+        return WerkbankError("{}: opslaan mislukt: {} ({}). Er is niets opgeslagen; de werkbank is ongewijzigd.".format(
+            self.describe(), text, exc))
 
     def _begin(self, cur):
         cur.execute("BEGIN IMMEDIATE")

@@ -19,7 +19,10 @@ class CreateWerkbank(PmiekAlgorithm):
         "Maakt een nieuwe, lege pMIEK-werkbank: één GeoPackage per programma, met alle tabellen "
         "(stations, capaciteit, capaciteitskaart, ontwikkelingen, kengetallen, knooppunten, projecten, "
         "koppelingen, criteria, scores, acties, monitoring) in EPSG:28992 (RD New) en een schemaversie.\n\n"
-        "OUTPUT: pad van het nieuwe .gpkg-bestand (bestaat het al, dan alleen met OVERWRITE).\n"
+        "OUTPUT: pad van het nieuwe .gpkg-bestand (bestaat het al, dan alleen met OVERWRITE), of een "
+        "PostgreSQL-doel voor een gedeelde teamwerkbank: 'pg:VERBINDING/schema' (opgeslagen QGIS-verbinding), "
+        "'postgresql://host:5432/database?schema=pmiek_utrecht&authcfg=ID' of 'service=NAAM schema=pmiek_utrecht' "
+        "(één schema per programma; wachtwoord via de QGIS-authenticatiebeheerder, nooit in de werkbank).\n"
         "NAME: naam van het programma, bijv. 'pMIEK 2.0 Utrecht'.\n"
         "PROVINCE: provincie, bijv. 'Utrecht'.\n"
         "ROUND: ronde, bijv. 'pMIEK 2.0' (optioneel).\n"
@@ -46,7 +49,10 @@ class CreateWerkbank(PmiekAlgorithm):
         from ...werkbank import WerkbankError, create_werkbank
         from ...werkbank.provinces import NAMES, province_code, province_name
 
-        out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        from .team_algs import destination_target, warn_if_password
+
+        out = destination_target(self, parameters, "OUTPUT", context)
+        warn_if_password(self, out, feedback)
         name = self.parameterAsString(parameters, "NAME", context)
         province = self.parameterAsString(parameters, "PROVINCE", context)
         code = province_code(province)
@@ -71,6 +77,8 @@ class CreateWerkbank(PmiekAlgorithm):
             raise QgsProcessingException(str(e)) from e
         version = wb.schema_version()
         prog = wb.programme()
+        if wb.backend == "postgis":
+            out = wb.target  # never with a password
         wb.close()
         feedback.pushInfo(self.tr("Werkbank '{}' ({}) gemaakt: {} (schemaversie {}).").format(name, province, out, version))
         return {"OUTPUT": out, "SCHEMA_VERSION": version, "PROGRAMME": prog["name"]}
