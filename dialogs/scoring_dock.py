@@ -1,0 +1,795 @@
+"""The scoring dock: projects × criteria grid, ratings with motivatie, evidence, ranking and decisions.
+
+Reads the werkbank through ``scoring`` (pure logic) and writes only through it,
+so the dock never computes anything the headless algorithms do not.  A
+rating always goes through :class:`RatingDialog`, which refuses an empty
+motivatie.  Weights changed in the ranking tab re-rank immediately in memory
+and are written to the werkbank with "Gewichten opslaan".
+"""
+
+import datetime as _dt
+
+from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsVectorLayer, QgsWkbTypes
+from qgis.PyQt.QtCore import QAbstractTableModel, QCoreApplication, QDate, QModelIndex, Qt
+from qgis.PyQt.QtGui import QBrush, QColor
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDockWidget,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+SETTINGS_ASSESSOR = "pmiek/assessor"
+
+COLOUR_DISAGREE = QColor(255, 196, 140)
+COLOUR_AGREED = QColor(200, 235, 200)
+COLOUR_MISSING = QColor(235, 235, 235)
+COLOUR_INCOMPLETE = QColor(255, 236, 170)
+COLOUR_AFGEVALLEN = QColor(150, 150, 150)
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+BACKGROUND = Qt.ItemDataRole.BackgroundRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+DECORATION = Qt.ItemDataRole.DecorationRole
+USER = Qt.ItemDataRole.UserRole
+ALIGN = Qt.ItemDataRole.TextAlignmentRole
+
+
+def tr(text):
+    return QCoreApplication.translate("ScoringDock", text)
+
+
+def default_assessor():
+    """The assessor name: last one used (QgsSettings), else the QGIS user name."""
+    name = QgsSettings().value(SETTINGS_ASSESSOR, "", type=str)
+    return name or QgsApplication.userFullName() or QgsApplication.userLoginName() or ""
+
+
+def _num(x, decimals=2):
+    if x is None or (isinstance(x, float) and x != x):
+        return ""
+    x = float(x)
+    text = "{:.{d}f}".format(x, d=decimals).rstrip("0").rstrip(".") if x != int(x) else str(int(x))
+    return text.replace(".", ",")
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table model over prepared rows: each cell a dict of role -> value."""
+
+    def __init__(self, headers=(), parent=None):
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.cells = []  # rows of dicts {role: value}
+        self.keys = []  # row key (project_id)
+
+    def set_rows(self, headers, cells, keys):
+        self.beginResetModel()
+        self.headers, self.cells, self.keys = list(headers), cells, list(keys)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):  # noqa: N802
+        return 0 if parent.isValid() else len(self.cells)
+
+    def columnCount(self, parent=QModelIndex()):  # noqa: N802
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index, role=DISPLAY):
+        if not index.isValid():
+            return None
+        return self.cells[index.row()][index.column()].get(role)
+
+    def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role in (DISPLAY, TOOLTIP):
+            h = self.headers[section]
+            return h[0] if role == DISPLAY else h[1]
+        return None
+
+    def flags(self, index):
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def text(self, row, col):
+        return self.cells[row][col].get(DISPLAY)
+
+
+class RatingDialog(QDialog):
+    """Pick a rating; the motivatie is required, assessor and date are recorded."""
+
+    def __init__(self, project_label, criterion, parent=None, current=None, submit=None):
+        super().__init__(parent)
+        self.criterion = criterion
+        self.submit = submit  # callable(values) -> raises with a Dutch message when refused
+        self.setWindowTitle(tr("Waardering {} – {}").format(criterion["criterion_id"], project_label))
+        lay = QVBoxLayout(self)
+        q = QLabel("<b>{} {}</b><br>{}".format(criterion["criterion_id"], criterion["name"],
+                                                 criterion.get("question") or ""))
+        q.setWordWrap(True)
+        lay.addWidget(q)
+        form = QFormLayout()
+        self.rating = QComboBox()
+        self.rating.addItems(criterion["scale_list"])
+        pts = criterion.get("points_list") or []
+        for i, p in enumerate(pts):
+            self.rating.setItemData(i, tr("{} punten").format(_num(p)), TOOLTIP)
+        form.addRow(tr("Waardering"), self.rating)
+        self.rationale = QPlainTextEdit()
+        self.rationale.setPlaceholderText(tr("Verplicht: waarom deze waardering? Noem feiten en bronnen."))
+        form.addRow(tr("Motivatie *"), self.rationale)
+        self.assessor = QLineEdit(default_assessor())
+        form.addRow(tr("Beoordelaar *"), self.assessor)
+        from ..werkbank import enums as E
+
+        self.role = QComboBox()
+        for code, label in E.ASSESSOR_ROLES.items():
+            self.role.addItem(label, code)
+        if criterion.get("assessor_role"):
+            self.role.setCurrentIndex(max(0, self.role.findData(criterion["assessor_role"])))
+        form.addRow(tr("Rol"), self.role)
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        form.addRow(tr("Datum"), self.date)
+        self.agreed = QCheckBox(tr("Vastgestelde (gezamenlijke) waarde"))
+        form.addRow("", self.agreed)
+        lay.addLayout(form)
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00000;")
+        lay.addWidget(self.message)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        if current:
+            i = self.rating.findText(current.get("rating") or "")
+            if i >= 0:
+                self.rating.setCurrentIndex(i)
+            self.rationale.setPlainText(current.get("rationale") or "")
+
+    def values(self):
+        return {
+            "rating": self.rating.currentText(),
+            "rationale": self.rationale.toPlainText().strip(),
+            "assessor": self.assessor.text().strip(),
+            "role": self.role.currentData(),
+            "date": self.date.date().toString("yyyy-MM-dd"),
+            "agreed": self.agreed.isChecked(),
+        }
+
+    def accept(self):
+        v = self.values()
+        if not v["rationale"]:
+            self.message.setText(tr("De motivatie is verplicht: leg uit waarom u deze waardering geeft."))
+            self.rationale.setFocus()
+            return
+        if not v["assessor"]:
+            self.message.setText(tr("Vul in wie beoordeelt (beoordelaar)."))
+            self.assessor.setFocus()
+            return
+        if self.submit is not None:
+            try:
+                self.submit(v)
+            except Exception as e:  # noqa: BLE001 - ScoringError/WerkbankError carry the Dutch message
+                self.message.setText(str(e))
+                return
+        QgsSettings().setValue(SETTINGS_ASSESSOR, v["assessor"])
+        super().accept()
+
+
+class ScoringDock(QDockWidget):
+    def __init__(self, iface, session, parent=None):
+        super().__init__(tr("Afwegingskader en scores"), parent)
+        self.iface = iface
+        self.session = session
+        self._connections = []
+        self._dialog = None
+        self._weights = {}  # criterion_id -> weight shown (may differ from stored until saved)
+        self._constraint_frames = {}  # layer id -> GeoDataFrame (EPSG:28992)
+        self.projects = None
+        self.criteria = []
+        self.cons = None
+        self.ranking = None
+        self._build()
+        if session is not None:
+            self._connect(session.werkbankChanged, self.reload)
+            self._connect(session.dataChanged, self._on_data_changed)
+        self.reload()
+
+    # ---- layout ------------------------------------------------------------------------
+    def _connect(self, signal, slot):
+        signal.connect(slot)
+        self._connections.append((signal, slot))
+
+    def _build(self):
+        root = QWidget()
+        lay = QVBoxLayout(root)
+        self.info = QLabel("")
+        self.info.setWordWrap(True)
+        lay.addWidget(self.info)
+        self.tabs = QTabWidget()
+        lay.addWidget(self.tabs)
+
+        # tab 1: grid + assessors + evidence
+        grid_tab = QWidget()
+        gl = QVBoxLayout(grid_tab)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.grid_model = RowsModel()
+        self.grid = QTableView()
+        self.grid.setObjectName("pmiekScoreGrid")
+        self.grid.setModel(self.grid_model)
+        self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.grid.verticalHeader().setVisible(False)
+        self._connect(self.grid.doubleClicked, self._on_grid_double_clicked)
+        self._connect(self.grid.selectionModel().currentChanged, self._on_grid_current)
+        split.addWidget(self.grid)
+        lower = QTabWidget()
+        self.assessors = QTableWidget(0, 6)
+        self.assessors.setHorizontalHeaderLabels(
+            [tr("Beoordelaar"), tr("Rol"), tr("Waardering"), tr("Datum"), tr("Vastgesteld"), tr("Motivatie")])
+        self.assessors.horizontalHeader().setStretchLastSection(True)
+        self.assessors.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        aw = QWidget()
+        al = QVBoxLayout(aw)
+        self.cell_summary = QLabel(tr("Kies een cel in het raster."))
+        self.cell_summary.setWordWrap(True)
+        al.addWidget(self.cell_summary)
+        al.addWidget(self.assessors)
+        row = QHBoxLayout()
+        self.rate_button = QPushButton(tr("Waardering geven…"))
+        self._connect(self.rate_button.clicked, self.rate_current)
+        row.addWidget(self.rate_button)
+        row.addStretch(1)
+        al.addLayout(row)
+        lower.addTab(aw, tr("Beoordelingen"))
+        ew = QWidget()
+        el = QVBoxLayout(ew)
+        self.evidence = QTableWidget(0, 2)
+        self.evidence.setHorizontalHeaderLabels([tr("Feit"), tr("Waarde")])
+        self.evidence.horizontalHeader().setStretchLastSection(True)
+        self.evidence.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        el.addWidget(QLabel(tr("Alleen feiten; de beoordelaar weegt.")))
+        el.addWidget(self.evidence)
+        el.addWidget(QLabel(tr("Belemmeringenlagen voor F (ruimtelijke inpasbaarheid):")))
+        self.constraints = QListWidget()
+        self.constraints.setMaximumHeight(90)
+        self._connect(self.constraints.itemChanged, self._on_constraint_toggled)
+        el.addWidget(self.constraints)
+        refresh = QPushButton(tr("Lagenlijst verversen"))
+        self._connect(refresh.clicked, self.refresh_constraint_layers)
+        el.addWidget(refresh)
+        lower.addTab(ew, tr("Feiten"))
+        split.addWidget(lower)
+        gl.addWidget(split)
+        self.tabs.addTab(grid_tab, tr("Beoordelen"))
+
+        # tab 2: ranking + weights
+        rank_tab = QWidget()
+        rl = QVBoxLayout(rank_tab)
+        self.rank_model = RowsModel()
+        self.rank_view = QTableView()
+        self.rank_view.setObjectName("pmiekRankView")
+        self.rank_view.setModel(self.rank_model)
+        self.rank_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rank_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.rank_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.rank_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.rank_view.verticalHeader().setVisible(False)
+        rl.addWidget(self.rank_view)
+        sens = QHBoxLayout()
+        sens.addWidget(QLabel(tr("Gevoeligheid: gewichten ±")))
+        self.variation = QSpinBox()
+        self.variation.setRange(0, 100)
+        self.variation.setValue(25)
+        self.variation.setSuffix(" %")
+        sens.addWidget(self.variation)
+        sens.addWidget(QLabel(tr("willekeurige sets")))
+        self.runs = QSpinBox()
+        self.runs.setRange(0, 10000)
+        self.runs.setValue(200)
+        sens.addWidget(self.runs)
+        sens.addStretch(1)
+        self._connect(self.variation.valueChanged, self._rerank)
+        self._connect(self.runs.valueChanged, self._rerank)
+        rl.addLayout(sens)
+        self.weights = QTableWidget(0, 4)
+        self.weights.setHorizontalHeaderLabels([tr("Code"), tr("Criterium"), tr("Groep"), tr("Gewicht")])
+        self.weights.horizontalHeader().setStretchLastSection(True)
+        self.weights.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.weights.setMaximumHeight(220)
+        rl.addWidget(self.weights)
+        wrow = QHBoxLayout()
+        self.save_weights = QPushButton(tr("Gewichten opslaan"))
+        self.save_weights.setEnabled(False)
+        self._connect(self.save_weights.clicked, self.store_weights)
+        self.reset_weights = QPushButton(tr("Opgeslagen gewichten terugzetten"))
+        self._connect(self.reset_weights.clicked, self.reload)
+        wrow.addWidget(self.save_weights)
+        wrow.addWidget(self.reset_weights)
+        wrow.addStretch(1)
+        rl.addLayout(wrow)
+        self.tabs.addTab(rank_tab, tr("Rangorde"))
+
+        # decisions (for the selected project in either tab)
+        drow = QHBoxLayout()
+        self.include_button = QPushButton(tr("Opnemen…"))
+        self.drop_button = QPushButton(tr("Laten afvallen…"))
+        self.candidate_button = QPushButton(tr("Terug naar kandidaat"))
+        self.export_button = QPushButton(tr("Lijst afgevallen…"))
+        self._connect(self.include_button.clicked, self._include_clicked)
+        self._connect(self.drop_button.clicked, self._drop_clicked)
+        self._connect(self.candidate_button.clicked, self._candidate_clicked)
+        self._connect(self.export_button.clicked, self.export_afgevallen)
+        for b in (self.include_button, self.drop_button, self.candidate_button, self.export_button):
+            drow.addWidget(b)
+        lay.addLayout(drow)
+        self.setWidget(root)
+
+    # ---- data ----------------------------------------------------------------------------
+    def werkbank_path(self):
+        return self.session.werkbank_path() if self.session is not None else ""
+
+    def _open(self, readonly=False):
+        from ..werkbank import open_werkbank
+
+        return open_werkbank(self.werkbank_path(), readonly=readonly)
+
+    def _on_data_changed(self, table):
+        if table in ("scores", "criteria", "projects", "project_links", "developments", ""):
+            self.reload()
+
+    def reload(self, *args):
+        from ..scoring import criteria as K
+        from ..scoring import ranking as R
+        from ..scoring import scores as S
+
+        path = self.werkbank_path()
+        if not path:
+            self.projects, self.criteria, self.cons, self.ranking = None, [], None, None
+            self.info.setText(tr("Geen werkbank geopend. Open een werkbank via het menu pMIEK Werkbank."))
+            self.grid_model.set_rows([], [], [])
+            self.rank_model.set_rows([], [], [])
+            self.weights.setRowCount(0)
+            return
+        try:
+            with self._open(readonly=True) as wb:
+                projects = R.projects_frame(wb)
+                self.criteria = K.criteria_list(wb)
+                self.scores = S.scores_frame(wb)
+                name = wb.programme().get("name")
+        except Exception as e:  # noqa: BLE001 - show, do not crash the dock
+            self.info.setText(tr("Werkbank niet leesbaar: {}").format(e))
+            return
+        projects["_sort"] = [R._natural(c if isinstance(c, str) and c else n)
+                             for c, n in zip(projects["code"], projects["name"])]
+        order = sorted(range(len(projects)), key=lambda i: (projects["_sort"].iloc[i], projects["project_id"].iloc[i]))
+        self.projects = projects.iloc[order].reset_index(drop=True)
+        self.cons = S.consensus(self.scores, self.criteria)
+        self._weights = {c["criterion_id"]: float(c["weight"]) for c in self.criteria}
+        self.info.setText(tr("{}: {} projecten, {} criteria. Dubbelklik een cel om te beoordelen.").format(
+            name, len(self.projects), len(self.criteria)))
+        self._fill_weights()
+        self.save_weights.setEnabled(False)
+        self._rerank()
+        self.refresh_constraint_layers()
+
+    def _rerank(self, *args):
+        from ..scoring import ranking as R
+
+        if self.projects is None:
+            return
+        self.ranking = R.rank_table(self.projects, self.criteria, self.cons, self._weights,
+                                    self.variation.value(), self.runs.value())
+        self._fill_grid()
+        self._fill_ranking()
+
+    # ---- grid ------------------------------------------------------------------------------------
+    def _fill_grid(self):
+        from ..werkbank import enums as E
+
+        cons = {(r.project_id, r.criterion_id): r for r in self.cons.itertuples(index=False)}
+        rk = self.ranking.set_index("project_id")
+        headers = [(tr("Code"), tr("Projectcode")), (tr("Project"), tr("Naam van het project"))]
+        for c in self.criteria:
+            headers.append((c["criterion_id"], "{} {} ({}, gewicht {}){}".format(
+                c["criterion_id"], c["name"], E.label(E.CRITERION_GROUPS, c["grp"]), _num(self._weights.get(
+                    c["criterion_id"], c["weight"])), "" if c["counted"] else tr(" – informatief, telt niet"))))
+        headers += [(tr("Totaal"), tr("Som van punten × gewicht")), (tr("Rang"), tr("Rang (1 = hoogste)")),
+                    (tr("Volledig"), tr("Alle tellende criteria hebben een waarde"))]
+        warn = QgsApplication.getThemeIcon("/mIconWarning.svg")
+        cells, keys = [], []
+        for p in self.projects.itertuples(index=False):
+            r = rk.loc[p.project_id]
+            complete = bool(r["complete"])
+            row = [{DISPLAY: p.code or "", USER: p.project_id}, {DISPLAY: p.name or "", USER: p.project_id}]
+            if not complete:
+                tip = tr("Onvolledig: geen waarde voor {}").format(r["missing"])
+                for cell in row:
+                    cell[BACKGROUND] = QBrush(COLOUR_INCOMPLETE)
+                    cell[TOOLTIP] = tip
+            if p.status == "afgevallen":
+                for cell in row:
+                    cell[FOREGROUND] = QBrush(COLOUR_AFGEVALLEN)
+            for c in self.criteria:
+                cell = {USER: (p.project_id, c["criterion_id"]), ALIGN: int(Qt.AlignmentFlag.AlignCenter)}
+                k = cons.get((p.project_id, c["criterion_id"]))
+                if k is None:
+                    cell[DISPLAY] = ""
+                    cell[TOOLTIP] = tr("Nog niet beoordeeld")
+                    if c["counted"]:
+                        cell[BACKGROUND] = QBrush(COLOUR_MISSING)
+                else:
+                    ratings = [a[1] for a in k.assessors]
+                    side = " / ".join(ratings)
+                    if k.state == "oneens":
+                        cell[DISPLAY] = "⚠ " + side
+                        cell[BACKGROUND] = QBrush(COLOUR_DISAGREE)
+                        cell[DECORATION] = warn
+                    elif k.state == "vastgesteld":
+                        cell[DISPLAY] = "✔ {}{}".format(k.value, " ({})".format(side) if k.differ else "")
+                        cell[BACKGROUND] = QBrush(COLOUR_AGREED)
+                    else:
+                        cell[DISPLAY] = k.value if k.n_assessors == 1 else "{} (×{})".format(k.value, k.n_assessors)
+                    if _num(k.points) and c["counted"]:
+                        cell[DISPLAY] += " [{}]".format(_num(k.points))
+                    cell[TOOLTIP] = "\n".join(
+                        "{}{} ({}, {}): {}".format("✔ " if a[4] else "", a[0], a[2] or "-", a[3], a[1])
+                        for a in k.assessors) + ("\n" + tr("Beoordelaars oneens; geen vastgestelde waarde.")
+                                                 if k.state == "oneens" else "")
+                row.append(cell)
+            row.append({DISPLAY: _num(r["total"]), USER: p.project_id, ALIGN: int(Qt.AlignmentFlag.AlignRight)})
+            row.append({DISPLAY: str(int(r["rank"])), USER: p.project_id})
+            row.append({DISPLAY: tr("ja") if complete else tr("nee"), USER: p.project_id,
+                        BACKGROUND: None if complete else QBrush(COLOUR_INCOMPLETE)})
+            cells.append(row)
+            keys.append(p.project_id)
+        current = self.grid.currentIndex()
+        self.grid_model.set_rows(headers, cells, keys)
+        if current.isValid() and current.row() < len(cells):
+            self.grid.setCurrentIndex(self.grid_model.index(current.row(), current.column()))
+
+    def _criterion(self, cid):
+        return next((c for c in self.criteria if c["criterion_id"] == cid), None)
+
+    def _cell_key(self, index):
+        if not index.isValid():
+            return None, None
+        key = self.grid_model.data(index, USER)
+        if isinstance(key, tuple):
+            return key
+        return key, None
+
+    def _on_grid_current(self, current, previous=None):
+        pid, cid = self._cell_key(current)
+        self._show_cell(pid, cid)
+
+    def _show_cell(self, pid, cid):
+        self.assessors.setRowCount(0)
+        self.evidence.setRowCount(0)
+        if pid is None:
+            return
+        name = self.projects.set_index("project_id").loc[pid, "name"]
+        if cid is None:
+            self.cell_summary.setText(tr("Project {}: kies een criterium.").format(name))
+            return
+        crit = self._criterion(cid)
+        rows = self.scores[(self.scores["project_id"] == pid) & (self.scores["criterion_id"] == cid)]
+        k = self.cons[(self.cons["project_id"] == pid) & (self.cons["criterion_id"] == cid)]
+        if not len(k):
+            summary = tr("nog niet beoordeeld")
+        else:
+            k = k.iloc[0]
+            summary = {"vastgesteld": tr("telt: {} (vastgesteld)"), "unaniem": tr("telt: {} (unaniem)"),
+                       "oneens": tr("beoordelaars oneens – telt niet tot er een vastgestelde waarde is{}")}[
+                k["state"]].format(k["value"] or "")
+        self.cell_summary.setText("<b>{} – {} {}</b>: {}".format(name, cid, crit["name"], summary))
+        for r in rows.itertuples(index=False):
+            n = self.assessors.rowCount()
+            self.assessors.insertRow(n)
+            vals = [r.assessor, r.assessor_role or "", r.rating, r.score_date, tr("ja") if r.agreed else "",
+                    r.rationale]
+            for j, v in enumerate(vals):
+                item = QTableWidgetItem(str(v))
+                item.setToolTip(str(v))
+                self.assessors.setItem(n, j, item)
+        self._fill_evidence(pid, cid)
+
+    def _fill_evidence(self, pid, cid):
+        from ..scoring import evidence as EV
+
+        try:
+            with self._open(readonly=True) as wb:
+                facts = EV.evidence_facts(wb, pid, cid, self._constraints_for_f() if cid.upper() == "F" else None)
+        except Exception as e:  # noqa: BLE001
+            facts = [(tr("Fout"), str(e))]
+        if not facts:
+            facts = [(tr("Feiten"), tr("geen automatische feiten voor dit criterium"))]
+        self.evidence.setRowCount(len(facts))
+        for i, (label, value) in enumerate(facts):
+            self.evidence.setItem(i, 0, QTableWidgetItem(label))
+            self.evidence.setItem(i, 1, QTableWidgetItem(value))
+
+    def _on_grid_double_clicked(self, index):
+        pid, cid = self._cell_key(index)
+        if pid is not None and cid is not None:
+            self.open_rating_dialog(pid, cid)
+
+    def rate_current(self):
+        pid, cid = self._cell_key(self.grid.currentIndex())
+        if pid is None or cid is None:
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("Kies eerst een cel (project × criterium)."),
+                                                Qgis.Info, 5)
+            return
+        self.open_rating_dialog(pid, cid)
+
+    def rating_dialog(self, pid, cid):
+        """The (not yet shown) dialog for one project × criterion; accepting it records the rating."""
+        crit = self._criterion(cid)
+        p = self.projects.set_index("project_id").loc[pid]
+        label = "{} {}".format(p["code"] or "", p["name"]).strip()
+        mine = self.scores[(self.scores["project_id"] == pid) & (self.scores["criterion_id"] == cid)
+                           & (self.scores["assessor"] == default_assessor())]
+        current = mine.iloc[0].to_dict() if len(mine) else None
+
+        def submit(v):
+            self.apply_rating(pid, cid, v["rating"], v["rationale"], v["assessor"], v["role"], v["date"],
+                              v["agreed"])
+
+        return RatingDialog(label, crit, self, current=current, submit=submit)
+
+    def open_rating_dialog(self, pid, cid):
+        self._dialog = self.rating_dialog(pid, cid)
+        try:
+            self._dialog.exec()
+        finally:
+            self._dialog = None
+
+    def apply_rating(self, pid, cid, rating, rationale, assessor, role=None, date=None, agreed=False):
+        """Record a rating (raises ScoringError with a Dutch message) and refresh."""
+        from ..scoring import scores as S
+
+        with self._open() as wb:
+            S.record_score(wb, pid, cid, rating, rationale, assessor, role=role,
+                           date=date or _dt.date.today().isoformat(), agreed=agreed)
+        self._changed("scores")
+
+    def _changed(self, table):
+        if self.session is not None:
+            self.session.dataChanged.emit(table)  # reloads this dock too
+        else:
+            self.reload()
+
+    # ---- evidence layers ---------------------------------------------------------------------------
+    def refresh_constraint_layers(self):
+        checked = {self.constraints.item(i).data(USER) for i in range(self.constraints.count())
+                   if self.constraints.item(i).checkState() == Qt.CheckState.Checked}
+        self.constraints.blockSignals(True)
+        self.constraints.clear()
+        for layer in QgsProject.instance().mapLayers().values():
+            if not isinstance(layer, QgsVectorLayer) or not layer.isSpatial():
+                continue
+            if layer.customProperty("pmiek/table"):
+                continue  # the werkbank's own layers are no constraints
+            if QgsWkbTypes.geometryType(layer.wkbType()) != QgsWkbTypes.GeometryType.PolygonGeometry:
+                continue
+            item = QListWidgetItem(layer.name())
+            item.setData(USER, layer.id())
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if layer.id() in checked else Qt.CheckState.Unchecked)
+            self.constraints.addItem(item)
+        self.constraints.blockSignals(False)
+
+    def _on_constraint_toggled(self, item):
+        pid, cid = self._cell_key(self.grid.currentIndex())
+        if pid is not None and cid and cid.upper() == "F":
+            self._fill_evidence(pid, cid)
+
+    def _constraints_for_f(self):
+        from ..layers.qgis_io import layer_to_frame
+
+        out = {}
+        for i in range(self.constraints.count()):
+            item = self.constraints.item(i)
+            if item.checkState() != Qt.CheckState.Checked:
+                continue
+            layer = QgsProject.instance().mapLayer(item.data(USER))
+            if layer is None:
+                continue
+            gdf = self._constraint_frames.get(layer.id())
+            if gdf is None:
+                gdf = layer_to_frame(layer)
+                if gdf.crs is not None:
+                    gdf = gdf.to_crs("EPSG:28992")
+                self._constraint_frames[layer.id()] = gdf
+            out[layer.name()] = gdf
+        return out
+
+    # ---- ranking and weights ---------------------------------------------------------------------
+    def _fill_weights(self):
+        from ..werkbank import enums as E
+
+        self.weights.setRowCount(0)
+        for c in self.criteria:
+            if not c["counted"]:
+                continue
+            n = self.weights.rowCount()
+            self.weights.insertRow(n)
+            self.weights.setItem(n, 0, QTableWidgetItem(c["criterion_id"]))
+            self.weights.setItem(n, 1, QTableWidgetItem(c["name"]))
+            self.weights.setItem(n, 2, QTableWidgetItem(E.label(E.CRITERION_GROUPS, c["grp"])))
+            spin = QDoubleSpinBox()
+            spin.setRange(0.0, 100.0)
+            spin.setDecimals(2)
+            spin.setSingleStep(0.25)
+            spin.setValue(float(c["weight"]))
+            spin.setObjectName("weight_" + c["criterion_id"])
+            spin.valueChanged.connect(self._weight_slot(c["criterion_id"]))
+            self.weights.setCellWidget(n, 3, spin)
+
+    def _weight_slot(self, cid):
+        def changed(value):
+            self.set_weight(cid, value)
+
+        return changed
+
+    def set_weight(self, cid, value):
+        """Change a weight in the dock (not yet stored): re-ranks immediately."""
+        self._weights[cid] = float(value)
+        stored = {c["criterion_id"]: float(c["weight"]) for c in self.criteria}
+        self.save_weights.setEnabled(any(abs(stored[k] - v) > 1e-12 for k, v in self._weights.items()))
+        self._rerank()
+
+    def store_weights(self):
+        from ..scoring import criteria as K
+
+        try:
+            with self._open() as wb:
+                K.set_weights(wb, {k: v for k, v in self._weights.items()})
+        except Exception as e:  # noqa: BLE001
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.Critical, 10)
+            return
+        self._changed("criteria")
+
+    def _fill_ranking(self):
+        from ..werkbank import enums as E
+
+        r = self.ranking
+        groups = [c for c in r.columns if c.startswith("subtotal_")]
+        headers = [(tr("Rang"), tr("Rang (1 = hoogste totaal)")),
+                   (tr("Bereik"), tr("Rangbereik bij gewichten ±{} % en {} willekeurige sets").format(
+                       self.variation.value(), self.runs.value())),
+                   (tr("Code"), ""), (tr("Project"), ""), (tr("Totaal"), tr("Som van punten × gewicht"))]
+        headers += [(E.label(E.CRITERION_GROUPS, g[len("subtotal_"):]), tr("Subtotaal")) for g in groups]
+        headers += [(tr("Volledig"), ""), (tr("Oneens"), tr("Criteria waarover beoordelaars het oneens zijn")),
+                    (tr("Status"), "")]
+        cells = []
+        for row in r.to_dict("records"):
+            bg = None if row["complete"] else QBrush(COLOUR_INCOMPLETE)
+            rng = "{}–{}".format(row["rank_min"], row["rank_max"]) if row["rank_min"] != row["rank_max"] else str(
+                row["rank_min"])
+            vals = [str(row["rank"]), rng, row["code"] or "", row["name"] or "", _num(row["total"])]
+            vals += [_num(row[g]) for g in groups]
+            vals += [tr("ja") if row["complete"] else tr("nee ({})").format(row["missing"]),
+                     ("⚠ " + row["disputed"]) if row["disagreement"] else "",
+                     E.label(E.PROJECT_STATUS, row["status"])]
+            cell_row = []
+            for j, v in enumerate(vals):
+                cell = {DISPLAY: v, USER: row["project_id"]}
+                if bg is not None:
+                    cell[BACKGROUND] = bg
+                if row["disagreement"] and j == len(vals) - 2:
+                    cell[BACKGROUND] = QBrush(COLOUR_DISAGREE)
+                if row["status"] == "afgevallen":
+                    cell[FOREGROUND] = QBrush(COLOUR_AFGEVALLEN)
+                if j == 3 and row["status_reason"]:
+                    cell[TOOLTIP] = tr("Reden: {}").format(row["status_reason"])
+                cell_row.append(cell)
+            cells.append(cell_row)
+        self.rank_model.set_rows(headers, cells, list(r["project_id"]))
+
+    # ---- decisions --------------------------------------------------------------------------------
+    def selected_project(self):
+        if self.tabs.currentIndex() == 1:
+            idx = self.rank_view.currentIndex()
+            return self.rank_model.data(idx, USER) if idx.isValid() else None
+        pid, _ = self._cell_key(self.grid.currentIndex())
+        return pid
+
+    def decide(self, pid, status, reason):
+        """Set the status (refused without reason, Dutch ScoringError) and refresh."""
+        from ..scoring import decisions as D
+
+        with self._open() as wb:
+            D.set_status(wb, pid, status, reason)
+        self._changed("projects")
+
+    def _ask_decision(self, status, title):
+        pid = self.selected_project()
+        if pid is None:
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("Kies eerst een project."), Qgis.Info, 5)
+            return
+        name = self.projects.set_index("project_id").loc[pid, "name"]
+        reason, ok = QInputDialog.getMultiLineText(self, title, tr("Reden voor '{}' (verplicht):").format(name))
+        if not ok:
+            return
+        try:
+            self.decide(pid, status, reason)
+        except Exception as e:  # noqa: BLE001 - Dutch message from scoring.decisions
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.Warning, 10)
+
+    def _include_clicked(self):
+        self._ask_decision("opgenomen", tr("Project opnemen in het pMIEK"))
+
+    def _drop_clicked(self):
+        self._ask_decision("afgevallen", tr("Project laten afvallen"))
+
+    def _candidate_clicked(self):
+        pid = self.selected_project()
+        if pid is not None:
+            try:
+                self.decide(pid, "kandidaat", None)
+            except Exception as e:  # noqa: BLE001
+                self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.Warning, 10)
+
+    def export_afgevallen(self):
+        from ..scoring import decisions as D
+
+        path, _ = QFileDialog.getSaveFileName(self, tr("Lijst afgevallen projecten"), "afgevallen_projecten.xlsx",
+                                              tr("Excel (*.xlsx);;CSV (*.csv)"))
+        if not path:
+            return
+        try:
+            with self._open(readonly=True) as wb:
+                n = D.export_afgevallen(wb, path)
+        except Exception as e:  # noqa: BLE001
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.Critical, 10)
+            return
+        self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("{} afgevallen projecten geschreven naar {}.").format(
+            n, path), Qgis.Success, 5)
+
+    # ---- life cycle ---------------------------------------------------------------------------------
+    def cleanup(self):
+        """Disconnect everything this dock connected (plugin.unload calls this)."""
+        for signal, slot in self._connections:
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass
+        self._connections = []
+        for i in range(self.weights.rowCount()):
+            w = self.weights.cellWidget(i, 3)
+            if w is not None:
+                try:
+                    w.valueChanged.disconnect()
+                except (TypeError, RuntimeError):
+                    pass
+        if self._dialog is not None:
+            self._dialog.reject()
+            self._dialog = None
+        self._constraint_frames = {}
+        self.session = None

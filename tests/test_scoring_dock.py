@@ -1,0 +1,152 @@
+"""The scoring dock (issue 6) on a small werkbank with pytest-qgis's qgis_iface."""
+
+import pytest
+
+from qgis.core import QgsProject, QgsSettings
+from qgis.PyQt.QtCore import Qt
+
+
+@pytest.fixture
+def small_werkbank(werkbank_path):
+    from pmiek_werkbank.scoring import scores as S
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(werkbank_path) as wb:
+        wb.write_frame("projects", [
+            {"project_id": "p1", "code": "P-1", "name": "Station Noord"},
+            {"project_id": "p2", "code": "P-2", "name": "Kabel Oost"},
+            {"project_id": "p3", "code": "P-3", "name": "Hub Zuid"},
+        ], mode="insert")
+        # P-1 = 16 and P-2 = 17 (complete); P-3 only A laag and a disputed B (goed vs slecht)
+        ratings = {
+            "p1": {"A": "hoog", "B": "goed", "C": "weinig", "D": "gemiddeld", "E": "positief", "F": "weinig",
+                   "G": "veel"},
+            "p2": {"A": "gemiddeld", "B": "voldoende", "C": "veel", "D": "hoog", "E": "gemiddeld",
+                   "F": "gemiddeld", "G": "weinig"},
+            "p3": {"A": "laag", "B": "goed"},
+        }
+        for pid, rs in ratings.items():
+            for cid, v in rs.items():
+                S.record_score(wb, pid, cid, v, "motivatie", "Anna", date="2026-02-01")
+        S.record_score(wb, "p3", "B", "slecht", "past niet", "Bert", role="netbeheerder", date="2026-02-02")
+    return werkbank_path
+
+
+@pytest.fixture
+def dock(qgis_iface, small_werkbank):
+    from pmiek_werkbank.dialogs.scoring_dock import ScoringDock
+    from pmiek_werkbank.layers.project import Session
+
+    QgsSettings().setValue("pmiek/assessor", "Tester")
+    session = Session(QgsProject.instance())
+    session.set_werkbank(small_werkbank)
+    d = ScoringDock(qgis_iface, session, qgis_iface.mainWindow())
+    d.runs.setValue(0)
+    yield d
+    d.cleanup()
+    session.set_werkbank("")
+    d.deleteLater()
+
+
+def _grid(dock):
+    m = dock.grid_model
+    headers = [m.headerData(j, Qt.Orientation.Horizontal) for j in range(m.columnCount())]
+    rows = {}
+    for i in range(m.rowCount()):
+        rows[m.text(i, 0)] = {h: m.text(i, j) for j, h in enumerate(headers)}
+    return headers, rows
+
+
+def test_grid_contents(dock):
+    from pmiek_werkbank.dialogs.scoring_dock import COLOUR_DISAGREE, COLOUR_INCOMPLETE
+
+    headers, rows = _grid(dock)
+    assert headers == ["Code", "Project"] + list("ABCDEFGH") + ["Totaal", "Rang", "Volledig"]
+    assert list(rows) == ["P-1", "P-2", "P-3"]
+    assert rows["P-1"]["A"] == "hoog [3]" and rows["P-1"]["G"] == "veel [1]" and rows["P-1"]["H"] == ""
+    assert (rows["P-1"]["Totaal"], rows["P-1"]["Rang"], rows["P-1"]["Volledig"]) == ("16", "2", "ja")
+    assert (rows["P-2"]["Totaal"], rows["P-2"]["Rang"]) == ("17", "1")
+    # P-3: A laag (1) only; B disputed -> flagged, not counted; incomplete
+    assert rows["P-3"]["B"] == "⚠ goed / slecht" and rows["P-3"]["Totaal"] == "1"
+    assert rows["P-3"]["Volledig"] == "nee" and rows["P-3"]["C"] == ""
+    m = dock.grid_model
+    b = m.index(2, headers.index("B"))
+    assert m.data(b, Qt.ItemDataRole.BackgroundRole).color() == COLOUR_DISAGREE
+    assert "Anna" in m.data(b, Qt.ItemDataRole.ToolTipRole) and "Bert" in m.data(b, Qt.ItemDataRole.ToolTipRole)
+    assert m.data(m.index(2, 0), Qt.ItemDataRole.BackgroundRole).color() == COLOUR_INCOMPLETE
+    # the cell detail shows both assessors side by side
+    dock.grid.setCurrentIndex(b)
+    assert dock.assessors.rowCount() == 2
+    assert {dock.assessors.item(i, 0).text() for i in range(2)} == {"Anna", "Bert"}
+    assert "oneens" in dock.cell_summary.text()
+    # ranking tab: rank, range and total
+    rm = dock.rank_model
+    first = [rm.text(0, j) for j in range(rm.columnCount())]
+    assert first[:5] == ["1", "1", "P-2", "Kabel Oost", "17"]
+
+
+def test_rating_dialog_requires_motivatie(dock, small_werkbank):
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    dlg = dock.rating_dialog("p3", "C")
+    assert dlg.assessor.text() == "Tester"
+    assert [dlg.rating.itemText(i) for i in range(dlg.rating.count())] == ["veel", "gemiddeld", "weinig"]
+    dlg.rating.setCurrentIndex(1)
+    dlg.accept()
+    assert dlg.result() != dlg.DialogCode.Accepted
+    assert "motivatie is verplicht" in dlg.message.text()
+    with open_werkbank(small_werkbank) as wb:
+        assert wb.count("scores", "project_id = 'p3' AND criterion_id = 'C'") == 0
+    dlg.rationale.setPlainText("Benut bestaand station; geen nieuw tracé")
+    dlg.accept()
+    assert dlg.result() == dlg.DialogCode.Accepted
+    with open_werkbank(small_werkbank) as wb:
+        row = wb.query("SELECT * FROM scores WHERE project_id = 'p3' AND criterion_id = 'C'")[0]
+    assert (row["rating"], row["assessor"], row["assessor_role"]) == ("gemiddeld", "Tester", "netbeheerder")
+    _, rows = _grid(dock)
+    assert rows["P-3"]["C"] == "gemiddeld [2]" and rows["P-3"]["Totaal"] == "3"
+
+
+def test_weight_change_reranks_immediately(dock, small_werkbank):
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    spin = dock.weights.findChild(type(dock.weights.cellWidget(0, 3)), "weight_A")
+    spin.setValue(3.0)  # P-1 = 16 + 2*3 = 22, P-2 = 17 + 2*2 = 21
+    _, rows = _grid(dock)
+    assert (rows["P-1"]["Totaal"], rows["P-1"]["Rang"]) == ("22", "1")
+    assert (rows["P-2"]["Totaal"], rows["P-2"]["Rang"]) == ("21", "2")
+    assert dock.save_weights.isEnabled()
+    with open_werkbank(small_werkbank) as wb:  # not stored until saved
+        assert wb.query("SELECT weight FROM criteria WHERE criterion_id = 'A'")[0]["weight"] == 1.0
+    dock.store_weights()
+    with open_werkbank(small_werkbank) as wb:
+        assert wb.query("SELECT weight FROM criteria WHERE criterion_id = 'A'")[0]["weight"] == 3.0
+    assert not dock.save_weights.isEnabled()
+
+
+def test_decision_needs_reason(dock):
+    from pmiek_werkbank.scoring.errors import ScoringError
+
+    with pytest.raises(ScoringError, match="reden is verplicht"):
+        dock.decide("p3", "afgevallen", "")
+    dock.decide("p3", "afgevallen", "Onvolledig en geen urgentie")
+    rm = dock.rank_model
+    statuses = {rm.text(i, 2): rm.text(i, rm.columnCount() - 1) for i in range(rm.rowCount())}
+    assert statuses["P-3"] == "Afgevallen"
+
+
+def test_cleanup_disconnects(qgis_iface, small_werkbank):
+    from pmiek_werkbank.dialogs.scoring_dock import ScoringDock
+    from pmiek_werkbank.layers.project import Session
+
+    session = Session(QgsProject.instance())
+    session.set_werkbank(small_werkbank)
+    d = ScoringDock(qgis_iface, session)
+    calls = []
+    d.reload = lambda *a: calls.append(a)  # instance attribute: the connected slot is the bound method
+    d.cleanup()
+    assert d._connections == []
+    session.dataChanged.emit("scores")
+    session.werkbankChanged.emit("")
+    d.cleanup()  # twice is harmless
+    d.deleteLater()
