@@ -841,7 +841,7 @@ def ontwikkelingen(gem, boundary, stations, rng):
             elif sector == "overig":
                 naam = "{} {} {}".format(OVERIG_NAMEN[i % len(OVERIG_NAMEN)], gemeente, i + 1)
             elif label:
-                naam = "{} {} {}".format(prefix, label, i + 1)
+                naam = "{} {} {}".format(prefix, re.sub(r" \(.*\)$", "", label), i + 1)
             else:
                 naam = "{} {} {}".format(prefix, gemeente, i + 1)
             # geometry
@@ -950,7 +950,8 @@ def projectenlijst(projects, links, devs):
         ds = dev_by_id.loc[ids]
         per_sector = ds.groupby("sector").size().sort_values(ascending=False)
         bullets = ["• {} ({}x)".format(label(SECTORS, s), n) for s, n in per_sector.items()]
-        top = ds.sort_values(["sector", "plan_id"]).naam.head(3).tolist()
+        first = ds.sort_values("plan_id").groupby("sector").naam.first()
+        top = [first[s] for s in per_sector.index[:3]]
         sectoren = "\n".join(bullets + ["• o.a. " + "; ".join(top)])
         rp = p.geometry.representative_point() if p.geometry.geom_type != "Point" else p.geometry
         inv = p.investering_eur
@@ -1127,7 +1128,6 @@ def fill_werkbank(out_dir, path):
             "ibn_year": pl["ibn_jaar"], "planning": pl["Planning"], "investment_eur": pl["investering_eur"],
             "financial_cover": pl["dekking"], "financial_note": pl["Financiële informatie"],
             "parties": pl["Betrokken partijen"], "narrative": pl["narratief"], "reason_inclusion": pl["reden_opname"],
-            "phase_developments": pl["Sectoren en ontwikkelingen"],
             "dependencies_pmiek": pl["afhankelijkheden_pmiek"], "dependencies_nmiek": pl["afhankelijkheden_nmiek"],
             "dependencies_outside": pl["afhankelijkheden_buiten"], "station_id": pl["station_id"],
             "knooppunt_id": pl["knooppunt"], "capacity_afname_mw": pl["capaciteit_afname_mw"],
@@ -1136,8 +1136,13 @@ def fill_werkbank(out_dir, path):
             "ip_reference": pl["ip_referentie"], "bevoegd_gezag": pl["bevoegd_gezag"],
             "confidential": pl["vertrouwelijk"], "source": pl["bron"],
         })
-        pr["phase_developments"] = None  # the list's 'Sectoren en ontwikkelingen' is derived from the links
         assert all(TYPE_INFRA[t][1] for t in pr["type_infra"])
+        # fase van de onderliggende ontwikkelingen, from the links: "planvorming 8, realisatie 3, ..."
+        kop = pd.read_csv(f("koppelingen.csv"))
+        fases = kop.merge(dev[["plan_id", "fase"]], on="plan_id").groupby(["project_id", "fase"]).size()
+        pr["phase_developments"] = [
+            ", ".join("{} {}".format(fz, n) for fz, n in fases[pid].sort_values(ascending=False).items())
+            if pid in fases.index.get_level_values(0) else None for pid in pr["project_id"]]
         wb.write_frame("projects", gpd.GeoDataFrame(pr, geometry=[geom[i] for i in pr["project_id"]],
                                                     crs="EPSG:28992"), user=BUILDER)
         deps = []
@@ -1150,7 +1155,6 @@ def fill_werkbank(out_dir, path):
                     deps.append({"dependency_id": "{}-dep-{}".format(r.project_id, kind), "project_id": r.project_id,
                                  "kind": kind, "depends_on_project_id": None, "description": text})
         wb.write_frame("project_dependencies", deps, user=BUILDER)
-        kop = pd.read_csv(f("koppelingen.csv"))
         wb.write_frame("project_links", pd.DataFrame({
             "link_id": kop["project_id"] + "--" + kop["plan_id"], "project_id": kop["project_id"],
             "dev_id": kop["plan_id"], "share_pct": kop["aandeel_pct"], "motivation": kop["motivatie"],
@@ -1225,7 +1229,7 @@ tijdstempels, dus reproduceerbaar. Alle bestanden in EPSG:28992 (RD New). Peilda
 ## Echte open data (gekopieerd voor de provincie Utrecht, PV26)
 | bestand | rijen | inhoud |
 |---|---|---|
-| `gemeenten.gpkg` | {gem} | CBS-gemeenten 2023 van Utrecht: gemeentecode, gemeentenaam, aantalInwoners, aantalHuishoudens, provcode. Geometrie ongewijzigd (niet gerepareerd); in Utrecht zijn alle {gem} geometrieën geldig (de 5 ongeldige in de bron liggen elders). |
+| `gemeenten.gpkg` | {gem} | CBS-gemeenten 2023 van Utrecht: gemeentecode, gemeentenaam, aantalInwoners, aantalHuishoudens, provcode. Geometrie ongewijzigd (niet gerepareerd, ook niet als ze ongeldig is); ongeldig in Utrecht: {gem_invalid} (de 5 ongeldige van de bron liggen in andere provincies). |
 | `provincie.gpkg` | 1 | Provinciegrens Utrecht (CBS Gebiedsindelingen 2024, sterk gegeneraliseerd). |
 | `stations.gpkg` | {st} | OSM-hoogspanningsstations in de provincie ({st_in}) en tot 3 km erbuiten ({st_out}); velden id, name, voltage_kv_max, operator, ref (+ station_id `osm-<id>`, name_osm, binnen_provincie, afstand_provincie_m). Stations zonder naam heten "Station <ref of id>". |
 | `hoogspanningslijnen.gpkg` | {lines} | OSM-hoogspanningsverbindingen die de provincie raken (rechte segmenten tussen knopen). |
@@ -1244,7 +1248,7 @@ tijdstempels, dus reproduceerbaar. Alle bestanden in EPSG:28992 (RD New). Peilda
 | `scores.csv` | {sc} | Beoordeling criteria A–G per project; bij 2 projecten beoordeelt een netbeheerder C anders. |
 | `acties.csv` | {ac} | Uitvoeringsafspraken (actielijst). |
 | `monitoring.csv` | {mo} | Monitoringlijst. |
-| `voorbeeld_werkbank.gpkg` | – | De complete werkbank "{name}", gevuld uit de bestanden hierboven. |
+| `voorbeeld_werkbank.gpkg` | – | De complete werkbank "{name}", gevuld uit de bestanden hierboven (de tabel stations is afgeleid van OpenStreetMap en valt onder de ODbL). |
 
 Opnieuw bouwen: `make sample` (of `python scripts/build_sample.py --out <map>`).
 """.format(seed=SEED, peil=PEILDATUM, bron=BRON, name=PROGRAMME_NAME, **c)
@@ -1309,7 +1313,7 @@ def build(out_dir=DEFAULT_OUT, data_dir=DEFAULT_DATA):
     fill_werkbank(out_dir, f("voorbeeld_werkbank.gpkg"))
 
     counts = dict(
-        gem=len(gem), st=len(st), st_in=int(st.binnen_provincie.sum()), st_out=int((~st.binnen_provincie).sum()),
+        gem=len(gem), gem_invalid=int((~gem.is_valid).sum()), st=len(st), st_in=int(st.binnen_provincie.sum()), st_out=int((~st.binnen_provincie).sum()),
         lines=len(lines), lim=len(limits), cap=len(cap), dev=len(devs), dev_v=int((devs._gtype == "vlak").sum()),
         dev_p=int((devs._gtype == "punt").sum()),
         dev_q=int((devs.vraag_mw.isna() & devs.aanbod_mw.isna() & devs.aantal.notna()).sum()),
