@@ -1,0 +1,142 @@
+"""Links between projects and the developments they enable (table ``project_links``). No QGIS.
+
+A link has a share: in MW (``share_mw``) or in percent of the development's MW
+(``share_pct``), not both; without a share the whole development counts.  A
+motivation says why.  (project_id, dev_id) is unique: linking again updates.
+"""
+
+from ..werkbank import new_id
+
+
+class LinkError(ValueError):
+    """A link that cannot be made (Dutch message)."""
+
+
+def check_share(share_mw=None, share_pct=None):
+    """Validated (share_mw, share_pct); LinkError in Dutch."""
+    def num(v, what):
+        if v is None or v == "":
+            return None
+        try:
+            f = float(str(v).replace(",", "."))
+        except ValueError:
+            raise LinkError("Aandeel {} '{}' is geen getal.".format(what, v)) from None
+        if f != f:
+            return None
+        return f
+
+    mw = num(share_mw, "(MW)")
+    pct = num(share_pct, "(%)")
+    if mw is not None and pct is not None:
+        raise LinkError("Geef het aandeel in MW of in %, niet allebei.")
+    if mw is not None and mw < 0:
+        raise LinkError("Aandeel {} MW is negatief.".format(mw))
+    if pct is not None and not 0 <= pct <= 100:
+        raise LinkError("Aandeel {} % ligt niet tussen 0 en 100.".format(pct))
+    return mw, pct
+
+
+def add_link(wb, project_id, dev_id, share_mw=None, share_pct=None, motivation=None, user=None):
+    """Link (or re-link) a development to a project; returns the link_id."""
+    mw, pct = check_share(share_mw, share_pct)
+    if not wb.count("projects", "project_id = ?", (project_id,)):
+        raise LinkError("Project '{}' bestaat niet in de werkbank.".format(project_id))
+    if not wb.count("developments", "dev_id = ?", (dev_id,)):
+        raise LinkError("Ontwikkeling '{}' bestaat niet in de werkbank.".format(dev_id))
+    rows = wb.query("SELECT link_id FROM project_links WHERE project_id = ? AND dev_id = ?", (project_id, dev_id))
+    link_id = rows[0]["link_id"] if rows else new_id()
+    wb.write_frame("project_links", [{"link_id": link_id, "project_id": project_id, "dev_id": dev_id,
+                                      "share_mw": mw, "share_pct": pct, "motivation": motivation or None}],
+                   mode="upsert", user=user)
+    return link_id
+
+
+def add_links(wb, project_id, dev_ids, share_pct=None, share_mw=None, motivation=None, user=None):
+    """Link several developments at once (one transaction); returns the number linked."""
+    with wb.transaction():
+        for d in dev_ids:
+            add_link(wb, project_id, d, share_mw=share_mw, share_pct=share_pct, motivation=motivation, user=user)
+    return len(list(dev_ids))
+
+
+def remove_link(wb, project_id, dev_id):
+    return wb.delete("project_links", "project_id = ? AND dev_id = ?", (project_id, dev_id))
+
+
+def links_for_project(wb, project_id):
+    """The developments linked to a project with share, MW and motivation (DataFrame)."""
+    import pandas as pd
+
+    rows = wb.query(
+        "SELECT l.link_id, l.dev_id, d.name, d.sector, d.year_ready, d.demand_mw, d.supply_mw, l.share_mw, "
+        "l.share_pct, l.motivation FROM project_links l LEFT JOIN developments d ON d.dev_id = l.dev_id "
+        "WHERE l.project_id = ? ORDER BY d.year_ready, l.dev_id", (project_id,))
+    df = pd.DataFrame(rows, columns=["link_id", "dev_id", "name", "sector", "year_ready", "demand_mw", "supply_mw",
+                                     "share_mw", "share_pct", "motivation"])
+    from .balance import link_mw
+
+    if len(df):
+        df["mw"] = link_mw(df[["dev_id", "share_mw", "share_pct"]], df[["dev_id", "demand_mw", "supply_mw"]])["mw"]
+    else:
+        df["mw"] = pd.Series(dtype=float)
+    return df
+
+
+def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct", motivation_field=None,
+                  projects=(), developments=(), existing=None, source="koppelingen", row_offset=0):
+    """Validate a link table.
+
+    ``projects``/``developments``: known ids; ``existing``: {(project_id, dev_id): link_id}.
+    Returns (DataFrame for write_frame('project_links'), errors, unknown) where
+    ``unknown`` lists (row, kind, id) of ids not in the werkbank.
+    """
+    import numpy as np
+    import pandas as pd
+
+    df = frame.reset_index(drop=True)
+    if "_row" not in df.columns:
+        df["_row"] = np.arange(1, len(df) + 1)
+    errors, unknown = [], []
+    for f in (project_field, dev_field, share_field, motivation_field):
+        if f and f not in df.columns:
+            errors.append("{}: veld '{}' bestaat niet in de invoer.".format(source, f))
+    if unit not in ("pct", "mw"):
+        errors.append("Eenheid van het aandeel '{}' onbekend; kies 'pct' of 'mw'.".format(unit))
+    if errors:
+        return None, errors, unknown
+    projects, developments = set(projects), set(developments)
+    existing = dict(existing or {})
+    rows, seen = [], {}
+    for i in range(len(df)):
+        rec = df.iloc[i]
+        rownr = int(rec["_row"]) + row_offset
+        pid = rec[project_field]
+        did = rec[dev_field]
+        pid = None if pid is None or pid != pid or not str(pid).strip() else str(pid).strip()
+        did = None if did is None or did != did or not str(did).strip() else str(did).strip()
+        where = "{}, rij {}".format(source, rownr)
+        if pid is None:
+            errors.append("{}, veld '{}': project-id is leeg".format(where, project_field))
+        elif pid not in projects:
+            unknown.append((rownr, "project", pid))
+        if did is None:
+            errors.append("{}, veld '{}': ontwikkeling-id is leeg".format(where, dev_field))
+        elif did not in developments:
+            unknown.append((rownr, "ontwikkeling", did))
+        share = rec[share_field] if share_field else None
+        try:
+            mw, pct = check_share(share if unit == "mw" else None, share if unit == "pct" else None)
+        except LinkError as e:
+            errors.append("{}, veld '{}': {}".format(where, share_field, e))
+            mw = pct = None
+        key = (pid, did)
+        if pid and did:
+            if key in seen:
+                errors.append("{}: koppeling {} - {} staat ook in rij {}".format(where, pid, did, seen[key]))
+            seen[key] = rownr
+        mot = rec[motivation_field] if motivation_field else None
+        mot = None if mot is None or mot != mot or not str(mot).strip() else str(mot).strip()
+        rows.append({"link_id": existing.get(key) or new_id(), "project_id": pid, "dev_id": did, "share_mw": mw,
+                     "share_pct": pct, "motivation": mot})
+    return pd.DataFrame(rows, columns=["link_id", "project_id", "dev_id", "share_mw", "share_pct", "motivation"]), \
+        errors, unknown

@@ -1,0 +1,473 @@
+"""Projects and knooppunten from a projectenlijst (spreadsheet/CSV/layer): recognise, validate, normalise.
+
+Pure logic (pandas/shapely inside functions); no QGIS.  The Processing
+algorithms ``pmiek:importprojects`` and ``pmiek:importknooppunten`` use
+:func:`prepare_projects` and :func:`prepare_knooppunten`; they write the
+result with ``Werkbank.write_frame(mode="upsert")`` only when there is no error
+(all-or-nothing).
+
+Column names are recognised case- and accent-insensitively: the Dutch headers
+of the projectenlijst in the Handreiking Integraal Programmeren ("Naam
+project", "Locatie", "Type infra", "Sectoren en ontwikkelingen", "Financiële
+informatie", "Planning", "Betrokken partijen") and machine columns
+(``project_id``, ``type_infra``, ``ibn_jaar``, ``investering_eur``,
+``station_id``, ``knooppunt``, ``capaciteit_afname_mw``, ``status``,
+``reden_status``, ``narratief``, ``x``, ``y`` ...), as well as the werkbank's own
+field names.
+"""
+
+import re
+import unicodedata
+
+from ..werkbank import enums as E
+
+
+def norm(text):
+    """'Financiële informatie' -> 'financieleinformatie'."""
+    t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return "".join(ch for ch in t if ch.isalnum())
+
+
+# werkbank field -> recognised column names (first match wins; order = priority)
+PROJECT_COLUMNS = {
+    "project_id": ["project_id", "projectid", "id"],
+    "code": ["code", "nr", "nummer", "projectnummer", "projectnr"],
+    "name": ["naam project", "projectnaam", "naam", "name", "project"],
+    "location_description": ["locatie", "location_description", "location", "locatieomschrijving"],
+    "municipalities": ["gemeenten", "gemeente", "municipalities"],
+    "type_infra": ["type infra", "type_infra", "typeinfrastructuur", "soort infra"],
+    "energy_carrier": ["energiedrager", "energy_carrier", "drager"],
+    "netbeheerder": ["netbeheerder"],
+    "phase": ["fase", "projectfase", "phase"],
+    "ibn_year": ["ibn_jaar", "ibn_year", "ibn", "jaar ibn", "inbedrijfname", "jaar inbedrijfname"],
+    "planning": ["planning"],
+    "investment_eur": ["investering_eur", "investment_eur", "investering", "investering (eur)"],
+    "financial_cover": ["dekking", "financiele dekking", "financial_cover"],
+    "financial_note": ["financiele informatie", "financial_note", "financiering"],
+    "parties": ["betrokken partijen", "partijen", "parties"],
+    "sectors": ["sectoren en ontwikkelingen", "sectoren", "ontwikkelingen"],
+    "narrative": ["narratief", "narrative", "projectomschrijving", "omschrijving"],
+    "reason_inclusion": ["reden van opname", "reden opname", "reason_inclusion"],
+    "phase_developments": ["fase ontwikkelingen", "phase_developments"],
+    "station_id": ["station_id", "station"],
+    "knooppunt_id": ["knooppunt", "knooppunt_id"],
+    "capacity_afname_mw": ["capaciteit_afname_mw", "capacity_afname_mw", "extra afname mw", "capaciteit afname"],
+    "capacity_teruglevering_mw": ["capaciteit_teruglevering_mw", "capacity_teruglevering_mw",
+                                  "capaciteit teruglevering"],
+    "status": ["status"],
+    "status_reason": ["reden_status", "status_reason", "reden status", "reden"],
+    "route": ["route"],
+    "in_ip": ["in_ip", "in investeringsplan", "investeringsplan"],
+    "ip_reference": ["ip_referentie", "ip_reference", "ip-nummer"],
+    "bevoegd_gezag": ["bevoegd gezag", "bevoegd_gezag"],
+    "confidential": ["vertrouwelijk", "confidential"],
+    "x": ["x", "x_rd", "xcoord"],
+    "y": ["y", "y_rd", "ycoord"],
+}
+
+# keyword (normalised) -> type_infra code; checked in this order
+TYPE_KEYWORDS = (
+    ("waterstofleiding", "waterstofleiding"), ("backbone", "waterstofleiding"), ("h2leiding", "waterstofleiding"),
+    ("waterstofstation", "waterstofstation"), ("tankstation", "waterstofstation"),
+    ("elektrolyser", "elektrolyser"), ("electrolyser", "elektrolyser"), ("hydrolyser", "elektrolyser"),
+    ("middenspanning", "ms_trace"), ("mstrace", "ms_trace"), ("kvtrace", "ms_trace"),
+    ("hsms", "hs_ms_station"), ("onderstation", "hs_ms_station"),
+    ("msstation", "ms_station"), ("schakelstation", "ms_station"), ("regelstation", "ms_station"),
+    ("hsverbinding", "hs_verbinding"), ("hoogspanningsverbinding", "hs_verbinding"), ("hoogspanningslijn", "hs_verbinding"),
+    ("kabel", "hs_verbinding"),
+    ("hsstation", "hs_station"), ("380kv", "hs_station"), ("220kv", "hs_station"), ("150kv", "hs_station"),
+    ("110kv", "hs_station"),
+    ("warmtenet", "warmtenet"), ("warmte", "warmtenet"),
+    ("batterij", "flex_opslag"), ("opslag", "flex_opslag"), ("flex", "flex_opslag"),
+    ("laadplein", "laadplein"), ("energiehub", "laadplein"),
+    ("congestie", "congestiemanagement"),
+    ("groengas", "gasleiding"), ("gasleiding", "gasleiding"),
+)
+
+RD_X = (0.0, 300000.0)
+RD_Y = (289000.0, 629000.0)
+
+
+def map_columns(columns, targets=PROJECT_COLUMNS):
+    """{werkbank field: source column} for the columns that are recognised."""
+    by_norm = {}
+    for c in columns:
+        if str(c).startswith("_") or c == "geometry":
+            continue
+        by_norm.setdefault(norm(c), c)
+    out = {}
+    used = set()
+    for field, aliases in targets.items():
+        for a in aliases:
+            c = by_norm.get(norm(a))
+            if c is not None and c not in used:
+                out[field] = c
+                used.add(c)
+                break
+    return out
+
+
+def slug(text):
+    t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
+    return t[:60] or "project"
+
+
+def to_number(value):
+    """Number from 12, '12,5', '1.234,5', '€ 50 miljoen' (-> 50e6); None when empty; ValueError when not a number."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return None if value != value else float(value)
+    s = str(value).strip()
+    if not s:
+        return None
+    low = s.lower()
+    factor = 1.0
+    for word, f in (("miljard", 1e9), ("mld", 1e9), ("miljoen", 1e6), ("mln", 1e6), ("mio", 1e6), ("k€", 1e3)):
+        if word in low:
+            factor = f
+            low = low.replace(word, " ")
+            break
+    low = re.sub(r"[€\s]|eur|\+/-|ca\.?|circa|±", "", low)
+    if "," in low and "." in low:
+        low = low.replace(".", "").replace(",", ".")
+    elif "," in low:
+        low = low.replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", low):
+        low = low.replace(".", "")
+    return float(low) * factor
+
+
+def money_from_text(text):
+    """'Investering +/- €50 miljoen, TenneT' -> 50e6; None when no amount."""
+    if text is None:
+        return None
+    m = re.search(r"(\d+(?:[.,]\d+)?)\s*(miljard|mld|miljoen|mln|mio)?", str(text).lower().replace("€", " "))
+    if not m or ("€" not in str(text) and not m.group(2)):
+        return None
+    try:
+        return to_number(m.group(0))
+    except ValueError:
+        return None
+
+
+def year_from_text(text):
+    if text is None:
+        return None
+    m = re.search(r"\b(19[9]\d|20\d\d|2100)\b", str(text))
+    return int(m.group(1)) if m else None
+
+
+def type_infra_code(value):
+    """Code for a type-infra text: the code, the Dutch label, or a keyword; None when not recognised."""
+    if value is None or not str(value).strip():
+        return None
+    s = str(value).strip()
+    if s in E.TYPE_INFRA:
+        return s
+    n = norm(s)
+    for code, (label, _) in E.TYPE_INFRA.items():
+        if n == norm(label) or n == norm(code):
+            return code
+    for kw, code in TYPE_KEYWORDS:
+        if kw in n:
+            return code
+    if "station" in n:
+        return "hs_ms_station"
+    return None
+
+
+def enum_code(value, enum):
+    if value is None or not str(value).strip():
+        return None
+    s = str(value).strip()
+    if s in enum:
+        return s
+    n = norm(s)
+    for code, label in enum.items():
+        lab = label[0] if isinstance(label, tuple) else label
+        if n == norm(code) or n == norm(lab) or norm(lab).startswith(n):
+            return code
+    return None
+
+
+def financial_cover_from_text(text):
+    if text is None:
+        return None
+    n = norm(text)
+    if "geendekking" in n or "nietgedekt" in n or "ongedekt" in n:
+        return "geen"
+    if "deels" in n or "gedeeltelijk" in n:
+        return "deels"
+    if "gedekt" in n or "dekkingrond" in n:
+        return "gedekt"
+    return None
+
+
+def _blank(v):
+    if v is None:
+        return True
+    try:
+        if v != v:  # NaN
+            return True
+    except Exception:  # noqa: BLE001
+        return False
+    return isinstance(v, str) and not v.strip()
+
+
+def _text(v):
+    return None if _blank(v) else str(v).strip()
+
+
+def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None, knooppunten=None):
+    """Validate and normalise a projectenlijst.
+
+    ``frame``: (Geo)DataFrame (a ``_row`` column with the 1-based data row; a
+    geometry column in EPSG:28992 if any); ``row_offset``: added to ``_row`` in
+    messages (1 for a spreadsheet with a header line); ``stations``: known
+    station ids (and names) as {id_or_name: station_id}; ``knooppunten``: the
+    same for knooppunten.
+
+    Returns ``(GeoDataFrame ready for write_frame('projects'), errors, notes)``;
+    errors and notes are Dutch sentences naming file, row, id and field.
+    """
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    df = frame.reset_index(drop=True)
+    if "_row" not in df.columns:
+        df["_row"] = np.arange(1, len(df) + 1)
+    cols = map_columns(df.columns)
+    errors, notes = [], []
+    if "name" not in cols:
+        errors.append("{}: kolom 'Naam project' (of 'naam'/'name') ontbreekt; gevonden kolommen: {}.".format(
+            source, ", ".join(str(c) for c in df.columns if not str(c).startswith("_") and c != "geometry")))
+        return None, errors, notes
+    stations = {norm(k): v for k, v in (stations or {}).items()}
+    knooppunten = {norm(k): v for k, v in (knooppunten or {}).items()}
+    has_geom = isinstance(df, gpd.GeoDataFrame) and df.geometry is not None
+    out_rows, geoms, seen = [], [], {}
+
+    for i in range(len(df)):
+        rec = df.iloc[i]
+        rownr = int(rec["_row"]) + row_offset
+
+        def get(field, rec=rec):
+            c = cols.get(field)
+            return None if c is None else rec[c]
+
+        name = _text(get("name"))
+        pid = _text(get("project_id"))
+        code = _text(get("code"))
+        if pid is None and name is not None:
+            pid = "P-" + slug(name)
+        where = "{}, rij {} (id {})".format(source, rownr, pid or "?")
+
+        def err(field, problem, where=where):
+            errors.append("{}, veld '{}': {}".format(where, cols.get(field, field), problem))
+
+        if name is None:
+            err("name", "de naam van het project is leeg")
+        if pid is not None:
+            if pid in seen:
+                err("project_id", "id '{}' komt al voor in rij {}".format(pid, seen[pid]))
+            seen[pid] = rownr
+        row = {"project_id": pid, "name": name, "code": code}
+        for f in ("location_description", "municipalities", "netbeheerder", "planning", "financial_note", "parties",
+                  "reason_inclusion", "phase_developments", "status_reason", "ip_reference", "bevoegd_gezag"):
+            row[f] = _text(get(f))
+        narrative = _text(get("narrative"))
+        sectors = _text(get("sectors"))
+        if sectors:
+            narrative = (narrative + "\n\n" if narrative else "") + "Sectoren en ontwikkelingen: " + sectors
+        row["narrative"] = narrative
+        # type infra
+        t = _text(get("type_infra"))
+        if t is not None:
+            code_t = type_infra_code(t)
+            if code_t is None:
+                code_t = "overig"
+                notes.append("{}, veld '{}': type infra '{}' niet herkend; 'overig' gebruikt.".format(
+                    where, cols["type_infra"], t))
+            row["type_infra"] = code_t
+        # coded fields
+        for f, enum, what in (("energy_carrier", E.ENERGY_CARRIERS, "energiedrager"),
+                              ("phase", E.PROJECT_PHASES, "projectfase"), ("route", E.ROUTES, "route")):
+            v = _text(get(f))
+            if v is None:
+                row[f] = None
+                continue
+            c = enum_code(v, enum)
+            if c is None:
+                err(f, "'{}' is geen bekende {} (kies uit: {})".format(v, what, ", ".join(enum)))
+            row[f] = c
+        st = _text(get("status"))
+        if st is None:
+            row["status"] = "kandidaat"
+        else:
+            c = enum_code(st, E.PROJECT_STATUS)
+            if c is None:
+                err("status", "'{}' is geen status (kandidaat, opgenomen, afgevallen)".format(st))
+            row["status"] = c
+        if row["status"] == "afgevallen" and not row["status_reason"]:
+            err("status_reason" if "status_reason" in cols else "status",
+                "bij status 'afgevallen' is een reden (reden_status) verplicht")
+        # numbers
+        for f in ("investment_eur", "capacity_afname_mw", "capacity_teruglevering_mw"):
+            v = get(f)
+            try:
+                n = to_number(v)
+            except ValueError:
+                err(f, "'{}' is geen getal".format(v))
+                n = None
+            if n is not None and n < 0:
+                err(f, "{} is negatief".format(v))
+            row[f] = n
+        if row["investment_eur"] is None and row["financial_note"]:
+            row["investment_eur"] = money_from_text(row["financial_note"])
+        fc = _text(get("financial_cover"))
+        if fc is not None:
+            c = enum_code(fc, E.FINANCIAL_COVER) or financial_cover_from_text(fc)
+            if c is None:
+                err("financial_cover", "'{}' is geen dekking (gedekt, deels, geen, onbekend)".format(fc))
+            row["financial_cover"] = c
+        else:
+            row["financial_cover"] = financial_cover_from_text(row["financial_note"])
+        # IBN year: column, else the first year in the planning text
+        v = get("ibn_year")
+        year = None
+        if not _blank(v):
+            try:
+                n = to_number(v)
+                if n is None or n != int(n):
+                    raise ValueError
+                year = int(n)
+                if not 1990 <= year <= 2100:
+                    err("ibn_year", "{} ligt niet tussen 1990 en 2100".format(year))
+                    year = None
+            except ValueError:
+                err("ibn_year", "'{}' is geen jaartal".format(v))
+        elif row["planning"]:
+            year = year_from_text(row["planning"])
+            if year is not None:
+                notes.append("{}: IBN-jaar {} afgeleid uit planning '{}'.".format(where, year, row["planning"]))
+        row["ibn_year"] = year
+        for f in ("in_ip", "confidential"):
+            v = _text(get(f))
+            if v is None:
+                row[f] = 0
+            else:
+                n = norm(v)
+                if n in ("1", "ja", "j", "yes", "true", "waar", "x", "10"):
+                    row[f] = 1
+                elif n in ("0", "nee", "n", "no", "false", "onwaar", "00"):
+                    row[f] = 0
+                else:
+                    err(f, "'{}' is geen ja/nee".format(v))
+                    row[f] = 0
+        # references
+        for f, known, what in (("station_id", stations, "station"), ("knooppunt_id", knooppunten, "knooppunt")):
+            v = _text(get(f))
+            if v is None:
+                row[f] = None
+                continue
+            ref = known.get(norm(v))
+            if ref is None:
+                err(f, "{} '{}' bestaat niet in de werkbank".format(what, v))
+            row[f] = ref
+        # geometry: the layer's, else x/y (RD New), else none
+        g = None
+        if has_geom:
+            g = rec[df.geometry.name]
+            if g is not None and (g != g or getattr(g, "is_empty", False)):
+                g = None
+        if g is None and ("x" in cols or "y" in cols):
+            xv, yv = get("x"), get("y")
+            if not (_blank(xv) and _blank(yv)):
+                try:
+                    x, y = to_number(xv), to_number(yv)
+                    if x is None or y is None:
+                        raise ValueError
+                except ValueError:
+                    err("x", "x/y '{}'/'{}' zijn geen coördinaten".format(xv, yv))
+                    x = y = None
+                if x is not None:
+                    if not (RD_X[0] <= x <= RD_X[1] and RD_Y[0] <= y <= RD_Y[1]):
+                        err("x", "x/y ({}, {}) ligt niet in Nederland in RD New (EPSG:28992)".format(xv, yv))
+                    else:
+                        g = shapely.Point(x, y)
+        geoms.append(g)
+        out_rows.append(row)
+
+    out = pd.DataFrame(out_rows)
+    out = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs="EPSG:28992"), crs="EPSG:28992")
+    return out, errors, notes
+
+
+KNOOPPUNT_KARAKTER_WORDS = {"lokaal": "lokaal", "local": "lokaal", "provinciaal": "provinciaal",
+                            "regionaal": "provinciaal", "nationaal": "nationaal", "national": "nationaal"}
+
+
+def prepare_knooppunten(frame, name_field, karakter_field=None, id_field=None, description_field=None,
+                        date_field=None, source="knooppunten", row_offset=0):
+    """Validate knooppunt polygons; returns (GeoDataFrame for write_frame('knooppunten'), errors)."""
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    df = frame.reset_index(drop=True)
+    if "_row" not in df.columns:
+        df["_row"] = np.arange(1, len(df) + 1)
+    errors = []
+    for f in (name_field, karakter_field, id_field, description_field, date_field):
+        if f and f not in df.columns:
+            errors.append("{}: veld '{}' bestaat niet in de invoer.".format(source, f))
+    if errors:
+        return None, errors
+    rows, geoms, seen = [], [], {}
+    gname = df.geometry.name if isinstance(df, gpd.GeoDataFrame) else None
+    for i in range(len(df)):
+        rec = df.iloc[i]
+        rownr = int(rec["_row"]) + row_offset
+        name = _text(rec[name_field])
+        kid = _text(rec[id_field]) if id_field else None
+        if kid is None and name:
+            kid = "K-" + slug(name)
+        where = "{}, rij {} (id {})".format(source, rownr, kid or "?")
+        if name is None:
+            errors.append("{}, veld '{}': de naam is leeg".format(where, name_field))
+        if kid in seen:
+            errors.append("{}: id '{}' komt al voor in rij {}".format(where, kid, seen[kid]))
+        seen[kid] = rownr
+        kar = None
+        if karakter_field:
+            v = _text(rec[karakter_field])
+            if v is not None:
+                kar = enum_code(v, E.KNOOPPUNT_KARAKTER) or KNOOPPUNT_KARAKTER_WORDS.get(norm(v))
+                if kar is None:
+                    errors.append("{}, veld '{}': '{}' is geen karakter (lokaal, provinciaal, nationaal)".format(
+                        where, karakter_field, v))
+        g = rec[gname] if gname else None
+        if g is None or g != g or g.is_empty:
+            errors.append("{}: geen geometrie (een knooppunt is een vlak)".format(where))
+            g = None
+        elif g.geom_type not in ("Polygon", "MultiPolygon"):
+            errors.append("{}: geometrie is een {}, een knooppunt is een vlak".format(where, g.geom_type))
+            g = None
+        else:
+            if not g.is_valid:
+                g = shapely.make_valid(g)
+                polys = [p for p in getattr(g, "geoms", [g]) if p.geom_type in ("Polygon", "MultiPolygon")]
+                g = shapely.union_all(polys) if polys else None
+            if g is not None and g.geom_type == "Polygon":
+                g = shapely.MultiPolygon([g])
+        rows.append({"knooppunt_id": kid, "name": name, "karakter": kar,
+                     "description": _text(rec[description_field]) if description_field else None,
+                     "session_date": _text(rec[date_field]) if date_field else None})
+        geoms.append(g)
+    out = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=gpd.GeoSeries(geoms, crs="EPSG:28992"), crs="EPSG:28992")
+    return out, errors

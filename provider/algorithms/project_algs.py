@@ -1,0 +1,447 @@
+"""Projects, knooppunten, links and the capacity balance (pmiek:importprojects, importknooppunten, importlinks,
+capacitybalance)."""
+
+import os
+
+from qgis.core import (
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsCoordinateReferenceSystem,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from ..base import PmiekAlgorithm
+
+SPREADSHEET_EXT = (".xlsx", ".xls", ".ods", ".csv", ".txt")
+MAX_MESSAGES = 25
+
+
+def read_input(alg, parameters, context, feedback, name="INPUT"):
+    """(frame, source name, row offset) for a layer, or a spreadsheet/CSV read with its header line.
+
+    Spreadsheets and CSV files are read with pandas (header = first line, so
+    ``row_offset`` = 1 gives the line number users see); layers through
+    ``layers.qgis_io.layer_to_frame`` and reprojected to EPSG:28992.
+    """
+    import pandas as pd
+
+    value = parameters.get(name)
+    path, sheet = None, None
+    if isinstance(value, str):
+        parts = value.split("|")
+        if os.path.isfile(parts[0]) and parts[0].lower().endswith(SPREADSHEET_EXT):
+            path = parts[0]
+            for p in parts[1:]:
+                if p.startswith("layername="):
+                    sheet = p[len("layername="):]
+    layer = None
+    if path is None:
+        layer = alg.parameterAsVectorLayer(parameters, name, context)
+        if layer is not None and layer.providerType() == "ogr" and not layer.isSpatial():
+            parts = layer.source().split("|")
+            if os.path.isfile(parts[0]) and parts[0].lower().endswith(SPREADSHEET_EXT):
+                path = parts[0]
+                for p in parts[1:]:
+                    if p.startswith("layername="):
+                        sheet = p[len("layername="):]
+    if path is not None:
+        src = os.path.basename(path)
+        try:
+            if path.lower().endswith((".csv", ".txt")):
+                df = pd.read_csv(path, sep=None, engine="python", dtype=object, encoding="utf-8-sig")
+            else:
+                df = pd.read_excel(path, sheet_name=sheet if sheet else 0)
+        except Exception as e:  # noqa: BLE001 - any reader problem becomes a Dutch message
+            raise QgsProcessingException("{}: kan het bestand niet lezen ({}).".format(src, e)) from e
+        df = df.dropna(how="all").reset_index(drop=True)
+        df.columns = [str(c).strip() for c in df.columns]
+        df.insert(0, "_row", df.index + 1)
+        return df, src, 1
+    from ...layers.qgis_io import layer_to_frame
+
+    source = layer if layer is not None else alg.parameterAsSource(parameters, name, context)
+    if source is None:
+        raise QgsProcessingException(alg.tr("Geen invoer ({}).").format(name))
+    df = layer_to_frame(source, feedback)
+    src = layer.name() if layer is not None else name
+    if layer is not None and layer.providerType() == "ogr":
+        src = os.path.basename(layer.source().split("|")[0]) or src
+    if hasattr(df, "crs") and getattr(df, "geometry", None) is not None:
+        if df.crs is None:
+            df = df.set_crs("EPSG:28992", allow_override=True)
+        elif df.crs.to_epsg() != 28992:
+            df = df.to_crs("EPSG:28992")
+    return df, src, 0
+
+
+def fail(errors):
+    more = len(errors) - MAX_MESSAGES
+    text = "\n".join(errors[:MAX_MESSAGES])
+    if more > 0:
+        text += "\n(en nog {} meldingen)".format(more)
+    raise QgsProcessingException(
+        "Import afgebroken, de werkbank is niet gewijzigd. Herstel de invoer:\n" + text)
+
+
+def _lookup(wb, table, key):
+    out = {}
+    for r in wb.query('SELECT "{k}" AS k, name FROM "{t}"'.format(k=key, t=table)):
+        if r["name"]:
+            out.setdefault(r["name"], r["k"])
+    for r in wb.query('SELECT "{k}" AS k FROM "{t}"'.format(k=key, t=table)):
+        out[r["k"]] = r["k"]
+    return out
+
+
+def _count_outputs(alg):
+    for n, t in (("INSERTED", "Nieuw"), ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd")):
+        alg.addOutput(QgsProcessingOutputNumber(n, alg.tr(t)))
+
+
+class ImportProjects(PmiekAlgorithm):
+    NAME = "importprojects"
+    DISPLAY = "Projectenlijst importeren"
+    GROUP = "Projecten en knooppunten"
+    GROUP_ID = "projecten"
+    HELP = (
+        "Leest een projectenlijst (Excel, CSV of een laag) in de tabel projecten van de werkbank. "
+        "Bestaande projecten (zelfde project_id) worden bijgewerkt, nieuwe toegevoegd; een tweede keer "
+        "importeren verandert niets.\n\n"
+        "WERKBANK: de werkbank (GeoPackage).\n"
+        "INPUT: laag, spreadsheet (.xlsx/.ods) of CSV met de kolommen van de projectenlijst uit de Handreiking: "
+        "'Naam project' (verplicht), 'Locatie', 'Type infra', 'Sectoren en ontwikkelingen', 'Financiële "
+        "informatie', 'Planning', 'Betrokken partijen'; en/of de kolommen project_id, type_infra, ibn_jaar, "
+        "investering_eur, station_id, knooppunt, capaciteit_afname_mw, capaciteit_teruglevering_mw, status, "
+        "reden_status, narratief, x, y. Zonder project_id wordt de id 'P-<naam>' gemaakt. Zonder ibn_jaar wordt "
+        "het eerste jaartal uit 'Planning' genomen. Een investering wordt zo nodig uit 'Financiële informatie' "
+        "gelezen ('+/- €50 miljoen'). De geometrie komt uit de laag, anders uit x/y in RD New (EPSG:28992); "
+        "rijen zonder geometrie mogen. Station en knooppunt (id of naam) moeten in de werkbank bestaan.\n\n"
+        "Alles of niets: bij één fout (met bestand, rij, id en veld) wordt niets geschreven.\n"
+        "Uitvoer: INSERTED, UPDATED, UNCHANGED (aantallen)."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_werkbank_parameter()
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            "INPUT", self.tr("Projectenlijst (laag, spreadsheet of CSV)"), [QgsProcessing.SourceType.TypeVector]))
+        _count_outputs(self)
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        self.require("pandas", "geopandas", "shapely", "openpyxl")
+        from ...knooppunten.projects import prepare_projects
+        from ...werkbank import WerkbankError
+
+        wb = self.open_werkbank(parameters, context)
+        try:
+            df, src, offset = read_input(self, parameters, context, feedback)
+            frame, errors, notes = prepare_projects(
+                df, source=src, row_offset=offset, stations=_lookup(wb, "stations", "station_id"),
+                knooppunten=_lookup(wb, "knooppunten", "knooppunt_id"))
+            for n in notes[:MAX_MESSAGES]:
+                feedback.pushInfo(n)
+            if errors:
+                fail(errors)
+            if not len(frame):
+                raise QgsProcessingException(self.tr("{}: geen projecten gevonden.").format(src))
+            try:
+                counts = wb.write_frame("projects", frame, mode="upsert")
+            except (WerkbankError, Exception) as e:  # noqa: BLE001 - constraint failures etc.
+                raise QgsProcessingException(
+                    self.tr("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).").format(src, e)) from e
+        finally:
+            wb.close()
+        feedback.pushInfo(self.tr("{}: {} nieuw, {} bijgewerkt, {} ongewijzigd.").format(
+            src, counts["inserted"], counts["updated"], counts["unchanged"]))
+        return {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"]}
+
+
+class ImportKnooppunten(PmiekAlgorithm):
+    NAME = "importknooppunten"
+    DISPLAY = "Knooppunten importeren"
+    GROUP = "Projecten en knooppunten"
+    GROUP_ID = "projecten"
+    HELP = (
+        "Leest knooppunten (hotspots uit de ontwerpsessie, vlakken) in de werkbank. Bestaande knooppunten "
+        "(zelfde id) worden bijgewerkt.\n\n"
+        "WERKBANK: de werkbank (GeoPackage).\n"
+        "INPUT: vlakkenlaag met de knooppunten (wordt naar EPSG:28992 omgezet).\n"
+        "FIELD_NAME: veld met de naam (verplicht).\n"
+        "FIELD_KARAKTER: veld met het karakter: lokaal, provinciaal of nationaal (optioneel).\n"
+        "FIELD_ID: veld met een vaste id (optioneel; anders 'K-<naam>').\n"
+        "FIELD_DESCRIPTION: veld met een omschrijving (optioneel).\n"
+        "FIELD_DATE: veld met de datum van de ontwerpsessie (optioneel).\n\n"
+        "Alles of niets. Uitvoer: INSERTED, UPDATED, UNCHANGED."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_werkbank_parameter()
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            "INPUT", self.tr("Knooppunten (vlakken)"), [QgsProcessing.SourceType.TypeVectorPolygon]))
+        self.addParameter(QgsProcessingParameterField("FIELD_NAME", self.tr("Veld naam"), parentLayerParameterName="INPUT"))
+        for n, t in (("FIELD_KARAKTER", "Veld karakter (lokaal/provinciaal/nationaal)"), ("FIELD_ID", "Veld id"),
+                     ("FIELD_DESCRIPTION", "Veld omschrijving"), ("FIELD_DATE", "Veld datum ontwerpsessie")):
+            self.addParameter(QgsProcessingParameterField(n, self.tr(t), parentLayerParameterName="INPUT",
+                                                          optional=True))
+        _count_outputs(self)
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        self.require("pandas", "geopandas", "shapely")
+        from ...knooppunten.projects import prepare_knooppunten
+
+        def field(n):
+            return self.parameterAsString(parameters, n, context) or None
+
+        wb = self.open_werkbank(parameters, context)
+        try:
+            df, src, offset = read_input(self, parameters, context, feedback)
+            frame, errors = prepare_knooppunten(df, field("FIELD_NAME"), field("FIELD_KARAKTER"), field("FIELD_ID"),
+                                                field("FIELD_DESCRIPTION"), field("FIELD_DATE"), source=src,
+                                                row_offset=offset)
+            if errors:
+                fail(errors)
+            try:
+                counts = wb.write_frame("knooppunten", frame, mode="upsert")
+            except Exception as e:  # noqa: BLE001
+                raise QgsProcessingException(
+                    self.tr("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).").format(src, e)) from e
+        finally:
+            wb.close()
+        feedback.pushInfo(self.tr("{}: {} nieuw, {} bijgewerkt, {} ongewijzigd.").format(
+            src, counts["inserted"], counts["updated"], counts["unchanged"]))
+        return {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"]}
+
+
+class ImportLinks(PmiekAlgorithm):
+    NAME = "importlinks"
+    DISPLAY = "Koppelingen project-ontwikkeling importeren"
+    GROUP = "Projecten en knooppunten"
+    GROUP_ID = "projecten"
+    UNITS = ["pct", "mw"]
+    HELP = (
+        "Leest koppelingen tussen projecten en de ontwikkelingen die ze mogelijk maken (tabel, CSV of "
+        "spreadsheet). Een bestaande koppeling (zelfde project en ontwikkeling) wordt bijgewerkt.\n\n"
+        "WERKBANK: de werkbank (GeoPackage).\n"
+        "INPUT: tabel met per rij een project-id en een ontwikkeling-id.\n"
+        "FIELD_PROJECT: veld met de project_id.\n"
+        "FIELD_DEVELOPMENT: veld met de dev_id van de ontwikkeling.\n"
+        "FIELD_SHARE: veld met het aandeel (optioneel; leeg = de hele ontwikkeling).\n"
+        "SHARE_UNIT: eenheid van het aandeel: 0 = procent van de MW van de ontwikkeling, 1 = MW.\n"
+        "FIELD_MOTIVATION: veld met de motivatie (optioneel).\n"
+        "SKIP_UNKNOWN: onbekende project- of ontwikkeling-ids overslaan (gemeld) in plaats van afbreken "
+        "(standaard: afbreken).\n\n"
+        "Onbekende ids worden met rij en id gemeld. Alles of niets. Uitvoer: INSERTED, UPDATED, UNCHANGED, UNKNOWN."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_werkbank_parameter()
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            "INPUT", self.tr("Koppelingen (tabel)"), [QgsProcessing.SourceType.TypeVector]))
+        self.addParameter(QgsProcessingParameterField("FIELD_PROJECT", self.tr("Veld project-id"),
+                                                      parentLayerParameterName="INPUT"))
+        self.addParameter(QgsProcessingParameterField("FIELD_DEVELOPMENT", self.tr("Veld ontwikkeling-id"),
+                                                      parentLayerParameterName="INPUT"))
+        self.addParameter(QgsProcessingParameterField("FIELD_SHARE", self.tr("Veld aandeel"),
+                                                      parentLayerParameterName="INPUT", optional=True))
+        self.addParameter(QgsProcessingParameterEnum("SHARE_UNIT", self.tr("Eenheid aandeel"),
+                                                     [self.tr("procent (%)"), self.tr("MW")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterField("FIELD_MOTIVATION", self.tr("Veld motivatie"),
+                                                      parentLayerParameterName="INPUT", optional=True))
+        self.addParameter(QgsProcessingParameterBoolean("SKIP_UNKNOWN", self.tr("Onbekende ids overslaan"), False))
+        _count_outputs(self)
+        self.addOutput(QgsProcessingOutputNumber("UNKNOWN", self.tr("Onbekende ids")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        self.require("pandas")
+        from ...knooppunten.links import prepare_links
+
+        def field(n):
+            return self.parameterAsString(parameters, n, context) or None
+
+        unit = self.UNITS[self.parameterAsEnum(parameters, "SHARE_UNIT", context)]
+        skip = self.parameterAsBoolean(parameters, "SKIP_UNKNOWN", context)
+        wb = self.open_werkbank(parameters, context)
+        try:
+            df, src, offset = read_input(self, parameters, context, feedback)
+            projects = [r["project_id"] for r in wb.query("SELECT project_id FROM projects")]
+            devs = [r["dev_id"] for r in wb.query("SELECT dev_id FROM developments")]
+            existing = {(r["project_id"], r["dev_id"]): r["link_id"]
+                        for r in wb.query("SELECT link_id, project_id, dev_id FROM project_links")}
+            frame, errors, unknown = prepare_links(df, field("FIELD_PROJECT"), field("FIELD_DEVELOPMENT"),
+                                                   field("FIELD_SHARE"), unit, field("FIELD_MOTIVATION"), projects,
+                                                   devs, existing, source=src, row_offset=offset)
+            msgs = ["{}, rij {}: {} '{}' bestaat niet in de werkbank".format(src, r, k, i) for r, k, i in unknown]
+            if unknown and not skip:
+                errors = errors + msgs
+            if errors:
+                fail(errors)
+            for m in msgs[:MAX_MESSAGES]:
+                feedback.reportError(m + " (overgeslagen)", fatalError=False)
+            if unknown:
+                bad_rows = {r for r, _, _ in unknown}
+                keep = [r + offset not in bad_rows for r in df["_row"]]
+                frame = frame[keep]
+            try:
+                counts = wb.write_frame("project_links", frame, mode="upsert") if len(frame) else \
+                    {"inserted": 0, "updated": 0, "unchanged": 0}
+            except Exception as e:  # noqa: BLE001
+                raise QgsProcessingException(
+                    self.tr("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).").format(src, e)) from e
+        finally:
+            wb.close()
+        feedback.pushInfo(self.tr("{}: {} nieuw, {} bijgewerkt, {} ongewijzigd, {} onbekend.").format(
+            src, counts["inserted"], counts["updated"], counts["unchanged"], len(unknown)))
+        return {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"],
+                "UNKNOWN": len(unknown)}
+
+
+BALANCE_FIELDS = (
+    ("unit_id", "s"), ("unit_name", "s"), ("year", "i"), ("capacity_mw", "d"), ("base_capacity_mw", "d"),
+    ("project_capacity_mw", "d"), ("demand_mw", "d"), ("other_demand_mw", "d"), ("supply_mw", "d"),
+    ("other_supply_mw", "d"), ("balance_mw", "d"), ("supply_capacity_mw", "d"), ("supply_balance_mw", "d"),
+    ("status", "s"), ("supply_status", "s"), ("first_shortage_year", "i"), ("supply_first_shortage_year", "i"),
+    ("unserved_count", "i"), ("unserved_supply_count", "i"), ("n_developments", "i"), ("capacity_note", "s"),
+)
+
+
+def balance_fields():
+    types = {"s": QVariant.Type.String, "i": QVariant.Type.Int, "d": QVariant.Type.Double}
+    fields = QgsFields()
+    for name, t in BALANCE_FIELDS:
+        fields.append(QgsField(name, types[t]))
+    return fields
+
+
+def balance_features(table, geoms, fields):
+    """QgsFeatures for a balance table; ``geoms``: {unit_id: shapely geometry}."""
+    import math
+
+    import shapely
+
+    feats = []
+    records = table.to_dict("records")
+    for r in records:
+        f = QgsFeature(fields)
+        attrs = []
+        for name, t in BALANCE_FIELDS:
+            v = r.get(name)
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                attrs.append(None)
+            elif t == "i":
+                attrs.append(int(v))
+            elif t == "d":
+                attrs.append(round(float(v), 6))
+            else:
+                attrs.append(str(v))
+        f.setAttributes(attrs)
+        g = geoms.get(r["unit_id"])
+        if g is not None and not g.is_empty:
+            qg = QgsGeometry()
+            qg.fromWkb(shapely.to_wkb(g))
+            f.setGeometry(qg)
+        feats.append(f)
+    return feats
+
+
+class CapacityBalance(PmiekAlgorithm):
+    NAME = "capacitybalance"
+    DISPLAY = "Capaciteitsbalans per station of knooppunt"
+    GROUP = "Projecten en knooppunten"
+    GROUP_ID = "projecten"
+    LEVELS = ["station", "knooppunt"]
+    HELP = (
+        "Berekent per station of per knooppunt en per zichtjaar de beschikbare capaciteit, de vraag en het "
+        "aanbod van de ontwikkelingen die dan gereed zijn, de balans en de status (ruim / krap / tekort).\n\n"
+        "Capaciteit = de limiet van het station in dat jaar (ontbreekt het jaar, dan het laatste eerdere jaar; "
+        "dit staat in capacity_note) plus de extra capaciteit van elk project van dat station met IBN-jaar "
+        "≤ zichtjaar (status niet 'afgevallen'). Een ontwikkeling hoort bij een station door expliciete "
+        "toewijzing, anders het capaciteitsgebied waarin ze ligt, anders het dichtstbijzijnde station. Een "
+        "ontwikkeling zonder jaar telt vanaf het eerste zichtjaar. Een knooppunt krijgt de capaciteit van de "
+        "stations die erin liggen of zijn ontwikkelingen voeden; other_demand_mw is de vraag van ontwikkelingen "
+        "buiten het knooppunt op die stations.\n\n"
+        "WERKBANK: de werkbank (GeoPackage).\n"
+        "LEVEL: 0 = per station, 1 = per knooppunt.\n"
+        "YEARS: zichtjaren, bijv. '2025,2030,2035' (leeg = de zichtjaren van het programma).\n"
+        "KRAP_PCT: balans onder dit percentage van de capaciteit = krap (leeg = drempel van het programma).\n"
+        "WHATIF: wat-als: project-ids gescheiden door komma's; 'P1' zet project P1 aan (ook als het is "
+        "afgevallen), '-P2' zet P2 uit (optioneel).\n"
+        "OUTPUT: laag met één rij per station/knooppunt en zichtjaar: unit_id, unit_name, year, capacity_mw, "
+        "demand_mw, supply_mw, balance_mw, supply_capacity_mw, supply_balance_mw, status, supply_status, "
+        "first_shortage_year, unserved_count (ontwikkelingen die niet bediend kunnen worden) en meer."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_werkbank_parameter()
+        self.addParameter(QgsProcessingParameterEnum("LEVEL", self.tr("Niveau"),
+                                                     [self.tr("station"), self.tr("knooppunt")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterString("YEARS", self.tr("Zichtjaren (bijv. 2025,2030,2035)"),
+                                                       optional=True))
+        self.addParameter(QgsProcessingParameterNumber("KRAP_PCT", self.tr("Drempel krap (% van de capaciteit)"),
+                                                       QgsProcessingParameterNumber.Type.Double, optional=True,
+                                                       minValue=0))
+        self.addParameter(QgsProcessingParameterString("WHATIF", self.tr("Wat-als: projecten aan (P1) of uit (-P2)"),
+                                                       optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", self.tr("Capaciteitsbalans")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        self.require("pandas", "geopandas", "shapely")
+        from ...knooppunten.balance import BalanceError, BalanceModel, load_inputs, settings_from_werkbank
+
+        level = self.LEVELS[self.parameterAsEnum(parameters, "LEVEL", context)]
+        years = self.parameterAsString(parameters, "YEARS", context) or None
+        krap = parameters.get("KRAP_PCT")
+        krap = self.parameterAsDouble(parameters, "KRAP_PCT", context) if krap not in (None, "") else None
+        whatif = self.parameterAsString(parameters, "WHATIF", context) or None
+        wb = self.open_werkbank(parameters, context, readonly=True)
+        try:
+            inputs = load_inputs(wb)
+            try:
+                settings = settings_from_werkbank(wb, years=years, krap_pct=krap, whatif=whatif)
+            except BalanceError as e:
+                raise QgsProcessingException(str(e)) from e
+        finally:
+            wb.close()
+        unknown = set(settings.whatif) - set(inputs.projects["project_id"].dropna())
+        if unknown:
+            raise QgsProcessingException(self.tr("Wat-als: onbekende project-id(s): {}.").format(
+                ", ".join(sorted(unknown))))
+        model = BalanceModel(inputs, settings)
+        table = model.table(level)
+        if level == "station":
+            src = inputs.stations
+            geoms = dict(zip(src["station_id"], src.geometry))
+            wkb = QgsWkbTypes.Type.Point
+        else:
+            src = inputs.knooppunten
+            geoms = dict(zip(src["knooppunt_id"], src.geometry))
+            wkb = QgsWkbTypes.Type.MultiPolygon
+        fields = balance_fields()
+        sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, wkb,
+                                          QgsCoordinateReferenceSystem("EPSG:28992"))
+        if sink is None:
+            raise QgsProcessingException(self.tr("Kan de uitvoerlaag niet maken (OUTPUT)."))
+        sink.addFeatures(balance_features(table, geoms, fields), QgsFeatureSink.Flag.FastInsert)
+        short = table[table["status"] == "tekort"]
+        feedback.pushInfo(self.tr("{} {}s × {} zichtjaren; tekort in {} gevallen.").format(
+            table["unit_id"].nunique(), level, len(settings.years), len(short)))
+        for n in model.unserved().head(MAX_MESSAGES).itertuples():
+            feedback.pushInfo(self.tr("Niet tijdig te bedienen: {} ({}, {} MW {}, gereed {}).").format(
+                n.dev_id, n.name, round(float(n.mw), 2), n.direction,
+                int(n.year_ready) if n.year_ready == n.year_ready else "?"))
+        return {"OUTPUT": dest}
+
+
+ALGORITHMS = [ImportProjects, ImportKnooppunten, ImportLinks, CapacityBalance]

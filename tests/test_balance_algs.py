@@ -1,0 +1,91 @@
+"""pmiek:capacitybalance through Processing on the hand-computed example of test_balance.py."""
+
+import pytest
+from conftest import run_alg
+from test_balance import write_example
+
+
+@pytest.fixture
+def example_wb(werkbank, werkbank_path):
+    write_example(werkbank)
+    return werkbank_path
+
+
+def _features(layer):
+    out = {}
+    for f in layer.getFeatures():
+        out[(f["unit_id"], f["year"])] = f
+    return out
+
+
+def test_capacitybalance_station_level(pmiek_provider, example_wb):
+    from qgis.core import QgsWkbTypes
+
+    res = run_alg("pmiek:capacitybalance", {"WERKBANK": example_wb, "LEVEL": 0, "YEARS": "2025,2030,2035",
+                                            "OUTPUT": "TEMPORARY_OUTPUT"})
+    layer = res["OUTPUT"]
+    if isinstance(layer, str):
+        from qgis.core import QgsProcessingUtils
+
+        layer = QgsProcessingUtils.mapLayerFromString(layer, None)
+    assert layer.featureCount() == 9
+    assert layer.wkbType() == QgsWkbTypes.Type.Point
+    f = _features(layer)
+    s2 = [f[("S2", y)] for y in (2025, 2030, 2035)]
+    assert [x["capacity_mw"] for x in s2] == [8, 14, 14]
+    assert [x["balance_mw"] for x in s2] == [-1, 2, 0]
+    assert [x["status"] for x in s2] == ["tekort", "ruim", "krap"]
+    assert s2[0]["first_shortage_year"] == 2025 and s2[0]["unserved_count"] == 1
+    assert f[("S3", 2030)]["supply_balance_mw"] == -2 and f[("S3", 2030)]["supply_capacity_mw"] == 10
+    assert f[("S1", 2035)]["capacity_note"] == "capaciteit uit 2030 (2035 ontbreekt)"
+    assert not f[("S1", 2025)].geometry().isNull()
+
+
+def test_capacitybalance_knooppunt_level_whatif(pmiek_provider, example_wb):
+    from qgis.core import QgsProcessingUtils, QgsWkbTypes
+
+    res = run_alg("pmiek:capacitybalance", {"WERKBANK": example_wb, "LEVEL": 1, "YEARS": "2025,2030,2035",
+                                            "WHATIF": "-P2", "OUTPUT": "TEMPORARY_OUTPUT"})
+    layer = res["OUTPUT"]
+    if isinstance(layer, str):
+        layer = QgsProcessingUtils.mapLayerFromString(layer, None)
+    assert QgsWkbTypes.flatType(layer.wkbType()) == QgsWkbTypes.Type.MultiPolygon
+    f = _features(layer)
+    assert [f[("K1", y)]["balance_mw"] for y in (2025, 2030, 2035)] == [4, 3, -2]
+    assert f[("K1", 2035)]["status"] == "tekort" and f[("K1", 2035)]["first_shortage_year"] == 2035
+    assert [f[("K2", y)]["other_demand_mw"] for y in (2025, 2030, 2035)] == [0, 3, 3]
+    assert f[("K2", 2025)]["unit_name"] == "Knooppunt Midden"
+
+
+def test_capacitybalance_default_years_and_errors(pmiek_provider, example_wb):
+    from qgis.core import QgsProcessingException, QgsProcessingUtils
+
+    res = run_alg("pmiek:capacitybalance", {"WERKBANK": example_wb, "LEVEL": 0, "OUTPUT": "TEMPORARY_OUTPUT"})
+    layer = res["OUTPUT"]
+    if isinstance(layer, str):
+        layer = QgsProcessingUtils.mapLayerFromString(layer, None)
+    assert sorted({f["year"] for f in layer.getFeatures()}) == [2025, 2030, 2035]  # programme default
+    with pytest.raises(QgsProcessingException, match="geen jaartal"):
+        run_alg("pmiek:capacitybalance", {"WERKBANK": example_wb, "YEARS": "2025,later",
+                                          "OUTPUT": "TEMPORARY_OUTPUT"})
+    with pytest.raises(QgsProcessingException, match="onbekende project-id"):
+        run_alg("pmiek:capacitybalance", {"WERKBANK": example_wb, "WHATIF": "P99", "OUTPUT": "TEMPORARY_OUTPUT"})
+
+
+def test_capacitybalance_empty_werkbank(pmiek_provider, werkbank_path):
+    from qgis.core import QgsProcessingUtils
+
+    res = run_alg("pmiek:capacitybalance", {"WERKBANK": werkbank_path, "LEVEL": 1, "OUTPUT": "TEMPORARY_OUTPUT"})
+    layer = res["OUTPUT"]
+    if isinstance(layer, str):
+        layer = QgsProcessingUtils.mapLayerFromString(layer, None)
+    assert layer.featureCount() == 0
+
+
+def test_help_documents_every_parameter(pmiek_provider):
+    for name in ("importprojects", "importknooppunten", "importlinks", "capacitybalance"):
+        alg = pmiek_provider.algorithm(name)
+        assert alg is not None, name
+        help_text = alg.shortHelpString()
+        for p in alg.parameterDefinitions():
+            assert p.name() in help_text, (name, p.name())
