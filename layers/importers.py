@@ -228,6 +228,9 @@ def _accepted(report, df):
 
 def _finish(wb, report, result, table, out, strict, dry_run, report_path, write=None):
     """Strict check, write (one transaction), counts, report file."""
+    rejected = set(report.rejected_rows())
+    # a warning about a row that is rejected anyway is noise; repairs stay (they explain the geometry)
+    report.problems = [p for p in report.problems if not (p.severity == V.WAARSCHUWING and p.row in rejected)]
     if strict and report.errors():
         errs = report.first_errors(5)
         more = len(report.errors()) - len(errs)
@@ -289,7 +292,7 @@ def import_capacity_map(wb, frame, mapping=None, source_name=None, peildatum=Non
         uniq = {}
         for v in pd.unique(raw.dropna()):
             uniq[v] = M.colour_code(v)
-        codes = raw.map(lambda v: uniq.get(v) if v in uniq else None)
+        codes = raw.map(uniq)
         present = V._clean_text(raw).notna().to_numpy()
         unknown = present & codes.isna().to_numpy()
         report.add_mask(df, unknown, c, "onbekende kleur/status '{value}' (verwacht 0–3 of transparant/geel/oranje/rood);"

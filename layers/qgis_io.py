@@ -65,7 +65,7 @@ def layer_to_frame(layer, feedback=None):
         return df
     names = [f.name() for f in layer.fields()]
     records, wkbs, fids = [], [], []
-    for n, feat in enumerate(layer.getFeatures()):
+    for feat in layer.getFeatures():
         if feedback is not None and feedback.isCanceled():
             break
         records.append([_py(v) for v in feat.attributes()])

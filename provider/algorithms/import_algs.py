@@ -92,14 +92,34 @@ class _ImportAlgorithm(PmiekAlgorithm):
     def add_specific_parameters(self):
         pass
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        """Dutch message for an unreadable INPUT (Processing's own says only 'Incorrect parameter value')."""
+        ok, msg = super().checkParameterValues(parameters, context)
+        if not ok:
+            value = parameters.get("INPUT")
+            definition = self.parameterDefinition("INPUT")
+            if definition is not None and not definition.checkValueIsAcceptable(value, context):
+                name = os.path.basename(str(value)) if isinstance(value, str) else str(value)
+                return False, self.tr("INPUT: '{}' is geen leesbare punt- of vlakkenlaag (bestand niet gevonden, "
+                                      "beschadigd of van een ander type). De werkbank is niet gewijzigd.").format(name)
+        return ok, msg
+
     def mapping(self, parameters, context):
         from ...layers import mapping as M
 
         result = {}
         for pname, tname in M.param_targets(self.KIND).items():
-            fields = self.parameterAsFields(parameters, pname, context)
-            if fields and fields[0]:
-                result[tname] = fields[0]
+            raw = parameters.get(pname)
+            if isinstance(raw, (list, tuple)):
+                raw = raw[0] if raw else None
+            if isinstance(raw, str):
+                # the raw name, so that a misspelt field is reported (parameterAsFields drops unknown names)
+                value = raw.strip()
+            else:
+                fields = self.parameterAsFields(parameters, pname, context)
+                value = fields[0] if fields else ""
+            if value:
+                result[tname] = value
         return result
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802

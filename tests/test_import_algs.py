@@ -1,0 +1,262 @@
+"""The import algorithms through Processing (and once through qgis_process.bin) with real open data.
+
+The fixture werkbank is for the province of Utrecht (PV26).  Hand counts:
+- CBS municipalities: 343 rows, 26 in Utrecht (README of shared/data) -> 26 imported, 317 rejected.
+- OSM substations: 346 points, 12 inside the generalised Utrecht polygon, 3 of them without a name.
+"""
+
+import json
+import os
+import subprocess
+
+import pytest
+from conftest import BUILD, run_alg
+from helpers import table_digest
+
+FICTIEF = "fictief voorbeeld"
+
+
+@pytest.fixture(scope="module")
+def gemeenten_wgs84(shared_data, tmp_path_factory):
+    import geopandas as gpd
+
+    gdf = gpd.read_file(os.path.join(shared_data, "cbs_gemeenten.gpkg"))
+    path = str(tmp_path_factory.mktemp("gem") / "gemeenten_wgs84.geojson")
+    gdf.to_crs(4326).to_file(path, driver="GeoJSON")
+    return path
+
+
+def _long_csv(path):
+    # fictief voorbeeld: station limits per year (semicolon, decimal comma as Dutch Excel writes them)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("station;jaar;afname;teruglevering;bron\n"
+                "388;2025;40;20;{f}\n"
+                "388;2030;55,5;25;{f}\n"
+                "392;2025;80;30;{f}\n"
+                "392;2030;100;45;{f}\n"
+                "356;2030;12;6;{f}\n"
+                "9999;2030;10;5;{f}\n".format(f=FICTIEF))
+    return path
+
+
+def _wide_xlsx(path):
+    import pandas as pd
+
+    pd.DataFrame({"station": [388, 489, "X1"], "afname_2025": [41, 30, 5], "teruglevering_2025": [20, 10, 5],
+                  "afname_2030": [56, None, 5], "teruglevering_2030": [25, None, 5]}).to_excel(path, index=False)
+    return path
+
+
+def test_provider_lists_import_algorithms_with_help(pmiek_provider):
+    algs = {a.id(): a for a in pmiek_provider.algorithms()}
+    for name in ("pmiek:importcapacitymap", "pmiek:importstations", "pmiek:importdevelopments"):
+        assert name in algs
+        alg = algs[name]
+        help_text = alg.shortHelpString()
+        for p in alg.parameterDefinitions():
+            assert p.name() + ":" in help_text, "{}: parameter {} niet in de help".format(name, p.name())
+        outs = {o.name() for o in alg.outputDefinitions()}
+        assert {"IMPORTED", "REJECTED", "REPORT"} <= outs
+    params = {p.name() for p in algs["pmiek:importdevelopments"].parameterDefinitions()}
+    assert {"WERKBANK", "INPUT", "FIELD_ID", "FIELD_NAME", "FIELD_SECTOR", "FIELD_YEAR", "FIELD_DEMAND_MW",
+            "FIELD_SUPPLY_MW", "FIELD_UNITS", "SECTOR"} <= params
+    assert "CAPACITY_TABLE" in {p.name() for p in algs["pmiek:importstations"].parameterDefinitions()}
+    assert "PEILDATUM" in {p.name() for p in algs["pmiek:importcapacitymap"].parameterDefinitions()}
+
+
+def test_developments_from_municipalities(pmiek_provider, werkbank_path, gemeenten_wgs84, shared_data, tmp_path):
+    import geopandas as gpd
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    report = str(tmp_path / "rapport.html")
+    params = {"WERKBANK": werkbank_path, "INPUT": gemeenten_wgs84, "FIELD_ID": "gemeentecode",
+              "FIELD_UNITS": "aantalHuishoudens", "SECTOR": "wonen", "REPORT": report}
+    res = run_alg("pmiek:importdevelopments", params)
+    assert (res["IMPORTED"], res["REJECTED"]) == (26, 317)
+    assert res["IMPORTED"] + res["REJECTED"] == 343
+    assert (res["INSERTED"], res["UPDATED"], res["UNCHANGED"]) == (26, 0, 0)
+    assert res["REPORT"] == report
+    html = open(report, encoding="utf-8").read()
+    assert "ligt buiten de provincie Utrecht" in html and "Invoerrijen: 343" in html
+    src = gpd.read_file(os.path.join(shared_data, "cbs_gemeenten.gpkg"))
+    utrecht = src[src.provincie == "Utrecht"]
+    with open_werkbank(werkbank_path) as wb:
+        dev = wb.read_frame("developments")
+    assert sorted(dev.dev_id) == sorted(utrecht.gemeentecode)
+    assert dev.demand_mw.sum() == pytest.approx(0.002 * utrecht.aantalHuishoudens.sum())
+    assert set(dev.source) == {"gemeenten_wgs84"} and set(dev.sector) == {"wonen"}
+    # re-import: nothing changes
+    before = table_digest(werkbank_path)
+    res2 = run_alg("pmiek:importdevelopments", params)
+    assert (res2["IMPORTED"], res2["UNCHANGED"], res2["INSERTED"], res2["UPDATED"]) == (26, 26, 0, 0)
+    assert table_digest(werkbank_path) == before
+
+
+def test_wrong_field_and_broken_file_leave_werkbank_unchanged(pmiek_provider, werkbank_path, gemeenten_wgs84,
+                                                              tmp_path):
+    from qgis.core import QgsProcessingException
+
+    before = table_digest(werkbank_path)
+    with pytest.raises(QgsProcessingException, match="veld 'gemeentenummer' .*bestaat niet"):
+        run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": gemeenten_wgs84,
+                                             "FIELD_ID": "gemeentenummer", "SECTOR": "wonen"})
+    bad = tmp_path / "kapot.gpkg"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    with pytest.raises(QgsProcessingException, match="kapot.gpkg"):
+        run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": str(bad), "SECTOR": "wonen"})
+    assert table_digest(werkbank_path) == before
+
+
+def test_non_numeric_value_strict(pmiek_provider, werkbank_path, tmp_path):
+    import geopandas as gpd
+    from qgis.core import QgsProcessingException
+    from shapely.geometry import Point
+
+    path = str(tmp_path / "ontwikkelingen.gpkg")
+    gpd.GeoDataFrame({"id": ["W-001", "W-002"], "sector": ["wonen", "zon"], "supply_mw": ["3", "veel"]},
+                     geometry=[Point(136000, 456000), Point(140000, 455000)], crs=28992).to_file(path)
+    before = table_digest(werkbank_path)
+    with pytest.raises(QgsProcessingException,
+                       match=r"ontwikkelingen, rij 2 \(id W-002\), veld 'supply_mw': 'veel' is geen getal"):
+        run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": path, "STRICT": True})
+    assert table_digest(werkbank_path) == before
+
+
+def test_stations_with_long_and_wide_capacity_tables(pmiek_provider, werkbank_path, shared_data, tmp_path):
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    stations = os.path.join(shared_data, "osm_hv_substations.gpkg")
+    csv = _long_csv(str(tmp_path / "limieten.csv"))
+    report = str(tmp_path / "stations.csv")
+    res = run_alg("pmiek:importstations", {"WERKBANK": werkbank_path, "INPUT": stations, "CAPACITY_TABLE": csv,
+                                           "PEILDATUM": "2026-03-01", "REPORT": report})
+    assert (res["IMPORTED"], res["REJECTED"]) == (12, 334)
+    assert (res["CAPACITY_IMPORTED"], res["CAPACITY_REJECTED"]) == (5, 1)
+    with open_werkbank(werkbank_path) as wb:
+        st = wb.read_frame("stations").set_index("station_id")
+        cap = wb.read_frame("station_capacity")
+    assert len(st) == 12
+    assert st.loc["388", "name"] == "150kV Breukelen" and st.loc["388", "voltage_level"] == "HS"
+    assert st.loc["388", "voltage_kv"] == 150.0 and st.loc["388", "netbeheerder"] == "Tennet"
+    assert st.loc["417", "name"] == "Station 417"  # no name in OSM: filled in and reported
+    assert set(st.peildatum) == {"2026-03-01"} and set(st.source) == {"osm_hv_substations"}
+    c = {(r.station_id, r.year): (r.afname_mw, r.teruglevering_mw) for r in cap.itertuples()}
+    assert c == {("388", 2025): (40, 20), ("388", 2030): (55.5, 25), ("392", 2025): (80, 30),
+                 ("392", 2030): (100, 45), ("356", 2030): (12, 6)}
+    assert set(cap.source) == {FICTIEF}
+    text = open(report, encoding="utf-8-sig").read()
+    assert "onbekend station '9999'" in text and "limieten;7;9999;station" in text
+    assert text.count("naam ontbreekt") == 3
+
+    # wide XLSX: updates 388 (2025: 40 -> 41, 2030: 55.5 -> 56), adds 489/2025, rejects X1
+    xlsx = _wide_xlsx(str(tmp_path / "limieten_breed.xlsx"))
+    res = run_alg("pmiek:importstations", {"WERKBANK": werkbank_path, "INPUT": stations, "CAPACITY_TABLE": xlsx,
+                                           "PEILDATUM": "2026-03-01"})
+    assert (res["IMPORTED"], res["UNCHANGED"]) == (12, 12)
+    assert (res["CAPACITY_IMPORTED"], res["CAPACITY_REJECTED"]) == (2, 1)
+    with open_werkbank(werkbank_path) as wb:
+        cap = wb.read_frame("station_capacity")
+    c = {(r.station_id, r.year): (r.afname_mw, r.teruglevering_mw) for r in cap.itertuples()}
+    assert len(c) == 6 and c[("388", 2025)] == (41, 20) and c[("388", 2030)] == (56, 25)
+    assert c[("489", 2025)] == (30, 10) and ("489", 2030) not in c
+    # the same table again: unchanged
+    before = table_digest(werkbank_path)
+    run_alg("pmiek:importstations", {"WERKBANK": werkbank_path, "INPUT": stations, "CAPACITY_TABLE": xlsx,
+                                     "PEILDATUM": "2026-03-01"})
+    assert table_digest(werkbank_path) == before
+
+
+def test_unrecognised_capacity_table_aborts_everything(pmiek_provider, werkbank_path, shared_data, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    bad = tmp_path / "tabel.csv"
+    bad.write_text("station;wat;anders\n388;1;2\n", encoding="utf-8")
+    before = table_digest(werkbank_path)
+    with pytest.raises(QgsProcessingException, match="tabel: capaciteitstabel niet herkend"):
+        run_alg("pmiek:importstations", {"WERKBANK": werkbank_path, "CAPACITY_TABLE": str(bad),
+                                         "INPUT": os.path.join(shared_data, "osm_hv_substations.gpkg")})
+    assert table_digest(werkbank_path) == before
+
+
+def _capacity_map(path):
+    """A generated (fictitious) capacity map in the NBNL feed's field names: 11 rows, 6 valid."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    rows = []
+    for k in range(6):
+        x, y = 130000 + (k % 3) * 6000, 450000 + (k // 3) * 6000
+        rows.append({"voedingsgebied_id": "VG-{}".format(k + 1), "voedingsgebied_naam": "Gebied {} ({})".format(
+            k + 1, FICTIEF), "RNB": "Stedin", "afname": [0, 1, 2, 3, 3, 7][k], "opwek": ["rood", "Rood", "geel",
+            "oranje", "Tekort, met wachtrij", "transparant"][k], "wachtrij_afname": 10.0 * k,
+            "wachtrij_invoeding": 5.0, "unieke_verzoeken_afname": k, "geometry": box(x, y, x + 5000, y + 5000)})
+    rows.append(dict(rows[0], voedingsgebied_id="VG-GRONINGEN", geometry=box(230000, 580000, 235000, 585000)))
+    rows.append(dict(rows[1], voedingsgebied_id="VG-DUBBEL"))
+    rows.append(dict(rows[2], voedingsgebied_id="VG-DUBBEL"))
+    rows.append(dict(rows[3], voedingsgebied_id="VG-NEG", wachtrij_afname=-4.0))
+    rows.append(dict(rows[4], voedingsgebied_id="VG-LEEG", geometry=None))
+    gpd.GeoDataFrame(rows, geometry="geometry", crs=28992).to_file(path, layer="capaciteitskaart_afname")
+    return path
+
+
+def test_capacity_map(pmiek_provider, werkbank_path, tmp_path):
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = _capacity_map(str(tmp_path / "capaciteitskaart.gpkg"))
+    report = str(tmp_path / "cap.csv")
+    res = run_alg("pmiek:importcapacitymap", {"WERKBANK": werkbank_path, "INPUT": path, "PEILDATUM": "2026-02-01",
+                                              "REPORT": report})
+    assert (res["IMPORTED"], res["REJECTED"]) == (6, 5)
+    with open_werkbank(werkbank_path) as wb:
+        areas = wb.read_frame("capacity_areas").set_index("area_id")
+    assert sorted(areas.index) == ["VG-{}".format(k) for k in range(1, 7)]
+    assert areas.afname_colour.to_dict() == {"VG-1": "transparant", "VG-2": "geel", "VG-3": "oranje",
+                                             "VG-4": "rood", "VG-5": "rood", "VG-6": None}
+    assert areas.invoeding_colour.to_dict() == {"VG-1": "rood", "VG-2": "rood", "VG-3": "geel", "VG-4": "oranje",
+                                                "VG-5": "rood", "VG-6": "transparant"}
+    assert areas.loc["VG-3", "afname_queue_mw"] == 20.0 and set(areas.netbeheerder) == {"Stedin"}
+    assert set(areas.peildatum) == {"2026-02-01"} and set(areas.source) == {"capaciteitskaart"}
+    text = open(report, encoding="utf-8-sig").read()
+    for expected in ("ligt buiten de provincie Utrecht", "komt meer dan eens voor", "-4 is negatief",
+                     "geen geometrie", "onbekende kleur/status '7'"):
+        assert expected in text, expected
+    # only the opwek direction from another layer must not wipe the afname colours
+    import geopandas as gpd
+
+    gdf = gpd.read_file(path).iloc[:6].drop(columns=["afname", "wachtrij_afname"])
+    gdf["opwek"] = 3
+    p2 = str(tmp_path / "capaciteitskaart_teruglevering.gpkg")
+    gdf.to_file(p2)
+    res = run_alg("pmiek:importcapacitymap", {"WERKBANK": werkbank_path, "INPUT": p2, "SOURCE_NAME": "capaciteitskaart"})
+    assert (res["IMPORTED"], res["UPDATED"]) == (6, 6)
+    with open_werkbank(werkbank_path) as wb:
+        areas = wb.read_frame("capacity_areas").set_index("area_id")
+    assert set(areas.invoeding_colour) == {"rood"} and areas.loc["VG-2", "afname_colour"] == "geel"
+
+
+def _qgis_process(*args):
+    env = dict(os.environ)
+    env["QGIS_PLUGINPATH"] = BUILD
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return subprocess.run(["qgis_process.bin", *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.slow
+def test_importdevelopments_headless(werkbank_path, gemeenten_wgs84, tmp_path):
+    r = _qgis_process("plugins", "enable", "pmiek_werkbank")
+    assert r.returncode == 0 or "already enabled" in (r.stdout + r.stderr), r.stderr
+    r = _qgis_process("--json", "run", "pmiek:importdevelopments", "--", "WERKBANK=" + werkbank_path,
+                      "INPUT=" + gemeenten_wgs84, "FIELD_ID=gemeentecode", "FIELD_UNITS=aantalHuishoudens",
+                      "SECTOR=wonen", "REPORT=" + str(tmp_path / "rapport.csv"))
+    start = r.stdout.find("{")
+    assert start >= 0, r.stdout[-2000:] + r.stderr[-2000:]
+    results = json.loads(r.stdout[start:])["results"]
+    assert (results["IMPORTED"], results["REJECTED"]) == (26, 317)
+    assert results["REPORT"] == str(tmp_path / "rapport.csv")
+    assert "ligt buiten de provincie Utrecht" in open(results["REPORT"], encoding="utf-8-sig").read()
+    if r.returncode in (-11, -6, 134, 139):
+        # Known environment problem: the pip wheels of pyproj/pyogrio bundle their own PROJ/GDAL/sqlite;
+        # loaded next to QGIS's system libraries, qgis_process crashes while exiting, after the results.
+        pytest.xfail("qgis_process stopte met code {} bij het afsluiten (gebundelde PROJ/GDAL in de wheels van "
+                     "pyproj/pyogrio); de resultaten zijn wel juist".format(r.returncode))
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
