@@ -9,7 +9,9 @@ Balance columns (one row per unit and year): unit_id, unit_name, year,
 capacity_mw, demand_mw, supply_mw, balance_mw, status (ruim/krap/tekort),
 first_shortage_year.
 
-Built-in balance rules (the ones of issue 5, afname direction, level station):
+The colleague module is ``knooppunten.balance.balance_from_werkbank(wb, years=...)``
+(its ``stations`` table); its rules are documented there.  Built-in fallback
+rules (the same ones, simplified: afname direction, level station):
 
 - capacity(station, year) = station limit ``station_capacity.afname_mw`` of the
   latest capacity year <= year (else the earliest year given) + the
@@ -68,27 +70,16 @@ def capacity_balance(wb, years, use_external=True):
     years = sorted({int(y) for y in years})
     if use_external:
         try:
-            from ..knooppunten import balance as mod  # noqa: PLC0415 - optional colleague module
+            from ..knooppunten import balance as mod  # noqa: PLC0415 - colleague module
         except ImportError:
             mod = None
-        if mod is not None:
-            for fname in ("capacity_balance", "compute_balance", "balance"):
-                fn = getattr(mod, fname, None)
-                if not callable(fn):
-                    continue
-                for kwargs in ({"level": "station", "years": years}, {"years": years}):
-                    try:
-                        res = fn(wb, **kwargs)
-                    except TypeError:
-                        continue
-                    res = getattr(res, "table", res)
-                    if isinstance(res, dict):
-                        res = res.get("table") or res.get("balance")
-                    out = _normalise_balance(res)
-                    if out is not None:
-                        out.attrs["source"] = "knooppunten.balance.{}".format(fname)
-                        return out
-                break
+        fn = getattr(mod, "balance_from_werkbank", None) if mod is not None else None
+        if callable(fn):
+            res = fn(wb, years=years)
+            out = _normalise_balance(getattr(res, "stations", res))
+            if out is not None:
+                out.attrs["source"] = "knooppunten.balance.balance_from_werkbank"
+                return out
     out = simple_balance(wb, years)
     out.attrs["source"] = "programme.adapters.simple_balance"
     return out
