@@ -1,6 +1,6 @@
 """Capacity balance: a small example computed by hand (3 stations, 2 knooppunten, 10 developments, 3 projects).
 
-The example (all coordinates EPSG:28992, fictief voorbeeld)::
+The example (EPSG:28992, coordinates relative to (OX, OY) = (150000, 450000), fictief voorbeeld)::
 
     stations   S1 (1000,1000)  S2 (5000,1000)  S3 (9000,1000)
     capacity   S1 2025: 10/5, 2030: 12/5 (2035 missing -> 2030)      afname/teruglevering MW
@@ -30,6 +30,7 @@ import math
 import pytest
 
 YEARS = [2025, 2030, 2035]
+OX, OY = 150000, 450000  # the coordinates above are relative to this point
 
 
 def example_frames():
@@ -78,6 +79,8 @@ def example_frames():
         ("L2", "P1", "D5", 3.0, None, "woonwijk oost"),
         ("L3", "P2", "D3", None, 100.0, "bedrijventerrein west"),
     ], columns=["link_id", "project_id", "dev_id", "share_mw", "share_pct", "motivation"])
+    for g in (stations, areas, kps, devs, projects):  # into the Netherlands (RD New); distances unchanged
+        g.geometry = g.geometry.translate(OX, OY)
     return dict(stations=stations, station_capacity=cap, capacity_areas=areas, developments=devs,
                 knooppunten=kps, projects=projects, links=links)
 

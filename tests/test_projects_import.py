@@ -1,0 +1,173 @@
+"""Importing a projectenlijst (XLSX), knooppunten and links through Processing; links and suggestions."""
+
+import pytest
+from conftest import run_alg
+from helpers import table_digest
+from test_balance import example_frames, write_example
+
+HEADERS = ["Naam project", "Locatie", "Type infra", "Sectoren en ontwikkelingen", "Financiële informatie",
+           "Planning", "Betrokken partijen", "station_id", "knooppunt", "capaciteit_afname_mw", "status",
+           "reden_status", "x", "y"]
+GOOD = [
+    ["150 kV-station Gemeente A", "Polderstraat, Gemeente A", "HS/MS-station", "Woningbouw Gemeente B",
+     "Investering +/- €50 miljoen, TenneT/Liander", "2027", "TenneT, Liander, Provincie", "S1", "Knooppunt West",
+     "40", "opgenomen", None, 151100, 451000],
+    ["Aantakking Waterstofbackbone", "Leidingstraat, gemeente D", "Nieuwe waterstofleiding", "Wind op zee",
+     "Kosten +/- €30 miljoen, nog geen dekking voor investering", "Voorzien voor 2030", "Gasunie, Rijk", None,
+     None, None, None, None, None, None],
+    ["Batterij Oost", "Industrieweg", "Batterij", None, None, "2026", "Netbeheerder", "Station Oost", None, "5,5",
+     "afgevallen", "geen ruimte", 159100, 451000],
+]
+
+
+def _xlsx(path, rows, headers=HEADERS):
+    import openpyxl
+
+    wbk = openpyxl.Workbook()
+    ws = wbk.active
+    ws.title = "Projectenlijst"
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    wbk.save(path)
+    return str(path)
+
+
+@pytest.fixture
+def example_wb(werkbank, werkbank_path):
+    write_example(werkbank)
+    return werkbank_path
+
+
+def test_import_projectenlijst_xlsx(pmiek_provider, example_wb, werkbank, tmp_path):
+    path = _xlsx(tmp_path / "projectenlijst.xlsx", GOOD)
+    res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path})
+    assert (res["INSERTED"], res["UPDATED"], res["UNCHANGED"]) == (3, 0, 0)
+    rows = {r["project_id"]: r for r in werkbank.query("SELECT * FROM projects")}
+    p = rows["P-150-kv-station-gemeente-a"]
+    assert p["type_infra"] == "hs_ms_station" and p["ibn_year"] == 2027 and p["investment_eur"] == 50e6
+    assert p["station_id"] == "S1" and p["knooppunt_id"] == "K1" and p["capacity_afname_mw"] == 40
+    assert p["status"] == "opgenomen" and "Woningbouw Gemeente B" in p["narrative"]
+    assert p["parties"] == "TenneT, Liander, Provincie"
+    h2 = rows["P-aantakking-waterstofbackbone"]
+    assert h2["type_infra"] == "waterstofleiding" and h2["ibn_year"] == 2030 and h2["financial_cover"] == "geen"
+    assert h2["status"] == "kandidaat"
+    bat = rows["P-batterij-oost"]
+    assert bat["station_id"] == "S3" and bat["capacity_afname_mw"] == 5.5 and bat["type_infra"] == "flex_opslag"
+    geoms = werkbank.read_frame("projects").set_index("project_id").geometry
+    assert geoms["P-150-kv-station-gemeente-a"].equals_exact(__import__("shapely").Point(151100, 451000), 1e-6)
+    assert geoms["P-aantakking-waterstofbackbone"] is None
+    # again: idempotent
+    res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path})
+    assert (res["INSERTED"], res["UPDATED"], res["UNCHANGED"]) == (0, 0, 3)
+
+
+def test_import_projectenlijst_bad_row_changes_nothing(pmiek_provider, example_wb, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    bad = [list(r) for r in GOOD]
+    bad[1][5] = None
+    headers = HEADERS + ["ibn_jaar"]
+    rows = [r + [None] for r in bad]
+    rows[1][-1] = "binnenkort"  # spreadsheet line 3
+    rows[2][7] = "S7"  # unknown station, line 4
+    path = _xlsx(tmp_path / "projectenlijst.xlsx", rows, headers)
+    before = table_digest(example_wb)
+    with pytest.raises(QgsProcessingException) as exc:
+        run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path})
+    msg = str(exc.value)
+    assert "de werkbank is niet gewijzigd" in msg
+    assert ("projectenlijst.xlsx, rij 3 (id P-aantakking-waterstofbackbone), veld 'ibn_jaar': "
+            "'binnenkort' is geen jaartal") in msg
+    assert "projectenlijst.xlsx, rij 4 (id P-batterij-oost), veld 'station_id': station 'S7' bestaat niet" in msg
+    assert table_digest(example_wb) == before
+
+
+def test_import_projects_from_layer_and_afgevallen_needs_reason(pmiek_provider, example_wb):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProcessingException, QgsVectorLayer
+
+    layer = QgsVectorLayer("Point?crs=EPSG:28992&field=project_id:string&field=naam:string&field=status:string"
+                           "&field=ibn_jaar:integer", "projecten", "memory")
+    f = QgsFeature(layer.fields())
+    f.setAttributes(["PX", "Laadplein Noord", "afgevallen", 2028])
+    f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(1200, 1200)))
+    layer.dataProvider().addFeatures([f])
+    before = table_digest(example_wb)
+    with pytest.raises(QgsProcessingException, match="rij 1 \\(id PX\\), veld 'status'.*reden"):
+        run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": layer})
+    assert table_digest(example_wb) == before
+
+
+def test_import_knooppunten(pmiek_provider, werkbank, werkbank_path):
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+
+    layer = QgsVectorLayer("Polygon?crs=EPSG:28992&field=naam:string&field=karakter:string", "kp", "memory")
+    feats = []
+    for name, kar, wkt in (("Knooppunt Haven", "Provinciaal", "POLYGON((0 0, 100 0, 100 100, 0 100, 0 0))"),
+                           ("Knooppunt Dorp", "lokaal", "POLYGON((200 0, 300 0, 300 100, 200 100, 200 0))")):
+        f = QgsFeature(layer.fields())
+        f.setAttributes([name, kar])
+        f.setGeometry(QgsGeometry.fromWkt(wkt))
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    res = run_alg("pmiek:importknooppunten", {"WERKBANK": werkbank_path, "INPUT": layer, "FIELD_NAME": "naam",
+                                              "FIELD_KARAKTER": "karakter"})
+    assert res["INSERTED"] == 2
+    rows = {r["knooppunt_id"]: r for r in werkbank.query("SELECT knooppunt_id, name, karakter FROM knooppunten")}
+    assert rows["K-knooppunt-haven"]["karakter"] == "provinciaal" and rows["K-knooppunt-dorp"]["name"] == "Knooppunt Dorp"
+
+
+def test_import_links_csv_unknown_ids(pmiek_provider, example_wb, werkbank, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    csv = tmp_path / "koppelingen.csv"
+    csv.write_text("project;ontwikkeling;aandeel;waarom\nP1;D10;50;ook woonwijk midden\nP2;D99;10;?\n"
+                   "P3;D7;2,5;glastuinbouw\n", encoding="utf-8")
+    params = {"WERKBANK": example_wb, "INPUT": str(csv), "FIELD_PROJECT": "project",
+              "FIELD_DEVELOPMENT": "ontwikkeling", "FIELD_SHARE": "aandeel", "SHARE_UNIT": 0,
+              "FIELD_MOTIVATION": "waarom"}
+    before = table_digest(example_wb)
+    with pytest.raises(QgsProcessingException, match="koppelingen.csv, rij 3: ontwikkeling 'D99' bestaat niet"):
+        run_alg("pmiek:importlinks", params)
+    assert table_digest(example_wb) == before
+    res = run_alg("pmiek:importlinks", dict(params, SKIP_UNKNOWN=True, SHARE_UNIT=1))
+    assert res["INSERTED"] == 2 and res["UNKNOWN"] == 1
+    rows = {(r["project_id"], r["dev_id"]): r for r in werkbank.query("SELECT * FROM project_links")}
+    assert rows[("P1", "D10")]["share_mw"] == 50 and rows[("P1", "D10")]["motivation"] == "ook woonwijk midden"
+    assert rows[("P3", "D7")]["share_mw"] == 2.5
+
+
+def test_add_remove_link_and_shares(werkbank):
+    from pmiek_werkbank.knooppunten.links import LinkError, add_link, links_for_project, remove_link
+
+    write_example(werkbank)
+    add_link(werkbank, "P1", "D10", share_pct=50, motivation="woonwijk")
+    lk = links_for_project(werkbank, "P1").set_index("dev_id")
+    assert lk.loc["D10", "mw"] == 1.0 and lk.loc["D5", "mw"] == 3.0 and lk.loc["D4", "mw"] == 9.0
+    add_link(werkbank, "P1", "D10", share_mw=2)  # again: updated, not doubled
+    assert werkbank.count("project_links", "project_id = 'P1' AND dev_id = 'D10'") == 1
+    with pytest.raises(LinkError, match="niet allebei"):
+        add_link(werkbank, "P1", "D10", share_mw=2, share_pct=10)
+    with pytest.raises(LinkError, match="bestaat niet"):
+        add_link(werkbank, "P1", "D77")
+    assert remove_link(werkbank, "P1", "D10") == 1
+
+
+def test_suggestions_same_area_first_then_distance():
+    from pmiek_werkbank.knooppunten.balance import BalanceInput, BalanceModel, BalanceSettings
+    from pmiek_werkbank.knooppunten.suggestions import suggest_links
+
+    f = example_frames()
+    m = BalanceModel(BalanceInput(f["stations"], f["station_capacity"], f["capacity_areas"], f["developments"],
+                                  f["knooppunten"], f["projects"], f["links"]), BalanceSettings())
+    p1 = f["projects"].set_index("project_id").loc["P1"]
+    project = {"project_id": "P1", "station_id": p1["station_id"], "knooppunt_id": p1["knooppunt_id"],
+               "geometry": p1.geometry}
+    s = suggest_links(project, f["developments"], m.assignment, linked={"D4", "D5"})
+    ids = list(s["dev_id"])
+    # S2 area: D10 (station and knooppunt), then D6 (station only); then the rest by distance
+    assert ids[:2] == ["D10", "D6"]
+    assert "D4" not in ids and "D5" not in ids
+    rest = s.iloc[2:]
+    assert list(rest["distance_m"]) == sorted(rest["distance_m"])
+    assert s.iloc[0]["reason"] == "zelfde station en knooppunt" and s.iloc[0]["mw"] == 2
