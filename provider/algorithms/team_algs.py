@@ -68,6 +68,16 @@ class CopyWerkbank(PmiekAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("ROWS", self.tr("Rijen")))
         self.addOutput(QgsProcessingOutputString("TARGET", self.tr("Doel")))
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        # The file widget only knows .gpkg; a PostgreSQL target in INPUT is valid too.
+        from ...werkbank.storage import is_postgres_target
+
+        value = parameters.get("INPUT")
+        if isinstance(value, str) and is_postgres_target(value):
+            parameters = dict(parameters)
+            parameters["INPUT"] = "postgresql.gpkg"
+        return super().checkParameterValues(parameters, context)
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from ...werkbank import WerkbankError
         from ...werkbank.copy import copy_werkbank
