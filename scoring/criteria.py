@@ -101,7 +101,7 @@ def validate_criteria(rows, source="afwegingskader"):
         cid = str(r.get("criterion_id") or "").strip()
         where = "{}, criterium {} ({})".format(source, n, cid or "zonder code")
 
-        def bad(field, msg):
+        def bad(field, msg, where=where):
             problems.append("{}, veld '{}': {}".format(where, field, msg))
 
         if not cid:

@@ -11,9 +11,10 @@ in :func:`evidence_facts` for display.
 
 import importlib
 
-# Swappable: the function that computes a project's capacity relief.  The
-# capacity balance (knooppunten/balance.py) provides ``project_relief(wb,
-# project_id)`` once it exists; until then the simple rule below is used.
+# Swappable: how a project's capacity relief is computed.  In this order:
+# ``knooppunten.balance.project_relief(wb, project_id)`` if the balance module
+# offers it; else the balance's ``BalanceModel`` run with the project switched
+# off and on (what-if); else :func:`simple_relief`.
 BALANCE_MODULE = "..knooppunten.balance"  # relative to this package's parent
 BALANCE_FUNCTION = "project_relief"
 
@@ -98,14 +99,47 @@ def capacity_relief(wb, project_id):
     except Exception:  # noqa: BLE001 - absent or still being written
         mod = None
     fn = getattr(mod, BALANCE_FUNCTION, None) if mod is not None else None
-    if callable(fn):
-        try:
+    try:
+        if callable(fn):
             result = dict(fn(wb, project_id))
             result.setdefault("method", "capaciteitsbalans")
             return result
-        except Exception:  # noqa: BLE001 - a half-finished balance must not break scoring
-            pass
+        model = getattr(mod, "BalanceModel", None) if mod is not None else None
+        if model is not None and hasattr(model, "from_werkbank") and hasattr(model, "set_whatif"):
+            return whatif_relief(model, wb, project_id)
+    except Exception:  # noqa: BLE001 - a half-finished balance must not break scoring
+        pass
     return simple_relief(wb, project_id)
+
+
+def whatif_relief(model_cls, wb, project_id):
+    """C via the capacity balance: station balance with the project off vs on (same keys as simple_relief)."""
+    _project(wb, project_id)
+    m = model_cls.from_werkbank(wb, whatif={project_id: False})
+    off = m.station_table()
+    off_active = m.projects.loc[m.projects["project_id"] == project_id, "active"].tolist()
+    m.set_whatif(project_id, True)
+    on = m.station_table()
+    proj = m.projects[m.projects["project_id"] == project_id]
+    if off_active != [False] or proj["active"].tolist() != [True]:
+        # the what-if was not applied (e.g. a one-project werkbank): do not report a wrong relief
+        raise ValueError("wat-als niet toegepast")
+    p = proj.iloc[0] if len(proj) else {}
+    station = p.get("station_id") if len(proj) else None
+    ibn = p.get("ibn_eff") if len(proj) else None
+    out = {"relief_mw": float(p.get("afname_mw") or 0.0) if len(proj) else 0.0, "years_short": [],
+           "years_resolved": [], "station_id": station if isinstance(station, str) else None,
+           "ibn_year": int(ibn) if ibn is not None and ibn == ibn else None, "method": "capaciteitsbalans"}
+    if out["station_id"] is None or out["ibn_year"] is None:
+        return out
+    sel_off = off[(off["unit_id"] == station) & (off["year"] >= out["ibn_year"])].set_index("year")
+    sel_on = on[on["unit_id"] == station].set_index("year")
+    for y, row in sel_off.iterrows():
+        if row["status"] == "tekort":
+            out["years_short"].append(int(y))
+            if y in sel_on.index and sel_on.loc[y, "status"] != "tekort":
+                out["years_resolved"].append(int(y))
+    return out
 
 
 def constraint_overlap(geometry, constraints, crs="EPSG:28992"):

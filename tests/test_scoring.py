@@ -5,7 +5,6 @@ afwegingskader (A–G: 3/2/1 points, weight 1; H informatief).
 """
 
 import json
-import os
 
 import pytest
 
@@ -346,7 +345,7 @@ def test_evidence_a_c_f_h(werkbank):
         "project_id": "p1", "code": "P-1", "name": "Kabel", "station_id": "st1", "ibn_year": 2030,
         "capacity_afname_mw": 10.0, "investment_eur": 12500000.0, "financial_cover": "deels",
         "geometry": LineString([(0, 0), (1000, 0)]),
-    }], mode="insert")
+    }, {"project_id": "p2", "code": "P-2", "name": "Elders", "geometry": Point(0, 0)}], mode="insert")
     werkbank.write_frame("project_links", [
         {"link_id": "l1", "project_id": "p1", "dev_id": "d1"},
         {"link_id": "l2", "project_id": "p1", "dev_id": "d2"},
@@ -357,7 +356,10 @@ def test_evidence_a_c_f_h(werkbank):
     # with +10 MW: 35 >= 30 -> both resolved
     c = EV.simple_relief(werkbank, "p1")
     assert c["relief_mw"] == 10.0 and c["years_short"] == [2030, 2035] and c["years_resolved"] == [2030, 2035]
-    assert EV.capacity_relief(werkbank, "p1")["relief_mw"] == 10.0
+    # the same through the capacity balance (project switched off and on); same answer by hand
+    full = EV.capacity_relief(werkbank, "p1")
+    assert (full["relief_mw"], full["years_short"], full["years_resolved"], full["station_id"], full["method"]) == (
+        10.0, [2030, 2035], [2030, 2035], "st1", "capaciteitsbalans")
     # F: line 0..1000 crosses a box 200..500 (300 m) and a box in another CRS? keep RD: 900..1200 (100 m)
     n2k = gpd.GeoDataFrame({"naam": ["a", "b"]}, geometry=[box(200, -10, 500, 10), box(900, -10, 1200, 10)],
                            crs="EPSG:28992")

@@ -101,7 +101,7 @@ class ImportScores(_ScoringAlg):
         names = [f.name() for f in source.fields()]
         auto = S.recognise_columns(names)
         mapping = {}
-        for pname, canon, plabel in SCORE_FIELDS:
+        for pname, canon, _label in SCORE_FIELDS:
             chosen = self.parameterAsString(parameters, pname, context)
             if chosen:
                 if chosen not in names:
