@@ -4,9 +4,10 @@ Uses qgis.core only (no widgets).  The current werkbank path is kept in the
 project file (entry ``pmiek/werkbank``) so a saved project reopens with it.
 """
 
+import glob
 import os
 
-from qgis.core import QgsLayerTreeGroup, QgsProject, QgsVectorLayer
+from qgis.core import QgsLayerTreeGroup, QgsMapLayerStyle, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 GROUP_NAME = "pMIEK"
@@ -64,6 +65,36 @@ def style_path(table, geometry_type=None):
     return None
 
 
+# Name of the default style of a table that has extra named styles (``<base>.<name>.qml``).
+DEFAULT_STYLE_NAMES = {"capacity_areas": "afname"}
+
+
+def load_styles(layer, table, geometry_type=None):
+    """Load ``<table>[_<geomtype>].qml`` and any ``<same base>.<name>.qml`` as extra named styles.
+
+    The extra styles go into the layer's style manager (Laag > Stijl), e.g. the
+    capacity map has 'afname' (default) and 'invoeding'.
+    """
+    qml = style_path(table, geometry_type)
+    if not qml:
+        return []
+    layer.loadNamedStyle(qml)
+    base = qml[: -len(".qml")]
+    extras = sorted(glob.glob(glob.escape(base) + ".*.qml"))
+    names = []
+    if extras:
+        sm = layer.styleManager()
+        default = DEFAULT_STYLE_NAMES.get(table)
+        if default and sm.currentStyle() != default:
+            sm.renameStyle(sm.currentStyle(), default)
+        for path in extras:
+            name = os.path.basename(path)[len(os.path.basename(base)) + 1: -len(".qml")]
+            with open(path, encoding="utf-8") as f:
+                sm.addStyle(name, QgsMapLayerStyle(f.read()))
+            names.append(name)
+    return names
+
+
 def werkbank_group(project=None, create=True):
     project = project or QgsProject.instance()
     root = project.layerTreeRoot()
@@ -94,9 +125,7 @@ def add_werkbank_layers(path, project=None, tables=True):
         layer = QgsVectorLayer(uri, title, "ogr")
         if not layer.isValid():
             continue
-        qml = style_path(table, gtype)
-        if qml:
-            layer.loadNamedStyle(qml)
+        load_styles(layer, table, gtype)
         layer.setCustomProperty("pmiek/table", table)
         project.addMapLayer(layer, False)
         group.addLayer(layer)
