@@ -54,7 +54,6 @@ DISPLAY = Qt.ItemDataRole.DisplayRole
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 BACKGROUND = Qt.ItemDataRole.BackgroundRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
-DECORATION = Qt.ItemDataRole.DecorationRole
 USER = Qt.ItemDataRole.UserRole
 ALIGN = Qt.ItemDataRole.TextAlignmentRole
 
@@ -421,7 +420,6 @@ class ScoringDock(QDockWidget):
                     c["criterion_id"], c["weight"])), "" if c["counted"] else tr(" – informatief, telt niet"))))
         headers += [(tr("Totaal"), tr("Som van punten × gewicht")), (tr("Rang"), tr("Rang (1 = hoogste)")),
                     (tr("Volledig"), tr("Alle tellende criteria hebben een waarde"))]
-        warn = QgsApplication.getThemeIcon("/mIconWarning.svg")
         cells, keys = [], []
         for p in self.projects.itertuples(index=False):
             r = rk.loc[p.project_id]
@@ -449,7 +447,6 @@ class ScoringDock(QDockWidget):
                     if k.state == "oneens":
                         cell[DISPLAY] = "⚠ " + side
                         cell[BACKGROUND] = QBrush(COLOUR_DISAGREE)
-                        cell[DECORATION] = warn
                     elif k.state == "vastgesteld":
                         cell[DISPLAY] = "✔ {}{}".format(k.value, " ({})".format(side) if k.differ else "")
                         cell[BACKGROUND] = QBrush(COLOUR_AGREED)

@@ -135,6 +135,17 @@ def test_decision_needs_reason(dock):
     assert statuses["P-3"] == "Afgevallen"
 
 
+def test_dock_picture(dock, artifacts_dir):
+    """A picture of the dock (offscreen) for review: tests/artifacts/scoring_dock.png."""
+    import os
+
+    dock.resize(900, 700)
+    dock.grid.setCurrentIndex(dock.grid_model.index(2, 3))
+    path = os.path.join(artifacts_dir, "scoring_dock.png")
+    assert dock.grab().save(path)
+    assert os.path.getsize(path) > 0
+
+
 def test_cleanup_disconnects(qgis_iface, small_werkbank):
     from pmiek_werkbank.dialogs.scoring_dock import ScoringDock
     from pmiek_werkbank.layers.project import Session
