@@ -1,0 +1,396 @@
+"""Import wizard: layer/file -> kind -> field mapping with preview -> validation -> import.
+
+The work is done by ``layers.importers`` (the same code as the Processing
+algorithms); the wizard reads the chosen layer with ``layers.qgis_io``, runs the
+importer as a dry run to show the validation result, then imports in one
+transaction, refreshes the werkbank layers in the "pMIEK" group and pushes a
+short Dutch summary to the message bar.  Field mappings are remembered per
+source in QgsSettings (``pmiek/import/mapping/<kind>/<source>``).
+"""
+
+import json
+import os
+
+from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject, QgsSettings, QgsVectorLayer
+from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+KINDS = ("capacity_areas", "stations", "developments")
+SETTINGS_KEY = "pmiek/import/mapping/{}/{}"
+PREVIEW_ROWS = 20
+NONE = "(geen)"
+
+
+def tr(text):
+    return QCoreApplication.translate("ImportWizard", text)
+
+
+def source_key(layer):
+    """Stable key for remembering a mapping: the file path (without options) or the layer source."""
+    src = layer.source().split("|")[0] if layer.providerType() == "ogr" else layer.source()
+    return src.replace("/", "_").replace("\\", "_").replace(":", "_")[-180:]
+
+
+def guess_kind(columns):
+    """The kind whose recognised fields best match the columns (capacity-map fields weigh most)."""
+    from ..layers import mapping as M
+
+    scores = {}
+    for kind in KINDS:
+        m = M.auto_map(kind, columns)
+        specific = {"capacity_areas": ("afname_colour", "invoeding_colour", "afname_queue_mw"),
+                    "stations": ("voltage_kv", "voltage_level"),
+                    "developments": ("sector", "units", "demand_mw", "phase", "year")}[kind]
+        scores[kind] = sum(2 for t in specific if t in m) + len(m) * 0.1
+    return max(scores, key=scores.get)
+
+
+class SourcePage(QWizardPage):
+    def __init__(self, wizard):
+        super().__init__()
+        self.w = wizard
+        self.setTitle(tr("Bron en soort"))
+        self.setSubTitle(tr("Kies een laag uit het project of een bestand, en wat erin staat."))
+        form = QFormLayout(self)
+        self.layer_combo = QgsMapLayerComboBox()
+        self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.VectorLayer)
+        self.layer_combo.setAllowEmptyLayer(True)
+        form.addRow(tr("Laag in het project"), self.layer_combo)
+        self.file_widget = QgsFileWidget()
+        self.file_widget.setFilter(tr("Vectorbestanden (*.gpkg *.geojson *.json *.shp *.fgb *.kml);;Alle bestanden (*)"))
+        form.addRow(tr("of een bestand"), self.file_widget)
+        self.kind_combo = QComboBox()
+        from ..layers.mapping import KIND_LABELS
+
+        for kind in KINDS:
+            self.kind_combo.addItem(tr(KIND_LABELS[kind]), kind)
+        form.addRow(tr("Soort gegevens"), self.kind_combo)
+        self.werkbank_widget = QgsFileWidget()
+        self.werkbank_widget.setFilter("GeoPackage (*.gpkg)")
+        self.werkbank_widget.setFilePath(wizard.session.werkbank_path() if wizard.session else "")
+        form.addRow(tr("Werkbank"), self.werkbank_widget)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        form.addRow(self.message)
+        self.layer_combo.layerChanged.connect(self._guess)
+        self.file_widget.fileChanged.connect(self._guess)
+
+    def layer(self):
+        path = self.file_widget.filePath()
+        if path:
+            if self.w._file_layer is None or self.w._file_layer_path != path:
+                self.w._file_layer = QgsVectorLayer(path, os.path.splitext(os.path.basename(path))[0], "ogr")
+                self.w._file_layer_path = path
+            return self.w._file_layer
+        return self.layer_combo.currentLayer()
+
+    def _guess(self, *args):
+        layer = self.layer()
+        if layer is None or not layer.isValid():
+            return
+        kind = guess_kind([f.name() for f in layer.fields()])
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
+
+    def validatePage(self):  # noqa: N802
+        layer = self.layer()
+        if layer is None or not layer.isValid():
+            self.message.setText(tr("Kies een geldige laag of een leesbaar bestand."))
+            return False
+        if not self.werkbank_widget.filePath():
+            self.message.setText(tr("Kies eerst een werkbank (.gpkg)."))
+            return False
+        self.message.setText("")
+        return True
+
+
+class MappingPage(QWizardPage):
+    def __init__(self, wizard):
+        super().__init__()
+        self.w = wizard
+        self.setTitle(tr("Veldkoppeling"))
+        self.setSubTitle(tr("Welk veld van de bron hoort bij welk werkbankveld? Herkende velden zijn al ingevuld; "
+                            "de keuze wordt per bron onthouden."))
+        lay = QVBoxLayout(self)
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels([tr("Werkbankveld"), tr("Bronveld")])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        lay.addWidget(self.table)
+        self.extra = QFormLayout()
+        lay.addLayout(self.extra)
+        self.sector = self.unit_type = self.capacity_table = self.peildatum = self.source_name = None
+        lay.addWidget(QLabel(tr("Voorbeeld (eerste {} rijen, zoals gekoppeld):").format(PREVIEW_ROWS)))
+        self.preview = QTableWidget()
+        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        lay.addWidget(self.preview)
+        self.combos = {}
+        self._frame = None
+
+    def initializePage(self):  # noqa: N802
+        from ..layers import mapping as M
+        from ..layers.importers import source_name_for
+        from ..werkbank import enums as E
+
+        kind = self.w.kind()
+        layer = self.w.layer()
+        fields = [f.name() for f in layer.fields()]
+        remembered = self.w.remembered_mapping(kind, layer)
+        auto = M.auto_map(kind, fields)
+        self.table.setRowCount(0)
+        self.combos = {}
+        for t in M.targets(kind):
+            if not t.param:
+                continue
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            item = QTableWidgetItem(tr(t.label) + (" *" if t.required else ""))
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 0, item)
+            combo = QComboBox()
+            combo.addItem(NONE, "")
+            for f in fields:
+                combo.addItem(f, f)
+            chosen = remembered.get(t.name, auto.get(t.name, "")) if remembered is not None else auto.get(t.name, "")
+            idx = combo.findData(chosen)
+            combo.setCurrentIndex(idx if idx >= 0 else 0)
+            combo.currentIndexChanged.connect(self.update_preview)
+            self.table.setCellWidget(row, 1, combo)
+            self.combos[t.name] = combo
+        while self.extra.rowCount():
+            self.extra.removeRow(0)
+        self.source_name = QLineEdit()
+        self.source_name.setText(source_name_for(layer.source()) if layer.providerType() == "ogr" else layer.name())
+        self.extra.addRow(tr("Bronnaam"), self.source_name)
+        if kind == "developments":
+            self.sector = QComboBox()
+            self.sector.addItem(tr("(uit het sectorveld)"), "")
+            for code, lab in E.SECTORS.items():
+                self.sector.addItem(lab, code)
+            self.unit_type = QLineEdit()
+            self.unit_type.setPlaceholderText(tr("bijv. woning, ha, MWp of een kengetal-id"))
+            self.extra.addRow(tr("Vaste sector"), self.sector)
+            self.extra.addRow(tr("Eenheid van de hoeveelheid"), self.unit_type)
+        elif kind == "stations":
+            self.capacity_table = QgsFileWidget()
+            self.capacity_table.setFilter(tr("Tabellen (*.csv *.xlsx)"))
+            self.peildatum = QLineEdit()
+            self.peildatum.setPlaceholderText("JJJJ-MM-DD")
+            self.extra.addRow(tr("Capaciteitstabel (CSV/XLSX)"), self.capacity_table)
+            self.extra.addRow(tr("Peildatum"), self.peildatum)
+        else:
+            self.peildatum = QLineEdit()
+            self.peildatum.setPlaceholderText("JJJJ-MM-DD")
+            self.extra.addRow(tr("Peildatum"), self.peildatum)
+        self._frame = None
+        self.update_preview()
+
+    def mapping(self):
+        return {name: combo.currentData() for name, combo in self.combos.items() if combo.currentData()}
+
+    def frame(self):
+        if self._frame is None:
+            from ..layers.qgis_io import layer_to_frame
+
+            self._frame = layer_to_frame(self.w.layer())
+        return self._frame
+
+    def update_preview(self, *args):
+        from ..layers import mapping as M
+
+        m = self.mapping()
+        labels = {t.name: t.label for t in M.targets(self.w.kind())}
+        cols = [(labels[k], v) for k, v in m.items()]
+        self.preview.clear()
+        self.preview.setColumnCount(len(cols))
+        self.preview.setHorizontalHeaderLabels([tr(lab) for lab, _ in cols])
+        rows = []
+        for n, feat in enumerate(self.w.layer().getFeatures()):
+            if n >= PREVIEW_ROWS:
+                break
+            rows.append([feat[c] for _, c in cols])
+        self.preview.setRowCount(len(rows))
+        for r, values in enumerate(rows):
+            for c, v in enumerate(values):
+                self.preview.setItem(r, c, QTableWidgetItem("" if v is None or str(v) == "NULL" else str(v)))
+
+    def options(self):
+        kind = self.w.kind()
+        opts = {"mapping": self.mapping(), "source_name": self.source_name.text().strip() or None}
+        if kind == "developments":
+            opts["sector"] = self.sector.currentData() or None
+            opts["unit_type"] = self.unit_type.text().strip() or None
+        elif kind == "stations":
+            opts["capacity_table"] = self.capacity_table.filePath() or None
+            opts["peildatum"] = self.peildatum.text().strip() or None
+        else:
+            opts["peildatum"] = self.peildatum.text().strip() or None
+        return opts
+
+
+class ValidationPage(QWizardPage):
+    def __init__(self, wizard):
+        super().__init__()
+        self.w = wizard
+        self.setTitle(tr("Controle"))
+        self.setSubTitle(tr("Zo zou de import uitpakken. Afgekeurde rijen worden niet ingelezen; "
+                            "met 'Importeren' worden de overige in één keer geschreven."))
+        lay = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        lay.addWidget(self.summary)
+        self.problems = QTableWidget(0, 5)
+        self.problems.setHorizontalHeaderLabels([tr("Rij"), tr("Id"), tr("Veld"), tr("Probleem"), tr("Ernst")])
+        self.problems.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        lay.addWidget(self.problems)
+        self.ok = False
+
+    def initializePage(self):  # noqa: N802
+        self.ok = False
+        try:
+            result = self.w.run_import(dry_run=True)
+        except Exception as e:  # noqa: BLE001 - shown to the user in Dutch
+            self.summary.setText(tr("De import kan niet: {}").format(e))
+            self.problems.setRowCount(0)
+            self.completeChanged.emit()
+            return
+        rep = result.report
+        self.summary.setText(tr("{} rijen in de bron: {} worden geïmporteerd, {} afgekeurd; {} geometrie(ën) "
+                                "hersteld, {} waarschuwing(en).").format(
+            rep.input_rows, rep.imported, rep.rejected, len(rep.repaired()), len(rep.warnings())))
+        probs = rep.sorted_problems()[:1000]
+        self.problems.setRowCount(len(probs))
+        for r, p in enumerate(probs):
+            for c, v in enumerate((p.row, p.source_id, p.field, p.problem, p.severity)):
+                self.problems.setItem(r, c, QTableWidgetItem("" if v is None else str(v)))
+        self.ok = True
+        self.completeChanged.emit()
+
+    def isComplete(self):  # noqa: N802
+        return self.ok
+
+
+class ResultPage(QWizardPage):
+    def __init__(self, wizard):
+        super().__init__()
+        self.w = wizard
+        self.setTitle(tr("Resultaat"))
+        lay = QVBoxLayout(self)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.label)
+        self.result = None
+
+    def initializePage(self):  # noqa: N802
+        self.result = None
+        try:
+            self.result = self.w.run_import(dry_run=False)
+        except Exception as e:  # noqa: BLE001
+            self.label.setText(tr("Import mislukt, de werkbank is niet gewijzigd.\n{}").format(e))
+            self.w.push(tr("Import mislukt: {}").format(e), Qgis.MessageLevel.Critical)
+            return
+        self.w.remember_mapping()
+        self.w.after_import(self.result)
+        self.label.setText(tr("{}\n\nRapport: {}").format(self.result.summary(), self.result.report_path))
+
+
+class ImportWizard(QWizard):
+    """``ImportWizard(iface, session, parent)``: non-modal; registered as 'import' in dialogs/registry.py."""
+
+    def __init__(self, iface, session, parent=None):
+        super().__init__(parent)
+        self.iface = iface
+        self.session = session
+        self._file_layer = None
+        self._file_layer_path = None
+        self.setWindowTitle(tr("pMIEK: gegevens importeren"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setButtonText(QWizard.WizardButton.CommitButton, tr("Importeren"))
+        self.source_page = SourcePage(self)
+        self.mapping_page = MappingPage(self)
+        self.validation_page = ValidationPage(self)
+        self.validation_page.setCommitPage(True)
+        self.result_page = ResultPage(self)
+        for page in (self.source_page, self.mapping_page, self.validation_page, self.result_page):
+            self.addPage(page)
+        self.resize(820, 640)
+
+    # ---- state ------------------------------------------------------------------
+    def layer(self):
+        return self.source_page.layer()
+
+    def kind(self):
+        return self.source_page.kind_combo.currentData()
+
+    def werkbank_path(self):
+        return self.source_page.werkbank_widget.filePath()
+
+    def remembered_mapping(self, kind, layer):
+        text = QgsSettings().value(SETTINGS_KEY.format(kind, source_key(layer)), "")
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
+
+    def remember_mapping(self):
+        QgsSettings().setValue(SETTINGS_KEY.format(self.kind(), source_key(self.layer())),
+                               json.dumps(self.mapping_page.mapping()))
+
+    # ---- work -------------------------------------------------------------------
+    def run_import(self, dry_run):
+        import tempfile
+
+        from ..layers.importers import IMPORTERS, ImportFailed
+        from ..werkbank import WerkbankError, open_werkbank
+
+        opts = self.mapping_page.options()
+        if not dry_run:
+            opts["report_path"] = os.path.join(tempfile.gettempdir(), "pmiek_importrapport_{}.html".format(self.kind()))
+        try:
+            wb = open_werkbank(self.werkbank_path())
+        except WerkbankError as e:
+            raise ImportFailed(str(e)) from e
+        try:
+            return IMPORTERS[self.kind()](wb, self.mapping_page.frame(), dry_run=dry_run, **opts)
+        finally:
+            wb.close()
+
+    def after_import(self, result):
+        from ..layers.project import add_werkbank_layers
+
+        path = self.werkbank_path()
+        if self.session is not None and self.session.werkbank_path() != path:
+            self.session.set_werkbank(path)
+        add_werkbank_layers(path, QgsProject.instance())
+        if self.session is not None:
+            self.session.dataChanged.emit(result.table)
+        level = Qgis.MessageLevel.Success if not result.rejected else Qgis.MessageLevel.Warning
+        self.push(result.summary(), level)
+
+    def push(self, text, level):
+        if self.iface is not None:
+            self.iface.messageBar().pushMessage(tr("pMIEK import"), text, level, 10)
+
+    def showEvent(self, event):  # noqa: N802
+        if self.currentId() == self.pageIds()[-1]:
+            self.restart()
+        super().showEvent(event)
+
+    def cleanup(self):
+        self._file_layer = None
