@@ -229,7 +229,14 @@ class Werkbank:
             yield self._tx
             return
         cur = self.conn.cursor()
-        self._begin(cur)
+        try:
+            self._begin(cur)
+        except Exception as e:
+            cur.close()
+            err = self._translate_error(e)
+            if err is not None:
+                raise err from e
+            raise
         self._in_tx = True
         self._tx = _Tx(self, cur)
         try:
