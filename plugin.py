@@ -45,8 +45,12 @@ class PmiekWerkbankPlugin:
         if self.provider is None:
             from .provider.provider import PmiekProvider
 
-            self.provider = PmiekProvider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+            registry = QgsApplication.processingRegistry()
+            if registry.providerById("pmiek") is not None:
+                return  # registered by someone else (e.g. a test harness): leave it to them
+            provider = PmiekProvider()
+            if registry.addProvider(provider):
+                self.provider = provider
 
     # ---- GUI ----------------------------------------------------------------------
     def initGui(self):  # noqa: N802 - QGIS API

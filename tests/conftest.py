@@ -64,9 +64,9 @@ def werkbank(werkbank_path):
     wb.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def pmiek_provider(qgis_processing):
-    """The pmiek provider registered in the session's processing registry."""
+    """The pmiek provider registered in the session's processing registry (re-added if a test removed it)."""
     from qgis.core import QgsApplication
 
     from pmiek_werkbank.provider.provider import PmiekProvider
@@ -75,8 +75,12 @@ def pmiek_provider(qgis_processing):
     provider = registry.providerById("pmiek")
     if provider is None:
         provider = PmiekProvider()
-        registry.addProvider(provider)
+        assert registry.addProvider(provider)
+        _KEEP.append(provider)  # keep the Python wrapper alive with the registered object
     return provider
+
+
+_KEEP = []
 
 
 def run_alg(alg_id, params, context=None):

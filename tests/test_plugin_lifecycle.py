@@ -43,7 +43,16 @@ def _cycle(qgis_iface, open_docks=True):
     return plugin
 
 
+def _drop_foreign_provider():
+    """Tests register the provider themselves; the plugin must own it here."""
+    registry = QgsApplication.processingRegistry()
+    existing = registry.providerById("pmiek")
+    if existing is not None:
+        registry.removeProvider(existing)
+
+
 def test_init_unload_twice_leaves_nothing(qgis_iface, qgis_processing):
+    _drop_foreign_provider()
     before = _snapshot(qgis_iface)
     for _ in range(2):
         plugin = _cycle(qgis_iface)
