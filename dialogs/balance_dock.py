@@ -1,0 +1,450 @@
+"""Dock 'Capaciteitsbalans': units × horizon years with status colours, a chart per unit, a map layer.
+
+The numbers come from ``knooppunten.balance.BalanceModel``, kept in memory:
+after a change of projects or links (``session.dataChanged``) only the
+affected stations/knooppunten are recomputed; other tables, the years or the
+werkbank itself trigger a full computation.  The map layer is a memory layer
+"Capaciteitsbalans" (one feature per unit for the chosen map year), styled by
+status; it is removed again by ``cleanup()``.
+"""
+
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsProject,
+    QgsRendererCategory,
+    QgsSymbol,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from qgis.PyQt.QtGui import QBrush, QColor, QPainter, QPen
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+STATUS_COLOURS = {"ruim": "#4daf4a", "krap": "#ffbf00", "tekort": "#e41a1c"}
+STATUS_LABELS = {"ruim": "Ruim", "krap": "Krap", "tekort": "Tekort"}
+LAYER_NAME = "Capaciteitsbalans"
+
+
+def tr(text):
+    return QCoreApplication.translate("BalanceDock", text)
+
+
+def _num(v):
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return ""
+    if f != f:
+        return ""
+    return "{:.1f}".format(f).replace(".", ",")
+
+
+class BalanceChart(QWidget):
+    """Bars per year: capacity (outline) against demand incl. other demand (filled in the status colour)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMinimumHeight(150)
+        self.title = ""
+        self.rows = []  # dicts: year, capacity_mw, demand, status
+
+    def set_series(self, title, rows):
+        self.title = title
+        self.rows = list(rows)
+        self.update()
+
+    def paintEvent(self, event):  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = self.rect().adjusted(40, 22, -10, -22)
+        p.fillRect(self.rect(), QColor("white"))
+        p.setPen(QPen(QColor("#333333")))
+        p.drawText(QRectF(0, 2, self.width(), 18), int(Qt.AlignmentFlag.AlignHCenter), self.title or tr(
+            "Kies een station of knooppunt"))
+        if not self.rows or r.width() <= 0 or r.height() <= 0:
+            p.end()
+            return
+        top = max([max(x["capacity_mw"], x["demand"]) for x in self.rows] + [1.0]) * 1.1
+        p.setPen(QPen(QColor("#999999")))
+        p.drawLine(QPointF(r.left(), r.bottom()), QPointF(r.right(), r.bottom()))
+        p.drawText(QRectF(0, r.top() - 8, 36, 16), int(Qt.AlignmentFlag.AlignRight), "{:.0f}".format(top))
+        p.drawText(QRectF(0, r.bottom() - 8, 36, 16), int(Qt.AlignmentFlag.AlignRight), "0")
+        n = len(self.rows)
+        slot = r.width() / n
+        for i, x in enumerate(self.rows):
+            x0 = r.left() + i * slot + slot * 0.2
+            w = slot * 0.6
+            hd = r.height() * x["demand"] / top
+            hc = r.height() * x["capacity_mw"] / top
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QBrush(QColor(STATUS_COLOURS.get(x["status"], "#888888"))))
+            p.drawRect(QRectF(x0, r.bottom() - hd, w, hd))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.setPen(QPen(QColor("#222222"), 2))
+            p.drawRect(QRectF(x0 - 3, r.bottom() - hc, w + 6, hc))
+            p.setPen(QPen(QColor("#333333")))
+            p.drawText(QRectF(x0 - 10, r.bottom() + 2, w + 20, 16), int(Qt.AlignmentFlag.AlignHCenter),
+                       str(x["year"]))
+        p.end()
+
+
+class BalanceDock(QDockWidget):
+    def __init__(self, iface, session, parent=None):
+        super().__init__(tr("Capaciteitsbalans"), parent)
+        self.iface = iface
+        self.session = session
+        self._connections = []
+        self.model = None
+        self.layer = None
+        self._build()
+        self._connect(session.werkbankChanged, self._on_werkbank)
+        self._connect(session.dataChanged, self._on_data)
+        self.rebuild()
+
+    def _connect(self, signal, slot):
+        signal.connect(slot)
+        self._connections.append((signal, slot))
+
+    def _build(self):
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        lay.addWidget(self.info)
+        row = QHBoxLayout()
+        self.level = QComboBox()
+        self.level.addItem(tr("Per station"), "station")
+        self.level.addItem(tr("Per knooppunt"), "knooppunt")
+        self.years = QLineEdit()
+        self.years.setPlaceholderText("2025,2030,2035")
+        self.years.setToolTip(tr("Zichtjaren, gescheiden door komma's"))
+        self.whatif = QLineEdit()
+        self.whatif.setPlaceholderText(tr("Wat-als: P1,-P2"))
+        self.whatif.setToolTip(tr("Project-ids: 'P1' zet een project aan, '-P2' zet het uit"))
+        self.b_apply = QPushButton(tr("Herberekenen"))
+        for x in (self.level, self.years, self.whatif, self.b_apply):
+            row.addWidget(x)
+        lay.addLayout(row)
+        row2 = QHBoxLayout()
+        row2.addWidget(QLabel(tr("Kaartjaar")))
+        self.map_year = QComboBox()
+        row2.addWidget(self.map_year)
+        self.direction = QComboBox()
+        self.direction.addItem(tr("Afname"), "afname")
+        self.direction.addItem(tr("Teruglevering"), "teruglevering")
+        row2.addWidget(self.direction)
+        row2.addStretch(1)
+        lay.addLayout(row2)
+        self._connect(self.b_apply.clicked, self.apply_settings)
+        self._connect(self.years.returnPressed, self.apply_settings)
+        self._connect(self.whatif.returnPressed, self.apply_settings)
+        self._connect(self.level.currentIndexChanged, self._on_view_changed)
+        self._connect(self.direction.currentIndexChanged, self._on_view_changed)
+        self._connect(self.map_year.currentIndexChanged, self._update_layer)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.tabs = QTabWidget()
+        self.table = QTableWidget(0, 1)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._connect(self.table.itemSelectionChanged, self._on_unit_selected)
+        self.tabs.addTab(self.table, tr("Balans (MW)"))
+        self.unserved = QTableWidget(0, 7)
+        self.unserved.setHorizontalHeaderLabels([tr("Ontwikkeling"), tr("Naam"), tr("Richting"), tr("Station"),
+                                                 tr("Gereed"), tr("Tekort MW"), tr("Bediend vanaf")])
+        self.unserved.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.unserved.verticalHeader().setVisible(False)
+        self.tabs.addTab(self.unserved, tr("Niet tijdig bediend"))
+        split.addWidget(self.tabs)
+        self.chart = BalanceChart()
+        split.addWidget(self.chart)
+        lay.addWidget(split)
+        self.setWidget(w)
+
+    # ---- model ----------------------------------------------------------------------------------
+    def _open(self):
+        path = self.session.werkbank_path() if self.session is not None else ""
+        if not path:
+            return None
+        from ..werkbank import WerkbankError, open_werkbank
+
+        try:
+            return open_werkbank(path, readonly=True)
+        except WerkbankError as e:
+            self.info.setText(str(e))
+            return None
+
+    def rebuild(self):
+        """Full computation from the werkbank."""
+        wb = self._open()
+        if wb is None:
+            self.model = None
+            self.info.setText(tr("Geen werkbank geopend."))
+            self._refresh_views()
+            return
+        from ..knooppunten.balance import BalanceError, BalanceModel
+
+        try:
+            years = self.years.text().strip() or None
+            try:
+                self.model = BalanceModel.from_werkbank(wb, years=years, whatif=self.whatif.text().strip() or None)
+            except BalanceError as e:
+                self.info.setText(str(e))
+                return
+            prog = wb.programme()
+        finally:
+            wb.close()
+        if not self.years.text().strip():
+            self.years.setPlaceholderText(",".join(str(y) for y in self.model.years))
+        self.info.setText(tr("{}: zichtjaren {}, krap onder {} % van de capaciteit.").format(
+            prog["name"], ", ".join(str(y) for y in self.model.years), _num(self.model.settings.krap_pct)))
+        self._refresh_views()
+
+    def apply_settings(self):
+        if self.model is None:
+            self.rebuild()
+            return
+        from ..knooppunten.balance import BalanceError, parse_whatif, parse_years
+
+        try:
+            years = parse_years(self.years.text()) if self.years.text().strip() else self.model.years
+            whatif = parse_whatif(self.whatif.text())
+        except BalanceError as e:
+            self.info.setText(str(e))
+            return
+        if list(years) != list(self.model.years):
+            self.model.set_years(years)
+        if whatif != self.model.settings.whatif:
+            old = dict(self.model.settings.whatif)
+            for pid in set(old) | set(whatif):
+                if old.get(pid) != whatif.get(pid):
+                    self.model.set_whatif(pid, whatif.get(pid))
+        self._refresh_views()
+
+    def _on_werkbank(self, path):
+        self.rebuild()
+
+    def _on_data(self, table):
+        if self.model is None:
+            self.rebuild()
+            return
+        if table in ("projects", "project_links"):
+            wb = self._open()
+            if wb is None:
+                return
+            try:
+                if table == "projects":
+                    frame = wb.read_frame("projects", columns=[
+                        "project_id", "name", "status", "station_id", "knooppunt_id", "ibn_year",
+                        "capacity_afname_mw", "capacity_teruglevering_mw", "type_infra"], geometry=False)
+                    self.model.replace_projects(frame)
+                else:
+                    frame = wb.read_frame("project_links", columns=[
+                        "link_id", "project_id", "dev_id", "share_mw", "share_pct", "motivation"])
+                    self.model.replace_links(frame)
+            finally:
+                wb.close()
+            self._refresh_views()
+        elif table in ("stations", "station_capacity", "capacity_areas", "developments", "knooppunten",
+                       "programme"):
+            self.rebuild()
+
+    # ---- views ---------------------------------------------------------------------------------------
+    def current_level(self):
+        return self.level.currentData() or "station"
+
+    def _on_view_changed(self, *args):
+        self._refresh_views()
+
+    def _refresh_views(self):
+        self._fill_table()
+        self._fill_unserved()
+        keep = self.map_year.currentData()
+        self.map_year.blockSignals(True)
+        self.map_year.clear()
+        for y in (self.model.years if self.model is not None else []):
+            self.map_year.addItem(str(y), y)
+        i = self.map_year.findData(keep)
+        self.map_year.setCurrentIndex(i if i >= 0 else max(0, self.map_year.count() - 1))
+        self.map_year.blockSignals(False)
+        self._update_layer()
+        self._on_unit_selected()
+
+    def _cols(self):
+        if self.direction.currentData() == "teruglevering":
+            return "supply_balance_mw", "supply_status", "supply_capacity_mw", "supply_mw", "other_supply_mw"
+        return "balance_mw", "status", "capacity_mw", "demand_mw", "other_demand_mw"
+
+    def _fill_table(self):
+        current = self._current_unit()
+        self.table.clear()
+        if self.model is None:
+            self.table.setRowCount(0)
+            self.table.setColumnCount(1)
+            self.table.setHorizontalHeaderLabels([tr("Eenheid")])
+            return
+        years = self.model.years
+        t = self.model.table(self.current_level())
+        bal, status, cap, dem, other = self._cols()
+        self.table.setColumnCount(1 + len(years))
+        self.table.setHorizontalHeaderLabels([tr("Station") if self.current_level() == "station" else
+                                              tr("Knooppunt")] + [str(y) for y in years])
+        units = t[["unit_id", "unit_name"]].drop_duplicates("unit_id")
+        self.table.setRowCount(len(units))
+        cells = {(r.unit_id, int(r.year)): r for r in t.itertuples()}
+        for i, u in enumerate(units.itertuples()):
+            item = QTableWidgetItem(u.unit_name or u.unit_id)
+            item.setData(Qt.ItemDataRole.UserRole, u.unit_id)
+            item.setToolTip(u.unit_id)
+            self.table.setItem(i, 0, item)
+            for j, y in enumerate(years):
+                r = cells.get((u.unit_id, y))
+                if r is None:
+                    continue
+                d = r._asdict()
+                it = QTableWidgetItem(_num(d[bal]))
+                it.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                it.setBackground(QBrush(QColor(STATUS_COLOURS.get(d[status], "#dddddd"))))
+                tip = tr("{}: capaciteit {} MW, vraag {} MW, overige vraag {} MW, balans {} MW ({})").format(
+                    y, _num(d[cap]), _num(d[dem]), _num(d[other]), _num(d[bal]), STATUS_LABELS.get(d[status], ""))
+                if d.get("capacity_note"):
+                    tip += "\n" + str(d["capacity_note"])
+                if d.get("unserved_count"):
+                    tip += "\n" + tr("{} ontwikkeling(en) niet te bedienen").format(int(d["unserved_count"]))
+                it.setToolTip(tip)
+                self.table.setItem(i, j + 1, it)
+        if current:
+            for i in range(self.table.rowCount()):
+                if self.table.item(i, 0).data(Qt.ItemDataRole.UserRole) == current:
+                    self.table.selectRow(i)
+                    break
+
+    def _fill_unserved(self):
+        if self.model is None:
+            self.unserved.setRowCount(0)
+            return
+        u = self.model.unserved()
+        self.unserved.setRowCount(len(u))
+        for i, r in enumerate(u.itertuples()):
+            vals = [r.dev_id, r.name or "", r.direction, r.station_id or tr("geen"),
+                    str(int(r.year_ready)) if r.year_ready == r.year_ready else "", _num(r.shortfall_mw),
+                    str(int(r.served_from_year)) if r.served_from_year == r.served_from_year else tr("niet")]
+            for j, v in enumerate(vals):
+                self.unserved.setItem(i, j, QTableWidgetItem(str(v)))
+        self.tabs.setTabText(1, tr("Niet tijdig bediend ({})").format(len(u)))
+
+    def _current_unit(self):
+        items = self.table.selectedItems()
+        if not items:
+            return None
+        item = self.table.item(items[0].row(), 0)
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _on_unit_selected(self):
+        unit = self._current_unit()
+        if self.model is None or unit is None:
+            self.chart.set_series("", [])
+            return
+        s = self.model.unit_series(self.current_level(), unit)
+        bal, status, cap, dem, other = self._cols()
+        rows = [{"year": int(r["year"]), "capacity_mw": float(r[cap]), "demand": float(r[dem] + r[other]),
+                 "status": r[status]} for r in s.to_dict("records")]
+        name = s["unit_name"].iloc[0] if len(s) else unit
+        self.chart.set_series("{} ({})".format(name or unit, self.direction.currentText().lower()), rows)
+
+    # ---- map layer --------------------------------------------------------------------------------------
+    def _ensure_layer(self, level):
+        want = "Point" if level == "station" else "MultiPolygon"
+        if self.layer is not None:
+            try:
+                if self.layer.customProperty("pmiek/balance_level") == level:
+                    return self.layer
+            except RuntimeError:
+                self.layer = None
+            self._remove_layer()
+        from ..provider.algorithms.project_algs import balance_fields
+
+        layer = QgsVectorLayer("{}?crs=EPSG:28992".format(want), tr(LAYER_NAME), "memory")
+        layer.dataProvider().addAttributes(balance_fields().toList())
+        layer.updateFields()
+        layer.setCustomProperty("pmiek/balance_level", level)
+        cats = []
+        for code, colour in STATUS_COLOURS.items():
+            sym = QgsSymbol.defaultSymbol(layer.geometryType())
+            sym.setColor(QColor(colour))
+            if layer.geometryType() == QgsWkbTypes.GeometryType.PointGeometry:
+                sym.setSize(4)
+            else:
+                sym.setOpacity(0.6)
+            cats.append(QgsRendererCategory(code, sym, tr(STATUS_LABELS[code])))
+        layer.setRenderer(QgsCategorizedSymbolRenderer("status", cats))
+        QgsProject.instance().addMapLayer(layer, False)
+        QgsProject.instance().layerTreeRoot().insertLayer(0, layer)
+        self.layer = layer
+        return layer
+
+    def _update_layer(self, *args):
+        if self.model is None:
+            self._remove_layer()
+            return
+        level = self.current_level()
+        year = self.map_year.currentData()
+        t = self.model.table(level)
+        if year is not None:
+            t = t[t["year"] == year]
+        if not len(t):
+            self._remove_layer()
+            return
+        if self.direction.currentData() == "teruglevering":
+            t = t.assign(status=t["supply_status"])
+        layer = self._ensure_layer(level)
+        from ..provider.algorithms.project_algs import balance_features
+
+        src = self.model.inputs.stations if level == "station" else self.model.inputs.knooppunten
+        key = "station_id" if level == "station" else "knooppunt_id"
+        geoms = dict(zip(src[key], src.geometry))
+        pr = layer.dataProvider()
+        pr.truncate()
+        pr.addFeatures(balance_features(t, geoms, layer.fields()))
+        layer.updateExtents()
+        layer.triggerRepaint()
+
+    def _remove_layer(self):
+        if self.layer is None:
+            return
+        try:
+            lid = self.layer.id()
+            if QgsProject.instance().mapLayer(lid) is not None:
+                QgsProject.instance().removeMapLayer(lid)
+        except RuntimeError:
+            pass
+        self.layer = None
+
+    def cleanup(self):
+        """Disconnect every signal and remove the map layer (called by the plugin's unload)."""
+        for signal, slot in self._connections:
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass
+        self._connections = []
+        self._remove_layer()
+        self.model = None

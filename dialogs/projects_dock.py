@@ -1,0 +1,484 @@
+"""Dock 'Projecten en koppelingen': the project register, its linked developments, suggestions, drawing.
+
+Reads and writes the current werkbank (``session.werkbank_path()``); after a
+change it emits ``session.dataChanged(table)`` so the balance dock follows.
+Drawing happens in the werkbank layers of the 'pMIEK' group (see
+``dialogs/map_tools.py``).
+"""
+
+from qgis.core import Qgis, QgsProject, QgsRectangle
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QDoubleSpinBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..werkbank import enums as E
+
+ALL = "__alle__"
+
+
+def tr(text):
+    return QCoreApplication.translate("ProjectsDock", text)
+
+
+def _fmt(v, digits=1):
+    if v is None:
+        return ""
+    try:
+        if v != v:
+            return ""
+        f = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if f == int(f) and digits <= 1 and abs(f) >= 1000:
+        return str(int(f))
+    return ("{:." + str(digits) + "f}").format(f).replace(".", ",")
+
+
+def _table(headers):
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.verticalHeader().setVisible(False)
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+def _fill(table, rows, key_col=0, sortable=False):
+    table.setSortingEnabled(False)
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            item = QTableWidgetItem(v if isinstance(v, str) else _fmt(v))
+            if c == key_col:
+                item.setData(Qt.ItemDataRole.UserRole, row[key_col])
+            table.setItem(r, c, item)
+    table.setSortingEnabled(sortable)
+
+
+class ProjectsDock(QDockWidget):
+    def __init__(self, iface, session, parent=None):
+        super().__init__(tr("Projecten en koppelingen"), parent)
+        self.iface = iface
+        self.session = session
+        self._connections = []
+        self._tool = None
+        self._previous_tool = None
+        self._projects = []
+        self._model = None
+        self._build()
+        self._connect(session.werkbankChanged, self._on_werkbank)
+        self._connect(session.dataChanged, self._on_data)
+        self.refresh()
+
+    # ---- construction --------------------------------------------------------------------
+    def _connect(self, signal, slot):
+        signal.connect(slot)
+        self._connections.append((signal, slot))
+
+    def _build(self):
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        lay.addWidget(self.info)
+        filters = QHBoxLayout()
+        self.f_status = QComboBox()
+        self.f_status.addItem(tr("Alle statussen"), ALL)
+        for code in E.PROJECT_STATUS:
+            self.f_status.addItem(E.label(E.PROJECT_STATUS, code), code)
+        self.f_type = QComboBox()
+        self.f_type.addItem(tr("Alle typen"), ALL)
+        for code in E.TYPE_INFRA:
+            self.f_type.addItem(E.label(E.TYPE_INFRA, code), code)
+        self.f_kp = QComboBox()
+        self.f_kp.addItem(tr("Alle knooppunten"), ALL)
+        for cb in (self.f_status, self.f_type, self.f_kp):
+            filters.addWidget(cb)
+            self._connect(cb.currentIndexChanged, self._fill_projects)
+        lay.addLayout(filters)
+
+        draw = QHBoxLayout()
+        self.b_kp = QPushButton(tr("Knooppunt tekenen"))
+        self.draw_type = QComboBox()
+        for code in E.TYPE_INFRA:
+            self.draw_type.addItem(E.label(E.TYPE_INFRA, code), code)
+        self.b_project = QPushButton(tr("Project tekenen"))
+        self.b_save = QPushButton(tr("Opslaan"))
+        for b in (self.b_kp, self.draw_type, self.b_project, self.b_save):
+            draw.addWidget(b)
+        self._connect(self.b_kp.clicked, self.draw_knooppunt)
+        self._connect(self.b_project.clicked, self.draw_project)
+        self._connect(self.b_save.clicked, self.save)
+        lay.addLayout(draw)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.projects = _table([tr("Id"), tr("Naam"), tr("Type"), tr("Status"), tr("IBN"), tr("Station"),
+                                tr("Knooppunt"), tr("Afname MW")])
+        self.projects.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._connect(self.projects.itemSelectionChanged, self._on_project_selected)
+        split.addWidget(self.projects)
+
+        box = QGroupBox(tr("Gekoppelde ontwikkelingen"))
+        bl = QVBoxLayout(box)
+        self.links = _table([tr("Id"), tr("Naam"), tr("Sector"), tr("Jaar"), tr("MW"), tr("Aandeel"),
+                             tr("Motivatie")])
+        bl.addWidget(self.links)
+        share = QHBoxLayout()
+        share.addWidget(QLabel(tr("Aandeel")))
+        self.share = QDoubleSpinBox()
+        self.share.setRange(0, 100000)
+        self.share.setValue(100)
+        self.share_unit = QComboBox()
+        self.share_unit.addItem("%", "pct")
+        self.share_unit.addItem("MW", "mw")
+        self.motivation = QLineEdit()
+        self.motivation.setPlaceholderText(tr("Motivatie"))
+        for x in (self.share, self.share_unit, self.motivation):
+            share.addWidget(x)
+        bl.addLayout(share)
+        lb = QHBoxLayout()
+        self.b_link_map = QPushButton(tr("Koppel selectie op kaart"))
+        self.b_unlink = QPushButton(tr("Koppeling verwijderen"))
+        lb.addWidget(self.b_link_map)
+        lb.addWidget(self.b_unlink)
+        bl.addLayout(lb)
+        self._connect(self.b_link_map.clicked, self.link_map_selection)
+        self._connect(self.b_unlink.clicked, self.unlink_selected)
+        split.addWidget(box)
+
+        sbox = QGroupBox(tr("Suggesties (zelfde voedingsgebied of knooppunt eerst, dan afstand)"))
+        sl = QVBoxLayout(sbox)
+        self.suggestions = _table([tr("#"), tr("Id"), tr("Naam"), tr("MW"), tr("Jaar"), tr("Afstand (m)"),
+                                   tr("Reden")])
+        self.suggestions.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        sl.addWidget(self.suggestions)
+        self.b_link_sugg = QPushButton(tr("Koppel gekozen suggesties"))
+        self._connect(self.b_link_sugg.clicked, self.link_suggestions)
+        sl.addWidget(self.b_link_sugg)
+        split.addWidget(sbox)
+        lay.addWidget(split)
+        self.setWidget(w)
+
+    # ---- data ------------------------------------------------------------------------------
+    def _open(self, readonly=False):
+        path = self.session.werkbank_path() if self.session is not None else ""
+        if not path:
+            return None
+        from ..werkbank import WerkbankError, open_werkbank
+
+        try:
+            return open_werkbank(path, readonly=readonly)
+        except WerkbankError as e:
+            self.info.setText(str(e))
+            return None
+
+    def _on_werkbank(self, path):
+        self._model = None
+        self.refresh()
+
+    def _on_data(self, table):
+        if table in ("projects", "project_links", "developments", "knooppunten", "stations", "capacity_areas"):
+            if table not in ("project_links",):
+                self._model = None
+            self.refresh(keep_selection=True)
+
+    def refresh(self, keep_selection=False):
+        current = self.current_project() if keep_selection else None
+        wb = self._open(readonly=True)
+        if wb is None:
+            self._projects = []
+            self.info.setText(tr("Geen werkbank geopend. Open een werkbank via het menu pMIEK Werkbank."))
+            self._fill_projects()
+            self._set_enabled(False)
+            return
+        try:
+            self._projects = wb.query(
+                "SELECT project_id, name, type_infra, status, ibn_year, station_id, knooppunt_id, "
+                "capacity_afname_mw FROM projects ORDER BY name")
+            kps = wb.query("SELECT knooppunt_id, name FROM knooppunten ORDER BY name")
+            prog = wb.programme()
+        finally:
+            wb.close()
+        self.info.setText(tr("{} – {} projecten").format(prog["name"], len(self._projects)))
+        self.f_kp.blockSignals(True)
+        keep = self.f_kp.currentData()
+        self.f_kp.clear()
+        self.f_kp.addItem(tr("Alle knooppunten"), ALL)
+        for k in kps:
+            self.f_kp.addItem(k["name"] or k["knooppunt_id"], k["knooppunt_id"])
+        i = self.f_kp.findData(keep)
+        self.f_kp.setCurrentIndex(max(0, i))
+        self.f_kp.blockSignals(False)
+        self._set_enabled(True)
+        self._fill_projects()
+        if current:
+            self.select_project(current, zoom=False)
+
+    def _set_enabled(self, on):
+        for b in (self.b_kp, self.b_project, self.b_save, self.b_link_map, self.b_unlink, self.b_link_sugg):
+            b.setEnabled(on)
+
+    def _fill_projects(self, *args):
+        st, ty, kp = self.f_status.currentData(), self.f_type.currentData(), self.f_kp.currentData()
+        rows = []
+        for p in self._projects:
+            if st not in (None, ALL) and p["status"] != st:
+                continue
+            if ty not in (None, ALL) and p["type_infra"] != ty:
+                continue
+            if kp not in (None, ALL) and p["knooppunt_id"] != kp:
+                continue
+            rows.append([p["project_id"], p["name"] or "", E.label(E.TYPE_INFRA, p["type_infra"]) or "",
+                         E.label(E.PROJECT_STATUS, p["status"]) or "",
+                         str(p["ibn_year"]) if p["ibn_year"] else "", p["station_id"] or "",
+                         p["knooppunt_id"] or "", p["capacity_afname_mw"]])
+        _fill(self.projects, rows, sortable=True)
+        if not rows:
+            _fill(self.links, [])
+            _fill(self.suggestions, [])
+
+    def current_project(self):
+        items = self.projects.selectedItems()
+        if not items:
+            return None
+        item = self.projects.item(items[0].row(), 0)
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def select_project(self, project_id, zoom=True):
+        for r in range(self.projects.rowCount()):
+            item = self.projects.item(r, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == project_id:
+                self._zoom = zoom
+                self.projects.selectRow(r)
+                return True
+        return False
+
+    def _on_project_selected(self):
+        pid = self.current_project()
+        zoom = getattr(self, "_zoom", True)
+        self._zoom = True
+        if pid is None:
+            _fill(self.links, [])
+            _fill(self.suggestions, [])
+            return
+        wb = self._open(readonly=True)
+        if wb is None:
+            return
+        try:
+            from ..knooppunten.links import links_for_project
+
+            lk = links_for_project(wb, pid)
+            rows = []
+            for r in lk.itertuples():
+                share = (_fmt(r.share_mw) + " MW") if r.share_mw == r.share_mw and r.share_mw is not None else (
+                    (_fmt(r.share_pct, 0) + " %") if r.share_pct == r.share_pct and r.share_pct is not None else "100 %")
+                rows.append([r.dev_id, r.name or "", E.label(E.SECTORS, r.sector) or "",
+                             str(int(r.year_ready)) if r.year_ready == r.year_ready and r.year_ready else "",
+                             r.mw, share, r.motivation or ""])
+            _fill(self.links, rows)
+            self._fill_suggestions(wb, pid, set(lk["dev_id"]))
+        finally:
+            wb.close()
+        self.highlight(pid, list(lk["dev_id"]), zoom=zoom)
+
+    def _fill_suggestions(self, wb, pid, linked):
+        from ..knooppunten.balance import BalanceModel
+        from ..knooppunten.suggestions import suggest_links
+
+        if self._model is None:
+            self._model = BalanceModel.from_werkbank(wb)
+        m = self._model
+        proj = wb.read_frame("projects", columns=["project_id", "station_id", "knooppunt_id"],
+                             where="project_id = ?", params=(pid,))
+        if not len(proj):
+            _fill(self.suggestions, [])
+            return
+        p = proj.iloc[0]
+        resolved = m.projects.set_index("project_id")
+        st = resolved["station_id"].get(pid) if pid in resolved.index else None
+        devs = m.inputs.developments
+        stations = m.inputs.stations.set_index("station_id")
+        kps = m.inputs.knooppunten.set_index("knooppunt_id")
+        st_geom = stations.geometry.get(st) if st in stations.index else None
+        kp_geom = kps.geometry.get(p["knooppunt_id"]) if p["knooppunt_id"] in kps.index else None
+        s = suggest_links({"project_id": pid, "station_id": st, "knooppunt_id": p["knooppunt_id"],
+                           "geometry": p.geometry}, devs, m.assignment, linked, st_geom, kp_geom, limit=30)
+        rows = [[int(r.rank), r.dev_id, r.name or "", r.mw,
+                 str(int(r.year_ready)) if r.year_ready == r.year_ready and r.year_ready else "",
+                 _fmt(r.distance_m, 0), r.reason] for r in s.itertuples()]
+        _fill(self.suggestions, rows, key_col=1)
+
+    # ---- map ------------------------------------------------------------------------------------
+    def highlight(self, project_id, dev_ids, zoom=True):
+        """Select the project and its developments in the werkbank layers and zoom there."""
+        from ..layers.project import werkbank_layers
+
+        extent = QgsRectangle()
+        quoted = ",".join("'{}'".format(str(d).replace("'", "''")) for d in dev_ids) or "''"
+        for layer in werkbank_layers(table="projects"):
+            layer.selectByExpression("\"project_id\" = '{}'".format(project_id.replace("'", "''")))
+            if layer.selectedFeatureCount():
+                extent.combineExtentWith(layer.boundingBoxOfSelected())
+        for layer in werkbank_layers(table="developments"):
+            layer.selectByExpression("\"dev_id\" IN ({})".format(quoted))
+            if layer.selectedFeatureCount():
+                extent.combineExtentWith(layer.boundingBoxOfSelected())
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        if zoom and canvas is not None and not extent.isNull():
+            if extent.width() < 500 or extent.height() < 500:
+                c = extent.center()
+                extent = QgsRectangle(c.x() - 1000, c.y() - 1000, c.x() + 1000, c.y() + 1000)
+            extent.scale(1.2)
+            canvas.setExtent(extent)
+            canvas.refresh()
+
+    def _selected_map_developments(self):
+        from ..layers.project import werkbank_layers
+
+        ids = []
+        for layer in werkbank_layers(table="developments"):
+            idx = layer.fields().indexOf("dev_id")
+            if idx < 0:
+                continue
+            ids += [f.attribute(idx) for f in layer.selectedFeatures()]
+        return ids
+
+    # ---- linking -------------------------------------------------------------------------------------
+    def _link(self, dev_ids):
+        pid = self.current_project()
+        if pid is None or not dev_ids:
+            self._message(tr("Kies een project en een of meer ontwikkelingen."), Qgis.MessageLevel.Info)
+            return 0
+        from ..knooppunten.links import LinkError, add_links
+
+        unit = self.share_unit.currentData()
+        value = self.share.value()
+        wb = self._open()
+        if wb is None:
+            return 0
+        try:
+            n = add_links(wb, pid, dev_ids, share_pct=value if unit == "pct" else None,
+                          share_mw=value if unit == "mw" else None, motivation=self.motivation.text().strip() or None)
+        except LinkError as e:
+            self._message(str(e), Qgis.MessageLevel.Warning)
+            return 0
+        finally:
+            wb.close()
+        self.session.dataChanged.emit("project_links")
+        self.select_project(pid, zoom=False)
+        self._on_project_selected()
+        return n
+
+    def link_map_selection(self):
+        return self._link(self._selected_map_developments())
+
+    def link_suggestions(self):
+        rows = sorted({i.row() for i in self.suggestions.selectedItems()})
+        ids = [self.suggestions.item(r, 1).data(Qt.ItemDataRole.UserRole) for r in rows]
+        return self._link([i for i in ids if i])
+
+    def unlink_selected(self):
+        pid = self.current_project()
+        rows = sorted({i.row() for i in self.links.selectedItems()})
+        ids = [self.links.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in rows]
+        if pid is None or not ids:
+            return 0
+        from ..knooppunten.links import remove_link
+
+        wb = self._open()
+        if wb is None:
+            return 0
+        try:
+            n = sum(remove_link(wb, pid, d) for d in ids)
+        finally:
+            wb.close()
+        self.session.dataChanged.emit("project_links")
+        self._on_project_selected()
+        return n
+
+    # ---- drawing ----------------------------------------------------------------------------------------
+    def _start_tool(self, table, kind, values=None):
+        from .map_tools import WerkbankDrawTool, find_layer
+
+        layer = find_layer(table, kind if table == "projects" else None)
+        if layer is None:
+            self._message(tr("De laag voor {} staat niet in de groep 'pMIEK'. Open eerst de werkbank.").format(
+                table), Qgis.MessageLevel.Warning)
+            return None
+        self._unset_tool()
+        canvas = self.iface.mapCanvas()
+        self._previous_tool = canvas.mapTool()
+        self._tool = WerkbankDrawTool(self.iface, layer, table, kind, values, on_added=self._on_drawn)
+        canvas.setMapTool(self._tool)
+        self.iface.setActiveLayer(layer)
+        return self._tool
+
+    def draw_knooppunt(self):
+        return self._start_tool("knooppunten", "polygon")
+
+    def draw_project(self):
+        from .map_tools import geometry_kind
+
+        code = self.draw_type.currentData()
+        return self._start_tool("projects", geometry_kind(code), {"type_infra": code})
+
+    def _on_drawn(self, table):
+        self._message(tr("Getekend; kies 'Opslaan' om het in de werkbank te bewaren (Ctrl+Z maakt ongedaan)."),
+                      Qgis.MessageLevel.Info)
+
+    def save(self):
+        from .map_tools import save_edits
+
+        saved, errors = save_edits(QgsProject.instance())
+        for e in errors:
+            self._message(e, Qgis.MessageLevel.Critical)
+        for table in sorted(saved):
+            self.session.dataChanged.emit(table)
+        return saved
+
+    def _unset_tool(self):
+        if self._tool is None:
+            return
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        try:
+            if canvas is not None and canvas.mapTool() is self._tool:
+                canvas.unsetMapTool(self._tool)
+        except RuntimeError:
+            pass
+        self._tool.cleanup()
+        self._tool.deleteLater()
+        self._tool = None
+
+    def _message(self, text, level):
+        try:
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", text, level, 8)
+        except Exception:  # noqa: BLE001 - no message bar (tests)
+            pass
+
+    def cleanup(self):
+        """Disconnect every signal and unset the map tool (called by the plugin's unload)."""
+        for signal, slot in self._connections:
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass
+        self._connections = []
+        self._unset_tool()
+        self._model = None

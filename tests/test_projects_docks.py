@@ -1,0 +1,151 @@
+"""The docks 'Projecten en koppelingen' and 'Capaciteitsbalans' with an empty werkbank and with the example."""
+
+import pytest
+from test_balance import write_example
+
+
+@pytest.fixture
+def session(qgis_new_project):
+    from qgis.core import QgsProject
+
+    from pmiek_werkbank.layers.project import Session
+
+    s = Session(QgsProject.instance())
+    yield s
+    s.set_werkbank("")
+
+
+@pytest.fixture
+def example_path(werkbank, werkbank_path):
+    write_example(werkbank)
+    return werkbank_path
+
+
+def _open(session, path):
+    from pmiek_werkbank.layers.project import add_werkbank_layers
+
+    add_werkbank_layers(path)
+    session.set_werkbank(path)
+
+
+def test_docks_without_werkbank(qgis_iface, session):
+    from pmiek_werkbank.dialogs.balance_dock import BalanceDock
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+
+    p = ProjectsDock(qgis_iface, session)
+    b = BalanceDock(qgis_iface, session)
+    assert p.projects.rowCount() == 0 and "Geen werkbank" in p.info.text()
+    assert b.model is None and b.table.rowCount() == 0
+    p.cleanup()
+    b.cleanup()
+    p.deleteLater()
+    b.deleteLater()
+
+
+def test_docks_with_empty_werkbank(qgis_iface, session, werkbank_path):
+    from pmiek_werkbank.dialogs.balance_dock import BalanceDock
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+
+    _open(session, werkbank_path)
+    p = ProjectsDock(qgis_iface, session)
+    b = BalanceDock(qgis_iface, session)
+    assert p.projects.rowCount() == 0 and "0 projecten" in p.info.text()
+    assert b.model is not None and b.table.rowCount() == 0 and b.layer is None
+    p.cleanup()
+    b.cleanup()
+
+
+def test_balance_dock_with_example(qgis_iface, session, example_path):
+    from qgis.core import QgsProject
+
+    from pmiek_werkbank.dialogs.balance_dock import STATUS_COLOURS, BalanceDock
+
+    _open(session, example_path)
+    b = BalanceDock(qgis_iface, session)
+    assert b.table.rowCount() == 3 and b.table.columnCount() == 4
+    row = [b.table.item(i, 0).text() for i in range(3)].index("Station Midden")
+    assert [b.table.item(row, j).text() for j in (1, 2, 3)] == ["-1,0", "2,0", "0,0"]
+    assert b.table.item(row, 1).background().color().name() == STATUS_COLOURS["tekort"]
+    assert b.table.item(row, 3).background().color().name() == STATUS_COLOURS["krap"]
+    b.table.selectRow(row)
+    assert [x["status"] for x in b.chart.rows] == ["tekort", "ruim", "krap"]
+    img = b.chart.grab()
+    assert not img.isNull()
+    # map layer: one feature per station for the map year (the last, 2035)
+    layer = b.layer
+    assert layer is not None and QgsProject.instance().mapLayer(layer.id()) is not None
+    feats = {f["unit_id"]: f for f in layer.getFeatures()}
+    assert feats["S2"]["status"] == "krap" and feats["S2"]["year"] == 2035
+    # what-if and knooppunt level
+    b.whatif.setText("-P2")
+    b.apply_settings()
+    b.map_year.setCurrentIndex(b.map_year.findData(2035))
+    assert {f["unit_id"]: f["status"] for f in b.layer.getFeatures()}["S1"] == "tekort"
+    b.level.setCurrentIndex(1)
+    assert b.table.rowCount() == 2 and b.layer.customProperty("pmiek/balance_level") == "knooppunt"
+    assert "Niet tijdig bediend (" in b.tabs.tabText(1)
+    lid = b.layer.id()
+    b.cleanup()
+    assert QgsProject.instance().mapLayer(lid) is None
+
+
+def test_projects_dock_links_and_balance_follows(qgis_iface, session, example_path, werkbank):
+    from pmiek_werkbank.dialogs.balance_dock import BalanceDock
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+
+    _open(session, example_path)
+    p = ProjectsDock(qgis_iface, session)
+    b = BalanceDock(qgis_iface, session)
+    assert p.projects.rowCount() == 3
+    # filter on status
+    p.f_status.setCurrentIndex(p.f_status.findData("afgevallen"))
+    assert p.projects.rowCount() == 1
+    p.f_status.setCurrentIndex(0)
+    assert p.select_project("P1")
+    assert p.links.rowCount() == 2  # D4, D5
+    first = p.suggestions.item(0, 1).data(0x0100)
+    assert first == "D10"
+    # selection on the map is highlighted
+    from pmiek_werkbank.layers.project import werkbank_layers
+
+    sel = [f["dev_id"] for lyr in werkbank_layers(table="developments") for f in lyr.selectedFeatures()]
+    assert sorted(sel) == ["D4", "D5"]
+    # link the first suggestion with 50 %
+    p.share.setValue(50)
+    p.suggestions.selectRow(0)
+    assert p.link_suggestions() == 1
+    assert p.links.rowCount() == 3
+    assert werkbank.count("project_links", "project_id = 'P1' AND dev_id = 'D10'") == 1
+    # a project edit in the werkbank reaches the balance dock incrementally
+    werkbank.execute("UPDATE projects SET ibn_year = 2035 WHERE project_id = 'P1'")
+    session.dataChanged.emit("projects")
+    t = b.model.station_table()
+    assert list(t[t["unit_id"] == "S2"]["capacity_mw"]) == [8, 8, 14]
+    p.cleanup()
+    b.cleanup()
+
+
+def test_draw_tools_start_and_cleanup(qgis_iface, session, example_path):
+    from pmiek_werkbank.dialogs.map_tools import apply_value_maps, find_layer, new_feature
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+
+    _open(session, example_path)
+    lyr = find_layer("projects", "line")
+    assert lyr is not None and lyr.name() == "Projecten (lijnen)"
+    kp = find_layer("knooppunten")
+    apply_value_maps(kp, "knooppunten")
+    assert kp.editorWidgetSetup(kp.fields().indexOf("karakter")).type() == "ValueMap"
+    from qgis.core import QgsGeometry
+
+    f = new_feature(kp, "knooppunten", QgsGeometry.fromWkt("POLYGON((0 0,1 0,1 1,0 0))"))
+    assert f.geometry().isMultipart() and f["name"] == "Nieuw knooppunt"
+    # add through the edit buffer, undo, redo, save
+    kp.startEditing()
+    kp.addFeature(f)
+    kp.undoStack().undo()
+    assert kp.editBuffer().addedFeatures() == {}
+    kp.undoStack().redo()
+    assert kp.commitChanges(), kp.commitErrors()
+    assert kp.featureCount() == 3
+    p = ProjectsDock(qgis_iface, session)
+    p.cleanup()
