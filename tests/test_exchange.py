@@ -1,0 +1,224 @@
+"""Exchange package: export, lossless re-import, data dictionary, selections, ESDL via pyesdl."""
+
+import csv
+import json
+import os
+
+import pytest
+from conftest import run_alg
+from test_rounds_fixtures import make_werkbank
+
+
+@pytest.fixture
+def wb(tmp_path):
+    w = make_werkbank(tmp_path / "bron.gpkg")
+    yield w
+    w.close()
+
+
+def _geojson(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def test_export_reimport_identical_without_confidential(wb, tmp_path):
+    from pmiek_werkbank.programme.exchange import EXPORT_TABLES, export_package, import_package, werkbank_digests
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    folder = tmp_path / "pakket"
+    man = export_package(wb, folder)
+    files = {f["pad"] for f in man["bestanden"]}
+    assert {"pmiek_pakket.gpkg", "geojson/projects.geojson", "geojson/stations.geojson", "tabellen/scores.csv",
+            "datadictionary.csv", "datadictionary.md"} <= files
+    assert man["vertrouwelijk"]["weggelaten_projecten"] == 1
+    assert man["tabellen"]["projects"]["rijen"] == 3
+    assert man["coordinatenstelsels"]["pmiek_pakket.gpkg"].startswith("EPSG:28992")
+    assert "ODbL" in man["licentie"] and man["programma"]["name"] == "Testprogramma (fictief voorbeeld)"
+
+    target = str(tmp_path / "leeg" / "ingelezen.gpkg")
+    os.makedirs(os.path.dirname(target))
+    res = import_package(folder, target)
+    assert res["digests_ok"]
+    new = open_werkbank(target)
+    got = werkbank_digests(new)
+    assert got == {t: man["tabellen"][t]["digest"] for t in EXPORT_TABLES}
+    # the confidential project and everything hanging on it are absent
+    assert sorted(r["project_id"] for r in new.query("SELECT project_id FROM projects")) == ["P1", "P2", "P4"]
+    for table in ("project_links", "scores", "actions", "monitoring"):
+        assert new.count(table, "project_id = 'P3'") == 0, table
+    assert new.count("project_dependencies") == 1  # DEP2 pointed at P3
+    assert new.count("developments") == 5 and new.count("stations") == 3 and new.count("scores") == 6
+    # same content as the source, confidential rows aside
+    src_projects = wb.read_frame("projects")
+    src_projects = src_projects[src_projects["project_id"] != "P3"]
+    from pmiek_werkbank.programme.exchange import frame_digest
+
+    assert frame_digest("projects", src_projects.reset_index(drop=True)) == got["projects"]
+    assert frame_digest("developments", wb.read_frame("developments")) == got["developments"]
+    assert new.programme()["programme_id"] == wb.programme()["programme_id"]
+    new.close()
+
+
+def test_geojson_is_rfc7946_wgs84(wb, tmp_path):
+    from pmiek_werkbank.programme.exchange import export_package
+
+    export_package(wb, tmp_path / "p")
+    gj = _geojson(tmp_path / "p" / "geojson" / "stations.geojson")
+    assert gj["type"] == "FeatureCollection" and "crs" not in gj
+    s1 = next(f for f in gj["features"] if f["properties"]["station_id"] == "S1")
+    lon, lat = s1["geometry"]["coordinates"]
+    assert 4.9 < lon < 5.3 and 52.0 < lat < 52.2  # RD 136000,456000 lies near Utrecht
+    assert len(str(lon).split(".")[1]) <= 7
+    pr = _geojson(tmp_path / "p" / "geojson" / "projects.geojson")
+    assert sorted(f["properties"]["project_id"] for f in pr["features"]) == ["P1", "P2", "P4"]
+    assert "fid" not in s1["properties"]
+
+
+def test_data_dictionary_every_column(tmp_path, wb):
+    from pmiek_werkbank.programme.exchange import EXPORT_TABLES, export_package
+    from pmiek_werkbank.werkbank.schema import TABLES
+
+    export_package(wb, tmp_path / "p")
+    with open(tmp_path / "p" / "datadictionary.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    pairs = {(r["tabel"], r["kolom"]) for r in rows}
+    for t in EXPORT_TABLES:
+        for c in TABLES[t].column_names:
+            assert (t, c) in pairs
+    assert all(r["beschrijving"].strip() for r in rows), [r["kolom"] for r in rows if not r["beschrijving"].strip()]
+    sector = next(r for r in rows if (r["tabel"], r["kolom"]) == ("developments", "sector"))
+    assert "wonen = Wonen" in sector["codes"] and "datacenter = Datacenter" in sector["codes"]
+    phase = next(r for r in rows if (r["tabel"], r["kolom"]) == ("projects", "phase"))
+    assert phase["codes"] == "verkenning = Verkenning; planuitwerking = Planuitwerking; project = Project; " \
+                             "realisatie = Realisatie"
+    ibn = next(r for r in rows if (r["tabel"], r["kolom"]) == ("projects", "ibn_year"))
+    assert ibn["beschrijving"] == "jaar van inbedrijfname"
+    md = (tmp_path / "p" / "datadictionary.md").read_text(encoding="utf-8")
+    assert "## projects" in md and "| ibn_year | INTEGER | nee | jaar van inbedrijfname |" in md
+
+
+def test_selection_netbeheerder_and_municipality(wb, tmp_path):
+    from pmiek_werkbank.programme.exchange import export_package, import_package
+
+    m = export_package(wb, tmp_path / "liander", selection={"netbeheerder": "Liander"})
+    counts = {t: v["rijen"] for t, v in m["tabellen"].items()}
+    # Liander: area A2 around S3; D4 and D5 lie in it; P3 is confidential -> no projects
+    assert (counts["stations"], counts["capacity_areas"], counts["developments"], counts["projects"]) == (1, 1, 2, 0)
+    assert counts["station_capacity"] == 1 and counts["project_links"] == 0
+    m = export_package(wb, tmp_path / "amersfoort", selection={"municipality": "Amersfoort"})
+    counts = {t: v["rijen"] for t, v in m["tabellen"].items()}
+    # Amersfoort: D3; projects P2 and P4 (Utrecht;Amersfoort); station S2 of D3/P2
+    assert (counts["developments"], counts["projects"], counts["stations"]) == (1, 2, 1)
+    assert m["selectie"]["gemeente"] == "Amersfoort"
+    res = import_package(tmp_path / "amersfoort", str(tmp_path / "amersfoort.gpkg"))
+    assert res["counts"]["projects"] == 2
+    # a polygon widens the selection to what lies in it
+    from shapely.geometry import box
+
+    m = export_package(wb, tmp_path / "gebied", selection={"municipality": "Nergens", "area": box(135000, 455000,
+                                                                                                  137000, 457000)})
+    assert m["tabellen"]["developments"]["rijen"] == 2 and m["tabellen"]["stations"]["rijen"] == 1
+
+
+def test_tampered_package_refused(wb, tmp_path):
+    from pmiek_werkbank.programme.errors import ProgrammeError
+    from pmiek_werkbank.programme.exchange import export_package, import_package
+
+    export_package(wb, tmp_path / "p")
+    with open(tmp_path / "p" / "pmiek_pakket.gpkg", "ab") as f:
+        f.write(b"x")
+    with pytest.raises(ProgrammeError, match="controlegetal klopt niet"):
+        import_package(tmp_path / "p", str(tmp_path / "x.gpkg"))
+    assert not os.path.exists(tmp_path / "x.gpkg")
+
+
+def test_esdl_export_loads_back_with_pyesdl(wb, tmp_path):
+    pytest.importorskip("esdl")
+    from esdl.esdl_handler import EnergySystemHandler
+
+    from pmiek_werkbank.programme.esdl_io import import_esdl
+    from pmiek_werkbank.programme.exchange import export_package
+
+    man = export_package(wb, tmp_path / "p", esdl=True)
+    path = str(tmp_path / "p" / man["esdl"])
+    assert man["esdl"] == "Testprogramma_fictief_voorbeeld.esdl"
+    es = EnergySystemHandler().load_file(path)
+    assert es.name == "Testprogramma (fictief voorbeeld)"
+    area = es.instance[0].area
+    assets = list(area.asset)
+    # 3 stations + 4 demands (D1 D2 D3 D5) + 1 producer (D4) + 3 projects (P3 confidential) = 11
+    assert len(assets) == 11
+    by_id = {a.id: a for a in assets}
+    assert by_id["station_S1"].eClass.name == "Transformer" and by_id["station_S1"].name == "Station Noord"
+    assert by_id["ontwikkeling_D3"].eClass.name == "ElectricityDemand"
+    assert by_id["ontwikkeling_D3"].power == pytest.approx(37e6)
+    assert by_id["ontwikkeling_D4_aanbod"].eClass.name == "PVPark" and by_id["ontwikkeling_D4_aanbod"].power == 10e6
+    p1 = by_id["project_P1"]
+    assert (p1.eClass.name, p1.name, p1.state.name, p1.commissioningDate.year) == (
+        "Transformer", "Uitbreiding Station Noord", "ENABLED", 2032)
+    assert p1.costInformation.investmentCosts.value == 12e6
+    assert by_id["project_P2"].state.name == "OPTIONAL"
+    assert by_id["project_P4"].eClass.name == "ElectricityCable" and len(by_id["project_P4"].geometry.point) == 2
+    assert "project_P3" not in by_id
+    pt = by_id["station_S1"].geometry
+    assert 52.0 < pt.lat < 52.2 and 4.9 < pt.lon < 5.3
+    assert sorted(a.name for a in assets if a.id.startswith("station_")) == ["Station Noord", "Station Oost",
+                                                                           "Station Zuid"]
+
+    back = import_esdl(path)
+    dv = back["developments"].set_index("dev_id")
+    assert sorted(dv.index) == ["D1", "D2", "D3", "D4", "D5"]
+    assert dv.loc["D3", "demand_mw"] == pytest.approx(37.0) and dv.loc["D4", "supply_mw"] == pytest.approx(10.0)
+    assert dv.loc["D2", "year_ready"] == 2030 and dv.loc["D1", "sector"] == "wonen"
+    st = back["stations"].set_index("station_id")
+    assert st.loc["S1", "name"] == "Station Noord" and st.crs.to_epsg() == 28992
+    assert st.loc["S1"].geometry.distance(__import__("shapely").geometry.Point(136000, 456000)) < 0.05
+    # and into a new werkbank
+    target = make_werkbank(tmp_path / "esdl_doel.gpkg", name="Doel")
+    target.delete("developments", "1=1")
+    import_esdl(path, target)
+    assert target.count("developments") == 5
+    assert target.query("SELECT demand_mw FROM developments WHERE dev_id='D3'")[0]["demand_mw"] == pytest.approx(37.0)
+    target.close()
+
+
+def test_esdl_missing_package_message(monkeypatch):
+    import builtins
+
+    from pmiek_werkbank.programme import esdl_io
+    from pmiek_werkbank.programme.errors import ProgrammeError
+
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "esdl" or name.startswith("esdl."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    with pytest.raises(ProgrammeError, match="pakket 'pyesdl' nodig.*pip install"):
+        esdl_io.validate_esdl("x.esdl")
+
+
+def test_algorithms_export_import(pmiek_provider, wb, tmp_path):
+    from pmiek_werkbank.programme.exchange import werkbank_digests
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    folder = str(tmp_path / "pakket")
+    res = run_alg("pmiek:exportpackage", {"WERKBANK": wb.target, "OUTPUT_FOLDER": folder, "NETBEHEERDER": "Stedin",
+                                          "INCLUDE_CONFIDENTIAL": False, "ESDL": True})
+    assert res["OUTPUT"] == folder and os.path.exists(res["MANIFEST"]) and res["ESDL_FILE"].endswith(".esdl")
+    with open(res["MANIFEST"], encoding="utf-8") as f:
+        man = json.load(f)
+    assert man["selectie"]["netbeheerder"] == "Stedin"
+    assert man["tabellen"]["projects"]["rijen"] == 3  # P1, P2, P4 (all Stedin)
+    out = str(tmp_path / "terug.gpkg")
+    res = run_alg("pmiek:importpackage", {"INPUT": folder, "OUTPUT": out})
+    new = open_werkbank(res["OUTPUT"])
+    assert werkbank_digests(new) == {t: v["digest"] for t, v in man["tabellen"].items()}
+    new.close()
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match="gemeente óf een netbeheerder"):
+        run_alg("pmiek:exportpackage", {"WERKBANK": wb.target, "OUTPUT_FOLDER": folder, "NETBEHEERDER": "Stedin",
+                                        "MUNICIPALITY": "Zeist"})
