@@ -305,3 +305,36 @@ def test_parse_errors_in_dutch():
     with pytest.raises(BalanceError, match="geen jaartal"):
         parse_years("2025,straks")
     assert parse_whatif("P1, -P2 ,+P3") == {"P1": True, "P2": False, "P3": True}
+
+
+def test_development_without_geometry_or_station():
+    import geopandas as gpd
+    import pandas as pd
+
+    from pmiek_werkbank.knooppunten.balance import BalanceInput, BalanceModel, BalanceSettings
+
+    f = example_frames()
+    extra = gpd.GeoDataFrame({"dev_id": ["D11"], "name": ["Zonder locatie"], "sector": ["wonen"],
+                              "year_ready": [2030], "demand_mw": [1.5], "supply_mw": [0.0], "station_id": [None]},
+                             geometry=[None], crs="EPSG:28992")
+    devs = pd.concat([f["developments"], extra], ignore_index=True)
+    m = BalanceModel(BalanceInput(f["stations"], f["station_capacity"], f["capacity_areas"], devs,
+                                  f["knooppunten"], f["projects"], f["links"]), BalanceSettings(years=YEARS))
+    a = m.assignment.set_index("dev_id")
+    assert a.loc["D11", "assign_rule"] == "geen station" and "geen geometrie" in a.loc["D11", "assign_note"]
+    u = m.unserved().set_index("dev_id")
+    assert u.loc["D11", "reason"] == "geen station gevonden" and u.loc["D11", "shortfall_mw"] == 1.5
+    # the station balances are unchanged
+    check(m.station_table(), "S2", "balance_mw", [-1, 2, 0])
+
+
+def test_nearest_station_limited_by_distance_and_province():
+    from shapely.geometry import box
+
+    m = model(nearest_max_m=1000)
+    a = m.assignment.set_index("dev_id")
+    assert a.loc["D2", "station_id"] == "S1"  # 707 m
+    assert a.loc["D3", "assign_rule"] == "geen station"  # 2121 m > 1000 m
+    # a province polygon that holds S2 and S3 only: D2 goes to S2
+    m = model(province=box(OX + 4000, OY - 1000, OX + 12000, OY + 3000))
+    assert m.assignment.set_index("dev_id").loc["D2", "station_id"] == "S2"
