@@ -53,71 +53,77 @@ def _first(row, *names):
 
 
 def ranking(wb):
-    """``{project_id: {"rank": int, "score": float|None}}``; empty when no ranking is available."""
+    """``{project_id: {"rank": int, "score": float|None}}`` over the non-afgevallen projects; {} when unavailable."""
     mod = _module("scoring.ranking")
-    if mod is None:
+    fn = getattr(mod, "score_projects", None) or getattr(mod, "rank_projects", None) if mod else None
+    if fn is None:
         return {}
-    for fname in ("rank_projects", "ranking", "compute_ranking", "project_ranking"):
-        fn = getattr(mod, fname, None)
-        if fn is None:
+    try:
+        try:
+            result = fn(wb, random_runs=0, include_afgevallen=False)
+        except TypeError:  # an older signature
+            result = fn(wb)
+    except Exception as e:  # noqa: BLE001 - ranking must never stop an export
+        LOG.warning("rangorde (scoring.ranking) mislukt: %s", e)
+        return {}
+    out = {}
+    for row in _records(result):
+        pid = _first(row, "project_id")
+        rank = _first(row, "rank")
+        if pid is None or rank is None:
             continue
         try:
-            result = fn(wb)
-        except Exception as e:  # noqa: BLE001
-            LOG.warning("ranking via scoring.ranking.%s mislukt: %s", fname, e)
-            return {}
-        out = {}
-        for row in _records(getattr(result, "table", result)):
-            pid = _first(row, "project_id")
-            rank = _first(row, "rank", "rang")
-            if pid is None or rank is None:
-                continue
-            try:
-                rank = int(rank)
-            except (TypeError, ValueError):
-                continue
-            score = _first(row, "score", "total", "total_score", "weighted_score", "totaal")
-            try:
-                score = float(score) if score is not None else None
-            except (TypeError, ValueError):
-                score = None
-            out[str(pid)] = {"rank": rank, "score": score}
-        return out
-    return {}
+            rank = int(rank)
+        except (TypeError, ValueError):
+            continue
+        score = _first(row, "total", "score")
+        try:
+            score = float(score) if score is not None else None
+        except (TypeError, ValueError):
+            score = None
+        out[str(pid)] = {"rank": rank, "score": score}
+    return out
 
 
 def station_balance(wb):
-    """``{station_id: [{"year", "afname_mw", "teruglevering_mw", "demand_mw", "supply_mw",
-    "balance_afname_mw", "balance_teruglevering_mw", "status"}, ...]}``; empty when unavailable."""
+    """Capacity balance per station and the station the balance assigns to each project.
+
+    Returns ``({station_id: [{"year", "afname_mw", "teruglevering_mw", "demand_mw", "supply_mw",
+    "balance_afname_mw", "balance_teruglevering_mw", "status", "supply_status", "note"}, ...]},
+    {project_id: station_id})``; ``({}, {})`` when the balance module is not available.
+    """
     mod = _module("knooppunten.balance")
-    if mod is None:
-        return {}
-    for fname in ("compute_balance", "station_balance", "capacity_balance", "balance"):
-        fn = getattr(mod, fname, None)
-        if fn is None or not callable(fn):
+    fn = getattr(mod, "balance_from_werkbank", None) if mod else None
+    if fn is None:
+        return {}, {}
+    try:
+        result = fn(wb)
+    except Exception as e:  # noqa: BLE001 - e.g. no capacity data yet
+        LOG.warning("capaciteitsbalans (knooppunten.balance) mislukt: %s", e)
+        return {}, {}
+    out = {}
+    for row in _records(getattr(result, "stations", None)):
+        sid = _first(row, "unit_id", "station_id")
+        year = _first(row, "year")
+        if sid is None or year is None:
             continue
-        try:
-            result = fn(wb)
-        except Exception as e:  # noqa: BLE001
-            LOG.warning("capaciteitsbalans via knooppunten.balance.%s mislukt: %s", fname, e)
-            return {}
-        out = {}
-        for row in _records(getattr(result, "table", result)):
-            sid = _first(row, "station_id")
-            year = _first(row, "year", "jaar")
-            if sid is None or year is None:
-                continue
-            out.setdefault(str(sid), []).append({
-                "year": int(year),
-                "afname_mw": _first(row, "afname_mw", "capacity_afname_mw", "capaciteit_afname_mw"),
-                "teruglevering_mw": _first(row, "teruglevering_mw", "capacity_teruglevering_mw"),
-                "demand_mw": _first(row, "demand_mw", "vraag_mw"),
-                "supply_mw": _first(row, "supply_mw", "aanbod_mw"),
-                "balance_afname_mw": _first(row, "balance_afname_mw", "balance_mw", "balans_afname_mw"),
-                "balance_teruglevering_mw": _first(row, "balance_teruglevering_mw", "balans_teruglevering_mw"),
-                "status": _first(row, "status", "status_afname", "balance_status"),
-            })
-        for rows in out.values():
-            rows.sort(key=lambda r: r["year"])
-        return out
-    return {}
+        out.setdefault(str(sid), []).append({
+            "year": int(year),
+            "afname_mw": _first(row, "capacity_mw"),
+            "teruglevering_mw": _first(row, "supply_capacity_mw"),
+            "demand_mw": _first(row, "demand_mw"),
+            "supply_mw": _first(row, "supply_mw"),
+            "balance_afname_mw": _first(row, "balance_mw"),
+            "balance_teruglevering_mw": _first(row, "supply_balance_mw"),
+            "status": _first(row, "status"),
+            "supply_status": _first(row, "supply_status"),
+            "note": _first(row, "capacity_note"),
+        })
+    for rows in out.values():
+        rows.sort(key=lambda r: r["year"])
+    stations_of = {}
+    for row in _records(getattr(result, "projects", None)):
+        pid, sid = _first(row, "project_id"), _first(row, "station_id")
+        if pid is not None and sid is not None:
+            stations_of[str(pid)] = str(sid)
+    return out, stations_of

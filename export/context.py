@@ -16,6 +16,7 @@ from . import adapters
 
 ATTRIBUTION = "Kadaster/CBS via PDOK; © OpenStreetMap contributors (ODbL)"
 ORDERS = ("rank", "knooppunt")
+TOP_DEVELOPMENTS = 6  # a fiche lists the largest developments by name, the rest as one line
 
 
 @dataclass
@@ -264,7 +265,7 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
     names = {r["project_id"]: r for r in rows}
 
     rank = adapters.ranking(wb)
-    balance = adapters.station_balance(wb)
+    balance, balance_station_of = adapters.station_balance(wb)
     if not rank:
         data_warnings.append("Geen rangorde beschikbaar (scores nog niet berekend); volgorde op projectnummer.")
     if not balance:
@@ -275,6 +276,9 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
         if sid in stations:
             stations[sid]["_xy"] = xy
 
+    for p in projects:  # a project without explicit station gets the one the balance assigns (via links)
+        if not p.get("station_id") and balance_station_of.get(p["project_id"]):
+            p["station_id"] = balance_station_of[p["project_id"]]
     out = []
     for p in projects:
         out.append(_fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring, criteria, scores,
@@ -301,6 +305,11 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
         out.sort(key=lambda f: ((f["knooppunt"] or "\uffff").lower(),) + rank_key(f))
     else:
         out.sort(key=rank_key)
+    if rank and left_out:
+        # ranks are renumbered within what is exported: a gap would betray a confidential project
+        ranked = sorted((f for f in out if f["rank"] is not None), key=lambda f: f["rank"])
+        for i, f in enumerate(ranked, 1):
+            f["rank"] = i
     fiche = [f for f in out if f["status"] != "afgevallen"]
     afgevallen = [f for f in out if f["status"] == "afgevallen"]
     for i, f in enumerate(fiche, 1):
@@ -345,6 +354,13 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
                       else (fmt_num(link["share_pct"], 0) + " %" if link["share_pct"] is not None else "")),
             "motivation": _s(link["motivation"]),
         })
+    by_mw = sorted(devs, key=lambda d: -max(d["demand_mw"] or 0, d["supply_mw"] or 0))
+    top, rest = by_mw[:TOP_DEVELOPMENTS], by_mw[TOP_DEVELOPMENTS:]
+    counts = {}
+    for d in devs:
+        counts[d["sector"]] = counts.get(d["sector"], 0) + 1
+    sector_counts = ["{} ({})".format(k, v) for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
+    dev_summary = [d["name"] for d in by_mw[:3]] + (["en {} andere".format(len(by_mw) - 3)] if len(by_mw) > 3 else [])
     dependencies = []
     for d in deps.get(pid, []):
         other = names.get(d.get("depends_on_project_id")) if d.get("depends_on_project_id") else None
@@ -363,7 +379,7 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
     for kind, col in (("pmiek", "dependencies_pmiek"), ("nmiek", "dependencies_nmiek"),
                       ("buiten_provincie", "dependencies_outside")):
         text = _s(p.get(col))
-        if text:
+        if text and not any(text == d["description"] or text in (d["project"], d["description"]) for d in dependencies):
             dependencies.append({"kind": kind, "kind_label": E.label(E.DEPENDENCY_KINDS, kind), "project": "",
                                  "description": text})
     acts = [{
@@ -386,6 +402,11 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
             "_order": (c.get("sort_order") or 0, s["criterion_id"]),
         })
     sc.sort(key=lambda x: (x["_order"], not x["agreed"]))
+    who = {(x["assessor"], x["assessor_role"], x["date"]) for x in sc}
+    single_assessor = ""
+    if len(who) == 1:
+        a, role, date = next(iter(who))
+        single_assessor = a + (" ({})".format(", ".join(v for v in (role, date) if v)) if role or date else "")
     bal_rows, bal_computed = _balance_for_station(p.get("station_id"), balance, capacity,
                                                   programme.get("krap_threshold_pct"))
     mon = monitoring.get(pid, [])
@@ -393,8 +414,9 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
     type_label = E.label(E.TYPE_INFRA, p["type_infra"]) if p.get("type_infra") else ""
     invest = fmt_eur(p.get("investment_eur"))
     cover = E.label(E.FINANCIAL_COVER, p["financial_cover"]) if p.get("financial_cover") else ""
+    note = _s(p.get("financial_note"))
     financial = "; ".join(x for x in (invest and "investering " + invest, cover and "dekking: " + cover.lower(),
-                                      _s(p.get("financial_note"))) if x)
+                                      note) if x)
     ibn = _s(p.get("ibn_year"))
     planning = "; ".join(x for x in (ibn and "IBN " + ibn, _s(p.get("planning"))) if x)
     capacity_added = "; ".join(x for x in (
@@ -410,14 +432,11 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         ("Energiedrager", E.label(E.ENERGY_CARRIERS, p["energy_carrier"]) if p.get("energy_carrier") else ""),
         ("Netbeheerder", _s(p.get("netbeheerder"))),
         ("Fase", E.label(E.PROJECT_PHASES, p["phase"]) if p.get("phase") else ""),
-        ("Inbedrijfname (IBN)", ibn),
-        ("Planning", _s(p.get("planning"))),
-        ("Investering", invest),
-        ("Financiële dekking", "; ".join(x for x in (cover, _s(p.get("financial_note"))) if x)),
+        ("IBN en planning", planning),
+        ("Financiën", financial),
         ("Betrokken partijen en rol", _s(p.get("parties"))),
         ("Bevoegd gezag", _s(p.get("bevoegd_gezag"))),
         ("Station", station_text),
-        ("Knooppunt", _s(kp.get("name"))),
         ("Extra capaciteit", capacity_added),
         ("Route", E.label(E.ROUTES, p["route"]) if p.get("route") else ""),
         ("Investeringsplan", ("ja" + (" (" + _s(p.get("ip_reference")) + ")" if p.get("ip_reference") else ""))
@@ -451,10 +470,18 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         "reason": _lines(p.get("reason_inclusion")),
         "phase_developments": _lines(p.get("phase_developments")),
         "developments": devs,
+        "developments_top": top,
+        "developments_rest": rest,
+        "developments_rest_mw": fmt_mw(sum(max(d["demand_mw"] or 0, d["supply_mw"] or 0) for d in rest)),
+        "sector_counts": sector_counts,
+        "dev_summary": dev_summary,
+        "demand_total": fmt_mw(sum(d["demand_mw"] or 0 for d in devs)) if any(d["demand_mw"] for d in devs) else "",
+        "supply_total": fmt_mw(sum(d["supply_mw"] or 0 for d in devs)) if any(d["supply_mw"] for d in devs) else "",
         "sectors": sectors,
         "dependencies": dependencies,
         "actions": acts,
         "scores": sc,
+        "single_assessor": single_assessor,
         "station_id": p.get("station_id"),
         "station": station_text,
         "station_netbeheerder": _s(st.get("netbeheerder")),

@@ -1,8 +1,8 @@
 """File names and spreadsheet cells that are safe, whatever a project is called.
 
-Uses ``werkbank.safety`` (``safe_filename``, ``neutralise_formula``) when it is
-there; until then (and if it ever fails to import) the small local versions
-below do the same job.  Pure Python.
+Delegates to ``werkbank.safety`` (``safe_filename``, ``neutralise_formula``);
+the small local versions below are only a fallback for a tree without it.
+Pure Python.
 """
 
 import re
@@ -35,40 +35,35 @@ def _local_neutralise_formula(value):
     return value
 
 
-try:  # the shared implementation, when a colleague's module has landed
-    from ..werkbank.safety import neutralise_formula as _shared_neutralise  # noqa: F401
-    from ..werkbank.safety import safe_filename as _shared_safe_filename  # noqa: F401
-except Exception:  # noqa: BLE001 - not there yet: local fallback
-    _shared_neutralise = None
-    _shared_safe_filename = None
+try:  # the shared implementation (werkbank/safety.py)
+    from ..werkbank.safety import neutralise_formula as _shared_neutralise
+    from ..werkbank.safety import unique_filenames as _shared_unique_filenames
+    from ..werkbank.safety import safe_filename as _shared_safe_filename
+except Exception:  # noqa: BLE001 - not there (older tree): local fallback
+    _shared_neutralise = _shared_safe_filename = _shared_unique_filenames = None
 
 
 def safe_filename(name, default="project"):
+    """ASCII file stem (fiches travel by e-mail and ZIP; old tools choke on emoji)."""
     if _shared_safe_filename is not None:
-        try:
-            out = _shared_safe_filename(name)
-            if out and "/" not in out and "\\" not in out and out not in (".", ".."):
-                return out
-        except Exception:  # noqa: BLE001
-            pass
+        return _shared_safe_filename(name, default=default, ascii_only=True)
     return _local_safe_filename(name, default)
 
 
 def neutralise_formula(value):
     if _shared_neutralise is not None:
-        try:
-            return _shared_neutralise(value)
-        except Exception:  # noqa: BLE001
-            pass
+        return _shared_neutralise(value)
     return _local_neutralise_formula(value)
 
 
 def unique_filenames(names, default="project"):
-    """Safe, case-insensitively unique file stems for a list of names (suffix _2, _3 ...)."""
+    """Safe, case-insensitively unique ASCII file stems for a list of names (suffix _2, _3 ...)."""
+    if _shared_unique_filenames is not None:
+        return _shared_unique_filenames(names, default=default, ascii_only=True)
     seen = set()
     out = []
     for n in names:
-        stem = safe_filename(n, default)
+        stem = _local_safe_filename(n, default)
         cand = stem
         i = 2
         while cand.lower() in seen:

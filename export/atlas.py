@@ -1,0 +1,181 @@
+"""The energyboard atlas: one PDF with cover + overview map, projectenlijst, one fiche per project
+(in the order of the export data: rank or knooppunt) and the afgevallen projects with reasons.
+
+Every page carries the footer (programme, round/version, peildatum, sources,
+"fictief voorbeeld" for the sample) and "Pagina x van N".  The pages of the
+different layouts are written in one pass by :class:`layouts.PdfSequence`.
+qgis.core only.
+"""
+
+import math
+import os
+import time
+from dataclasses import dataclass, field
+
+from qgis.core import QgsCoordinateReferenceSystem, QgsLayoutItemMap, QgsLayoutMeasurement, QgsLayoutPoint
+from qgis.core import QgsLayoutSize, QgsRectangle, QgsUnitTypes
+from qgis.PyQt.QtGui import QColor
+
+from . import html as H
+from . import layouts as L
+from .fiches import Cancelled, FicheLayout
+from .renderers import default_renderer
+
+SLACK = 0.97
+
+
+@dataclass
+class AtlasResult:
+    path: str
+    pages: int = 0
+    fiche_pages: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class DocumentLayout:
+    """An A4 layout with one flowing HTML text (and optionally a map on page 1) and a footer on every page."""
+
+    def __init__(self, project, name, orientation, first_rect, renderer=None):
+        self.layout = L.new_layout(project, name, orientation)
+        w, h = L.page_size_mm(self.layout, 0)
+        self.cont_rect = (10, 12, w - 20, h - 12 - 15)
+        self.renderer = (renderer or default_renderer()).attach(self.layout, first_rect)
+        self.renderer.item.frame(0).setFrameEnabled(False)
+        L.add_footer(self.layout, width=w, height=h)
+        self.pages = 1
+        self._extra = []
+
+    def set_html(self, html):
+        for item in self._extra:
+            self.layout.removeLayoutItem(item)
+        self._extra = []
+        self.renderer.set_continuation_frames([])
+        L.remove_pages_after(self.layout, 1)
+        self.renderer.set_html(html)
+        avail = self.renderer.first_frame_height() * SLACK
+        height = self.renderer.content_height()
+        self.pages = 1
+        if height > avail:
+            extra = int(math.ceil((height - avail) / (self.cont_rect[3] * SLACK)))
+            w, h = L.page_size_mm(self.layout, 0)
+            rects = []
+            for _ in range(extra):
+                index = L.add_page(self.layout)
+                rects.append((index,) + self.cont_rect)
+                self._extra += L.add_footer(self.layout, page=index, width=w, height=h, suffix="_%d" % index)
+            self.renderer.set_continuation_frames(rects)
+            self.pages += extra
+        return self.pages
+
+    def render(self, pdf, footer, first_page, total):
+        for i in range(self.pages):
+            L.set_footer_variables(self.layout, footer, "Pagina {} van {}".format(first_page + i, total))
+            pdf.add(self.layout, i)
+
+
+def _overview_map(layout, project, layers, data, rect):
+    m = QgsLayoutItemMap(layout)
+    m.setId("overzichtskaart")
+    m.setCrs(QgsCoordinateReferenceSystem("EPSG:28992"))
+    layout.addLayoutItem(m)
+    m.attemptMove(QgsLayoutPoint(rect[0], rect[1]))
+    m.attemptResize(QgsLayoutSize(rect[2], rect[3]))
+    m.setLayers(layers)
+    m.setKeepLayerSet(True)
+    m.setFrameEnabled(True)
+    m.setFrameStrokeColor(QColor("#9aa5b1"))
+    m.setFrameStrokeWidth(QgsLayoutMeasurement(0.3, QgsUnitTypes.LayoutMillimeters))
+    boxes = [p["extent"] for p in data.projects if p.get("extent")]
+    if boxes:
+        ext = QgsRectangle(min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                           max(b[3] for b in boxes))
+        ext.scale(1.08)
+    else:
+        ext = QgsRectangle(120000, 440000, 170000, 480000)
+    m.setExtent(L.fit_extent(ext, rect[2], rect[3]))
+    return m
+
+
+ORDER_LABELS = {"rank": "rangorde (afwegingskader)", "knooppunt": "knooppunt, daarbinnen rangorde"}
+
+
+def export_atlas(wb, data, path, template=None, template_dir=None, gemeenten_path=None, feedback=None,
+                 fiche_layout=None, fiche_pages=None):
+    """Write the atlas PDF to ``path``; ``fiche_pages`` (project_id -> pages) skips the planning pass."""
+    t0 = time.perf_counter()
+    result = AtlasResult(path)
+    fl = fiche_layout or FicheLayout(wb, data, template, template_dir, gemeenten_path)
+    n = len(data.projects)
+    steps = max(1, 2 * n + 3)
+    done = [0]
+
+    def tick():
+        done[0] += 1
+        if feedback is not None:
+            if feedback.isCanceled():
+                raise Cancelled()
+            feedback.setProgress(100.0 * done[0] / steps)
+
+    # 1. how many pages each fiche takes (a long text continues on a next page)
+    pages = dict(fiche_pages or {})
+    for p in data.projects:
+        if p["project_id"] not in pages:
+            count, _, message, is_warning = fl.prepare(p)
+            pages[p["project_id"]] = count
+            if message:
+                (result.warnings if is_warning else result.notes).append(message)
+        tick()
+    result.fiche_pages = pages
+    # 2. cover, lists
+    project = fl.project
+    footer = data.footer
+    cover = DocumentLayout(project, "Atlas omslag", "portrait", (10, 140, 190, 142))
+    _overview_map(cover.layout, project, fl.map_layers, data, (10, 12, 190, 124))
+    lst = DocumentLayout(project, "Projectenlijst", "landscape", (10, 12, 277, 182))
+    afg = DocumentLayout(project, "Afgevallen projecten", "portrait", (10, 12, 190, 270))
+    dummy = {p["project_id"]: 888 for p in data.projects}
+    lst.set_html(H.render("projectenlijst.html.j2", template_dir, projects=data.projects,
+                          ranking_available=data.ranking_available, pages=dummy))
+    afg.set_html(H.render("afgevallen.html.j2", template_dir, afgevallen=data.afgevallen))
+    tick()
+    first_list = 2
+    first_fiche = first_list + lst.pages
+    start = {}
+    page = first_fiche
+    for p in data.projects:
+        start[p["project_id"]] = page
+        page += pages[p["project_id"]]
+    first_afg = page
+    total = first_afg + afg.pages - 1
+    lst.set_html(H.render("projectenlijst.html.j2", template_dir, projects=data.projects,
+                          ranking_available=data.ranking_available, pages=start))
+    contents = [("Overzichtskaart", 1), ("Projectenlijst", first_list)]
+    if data.projects:
+        contents.append(("Projectfiches ({})".format(n), first_fiche))
+    contents.append(("Afgevallen projecten ({})".format(len(data.afgevallen)), first_afg))
+    cover.set_html(H.render("atlas_cover.html.j2", template_dir, programme=data.programme, footer=footer,
+                            projects=data.projects, afgevallen=data.afgevallen,
+                            order_label=ORDER_LABELS.get(data.order, data.order), contents=contents))
+    if cover.pages > 1:
+        result.warnings.append("De omslag loopt door op een tweede pagina.")
+        total += cover.pages - 1  # (page numbers after it shift; rare: very long disclaimer)
+    # 3. write
+    os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
+    title = "Energyboard-atlas " + footer["programme"]
+    with L.PdfSequence(path, title=title) as pdf:
+        cover.render(pdf, footer, 1, total)
+        lst.render(pdf, footer, first_list, total)
+        tick()
+        for p in data.projects:
+            count, _, _, _ = fl.prepare(p)
+            if count != pages[p["project_id"]]:  # cannot happen with the same data; never number wrongly
+                raise RuntimeError("Paginatelling van fiche '{}' veranderde tijdens de export.".format(p["name"]))
+            fl.render(pdf, start[p["project_id"]], total)
+            tick()
+        afg.render(pdf, footer, first_afg, total)
+        result.pages = pdf.pages
+    tick()
+    result.seconds = time.perf_counter() - t0
+    return result

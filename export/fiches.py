@@ -1,0 +1,213 @@
+"""Projectfiches: the print layout ``templates/projectfiche.qpt``, atlas-driven over the projects.
+
+One :class:`FicheLayout` holds the layout, its map layers and the HTML text
+renderer; ``prepare(project)`` puts one project on it (atlas feature, text,
+font size, continuation pages) and returns how many pages it takes;
+``pages()`` lists them for a :class:`layouts.PdfSequence`.
+
+Long texts never overflow silently: the text is first shrunk (down to
+``MIN_FONT_PT``); if it still does not fit on the first page it continues on
+extra pages (full-height text frames, the same footer), and the result lists a
+warning for that fiche.  qgis.core only.
+"""
+
+import math
+import os
+import time
+from dataclasses import dataclass, field
+
+from qgis.core import QgsLayoutItemMap, QgsPrintLayout, QgsReadWriteContext
+from qgis.PyQt.QtCore import QSize
+from qgis.PyQt.QtXml import QDomDocument
+
+from . import html as H
+from . import layouts as L
+from . import qpt
+from .renderers import default_renderer
+from .safety import unique_filenames
+
+SLACK = 0.97  # smart page breaks leave a little room at the bottom of a frame
+
+
+@dataclass
+class FicheResult:
+    pdfs: list = field(default_factory=list)
+    htmls: list = field(default_factory=list)
+    pngs: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    pages: dict = field(default_factory=dict)  # project_id -> pages of its fiche
+    seconds: float = 0.0
+
+
+class Cancelled(Exception):
+    pass
+
+
+def fmt_pt(v):
+    return ("%.1f" % v).replace(".", ",")
+
+
+class FicheLayout:
+    def __init__(self, wb, data, template=None, template_dir=None, gemeenten_path=None, renderer=None):
+        self.wb = wb
+        self.data = data
+        self.template_dir = template_dir
+        self.project = L.new_project()
+        self.map_layers = L.make_map_layers(self.project, wb, data, gemeenten_path)
+        self.coverage = L.make_coverage_layer(self.project, data)
+        self.layout = self._load(template or qpt.TEMPLATE_PATH)
+        self.renderer = (renderer or default_renderer()).attach(self.layout, qpt.HTML_RECT)
+        self._extra_items = []
+        self._index = {p["project_id"]: i for i, p in enumerate(data.projects)}
+        self.current = None
+        self.current_pages = 0
+        L.set_footer_variables(self.layout, data.footer)
+
+    def _load(self, path):
+        layout = QgsPrintLayout(self.project)
+        doc = QDomDocument()
+        with open(path, encoding="utf-8") as f:
+            if not doc.setContent(f.read()):
+                raise ValueError("{}: geen geldige QGIS-layout (.qpt).".format(path))
+        _, ok = layout.loadFromTemplate(doc, QgsReadWriteContext())
+        if not ok:
+            raise ValueError("{}: de layout kon niet worden geladen.".format(path))
+        L.prepare_render_context(layout)
+        layout.setName("pMIEK projectfiche")
+        self.map = layout.itemById("map")
+        if self.map is None:  # an edited template without our map: take the first map item
+            maps = [i for i in layout.items() if isinstance(i, QgsLayoutItemMap)]
+            self.map = maps[0] if maps else None
+        if self.map is not None:
+            self.map.setLayers(self.map_layers)
+            self.map.setKeepLayerSet(True)
+            self.map.setAtlasDriven(True)
+            self.map.setCrs(self.project.crs())
+            # the atlas keeps the aspect ratio of the current extent: make it the item's (never resize the item)
+            size = self.map.rect()
+            base = self.coverage.extent() if self.coverage.featureCount() else self.map.extent()
+            self.map.setExtent(L.fit_extent(base, size.width(), size.height()))
+        atlas = layout.atlas()
+        atlas.setCoverageLayer(self.coverage)
+        atlas.setEnabled(True)
+        atlas.setHideCoverage(True)
+        atlas.setSortFeatures(True)
+        atlas.setSortExpression('"seq"')
+        atlas.setFilterFeatures(False)
+        atlas.beginRender()
+        return layout
+
+    # ---- one project on the layout -------------------------------------------------
+    def _clear_extra(self):
+        for item in self._extra_items:
+            self.layout.removeLayoutItem(item)
+        self._extra_items = []
+        self.renderer.set_continuation_frames([])
+        L.remove_pages_after(self.layout, 1)
+
+    def _html(self, p, font_pt):
+        return H.fiche_html(p, self.data.footer, mode="layout", font_pt=font_pt, template_dir=self.template_dir)
+
+    def prepare(self, p):
+        """Show project ``p``; returns (pages, font_pt, warning or None)."""
+        self._clear_extra()
+        self.layout.atlas().seekTo(self._index[p["project_id"]])
+        avail = self.renderer.first_frame_height() * SLACK
+        font = H.DEFAULT_FONT_PT
+        self.renderer.set_html(self._html(p, font))
+        height = self.renderer.content_height()
+        warning = None
+        note = None
+        if height > avail:
+            # shrink: the text height grows a little faster than the font size (wrapping), exponent ~1.5;
+            # try the best guess, the next step down and the minimum (at most three loads)
+            guess = font * (avail / height) ** (1 / 1.5)
+            tries = [f for f in H.FONT_STEPS if f <= guess + 0.3][:2] or [H.MIN_FONT_PT]
+            if tries[-1] != H.MIN_FONT_PT:
+                tries.append(H.MIN_FONT_PT)
+            for f in tries:
+                self.renderer.set_html(self._html(p, f))
+                if self.renderer.content_height() <= avail:
+                    font = f
+                    note = "Fiche '{}': tekst verkleind naar {} pt om op één A4 te passen.".format(p["name"], fmt_pt(f))
+                    break
+            else:
+                self.renderer.set_html(self._html(p, font))  # normal size again: continue on next pages
+        pages = 1
+        if self.renderer.content_height() > avail:
+            rest = self.renderer.content_height() - avail
+            extra = int(math.ceil(rest / (qpt.CONT_RECT[3] * SLACK)))
+            rects = []
+            for k in range(extra):
+                index = L.add_page(self.layout)
+                rects.append((index,) + qpt.CONT_RECT)
+                self._extra_items += [
+                    L.add_label(self.layout, "{} (vervolg)".format(_title(p)), 10, 7, 190, 5, size=9, bold=True,
+                                colour=L.BLUE, page=index),
+                    L.add_rule(self.layout, 10, 12.5, 190, page=index, colour=L.BLUE),
+                ] + L.add_footer(self.layout, page=index, suffix="_%d" % index)
+            self.renderer.set_continuation_frames(rects)
+            pages = 1 + extra
+            warning = "Fiche '{}' is te lang voor één A4 en loopt door op {} pagina's.".format(p["name"], pages)
+        self.current = p
+        self.current_pages = pages
+        return pages, font, warning or note, bool(warning)
+
+    def render(self, pdf, first_page_number=None, total_pages=None):
+        """Add the current project's pages to ``pdf`` (a PdfSequence)."""
+        for i in range(self.current_pages):
+            if first_page_number is None:
+                text = "Pagina {} van {}".format(i + 1, self.current_pages)
+            else:
+                text = "Pagina {} van {}".format(first_page_number + i, total_pages)
+            L.set_footer_variables(self.layout, self.data.footer, text)
+            pdf.add(self.layout, i)
+
+    def map_png(self, path, dpi=150):
+        if self.map is None:
+            return None
+        from qgis.core import QgsLayoutExporter
+
+        image = QgsLayoutExporter(self.layout).renderRegionToImage(self.map.sceneBoundingRect(), QSize(), dpi)
+        image.save(path, "PNG")
+        return path
+
+
+def _title(p):
+    return ("{}. ".format(p["code"]) if p["code"] else "") + p["name"]
+
+
+def export_fiches(wb, data, folder, template=None, template_dir=None, gemeenten_path=None, feedback=None,
+                  fiche_layout=None, html=True):
+    """One PDF (and HTML + map PNG) per fiche project in ``folder``; returns a :class:`FicheResult`."""
+    t0 = time.perf_counter()
+    os.makedirs(folder, exist_ok=True)
+    fl = fiche_layout or FicheLayout(wb, data, template, template_dir, gemeenten_path)
+    result = FicheResult()
+    stems = unique_filenames(["{}_{}".format(p["code"], p["name"]) if p["code"] else p["name"]
+                              for p in data.projects], default="project")
+    n = len(data.projects)
+    for i, (p, stem) in enumerate(zip(data.projects, stems)):
+        if feedback is not None and feedback.isCanceled():
+            raise Cancelled()
+        pages, font, message, is_warning = fl.prepare(p)
+        result.pages[p["project_id"]] = pages
+        if message:
+            (result.warnings if is_warning else result.notes).append(message)
+        pdf_path = os.path.join(folder, "fiche_" + stem + ".pdf")
+        with L.PdfSequence(pdf_path, title="Projectfiche " + _title(p)) as pdf:
+            fl.render(pdf)
+        result.pdfs.append(pdf_path)
+        if html:
+            png_name = "fiche_" + stem + "_kaart.png"
+            fl.map_png(os.path.join(folder, png_name))
+            html_path = os.path.join(folder, "fiche_" + stem + ".html")
+            with open(html_path, "w", encoding="utf-8") as f:
+                f.write(H.fiche_html(p, data.footer, mode="html", map_image=png_name, template_dir=template_dir))
+            result.htmls.append(html_path)
+            result.pngs.append(os.path.join(folder, png_name))
+        if feedback is not None:
+            feedback.setProgress(100.0 * (i + 1) / max(1, n))
+    result.seconds = time.perf_counter() - t0
+    return result

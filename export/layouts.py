@@ -1,0 +1,404 @@
+"""Shared print-layout machinery: map layers, page furniture and a multi-layout PDF writer.
+
+qgis.core only.  Everything lives in a private :class:`QgsProject`, so an
+export never touches the user's project.  The PDF writer puts the pages of
+several layouts (cover, lists, fiches) into one file in one pass, using
+``QgsLayoutExporter.renderPage`` on a ``QPdfWriter`` (QGIS 3.22 has no PDF
+merge of its own; no extra PDF library needed).
+"""
+
+import os
+
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsField,
+    QgsFillSymbol,
+    QgsGeometry,
+    QgsLayoutExporter,
+    QgsLayoutItemLabel,
+    QgsLayoutItemPage,
+    QgsLayoutItemShape,
+    QgsLayoutPoint,
+    QgsLayoutRenderContext,
+    QgsLayoutSize,
+    QgsLineSymbol,
+    QgsMarkerSymbol,
+    QgsPalLayerSettings,
+    QgsPrintLayout,
+    QgsProject,
+    QgsRectangle,
+    QgsRendererCategory,
+    QgsRenderContext,
+    QgsRuleBasedRenderer,
+    QgsTextBufferSettings,
+    QgsTextFormat,
+    QgsUnitTypes,
+    QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
+)
+from qgis.PyQt.QtCore import QMarginsF, QSizeF, QVariant
+from qgis.PyQt.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SAMPLE_GEMEENTEN = os.path.join(PLUGIN_DIR, "resources", "sample", "gemeenten.gpkg")
+COVERAGE_LAYER_NAME = "pMIEK projecten (fiche)"
+DPI = 300
+A4 = (210.0, 297.0)
+BLUE = "#14365d"
+STATUS_COLOURS = {"ruim": "#2e8540", "krap": "#d98c00", "tekort": "#c0392b", "": "#7f8c8d"}
+PROJECT_COLOUR = "#e6007e"
+DEV_COLOUR = "#f2b134"
+CURRENT = "(@atlas_feature IS NULL OR \"project_id\" = attribute(@atlas_feature, 'project_id'))"
+LINKED = "strpos(coalesce(attribute(@atlas_feature, 'dev_ids'), ''), ',' || \"dev_id\" || ',') > 0"
+
+
+def quote_list(values):
+    return ",".join("'" + str(v).replace("'", "''") + "'" for v in values) or "''"
+
+
+def new_project():
+    project = QgsProject()
+    project.setCrs(QgsCoordinateReferenceSystem("EPSG:28992"))
+    return project
+
+
+# ---- layers -----------------------------------------------------------------------------
+def _werkbank_layer(wb, table, gtype, title):
+    if getattr(wb, "backend", "gpkg") == "gpkg":
+        uri = "{}|layername={}".format(os.path.abspath(str(wb.target)), table)
+        if gtype:
+            uri += "|geometrytype={}".format(gtype)
+        layer = QgsVectorLayer(uri, title, "ogr")
+    else:
+        layer = QgsVectorLayer(wb.layer_uri(table, gtype), title, "postgres")
+    return layer if layer.isValid() else None
+
+
+def _label(layer, field_expr, size=6.5, colour="#222222", is_expression=False, placement=None):
+    settings = QgsPalLayerSettings()
+    settings.fieldName = field_expr
+    settings.isExpression = is_expression
+    fmt = QgsTextFormat()
+    fmt.setFont(QFont("Noto Sans"))
+    fmt.setSize(size)
+    fmt.setSizeUnit(QgsUnitTypes.RenderPoints)
+    fmt.setColor(QColor(colour))
+    buf = QgsTextBufferSettings()
+    buf.setEnabled(True)
+    buf.setSize(0.6)
+    buf.setColor(QColor(255, 255, 255, 220))
+    fmt.setBuffer(buf)
+    settings.setFormat(fmt)
+    if placement is not None:
+        settings.placement = placement
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+
+
+def _rules(layer, rules):
+    """rules: [(label, expression or None, symbol)]; first match wins (else-rule last)."""
+    root = QgsRuleBasedRenderer.Rule(None)
+    for label, expr, sym in rules:
+        rule = QgsRuleBasedRenderer.Rule(sym, 0, 0, expr or "", label)
+        if expr is None:
+            rule.setIsElse(True)
+        root.appendChild(rule)
+    layer.setRenderer(QgsRuleBasedRenderer(root))
+
+
+def make_map_layers(project, wb, data, gemeenten_path=None):
+    """The context layers of the fiche and overview maps, top first; added to ``project``."""
+    layers = []
+    ids = [p["project_id"] for p in data.projects]
+    # projects: the current one bold, the others lighter (on the cover all are 'current')
+    for gtype, title in (("Point", "Projecten (punten)"), ("LineString", "Projecten (lijnen)"),
+                         ("Polygon", "Projecten (vlakken)")):
+        layer = _werkbank_layer(wb, "projects", gtype, title)
+        if layer is None:
+            continue
+        # filter in the renderer, not with setSubsetString: a subset on a mixed-geometry OGR layer breaks the
+        # GeoPackage connection of the layers opened after it (QGIS 3.22/GDAL: "unable to open database file")
+        shown = '"project_id" IN ({})'.format(quote_list(ids))
+        if gtype == "Point":
+            cur = QgsMarkerSymbol.createSimple({"name": "star", "color": PROJECT_COLOUR, "size": "5.2",
+                                                "outline_color": "#ffffff", "outline_width": "0.3"})
+            oth = QgsMarkerSymbol.createSimple({"name": "circle", "color": "#f3a6cf", "size": "2.6",
+                                                "outline_color": "#9e0057", "outline_width": "0.2"})
+        elif gtype == "LineString":
+            cur = QgsLineSymbol.createSimple({"color": PROJECT_COLOUR, "width": "1.3", "capstyle": "round"})
+            oth = QgsLineSymbol.createSimple({"color": "#f3a6cf", "width": "0.7"})
+        else:
+            cur = QgsFillSymbol.createSimple({"color": "230,0,126,90", "outline_color": PROJECT_COLOUR,
+                                              "outline_width": "0.7"})
+            oth = QgsFillSymbol.createSimple({"color": "243,166,207,60", "outline_color": "#f3a6cf",
+                                              "outline_width": "0.3"})
+        _rules(layer, [("dit project", "{} AND {}".format(shown, CURRENT), cur),
+                       ("overige projecten", shown, oth)])
+        _label(layer, "CASE WHEN {} THEN coalesce(\"code\", '') END".format(shown), size=7, colour="#9e0057",
+               is_expression=True)
+        layers.append(layer)
+    stations = _werkbank_layer(wb, "stations", None, "Stations")
+    if stations is not None:
+        status = {}
+        for p in data.projects:
+            if p.get("station_id") and p.get("balance_status"):
+                status[p["station_id"]] = p["balance_status"]
+        whens = "".join(" WHEN '{}' THEN '{}'".format(str(k).replace("'", "''"), v) for k, v in status.items())
+        expr = "CASE \"station_id\"{} ELSE '' END".format(whens) if whens else "''"
+        cats = []
+        for code, colour in STATUS_COLOURS.items():
+            sym = QgsMarkerSymbol.createSimple({"name": "square", "color": colour, "size": "3.2",
+                                                "outline_color": "#ffffff", "outline_width": "0.4"})
+            cats.append(QgsRendererCategory(code, sym, code or "onbekend"))
+        stations.setRenderer(QgsCategorizedSymbolRenderer(expr, cats))
+        _label(stations, "name", size=6.5, colour="#333333")
+        layers.append(stations)
+    kp = _werkbank_layer(wb, "knooppunten", None, "Knooppunten")
+    if kp is not None:
+        kp.setRenderer(QgsRuleBasedRenderer(QgsRuleBasedRenderer.Rule(QgsFillSymbol.createSimple(
+            {"color": "0,0,0,0", "outline_color": BLUE, "outline_width": "0.6", "outline_style": "dash"}))))
+        layers.append(kp)
+    for gtype, title in (("Point", "Ontwikkelingen (punten)"), ("Polygon", "Ontwikkelingen (vlakken)")):
+        layer = _werkbank_layer(wb, "developments", gtype, title)
+        if layer is None:
+            continue
+        if gtype == "Point":
+            linked = QgsMarkerSymbol.createSimple({"name": "circle", "color": DEV_COLOUR, "size": "2.8",
+                                                   "outline_color": "#8a5a00", "outline_width": "0.3"})
+            other = QgsMarkerSymbol.createSimple({"name": "circle", "color": "#c8c8c8", "size": "1.4",
+                                                  "outline_color": "#9a9a9a", "outline_width": "0.1"})
+        else:
+            linked = QgsFillSymbol.createSimple({"color": "242,177,52,140", "outline_color": "#8a5a00",
+                                                 "outline_width": "0.35"})
+            other = QgsFillSymbol.createSimple({"color": "200,200,200,70", "outline_color": "#a0a0a0",
+                                                "outline_width": "0.15"})
+        _rules(layer, [("gekoppelde ontwikkeling", LINKED, linked), ("overige ontwikkelingen", None, other)])
+        layers.append(layer)
+    areas = _werkbank_layer(wb, "capacity_areas", None, "Capaciteitskaart (afname)")
+    if areas is not None:
+        cats = []
+        for code, rgba in (("rood", "231,76,60,70"), ("oranje", "243,156,18,60"), ("geel", "241,196,15,50")):
+            cats.append(QgsRendererCategory(code, QgsFillSymbol.createSimple(
+                {"color": rgba, "outline_style": "no"}), code))
+        areas.setRenderer(QgsCategorizedSymbolRenderer("afname_colour", cats))
+        layers.append(areas)
+    path = gemeenten_path or SAMPLE_GEMEENTEN
+    if path and os.path.exists(path):
+        gm = QgsVectorLayer(path, "Gemeenten", "ogr")
+        if gm.isValid():
+            gm.setRenderer(QgsRuleBasedRenderer(QgsRuleBasedRenderer.Rule(QgsFillSymbol.createSimple(
+                {"color": "#f6f6f3", "outline_color": "#b5b5aa", "outline_width": "0.25"}))))
+            name_field = next((f for f in ("gemeentenaam", "statnaam", "naam", "name") if gm.fields().indexOf(f) >= 0),
+                              None)
+            if name_field:
+                _label(gm, name_field, size=6, colour="#8c8c80")
+            layers.append(gm)
+    for layer in layers:
+        project.addMapLayer(layer, False)
+    return layers
+
+
+def make_coverage_layer(project, data, min_size=2500.0, pad=0.08):
+    """Memory layer of the fiche projects: geometry = the map frame of each fiche (project + context)."""
+    layer = QgsVectorLayer("Polygon?crs=EPSG:28992", COVERAGE_LAYER_NAME, "memory")
+    pr = layer.dataProvider()
+    pr.addAttributes([QgsField("project_id", QVariant.String), QgsField("code", QVariant.String),
+                      QgsField("name", QVariant.String), QgsField("seq", QVariant.Int),
+                      QgsField("rank", QVariant.Int), QgsField("knooppunt", QVariant.String),
+                      QgsField("subtitle", QVariant.String), QgsField("dev_ids", QVariant.String)])
+    layer.updateFields()
+    feats = []
+    for p in data.projects:
+        x0, y0, x1, y1 = p.get("extent") or (150000.0, 450000.0, 160000.0, 460000.0)
+        w, h = x1 - x0, y1 - y0
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        w, h = max(w * (1 + 2 * pad), min_size), max(h * (1 + 2 * pad), min_size * 0.45)
+        f = QgsFeature(layer.fields())
+        f.setGeometry(QgsGeometry.fromRect(QgsRectangle(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)))
+        f.setAttributes([p["project_id"], p["code"], p["name"], p["seq"], p["rank"], p["knooppunt"],
+                         subtitle(p), "," + ",".join(d["dev_id"] for d in p["developments"]) + ","])
+        feats.append(f)
+    pr.addFeatures(feats)
+    layer.updateExtents()
+    project.addMapLayer(layer, False)
+    return layer
+
+
+def fit_extent(rect, width_mm, height_mm):
+    """``rect`` grown to the aspect ratio of a map item of ``width_mm`` x ``height_mm``."""
+    w, h = max(rect.width(), 1.0), max(rect.height(), 1.0)
+    aspect = width_mm / height_mm
+    if w / h < aspect:
+        w = h * aspect
+    else:
+        h = w / aspect
+    c = rect.center()
+    return QgsRectangle(c.x() - w / 2, c.y() - h / 2, c.x() + w / 2, c.y() + h / 2)
+
+
+def subtitle(p):
+    parts = [p["type_infra_label"], p["knooppunt"], p["status_label"],
+             "rang {}".format(p["rank"]) if p.get("rank") else ""]
+    return " · ".join(x for x in parts if x)
+
+
+# ---- page furniture ---------------------------------------------------------------------
+def set_label_font(label, size, bold=False, colour="#1d1d1b"):
+    font = QFont("Noto Sans")
+    font.setPointSizeF(size)
+    font.setBold(bold)
+    if hasattr(label, "setTextFormat"):  # QGIS >= 3.24
+        fmt = QgsTextFormat()
+        fmt.setFont(font)
+        fmt.setSize(size)
+        fmt.setSizeUnit(QgsUnitTypes.RenderPoints)
+        fmt.setColor(QColor(colour))
+        label.setTextFormat(fmt)
+    else:
+        label.setFont(font)
+        label.setFontColor(QColor(colour))
+
+
+def add_label(layout, text, x, y, w, h, size=7, bold=False, colour="#1d1d1b", align_right=False, item_id=None,
+              page=0):
+    from qgis.PyQt.QtCore import Qt
+
+    label = QgsLayoutItemLabel(layout)
+    label.setText(text)
+    set_label_font(label, size, bold, colour)
+    label.setMarginX(0)
+    label.setMarginY(0)
+    if align_right:
+        label.setHAlign(Qt.AlignmentFlag.AlignRight)
+    label.setVAlign(Qt.AlignmentFlag.AlignTop)
+    layout.addLayoutItem(label)
+    label.attemptResize(QgsLayoutSize(w, h))
+    label.attemptMove(QgsLayoutPoint(x, y), page=page)
+    if item_id:
+        label.setId(item_id)
+    return label
+
+
+def add_rule(layout, x, y, w, page=0, colour="#9aa5b1", item_id=None):
+    shape = QgsLayoutItemShape(layout)
+    shape.setShapeType(QgsLayoutItemShape.Rectangle)
+    shape.setSymbol(QgsFillSymbol.createSimple({"color": colour, "outline_style": "no"}))
+    layout.addLayoutItem(shape)
+    shape.attemptResize(QgsLayoutSize(w, 0.35))
+    shape.attemptMove(QgsLayoutPoint(x, y), page=page)
+    if item_id:
+        shape.setId(item_id)
+    return shape
+
+
+FOOTER_TEXT = "[% @pmiek_footer1 %]\n[% @pmiek_footer2 %]"
+PAGE_TEXT = "[% coalesce(@pmiek_page, 'Pagina ' || to_string(@layout_page) || ' van ' || to_string(@layout_numpages)) %]"
+
+
+def add_footer(layout, page=0, width=A4[0], height=A4[1], suffix=""):
+    """Rule, two footer lines (programme, sources) and the page number at the bottom of ``page``."""
+    items = [add_rule(layout, 10, height - 13.5, width - 20, page=page, item_id="footer_rule" + suffix),
+             add_label(layout, FOOTER_TEXT, 10, height - 12, width - 55, 8, size=6.3, colour="#4a5867",
+                       item_id="footer" + suffix, page=page),
+             add_label(layout, PAGE_TEXT, width - 45, height - 12, 35, 4, size=7.5, bold=True, colour=BLUE,
+                       align_right=True, item_id="page" + suffix, page=page)]
+    return items
+
+
+def set_footer_variables(layout, footer, page_text=None):
+    from qgis.core import QgsExpressionContextUtils
+
+    QgsExpressionContextUtils.setLayoutVariable(layout, "pmiek_footer1", footer["line1"])
+    QgsExpressionContextUtils.setLayoutVariable(layout, "pmiek_footer2", footer["line2"])
+    if page_text is not None:
+        QgsExpressionContextUtils.setLayoutVariable(layout, "pmiek_page", page_text)
+
+
+def new_layout(project, name, orientation="portrait", pages=1):
+    layout = QgsPrintLayout(project)
+    layout.setName(name)
+    collection = layout.pageCollection()
+    w, h = A4 if orientation == "portrait" else (A4[1], A4[0])
+    for _ in range(pages):
+        page = QgsLayoutItemPage(layout)
+        page.setPageSize(QgsLayoutSize(w, h))
+        collection.addPage(page)
+    prepare_render_context(layout)
+    return layout
+
+
+def prepare_render_context(layout, dpi=DPI):
+    ctx = layout.renderContext()
+    ctx.setDpi(dpi)
+    ctx.setTextRenderFormat(QgsRenderContext.TextFormatAlwaysText)  # searchable text in the PDF
+    ctx.setFlag(QgsLayoutRenderContext.FlagAntialiasing, True)
+    ctx.setFlag(QgsLayoutRenderContext.FlagUseAdvancedEffects, True)
+
+
+def add_page(layout, like=0):
+    collection = layout.pageCollection()
+    ref = collection.page(like)
+    page = QgsLayoutItemPage(layout)
+    page.setPageSize(QgsLayoutSize(ref.pageSize().width(), ref.pageSize().height()))
+    collection.addPage(page)
+    return collection.pageCount() - 1
+
+
+def remove_pages_after(layout, keep):
+    collection = layout.pageCollection()
+    while collection.pageCount() > keep:
+        collection.deletePage(collection.pageCount() - 1)
+
+
+def page_size_mm(layout, index):
+    size = layout.pageCollection().page(index).pageSize()
+    return size.width(), size.height()
+
+
+# ---- PDF writing ------------------------------------------------------------------------
+class PdfSequence:
+    """Pages of one or more layouts into one PDF, in order.  ``with PdfSequence(path) as pdf: pdf.add(layout, i)``."""
+
+    def __init__(self, path, title="", creator="pMIEK Werkbank"):
+        self.path = path
+        self.writer = QPdfWriter(path)
+        self.writer.setResolution(DPI)
+        self.writer.setCreator(creator)
+        if title:
+            self.writer.setTitle(title)
+        self.painter = None
+        self.pages = 0
+
+    def _layout_for(self, w, h):
+        orientation = QPageLayout.Landscape if w > h else QPageLayout.Portrait
+        size = QPageSize(QSizeF(min(w, h), max(w, h)), QPageSize.Millimeter)
+        return QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Millimeter)
+
+    def add(self, layout, page_index):
+        w, h = page_size_mm(layout, page_index)
+        self.writer.setPageLayout(self._layout_for(w, h))
+        if self.painter is None:
+            self.painter = QPainter()
+            if not self.painter.begin(self.writer):
+                raise OSError("PDF kan niet worden geschreven: {}".format(self.path))
+        else:
+            self.writer.newPage()
+        QgsLayoutExporter(layout).renderPage(self.painter, page_index)
+        self.pages += 1
+
+    def close(self):
+        if self.painter is not None:
+            self.painter.end()
+            self.painter = None
+        else:  # nothing written: still leave a valid (empty-page) PDF rather than nothing
+            p = QPainter()
+            p.begin(self.writer)
+            p.end()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
