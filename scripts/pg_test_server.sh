@@ -11,7 +11,9 @@
 set -euo pipefail
 
 PGBIN=${PMIEK_PGBIN:-/usr/lib/postgresql/15/bin}
-STATE_FILE=${TMPDIR:-/tmp}/pmiek_pg_test_server.$(id -u).last
+# /tmp (not $TMPDIR): user postgres must be able to reach the folder. Override with PMIEK_PG_TMP.
+BASE=${PMIEK_PG_TMP:-/tmp}
+STATE_FILE=$BASE/pmiek_pg_test_server.$(id -u).last
 DBNAME=pmiek_test
 
 log() { echo "pg_test_server: $*" >&2; }
@@ -56,7 +58,7 @@ start() {
     exit 1
   fi
   local dir
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/pmiek-pg.XXXXXX")
+  dir=$(mktemp -d "$BASE/pmiek-pg.XXXXXX")
   chmod 700 "$dir"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
   local pass

@@ -148,7 +148,8 @@ READONLY_CHILD = textwrap.dedent(r"""
 
 
 def test_readonly_file_and_location(filled_path):
-    base = tempfile.mkdtemp(prefix="pmiek-ro-")
+    # /tmp, not $TMPDIR: the unprivileged user must be able to reach the folder
+    base = tempfile.mkdtemp(prefix="pmiek-ro-", dir="/tmp" if os.path.isdir("/tmp") else None)
     try:
         os.chmod(base, 0o755)
         ro_dir = os.path.join(base, "alleen_lezen")
