@@ -1,0 +1,566 @@
+"""Dock 'Rondes en ontwikkelvarianten': freeze and compare rounds, define and compare variants, export a package.
+
+Three tabs:
+
+- *Rondes*: the rounds recorded in the werkbank, "Ronde bevriezen…", and a
+  comparison of two rounds (or a round and the current werkbank) into a table,
+  saved as XLSX/CSV on request;
+- *Ontwikkelvarianten*: the variants with their projects (checkable),
+  scenario assumptions (JSON), "Opslaan", "Verwijderen" and "Varianten
+  vergelijken" (side-by-side table + one map layer per variant, styled by
+  balance status; the layers are removed again by ``cleanup()``);
+- *Uitwisseling*: "Pakket exporteren…" (GeoPackage + GeoJSON + data
+  dictionary, optionally ESDL), "Pakket importeren…".
+
+The work is done by ``programme/*`` (pure logic); the methods ``freeze``,
+``compare``, ``save_variant``, ``compare_variants`` and ``export_to`` do it
+without dialogs (used by the buttons and by tests).
+"""
+
+import datetime as _dt
+import os
+
+from qgis.core import (
+    Qgis,
+    QgsCategorizedSymbolRenderer,
+    QgsFeature,
+    QgsField,
+    QgsGeometry,
+    QgsProject,
+    QgsRendererCategory,
+    QgsSymbol,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QVariant
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+STATUS_COLOURS = {"ruim": "#4daf4a", "krap": "#ffbf00", "tekort": "#e41a1c"}
+CURRENT = "__huidig__"
+LAYER_PREFIX = "Variant: "
+
+
+def tr(text):
+    return QCoreApplication.translate("RoundsDock", text)
+
+
+def _cell(v):
+    if v is None:
+        return ""
+    try:
+        if v != v:
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(v, float):
+        return ("{:,.0f}".format(v) if abs(v) >= 1e5 else "{:g}".format(v)).replace(",", ".")
+    return str(v)
+
+
+def fill_table(widget, frame):
+    widget.clear()
+    widget.setRowCount(len(frame))
+    widget.setColumnCount(len(frame.columns))
+    widget.setHorizontalHeaderLabels([str(c) for c in frame.columns])
+    for i, row in enumerate(frame.itertuples(index=False)):
+        for j, v in enumerate(row):
+            widget.setItem(i, j, QTableWidgetItem(_cell(v)))
+    widget.resizeColumnsToContents()
+
+
+class RoundsDock(QDockWidget):
+    def __init__(self, iface, session, parent=None):
+        super().__init__(tr("Rondes en ontwikkelvarianten"), parent)
+        self.iface = iface
+        self.session = session
+        self._connections = []
+        self._layer_ids = []
+        self.last_comparison = None
+        self.last_variant_table = None
+
+        root = QWidget(self)
+        lay = QVBoxLayout(root)
+        self.info = QLabel(tr("Geen werkbank geopend."))
+        self.info.setWordWrap(True)
+        lay.addWidget(self.info)
+        self.tabs = QTabWidget(root)
+        lay.addWidget(self.tabs)
+        self.tabs.addTab(self._rounds_tab(), tr("Rondes"))
+        self.tabs.addTab(self._variants_tab(), tr("Ontwikkelvarianten"))
+        self.tabs.addTab(self._exchange_tab(), tr("Uitwisseling"))
+        self.setWidget(root)
+
+        for signal, slot in (
+            (self.freeze_button.clicked, self._on_freeze),
+            (self.compare_button.clicked, self._on_compare),
+            (self.save_report_button.clicked, self._on_save_report),
+            (self.variant_list.currentRowChanged, self._on_variant_selected),
+            (self.new_variant_button.clicked, self._on_new_variant),
+            (self.save_variant_button.clicked, self._on_save_variant),
+            (self.delete_variant_button.clicked, self._on_delete_variant),
+            (self.compare_variants_button.clicked, self._on_compare_variants),
+            (self.export_button.clicked, self._on_export),
+            (self.import_button.clicked, self._on_import),
+        ):
+            self._connect(signal, slot)
+        if session is not None:
+            self._connect(session.werkbankChanged, self.refresh)
+            self._connect(session.dataChanged, self._on_data_changed)
+        self.refresh()
+
+    # ---- construction ---------------------------------------------------------------
+    def _connect(self, signal, slot):
+        signal.connect(slot)
+        self._connections.append((signal, slot))
+
+    @staticmethod
+    def _table():
+        t = QTableWidget()
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        return t
+
+    def _rounds_tab(self):
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        self.rounds_table = self._table()
+        lay.addWidget(QLabel(tr("Bevroren rondes van deze werkbank:")))
+        lay.addWidget(self.rounds_table)
+        self.freeze_button = QPushButton(tr("Ronde bevriezen…"))
+        lay.addWidget(self.freeze_button)
+        row = QHBoxLayout()
+        self.old_combo = QComboBox()
+        self.new_combo = QComboBox()
+        row.addWidget(QLabel(tr("Oud:")))
+        row.addWidget(self.old_combo, 1)
+        row.addWidget(QLabel(tr("Nieuw:")))
+        row.addWidget(self.new_combo, 1)
+        lay.addLayout(row)
+        row2 = QHBoxLayout()
+        self.compare_button = QPushButton(tr("Rondes vergelijken"))
+        self.save_report_button = QPushButton(tr("Rapport opslaan (XLSX/CSV)…"))
+        self.save_report_button.setEnabled(False)
+        row2.addWidget(self.compare_button)
+        row2.addWidget(self.save_report_button)
+        lay.addLayout(row2)
+        self.diff_table = self._table()
+        lay.addWidget(self.diff_table, 2)
+        return w
+
+    def _variants_tab(self):
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        top = QHBoxLayout()
+        self.variant_list = QListWidget()
+        self.variant_list.setMaximumHeight(110)
+        top.addWidget(self.variant_list, 1)
+        col = QVBoxLayout()
+        self.new_variant_button = QPushButton(tr("Nieuwe variant"))
+        self.delete_variant_button = QPushButton(tr("Verwijderen"))
+        col.addWidget(self.new_variant_button)
+        col.addWidget(self.delete_variant_button)
+        col.addStretch(1)
+        top.addLayout(col)
+        lay.addLayout(top)
+        form = QFormLayout()
+        self.variant_name = QLineEdit()
+        self.variant_description = QLineEdit()
+        self.variant_assumptions = QLineEdit()
+        self.variant_assumptions.setPlaceholderText('{"demand_factor": {"wonen": 1.2}, "year_shift": {"datacenter": 2}}')
+        form.addRow(tr("Naam"), self.variant_name)
+        form.addRow(tr("Omschrijving"), self.variant_description)
+        form.addRow(tr("Scenario (JSON)"), self.variant_assumptions)
+        lay.addLayout(form)
+        lay.addWidget(QLabel(tr("Projecten in deze variant (aanvinken):")))
+        self.project_list = QListWidget()
+        lay.addWidget(self.project_list, 1)
+        row = QHBoxLayout()
+        self.save_variant_button = QPushButton(tr("Variant opslaan"))
+        self.compare_variants_button = QPushButton(tr("Varianten vergelijken"))
+        self.years_edit = QLineEdit()
+        self.years_edit.setPlaceholderText(tr("zichtjaren, bijv. 2025,2030,2035"))
+        row.addWidget(self.save_variant_button)
+        row.addWidget(self.years_edit)
+        row.addWidget(self.compare_variants_button)
+        lay.addLayout(row)
+        self.variant_table = self._table()
+        lay.addWidget(self.variant_table, 2)
+        return w
+
+    def _exchange_tab(self):
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.addWidget(QLabel(tr(
+            "Uitwisselpakket voor gemeenten en netbeheerders: GeoPackage (RD New), GeoJSON (WGS84), "
+            "datadictionary en manifest. Vertrouwelijke projecten blijven weg.")))
+        form = QFormLayout()
+        self.selection_kind = QComboBox()
+        self.selection_kind.addItem(tr("Hele programma"), "")
+        self.selection_kind.addItem(tr("Gemeente"), "municipality")
+        self.selection_kind.addItem(tr("Netbeheerder"), "netbeheerder")
+        self.selection_value = QLineEdit()
+        form.addRow(tr("Selectie"), self.selection_kind)
+        form.addRow(tr("Naam gemeente/netbeheerder"), self.selection_value)
+        lay.addLayout(form)
+        self.confidential_check = QCheckBox(tr("Vertrouwelijke projecten toch meenemen"))
+        self.esdl_check = QCheckBox(tr("Ook ESDL schrijven"))
+        from ..programme.esdl_io import MISSING, esdl_available
+
+        if not esdl_available():
+            self.esdl_check.setEnabled(False)
+            self.esdl_check.setToolTip(tr(MISSING))
+        lay.addWidget(self.confidential_check)
+        lay.addWidget(self.esdl_check)
+        self.export_button = QPushButton(tr("Pakket exporteren…"))
+        self.import_button = QPushButton(tr("Pakket importeren als nieuwe werkbank…"))
+        lay.addWidget(self.export_button)
+        lay.addWidget(self.import_button)
+        self.exchange_result = QLabel("")
+        self.exchange_result.setWordWrap(True)
+        lay.addWidget(self.exchange_result)
+        lay.addStretch(1)
+        return w
+
+    # ---- helpers ----------------------------------------------------------------------
+    def path(self):
+        return self.session.werkbank_path() if self.session is not None else ""
+
+    def _message(self, text, level=Qgis.MessageLevel.Info):
+        try:
+            self.iface.messageBar().pushMessage(tr("pMIEK Werkbank"), text, level, 8)
+        except Exception:  # noqa: BLE001 - no message bar in some test ifaces
+            pass
+
+    def _open(self, readonly=True):
+        from ..werkbank import open_werkbank
+
+        return open_werkbank(self.path(), readonly=readonly)
+
+    # ---- refresh ----------------------------------------------------------------------
+    def _on_data_changed(self, table):
+        if table in ("projects", "rounds", "variants", "variant_projects"):
+            self.refresh()
+
+    def refresh(self, *args):
+        path = self.path()
+        enabled = bool(path) and os.path.exists(path)
+        for b in (self.freeze_button, self.compare_button, self.save_variant_button, self.compare_variants_button,
+                  self.export_button, self.new_variant_button, self.delete_variant_button):
+            b.setEnabled(enabled)
+        self.old_combo.clear()
+        self.new_combo.clear()
+        self.variant_list.clear()
+        self.project_list.clear()
+        self.rounds_table.setRowCount(0)
+        if not enabled:
+            self.info.setText(tr("Geen werkbank geopend."))
+            return
+        from ..programme.rounds import list_rounds, round_path
+        from ..programme.variants import list_variants
+
+        try:
+            wb = self._open()
+        except Exception as e:  # noqa: BLE001 - shown to the user
+            self.info.setText(str(e))
+            return
+        try:
+            prog = wb.programme()
+            rounds = list_rounds(wb)
+            self._variants = list_variants(wb)
+            self._projects = wb.query("SELECT project_id, code, name, confidential FROM projects ORDER BY code, name")
+        finally:
+            wb.close()
+        self.info.setText(tr("Werkbank: {} ({})").format(prog["name"], prog.get("round") or tr("ronde onbekend")))
+        fill_table(self.rounds_table, rounds[["label", "round_date", "snapshot", "frozen_by"]].rename(columns={
+            "label": tr("ronde"), "round_date": tr("datum"), "snapshot": tr("bestand"), "frozen_by": tr("door")}))
+        for r in rounds.itertuples(index=False):
+            p = round_path(path, r.snapshot)
+            self.old_combo.addItem("{} ({})".format(r.label, r.round_date), p)
+            self.new_combo.addItem("{} ({})".format(r.label, r.round_date), p)
+        self.new_combo.addItem(tr("Huidige werkbank"), CURRENT)
+        self.new_combo.setCurrentIndex(self.new_combo.count() - 1)
+        for v in self._variants:
+            item = QListWidgetItem(v["name"])
+            item.setData(Qt.ItemDataRole.UserRole, v["variant_id"])
+            self.variant_list.addItem(item)
+        for p in self._projects:
+            label = "{} {}".format(p["code"] or "", p["name"]).strip()
+            if p["confidential"]:
+                label += tr(" (vertrouwelijk)")
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, p["project_id"])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.project_list.addItem(item)
+        if self._variants:
+            self.variant_list.setCurrentRow(0)
+
+    # ---- rounds -----------------------------------------------------------------------
+    def freeze(self, label, date=None):
+        from ..programme.rounds import freeze_round
+
+        snap = freeze_round(self.path(), label, date)
+        self.refresh()
+        return snap
+
+    def compare(self, old_path, new_path=None):
+        from ..programme.rounds import compare_rounds
+
+        cmp = compare_rounds(old_path, new_path or self.path())
+        self.last_comparison = cmp
+        fill_table(self.diff_table, cmp.rows)
+        self.save_report_button.setEnabled(True)
+        return cmp
+
+    def _on_freeze(self):
+        label, ok = QInputDialog.getText(self, tr("Ronde bevriezen"), tr("Naam van de ronde (bijv. pMIEK 2.0):"))
+        if not ok or not label.strip():
+            return
+        try:
+            snap = self.freeze(label, _dt.date.today().isoformat())
+        except Exception as e:  # noqa: BLE001 - Dutch message from programme/
+            self._message(str(e), Qgis.MessageLevel.Warning)
+            return
+        self._message(tr("Ronde bevroren: {}").format(snap), Qgis.MessageLevel.Success)
+
+    def _on_compare(self):
+        old = self.old_combo.currentData()
+        new = self.new_combo.currentData()
+        if not old:
+            self._message(tr("Er is nog geen bevroren ronde om mee te vergelijken."), Qgis.MessageLevel.Warning)
+            return
+        try:
+            cmp = self.compare(old, None if new == CURRENT else new)
+        except Exception as e:  # noqa: BLE001
+            self._message(str(e), Qgis.MessageLevel.Warning)
+            return
+        self._message(tr("{} verschillen gevonden.").format(len(cmp.rows)))
+
+    def _on_save_report(self):
+        if self.last_comparison is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, tr("Verschillenrapport opslaan"), "",
+                                              tr("Excel (*.xlsx);;CSV (*.csv)"))
+        if not path:
+            return
+        from ..programme.rounds import write_report
+
+        if not path.lower().endswith((".xlsx", ".csv")):
+            path += ".xlsx"
+        try:
+            write_report(self.last_comparison, path)
+        except Exception as e:  # noqa: BLE001
+            self._message(str(e), Qgis.MessageLevel.Warning)
+            return
+        self._message(tr("Rapport opgeslagen: {}").format(path), Qgis.MessageLevel.Success)
+
+    # ---- variants ---------------------------------------------------------------------
+    def _on_variant_selected(self, row):
+        if row < 0 or row >= len(getattr(self, "_variants", [])):
+            return
+        v = self._variants[row]
+        import json
+
+        self.variant_name.setText(v["name"])
+        self.variant_description.setText(v.get("description") or "")
+        self.variant_assumptions.setText(json.dumps(v["assumptions"], ensure_ascii=False) if v["assumptions"] else "")
+        chosen = set(v["projects"])
+        for i in range(self.project_list.count()):
+            item = self.project_list.item(i)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in chosen
+                               else Qt.CheckState.Unchecked)
+
+    def checked_projects(self):
+        out = []
+        for i in range(self.project_list.count()):
+            item = self.project_list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(item.data(Qt.ItemDataRole.UserRole))
+        return out
+
+    def save_variant(self, name=None, projects=None, assumptions=None, description=None):
+        from ..programme.variants import define_variant
+
+        wb = self._open(readonly=False)
+        try:
+            vid = define_variant(wb, name if name is not None else self.variant_name.text(),
+                                 projects if projects is not None else self.checked_projects(),
+                                 assumptions if assumptions is not None else (self.variant_assumptions.text() or None),
+                                 description if description is not None else (self.variant_description.text() or None))
+        finally:
+            wb.close()
+        self.refresh()
+        return vid
+
+    def _on_new_variant(self):
+        self.variant_list.clearSelection()
+        self.variant_name.setText("")
+        self.variant_description.setText("")
+        self.variant_assumptions.setText("")
+        for i in range(self.project_list.count()):
+            self.project_list.item(i).setCheckState(Qt.CheckState.Unchecked)
+        self.variant_name.setFocus()
+
+    def _on_save_variant(self):
+        try:
+            self.save_variant()
+        except Exception as e:  # noqa: BLE001
+            self._message(str(e), Qgis.MessageLevel.Warning)
+            return
+        self._message(tr("Variant opgeslagen."), Qgis.MessageLevel.Success)
+
+    def _on_delete_variant(self):
+        item = self.variant_list.currentItem()
+        if item is None:
+            return
+        from ..programme.variants import delete_variant
+
+        wb = self._open(readonly=False)
+        try:
+            delete_variant(wb, item.data(Qt.ItemDataRole.UserRole))
+        finally:
+            wb.close()
+        self.refresh()
+
+    def _years(self):
+        text = self.years_edit.text().replace(";", ",")
+        return [int(y) for y in text.split(",") if y.strip()] or None
+
+    def compare_variants(self, years=None, add_layers=True):
+        from ..programme.variants import compare_variants, variant_map_frame, wide_table
+
+        wb = self._open()
+        try:
+            table, results = compare_variants(wb, None, years or self._years())
+            gdf = variant_map_frame(wb, results)
+        finally:
+            wb.close()
+        self.last_variant_table = table
+        fill_table(self.variant_table, wide_table(table))
+        if add_layers:
+            self._add_variant_layers(gdf)
+        return table
+
+    def _on_compare_variants(self):
+        try:
+            self.compare_variants()
+        except Exception as e:  # noqa: BLE001
+            self._message(str(e), Qgis.MessageLevel.Warning)
+
+    def _add_variant_layers(self, gdf):
+        self._remove_layers()
+        project = QgsProject.instance()
+        specs = (("unit_id", QVariant.String), ("unit_name", QVariant.String), ("year", QVariant.Int),
+                 ("capacity_mw", QVariant.Double), ("demand_mw", QVariant.Double), ("balance_mw", QVariant.Double),
+                 ("status", QVariant.String))
+        for name in dict.fromkeys(gdf["variant"]):
+            sub = gdf[gdf["variant"] == name]
+            layer = QgsVectorLayer("Point?crs=EPSG:28992", LAYER_PREFIX + name, "memory")
+            pr = layer.dataProvider()
+            pr.addAttributes([QgsField(n, t) for n, t in specs])
+            layer.updateFields()
+            feats = []
+            for r, g in zip(sub.to_dict("records"), sub.geometry):
+                f = QgsFeature(layer.fields())
+                f.setAttributes([None if r[n] is None else (float(r[n]) if t == QVariant.Double else
+                                 int(r[n]) if t == QVariant.Int else str(r[n])) for n, t in specs])
+                f.setGeometry(QgsGeometry.fromWkt(g.wkt))
+                feats.append(f)
+            pr.addFeatures(feats)
+            layer.updateExtents()
+            cats = []
+            for status, colour in STATUS_COLOURS.items():
+                sym = QgsSymbol.defaultSymbol(layer.geometryType())
+                sym.setColor(QColor(colour))
+                cats.append(QgsRendererCategory(status, sym, status))
+            layer.setRenderer(QgsCategorizedSymbolRenderer("status", cats))
+            project.addMapLayer(layer)
+            self._layer_ids.append(layer.id())
+
+    def _remove_layers(self):
+        project = QgsProject.instance()
+        for lid in self._layer_ids:
+            if project.mapLayer(lid) is not None:
+                project.removeMapLayer(lid)
+        self._layer_ids = []
+
+    # ---- exchange ---------------------------------------------------------------------
+    def export_to(self, folder, selection=None, include_confidential=None, esdl=None):
+        from ..programme.exchange import export_package
+
+        if selection is None:
+            kind = self.selection_kind.currentData()
+            value = self.selection_value.text().strip()
+            selection = {kind: value} if kind and value else None
+        wb = self._open()
+        try:
+            man = export_package(wb, folder, selection,
+                                 self.confidential_check.isChecked() if include_confidential is None
+                                 else include_confidential,
+                                 self.esdl_check.isChecked() if esdl is None else esdl)
+        finally:
+            wb.close()
+        self.exchange_result.setText(tr("Pakket geschreven naar {}: {} projecten, {} ontwikkelingen.").format(
+            folder, man["tabellen"]["projects"]["rijen"], man["tabellen"]["developments"]["rijen"]))
+        return man
+
+    def _on_export(self):
+        folder = QFileDialog.getExistingDirectory(self, tr("Map voor het uitwisselpakket"))
+        if not folder:
+            return
+        try:
+            self.export_to(folder)
+        except Exception as e:  # noqa: BLE001
+            self._message(str(e), Qgis.MessageLevel.Warning)
+            return
+        self._message(self.exchange_result.text(), Qgis.MessageLevel.Success)
+
+    def _on_import(self):
+        folder = QFileDialog.getExistingDirectory(self, tr("Map van het uitwisselpakket"))
+        if not folder:
+            return
+        target, _ = QFileDialog.getSaveFileName(self, tr("Nieuwe werkbank"), "", tr("GeoPackage (*.gpkg)"))
+        if not target:
+            return
+        from ..programme.exchange import import_package
+
+        try:
+            res = import_package(folder, target)
+        except Exception as e:  # noqa: BLE001
+            self._message(str(e), Qgis.MessageLevel.Warning)
+            return
+        self.exchange_result.setText(tr("Pakket ingelezen in {} (inhoud gecontroleerd).").format(res["path"]))
+
+    # ---- life cycle -------------------------------------------------------------------
+    def cleanup(self):
+        """Disconnect every signal and remove the variant layers (called by the plugin's unload)."""
+        for signal, slot in self._connections:
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass
+        self._connections = []
+        self._remove_layers()
+        self.last_comparison = None
+        self.last_variant_table = None

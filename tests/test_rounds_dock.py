@@ -1,0 +1,53 @@
+"""The RoundsDock: rounds, variants and export without dialogs; cleanup removes its layers."""
+
+import os
+
+from qgis.core import QgsProject
+from test_rounds_fixtures import make_werkbank
+
+
+def test_rounds_dock_end_to_end(qgis_iface, tmp_path):
+    from pmiek_werkbank.dialogs.rounds_dock import LAYER_PREFIX, RoundsDock
+    from pmiek_werkbank.layers.project import Session
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = str(tmp_path / "dock.gpkg")
+    make_werkbank(path).close()
+    session = Session()
+    dock = RoundsDock(qgis_iface, session, qgis_iface.mainWindow())
+    assert not dock.freeze_button.isEnabled()
+    session.set_werkbank(path)
+    assert dock.freeze_button.isEnabled() and dock.project_list.count() == 4
+
+    snap = dock.freeze("pMIEK 1.0", "2026-01-15")
+    assert os.path.exists(snap) and dock.rounds_table.rowCount() == 1 and dock.old_combo.count() == 1
+    wb = open_werkbank(path)
+    wb.write_frame("projects", [{"project_id": "P2", "ibn_year": 2029}])
+    wb.close()
+    cmp = dock.compare(dock.old_combo.currentData())
+    assert dock.diff_table.rowCount() == 1 and cmp.rows.iloc[0]["veld"] == "IBN-jaar"
+    assert dock.save_report_button.isEnabled()
+
+    dock.save_variant("Netversterking Noord", ["P1", "P2"])
+    dock.save_variant("Hoge groei", ["P2", "P3"], '{"demand_factor": {"wonen": 1.5}}')
+    assert dock.variant_list.count() == 2
+    dock.variant_list.setCurrentRow(1)
+    assert sorted(dock.checked_projects()) == ["P2", "P3"]
+    table = dock.compare_variants(years=[2030])
+    assert list(table["variant"]) == ["Netversterking Noord", "Hoge groei"]
+    assert dock.variant_table.columnCount() == 3
+    names = sorted(layer.name() for layer in QgsProject.instance().mapLayers().values()
+                   if layer.name().startswith(LAYER_PREFIX))
+    assert names == [LAYER_PREFIX + "Hoge groei", LAYER_PREFIX + "Netversterking Noord"]
+
+    man = dock.export_to(str(tmp_path / "pakket"), include_confidential=False, esdl=False)
+    assert man["tabellen"]["projects"]["rijen"] == 3
+    assert os.path.exists(tmp_path / "pakket" / "manifest.json")
+
+    dock.cleanup()
+    assert dock._connections == []
+    assert not [layer for layer in QgsProject.instance().mapLayers().values()
+                if layer.name().startswith(LAYER_PREFIX)]
+    session.set_werkbank("")  # no longer connected: nothing happens
+    assert dock.project_list.count() == 4
+    dock.deleteLater()
