@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, timezone
 
 from qgis.core import QgsEditorWidgetSetup, QgsFeature, QgsWkbTypes
-from qgis.gui import QgsMapToolCapture, QgsMapToolDigitizeFeature
+from qgis.gui import QgsAttributeDialog, QgsAttributeEditorContext, QgsMapToolCapture, QgsMapToolDigitizeFeature
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..layers.project import werkbank_layers
@@ -99,6 +99,13 @@ def new_feature(layer, table, geometry, values=None):
     return f
 
 
+def feature_form(layer, feature, parent=None):
+    """QGIS's attribute form for a new feature; accepting it adds the feature to the edit buffer (undoable)."""
+    dialog = QgsAttributeDialog(layer, feature, False, parent, True)
+    dialog.setMode(QgsAttributeEditorContext.Mode.AddFeatureMode)
+    return dialog
+
+
 class WerkbankDrawTool(QgsMapToolDigitizeFeature):
     """Draw one feature for ``table`` ('projects' or 'knooppunten') into ``layer``; opens the attribute form."""
 
@@ -118,7 +125,9 @@ class WerkbankDrawTool(QgsMapToolDigitizeFeature):
             layer.startEditing()
         apply_value_maps(layer, self.table)
         f = new_feature(layer, self.table, feature.geometry(), self.values)
-        ok = self.iface.openFeatureForm(layer, f, False, True)
+        dialog = feature_form(layer, f, self.iface.mainWindow())
+        ok = dialog.exec()
+        dialog.deleteLater()
         if ok and self.on_added is not None:
             self.on_added(self.table)
 

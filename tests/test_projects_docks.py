@@ -139,9 +139,13 @@ def test_draw_tools_start_and_cleanup(qgis_iface, session, example_path):
 
     f = new_feature(kp, "knooppunten", QgsGeometry.fromWkt("POLYGON((0 0,1 0,1 1,0 0))"))
     assert f.geometry().isMultipart() and f["name"] == "Nieuw knooppunt"
-    # add through the edit buffer, undo, redo, save
+    # add through the attribute form into the edit buffer, undo, redo, save
     kp.startEditing()
-    kp.addFeature(f)
+    from pmiek_werkbank.dialogs.map_tools import feature_form
+
+    form = feature_form(kp, f)
+    form.accept()
+    assert len(kp.editBuffer().addedFeatures()) == 1
     kp.undoStack().undo()
     assert kp.editBuffer().addedFeatures() == {}
     kp.undoStack().redo()
