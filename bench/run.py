@@ -1,0 +1,646 @@
+"""pMIEK Werkbank benchmarks: every figure a ratio against a reference measured in the same run.
+
+Usage (``make bench`` runs it with the QGIS environment)::
+
+    python bench/run.py [--size tiny|province|national] [--repeat N] [--cases P1,P2,P3,P4,P5,MEM]
+                        [--json bench/results/latest.json]
+
+Cases (goals from issue 8):
+
+* P1a/P1b capacity balance - the plugin's whole balance (``pmiek:capacitybalance``: read the werkbank,
+  assign, sum per horizon year, write the output layer) vs QGIS's own tools doing only the bare assignment
+  and sum: ``native:joinbynearest`` + ``qgis:statisticsbycategories`` (nearest-station rule, P1a, werkbank
+  without capacity areas) and ``qgis:joinbylocationsummary`` (capacity-area rule, P1b).  Goal ratio <= 0.1.
+* P2 fiche export - per-page time of the projectfiche atlas vs a plain one-map QGIS atlas (from
+  ``bench/bench_fiches.py``, owned by the export work; "niet beschikbaar" while it is missing).  Goal <= 3x.
+* P3 start-up - ``classFactory`` + ``initGui`` in a fresh interpreter vs the same for a minimal plugin (one
+  menu, toolbar and action).  Goal <= 150 ms, no pandas/geopandas imported.
+* P4 interactivity - re-balance after editing one link (incremental ``BalanceModel``) vs full recomputation.
+  Goal <= 100 ms.
+* P5 import - 20,000 polygons through ``pmiek:importdevelopments`` (validation, province check, one
+  transaction) vs ``ogr2ogr`` copying the same file into a GeoPackage.  Goal ratio <= 3.
+* MEM memory - peak RSS of a fresh process taking the national dataset through balance and scoring vs the
+  same process only importing the libraries and opening the werkbank.  Goal <= 1 GiB.
+
+Each timing is repeated (``--repeat``, default 3; plugin and reference runs interleaved, after one untimed
+warm-up of each) and reported as min and median; the ratio is median/median (ratio of the minima in the JSON).
+"""
+
+import argparse
+import datetime as _dt
+import gc
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(BENCH_DIR)
+BUILD = os.path.join(ROOT, "build")
+for _p in (BUILD, "/usr/share/qgis/python/plugins"):
+    if _p not in sys.path:
+        sys.path.insert(0, _p)
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ALL_CASES = ("P1", "P2", "P3", "P4", "P5", "MEM")
+NA = "niet beschikbaar"
+
+
+def _load(name, filename):
+    path = os.path.join(BENCH_DIR, filename)
+    if not os.path.exists(path):
+        return None
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+data = _load("pmiek_bench_data", "data.py")
+
+
+# ---- measuring -----------------------------------------------------------------------------------------
+
+def _stats(values):
+    values = [float(v) for v in values]
+    return {"min": min(values), "median": statistics.median(values), "runs": values}
+
+
+def timed(fn):
+    gc.collect()
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def interleaved(plugin, reference, repeat, warmup=True, setup=None):
+    """Run plugin and reference alternately ``repeat`` times (after one untimed warm-up of each)."""
+    if warmup:
+        if setup:
+            setup()
+        plugin()
+        if setup:
+            setup()
+        reference()
+    p, r = [], []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        p.append(timed(plugin))
+        if setup:
+            setup()
+        r.append(timed(reference))
+    return _stats(p), _stats(r)
+
+
+def row(case, title, plugin=None, reference=None, unit="s", goal=None, goal_kind="ratio", goal_value=None,
+        plugin_label="", reference_label="", notes=None, reason=None, extra=None):
+    """One result row.  ``goal_kind``: 'ratio' (median ratio <= value) or 'absolute' (plugin median <= value)."""
+    r = {"case": case, "title": title, "unit": unit, "goal": goal, "goal_kind": goal_kind, "goal_value": goal_value,
+         "plugin_label": plugin_label, "reference_label": reference_label, "notes": notes or [],
+         "extra": extra or {}}
+    if reason:
+        r.update(status=NA, reason=reason, plugin=None, reference=None, ratio=None, ratio_min=None, met=None)
+        return r
+    r["status"] = "ok"
+    r["plugin"] = plugin
+    r["reference"] = reference
+    r["ratio"] = plugin["median"] / reference["median"] if reference and reference["median"] else None
+    r["ratio_min"] = plugin["min"] / reference["min"] if reference and reference["min"] else None
+    if goal_kind == "ratio":
+        r["met"] = r["ratio"] is not None and r["ratio"] <= goal_value
+    else:
+        r["met"] = plugin["median"] <= goal_value
+    return r
+
+
+# ---- QGIS in-process -----------------------------------------------------------------------------------
+
+_APP = None
+_KEEP = []  # Python providers must stay referenced, or their algorithms lose their ids
+
+
+def qgis_app():
+    global _APP
+    if _APP is not None:
+        return _APP
+    from qgis.core import QgsApplication
+
+    app = QgsApplication.instance()
+    if app is None:
+        app = QgsApplication([], False)
+        app.initQgis()
+    from processing.core.Processing import Processing
+    from qgis.analysis import QgsNativeAlgorithms
+
+    Processing.initialize()
+    reg = QgsApplication.processingRegistry()
+    if reg.providerById("native") is None:
+        reg.addProvider(QgsNativeAlgorithms(reg))
+    if reg.providerById("pmiek") is None:
+        from pmiek_werkbank.provider.provider import PmiekProvider
+
+        provider = PmiekProvider()
+        _KEEP.append(provider)
+        reg.addProvider(provider)
+    _APP = app
+    return app
+
+
+def run_alg(alg_id, params):
+    from qgis import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+
+    ctx = QgsProcessingContext()
+    ctx.setProject(QgsProject.instance())
+    return processing.run(alg_id, params, context=ctx, feedback=QgsProcessingFeedback())
+
+
+class Scratch:
+    """A temporary folder for outputs; each call of ``path`` gives a fresh file name."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="pmiek_bench_")
+        self.n = 0
+
+    def path(self, stem, ext=".gpkg"):
+        self.n += 1
+        return os.path.join(self.dir, "{}_{}{}".format(stem, self.n, ext))
+
+    def clean(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# ---- P1 capacity balance -----------------------------------------------------------------------------------
+
+def case_p1(ds, repeat, scratch):
+    qgis_app()
+    from qgis.core import QgsVectorLayer
+
+    rows = []
+    for sub, wbp, rule, ref_label in (
+        ("P1a", ds.werkbank_nearest, "dichtstbijzijnde station",
+         "native:joinbynearest + qgis:statisticsbycategories (som vraag per station)"),
+        ("P1b", ds.werkbank, "capaciteitsgebied", "qgis:joinbylocationsummary (som vraag per gebied)"),
+    ):
+        devs = "{}|layername=developments".format(wbp)
+        out = {}
+
+        def plugin(wbp=wbp):
+            out["plugin"] = run_alg("pmiek:capacitybalance", {"WERKBANK": wbp, "LEVEL": 0,
+                                                              "OUTPUT": scratch.path("balans")})
+
+        if sub == "P1a":
+            stations = "{}|layername=stations".format(wbp)
+
+            def reference(devs=devs, stations=stations):
+                j = run_alg("native:joinbynearest", {"INPUT": devs, "INPUT_2": stations, "FIELDS_TO_COPY": ["station_id"],
+                                                     "DISCARD_NONMATCHING": False, "PREFIX": "", "NEIGHBORS": 1,
+                                                     "OUTPUT": scratch.path("nearest")})
+                out["ref"] = run_alg("qgis:statisticsbycategories", {
+                    "INPUT": j["OUTPUT"], "VALUES_FIELD_NAME": "demand_mw", "CATEGORIES_FIELD_NAME": ["station_id"],
+                    "OUTPUT": scratch.path("stats")})
+        else:
+            areas = "{}|layername=capacity_areas".format(wbp)
+
+            def reference(devs=devs, areas=areas):
+                out["ref"] = run_alg("qgis:joinbylocationsummary", {
+                    "INPUT": areas, "JOIN": devs, "PREDICATE": [0], "JOIN_FIELDS": ["demand_mw"], "SUMMARIES": [5],
+                    "DISCARD_NONMATCHING": False, "OUTPUT": scratch.path("summary")})
+
+        p, r = interleaved(plugin, reference, repeat)
+        n_out = QgsVectorLayer(out["plugin"]["OUTPUT"], "b", "ogr").featureCount()
+        rows.append(row(
+            sub, "Capaciteitsbalans, regel '{}' ({} ontwikkelingen, {} stations, 3 zichtjaren)".format(
+                rule, ds.counts["developments"], ds.counts["stations"]),
+            p, r, goal="≤ 0,1× QGIS", goal_value=0.1,
+            plugin_label="pmiek:capacitybalance (lezen, toewijzen, som per zichtjaar, uitvoerlaag schrijven)",
+            reference_label=ref_label,
+            notes=["plugin-uitvoer: {} rijen (station × zichtjaar)".format(n_out),
+                   "QGIS doet alleen de kale toewijzing en één som; de plugin ook capaciteit, projecten, "
+                   "wachtrij en status per zichtjaar"]))
+    return rows
+
+
+# ---- P2 fiche export ------------------------------------------------------------------------------------------
+
+def case_p2(ds, repeat, scratch):
+    """Per-page time of the projectfiche atlas vs a plain one-map QGIS atlas, via bench/bench_fiches.py."""
+    title = "Projectfiche-atlas, tijd per pagina (100 projecten)"
+    goal = "≤ 3× QGIS-atlas"
+    try:
+        bf = _load("pmiek_bench_fiches", "bench_fiches.py")
+    except Exception as e:  # noqa: BLE001 - the colleague's module may be half-way
+        return [row("P2", title, goal=goal, reason="bench/bench_fiches.py laadt niet: {}: {}".format(
+            type(e).__name__, str(e).splitlines()[0] if str(e) else ""))]
+    if bf is None:
+        return [row("P2", title, goal=goal, reason="bench/bench_fiches.py bestaat nog niet (fiche-export is in "
+                                                  "aanbouw, issue 7)")]
+    fn = getattr(bf, "bench_case", None) or getattr(bf, "run_case", None)
+    if fn is None:
+        return [row("P2", title, goal=goal, reason="bench/bench_fiches.py heeft geen functie bench_case/run_case; "
+                                                  "gevonden: {}".format(", ".join(
+                                                      n for n in dir(bf) if not n.startswith("_"))))]
+    qgis_app()
+    try:
+        res = fn(ds=ds, repeat=repeat, scratch=scratch.dir, n_projects=100)
+    except Exception as e:  # noqa: BLE001
+        traceback.print_exc()
+        return [row("P2", title, goal=goal, reason="bench_fiches faalde: {}: {}".format(type(e).__name__, e))]
+    return [row("P2", title, _stats(res["plugin"]), _stats(res["reference"]), goal=goal, goal_value=3.0,
+                plugin_label=res.get("plugin_label", "projectfiche-atlas, s per pagina"),
+                reference_label=res.get("reference_label", "QGIS-atlas met één kaart, s per pagina"),
+                notes=res.get("notes", []), extra=res.get("extra", {}))]
+
+
+# ---- P3 start-up ------------------------------------------------------------------------------------------------
+
+STARTUP_CODE = r"""
+import json, os, sys, time
+os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
+from qgis.core import QgsApplication
+app = QgsApplication([], False); app.initQgis()
+from qgis.PyQt.QtWidgets import QAction, QMainWindow, QMenu
+from qgis.gui import QgsMapCanvas, QgsMessageBar
+class Iface:
+    def __init__(self):
+        self.win = QMainWindow(); self.canvas = QgsMapCanvas(); self.bar = QgsMessageBar()
+    def mainWindow(self): return self.win
+    def mapCanvas(self): return self.canvas
+    def messageBar(self): return self.bar
+    def addToolBar(self, name): return self.win.addToolBar(name)
+    def addDockWidget(self, area, dock): self.win.addDockWidget(area, dock)
+    def removeDockWidget(self, dock): self.win.removeDockWidget(dock)
+class MinimalPlugin:
+    def __init__(self, iface): self.iface = iface
+    def initGui(self):
+        main = self.iface.mainWindow()
+        self.menu = QMenu('Minimaal', main); main.menuBar().addMenu(self.menu)
+        self.toolbar = self.iface.addToolBar('Minimaal')
+        self.action = QAction('Doe iets', main); self.action.triggered.connect(lambda: None)
+        self.menu.addAction(self.action); self.toolbar.addAction(self.action)
+iface = Iface()
+which = sys.argv[1]
+before = set(sys.modules)
+t0 = time.perf_counter()
+if which == 'plugin':
+    import pmiek_werkbank
+    p = pmiek_werkbank.classFactory(iface)
+else:
+    p = MinimalPlugin(iface)
+p.initGui()
+dt = time.perf_counter() - t0
+new = sorted(set(sys.modules) - before)
+heavy = sorted(m for m in ('geopandas', 'pandas', 'shapely', 'pyogrio', 'numpy', 'openpyxl', 'jinja2')
+               if m in sys.modules and m not in before)
+print('RESULT=' + json.dumps({'seconds': dt, 'modules': len(new), 'heavy': heavy,
+      'plugin_modules': len([m for m in new if m.startswith('pmiek_werkbank')])}))
+"""
+
+
+def _startup_once(which):
+    r = subprocess.run([sys.executable, "-c", STARTUP_CODE, which], capture_output=True, text=True, timeout=300,
+                       env=os.environ.copy())
+    for line in r.stdout.splitlines():
+        if line.startswith("RESULT="):
+            return json.loads(line[len("RESULT="):])
+    raise RuntimeError("opstartmeting mislukt (rc {}): {}".format(r.returncode, r.stderr[-2000:]))
+
+
+def case_p3(ds, repeat, scratch):
+    _startup_once("plugin")  # warm the file cache
+    _startup_once("minimal")
+    p, r, info = [], [], None
+    for _ in range(max(repeat, 1)):
+        info = _startup_once("plugin")
+        p.append(info["seconds"])
+        r.append(_startup_once("minimal")["seconds"])
+    heavy = info["heavy"]
+    return [row("P3", "Opstarten: classFactory + initGui (vers proces)", _stats(p), _stats(r), goal="≤ 150 ms, geen "
+                "pandas/geopandas", goal_kind="absolute", goal_value=0.150,
+                plugin_label="pmiek_werkbank.classFactory + initGui",
+                reference_label="minimale plugin (menu, werkbalk, één actie)",
+                notes=["{} modules geïmporteerd (waarvan {} van de plugin)".format(info["modules"],
+                                                                                  info["plugin_modules"]),
+                       "zware modules geïmporteerd: {}".format(", ".join(heavy) if heavy else "geen")],
+                extra={"modules_imported": info["modules"], "plugin_modules": info["plugin_modules"],
+                       "heavy_imported": heavy, "geopandas_imported": "geopandas" in heavy,
+                       "pandas_imported": "pandas" in heavy})]
+
+
+def _p3_met(r):
+    if r["status"] == "ok" and r["extra"].get("heavy_imported"):
+        heavy = set(r["extra"]["heavy_imported"])
+        if heavy & {"pandas", "geopandas"}:
+            r["met"] = False
+    return r
+
+
+# ---- P4 interactivity -----------------------------------------------------------------------------------------
+
+def case_p4(ds, repeat, scratch):
+    import pandas as pd
+
+    from pmiek_werkbank.knooppunten.balance import BalanceModel
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    wb = open_werkbank(ds.werkbank, readonly=True)
+    try:
+        model = BalanceModel.from_werkbank(wb)  # edited incrementally
+        full_model = BalanceModel.from_werkbank(wb)  # edited in its inputs and recomputed as a whole
+    finally:
+        wb.close()
+    # a project without an explicit station: its station follows its links, so a new heavy link moves it
+    pr = model.projects
+    cand = pr[(pr["station_rule"] == "via koppelingen") & pr["active"]]
+    if not len(cand):
+        cand = pr[pr["active"]]
+    pid = cand["project_id"].iloc[0]
+    own = model.projects.set_index("project_id").loc[pid, "station_id"]
+    a = model.assignment
+    other = a[a["station_id"].notna() & (a["station_id"] != own) & (a["demand_mw"] > 0)]
+    dev = other["dev_id"].iloc[len(other) // 2]
+    touched = []
+    state = {"inc": False, "full": False}
+    base_links = full_model.inputs.links
+    new_link = pd.DataFrame([{"link_id": "bench-link", "project_id": pid, "dev_id": dev, "share_mw": 500.0,
+                              "share_pct": None, "motivation": "bench"}])
+
+    def edit():
+        if state["inc"]:
+            touched.append(model.remove_link(pid, dev))
+        else:
+            touched.append(model.set_link(pid, dev, share_mw=500.0, motivation="bench"))
+        state["inc"] = not state["inc"]
+
+    def full():
+        if state["full"]:
+            full_model.inputs.links = base_links
+        else:
+            full_model.inputs.links = pd.concat([base_links.astype(object), new_link.astype(object)],
+                                                ignore_index=True)
+        full_model.recompute()
+        state["full"] = not state["full"]
+
+    p, r = interleaved(edit, full, repeat)
+    # both models must agree after the same edits
+    same = _same_table(model.station_table(), full_model.station_table()) and _same_table(
+        model.knooppunt_table(), full_model.knooppunt_table())
+    s, k = touched[-1] if touched else (set(), set())
+    return [row("P4", "Herberekenen na wijzigen van één koppeling ({} projecten, {} ontwikkelingen)".format(
+        ds.counts["projects"], ds.counts["developments"]), p, r, goal="≤ 100 ms", goal_kind="absolute",
+        goal_value=0.100, plugin_label="BalanceModel.set_link/remove_link (incrementeel)",
+        reference_label="koppeling in de invoer wijzigen + BalanceModel.recompute() (alles opnieuw, in het geheugen)",
+        notes=["project {} wisselt van station via een koppeling met {}; per wijziging {} station(s) en {} "
+               "knooppunt(en) herberekend".format(pid, dev, len(s), len(k)),
+               "incrementeel resultaat gelijk aan volledige herberekening: {}".format("ja" if same else "NEE")],
+        extra={"project": pid, "dev": dev, "stations_touched": len(s), "knooppunten_touched": len(k),
+               "equal_to_full": bool(same), "pandas": pd.__version__})]
+
+
+def _same_table(a, b):
+    from pandas.testing import assert_frame_equal
+
+    try:
+        assert_frame_equal(a.sort_values(["unit_id", "year"]).reset_index(drop=True),
+                           b.sort_values(["unit_id", "year"]).reset_index(drop=True), check_dtype=False)
+        return True
+    except AssertionError:
+        return False
+
+
+# ---- P5 import ----------------------------------------------------------------------------------------------------
+
+def case_p5(ds, repeat, scratch):
+    qgis_app()
+    state = {}
+
+    def setup():
+        target = scratch.path("import_werkbank")
+        shutil.copyfile(ds.empty, target)
+        state["target"] = target
+        state["copy"] = scratch.path("ogr_copy")
+
+    def plugin():
+        state["res"] = run_alg("pmiek:importdevelopments", {
+            "WERKBANK": state["target"], "INPUT": ds.source, "SOURCE_NAME": "ontwikkelingen",
+            "REPORT": scratch.path("rapport", ".html")})
+
+    def reference():
+        subprocess.run(["ogr2ogr", "-f", "GPKG", state["copy"], ds.source], check=True, capture_output=True)
+
+    p, r = interleaved(plugin, reference, repeat, setup=setup)
+    res = state["res"]
+    return [row("P5", "Import {} vlakken met validatie".format(ds.counts["developments"]), p, r, goal="≤ 3× ogr2ogr",
+                goal_value=3.0, plugin_label="pmiek:importdevelopments (lezen, valideren, provinciecontrole, "
+                                             "één transactie)",
+                reference_label="ogr2ogr -f GPKG (kopie van hetzelfde bestand)",
+                notes=["geïmporteerd {}, afgekeurd {}".format(int(res["IMPORTED"]), int(res["REJECTED"]))],
+                extra={"imported": int(res["IMPORTED"]), "rejected": int(res["REJECTED"])})]
+
+
+# ---- memory ---------------------------------------------------------------------------------------------------------
+
+MEMORY_CODE = r"""
+import json, os, resource, sys, time
+import geopandas, pandas, shapely, numpy
+from pmiek_werkbank.werkbank import open_werkbank
+which, path = sys.argv[1], sys.argv[2]
+t0 = time.perf_counter()
+wb = open_werkbank(path, readonly=True)
+info = {}
+if which == 'plugin':
+    from pmiek_werkbank.knooppunten.balance import BalanceModel
+    from pmiek_werkbank.scoring.ranking import score_projects
+    m = BalanceModel.from_werkbank(wb)
+    st, kp, un = m.station_table(), m.knooppunt_table(), m.unserved()
+    rank = score_projects(wb)
+    info = {'station_rows': len(st), 'knooppunt_rows': len(kp), 'unserved': len(un), 'ranked': len(rank),
+            'developments': len(m.assignment)}
+wb.close()
+info['seconds'] = time.perf_counter() - t0
+info['peak_rss_bytes'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print('RESULT=' + json.dumps(info))
+"""
+
+
+def _memory_once(which, path):
+    r = subprocess.run([sys.executable, "-c", MEMORY_CODE, which, path], capture_output=True, text=True,
+                       timeout=3600, env=os.environ.copy())
+    for line in r.stdout.splitlines():
+        if line.startswith("RESULT="):
+            return json.loads(line[len("RESULT="):])
+    raise RuntimeError("geheugenmeting mislukt (rc {}): {}".format(r.returncode, r.stderr[-2000:]))
+
+
+def case_mem(ds, repeat, scratch):
+    p, r, info = [], [], None
+    for _ in range(max(1, repeat)):
+        info = _memory_once("plugin", ds.werkbank)
+        p.append(info["peak_rss_bytes"] / 2**20)
+        r.append(_memory_once("reference", ds.werkbank)["peak_rss_bytes"] / 2**20)
+    return [row("MEM", "Piekgeheugen, dataset '{}' ({} ontwikkelingen, {} projecten) door balans en "
+                       "scoring".format(ds.size, ds.counts["developments"], ds.counts["projects"]),
+                _stats(p), _stats(r), unit="MiB", goal="≤ 1 GiB", goal_kind="absolute", goal_value=1024.0,
+                plugin_label="vers proces: BalanceModel.from_werkbank + tabellen + score_projects",
+                reference_label="vers proces: dezelfde imports + werkbank openen",
+                notes=["duur balans + scoring: {:.1f} s".format(info["seconds"]),
+                       "{} stationrijen, {} knooppuntrijen, {} projecten gerangschikt".format(
+                           info["station_rows"], info["knooppunt_rows"], info["ranked"])],
+                extra=info)]
+
+
+# ---- report ------------------------------------------------------------------------------------------------------------
+
+def machine_facts():
+    facts = {"date": _dt.datetime.now().astimezone().replace(microsecond=0).isoformat(),
+             "hostname": platform.node(), "platform": platform.platform(), "python": platform.python_version(),
+             "cores": os.cpu_count()}
+    try:
+        import psutil
+
+        facts["cores_physical"] = psutil.cpu_count(logical=False)
+        facts["memory_gib"] = round(psutil.virtual_memory().total / 2**30, 1)
+        facts["load_avg"] = [round(x, 2) for x in os.getloadavg()]
+    except Exception:  # noqa: BLE001
+        pass
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    facts["cpu_model"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        facts["cpu_model"] = platform.processor()
+    try:
+        from qgis.core import Qgis
+
+        facts["qgis"] = Qgis.QGIS_VERSION
+        facts["qgis_geos"] = Qgis.geosVersion() if hasattr(Qgis, "geosVersion") else None
+    except Exception as e:  # noqa: BLE001
+        facts["qgis"] = "onbekend ({})".format(e)
+    try:
+        from osgeo import gdal
+
+        facts["gdal"] = gdal.__version__
+    except Exception:  # noqa: BLE001
+        facts["gdal"] = None
+    for mod in ("shapely", "geopandas", "pyogrio", "numpy", "pandas"):
+        try:
+            facts[mod] = __import__(mod).__version__
+        except Exception:  # noqa: BLE001
+            facts[mod] = None
+    try:
+        import pyogrio
+        import shapely
+
+        facts["geos"] = shapely.geos_version_string
+        facts["gdal_pyogrio"] = pyogrio.__gdal_version_string__
+    except Exception:  # noqa: BLE001
+        pass
+    return facts
+
+
+def _fmt(v, unit):
+    if v is None:
+        return "-"
+    if unit == "s":
+        return "{:.0f} ms".format(v * 1000) if v < 1 else "{:.2f} s".format(v)
+    return "{:.0f} {}".format(v, unit)
+
+
+def table_lines(rows):
+    head = ("case", "plugin min / median", "referentie min / median", "ratio", "doel", "gehaald")
+    lines = []
+    for r in rows:
+        if r["status"] != "ok":
+            reason = " ".join(str(r["reason"]).split())
+            lines.append((r["case"], NA, "-", "-", r["goal"] or "-", "- ({})".format(reason)))
+            continue
+        u = r["unit"]
+        lines.append((r["case"], "{} / {}".format(_fmt(r["plugin"]["min"], u), _fmt(r["plugin"]["median"], u)),
+                      "{} / {}".format(_fmt(r["reference"]["min"], u), _fmt(r["reference"]["median"], u)),
+                      "{:.3g}×".format(r["ratio"]) if r["ratio"] is not None else "-", r["goal"],
+                      "ja" if r["met"] else "nee"))
+    widths = [max(len(str(x[i])) for x in [head] + lines) for i in range(5)]
+    out = ["  ".join(str(c).ljust(w) for c, w in zip(head[:5], widths)) + "  " + head[5]]
+    out.append("-" * (sum(widths) + 2 * 5 + len(head[5])))
+    for x in lines:
+        out.append("  ".join(str(c).ljust(w) for c, w in zip(x[:5], widths)) + "  " + x[5])
+    return out
+
+
+CASES = {"P1": case_p1, "P2": case_p2, "P3": case_p3, "P4": case_p4, "P5": case_p5, "MEM": case_mem}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--size", choices=("tiny", "province", "national"), default="province")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--cases", default=",".join(ALL_CASES), help="bijv. P1,P4 (standaard alle)")
+    ap.add_argument("--json", default=os.path.join(BENCH_DIR, "results", "latest.json"))
+    args = ap.parse_args(argv)
+    cases = [c.strip().upper() for c in args.cases.split(",") if c.strip()]
+    bad = [c for c in cases if c not in CASES]
+    if bad:
+        ap.error("onbekende case(s): {}; kies uit {}".format(", ".join(bad), ", ".join(CASES)))
+    repeat = max(1, args.repeat)
+    t_start = time.perf_counter()
+    ds = data.ensure(args.size)
+    # memory is measured on the national dataset (tiny stays tiny for the test suite)
+    mem_size = "tiny" if args.size == "tiny" else "national"
+    scratch = Scratch()
+    rows = []
+    try:
+        for c in cases:
+            print("[bench] {} ...".format(c), flush=True)
+            t0 = time.perf_counter()
+            try:
+                dsc = data.ensure(mem_size) if c == "MEM" else ds
+                out = CASES[c](dsc, repeat, scratch)
+            except Exception as e:  # noqa: BLE001 - one broken case must not hide the others
+                traceback.print_exc()
+                out = [row(c, c, reason="fout tijdens meten: {}: {}".format(type(e).__name__, str(e).strip()))]
+            for r in out:
+                if r["case"] == "P3":
+                    _p3_met(r)
+                r["wall_seconds"] = time.perf_counter() - t0
+            rows.extend(out)
+    finally:
+        scratch.clean()
+    result = {"size": args.size, "repeat": repeat, "cases": cases, "data_seed": data.SEED,
+              "data_version": data.DATA_VERSION, "dataset": {"size": ds.size, "counts": ds.counts},
+              "machine": machine_facts(), "rows": rows, "total_seconds": time.perf_counter() - t_start}
+    lines = table_lines(rows)
+    print()
+    print("pMIEK Werkbank benchmarks - grootte {}, herhalingen {}, {}".format(args.size, repeat,
+                                                                              result["machine"]["date"]))
+    for line in lines:
+        print(line)
+    for r in rows:
+        for n in r["notes"]:
+            print("  {}: {}".format(r["case"], n))
+    m = result["machine"]
+    print("machine: {} kernen, {}; QGIS {}, GEOS {}, GDAL {}, shapely {}, geopandas {}, pyogrio {}, numpy {}".format(
+        m.get("cores"), m.get("cpu_model"), m.get("qgis"), m.get("geos"), m.get("gdal") or m.get("gdal_pyogrio"),
+        m.get("shapely"), m.get("geopandas"), m.get("pyogrio"), m.get("numpy")))
+    if args.json:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+        tmp = args.json + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(result, f, indent=1, ensure_ascii=False)
+        os.replace(tmp, args.json)
+        print("JSON: {}".format(args.json))
+    return result
+
+
+if __name__ == "__main__":
+    main()
