@@ -497,7 +497,8 @@ def test_layer_uri_loads_in_qgis(pgwb, password, qgis_app):
     old = os.environ.get("PGPASSWORD")
     os.environ["PGPASSWORD"] = password  # libpq's own way; the URI itself carries no password
     try:
-        lyr = QgsVectorLayer(pgwb.layer_uri("stations"), "stations", "postgres")
+        assert pgwb.layer_provider == "postgres"
+        lyr = QgsVectorLayer(pgwb.layer_uri("stations"), "stations", pgwb.layer_provider)
         assert lyr.isValid() and lyr.featureCount() == 2 and lyr.crs().authid() == "EPSG:28992"
         assert {f["name"] for f in lyr.getFeatures()} == {"Noord", "Zuid"}
         poly = QgsVectorLayer(pgwb.layer_uri("developments", "Polygon"), "dev", "postgres")

@@ -376,6 +376,7 @@ class PostgisWerkbank(Werkbank):
     """A werkbank in one schema of a PostgreSQL database with PostGIS."""
 
     backend = "postgis"
+    layer_provider = "postgres"  # QGIS provider key for layer_uri()
 
     def __init__(self, target, conn, readonly=False):
         super().__init__(conn.pg.safe_target(), conn, readonly=readonly)

@@ -788,6 +788,7 @@ class GeopackageWerkbank(Werkbank):
     """A werkbank in one GeoPackage file (SQLite), written without GDAL."""
 
     backend = "gpkg"
+    layer_provider = "ogr"  # QGIS provider key for layer_uri()
 
     @staticmethod
     def _raw_connect(path, readonly=False):
