@@ -525,7 +525,8 @@ def atlas_section(cmp, include_confidential=False):
     rows = [{c: ("" if r[c] is None else r[c]) for c in cols} for r in df.to_dict("records")]
     for r in rows:
         r["onderdeel"] = SECTION_LABELS.get(r["onderdeel"], r["onderdeel"])
-    summary = ["{}: {} {}".format(SECTION_LABELS.get(o, o), n, w) for o, w, n in cmp.summary().itertuples(index=False)]
+    counts = df.groupby(["onderdeel", "wijziging"], sort=False)["id"].nunique() if len(df) else {}
+    summary = ["{}: {} {}".format(SECTION_LABELS.get(o, o), n, w) for (o, w), n in dict(counts).items()]
     return {
         "title": "Verschillen ten opzichte van de vorige ronde",
         "subtitle": "{} → {}".format(cmp.old_label, cmp.new_label),
