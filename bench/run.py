@@ -194,14 +194,14 @@ def case_p1(ds, repeat, scratch):
         devs = "{}|layername=developments".format(wbp)
         out = {}
 
-        def plugin(wbp=wbp):
+        def plugin(wbp=wbp, out=out):
             out["plugin"] = run_alg("pmiek:capacitybalance", {"WERKBANK": wbp, "LEVEL": 0,
                                                               "OUTPUT": scratch.path("balans")})
 
         if sub == "P1a":
             stations = "{}|layername=stations".format(wbp)
 
-            def reference(devs=devs, stations=stations):
+            def reference(devs=devs, stations=stations, out=out):
                 j = run_alg("native:joinbynearest", {"INPUT": devs, "INPUT_2": stations, "FIELDS_TO_COPY": ["station_id"],
                                                      "DISCARD_NONMATCHING": False, "PREFIX": "", "NEIGHBORS": 1,
                                                      "OUTPUT": scratch.path("nearest")})
@@ -211,7 +211,7 @@ def case_p1(ds, repeat, scratch):
         else:
             areas = "{}|layername=capacity_areas".format(wbp)
 
-            def reference(devs=devs, areas=areas):
+            def reference(devs=devs, areas=areas, out=out):
                 out["ref"] = run_alg("qgis:joinbylocationsummary", {
                     "INPUT": areas, "JOIN": devs, "PREDICATE": [0], "JOIN_FIELDS": ["demand_mw"], "SUMMARIES": [5],
                     "DISCARD_NONMATCHING": False, "OUTPUT": scratch.path("summary")})

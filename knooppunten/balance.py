@@ -246,7 +246,8 @@ def link_mw(links, developments):
     if not len(links):
         links["mw"] = pd.Series(dtype=float)
         return links
-    d = pd.DataFrame(developments)[["dev_id", "demand_mw", "supply_mw"]].copy()
+    d = pd.DataFrame(developments)[["dev_id", "demand_mw", "supply_mw"]]
+    d = d[d["dev_id"].isin(links["dev_id"])].copy()  # only the linked developments (cheap on 20,000 rows)
     dem = pd.to_numeric(d["demand_mw"], errors="coerce").fillna(0.0)
     sup = pd.to_numeric(d["supply_mw"], errors="coerce").fillna(0.0)
     d["_dev_mw"] = np.where(dem > 0, dem, sup)
@@ -744,10 +745,11 @@ class BalanceModel:
         pairs = self._serving[self._serving["knooppunt_id"].isin(kids)]
         st = self._stations[["unit_id", "year", "capacity_mw", "base_capacity_mw", "project_capacity_mw",
                              "supply_capacity_mw", "capacity_source_year"]].rename(columns={"unit_id": "station_id"})
+        # pairs are unique and st has one row per station and year, so "size" counts the stations
         cap = pairs.merge(st, on="station_id").groupby(["knooppunt_id", "year"]).agg(
             capacity_mw=("capacity_mw", "sum"), base_capacity_mw=("base_capacity_mw", "sum"),
             project_capacity_mw=("project_capacity_mw", "sum"), supply_capacity_mw=("supply_capacity_mw", "sum"),
-            capacity_source_year=("capacity_source_year", "min"), n_stations=("station_id", "nunique"))
+            capacity_source_year=("capacity_source_year", "min"), n_stations=("station_id", "size"))
         g = grid.merge(cap, left_on=["knooppunt_id", "year"], right_index=True, how="left")
         # projects of the knooppunt without a station add capacity directly
         p = self.projects
@@ -775,8 +777,8 @@ class BalanceModel:
         agg = x.groupby(["knooppunt_id", "year"]).agg(demand_mw=("demand_mw", "sum"), supply_mw=("supply_mw", "sum"),
                                                        n_developments=("dev_id", "size"))
         g = g.merge(agg, left_on=["knooppunt_id", "year"], right_index=True, how="left")
-        # other developments on the serving stations
-        q = self._q
+        # other developments on the serving stations (only the queue rows of those stations and of K's developments)
+        q = self._q[self._q["station_id"].isin(pairs["station_id"]) | self._q["dev_id"].isin(x["dev_id"])]
         o = pairs.merge(q[["dev_id", "station_id", "knooppunt_id", "year_eff", "demand_mw", "supply_mw"]]
                         .rename(columns={"knooppunt_id": "_dev_k"}), on="station_id")
         o = o[o["_dev_k"].isna() | (o["_dev_k"] != o["knooppunt_id"])]

@@ -331,6 +331,16 @@ def balance_features(table, geoms, fields):
 
     import shapely
 
+    # one QgsGeometry per unit (not per unit and year), converted from WKB in one vectorised call
+    units = [u for u in dict.fromkeys(table["unit_id"]) if geoms.get(u) is not None]
+    garr = [geoms[u] for u in units]
+    ok = ~shapely.is_empty(garr) if garr else []
+    wkbs = shapely.to_wkb([g for g, k in zip(garr, ok) if k]) if garr else []
+    qgeoms = {}
+    for u, w in zip([u for u, k in zip(units, ok) if k], wkbs):
+        qg = QgsGeometry()
+        qg.fromWkb(w)
+        qgeoms[u] = qg
     feats = []
     records = table.to_dict("records")
     for r in records:
@@ -347,11 +357,9 @@ def balance_features(table, geoms, fields):
             else:
                 attrs.append(str(v))
         f.setAttributes(attrs)
-        g = geoms.get(r["unit_id"])
-        if g is not None and not g.is_empty:
-            qg = QgsGeometry()
-            qg.fromWkb(shapely.to_wkb(g))
-            f.setGeometry(qg)
+        qg = qgeoms.get(r["unit_id"])
+        if qg is not None:
+            f.setGeometry(QgsGeometry(qg))
         feats.append(f)
     return feats
 
