@@ -467,7 +467,16 @@ if which == 'plugin':
             'developments': len(m.assignment)}
 wb.close()
 info['seconds'] = time.perf_counter() - t0
+# VmHWM is the peak of this process's own memory; ru_maxrss can carry the parent's peak over fork/exec
 info['peak_rss_bytes'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+try:
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith('VmHWM:'):
+                info['peak_rss_bytes'] = int(line.split()[1]) * 1024
+                info['peak_source'] = 'VmHWM'
+except OSError:
+    info['peak_source'] = 'ru_maxrss'
 print('RESULT=' + json.dumps(info))
 """
 
