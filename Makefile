@@ -26,10 +26,8 @@ help:
 system:
 	@bash scripts/install_system.sh
 
-$(VENV)/.installed: requirements.txt
-	@test -x $(PY) || /usr/bin/python3 -m venv --system-site-packages $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
-	@touch $@
+$(VENV)/.installed: requirements.txt scripts/install_venv.sh scripts/build-constraints.txt
+	@bash scripts/install_venv.sh
 
 venv: system $(VENV)/.installed
 
