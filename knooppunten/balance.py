@@ -422,10 +422,11 @@ def resolve_projects(projects, links, assign, station_ids, settings):
     out["afname_mw"] = pd.to_numeric(p["capacity_afname_mw"], errors="coerce").fillna(0.0).values
     out["teruglevering_mw"] = pd.to_numeric(p["capacity_teruglevering_mw"], errors="coerce").fillna(0.0).values
     status = out["status"].astype(object).fillna("kandidaat").values
-    wi = out["project_id"].map(lambda x: settings.whatif.get(x)).values
+    # A plain list keeps None apart from False (a pandas map would coerce to numpy booleans).
+    wi = [settings.whatif.get(x) for x in out["project_id"]]
     default = (status != "afgevallen") & ~np.isnan(ibn)
-    on = np.array([w is True for w in wi], dtype=bool)
-    off = np.array([w is False for w in wi], dtype=bool)
+    on = np.array([w is not None and bool(w) for w in wi], dtype=bool)
+    off = np.array([w is not None and not bool(w) for w in wi], dtype=bool)
     out["active"] = np.where(on, True, np.where(off, False, default))
     out["ibn_eff"] = np.where(on & np.isnan(ibn), settings.years[0], ibn)
     note = np.where(status == "afgevallen", "afgevallen", np.where(np.isnan(ibn), "geen IBN-jaar", None)).astype(object)

@@ -338,3 +338,21 @@ def test_nearest_station_limited_by_distance_and_province():
     # a province polygon that holds S2 and S3 only: D2 goes to S2
     m = model(province=box(OX + 4000, OY - 1000, OX + 12000, OY + 3000))
     assert m.assignment.set_index("dev_id").loc["D2", "station_id"] == "S2"
+
+
+def test_whatif_off_when_every_project_has_an_entry(werkbank):
+    """Regression: with a what-if entry for every project, 'off' must still switch the project off."""
+    import shapely
+
+    import geopandas as gpd
+    from pmiek_werkbank.knooppunten.balance import BalanceModel
+
+    werkbank.write_frame("stations", gpd.GeoDataFrame(
+        {"station_id": ["S"], "name": ["S"]}, geometry=[shapely.Point(140000, 455000)], crs=28992))
+    werkbank.write_frame("station_capacity", [{"station_id": "S", "year": 2025, "afname_mw": 10.0}])
+    werkbank.write_frame("projects", [{"project_id": "P", "name": "P", "station_id": "S", "ibn_year": 2026,
+                                       "capacity_afname_mw": 5.0}])
+    on = BalanceModel.from_werkbank(werkbank, years=[2030]).station_table()
+    off = BalanceModel.from_werkbank(werkbank, years=[2030], whatif={"P": False}).station_table()
+    assert on["capacity_mw"].tolist() == [15.0]
+    assert off["capacity_mw"].tolist() == [10.0]
