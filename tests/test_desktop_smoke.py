@@ -21,7 +21,8 @@ def test_real_qgis_desktop_loads_plugin_and_menu(tmp_path):
     if os.path.exists(shot):
         os.remove(shot)
     env = dict(os.environ)
-    env.pop("QT_QPA_PLATFORM", None)
+    for var in ("QT_QPA_PLATFORM", "QGIS_CUSTOM_CONFIG_PATH", "QGIS_OPTIONS_PATH"):
+        env.pop(var, None)  # pytest-qgis points these at its own settings folder
     env.update({
         "QGIS_PLUGINPATH": BUILD,
         "PMIEK_SCREENSHOT": shot,
