@@ -117,12 +117,9 @@ def add_werkbank_layers(path, project=None, tables=True):
             project.removeMapLayer(child.layerId())
     group.removeAllChildren()
     added = []
-    abspath = os.path.abspath(path)
+    uri_of, provider = _uri_builder(path)
     for table, gtype, title in LAYERS:
-        uri = "{}|layername={}".format(abspath, table)
-        if gtype:
-            uri += "|geometrytype={}".format(gtype)
-        layer = QgsVectorLayer(uri, title, "ogr")
+        layer = QgsVectorLayer(uri_of(table, gtype), title, provider)
         if not layer.isValid():
             continue
         load_styles(layer, table, gtype)
@@ -134,7 +131,7 @@ def add_werkbank_layers(path, project=None, tables=True):
         sub = group.addGroup("Tabellen")
         sub.setExpanded(False)
         for table, title in TABLE_LAYERS:
-            layer = QgsVectorLayer("{}|layername={}".format(abspath, table), title, "ogr")
+            layer = QgsVectorLayer(uri_of(table, None), title, provider)
             if not layer.isValid():
                 continue
             qml = style_path(table)
@@ -145,6 +142,36 @@ def add_werkbank_layers(path, project=None, tables=True):
             sub.addLayer(layer)
             added.append(layer)
     return added
+
+
+def _uri_builder(target):
+    """(function table, geometry_type -> data source, provider key) for a werkbank target.
+
+    A GeoPackage path gives OGR sources; a PostGIS target gives ``postgres``
+    sources from the werkbank itself (credentials via authcfg, never a password).
+    """
+    from ..werkbank.storage import is_postgres_target
+
+    if not is_postgres_target(target):
+        abspath = os.path.abspath(target)
+
+        def ogr_uri(table, gtype):
+            uri = "{}|layername={}".format(abspath, table)
+            if gtype:
+                uri += "|geometrytype={}".format(gtype)
+            return uri
+
+        return ogr_uri, "ogr"
+    from ..werkbank import open_werkbank
+
+    wb = open_werkbank(target, readonly=True)
+    try:
+        uris = {(t, g): wb.layer_uri(t, g) for t, g, _ in LAYERS}
+        uris.update({(t, None): wb.layer_uri(t) for t, _ in TABLE_LAYERS})
+        provider = getattr(wb, "layer_provider", "postgres")
+    finally:
+        wb.close()
+    return (lambda table, gtype: uris[(table, gtype)]), provider
 
 
 def werkbank_layers(project=None, table=None):

@@ -512,6 +512,29 @@ def test_layer_uri_loads_in_qgis(pgwb, password, qgis_app):
             os.environ["PGPASSWORD"] = old
 
 
+def test_werkbank_layers_in_project_from_postgis(pgwb, target, password, qgis_new_project):
+    """The 'pMIEK' group of a PostGIS werkbank holds postgres layers, without a password in their source."""
+    from qgis.core import QgsProject
+
+    from pmiek_werkbank.layers.project import add_werkbank_layers
+
+    pgwb.write_frame("stations", _stations())
+    old = os.environ.get("PGPASSWORD")
+    os.environ["PGPASSWORD"] = password
+    try:
+        layers = add_werkbank_layers(target, QgsProject.instance())
+        by_name = {lyr.name(): lyr for lyr in layers}
+        assert by_name["Stations"].providerType() == "postgres"
+        assert by_name["Stations"].featureCount() == 2
+        assert all(password not in lyr.source() for lyr in layers)
+        assert "Capaciteitskaart" in by_name and "Projecten (punten)" in by_name
+    finally:
+        if old is None:
+            os.environ.pop("PGPASSWORD", None)
+        else:
+            os.environ["PGPASSWORD"] = old
+
+
 AUTH_SCRIPT = textwrap.dedent(r"""
     import json, os, sys
     from qgis.core import (QgsApplication, QgsAuthMethodConfig, QgsProviderRegistry, QgsVectorLayer)

@@ -1,6 +1,7 @@
 """The werkbank: storage of one programme (GeoPackage; PostGIS later). No QGIS imports."""
 
 from .storage import (  # noqa: F401
+    ConflictError,
     SchemaTooNewError,
     Werkbank,
     WerkbankError,
