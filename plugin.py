@@ -76,6 +76,8 @@ class PmiekWerkbankPlugin:
 
         self._add_action("new", self.tr("Nieuwe werkbank…"), "pmiek.svg", self.new_werkbank, toolbar=False)
         self._add_action("open", self.tr("Werkbank openen…"), "open.svg", self.open_werkbank)
+        self._add_action("open_pg", self.tr("Teamwerkbank (PostGIS) openen…"), "open.svg", self.open_team_werkbank,
+                         toolbar=False)
         self.menu.addSeparator()
         for entry in available_entries():
             key, _, _, title, icon_file, kind = entry
@@ -197,6 +199,33 @@ class PmiekWerkbankPlugin:
             5,
         )
         return True
+
+    def open_team_werkbank(self):
+        """Pick a saved QGIS PostgreSQL connection and a schema: target ``pg:CONNECTION/schema``."""
+        from qgis.core import QgsProviderRegistry
+        from qgis.PyQt.QtWidgets import QInputDialog
+
+        try:
+            names = sorted(QgsProviderRegistry.instance().providerMetadata("postgres").connections().keys())
+        except Exception:  # noqa: BLE001 - provider missing
+            names = []
+        if not names:
+            self.iface.messageBar().pushMessage(
+                "pMIEK Werkbank",
+                self.tr("Er is geen PostgreSQL-verbinding in QGIS. Maak er een in de Databronbeheerder "
+                        "(met een authenticatieconfiguratie), zie README: Teamwerkbank op PostGIS."),
+                Qgis.MessageLevel.Warning, 12)
+            return False
+        main = self.iface.mainWindow()
+        name, ok = QInputDialog.getItem(main, self.tr("Teamwerkbank openen"), self.tr("PostgreSQL-verbinding:"),
+                                        names, 0, False)
+        if not ok or not name:
+            return False
+        schema, ok = QInputDialog.getText(main, self.tr("Teamwerkbank openen"),
+                                          self.tr("Schema van het programma (bijv. pmiek_utrecht):"))
+        if not ok or not schema.strip():
+            return False
+        return self.open_werkbank(path="pg:{}/{}".format(name, schema.strip()))
 
     def open_sample(self):
         sample = os.path.join(PLUGIN_DIR, "resources", "sample", "voorbeeld_werkbank.gpkg")
