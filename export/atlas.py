@@ -104,9 +104,18 @@ ORDER_LABELS = {"rank": "rangorde (afwegingskader)", "knooppunt": "knooppunt, da
 def export_atlas(wb, data, path, template=None, template_dir=None, gemeenten_path=None, feedback=None,
                  fiche_layout=None, fiche_pages=None):
     """Write the atlas PDF to ``path``; ``fiche_pages`` (project_id -> pages) skips the planning pass."""
+    own = fiche_layout is None
+    fl = fiche_layout or FicheLayout(wb, data, template, template_dir, gemeenten_path)
+    try:
+        return _export_atlas(fl, data, path, template_dir, feedback, fiche_pages)
+    finally:
+        if own:
+            fl.close()
+
+
+def _export_atlas(fl, data, path, template_dir, feedback, fiche_pages):
     t0 = time.perf_counter()
     result = AtlasResult(path)
-    fl = fiche_layout or FicheLayout(wb, data, template, template_dir, gemeenten_path)
     n = len(data.projects)
     steps = max(1, 2 * n + 3)
     done = [0]
@@ -176,6 +185,9 @@ def export_atlas(wb, data, path, template=None, template_dir=None, gemeenten_pat
             tick()
         afg.render(pdf, footer, first_afg, total)
         result.pages = pdf.pages
+    for doc in (cover, lst, afg):  # free the layouts before the project that owns their layers
+        doc.renderer = None
+        doc.layout = None
     tick()
     result.seconds = time.perf_counter() - t0
     return result

@@ -164,6 +164,30 @@ class FicheLayout:
             L.set_footer_variables(self.layout, self.data.footer, text)
             pdf.add(self.layout, i)
 
+    def close(self):
+        """Free the layout before its project (QGIS crashes at exit when Python frees them in the wrong order)."""
+        import gc
+
+        if self.layout is None:
+            return
+        self.layout.atlas().endRender()
+        self.renderer = None
+        self.map = None
+        self._extra_items = []
+        self.layout = None
+        gc.collect()
+        self.project.removeAllMapLayers()
+        self.map_layers = []
+        self.coverage = None
+        self.project = None
+        gc.collect()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
     def map_png(self, path, dpi=150):
         if self.map is None:
             return None
@@ -183,7 +207,16 @@ def export_fiches(wb, data, folder, template=None, template_dir=None, gemeenten_
     """One PDF (and HTML + map PNG) per fiche project in ``folder``; returns a :class:`FicheResult`."""
     t0 = time.perf_counter()
     os.makedirs(folder, exist_ok=True)
+    own = fiche_layout is None
     fl = fiche_layout or FicheLayout(wb, data, template, template_dir, gemeenten_path)
+    try:
+        return _export_fiches(fl, data, folder, template_dir, feedback, html, t0)
+    finally:
+        if own:
+            fl.close()
+
+
+def _export_fiches(fl, data, folder, template_dir, feedback, html, t0):
     result = FicheResult()
     stems = unique_filenames(["{}_{}".format(p["code"], p["name"]) if p["code"] else p["name"]
                               for p in data.projects], default="project")

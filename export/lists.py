@@ -1,0 +1,134 @@
+"""Projectenlijst, actielijst and monitoringlijst as XLSX (openpyxl) and CSV.  Pure Python, no QGIS.
+
+Columns follow the Handreiking Integraal Programmeren 2022 (projectenlijst)
+and the pMIEK uitvoeringsaanpak 2024 (actielijst, monitoringlijst).  Every
+text cell passes ``neutralise_formula`` (no formula injection); CSV is UTF-8
+with BOM and ``;`` so Dutch Excel opens it directly.  Confidential projects are
+left out unless the export data includes them (see ``context.gather``).
+"""
+
+import csv
+import os
+
+from .safety import neutralise_formula
+
+# (header, key, width)
+PROJECTENLIJST = (
+    ("Nr", "code", 6), ("Naam project", "name", 34), ("Locatie", "location", 30), ("Gemeente(n)", "municipalities", 20),
+    ("Type infra", "type_infra_label", 26), ("Energiedrager", "energy_carrier_label", 14),
+    ("Sectoren en ontwikkelingen", "developments_text", 50), ("Vraag ontwikkelingen (MW)", "demand_total_mw", 12),
+    ("Aanbod ontwikkelingen (MW)", "supply_total_mw", 12), ("Financiële informatie", "financial", 36),
+    ("Planning", "planning", 22), ("Betrokken partijen", "parties", 40), ("Netbeheerder", "netbeheerder", 14),
+    ("Fase", "phase_label", 14), ("Knooppunt", "knooppunt", 20), ("Status", "status_label", 16),
+    ("Reden status", "status_reason", 30), ("Rang", "rank", 7),
+)
+ACTIELIJST = (
+    ("Nr", "code", 6), ("Project", "name", 34), ("Activiteit", "activity", 40),
+    ("Trekker / verantwoordelijke", "trekker", 24), ("Betrokken partijen", "involved", 30),
+    ("Resultaat", "result", 30), ("Planning", "planning", 14), ("Status", "status", 10),
+)
+MONITORINGLIJST = (
+    ("Nr", "code", 6), ("Project", "name", 34), ("Haalbaarheid IBN", "ibn_feasibility", 14),
+    ("Aandachtspunten (proces of risico)", "attention_points", 36), ("Versnellingsactie", "acceleration_action", 30),
+    ("Trekker / verantwoordelijke", "trekker", 24), ("Vraag aan energyboard", "question_energyboard", 40),
+    ("Peildatum", "peildatum", 12),
+)
+KINDS = {"projectenlijst": PROJECTENLIJST, "actielijst": ACTIELIJST, "monitoringlijst": MONITORINGLIJST}
+TITLES = {"projectenlijst": "Projectenlijst", "actielijst": "Actielijst", "monitoringlijst": "Monitoringlijst"}
+
+
+def _mw(v):
+    return round(float(v), 3) if v else None
+
+
+def rows(kind, data):
+    """The rows (dicts keyed as in the column tables) of one list."""
+    projects = data.projects + data.afgevallen
+    if kind == "projectenlijst":
+        out = []
+        for p in projects:
+            r = dict(p)
+            r["developments_text"] = "\n".join("{} ({})".format(d["name"], d["sector"]) for d in p["developments"])
+            r["demand_total_mw"] = _mw(sum(d["demand_mw"] or 0 for d in p["developments"]))
+            r["supply_total_mw"] = _mw(sum(d["supply_mw"] or 0 for d in p["developments"]))
+            out.append(r)
+        return out
+    if kind == "actielijst":
+        return [dict(a, code=p["code"], name=p["name"]) for p in data.projects for a in p["actions"]]
+    if kind == "monitoringlijst":
+        return [dict(p["monitoring"] or {}, code=p["code"], name=p["name"]) for p in data.projects]
+    raise ValueError("Onbekende lijst '{}'.".format(kind))
+
+
+def _cell(v):
+    if v is None:
+        return ""
+    return neutralise_formula(v) if isinstance(v, str) else v
+
+
+def write_csv(kind, data, path):
+    cols = KINDS[kind]
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, delimiter=";", quoting=csv.QUOTE_MINIMAL)
+        w.writerow([h for h, _, _ in cols])
+        for r in rows(kind, data):
+            w.writerow([_csv_value(_cell(r.get(k))) for _, k, _ in cols])
+    return path
+
+
+def _csv_value(v):
+    if isinstance(v, float):
+        return ("%g" % v).replace(".", ",")  # Dutch decimal comma
+    return v
+
+
+def write_xlsx(kind, data, path):
+    from ..deps import require
+
+    require("openpyxl")
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    cols = KINDS[kind]
+    wbk = Workbook()
+    ws = wbk.active
+    ws.title = TITLES[kind]
+    ws.append([h for h, _, _ in cols])
+    head_font = Font(bold=True, color="FFFFFF")
+    head_fill = PatternFill("solid", fgColor="14365D")
+    for i, (_, _, width) in enumerate(cols, 1):
+        c = ws.cell(row=1, column=i)
+        c.font = head_font
+        c.fill = head_fill
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(i)].width = width
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for r in rows(kind, data):
+        values = [_cell(r.get(k)) for _, k, _ in cols]
+        ws.append([v if v != "" else None for v in values])
+        for c in ws[ws.max_row]:
+            c.alignment = wrap
+            if isinstance(c.value, str):
+                c.data_type = "s"  # never a formula, whatever the text
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = "A1:{}{}".format(get_column_letter(len(cols)), max(1, ws.max_row))
+    foot = data.footer
+    info = wbk.create_sheet("Bron")
+    for line in (("Programma", foot["programme"]), ("Ronde/versie", foot["round"]), ("Peildatum", foot["peildatum"]),
+                 ("Bronnen", foot["sources"]), ("Opmerking", foot["fictief_text"] or foot["disclaimer"])):
+        info.append([line[0], neutralise_formula(line[1] or "")])
+    info.column_dimensions["A"].width = 16
+    info.column_dimensions["B"].width = 100
+    wbk.save(path)
+    return path
+
+
+def write_list(kind, data, path):
+    """XLSX or CSV by the extension of ``path``."""
+    ext = os.path.splitext(path)[1].lower()
+    if ext == ".csv":
+        return write_csv(kind, data, path)
+    if ext in (".xlsx", ""):
+        return write_xlsx(kind, data, path if ext else path + ".xlsx")
+    raise ValueError("{}: kies .xlsx of .csv.".format(path))

@@ -1,0 +1,139 @@
+"""Projectfiches and the energyboard atlas, read back with poppler (pdfinfo, pdftotext, pdftoppm)."""
+
+import os
+import subprocess
+
+import pytest
+from conftest import SHARED_DATA
+from helpers import pdf_pages, pdf_text, png_nonblank_fraction
+from test_export_data import AFGEVALLEN, CONFIDENTIAL, FICHE_NAMES, HOSTILE, SECTIONS, build_export_werkbank
+
+GEMEENTEN = os.path.join(SHARED_DATA, "cbs_gemeenten.gpkg")
+# map item of templates/projectfiche.qpt as fractions of the A4 page (x0, y0, x1, y1)
+MAP_BOX = (12 / 210, 29 / 297, 198 / 210, 97 / 297)
+
+
+def _flat(text):
+    return " ".join(text.split())
+
+
+def _new_werkbank(path, **kw):
+    from pmiek_werkbank.werkbank import create_werkbank
+
+    create_werkbank(str(path), "Testprogramma", "Utrecht", province_code="PV26").close()
+    return build_export_werkbank(str(path), **kw)
+
+
+def _export(wb_path, out, include_confidential=False, order="rank"):
+    from pmiek_werkbank.export.atlas import export_atlas
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.export.fiches import FicheLayout, export_fiches
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(wb_path, readonly=True) as wb:
+        data = gather(wb, include_confidential=include_confidential, order=order)
+        gm = GEMEENTEN if os.path.exists(GEMEENTEN) else None
+        fl = FicheLayout(wb, data, gemeenten_path=gm)
+        fiches = export_fiches(wb, data, str(out / "fiches"), fiche_layout=fl)
+        atlas = export_atlas(wb, data, str(out / "atlas.pdf"), fiche_layout=fl, fiche_pages=fiches.pages)
+    return data, fiches, atlas
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, qgis_app):
+    tmp = tmp_path_factory.mktemp("export")
+    wb_path = _new_werkbank(tmp / "w.gpkg")
+    data, fiches, atlas = _export(wb_path, tmp)
+    return tmp, wb_path, data, fiches, atlas
+
+
+def test_one_pdf_html_png_per_fiche_project(exported):
+    tmp, _, data, fiches, _ = exported
+    assert len(fiches.pdfs) == len(FICHE_NAMES) == len(fiches.htmls) == len(fiches.pngs)
+    for pdf, name in zip(fiches.pdfs, FICHE_NAMES):
+        assert pdf_pages(pdf) == 1
+        text = _flat(pdf_text(pdf))
+        assert _flat(name.replace("\U0001F50C", "")).strip() in text
+        for heading in SECTIONS:
+            assert heading in text, (pdf, heading)
+        assert "Pagina 1 van 1" in text and "FICTIEF VOORBEELD" in text
+        assert "Kadaster/CBS via PDOK" in text and "OpenStreetMap contributors (ODbL)" in text
+    names = sorted(os.listdir(tmp / "fiches"))
+    for n in names:
+        assert n.isascii() and "/" not in n and not n.startswith(".") and "<" not in n and '"' not in n
+    assert not (tmp / "x.pdf").exists() and not (tmp.parent / "x.pdf").exists()
+
+
+def test_fiche_map_is_drawn(exported, tmp_path):
+    _, _, _, fiches, _ = exported
+    png = str(tmp_path / "p")
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", fiches.pdfs[0], png], check=True)
+    page = [f for f in os.listdir(tmp_path) if f.endswith(".png")][0]
+    assert png_nonblank_fraction(str(tmp_path / page), MAP_BOX) > 0.15
+    # the HTML version has its map image beside it, not blank either
+    assert png_nonblank_fraction(fiches.pngs[0]) > 0.15
+
+
+def test_atlas_pages_sections_and_confidentiality(exported):
+    _, _, data, fiches, atlas = exported
+    # cover + projectenlijst + one page per fiche + afgevallen
+    assert atlas.pages == pdf_pages(atlas.path) == 1 + 1 + len(FICHE_NAMES) + 1
+    text = pdf_text(atlas.path)
+    flat = _flat(text)
+    for heading in SECTIONS + ["Energyboard-atlas", "Projectenlijst", "Afgevallen projecten"]:
+        assert heading in flat, heading
+    for name in FICHE_NAMES + [AFGEVALLEN]:
+        assert _flat(name.replace("\U0001F50C", "")).strip() in flat, name
+    assert "Geen afnemers meer na heroverweging." in flat
+    assert CONFIDENTIAL not in flat and "Geheime actie" not in flat
+    assert "Pagina 7 van 7" in flat and "Pagina 1 van 7" in flat
+    assert flat.count("FICTIEF VOORBEELD") >= 7  # the footer on every page
+
+
+def test_atlas_with_confidential_and_knooppunt_order(tmp_path, qgis_app):
+    wb_path = _new_werkbank(tmp_path / "w.gpkg")
+    data, fiches, atlas = _export(wb_path, tmp_path, include_confidential=True, order="knooppunt")
+    assert pdf_pages(atlas.path) == 1 + 1 + len(FICHE_NAMES) + 1 + 1
+    flat = _flat(pdf_text(atlas.path))
+    assert CONFIDENTIAL in flat
+    # knooppunt order: the Lage Weide projects first
+    assert data.projects[0]["knooppunt"] == "Knooppunt Lage Weide"
+
+
+def test_hostile_name_is_text_everywhere(exported):
+    tmp, _, data, fiches, atlas = exported
+    i = FICHE_NAMES.index(HOSTILE)
+    flat = _flat(pdf_text(fiches.pdfs[i]))
+    assert '=HYPERLINK("http://x.nl","klik") <script>alert(1)</script> ../../x' in flat
+    assert "<img src=x onerror=alert(1)> & meer" in flat  # narrative shown literally
+    html = open(fiches.htmls[i], encoding="utf-8").read()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "\U0001F50C" in html  # emoji kept in the text, only the file name drops it
+    assert os.path.dirname(fiches.pdfs[i]) == str(tmp / "fiches")
+
+
+def test_long_narrative_continues_on_next_page_with_warning(tmp_path, qgis_app):
+    long_text = "\n".join("Alinea {}: ".format(i) + "de netcapaciteit is krap en de vraag groeit snel. " * 12
+                          for i in range(1, 40)) + "\nEINDE-VAN-HET-NARRATIEF"
+    wb_path = _new_werkbank(tmp_path / "w.gpkg", long_narrative=long_text)
+    data, fiches, atlas = _export(wb_path, tmp_path)
+    pages = fiches.pages["P1"]
+    assert pages >= 2
+    assert any("loopt door op {} pagina".format(pages) in w and FICHE_NAMES[0] in w for w in fiches.warnings)
+    assert pdf_pages(fiches.pdfs[0]) == pages
+    text = _flat(pdf_text(fiches.pdfs[0]))
+    # nothing lost: the last paragraph and the last section are there, and the footer on the extra page
+    assert "EINDE-VAN-HET-NARRATIEF" in text and "Capaciteitsbalans" in text
+    assert "Pagina {} van {}".format(pages, pages) in text and "(vervolg)" in text
+    # the atlas counts the extra pages
+    assert pdf_pages(atlas.path) == 1 + 1 + len(FICHE_NAMES) + (pages - 1) + 1
+
+
+def test_template_has_the_layout_items():
+    from pmiek_werkbank.export.qpt import TEMPLATE_PATH
+
+    xml = open(TEMPLATE_PATH, encoding="utf-8").read()
+    for item_id in ('id="map"', 'id="title"', 'id="footer"', 'id="page"', 'id="fiche_html"'):
+        assert item_id in xml
+    assert 'enabled="1"' in xml and "coverageLayerName" in xml  # atlas-driven
