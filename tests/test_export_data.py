@@ -169,9 +169,15 @@ def test_gather_filters_orders_and_footer(export_wb):
     assert deps["150 kV-ring Utrecht (nMIEK)"]["kind_label"] == "Nationaal MIEK"
     p2 = data.projects[1]
     assert p2["dependencies"][0]["project"] == "1 " + FICHE_NAMES[0]
-    # capacity of the station (the balance module may add demand and status)
-    assert [b["year"] for b in p1["balance"]] == [2025, 2030]
-    assert p1["balance"][1]["afname_mw"] == 60
+    # capacity balance of station S1 (knooppunten.balance), by hand: capacity 2030 = limit 60 + P1 (IBN 2029) 60;
+    # demand 2030 = D1 35.5 (2028) + D2 6 (2027), both in capacity area C1 of S1; 2025: limit 20, no demand yet
+    assert data.balance_available
+    b = {r["year"]: r for r in p1["balance"]}
+    assert sorted(b) == [2025, 2030, 2035]
+    assert b[2025]["afname_mw"] == 20 and b[2025]["demand_mw"] == 0 and b[2025]["status"] == "ruim"
+    assert b[2030]["afname_mw"] == 120 and b[2030]["demand_mw"] == pytest.approx(41.5)
+    assert b[2030]["balance_afname_mw"] == pytest.approx(78.5) and p1["balance_status"] == "ruim"
+    assert data.ranking_available and p1["rank"] == 1
     # extent covers project, developments, knooppunt and station
     x0, y0, x1, y1 = p1["extent"]
     assert x0 <= 131500 and x1 >= 134500 and y0 <= 456500 and y1 >= 458800

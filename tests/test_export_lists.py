@@ -140,7 +140,7 @@ def test_qgis_process_exports(export_wb, tmp_path):
     subprocess.run(["qgis_process.bin", "plugins", "enable", "pmiek_werkbank"], capture_output=True, env=env)
     r = subprocess.run(["qgis_process.bin", "--json", "run", "pmiek:exportfiches", "--", "WERKBANK=" + export_wb,
                         "OUTPUT_FOLDER=" + str(tmp_path / "f"), "ATLAS=" + str(tmp_path / "a.pdf")],
-                       capture_output=True, text=True, env=env, timeout=600)
+                       capture_output=True, text=True, env=env, timeout=300)
     start = r.stdout.find("{")
     assert start >= 0, r.stdout[-2000:] + r.stderr[-2000:]
     results = json.JSONDecoder().raw_decode(r.stdout[start:])[0]["results"]
