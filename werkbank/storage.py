@@ -448,7 +448,14 @@ class Werkbank:
         if not cols:
             raise WerkbankError("Geen enkele kolom van tabel {} in de gegevens.".format(table))
         records = df[cols].astype(object).where(pd.notna(df[cols]), None).values.tolist()
-        records = [[_py(v) for v in r] for r in records]
+        # Only columns holding something else than plain Python scalars (Timestamps, numpy scalars,
+        # dates ...) need converting; checking the set of types per column keeps this off the hot path.
+        plain = (str, int, float, bool, bytes, type(None))
+        fix = [i for i in range(len(cols)) if not set(map(type, (r[i] for r in records))) <= set(plain)]
+        if fix:
+            for r in records:
+                for i in fix:
+                    r[i] = _py(r[i])
         counts = {"inserted": 0, "updated": 0, "unchanged": 0}
         with self.transaction() as tx:
             existing = {}
@@ -658,7 +665,10 @@ class Werkbank:
             return
         entries = []
         if ins_rows:
-            gtexts = _geom_texts([src_geoms[n] for _r, _g, n in ins_rows]) if src_geoms is not None else None
+            # An inserted row's geometry stays in the table itself; the trail keeps a short fingerprint
+            # (type, coordinates, hash) instead of the full WKT, which would double a bulk import.
+            gtexts = (_geom_fingerprints([src_geoms[n] for _r, _g, n in ins_rows], [g for _r, g, _n in ins_rows])
+                      if src_geoms is not None else None)
             for i, (rec, _g, _n) in enumerate(ins_rows):
                 new = {c: v for c, v in zip(cols, rec) if v is not None}
                 if gtexts is not None and gtexts[i] is not None:
@@ -739,6 +749,38 @@ def _geom_texts(geoms):
                 digest = hashlib.sha1(shapely.to_wkb(g, byte_order=1)).hexdigest()[:12]
                 w = "{} ({} coördinaten, sha1 {})".format(g.geom_type.upper(), shapely.get_num_coordinates(g), digest)
             out[i] = w
+    return out
+
+
+def _geom_fingerprints(geoms, blobs):
+    """Short, vectorised geometry summaries for inserts: points as WKT, others 'POLYGON (5 coördinaten, sha1 …)'."""
+    import hashlib
+
+    import numpy as np
+    import shapely
+
+    arr = np.asarray(list(geoms) + [None], dtype=object)[:-1]
+    if len(arr) == 0:
+        return []
+    missing = shapely.is_missing(arr)
+    types = shapely.get_type_id(arr)
+    ncoords = shapely.get_num_coordinates(arr)
+    names = ("POINT", "LINESTRING", "LINEARRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON",
+             "GEOMETRYCOLLECTION")
+    points = np.nonzero((types == 0) & ~missing)[0]
+    point_wkt = dict(zip(points.tolist(), shapely.to_wkt(arr[points], rounding_precision=3, trim=True).tolist()))
+    out = []
+    for i in range(len(arr)):
+        if missing[i] or blobs[i] is None:
+            out.append(None)
+            continue
+        if i in point_wkt:
+            out.append(point_wkt[i])  # a point is as short as its fingerprint: keep it readable
+            continue
+        tid = int(types[i])
+        name = names[tid] if 0 <= tid < len(names) else "GEOMETRY"
+        out.append("{} ({} coördinaten, sha1 {})".format(name, int(ncoords[i]),
+                                                         hashlib.sha1(bytes(blobs[i])).hexdigest()[:12]))
     return out
 
 
