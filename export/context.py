@@ -248,7 +248,6 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
             left_out.append(r["name"])
             continue
         projects.append(r)
-    pids = [p["project_id"] for p in projects]
 
     knooppunten = {r["knooppunt_id"]: r for r in wb.query("SELECT knooppunt_id, name, karakter, description FROM knooppunten")}
     stations = {r["station_id"]: r for r in wb.query("SELECT station_id, name, netbeheerder, voltage_kv, voltage_level FROM stations")}

@@ -62,6 +62,7 @@ class FicheLayout:
         self._index = {p["project_id"]: i for i, p in enumerate(data.projects)}
         self.current = None
         self.current_pages = 0
+        self.fonts = {}  # project_id -> font size chosen by an earlier prepare (the second pass loads once)
         L.set_footer_variables(self.layout, data.footer)
 
     def _load(self, path):
@@ -114,12 +115,15 @@ class FicheLayout:
         self._clear_extra()
         self.layout.atlas().seekTo(self._index[p["project_id"]])
         avail = self.renderer.first_frame_height() * SLACK
-        font = H.DEFAULT_FONT_PT
+        known = self.fonts.get(p["project_id"])
+        font = known or H.DEFAULT_FONT_PT
         self.renderer.set_html(self._html(p, font))
         height = self.renderer.content_height()
         warning = None
         note = None
-        if height > avail:
+        if known is not None and known != H.DEFAULT_FONT_PT:
+            note = "Fiche '{}': tekst verkleind naar {} pt om op één A4 te passen.".format(p["name"], fmt_pt(known))
+        elif height > avail and known is None:
             # shrink: the text height grows a little faster than the font size (wrapping), exponent ~1.5;
             # try the best guess, the next step down and the minimum (at most three loads)
             guess = font * (avail / height) ** (1 / 1.5)
@@ -139,7 +143,7 @@ class FicheLayout:
             rest = self.renderer.content_height() - avail
             extra = int(math.ceil(rest / (qpt.CONT_RECT[3] * SLACK)))
             rects = []
-            for k in range(extra):
+            for _ in range(extra):
                 index = L.add_page(self.layout)
                 rects.append((index,) + qpt.CONT_RECT)
                 self._extra_items += [
@@ -150,6 +154,7 @@ class FicheLayout:
             self.renderer.set_continuation_frames(rects)
             pages = 1 + extra
             warning = "Fiche '{}' is te lang voor één A4 en loopt door op {} pagina's.".format(p["name"], pages)
+        self.fonts[p["project_id"]] = font
         self.current = p
         self.current_pages = pages
         return pages, font, warning or note, bool(warning)

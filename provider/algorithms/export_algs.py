@@ -108,7 +108,7 @@ class ExportFiches(_ExportBase):
             res = export_atlas(wb, data, atlas, template_dir=template_dir, feedback=_Scaled(feedback, 50, 100),
                                fiche_layout=fl, fiche_pages=fiches.pages)
         except Cancelled:
-            raise QgsProcessingException(self.tr("Export afgebroken."))
+            raise QgsProcessingException(self.tr("Export afgebroken.")) from None
         except (OSError, ValueError) as e:
             raise QgsProcessingException(self.tr("Export mislukt: {}").format(e)) from e
         finally:
@@ -176,7 +176,7 @@ class ExportLists(_ExportBase):
         out = {}
         for i, (name, (kind, path)) in enumerate(targets.items()):
             if feedback.isCanceled():
-                raise QgsProcessingException(self.tr("Export afgebroken."))
+                raise QgsProcessingException(self.tr("Export afgebroken.")) from None
             try:
                 write_list(kind, data, path)
                 written = [path]
