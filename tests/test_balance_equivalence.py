@@ -1,0 +1,428 @@
+"""The capacity balance gives exactly the same frames as the reference implementation.
+
+``tests/data/balance_reference.py`` is a frozen copy of ``knooppunten/balance.py`` as it was before the
+numpy rewrite (commit f97967e, pandas merges/groupbys).  Random but fixed-seed inputs (a few hundred
+developments, 20 stations, capacity areas, knooppunten, 30 projects with links and IBN years, what-if
+switches, and the awkward cases: unknown ids, missing geometry/years/capacity, duplicates, overlaps) go
+through both; every frame (station and knooppunt tables, assignment, unserved, projects, serving stations,
+links, unit series) must be equal, for the full computation and after each step of a sequence of
+incremental edits.  Floats are compared to 1e-12 relative (summation order may differ in the last bit);
+everything else (columns, dtypes, order, strings, NaN/None) exactly.  Fictief voorbeeld.
+"""
+
+import importlib.util
+import os
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+X0, Y0 = 140000.0, 450000.0  # inside Utrecht (RD New)
+SIZE = 20000.0
+
+
+def _reference():
+    spec = importlib.util.spec_from_file_location("pmiek_balance_reference",
+                                                  os.path.join(HERE, "data", "balance_reference.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+REF = _reference()
+
+
+def _new():
+    from pmiek_werkbank.knooppunten import balance
+
+    return balance
+
+
+# ---- random inputs ----------------------------------------------------------------------------------
+
+def random_frames(seed, n_dev=300, n_st=20, n_kp=6, n_proj=30, n_links=70, messy=True):
+    """Random inputs as frames (BalanceInput arguments).  ``messy`` adds the awkward cases."""
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    rng = np.random.default_rng(seed)
+    crs = "EPSG:28992"
+
+    def pt():
+        return shapely.Point(X0 + rng.uniform(0, SIZE), Y0 + rng.uniform(0, SIZE))
+
+    # stations: a grid-ish set of points; a couple far outside
+    sids = ["S%02d" % i for i in range(1, n_st + 1)]
+    sgeom = [pt() for _ in sids]
+    if messy:
+        sgeom[-1] = shapely.Point(X0 + 3 * SIZE, Y0 + 3 * SIZE)  # outside the 'province'
+        sgeom[-2] = None  # a station without location
+    stations = gpd.GeoDataFrame({"station_id": sids, "name": ["Station %s" % s for s in sids]},
+                                geometry=sgeom, crs=crs)
+    # capacity: most stations 2025/2030/2035, some only a later year, one none, odd years
+    cap = []
+    for i, s in enumerate(sids):
+        if messy and i == 3:
+            continue  # no capacity at all
+        years = [2025, 2030, 2035]
+        if messy and i % 5 == 1:
+            years = [2030]
+        elif messy and i % 7 == 2:
+            years = [2025, 2033]
+        base = rng.uniform(0, 35)
+        for y in years:
+            base += rng.uniform(0, 15)
+            cap.append((s, y, round(base, 3), round(rng.uniform(0, 40), 3)))
+    station_capacity = pd.DataFrame(cap, columns=["station_id", "year", "afname_mw", "teruglevering_mw"])
+    if messy:
+        extra = pd.DataFrame([("S99", 2025, 10.0, 5.0), (None, 2025, 1.0, 1.0), ("S05", None, 3.0, 3.0)],
+                             columns=station_capacity.columns)
+        station_capacity = pd.concat([station_capacity, extra], ignore_index=True)
+    # capacity areas: boxes around some stations (overlapping), one without station, one with unknown station
+    areas, aid, ast = [], [], []
+    for i, s in enumerate(sids[: n_st // 2]):
+        g = sgeom[i]
+        if g is None:
+            continue
+        w = rng.uniform(1500, 5000)
+        areas.append(shapely.box(g.x - w, g.y - w, g.x + w, g.y + w))
+        aid.append("A%02d" % i)
+        ast.append(s)
+    if messy:
+        areas += [shapely.box(X0, Y0, X0 + 3000, Y0 + 3000), shapely.box(X0 + 15000, Y0, X0 + 20000, Y0 + 5000),
+                  None]
+        aid += ["A-none", "A-unknown", "A-nogeom"]
+        ast += [None, "S77", sids[0]]
+    capacity_areas = gpd.GeoDataFrame({"area_id": aid, "station_id": ast}, geometry=areas, crs=crs)
+    # knooppunten: boxes, overlapping; one containing stations
+    kgeom, kid = [], []
+    for i in range(n_kp):
+        x, y = X0 + rng.uniform(0, SIZE - 6000), Y0 + rng.uniform(0, SIZE - 6000)
+        kgeom.append(shapely.box(x, y, x + rng.uniform(2000, 6000), y + rng.uniform(2000, 6000)))
+        kid.append("K%d" % (i + 1))
+    if messy:
+        kgeom.append(None)
+        kid.append("K-nogeom")
+    knooppunten = gpd.GeoDataFrame({"knooppunt_id": kid, "name": ["Knooppunt %s" % k for k in kid]},
+                                   geometry=kgeom, crs=crs)
+    # developments: points and small rectangles
+    sectors = ["wonen", "bedrijventerrein", "mobiliteit", "datacenter", "zon", "wind"]
+    dgeom = []
+    for i in range(n_dev):
+        p = pt()
+        if i % 3 == 0:
+            w, h = rng.uniform(20, 400, 2)
+            dgeom.append(shapely.box(p.x, p.y, p.x + w, p.y + h))
+        else:
+            dgeom.append(p)
+    sector = rng.choice(sectors, n_dev)
+    producing = np.isin(sector, ["zon", "wind"])
+    demand = np.where(producing, 0.0, np.round(rng.gamma(1.5, 3.0, n_dev), 3))
+    supply = np.where(producing, np.round(rng.gamma(2.0, 5.0, n_dev), 3), 0.0)
+    year = rng.choice([2024, 2025, 2026, 2028, 2030, 2031, 2033, 2035, 2037, 2040], n_dev).astype(float)
+    dstation = np.full(n_dev, None, dtype=object)
+    if messy:
+        year[rng.random(n_dev) < 0.08] = np.nan
+        demand[rng.random(n_dev) < 0.03] = np.nan
+        both = rng.random(n_dev) < 0.05
+        supply[both] = 1.5
+        pick = rng.random(n_dev) < 0.1
+        dstation[pick] = rng.choice(sids, pick.sum())
+        dstation[rng.random(n_dev) < 0.02] = "S88"  # unknown
+        dstation[rng.random(n_dev) < 0.02] = "  "  # blank
+        for i in rng.choice(n_dev, 6, replace=False):
+            dgeom[i] = None
+        dgeom[int(rng.integers(n_dev))] = shapely.Polygon()  # empty geometry
+    developments = gpd.GeoDataFrame({
+        "dev_id": ["D%04d" % i for i in range(n_dev)],
+        "name": ["Ontwikkeling %d" % i for i in range(n_dev)],
+        "sector": sector,
+        "year_ready": year,
+        "demand_mw": demand,
+        "supply_mw": supply,
+        "station_id": dstation,
+    }, geometry=dgeom, crs=crs)
+    # projects
+    pids = ["P%02d" % i for i in range(1, n_proj + 1)]
+    pst = rng.choice(sids, n_proj).astype(object)
+    pst[rng.random(n_proj) < 0.35] = None  # station via links
+    if messy:
+        pst[2] = "S66"  # unknown station -> via links or none
+    pkp = np.where(rng.random(n_proj) < 0.4, rng.choice(kid[:n_kp], n_proj), None).astype(object)
+    ibn = rng.choice([2024, 2026, 2028, 2030, 2032, 2035, 2036], n_proj).astype(float)
+    status = rng.choice(["kandidaat", "opgenomen", "afgevallen"], n_proj, p=[0.5, 0.35, 0.15]).astype(object)
+    if messy:
+        ibn[rng.random(n_proj) < 0.15] = np.nan
+    afn = np.round(rng.uniform(0, 30, n_proj), 3)
+    ter = np.round(rng.uniform(0, 20, n_proj), 3)
+    if messy:
+        afn[1] = np.nan
+    projects = pd.DataFrame({
+        "project_id": pids, "name": ["Project %s" % p for p in pids], "status": status, "station_id": pst,
+        "knooppunt_id": pkp, "ibn_year": ibn, "capacity_afname_mw": afn, "capacity_teruglevering_mw": ter,
+        "type_infra": "hs_ms_station",
+        "status_reason": np.where(status == "afgevallen", "te duur", None),
+    })
+    # links
+    lk = []
+    seen = set()
+    while len(lk) < n_links:
+        p = pids[int(rng.integers(n_proj))]
+        d = "D%04d" % int(rng.integers(n_dev))
+        if (p, d) in seen:
+            continue
+        seen.add((p, d))
+        r = rng.random()
+        share_mw = round(float(rng.uniform(0.5, 20)), 3) if r < 0.3 else None
+        share_pct = round(float(rng.uniform(5, 100)), 2) if 0.3 <= r < 0.7 else None
+        lk.append(("L%03d" % len(lk), p, d, share_mw, share_pct, "motivatie"))
+    links = pd.DataFrame(lk, columns=["link_id", "project_id", "dev_id", "share_mw", "share_pct", "motivation"])
+    whatif = {pids[4]: True, pids[7]: False}
+    if messy:
+        whatif[pids[9]] = True  # maybe afgevallen / without IBN
+    return dict(stations=stations, station_capacity=station_capacity, capacity_areas=capacity_areas,
+                developments=developments, knooppunten=knooppunten, projects=projects, links=links), whatif
+
+
+def _inputs(mod, frames):
+    f = {k: (v.copy() if v is not None else None) for k, v in frames.items()}
+    return mod.BalanceInput(f["stations"], f["station_capacity"], f["capacity_areas"], f["developments"],
+                            f["knooppunten"], f["projects"], f["links"])
+
+
+def _models(frames, **settings):
+    ref = REF.BalanceModel(_inputs(REF, frames), REF.BalanceSettings(**settings))
+    new = _new().BalanceModel(_inputs(_new(), frames), _new().BalanceSettings(**settings))
+    return ref, new
+
+
+# ---- comparison -------------------------------------------------------------------------------------------
+
+def assert_same(expected, got, what=""):
+    from pandas.testing import assert_frame_equal
+
+    assert list(got.columns) == list(expected.columns), what
+    assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, atol=1e-9, obj=what)
+    # None vs NaN in object columns is a visible difference too (assert_frame_equal treats them alike)
+    for c in expected.columns:
+        if expected[c].dtype == object:
+            e = [type(v).__name__ if v is None or v != v else "x" for v in expected[c]]
+            g = [type(v).__name__ if v is None or v != v else "x" for v in got[c]]
+            assert e == g, "{}: None/NaN differ in column {}".format(what, c)
+
+
+def assert_models_equal(ref, new, what=""):
+    assert new.years == ref.years
+    assert_same(ref.station_table(), new.station_table(), what + " station_table")
+    assert_same(ref.knooppunt_table(), new.knooppunt_table(), what + " knooppunt_table")
+    assert_same(ref.table("knooppunt"), new.table("knooppunt"), what + " table(knooppunt)")
+    assert_same(ref.assignment, new.assignment, what + " assignment")
+    assert_same(ref.unserved(), new.unserved(), what + " unserved")
+    assert_same(ref.projects, new.projects, what + " projects")
+    assert_same(ref.serving_stations(), new.serving_stations(), what + " serving_stations")
+    assert_same(ref.links(), new.links(), what + " links")
+    st = ref.station_table()
+    kt = ref.knooppunt_table()
+    for level, t in (("station", st), ("knooppunt", kt)):
+        for u in list(dict.fromkeys(t["unit_id"]))[:3]:
+            assert_same(ref.unit_series(level, u), new.unit_series(level, u), "{} unit_series {}".format(what, u))
+    if len(kt):
+        k = kt["unit_id"].iloc[0]
+        assert_same(ref.serving_stations(k), new.serving_stations(k), what + " serving_stations(k)")
+
+
+def _full(mod, m):
+    """A fresh full computation of model ``m``'s current inputs (same module)."""
+    i = m.inputs
+    return mod.BalanceModel(mod.BalanceInput(i.stations, i.station_capacity, i.capacity_areas, i.developments,
+                                             i.knooppunten, m._projects_raw.copy(), m._links.copy()),
+                            mod.BalanceSettings(years=list(m.settings.years), krap_pct=m.settings.krap_pct,
+                                                null_year=m.settings.null_year, whatif=dict(m.settings.whatif),
+                                                nearest_max_m=m.settings.nearest_max_m,
+                                                province=m.settings.province))
+
+
+def edit_sequence(frames):
+    """(name, function(model) -> result) edits, applied alike to both models."""
+    a_dev = frames["developments"]
+    devs = list(a_dev["dev_id"])
+    pids = list(frames["projects"]["project_id"])
+    nostation = [p for p, s in zip(pids, frames["projects"]["station_id"]) if s is None]
+    p_links = nostation[0] if nostation else pids[0]
+
+    def replace_projects(m):
+        import numpy as np
+
+        p = frames["projects"].copy()
+        p.loc[p.index[:6], "ibn_year"] = [2025.0, 2031.0, np.nan, 2035.0, 2027.0, 2030.0]
+        p.loc[p.index[3], "status"] = "afgevallen"
+        p.loc[p.index[10], "station_id"] = None
+        p.loc[p.index[11], "knooppunt_id"] = "K2"
+        p = p.drop(index=p.index[12])
+        return m.replace_projects(p)
+
+    def replace_links(m):
+        lk = frames["links"].iloc[::2].copy()
+        return m.replace_links(lk)
+
+    return [
+        ("set_link heavy", lambda m: m.set_link(p_links, devs[17], share_mw=500.0, motivation="zwaar")),
+        ("set_link pct", lambda m: m.set_link(pids[5], devs[40], share_pct=50.0)),
+        ("set_link change", lambda m: m.set_link(p_links, devs[17], share_pct=10.0)),
+        ("remove_link", lambda m: m.remove_link(p_links, devs[17])),
+        ("remove_link absent", lambda m: m.remove_link(pids[0], "D-nope")),
+        ("upsert existing", lambda m: m.upsert_project({"project_id": pids[0], "ibn_year": 2029,
+                                                         "capacity_afname_mw": 12.5})),
+        ("upsert moves station", lambda m: m.upsert_project({"project_id": pids[1], "station_id": "S04",
+                                                              "knooppunt_id": "K3", "ibn_year": 2026})),
+        ("upsert new", lambda m: m.upsert_project({"project_id": "PN", "name": "Nieuw", "status": "kandidaat",
+                                                    "ibn_year": 2030, "capacity_afname_mw": 8.0,
+                                                    "capacity_teruglevering_mw": 2.0, "station_id": None,
+                                                    "knooppunt_id": "K1"})),
+        ("link new", lambda m: m.set_link("PN", devs[100], share_mw=40.0)),
+        ("upsert kp only", lambda m: m.upsert_project({"project_id": "PK", "name": "Alleen knooppunt",
+                                                        "status": "opgenomen", "ibn_year": 2028,
+                                                        "capacity_afname_mw": 5.0, "station_id": None,
+                                                        "knooppunt_id": "K2"})),
+        ("whatif off", lambda m: m.set_whatif(pids[2], False)),
+        ("whatif on", lambda m: m.set_whatif(pids[3], True)),
+        ("whatif on new", lambda m: m.set_whatif("PK", True)),
+        ("whatif reset", lambda m: m.set_whatif(pids[2], None)),
+        ("remove project", lambda m: m.remove_project(pids[6])),
+        ("replace_projects", replace_projects),
+        ("replace_links", replace_links),
+        ("set_years", lambda m: m.set_years([2028, 2033])),
+        ("link after years", lambda m: m.set_link(pids[8], devs[201], share_mw=25.0)),
+        ("set_years back", lambda m: m.set_years("2025,2030,2035,2040")),
+        ("whatif after years", lambda m: m.set_whatif(pids[9], False)),
+    ]
+
+
+def _norm(result):
+    if result is None:
+        return None
+    s, k = result
+    return sorted(s), sorted(k)
+
+
+SETTINGS = [
+    dict(years=[2025, 2030, 2035], krap_pct=10),
+    dict(years=[2024, 2027, 2030, 2036], krap_pct=25, null_year="ignore"),
+    dict(years=[2025, 2030, 2035], nearest_max_m=4000),
+]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("which", range(len(SETTINGS)))
+def test_full_computation_equal(seed, which):
+    frames, whatif = random_frames(seed)
+    settings = dict(SETTINGS[which], whatif=whatif)
+    ref, new = _models(frames, **settings)
+    assert_models_equal(ref, new, "seed {} settings {}".format(seed, which))
+    r = REF.compute_balance(_inputs(REF, frames), REF.BalanceSettings(**settings))
+    n = _new().compute_balance(_inputs(_new(), frames), _new().BalanceSettings(**settings))
+    for name in ("stations", "knooppunten", "assignment", "unserved", "projects"):
+        assert_same(getattr(r, name), getattr(n, name), "compute_balance " + name)
+
+
+def test_province_limit_equal():
+    import shapely
+
+    frames, whatif = random_frames(4)
+    prov = shapely.box(X0, Y0, X0 + SIZE * 0.6, Y0 + SIZE)
+    ref, new = _models(frames, years=[2025, 2030, 2035], whatif=whatif, province=prov)
+    assert_models_equal(ref, new, "province")
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_incremental_edits_equal(seed):
+    frames, whatif = random_frames(seed)
+    ref, new = _models(frames, years=[2025, 2030, 2035], whatif=whatif)
+    assert_models_equal(ref, new, "start")
+    for name, edit in edit_sequence(frames):
+        r = edit(ref)
+        n = edit(new)
+        assert _norm(n) == _norm(r), name
+        assert_models_equal(ref, new, name)
+        # and the incremental state equals a full computation of the new implementation
+        assert_models_equal(ref, _full(_new(), new), name + " (vs full)")
+
+
+def test_clean_inputs_equal():
+    frames, whatif = random_frames(7, n_dev=400, messy=False)
+    ref, new = _models(frames, years=[2025, 2030, 2035], whatif=whatif)
+    assert_models_equal(ref, new, "clean")
+    for name, edit in edit_sequence(frames)[:8]:
+        assert _norm(edit(new)) == _norm(edit(ref)), name
+        assert_models_equal(ref, new, name)
+
+
+def test_small_and_empty_inputs_equal():
+    from test_balance import example_frames
+
+    f = example_frames()
+    frames = dict(stations=f["stations"], station_capacity=f["station_capacity"],
+                  capacity_areas=f["capacity_areas"], developments=f["developments"], knooppunten=f["knooppunten"],
+                  projects=f["projects"], links=f["links"])
+    for settings in (dict(years=[2025, 2030, 2035]), dict(years=[2025, 2030, 2035], whatif={"P2": False}),
+                     dict(years=[2030], whatif="P3")):
+        ref, new = _models(frames, **settings)
+        assert_models_equal(ref, new, "example {}".format(settings))
+    # no projects, no links, no knooppunten, no areas
+    empty = dict(frames, projects=None, links=None, knooppunten=None, capacity_areas=None)
+    ref, new = _models(empty, years=[2025, 2030])
+    assert_models_equal(ref, new, "no projects")
+    assert _norm(new.set_link("P1", "D4", share_mw=3.0)) == _norm(ref.set_link("P1", "D4", share_mw=3.0))
+    assert_models_equal(ref, new, "link without project")
+    # no capacity at all
+    ref, new = _models(dict(frames, station_capacity=None), years=[2025, 2030])
+    assert_models_equal(ref, new, "no capacity")
+    # nothing
+    ref = REF.BalanceModel(REF.BalanceInput(), REF.BalanceSettings(years=[2025]))
+    new = _new().BalanceModel(_new().BalanceInput(), _new().BalanceSettings(years=[2025]))
+    assert_models_equal(ref, new, "empty")
+    assert _norm(new.upsert_project({"project_id": "X", "ibn_year": 2025})) == _norm(
+        ref.upsert_project({"project_id": "X", "ibn_year": 2025}))
+    assert_models_equal(ref, new, "empty + project")
+
+
+def test_from_werkbank_equal(werkbank):
+    """Through a real werkbank: load_inputs and the models built from it."""
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    frames, whatif = random_frames(11, messy=False)
+    frames["developments"].loc[[3, 50], "year_ready"] = np.nan
+    frames["developments"].loc[[5], "station_id"] = "S02"
+    lk = frames["links"]
+    frames["links"] = lk[lk["dev_id"].isin(frames["developments"]["dev_id"])]
+    pr = frames["projects"]
+    with werkbank.transaction():
+        werkbank.write_frame("stations", frames["stations"])
+        werkbank.write_frame("station_capacity", frames["station_capacity"], mode="insert")
+        werkbank.write_frame("capacity_areas", frames["capacity_areas"])
+        werkbank.write_frame("developments", frames["developments"])
+        werkbank.write_frame("knooppunten", frames["knooppunten"])
+        werkbank.write_frame("projects", pr)
+        werkbank.write_frame("project_links", frames["links"])
+    ri = REF.load_inputs(werkbank)
+    ni = _new().load_inputs(werkbank)
+    for name in ("stations", "station_capacity", "capacity_areas", "developments", "knooppunten", "projects",
+                 "links"):
+        a, b = getattr(ri, name), getattr(ni, name)
+        assert list(b.columns) == list(a.columns), name
+        if hasattr(a, "geometry") and "geometry" in a.columns:
+            assert b.crs == a.crs, name
+            ga, gb = np.asarray(a.geometry.values, dtype=object), np.asarray(b.geometry.values, dtype=object)
+            assert (shapely.equals_exact(ga, gb, 0) | (shapely.is_missing(ga) & shapely.is_missing(gb))).all(), name
+            a, b = pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry"))
+        assert_same(a, b, "load_inputs " + name)
+    ref = REF.BalanceModel.from_werkbank(werkbank, whatif=whatif)
+    new = _new().BalanceModel.from_werkbank(werkbank, whatif=whatif)
+    assert_models_equal(ref, new, "from_werkbank")
+    r = REF.balance_from_werkbank(werkbank, years="2025,2030")
+    n = _new().balance_from_werkbank(werkbank, years="2025,2030")
+    for name in ("stations", "knooppunten", "assignment", "unserved", "projects"):
+        assert_same(getattr(r, name), getattr(n, name), "balance_from_werkbank " + name)
