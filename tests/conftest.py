@@ -91,3 +91,36 @@ def run_alg(alg_id, params, context=None):
     ctx = context or QgsProcessingContext()
     ctx.setProject(QgsProject.instance())
     return processing.run(alg_id, params, context=ctx, feedback=QgsProcessingFeedback())
+
+
+@pytest.fixture(autouse=True)
+def _release_qgis_objects():
+    """Free layers/layouts a test created while QGIS still runs (not at interpreter exit, after exitQgis)."""
+    yield
+    import gc
+
+    gc.collect()
+
+
+_EXIT = {"status": None}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _EXIT["status"] = int(exitstatus)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_unconfigure(config):
+    """End the process right after pytest has reported (summary and junit XML are written by now).
+
+    Layers that Processing or a test still references would otherwise be destroyed during
+    interpreter shutdown, after QGIS has unloaded its GDAL drivers, and crash there (QgsOgrProvider
+    close in Py_FinalizeEx).  The exit status is pytest's own, so failures still fail.
+    """
+    if _EXIT["status"] is None:
+        return
+    import sys
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_EXIT["status"])
