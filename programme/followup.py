@@ -1,0 +1,165 @@
+"""Follow-up: uitvoeringsafspraken (actielijst) and the monitoringlijst, imported from tables.
+
+Column names are recognised in Dutch and English (``activiteit``/``activity``,
+``trekker``, ``haalbaarheid_ibn`` ...).  Every row must name an existing project
+(by project_id or projectcode); problems are reported per row and field in
+Dutch and nothing is written when any row is wrong.  Ids are stable (derived
+from project and activity / project and peildatum), so importing the same
+table again changes nothing.  Pure logic: no QGIS.
+"""
+
+import hashlib
+
+from ..layers.mapping import norm
+from ..werkbank import WerkbankError
+
+ACTION_FIELDS = {
+    # werkbank column: recognised source names (normalised by layers.mapping.norm)
+    "project_id": ["project_id", "projectid", "project", "projectcode", "code", "nr", "pmiekproject"],
+    "activity": ["activiteit", "activity", "actie", "afspraak", "uitvoeringsafspraak"],
+    "trekker": ["trekker", "trekkerverantwoordelijke", "verantwoordelijke", "owner", "actiehouder"],
+    "involved": ["betrokken", "betrokkenpartijen", "involved", "stakeholders", "partijen"],
+    "result": ["resultaat", "result", "doel", "doelenbeoogdresultaat", "beoogdresultaat"],
+    "planning": ["planning", "wanneer", "deadline", "datum"],
+    "status": ["status", "voortgang"],
+}
+MONITORING_FIELDS = {
+    "project_id": ["project_id", "projectid", "project", "projectcode", "code", "nr", "projectnaarpmieklijst"],
+    "peildatum": ["peildatum", "datum", "date"],
+    "ibn_feasibility": ["haalbaarheid_ibn", "haalbaarheidibn", "ibn", "ibn_feasibility", "feasibility"],
+    "attention_points": ["aandachtspunten", "aandachtspunt", "aandachtspuntenprocesofrisico", "risico",
+                         "attention_points"],
+    "acceleration_action": ["versnellingsactie", "versnelling", "acceleration_action"],
+    "trekker": ["trekker", "trekkerverantwoordelijke", "verantwoordelijke",
+                "trekkerverantwoordelijkebijaandachtspuntenenversnellingsacties"],
+    "question_energyboard": ["vraag_energyboard", "vraagaanenergyboard", "vraagenergyboard", "energyboard",
+                             "question_energyboard"],
+}
+ACTION_STATUS = {"open": "open", "lopend": "lopend", "gereed": "gereed", "klaar": "gereed", "afgerond": "gereed",
+                 "bezig": "lopend", "inuitvoering": "lopend", "nietgestart": "open"}
+
+
+class FollowupError(WerkbankError):
+    pass
+
+
+def recognise(columns, fields, explicit=None):
+    """{werkbank column: source column} from explicit choices, else by recognised names."""
+    explicit = {k: v for k, v in (explicit or {}).items() if v}
+    normed = {norm(c): c for c in columns}
+    out = {}
+    for target, names in fields.items():
+        if target in explicit:
+            if explicit[target] not in columns:
+                raise FollowupError("Het veld '{}' (voor {}) bestaat niet in de invoer; beschikbaar: {}.".format(
+                    explicit[target], target, ", ".join(map(str, columns))))
+            out[target] = explicit[target]
+            continue
+        for n in names:
+            if norm(n) in normed:
+                out[target] = normed[norm(n)]
+                break
+    return out
+
+
+def _text(v):
+    if v is None:
+        return None
+    try:
+        import math
+
+        if isinstance(v, float) and math.isnan(v):
+            return None
+    except TypeError:
+        pass
+    t = str(v).strip()
+    return t or None
+
+
+def _project_lookup(wb):
+    rows = wb.query("SELECT project_id, code FROM projects")
+    lookup = {}
+    for r in rows:
+        lookup[str(r["project_id"])] = r["project_id"]
+        if r.get("code"):
+            lookup.setdefault(str(r["code"]), r["project_id"])
+    return lookup
+
+
+def _stable_id(prefix, *parts):
+    h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+    return "{}-{}".format(prefix, h)
+
+
+def _prepare(wb, frame, fields, required, source, kind_label):
+    cols = [c for c in frame.columns if not str(c).startswith("_")]
+    mapping = recognise(cols, fields, None)
+    missing = [f for f in required if f not in mapping]
+    if missing:
+        raise FollowupError("{}: de kolom(men) {} ontbreken (herkend: {}). Beschikbare kolommen: {}.".format(
+            source, ", ".join(missing), ", ".join("{}={}".format(k, v) for k, v in mapping.items()) or "geen",
+            ", ".join(map(str, cols))))
+    lookup = _project_lookup(wb)
+    rows, errors = [], []
+    for n, rec in enumerate(frame.to_dict("records"), start=1):
+        row_no = rec.get("_row", n)
+        out = {t: _text(rec.get(src)) for t, src in mapping.items()}
+        pid = out.get("project_id")
+        if pid is None:
+            errors.append("{}, rij {}, veld '{}': geen project opgegeven.".format(source, row_no,
+                                                                                mapping["project_id"]))
+            continue
+        if pid not in lookup:
+            errors.append("{}, rij {}, veld '{}': project '{}' staat niet in de werkbank.".format(
+                source, row_no, mapping["project_id"], pid))
+            continue
+        out["project_id"] = lookup[pid]
+        for f in required:
+            if f != "project_id" and out.get(f) is None:
+                errors.append("{}, rij {}, veld '{}': leeg; {} is verplicht.".format(
+                    source, row_no, mapping[f], f))
+        rows.append((row_no, out))
+    if errors:
+        raise FollowupError("{} niet geïmporteerd ({} fout(en); de werkbank is niet gewijzigd):\n{}".format(
+            kind_label, len(errors), "\n".join(errors[:50]) + ("\n…" if len(errors) > 50 else "")))
+    return rows
+
+
+def import_actions(wb, frame, source="acties"):
+    """Uitvoeringsafspraken -> ``actions``; returns write counts."""
+    rows = _prepare(wb, frame, ACTION_FIELDS, ("project_id", "activity"), source, "Uitvoeringsafspraken")
+    records, seen = [], {}
+    for row_no, r in rows:
+        if r.get("status") is not None:
+            code = ACTION_STATUS.get(norm(r["status"]))
+            if code is None:
+                raise FollowupError("{}, rij {}, veld 'status': '{}' is geen status (open, lopend, gereed); "
+                                    "de werkbank is niet gewijzigd.".format(source, row_no, r["status"]))
+            r["status"] = code
+        r["action_id"] = _stable_id("A", r["project_id"], r["activity"])
+        if r["action_id"] in seen:
+            raise FollowupError("{}, rij {}: dezelfde activiteit voor hetzelfde project staat ook in rij {}; "
+                                "de werkbank is niet gewijzigd.".format(source, row_no, seen[r["action_id"]]))
+        seen[r["action_id"]] = row_no
+        records.append(r)
+    if not records:
+        return {"inserted": 0, "updated": 0, "unchanged": 0}
+    return wb.write_frame("actions", records, mode="upsert")
+
+
+def import_monitoring(wb, frame, source="monitoring", peildatum=None):
+    """Monitoringlijst -> ``monitoring``; one row per project and peildatum."""
+    rows = _prepare(wb, frame, MONITORING_FIELDS, ("project_id",), source, "Monitoringlijst")
+    default_date = peildatum or wb.programme().get("peildatum")
+    records, seen = [], {}
+    for row_no, r in rows:
+        r["peildatum"] = r.get("peildatum") or default_date
+        r["monitoring_id"] = _stable_id("M", r["project_id"], r["peildatum"])
+        if r["monitoring_id"] in seen:
+            raise FollowupError("{}, rij {}: project en peildatum staan ook in rij {}; de werkbank is niet "
+                                "gewijzigd.".format(source, row_no, seen[r["monitoring_id"]]))
+        seen[r["monitoring_id"]] = row_no
+        records.append(r)
+    if not records:
+        return {"inserted": 0, "updated": 0, "unchanged": 0}
+    return wb.write_frame("monitoring", records, mode="upsert")

@@ -1,0 +1,101 @@
+"""Follow-up tables: uitvoeringsafspraken (pmiek:importactions) and monitoringlijst (pmiek:importmonitoring)."""
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+)
+
+from ..base import PmiekAlgorithm
+from .project_algs import read_input
+
+COMMON_HELP = (
+    "WERKBANK: de werkbank (GeoPackage of PostGIS-doel).\n"
+    "INPUT: tabel (CSV, XLSX/ODS of laag) met per rij één project, aangeduid met project-id of projectcode "
+    "(kolom project_id, project, projectcode of code).\n"
+)
+
+
+class _FollowupAlgorithm(PmiekAlgorithm):
+    GROUP = "Uitvoering en monitoring"
+    GROUP_ID = "followup"
+
+    def _base_parameters(self):
+        self.add_werkbank_parameter()
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            "INPUT", self.tr("Tabel"), [QgsProcessing.SourceType.TypeVector]))
+        for name, label in (("IMPORTED", "Geïmporteerd"), ("INSERTED", "Nieuw"), ("UPDATED", "Bijgewerkt"),
+                            ("UNCHANGED", "Ongewijzigd")):
+            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+
+    def _run(self, parameters, context, feedback, importer, **kw):
+        from ...programme.followup import FollowupError
+
+        self.require("pandas")
+        df, src, offset = read_input(self, parameters, context, feedback)
+        if offset:
+            df["_row"] = df["_row"] + offset
+        wb = self.open_werkbank(parameters, context)
+        try:
+            counts = importer(wb, df, source=src, **kw)
+        except FollowupError as e:
+            raise QgsProcessingException(str(e)) from e
+        finally:
+            wb.close()
+        imported = counts["inserted"] + counts["updated"] + counts["unchanged"]
+        feedback.pushInfo(self.tr("{}: {} rijen ({} nieuw, {} bijgewerkt, {} ongewijzigd).").format(
+            src, imported, counts["inserted"], counts["updated"], counts["unchanged"]))
+        return {"IMPORTED": imported, "INSERTED": counts["inserted"], "UPDATED": counts["updated"],
+                "UNCHANGED": counts["unchanged"]}
+
+
+class ImportActions(_FollowupAlgorithm):
+    NAME = "importactions"
+    DISPLAY = "Uitvoeringsafspraken (actielijst) importeren"
+    HELP = (
+        "Leest de uitvoeringsafspraken per project (pMIEK-actielijst): activiteit, trekker/verantwoordelijke, "
+        "betrokken partijen, resultaat en planning. Kolommen worden herkend op hun Nederlandse of Engelse naam "
+        "(activiteit, trekker, betrokken, resultaat, planning, status). Een onbekend project of een lege "
+        "activiteit breekt de hele import af met een melding per rij en veld; de werkbank blijft dan "
+        "ongewijzigd. Dezelfde tabel opnieuw importeren verandert niets (id = project + activiteit).\n\n"
+        + COMMON_HELP +
+        "Uitvoer: IMPORTED, INSERTED, UPDATED, UNCHANGED (aantallen)."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self._base_parameters()
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ...programme.followup import import_actions
+
+        return self._run(parameters, context, feedback, import_actions)
+
+
+class ImportMonitoring(_FollowupAlgorithm):
+    NAME = "importmonitoring"
+    DISPLAY = "Monitoringlijst importeren"
+    HELP = (
+        "Leest de monitoringlijst: per project de haalbaarheid van de IBN, aandachtspunten (proces of risico), "
+        "versnellingsactie, trekker en de vraag aan de energyboard. Eén rij per project en peildatum; zonder "
+        "kolom peildatum geldt PEILDATUM of de peildatum van het programma. Een onbekend project breekt de "
+        "import af met een melding per rij; de werkbank blijft dan ongewijzigd.\n\n"
+        + COMMON_HELP +
+        "PEILDATUM: peildatum van deze monitoring (JJJJ-MM-DD, optioneel).\n\n"
+        "Uitvoer: IMPORTED, INSERTED, UPDATED, UNCHANGED (aantallen)."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self._base_parameters()
+        self.addParameter(QgsProcessingParameterString("PEILDATUM", self.tr("Peildatum (JJJJ-MM-DD)"),
+                                                       optional=True))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ...programme.followup import import_monitoring
+
+        peil = self.parameterAsString(parameters, "PEILDATUM", context) or None
+        return self._run(parameters, context, feedback, import_monitoring, peildatum=peil)
+
+
+ALGORITHMS = [ImportActions, ImportMonitoring]
