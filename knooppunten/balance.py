@@ -263,18 +263,95 @@ def link_mw(links, developments):
 
 def _str_col(series):
     """Object series of stripped strings, None for empty/NaN."""
+    import numpy as np
     import pandas as pd
 
     s = series.astype(object).where(pd.notna(series), None)
-    s = s.map(lambda v: (str(v).strip() or None) if v is not None else None)
-    return s
+    vals = [(str(v).strip() or None) if v is not None else None for v in s.to_numpy()]
+    out = np.empty(len(vals), dtype=object)
+    out[:] = vals
+    return pd.Series(out, index=s.index, name=s.name, dtype=object)
+
+
+def _tree_query_smallest(points, geoms):
+    """Index into ``geoms`` of the smallest (by area) geometry intersecting each point, -1 when none.
+
+    The same STRtree query as ``geopandas.sjoin(points, geoms, predicate="intersects")`` (empty geometries
+    are left out of the tree like geopandas does) and the same tie rule as a stable sort on (point, area):
+    equal areas keep the tree's order.
+    """
+    import numpy as np
+    import shapely
+
+    out = np.full(len(points), -1, dtype=np.int64)
+    if not len(points) or not len(geoms):
+        return out
+    geoms = np.asarray(geoms, dtype=object)
+    tree_geoms = geoms.copy()
+    tree_geoms[shapely.is_empty(tree_geoms)] = None
+    i, j = shapely.STRtree(tree_geoms).query(np.asarray(points, dtype=object), predicate="intersects")
+    if len(i):
+        order = np.lexsort((shapely.area(geoms)[j], i))
+        i, j = i[order], j[order]
+        first = np.r_[True, i[1:] != i[:-1]]
+        out[i[first]] = j[first]
+    return out
+
+
+def _nearest(points, station_geoms, station_ids, max_distance, crs, station_crs):
+    """Nearest station per point: (index into the stations or -1, distance or NaN).
+
+    Same result as ``geopandas.sjoin_nearest`` followed by a sort on (point, distance, station_id): when all
+    stations are points a k-d tree finds the nearest two; points with a (near) tie or at the distance limit,
+    and stations that are not all plain points, go through ``sjoin_nearest`` itself.
+    """
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    n = len(points)
+    best = np.full(n, -1, dtype=np.int64)
+    dist = np.full(n, np.nan)
+    if not n or not len(station_geoms):
+        return best, dist
+    sg = np.asarray(station_geoms, dtype=object)
+    slow = np.ones(n, dtype=bool)
+    if (shapely.get_type_id(sg) == 0).all() and not shapely.is_empty(sg).any():
+        from scipy.spatial import cKDTree
+
+        k = min(2, len(sg))
+        d, j = cKDTree(shapely.get_coordinates(sg)).query(shapely.get_coordinates(np.asarray(points, dtype=object)),
+                                                          k=k)
+        if k == 1:
+            d, j = d[:, None], j[:, None]
+        d0 = d[:, 0]
+        tol = 1e-9 * np.maximum(1.0, d0)
+        slow = np.zeros(n, dtype=bool)
+        if k > 1:
+            slow |= (d[:, 1] - d0) <= tol
+        ok = ~slow
+        if max_distance is not None:
+            slow |= np.abs(d0 - max_distance) <= 1e-9 * max(1.0, abs(max_distance))
+            ok = ~slow & (d0 <= max_distance)
+        best[ok] = j[ok, 0]
+        dist[ok] = d0[ok]
+    idx = np.flatnonzero(slow)
+    if len(idx):
+        s = gpd.GeoDataFrame({"_station": station_ids, "_k": np.arange(len(sg))}, geometry=sg, crs=station_crs)
+        q = gpd.GeoDataFrame({"_i": idx}, geometry=np.asarray(points, dtype=object)[idx], crs=crs)
+        j = gpd.sjoin_nearest(q, s, how="inner", max_distance=max_distance, distance_col="_d")
+        if len(j):
+            j = j.sort_values(["_i", "_d", "_station"], kind="stable").drop_duplicates("_i")
+            best[j["_i"].to_numpy()] = j["_k"].to_numpy()
+            dist[j["_i"].to_numpy()] = j["_d"].to_numpy()
+    return best, dist
 
 
 def assign_developments(inp, settings):
     """One row per development: station (and the rule used), knooppunt, effective year, MW."""
-    import geopandas as gpd
     import numpy as np
     import pandas as pd
+    import shapely
 
     dev = inp.developments
     n = len(dev)
@@ -283,7 +360,8 @@ def assign_developments(inp, settings):
         "name": dev["name"].values,
         "sector": dev["sector"].values,
     })
-    station_ids = pd.Index(_str_col(inp.stations["station_id"]).dropna().unique())
+    st_sid = _str_col(inp.stations["station_id"])
+    station_ids = pd.Index(st_sid.dropna().unique())
     explicit = _str_col(dev["station_id"])
     known = explicit.isin(station_ids).values
     station = np.where(known, explicit.values, None).astype(object)
@@ -293,47 +371,40 @@ def assign_developments(inp, settings):
     if bad.any():
         note[bad] = ["station '{}' bestaat niet in de werkbank".format(s) for s in explicit.values[bad]]
     distance = np.full(n, np.nan)
-    geoms = dev.geometry.values
-    has_geom = ~(pd.isna(geoms) | dev.geometry.is_empty.fillna(True).values) if n else np.zeros(0, bool)
+    geoms = np.asarray(dev.geometry.values, dtype=object)
+    has_geom = (~(shapely.is_missing(geoms) | shapely.is_empty(geoms))) if n else np.zeros(0, bool)
     pts = np.full(n, None, dtype=object)
     if has_geom.any():
-        pts[has_geom] = gpd.GeoSeries(geoms[has_geom], crs=dev.crs).representative_point().values
+        pts[has_geom] = shapely.point_on_surface(geoms[has_geom])
     crs = dev.crs or "EPSG:28992"
 
-    # 2. capacity area
+    # 2. capacity area (smallest area holding the representative point)
     todo = np.flatnonzero((station == None) & has_geom)  # noqa: E711 - elementwise
     areas = inp.capacity_areas
     if len(todo) and len(areas):
         a_sid = _str_col(areas["station_id"])
         ok = a_sid.isin(station_ids).values & areas.geometry.notna().values
         if ok.any():
-            a = gpd.GeoDataFrame({"_station": a_sid.values[ok], "_area": areas.geometry.values[ok].area},
-                                 geometry=areas.geometry.values[ok], crs=areas.crs or crs)
-            q = gpd.GeoDataFrame({"_i": todo}, geometry=list(pts[todo]), crs=crs)
-            j = gpd.sjoin(q, a, how="inner", predicate="intersects")
-            if len(j):
-                j = j.sort_values(["_i", "_area"], kind="stable").drop_duplicates("_i")
-                idx = j["_i"].to_numpy()
-                station[idx] = j["_station"].to_numpy()
-                rule[idx] = RULE_AREA
+            hit = _tree_query_smallest(pts[todo], np.asarray(areas.geometry.values, dtype=object)[ok])
+            found = hit >= 0
+            station[todo[found]] = a_sid.values[ok][hit[found]]
+            rule[todo[found]] = RULE_AREA
 
     # 3. nearest station (within the province)
     todo = np.flatnonzero((station == None) & has_geom)  # noqa: E711
     st = inp.stations
-    st_ok = _str_col(st["station_id"]).notna().values & st.geometry.notna().values
+    st_ok = st_sid.notna().values & st.geometry.notna().values
     if settings.province is not None and st_ok.any():
         st_ok &= st.geometry.intersects(settings.province).values
     if len(todo) and st_ok.any():
-        s = gpd.GeoDataFrame({"_station": _str_col(st["station_id"]).values[st_ok]},
-                             geometry=st.geometry.values[st_ok], crs=st.crs or crs)
-        q = gpd.GeoDataFrame({"_i": todo}, geometry=list(pts[todo]), crs=crs)
-        j = gpd.sjoin_nearest(q, s, how="inner", max_distance=settings.nearest_max_m, distance_col="_d")
-        if len(j):
-            j = j.sort_values(["_i", "_d", "_station"], kind="stable").drop_duplicates("_i")
-            idx = j["_i"].to_numpy()
-            station[idx] = j["_station"].to_numpy()
-            rule[idx] = RULE_NEAREST
-            distance[idx] = j["_d"].to_numpy()
+        sids = st_sid.values[st_ok]
+        k, d = _nearest(pts[todo], np.asarray(st.geometry.values, dtype=object)[st_ok], sids,
+                        settings.nearest_max_m, crs, st.crs or crs)
+        found = k >= 0
+        idx = todo[found]
+        station[idx] = sids[k[found]]
+        rule[idx] = RULE_NEAREST
+        distance[idx] = d[found]
     none = station == None  # noqa: E711
     rule[none] = RULE_NONE
     no_geom = none & ~has_geom
@@ -352,13 +423,9 @@ def assign_developments(inp, settings):
         kid = _str_col(kps["knooppunt_id"])
         ok = kid.notna().values & kps.geometry.notna().values
         if ok.any():
-            k = gpd.GeoDataFrame({"_k": kid.values[ok], "_area": kps.geometry.values[ok].area},
-                                 geometry=kps.geometry.values[ok], crs=kps.crs or crs)
-            q = gpd.GeoDataFrame({"_i": idx_geom}, geometry=list(pts[idx_geom]), crs=crs)
-            j = gpd.sjoin(q, k, how="inner", predicate="intersects")
-            if len(j):
-                j = j.sort_values(["_i", "_area"], kind="stable").drop_duplicates("_i")
-                kp[j["_i"].to_numpy()] = j["_k"].to_numpy()
+            hit = _tree_query_smallest(pts[idx_geom], np.asarray(kps.geometry.values, dtype=object)[ok])
+            found = hit >= 0
+            kp[idx_geom[found]] = kid.values[ok][hit[found]]
     out["knooppunt_id"] = kp
 
     year = pd.to_numeric(dev["year_ready"], errors="coerce")
@@ -376,18 +443,72 @@ def assign_developments(inp, settings):
     return out[ASSIGNMENT_COLUMNS]
 
 
-def _queue(assign):
-    """Cumulative demand/supply per station in queue order (year_eff, dev_id)."""
-    q = assign[assign["station_id"].notna() & assign["year_eff"].notna()]
-    q = q.sort_values(["station_id", "year_eff", "dev_id"], kind="stable")
-    g = q.groupby("station_id", sort=False)
-    q = q.assign(cum_demand=g["demand_mw"].cumsum(), cum_supply=g["supply_mw"].cumsum())
-    return q
-
-
 # ---- step 2: projects -------------------------------------------------------------------------
 
-def resolve_projects(projects, links, assign, station_ids, settings):
+def _best_station_pandas(links, assign):
+    """project_id -> the station serving most of its linked MW (ties: smallest station_id)."""
+    lm = link_mw(links, assign)
+    lm = lm.merge(assign[["dev_id", "station_id"]], on="dev_id", how="inner")
+    lm = lm[lm["station_id"].notna()]
+    if not len(lm):
+        return None
+    agg = lm.groupby(["project_id", "station_id"], as_index=False)["mw"].sum()
+    agg = agg.sort_values(["project_id", "mw", "station_id"], ascending=[True, False, True])
+    return agg.drop_duplicates("project_id").set_index("project_id")["station_id"]
+
+
+class _DevLookup:
+    """Developments of an assignment as arrays, for links (dev_id -> row, MW, station)."""
+
+    def __init__(self, assign):
+        import numpy as np
+        import pandas as pd
+
+        self.index = pd.Index(assign["dev_id"])
+        self.unique = self.index.is_unique
+        dem = assign["demand_mw"].to_numpy(dtype=float)
+        sup = assign["supply_mw"].to_numpy(dtype=float)
+        self.dev_mw = np.where(dem > 0, dem, sup)
+        self.station = assign["station_id"].to_numpy(dtype=object)
+
+
+def _best_station(links, assign, lookup=None):
+    """Like :func:`_best_station_pandas`, with numpy (development ids must be unique)."""
+    import numpy as np
+    import pandas as pd
+
+    if not {"dev_id", "project_id", "share_mw", "share_pct"} <= set(links.columns):
+        return _best_station_pandas(links, assign)
+    lookup = lookup or _DevLookup(assign)
+    if not lookup.unique:
+        return _best_station_pandas(links, assign)
+    row = lookup.index.get_indexer(links["dev_id"].to_numpy(dtype=object))
+    found = row >= 0
+    share_mw = pd.to_numeric(links["share_mw"], errors="coerce").to_numpy(dtype=float)
+    share_pct = pd.to_numeric(links["share_pct"], errors="coerce").to_numpy(dtype=float)
+    dev_mw = np.where(found, lookup.dev_mw[np.where(found, row, 0)], 0.0)
+    dev_mw = np.where(np.isnan(dev_mw), 0.0, dev_mw)
+    mw = np.where(~np.isnan(share_mw), share_mw, np.where(~np.isnan(share_pct), share_pct / 100.0 * dev_mw, dev_mw))
+    station = np.where(found, lookup.station[np.where(found, row, 0)], None)
+    pid = links["project_id"].to_numpy(dtype=object)
+    keep = found & pd.notna(station) & pd.notna(pid)
+    if not keep.any():
+        return None
+    pcode, puniq = pd.factorize(pid[keep])
+    scode, suniq = pd.factorize(station[keep])
+    comb = pcode.astype(np.int64) * len(suniq) + scode
+    ucomb, inv = np.unique(comb, return_inverse=True)
+    total = np.bincount(inv, weights=mw[keep], minlength=len(ucomb))
+    gp, gs = ucomb // len(suniq), ucomb % len(suniq)
+    srank = np.empty(len(suniq), dtype=np.int64)
+    srank[np.argsort(np.asarray(suniq, dtype=object), kind="stable")] = np.arange(len(suniq))
+    order = np.lexsort((srank[gs], -total, gp))
+    gp, gs = gp[order], gs[order]
+    first = np.r_[True, gp[1:] != gp[:-1]]
+    return pd.Series(np.asarray(suniq, dtype=object)[gs[first]], index=pd.Index(puniq[gp[first]]))
+
+
+def resolve_projects(projects, links, assign, station_ids, settings, lookup=None):
     """Projects with their station (rule), effective IBN year and whether they count."""
     import numpy as np
     import pandas as pd
@@ -404,13 +525,8 @@ def resolve_projects(projects, links, assign, station_ids, settings):
     station = np.where(known, sid.values, None).astype(object)
     rule = np.where(known, PROJECT_RULE_EXPLICIT, PROJECT_RULE_NONE).astype(object)
     if (~known).any() and len(links):
-        lm = link_mw(links, assign)
-        lm = lm.merge(assign[["dev_id", "station_id"]], on="dev_id", how="inner")
-        lm = lm[lm["station_id"].notna()]
-        if len(lm):
-            agg = lm.groupby(["project_id", "station_id"], as_index=False)["mw"].sum()
-            agg = agg.sort_values(["project_id", "mw", "station_id"], ascending=[True, False, True])
-            best = agg.drop_duplicates("project_id").set_index("project_id")["station_id"]
+        best = _best_station(links, assign, lookup)
+        if best is not None:
             via = out["project_id"].map(best).values
             use = ~known & pd.notna(via)
             station[use] = via[use]
@@ -435,47 +551,7 @@ def resolve_projects(projects, links, assign, station_ids, settings):
     return out[PROJECT_COLUMNS]
 
 
-# ---- step 3: capacity as a step function of time ---------------------------------------------------
-
-def _capacity_at(pairs, cap, projects):
-    """Capacity at (station_id, year) pairs: base limit (latest year <= year) + active projects with IBN <= year.
-
-    Returns pairs with base_afname, base_terug, source_year, proj_afname, proj_terug.
-    """
-    import numpy as np
-    import pandas as pd
-
-    pairs = pairs[["station_id", "year"]].copy()
-    pairs["year"] = pairs["year"].astype("int64")
-    pairs["_o"] = np.arange(len(pairs))
-    c = cap
-    if len(c):
-        left = pairs.sort_values("year", kind="stable")
-        m = pd.merge_asof(left, c, on="year", by="station_id", direction="backward")
-        m = m.sort_values("_o")
-        base_a = m["afname_mw"].to_numpy(dtype=float)
-        base_t = m["teruglevering_mw"].to_numpy(dtype=float)
-        src = m["source_year"].to_numpy(dtype=float)
-    else:
-        base_a = np.full(len(pairs), np.nan)
-        base_t = np.full(len(pairs), np.nan)
-        src = np.full(len(pairs), np.nan)
-    pairs["source_year"] = src
-    pairs["base_afname"] = np.nan_to_num(base_a)
-    pairs["base_terug"] = np.nan_to_num(base_t)
-    act = projects[projects["active"] & projects["station_id"].notna() & projects["ibn_eff"].notna()]
-    if len(act) and len(pairs):
-        m = pairs[["_o", "station_id", "year"]].merge(
-            act[["station_id", "ibn_eff", "afname_mw", "teruglevering_mw"]], on="station_id", how="inner")
-        m = m[m["ibn_eff"] <= m["year"]]
-        s = m.groupby("_o")[["afname_mw", "teruglevering_mw"]].sum()
-        pairs["proj_afname"] = pairs["_o"].map(s["afname_mw"]).fillna(0.0).to_numpy()
-        pairs["proj_terug"] = pairs["_o"].map(s["teruglevering_mw"]).fillna(0.0).to_numpy()
-    else:
-        pairs["proj_afname"] = 0.0
-        pairs["proj_terug"] = 0.0
-    return pairs.drop(columns="_o")
-
+# ---- step 3: status helpers ---------------------------------------------------------------------
 
 def _status(balance, capacity, krap_pct):
     import numpy as np
@@ -486,10 +562,51 @@ def _status(balance, capacity, krap_pct):
                     np.where(balance < capacity * krap_pct / 100.0 - EPS, KRAP, RUIM)).astype(object)
 
 
-def _first_shortage(frame, status_col):
-    """Per row: the first year of its unit with status tekort (NaN when none)."""
-    t = frame.loc[frame[status_col] == TEKORT].groupby("unit_id")["year"].min()
-    return frame["unit_id"].map(t).astype(float).to_numpy()
+def _first_shortage_matrix(status, years):
+    """(units x years) status -> per unit the first year with tekort (NaN when none), as a matrix."""
+    import numpy as np
+
+    short = status == TEKORT
+    first = np.where(short.any(axis=1), np.asarray(years, dtype=float)[short.argmax(axis=1)], np.nan)
+    return np.repeat(first[:, None], status.shape[1], axis=1)
+
+
+def _segments(codes, n):
+    """For a sorted code array: (lo, hi) per code 0..n-1 (empty segments lo == hi == 0)."""
+    import numpy as np
+
+    lo = np.zeros(n, dtype=np.int64)
+    hi = np.zeros(n, dtype=np.int64)
+    if len(codes):
+        starts = np.r_[0, np.flatnonzero(codes[1:] != codes[:-1]) + 1]
+        ends = np.r_[starts[1:], len(codes)]
+        lo[codes[starts]] = starts
+        hi[codes[starts]] = ends
+    return lo, hi
+
+
+def _gather(lo, hi, units):
+    """Concatenated ranges lo[u]:hi[u] for the given units, and the position in ``units`` of each row."""
+    import numpy as np
+
+    units = np.asarray(units, dtype=np.int64)
+    length = hi[units] - lo[units]
+    total = int(length.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    owner = np.repeat(np.arange(len(units)), length)
+    start = np.cumsum(length) - length
+    rows = np.arange(total) - np.repeat(start, length) + np.repeat(lo[units], length)
+    return rows, owner
+
+
+_YEAR_SHIFT = 1 << 31
+
+
+def _empty_frame(columns):
+    import pandas as pd
+
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
 # ---- the model ----------------------------------------------------------------------------------------
@@ -505,6 +622,11 @@ class BalanceModel:
     the what-if set (``upsert_project``, ``remove_project``, ``set_link``,
     ``remove_link``, ``set_whatif``, ``replace_projects``, ``replace_links``)
     recompute only the affected stations and knooppunten.
+
+    Inside, stations and knooppunten are integer codes and every number is a
+    (units x years) numpy matrix or an array over the queue (developments per
+    station in queue order); the frames are built from them when asked for
+    and cached until the next edit.
     """
 
     def __init__(self, inputs, settings=None):
@@ -518,16 +640,21 @@ class BalanceModel:
 
     # ---- full computation ------------------------------------------------------------
     def recompute(self):
+        import numpy as np
         import pandas as pd
 
         inp = self.inputs
         self.years = list(self.settings.years)
+        self._Y = np.asarray(self.years, dtype=np.int64)
         self.assignment = assign_developments(inp, self.settings)
-        self._q = _queue(self.assignment)
         st = inp.stations
-        self._station_ids = pd.Index(_str_col(st["station_id"]).dropna().unique())
-        self._station_names = pd.Series(st["name"].values, index=_str_col(st["station_id"]).values)
+        sid_col = _str_col(st["station_id"])
+        self._station_ids = pd.Index(sid_col.dropna().unique())
+        self._station_names = pd.Series(st["name"].values, index=sid_col.values)
         self._station_names = self._station_names[~self._station_names.index.duplicated()]
+        self._sid = np.asarray(self._station_ids, dtype=object)
+        self._sname = pd.Series(self._sid, dtype=object).map(self._station_names).values
+        self._sorder = np.argsort(self._sid, kind="stable")
         cap = pd.DataFrame({
             "station_id": _str_col(inp.station_capacity["station_id"]).values,
             "year": pd.to_numeric(inp.station_capacity["year"], errors="coerce").values,
@@ -542,302 +669,462 @@ class BalanceModel:
         self._links = pd.DataFrame(inp.links).copy()
         self._projects_raw = pd.DataFrame(inp.projects).copy()
         self._projects_raw["project_id"] = _str_col(self._projects_raw["project_id"])
-        self.projects = resolve_projects(self._projects_raw, self._links, self.assignment, self._station_ids,
-                                         self.settings)
         kp = inp.knooppunten
-        self._kp_ids = pd.Index(_str_col(kp["knooppunt_id"]).dropna().unique())
-        self._kp_names = pd.Series(kp["name"].values, index=_str_col(kp["knooppunt_id"]).values)
+        kid_col = _str_col(kp["knooppunt_id"])
+        self._kp_ids = pd.Index(kid_col.dropna().unique())
+        self._kp_names = pd.Series(kp["name"].values, index=kid_col.values)
         self._kp_names = self._kp_names[~self._kp_names.index.duplicated()]
-        self._static_serving = self._static_serving_pairs()
-        self._stations = self._station_rows(self._station_ids)
-        self._unserved = self._unserved_rows(self._station_ids)
-        self._serving = self._serving_pairs()
-        self._knooppunten = self._knooppunt_rows(self._kp_ids)
+        self._kid = np.asarray(self._kp_ids, dtype=object)
+        self._kname = pd.Series(self._kid, dtype=object).map(self._kp_names).values
+        self._korder = np.argsort(self._kid, kind="stable")
+        self._lookup = _DevLookup(self.assignment)
+        self._prepare_static()
+        self.projects = resolve_projects(self._projects_raw, self._links, self.assignment, self._station_ids,
+                                         self.settings, self._lookup)
+        self._apply_projects()
+        S, K = len(self._sid), len(self._kid)
+        Y = len(self._Y)
+        self._U = np.zeros((S, Y), dtype=np.int64)
+        self._US = np.zeros((S, Y), dtype=np.int64)
+        nq = len(self._q_row)
+        self._bad = {d: np.zeros(nq, dtype=bool) for d in ("afname", "teruglevering")}
+        self._bad_cap = {d: np.zeros(nq) for d in ("afname", "teruglevering")}
+        self._bad_served = {d: np.full(nq, np.nan) for d in ("afname", "teruglevering")}
+        self._update_stations(np.arange(S))
+        self._K = {c: np.zeros((K, Y)) for c in ("cap", "base", "proj", "supcap", "src", "nst", "od", "os", "on",
+                                                  "nown")}
+        self._K["U"] = np.zeros((K, Y), dtype=np.int64)
+        self._K["US"] = np.zeros((K, Y), dtype=np.int64)
+        self._update_knooppunten(np.arange(K))
+        self._frames = {}
+
+    def _prepare_static(self):
+        """Everything that does not change with projects and links: codes, queue, base capacity, demand."""
+        import numpy as np
+        import pandas as pd
+        import shapely
+
+        a = self.assignment
+        S, K, Y = len(self._sid), len(self._kid), self._Y
+        ny = len(Y)
+        st = self._station_ids.get_indexer(a["station_id"].to_numpy(dtype=object))
+        kc = self._kp_ids.get_indexer(a["knooppunt_id"].to_numpy(dtype=object))
+        ye = a["year_eff"].to_numpy(dtype=float)
+        dem = a["demand_mw"].to_numpy(dtype=float)
+        sup = a["supply_mw"].to_numpy(dtype=float)
+        self._a_st, self._a_kp, self._a_ye, self._a_dem, self._a_sup = st, kc, ye, dem, sup
+        # the frames keep integer MW columns integer where pandas sums would (caller frames with int MW)
+        self._a_dem_raw, self._a_sup_raw = a["demand_mw"].to_numpy(), a["supply_mw"].to_numpy()
+        self._dem_int = a["demand_mw"].dtype.kind in "iu"
+        self._sup_int = a["supply_mw"].dtype.kind in "iu"
+        # station limits, sorted by (station code, year), for "latest year <= Y" look-ups
+        cap = self._cap
+        cc = self._station_ids.get_indexer(cap["station_id"].to_numpy(dtype=object))
+        keep = cc >= 0
+        cy = cap["year"].to_numpy(dtype=np.int64)[keep]
+        cc = cc[keep].astype(np.int64)
+        key = (cc << 32) + (cy + _YEAR_SHIFT)
+        order = np.argsort(key, kind="stable")
+        self._cap_key = key[order]
+        self._cap_code = cc[order]
+        self._cap_year = cy[order].astype(float)
+        self._cap_a = cap["afname_mw"].to_numpy(dtype=float)[keep][order]
+        self._cap_t = cap["teruglevering_mw"].to_numpy(dtype=float)[keep][order]
+        self._cap_event_years = np.unique(cap["year"].to_numpy(dtype=float))
+        # the queue: developments with station and year, per station by (year, dev_id)
+        inq = np.flatnonzero((st >= 0) & ~np.isnan(ye))
+        srank = np.empty(S, dtype=np.int64)
+        srank[self._sorder] = np.arange(S)
+        dcode, _ = pd.factorize(a["dev_id"].to_numpy(dtype=object)[inq], sort=True)
+        dcode = np.where(dcode < 0, len(inq) + 1, dcode)
+        order = np.lexsort((dcode, ye[inq], srank[st[inq]]))
+        rows = inq[order]
+        self._q_row = rows
+        self._q_st = st[rows].astype(np.int64)
+        self._q_kp = kc[rows]
+        self._q_ye = ye[rows]
+        self._q_yi = ye[rows].astype(np.int64)
+        self._q_dem = dem[rows]
+        self._q_sup = sup[rows]
+        g = pd.Series(self._q_st)
+        self._q_cumd_raw = pd.Series(self._a_dem_raw[rows]).groupby(g, sort=False).cumsum().to_numpy()
+        self._q_cums_raw = pd.Series(self._a_sup_raw[rows]).groupby(g, sort=False).cumsum().to_numpy()
+        self._q_cumd = self._q_cumd_raw.astype(float)
+        self._q_cums = self._q_cums_raw.astype(float)
+        self._q_lo, self._q_hi = _segments(self._q_st, S)
+        qpos = np.full(len(a), -1, dtype=np.int64)
+        qpos[rows] = np.arange(len(rows))
+        self._a_qpos = qpos
+        self._q_base_a, self._q_base_t, _ = self._base_at(self._q_st, self._q_yi)
+        # station x year: limits and the demand/supply of the queue
+        grid_s = np.repeat(np.arange(S, dtype=np.int64), ny)
+        grid_y = np.tile(Y, S)
+        ba, bt, src = self._base_at(grid_s, grid_y)
+        self._base_a, self._base_t, self._src = ba.reshape(S, ny), bt.reshape(S, ny), src.reshape(S, ny)
+        M = self._q_ye[:, None] <= Y[None, :]
+        r, c = np.nonzero(M)
+        flat = self._q_st[r] * ny + c
+        self._D = np.bincount(flat, weights=self._q_dem[r], minlength=S * ny).reshape(S, ny)
+        self._SUP = np.bincount(flat, weights=self._q_sup[r], minlength=S * ny).reshape(S, ny)
+        self._N = np.bincount(flat, minlength=S * ny).reshape(S, ny)
+        self._snote = _capacity_note(np.tile(Y, S), self._src.ravel()).reshape(S, ny) if S else None
+        # knooppunt x year: developments inside (with a year)
+        inside = np.flatnonzero((kc >= 0) & ~np.isnan(ye))
+        inside = inside[np.argsort(kc[inside], kind="stable")]
+        self._in_row = inside
+        self._in_lo, self._in_hi = _segments(kc[inside], K)
+        M = ye[inside][:, None] <= Y[None, :]
+        r, c = np.nonzero(M)
+        flat = kc[inside][r] * ny + c
+        self._KD = np.bincount(flat, weights=dem[inside][r], minlength=K * ny).reshape(K, ny)
+        self._KSUP = np.bincount(flat, weights=sup[inside][r], minlength=K * ny).reshape(K, ny)
+        self._KN = np.bincount(flat, minlength=K * ny).reshape(K, ny)
+        # developments with demand/supply but no station (unserved, whatever the projects)
+        nost = (st < 0) & ~np.isnan(ye)
+        self._nost = {"afname": np.flatnonzero(nost & (dem > 0)), "teruglevering": np.flatnonzero(nost & (sup > 0))}
+        # static serving pairs: (knooppunt, station) of the developments, then stations lying in a knooppunt
+        pairs = [(kc * max(S, 1) + st)[(kc >= 0) & (st >= 0)]]
+        sti, kpi = self.inputs.stations, self.inputs.knooppunten
+        if len(sti) and len(kpi):
+            s_id = _str_col(sti["station_id"]).values
+            s_ok = pd.notna(s_id) & sti.geometry.notna().values
+            k_id = _str_col(kpi["knooppunt_id"]).values
+            k_ok = pd.notna(k_id) & kpi.geometry.notna().values
+            if s_ok.any() and k_ok.any():
+                kg = np.asarray(kpi.geometry.values, dtype=object)[k_ok]
+                kg = kg.copy()
+                kg[shapely.is_empty(kg)] = None
+                i, j = shapely.STRtree(kg).query(np.asarray(sti.geometry.values, dtype=object)[s_ok],
+                                                 predicate="intersects")
+                ps = self._station_ids.get_indexer(s_id[s_ok][i])
+                pk = self._kp_ids.get_indexer(k_id[k_ok][j])
+                pairs.append(pk.astype(np.int64) * max(S, 1) + ps)
+        self._static_pairs = np.concatenate(pairs).astype(np.int64)
+
+    def _base_at(self, codes, years):
+        """Station limit at (station code, year): latest limit year <= year. Returns afname, terug, source year."""
+        import numpy as np
+
+        codes = np.asarray(codes, dtype=np.int64)
+        years = np.asarray(years, dtype=np.int64)
+        n = len(codes)
+        if not n or not len(self._cap_key):
+            return np.zeros(n), np.zeros(n), np.full(n, np.nan)
+        i = np.searchsorted(self._cap_key, (codes << 32) + (years + _YEAR_SHIFT), side="right") - 1
+        ok = i >= 0
+        i = np.where(ok, i, 0)
+        ok &= self._cap_code[i] == codes
+        a = np.where(ok, self._cap_a[i], np.nan)
+        t = np.where(ok, self._cap_t[i], np.nan)
+        src = np.where(ok, self._cap_year[i], np.nan)
+        return np.nan_to_num(a), np.nan_to_num(t), src
+
+    def _proj_at(self, codes, years):
+        """Capacity of the active projects of station ``codes`` with IBN <= ``years`` (int): afname, terug."""
+        import numpy as np
+
+        n = len(codes)
+        ps, pi, pa, pt = self._pj
+        if not n or not len(ps):
+            return np.zeros(n), np.zeros(n)
+        uy, inv = np.unique(np.asarray(years, dtype=np.int64), return_inverse=True)
+        S = len(self._sid)
+        r, c = np.nonzero(pi[:, None] <= uy[None, :])
+        flat = ps[r] * len(uy) + c
+        A = np.bincount(flat, weights=pa[r], minlength=S * len(uy)).reshape(S, len(uy))
+        T = np.bincount(flat, weights=pt[r], minlength=S * len(uy)).reshape(S, len(uy))
+        return A[codes, inv], T[codes, inv]
+
+    def _apply_projects(self):
+        """Arrays of the active projects, capacity added per station and year, serving pairs."""
+        import numpy as np
+
+        p = self.projects
+        S, Y = len(self._sid), self._Y
+        act = p["active"].to_numpy(dtype=bool)
+        pst = self._station_ids.get_indexer(p["station_id"].to_numpy(dtype=object)).astype(np.int64)
+        pkp = self._kp_ids.get_indexer(p["knooppunt_id"].to_numpy(dtype=object)).astype(np.int64)
+        ibn = p["ibn_eff"].to_numpy(dtype=float)
+        pa = p["afname_mw"].to_numpy(dtype=float)
+        pt = p["teruglevering_mw"].to_numpy(dtype=float)
+        has_ibn = ~np.isnan(ibn)
+        sel = act & (pst >= 0) & has_ibn
+        self._pj = (pst[sel], ibn[sel], pa[sel], pt[sel])
+        own = act & (pst < 0) & has_ibn & (pkp >= 0)
+        self._pk = (pkp[own], ibn[own], pa[own], pt[own])
+        grid_s = np.repeat(np.arange(S, dtype=np.int64), len(Y))
+        pa_, pt_ = self._proj_at(grid_s, np.tile(Y, S))
+        self._proj_a, self._proj_t = pa_.reshape(S, len(Y)), pt_.reshape(S, len(Y))
+        # integer project capacities stay integer in the station table when every station-year has a project
+        self._proj_int = p["afname_mw"].dtype.kind in "iu" and len(self._pj[0]) > 0
+        if self._proj_int and S:
+            r, c = np.nonzero(self._pj[1][:, None] <= Y[None, :])
+            self._proj_int = bool((np.bincount(self._pj[0][r] * len(Y) + c, minlength=S * len(Y)) > 0).all())
+        self._own_int = p["afname_mw"].dtype.kind in "iu"
+        self._cap_s = self._base_a + self._proj_a
+        self._supcap_s = self._base_t + self._proj_t
+        # station events for 'served from': limit years and IBN years of active projects
+        self._events = np.unique(np.concatenate([self._cap_event_years, ibn[sel]]))
+        # serving pairs: static ones, then active projects with knooppunt and station (first occurrence order)
+        pp = act & (pkp >= 0) & (pst >= 0)
+        comb = np.concatenate([self._static_pairs, pkp[pp] * max(S, 1) + pst[pp]])
+        if len(comb):
+            _, first = np.unique(comb, return_index=True)
+            comb = comb[np.sort(first)]
+        self._serv_k = comb // max(S, 1)
+        self._serv_s = comb % max(S, 1)
 
     # ---- stations ------------------------------------------------------------------------------
-    def _station_rows(self, sids):
+    def _update_stations(self, codes):
+        """Unserved counts and the unserved list of the stations ``codes`` (after a change of their projects)."""
         import numpy as np
-        import pandas as pd
 
-        sids = pd.Index(sids)
-        years = self.years
-        if not len(sids):
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in BALANCE_COLUMNS})
-        grid = pd.DataFrame({"station_id": np.repeat(np.asarray(sids, dtype=object), len(years)),
-                             "year": np.tile(np.asarray(years, dtype="int64"), len(sids))})
-        c = _capacity_at(grid, self._cap, self.projects)
-        q = self._q[self._q["station_id"].isin(sids)]
-        x = q[["station_id", "year_eff", "demand_mw", "supply_mw", "cum_demand", "cum_supply"]].merge(
-            pd.DataFrame({"year": years}), how="cross")
-        x = x[x["year_eff"] <= x["year"]]
-        agg = x.groupby(["station_id", "year"]).agg(
-            demand_mw=("demand_mw", "sum"), supply_mw=("supply_mw", "sum"), n_developments=("demand_mw", "size"))
-        c = c.merge(agg, left_on=["station_id", "year"], right_index=True, how="left")
-        c["capacity_mw"] = c["base_afname"] + c["proj_afname"]
-        c["supply_capacity_mw"] = c["base_terug"] + c["proj_terug"]
-        # unserved counts: cumulative queue beyond capacity in year Y
-        if len(x):
-            x = x.merge(c[["station_id", "year", "capacity_mw", "supply_capacity_mw"]], on=["station_id", "year"])
-            x["_u"] = (x["demand_mw"] > 0) & (x["cum_demand"] > x["capacity_mw"] + EPS)
-            x["_us"] = (x["supply_mw"] > 0) & (x["cum_supply"] > x["supply_capacity_mw"] + EPS)
-            u = x.groupby(["station_id", "year"])[["_u", "_us"]].sum()
-            c = c.merge(u, left_on=["station_id", "year"], right_index=True, how="left")
+        if not len(codes):
+            return
+        S, Y = len(self._sid), self._Y
+        ny = len(Y)
+        if len(codes) == S:
+            rows = np.arange(len(self._q_row))
         else:
-            c["_u"] = 0
-            c["_us"] = 0
-        for col in ("demand_mw", "supply_mw", "n_developments", "_u", "_us"):
-            c[col] = c[col].fillna(0)
-        out = pd.DataFrame({
-            "level": "station",
-            "unit_id": c["station_id"].values,
-            "unit_name": c["station_id"].map(self._station_names).values,
-            "year": c["year"].values,
-            "capacity_mw": c["capacity_mw"].values,
-            "base_capacity_mw": c["base_afname"].values,
-            "project_capacity_mw": c["proj_afname"].values,
-            "capacity_source_year": c["source_year"].values,
-            "capacity_note": _capacity_note(c["year"].values, c["source_year"].values),
-            "demand_mw": c["demand_mw"].values,
-            "other_demand_mw": 0.0,
-            "supply_capacity_mw": c["supply_capacity_mw"].values,
-            "supply_mw": c["supply_mw"].values,
-            "other_supply_mw": 0.0,
-            "unserved_count": c["_u"].astype(int).values,
-            "unserved_supply_count": c["_us"].astype(int).values,
-            "n_developments": c["n_developments"].astype(int).values,
-        })
-        return self._finish(out)
+            rows, _ = _gather(self._q_lo, self._q_hi, codes)
+        qs, qye = self._q_st[rows], self._q_ye[rows]
+        M = qye[:, None] <= Y[None, :]
+        pa, pt = self._proj_at(qs, self._q_yi[rows])
+        served_e = None
+        for d, mw, cum, capm, base, proj, U in (
+                ("afname", self._q_dem, self._q_cumd, self._cap_s, self._q_base_a, pa, self._U),
+                ("teruglevering", self._q_sup, self._q_cums, self._supcap_s, self._q_base_t, pt, self._US)):
+            m, c = mw[rows], cum[rows]
+            u = M & (m > 0)[:, None] & (c[:, None] > capm[qs] + EPS)
+            r, col = np.nonzero(u)
+            counts = np.bincount(qs[r] * ny + col, minlength=S * ny).reshape(S, ny)
+            U[codes] = counts[codes]
+            # in the ready year itself
+            cap_own = base[rows] + proj
+            bad = (m > 0) & (c > cap_own + EPS)
+            served = np.full(len(rows), np.nan)
+            b = np.flatnonzero(bad)
+            if len(b) and len(self._events):
+                if served_e is None:
+                    served_e = self._event_capacity()
+                ev, ev_on, ev_a, ev_t = served_e
+                evc = ev_a if d == "afname" else ev_t
+                sb = qs[b]
+                ok = ev_on[sb] & (ev[None, :] > qye[b][:, None]) & (c[b][:, None] <= evc[sb] + EPS)
+                served[b] = np.where(ok.any(axis=1), ev[ok.argmax(axis=1)], np.nan)
+            self._bad[d][rows] = bad
+            self._bad_cap[d][rows] = cap_own
+            self._bad_served[d][rows] = served
 
-    def _finish(self, out):
-        out["balance_mw"] = out["capacity_mw"] - out["demand_mw"] - out["other_demand_mw"]
-        out["supply_balance_mw"] = out["supply_capacity_mw"] - out["supply_mw"] - out["other_supply_mw"]
-        k = self.settings.krap_pct
-        out["status"] = _status(out["balance_mw"], out["capacity_mw"], k)
-        out["supply_status"] = _status(out["supply_balance_mw"], out["supply_capacity_mw"], k)
-        out["first_shortage_year"] = _first_shortage(out, "status")
-        out["supply_first_shortage_year"] = _first_shortage(out, "supply_status")
-        return out[BALANCE_COLUMNS].reset_index(drop=True)
-
-    # ---- developments that cannot be served in time -------------------------------------------------
-    def _unserved_rows(self, sids):
+    def _event_capacity(self):
+        """Capacity of every station at every event year (limit years, IBN years) and which events are its own."""
         import numpy as np
-        import pandas as pd
 
-        parts = []
-        q = self._q[self._q["station_id"].isin(pd.Index(sids))]
-        for direction, mw, cum, base, proj in (("afname", "demand_mw", "cum_demand", "base_afname", "proj_afname"),
-                                               ("teruglevering", "supply_mw", "cum_supply", "base_terug",
-                                                "proj_terug")):
-            d = q[q[mw] > 0]
-            if not len(d):
-                continue
-            at = _capacity_at(pd.DataFrame({"station_id": d["station_id"].values,
-                                            "year": d["year_eff"].astype("int64").values}), self._cap, self.projects)
-            capacity = (at[base] + at[proj]).to_numpy()
-            bad = d[cum].to_numpy() > capacity + EPS
-            if not bad.any():
-                continue
-            b = d[bad].copy()
-            b["capacity_mw"] = capacity[bad]
-            b["_i"] = np.arange(len(b))
-            # first year the cumulative queue fits: candidate years = every change of the capacity after year_eff
-            ev = pd.concat([
-                self._cap[["station_id", "year"]],
-                self.projects.loc[self.projects["active"] & self.projects["station_id"].notna()
-                                  & self.projects["ibn_eff"].notna(), ["station_id", "ibn_eff"]]
-                .rename(columns={"ibn_eff": "year"}),
-            ])
-            ev = ev.dropna().drop_duplicates()
-            cand = b[["_i", "station_id", "year_eff", cum]].merge(ev, on="station_id")
-            cand = cand[cand["year"] > cand["year_eff"]]
-            served = pd.Series(dtype=float)
-            if len(cand):
-                cc = _capacity_at(cand[["station_id", "year"]], self._cap, self.projects)
-                cand = cand.reset_index(drop=True)
-                cand["_cap"] = (cc[base] + cc[proj]).to_numpy()
-                ok = cand[cand[cum] <= cand["_cap"] + EPS]
-                served = ok.groupby("_i")["year"].min()
-            parts.append(pd.DataFrame({
-                "dev_id": b["dev_id"].values, "name": b["name"].values, "direction": direction,
-                "station_id": b["station_id"].values, "knooppunt_id": b["knooppunt_id"].values,
-                "year_ready": b["year_eff"].values, "mw": b[mw].values, "cum_mw": b[cum].values,
-                "capacity_mw": b["capacity_mw"].values,
-                "shortfall_mw": np.minimum(b[mw].values, b[cum].values - b["capacity_mw"].values),
-                "served_from_year": b["_i"].map(served).astype(float).values,
-                "linked_projects": None,
-                "reason": "capaciteit station onvoldoende in het jaar van gereedkomen",
-            }))
-        if not parts:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in UNSERVED_COLUMNS})
-        return pd.concat(parts, ignore_index=True)[UNSERVED_COLUMNS]
-
-    def _no_station_unserved(self):
-        import pandas as pd
-
-        a = self.assignment
-        parts = []
-        for direction, mw in (("afname", "demand_mw"), ("teruglevering", "supply_mw")):
-            d = a[a["station_id"].isna() & (a[mw] > 0) & a["year_eff"].notna()]
-            if len(d):
-                parts.append(pd.DataFrame({
-                    "dev_id": d["dev_id"].values, "name": d["name"].values, "direction": direction,
-                    "station_id": None, "knooppunt_id": d["knooppunt_id"].values, "year_ready": d["year_eff"].values,
-                    "mw": d[mw].values, "cum_mw": d[mw].values, "capacity_mw": 0.0, "shortfall_mw": d[mw].values,
-                    "served_from_year": float("nan"), "linked_projects": None, "reason": "geen station gevonden",
-                }))
-        return parts
-
-    def unserved(self):
-        """Developments that cannot be served in their ready year (afname and teruglevering)."""
-        import pandas as pd
-
-        parts = [self._unserved] + self._no_station_unserved()
-        parts = [p for p in parts if len(p)]
-        if not parts:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in UNSERVED_COLUMNS})
-        u = pd.concat(parts, ignore_index=True)
-        if len(self._links):
-            lp = self._links.dropna(subset=["project_id", "dev_id"]).groupby("dev_id")["project_id"].agg(
-                lambda s: ", ".join(sorted(map(str, s))))
-            u["linked_projects"] = u["dev_id"].map(lp).values
-        return u.sort_values(["direction", "year_ready", "station_id", "dev_id"], na_position="last").reset_index(
-            drop=True)[UNSERVED_COLUMNS]
+        S = len(self._sid)
+        ev = self._events
+        ne = len(ev)
+        yi = ev.astype(np.int64)
+        grid_s = np.repeat(np.arange(S, dtype=np.int64), ne)
+        grid_y = np.tile(yi, S)
+        ba, bt, _ = self._base_at(grid_s, grid_y)
+        pa, pt = self._proj_at(grid_s, grid_y)
+        on = np.zeros((S, ne), dtype=bool)
+        on[self._cap_code, np.searchsorted(ev, self._cap_year)] = True
+        ps, pi, _, _ = self._pj
+        on[ps, np.searchsorted(ev, pi)] = True
+        return ev, on, (ba + pa).reshape(S, ne), (bt + pt).reshape(S, ne)
 
     # ---- knooppunten ----------------------------------------------------------------------------------
-    def _static_serving_pairs(self):
-        import geopandas as gpd
-        import pandas as pd
-
-        parts = []
-        a = self.assignment
-        d = a[a["knooppunt_id"].notna() & a["station_id"].notna()][["knooppunt_id", "station_id"]]
-        parts.append(d.drop_duplicates())
-        st, kp = self.inputs.stations, self.inputs.knooppunten
-        if len(st) and len(kp):
-            s = gpd.GeoDataFrame({"station_id": _str_col(st["station_id"]).values}, geometry=st.geometry.values,
-                                 crs=st.crs)
-            s = s[s["station_id"].notna() & s.geometry.notna()]
-            k = gpd.GeoDataFrame({"knooppunt_id": _str_col(kp["knooppunt_id"]).values}, geometry=kp.geometry.values,
-                                 crs=kp.crs or st.crs)
-            k = k[k["knooppunt_id"].notna() & k.geometry.notna()]
-            if len(s) and len(k):
-                j = gpd.sjoin(s, k, how="inner", predicate="intersects")
-                parts.append(j[["knooppunt_id", "station_id"]].drop_duplicates())
-        return pd.concat(parts, ignore_index=True).drop_duplicates().reset_index(drop=True)
-
-    def _serving_pairs(self):
-        import pandas as pd
-
-        p = self.projects
-        pp = p[p["active"] & p["knooppunt_id"].notna() & p["station_id"].notna()][["knooppunt_id", "station_id"]]
-        out = pd.concat([self._static_serving, pp], ignore_index=True).drop_duplicates()
-        return out[out["knooppunt_id"].isin(self._kp_ids)].reset_index(drop=True)
-
-    def _knooppunt_rows(self, kids):
+    def _update_knooppunten(self, kcodes):
         import numpy as np
-        import pandas as pd
 
-        kids = pd.Index(kids)
-        years = self.years
-        if not len(kids):
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in BALANCE_COLUMNS})
-        grid = pd.DataFrame({"knooppunt_id": np.repeat(np.asarray(kids, dtype=object), len(years)),
-                             "year": np.tile(np.asarray(years, dtype="int64"), len(kids))})
-        pairs = self._serving[self._serving["knooppunt_id"].isin(kids)]
-        st = self._stations[["unit_id", "year", "capacity_mw", "base_capacity_mw", "project_capacity_mw",
-                             "supply_capacity_mw", "capacity_source_year"]].rename(columns={"unit_id": "station_id"})
-        # pairs are unique and st has one row per station and year, so "size" counts the stations
-        cap = pairs.merge(st, on="station_id").groupby(["knooppunt_id", "year"]).agg(
-            capacity_mw=("capacity_mw", "sum"), base_capacity_mw=("base_capacity_mw", "sum"),
-            project_capacity_mw=("project_capacity_mw", "sum"), supply_capacity_mw=("supply_capacity_mw", "sum"),
-            capacity_source_year=("capacity_source_year", "min"), n_stations=("station_id", "size"))
-        g = grid.merge(cap, left_on=["knooppunt_id", "year"], right_index=True, how="left")
-        # projects of the knooppunt without a station add capacity directly
-        p = self.projects
-        own = p[p["active"] & p["station_id"].isna() & p["knooppunt_id"].isin(kids) & p["ibn_eff"].notna()]
-        if len(own):
-            m = grid.merge(own[["knooppunt_id", "ibn_eff", "afname_mw", "teruglevering_mw"]], on="knooppunt_id")
-            m = m[m["ibn_eff"] <= m["year"]].groupby(["knooppunt_id", "year"])[["afname_mw", "teruglevering_mw"]].sum()
-            g = g.merge(m, left_on=["knooppunt_id", "year"], right_index=True, how="left")
-        else:
-            g["afname_mw"] = 0.0
-            g["teruglevering_mw"] = 0.0
-        for col in ("capacity_mw", "base_capacity_mw", "project_capacity_mw", "supply_capacity_mw", "afname_mw",
-                    "teruglevering_mw", "n_stations"):
-            g[col] = g[col].fillna(0.0)
-        g["capacity_mw"] += g["afname_mw"]
-        g["project_capacity_mw"] += g["afname_mw"]
-        g["supply_capacity_mw"] += g["teruglevering_mw"]
-        # demand inside the knooppunt
-        a = self.assignment
-        yrs = pd.DataFrame({"year": years})
-        inside = a[a["knooppunt_id"].isin(kids) & a["year_eff"].notna()]
-        x = inside[["dev_id", "knooppunt_id", "station_id", "year_eff", "demand_mw", "supply_mw"]].merge(
-            yrs, how="cross")
-        x = x[x["year_eff"] <= x["year"]]
-        agg = x.groupby(["knooppunt_id", "year"]).agg(demand_mw=("demand_mw", "sum"), supply_mw=("supply_mw", "sum"),
-                                                       n_developments=("dev_id", "size"))
-        g = g.merge(agg, left_on=["knooppunt_id", "year"], right_index=True, how="left")
-        # other developments on the serving stations (only the queue rows of those stations and of K's developments)
-        q = self._q[self._q["station_id"].isin(pairs["station_id"]) | self._q["dev_id"].isin(x["dev_id"])]
-        o = pairs.merge(q[["dev_id", "station_id", "knooppunt_id", "year_eff", "demand_mw", "supply_mw"]]
-                        .rename(columns={"knooppunt_id": "_dev_k"}), on="station_id")
-        o = o[o["_dev_k"].isna() | (o["_dev_k"] != o["knooppunt_id"])]
-        o = o.merge(yrs, how="cross")
-        o = o[o["year_eff"] <= o["year"]]
-        oagg = o.groupby(["knooppunt_id", "year"]).agg(other_demand_mw=("demand_mw", "sum"),
-                                                        other_supply_mw=("supply_mw", "sum"))
-        g = g.merge(oagg, left_on=["knooppunt_id", "year"], right_index=True, how="left")
-        # unserved: developments in K unserved at their station in Y (or without station)
-        if len(x):
-            qq = q[["dev_id", "cum_demand", "cum_supply"]]
-            xs = x.merge(qq, on="dev_id", how="left").merge(
-                st[["station_id", "year", "capacity_mw", "supply_capacity_mw"]].rename(
-                    columns={"capacity_mw": "_c", "supply_capacity_mw": "_sc"}), on=["station_id", "year"], how="left")
-            nost = xs["station_id"].isna()
-            xs["_u"] = (xs["demand_mw"] > 0) & (nost | (xs["cum_demand"] > xs["_c"] + EPS))
-            xs["_us"] = (xs["supply_mw"] > 0) & (nost | (xs["cum_supply"] > xs["_sc"] + EPS))
-            u = xs.groupby(["knooppunt_id", "year"])[["_u", "_us"]].sum()
-            g = g.merge(u, left_on=["knooppunt_id", "year"], right_index=True, how="left")
-        else:
-            g["_u"] = 0
-            g["_us"] = 0
-        for col in ("demand_mw", "supply_mw", "n_developments", "other_demand_mw", "other_supply_mw", "_u", "_us"):
-            g[col] = g[col].fillna(0)
-        note = _capacity_note(g["year"].values, g["capacity_source_year"].values)
-        note = np.where(g["n_stations"].values == 0, "geen station bedient dit knooppunt", note)
-        out = pd.DataFrame({
-            "level": "knooppunt",
-            "unit_id": g["knooppunt_id"].values,
-            "unit_name": g["knooppunt_id"].map(self._kp_names).values,
-            "year": g["year"].values,
-            "capacity_mw": g["capacity_mw"].values,
-            "base_capacity_mw": g["base_capacity_mw"].values,
-            "project_capacity_mw": g["project_capacity_mw"].values,
-            "capacity_source_year": g["capacity_source_year"].values,
-            "capacity_note": note,
-            "demand_mw": g["demand_mw"].values,
-            "other_demand_mw": g["other_demand_mw"].values,
-            "supply_capacity_mw": g["supply_capacity_mw"].values,
-            "supply_mw": g["supply_mw"].values,
-            "other_supply_mw": g["other_supply_mw"].values,
-            "unserved_count": g["_u"].astype(int).values,
-            "unserved_supply_count": g["_us"].astype(int).values,
-            "n_developments": g["n_developments"].astype(int).values,
-        })
-        return self._finish(out)
+        kcodes = np.asarray(kcodes, dtype=np.int64)
+        if not len(kcodes):
+            return
+        K, S, Y = len(self._kid), len(self._sid), self._Y
+        ny = len(Y)
+        KM = self._K
+        sel = np.zeros(K, dtype=bool)
+        sel[kcodes] = True
+        pk, ps = self._serv_k, self._serv_s
+        m = sel[pk]
+        pk, ps = pk[m], ps[m]
+        cap = np.zeros((K, ny))
+        base = np.zeros((K, ny))
+        proj = np.zeros((K, ny))
+        supcap = np.zeros((K, ny))
+        src = np.full((K, ny), np.nan)
+        if len(pk):
+            np.add.at(cap, pk, self._cap_s[ps])
+            np.add.at(base, pk, self._base_a[ps])
+            np.add.at(proj, pk, self._proj_a[ps])
+            np.add.at(supcap, pk, self._supcap_s[ps])
+            np.fmin.at(src, pk, self._src[ps])
+        nst = np.bincount(pk, minlength=K).astype(float)
+        # projects of the knooppunt without a station
+        ok_, oi, oa, ot = self._pk
+        m = sel[ok_] if len(ok_) else np.zeros(0, dtype=bool)
+        own_a = np.zeros((K, ny))
+        own_t = np.zeros((K, ny))
+        own_n = np.zeros((K, ny))
+        if m.any():
+            r, c = np.nonzero(oi[m][:, None] <= Y[None, :])
+            flat = ok_[m][r] * ny + c
+            own_a = np.bincount(flat, weights=oa[m][r], minlength=K * ny).reshape(K, ny)
+            own_t = np.bincount(flat, weights=ot[m][r], minlength=K * ny).reshape(K, ny)
+            own_n = np.bincount(flat, minlength=K * ny).reshape(K, ny).astype(float)
+        # other developments on the serving stations
+        rows, owner = _gather(self._q_lo, self._q_hi, ps)
+        od = np.zeros(K * ny)
+        os_ = np.zeros(K * ny)
+        on = np.zeros(K * ny)
+        if len(rows):
+            rk = pk[owner]
+            keep = self._q_kp[rows] != rk
+            rows, rk = rows[keep], rk[keep]
+            r, c = np.nonzero(self._q_ye[rows][:, None] <= Y[None, :])
+            flat = rk[r] * ny + c
+            od = np.bincount(flat, weights=self._q_dem[rows][r], minlength=K * ny)
+            os_ = np.bincount(flat, weights=self._q_sup[rows][r], minlength=K * ny)
+            on = np.bincount(flat, minlength=K * ny).astype(float)
+        # developments inside unserved at their station (or without station)
+        irows, iowner = _gather(self._in_lo, self._in_hi, kcodes)
+        irows = self._in_row[irows]
+        u = np.zeros(K * ny, dtype=np.int64)
+        us = np.zeros(K * ny, dtype=np.int64)
+        if len(irows):
+            ik = kcodes[iowner]
+            ist = self._a_st[irows]
+            qp = self._a_qpos[irows]
+            has = ist >= 0
+            stc = np.where(has, ist, 0)
+            M = self._a_ye[irows][:, None] <= Y[None, :]
+            capd = self._cap_s[stc] if S else np.zeros((len(irows), ny))
+            caps = self._supcap_s[stc] if S else np.zeros((len(irows), ny))
+            cumd = np.where(has, self._q_cumd[np.where(has, qp, 0)] if len(self._q_row) else 0.0, np.nan)
+            cums = np.where(has, self._q_cums[np.where(has, qp, 0)] if len(self._q_row) else 0.0, np.nan)
+            dem, sup = self._a_dem[irows], self._a_sup[irows]
+            ud = M & (dem > 0)[:, None] & (~has[:, None] | (cumd[:, None] > capd + EPS))
+            uss = M & (sup > 0)[:, None] & (~has[:, None] | (cums[:, None] > caps + EPS))
+            r, c = np.nonzero(ud)
+            u = np.bincount(ik[r] * ny + c, minlength=K * ny)
+            r, c = np.nonzero(uss)
+            us = np.bincount(ik[r] * ny + c, minlength=K * ny)
+        for name, val in (("cap", cap + own_a), ("base", base), ("proj", proj + own_a), ("supcap", supcap + own_t),
+                          ("src", src), ("nst", nst[:, None] * np.ones(ny)), ("od", od.reshape(K, ny)),
+                          ("os", os_.reshape(K, ny)), ("U", u.reshape(K, ny)), ("US", us.reshape(K, ny)),
+                          ("on", on.reshape(K, ny)), ("nown", own_n)):
+            KM[name][kcodes] = val[kcodes]
 
     def serving_stations(self, knooppunt_id=None):
         """(knooppunt_id, station_id) pairs: which stations serve which knooppunt."""
-        s = self._serving
+        s = self._frames.get("serving")
+        if s is None:
+            import numpy as np
+            import pandas as pd
+
+            s = pd.DataFrame({"knooppunt_id": np.asarray(self._kid[self._serv_k] if len(self._serv_k) else [],
+                                                         dtype=object),
+                              "station_id": np.asarray(self._sid[self._serv_s] if len(self._serv_s) else [],
+                                                       dtype=object)})
+            self._frames["serving"] = s
         return s if knooppunt_id is None else s[s["knooppunt_id"] == knooppunt_id].reset_index(drop=True)
 
     # ---- results ------------------------------------------------------------------------------------
+    def _table_frame(self, level, cols, ids, names, order, ints=()):
+        import numpy as np
+        import pandas as pd
+
+        n, ny = len(ids), len(self._Y)
+        if not n:
+            return _empty_frame(BALANCE_COLUMNS)
+        cols = {k: v[order] for k, v in cols.items()}
+        balance = cols["capacity_mw"] - cols["demand_mw"] - cols["other_demand_mw"]
+        sbalance = cols["supply_capacity_mw"] - cols["supply_mw"] - cols["other_supply_mw"]
+        k = self.settings.krap_pct
+        status = _status(balance.ravel(), cols["capacity_mw"].ravel(), k).reshape(n, ny)
+        sstatus = _status(sbalance.ravel(), cols["supply_capacity_mw"].ravel(), k).reshape(n, ny)
+        for c in ints:
+            cols[c] = cols[c].astype(np.int64)
+        if level == "knooppunt" and not len(self._sid):
+            cols["capacity_source_year"] = cols["capacity_source_year"].astype(object)  # as pandas gave it
+        out = {
+            "level": level,
+            "unit_id": np.repeat(ids[order], ny),
+            "unit_name": np.repeat(names[order], ny),
+            "year": np.tile(self._Y, n),
+            "capacity_mw": cols["capacity_mw"].ravel(),
+            "base_capacity_mw": cols["base_capacity_mw"].ravel(),
+            "project_capacity_mw": cols["project_capacity_mw"].ravel(),
+            "capacity_source_year": cols["capacity_source_year"].ravel(),
+            "capacity_note": cols["capacity_note"].ravel(),
+            "demand_mw": cols["demand_mw"].ravel(),
+            "other_demand_mw": cols["other_demand_mw"].ravel(),
+            "balance_mw": balance.ravel(),
+            "status": status.ravel(),
+            "first_shortage_year": _first_shortage_matrix(status, self._Y).ravel(),
+            "unserved_count": cols["unserved_count"].ravel().astype(np.int64),
+            "supply_capacity_mw": cols["supply_capacity_mw"].ravel(),
+            "supply_mw": cols["supply_mw"].ravel(),
+            "other_supply_mw": cols["other_supply_mw"].ravel(),
+            "supply_balance_mw": sbalance.ravel(),
+            "supply_status": sstatus.ravel(),
+            "supply_first_shortage_year": _first_shortage_matrix(sstatus, self._Y).ravel(),
+            "unserved_supply_count": cols["unserved_supply_count"].ravel().astype(np.int64),
+            "n_developments": cols["n_developments"].ravel().astype(np.int64),
+        }
+        return pd.DataFrame(out)
+
+    def _station_frame(self):
+        import numpy as np
+
+        f = self._frames.get("station")
+        if f is None:
+            zeros = np.zeros_like(self._base_a)
+            f = self._table_frame("station", {
+                "capacity_mw": self._cap_s, "base_capacity_mw": self._base_a, "project_capacity_mw": self._proj_a,
+                "capacity_source_year": self._src, "capacity_note": self._snote, "demand_mw": self._D,
+                "other_demand_mw": zeros, "supply_capacity_mw": self._supcap_s, "supply_mw": self._SUP,
+                "other_supply_mw": zeros, "unserved_count": self._U, "unserved_supply_count": self._US,
+                "n_developments": self._N}, self._sid, self._sname, self._sorder, ints=[
+                    c for c, ok in (("project_capacity_mw", self._proj_int),
+                                    ("demand_mw", self._dem_int and (self._N > 0).all()),
+                                    ("supply_mw", self._sup_int and (self._N > 0).all())) if ok])
+            self._frames["station"] = f
+        return f
+
+    def _knooppunt_frame(self):
+        import numpy as np
+
+        f = self._frames.get("knooppunt")
+        if f is None:
+            KM = self._K
+            K, ny = len(self._kid), len(self._Y)
+            note = None
+            if K:
+                note = _capacity_note(np.tile(self._Y, K), KM["src"].ravel())
+                note = np.where(KM["nst"].ravel() == 0, "geen station bedient dit knooppunt", note).reshape(K, ny)
+            f = self._table_frame("knooppunt", {
+                "capacity_mw": KM["cap"], "base_capacity_mw": KM["base"], "project_capacity_mw": KM["proj"],
+                "capacity_source_year": KM["src"], "capacity_note": note, "demand_mw": self._KD,
+                "other_demand_mw": KM["od"], "supply_capacity_mw": KM["supcap"], "supply_mw": self._KSUP,
+                "other_supply_mw": KM["os"], "unserved_count": KM["U"], "unserved_supply_count": KM["US"],
+                "n_developments": self._KN}, self._kid, self._kname, self._korder, ints=[
+                    c for c, ok in (
+                        ("project_capacity_mw", self._proj_int and self._own_int and (KM["nst"] > 0).all()
+                         and (KM["nown"] > 0).all()),
+                        ("demand_mw", self._dem_int and (self._KN > 0).all()),
+                        ("supply_mw", self._sup_int and (self._KN > 0).all()),
+                        ("other_demand_mw", self._dem_int and (KM["on"] > 0).all()),
+                        ("other_supply_mw", self._sup_int and (KM["on"] > 0).all())) if ok])
+            self._frames["knooppunt"] = f
+        return f
+
     def station_table(self):
-        return self._stations.sort_values(["unit_id", "year"]).reset_index(drop=True)
+        return self._station_frame().copy()
 
     def knooppunt_table(self):
-        return self._knooppunten.sort_values(["unit_id", "year"]).reset_index(drop=True)
+        return self._knooppunt_frame().copy()
 
     def table(self, level="station"):
         if level == "station":
@@ -847,52 +1134,136 @@ class BalanceModel:
         raise BalanceError("Niveau '{}' onbekend; kies 'station' of 'knooppunt'.".format(level))
 
     def unit_series(self, level, unit_id):
-        t = self._stations if level == "station" else self._knooppunten
-        return t[t["unit_id"] == unit_id].sort_values("year").reset_index(drop=True)
+        t = self._station_frame() if level == "station" else self._knooppunt_frame()
+        return t[t["unit_id"] == unit_id].reset_index(drop=True)
 
-    # ---- incremental updates ----------------------------------------------------------------------------------
-    def _update(self, old_projects):
-        """Recompute the stations/knooppunten touched by a change of ``self.projects``."""
+    # ---- developments that cannot be served in time -------------------------------------------------
+    def _unserved_frame(self):
+        """Unserved developments before the links are added (cached until the next edit)."""
+        import numpy as np
         import pandas as pd
 
-        new = self.projects
-        key = ["station_id", "knooppunt_id", "ibn_eff", "afname_mw", "teruglevering_mw", "active"]
-        a = old_projects.set_index("project_id")[key]
-        b = new.set_index("project_id")[key]
-        a = a[~a.index.duplicated()]
-        b = b[~b.index.duplicated()]
-        ids = a.index.union(b.index)
-        a2 = a.reindex(ids)
-        b2 = b.reindex(ids)
-        same = ((a2 == b2) | (a2.isna() & b2.isna())).all(axis=1)
-        changed = ids[~same.values]
-        if not len(changed):
+        f = self._frames.get("unserved")
+        if f is not None:
+            return f
+        a = self.assignment
+        parts = []  # (assignment rows, direction, station?, mw, cum, capacity, shortfall, served, reason)
+        for d, mw, cum in (("afname", self._a_dem_raw, self._q_cumd_raw),
+                           ("teruglevering", self._a_sup_raw, self._q_cums_raw)):
+            i = np.flatnonzero(self._bad[d])
+            if len(i):
+                m, c, cap = mw[self._q_row[i]], cum[i], self._bad_cap[d][i]
+                parts.append((self._q_row[i], d, True, m, c, cap, np.minimum(m, c - cap), self._bad_served[d][i],
+                              "capaciteit station onvoldoende in het jaar van gereedkomen"))
+        for d, mw in (("afname", self._a_dem_raw), ("teruglevering", self._a_sup_raw)):
+            i = self._nost[d]
+            if len(i):
+                parts.append((i, d, False, mw[i], mw[i], np.zeros(len(i)), mw[i], np.full(len(i), np.nan),
+                              "geen station gevonden"))
+        if not parts:
+            f = _empty_frame(UNSERVED_COLUMNS)
+        else:
+            rows = np.concatenate([p[0] for p in parts])
+            rep = [len(p[0]) for p in parts]
+            station = a["station_id"].to_numpy(dtype=object)[rows].copy()
+            has_station = np.repeat([p[2] for p in parts], rep)
+            station[~has_station] = None
+            f = pd.DataFrame({
+                "dev_id": a["dev_id"].to_numpy()[rows],
+                "name": a["name"].to_numpy()[rows],
+                "direction": np.repeat(np.array([p[1] for p in parts], dtype=object), rep),
+                "station_id": station,
+                "knooppunt_id": a["knooppunt_id"].to_numpy()[rows],
+                "year_ready": a["year_eff"].to_numpy()[rows],
+                "mw": np.concatenate([p[3] for p in parts]),
+                "cum_mw": np.concatenate([p[4] for p in parts]),
+                "capacity_mw": np.concatenate([p[5] for p in parts]),
+                "shortfall_mw": np.concatenate([p[6] for p in parts]),
+                "served_from_year": np.concatenate([p[7] for p in parts]),
+                "linked_projects": None,
+                "reason": np.repeat(np.array([p[8] for p in parts], dtype=object), rep),
+            })
+            f = f.sort_values(["direction", "year_ready", "station_id", "dev_id"], na_position="last").reset_index(
+                drop=True)
+        self._frames["unserved"] = f
+        return f
+
+    def _linked_projects(self):
+        """dev_id -> 'P1, P2' (sorted) of the links (cached until the links change)."""
+        lp = self._frames.get("linked")
+        if lp is None:
+            import pandas as pd
+
+            lk = self._links.dropna(subset=["project_id", "dev_id"])
+            if len(lk):
+                acc = {}
+                for d, p in zip(lk["dev_id"].tolist(), lk["project_id"].tolist()):
+                    acc.setdefault(d, []).append(str(p))
+                lp = pd.Series({d: ", ".join(sorted(v)) for d, v in acc.items()}, dtype=object)
+            else:
+                lp = lk.groupby("dev_id")["project_id"].agg(lambda s: ", ".join(sorted(map(str, s))))
+            self._frames["linked"] = lp
+        return lp
+
+    def unserved(self):
+        """Developments that cannot be served in their ready year (afname and teruglevering)."""
+        u = self._unserved_frame()
+        if not len(u):
+            return u.copy()
+        u = u.copy()
+        if len(self._links):
+            u["linked_projects"] = u["dev_id"].map(self._linked_projects()).values
+        return u
+
+    # ---- incremental updates ----------------------------------------------------------------------------------
+    @staticmethod
+    def _project_keys(frame):
+        keys = {}
+        cols = [frame[c].tolist() for c in ("station_id", "knooppunt_id", "ibn_eff", "afname_mw",
+                                             "teruglevering_mw", "active")]
+        for pid, *vals in zip(frame["project_id"].tolist(), *cols):
+            if pid is None or pid != pid:
+                pid = None
+            if pid not in keys:
+                keys[pid] = tuple(None if (v is None or v != v) else v for v in vals)
+        return keys
+
+    def _update(self, old_projects):
+        """Recompute the stations/knooppunten touched by a change of ``self.projects``."""
+        import numpy as np
+
+        a = self._project_keys(old_projects)
+        b = self._project_keys(self.projects)
+        changed = [p for p in set(a) | set(b) if a.get(p) != b.get(p)]
+        if not changed:
             return set(), set()
-        sids = set(a2.loc[changed, "station_id"].dropna()) | set(b2.loc[changed, "station_id"].dropna())
-        kids = set(a2.loc[changed, "knooppunt_id"].dropna()) | set(b2.loc[changed, "knooppunt_id"].dropna())
+        sids, kids = set(), set()
+        for p in changed:
+            for side in (a.get(p), b.get(p)):
+                if side is not None:
+                    if side[0] is not None:
+                        sids.add(side[0])
+                    if side[1] is not None:
+                        kids.add(side[1])
         sids &= set(self._station_ids)
-        if sids:
-            rows = self._station_rows(sorted(sids))
-            self._stations = pd.concat([self._stations[~self._stations["unit_id"].isin(sids)], rows],
-                                       ignore_index=True)
-            un = self._unserved_rows(sorted(sids))
-            keep = self._unserved[~self._unserved["station_id"].isin(sids)]
-            self._unserved = pd.concat([x for x in (keep, un) if len(x)] or [keep], ignore_index=True)
-        old_serving = self._serving
-        self._serving = self._serving_pairs()
-        kids |= set(old_serving.loc[old_serving["station_id"].isin(sids), "knooppunt_id"])
-        kids |= set(self._serving.loc[self._serving["station_id"].isin(sids), "knooppunt_id"])
+        old_k, old_s = self._serv_k, self._serv_s
+        self._apply_projects()
+        scodes = np.sort(self._station_ids.get_indexer(list(sids))) if sids else np.zeros(0, dtype=np.int64)
+        self._update_stations(scodes)
+        mark = np.zeros(len(self._sid), dtype=bool)
+        mark[scodes] = True
+        if len(scodes):
+            kids |= set(self._kid[old_k[mark[old_s]]]) | set(self._kid[self._serv_k[mark[self._serv_s]]])
         kids &= set(self._kp_ids)
-        if kids:
-            rows = self._knooppunt_rows(sorted(kids))
-            self._knooppunten = pd.concat([self._knooppunten[~self._knooppunten["unit_id"].isin(kids)], rows],
-                                          ignore_index=True)
+        self._update_knooppunten(np.sort(self._kp_ids.get_indexer(list(kids))) if kids else [])
+        self._frames = {k: v for k, v in self._frames.items() if k == "linked"}
         return sids, kids
 
     def _reresolve(self):
         old = self.projects
+        self._frames.pop("linked", None)
         self.projects = resolve_projects(self._projects_raw, self._links, self.assignment, self._station_ids,
-                                         self.settings)
+                                         self.settings, self._lookup)
         return self._update(old)
 
     def upsert_project(self, row):

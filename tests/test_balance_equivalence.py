@@ -378,6 +378,14 @@ def test_small_and_empty_inputs_equal():
     # no capacity at all
     ref, new = _models(dict(frames, station_capacity=None), years=[2025, 2030])
     assert_models_equal(ref, new, "no capacity")
+    # knooppunten and developments but no stations yet
+    ref, new = _models(dict(frames, stations=None, station_capacity=None), years=[2025, 2030])
+    assert_models_equal(ref, new, "no stations")
+    # integer MW in every development and project (caller frames): integer sums stay integer
+    whole = dict(frames, developments=f["developments"].assign(demand_mw=1, supply_mw=2),
+                 projects=f["projects"].assign(capacity_afname_mw=3, capacity_teruglevering_mw=1, ibn_year=2020))
+    ref, new = _models(whole, years=[2025, 2030])
+    assert_models_equal(ref, new, "integer MW")
     # nothing
     ref = REF.BalanceModel(REF.BalanceInput(), REF.BalanceSettings(years=[2025]))
     new = _new().BalanceModel(_new().BalanceInput(), _new().BalanceSettings(years=[2025]))
