@@ -24,6 +24,25 @@ def icon(name):
     return QIcon(path)
 
 
+def _compact(widget):
+    """Let a dock shrink to a side-panel width: combo boxes may narrow below their longest item
+    (an explicit minimum width overrides the size hint in layouts) and long labels wrap."""
+    from qgis.PyQt.QtWidgets import QComboBox, QLabel
+
+    for combo in widget.findChildren(QComboBox):
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        combo.setMinimumWidth(90)
+    for label in widget.findChildren(QLabel):
+        if len(label.text()) > 60:
+            label.setWordWrap(True)
+    from qgis.PyQt.QtWidgets import QLayout
+
+    for layout in widget.findChildren(QLayout):
+        layout.invalidate()
+    widget.updateGeometry()
+
+
 class PmiekWerkbankPlugin:
     def __init__(self, iface):
         self.iface = iface
@@ -121,7 +140,14 @@ class PmiekWerkbankPlugin:
             if dock is None:
                 dock = cls(self.iface, self.session, self.iface.mainWindow())
                 dock.setObjectName("pmiek_dock_" + key)
+                _compact(dock)
+                others = [d for d in self.docks.values() if not d.isFloating()]
                 self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+                if others:
+                    # One column of tabs on the right instead of ever narrower stacked docks.
+                    self.iface.mainWindow().tabifyDockWidget(others[0], dock)
+                else:
+                    self.iface.mainWindow().resizeDocks([dock], [560], Qt.Orientation.Horizontal)
                 self.docks[key] = dock
                 action = self._action(key)
                 if action is not None:

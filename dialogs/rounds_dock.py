@@ -211,9 +211,11 @@ class RoundsDock(QDockWidget):
     def _exchange_tab(self):
         w = QWidget()
         lay = QVBoxLayout(w)
-        lay.addWidget(QLabel(tr(
+        intro = QLabel(tr(
             "Uitwisselpakket voor gemeenten en netbeheerders: GeoPackage (RD New), GeoJSON (WGS84), "
-            "datadictionary en manifest. Vertrouwelijke projecten blijven weg.")))
+            "datadictionary en manifest. Vertrouwelijke projecten blijven weg."))
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
         form = QFormLayout()
         self.selection_kind = QComboBox()
         self.selection_kind.addItem(tr("Hele programma"), "")

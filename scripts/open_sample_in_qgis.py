@@ -2,7 +2,8 @@
 
 Environment: PMIEK_SCREENSHOT (save a screenshot there), PMIEK_RESULT (write a
 JSON report of what was found), PMIEK_QUIT_AFTER (quit QGIS when done),
-PMIEK_DOCKS (comma-separated dock keys to open; default all docks).
+PMIEK_DOCKS (comma-separated dock keys to open; default all docks), PMIEK_RAISE (dock key
+shown on top; default balance).
 """
 
 import json
@@ -60,6 +61,12 @@ def _run():
             for entry in available_entries():
                 if entry[5] == "dock" and (keys is None or entry[0] in keys):
                     plugin.open_entry(entry, True)
+            raise_key = os.environ.get("PMIEK_RAISE", "balance")
+            raised = plugin.docks.get(raise_key)
+            if raised is not None:
+                raised.show()
+                raised.raise_()
+                report["raised"] = raised.windowTitle()
             docks = [d for d in iface.mainWindow().findChildren(QDockWidget)
                      if d.objectName().startswith("pmiek") and d.isVisible()]
             report["docks"] = [d.windowTitle() for d in docks]

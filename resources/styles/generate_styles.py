@@ -31,6 +31,7 @@ def main():
         QgsCategorizedSymbolRenderer,
         QgsEditorWidgetSetup,
         QgsFillSymbol,
+        QgsLineSymbol,
         QgsMarkerSymbol,
         QgsPalLayerSettings,
         QgsRendererCategory,
@@ -116,6 +117,50 @@ def main():
         value_map(lyr, "sector", E.SECTORS)
         value_map(lyr, "phase", E.DEVELOPMENT_PHASES)
         value_map(lyr, "energy_carrier", E.ENERGY_CARRIERS)
+        lyr.saveNamedStyle(os.path.join(HERE, fname))
+    # knooppunten: outline by karakter, name as label
+    kp = layer("knooppunten")
+    kp_colours = {"lokaal": "#2e8b57", "provinciaal": "#1f4e79", "nationaal": "#7b1fa2"}
+    cats = []
+    for code, lab in E.KNOOPPUNT_KARAKTER.items():
+        c = QColor(kp_colours[code])
+        sym = QgsFillSymbol.createSimple({"color": "{},{},{},40".format(c.red(), c.green(), c.blue()),
+                                          "outline_color": c.name(), "outline_width": "0.9",
+                                          "outline_style": "dash"})
+        cats.append(QgsRendererCategory(code, sym, "Knooppunt " + lab.lower()))
+    cats.append(QgsRendererCategory(None, QgsFillSymbol.createSimple(
+        {"color": "0,0,0,0", "outline_color": "#555555", "outline_width": "0.7", "outline_style": "dash"}),
+        "Knooppunt (karakter onbekend)"))
+    kp.setRenderer(QgsCategorizedSymbolRenderer("karakter", cats))
+    value_map(kp, "karakter", E.KNOOPPUNT_KARAKTER)
+    labels(kp, "name", 9)
+    kp.saveNamedStyle(os.path.join(HERE, "knooppunten.qml"))
+
+    # projects: colour by status, one style per geometry type, code as label
+    status_colours = {"kandidaat": "#ed7d31", "opgenomen": "#c00000", "afgevallen": "#8c8c8c"}
+    for gtype, fname in (("Point", "projects_point.qml"), ("LineString", "projects_linestring.qml"),
+                         ("Polygon", "projects_polygon.qml")):
+        lyr = layer("projects", gtype)
+        cats = []
+        for code, lab in E.PROJECT_STATUS.items():
+            c = QColor(status_colours[code])
+            if gtype == "Point":
+                sym = QgsMarkerSymbol.createSimple({"name": "star", "color": c.name(), "outline_color": "white",
+                                                    "size": "5"})
+            elif gtype == "LineString":
+                sym = QgsLineSymbol.createSimple({"line_color": c.name(), "line_width": "1.2"})
+            else:
+                sym = QgsFillSymbol.createSimple({"color": "{},{},{},70".format(c.red(), c.green(), c.blue()),
+                                                  "outline_color": c.name(), "outline_width": "0.8"})
+            cats.append(QgsRendererCategory(code, sym, "Project " + lab.lower()))
+        lyr.setRenderer(QgsCategorizedSymbolRenderer("status", cats))
+        value_map(lyr, "type_infra", {k: v[0] for k, v in E.TYPE_INFRA.items()})
+        value_map(lyr, "phase", E.PROJECT_PHASES)
+        value_map(lyr, "status", E.PROJECT_STATUS)
+        value_map(lyr, "energy_carrier", E.ENERGY_CARRIERS)
+        value_map(lyr, "financial_cover", E.FINANCIAL_COVER)
+        value_map(lyr, "route", E.ROUTES)
+        labels(lyr, "code", 8)
         lyr.saveNamedStyle(os.path.join(HERE, fname))
     app.exitQgis()
     print("stijlen geschreven in", HERE)
