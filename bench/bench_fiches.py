@@ -97,6 +97,68 @@ def baseline(fl, out):
     return dt, atlas.count()
 
 
+def _one_round(wb, data, folder, k):
+    """One timed pair: the plain QGIS atlas (s/page) and our atlas (s/fiche page), each on a fresh layout."""
+    import gc
+
+    from pmiek_werkbank.export.atlas import export_atlas
+    from pmiek_werkbank.export.fiches import FicheLayout
+
+    gm = os.path.join(ROOT, "resources", "sample", "gemeenten.gpkg")
+    fl = FicheLayout(wb, data, gemeenten_path=gm)  # layers + template, untimed for both sides
+    try:
+        t_base, n_base = baseline(fl, os.path.join(folder, "baseline_{}.pdf".format(k)))
+        gc.collect()
+        res = export_atlas(wb, data, os.path.join(folder, "atlas_{}.pdf".format(k)), fiche_layout=fl)
+    finally:
+        fl.close()
+    fiche_pages = sum(res.fiche_pages.values())
+    return t_base / max(1, n_base), res.seconds / max(1, fiche_pages), res, n_base
+
+
+def bench_case(ds=None, repeat=3, scratch=None, n_projects=100):
+    """Case P2 of ``bench/run.py``: seconds per fiche page vs per plain atlas page, alternately, same run.
+
+    ``ds`` (the runner's dataset) is not used: the fiches need the sample's full project texts, so a werkbank
+    with ``n_projects`` projects is made from the sample (fictief voorbeeld).  A QgsApplication must exist.
+    One untimed warm-up round, then ``repeat`` rounds; each round builds a fresh FicheLayout (untimed), exports
+    the plain one-map atlas (QgsLayoutExporter.exportToPdf, timed) and then our whole atlas (planning pass,
+    cover, lists, fiches, afgevallen; all charged to the fiche pages).
+    """
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    folder = tempfile.mkdtemp(prefix="p2_", dir=scratch)
+    try:
+        path = make_werkbank(n_projects, folder)
+        plugin, reference = [], []
+        with open_werkbank(path, readonly=True) as wb:
+            t = time.perf_counter()
+            data = gather(wb)
+            t_gather = time.perf_counter() - t
+            _one_round(wb, data, folder, 0)  # warm-up (fonts, WebKit, GDAL caches)
+            for k in range(1, repeat + 1):
+                base, fiche, res, n_base = _one_round(wb, data, folder, k)
+                reference.append(base)
+                plugin.append(fiche)
+        fiche_pages = sum(res.fiche_pages.values())
+        return {
+            "plugin": plugin,
+            "reference": reference,
+            "plugin_label": "projectfiche-atlas ({} projecten, {} fichepagina's, {} pagina's totaal), s per "
+                            "fichepagina incl. planning, omslag en lijsten".format(len(data.projects), fiche_pages,
+                                                                                 res.pages),
+            "reference_label": "QGIS-atlas met één kaart en één label ({} pagina's), s per pagina".format(n_base),
+            "notes": ["gegevens verzamelen (gather) {:.2f} s, niet meegeteld; atlas {:.1f} s".format(
+                t_gather, res.seconds)],
+            "extra": {"projects": len(data.projects), "fiche_pages": fiche_pages, "atlas_pages": res.pages,
+                      "atlas_seconds": res.seconds, "gather_seconds": t_gather,
+                      "warnings": len(res.warnings), "notes": len(res.notes)},
+        }
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--projects", type=int, default=100)
