@@ -508,47 +508,68 @@ def _best_station(links, assign, lookup=None):
     return pd.Series(np.asarray(suniq, dtype=object)[gs[first]], index=pd.Index(puniq[gp[first]]))
 
 
-def resolve_projects(projects, links, assign, station_ids, settings, lookup=None):
-    """Projects with their station (rule), effective IBN year and whether they count."""
+def _project_base(projects, station_ids):
+    """The parts of :func:`resolve_projects` that depend on the project table only (kept between link edits)."""
     import numpy as np
     import pandas as pd
 
     p = pd.DataFrame(projects)
-    out = pd.DataFrame({
+    sid = _str_col(p["station_id"])
+    known = sid.isin(station_ids).values
+    ibn = pd.to_numeric(p["ibn_year"], errors="coerce").values
+    status = pd.Series(p["status"].values).astype(object).fillna("kandidaat").values
+    return {
         "project_id": _str_col(p["project_id"]).values,
         "name": p["name"].values,
         "status": p["status"].values,
         "knooppunt_id": _str_col(p["knooppunt_id"]).values,
-    })
-    sid = _str_col(p["station_id"])
-    known = sid.isin(station_ids).values
-    station = np.where(known, sid.values, None).astype(object)
+        "sid": sid.values,
+        "known": known,
+        "ibn": ibn,
+        "afname": pd.to_numeric(p["capacity_afname_mw"], errors="coerce").fillna(0.0).values,
+        "terug": pd.to_numeric(p["capacity_teruglevering_mw"], errors="coerce").fillna(0.0).values,
+        "default": (status != "afgevallen") & ~np.isnan(ibn),
+        "note": np.where(status == "afgevallen", "afgevallen",
+                         np.where(np.isnan(ibn), "geen IBN-jaar", None)).astype(object),
+    }
+
+
+def resolve_projects(projects, links, assign, station_ids, settings, lookup=None, base=None):
+    """Projects with their station (rule), effective IBN year and whether they count."""
+    import numpy as np
+    import pandas as pd
+
+    b = base if base is not None else _project_base(projects, station_ids)
+    known = b["known"]
+    pid = b["project_id"]
+    station = np.where(known, b["sid"], None).astype(object)
     rule = np.where(known, PROJECT_RULE_EXPLICIT, PROJECT_RULE_NONE).astype(object)
     if (~known).any() and len(links):
         best = _best_station(links, assign, lookup)
         if best is not None:
-            via = out["project_id"].map(best).values
+            via = pd.Series(pid, dtype=object).map(best).values
             use = ~known & pd.notna(via)
             station[use] = via[use]
             rule[use] = PROJECT_RULE_LINKS
-    out["station_id"] = station
-    out["station_rule"] = rule
-    ibn = pd.to_numeric(p["ibn_year"], errors="coerce").values
-    out["ibn_year"] = ibn
-    out["afname_mw"] = pd.to_numeric(p["capacity_afname_mw"], errors="coerce").fillna(0.0).values
-    out["teruglevering_mw"] = pd.to_numeric(p["capacity_teruglevering_mw"], errors="coerce").fillna(0.0).values
-    status = out["status"].astype(object).fillna("kandidaat").values
+    ibn = b["ibn"]
     # A plain list keeps None apart from False (a pandas map would coerce to numpy booleans).
-    wi = [settings.whatif.get(x) for x in out["project_id"]]
-    default = (status != "afgevallen") & ~np.isnan(ibn)
+    wi = [settings.whatif.get(x) for x in pid]
     on = np.array([w is not None and bool(w) for w in wi], dtype=bool)
     off = np.array([w is not None and not bool(w) for w in wi], dtype=bool)
-    out["active"] = np.where(on, True, np.where(off, False, default))
-    out["ibn_eff"] = np.where(on & np.isnan(ibn), settings.years[0], ibn)
-    note = np.where(status == "afgevallen", "afgevallen", np.where(np.isnan(ibn), "geen IBN-jaar", None)).astype(object)
-    note = np.where(on, "wat-als: aan", np.where(off, "wat-als: uit", note))
-    out["active_note"] = note
-    return out[PROJECT_COLUMNS]
+    return pd.DataFrame({
+        "project_id": pid,
+        "name": b["name"],
+        "status": b["status"],
+        "station_id": station,
+        "station_rule": rule,
+        "knooppunt_id": b["knooppunt_id"],
+        "ibn_year": ibn,
+        "ibn_eff": np.where(on & np.isnan(ibn), settings.years[0], ibn),
+        "afname_mw": b["afname"],
+        "teruglevering_mw": b["terug"],
+        "active": np.where(on, True, np.where(off, False, b["default"])),
+        "active_note": np.where(on, "wat-als: aan", np.where(off, "wat-als: uit", b["note"])),
+    })
 
 
 # ---- step 3: status helpers ---------------------------------------------------------------------
@@ -679,8 +700,8 @@ class BalanceModel:
         self._korder = np.argsort(self._kid, kind="stable")
         self._lookup = _DevLookup(self.assignment)
         self._prepare_static()
-        self.projects = resolve_projects(self._projects_raw, self._links, self.assignment, self._station_ids,
-                                         self.settings, self._lookup)
+        self._pbase = None
+        self.projects = self._resolve()
         self._apply_projects()
         S, K = len(self._sid), len(self._kid)
         Y = len(self._Y)
@@ -799,7 +820,11 @@ class BalanceModel:
                 ps = self._station_ids.get_indexer(s_id[s_ok][i])
                 pk = self._kp_ids.get_indexer(k_id[k_ok][j])
                 pairs.append(pk.astype(np.int64) * max(S, 1) + ps)
-        self._static_pairs = np.concatenate(pairs).astype(np.int64)
+        comb = np.concatenate(pairs).astype(np.int64)
+        if len(comb):
+            _, first = np.unique(comb, return_index=True)
+            comb = comb[np.sort(first)]
+        self._static_pairs = comb
 
     def _base_at(self, codes, years):
         """Station limit at (station code, year): latest limit year <= year. Returns afname, terug, source year."""
@@ -906,33 +931,38 @@ class BalanceModel:
             b = np.flatnonzero(bad)
             if len(b) and len(self._events):
                 if served_e is None:
-                    served_e = self._event_capacity()
-                ev, ev_on, ev_a, ev_t = served_e
+                    served_e = self._event_capacity(np.unique(qs))
+                ev, pos, ev_on, ev_a, ev_t = served_e
                 evc = ev_a if d == "afname" else ev_t
-                sb = qs[b]
+                sb = pos[qs[b]]
                 ok = ev_on[sb] & (ev[None, :] > qye[b][:, None]) & (c[b][:, None] <= evc[sb] + EPS)
                 served[b] = np.where(ok.any(axis=1), ev[ok.argmax(axis=1)], np.nan)
             self._bad[d][rows] = bad
             self._bad_cap[d][rows] = cap_own
             self._bad_served[d][rows] = served
 
-    def _event_capacity(self):
-        """Capacity of every station at every event year (limit years, IBN years) and which events are its own."""
+    def _event_capacity(self, stations):
+        """Capacity of ``stations`` at every event year (limit years, IBN years) and which events are their own.
+
+        Returns (event years, position of a station code in the matrices, own?, afname, teruglevering).
+        """
         import numpy as np
 
         S = len(self._sid)
+        n = len(stations)
+        pos = np.full(S, -1, dtype=np.int64)
+        pos[stations] = np.arange(n)
         ev = self._events
         ne = len(ev)
-        yi = ev.astype(np.int64)
-        grid_s = np.repeat(np.arange(S, dtype=np.int64), ne)
-        grid_y = np.tile(yi, S)
+        grid_s = np.repeat(np.asarray(stations, dtype=np.int64), ne)
+        grid_y = np.tile(ev.astype(np.int64), n)
         ba, bt, _ = self._base_at(grid_s, grid_y)
         pa, pt = self._proj_at(grid_s, grid_y)
-        on = np.zeros((S, ne), dtype=bool)
-        on[self._cap_code, np.searchsorted(ev, self._cap_year)] = True
-        ps, pi, _, _ = self._pj
-        on[ps, np.searchsorted(ev, pi)] = True
-        return ev, on, (ba + pa).reshape(S, ne), (bt + pt).reshape(S, ne)
+        on = np.zeros((n, ne), dtype=bool)
+        for code, year in ((self._cap_code, self._cap_year), (self._pj[0], self._pj[1])):
+            keep = pos[code] >= 0
+            on[pos[code[keep]], np.searchsorted(ev, year[keep])] = True
+        return ev, pos, on, (ba + pa).reshape(n, ne), (bt + pt).reshape(n, ne)
 
     # ---- knooppunten ----------------------------------------------------------------------------------
     def _update_knooppunten(self, kcodes):
@@ -1216,6 +1246,47 @@ class BalanceModel:
         return u
 
     # ---- incremental updates ----------------------------------------------------------------------------------
+    _KEY = ("station_id", "knooppunt_id", "ibn_eff", "afname_mw", "teruglevering_mw", "active")
+
+    @classmethod
+    def _changed_units(cls, old, new):
+        """Stations and knooppunten (as named) of the projects whose balance-relevant columns changed.
+
+        (None, None) when nothing changed.  Same rule as comparing the frames indexed by project_id (first
+        row per id, missing = changed, NaN equals NaN).
+        """
+        import numpy as np
+        import pandas as pd
+
+        ia = old["project_id"].to_numpy(dtype=object)
+        ib = new["project_id"].to_numpy(dtype=object)
+        if len(ia) == len(ib) and bool((ia == ib).all()) and pd.Index(ib).is_unique:
+            diff = np.zeros(len(ia), dtype=bool)
+            for c in cls._KEY:
+                x, y = old[c].to_numpy(), new[c].to_numpy()
+                diff |= ~((x == y) | (pd.isna(x) & pd.isna(y)))
+            if not diff.any():
+                return None, None
+            vals = [old[c].to_numpy(dtype=object)[diff] for c in ("station_id", "knooppunt_id")]
+            vals += [new[c].to_numpy(dtype=object)[diff] for c in ("station_id", "knooppunt_id")]
+            sids = {v for v in np.concatenate([vals[0], vals[2]]) if pd.notna(v)}
+            kids = {v for v in np.concatenate([vals[1], vals[3]]) if pd.notna(v)}
+            return sids, kids
+        a = cls._project_keys(old)
+        b = cls._project_keys(new)
+        changed = [p for p in set(a) | set(b) if a.get(p) != b.get(p)]
+        if not changed:
+            return None, None
+        sids, kids = set(), set()
+        for p in changed:
+            for side in (a.get(p), b.get(p)):
+                if side is not None:
+                    if side[0] is not None:
+                        sids.add(side[0])
+                    if side[1] is not None:
+                        kids.add(side[1])
+        return sids, kids
+
     @staticmethod
     def _project_keys(frame):
         keys = {}
@@ -1232,19 +1303,9 @@ class BalanceModel:
         """Recompute the stations/knooppunten touched by a change of ``self.projects``."""
         import numpy as np
 
-        a = self._project_keys(old_projects)
-        b = self._project_keys(self.projects)
-        changed = [p for p in set(a) | set(b) if a.get(p) != b.get(p)]
-        if not changed:
+        sids, kids = self._changed_units(old_projects, self.projects)
+        if sids is None:
             return set(), set()
-        sids, kids = set(), set()
-        for p in changed:
-            for side in (a.get(p), b.get(p)):
-                if side is not None:
-                    if side[0] is not None:
-                        sids.add(side[0])
-                    if side[1] is not None:
-                        kids.add(side[1])
         sids &= set(self._station_ids)
         old_k, old_s = self._serv_k, self._serv_s
         self._apply_projects()
@@ -1259,11 +1320,18 @@ class BalanceModel:
         self._frames = {k: v for k, v in self._frames.items() if k == "linked"}
         return sids, kids
 
-    def _reresolve(self):
+    def _resolve(self):
+        if self._pbase is None:
+            self._pbase = _project_base(self._projects_raw, self._station_ids)
+        return resolve_projects(self._projects_raw, self._links, self.assignment, self._station_ids, self.settings,
+                                self._lookup, self._pbase)
+
+    def _reresolve(self, projects_changed=False):
         old = self.projects
         self._frames.pop("linked", None)
-        self.projects = resolve_projects(self._projects_raw, self._links, self.assignment, self._station_ids,
-                                         self.settings, self._lookup)
+        if projects_changed:
+            self._pbase = None
+        self.projects = self._resolve()
         return self._update(old)
 
     def upsert_project(self, row):
@@ -1281,12 +1349,12 @@ class BalanceModel:
             new = {c: row.get(c) for c in cols}
             new["project_id"] = pid
             self._projects_raw = _append_row(raw, new)
-        return self._reresolve()
+        return self._reresolve(projects_changed=True)
 
     def remove_project(self, project_id):
         self._projects_raw = self._projects_raw[self._projects_raw["project_id"] != project_id].reset_index(drop=True)
         self._links = self._links[self._links["project_id"] != project_id].reset_index(drop=True)
-        return self._reresolve()
+        return self._reresolve(projects_changed=True)
 
     def replace_projects(self, projects):
         """New project table (e.g. re-read after an edit): recomputes only what changed."""
@@ -1295,7 +1363,7 @@ class BalanceModel:
         raw = pd.DataFrame(projects).copy()
         raw["project_id"] = _str_col(raw["project_id"])
         self._projects_raw = raw.reset_index(drop=True)
-        return self._reresolve()
+        return self._reresolve(projects_changed=True)
 
     def set_link(self, project_id, dev_id, share_mw=None, share_pct=None, motivation=None):
 
@@ -1341,10 +1409,22 @@ class BalanceModel:
 
 
 def _append_row(frame, row):
-    """``frame`` with one more row (dict); keeps the columns, no concat dtype warnings."""
-    frame = frame.reset_index(drop=True).astype(object)
-    frame.loc[len(frame)] = [row.get(c) for c in frame.columns]
-    return frame
+    """``frame`` with one more row (dict): all columns object, index 0..n (as ``.loc`` enlargement gives it)."""
+    import numpy as np
+    import pandas as pd
+
+    n = len(frame)
+    if not n:  # enlarging an empty frame lets pandas infer the dtypes of the row: keep that
+        frame = frame.reset_index(drop=True).astype(object)
+        frame.loc[0] = [row.get(c) for c in frame.columns]
+        return frame
+    data = {}
+    for c in frame.columns:
+        col = np.empty(n + 1, dtype=object)
+        col[:n] = frame[c].to_numpy(dtype=object)
+        col[n] = row.get(c)
+        data[c] = col
+    return pd.DataFrame(data, index=pd.Index(np.arange(n + 1, dtype=np.int64)))
 
 
 def _capacity_note(years, source_years):
