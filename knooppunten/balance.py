@@ -266,11 +266,18 @@ def _str_col(series):
     import numpy as np
     import pandas as pd
 
-    s = series.astype(object).where(pd.notna(series), None)
-    vals = [(str(v).strip() or None) if v is not None else None for v in s.to_numpy()]
+    raw = series.to_numpy(dtype=object)
+    kinds = set(map(type, raw))
+    if kinds <= {str}:  # the usual case: strings only
+        vals = [v.strip() or None for v in raw]
+    elif kinds <= {str, type(None)}:
+        vals = [(v.strip() or None) if v is not None else None for v in raw]
+    else:
+        s = series.astype(object).where(pd.notna(series), None)
+        vals = [(str(v).strip() or None) if v is not None else None for v in s.to_numpy()]
     out = np.empty(len(vals), dtype=object)
     out[:] = vals
-    return pd.Series(out, index=s.index, name=s.name, dtype=object)
+    return pd.Series(out, index=series.index, name=series.name, dtype=object)
 
 
 def _tree_query_smallest(points, geoms):
@@ -756,8 +763,13 @@ class BalanceModel:
         inq = np.flatnonzero((st >= 0) & ~np.isnan(ye))
         srank = np.empty(S, dtype=np.int64)
         srank[self._sorder] = np.arange(S)
-        dcode, _ = pd.factorize(a["dev_id"].to_numpy(dtype=object)[inq], sort=True)
-        dcode = np.where(dcode < 0, len(inq) + 1, dcode)
+        ids = a["dev_id"].to_numpy(dtype=object)[inq]
+        if all(type(v) is str for v in ids):  # rank by id; equal ids keep their order like a stable sort
+            dcode = np.empty(len(ids), dtype=np.int64)
+            dcode[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+        else:
+            dcode, _ = pd.factorize(ids, sort=True)
+            dcode = np.where(dcode < 0, len(inq) + 1, dcode)
         order = np.lexsort((dcode, ye[inq], srank[st[inq]]))
         rows = inq[order]
         self._q_row = rows
@@ -1409,22 +1421,10 @@ class BalanceModel:
 
 
 def _append_row(frame, row):
-    """``frame`` with one more row (dict): all columns object, index 0..n (as ``.loc`` enlargement gives it)."""
-    import numpy as np
-    import pandas as pd
-
-    n = len(frame)
-    if not n:  # enlarging an empty frame lets pandas infer the dtypes of the row: keep that
-        frame = frame.reset_index(drop=True).astype(object)
-        frame.loc[0] = [row.get(c) for c in frame.columns]
-        return frame
-    data = {}
-    for c in frame.columns:
-        col = np.empty(n + 1, dtype=object)
-        col[:n] = frame[c].to_numpy(dtype=object)
-        col[n] = row.get(c)
-        data[c] = col
-    return pd.DataFrame(data, index=pd.Index(np.arange(n + 1, dtype=np.int64)))
+    """``frame`` with one more row (dict); keeps the columns, no concat dtype warnings."""
+    frame = frame.reset_index(drop=True).astype(object)
+    frame.loc[len(frame)] = [row.get(c) for c in frame.columns]
+    return frame
 
 
 def _capacity_note(years, source_years):
