@@ -131,7 +131,7 @@ def _export_atlas(fl, data, path, template_dir, feedback, fiche_pages):
     pages = dict(fiche_pages or {})
     for p in data.projects:
         if p["project_id"] not in pages:
-            count, _, message, is_warning = fl.prepare(p)
+            count, _, message, is_warning = fl.measure(p)
             pages[p["project_id"]] = count
             if message:
                 (result.warnings if is_warning else result.notes).append(message)

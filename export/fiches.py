@@ -62,7 +62,7 @@ class FicheLayout:
         self._index = {p["project_id"]: i for i, p in enumerate(data.projects)}
         self.current = None
         self.current_pages = 0
-        self.fonts = {}  # project_id -> font size chosen by an earlier prepare (the second pass loads once)
+        self.plans = {}  # project_id -> (pages, font_pt, message, is_warning) from measure()
         L.set_footer_variables(self.layout, data.footer)
 
     def _load(self, path):
@@ -101,6 +101,8 @@ class FicheLayout:
 
     # ---- one project on the layout -------------------------------------------------
     def _clear_extra(self):
+        if not self._extra_items and self.layout.pageCollection().pageCount() == 1:
+            return  # nothing to undo (the common case: the previous fiche fitted on one page)
         for item in self._extra_items:
             self.layout.removeLayoutItem(item)
         self._extra_items = []
@@ -110,20 +112,21 @@ class FicheLayout:
     def _html(self, p, font_pt):
         return H.fiche_html(p, self.data.footer, mode="layout", font_pt=font_pt, template_dir=self.template_dir)
 
-    def prepare(self, p):
-        """Show project ``p``; returns (pages, font_pt, warning or None)."""
-        self._clear_extra()
-        self.layout.atlas().seekTo(self._index[p["project_id"]])
+    def measure(self, p):
+        """Plan project ``p`` without showing it: (pages, font_pt, message or None, is_warning).
+
+        Only the text is loaded (the atlas stays where it is): the text's height does not depend on the
+        atlas feature.  The result is kept, so :meth:`prepare` loads the text once more, at the chosen size.
+        """
+        plan = self.plans.get(p["project_id"])
+        if plan is not None:
+            return plan
         avail = self.renderer.first_frame_height() * SLACK
-        known = self.fonts.get(p["project_id"])
-        font = known or H.DEFAULT_FONT_PT
+        font = H.DEFAULT_FONT_PT
         self.renderer.set_html(self._html(p, font))
         height = self.renderer.content_height()
-        warning = None
         note = None
-        if known is not None and known != H.DEFAULT_FONT_PT:
-            note = "Fiche '{}': tekst verkleind naar {} pt om op één A4 te passen.".format(p["name"], fmt_pt(known))
-        elif height > avail and known is None:
+        if height > avail:
             # shrink: the text height grows a little faster than the font size (wrapping), exponent ~1.5;
             # try the best guess, the next step down and the minimum (at most three loads)
             guess = font * (avail / height) ** (1 / 1.5)
@@ -132,16 +135,38 @@ class FicheLayout:
                 tries.append(H.MIN_FONT_PT)
             for f in tries:
                 self.renderer.set_html(self._html(p, f))
-                if self.renderer.content_height() <= avail:
-                    font = f
-                    note = "Fiche '{}': tekst verkleind naar {} pt om op één A4 te passen.".format(p["name"], fmt_pt(f))
+                h = self.renderer.content_height()
+                if h <= avail:
+                    font, height = f, h
+                    note = "Fiche '{}': tekst verkleind naar {} pt om op één A4 te passen.".format(p["name"],
+                                                                                                 fmt_pt(f))
                     break
-            else:
-                self.renderer.set_html(self._html(p, font))  # normal size again: continue on next pages
         pages = 1
-        if self.renderer.content_height() > avail:
-            rest = self.renderer.content_height() - avail
-            extra = int(math.ceil(rest / (qpt.CONT_RECT[3] * SLACK)))
+        if height > avail:  # too long even at the minimum size: normal size, continued on next pages
+            pages = 1 + int(math.ceil((height - avail) / (qpt.CONT_RECT[3] * SLACK)))
+        plan = (pages, font, None, False)
+        if pages > 1:
+            plan = (pages, font, "Fiche '{}' is te lang voor één A4 en loopt door op {} pagina's.".format(
+                p["name"], pages), True)
+        elif note:
+            plan = (pages, font, note, False)
+        self.plans[p["project_id"]] = plan
+        return plan
+
+    def prepare(self, p):
+        """Show project ``p``; returns (pages, font_pt, warning or note or None, is_warning)."""
+        pages, font, message, is_warning = self.measure(p)
+        self._clear_extra()
+        # the atlas reloads the HTML item (twice) when its feature changes: give it nothing to load
+        self.renderer.clear()
+        self.layout.atlas().seekTo(self._index[p["project_id"]])
+        self.renderer.set_html(self._html(p, font))  # the one load at the planned size
+        avail = self.renderer.first_frame_height() * SLACK
+        height = self.renderer.content_height()
+        extra = int(math.ceil((height - avail) / (qpt.CONT_RECT[3] * SLACK))) if height > avail else 0
+        if 1 + extra != pages:  # cannot happen with the same text; never number pages wrongly
+            raise RuntimeError("Paginatelling van fiche '{}' veranderde tijdens de export.".format(p["name"]))
+        if extra:
             rects = []
             for _ in range(extra):
                 index = L.add_page(self.layout)
@@ -152,12 +177,9 @@ class FicheLayout:
                     L.add_rule(self.layout, 10, 12.5, 190, page=index, colour=L.BLUE),
                 ] + L.add_footer(self.layout, page=index, suffix="_%d" % index)
             self.renderer.set_continuation_frames(rects)
-            pages = 1 + extra
-            warning = "Fiche '{}' is te lang voor één A4 en loopt door op {} pagina's.".format(p["name"], pages)
-        self.fonts[p["project_id"]] = font
         self.current = p
         self.current_pages = pages
-        return pages, font, warning or note, bool(warning)
+        return pages, font, message, is_warning
 
     def render(self, pdf, first_page_number=None, total_pages=None):
         """Add the current project's pages to ``pdf`` (a PdfSequence)."""

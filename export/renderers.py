@@ -23,6 +23,10 @@ class HtmlRenderer:
         """Replace the content (synchronous: measurable when this returns)."""
         raise NotImplementedError
 
+    def clear(self):
+        """Forget the content without loading anything (cheap; before the layout changes its atlas feature)."""
+        raise NotImplementedError
+
     def content_height(self):
         """Height in mm of the whole content at the first frame's width."""
         raise NotImplementedError
@@ -71,6 +75,11 @@ class WebKitHtmlRenderer(HtmlRenderer):
     def set_html(self, html, base_url=""):
         self.item.setHtml(html)
         self.item.loadHtml()
+
+    def clear(self):
+        # setHtml only stores the text; QGIS reloads it itself when the atlas feature changes (twice per
+        # seekTo: report context changed + layout refresh), so an empty text makes those reloads cheap
+        self.item.setHtml("")
 
     def content_height(self):
         return self.item.totalSize().height()
