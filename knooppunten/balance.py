@@ -541,8 +541,15 @@ def _project_base(projects, station_ids):
     }
 
 
-def resolve_projects(projects, links, assign, station_ids, settings, lookup=None, base=None):
-    """Projects with their station (rule), effective IBN year and whether they count."""
+_UNSET = object()
+
+
+def resolve_projects(projects, links, assign, station_ids, settings, lookup=None, base=None, best=_UNSET):
+    """Projects with their station (rule), effective IBN year and whether they count.
+
+    ``lookup``, ``base`` and ``best`` (project_id -> station via links, or None) may be given when known
+    (the model keeps them between edits).
+    """
     import numpy as np
     import pandas as pd
 
@@ -552,7 +559,8 @@ def resolve_projects(projects, links, assign, station_ids, settings, lookup=None
     station = np.where(known, b["sid"], None).astype(object)
     rule = np.where(known, PROJECT_RULE_EXPLICIT, PROJECT_RULE_NONE).astype(object)
     if (~known).any() and len(links):
-        best = _best_station(links, assign, lookup)
+        if best is _UNSET:
+            best = _best_station(links, assign, lookup)
         if best is not None:
             via = pd.Series(pid, dtype=object).map(best).values
             use = ~known & pd.notna(via)
@@ -708,6 +716,7 @@ class BalanceModel:
         self._lookup = _DevLookup(self.assignment)
         self._prepare_static()
         self._pbase = None
+        self._best = _UNSET
         self.projects = self._resolve()
         self._apply_projects()
         S, K = len(self._sid), len(self._kid)
@@ -1225,10 +1234,28 @@ class BalanceModel:
                 "linked_projects": None,
                 "reason": np.repeat(np.array([p[8] for p in parts], dtype=object), rep),
             })
-            f = f.sort_values(["direction", "year_ready", "station_id", "dev_id"], na_position="last").reset_index(
-                drop=True)
+            f = f.take(self._unserved_order(f)).reset_index(drop=True)
         self._frames["unserved"] = f
         return f
+
+    def _unserved_order(self, f):
+        """Row order of ``sort_values(["direction", "year_ready", "station_id", "dev_id"], na_position="last")``."""
+        import numpy as np
+
+        dev = f["dev_id"].to_numpy(dtype=object)
+        year = f["year_ready"].to_numpy(dtype=float)
+        if not all(type(v) is str for v in dev) or np.isnan(year).any():
+            return np.asarray(f.sort_values(["direction", "year_ready", "station_id", "dev_id"],
+                                            na_position="last").index)
+        S = len(self._sid)
+        srank = np.empty(S + 1, dtype=np.int64)
+        srank[self._sorder] = np.arange(S)
+        srank[S] = S  # no station: last
+        sc = self._station_ids.get_indexer(f["station_id"].to_numpy(dtype=object))
+        drank = np.empty(len(dev), dtype=np.int64)
+        drank[np.argsort(dev, kind="stable")] = np.arange(len(dev))
+        direction = (f["direction"].to_numpy(dtype=object) != "afname").astype(np.int64)
+        return np.lexsort((drank, srank[np.where(sc < 0, S, sc)], year, direction))
 
     def _linked_projects(self):
         """dev_id -> 'P1, P2' (sorted) of the links (cached until the links change)."""
@@ -1335,12 +1362,19 @@ class BalanceModel:
     def _resolve(self):
         if self._pbase is None:
             self._pbase = _project_base(self._projects_raw, self._station_ids)
+        best = _UNSET
+        if (~self._pbase["known"]).any() and len(self._links):
+            if self._best is _UNSET:
+                self._best = _best_station(self._links, self.assignment, self._lookup)
+            best = self._best
         return resolve_projects(self._projects_raw, self._links, self.assignment, self._station_ids, self.settings,
-                                self._lookup, self._pbase)
+                                self._lookup, self._pbase, best)
 
-    def _reresolve(self, projects_changed=False):
+    def _reresolve(self, projects_changed=False, links_changed=False):
         old = self.projects
-        self._frames.pop("linked", None)
+        if links_changed:
+            self._frames.pop("linked", None)
+            self._best = _UNSET
         if projects_changed:
             self._pbase = None
         self.projects = self._resolve()
@@ -1366,7 +1400,7 @@ class BalanceModel:
     def remove_project(self, project_id):
         self._projects_raw = self._projects_raw[self._projects_raw["project_id"] != project_id].reset_index(drop=True)
         self._links = self._links[self._links["project_id"] != project_id].reset_index(drop=True)
-        return self._reresolve(projects_changed=True)
+        return self._reresolve(projects_changed=True, links_changed=True)
 
     def replace_projects(self, projects):
         """New project table (e.g. re-read after an edit): recomputes only what changed."""
@@ -1389,18 +1423,18 @@ class BalanceModel:
         else:
             self._links = _append_row(lk, {"project_id": project_id, "dev_id": dev_id, "share_mw": share_mw,
                                            "share_pct": share_pct, "motivation": motivation})
-        return self._reresolve()
+        return self._reresolve(links_changed=True)
 
     def remove_link(self, project_id, dev_id):
         lk = self._links
         self._links = lk[~((lk["project_id"] == project_id) & (lk["dev_id"] == dev_id))].reset_index(drop=True)
-        return self._reresolve()
+        return self._reresolve(links_changed=True)
 
     def replace_links(self, links):
         import pandas as pd
 
         self._links = pd.DataFrame(links).copy().reset_index(drop=True)
-        return self._reresolve()
+        return self._reresolve(links_changed=True)
 
     def set_whatif(self, project_id, state):
         """state True (on), False (off) or None (as in the werkbank)."""
