@@ -16,7 +16,8 @@ from . import adapters
 
 ATTRIBUTION = "Kadaster/CBS via PDOK; © OpenStreetMap contributors (ODbL)"
 ORDERS = ("rank", "knooppunt")
-TOP_DEVELOPMENTS = 6  # a fiche lists the largest developments by name, the rest as one line
+TOP_DEVELOPMENTS = 4  # a fiche lists the largest developments by name, the rest as one line with a count
+LONG_GENERAL = 48  # general-data values longer than this get a full-width row on the fiche
 
 
 @dataclass
@@ -91,6 +92,29 @@ def _lines(text):
     if not t:
         return []
     return [p.strip() for p in t.replace("\r\n", "\n").split("\n") if p.strip()]
+
+
+def compact_bullets(paragraphs):
+    """Bullet lines ('• x', '- x', '* x') joined onto the paragraph before them: 'Sectoren: a · b · c'.
+
+    The same words, fewer lines: a fiche is meant as one A4.
+    """
+    out = []
+    for par in paragraphs:
+        bullet = par[:2] in ("• ", "- ", "* ") or par[:1] == "•"
+        text = par.lstrip("•-* ").strip() if bullet else par
+        if bullet and out and out[-1][1]:
+            out[-1] = (out[-1][0] + (" · " if out[-1][2] else " ") + text, True, True)
+        elif bullet:
+            out.append((text, True, True))
+        else:
+            opens = par.rstrip().endswith(":") or "• " in par  # 'Sectoren: • a' starts a list inline
+            out.append((par.replace(": • ", ": "), opens, "• " in par))
+    return [t for t, _, _ in out]
+
+
+def _assessor_text(name, role, date):
+    return name + (" ({})".format(", ".join(v for v in (role, date) if v)) if role or date else "")
 
 
 # ---- gathering ----------------------------------------------------------------------
@@ -405,7 +429,14 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
     single_assessor = ""
     if len(who) == 1:
         a, role, date = next(iter(who))
-        single_assessor = a + (" ({})".format(", ".join(v for v in (role, date) if v)) if role or date else "")
+        single_assessor = _assessor_text(a, role, date)
+    # several assessors: numbered once under the table, the rows carry the number (a compact fiche)
+    assessors = []
+    for x in sc:
+        text = _assessor_text(x["assessor"], x["assessor_role"], x["date"])
+        if text not in assessors:
+            assessors.append(text)
+        x["assessor_ref"] = assessors.index(text) + 1
     bal_rows, bal_computed = _balance_for_station(p.get("station_id"), balance, capacity,
                                                   programme.get("krap_threshold_pct"))
     mon = monitoring.get(pid, [])
@@ -465,7 +496,10 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         "financial": financial,
         "parties": _s(p.get("parties")),
         "general": [(k, v) for k, v in general if v],
+        "general_short": [(k, v) for k, v in general if v and len(v) <= LONG_GENERAL],
+        "general_long": [(k, v) for k, v in general if v and len(v) > LONG_GENERAL],
         "narrative": _lines(p.get("narrative")),
+        "narrative_compact": compact_bullets(_lines(p.get("narrative"))),
         "reason": _lines(p.get("reason_inclusion")),
         "phase_developments": _lines(p.get("phase_developments")),
         "developments": devs,
@@ -481,6 +515,7 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         "actions": acts,
         "scores": sc,
         "single_assessor": single_assessor,
+        "assessors": assessors,
         "station_id": p.get("station_id"),
         "station": station_text,
         "station_netbeheerder": _s(st.get("netbeheerder")),

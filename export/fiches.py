@@ -128,11 +128,11 @@ class FicheLayout:
         note = None
         if height > avail:
             # shrink: the text height grows a little faster than the font size (wrapping), exponent ~1.5;
-            # try the best guess, the next step down and the minimum (at most three loads)
+            # the guess is conservative, so start one step above it and go down (at most three loads)
             guess = font * (avail / height) ** (1 / 1.5)
-            tries = [f for f in H.FONT_STEPS if f <= guess + 0.3][:2] or [H.MIN_FONT_PT]
+            tries = [f for f in H.FONT_STEPS if f <= guess + 0.6][:3] or [H.MIN_FONT_PT]
             if tries[-1] != H.MIN_FONT_PT:
-                tries.append(H.MIN_FONT_PT)
+                tries[-1:] = [tries[-1], H.MIN_FONT_PT] if len(tries) < 3 else [H.MIN_FONT_PT]
             for f in tries:
                 self.renderer.set_html(self._html(p, f))
                 h = self.renderer.content_height()

@@ -29,8 +29,8 @@ from qgis.PyQt.QtGui import QColor, QFont
 from .layouts import BLUE, fit_extent, PLUGIN_DIR, add_footer, add_label, add_rule, new_layout
 
 TEMPLATE_PATH = os.path.join(PLUGIN_DIR, "templates", "projectfiche.qpt")
-MAP_RECT = (10, 27, 190, 72)
-HTML_RECT = (10, 101, 190, 181)  # to y = 282; footer from 283.5
+MAP_RECT = (10, 27, 190, 58)
+HTML_RECT = (10, 86.5, 190, 195.5)  # to y = 282; footer from 283.5
 CONT_RECT = (10, 15, 190, 267)  # continuation pages: text from the top
 TITLE = "[% if(coalesce(\"code\", '') = '', '', \"code\" || '. ') || \"name\" %]"
 SUBTITLE = "[% \"subtitle\" %]"

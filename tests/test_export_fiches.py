@@ -10,7 +10,7 @@ from test_export_data import AFGEVALLEN, CONFIDENTIAL, FICHE_NAMES, HOSTILE, SEC
 
 GEMEENTEN = os.path.join(SHARED_DATA, "cbs_gemeenten.gpkg")
 # map item of templates/projectfiche.qpt as fractions of the A4 page (x0, y0, x1, y1)
-MAP_BOX = (12 / 210, 29 / 297, 198 / 210, 97 / 297)
+MAP_BOX = (12 / 210, 29 / 297, 198 / 210, 83 / 297)
 
 
 def _flat(text):
