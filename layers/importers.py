@@ -177,6 +177,9 @@ def _geometry(report, df, allowed, to_point=False):
     import geopandas as gpd
     import numpy as np
 
+    if len(df) == 0:
+        raise ImportFailed("{}: de laag is leeg (0 objecten); er is niets geïmporteerd en de werkbank is niet "
+                           "gewijzigd.".format(report.source))
     if not isinstance(df, gpd.GeoDataFrame) or df.geometry is None:
         raise ImportFailed("{}: de bron heeft geen geometrie; kies een punt- of vlakkenlaag.".format(report.source))
     try:
@@ -352,7 +355,7 @@ def import_stations(wb, frame, mapping=None, capacity_table=None, capacity_mappi
     op = _text(df, resolved, "operator")
     if op is not None:
         out["netbeheerder"] = op
-    kv = _numbers(report, df, resolved, "voltage_kv", resolved.get("voltage_kv"))
+    kv = _numbers(report, df, resolved, "voltage_kv", resolved.get("voltage_kv"), maximum=V.MAX_KV, unit="kV")
     if kv is not None:
         out["voltage_kv"] = kv.astype(object).where(kv.notna(), None)
     level = None
@@ -438,7 +441,8 @@ def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_
         long = base.copy()
         long["year"] = year
         for name in ("afname_mw", "teruglevering_mw"):
-            long[name] = V.check_number(sub, df, resolved[name], resolved[name]) if name in resolved else np.nan
+            long[name] = (V.check_number(sub, df, resolved[name], resolved[name], maximum=V.MAX_MW, unit="MW")
+                          if name in resolved else np.nan)
     else:
         wide = []
         for c in df.columns:
@@ -457,7 +461,7 @@ def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_
         sub.note("Tabel in breed formaat: " + ", ".join("{} → {} {}".format(c, d, y) for c, y, d in wide))
         parts = {}
         for c, y, d in wide:
-            vals = V.check_number(sub, df, c, c)
+            vals = V.check_number(sub, df, c, c, maximum=V.MAX_MW, unit="MW")
             key = y
             part = parts.setdefault(key, base.assign(year=float(y), afname_mw=np.nan, teruglevering_mw=np.nan))
             part[d] = vals.to_numpy()
@@ -571,8 +575,8 @@ def import_developments(wb, frame, mapping=None, sector=None, unit_type=None, so
     if ca is not None:
         out["energy_carrier"] = ca
     nan = pd.Series(np.nan, index=df.index)
-    demand = _numbers(report, df, resolved, "demand_mw", resolved.get("demand_mw"))
-    supply = _numbers(report, df, resolved, "supply_mw", resolved.get("supply_mw"))
+    demand = _numbers(report, df, resolved, "demand_mw", resolved.get("demand_mw"), maximum=V.MAX_MW, unit="MW")
+    supply = _numbers(report, df, resolved, "supply_mw", resolved.get("supply_mw"), maximum=V.MAX_MW, unit="MW")
     units = _numbers(report, df, resolved, "units", resolved.get("units"))
     demand = nan.copy() if demand is None else demand
     supply = nan.copy() if supply is None else supply

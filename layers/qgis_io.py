@@ -46,9 +46,9 @@ def layer_to_frame(layer, feedback=None):
     import pandas as pd
 
     parts = _ogr_parts(layer) if isinstance(layer, QgsVectorLayer) else None
-    spatial = layer.isSpatial() if hasattr(layer, "isSpatial") else (
-        QgsWkbTypes.geometryType(layer.wkbType()) != QgsWkbTypes.NullGeometry
-    )
+    # Not layer.isSpatial(): QGIS 3.22 calls a GeometryCollection layer non-spatial, but its rows do have
+    # geometries (the validation then reports their type per row).
+    spatial = QgsWkbTypes.geometryType(layer.wkbType()) != QgsWkbTypes.GeometryType.NullGeometry
     if parts is not None:
         import pyogrio
 

@@ -273,8 +273,14 @@ def parse_numbers(series):
     return vals, bad
 
 
-def check_number(report, frame, col, field, nonneg=True, integer=False, year=False):
-    """Parse ``frame[col]``; reject non-numbers, negatives, years out of range. Returns the float Series."""
+# Plausibility limits: larger values are almost always a unit error (kW or W instead of MW).
+MAX_MW = 10000.0  # one development, station limit or queue; the whole Dutch peak load is ~20 GW
+MAX_KV = 1000.0
+
+
+def check_number(report, frame, col, field, nonneg=True, integer=False, year=False, maximum=None, unit=""):
+    """Parse ``frame[col]``; reject non-numbers, negatives, years out of range and implausibly large values
+    (above ``maximum``). Returns the float Series."""
     import numpy as np
 
     vals, bad = parse_numbers(frame[col])
@@ -289,6 +295,11 @@ def check_number(report, frame, col, field, nonneg=True, integer=False, year=Fal
         report.add_mask(frame, ok & (v < 0), field, "{value} is negatief", values=v)
     if integer and not year:
         report.add_mask(frame, ok & (v % 1 != 0), field, "{value} is geen geheel getal", values=v)
+    if maximum is not None:
+        limit = "{:,.0f}".format(maximum).replace(",", ".")
+        report.add_mask(frame, ok & (v > maximum), field,
+                        "{{value}} is onwaarschijnlijk groot (meer dan {} {}); controleer de eenheid "
+                        "(kW of W in plaats van MW?)".format(limit, unit).replace(" ;", ";"), values=v)
     vals[bad] = np.nan
     return vals
 

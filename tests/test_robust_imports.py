@@ -1,0 +1,105 @@
+"""Robustness corpus for the import algorithms: bad input gets a Dutch message naming row and field,
+and never changes the werkbank beyond the valid rows (or not at all when the run fails)."""
+
+import os
+
+import pytest
+import shapely
+from conftest import run_alg
+from helpers import table_digest
+
+PT = shapely.Point(136000, 456000)  # inside Utrecht
+
+
+def _gdf(rows, geoms, crs=28992):
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=crs)
+
+
+def _report(path):
+    with open(path, encoding="utf-8-sig") as f:
+        return f.read()
+
+
+def test_years_negative_and_huge_numbers_are_rejected_per_row(werkbank_path, tmp_path, pmiek_provider):
+    src = str(tmp_path / "plannen.gpkg")
+    _gdf({"plan_id": ["a", "b", "c", "d", "e"], "sector": ["wonen"] * 5, "jaar": [0, 99999, 2030, 2030, 2031],
+          "vraag_mw": [1, 2, 1e12, -3, 4.5]}, [PT] * 5).to_file(src)
+    rep = str(tmp_path / "rapport.csv")
+    res = run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src, "REPORT": rep})
+    assert (res["IMPORTED"], res["REJECTED"]) == (1, 4)
+    text = _report(rep)
+    assert "plannen;1;a;jaar;0;jaar 0 ligt buiten 1990–2100;fout" in text
+    assert "plannen;2;b;jaar;99999;jaar 99999 ligt buiten 1990–2100" in text
+    assert "plannen;3;c;vraag_mw;1000000000000;" in text and "onwaarschijnlijk groot" in text
+    assert "plannen;4;d;vraag_mw;-3;-3 is negatief" in text
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(werkbank_path) as wb:
+        devs = wb.read_frame("developments")
+    assert list(devs["dev_id"]) == ["e"] and devs["demand_mw"].iloc[0] == 4.5
+
+
+def test_strict_run_with_bad_row_changes_nothing(werkbank_path, tmp_path, pmiek_provider):
+    from qgis.core import QgsProcessingException
+
+    src = str(tmp_path / "plannen.gpkg")
+    _gdf({"plan_id": ["a", "b"], "sector": ["wonen", "wonen"], "vraag_mw": ["2,5", "veel"]}, [PT, PT]).to_file(src)
+    before = table_digest(werkbank_path)
+    with pytest.raises(QgsProcessingException) as e:
+        run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src, "STRICT": True,
+                                             "REPORT": str(tmp_path / "r.csv")})
+    assert "'veel' is geen getal" in str(e.value) or "'veel' is geen getal" in _report(str(tmp_path / "r.csv"))
+    assert table_digest(werkbank_path) == before
+
+
+@pytest.mark.parametrize("kind", ["empty", "broken", "text"])
+def test_unusable_inputs_give_dutch_message_and_no_change(kind, werkbank_path, tmp_path, pmiek_provider):
+    from qgis.core import QgsProcessingException
+
+    if kind == "empty":
+        src = str(tmp_path / "leeg.gpkg")
+        _gdf({"plan_id": ["x"], "sector": ["wonen"]}, [PT]).iloc[:0].to_file(src)
+        expect = "leeg"
+    elif kind == "broken":
+        src = str(tmp_path / "kapot.gpkg")
+        with open(src, "wb") as f:
+            f.write(b"SQLite format 3\x00" + os.urandom(200))
+        expect = "kapot.gpkg"
+    else:
+        src = str(tmp_path / "notities.gpkg")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write("dit is geen GeoPackage\n")
+        expect = "notities.gpkg"
+    before = table_digest(werkbank_path)
+    with pytest.raises(QgsProcessingException, match=expect):
+        run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src})
+    assert table_digest(werkbank_path) == before
+
+
+def test_geometry_collection_and_empty_geometry_reported(werkbank_path, tmp_path, pmiek_provider):
+    import geopandas as gpd
+
+    src = str(tmp_path / "gemengd.geojson")
+    g = gpd.GeoDataFrame({"plan_id": ["m", "n", "o"], "sector": ["wonen"] * 3, "vraag_mw": [1, 1, 1]},
+                         geometry=[shapely.GeometryCollection([PT, PT.buffer(50)]), shapely.Polygon(),
+                                   PT.buffer(30)], crs=28992).to_crs(4326)
+    g.to_file(src, driver="GeoJSON")
+    rep = str(tmp_path / "r.csv")
+    res = run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src, "REPORT": rep})
+    assert (res["IMPORTED"], res["REJECTED"]) == (1, 2)
+    text = _report(rep)
+    assert "gemengd;1;m;geometrie;GeometryCollection" in text
+    assert "gemengd;2;n;geometrie" in text
+
+
+def test_layer_without_crs_outside_rd_and_wgs84_is_refused(werkbank_path, tmp_path, pmiek_provider):
+    from qgis.core import QgsProcessingException
+
+    src = str(tmp_path / "zonder_crs.shp")
+    _gdf({"plan_id": ["a"], "sector": ["wonen"], "vraag_mw": [1]}, [shapely.Point(5e6, 5e6)], crs=None).to_file(src)
+    before = table_digest(werkbank_path)
+    with pytest.raises(QgsProcessingException, match="coördinatenstelsel"):
+        run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src})
+    assert table_digest(werkbank_path) == before
