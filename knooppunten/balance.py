@@ -348,9 +348,11 @@ def _nearest(points, station_geoms, station_ids, max_distance, crs, station_crs)
         return best, dist
     sg = np.asarray(station_geoms, dtype=object)
     slow = np.ones(n, dtype=bool)
-    if (shapely.get_type_id(sg) == 0).all() and not shapely.is_empty(sg).any():
+    try:
         from scipy.spatial import cKDTree
-
+    except ImportError:  # scipy is optional: without it every point goes through sjoin_nearest
+        cKDTree = None
+    if cKDTree is not None and (shapely.get_type_id(sg) == 0).all() and not shapely.is_empty(sg).any():
         k = min(2, len(sg))
         d, j = cKDTree(shapely.get_coordinates(sg)).query(shapely.get_coordinates(np.asarray(points, dtype=object)),
                                                           k=k)

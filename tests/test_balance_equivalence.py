@@ -441,3 +441,40 @@ def test_from_werkbank_equal(werkbank):
     n = _new().balance_from_werkbank(werkbank, years="2025,2030")
     for name in ("stations", "knooppunten", "assignment", "unserved", "projects"):
         assert_same(getattr(r, name), getattr(n, name), "balance_from_werkbank " + name)
+
+
+def test_nearest_ties_limits_and_non_point_stations_equal():
+    """The k-d tree shortcut of the nearest-station rule: exact ties, the distance limit, non-point stations."""
+    import geopandas as gpd
+    import shapely
+
+    frames, whatif = random_frames(8, n_dev=120)
+    st = frames["stations"]
+    dev = frames["developments"]
+    # two stations at equal distance from developments (ties broken by station_id), one more at exactly 1 km
+    x, y = X0 + 10000.0, Y0 + 10000.0
+    extra_st = gpd.GeoDataFrame({"station_id": ["T-b", "T-a", "T-c"], "name": ["b", "a", "c"]},
+                                geometry=[shapely.Point(x - 500, y), shapely.Point(x + 500, y),
+                                          shapely.Point(x, y + 2000)], crs=st.crs)
+    extra_dev = gpd.GeoDataFrame({"dev_id": ["TIE1", "TIE2", "LIM"], "name": ["t1", "t2", "lim"],
+                                  "sector": ["wonen"] * 3, "year_ready": [2025.0] * 3, "demand_mw": [1.0] * 3,
+                                  "supply_mw": [0.0] * 3, "station_id": [None] * 3},
+                                 geometry=[shapely.Point(x, y), shapely.Point(x, y - 300),
+                                           shapely.Point(x, y + 1000)], crs=st.crs)
+    frames["stations"] = gpd.GeoDataFrame(pd_concat([st, extra_st]), crs=st.crs)
+    frames["developments"] = gpd.GeoDataFrame(pd_concat([dev, extra_dev]), crs=st.crs)
+    frames["capacity_areas"] = None
+    for settings in (dict(), dict(nearest_max_m=1000.0), dict(nearest_max_m=5000.0)):
+        ref, new = _models(frames, years=[2025, 2030], whatif=whatif, **settings)
+        assert_models_equal(ref, new, "ties {}".format(settings))
+        assert new.assignment.set_index("dev_id").loc["TIE1", "station_id"] == "T-a"
+    # stations that are not points (a tiny square instead): the sjoin_nearest path
+    frames["stations"] = frames["stations"].assign(geometry=frames["stations"].geometry.buffer(5, cap_style=3))
+    ref, new = _models(frames, years=[2025, 2030], whatif=whatif)
+    assert_models_equal(ref, new, "square stations")
+
+
+def pd_concat(frames):
+    import pandas as pd
+
+    return pd.concat(frames, ignore_index=True)
