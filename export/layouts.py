@@ -42,7 +42,8 @@ from qgis.PyQt.QtCore import QMarginsF, QSizeF, QVariant
 from qgis.PyQt.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SAMPLE_GEMEENTEN = os.path.join(PLUGIN_DIR, "resources", "sample", "gemeenten.gpkg")
+# All Dutch municipalities (CBS 2023), so fiche maps have boundaries in every province.
+SAMPLE_GEMEENTEN = os.path.join(PLUGIN_DIR, "resources", "gemeenten.gpkg")
 COVERAGE_LAYER_NAME = "pMIEK projecten (fiche)"
 DPI = 300
 A4 = (210.0, 297.0)
