@@ -292,7 +292,7 @@ class PmiekWerkbankPlugin:
             except (TypeError, RuntimeError):
                 pass
         self._connections = []
-        for key, dock in list(self.docks.items()):
+        for dock in list(self.docks.values()):
             cleanup = getattr(dock, "cleanup", None)
             if cleanup:
                 cleanup()
@@ -300,7 +300,7 @@ class PmiekWerkbankPlugin:
             dock.setParent(None)
             dock.deleteLater()
         self.docks = {}
-        for key, dialog in list(self.dialogs.items()):
+        for dialog in list(self.dialogs.values()):
             cleanup = getattr(dialog, "cleanup", None)
             if cleanup:
                 cleanup()

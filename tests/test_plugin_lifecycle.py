@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import time
 
 from qgis.core import QgsApplication
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMenu, QToolBar
