@@ -784,10 +784,13 @@ def _geom_fingerprints(geoms, blobs):
     return out
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder: json.dumps(**kw) builds one per call
+
+
 def _json_dump(d):
     if d is None:
         return None
-    return json.dumps(d, ensure_ascii=False, default=str)
+    return _JSON.encode(d)
 
 
 def _fmt(changes):
