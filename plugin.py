@@ -12,6 +12,8 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QFileDialog, QMenu
 
+from .dialogs.base import ConnectionsMixin
+
 PLUGIN_DIR = os.path.dirname(__file__)
 ICON_DIR = os.path.join(PLUGIN_DIR, "resources", "icons")
 MENU_TITLE = "pMIEK Werkbank"
@@ -43,7 +45,7 @@ def _compact(widget):
     widget.updateGeometry()
 
 
-class PmiekWerkbankPlugin:
+class PmiekWerkbankPlugin(ConnectionsMixin):
     def __init__(self, iface):
         self.iface = iface
         self.provider = None
@@ -112,8 +114,7 @@ class PmiekWerkbankPlugin:
         action = QAction(icon(icon_file), text, self.iface.mainWindow())
         action.setObjectName("pmiek_" + key)
         action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        self._connections.append((action.triggered, slot))
+        self._connect(action.triggered, slot)
         self.menu.addAction(action)
         if toolbar:
             self.toolbar.addAction(action)
@@ -151,8 +152,7 @@ class PmiekWerkbankPlugin:
                 self.docks[key] = dock
                 action = self._action(key)
                 if action is not None:
-                    dock.visibilityChanged.connect(action.setChecked)
-                    self._connections.append((dock.visibilityChanged, action.setChecked))
+                    self._connect(dock.visibilityChanged, action.setChecked)
             dock.setVisible(bool(checked) or not dock.isVisible())
             if dock.isVisible():
                 dock.raise_()
@@ -286,12 +286,7 @@ class PmiekWerkbankPlugin:
 
     # ---- unload -------------------------------------------------------------------
     def unload(self):
-        for signal, slot in self._connections:
-            try:
-                signal.disconnect(slot)
-            except (TypeError, RuntimeError):
-                pass
-        self._connections = []
+        self._disconnect_all()
         for dock in list(self.docks.values()):
             cleanup = getattr(dock, "cleanup", None)
             if cleanup:

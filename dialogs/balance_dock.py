@@ -34,6 +34,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from .base import ConnectionsMixin
 
 STATUS_COLOURS = {"ruim": "#4daf4a", "krap": "#ffbf00", "tekort": "#e41a1c"}
 STATUS_LABELS = {"ruim": "Ruim", "krap": "Krap", "tekort": "Tekort"}
@@ -103,7 +104,7 @@ class BalanceChart(QWidget):
         p.end()
 
 
-class BalanceDock(QDockWidget):
+class BalanceDock(ConnectionsMixin, QDockWidget):
     def __init__(self, iface, session, parent=None):
         super().__init__(tr("Capaciteitsbalans"), parent)
         self.iface = iface
@@ -115,10 +116,6 @@ class BalanceDock(QDockWidget):
         self._connect(session.werkbankChanged, self._on_werkbank)
         self._connect(session.dataChanged, self._on_data)
         self.rebuild()
-
-    def _connect(self, signal, slot):
-        signal.connect(slot)
-        self._connections.append((signal, slot))
 
     def _build(self):
         w = QWidget()
@@ -440,11 +437,6 @@ class BalanceDock(QDockWidget):
 
     def cleanup(self):
         """Disconnect every signal and remove the map layer (called by the plugin's unload)."""
-        for signal, slot in self._connections:
-            try:
-                signal.disconnect(slot)
-            except (TypeError, RuntimeError):
-                pass
-        self._connections = []
+        self._disconnect_all()
         self._remove_layer()
         self.model = None

@@ -233,7 +233,7 @@ class ExportDialog(QDialog):
         self.status.setText(tr("Klaar: {}").format(folder) + ("\n" + "\n".join(warnings) if warnings else ""))
         if self.iface is not None:
             self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("Export klaar in {}").format(folder),
-                                                Qgis.Warning if warnings else Qgis.Success, 8)
+                                                Qgis.MessageLevel.Warning if warnings else Qgis.MessageLevel.Success, 8)
         QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
     def cleanup(self):

@@ -27,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..werkbank import enums as E
+from .base import ConnectionsMixin
 
 ALL = "__alle__"
 
@@ -72,7 +73,7 @@ def _fill(table, rows, key_col=0, sortable=False):
     table.setSortingEnabled(sortable)
 
 
-class ProjectsDock(QDockWidget):
+class ProjectsDock(ConnectionsMixin, QDockWidget):
     def __init__(self, iface, session, parent=None):
         super().__init__(tr("Projecten en koppelingen"), parent)
         self.iface = iface
@@ -88,10 +89,6 @@ class ProjectsDock(QDockWidget):
         self.refresh()
 
     # ---- construction --------------------------------------------------------------------
-    def _connect(self, signal, slot):
-        signal.connect(slot)
-        self._connections.append((signal, slot))
-
     def _build(self):
         w = QWidget()
         lay = QVBoxLayout(w)
@@ -474,11 +471,6 @@ class ProjectsDock(QDockWidget):
 
     def cleanup(self):
         """Disconnect every signal and unset the map tool (called by the plugin's unload)."""
-        for signal, slot in self._connections:
-            try:
-                signal.disconnect(slot)
-            except (TypeError, RuntimeError):
-                pass
-        self._connections = []
+        self._disconnect_all()
         self._unset_tool()
         self._model = None

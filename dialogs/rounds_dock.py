@@ -54,6 +54,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from .base import ConnectionsMixin
 
 STATUS_COLOURS = {"ruim": "#4daf4a", "krap": "#ffbf00", "tekort": "#e41a1c"}
 CURRENT = "__huidig__"
@@ -88,7 +89,7 @@ def fill_table(widget, frame):
     widget.resizeColumnsToContents()
 
 
-class RoundsDock(QDockWidget):
+class RoundsDock(ConnectionsMixin, QDockWidget):
     def __init__(self, iface, session, parent=None):
         super().__init__(tr("Rondes en ontwikkelvarianten"), parent)
         self.iface = iface
@@ -129,10 +130,6 @@ class RoundsDock(QDockWidget):
         self.refresh()
 
     # ---- construction ---------------------------------------------------------------
-    def _connect(self, signal, slot):
-        signal.connect(slot)
-        self._connections.append((signal, slot))
-
     @staticmethod
     def _table():
         t = QTableWidget()
@@ -557,12 +554,7 @@ class RoundsDock(QDockWidget):
     # ---- life cycle -------------------------------------------------------------------
     def cleanup(self):
         """Disconnect every signal and remove the variant layers (called by the plugin's unload)."""
-        for signal, slot in self._connections:
-            try:
-                signal.disconnect(slot)
-            except (TypeError, RuntimeError):
-                pass
-        self._connections = []
+        self._disconnect_all()
         self._remove_layers()
         self.last_comparison = None
         self.last_variant_table = None

@@ -41,6 +41,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from .base import ConnectionsMixin
 
 SETTINGS_ASSESSOR = "pmiek/assessor"
 
@@ -198,7 +199,7 @@ class RatingDialog(QDialog):
         super().accept()
 
 
-class ScoringDock(QDockWidget):
+class ScoringDock(ConnectionsMixin, QDockWidget):
     def __init__(self, iface, session, parent=None):
         super().__init__(tr("Afwegingskader en scores"), parent)
         self.iface = iface
@@ -218,10 +219,6 @@ class ScoringDock(QDockWidget):
         self.reload()
 
     # ---- layout ------------------------------------------------------------------------
-    def _connect(self, signal, slot):
-        signal.connect(slot)
-        self._connections.append((signal, slot))
-
     def _build(self):
         root = QWidget()
         lay = QVBoxLayout(root)
@@ -540,7 +537,7 @@ class ScoringDock(QDockWidget):
         pid, cid = self._cell_key(self.grid.currentIndex())
         if pid is None or cid is None:
             self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("Kies eerst een cel (project × criterium)."),
-                                                Qgis.Info, 5)
+                                                Qgis.MessageLevel.Info, 5)
             return
         self.open_rating_dialog(pid, cid)
 
@@ -668,7 +665,7 @@ class ScoringDock(QDockWidget):
             with self._open() as wb:
                 K.set_weights(wb, {k: v for k, v in self._weights.items()})
         except Exception as e:  # noqa: BLE001
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.Critical, 10)
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Critical, 10)
             return
         self._changed("criteria")
 
@@ -728,7 +725,7 @@ class ScoringDock(QDockWidget):
     def _ask_decision(self, status, title):
         pid = self.selected_project()
         if pid is None:
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("Kies eerst een project."), Qgis.Info, 5)
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("Kies eerst een project."), Qgis.MessageLevel.Info, 5)
             return
         name = self.projects.set_index("project_id").loc[pid, "name"]
         reason, ok = QInputDialog.getMultiLineText(self, title, tr("Reden voor '{}' (verplicht):").format(name))
@@ -737,7 +734,7 @@ class ScoringDock(QDockWidget):
         try:
             self.decide(pid, status, reason)
         except Exception as e:  # noqa: BLE001 - Dutch message from scoring.decisions
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.Warning, 10)
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Warning, 10)
 
     def _include_clicked(self):
         self._ask_decision("opgenomen", tr("Project opnemen in het pMIEK"))
@@ -751,7 +748,7 @@ class ScoringDock(QDockWidget):
             try:
                 self.decide(pid, "kandidaat", None)
             except Exception as e:  # noqa: BLE001
-                self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.Warning, 10)
+                self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Warning, 10)
 
     def export_afgevallen(self):
         from ..scoring import decisions as D
@@ -764,20 +761,15 @@ class ScoringDock(QDockWidget):
             with self._open(readonly=True) as wb:
                 n = D.export_afgevallen(wb, path)
         except Exception as e:  # noqa: BLE001
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.Critical, 10)
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Critical, 10)
             return
         self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("{} afgevallen projecten geschreven naar {}.").format(
-            n, path), Qgis.Success, 5)
+            n, path), Qgis.MessageLevel.Success, 5)
 
     # ---- life cycle ---------------------------------------------------------------------------------
     def cleanup(self):
         """Disconnect everything this dock connected (plugin.unload calls this)."""
-        for signal, slot in self._connections:
-            try:
-                signal.disconnect(slot)
-            except (TypeError, RuntimeError):
-                pass
-        self._connections = []
+        self._disconnect_all()
         for i in range(self.weights.rowCount()):
             w = self.weights.cellWidget(i, 3)
             if w is not None:

@@ -100,6 +100,12 @@ def _release_qgis_objects():
     import gc
 
     gc.collect()
+    try:  # the current werkbank lives in the project: one test's choice must not leak into the next
+        from qgis.core import QgsProject
+
+        QgsProject.instance().removeEntry("pmiek", "werkbank")
+    except Exception:  # noqa: BLE001 - no QGIS in this test
+        pass
 
 
 _EXIT = {"status": None}
