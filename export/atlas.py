@@ -1,5 +1,6 @@
 """The energyboard atlas: one PDF with cover + overview map, projectenlijst, one fiche per project
-(in the order of the export data: rank or knooppunt) and the afgevallen projects with reasons.
+(in the order of the export data: rank or knooppunt), the afgevallen projects with reasons and, when a
+previous round is given, the differences with that round.
 
 Every page carries the footer (programme, round/version, peildatum, sources,
 "fictief voorbeeld" for the sample) and "Pagina x van N".  The pages of the
@@ -147,7 +148,8 @@ def _export_atlas(fl, data, path, template_dir, feedback, fiche_pages):
     dummy = {p["project_id"]: 888 for p in data.projects}
     lst.set_html(H.render("projectenlijst.html.j2", template_dir, projects=data.projects,
                           ranking_available=data.ranking_available, pages=dummy))
-    afg.set_html(H.render("afgevallen.html.j2", template_dir, afgevallen=data.afgevallen))
+    afg.set_html(H.render("afgevallen.html.j2", template_dir, afgevallen=data.afgevallen,
+                          verschillen=data.round_diff))
     tick()
     first_list = 2
     first_fiche = first_list + lst.pages
@@ -164,6 +166,10 @@ def _export_atlas(fl, data, path, template_dir, feedback, fiche_pages):
     if data.projects:
         contents.append(("Projectfiches ({})".format(n), first_fiche))
     contents.append(("Afgevallen projecten ({})".format(len(data.afgevallen)), first_afg))
+    if data.round_diff:
+        n_diff = len(data.round_diff["rows"])
+        contents.append(("Verschillen met de vorige ronde ({} {})".format(n_diff, "regel" if n_diff == 1 else
+                                                                           "regels"), first_afg))
     cover.set_html(H.render("atlas_cover.html.j2", template_dir, programme=data.programme, footer=footer,
                             projects=data.projects, afgevallen=data.afgevallen,
                             order_label=ORDER_LABELS.get(data.order, data.order), contents=contents))

@@ -31,6 +31,7 @@ class ExportData:
     ranking_available: bool = False
     balance_available: bool = False
     warnings: list = field(default_factory=list)
+    round_diff: dict = None  # programme.rounds.atlas_section(): differences with the previous round
 
     @property
     def all_projects(self):

@@ -31,7 +31,18 @@ class _ExportBase(PmiekAlgorithm):
         from ...export.context import gather
 
         include = self.parameterAsBoolean(parameters, "INCLUDE_CONFIDENTIAL", context)
-        return gather(wb, include_confidential=include, order=order, with_extents=with_extents)
+        data = gather(wb, include_confidential=include, order=order, with_extents=with_extents)
+        previous = (self.parameterAsFile(parameters, "PREVIOUS_ROUND", context)
+                    if "PREVIOUS_ROUND" in [p.name() for p in self.parameterDefinitions()] else "")
+        if previous:
+            from ...programme.rounds import atlas_section, compare_rounds
+            from ...werkbank import WerkbankError
+
+            try:
+                data.round_diff = atlas_section(compare_rounds(previous, wb), include_confidential=include)
+            except WerkbankError as e:
+                raise QgsProcessingException(str(e)) from e
+        return data
 
 
 class ExportFiches(_ExportBase):
@@ -54,7 +65,9 @@ class ExportFiches(_ExportBase):
         "GEMEENTEN: laag met gemeentegrenzen voor de kaarten (optioneel; standaard de gemeenten van het "
         "voorbeeldprogramma als die er zijn).\n"
         "TEMPLATE_DIR: map met eigen Jinja2-sjablonen (projectfiche.html.j2 enz.) die voorgaan op die van de "
-        "plugin (optioneel).\n\n"
+        "plugin (optioneel).\n"
+        "PREVIOUS_ROUND: werkbank van de vorige (bevroren) ronde; de atlas krijgt dan achteraan een hoofdstuk "
+        "'Verschillen met de vorige ronde' (toegevoegd, afgevallen met reden, gewijzigd; optioneel).\n\n"
         "Uitvoer: OUTPUT_FOLDER, ATLAS, FICHES (aantal), PAGES (pagina's in de atlas), WARNINGS (tekst)."
     )
 
@@ -71,7 +84,10 @@ class ExportFiches(_ExportBase):
         self.addParameter(QgsProcessingParameterFile("GEMEENTEN", self.tr("Gemeentegrenzen (optioneel)"),
                                                      optional=True, fileFilter="GeoPackage (*.gpkg)"))
         self.addParameter(QgsProcessingParameterFile("TEMPLATE_DIR", self.tr("Map met eigen sjablonen (optioneel)"),
-                                                     behavior=QgsProcessingParameterFile.Folder, optional=True))
+                                                     behavior=QgsProcessingParameterFile.Behavior.Folder,
+                                                     optional=True))
+        self.addParameter(QgsProcessingParameterFile("PREVIOUS_ROUND", self.tr("Vorige ronde (werkbank, optioneel)"),
+                                                     optional=True, fileFilter="GeoPackage (*.gpkg)"))
         self.addOutput(QgsProcessingOutputNumber("FICHES", self.tr("Aantal fiches")))
         self.addOutput(QgsProcessingOutputNumber("PAGES", self.tr("Pagina's in de atlas")))
         self.addOutput(QgsProcessingOutputString("WARNINGS", self.tr("Waarschuwingen")))
