@@ -261,10 +261,13 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
             )
             return
         import shutil
-        import tempfile
+        import time
 
-        # Work on a copy so the shipped sample stays untouched.
-        target = os.path.join(tempfile.mkdtemp(prefix="pmiek_"), "voorbeeld_werkbank.gpkg")
+        # Work on a copy so the shipped sample stays untouched; keep it in the QGIS profile, not in the
+        # system's temp folder (QGIS treats layers there as temporary and warns on exit).
+        folder = os.path.join(QgsApplication.qgisSettingsDirPath(), "pmiek_werkbank")
+        os.makedirs(folder, exist_ok=True)
+        target = os.path.join(folder, "voorbeeld_werkbank_{}.gpkg".format(time.strftime("%Y%m%d-%H%M%S")))
         shutil.copyfile(sample, target)
         self.open_werkbank(path=target)
 

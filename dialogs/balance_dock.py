@@ -380,6 +380,7 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         from ..provider.algorithms.project_algs import balance_fields
 
         layer = QgsVectorLayer("{}?crs=EPSG:28992".format(want), tr(LAYER_NAME), "memory")
+        layer.setCustomProperty("skipMemoryLayersCheck", 1)  # rebuilt from the werkbank: no "scratch layer" prompt on exit
         layer.dataProvider().addAttributes(balance_fields().toList())
         layer.updateFields()
         layer.setCustomProperty("pmiek/balance_level", level)

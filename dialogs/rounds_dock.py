@@ -476,6 +476,7 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         for name in dict.fromkeys(gdf["variant"]):
             sub = gdf[gdf["variant"] == name]
             layer = QgsVectorLayer("Point?crs=EPSG:28992", LAYER_PREFIX + name, "memory")
+            layer.setCustomProperty("skipMemoryLayersCheck", 1)  # rebuilt from the werkbank: no "scratch layer" prompt on exit
             pr = layer.dataProvider()
             pr.addAttributes([QgsField(n, t) for n, t in specs])
             layer.updateFields()

@@ -204,6 +204,7 @@ def make_map_layers(project, wb, data, gemeenten_path=None):
 def make_coverage_layer(project, data, min_size=2500.0, pad=0.08):
     """Memory layer of the fiche projects: geometry = the map frame of each fiche (project + context)."""
     layer = QgsVectorLayer("Polygon?crs=EPSG:28992", COVERAGE_LAYER_NAME, "memory")
+    layer.setCustomProperty("skipMemoryLayersCheck", 1)  # rebuilt from the werkbank: no "scratch layer" prompt on exit
     pr = layer.dataProvider()
     pr.addAttributes([QgsField("project_id", QVariant.String), QgsField("code", QVariant.String),
                       QgsField("name", QVariant.String), QgsField("seq", QVariant.Int),

@@ -42,3 +42,27 @@ def test_real_qgis_desktop_loads_plugin_and_menu(tmp_path):
     assert "pmiek:createwerkbank" in report["algorithms"]
     assert report.get("screenshot_saved") is True
     assert png_distinct_colours(shot) > 40, "schermafdruk lijkt leeg (bijna geen kleuren)"
+
+
+def test_real_qgis_quits_cleanly_with_docks_open(tmp_path):
+    """File > Exit with the sample and every dock open: QGIS unloads the plugin and exits with code 0."""
+    profile = os.path.join(BUILD, "test_profile_quit")  # not under /tmp: QGIS treats files there as temporary
+    shutil.rmtree(profile, ignore_errors=True)
+    subprocess.run(["bash", os.path.join(ROOT, "scripts", "qgis_profile.sh"), profile], check=True)
+    result = tmp_path / "quit.txt"
+    env = dict(os.environ)
+    for var in ("QT_QPA_PLATFORM", "QGIS_CUSTOM_CONFIG_PATH", "QGIS_OPTIONS_PATH"):
+        env.pop(var, None)
+    env.update({"QGIS_PLUGINPATH": BUILD, "PMIEK_RESULT": str(result)})
+    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path", profile, "--profile",
+           "default", "--noversioncheck", "--nologo", "--code",
+           os.path.join(ROOT, "tests", "desktop", "quit_after_open.py")]
+    try:
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("QGIS sloot niet af binnen 120 s (een dialoog of een hangende unload?)")
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    assert result.exists(), proc.stderr[-3000:]
+    assert int(result.read_text().split("=")[1]) >= 10
+    assert proc.returncode == 0, proc.stderr[-3000:]
