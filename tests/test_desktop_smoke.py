@@ -46,7 +46,8 @@ def test_real_qgis_desktop_loads_plugin_and_menu(tmp_path):
 
 def test_real_qgis_quits_cleanly_with_docks_open(tmp_path):
     """File > Exit with the sample and every dock open: QGIS unloads the plugin and exits with code 0."""
-    profile = os.path.join(BUILD, "test_profile_quit")  # not under /tmp: QGIS treats files there as temporary
+    # Not under the temp folder (where a CI clone may live): QGIS treats files there as temporary and asks.
+    profile = os.path.join(os.path.expanduser("~"), ".cache", "pmiek-werkbank-tests", "profile_quit")
     shutil.rmtree(profile, ignore_errors=True)
     subprocess.run(["bash", os.path.join(ROOT, "scripts", "qgis_profile.sh"), profile], check=True)
     result = tmp_path / "quit.txt"
