@@ -10,7 +10,7 @@ import os
 from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QFileDialog, QMenu
+from qgis.PyQt.QtWidgets import QAction, QComboBox, QFileDialog, QLabel, QLayout, QMenu
 
 from .dialogs.base import ConnectionsMixin
 
@@ -29,8 +29,6 @@ def icon(name):
 def _compact(widget):
     """Let a dock shrink to a side-panel width: combo boxes may narrow below their longest item
     (an explicit minimum width overrides the size hint in layouts) and long labels wrap."""
-    from qgis.PyQt.QtWidgets import QComboBox, QLabel
-
     for combo in widget.findChildren(QComboBox):
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(8)
@@ -38,8 +36,6 @@ def _compact(widget):
     for label in widget.findChildren(QLabel):
         if len(label.text()) > 60:
             label.setWordWrap(True)
-    from qgis.PyQt.QtWidgets import QLayout
-
     for layout in widget.findChildren(QLayout):
         layout.invalidate()
     widget.updateGeometry()
