@@ -1198,13 +1198,21 @@ def _multi(g):
 
 def _freeze(wb):
     """Fixed ids and timestamps so that two builds give identical tables."""
-    from pmiek_werkbank.werkbank.schema import TABLES
+    from pmiek_werkbank.werkbank.schema import ROW_VERSION_TRIGGER, TABLES, row_version_trigger_sql
 
     with wb.transaction() as tx:
+        # Fixing stamps is not an edit: the row_version triggers are off meanwhile (rows stay at version 1).
+        triggers = [r["name"] for r in tx.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+                                                 (ROW_VERSION_TRIGGER.format(table="") + "%",))]
+        for name in triggers:
+            tx.execute('DROP TRIGGER "{}"'.format(name))
         tx.execute("UPDATE programme SET programme_id = ?, created = ?", ("pmiek-utrecht-voorbeeld", FIXED_TS))
         for name, t in TABLES.items():
             if "modified" in t.column_names:
                 tx.execute('UPDATE "{}" SET modified = ?, modified_by = ?'.format(name), (FIXED_TS, BUILDER))
+        for name in triggers:
+            for stmt in row_version_trigger_sql("gpkg", name[len(ROW_VERSION_TRIGGER.format(table="")):]):
+                tx.execute(stmt)
         tx.execute("UPDATE schema_version SET applied = ?", (FIXED_TS,))
         if "audit_log" in wb.tables():  # the build itself is the only 'change': one fixed author and time
             tx.execute("UPDATE audit_log SET changed_at = ?, changed_by = ?", (FIXED_TS, BUILDER))

@@ -459,15 +459,75 @@ VARIANT_PROJECTS = Table(
 
 
 class Migration:
-    """One schema step; ``tables`` are created, ``sql`` statements run after."""
+    """One schema step; ``tables`` are created, ``sql`` statements run after.
 
-    def __init__(self, version, description, tables=(), indexes=(), sql=(), add_columns=()):
+    ``sql`` is portable SQL for every backend; ``sql_by_backend`` maps a backend
+    name (``Werkbank.backend``: ``"gpkg"``, ``"postgis"``) to statements that run
+    after ``sql`` on that backend only (triggers and functions differ per database).
+    """
+
+    def __init__(self, version, description, tables=(), indexes=(), sql=(), add_columns=(), sql_by_backend=None):
         self.version = version
         self.description = description
         self.tables = tables
         self.indexes = indexes
         self.sql = sql
         self.add_columns = add_columns  # ((table_name, Column), ...)
+        self.sql_by_backend = dict(sql_by_backend or {})
+
+
+# ---- version 3: every update bumps row_version, also edits made in QGIS itself -------------------
+# Writes through the storage API set "row_version = row_version + 1" themselves; any other update
+# (a QGIS attribute form, a drawing tool, plain SQL) leaves row_version as it was and the trigger
+# bumps it by one and stamps "modified" (UTC, as now_iso(): 2025-07-01T12:00:00+00:00) unless the
+# update set "modified" itself.  Only core SQL functions, so GDAL/QGIS can edit the GeoPackage.
+ROW_VERSION_TRIGGER = "pmiek_row_version_{table}"
+ROW_VERSION_FUNCTION = "pmiek_bump_row_version"
+
+
+def row_version_trigger_sql(backend, table_name):
+    """The statements that install the row_version trigger on one table (``backend``: gpkg | postgis).
+
+    A later migration that creates a table with EDIT_COLUMNS adds these for its new table
+    (on PostGIS the function from version 3 already exists).
+    """
+    name = ROW_VERSION_TRIGGER.format(table=table_name)
+    if backend == "gpkg":
+        return [
+            'CREATE TRIGGER IF NOT EXISTS "{n}" AFTER UPDATE ON "{t}" FOR EACH ROW'
+            " WHEN NEW.row_version = OLD.row_version"
+            ' BEGIN UPDATE "{t}" SET row_version = OLD.row_version + 1,'
+            " modified = CASE WHEN NEW.modified IS OLD.modified"
+            " THEN strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') ELSE NEW.modified END"
+            ' WHERE "{fid}" = NEW."{fid}"; END'.format(n=name, t=table_name, fid=FID)
+        ]
+    if backend == "postgis":
+        return [
+            'DROP TRIGGER IF EXISTS "{n}" ON "{t}"'.format(n=name, t=table_name),
+            'CREATE TRIGGER "{n}" BEFORE UPDATE ON "{t}" FOR EACH ROW EXECUTE FUNCTION {f}()'.format(
+                n=name, t=table_name, f=ROW_VERSION_FUNCTION),
+        ]
+    raise ValueError("onbekende backend: {}".format(backend))
+
+
+POSTGIS_ROW_VERSION_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
+    "BEGIN\n"
+    "  IF NEW.row_version IS NOT DISTINCT FROM OLD.row_version THEN\n"
+    "    NEW.row_version := COALESCE(OLD.row_version, 0) + 1;\n"
+    "    IF NEW.modified IS NOT DISTINCT FROM OLD.modified THEN\n"
+    "      NEW.modified := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || '+00:00';\n"
+    "    END IF;\n"
+    "  END IF;\n"
+    "  RETURN NEW;\n"
+    "END\n"
+    "$body$"
+).format(f=ROW_VERSION_FUNCTION)
+
+# The tables with EDIT_COLUMNS at version 2 (fixed: a later table adds its own trigger in its migration).
+EDIT_TABLES_V3 = tuple(
+    t.name for t in TABLES_V1 + (ROUNDS, VARIANTS, VARIANT_PROJECTS) if "row_version" in t.column_names
+)
 
 
 MIGRATIONS = [
@@ -480,6 +540,15 @@ MIGRATIONS = [
         add_columns=(
             ("programme", C("frozen", "TEXT", "", "datum waarop deze ronde is bevroren (leeg = werkbank in bewerking)")),
         ),
+    ),
+    Migration(
+        3,
+        "Rijversie bij elke wijziging (ook bewerkingen in QGIS zelf)",
+        sql_by_backend={
+            "gpkg": [s for t in EDIT_TABLES_V3 for s in row_version_trigger_sql("gpkg", t)],
+            "postgis": [POSTGIS_ROW_VERSION_FUNCTION]
+            + [s for t in EDIT_TABLES_V3 for s in row_version_trigger_sql("postgis", t)],
+        },
     ),
 ]
 

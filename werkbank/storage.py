@@ -296,6 +296,8 @@ class Werkbank:
                     )
                 for stmt in m.sql:
                     tx.execute(stmt)
+                for stmt in m.sql_by_backend.get(self.backend, ()):
+                    tx.execute(stmt)
                 tx.execute(
                     "INSERT INTO schema_version (version, applied, description) VALUES (?, ?, ?)",
                     (m.version, now_iso(), m.description),
