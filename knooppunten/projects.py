@@ -49,6 +49,12 @@ PROJECT_COLUMNS = {
     "narrative": ["narratief", "narrative", "projectomschrijving", "omschrijving"],
     "reason_inclusion": ["reden van opname", "reden opname", "reason_inclusion"],
     "phase_developments": ["fase ontwikkelingen", "phase_developments"],
+    "dependencies_pmiek": ["afhankelijkheden_pmiek", "afhankelijkheden pmiek", "afhankelijkheden andere projecten",
+                           "afhankelijkheid pmiek", "dependencies_pmiek"],
+    "dependencies_nmiek": ["afhankelijkheden_nmiek", "afhankelijkheden nmiek", "afhankelijkheid nmiek",
+                           "nationaal miek", "dependencies_nmiek"],
+    "dependencies_outside": ["afhankelijkheden_buiten", "afhankelijkheden buiten de provincie",
+                             "afhankelijkheden buiten", "afhankelijkheid buiten provincie", "dependencies_outside"],
     "station_id": ["station_id", "station"],
     "knooppunt_id": ["knooppunt", "knooppunt_id"],
     "capacity_afname_mw": ["capaciteit_afname_mw", "capacity_afname_mw", "extra afname mw", "capaciteit afname"],
@@ -277,7 +283,8 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
             seen[pid] = rownr
         row = {"project_id": pid, "name": name, "code": code}
         for f in ("location_description", "municipalities", "netbeheerder", "planning", "financial_note", "parties",
-                  "reason_inclusion", "phase_developments", "status_reason", "ip_reference", "bevoegd_gezag"):
+                  "reason_inclusion", "phase_developments", "status_reason", "ip_reference", "bevoegd_gezag",
+                  "dependencies_pmiek", "dependencies_nmiek", "dependencies_outside"):
             row[f] = _text(get(f))
         narrative = _text(get("narrative"))
         sectors = _text(get("sectors"))
@@ -403,8 +410,32 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         out_rows.append(row)
 
     out = pd.DataFrame(out_rows)
+    # Write only what this source provides: a layer with a few columns (e.g. the line geometries of
+    # projects already imported from the Excel list) must not blank the other fields of those projects.
+    out = out[[c for c in out.columns if c in _provided_fields(cols)]]
+    if not has_geom and "x" not in cols and "y" not in cols:
+        return out, errors, notes  # no geometry in the source: existing geometries stay
     out = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs="EPSG:28992"), crs="EPSG:28992")
     return out, errors, notes
+
+
+# Fields derived from another column when that column is present in the source.
+DERIVED_FROM = {
+    "ibn_year": ("planning",),
+    "investment_eur": ("financial_note",),
+    "financial_cover": ("financial_note",),
+    "narrative": ("sectors",),
+    "status": (),  # a new project gets 'kandidaat'; an existing one keeps its status unless given
+}
+
+
+def _provided_fields(cols):
+    """Project fields a source with mapped columns ``cols`` really provides (mapped, or derived from a mapped one)."""
+    fields = {"project_id", "name"} | set(cols)
+    for f, sources in DERIVED_FROM.items():
+        if any(src in cols for src in sources):
+            fields.add(f)
+    return fields
 
 
 KNOOPPUNT_KARAKTER_WORDS = {"lokaal": "lokaal", "local": "lokaal", "provinciaal": "provinciaal",

@@ -55,6 +55,23 @@ def test_chain_matches_sample_werkbank(demo_out, sample_dir):
         assert set(map(tuple, sa.values)) == set(map(tuple, sb.values))
         geo = chain.read_frame("projects")
         assert geo.geometry.notna().all(), "elk project heeft een geometrie (punt uit x/y, lijn/vlak uit de laag)"
+        # The line/polygon layers (few columns) must not blank what the Excel list brought in.
+        pa = geo.set_index("project_id")
+        pb = sample.read_frame("projects", geometry=False).set_index("project_id")
+        for col in ("name", "location_description", "municipalities", "type_infra", "energy_carrier",
+                    "netbeheerder", "phase", "ibn_year", "investment_eur", "financial_cover", "parties",
+                    "narrative", "reason_inclusion", "status", "status_reason", "station_id", "knooppunt_id",
+                    "capacity_afname_mw", "confidential", "dependencies_pmiek", "dependencies_outside"):
+            for pid in pb.index:
+                a, b = pa.loc[pid, col], pb.loc[pid, col]
+                if b is None or b != b:
+                    continue
+                if col == "narrative":  # the list's 'Sectoren en ontwikkelingen' column is appended to it
+                    assert str(a).startswith(str(b)), (pid, col)
+                elif isinstance(b, float) or isinstance(a, float):
+                    assert float(a) == pytest.approx(float(b)), (pid, col)
+                else:
+                    assert str(a) == str(b), (pid, col, a, b)
 
 
 def test_chain_outputs_are_readable(demo_out):

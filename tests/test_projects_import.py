@@ -171,3 +171,25 @@ def test_suggestions_same_area_first_then_distance():
     rest = s.iloc[2:]
     assert list(rest["distance_m"]) == sorted(rest["distance_m"])
     assert s.iloc[0]["reason"] == "zelfde station en knooppunt" and s.iloc[0]["mw"] == 2
+
+
+def test_geometry_layer_does_not_blank_other_fields(werkbank, werkbank_path, tmp_path, pmiek_provider):
+    """Regression: a layer with only id, name and geometry updates the geometry and keeps everything else."""
+    import geopandas as gpd
+    import shapely
+    from conftest import run_alg
+
+    werkbank.write_frame("projects", [{
+        "project_id": "P7", "code": "7", "name": "20 kV-tracé Noord", "location_description": "Langs de A2",
+        "netbeheerder": "Stedin", "phase": "planuitwerking", "ibn_year": 2029, "investment_eur": 15e6,
+        "status": "opgenomen", "status_reason": "Prioritair", "type_infra": "ms_trace"}])
+    src = str(tmp_path / "lijnen.gpkg")
+    gpd.GeoDataFrame({"project_id": ["P7"], "naam": ["20 kV-tracé Noord"]},
+                     geometry=[shapely.LineString([(135000, 455000), (137000, 456000)])], crs=28992).to_file(src)
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": src})
+    assert res["UPDATED"] == 1
+    p = werkbank.read_frame("projects").set_index("project_id").loc["P7"]
+    assert p["location_description"] == "Langs de A2" and p["netbeheerder"] == "Stedin"
+    assert p["ibn_year"] == 2029 and p["investment_eur"] == 15e6 and p["status"] == "opgenomen"
+    assert p["code"] == "7" and p["phase"] == "planuitwerking"
+    assert p.geometry.geom_type == "LineString"
