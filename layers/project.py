@@ -117,6 +117,8 @@ def add_werkbank_layers(path, project=None, tables=True):
             project.removeMapLayer(child.layerId())
     group.removeAllChildren()
     added = []
+    from .concurrency import track
+
     uri_of, provider = _uri_builder(path)
     for table, gtype, title in LAYERS:
         layer = QgsVectorLayer(uri_of(table, gtype), title, provider)
@@ -125,6 +127,7 @@ def add_werkbank_layers(path, project=None, tables=True):
         load_styles(layer, table, gtype)
         layer.setCustomProperty("pmiek/table", table)
         project.addMapLayer(layer, False)
+        track(layer)  # the row versions an edit starts from (layers/concurrency.py)
         group.addLayer(layer)
         added.append(layer)
     if tables:
@@ -139,6 +142,7 @@ def add_werkbank_layers(path, project=None, tables=True):
                 layer.loadNamedStyle(qml)
             layer.setCustomProperty("pmiek/table", table)
             project.addMapLayer(layer, False)
+            track(layer)
             sub.addLayer(layer)
             added.append(layer)
     return added
