@@ -83,9 +83,15 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         self._previous_tool = None
         self._projects = []
         self._model = None
+        # Called with the conflicts found when saving; returns KEEP_MINE, RELOAD or CANCEL
+        # (dialogs/conflict_dialog.py).  None = ask with the conflict dialog; tests inject a function.
+        self.resolver = None
+        self.last_conflicts = []
         self._build()
         self._connect(session.werkbankChanged, self._on_werkbank)
         self._connect(session.dataChanged, self._on_data)
+        self._connect(QgsProject.instance().layersAdded, self._track_layers)
+        self._track_layers()
         self.refresh()
 
     # ---- construction --------------------------------------------------------------------
@@ -188,7 +194,14 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
 
     def _on_werkbank(self, path):
         self._model = None
+        self._track_layers()
         self.refresh()
+
+    def _track_layers(self, *args):
+        """Remember the row versions of the werkbank layers (the version an edit starts from)."""
+        from ..layers.concurrency import track_project_layers
+
+        track_project_layers(QgsProject.instance())
 
     def _on_data(self, table):
         if table in ("projects", "project_links", "developments", "knooppunten", "stations", "capacity_areas"):
@@ -441,14 +454,67 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
                       Qgis.MessageLevel.Info)
 
     def save(self):
+        """Commit the werkbank layers' edit buffers, but first check for edits by others (optimistic concurrency).
+
+        Conflicting rows are never overwritten: the resolver (the conflict dialog) chooses to save only
+        the other edits, to reload the conflicting rows, or to cancel.
+        """
+        from ..layers.concurrency import discard_features, find_all_conflicts, stamp_edits
+        from ..layers.project import werkbank_layers
+        from ..werkbank.storage import now_iso
+        from .conflict_dialog import KEEP_MINE, RELOAD
         from .map_tools import save_edits
 
-        saved, errors = save_edits(QgsProject.instance())
+        project = QgsProject.instance()
+        pending = [lyr for lyr in werkbank_layers(project) if lyr.isEditable() and lyr.isModified()]
+        self.last_conflicts = []
+        if pending:
+            wb = self._open(readonly=True)
+            if wb is None:
+                self._message(tr("De werkbank kan niet worden gelezen; er is niets opgeslagen."),
+                              Qgis.MessageLevel.Critical)
+                return set()
+            try:
+                conflicts = find_all_conflicts(pending, wb)
+                user = wb.user
+            finally:
+                wb.close()
+            if conflicts:
+                self.last_conflicts = conflicts
+                choice = (self.resolver or self._ask_conflicts)(conflicts)
+                if choice not in (KEEP_MINE, RELOAD):
+                    self._message(tr("Opslaan geannuleerd: er is niets opgeslagen en niets overschreven."),
+                                  Qgis.MessageLevel.Warning)
+                    return set()
+                by_layer = {}
+                for c in conflicts:
+                    by_layer.setdefault(c.layer_id, set()).add(c.fid)
+                for lyr in pending:
+                    if lyr.id() in by_layer:
+                        discard_features(lyr, by_layer[lyr.id()])
+                if choice == RELOAD:
+                    self._message(tr("{} rij(en) herladen met de opgeslagen versie; uw andere bewerkingen staan "
+                                     "nog klaar om op te slaan.").format(len(conflicts)), Qgis.MessageLevel.Info)
+                    for table in sorted({c.table for c in conflicts}):
+                        self.session.dataChanged.emit(table)
+                    return set()
+                self._message(tr("{} rij(en) met een conflict niet opgeslagen (de versie van de ander blijft "
+                                 "staan); de andere wijzigingen worden opgeslagen.").format(len(conflicts)),
+                              Qgis.MessageLevel.Warning)
+            ts = now_iso()
+            for lyr in pending:
+                stamp_edits(lyr, user, ts)
+        saved, errors = save_edits(project)
         for e in errors:
             self._message(e, Qgis.MessageLevel.Critical)
-        for table in sorted(saved):
+        for table in sorted(saved | {c.table for c in self.last_conflicts}):
             self.session.dataChanged.emit(table)
         return saved
+
+    def _ask_conflicts(self, conflicts):
+        from .conflict_dialog import ask
+
+        return ask(conflicts, self.iface.mainWindow() if self.iface is not None else self)
 
     def _unset_tool(self):
         if self._tool is None:
