@@ -256,8 +256,12 @@ def discard_features(layer, fids):
     deleted = [fid for fid in buf.deletedFeatureIds() if fid not in fids and fid >= 0]
     touched = set(buf.changedAttributeValues()) | set(buf.changedGeometries()) | set(buf.deletedFeatureIds())
     dropped = len(touched & fids)
+    tracker = _TRACKERS.get(layer.id())
+    kept = {fid: v for fid, v in tracker.baseline.items() if fid not in fids} if tracker is not None else {}
     layer.rollBack(True)
     layer.startEditing()
+    if tracker is not None:  # replayed edits still start from the versions the user began with
+        tracker.baseline.update(kept)
     for f in added:
         layer.addFeature(f)
     for fid, g in geoms.items():

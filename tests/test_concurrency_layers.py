@@ -209,6 +209,28 @@ def test_conflict_with_an_api_write_and_a_deletion_by_me(gpkg, qgis_app):
     lyr.rollBack()
 
 
+def test_discarding_keeps_the_starting_versions_of_the_other_edits(gpkg, qgis_app):
+    from qgis.core import QgsVectorLayer
+
+    from pmiek_werkbank.layers.concurrency import discard_features, find_conflicts, track
+
+    lyr = QgsVectorLayer(gpkg.layer_uri("projects", "Point"), "p", "ogr")
+    lyr.setCustomProperty("pmiek/table", "projects")
+    track(lyr)
+    lyr.startEditing()
+    _set(lyr, "P1", "name", "mijn P1")
+    _set(lyr, "P3", "name", "mijn P3")
+    gpkg.update_row("projects", "P1", {"name": "hun P1"}, 1, user="anna")
+    (c,) = find_conflicts(lyr, gpkg)
+    # P3 changes while the user reads the conflict dialog: the replayed edit must still start from version 1.
+    gpkg.update_row("projects", "P3", {"name": "hun P3"}, 1, user="anna")
+    assert discard_features(lyr, [c.fid]) == 1 and lyr.getFeature(c.fid)["name"] == "hun P1"
+    assert lyr.getFeature(_fid(lyr, "P3"))["name"] == "mijn P3"
+    (c3,) = find_conflicts(lyr, gpkg)
+    assert (c3.key_value, c3.mine_version, c3.theirs_version) == ("P3", 1, 2)
+    lyr.rollBack()
+
+
 # ---- the "Opslaan" button of the projects dock --------------------------------------------------------------
 @pytest.fixture
 def dock(qgis_iface, qgis_new_project, gpkg, werkbank_path):
