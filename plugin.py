@@ -104,7 +104,25 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
                          self.open_sample, toolbar=False)
         self._add_action("processing", self.tr("Processing-algoritmen…"), "pmiek.svg", self.show_processing,
                          toolbar=False)
+        from qgis.core import QgsProject
+
+        project = QgsProject.instance()
+        self._connect(project.readProject, self._on_project_read)
+        self._connect(project.cleared, self._on_project_cleared)
         self._check_dependencies()
+
+    def _on_project_read(self, *args):
+        """A saved QGIS project with a werkbank: track its layers' row versions and tell the docks."""
+        path = self.session.werkbank_path() if self.session is not None else ""
+        if path:
+            from .layers.concurrency import track_project_layers
+
+            track_project_layers()
+            self.session.werkbankChanged.emit(path)
+
+    def _on_project_cleared(self):
+        if self.session is not None:
+            self.session.werkbankChanged.emit("")
 
     def _add_action(self, key, text, icon_file, slot, toolbar=True, checkable=False):
         action = QAction(icon(icon_file), text, self.iface.mainWindow())
@@ -324,6 +342,9 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
+        from .layers.concurrency import untrack_all
+
+        untrack_all()
         if self.session is not None:
             self.session.deleteLater()
             self.session = None

@@ -166,6 +166,13 @@ def untrack(layer):
         t.stop()
 
 
+def untrack_all():
+    """Stop tracking every layer (plugin unload)."""
+    for tracker in list(_TRACKERS.values()):
+        tracker.stop()
+    _TRACKERS.clear()
+
+
 def track_project_layers(project=None):
     """Track every werkbank layer of the project (e.g. after the project was opened from a file)."""
     from .project import werkbank_layers

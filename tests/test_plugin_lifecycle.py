@@ -118,3 +118,35 @@ def test_missing_dependency_gives_message_bar_text(qgis_iface, qgis_processing, 
         assert any("geen-pakket-abc" in m and "Installeer" in m for m in warnings), warnings
     finally:
         plugin.unload()
+
+
+def test_reopened_project_tracks_werkbank_layers_until_unload(qgis_iface, qgis_processing, werkbank_path, tmp_path):
+    """A saved project with a werkbank: on read the plugin tracks row versions and tells the docks; unload stops it."""
+    from qgis.core import QgsProject
+
+    import pmiek_werkbank
+    from pmiek_werkbank.layers.concurrency import _TRACKERS, is_tracked, untrack_all
+    from pmiek_werkbank.layers.project import Session, add_werkbank_layers
+
+    _drop_foreign_provider()
+    project = QgsProject.instance()
+    layers = add_werkbank_layers(werkbank_path, project)
+    Session(project).set_werkbank(werkbank_path)
+    qgz = str(tmp_path / "programma.qgz")
+    assert project.write(qgz)
+    untrack_all()
+    project.clear()
+    plugin = pmiek_werkbank.classFactory(qgis_iface)
+    plugin.initGui()
+    seen = []
+    plugin.session.werkbankChanged.connect(seen.append)
+    try:
+        assert project.read(qgz)
+        stations = [lyr for lyr in project.mapLayers().values() if lyr.customProperty("pmiek/table") == "stations"]
+        assert stations and is_tracked(stations[0])
+        assert seen and seen[-1] == werkbank_path
+    finally:
+        plugin.unload()
+    assert _TRACKERS == {}
+    project.clear()
+    assert layers  # the first set of layers was created
