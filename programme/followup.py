@@ -125,10 +125,24 @@ def _prepare(wb, frame, fields, required, source, kind_label):
     return rows
 
 
+def _write_with_ids(wb, table, rows, key, make_id, duplicate_text, source):
+    """Give every row its stable id, refuse duplicates within the table read, write in one transaction."""
+    records, seen = [], {}
+    for row_no, r in rows:
+        r[key] = make_id(r)
+        if r[key] in seen:
+            raise FollowupError("{}, rij {}: {} ook in rij {}; de werkbank is niet gewijzigd.".format(
+                source, row_no, duplicate_text, seen[r[key]]))
+        seen[r[key]] = row_no
+        records.append(r)
+    if not records:
+        return {"inserted": 0, "updated": 0, "unchanged": 0}
+    return wb.write_frame(table, records, mode="upsert")
+
+
 def import_actions(wb, frame, source="acties"):
     """Uitvoeringsafspraken -> ``actions``; returns write counts."""
     rows = _prepare(wb, frame, ACTION_FIELDS, ("project_id", "activity"), source, "Uitvoeringsafspraken")
-    records, seen = [], {}
     for row_no, r in rows:
         if r.get("status") is not None:
             code = ACTION_STATUS.get(norm(r["status"]))
@@ -136,30 +150,17 @@ def import_actions(wb, frame, source="acties"):
                 raise FollowupError("{}, rij {}, veld 'status': '{}' is geen status (open, lopend, gereed); "
                                     "de werkbank is niet gewijzigd.".format(source, row_no, r["status"]))
             r["status"] = code
-        r["action_id"] = _stable_id("A", r["project_id"], r["activity"])
-        if r["action_id"] in seen:
-            raise FollowupError("{}, rij {}: dezelfde activiteit voor hetzelfde project staat ook in rij {}; "
-                                "de werkbank is niet gewijzigd.".format(source, row_no, seen[r["action_id"]]))
-        seen[r["action_id"]] = row_no
-        records.append(r)
-    if not records:
-        return {"inserted": 0, "updated": 0, "unchanged": 0}
-    return wb.write_frame("actions", records, mode="upsert")
+    return _write_with_ids(wb, "actions", rows, "action_id",
+                           lambda r: _stable_id("A", r["project_id"], r["activity"]),
+                           "dezelfde activiteit voor hetzelfde project staat", source)
 
 
 def import_monitoring(wb, frame, source="monitoring", peildatum=None):
     """Monitoringlijst -> ``monitoring``; one row per project and peildatum."""
     rows = _prepare(wb, frame, MONITORING_FIELDS, ("project_id",), source, "Monitoringlijst")
     default_date = peildatum or wb.programme().get("peildatum")
-    records, seen = [], {}
-    for row_no, r in rows:
+    for _row_no, r in rows:
         r["peildatum"] = r.get("peildatum") or default_date
-        r["monitoring_id"] = _stable_id("M", r["project_id"], r["peildatum"])
-        if r["monitoring_id"] in seen:
-            raise FollowupError("{}, rij {}: project en peildatum staan ook in rij {}; de werkbank is niet "
-                                "gewijzigd.".format(source, row_no, seen[r["monitoring_id"]]))
-        seen[r["monitoring_id"]] = row_no
-        records.append(r)
-    if not records:
-        return {"inserted": 0, "updated": 0, "unchanged": 0}
-    return wb.write_frame("monitoring", records, mode="upsert")
+    return _write_with_ids(wb, "monitoring", rows, "monitoring_id",
+                           lambda r: _stable_id("M", r["project_id"], r["peildatum"]),
+                           "project en peildatum staan", source)

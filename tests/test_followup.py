@@ -69,3 +69,15 @@ def test_monitoring_import_with_default_peildatum(werkbank, werkbank_path, tmp_p
     res = run_alg("pmiek:importmonitoring", {"WERKBANK": werkbank_path, "INPUT": path, "PEILDATUM": "2026-07-01"})
     assert res["INSERTED"] == 2  # a new peildatum is a new monitoring moment
     assert werkbank.count("monitoring") == 4
+
+
+def test_duplicate_rows_refused_by_row(werkbank, werkbank_path, tmp_path, pmiek_provider):
+    from qgis.core import QgsProcessingException
+
+    _projects(werkbank)
+    before = table_digest(werkbank_path)
+    path = _csv(tmp_path, "dubbel.csv", "project_id,activiteit\nP1,Overleg\nP2,Iets\nP1,Overleg\n")
+    with pytest.raises(QgsProcessingException, match=r"dubbel.csv, rij 4: dezelfde activiteit voor hetzelfde project "
+                                                     r"staat ook in rij 2"):
+        run_alg("pmiek:importactions", {"WERKBANK": werkbank_path, "INPUT": path})
+    assert table_digest(werkbank_path) == before
