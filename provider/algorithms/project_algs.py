@@ -97,6 +97,29 @@ def fail(errors):
         "Import afgebroken, de werkbank is niet gewijzigd. Herstel de invoer:\n" + text)
 
 
+def upsert(alg, wb, table, frame, src):
+    """Write ``frame`` into ``table`` in one transaction; a refusal becomes a Dutch message naming the source."""
+    if not len(frame):
+        return {"inserted": 0, "updated": 0, "unchanged": 0}
+    try:
+        return wb.write_frame(table, frame, mode="upsert")
+    except Exception as e:  # noqa: BLE001 - constraint failures, locked file, ...
+        raise QgsProcessingException(
+            alg.tr("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).").format(src, e)) from e
+
+
+def count_outputs(alg, feedback, src, counts, unknown=None):
+    """Log the write counts and return them as the algorithm's outputs."""
+    text = alg.tr("{}: {} nieuw, {} bijgewerkt, {} ongewijzigd").format(
+        src, counts["inserted"], counts["updated"], counts["unchanged"])
+    out = {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"]}
+    if unknown is not None:
+        text += alg.tr(", {} onbekend").format(unknown)
+        out["UNKNOWN"] = unknown
+    feedback.pushInfo(text + ".")
+    return out
+
+
 def _lookup(wb, table, key):
     out = {}
     for r in wb.query('SELECT "{k}" AS k, name FROM "{t}"'.format(k=key, t=table)):
@@ -143,7 +166,6 @@ class ImportProjects(PmiekAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require("pandas", "geopandas", "shapely", "openpyxl")
         from ...knooppunten.projects import prepare_projects
-        from ...werkbank import WerkbankError
 
         wb = self.open_werkbank(parameters, context)
         try:
@@ -157,16 +179,10 @@ class ImportProjects(PmiekAlgorithm):
                 fail(errors)
             if not len(frame):
                 raise QgsProcessingException(self.tr("{}: geen projecten gevonden.").format(src))
-            try:
-                counts = wb.write_frame("projects", frame, mode="upsert")
-            except (WerkbankError, Exception) as e:  # noqa: BLE001 - constraint failures etc.
-                raise QgsProcessingException(
-                    self.tr("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).").format(src, e)) from e
+            counts = upsert(self, wb, "projects", frame, src)
         finally:
             wb.close()
-        feedback.pushInfo(self.tr("{}: {} nieuw, {} bijgewerkt, {} ongewijzigd.").format(
-            src, counts["inserted"], counts["updated"], counts["unchanged"]))
-        return {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"]}
+        return count_outputs(self, feedback, src, counts)
 
 
 class ImportKnooppunten(PmiekAlgorithm):
@@ -213,16 +229,10 @@ class ImportKnooppunten(PmiekAlgorithm):
                                                 row_offset=offset)
             if errors:
                 fail(errors)
-            try:
-                counts = wb.write_frame("knooppunten", frame, mode="upsert")
-            except Exception as e:  # noqa: BLE001
-                raise QgsProcessingException(
-                    self.tr("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).").format(src, e)) from e
+            counts = upsert(self, wb, "knooppunten", frame, src)
         finally:
             wb.close()
-        feedback.pushInfo(self.tr("{}: {} nieuw, {} bijgewerkt, {} ongewijzigd.").format(
-            src, counts["inserted"], counts["updated"], counts["unchanged"]))
-        return {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"]}
+        return count_outputs(self, feedback, src, counts)
 
 
 class ImportLinks(PmiekAlgorithm):
@@ -294,18 +304,10 @@ class ImportLinks(PmiekAlgorithm):
                 bad_rows = {r for r, _, _ in unknown}
                 keep = [r + offset not in bad_rows for r in df["_row"]]
                 frame = frame[keep]
-            try:
-                counts = wb.write_frame("project_links", frame, mode="upsert") if len(frame) else \
-                    {"inserted": 0, "updated": 0, "unchanged": 0}
-            except Exception as e:  # noqa: BLE001
-                raise QgsProcessingException(
-                    self.tr("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).").format(src, e)) from e
+            counts = upsert(self, wb, "project_links", frame, src)
         finally:
             wb.close()
-        feedback.pushInfo(self.tr("{}: {} nieuw, {} bijgewerkt, {} ongewijzigd, {} onbekend.").format(
-            src, counts["inserted"], counts["updated"], counts["unchanged"], len(unknown)))
-        return {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"],
-                "UNKNOWN": len(unknown)}
+        return count_outputs(self, feedback, src, counts, unknown=len(unknown))
 
 
 BALANCE_FIELDS = (
