@@ -12,7 +12,7 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QComboBox, QFileDialog, QLabel, QLayout, QMenu
 
-from .dialogs.base import ConnectionsMixin
+from .connections import ConnectionsMixin
 
 PLUGIN_DIR = os.path.dirname(__file__)
 ICON_DIR = os.path.join(PLUGIN_DIR, "resources", "icons")

@@ -34,7 +34,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from .base import ConnectionsMixin
+from ..connections import ConnectionsMixin
 
 STATUS_COLOURS = {"ruim": "#4daf4a", "krap": "#ffbf00", "tekort": "#e41a1c"}
 STATUS_LABELS = {"ruim": "Ruim", "krap": "Krap", "tekort": "Tekort"}

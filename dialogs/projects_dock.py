@@ -27,7 +27,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..werkbank import enums as E
-from .base import ConnectionsMixin
+from ..connections import ConnectionsMixin
 
 ALL = "__alle__"
 

@@ -54,7 +54,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from .base import ConnectionsMixin
+from ..connections import ConnectionsMixin
 
 STATUS_COLOURS = {"ruim": "#4daf4a", "krap": "#ffbf00", "tekort": "#e41a1c"}
 CURRENT = "__huidig__"

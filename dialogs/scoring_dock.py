@@ -41,7 +41,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from .base import ConnectionsMixin
+from ..connections import ConnectionsMixin
 
 SETTINGS_ASSESSOR = "pmiek/assessor"
 

@@ -21,6 +21,7 @@ qgis.core only, no widgets.
 from dataclasses import dataclass, field
 
 from qgis.core import QgsFeatureRequest, QgsGeometry, QgsMessageLog, Qgis
+from ..connections import ConnectionsMixin
 
 ROW_VERSION = "row_version"
 STAMP_FIELDS = ("row_version", "modified", "modified_by")
@@ -79,14 +80,13 @@ class Conflict:
 
 
 # ---- tracking the version the user started from ---------------------------------------------
-class _Tracker:
+class _Tracker(ConnectionsMixin):
     """Remembers fid -> (row_version, key value) as read when editing started or the feature was first changed."""
 
     def __init__(self, layer):
         self.layer = layer
         self.layer_id = layer.id()
         self.baseline = {}
-        self._connections = []
         for signal, slot in (
             (layer.editingStarted, self.snapshot),
             (layer.afterRollBack, self._after_end),
@@ -96,8 +96,7 @@ class _Tracker:
             (layer.featureDeleted, self._on_change),
             (layer.willBeDeleted, self.stop),
         ):
-            signal.connect(slot)
-            self._connections.append((signal, slot))
+            self._connect(signal, slot)
         if layer.isEditable():
             self.snapshot()
 
@@ -133,12 +132,7 @@ class _Tracker:
         self.baseline.update(self._read(QgsFeatureRequest(fid)))
 
     def stop(self):
-        for signal, slot in self._connections:
-            try:
-                signal.disconnect(slot)
-            except (TypeError, RuntimeError):
-                pass
-        self._connections = []
+        self._disconnect_all()
         _TRACKERS.pop(self.layer_id, None)
 
 

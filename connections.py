@@ -1,4 +1,4 @@
-"""Shared plumbing for the plugin's widgets: signal connections that are undone on unload."""
+"""Signal connections that are undone later (plugin unload, dock cleanup, layer tracking). No widgets."""
 
 
 class ConnectionsMixin:
