@@ -13,7 +13,6 @@ _RESERVED = {
     *("COM%d" % i for i in range(1, 10)),
     *("LPT%d" % i for i in range(1, 10)),
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def _local_safe_filename(name, default="project", max_len=80):
@@ -28,19 +27,11 @@ def _local_safe_filename(name, default="project", max_len=80):
     return text[:max_len].rstrip("._-") or default
 
 
-def _local_neutralise_formula(value):
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 try:  # the shared implementation (werkbank/safety.py)
-    from ..werkbank.safety import neutralise_formula as _shared_neutralise
     from ..werkbank.safety import unique_filenames as _shared_unique_filenames
     from ..werkbank.safety import safe_filename as _shared_safe_filename
 except Exception:  # noqa: BLE001 - not there (older tree): local fallback
-    _shared_neutralise = _shared_safe_filename = _shared_unique_filenames = None
+    _shared_safe_filename = _shared_unique_filenames = None
 
 
 def safe_filename(name, default="project"):
@@ -51,9 +42,10 @@ def safe_filename(name, default="project"):
 
 
 def neutralise_formula(value):
-    if _shared_neutralise is not None:
-        return _shared_neutralise(value)
-    return _local_neutralise_formula(value)
+    """See ``pmiek_werkbank.tabular`` (the one CSV/XLSX writer)."""
+    from ..tabular import neutralise_formula as _neutralise
+
+    return _neutralise(value)
 
 
 def unique_filenames(names, default="project"):

@@ -5,8 +5,8 @@
   file name component; :func:`unique_filename` adds ``_2``, ``_3`` ... suffixes.
 * :func:`neutralise_formula` stops spreadsheet formula injection: a text cell
   that Excel/LibreOffice would evaluate (starting with ``=``, ``+``, ``-``,
-  ``@``, tab or carriage return) gets a leading apostrophe.  Use it for every
-  text cell of an XLSX (openpyxl turns "=..." into a formula!) or CSV export.
+  ``@``, tab or carriage return) gets a leading apostrophe.  Delegates to
+  ``pmiek_werkbank.tabular``, the one writer of every CSV/XLSX file.
 * :func:`mask_secrets` hides passwords in connection strings before they reach
   a message or a log.
 
@@ -25,10 +25,6 @@ _WINDOWS_RESERVED = {
 # Characters never allowed in a file name on Windows, macOS or Linux (plus the separators).
 _FORBIDDEN = set('<>:"/\\|?*') | {os.sep} | ({os.altsep} if os.altsep else set())
 _KEEP_PUNCT = set("-_.()+,")
-
-# First characters that make a spreadsheet evaluate a text cell (incl. full-width forms).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$")
 
 
 def safe_filename(name, default="bestand", max_length=80, ascii_only=False):
@@ -120,18 +116,12 @@ def unique_filenames(names, default="bestand", max_length=80, ascii_only=False):
 def neutralise_formula(value):
     """Make a spreadsheet cell value inert: ``"=1+1"`` -> ``"'=1+1"``.
 
-    Only text is changed; numbers, None, dates stay as they are.  A text that is
-    just a number (``"-12,5"``) is left alone; every other text starting with
-    ``= + - @``, a tab, CR or LF (or their full-width forms) gets a leading
-    apostrophe, which spreadsheets show as plain text.
+    The one implementation lives in ``pmiek_werkbank.tabular`` (the writer of
+    every CSV/XLSX); this name stays for existing callers.
     """
-    if not isinstance(value, str) or not value:
-        return value
-    if value.startswith(FORMULA_PREFIXES):
-        if value[0] in "+-" and _NUMBER.match(value.strip()):
-            return value
-        return "'" + value
-    return value
+    from ..tabular import neutralise_formula as _neutralise
+
+    return _neutralise(value)
 
 
 def neutralise_row(values):

@@ -1,0 +1,146 @@
+"""The one CSV/XLSX writer (tabular.py) and the atomic file helper (werkbank/atomic.py)."""
+
+import csv
+import os
+
+import pytest
+
+from pmiek_werkbank import tabular
+from pmiek_werkbank.werkbank import atomic
+
+HOSTILE = [
+    "=HYPERLINK(\"http://x\",\"klik\")",
+    "=cmd|'/C calc'!A0",
+    "+31 6 1234",
+    "-2+3+cmd|'/C calc'!A0",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "  =1+1",
+    "\u00a0@foo",
+    "\uff1d1+1",
+    "na\x00ul\x1b[31m",
+    "-12,5",
+    "Netverzwaring = nodig",
+]
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("=1+1", "'=1+1"),
+    ("  =1+1", "'  =1+1"),
+    ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"),
+    ("\u00a0-x", "'\u00a0-x"),
+    ("-12,5", "-12,5"),
+    ("+3", "+3"),
+    (" -4.5e3", " -4.5e3"),
+    ("a\x00b\x07c\x7fd\x85e", "abcde"),
+    ("\x00=1", "'=1"),
+    ("regel 1\nregel 2\tkolom", "regel 1\nregel 2\tkolom"),
+    ("", ""),
+    (None, None),
+    (5, 5),
+    (float("nan"), None),
+    (float("inf"), None),
+    (True, True),
+])
+def test_safe_cell(value, expected):
+    assert tabular.safe_cell(value) == expected
+
+
+def _formula_or_control(text):
+    return tabular.is_formula_like(text) or tabular.strip_controls(text) != text
+
+
+def test_csv_neutralised_clean_and_readable(tmp_path):
+    path = str(tmp_path / "t.csv")
+    tabular.write_csv(path, ["kolom", "=kop"], [[v, 1.5] for v in HOSTILE], decimal_comma=True)
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))
+    assert rows[0] == ["kolom", "'=kop"]
+    assert [r[1] for r in rows[1:]] == ["1,5"] * len(HOSTILE)
+    cells = [r[0] for r in rows[1:]]
+    assert cells[0] == "'=HYPERLINK(\"http://x\",\"klik\")"
+    assert cells[7] == "'  =1+1"
+    assert cells[10] == "naul[31m"
+    assert cells[11] == "-12,5" and cells[12] == "Netverzwaring = nodig"
+    assert not any(_formula_or_control(c) for row in rows for c in row)
+
+
+def test_xlsx_strings_never_formulas(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = str(tmp_path / "t.xlsx")
+    tabular.write_xlsx(path, [{"title": "Lijst: [1]/2", "header": ["a", "b"], "rows": [[v, 2] for v in HOSTILE]},
+                              {"title": "Lijst: [1]/2", "header": None, "rows": [["=1+1"]]}])
+    wb = openpyxl.load_workbook(path)
+    assert [ws.title for ws in wb.worksheets] == ["Lijst_ _1__2", "Lijst_ _1__2_2"]
+    ws = wb.worksheets[0]
+    values = [c.value for c in ws["A"]][1:]
+    assert values[1] == "'=cmd|'/C calc'!A0" and values[10] == "naul[31m"
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                assert c.data_type != "f"
+                if isinstance(c.value, str):
+                    assert not _formula_or_control(c.value)
+
+
+def test_save_workbook_sanitises_built_workbook(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = tabular.new_workbook()
+    wb.active.append(["=1+1", "x\x00y", 3])
+    path = str(tmp_path / "w.xlsx")
+    tabular.save_workbook(wb, path)
+    back = openpyxl.load_workbook(path).active
+    assert [c.value for c in back[1]] == ["'=1+1", "xy", 3]
+    assert back["A1"].data_type == "s"
+
+
+def test_write_frame_csv_and_xlsx(tmp_path):
+    pd = pytest.importorskip("pandas")
+    df = pd.DataFrame({"id": [1, 2], "naam": ["=evil()", None], "mw": [1.25, float("nan")]})
+    tabular.write_frame(df, str(tmp_path / "f.csv"), encoding="utf-8")
+    text = open(tmp_path / "f.csv", encoding="utf-8").read().splitlines()
+    assert text == ["id;naam;mw", "1;'=evil();1.25", "2;;"]
+    tabular.write_frame(df, str(tmp_path / "f.xlsx"))
+    openpyxl = pytest.importorskip("openpyxl")
+    ws = openpyxl.load_workbook(tmp_path / "f.xlsx").active
+    assert [[c.value for c in r] for r in ws.iter_rows()] == [["id", "naam", "mw"], [1, "'=evil()", 1.25], [2, None, None]]
+
+
+def test_failed_write_leaves_old_file_whole(tmp_path):
+    path = str(tmp_path / "oud.csv")
+    with open(path, "w") as f:
+        f.write("oude inhoud\n")
+
+    def rows():
+        yield ["a"]
+        raise RuntimeError("halverwege mis")
+
+    with pytest.raises(RuntimeError):
+        tabular.write_csv(path, ["x"], rows())
+    assert open(path).read() == "oude inhoud\n"
+    assert os.listdir(tmp_path) == ["oud.csv"]  # no temporary file left
+
+
+def test_atomic_remove_stale_only_dead_writers(tmp_path):
+    dead = tmp_path / ".x{}999999-abcd.csv".format(atomic.TMP_MARK)
+    dead.write_text("half")
+    alive = tmp_path / ".y{}{}-abcd.csv".format(atomic.TMP_MARK, os.getpid())
+    alive.write_text("bezig")
+    other = tmp_path / ".gewoon.csv"
+    other.write_text("blijft")
+    removed = atomic.remove_stale(str(tmp_path))
+    assert removed == [str(dead)]
+    assert alive.exists() and other.exists()
+
+
+def test_atomic_folder_replace(tmp_path):
+    target = tmp_path / "uit"
+    target.mkdir()
+    (target / "oud.txt").write_text("oud")
+    with atomic.atomic_path(str(target), folder=True) as tmp:
+        with open(os.path.join(tmp, "nieuw.txt"), "w") as f:
+            f.write("nieuw")
+    assert sorted(os.listdir(target)) == ["nieuw.txt"]
+    assert os.listdir(tmp_path) == ["uit"]
