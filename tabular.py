@@ -119,17 +119,31 @@ def safe_row(values):
     return [safe_cell(v) for v in values]
 
 
-def _csv_value(v, decimal_comma):
+def _float_text(v):
+    if v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v)
+
+
+def _csv_value(v, decimal_comma, bool_text=True):
     if v is None:
         return ""
     if isinstance(v, bool):
-        return "ja" if v else "nee"
+        return ("ja" if v else "nee") if bool_text else str(v)
     if isinstance(v, float):
-        text = "%.10g" % v if not decimal_comma else ("%g" % v)
+        text = _float_text(v)
         return text.replace(".", ",") if decimal_comma else text
     if isinstance(v, (datetime.datetime, datetime.date, datetime.time)):
         return v.isoformat()
     return v
+
+
+def _write_csv_rows(f, header, rows, delimiter, decimal_comma, lineterminator, bool_text):
+    w = csv.writer(f, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator=lineterminator)
+    if header is not None:
+        w.writerow([_csv_value(safe_cell(h), False) for h in header])
+    for row in rows:
+        w.writerow([_csv_value(safe_cell(v), decimal_comma, bool_text) for v in row])
 
 
 def write_csv(path, header, rows, delimiter=";", encoding="utf-8-sig", decimal_comma=False, lineterminator="\r\n",
@@ -137,22 +151,21 @@ def write_csv(path, header, rows, delimiter=";", encoding="utf-8-sig", decimal_c
     """Write ``header`` (or None) and ``rows`` (iterables of values) to a CSV file, atomically.
 
     Defaults suit Dutch Excel (``;``, UTF-8 with BOM).  ``decimal_comma`` writes
-    floats with a comma.  ``bool_text=False`` writes booleans as True/False.
+    floats with a comma; whole floats are written without decimals.
+    ``bool_text=False`` writes booleans as True/False instead of ja/nee.
     """
     with atomic_open(path, "w", encoding=encoding, newline="") as f:
-        w = csv.writer(f, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator=lineterminator)
-        if header is not None:
-            w.writerow([_csv_value(safe_cell(h), False) for h in header])
-        for row in rows:
-            out = []
-            for v in row:
-                c = safe_cell(v)
-                if isinstance(c, bool) and not bool_text:
-                    out.append(str(c))
-                else:
-                    out.append(_csv_value(c, decimal_comma))
-            w.writerow(out)
+        _write_csv_rows(f, header, rows, delimiter, decimal_comma, lineterminator, bool_text)
     return path
+
+
+def csv_text(header, rows, delimiter=";", decimal_comma=False, lineterminator="\n", bool_text=True):
+    """The same safe CSV as :func:`write_csv`, as a string (for callers that write it themselves)."""
+    import io
+
+    buf = io.StringIO()
+    _write_csv_rows(buf, header, rows, delimiter, decimal_comma, lineterminator, bool_text)
+    return buf.getvalue()
 
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")

@@ -7,7 +7,6 @@ with BOM and ``;`` so Dutch Excel opens it directly.  Confidential projects are
 left out unless the export data includes them (see ``context.gather``).
 """
 
-import csv
 import os
 
 from .safety import neutralise_formula
@@ -67,31 +66,21 @@ def _cell(v):
 
 
 def write_csv(kind, data, path):
+    from .. import tabular
+
     cols = KINDS[kind]
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f, delimiter=";", quoting=csv.QUOTE_MINIMAL)
-        w.writerow([h for h, _, _ in cols])
-        for r in rows(kind, data):
-            w.writerow([_csv_value(_cell(r.get(k))) for _, k, _ in cols])
-    return path
-
-
-def _csv_value(v):
-    if isinstance(v, float):
-        return ("%g" % v).replace(".", ",")  # Dutch decimal comma
-    return v
+    return tabular.write_csv(path, [h for h, _, _ in cols], ([r.get(k) for _, k, _ in cols] for r in rows(kind, data)),
+                             decimal_comma=True)  # Dutch decimal comma
 
 
 def write_xlsx(kind, data, path):
-    from ..deps import require
+    from .. import tabular
 
-    require("openpyxl")
-    from openpyxl import Workbook
+    wbk = tabular.new_workbook()
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     cols = KINDS[kind]
-    wbk = Workbook()
     ws = wbk.active
     ws.title = TITLES[kind]
     ws.append([h for h, _, _ in cols])
@@ -120,8 +109,7 @@ def write_xlsx(kind, data, path):
         info.append([line[0], neutralise_formula(line[1] or "")])
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 100
-    wbk.save(path)
-    return path
+    return tabular.save_workbook(wbk, path)  # every text cell a string, never a formula
 
 
 def write_list(kind, data, path):

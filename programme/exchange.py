@@ -27,13 +27,13 @@ imported werkbank holds exactly what was exported (fids, row versions and
 modification stamps aside).
 """
 
-import csv
 import datetime as _dt
 import hashlib
 import json
 import os
 import re
 
+from .. import tabular
 from ..werkbank import enums as E
 from ..werkbank.schema import FID, GEOM, TABLES
 from .errors import ProgrammeError
@@ -202,10 +202,7 @@ def write_data_dictionary(folder, tables=EXPORT_TABLES):
     rows = data_dictionary(tables)
     cols = ["tabel", "tabelomschrijving", "kolom", "type", "verplicht", "beschrijving", "codes"]
     csv_path = os.path.join(folder, "datadictionary.csv")
-    with open(csv_path, "w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=cols, delimiter=";")
-        w.writeheader()
-        w.writerows(rows)
+    tabular.write_csv(csv_path, cols, ([r.get(c) for c in cols] for r in rows), encoding="utf-8")
     md = ["# Datadictionary pMIEK-uitwisselpakket", "",
           "Geometrie: EPSG:28992 (RD New) in `{}`; WGS84 (EPSG:4326, RFC 7946) in `geojson/`.".format(PACKAGE_GPKG),
           ""]
@@ -401,7 +398,7 @@ def _write_geojson(path, gdf):
 
 def _write_csv(path, df):
     cols = [c for c in df.columns if c != FID]
-    df[cols].to_csv(path, sep=";", index=False, encoding="utf-8")
+    tabular.write_frame(df[cols], path, encoding="utf-8", bool_text=False, lineterminator="\n")
 
 
 def export_package(wb, folder, selection=None, include_confidential=False, esdl=False, overwrite=True):

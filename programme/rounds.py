@@ -472,21 +472,15 @@ def write_report(cmp, path):
     """Write the report to ``.xlsx`` (sheets Samenvatting + one per section) or ``.csv`` (``;``, UTF-8)."""
     path = str(path)
     ext = os.path.splitext(path)[1].lower()
-    if ext == ".csv":
-        import csv
+    from .. import tabular
 
-        with open(path, "w", encoding="utf-8-sig", newline="") as f:
-            w = csv.writer(f, delimiter=";")
-            w.writerow(REPORT_COLUMNS)
-            for r in cmp.rows.itertuples(index=False):
-                w.writerow(["" if v is None else v for v in r])
-        return path
+    if ext == ".csv":
+        return tabular.write_csv(path, REPORT_COLUMNS, cmp.rows.itertuples(index=False))
     if ext != ".xlsx":
         raise ProgrammeError("{}: onbekend bestandstype '{}'; gebruik .xlsx of .csv.".format(os.path.basename(path), ext))
-    from openpyxl import Workbook
+    book = tabular.new_workbook()
     from openpyxl.styles import Font
 
-    book = Workbook()
     ws = book.active
     ws.title = "Samenvatting"
     ws.append(["Verschillen tussen rondes"])
@@ -509,8 +503,7 @@ def write_report(cmp, path):
         sh.freeze_panes = "A2"
         for col, width in zip("ABCDEFGHI", (12, 16, 14, 10, 30, 20, 18, 18, 40)):
             sh.column_dimensions[col].width = width
-    book.save(path)
-    return path
+    return tabular.save_workbook(book, path)
 
 
 def atlas_section(cmp, include_confidential=False):

@@ -264,9 +264,9 @@ def criteria_to_text(rows, kind="json"):
             })
         doc = {"formaat": FILE_FORMAT, "versie": FILE_VERSION, "criteria": items}
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";", lineterminator="\n")
-    w.writerow([nl for _, nl in FILE_FIELDS])
+    from .. import tabular
+
+    rows = []
     for r in ordered:
         row = []
         for col, _ in FILE_FIELDS:
@@ -274,8 +274,8 @@ def criteria_to_text(rows, kind="json"):
             if col == "weight":
                 v = _fmt_number(v)
             row.append("" if v is None else v)
-        w.writerow(row)
-    return buf.getvalue()
+        rows.append(row)
+    return tabular.csv_text([nl for _, nl in FILE_FIELDS], rows)
 
 
 def criteria_from_text(text, kind="json", source="afwegingskader"):
@@ -313,9 +313,10 @@ def read_criteria_file(path):
 def export_criteria(wb, path):
     """Write the werkbank's criteria to ``path`` (.json or .csv). Returns the number written."""
     kind = _file_kind(path)
+    from ..werkbank.atomic import write_text
+
     rows = wb.read_frame("criteria").to_dict("records")
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        f.write(criteria_to_text(rows, kind))
+    write_text(path, criteria_to_text(rows, kind))
     return len(rows)
 
 

@@ -79,17 +79,13 @@ def decision_history(wb, project_id=None):
 
 def export_afgevallen(wb, path):
     """Write the afgevallen list with Dutch headers to .csv (``;``, UTF-8 with BOM) or .xlsx. Returns row count."""
-    from ..werkbank.safety import neutralise_formula
+    from .. import tabular
 
     df = afgevallen(wb).rename(columns=dict(AFGEVALLEN_COLUMNS))
     df = df.astype(object).where(df.notna(), None)
-    for col in df.columns:  # reasons are free text: never let a spreadsheet run them as formulas
-        df[col] = [neutralise_formula(v) for v in df[col]]
     p = str(path).lower()
-    if p.endswith(".xlsx"):
-        df.to_excel(path, index=False, sheet_name="Afgevallen", engine="openpyxl")
-    elif p.endswith(".csv"):
-        df.to_csv(path, index=False, sep=";", encoding="utf-8-sig")
+    if p.endswith((".xlsx", ".csv")):  # reasons are free text: the one writer neutralises formulas
+        tabular.write_frame(df, path, sheet_name="Afgevallen")
     else:
         raise ScoringError("{}: kies .csv of .xlsx voor de lijst afgevallen projecten.".format(path))
     return len(df)
