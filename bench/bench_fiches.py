@@ -92,7 +92,7 @@ def baseline(fl, out):
     t = time.perf_counter()
     res, err = QgsLayoutExporter.exportToPdf(atlas, out, settings)
     dt = time.perf_counter() - t
-    if res != QgsLayoutExporter.Success:
+    if res != QgsLayoutExporter.ExportResult.Success:
         raise RuntimeError(err)
     return dt, atlas.count()
 

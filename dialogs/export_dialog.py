@@ -33,7 +33,7 @@ class ExportTask(QgsTask):
     project by project, with the progress bar and the cancel button kept alive (processEvents)."""
 
     def __init__(self, werkbank_path, options):
-        super().__init__(tr("pMIEK: export voorbereiden"), QgsTask.CanCancel)
+        super().__init__(tr("pMIEK: export voorbereiden"), QgsTask.Flag.CanCancel)
         self.path = werkbank_path
         self.options = options
         self.data = None

@@ -24,14 +24,13 @@ from qgis.core import (
     Qgis,
     QgsCategorizedSymbolRenderer,
     QgsFeature,
-    QgsField,
     QgsGeometry,
     QgsProject,
     QgsRendererCategory,
     QgsSymbol,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication, Qt, QVariant
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -55,6 +54,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 from ..connections import ConnectionsMixin
+from ..layers.fieldtypes import make_field
 
 STATUS_COLOURS = {"ruim": "#4daf4a", "krap": "#ffbf00", "tekort": "#e41a1c"}
 CURRENT = "__huidig__"
@@ -470,21 +470,21 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
     def _add_variant_layers(self, gdf):
         self._remove_layers()
         project = QgsProject.instance()
-        specs = (("unit_id", QVariant.String), ("unit_name", QVariant.String), ("year", QVariant.Int),
-                 ("capacity_mw", QVariant.Double), ("demand_mw", QVariant.Double), ("balance_mw", QVariant.Double),
-                 ("status", QVariant.String))
+        specs = (("unit_id", "string"), ("unit_name", "string"), ("year", "int"),
+                 ("capacity_mw", "double"), ("demand_mw", "double"), ("balance_mw", "double"),
+                 ("status", "string"))
         for name in dict.fromkeys(gdf["variant"]):
             sub = gdf[gdf["variant"] == name]
             layer = QgsVectorLayer("Point?crs=EPSG:28992", LAYER_PREFIX + name, "memory")
             layer.setCustomProperty("skipMemoryLayersCheck", 1)  # rebuilt from the werkbank: no "scratch layer" prompt on exit
             pr = layer.dataProvider()
-            pr.addAttributes([QgsField(n, t) for n, t in specs])
+            pr.addAttributes([make_field(n, t) for n, t in specs])
             layer.updateFields()
             feats = []
             for r, g in zip(sub.to_dict("records"), sub.geometry):
                 f = QgsFeature(layer.fields())
-                f.setAttributes([None if r[n] is None else (float(r[n]) if t == QVariant.Double else
-                                 int(r[n]) if t == QVariant.Int else str(r[n])) for n, t in specs])
+                f.setAttributes([None if r[n] is None else (float(r[n]) if t == "double" else
+                                 int(r[n]) if t == "int" else str(r[n])) for n, t in specs])
                 f.setGeometry(QgsGeometry.fromWkt(g.wkt))
                 feats.append(f)
             pr.addFeatures(feats)

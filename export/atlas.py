@@ -87,7 +87,7 @@ def _overview_map(layout, project, layers, data, rect):
     m.setKeepLayerSet(True)
     m.setFrameEnabled(True)
     m.setFrameStrokeColor(QColor("#9aa5b1"))
-    m.setFrameStrokeWidth(QgsLayoutMeasurement(0.3, QgsUnitTypes.LayoutMillimeters))
+    m.setFrameStrokeWidth(QgsLayoutMeasurement(0.3, QgsUnitTypes.LayoutUnit.LayoutMillimeters))
     boxes = [p["extent"] for p in data.projects if p.get("extent")]
     if boxes:
         ext = QgsRectangle(min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),

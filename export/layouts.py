@@ -13,7 +13,6 @@ from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
     QgsFeature,
-    QgsField,
     QgsFillSymbol,
     QgsGeometry,
     QgsLayoutExporter,
@@ -38,8 +37,10 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
-from qgis.PyQt.QtCore import QMarginsF, QSizeF, QVariant
+from qgis.PyQt.QtCore import QMarginsF, QSizeF
 from qgis.PyQt.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
+
+from ..layers.fieldtypes import make_field
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # All Dutch municipalities (CBS 2023), so fiche maps have boundaries in every province.
@@ -84,7 +85,7 @@ def _label(layer, field_expr, size=6.5, colour="#222222", is_expression=False, p
     fmt = QgsTextFormat()
     fmt.setFont(QFont("Noto Sans"))
     fmt.setSize(size)
-    fmt.setSizeUnit(QgsUnitTypes.RenderPoints)
+    fmt.setSizeUnit(QgsUnitTypes.RenderUnit.RenderPoints)
     fmt.setColor(QColor(colour))
     buf = QgsTextBufferSettings()
     buf.setEnabled(True)
@@ -206,10 +207,10 @@ def make_coverage_layer(project, data, min_size=2500.0, pad=0.08):
     layer = QgsVectorLayer("Polygon?crs=EPSG:28992", COVERAGE_LAYER_NAME, "memory")
     layer.setCustomProperty("skipMemoryLayersCheck", 1)  # rebuilt from the werkbank: no "scratch layer" prompt on exit
     pr = layer.dataProvider()
-    pr.addAttributes([QgsField("project_id", QVariant.String), QgsField("code", QVariant.String),
-                      QgsField("name", QVariant.String), QgsField("seq", QVariant.Int),
-                      QgsField("rank", QVariant.Int), QgsField("knooppunt", QVariant.String),
-                      QgsField("subtitle", QVariant.String), QgsField("dev_ids", QVariant.String)])
+    pr.addAttributes([make_field("project_id", "string"), make_field("code", "string"),
+                      make_field("name", "string"), make_field("seq", "int"),
+                      make_field("rank", "int"), make_field("knooppunt", "string"),
+                      make_field("subtitle", "string"), make_field("dev_ids", "string")])
     layer.updateFields()
     feats = []
     for p in data.projects:
@@ -255,7 +256,7 @@ def set_label_font(label, size, bold=False, colour="#1d1d1b"):
         fmt = QgsTextFormat()
         fmt.setFont(font)
         fmt.setSize(size)
-        fmt.setSizeUnit(QgsUnitTypes.RenderPoints)
+        fmt.setSizeUnit(QgsUnitTypes.RenderUnit.RenderPoints)
         fmt.setColor(QColor(colour))
         label.setTextFormat(fmt)
     else:
@@ -285,7 +286,7 @@ def add_label(layout, text, x, y, w, h, size=7, bold=False, colour="#1d1d1b", al
 
 def add_rule(layout, x, y, w, page=0, colour="#9aa5b1", item_id=None):
     shape = QgsLayoutItemShape(layout)
-    shape.setShapeType(QgsLayoutItemShape.Rectangle)
+    shape.setShapeType(QgsLayoutItemShape.Shape.Rectangle)
     shape.setSymbol(QgsFillSymbol.createSimple({"color": colour, "outline_style": "no"}))
     layout.addLayoutItem(shape)
     shape.attemptResize(QgsLayoutSize(w, 0.35))
@@ -334,9 +335,9 @@ def new_layout(project, name, orientation="portrait", pages=1):
 def prepare_render_context(layout, dpi=DPI):
     ctx = layout.renderContext()
     ctx.setDpi(dpi)
-    ctx.setTextRenderFormat(QgsRenderContext.TextFormatAlwaysText)  # searchable text in the PDF
-    ctx.setFlag(QgsLayoutRenderContext.FlagAntialiasing, True)
-    ctx.setFlag(QgsLayoutRenderContext.FlagUseAdvancedEffects, True)
+    ctx.setTextRenderFormat(QgsRenderContext.TextRenderFormat.TextFormatAlwaysText)  # searchable text in the PDF
+    ctx.setFlag(QgsLayoutRenderContext.Flag.FlagAntialiasing, True)
+    ctx.setFlag(QgsLayoutRenderContext.Flag.FlagUseAdvancedEffects, True)
 
 
 def add_page(layout, like=0):
@@ -374,9 +375,9 @@ class PdfSequence:
         self.pages = 0
 
     def _layout_for(self, w, h):
-        orientation = QPageLayout.Landscape if w > h else QPageLayout.Portrait
-        size = QPageSize(QSizeF(min(w, h), max(w, h)), QPageSize.Millimeter)
-        return QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Millimeter)
+        orientation = QPageLayout.Orientation.Landscape if w > h else QPageLayout.Orientation.Portrait
+        size = QPageSize(QSizeF(min(w, h), max(w, h)), QPageSize.Unit.Millimeter)
+        return QPageLayout(size, orientation, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
 
     def add(self, layout, page_index):
         w, h = page_size_mm(layout, page_index)

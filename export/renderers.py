@@ -63,10 +63,10 @@ class WebKitHtmlRenderer(HtmlRenderer):
             frame.attemptMove(QgsLayoutPoint(x, y))
             frame.attemptResize(QgsLayoutSize(w, h))
             self.item.addFrame(frame)
-        self.item.setContentMode(QgsLayoutItemHtml.ManualHtml)
+        self.item.setContentMode(QgsLayoutItemHtml.ContentMode.ManualHtml)
         self.item.setEvaluateExpressions(False)  # the text is already rendered; '[% %]' in data stays literal
         self.item.setUseSmartBreaks(True)
-        self.item.setResizeMode(QgsLayoutMultiFrame.UseExistingFrames)
+        self.item.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
         # keep only the first frame (a template may carry more)
         while self.item.frameCount() > 1:
             self.item.removeFrame(self.item.frameCount() - 1)

@@ -114,7 +114,7 @@ def test_missing_dependency_gives_message_bar_text(qgis_iface, qgis_processing, 
     plugin = pmiek_werkbank.classFactory(qgis_iface)
     plugin.initGui()
     try:
-        warnings = bar.get_messages(Qgis.Warning)
+        warnings = bar.get_messages(Qgis.MessageLevel.Warning)
         assert any("geen-pakket-abc" in m and "Installeer" in m for m in warnings), warnings
     finally:
         plugin.unload()

@@ -25,7 +25,7 @@ class _ExportBase(PmiekAlgorithm):
 
     def flags(self):
         # the print layout renders HTML with QtWebKit, which lives in the main thread only
-        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
 
     def _data(self, wb, parameters, context, order="rank", with_extents=True):
         from ...export.context import gather

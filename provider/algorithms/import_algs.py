@@ -61,7 +61,7 @@ class _ImportAlgorithm(PmiekAlgorithm):
     GROUP = "Importeren"
     GROUP_ID = "importeren"
     KIND = ""
-    GEOMETRY_TYPES = [QgsProcessing.TypeVectorAnyGeometry]
+    GEOMETRY_TYPES = [QgsProcessing.SourceType.TypeVectorAnyGeometry]
     FIELD_DESCRIPTIONS = {}
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -73,7 +73,7 @@ class _ImportAlgorithm(PmiekAlgorithm):
             if t.param:
                 self.addParameter(QgsProcessingParameterField(
                     t.param, self.tr(self.FIELD_DESCRIPTIONS.get(t.param, t.label)),
-                    parentLayerParameterName="INPUT", type=QgsProcessingParameterField.Any, optional=True))
+                    parentLayerParameterName="INPUT", type=QgsProcessingParameterField.DataType.Any, optional=True))
         self.add_specific_parameters()
         self.addParameter(QgsProcessingParameterString("SOURCE_NAME", self.tr("Bronnaam"), optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
@@ -185,7 +185,7 @@ class ImportCapacityMap(_ImportAlgorithm):
     NAME = "importcapacitymap"
     DISPLAY = "Capaciteitskaart importeren"
     KIND = "capacity_areas"
-    GEOMETRY_TYPES = [QgsProcessing.TypeVectorPolygon]
+    GEOMETRY_TYPES = [QgsProcessing.SourceType.TypeVectorPolygon]
     FIELD_DESCRIPTIONS = {
         "FIELD_ID": "Veld gebied-id (voedingsgebied_id)",
         "FIELD_DEMAND_MW": "Veld beschikbare afnamecapaciteit (MW)",
@@ -222,13 +222,13 @@ class ImportStations(_ImportAlgorithm):
     NAME = "importstations"
     DISPLAY = "Stations en capaciteit importeren"
     KIND = "stations"
-    GEOMETRY_TYPES = [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon]
+    GEOMETRY_TYPES = [QgsProcessing.SourceType.TypeVectorPoint, QgsProcessing.SourceType.TypeVectorPolygon]
     FIELD_DESCRIPTIONS = {"FIELD_ID": "Veld station-id", "FIELD_VOLTAGE": "Veld spanning (kV)"}
 
     def add_specific_parameters(self):
         self.addParameter(QgsProcessingParameterFile(
             "CAPACITY_TABLE", self.tr("Capaciteitstabel per station en jaar (CSV/XLSX)"),
-            behavior=QgsProcessingParameterFile.File, fileFilter="Tabellen (*.csv *.xlsx *.txt)", optional=True))
+            behavior=QgsProcessingParameterFile.Behavior.File, fileFilter="Tabellen (*.csv *.xlsx *.txt)", optional=True))
         self.addParameter(QgsProcessingParameterString("PEILDATUM", self.tr("Peildatum (JJJJ-MM-DD)"), optional=True))
         self.addOutput(QgsProcessingOutputNumber("CAPACITY_IMPORTED", self.tr("Capaciteitsrijen geïmporteerd")))
         self.addOutput(QgsProcessingOutputNumber("CAPACITY_REJECTED", self.tr("Capaciteitsrijen afgekeurd")))
@@ -267,7 +267,7 @@ class ImportDevelopments(_ImportAlgorithm):
     NAME = "importdevelopments"
     DISPLAY = "Ontwikkelingen importeren"
     KIND = "developments"
-    GEOMETRY_TYPES = [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVectorPolygon]
+    GEOMETRY_TYPES = [QgsProcessing.SourceType.TypeVectorPoint, QgsProcessing.SourceType.TypeVectorPolygon]
     FIELD_DESCRIPTIONS = {
         "FIELD_UNITS": "Veld hoeveelheid voor het kengetal (woningen, ha, MWp ...)",
         "FIELD_UNIT_TYPE": "Veld eenheid of kengetal-id per rij",

@@ -4,7 +4,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsGeometry,
     QgsProcessing,
@@ -21,11 +20,8 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
-
 from ..base import PmiekAlgorithm
-
-TYPES = {"s": QVariant.Type.String, "i": QVariant.Type.Int, "d": QVariant.Type.Double}
+from ...layers.fieldtypes import make_field
 
 
 def _programme_error():
@@ -54,7 +50,7 @@ def _value(v, kind):
 def _fields(spec):
     fields = QgsFields()
     for name, kind in spec:
-        fields.append(QgsField(name, TYPES[kind]))
+        fields.append(make_field(name, kind))
     return fields
 
 
@@ -165,7 +161,7 @@ class CompareRound(_ProgrammeAlg):
             "OUTPUT", self.tr("Verschillenrapport"), "Excel (*.xlsx);;CSV (*.csv)", optional=True,
             createByDefault=False))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            "TABLE", self.tr("Verschillen (tabel)"), QgsProcessing.TypeVector, optional=True, createByDefault=True))
+            "TABLE", self.tr("Verschillen (tabel)"), QgsProcessing.SourceType.TypeVector, optional=True, createByDefault=True))
         self.addOutput(QgsProcessingOutputNumber("N_CHANGES", self.tr("Aantal verschillen")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
@@ -182,7 +178,7 @@ class CompareRound(_ProgrammeAlg):
             self.call(write_report, cmp, out)
             results["OUTPUT"] = out
         fields = _fields(REPORT_SPEC)
-        sink, dest = self.parameterAsSink(parameters, "TABLE", context, fields, QgsWkbTypes.NoGeometry,
+        sink, dest = self.parameterAsSink(parameters, "TABLE", context, fields, QgsWkbTypes.Type.NoGeometry,
                                           QgsCoordinateReferenceSystem())
         if sink is not None:
             _write_rows(sink, fields, REPORT_SPEC, cmp.rows.to_dict("records"))
@@ -220,9 +216,9 @@ class CompareVariants(_ProgrammeAlg):
         self.addParameter(QgsProcessingParameterString("VARIANTS", self.tr("Varianten (leeg = alle)"), optional=True))
         self.addParameter(QgsProcessingParameterString("YEARS", self.tr("Zichtjaren"), optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            "OUTPUT", self.tr("Vergelijking varianten"), QgsProcessing.TypeVector))
+            "OUTPUT", self.tr("Vergelijking varianten"), QgsProcessing.SourceType.TypeVector))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            "OUTPUT_MAP", self.tr("Balans per variant (kaart)"), QgsProcessing.TypeVectorPoint, optional=True,
+            "OUTPUT_MAP", self.tr("Balans per variant (kaart)"), QgsProcessing.SourceType.TypeVectorPoint, optional=True,
             createByDefault=False))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
@@ -242,14 +238,14 @@ class CompareVariants(_ProgrammeAlg):
         finally:
             wb.close()
         fields = _fields(COMPARISON_SPEC)
-        sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, QgsWkbTypes.NoGeometry,
+        sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, QgsWkbTypes.Type.NoGeometry,
                                           QgsCoordinateReferenceSystem())
         if sink is None:
             raise QgsProcessingException(self.tr("OUTPUT: de uitvoertabel kan niet worden gemaakt."))
         _write_rows(sink, fields, COMPARISON_SPEC, table.to_dict("records"))
         out = {"OUTPUT": dest}
         mfields = _fields(MAP_SPEC)
-        msink, mdest = self.parameterAsSink(parameters, "OUTPUT_MAP", context, mfields, QgsWkbTypes.Point,
+        msink, mdest = self.parameterAsSink(parameters, "OUTPUT_MAP", context, mfields, QgsWkbTypes.Type.Point,
                                             QgsCoordinateReferenceSystem("EPSG:28992"))
         if msink is not None:
             _write_rows(msink, mfields, MAP_SPEC, gdf.drop(columns="geometry").to_dict("records"), list(gdf.geometry))
@@ -326,7 +322,7 @@ class ExportPackage(_ProgrammeAlg):
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", self.tr("Map voor het pakket")))
         self.addParameter(QgsProcessingParameterString("MUNICIPALITY", self.tr("Gemeente"), optional=True))
         self.addParameter(QgsProcessingParameterFile(
-            "MUNICIPALITY_LAYER", self.tr("Gemeentegrenzen (GeoPackage)"), behavior=QgsProcessingParameterFile.File,
+            "MUNICIPALITY_LAYER", self.tr("Gemeentegrenzen (GeoPackage)"), behavior=QgsProcessingParameterFile.Behavior.File,
             fileFilter="GeoPackage (*.gpkg)", optional=True))
         self.addParameter(QgsProcessingParameterString("NETBEHEERDER", self.tr("Netbeheerder"), optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
@@ -386,7 +382,7 @@ class ImportPackage(_ProgrammeAlg):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile("INPUT", self.tr("Map van het pakket"),
-                                                     behavior=QgsProcessingParameterFile.Folder))
+                                                     behavior=QgsProcessingParameterFile.Behavior.Folder))
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", self.tr("Nieuwe werkbank"),
                                                                 "GeoPackage (*.gpkg)"))
         self.addParameter(QgsProcessingParameterBoolean("OVERWRITE", self.tr("Bestaand bestand overschrijven"), False))

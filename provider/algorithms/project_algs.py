@@ -6,7 +6,6 @@ import os
 from qgis.core import (
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsGeometry,
     QgsProcessing,
@@ -22,9 +21,8 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
-
 from ..base import PmiekAlgorithm
+from ...layers.fieldtypes import make_field
 
 SPREADSHEET_EXT = (".xlsx", ".xls", ".ods", ".csv", ".txt")
 MAX_MESSAGES = 25
@@ -320,10 +318,9 @@ BALANCE_FIELDS = (
 
 
 def balance_fields():
-    types = {"s": QVariant.Type.String, "i": QVariant.Type.Int, "d": QVariant.Type.Double}
     fields = QgsFields()
     for name, t in BALANCE_FIELDS:
-        fields.append(QgsField(name, types[t]))
+        fields.append(make_field(name, t))
     return fields
 
 

@@ -6,7 +6,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
-    QgsField,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
@@ -22,9 +21,9 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..base import PmiekAlgorithm
+from ...layers.fieldtypes import make_field
 
 GROUP = "Afwegingskader"
 GROUP_ID = "afwegingskader"
@@ -82,7 +81,7 @@ class ImportScores(_ScoringAlg):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
         self.addParameter(QgsProcessingParameterFeatureSource(
-            "INPUT", self.tr("Tabel met beoordelingen"), [QgsProcessing.TypeVector]))
+            "INPUT", self.tr("Tabel met beoordelingen"), [QgsProcessing.SourceType.TypeVector]))
         for name, _canon, label in SCORE_FIELDS:
             self.addParameter(QgsProcessingParameterField(
                 name, self.tr(label), parentLayerParameterName="INPUT", optional=True))
@@ -168,15 +167,15 @@ class ScoreProjects(_ScoringAlg):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
         self.addParameter(QgsProcessingParameterNumber(
-            "VARIATION_PCT", self.tr("Variatie gewichten (%)"), QgsProcessingParameterNumber.Double, 25.0,
+            "VARIATION_PCT", self.tr("Variatie gewichten (%)"), QgsProcessingParameterNumber.Type.Double, 25.0,
             minValue=0.0, maxValue=100.0))
         self.addParameter(QgsProcessingParameterNumber(
-            "RANDOM_RUNS", self.tr("Aantal willekeurige gewichtensets"), QgsProcessingParameterNumber.Integer, 200,
+            "RANDOM_RUNS", self.tr("Aantal willekeurige gewichtensets"), QgsProcessingParameterNumber.Type.Integer, 200,
             minValue=0, maxValue=100000))
         self.addParameter(QgsProcessingParameterNumber(
-            "SEED", self.tr("Startgetal toevalsgenerator"), QgsProcessingParameterNumber.Integer, DEFAULT_SEED))
+            "SEED", self.tr("Startgetal toevalsgenerator"), QgsProcessingParameterNumber.Type.Integer, DEFAULT_SEED))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            "OUTPUT", self.tr("Rangorde projecten"), QgsProcessing.TypeVector))
+            "OUTPUT", self.tr("Rangorde projecten"), QgsProcessing.SourceType.TypeVector))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from ...scoring import criteria as K
@@ -195,19 +194,19 @@ class ScoreProjects(_ScoringAlg):
             wb.close()
         fields = QgsFields()
         for name in ("project_id", "code", "name"):
-            fields.append(QgsField(name, QVariant.String))
+            fields.append(make_field(name, "string"))
         crit_ids = [c["criterion_id"] for c in crit]
         for cid in crit_ids:
-            fields.append(QgsField(cid, QVariant.Double))
+            fields.append(make_field(cid, "double"))
         subtotals = [c for c in table.columns if c.startswith("subtotal_")]
         for c in subtotals:
-            fields.append(QgsField(c, QVariant.Double))
-        fields.append(QgsField("total", QVariant.Double))
+            fields.append(make_field(c, "double"))
+        fields.append(make_field("total", "double"))
         for name in ("rank", "rank_min", "rank_max", "complete", "disagreement"):
-            fields.append(QgsField(name, QVariant.Int))
+            fields.append(make_field(name, "int"))
         for name in ("missing", "disputed", "status", "status_reason"):
-            fields.append(QgsField(name, QVariant.String))
-        sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, QgsWkbTypes.NoGeometry,
+            fields.append(make_field(name, "string"))
+        sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, QgsWkbTypes.Type.NoGeometry,
                                           QgsCoordinateReferenceSystem())
         if sink is None:
             raise QgsProcessingException(self.tr("OUTPUT: de uitvoertabel kan niet worden gemaakt."))
@@ -226,7 +225,7 @@ class ScoreProjects(_ScoringAlg):
                       int(bool(row["complete"])), int(bool(row["disagreement"])),
                       row["missing"] or None, row["disputed"] or None, row["status"], val(row["status_reason"])]
             f.setAttributes(attrs)
-            sink.addFeature(f, QgsFeatureSink.FastInsert)
+            sink.addFeature(f, QgsFeatureSink.Flag.FastInsert)
         n_incomplete = int((~table["complete"].astype(bool)).sum()) if len(table) else 0
         feedback.pushInfo(self.tr("{} projecten gerangschikt; {} onvolledig, {} met onenigheid.").format(
             len(table), n_incomplete, int(table["disagreement"].sum()) if len(table) else 0))
@@ -251,7 +250,7 @@ class ImportCriteria(_ScoringAlg):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
         self.addParameter(QgsProcessingParameterFile(
-            "INPUT", self.tr("Afwegingskader (JSON of CSV)"), behavior=QgsProcessingParameterFile.File,
+            "INPUT", self.tr("Afwegingskader (JSON of CSV)"), behavior=QgsProcessingParameterFile.Behavior.File,
             fileFilter="Afwegingskader (*.json *.csv)"))
         for name, label in (("INSERTED", "Nieuw"), ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd")):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))

@@ -60,7 +60,7 @@ class CopyWerkbank(PmiekAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile(
             "INPUT", self.tr("Bronwerkbank (GeoPackage of PostgreSQL-doel)"),
-            behavior=QgsProcessingParameterFile.File, fileFilter="GeoPackage (*.gpkg)"))
+            behavior=QgsProcessingParameterFile.Behavior.File, fileFilter="GeoPackage (*.gpkg)"))
         self.addParameter(QgsProcessingParameterFileDestination(
             "OUTPUT", self.tr("Nieuwe werkbank (GeoPackage of PostgreSQL-doel)"), "GeoPackage (*.gpkg)"))
         self.addParameter(QgsProcessingParameterBoolean("OVERWRITE", self.tr("Bestaande werkbank vervangen"), False))
