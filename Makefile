@@ -59,7 +59,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 bench: setup
-	$(QGIS_ENV) $(PY) bench/run.py
+	$(QGIS_ENV) $(PY) bench/run.py $(if $(SIZE),--size $(SIZE)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD) $(DEMO_OUT) .pytest_cache tests/artifacts
