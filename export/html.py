@@ -26,9 +26,11 @@ def environment(template_dir=None):
         require("jinja2")
         import jinja2
 
+        from .sandbox import environment as sandboxed
+
         dirs = ([template_dir] if template_dir else []) + [TEMPLATE_DIR]
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(dirs),
+        env = sandboxed(  # templates are shared by e-mail: sandboxed, no files outside these folders
+            dirs,
             autoescape=True,  # every value is data, never markup
             trim_blocks=True,
             lstrip_blocks=True,
