@@ -399,8 +399,9 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
 
         if self.projects is None:
             return
-        self.ranking = R.rank_table(self.projects, self.criteria, self.cons, self._weights,
-                                    self.variation.value(), self.runs.value())
+        # the programme ranking (scoring.ranking.RANK_RULE): the same ranks as scoreprojects, fiches and atlas
+        self.ranking = R.rank_programme(self.projects, self.criteria, self.cons, self._weights,
+                                        self.variation.value(), self.runs.value())
         self._fill_grid()
         self._fill_ranking()
 
@@ -457,7 +458,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                                                  if k.state == "oneens" else "")
                 row.append(cell)
             row.append({DISPLAY: _num(r["total"]), USER: p.project_id, ALIGN: int(Qt.AlignmentFlag.AlignRight)})
-            row.append({DISPLAY: str(int(r["rank"])), USER: p.project_id})
+            row.append({DISPLAY: str(int(r["rank"])) if r["ranked"] else "–", USER: p.project_id})
             row.append({DISPLAY: tr("ja") if complete else tr("nee"), USER: p.project_id,
                         BACKGROUND: None if complete else QBrush(COLOUR_INCOMPLETE)})
             cells.append(row)
@@ -684,9 +685,13 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         cells = []
         for row in r.to_dict("records"):
             bg = None if row["complete"] else QBrush(COLOUR_INCOMPLETE)
-            rng = "{}–{}".format(row["rank_min"], row["rank_max"]) if row["rank_min"] != row["rank_max"] else str(
-                row["rank_min"])
-            vals = [str(row["rank"]), rng, row["code"] or "", row["name"] or "", _num(row["total"])]
+            if not row["ranked"]:  # afgevallen or vertrouwelijk: no rank (RANK_RULE)
+                rng, rank_text = row["rank_note"], "–"
+            else:
+                rng = "{}–{}".format(row["rank_min"], row["rank_max"]) if row["rank_min"] != row["rank_max"] else str(
+                    row["rank_min"])
+                rank_text = str(row["rank"])
+            vals = [rank_text, rng, row["code"] or "", row["name"] or "", _num(row["total"])]
             vals += [_num(row[g]) for g in groups]
             vals += [tr("ja") if row["complete"] else tr("nee ({})").format(row["missing"]),
                      ("⚠ " + row["disputed"]) if row["disagreement"] else "",
