@@ -10,6 +10,7 @@ merge of its own; no extra PDF library needed).
 import os
 
 from qgis.core import (
+    Qgis,
     QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
     QgsFeature,
@@ -29,7 +30,6 @@ from qgis.core import (
     QgsProject,
     QgsRectangle,
     QgsRendererCategory,
-    QgsRenderContext,
     QgsRuleBasedRenderer,
     QgsTextBufferSettings,
     QgsTextFormat,
@@ -335,7 +335,7 @@ def new_layout(project, name, orientation="portrait", pages=1):
 def prepare_render_context(layout, dpi=DPI):
     ctx = layout.renderContext()
     ctx.setDpi(dpi)
-    ctx.setTextRenderFormat(QgsRenderContext.TextRenderFormat.TextFormatAlwaysText)  # searchable text in the PDF
+    ctx.setTextRenderFormat(Qgis.TextRenderFormat.AlwaysText)  # searchable text in the PDF
     ctx.setFlag(QgsLayoutRenderContext.Flag.FlagAntialiasing, True)
     ctx.setFlag(QgsLayoutRenderContext.Flag.FlagUseAdvancedEffects, True)
 
