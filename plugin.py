@@ -10,7 +10,7 @@ import os
 from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QComboBox, QFileDialog, QLabel, QLayout, QMenu
+from qgis.PyQt.QtWidgets import QAction, QComboBox, QLabel, QLayout, QMenu
 
 from .connections import ConnectionsMixin
 
@@ -95,6 +95,8 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         self._add_action("open", self.tr("Werkbank openen…"), "open.svg", self.open_werkbank)
         self._add_action("open_pg", self.tr("Teamwerkbank (PostGIS) openen…"), "open.svg", self.open_team_werkbank,
                          toolbar=False)
+        self._add_action("save_project", self.tr("QGIS-project naast de werkbank opslaan"), "pmiek.svg",
+                         self.save_project_beside_werkbank, toolbar=False)
         self.menu.addSeparator()
         for entry in available_entries():
             key, _, _, title, icon_file, kind = entry
@@ -109,7 +111,39 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         project = QgsProject.instance()
         self._connect(project.readProject, self._on_project_read)
         self._connect(project.cleared, self._on_project_cleared)
+        self._connect(self.session.dataChanged, self._on_data_changed)
         self._check_dependencies()
+
+    def _on_data_changed(self, table):
+        """The one 'werkbank changed' handler: repaint the map layers showing ``table`` at once.
+
+        Every dock emits ``session.dataChanged(table)`` after it wrote to the werkbank (status, link, score,
+        what-if, import); the docks themselves update only what changed (the balance dock repaints its own
+        status layer).  Layers with unsaved edits are left alone.
+        """
+        from .layers.project import werkbank_layers
+
+        tables = {table}
+        if table in ("project_links", "scores"):
+            tables.add("projects")  # symbols/labels of projects may follow links and ratings
+        if table == "":
+            tables = {None}
+        changed = False
+        for t in tables:
+            for layer in werkbank_layers(table=t):
+                if layer.isEditable() and layer.isModified():
+                    continue
+                layer.reload()
+                layer.triggerRepaint()
+                changed = True
+        if changed and self.iface.mapCanvas() is not None:
+            self.iface.mapCanvas().refresh()
+        path = self.session.werkbank_path() if self.session is not None else ""
+        if table and path:
+            self.iface.messageBar().pushMessage(
+                "pMIEK Werkbank", self.tr("Opgeslagen in de werkbank {}.").format(
+                    os.path.basename(path) if not path.startswith("pg:") else path),
+                Qgis.MessageLevel.Success, 3)
 
     def _on_project_read(self, *args):
         """A saved QGIS project with a werkbank: track its layers' row versions and tell the docks."""
@@ -193,15 +227,51 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
 
     # ---- actions ----------------------------------------------------------------
     def new_werkbank(self):
+        """Create a werkbank with the Processing dialog (name, province, file) and open it at once."""
         from qgis import processing
 
-        processing.execAlgorithmDialog("pmiek:createwerkbank", {})
+        from .dialogs.files import remember, start_folder
+
+        results = processing.execAlgorithmDialog("pmiek:createwerkbank", {
+            "OUTPUT": os.path.join(start_folder(self.session.werkbank_path()), "werkbank.gpkg")}) or {}
+        path = results.get("OUTPUT")
+        if not path or not isinstance(path, str):
+            return False
+        if not path.startswith("pg:") and not os.path.exists(path):
+            return False
+        remember(path)
+        return self.open_werkbank(path=path)
+
+    def save_project_beside_werkbank(self):
+        """Save the QGIS project (map, styles, docks' layers) as ``<werkbank>.qgz`` next to the werkbank."""
+        from qgis.core import QgsProject
+
+        path = self.session.werkbank_path() if self.session is not None else ""
+        if not path or path.startswith("pg:"):
+            from .dialogs.files import save_file
+
+            target = save_file(self.iface.mainWindow(), self.tr("QGIS-project opslaan"),
+                               self.tr("QGIS-project (*.qgz)"), "pmiek.qgz", path)
+        else:
+            target = os.path.splitext(os.path.abspath(path))[0] + ".qgz"
+        if not target:
+            return ""
+        project = QgsProject.instance()
+        if not project.write(target):
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", self.tr("Het QGIS-project kon niet worden "
+                                                "opgeslagen: {}").format(project.error()), Qgis.MessageLevel.Critical, 10)
+            return ""
+        self.iface.messageBar().pushMessage(
+            "pMIEK Werkbank", self.tr("QGIS-project opgeslagen naast de werkbank: {}. De gegevens zelf staan al "
+                                      "veilig in de werkbank.").format(target), Qgis.MessageLevel.Success, 8)
+        return target
 
     def open_werkbank(self, checked=False, path=None):
         if not path:
-            path, _ = QFileDialog.getOpenFileName(
-                self.iface.mainWindow(), self.tr("Werkbank openen"), "", self.tr("pMIEK-werkbank (*.gpkg)")
-            )
+            from .dialogs.files import open_file
+
+            path = open_file(self.iface.mainWindow(), self.tr("Werkbank openen"), self.tr("pMIEK-werkbank (*.gpkg)"),
+                             self.session.werkbank_path())
         if not path:
             return False
         from .layers.project import add_werkbank_layers
@@ -232,6 +302,11 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
             extent.scale(1.05)
             canvas.setExtent(extent)
             canvas.refresh()
+        from qgis.core import QgsProject
+
+        if not QgsProject.instance().fileName():
+            # Only werkbank layers were added: everything is stored in the werkbank, nothing for QGIS to ask on exit.
+            QgsProject.instance().setDirty(False)
         self.iface.messageBar().pushMessage(
             "pMIEK Werkbank",
             self.tr("Werkbank '{}' ({}) geopend: {} lagen.").format(prog["name"], prog["province"], len(layers)),
@@ -277,9 +352,16 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         import shutil
         import time
 
-        # Work on a copy so the shipped sample stays untouched; keep it in the QGIS profile, not in the
+        # Work on a copy so the shipped sample stays untouched; keep it in the folder used last (else a
+        # 'pMIEK Werkbank' folder in the home folder), where rounds and reports land beside it - not in the
         # system's temp folder (QGIS treats layers there as temporary and warns on exit).
-        folder = os.path.join(QgsApplication.qgisSettingsDirPath(), "pmiek_werkbank")
+        from qgis.core import QgsSettings
+
+        from .dialogs.files import SETTINGS_FOLDER
+
+        folder = QgsSettings().value(SETTINGS_FOLDER, "", type=str)
+        if not folder or not os.path.isdir(folder):
+            folder = os.path.join(os.path.expanduser("~"), "pMIEK Werkbank")
         os.makedirs(folder, exist_ok=True)
         target = os.path.join(folder, "voorbeeld_werkbank_{}.gpkg".format(time.strftime("%Y%m%d-%H%M%S")))
         shutil.copyfile(sample, target)

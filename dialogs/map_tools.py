@@ -1,30 +1,20 @@
 """Map tools to draw knooppunten (polygon) and projects (point, line or polygon by type infra).
 
-A finished sketch becomes a feature in the werkbank layer of the 'pMIEK' group
-(``layers.project.werkbank_layers``): the layer goes into edit mode, QGIS's
-attribute form opens (value maps for the coded fields), and the feature is
-added to the layer's edit buffer, so Undo (Ctrl+Z) works and "Opslaan" (or
-QGIS's own save edits) writes it to the werkbank.
+Arming a tool puts the werkbank layer of the 'pMIEK' group
+(``layers.project.werkbank_layers``) in edit mode, so the first click draws.  A
+finished sketch opens the werkbank form (``layers/forms.py``: tabs, Dutch
+aliases, value maps, generated id); accepting it adds the feature to the
+layer's edit buffer and the projects dock saves it to the werkbank at once.
 """
 
-import getpass
-import uuid
-from datetime import datetime, timezone
-
-from qgis.core import QgsEditorWidgetSetup, QgsFeature, QgsWkbTypes
+from qgis.core import QgsExpressionContextUtils, QgsFeature, QgsVectorLayerUtils, QgsWkbTypes
 from qgis.gui import QgsAttributeDialog, QgsAttributeEditorContext, QgsMapToolCapture, QgsMapToolDigitizeFeature
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 
+from ..layers.forms import configure_form
 from ..layers.project import werkbank_layers
 from ..werkbank import enums as E
 
-# field -> enumeration shown as a value map in the attribute form
-VALUE_MAPS = {
-    "projects": {"type_infra": E.TYPE_INFRA, "phase": E.PROJECT_PHASES, "status": E.PROJECT_STATUS,
-                 "energy_carrier": E.ENERGY_CARRIERS, "financial_cover": E.FINANCIAL_COVER, "route": E.ROUTES},
-    "knooppunten": {"karakter": E.KNOOPPUNT_KARAKTER},
-}
-HIDDEN = ("fid", "row_version", "modified", "modified_by")
 GEOMETRY_LAYER = {"point": "Point", "line": "LineString", "polygon": "Polygon"}
 CAPTURE = {"point": QgsMapToolCapture.CaptureMode.CapturePoint,
            "line": QgsMapToolCapture.CaptureMode.CaptureLine,
@@ -58,44 +48,24 @@ def find_layer(table, kind=None, project=None):
 
 
 def apply_value_maps(layer, table):
-    """Value maps (Dutch label -> code) for the coded fields; hidden technical fields."""
-    fields = layer.fields()
-    for name, enum in VALUE_MAPS.get(table, {}).items():
-        idx = fields.indexOf(name)
-        if idx < 0:
-            continue
-        entries = [{E.label(enum, code): code} for code in enum]
-        layer.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("ValueMap", {"map": entries}))
-    for name in HIDDEN:
-        idx = fields.indexOf(name)
-        if idx >= 0:
-            layer.setEditorWidgetSetup(idx, QgsEditorWidgetSetup("Hidden", {}))
+    """The werkbank's attribute form for ``layer`` (aliases, tabs, value maps ...: ``layers/forms.py``)."""
+    lookup = {t: find_layer(t) for t in ("stations", "knooppunten")}
+    configure_form(layer, table, {t: lyr for t, lyr in lookup.items() if lyr is not None})
 
 
 def new_feature(layer, table, geometry, values=None):
-    """A feature with the werkbank's required defaults filled in."""
-    f = QgsFeature(layer.fields())
-    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    try:
-        user = getpass.getuser()
-    except Exception:  # noqa: BLE001
-        user = "onbekend"
-    defaults = {"row_version": 1, "modified": now, "modified_by": user}
-    if table == "projects":
-        defaults.update({"project_id": "P-" + uuid.uuid4().hex[:8], "status": "kandidaat", "in_ip": 0,
-                         "confidential": 0, "name": tr("Nieuw project")})
-    elif table == "knooppunten":
-        defaults.update({"knooppunt_id": "K-" + uuid.uuid4().hex[:8], "name": tr("Nieuw knooppunt"),
-                         "session_date": datetime.now().date().isoformat()})
-    defaults.update(values or {})
-    for name, value in defaults.items():
-        idx = layer.fields().indexOf(name)
-        if idx >= 0:
-            f.setAttribute(idx, value)
+    """A new feature with the layer's default values (generated id, status ...) and ``values`` filled in."""
     g = geometry
     if QgsWkbTypes.isMultiType(layer.wkbType()) and not g.isMultipart():
         g.convertToMultiType()
-    f.setGeometry(g)
+    fields = layer.fields()
+    attrs = {fields.indexOf(k): v for k, v in (values or {}).items() if fields.indexOf(k) >= 0}
+    context = layer.createExpressionContext()
+    context.appendScope(QgsExpressionContextUtils.globalScope())
+    f = QgsVectorLayerUtils.createFeature(layer, g, attrs, context)
+    if not isinstance(f, QgsFeature):  # pragma: no cover - defensive
+        f = QgsFeature(fields)
+        f.setGeometry(g)
     return f
 
 
@@ -103,39 +73,75 @@ def feature_form(layer, feature, parent=None):
     """QGIS's attribute form for a new feature; accepting it adds the feature to the edit buffer (undoable)."""
     dialog = QgsAttributeDialog(layer, feature, False, parent, True)
     dialog.setMode(QgsAttributeEditorContext.Mode.AddFeatureMode)
+    dialog.setWindowTitle(tr("Nieuw knooppunt") if layer.customProperty("pmiek/table") == "knooppunten"
+                          else tr("Nieuw project"))
+    dialog.resize(640, 560)  # fits a 1366×768 screen with the tabs of layers/forms.py
     return dialog
 
 
 class WerkbankDrawTool(QgsMapToolDigitizeFeature):
-    """Draw one feature for ``table`` ('projects' or 'knooppunten') into ``layer``; opens the attribute form."""
+    """Draw features for ``table`` ('projects' or 'knooppunten') into ``layer``.
 
-    def __init__(self, iface, layer, table, kind="polygon", values=None, on_added=None):
+    The layer is made editable as soon as the tool is armed (and again after a
+    save), so the first click on the map draws.  A finished geometry opens the
+    werkbank form; accepting it adds the feature and calls ``on_added(table,
+    feature)`` (the dock saves and confirms).  Esc cancels the sketch; Esc
+    without a sketch calls ``on_cancel()`` (back to the previous map tool).
+    """
+
+    def __init__(self, iface, layer, table, kind="polygon", values=None, on_added=None, on_cancel=None):
         super().__init__(iface.mapCanvas(), iface.cadDockWidget(), CAPTURE[kind])
         self.iface = iface
         self.target = layer
         self.table = table
         self.values = dict(values or {})
         self.on_added = on_added
+        self.on_cancel = on_cancel
+        self.dialog = None
         self.setLayer(layer)
+        self.ensure_editable()
         self.digitizingCompleted.connect(self._completed)
+
+    def ensure_editable(self):
+        if not self.target.isEditable():
+            self.target.startEditing()
+        return self.target.isEditable()
+
+    def cadCanvasPressEvent(self, e):  # noqa: N802 - QGIS API
+        self.ensure_editable()
+        super().cadCanvasPressEvent(e)
+
+    def cadCanvasReleaseEvent(self, e):  # noqa: N802 - QGIS API
+        self.ensure_editable()
+        super().cadCanvasReleaseEvent(e)
+
+    def keyPressEvent(self, e):  # noqa: N802 - QGIS API
+        capturing = self.isCapturing()
+        super().keyPressEvent(e)
+        if e.key() == Qt.Key.Key_Escape and not capturing and self.on_cancel is not None:
+            self.on_cancel()
 
     def _completed(self, feature):
         layer = self.target
-        if not layer.isEditable():
-            layer.startEditing()
-        apply_value_maps(layer, self.table)
+        self.ensure_editable()
         f = new_feature(layer, self.table, feature.geometry(), self.values)
-        dialog = feature_form(layer, f, self.iface.mainWindow())
-        ok = dialog.exec()
-        dialog.deleteLater()
+        self.dialog = feature_form(layer, f, self.iface.mainWindow())
+        try:
+            ok = self.dialog.exec()
+            added = QgsFeature(self.dialog.feature()) if ok else None
+        finally:
+            self.dialog.deleteLater()
+            self.dialog = None
         if ok and self.on_added is not None:
-            self.on_added(self.table)
+            self.on_added(self.table, added)
 
     def cleanup(self):
         try:
             self.digitizingCompleted.disconnect(self._completed)
         except (TypeError, RuntimeError):
             pass
+        if self.dialog is not None:
+            self.dialog.reject()
 
 
 def save_edits(project=None):

@@ -86,6 +86,8 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         # Called with the conflicts found when saving; returns KEEP_MINE, RELOAD or CANCEL
         # (dialogs/conflict_dialog.py).  None = ask with the conflict dialog; tests inject a function.
         self.resolver = None
+        # Called with (title, question) before a removal; returns True to go ahead.  None = ask (QMessageBox).
+        self.confirm = None
         self.last_conflicts = []
         self._build()
         self._connect(session.werkbankChanged, self._on_werkbank)
@@ -164,6 +166,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         bl.addLayout(lb)
         self._connect(self.b_link_map.clicked, self.link_map_selection)
         self._connect(self.b_unlink.clicked, self.unlink_selected)
+        self._connect(self.links.itemSelectionChanged, self._on_link_selected)
         split.addWidget(box)
 
         sbox = QGroupBox(tr("Suggesties (zelfde voedingsgebied of knooppunt eerst, dan afstand)"))
@@ -371,7 +374,12 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         return ids
 
     # ---- linking -------------------------------------------------------------------------------------
-    def _link(self, dev_ids):
+    def _link(self, dev_ids, motivations=None):
+        """Link developments to the current project; ``motivations``: dev_id -> own motivatie (suggestions).
+
+        The typed motivatie belongs to this one linking action: the field is emptied afterwards, so it
+        never ends up on a later link.
+        """
         pid = self.current_project()
         if pid is None or not dev_ids:
             self._message(tr("Kies een project en een of meer ontwikkelingen."), Qgis.MessageLevel.Info)
@@ -380,20 +388,29 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
 
         unit = self.share_unit.currentData()
         value = self.share.value()
+        typed = self.motivation.text().strip() or None
+        share = {"share_pct": value if unit == "pct" else None, "share_mw": value if unit == "mw" else None}
         wb = self._open()
         if wb is None:
             return 0
         try:
-            n = add_links(wb, pid, dev_ids, share_pct=value if unit == "pct" else None,
-                          share_mw=value if unit == "mw" else None, motivation=self.motivation.text().strip() or None)
+            with wb.transaction():
+                if motivations:
+                    n = sum(add_links(wb, pid, [d], motivation=typed or motivations.get(d), **share)
+                            for d in dev_ids)
+                else:
+                    n = add_links(wb, pid, dev_ids, motivation=typed, **share)
         except LinkError as e:
             self._message(str(e), Qgis.MessageLevel.Warning)
             return 0
         finally:
             wb.close()
+        self.motivation.clear()
         self.session.dataChanged.emit("project_links")
         self.select_project(pid, zoom=False)
         self._on_project_selected()
+        self._message(tr("{} ontwikkeling(en) gekoppeld en opgeslagen in de werkbank.").format(n),
+                      Qgis.MessageLevel.Success)
         return n
 
     def link_map_selection(self):
@@ -401,14 +418,27 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
 
     def link_suggestions(self):
         rows = sorted({i.row() for i in self.suggestions.selectedItems()})
-        ids = [self.suggestions.item(r, 1).data(Qt.ItemDataRole.UserRole) for r in rows]
-        return self._link([i for i in ids if i])
+        ids, motivations = [], {}
+        for r in rows:
+            dev = self.suggestions.item(r, 1).data(Qt.ItemDataRole.UserRole)
+            if dev:
+                ids.append(dev)
+                reason = self.suggestions.item(r, 6)
+                motivations[dev] = tr("Suggestie: {}").format(reason.text()) if reason is not None else None
+        return self._link(ids, motivations)
 
     def unlink_selected(self):
+        """Remove the selected link(s) after a question; the selection does not move on to another link."""
         pid = self.current_project()
         rows = sorted({i.row() for i in self.links.selectedItems()})
         ids = [self.links.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in rows]
         if pid is None or not ids:
+            self._message(tr("Kies eerst de koppeling die u wilt verwijderen."), Qgis.MessageLevel.Info)
+            return 0
+        names = [self.links.item(r, 1).text() or self.links.item(r, 0).text() for r in rows]
+        question = tr("Koppeling van {} ontwikkeling(en) met dit project verwijderen?\n\n{}").format(
+            len(ids), "\n".join(names[:10]))
+        if not (self.confirm or self._ask_yes_no)(tr("Koppeling verwijderen"), question):
             return 0
         from ..knooppunten.links import remove_link
 
@@ -416,15 +446,31 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         if wb is None:
             return 0
         try:
-            n = sum(remove_link(wb, pid, d) for d in ids)
+            with wb.transaction():
+                n = sum(remove_link(wb, pid, d) for d in ids)
         finally:
             wb.close()
         self.session.dataChanged.emit("project_links")
         self._on_project_selected()
+        self.links.clearSelection()
+        self.links.setCurrentItem(None)
+        self.b_unlink.setEnabled(False)
+        self._message(tr("{} koppeling(en) verwijderd.").format(n), Qgis.MessageLevel.Success)
         return n
+
+    def _ask_yes_no(self, title, text):
+        from qgis.PyQt.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _on_link_selected(self):
+        self.b_unlink.setEnabled(bool(self.links.selectedItems()))
 
     # ---- drawing ----------------------------------------------------------------------------------------
     def _start_tool(self, table, kind, values=None):
+        """Arm drawing: the right layer editable and active, the digitising tool on the canvas."""
         from .map_tools import WerkbankDrawTool, find_layer
 
         layer = find_layer(table, kind if table == "projects" else None)
@@ -434,11 +480,36 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
             return None
         self._unset_tool()
         canvas = self.iface.mapCanvas()
-        self._previous_tool = canvas.mapTool()
-        self._tool = WerkbankDrawTool(self.iface, layer, table, kind, values, on_added=self._on_drawn)
-        canvas.setMapTool(self._tool)
+        previous = canvas.mapTool()
+        if previous is not None and not isinstance(previous, WerkbankDrawTool):
+            self._previous_tool = previous
+        if not layer.isEditable():
+            layer.startEditing()
         self.iface.setActiveLayer(layer)
+        self._tool = WerkbankDrawTool(self.iface, layer, table, kind, values, on_added=self._on_drawn,
+                                      on_cancel=self.stop_drawing)
+        canvas.setMapTool(self._tool)
+        canvas.setFocus()
+        what = tr("een knooppunt (vlak)") if table == "knooppunten" else {
+            "point": tr("het project (punt)"), "line": tr("het project (lijn)"),
+            "polygon": tr("het project (vlak)")}[kind]
+        hint = tr("klik één keer") if kind == "point" else tr("klik de hoekpunten, rechtermuisknop om af te ronden")
+        self._message(tr("Teken {} op de kaart: {}. Esc breekt af.").format(what, hint), Qgis.MessageLevel.Info)
         return self._tool
+
+    def stop_drawing(self):
+        """Esc without a sketch: back to the previous map tool; leave edit mode when nothing is pending."""
+        tool = self._tool
+        layer = tool.target if tool is not None else None
+        self._unset_tool()
+        canvas = self.iface.mapCanvas()
+        if self._previous_tool is not None:
+            try:
+                canvas.setMapTool(self._previous_tool)
+            except RuntimeError:
+                pass
+        if layer is not None and layer.isEditable() and not layer.isModified():
+            layer.rollBack()
 
     def draw_knooppunt(self):
         return self._start_tool("knooppunten", "polygon")
@@ -449,9 +520,21 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         code = self.draw_type.currentData()
         return self._start_tool("projects", geometry_kind(code), {"type_infra": code})
 
-    def _on_drawn(self, table):
-        self._message(tr("Getekend; kies 'Opslaan' om het in de werkbank te bewaren (Ctrl+Z maakt ongedaan)."),
-                      Qgis.MessageLevel.Info)
+    def _on_drawn(self, table, feature=None):
+        """A drawn feature was accepted in its form: save it to the werkbank at once and confirm."""
+        name = ""
+        if feature is not None:
+            idx = feature.fields().indexOf("name")
+            name = feature.attribute(idx) if idx >= 0 else ""
+        saved = self.save()
+        if table in saved:
+            text = (tr("Knooppunt '{}' opgeslagen in de werkbank.") if table == "knooppunten"
+                    else tr("Project '{}' opgeslagen in de werkbank.")).format(name or "")
+            self._message(text, Qgis.MessageLevel.Success)
+            if table == "projects" and feature is not None:
+                key = feature.fields().indexOf("project_id")
+                if key >= 0:
+                    self.select_project(feature.attribute(key), zoom=False)
 
     def save(self):
         """Commit the werkbank layers' edit buffers, but first check for edits by others (optimistic concurrency).

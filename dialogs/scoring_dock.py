@@ -44,6 +44,8 @@ from qgis.PyQt.QtWidgets import (
 from ..connections import ConnectionsMixin
 
 SETTINGS_ASSESSOR = "pmiek/assessor"
+SETTINGS_ASSESSOR_ORG = "pmiek/assessor_org"
+SETTINGS_ASSESSOR_ROLE = "pmiek/assessor_role"
 
 COLOUR_DISAGREE = QColor(255, 196, 140)
 COLOUR_AGREED = QColor(200, 235, 200)
@@ -67,6 +69,74 @@ def default_assessor():
     """The assessor name: last one used (QgsSettings), else the QGIS user name."""
     name = QgsSettings().value(SETTINGS_ASSESSOR, "", type=str)
     return name or QgsApplication.userFullName() or QgsApplication.userLoginName() or ""
+
+
+def session_assessor():
+    """The assessor of this session (remembered in QGIS settings): dict name, organisation, role (code or '')."""
+    s = QgsSettings()
+    return {"name": default_assessor(), "organisation": s.value(SETTINGS_ASSESSOR_ORG, "", type=str),
+            "role": s.value(SETTINGS_ASSESSOR_ROLE, "", type=str)}
+
+
+def remember_assessor(name, organisation="", role=""):
+    s = QgsSettings()
+    s.setValue(SETTINGS_ASSESSOR, name or "")
+    s.setValue(SETTINGS_ASSESSOR_ORG, organisation or "")
+    s.setValue(SETTINGS_ASSESSOR_ROLE, role or "")
+
+
+def assessor_text(a=None):
+    from ..werkbank import enums as E
+
+    a = a or session_assessor()
+    extra = [x for x in (a.get("organisation"), E.ASSESSOR_ROLES.get(a.get("role") or "", "")) if x]
+    return "{}{}".format(a.get("name") or tr("(niet ingesteld)"), " ({})".format(", ".join(extra)) if extra else "")
+
+
+class AssessorDialog(QDialog):
+    """Who rates in this session: name, organisation and role, set once and remembered in QGIS settings."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        from ..werkbank import enums as E
+
+        self.setWindowTitle(tr("Beoordelaar van deze sessie"))
+        a = session_assessor()
+        lay = QVBoxLayout(self)
+        note = QLabel(tr("Elke waardering wordt opgeslagen met deze beoordelaar. U stelt dit één keer per sessie in."))
+        note.setWordWrap(True)
+        lay.addWidget(note)
+        form = QFormLayout()
+        self.name = QLineEdit(a["name"])
+        self.organisation = QLineEdit(a["organisation"])
+        self.role = QComboBox()
+        self.role.addItem(tr("— kies een rol —"), "")
+        for code, label in E.ASSESSOR_ROLES.items():
+            self.role.addItem(label, code)
+        self.role.setCurrentIndex(max(0, self.role.findData(a["role"])))
+        form.addRow(tr("Naam *"), self.name)
+        form.addRow(tr("Organisatie"), self.organisation)
+        form.addRow(tr("Rol *"), self.role)
+        lay.addLayout(form)
+        self.message = QLabel("")
+        self.message.setStyleSheet("color: #b00000;")
+        lay.addWidget(self.message)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+
+    def accept(self):
+        if not self.name.text().strip():
+            self.message.setText(tr("Vul de naam van de beoordelaar in."))
+            self.name.setFocus()
+            return
+        if not self.role.currentData():
+            self.message.setText(tr("Kies de rol van de beoordelaar."))
+            self.role.setFocus()
+            return
+        remember_assessor(self.name.text().strip(), self.organisation.text().strip(), self.role.currentData())
+        super().accept()
 
 
 def _num(x, decimals=2):
@@ -134,20 +204,30 @@ class RatingDialog(QDialog):
         pts = criterion.get("points_list") or []
         for i, p in enumerate(pts):
             self.rating.setItemData(i, tr("{} punten").format(_num(p)), TOOLTIP)
-        form.addRow(tr("Waardering"), self.rating)
+        # No preselected value: OK without choosing gives nothing, not the best rating.
+        self.rating.setPlaceholderText(tr("— kies een waardering —"))
+        self.rating.setCurrentIndex(-1)
+        form.addRow(tr("Waardering *"), self.rating)
         self.rationale = QPlainTextEdit()
         self.rationale.setPlaceholderText(tr("Verplicht: waarom deze waardering? Noem feiten en bronnen."))
         form.addRow(tr("Motivatie *"), self.rationale)
-        self.assessor = QLineEdit(default_assessor())
+        # The assessor of the session (name, organisation, role), not the criterion's usual role.
+        a = session_assessor()
+        self.assessor = QLineEdit(a["name"])
         form.addRow(tr("Beoordelaar *"), self.assessor)
+        self.organisation = QLineEdit(a["organisation"])
+        form.addRow(tr("Organisatie"), self.organisation)
         from ..werkbank import enums as E
 
         self.role = QComboBox()
+        self.role.addItem(tr("— kies een rol —"), "")
         for code, label in E.ASSESSOR_ROLES.items():
             self.role.addItem(label, code)
+        self.role.setCurrentIndex(max(0, self.role.findData(a["role"])))
         if criterion.get("assessor_role"):
-            self.role.setCurrentIndex(max(0, self.role.findData(criterion["assessor_role"])))
-        form.addRow(tr("Rol"), self.role)
+            self.role.setToolTip(tr("Bij dit criterium beoordeelt gewoonlijk: {}").format(
+                E.label(E.ASSESSOR_ROLES, criterion["assessor_role"])))
+        form.addRow(tr("Rol *"), self.role)
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
@@ -174,13 +254,18 @@ class RatingDialog(QDialog):
             "rating": self.rating.currentText(),
             "rationale": self.rationale.toPlainText().strip(),
             "assessor": self.assessor.text().strip(),
-            "role": self.role.currentData(),
+            "organisation": self.organisation.text().strip(),
+            "role": self.role.currentData() or None,
             "date": self.date.date().toString("yyyy-MM-dd"),
             "agreed": self.agreed.isChecked(),
         }
 
     def accept(self):
         v = self.values()
+        if self.rating.currentIndex() < 0 or not v["rating"]:
+            self.message.setText(tr("Kies een waardering."))
+            self.rating.setFocus()
+            return
         if not v["rationale"]:
             self.message.setText(tr("De motivatie is verplicht: leg uit waarom u deze waardering geeft."))
             self.rationale.setFocus()
@@ -189,13 +274,17 @@ class RatingDialog(QDialog):
             self.message.setText(tr("Vul in wie beoordeelt (beoordelaar)."))
             self.assessor.setFocus()
             return
+        if not v["role"]:
+            self.message.setText(tr("Kies de rol van de beoordelaar."))
+            self.role.setFocus()
+            return
         if self.submit is not None:
             try:
                 self.submit(v)
             except Exception as e:  # noqa: BLE001 - ScoringError/WerkbankError carry the Dutch message
                 self.message.setText(str(e))
                 return
-        QgsSettings().setValue(SETTINGS_ASSESSOR, v["assessor"])
+        remember_assessor(v["assessor"], v["organisation"], v["role"])
         super().accept()
 
 
@@ -225,6 +314,16 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self.info = QLabel("")
         self.info.setWordWrap(True)
         lay.addWidget(self.info)
+        arow = QHBoxLayout()
+        self.assessor_label = QLabel()
+        self.assessor_label.setWordWrap(True)
+        self.assessor_button = QPushButton(tr("Beoordelaar…"))
+        self.assessor_button.setToolTip(tr("Wie beoordeelt in deze sessie: naam, organisatie en rol"))
+        self._connect(self.assessor_button.clicked, self.choose_assessor)
+        arow.addWidget(self.assessor_label, 1)
+        arow.addWidget(self.assessor_button)
+        lay.addLayout(arow)
+        self._show_assessor()
         self.tabs = QTabWidget()
         lay.addWidget(self.tabs)
 
@@ -345,6 +444,20 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             drow.addWidget(b)
         lay.addLayout(drow)
         self.setWidget(root)
+
+    def _show_assessor(self):
+        self.assessor_label.setText(tr("Beoordelaar: {}").format(assessor_text()))
+
+    def choose_assessor(self):
+        """Set the session's assessor (name, organisation, role) once; remembered in QGIS settings."""
+        dialog = AssessorDialog(self)
+        self._dialog = dialog
+        try:
+            ok = dialog.exec()
+        finally:
+            self._dialog = None
+        self._show_assessor()
+        return bool(ok)
 
     # ---- data ----------------------------------------------------------------------------
     def werkbank_path(self):
@@ -553,7 +666,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
 
         def submit(v):
             self.apply_rating(pid, cid, v["rating"], v["rationale"], v["assessor"], v["role"], v["date"],
-                              v["agreed"])
+                              v["agreed"], organisation=v["organisation"])
 
         return RatingDialog(label, crit, self, current=current, submit=submit)
 
@@ -563,14 +676,21 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             self._dialog.exec()
         finally:
             self._dialog = None
+        self._show_assessor()
 
-    def apply_rating(self, pid, cid, rating, rationale, assessor, role=None, date=None, agreed=False):
+    def apply_rating(self, pid, cid, rating, rationale, assessor, role=None, date=None, agreed=False,
+                     organisation=None):
         """Record a rating (raises ScoringError with a Dutch message) and refresh."""
         from ..scoring import scores as S
+        from ..werkbank.schema import TABLES
 
         with self._open() as wb:
-            S.record_score(wb, pid, cid, rating, rationale, assessor, role=role,
-                           date=date or _dt.date.today().isoformat(), agreed=agreed)
+            with wb.transaction():
+                score_id = S.record_score(wb, pid, cid, rating, rationale, assessor, role=role,
+                                          date=date or _dt.date.today().isoformat(), agreed=agreed)
+                if "assessor_org" in TABLES["scores"].column_names:
+                    wb.execute("UPDATE scores SET assessor_org = ? WHERE score_id = ?", (organisation or None,
+                                                                                          score_id))
         self._changed("scores")
 
     def _changed(self, table):
@@ -733,13 +853,19 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("Kies eerst een project."), Qgis.MessageLevel.Info, 5)
             return
         name = self.projects.set_index("project_id").loc[pid, "name"]
-        reason, ok = QInputDialog.getMultiLineText(self, title, tr("Reden voor '{}' (verplicht):").format(name))
-        if not ok:
-            return
-        try:
-            self.decide(pid, status, reason)
-        except Exception as e:  # noqa: BLE001 - Dutch message from scoring.decisions
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Warning, 10)
+        label = tr("Reden voor '{}' (verplicht):").format(name)
+        reason, problem = "", ""
+        while True:
+            # A refused reason asks again with what was typed (never lost) and the reason it was refused.
+            text = label if not problem else "{}\n\n⚠ {}".format(label, problem)
+            reason, ok = QInputDialog.getMultiLineText(self, title, text, reason)
+            if not ok:
+                return
+            try:
+                self.decide(pid, status, reason)
+                return
+            except Exception as e:  # noqa: BLE001 - Dutch message from scoring.decisions
+                problem = str(e)
 
     def _include_clicked(self):
         self._ask_decision("opgenomen", tr("Project opnemen in het pMIEK"))

@@ -145,6 +145,9 @@ def add_werkbank_layers(path, project=None, tables=True):
             track(layer)
             sub.addLayer(layer)
             added.append(layer)
+    from .forms import configure_forms
+
+    configure_forms(added)
     return added
 
 

@@ -138,11 +138,24 @@ def test_draw_tools_start_and_cleanup(qgis_iface, session, example_path):
     from qgis.core import QgsGeometry
 
     f = new_feature(kp, "knooppunten", QgsGeometry.fromWkt("POLYGON((0 0,1 0,1 1,0 0))"))
-    assert f.geometry().isMultipart() and f["name"] == "Nieuw knooppunt"
+    # generated id and session date from the layer's default value expressions (layers/forms.py)
+    assert f.geometry().isMultipart() and f["knooppunt_id"].startswith("K-") and len(f["knooppunt_id"]) == 10
+    assert len(f["session_date"]) == 10 and f["row_version"] == 1
     # add through the attribute form into the edit buffer, undo, redo, save
     kp.startEditing()
     from pmiek_werkbank.dialogs.map_tools import feature_form
 
+    # the name is required (hard constraint with a Dutch message): the form's OK button stays disabled
+    from qgis.PyQt.QtWidgets import QDialogButtonBox
+
+    form = feature_form(kp, f)
+    ok = form.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    name = kp.fields().indexOf("name")
+    assert kp.constraintDescription(name) == "Geef het knooppunt een naam."
+    assert kp.attributeAlias(name) == "Naam" and kp.editFormConfig().tabs()[0].name() == "Algemeen"
+    form.reject()
+    f["name"] = "Knooppunt Oost"
     form = feature_form(kp, f)
     form.accept()
     assert len(kp.editBuffer().addedFeatures()) == 1

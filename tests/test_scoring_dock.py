@@ -88,9 +88,17 @@ def test_grid_contents(dock):
 def test_rating_dialog_requires_motivatie(dock, small_werkbank):
     from pmiek_werkbank.werkbank import open_werkbank
 
+    QgsSettings().setValue("pmiek/assessor_org", "Netbedrijf")
+    QgsSettings().setValue("pmiek/assessor_role", "gemeente")
     dlg = dock.rating_dialog("p3", "C")
-    assert dlg.assessor.text() == "Tester"
+    assert dlg.assessor.text() == "Tester" and dlg.organisation.text() == "Netbedrijf"
     assert [dlg.rating.itemText(i) for i in range(dlg.rating.count())] == ["veel", "gemiddeld", "weinig"]
+    # no preselected rating: OK without a choice is refused, nothing stored
+    assert dlg.rating.currentIndex() == -1
+    dlg.rationale.setPlainText("x")
+    dlg.accept()
+    assert dlg.result() != dlg.DialogCode.Accepted and "Kies een waardering" in dlg.message.text()
+    dlg.rationale.setPlainText("")
     dlg.rating.setCurrentIndex(1)
     dlg.accept()
     assert dlg.result() != dlg.DialogCode.Accepted
@@ -102,7 +110,9 @@ def test_rating_dialog_requires_motivatie(dock, small_werkbank):
     assert dlg.result() == dlg.DialogCode.Accepted
     with open_werkbank(small_werkbank) as wb:
         row = wb.query("SELECT * FROM scores WHERE project_id = 'p3' AND criterion_id = 'C'")[0]
-    assert (row["rating"], row["assessor"], row["assessor_role"]) == ("gemiddeld", "Tester", "netbeheerder")
+    # the role of the session's assessor is stored, not the role usually linked to criterion C (netbeheerder)
+    assert (row["rating"], row["assessor"], row["assessor_role"]) == ("gemiddeld", "Tester", "gemeente")
+    QgsSettings().setValue("pmiek/assessor_role", "")
     _, rows = _grid(dock)
     assert rows["P-3"]["C"] == "gemiddeld [2]" and rows["P-3"]["Totaal"] == "3"
 
