@@ -88,11 +88,12 @@ def test_xlsx_strings_never_formulas(tmp_path):
 def test_save_workbook_sanitises_built_workbook(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     wb = tabular.new_workbook()
-    wb.active.append(["=1+1", "x\x00y", 3])
+    wb.active.append(["=1+1", "@x", 3])  # openpyxl itself makes "=1+1" a formula cell
+    assert wb.active["A1"].data_type == "f"
     path = str(tmp_path / "w.xlsx")
     tabular.save_workbook(wb, path)
     back = openpyxl.load_workbook(path).active
-    assert [c.value for c in back[1]] == ["'=1+1", "xy", 3]
+    assert [c.value for c in back[1]] == ["'=1+1", "'@x", 3]
     assert back["A1"].data_type == "s"
 
 
