@@ -15,14 +15,17 @@ class LinkError(ValueError):
 def check_share(share_mw=None, share_pct=None):
     """Validated (share_mw, share_pct); LinkError in Dutch."""
     def num(v, what):
-        if v is None or v == "":
-            return None
+        import math
+
+        if v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v):
+            return None  # an empty cell: no share
         try:
-            f = float(str(v).replace(",", "."))
+            f = float(str(v).strip().replace(",", "."))
         except ValueError:
             raise LinkError("Aandeel {} '{}' is geen getal.".format(what, v)) from None
-        if f != f:
-            return None
+        if not math.isfinite(f):
+            # the text 'nan' or 'inf' is not an empty cell: never "the whole development"
+            raise LinkError("Aandeel {} '{}' is geen eindig getal.".format(what, v))
         return f
 
     mw = num(share_mw, "(MW)")
@@ -31,6 +34,9 @@ def check_share(share_mw=None, share_pct=None):
         raise LinkError("Geef het aandeel in MW of in %, niet allebei.")
     if mw is not None and mw < 0:
         raise LinkError("Aandeel {} MW is negatief.".format(mw))
+    if mw is not None and mw > 10000:
+        raise LinkError("Aandeel {} MW is onwaarschijnlijk groot (meer dan 10.000 MW); controleer de eenheid.".format(
+            mw))
     if pct is not None and not 0 <= pct <= 100:
         raise LinkError("Aandeel {} % ligt niet tussen 0 en 100.".format(pct))
     return mw, pct
@@ -138,5 +144,11 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
         mot = None if mot is None or mot != mot or not str(mot).strip() else str(mot).strip()
         rows.append({"link_id": existing.get(key) or new_id(), "project_id": pid, "dev_id": did, "share_mw": mw,
                      "share_pct": pct, "motivation": mot})
-    return pd.DataFrame(rows, columns=["link_id", "project_id", "dev_id", "share_mw", "share_pct", "motivation"]), \
+    cols = ["link_id", "project_id", "dev_id"]
+    # a column the source does not carry leaves the stored values alone (never blanks share or motivation)
+    if share_field:
+        cols += ["share_mw", "share_pct"]
+    if motivation_field:
+        cols += ["motivation"]
+    return pd.DataFrame(rows, columns=["link_id", "project_id", "dev_id", "share_mw", "share_pct", "motivation"])[cols], \
         errors, unknown

@@ -21,8 +21,7 @@ from . import mapping as M
 from . import validation as V
 
 
-class ImportFailed(Exception):
-    """The import did not run; Dutch message naming file/row/field. The werkbank is unchanged."""
+from ..ingest.errors import ImportCancelled, ImportFailed  # noqa: E402,F401 - re-exported
 
 
 class ImportResult:
@@ -36,6 +35,8 @@ class ImportResult:
         self.report_path = None
         self.extra = {}
         self.frame = None  # the rows as written (or as they would be, in a dry run)
+        self.removed = []  # ids of this source no longer in it (REMOVED)
+        self.deleted = 0  # of those, deleted (SYNC)
 
     @property
     def input_rows(self):
@@ -55,52 +56,7 @@ class ImportResult:
 
 # ---- reading files ---------------------------------------------------------------------
 
-def read_vector(path, layer=None):
-    """A vector file as a GeoDataFrame with ``_row`` (1-based) and ``_fid``; ImportFailed when unreadable."""
-    import pyogrio
-
-    name = os.path.basename(str(path))
-    if not os.path.exists(path):
-        raise ImportFailed("{}: bestand niet gevonden.".format(path))
-    try:
-        df = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
-    except Exception as e:  # noqa: BLE001 - GDAL gives many error types
-        raise ImportFailed("{}: het bestand is niet leesbaar als vectorlaag ({}).".format(name, _short(e))) from e
-    df = df.reset_index().rename(columns={"fid": "_fid"})
-    if "_fid" not in df.columns:
-        df.insert(0, "_fid", range(len(df)))
-    df.insert(0, "_row", range(1, len(df) + 1))
-    return df
-
-
-def read_table(path, sheet=None):
-    """A CSV (``;`` or ``,``, decimal comma allowed) or XLSX table as a DataFrame of text, with ``_row``.
-
-    ``_row`` is the line/row number as the user sees it in a spreadsheet (header = 1).
-    """
-    import pandas as pd
-
-    name = os.path.basename(str(path))
-    if not os.path.exists(path):
-        raise ImportFailed("{}: bestand niet gevonden.".format(path))
-    ext = os.path.splitext(str(path))[1].lower()
-    try:
-        if ext in (".xlsx", ".xlsm", ".xls"):
-            df = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl" if ext != ".xls" else None)
-        else:
-            with open(path, encoding="utf-8-sig", errors="replace") as f:
-                head = f.readline()
-            sep = ";" if head.count(";") >= max(1, head.count(",")) else ("\t" if "\t" in head else ",")
-            df = pd.read_csv(path, sep=sep, dtype=str, encoding="utf-8-sig", keep_default_na=False,
-                             skipinitialspace=True)
-    except Exception as e:  # noqa: BLE001
-        raise ImportFailed("{}: de tabel is niet leesbaar ({}).".format(name, _short(e))) from e
-    df.columns = [str(c).strip() for c in df.columns]
-    if len(df.columns) < 2:
-        raise ImportFailed("{}: de tabel heeft minder dan twee kolommen (verkeerd scheidingsteken?).".format(name))
-    df = df.reset_index(drop=True)
-    df.insert(0, "_row", range(2, len(df) + 2))
-    return df
+from ..ingest.reader import read_source, read_table, read_vector  # noqa: E402,F401 - the one reader
 
 
 def source_name_for(path_or_name):
@@ -116,9 +72,32 @@ def _short(e):
 
 # ---- shared steps ------------------------------------------------------------------
 
-def _start(frame, kind, mapping, source, auto=True):
+COMMON_OPTIONS = ("feedback", "tolerance", "source_prefix", "sync", "crs", "recode", "source_wins", "user")
+
+
+def _options(opts):
+    unknown = set(opts) - set(COMMON_OPTIONS)
+    if unknown:
+        raise TypeError("unknown import option(s): {}".format(", ".join(sorted(unknown))))
+    out = dict.fromkeys(COMMON_OPTIONS)
+    out.update(opts)
+    return out
+
+
+def prefixed(ids, prefix):
+    """Namespace source ids with SOURCE_PREFIX: 'gem' + '1' -> 'gem-1' (a prefix ending in -:_/. is used as is)."""
+    if not prefix:
+        return ids
+    p = str(prefix).strip()
+    if p and p[-1] not in "-:_/.":
+        p += "-"
+    return ids.map(lambda v: None if v is None else p + str(v))
+
+
+def _start(frame, kind, mapping, source, auto=True, opts=None):
     import pandas as pd
 
+    opts = opts or {}
     if frame is None:
         raise ImportFailed("{}: geen gegevens.".format(source))
     df = frame.reset_index(drop=True)
@@ -137,8 +116,27 @@ def _start(frame, kind, mapping, source, auto=True):
             df["_sid"] = pd.Series(df["_fid"]).astype(str).astype(object)
             report.note("Geen id-veld opgegeven of herkend: de feature-id (fid) van de bron is als id gebruikt.")
     else:
-        df["_sid"] = V.text_column(df[resolved["id"]])
+        df["_sid"] = V.check_id_column(report, df, resolved["id"])
+    _unreadable(report, df, frame)
+    if opts.get("source_prefix") and "_sid" in df.columns:
+        df["_raw_sid"] = df["_sid"]
+        df["_sid"] = prefixed(df["_sid"], opts["source_prefix"])
+        report.note("Bron-id's voorzien van het voorvoegsel '{}' (SOURCE_PREFIX).".format(opts["source_prefix"]))
     return df, resolved, report
+
+
+def _unreadable(report, df, frame):
+    """Cells the reader could not read (formula without result, merged cell): the row is rejected, so the
+    stored value is never overwritten with nothing."""
+    for note in getattr(frame, "attrs", {}).get("notes", []):
+        report.note(note)
+    bad = getattr(frame, "attrs", {}).get("unreadable") or []
+    if not bad:
+        return
+    sid = dict(zip(df["_row"].to_numpy().tolist(), df["_sid"].tolist())) if "_sid" in df.columns else {}
+    for row, col, reason in bad:
+        if row in sid or "_sid" not in df.columns:
+            report.add(int(row), sid.get(row), col, "", "cel niet leesbaar: " + reason)
 
 
 def _col(df, resolved, name):
@@ -157,44 +155,100 @@ def _numbers(report, df, resolved, name, field, **kw):
     return V.check_number(report, df, col, field, **kw)
 
 
-def _coded(report, df, resolved, name, field, fn, enum):
-    """Map a text column through ``fn``; unknown values -> warning + empty."""
+_RECODE_ENUMS = {"phase": E.DEVELOPMENT_PHASES, "sector": E.SECTORS, "colour": E.CAPACITY_COLOURS,
+                 "carrier": E.ENERGY_CARRIERS}
+
+
+def _recoder(opts):
+    """The shipped recode tables plus the user's RECODE table (its codes checked against the enumerations)."""
+    from ..ingest.recodes import Recoder, RecodeError
+
+    def validate(target, code):
+        enum = _RECODE_ENUMS.get(target)
+        if enum is not None and code not in enum:
+            return "'{}' is geen geldige code (kies uit: {})".format(code, ", ".join(enum))
+        return None
+
+    try:
+        return Recoder(opts.get("recode") or None, validate=validate)
+    except RecodeError as e:
+        raise ImportFailed(str(e)) from e
+
+
+def _uniq_codes(report, raw, field, target, fn, recoder):
+    """{source value: code (None empty, False unknown)} through the recode tables first, then ``fn``;
+    every recode used is recorded on the report."""
     import pandas as pd
 
+    uniq = {}
+    for v in pd.unique(raw.dropna()):
+        hit = recoder.lookup(target, v) if recoder is not None else None
+        if hit is not None:
+            uniq[v] = hit[0]
+            n = int((raw == v).sum())
+            report.recodes.append((field, str(v), hit[0], hit[2], n))
+        else:
+            uniq[v] = fn(v)
+    return uniq
+
+
+def _coded(report, df, resolved, name, field, fn, enum, recoder=None, target=None):
+    """Map a text column through the recode tables and ``fn``; unknown values -> warning + empty."""
     col = resolved.get(name)
     if not col:
         return None
     raw = V.text_column(df[col])
-    uniq = {v: fn(v) for v in pd.unique(raw.dropna())}
+    uniq = _uniq_codes(report, raw, field, target or name, fn, recoder)
     mapped = raw.map(lambda v: None if v is None else uniq.get(v))
     unknown = raw.map(lambda v: v is not None and uniq.get(v) is False).to_numpy(dtype=bool)
-    report.add_mask(df, unknown, field, "onbekende waarde '{{value}}' (kies uit: {}); veld leeg gelaten".format(
-        ", ".join(enum)), V.WAARSCHUWING, value_col=col)
+    report.add_mask(df, unknown, field, "onbekende waarde '{{value}}' (kies uit: {}; of geef een eigen "
+                    "hercodeertabel RECODE); veld leeg gelaten".format(", ".join(enum)), V.WAARSCHUWING,
+                    value_col=col)
     return mapped.where(~unknown, None).astype(object)
 
 
-def _geometry(report, df, allowed, to_point=False):
+def _geometry(report, df, allowed, to_point=False, opts=None):
     import geopandas as gpd
     import numpy as np
 
+    opts = opts or {}
     if len(df) == 0:
         raise ImportFailed("{}: de laag is leeg (0 objecten); er is niets geïmporteerd en de werkbank is niet "
                            "gewijzigd.".format(report.source))
     if not isinstance(df, gpd.GeoDataFrame) or df.geometry is None:
         raise ImportFailed("{}: de bron heeft geen geometrie; kies een punt- of vlakkenlaag.".format(report.source))
+    # coordinates are checked before any reprojection or geometry operation sees them
+    bad = V.check_coordinates(report, df, stage="bron")
+    if bad.any():
+        df = df.copy()
+        df.loc[bad, df.geometry.name] = None
     try:
-        gdf, note = V.to_rd(df, report.source)
+        gdf, note = V.to_rd(df, report.source, crs=opts.get("crs"))
+    except ValueError as e:
+        raise ImportFailed(str(e)) from e
     except Exception as e:  # noqa: BLE001
         raise ImportFailed("{}: herprojecteren naar EPSG:28992 mislukt ({}).".format(report.source, _short(e))) from e
     if note:
         report.note(note)
+    bad_rd = V.check_coordinates(report, gdf, stage="rd") & ~bad
+    if bad_rd.any():
+        gdf = gdf.copy()
+        gdf.loc[bad_rd, gdf.geometry.name] = None
+    before = len(report.problems)
     geoms = V.prepare_geometries(report, gdf, allowed=allowed, to_point=to_point)
+    # a geometry rejected for its coordinates is not also "leeg/NULL"
+    rejected_rows = set(gdf["_row"].to_numpy()[bad | bad_rd])
+    if rejected_rows:
+        report.problems[before:] = [p for p in report.problems[before:]
+                                    if not (p.row in rejected_rows and p.problem.startswith("geen geometrie"))]
     return np.asarray(geoms, dtype=object)
 
 
-def _province(wb, report, df, geoms, mode, check):
+def _province(wb, report, df, geoms, mode, check, opts=None, municipalities=None):
+    """The one province-membership rule (``validation.check_in_province``) for every layer."""
     if not check:
         return
+    opts = opts or {}
     prog = wb.programme()
     code = prog.get("province_code") or prog.get("province")
     geom = V.province_geometry(code)
@@ -202,7 +256,37 @@ def _province(wb, report, df, geoms, mode, check):
         report.note("Provincie '{}' onbekend: niet gecontroleerd of objecten in de provincie liggen.".format(
             prog.get("province")))
         return
-    V.check_in_province(report, df, geoms, geom, prog.get("province"), mode=mode)
+    provinces = None
+    for c in df.columns:
+        if M.norm(c) in ("provincie", "province", "provincienaam", "provnaam"):
+            provinces = V.text_column(df[c]).to_numpy()
+            break
+    tol = opts.get("tolerance")
+    tol = V.DEFAULT_TOLERANCE_M if tol is None else float(tol)
+    V.check_in_province(report, df, geoms, geom, prog.get("province"), tolerance=tol, province_code=code,
+                        municipalities=municipalities, provinces=provinces)
+    report.note("Provinciegrens: object hoort bij {} als het (punt op het oppervlak) binnen {:.0f} m van de grens "
+                "ligt of verder dan dat de provincie in reikt (TOLERANCE).".format(prog.get("province"), tol))
+
+
+def _unify_station_ids(wb, report, df, field):
+    """The same station under another id spelling ('356', 'osm-356', 'OSM 356') is the stored station (or the
+    first spelling in the source), never a second one."""
+    import pandas as pd
+
+    from ..ingest.ids import unify
+
+    existing = [r["station_id"] for r in wb.query("SELECT station_id FROM stations ORDER BY station_id")]
+    mapped, changed = unify(df["_sid"].tolist(), existing)
+    if changed:
+        given = df["_sid"].to_numpy()
+        report.add_mask(df, [v in changed for v in given], field,
+                        "station-id '{value}' herkend als station '" + "{used}'; zo opgeslagen", V.WAARSCHUWING,
+                        values=given)
+        for p in report.problems:
+            if "{used}" in p.problem:
+                p.problem = p.problem.replace("{used}", str(changed.get(p.value, p.value)))
+        df["_sid"] = pd.Series(mapped, index=df.index, dtype=object)
 
 
 def _conflicts_with_other_source(wb, report, df, table, key, source):
@@ -229,8 +313,18 @@ def _accepted(report, df):
     return ~df["_row"].isin(rejected).to_numpy() if rejected else np.ones(len(df), dtype=bool)
 
 
-def _finish(wb, report, result, table, out, strict, dry_run, report_path, write=None):
-    """Strict check, write (one transaction), counts, report file."""
+def _removed(wb, table, key, source, present_ids):
+    """Ids stored from this source that the source no longer carries."""
+    rows = wb.query('SELECT "{k}" AS k FROM "{t}" WHERE source = ?'.format(k=key, t=table), (source,))
+    present = {str(v) for v in present_ids if v is not None}
+    return sorted(str(r["k"]) for r in rows if str(r["k"]) not in present)
+
+
+def _finish(wb, report, result, table, out, strict, dry_run, report_path, write=None, opts=None, key=None,
+            source_ids=None):
+    """Strict check, write (one transaction; cancel rolls back), REMOVED/SYNC, counts, report file."""
+    opts = opts or {}
+    feedback = opts.get("feedback")
     rejected = set(report.rejected_rows())
     # a warning about a row that is rejected anyway is noise; repairs stay (they explain the geometry)
     report.problems = [p for p in report.problems if not (p.severity == V.WAARSCHUWING and p.row in rejected)]
@@ -239,19 +333,42 @@ def _finish(wb, report, result, table, out, strict, dry_run, report_path, write=
         more = len(report.errors()) - len(errs)
         raise ImportFailed("Import afgebroken, de werkbank is niet gewijzigd. {} fout(en): {}{}".format(
             len(report.errors()), "; ".join(errs), " (en {} meer)".format(more) if more > 0 else ""))
+    if feedback is not None and feedback.isCanceled():
+        raise ImportCancelled(report.source)
     result.frame = out
     report.imported = len(out)
-    if not dry_run and (len(out) or write is not None):
+    removed = _removed(wb, table, key, report.source, source_ids) if key and source_ids is not None else []
+    result.removed = removed
+    if removed:
+        shown = ", ".join(removed[:20]) + (" …" if len(removed) > 20 else "")
+        if opts.get("sync") and not dry_run:
+            report.note("{} rij(en) uit bron '{}' komen niet meer in de bron voor en zijn verwijderd (SYNC): {}."
+                        .format(len(removed), report.source, shown))
+        else:
+            report.note("{} rij(en) uit bron '{}' komen niet meer in de bron voor (REMOVED); ze blijven in de "
+                        "werkbank (verwijderen met SYNC=ja): {}.".format(len(removed), report.source, shown))
+    if not dry_run:
         try:
-            if write is not None:
-                result.counts = write()
-            else:
-                result.counts = wb.write_frame(table, out, mode="upsert")
+            with wb.transaction() as tx:
+                if write is not None:
+                    result.counts = write()
+                elif len(out):
+                    result.counts = wb.write_frame(table, out, mode="upsert", user=opts.get("user"))
+                if removed and opts.get("sync"):
+                    for k in range(0, len(removed), 500):
+                        chunk = removed[k:k + 500]
+                        tx.execute('DELETE FROM "{t}" WHERE source = ? AND "{k}" IN ({q})'.format(
+                            t=table, k=key, q=",".join("?" * len(chunk))), [report.source] + chunk)
+                    wb._after_write(tx, table)
+                if feedback is not None and feedback.isCanceled():
+                    raise ImportCancelled(report.source)
         except ImportFailed:
             raise
         except Exception as e:  # noqa: BLE001 - sqlite/psycopg errors -> Dutch message
             raise ImportFailed("{}: schrijven naar de werkbank mislukt, niets is gewijzigd ({}).".format(
                 report.source, _short(e))) from e
+    result.deleted = len(removed) if (opts.get("sync") and not dry_run) else 0
+    report.removed, report.deleted = len(removed), result.deleted
     report.counts = result.counts if not dry_run else {}
     if report_path:
         report.write(report_path)
@@ -271,18 +388,20 @@ def _peildatum(wb, peildatum, source):
 # ---- capacity map ----------------------------------------------------------------------
 
 def import_capacity_map(wb, frame, mapping=None, source_name=None, peildatum=None, report_path=None,
-                        strict=False, dry_run=False, check_province=True):
+                        strict=False, dry_run=False, check_province=True, **opts):
     """Capaciteitskaart polygons -> ``capacity_areas`` (upsert on area_id)."""
     import pandas as pd
 
     source = source_name or "capaciteitskaart"
-    df, resolved, report = _start(frame, "capacity_areas", mapping, source)
+    opts = _options(opts)
+    df, resolved, report = _start(frame, "capacity_areas", mapping, source, opts=opts)
     pdat = _peildatum(wb, peildatum, source)
     result = ImportResult("capacity_areas", "capacity_areas", report, resolved, dry_run=dry_run)
+    recoder = _recoder(opts)
     idf = resolved.get("id", "fid")
     V.check_required(report, df, df["_sid"], idf, "id")
     V.check_duplicates(report, df, df["_sid"], idf)
-    out = pd.DataFrame({"area_id": df["_sid"], "source_id": df["_sid"]})
+    out = pd.DataFrame({"area_id": df["_sid"], "source_id": df.get("_raw_sid", df["_sid"])})
     for name, col in (("name", "name"), ("station", "station_id"), ("operator", "netbeheerder")):
         vals = _text(df, resolved, name)
         if vals is not None:
@@ -292,9 +411,7 @@ def import_capacity_map(wb, frame, mapping=None, source_name=None, peildatum=Non
         if not c:
             continue
         raw = df[c]
-        uniq = {}
-        for v in pd.unique(raw.dropna()):
-            uniq[v] = M.colour_code(v)
+        uniq = _uniq_codes(report, raw, c, "colour", M.colour_code, recoder)
         codes = raw.map(uniq)
         present = V._clean_text(raw).notna().to_numpy()
         unknown = present & codes.isna().to_numpy()
@@ -312,14 +429,15 @@ def import_capacity_map(wb, frame, mapping=None, source_name=None, peildatum=Non
     if not any(k in resolved for k in ("afname_colour", "invoeding_colour", "afname_available_mw",
                                        "invoeding_available_mw")):
         report.note("Let op: geen kleur- of capaciteitsveld herkend; alleen de gebieden zelf worden ingelezen.")
-    geoms = _geometry(report, df, (V.POLY,))
-    _province(wb, report, df, geoms, "intersects", check_province)
+    geoms = _geometry(report, df, (V.POLY,), opts=opts)
+    _province(wb, report, df, geoms, "intersects", check_province, opts)
     _conflicts_with_other_source(wb, report, df, "capacity_areas", "area_id", source)
     out["peildatum"] = pdat
     out["source"] = source
     out["geom"] = geoms
     out = out[_accepted(report, df)].reset_index(drop=True)
-    return _finish(wb, report, result, "capacity_areas", out, strict, dry_run, report_path)
+    return _finish(wb, report, result, "capacity_areas", out, strict, dry_run, report_path, opts=opts,
+                   key="area_id", source_ids=df["_sid"])
 
 
 # ---- stations ------------------------------------------------------------------------------
@@ -332,18 +450,20 @@ _DIRECTION = {"afname": "afname_mw", "demand": "afname_mw", "teruglevering": "te
 
 def import_stations(wb, frame, mapping=None, capacity_table=None, capacity_mapping=None, source_name=None,
                     peildatum=None, report_path=None, strict=False, dry_run=False, check_province=True,
-                    capacity_source=None):
+                    capacity_source=None, **opts):
     """Station points -> ``stations``; optional capacity table (long or wide) -> ``station_capacity``."""
     import pandas as pd
 
     source = source_name or "stations"
-    df, resolved, report = _start(frame, "stations", mapping, source)
+    opts = _options(opts)
+    df, resolved, report = _start(frame, "stations", mapping, source, opts=opts)
     pdat = _peildatum(wb, peildatum, source)
     result = ImportResult("stations", "stations", report, resolved, dry_run=dry_run)
     idf = resolved.get("id", "fid")
+    _unify_station_ids(wb, report, df, idf)
     V.check_required(report, df, df["_sid"], idf, "id")
     V.check_duplicates(report, df, df["_sid"], idf)
-    out = pd.DataFrame({"station_id": df["_sid"], "source_id": df["_sid"]})
+    out = pd.DataFrame({"station_id": df["_sid"], "source_id": df.get("_raw_sid", df["_sid"])})
     names = _text(df, resolved, "name")
     if names is None:
         names = pd.Series([None] * len(df), dtype=object)
@@ -367,8 +487,8 @@ def import_stations(wb, frame, mapping=None, capacity_table=None, capacity_mappi
         level = derived if level is None else level.where(level.notna(), derived)
     if level is not None:
         out["voltage_level"] = level.astype(object).where(pd.notna(level), None)
-    geoms = _geometry(report, df, (V.POINT,), to_point=True)
-    _province(wb, report, df, geoms, "point", check_province)
+    geoms = _geometry(report, df, (V.POINT,), to_point=True, opts=opts)
+    _province(wb, report, df, geoms, "point", check_province, opts)
     _conflicts_with_other_source(wb, report, df, "stations", "station_id", source)
     out["source"] = source
     out["peildatum"] = pdat
@@ -397,7 +517,8 @@ def import_stations(wb, frame, mapping=None, capacity_table=None, capacity_mappi
                 result.extra["capacity_counts"] = _upsert_capacity(wb, cap)
         return counts
 
-    res = _finish(wb, report, result, "stations", out, strict, dry_run, report_path, write=write)
+    res = _finish(wb, report, result, "stations", out, strict, dry_run, report_path, write=write, opts=opts,
+                  key="station_id", source_ids=df["_sid"])
     if cap is not None:
         res.extra["capacity_frame"] = cap
         res.report.sub_reports[-1].counts = res.extra.get("capacity_counts", {})
@@ -421,6 +542,10 @@ def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_
         raise ImportFailed("{}: geen kolom met het station-id gevonden (verwacht bijv. 'station' of 'station_id'). "
                            "Kolommen: {}.".format(cap_source, ", ".join(c for c in df.columns if c != "_row")))
     df["_sid"] = V.text_column(df[resolved["station"]])
+    from ..ingest.ids import unify
+
+    df["_sid"] = pd.Series(unify(df["_sid"].tolist(), sorted(k for k in known if k is not None))[0],
+                           index=df.index, dtype=object)
     V.check_required(sub, df, df["_sid"], resolved["station"], "station-id")
     unknown = df["_sid"].notna().to_numpy() & ~df["_sid"].isin(known).to_numpy()
     sub.add_mask(df, unknown, resolved["station"], "onbekend station '{value}' (niet in de stationslaag of de werkbank)",
@@ -518,7 +643,7 @@ def _upsert_capacity(wb, cap):
 # ---- developments ----------------------------------------------------------------------
 
 def import_developments(wb, frame, mapping=None, sector=None, unit_type=None, source_name=None,
-                        report_path=None, strict=False, dry_run=False, check_province=True):
+                        report_path=None, strict=False, dry_run=False, check_province=True, **opts):
     """Developments (points/polygons) -> ``developments``; MW derived from kengetallen where not given.
 
     ``sector``: fixed sector code/label for rows without one (or when no sector field).
@@ -529,28 +654,34 @@ def import_developments(wb, frame, mapping=None, sector=None, unit_type=None, so
     import pandas as pd
 
     source = source_name or "ontwikkelingen"
-    df, resolved, report = _start(frame, "developments", mapping, source)
+    opts = _options(opts)
+    df, resolved, report = _start(frame, "developments", mapping, source, opts=opts)
     result = ImportResult("developments", "developments", report, resolved, dry_run=dry_run)
     fixed = None
     if sector not in (None, ""):
         fixed = M.sector_code(sector)
         if not fixed:
             raise ImportFailed("Onbekende sector '{}' (SECTOR). Kies uit: {}.".format(sector, ", ".join(E.SECTORS)))
+    recoder = _recoder(opts)
     idf = resolved.get("id", "fid")
     V.check_required(report, df, df["_sid"], idf, "id")
     V.check_duplicates(report, df, df["_sid"], idf)
-    out = pd.DataFrame({"dev_id": df["_sid"], "source_id": df["_sid"]})
+    out = pd.DataFrame({"dev_id": df["_sid"], "source_id": df.get("_raw_sid", df["_sid"])})
     # sector
     if "sector" in resolved:
         sc = resolved["sector"]
         raw = V.text_column(df[sc])
-        uniq = {v: M.sector_code(v) for v in pd.unique(raw.dropna())}
+        uniq = _uniq_codes(report, raw, sc, "sector", M.sector_code, recoder)
         sectors = raw.map(lambda v: None if v is None else uniq.get(v))
         bad = raw.map(lambda v: v is not None and uniq.get(v) is False).to_numpy(dtype=bool)
         report.add_mask(df, bad, sc, "onbekende sector '{{value}}' (kies uit: {})".format(", ".join(E.SECTORS)),
                         value_col=sc)
         sectors = sectors.where(~bad, None)
         if fixed:
+            defaulted = sectors.isna().to_numpy() & ~bad
+            report.add_mask(df, defaulted, sc, "sector ontbreekt; vaste sector '{}' (SECTOR) ingevuld".format(fixed),
+                            V.WAARSCHUWING)
+            report.assumed["sector"] = int(defaulted.sum())
             sectors = sectors.where(sectors.notna() | bad, fixed)
         missing = sectors.isna().to_numpy() & ~bad
         report.add_mask(df, missing, sc, "sector ontbreekt (verplicht; of geef een vaste sector SECTOR op)")
@@ -566,12 +697,20 @@ def import_developments(wb, frame, mapping=None, sector=None, unit_type=None, so
         if vals is not None:
             out[col] = vals
     year = _numbers(report, df, resolved, "year", resolved.get("year"), year=True)
+    no_year = (year.isna().to_numpy() if year is not None else np.ones(len(df), dtype=bool))
+    no_year &= ~df["_row"].isin(report.rejected_rows()).to_numpy()
+    report.add_mask(df, no_year, resolved.get("year") or "jaar_gereed",
+                    "jaar gereed ontbreekt; de balans neemt het eerste horizonjaar aan (aangenomen jaar)",
+                    V.WAARSCHUWING)
+    report.assumed["year"] = int(no_year.sum())
     if year is not None:
         out["year_ready"] = year.map(lambda v: None if v != v else int(v)).astype(object)
-    ph = _coded(report, df, resolved, "phase", resolved.get("phase"), M.phase_code, E.DEVELOPMENT_PHASES)
+    ph = _coded(report, df, resolved, "phase", resolved.get("phase"), M.phase_code, E.DEVELOPMENT_PHASES,
+                recoder)
     if ph is not None:
         out["phase"] = ph
-    ca = _coded(report, df, resolved, "carrier", resolved.get("carrier"), M.carrier_code, E.ENERGY_CARRIERS)
+    ca = _coded(report, df, resolved, "carrier", resolved.get("carrier"), M.carrier_code, E.ENERGY_CARRIERS,
+                recoder)
     if ca is not None:
         out["energy_carrier"] = ca
     nan = pd.Series(np.nan, index=df.index)
@@ -632,6 +771,17 @@ def import_developments(wb, frame, mapping=None, sector=None, unit_type=None, so
             r = by_id[k]
             report.note("MW afgeleid met kengetal '{}' ({}; {} MW vraag en {} MW aanbod per {}) voor {} rij(en).".format(
                 k, r.description, r.demand_mw_per_unit, r.supply_mw_per_unit, r.unit, n))
+        ken_rows = derived & ~(demand.isna() & supply.isna()).to_numpy()
+        report.add_mask(df, ken_rows, resolved.get("units") or "hoeveelheid",
+                        "MW afgeleid met kengetal '{value}' (geen MW in de bron)", V.WAARSCHUWING,
+                        values=kid.to_numpy())
+        report.assumed["kengetal"] = int(ken_rows.sum())
+        # a derived MW obeys the same plausibility limit as a given one
+        for name, vals in (("demand_mw", demand), ("supply_mw", supply)):
+            big = derived & (vals.to_numpy(dtype=float) > V.MAX_MW)
+            report.add_mask(df, big, resolved.get("units") or "hoeveelheid",
+                            "met het kengetal afgeleide {} {{value}} MW is onwaarschijnlijk groot (meer dan {:.0f} "
+                            "MW); controleer de hoeveelheid".format(name, V.MAX_MW), values=vals.to_numpy())
     else:
         unit_name = pd.Series([None] * len(df), dtype=object)
     neither = (~has_mw & units_v.isna()).to_numpy()
@@ -646,13 +796,15 @@ def import_developments(wb, frame, mapping=None, sector=None, unit_type=None, so
             out["unit"] = unit_name.where(unit_name.notna(), unit_col)
         else:
             out["unit"] = unit_name
-    geoms = _geometry(report, df, (V.POLY, V.POINT))
-    _province(wb, report, df, geoms, "point", check_province)
+    geoms = _geometry(report, df, (V.POLY, V.POINT), opts=opts)
+    _province(wb, report, df, geoms, "point", check_province, opts,
+              municipalities=out["municipality"].to_numpy() if "municipality" in out.columns else None)
     _conflicts_with_other_source(wb, report, df, "developments", "dev_id", source)
     out["source"] = source
     out["geom"] = geoms
     out = out[_accepted(report, df)].reset_index(drop=True)
-    return _finish(wb, report, result, "developments", out, strict, dry_run, report_path)
+    return _finish(wb, report, result, "developments", out, strict, dry_run, report_path, opts=opts,
+                   key="dev_id", source_ids=df["_sid"])
 
 
 IMPORTERS = {

@@ -6,6 +6,9 @@ other layers (memory, WFS, PostGIS, delimited text ...) are read feature by
 feature, with geometries converted in one vectorised step.  A column ``_row``
 holds the 1-based row number users see in error messages, ``_fid`` the
 source feature id.
+
+Cancelling (``feedback.isCanceled()``) raises :class:`layers.importers.ImportCancelled`: a partly read layer
+is never handed on, so an import either reads everything or writes nothing.
 """
 
 import os
@@ -38,12 +41,23 @@ def _ogr_parts(layer):
     return path, layername, subset
 
 
+def _check_cancel(feedback, source):
+    if feedback is not None and feedback.isCanceled():
+        from ..ingest.errors import ImportCancelled
+
+        raise ImportCancelled(source)
+
+
 def layer_to_frame(layer, feedback=None):
     """A QgsVectorLayer (or anything with getFeatures/fields/crs) as a (Geo)DataFrame.
 
-    Spatial layers give a GeoDataFrame in the layer's CRS; tables a DataFrame.
+    Spatial layers give a GeoDataFrame in the layer's CRS; tables a DataFrame.  Raises
+    ``ImportCancelled`` when the feedback is cancelled before or during the read (never partial data).
     """
     import pandas as pd
+
+    name = layer.name() if hasattr(layer, "name") else "bron"
+    _check_cancel(feedback, name)
 
     parts = _ogr_parts(layer) if isinstance(layer, QgsVectorLayer) else None
     # Not layer.isSpatial(): QGIS 3.22 calls a GeometryCollection layer non-spatial, but its rows do have
@@ -62,17 +76,18 @@ def layer_to_frame(layer, feedback=None):
         df.insert(0, "_row", range(1, len(df) + 1))
         if spatial and getattr(df, "crs", None) is None and layer.crs().isValid():
             df = df.set_crs(layer.crs().toWkt(), allow_override=True)
+        _check_cancel(feedback, name)
         return df
     names = [f.name() for f in layer.fields()]
     records, wkbs, fids = [], [], []
     for feat in layer.getFeatures():
-        if feedback is not None and feedback.isCanceled():
-            break
+        _check_cancel(feedback, name)
         records.append([_py(v) for v in feat.attributes()])
         fids.append(feat.id())
         if spatial:
             g = feat.geometry()
             wkbs.append(bytes(g.asWkb()) if g is not None and not g.isNull() else None)
+    _check_cancel(feedback, name)
     df = pd.DataFrame.from_records(records, columns=names) if records else pd.DataFrame(columns=names)
     df.insert(0, "_fid", fids)
     df.insert(0, "_row", range(1, len(df) + 1))

@@ -82,6 +82,10 @@ class ValidationReport:
         self.imported = 0
         self.counts = {}
         self.sub_reports = []  # e.g. the capacity table of a stations import
+        self.removed = 0  # rows of this source no longer in it (REMOVED)
+        self.deleted = 0  # of those deleted (SYNC)
+        self.assumed = {}  # what the import assumed, counted: {"year": n, "kengetal": n, "sector": n}
+        self.recodes = []  # (field, source value, code, table, rows) of every recode used
 
     # ---- adding ----------------------------------------------------------------
     def add(self, row, source_id, field, value, problem, severity=FOUT):
@@ -139,8 +143,10 @@ class ValidationReport:
         """Short Dutch summary for the message bar / Processing log."""
         parts = ["{}: {} van {} rijen geïmporteerd".format(self.source, self.imported, self.input_rows)]
         if self.counts:
-            parts.append("({} nieuw, {} bijgewerkt, {} ongewijzigd)".format(
-                self.counts.get("inserted", 0), self.counts.get("updated", 0), self.counts.get("unchanged", 0)))
+            parts.append("({} nieuw, {} bijgewerkt, {} ongewijzigd{})".format(
+                self.counts.get("inserted", 0), self.counts.get("updated", 0), self.counts.get("unchanged", 0),
+                ", {} niet meer in de bron{}".format(self.removed, " (verwijderd)" if self.deleted else "")
+                if self.removed else ""))
         text = " ".join(parts)
         extra = []
         if self.rejected:
@@ -152,6 +158,11 @@ class ValidationReport:
         if extra:
             text += "; " + ", ".join(extra)
         text += "."
+        labels = {"year": "zonder jaar (eerste horizonjaar aangenomen)", "kengetal": "MW via kengetal",
+                  "sector": "vaste sector ingevuld"}
+        assumed = ["{} {}".format(n, labels.get(k, k)) for k, n in self.assumed.items() if n]
+        if assumed:
+            text += " Aangenomen: " + ", ".join(assumed) + "."
         for sub in self.sub_reports:
             text += " " + sub.summary()
         return text
@@ -174,16 +185,17 @@ class ValidationReport:
         return self.write_html(path)
 
     def write_csv(self, path):
-        import csv
+        from ..tabular import write_csv
 
-        with open(path, "w", newline="", encoding="utf-8-sig") as f:
-            w = csv.writer(f, delimiter=";")
-            w.writerow(["bron", "rij", "bron_id", "veld", "waarde", "probleem", "ernst"])
-            for rep in [self] + self.sub_reports:
-                for p in rep.sorted_problems():
-                    w.writerow([rep.source, "" if p.row is None else p.row, p.source_id or "", p.field or "",
-                                p.value, p.problem, p.severity])
-        return path
+        rows = []
+        for rep in [self] + self.sub_reports:
+            for p in rep.sorted_problems():
+                rows.append([rep.source, "" if p.row is None else p.row, p.source_id or "", p.field or "",
+                             p.value, p.problem, p.severity])
+            for f, v, c, t, n in rep.recodes:
+                rows.append([rep.source, "", "", f, v, "gehercodeerd naar '{}' (tabel {}, {} rij(en))".format(c, t, n),
+                             "hercodering"])
+        return write_csv(path, ["bron", "rij", "bron_id", "veld", "waarde", "probleem", "ernst"], rows)
 
     def write_html(self, path):
         e = html.escape
@@ -213,6 +225,14 @@ class ValidationReport:
         ]
         if self.notes:
             lines.append("<ul>" + "".join("<li>{}</li>".format(e(n)) for n in self.notes) + "</ul>")
+        if self.recodes:
+            lines.append("<h{}>Hercoderingen gebruikt</h{}>".format(level + 1, level + 1))
+            lines.append("<table><thead><tr><th>Veld</th><th>Bronwaarde</th><th>Code</th><th>Tabel</th>"
+                         "<th>Rijen</th></tr></thead><tbody>")
+            for f, v, c, t, n in self.recodes:
+                lines.append("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+                    e(str(f)), e(v), e(c), e(t), n))
+            lines.append("</tbody></table>")
         if self.problems:
             lines.append("<table><thead><tr><th>Rij</th><th>Bron-id</th><th>Veld</th><th>Waarde</th>"
                          "<th>Probleem</th><th>Ernst</th></tr></thead><tbody>")
@@ -237,6 +257,15 @@ def _clean_text(series):
     return s.where(~s.isin(["", "NULL", "null", "nan", "NaN", "None"]), None)
 
 
+def _whole_text(v):
+    """12.0 -> '12'; 1e20 -> '100000000000000000000' (Python int, never an int64 overflow)."""
+    import math
+
+    if not math.isfinite(v):
+        return None
+    return str(int(v)) if v % 1 == 0 else repr(v)
+
+
 def text_column(series):
     """Text values (numbers like 12.0 become '12'); empty -> None."""
     import pandas as pd
@@ -244,14 +273,43 @@ def text_column(series):
     s = _clean_text(series)
     if pd.api.types.is_float_dtype(series.dtype):
         num = pd.to_numeric(series, errors="coerce")
-        whole = num.notna() & (num % 1 == 0)
-        out = s.astype(object)
-        out[whole] = num[whole].astype("int64").astype(str)
-        out[num.notna() & ~whole] = num[num.notna() & ~whole].astype(str)
-        return out.where(num.notna(), None)
+        return num.map(lambda v: None if v != v else _whole_text(float(v))).astype(object)
     if pd.api.types.is_integer_dtype(series.dtype):
         return series.astype(str).astype(object)
     return s.map(lambda v: None if v is None else str(v))
+
+
+ID_MAX = 2 ** 63 - 1
+
+
+def check_id_column(report, frame, col):
+    """Source ids as text.  A numeric id that is not finite, not whole or beyond 64 bits is refused (a float
+    like 1e20 has lost its digits; give ids as text)."""
+    import numpy as np
+    import pandas as pd
+
+    series = frame[col]
+    ids = text_column(series)
+    if pd.api.types.is_float_dtype(series.dtype):
+        v = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        present = ~np.isnan(v)
+        bad = present & (~np.isfinite(v) | (np.abs(np.where(np.isfinite(v), v, 0)) > 2 ** 53))
+        report.add_mask(frame, bad, col, "id {value} is als getal te groot of niet eindig (meer dan 53 bits gaan "
+                                         "verloren); geef id's als tekst", values=v)
+        frac = present & ~bad & (np.where(np.isfinite(v), v, 0) % 1 != 0)
+        report.add_mask(frame, frac, col, "id {value} is geen geheel getal; geef id's als tekst", values=v)
+        ids = ids.where(~(bad | frac), None)
+    else:
+        def too_big(t):
+            if t is None:
+                return False
+            u = t.strip().lstrip("+-")
+            return u.isdigit() and int(u) > ID_MAX
+
+        big = ids.map(too_big).to_numpy(dtype=bool)
+        report.add_mask(frame, big, col, "id {value} is groter dan 64 bits; het blijft tekst en wordt niet als getal "
+                                         "gelezen", severity=WAARSCHUWING, values=ids.to_numpy())
+    return ids
 
 
 def parse_numbers(series):
@@ -261,7 +319,9 @@ def parse_numbers(series):
 
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         vals = series.astype(float)
-        return vals, np.zeros(len(series), dtype=bool)
+        v = vals.to_numpy()
+        bad = np.isinf(v)
+        return vals.where(~bad, np.nan), bad
     s = _clean_text(series)
     present = s.notna().to_numpy()
     txt = s.astype(str)
@@ -269,13 +329,34 @@ def parse_numbers(series):
     txt = txt.where(~both, txt.str.replace(".", "", regex=False))
     txt = txt.str.replace(",", ".", regex=False).str.replace(" ", "", regex=False)
     vals = pd.to_numeric(txt.where(present, None), errors="coerce").astype(float)
+    # 'inf', 'nan', '1e400' are not numbers a source can mean
+    vals = vals.where(np.isfinite(vals.to_numpy()), np.nan)
     bad = present & vals.isna().to_numpy()
     return vals, bad
+
+
+def _nonfinite_text(series):
+    """True where a value reads as a number that is not finite: inf, -Infinity, nan, 1e400."""
+    import numpy as np
+
+    def one(v):
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return not np.isfinite(v)
+        if not isinstance(v, str):
+            return False
+        t = v.strip().replace(",", ".").replace(" ", "")
+        try:
+            return not np.isfinite(float(t))
+        except ValueError:
+            return False
+
+    return np.fromiter((one(v) for v in series.to_numpy()), dtype=bool, count=len(series))
 
 
 # Plausibility limits: larger values are almost always a unit error (kW or W instead of MW).
 MAX_MW = 10000.0  # one development, station limit or queue; the whole Dutch peak load is ~20 GW
 MAX_KV = 1000.0
+MAX_EUR = 1e12  # one project/measure; more than a trillion euro is a unit or typing error
 
 
 def check_number(report, frame, col, field, nonneg=True, integer=False, year=False, maximum=None, unit=""):
@@ -284,7 +365,10 @@ def check_number(report, frame, col, field, nonneg=True, integer=False, year=Fal
     import numpy as np
 
     vals, bad = parse_numbers(frame[col])
-    report.add_mask(frame, bad, field, "'{value}' is geen getal", value_col=col)
+    nonfinite = bad & _nonfinite_text(frame[col])
+    report.add_mask(frame, bad & ~nonfinite, field, "'{value}' is geen getal", value_col=col)
+    report.add_mask(frame, nonfinite, field, "'{value}' is geen eindig getal (oneindig, NaN of buiten het bereik)",
+                    value_col=col)
     v = vals.to_numpy()
     ok = ~np.isnan(v)
     if year:
@@ -292,9 +376,9 @@ def check_number(report, frame, col, field, nonneg=True, integer=False, year=Fal
         report.add_mask(frame, out, field, "jaar {{value}} ligt buiten {}–{}".format(YEAR_MIN, YEAR_MAX),
                         values=v)
     elif nonneg:
-        report.add_mask(frame, ok & (v < 0), field, "{value} is negatief", values=v)
+        report.add_mask(frame, ok & (v < 0), field, "waarde {value} is negatief", values=v)
     if integer and not year:
-        report.add_mask(frame, ok & (v % 1 != 0), field, "{value} is geen geheel getal", values=v)
+        report.add_mask(frame, ok & (v % 1 != 0), field, "waarde {value} is geen geheel getal", values=v)
     if maximum is not None:
         limit = "{:,.0f}".format(maximum).replace(",", ".")
         report.add_mask(frame, ok & (v > maximum), field,
@@ -314,37 +398,85 @@ def check_required(report, frame, values, field, what=None):
 
 
 def check_duplicates(report, frame, ids, field):
-    """Reject every row whose id occurs more than once in the source."""
+    """Within one source the first row of an id is kept; every later row with that id is rejected, naming both."""
     import numpy as np
     import pandas as pd
 
     present = pd.notna(ids).to_numpy()
-    dup = ids.duplicated(keep=False).to_numpy() & present
+    dup = ids.duplicated(keep="first").to_numpy() & present
     if dup.any():
-        rows_per_id = frame.loc[dup, "_row"].groupby(ids[dup].to_numpy()).agg(lambda r: ", ".join(map(str, r)))
+        first_row = {}
+        rows = frame["_row"].to_numpy()
+        for i in np.nonzero(present)[0]:
+            first_row.setdefault(ids.iat[i], rows[i])
         for i in np.nonzero(dup)[0]:
             v = ids.iat[i]
-            report.add(int(frame["_row"].iat[i]), v, field, v,
-                       "id '{}' komt meer dan eens voor (rijen {})".format(v, rows_per_id[v]))
+            report.add(int(rows[i]), v, field, v,
+                       "id '{}' komt al voor in rij {} (die rij is behouden); rij {} is afgekeurd".format(
+                           v, first_row[v], rows[i]))
     return dup
 
 
 # ---- geometry ---------------------------------------------------------------------
 
-def to_rd(gdf, source="bron"):
-    """Reproject to EPSG:28992; a layer without CRS is assumed to be RD when its coordinates fit RD."""
+RD_BOUNDS = (-7000.0, 289000.0, 300000.0, 629000.0)  # EPSG:28992 area of use (x min, y min, x max, y max)
+RD_MARGIN = 100000.0  # imports may reach a bit beyond the Netherlands (sea, border regions)
+
+
+def to_rd(gdf, source="bron", crs=None):
+    """Reproject to EPSG:28992.  A layer without CRS is refused unless ``crs`` (the CRS parameter) is given."""
     from ..werkbank.schema import SRID
 
     if gdf.crs is None:
-        b = gdf.total_bounds if len(gdf) else None
-        if b is not None and len(gdf) and (b[0] >= -7000 and b[2] <= 300000 and b[1] >= 289000 and b[3] <= 629000):
-            return gdf.set_crs(SRID, allow_override=True), "geen CRS opgegeven; aangenomen EPSG:28992 (RD New)"
-        if b is not None and len(gdf) and (b[0] >= -180 and b[2] <= 180 and b[1] >= -90 and b[3] <= 90):
-            return gdf.set_crs(4326).to_crs(SRID), "geen CRS opgegeven; aangenomen WGS84 (EPSG:4326)"
-        raise ValueError("{}: de laag heeft geen coördinatenstelsel (CRS); stel het in en probeer opnieuw.".format(source))
+        if not crs:
+            raise ValueError("{}: de laag heeft geen coördinatenstelsel (CRS); stel het in of geef de parameter CRS "
+                             "op (bijv. EPSG:28992).".format(source))
+        gdf = gdf.set_crs(crs, allow_override=True)
+        if gdf.crs.to_epsg() == SRID:
+            return gdf, "geen CRS in de bron; opgegeven CRS {} gebruikt".format(crs)
+        return gdf.to_crs(SRID), "geen CRS in de bron; opgegeven CRS {} gebruikt en geprojecteerd naar EPSG:28992".format(
+            crs)
     if gdf.crs.to_epsg() == SRID:
         return gdf, None
     return gdf.to_crs(SRID), "geprojecteerd van {} naar EPSG:28992".format(gdf.crs.to_string())
+
+
+def check_coordinates(report, gdf, stage="bron"):
+    """Reject rows whose coordinates are not finite or lie beyond the CRS's bounds (geographic: ±180/±90;
+    in RD: beyond the Dutch grid plus a margin).  Returns the mask of rejected rows."""
+    import numpy as np
+    import shapely
+
+    geoms = np.asarray(gdf.geometry.array, dtype=object) if len(gdf) else np.array([], dtype=object)
+    present = ~shapely.is_missing(geoms)
+    present[present] = ~shapely.is_empty(geoms[present])
+    bad = np.zeros(len(geoms), dtype=bool)
+    if not present.any():
+        return bad
+    with np.errstate(invalid="ignore"):
+        b = shapely.bounds(geoms[present])
+    finite = np.isfinite(b).all(axis=1)
+    sub = ~finite
+    if stage == "bron" and gdf.crs is not None and gdf.crs.is_geographic:
+        sub |= finite & ((np.abs(b[:, 0]) > 180) | (np.abs(b[:, 2]) > 180) | (np.abs(b[:, 1]) > 90)
+                         | (np.abs(b[:, 3]) > 90))
+        what = "buiten het bereik van lengte/breedte (±180/±90 graden)"
+    elif stage == "rd":
+        x0, y0, x1, y1 = RD_BOUNDS
+        m = RD_MARGIN
+        sub |= finite & ((b[:, 0] < x0 - m) | (b[:, 2] > x1 + m) | (b[:, 1] < y0 - m) | (b[:, 3] > y1 + m))
+        what = "buiten het bereik van EPSG:28992 (Nederland)"
+    else:
+        what = ""
+    bad[present] = sub
+    if bad.any():
+        vals = np.array([""] * len(geoms), dtype=object)
+        vals[present] = ["{:.6g}, {:.6g}".format(r[0], r[1]) for r in b]
+        report.add_mask(gdf, bad & ~np.isin(np.arange(len(geoms)), np.nonzero(present)[0][finite]), "geometrie",
+                        "coördinaten zijn geen eindige getallen", values=vals)
+        report.add_mask(gdf, bad & np.isin(np.arange(len(geoms)), np.nonzero(present)[0][finite]), "geometrie",
+                        "coördinaten ({value}) " + what, values=vals)
+    return bad
 
 
 POLY, POINT, LINE = "polygon", "point", "line"
@@ -513,23 +645,94 @@ def province_geometry(code_or_name):
     return df.geometry.iloc[0]
 
 
-def check_in_province(report, frame, geoms, province_geom, province_name, mode="point"):
-    """Reject features outside the province. ``mode``: 'point' (representative point within) or 'intersects'."""
+DEFAULT_TOLERANCE_M = 2000.0
+GEMEENTEN_GPKG = os.path.join(RESOURCES, "gemeenten.gpkg")
+_MUNICIPALITIES = {}
+
+
+def municipality_provinces():
+    """{normalised municipality name or code: (province code, municipality name)} from the CBS list."""
+    if not _MUNICIPALITIES and os.path.exists(GEMEENTEN_GPKG):
+        import sqlite3
+
+        from ..werkbank.provinces import _norm
+
+        con = sqlite3.connect(GEMEENTEN_GPKG)
+        try:
+            for code, name, prov in con.execute("SELECT gemeentecode, gemeentenaam, provcode FROM gemeenten"):
+                _MUNICIPALITIES[_norm(name)] = (prov, name)
+                _MUNICIPALITIES[_norm(code)] = (prov, name)
+                if str(code).upper().startswith("GM"):
+                    _MUNICIPALITIES[_norm(str(code)[2:])] = (prov, name)
+        finally:
+            con.close()
+    return _MUNICIPALITIES
+
+
+def check_in_province(report, frame, geoms, province_geom, province_name, tolerance=DEFAULT_TOLERANCE_M,
+                      province_code=None, municipalities=None, provinces=None, mode=None):
+    """One membership rule for every layer.
+
+    A feature belongs to the province when its representative point (a point itself; for a polygon the point
+    on its surface) lies within the province polygon widened by ``tolerance`` metres (islands, reclaimed land,
+    coast and the generalisation of the CBS polygon), or when a polygon reaches more than ``tolerance`` into
+    the province.  Beyond the exact border but within the rule is a warning (borderline), not a rejection.
+    A capacity area touching the border only by a sliver is a neighbour (rejected).  Whatever the geometry,
+    a row whose source names another province (``provinces``) or a municipality outside the province
+    (``municipalities``) is rejected.  ``mode`` is accepted for old callers and ignored.  Returns the mask of
+    rejected rows.
+    """
     import numpy as np
     import shapely
 
-    if province_geom is None:
-        return np.zeros(len(geoms), dtype=bool)
-    present = ~shapely.is_missing(geoms)
+    from ..werkbank.provinces import _norm, province_code as pcode, province_name as pname
+
     outside = np.zeros(len(geoms), dtype=bool)
+    if province_geom is None:
+        return outside
+    tol = DEFAULT_TOLERANCE_M if tolerance is None else float(tolerance)
+    present = ~shapely.is_missing(geoms)
     if present.any():
         g = geoms[present]
         shapely.prepare(province_geom)
-        if mode == "intersects":
-            inside = shapely.intersects(province_geom, g)
-        else:
-            pts = shapely.point_on_surface(g)
-            inside = shapely.covers(province_geom, pts)
-        outside[present] = ~inside
-    report.add_mask(frame, outside, "geometrie", "ligt buiten de provincie {}".format(province_name))
+        pts = shapely.point_on_surface(g)
+        dist = shapely.distance(province_geom, pts)
+        inner = shapely.buffer(province_geom, -tol) if tol > 0 else province_geom
+        deep = np.zeros(len(g), dtype=bool)
+        far = dist > tol
+        if far.any() and inner is not None and not inner.is_empty:
+            deep[far] = shapely.intersects(inner, g[far])
+        inside_exact = dist <= 0
+        ok = inside_exact | ~far | deep
+        out_p = ~ok
+        border = ok & ~inside_exact
+        outside[present] = out_p
+        bmask = np.zeros(len(geoms), dtype=bool)
+        bmask[present] = border
+        dvals = np.zeros(len(geoms))
+        dvals[present] = dist
+        report.add_mask(frame, bmask, "geometrie",
+                        "ligt {{value}} m buiten de (gegeneraliseerde) grens van {}, binnen de tolerantie van {:.0f} m; "
+                        "opgenomen (grensgeval)".format(province_name, tol), WAARSCHUWING,
+                        values=np.array(["{:.0f}".format(d) for d in dvals], dtype=object))
+        report.add_mask(frame, outside, "geometrie",
+                        "ligt buiten de provincie {} ({{value}} m van de grens; tolerantie {:.0f} m)".format(
+                            province_name, tol), values=np.array(["{:.0f}".format(d) for d in dvals], dtype=object))
+    code = pcode(province_code) or pcode(province_name)
+    if municipalities is not None and code:
+        lookup = municipality_provinces()
+        named = np.array([lookup.get(_norm(m)) if m is not None else None for m in municipalities], dtype=object)
+        other = np.array([n is not None and n[0] != code for n in named], dtype=bool) & ~outside
+        if other.any():
+            report.add_mask(frame, other, "gemeente", "de bron noemt gemeente '{value}', die ligt in " +
+                            "een andere provincie dan {}".format(province_name), values=np.asarray(
+                                municipalities, dtype=object))
+            outside |= other
+    if provinces is not None and code:
+        named = np.array([pcode(p) if p is not None else None for p in provinces], dtype=object)
+        other = np.array([n is not None and n != code for n in named], dtype=bool) & ~outside
+        if other.any():
+            report.add_mask(frame, other, "provincie", "de bron noemt provincie '{value}', niet " + str(
+                pname(code) or province_name), values=np.asarray(provinces, dtype=object))
+            outside |= other
     return outside

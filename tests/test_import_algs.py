@@ -129,8 +129,9 @@ def test_stations_with_long_and_wide_capacity_tables(pmiek_provider, werkbank_pa
     csv = _long_csv(str(tmp_path / "limieten.csv"))
     report = str(tmp_path / "stations.csv")
     res = run_alg("pmiek:importstations", {"WERKBANK": werkbank_path, "INPUT": stations, "CAPACITY_TABLE": csv,
-                                           "PEILDATUM": "2026-03-01", "REPORT": report})
-    assert (res["IMPORTED"], res["REJECTED"]) == (12, 334)
+                                           "PEILDATUM": "2026-03-01", "REPORT": report,
+                                           "TOLERANCE": 0})
+    assert (res["IMPORTED"], res["REJECTED"]) == (12, 334)  # exact province border (TOLERANCE 0)
     assert (res["CAPACITY_IMPORTED"], res["CAPACITY_REJECTED"]) == (5, 1)
     with open_werkbank(werkbank_path) as wb:
         st = wb.read_frame("stations").set_index("station_id")
@@ -151,7 +152,7 @@ def test_stations_with_long_and_wide_capacity_tables(pmiek_provider, werkbank_pa
     # wide XLSX: updates 388 (2025: 40 -> 41, 2030: 55.5 -> 56), adds 489/2025, rejects X1
     xlsx = _wide_xlsx(str(tmp_path / "limieten_breed.xlsx"))
     res = run_alg("pmiek:importstations", {"WERKBANK": werkbank_path, "INPUT": stations, "CAPACITY_TABLE": xlsx,
-                                           "PEILDATUM": "2026-03-01"})
+                                           "PEILDATUM": "2026-03-01", "TOLERANCE": 0})
     assert (res["IMPORTED"], res["UNCHANGED"]) == (12, 12)
     assert (res["CAPACITY_IMPORTED"], res["CAPACITY_REJECTED"]) == (2, 1)
     with open_werkbank(werkbank_path) as wb:
@@ -162,7 +163,7 @@ def test_stations_with_long_and_wide_capacity_tables(pmiek_provider, werkbank_pa
     # the same table again: unchanged
     before = table_digest(werkbank_path)
     run_alg("pmiek:importstations", {"WERKBANK": werkbank_path, "INPUT": stations, "CAPACITY_TABLE": xlsx,
-                                     "PEILDATUM": "2026-03-01"})
+                                     "PEILDATUM": "2026-03-01", "TOLERANCE": 0})
     assert table_digest(werkbank_path) == before
 
 
@@ -206,10 +207,13 @@ def test_capacity_map(pmiek_provider, werkbank_path, tmp_path):
     report = str(tmp_path / "cap.csv")
     res = run_alg("pmiek:importcapacitymap", {"WERKBANK": werkbank_path, "INPUT": path, "PEILDATUM": "2026-02-01",
                                               "REPORT": report})
-    assert (res["IMPORTED"], res["REJECTED"]) == (6, 5)
+    # of the two VG-DUBBEL rows the first is kept, the second rejected naming both rows
+    assert (res["IMPORTED"], res["REJECTED"]) == (7, 4)
     with open_werkbank(werkbank_path) as wb:
         areas = wb.read_frame("capacity_areas").set_index("area_id")
-    assert sorted(areas.index) == ["VG-{}".format(k) for k in range(1, 7)]
+    assert sorted(areas.index) == ["VG-{}".format(k) for k in range(1, 7)] + ["VG-DUBBEL"]
+    assert areas.loc["VG-DUBBEL", "afname_colour"] == "geel"  # the first VG-DUBBEL row (a copy of VG-2)
+    areas = areas.drop(index="VG-DUBBEL")
     assert areas.afname_colour.to_dict() == {"VG-1": "transparant", "VG-2": "geel", "VG-3": "oranje",
                                              "VG-4": "rood", "VG-5": "rood", "VG-6": None}
     assert areas.invoeding_colour.to_dict() == {"VG-1": "rood", "VG-2": "rood", "VG-3": "geel", "VG-4": "oranje",
@@ -217,7 +221,7 @@ def test_capacity_map(pmiek_provider, werkbank_path, tmp_path):
     assert areas.loc["VG-3", "afname_queue_mw"] == 20.0 and set(areas.netbeheerder) == {"Stedin"}
     assert set(areas.peildatum) == {"2026-02-01"} and set(areas.source) == {"capaciteitskaart"}
     text = open(report, encoding="utf-8-sig").read()
-    for expected in ("ligt buiten de provincie Utrecht", "komt meer dan eens voor", "-4 is negatief",
+    for expected in ("ligt buiten de provincie Utrecht", "komt al voor in rij", "-4 is negatief",
                      "geen geometrie", "onbekende kleur/status '7'"):
         assert expected in text, expected
     # only the opwek direction from another layer must not wipe the afname colours

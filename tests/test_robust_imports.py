@@ -33,7 +33,7 @@ def test_years_negative_and_huge_numbers_are_rejected_per_row(werkbank_path, tmp
     assert "plannen;1;a;jaar;0;jaar 0 ligt buiten 1990–2100;fout" in text
     assert "plannen;2;b;jaar;99999;jaar 99999 ligt buiten 1990–2100" in text
     assert "plannen;3;c;vraag_mw;1000000000000;" in text and "onwaarschijnlijk groot" in text
-    assert "plannen;4;d;vraag_mw;-3;-3 is negatief" in text
+    assert "plannen;4;d;vraag_mw;-3;waarde -3 is negatief" in text
     from pmiek_werkbank.werkbank import open_werkbank
 
     with open_werkbank(werkbank_path) as wb:

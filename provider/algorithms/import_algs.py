@@ -13,9 +13,11 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterCrs,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
     QgsProcessingUtils,
@@ -34,14 +36,92 @@ COMMON_HELP = (
     "bij nee (standaard) worden afgekeurde rijen overgeslagen en gemeld.\n"
     "CHECK_PROVINCE: objecten buiten de provincie van het programma afkeuren (standaard ja; "
     "gegeneraliseerde CBS-provinciegrenzen).\n"
-    "REPORT: validatierapport, HTML of CSV (op extensie; standaard een tijdelijk HTML-bestand).\n\n"
+    "{pipeline}"
+    "REPORT: validatierapport, HTML of CSV (op extensie; standaard naast de werkbank, als HTML en CSV).\n\n"
     "Velden die leeg blijven worden automatisch herkend op gangbare Nederlandse en Engelse veldnamen.\n"
     "Controles: geometrie leeg/NULL (afgekeurd), ongeldige geometrie (hersteld met make_valid waar dat veilig "
     "is, anders afgekeurd), verplichte velden, geen getal of negatief, jaartal buiten 1990–2100, dubbele "
     "bron-id's, buiten de provincie. Alles of niets: de geldige rijen worden in één transactie geschreven.\n\n"
     "Uitvoer: IMPORTED (aantal geïmporteerde rijen), REJECTED (aantal afgekeurde rijen; IMPORTED + REJECTED = "
-    "aantal invoerrijen), INSERTED/UPDATED/UNCHANGED (nieuw, bijgewerkt, ongewijzigd), REPORT (pad van het rapport)."
+    "aantal invoerrijen), INSERTED/UPDATED/UNCHANGED (nieuw, bijgewerkt, ongewijzigd), REMOVED (rijen van deze "
+    "bron die niet meer in de bron staan), REPORT (pad van het rapport)."
 )
+
+
+PIPELINE_HELP = (
+    "TOLERANCE: provinciegrens-tolerantie in meter (standaard 2000): een object hoort bij de provincie als het "
+    "(punt op het oppervlak) binnen deze afstand van de gegeneraliseerde CBS-grens ligt, of een vlak verder dan "
+    "dit de provincie in reikt; grensgevallen worden als waarschuwing gemeld. Noemt de bron een andere provincie "
+    "of een gemeente buiten de provincie, dan wordt de rij afgekeurd.\n"
+    "SOURCE_PREFIX: voorvoegsel voor de id's van deze bron (bijv. 'gem' geeft 'gem-1'), zodat twee bronnen die "
+    "elk vanaf 1 nummeren niet botsen.\n"
+    "SYNC: rijen van deze bron die niet meer in de bron voorkomen verwijderen (standaard nee: alleen gemeld als "
+    "REMOVED).\n"
+    "CRS: coördinatenstelsel voor een bron zonder CRS (zonder CRS en zonder deze parameter wordt de bron "
+    "geweigerd).\n"
+    "RECODE: eigen hercodeertabel (CSV met kolommen veld;bronwaarde;code), bovenop de meegeleverde tabellen "
+    "(resources/recodes: planstatus → fase, sectornamen, capaciteitskleuren). Gebruikte hercoderingen staan "
+    "in het rapport.\n"
+)
+
+
+def add_pipeline_parameters(alg, spatial=True):
+    """The parameters every import shares (one place): TOLERANCE, SOURCE_PREFIX, SYNC, CRS, RECODE."""
+    if spatial:
+        p = QgsProcessingParameterNumber("TOLERANCE", alg.tr("Tolerantie provinciegrens (m)"),
+                                         QgsProcessingParameterNumber.Type.Double, 2000.0, optional=True,
+                                         minValue=0.0, maxValue=50000.0)
+        alg.addParameter(p)
+    alg.addParameter(QgsProcessingParameterString("SOURCE_PREFIX", alg.tr("Voorvoegsel voor de id's van deze bron"),
+                                                  optional=True))
+    alg.addParameter(QgsProcessingParameterBoolean(
+        "SYNC", alg.tr("Rijen die niet meer in de bron staan verwijderen"), False, optional=True))
+    if spatial:
+        alg.addParameter(QgsProcessingParameterCrs("CRS", alg.tr("CRS voor een bron zonder CRS"), optional=True))
+    alg.addParameter(QgsProcessingParameterFile(
+        "RECODE", alg.tr("Eigen hercodeertabel (CSV)"), behavior=QgsProcessingParameterFile.Behavior.File,
+        fileFilter="CSV (*.csv)", optional=True))
+
+
+def pipeline_options(alg, parameters, context, feedback):
+    """The shared import options from the parameters above."""
+    opts = {"feedback": feedback}
+    if "TOLERANCE" in parameters and parameters.get("TOLERANCE") not in (None, ""):
+        opts["tolerance"] = alg.parameterAsDouble(parameters, "TOLERANCE", context)
+    prefix = alg.parameterAsString(parameters, "SOURCE_PREFIX", context).strip() if "SOURCE_PREFIX" in parameters \
+        else ""
+    if prefix:
+        opts["source_prefix"] = prefix
+    opts["sync"] = alg.parameterAsBoolean(parameters, "SYNC", context) if "SYNC" in parameters else False
+    if parameters.get("CRS") not in (None, ""):
+        crs = alg.parameterAsCrs(parameters, "CRS", context)
+        if crs.isValid():
+            opts["crs"] = crs.authid() or crs.toWkt()
+    recode = alg.parameterAsFile(parameters, "RECODE", context) if "RECODE" in parameters else ""
+    if recode:
+        opts["recode"] = recode
+    return opts
+
+
+def report_path(alg, parameters, context, kind):
+    """REPORT when given; otherwise beside the werkbank (<werkbank>_importrapport_<kind>_<time>.html, with a CSV
+    twin), or in the temporary folder for a PostGIS werkbank."""
+    import datetime
+
+    report = alg.parameterAsFileOutput(parameters, "REPORT", context)
+    if not report:
+        target = alg.parameterAsString(parameters, "WERKBANK", context)
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        if target and os.path.isfile(target.split("|")[0]):
+            base = os.path.splitext(os.path.abspath(target.split("|")[0]))[0]
+            report = "{}_importrapport_{}_{}.html".format(base, kind, stamp)
+        else:
+            report = QgsProcessingUtils.generateTempFilename("importrapport_{}_{}.html".format(kind, stamp))
+        alg._report_twin = True
+    else:
+        alg._report_twin = False
+    os.makedirs(os.path.dirname(os.path.abspath(report)), exist_ok=True)
+    return report
 
 
 def _field_help(kind, extra=None):
@@ -80,6 +160,7 @@ class _ImportAlgorithm(PmiekAlgorithm):
             "STRICT", self.tr("Afbreken bij de eerste afgekeurde rij (alles of niets)"), False))
         self.addParameter(QgsProcessingParameterBoolean(
             "CHECK_PROVINCE", self.tr("Objecten buiten de provincie afkeuren"), True))
+        add_pipeline_parameters(self)
         self.addParameter(QgsProcessingParameterFileDestination(
             "REPORT", self.tr("Validatierapport"), "HTML (*.html);;CSV (*.csv)", optional=True,
             createByDefault=False))
@@ -88,6 +169,7 @@ class _ImportAlgorithm(PmiekAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("INSERTED", self.tr("Nieuw")))
         self.addOutput(QgsProcessingOutputNumber("UPDATED", self.tr("Bijgewerkt")))
         self.addOutput(QgsProcessingOutputNumber("UNCHANGED", self.tr("Ongewijzigd")))
+        self.addOutput(QgsProcessingOutputNumber("REMOVED", self.tr("Niet meer in de bron")))
 
     def add_specific_parameters(self):
         pass
@@ -134,10 +216,7 @@ class _ImportAlgorithm(PmiekAlgorithm):
         source = self.parameterAsString(parameters, "SOURCE_NAME", context).strip()
         if not source:
             source = I.source_name_for(layer.source()) if layer.providerType() == "ogr" else layer.name()
-        report = self.parameterAsFileOutput(parameters, "REPORT", context)
-        if not report:
-            report = QgsProcessingUtils.generateTempFilename("importrapport_{}.html".format(self.KIND))
-        os.makedirs(os.path.dirname(os.path.abspath(report)), exist_ok=True)
+        report = report_path(self, parameters, context, self.KIND)
         mapping = self.mapping(parameters, context)
         wb = self.open_werkbank(parameters, context)
         try:
@@ -150,6 +229,7 @@ class _ImportAlgorithm(PmiekAlgorithm):
             kwargs = dict(mapping=mapping, source_name=source, report_path=report,
                           strict=self.parameterAsBoolean(parameters, "STRICT", context),
                           check_province=self.parameterAsBoolean(parameters, "CHECK_PROVINCE", context))
+            kwargs.update(pipeline_options(self, parameters, context, feedback))
             kwargs.update(self.specific_arguments(parameters, context))
             try:
                 result = self.run_import(wb, frame, kwargs)
@@ -164,10 +244,12 @@ class _ImportAlgorithm(PmiekAlgorithm):
         for line in rep.first_errors(10):
             feedback.reportError(line, False)
         feedback.pushInfo(rep.summary())
+        if getattr(self, "_report_twin", False):
+            rep.write_csv(os.path.splitext(report)[0] + ".csv")
         feedback.pushInfo(self.tr("Rapport: {}").format(report))
         out = {"IMPORTED": result.imported, "REJECTED": result.rejected, "REPORT": report,
                "INSERTED": result.counts.get("inserted", 0), "UPDATED": result.counts.get("updated", 0),
-               "UNCHANGED": result.counts.get("unchanged", 0)}
+               "UNCHANGED": result.counts.get("unchanged", 0), "REMOVED": len(result.removed)}
         out.update(self.specific_outputs(result))
         return out
 
@@ -214,7 +296,7 @@ class ImportCapacityMap(_ImportAlgorithm):
             "voedingsgebied_naam, RNB, afname en opwek met statuscodes 0–3 = transparant/geel/oranje/rood, "
             "wachtrij_afname, wachtrij_invoeding, jaartal_opgelost_*) worden herkend; kleuren mogen ook als tekst "
             "(rood, red, 'Tekort, met wachtrij' ...). Onbekende kleuren worden leeg gelaten en gemeld.\n\n"
-        ) + self.tr(COMMON_HELP).format(fields=_field_help(self.KIND, self.FIELD_DESCRIPTIONS) + self.tr(
+        ) + self.tr(COMMON_HELP).format(pipeline=PIPELINE_HELP, fields=_field_help(self.KIND, self.FIELD_DESCRIPTIONS) + self.tr(
             "PEILDATUM: peildatum van de kaart, JJJJ-MM-DD (standaard de peildatum van het programma).\n"))
 
 
@@ -257,7 +339,7 @@ class ImportStations(_ImportAlgorithm):
             "formaat (kolom station plus een kolom per jaar: afname_2030, teruglevering_2030; een kolom met "
             "alleen een jaartal geldt als afname). Station-id's die niet in de laag of de werkbank staan worden "
             "gemeld en niet ingelezen. Bestaande (station, jaar)-waarden worden bijgewerkt.\n\n"
-        ) + self.tr(COMMON_HELP).format(fields=_field_help(self.KIND, self.FIELD_DESCRIPTIONS) + self.tr(
+        ) + self.tr(COMMON_HELP).format(pipeline=PIPELINE_HELP, fields=_field_help(self.KIND, self.FIELD_DESCRIPTIONS) + self.tr(
             "CAPACITY_TABLE: capaciteitstabel CSV/XLSX (optioneel).\n"
             "PEILDATUM: peildatum van stations en capaciteit, JJJJ-MM-DD (standaard die van het programma).\n")) + self.tr(
             "\nExtra uitvoer: CAPACITY_IMPORTED en CAPACITY_REJECTED (rijen van de capaciteitstabel).")
@@ -297,7 +379,7 @@ class ImportDevelopments(_ImportAlgorithm):
             "in de tabel developments. Waar vraag/aanbod in MW ontbreekt wordt het afgeleid uit een hoeveelheid "
             "(FIELD_UNITS) met de kengetallen van de werkbank; elke afgeleide waarde bewaart het gebruikte "
             "kengetal (kengetal_id). Rijen zonder MW én zonder hoeveelheid worden afgekeurd.\n\n"
-        ) + self.tr(COMMON_HELP).format(fields=_field_help(self.KIND, self.FIELD_DESCRIPTIONS) + self.tr(
+        ) + self.tr(COMMON_HELP).format(pipeline=PIPELINE_HELP, fields=_field_help(self.KIND, self.FIELD_DESCRIPTIONS) + self.tr(
             "SECTOR: vaste sector voor rijen zonder sector (of als de laag geen sectorveld heeft); een van: {}.\n"
             "UNIT_TYPE: eenheid (woning, ha, MWp, laadpunt ...) of kengetal-id (bijv. zon_mwp) voor FIELD_UNITS "
             "als de laag geen eenheidsveld heeft; standaard het eerste kengetal van de sector.\n").format(

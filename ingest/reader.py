@@ -1,0 +1,189 @@
+"""The one reader of the import pipeline: tables (CSV, TXT, XLSX, ODS) and vector files (anything GDAL opens:
+GeoPackage, GeoJSON, Shapefile ...).
+
+One policy for every import:
+
+* **row numbers** (``_row``): the number a user sees in the source - the spreadsheet line for tables (header
+  = line 1, so the first data row is 2; blank lines keep their numbers), the feature id for layers;
+* **encodings**: UTF-8 (with or without BOM), else Windows-1252 (noted in ``attrs["notes"]``);
+* **separators**: ``;``, tab or ``,``, whichever the header line uses most; **decimal commas** and empty
+  values ('', NULL, nan) are handled column-wise by ``layers.validation``;
+* **unreadable cells**: an XLSX formula without a stored result and the hidden cells of a merged range are
+  never read as empty: they are listed in ``attrs["unreadable"]`` as (row, column, reason) and the runner
+  rejects those rows, so a stored value is not overwritten with nothing.
+
+Pure Python (pandas, openpyxl, pyogrio inside functions); no QGIS.
+"""
+
+import os
+
+from .errors import ImportFailed
+
+TABLE_EXT = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+class ReadError(ImportFailed):
+    """The source cannot be read; Dutch message naming the file."""
+
+
+def is_table(path):
+    return str(path).split("|")[0].lower().endswith(TABLE_EXT)
+
+
+def _short(e):
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return text[:300]
+
+
+def _csv(path, name):
+    import pandas as pd
+
+    notes = []
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            with open(path, encoding=enc) as f:
+                head = f.readline()
+            counts = {";": head.count(";"), "\t": head.count("\t"), ",": head.count(",")}
+            sep = max(counts, key=lambda k: (counts[k], k == ";"))
+            df = pd.read_csv(path, sep=sep, dtype=str, encoding=enc, keep_default_na=False,
+                             skipinitialspace=True, skip_blank_lines=False)
+            if enc != "utf-8-sig":
+                notes.append("{}: geen UTF-8; gelezen als Windows-1252.".format(name))
+            break
+        except UnicodeDecodeError:
+            continue
+        except Exception as e:  # noqa: BLE001
+            raise ReadError("{}: de tabel is niet leesbaar ({}).".format(name, _short(e))) from e
+    else:
+        raise ReadError("{}: de tekstcodering is niet te lezen (verwacht UTF-8 of Windows-1252).".format(name))
+    df.insert(0, "_row", range(2, len(df) + 2))
+    return df, notes, []
+
+
+def _xlsx(path, name, sheet):
+    import openpyxl
+    import pandas as pd
+
+    try:
+        wb_v = openpyxl.load_workbook(path, data_only=True)
+        wb_f = openpyxl.load_workbook(path, data_only=False)
+    except Exception as e:  # noqa: BLE001
+        raise ReadError("{}: de werkmap is niet leesbaar ({}).".format(name, _short(e))) from e
+    try:
+        if sheet:
+            if sheet not in wb_v.sheetnames:
+                raise ReadError("{}: werkblad '{}' bestaat niet (wel: {}).".format(name, sheet, ", ".join(
+                    wb_v.sheetnames)))
+            ws_v, ws_f = wb_v[sheet], wb_f[sheet]
+        else:
+            ws_v, ws_f = wb_v.worksheets[0], wb_f.worksheets[0]
+        rows = [list(r) for r in ws_v.iter_rows(values_only=True)]
+        if not rows:
+            raise ReadError("{}: het werkblad is leeg.".format(name))
+        header = ["" if h is None else str(h).strip() for h in rows[0]]
+        width = len(header)
+        while width and header[width - 1] == "":
+            width -= 1
+        header = header[:width]
+        unreadable = []
+        for rng in ws_v.merged_cells.ranges:
+            for r in range(max(rng.min_row, 2), rng.max_row + 1):
+                for c in range(rng.min_col, min(rng.max_col, width) + 1):
+                    if (r, c) != (rng.min_row, rng.min_col):
+                        unreadable.append((r, header[c - 1], "samengevoegde cel ({}); de waarde is niet eenduidig "
+                                                             "- maak de cellen los".format(rng.coord)))
+        for row in ws_f.iter_rows(min_row=2, max_col=width):
+            for cell in row:
+                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    v = ws_v.cell(row=cell.row, column=cell.column).value
+                    if v is None:
+                        unreadable.append((cell.row, header[cell.column - 1],
+                                           "formule '{}' zonder opgeslagen uitkomst; open en bewaar het bestand in "
+                                           "een spreadsheetprogramma of vul de waarde in".format(cell.value)))
+    finally:
+        wb_v.close()
+        wb_f.close()
+    data = [(r + [None] * width)[:width] for r in rows[1:]]
+    df = pd.DataFrame(data, columns=header, dtype=object)
+    df.insert(0, "_row", range(2, len(df) + 2))
+    return df, [], unreadable
+
+
+def _ods(path, name, sheet):
+    import pyogrio
+
+    try:
+        df = pyogrio.read_dataframe(path, layer=sheet, read_geometry=False)
+    except Exception as e:  # noqa: BLE001
+        raise ReadError("{}: het rekenblad is niet leesbaar ({}).".format(name, _short(e))) from e
+    df = df.astype(object)
+    df.insert(0, "_row", range(2, len(df) + 2))
+    return df, [], []
+
+
+def read_table(path, sheet=None):
+    """A CSV/TXT/XLSX/ODS table as a DataFrame (object columns) with ``_row`` = spreadsheet line.
+
+    ``attrs["notes"]``: reader notes; ``attrs["unreadable"]``: [(row, column, reason)].
+    """
+    path = str(path)
+    name = os.path.basename(path)
+    if not os.path.exists(path):
+        raise ReadError("{}: bestand niet gevonden.".format(path))
+    ext = os.path.splitext(path)[1].lower()
+    if ext in (".xlsx", ".xlsm"):
+        df, notes, unreadable = _xlsx(path, name, sheet)
+    elif ext == ".xls":
+        import pandas as pd
+
+        try:
+            df = pd.read_excel(path, sheet_name=sheet or 0, dtype=object)
+        except Exception as e:  # noqa: BLE001
+            raise ReadError("{}: de werkmap is niet leesbaar ({}).".format(name, _short(e))) from e
+        df.insert(0, "_row", range(2, len(df) + 2))
+        notes, unreadable = [], []
+    elif ext == ".ods":
+        df, notes, unreadable = _ods(path, name, sheet)
+    else:
+        df, notes, unreadable = _csv(path, name)
+    df.columns = ["_row"] + [str(c).strip() for c in df.columns[1:]]
+    data_cols = [c for c in df.columns if c != "_row"]
+    if len(data_cols) < 2:
+        raise ReadError("{}: de tabel heeft minder dan twee kolommen (verkeerd scheidingsteken?).".format(name))
+    # fully blank lines are no rows (their line numbers stay with the other rows)
+    blank = df[data_cols].apply(lambda col: col.map(lambda v: v is None or (isinstance(v, float) and v != v)
+                                                    or (isinstance(v, str) and v.strip() == ""))).all(axis=1)
+    df = df[~blank].reset_index(drop=True)
+    df.attrs["notes"] = notes
+    df.attrs["unreadable"] = unreadable
+    df.attrs["source"] = name
+    return df
+
+
+def read_vector(path, layer=None):
+    """A vector file as a GeoDataFrame with ``_row`` (= ``_fid``, the feature id users see in QGIS)."""
+    import pyogrio
+
+    name = os.path.basename(str(path))
+    if not os.path.exists(path):
+        raise ReadError("{}: bestand niet gevonden.".format(path))
+    try:
+        df = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+    except Exception as e:  # noqa: BLE001 - GDAL gives many error types
+        raise ReadError("{}: het bestand is niet leesbaar als vectorlaag ({}).".format(name, _short(e))) from e
+    df = df.reset_index().rename(columns={"fid": "_fid"})
+    if "_fid" not in df.columns:
+        df.insert(0, "_fid", range(len(df)))
+    df.insert(0, "_row", df["_fid"].astype(int).to_numpy())
+    df.attrs["source"] = name
+    return df
+
+
+def read_source(path, layer=None):
+    """Any file an import accepts: a table (spreadsheet line numbers) or a vector file (feature ids)."""
+    parts = str(path).split("|")
+    base = parts[0]
+    for p in parts[1:]:
+        if p.startswith("layername="):
+            layer = p[len("layername="):]
+    return read_table(base, sheet=layer) if is_table(base) else read_vector(base, layer=layer)
