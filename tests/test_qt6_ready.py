@@ -29,29 +29,82 @@ def _is_enum_type(t):
     return isinstance(t, type) and (type(t).__name__ in ("enumtype", "EnumType") or issubclass(t, enum.Enum))
 
 
+def _owner_of(enum_type, classes):
+    """'Qgis.TextRenderFormat' for an enum that QGIS moved to ``Qgis`` (and aliased on the old class)."""
+    name = enum_type.__name__
+    for cname in ("Qgis",) + tuple(sorted(classes)):
+        if getattr(classes.get(cname), name, None) is enum_type:
+            return "{}.{}".format(cname, name)
+    return None
+
+
 def enum_members():
-    """{class name: {member: enum name}} for every Qt/QGIS class importable here."""
-    table = {}
+    """{class name: {member: scoped spelling}} for every Qt/QGIS class importable here.
+
+    The scoped spelling is ``Class.Enum.Member`` when that resolves to the same value, else the
+    enum's own home and canonical member name (``QgsRenderContext.TextFormatAlwaysText`` ->
+    ``Qgis.TextRenderFormat.AlwaysText``).
+    """
+    classes = {}
     for name in MODULES:
         try:
             mod = importlib.import_module(name)
         except Exception:  # a module this Qt build lacks
             continue
         for cname, cls in vars(mod).items():
-            if not isinstance(cls, type) or cname in table:
+            if isinstance(cls, type):
+                classes.setdefault(cname, cls)
+    table = {}
+    for cname, cls in classes.items():
+        members = {}
+        for attr in dir(cls):
+            try:
+                value = getattr(cls, attr)
+            except Exception:
                 continue
-            members = {}
+            if isinstance(value, type) or not _is_enum_type(type(value)):
+                continue
+            etype = type(value)
+            scoped = "{}.{}.{}".format(cname, etype.__name__, attr)
+            if getattr(getattr(cls, etype.__name__, None), attr, None) != value:
+                home = _owner_of(etype, classes)
+                canonical = getattr(value, "name", attr)
+                scoped = "{}.{}".format(home, canonical) if home else scoped
+            members[attr] = scoped
+        if members:
+            table[cname] = members
+    return table
+
+
+def enum_types():
+    """{class name: {enum name: member names}}: what ``Class.Enum.Member`` may name here."""
+    out = {}
+    for name in MODULES:
+        try:
+            mod = importlib.import_module(name)
+        except Exception:
+            continue
+        for cname, cls in vars(mod).items():
+            if not isinstance(cls, type):
+                continue
+            enums = {}
+            values = []
             for attr in dir(cls):
                 try:
                     value = getattr(cls, attr)
                 except Exception:
                     continue
-                if isinstance(value, type) or not _is_enum_type(type(value)):
-                    continue
-                members[attr] = type(value).__name__
-            if members:
-                table[cname] = members
-    return table
+                if _is_enum_type(value):
+                    enums[attr] = set(dir(value)) | set(getattr(value, "__members__", {}))
+                elif _is_enum_type(type(value)):
+                    values.append((attr, type(value)))
+            for attr, etype in values:  # sip enums keep their members on the class
+                for ename, members in enums.items():
+                    if getattr(cls, ename) is etype and not issubclass(etype, enum.Enum):
+                        members.add(attr)
+            if enums:
+                out.setdefault(cname, enums)
+    return out
 
 
 def plugin_sources():
@@ -65,7 +118,7 @@ def plugin_sources():
                 yield os.path.normpath(os.path.join(rel_dir, fn))
 
 
-def scan_source(text, members, rel="<text>"):
+def scan_source(text, members, rel="<text>", types=None):
     """Findings ``(file, line, found, suggestion)`` for one Python source."""
     tree = ast.parse(text, filename=rel)
     found = []
@@ -84,10 +137,19 @@ def scan_source(text, members, rel="<text>"):
                 found.append((rel, node.lineno, "QVariant.{}".format(attr),
                               "layers.fieldtypes (QMetaType on Qt 6)"))
             continue
-        enum_name = members.get(cls, {}).get(attr)
-        if enum_name is not None:
-            found.append((rel, node.lineno, "{}.{}".format(cls, attr), "{}.{}.{}".format(cls, enum_name, attr)))
-    return found
+        scoped = members.get(cls, {}).get(attr)
+        if scoped is not None:
+            found.append((rel, node.lineno, "{}.{}".format(cls, attr), scoped))
+    if types is not None:  # Class.Enum.Member must exist (a wrong scoped form fails only when that line runs)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
+                    and isinstance(node.value.value, ast.Name)):
+                cls, enum_name, attr = node.value.value.id, node.value.attr, node.attr
+                known = types.get(cls, {}).get(enum_name)
+                if known is not None and attr not in known:
+                    found.append((rel, node.lineno, "{}.{}.{}".format(cls, enum_name, attr),
+                                  "does not exist in this QGIS"))
+    return sorted(found, key=lambda f: f[1])
 
 
 @pytest.fixture(scope="module")
@@ -97,23 +159,22 @@ def members(qgis_app):
     return table
 
 
-@pytest.fixture(scope="module")
-def qgis_app():
-    from qgis.core import QgsApplication
-
-    return QgsApplication.instance()
-
-
 def test_introspection_knows_the_classic_members(members):
     # The members named in issue 16, read from this PyQt/QGIS: proves the list is real.
-    assert members["Qt"]["AlignLeft"] == "AlignmentFlag"
-    assert members["QgsTask"]["CanCancel"] == "Flag"
-    assert members["QPageLayout"]["Landscape"] == "Orientation"
-    assert members["QMessageBox"]["Yes"] == "StandardButton"
+    assert members["Qt"]["AlignLeft"] == "Qt.AlignmentFlag.AlignLeft"
+    assert members["QgsTask"]["CanCancel"] == "QgsTask.Flag.CanCancel"
+    assert members["QPageLayout"]["Landscape"] == "QPageLayout.Orientation.Landscape"
+    assert members["QMessageBox"]["Yes"] == "QMessageBox.StandardButton.Yes"
+    assert members["QgsRenderContext"]["TextFormatAlwaysText"] == "Qgis.TextRenderFormat.AlwaysText"
     assert "String" in members["QVariant"]
 
 
-def test_scan_flags_unscoped_and_accepts_scoped(members):
+@pytest.fixture(scope="module")
+def types(qgis_app):
+    return enum_types()
+
+
+def test_scan_flags_unscoped_and_accepts_scoped(members, types):
     bad = ("from qgis.PyQt.QtCore import Qt, QVariant\n"
            "a = Qt.AlignLeft | Qt.AlignmentFlag.AlignTop\n"
            "t = QgsTask.CanCancel\n"
@@ -124,16 +185,20 @@ def test_scan_flags_unscoped_and_accepts_scoped(members):
     assert [(line, what) for _f, line, what, _s in found] == [
         (2, "Qt.AlignLeft"), (3, "QgsTask.CanCancel"), (4, "QVariant.Type"), (5, "exec_()")]
     assert found[0][3] == "Qt.AlignmentFlag.AlignLeft"
-    assert scan_source("a = Qt.AlignmentFlag.AlignLeft\nb = QgsTask.Flag.CanCancel\nd.exec()\n", members) == []
+    good = "a = Qt.AlignmentFlag.AlignLeft\nb = QgsTask.Flag.CanCancel\nd.exec()\n"
+    assert scan_source(good, members, types=types) == []
+    wrong = "f = QgsRenderContext.TextRenderFormat.TextFormatAlwaysText\n"
+    assert [f[2] for f in scan_source(wrong, members, types=types)] == [
+        "QgsRenderContext.TextRenderFormat.TextFormatAlwaysText"]
 
 
-def test_plugin_code_uses_only_scoped_enums(members):
+def test_plugin_code_uses_only_scoped_enums(members, types):
     sources = list(plugin_sources())
     assert len(sources) > 50 and "plugin.py" in sources
     found = []
     for rel in sources:
         with open(os.path.join(ROOT, rel), encoding="utf-8") as fh:
-            found.extend(scan_source(fh.read(), members, rel))
+            found.extend(scan_source(fh.read(), members, rel, types))
     report = "\n".join("{}:{}: {} -> {}".format(*f) for f in found)
     assert not found, "{} unscoped Qt/QGIS enum uses (Qt 6 has only the scoped form):\n{}".format(
         len(found), report)
