@@ -277,6 +277,19 @@ def scores_frame(wb):
     return df.sort_values(["project_id", "criterion_id", "assessor"], kind="mergesort").reset_index(drop=True)
 
 
+CONSENSUS_COLUMNS = ["project_id", "criterion_id", "n_assessors", "assessors", "value", "state", "disagreement",
+                     "differ", "points"]
+
+
+def _points_lookup(criteria):
+    """{(criterion_id, rating lower-case): points}: the first scale value that matches, as :func:`points_for`."""
+    table = {}
+    for c in criteria:
+        for value, p in zip(c["scale_list"], c["points_list"]):
+            table.setdefault((c["criterion_id"], str(value).lower()), p)
+    return table
+
+
 def consensus(scores, criteria):
     """One row per rated (project, criterion): the value that counts and the state.
 
@@ -285,40 +298,96 @@ def consensus(scores, criteria):
     assessors (list of (assessor, rating, role, date, agreed)), value (rating
     that counts or None), state (vastgesteld/unaniem/oneens), disagreement
     (bool: assessors differ and nothing agreed), points (float or None).
+
+    Vectorised (one stable sort and group codes, no loop per project or
+    criterion): 12,000 ratings in a few milliseconds.  Rows are in the order of
+    (project_id, criterion_id); within a pair the ratings keep the input order
+    (the last agreed one counts).  Ratings compare case-insensitively.
     """
+    import numpy as np
     import pandas as pd
 
-    by_id = {c["criterion_id"]: c for c in criteria}
-    out = []
-    if len(scores):
-        for (pid, cid), grp in scores.groupby(["project_id", "criterion_id"], sort=True):
-            crit = by_id.get(cid)
-            ratings = list(grp["rating"])
-            agreed = grp[grp["agreed"].fillna(0).astype(int) == 1]
-            distinct = sorted(set(r.lower() for r in ratings))
-            if len(agreed):
-                value, state = agreed["rating"].iloc[-1], STATE_AGREED
-            elif len(distinct) == 1:
-                value, state = ratings[0], STATE_UNANIMOUS
-            else:
-                value, state = None, STATE_DISAGREE
-            pts = None
-            if value is not None and crit is not None:
-                from .criteria import points_for
+    if not len(scores):
+        return pd.DataFrame([], columns=CONSENSUS_COLUMNS)
+    # (project, criterion) pairs as integer keys in sorted order; missing ids (-1) are left out, as groupby does
+    pcode, puniq = pd.factorize(scores["project_id"], sort=True)
+    ccode, cuniq = pd.factorize(scores["criterion_id"], sort=True)
+    key = pcode.astype(np.int64) * max(len(cuniq), 1) + ccode
+    valid = (pcode >= 0) & (ccode >= 0)
+    order = np.flatnonzero(valid)
+    order = order[np.argsort(key[order], kind="stable")]  # within a pair: the input order
+    n = len(order)
+    if not n:
+        return pd.DataFrame([], columns=CONSENSUS_COLUMNS)
+    key = key[order]
+    start = np.ones(n, dtype=bool)
+    start[1:] = key[1:] != key[:-1]
+    starts = np.flatnonzero(start)
+    ends = np.append(starts[1:], n)
+    g = np.cumsum(start) - 1  # pair of each rating (in sorted order)
+    n_groups = len(starts)
 
-                pts = points_for(crit, value)
-            out.append({
-                "project_id": pid,
-                "criterion_id": cid,
-                "n_assessors": int(grp["assessor"].nunique()),
-                "assessors": list(zip(grp["assessor"], grp["rating"], grp["assessor_role"], grp["score_date"],
-                                      grp["agreed"].fillna(0).astype(int))),
-                "value": value,
-                "state": state,
-                "disagreement": state == STATE_DISAGREE,
-                "differ": len(distinct) > 1,
-                "points": pts,
-            })
-    cols = ["project_id", "criterion_id", "n_assessors", "assessors", "value", "state", "disagreement", "differ",
-            "points"]
-    return pd.DataFrame(out, columns=cols)
+    def codes_of(column):
+        """Integer codes of a column in sorted-rating order (-1 = missing) and the distinct values."""
+        c, u = pd.factorize(scores[column].to_numpy(dtype=object)[order])
+        return c.astype(np.int64), u
+
+    # ratings compare case-insensitively: factorize, then lower-case only the distinct values
+    rcode, runiq = codes_of("rating")
+    lowered = [str(v).lower() for v in runiq]
+    lcode_of_r, luniq = pd.factorize(np.array(lowered, dtype=object))
+    lcode = np.where(rcode >= 0, lcode_of_r[np.maximum(rcode, 0)] if len(runiq) else 0, -1)
+    nl = len(luniq) + 1
+    pairs = np.unique(g * nl + (lcode + 1))
+    n_distinct = np.bincount(pairs // nl, minlength=n_groups)
+    # assessors per pair (missing ones not counted, as nunique)
+    acode, auniq = codes_of("assessor")
+    na = len(auniq) + 1
+    has_a = acode >= 0
+    ap = np.unique(g[has_a] * na + acode[has_a])
+    n_assessors = np.bincount(ap // na, minlength=n_groups)
+    # the last agreed rating of each pair
+    agreed_col = scores["agreed"].fillna(0).astype(int)
+    agreed = agreed_col.to_numpy()[order]
+    ai = np.flatnonzero(agreed == 1)
+    has_agreed = np.zeros(n_groups, dtype=bool)
+    chosen = np.full(n_groups, -1)
+    unanimous = n_distinct == 1
+    chosen[unanimous] = starts[unanimous]  # the first rating's spelling
+    if len(ai):
+        chosen[g[ai]] = ai  # later indices overwrite earlier ones: the last agreed one
+        has_agreed[g[ai]] = True
+    unanimous &= ~has_agreed
+    picked = chosen >= 0
+    rating = scores["rating"].to_numpy(dtype=object)[order]
+    value = np.full(n_groups, None, dtype=object)
+    value[picked] = rating[chosen[picked]]
+    state = np.full(n_groups, STATE_DISAGREE, dtype=object)
+    state[unanimous] = STATE_UNANIMOUS
+    state[has_agreed] = STATE_AGREED
+    # points of the value that counts: looked up once per distinct (criterion, rating)
+    gcc = ccode[order][starts]
+    lookup = _points_lookup(criteria)
+    points = np.full(n_groups, None, dtype=object)
+    if picked.any():
+        vl = lcode[chosen[picked]]
+        combo = gcc[picked].astype(np.int64) * nl + (vl + 1)
+        uc, inv = np.unique(combo, return_inverse=True)
+        pts = [lookup.get((cuniq[c // nl], str(luniq[c % nl - 1]).strip()) if c % nl else None) for c in uc]
+        points[picked] = np.array(pts + [None], dtype=object)[:-1][inv]
+    # every rating of a pair as (assessor, rating, role, date, agreed), in input order
+    cols = [scores[c].to_numpy(dtype=object)[order].tolist() for c in ("assessor", "rating", "assessor_role",
+                                                                        "score_date")]
+    rows = list(zip(*cols, agreed.tolist()))
+    out = pd.DataFrame({
+        "project_id": puniq[pcode[order][starts]],
+        "criterion_id": cuniq[gcc],
+        "n_assessors": n_assessors.astype(np.int64),
+        "assessors": [rows[s:e] for s, e in zip(starts.tolist(), ends.tolist())],
+        "value": value,
+        "state": state,
+        "disagreement": state == STATE_DISAGREE,
+        "differ": n_distinct > 1,
+        "points": points.tolist(),
+    }, columns=CONSENSUS_COLUMNS)
+    return out

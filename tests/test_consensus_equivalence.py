@@ -1,0 +1,156 @@
+"""The vectorised consensus gives exactly the frame of the old per-group loop.
+
+``tests/data/consensus_reference.py`` is a frozen copy of ``scoring.scores.consensus`` before it was
+vectorised (a Python loop over pandas groups per project and criterion).  Random, fixed-seed ratings –
+several assessors per criterion, case differences, agreed rows (also two agreed rows in one pair, the last
+counts), unknown criteria, off-scale values, missing assessor/role/date, unsorted input, NaN agreed – go
+through both; the frames must be equal (columns, dtypes, order, lists of assessors, None/NaN).  Also the
+hand-made cases below and the ranking built on them.  Fictief voorbeeld.
+"""
+
+import importlib.util
+import os
+
+import pytest
+
+from pmiek_werkbank.scoring import scores as S
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+CRITERIA = [
+    {"criterion_id": "A", "scale_list": ["hoog", "gemiddeld", "laag"], "points_list": [3.0, 2.0, 1.0]},
+    {"criterion_id": "B", "scale_list": ["goed", "voldoende", "matig"], "points_list": [3.0, 2.0, 1.0]},
+    {"criterion_id": "C", "scale_list": ["veel", "gemiddeld", "weinig"], "points_list": [3.0, 2.0, 1.0]},
+    {"criterion_id": "H", "scale_list": ["informatief"], "points_list": []},
+]
+SCALE = {"A": ["hoog", "gemiddeld", "laag"], "B": ["goed", "voldoende", "matig"],
+         "C": ["veel", "gemiddeld", "weinig"], "H": ["informatief"], "Z": ["iets"]}
+
+
+def _reference():
+    spec = importlib.util.spec_from_file_location("pmiek_consensus_reference",
+                                                  os.path.join(HERE, "data", "consensus_reference.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+REF = _reference()
+
+
+def random_scores(seed, n_projects=40, assessors=("Anna", "Bert", "Cor", "Dirk"), shuffle=True):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for p in range(n_projects):
+        pid = "p{:03d}".format(rng.integers(0, 1000) * 1000 + p)
+        for cid in ("A", "B", "C", "H", "Z"):
+            if rng.random() < 0.15:
+                continue  # not rated
+            k = int(rng.integers(1, len(assessors) + 1))
+            for a in rng.choice(list(assessors), size=k, replace=False):
+                scale = SCALE[cid]
+                r = rng.random()
+                if r < 0.05:
+                    rating = "buiten schaal"
+                elif r < 0.12:
+                    rating = str(rng.choice(scale)).upper()  # same value, other case
+                elif r < 0.6 and rows and rows[-1]["criterion_id"] == cid and rows[-1]["project_id"] == pid:
+                    rating = rows[-1]["rating"]  # agree with the previous assessor
+                else:
+                    rating = str(rng.choice(scale))
+                agreed = [0, 0, 0, 0, 0, 1, None][int(rng.integers(0, 7))]
+                rows.append({"score_id": "s{}".format(len(rows)), "project_id": pid, "criterion_id": cid,
+                             "rating": rating, "rationale": "motivatie",
+                             "assessor": str(a) if rng.random() > 0.03 else None,
+                             "assessor_role": str(rng.choice(["provincie", "netbeheerder"])) if rng.random() > 0.2
+                             else None,
+                             "score_date": "2026-0{}-1{}".format(int(rng.integers(1, 10)), int(rng.integers(0, 10))),
+                             "agreed": agreed})
+    df = pd.DataFrame(rows)
+    if shuffle:
+        df = df.sample(frac=1.0, random_state=int(seed)).reset_index(drop=True)
+    return df
+
+
+def assert_same(new, old):
+    from pandas.testing import assert_frame_equal
+
+    assert list(new.columns) == list(old.columns)
+    assert len(new) == len(old)
+    # the list-of-tuples column compared element by element (types too), the rest as frames
+    for a, b in zip(new["assessors"], old["assessors"]):
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            assert tuple(type(v) for v in x) == tuple(type(v) for v in y)
+            assert all((u == v) or (u != u and v != v) for u, v in zip(x, y)), (x, y)
+    assert_frame_equal(new.drop(columns=["assessors"]).reset_index(drop=True),
+                       old.drop(columns=["assessors"]).reset_index(drop=True), check_exact=True)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_ratings_equal_reference(seed):
+    df = random_scores(seed, shuffle=bool(seed % 2))
+    assert_same(S.consensus(df, CRITERIA), REF.consensus(df, CRITERIA))
+
+
+def test_sorted_scores_frame_order_equal_reference():
+    df = random_scores(99, n_projects=200, shuffle=False).sort_values(
+        ["project_id", "criterion_id", "assessor"], kind="mergesort").reset_index(drop=True)
+    assert_same(S.consensus(df, CRITERIA), REF.consensus(df, CRITERIA))
+
+
+def test_empty_and_no_points_equal_reference():
+    import pandas as pd
+
+    empty = random_scores(1).iloc[0:0]
+    assert_same(S.consensus(empty, CRITERIA), REF.consensus(empty, CRITERIA))
+    # only ratings without points (informatief / unknown criterion): points column all None
+    df = random_scores(2)
+    df = df[df["criterion_id"].isin(["H", "Z"])].reset_index(drop=True)
+    assert_same(S.consensus(df, CRITERIA), REF.consensus(df, CRITERIA))
+    assert pd.isna(S.consensus(df, CRITERIA)["points"]).all()
+
+
+def test_hand_cases():
+    import pandas as pd
+
+    rows = [
+        # p1/A: two assessors, same value in other case -> unaniem, the first rating's spelling
+        ("p1", "A", "Anna", "Hoog", 0), ("p1", "A", "Bert", "hoog", 0),
+        # p1/B: differ, nothing agreed -> oneens
+        ("p1", "B", "Anna", "goed", 0), ("p1", "B", "Bert", "matig", 0),
+        # p2/A: differ, two agreed rows -> the last agreed counts
+        ("p2", "A", "Anna", "laag", 1), ("p2", "A", "Bert", "hoog", 0), ("p2", "A", "Cor", "gemiddeld", 1),
+    ]
+    df = pd.DataFrame([{"project_id": p, "criterion_id": c, "assessor": a, "rating": r, "assessor_role": None,
+                        "score_date": "2026-01-01", "agreed": g} for p, c, a, r, g in rows])
+    cons = S.consensus(df, CRITERIA).set_index(["project_id", "criterion_id"])
+    assert cons.loc[("p1", "A"), "state"] == S.STATE_UNANIMOUS and cons.loc[("p1", "A"), "value"] == "Hoog"
+    assert cons.loc[("p1", "A"), "points"] == 3.0 and not cons.loc[("p1", "A"), "differ"]
+    assert cons.loc[("p1", "B"), "state"] == S.STATE_DISAGREE and cons.loc[("p1", "B"), "value"] is None
+    assert bool(cons.loc[("p1", "B"), "disagreement"])
+    assert cons.loc[("p2", "A"), "state"] == S.STATE_AGREED and cons.loc[("p2", "A"), "value"] == "gemiddeld"
+    assert cons.loc[("p2", "A"), "points"] == 2.0 and cons.loc[("p2", "A"), "n_assessors"] == 3
+    assert not bool(cons.loc[("p2", "A"), "disagreement"]) and bool(cons.loc[("p2", "A"), "differ"])
+    assert_same(S.consensus(df, CRITERIA), REF.consensus(df, CRITERIA))
+
+
+def test_ranking_on_new_consensus_equals_ranking_on_reference():
+    import numpy as np
+    import pandas as pd
+    from pandas.testing import assert_frame_equal
+
+    from pmiek_werkbank.scoring import ranking as R
+
+    df = random_scores(7, n_projects=60)
+    crits = [dict(c, grp="g", weight=1.0 + i, counted=bool(c["points_list"])) for i, c in enumerate(CRITERIA)]
+    pids = sorted(df["project_id"].unique())
+    projects = pd.DataFrame({"project_id": pids, "code": ["P-{}".format(i) for i in range(len(pids))],
+                             "name": pids, "status": "kandidaat", "status_reason": None})
+    a = R.rank_table(projects, crits, S.consensus(df, crits), random_runs=20)
+    b = R.rank_table(projects, crits, REF.consensus(df, crits), random_runs=20)
+    assert_frame_equal(a, b, check_exact=True)
+    assert np.isfinite(a["total"]).all()
