@@ -117,14 +117,18 @@ def create_werkbank(target, name, province, province_code=None, round=None, vers
     return wb
 
 
-def open_werkbank(target, readonly=False, migrate=True):
-    """Open an existing werkbank; migrates an older schema (unless readonly)."""
+def open_werkbank(target, readonly=False, migrate=True, check=None):
+    """Open an existing werkbank; migrates an older schema (unless readonly).
+
+    ``check``: GeoPackage integrity check (``PRAGMA quick_check``): None = on the first open of the file in
+    this process and when it changed behind our back, True = now, False = not.
+    """
     if is_postgres_target(target):
         from .postgis import PostgisWerkbank  # noqa: PLC0415
 
         wb = PostgisWerkbank.open(target, readonly=readonly)
     else:
-        wb = GeopackageWerkbank.open(target, readonly=readonly)
+        wb = GeopackageWerkbank.open(target, readonly=readonly, check=check)
     wb._check_version(migrate=migrate and not readonly)
     return wb
 
@@ -442,6 +446,7 @@ class Werkbank:
                 gcol = "geometry"
             if gcol is not None:
                 src_geoms = list(df[gcol].values)
+                _refuse_bad_coordinates(t, src_geoms, df)
                 geoms = self._encode_geoms(src_geoms, t)
         editable = "row_version" in t.column_names
         ts = now_iso()
@@ -570,6 +575,7 @@ class Werkbank:
                     raise WerkbankError("Tabel {} heeft geen geometrie.".format(table))
                 new_geom = changes.pop(gname)
                 has_geom = True
+                _refuse_bad_coordinates(t, [new_geom], None, keys=[key_value])
         bad = [c for c in changes if c not in t.column_names or c in (t.key, "row_version", "modified", "modified_by")]
         if bad:
             raise WerkbankError("{}: deze velden kunnen niet gewijzigd worden: {}.".format(table, ", ".join(sorted(bad))))
@@ -729,6 +735,44 @@ def _audit_key(t, row):
     return str(row.get(FID, ""))
 
 
+def _refuse_bad_coordinates(t, geoms, df, keys=None):
+    """WerkbankError naming the rows whose geometry has a NaN/infinite or absurd coordinate."""
+    bad = gpkg_geometry.bad_coordinates(geoms)
+    if not bad:
+        return
+    if keys is None and df is not None and t.key and t.key in df.columns:
+        keys = list(df[t.key].values)
+    parts = []
+    for i in bad[:10]:
+        k = keys[i] if keys is not None and i < len(keys) else None
+        parts.append("rij {}{}".format(i + 1, " ({} {})".format(t.key, k) if k is not None else ""))
+    more = " en {} andere".format(len(bad) - 10) if len(bad) > 10 else ""
+    raise WerkbankError(
+        "{}: {}{}, veld 'geom': de geometrie heeft een coördinaat die geen eindig getal is of ver buiten "
+        "Nederland ligt (meer dan {:.0f} km van de oorsprong van EPSG:28992). Controleer het coördinaatstelsel "
+        "(RD New) en de bron. Er is niets opgeslagen.".format(
+            t.name, ", ".join(parts), more, gpkg_geometry.COORD_LIMIT / 1000))
+
+
+def _safe_for_wkt(arr, idx):
+    """The subset of ``idx`` whose geometries GEOS can write as WKT (no absurd or non-finite coordinates)."""
+    if not len(idx):
+        return idx
+    bad = set(gpkg_geometry.bad_coordinates(arr[idx]))
+    if not bad:
+        return idx
+    return idx[[k for k in range(len(idx)) if k not in bad]]
+
+
+def _out_of_range_text(g):
+    import hashlib
+
+    import shapely
+
+    return "{} (coördinaten buiten bereik, sha1 {})".format(
+        g.geom_type.upper(), hashlib.sha1(shapely.to_wkb(g, byte_order=1)).hexdigest()[:12])
+
+
 def _geom_texts(geoms):
     """Geometries -> WKT (mm precision) for the audit trail; very long ones summarised."""
     import hashlib
@@ -742,6 +786,10 @@ def _geom_texts(geoms):
     out = [None] * len(arr)
     present = ~shapely.is_missing(arr)
     idx = np.nonzero(present)[0]
+    safe = _safe_for_wkt(arr, idx)
+    for i in sorted(set(idx.tolist()) - set(np.asarray(safe).tolist())):
+        out[i] = _out_of_range_text(arr[i])  # never hand GEOS's WKT writer a coordinate near 1e300
+    idx = safe
     if len(idx):
         wkts = shapely.to_wkt(arr[idx], rounding_precision=3, trim=True)
         for k, i in enumerate(idx):
@@ -769,7 +817,7 @@ def _geom_fingerprints(geoms, blobs):
     ncoords = shapely.get_num_coordinates(arr)
     names = ("POINT", "LINESTRING", "LINEARRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON",
              "GEOMETRYCOLLECTION")
-    points = np.nonzero((types == 0) & ~missing)[0]
+    points = _safe_for_wkt(arr, np.nonzero((types == 0) & ~missing)[0])  # GEOS WKT crashes near 1e300
     point_wkt = dict(zip(points.tolist(), shapely.to_wkt(arr[points], rounding_precision=3, trim=True).tolist()))
     out = []
     for i in range(len(arr)):
@@ -831,6 +879,18 @@ def _same_geom(a, b):
     return bytes(a) == bytes(b)
 
 
+# realpath -> file state (device, inode, size, mtime) when PRAGMA quick_check last passed, per process
+_KNOWN_GOOD = {}
+
+
+def _file_state(path):
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 class GeopackageWerkbank(Werkbank):
     """A werkbank in one GeoPackage file (SQLite), written without GDAL."""
 
@@ -881,7 +941,14 @@ class GeopackageWerkbank(Werkbank):
         return cls.open(path)
 
     @classmethod
-    def open(cls, path, readonly=False):
+    def open(cls, path, readonly=False, check=None):
+        """Open an existing GeoPackage werkbank.
+
+        ``PRAGMA quick_check`` (a read of the whole file: ~170 ms at national size) runs on the first open of
+        a path in this process and again whenever the file changed behind our back (another size, mtime or
+        inode than when it was last known good); ``check=True`` forces it, ``check=False`` skips it.  Writes
+        through this class keep the file known good (see :meth:`close`).
+        """
         path = str(path)
         if not os.path.isfile(path):
             raise WerkbankError("{}: werkbank niet gevonden.".format(path))
@@ -897,13 +964,26 @@ class GeopackageWerkbank(Werkbank):
                 raise WerkbankError("{}: geen GeoPackage (het bestand is leeg, afgebroken of van een ander type).".format(path))
             conn = cls._raw_connect(path, readonly=readonly)
             conn.execute("PRAGMA schema_version").fetchone()
-            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
-            if ok != "ok":
-                conn.close()
-                raise WerkbankError("{}: het GeoPackage is beschadigd ({}).".format(path, ok))
+            real = os.path.realpath(path)
+            if check or (check is None and _KNOWN_GOOD.get(real) != _file_state(real)):
+                _KNOWN_GOOD.pop(real, None)
+                ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+                if ok != "ok":
+                    conn.close()
+                    raise WerkbankError("{}: het GeoPackage is beschadigd ({}).".format(path, ok))
+                _KNOWN_GOOD[real] = _file_state(real)
         except sqlite3.DatabaseError as e:
             raise WerkbankError("{}: geen leesbaar GeoPackage ({}).".format(path, e)) from e
         return cls(path, conn, readonly=readonly)
+
+    def close(self):
+        """Close; a file that was known good before our own writes stays known good (no re-check on reopen)."""
+        was_open = self.conn is not None
+        super().close()
+        if was_open and not self.readonly:
+            real = os.path.realpath(str(self.target))
+            if real in _KNOWN_GOOD:
+                _KNOWN_GOOD[real] = _file_state(real)
 
     def describe(self):
         return os.path.basename(str(self.target))
