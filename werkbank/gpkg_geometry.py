@@ -8,6 +8,31 @@ XY envelope (flags 0x03).  Pure Python + shapely/numpy; no GDAL needed.
 import struct
 
 _ENVELOPE_SIZE = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+# No coordinate of a werkbank geometry (EPSG:28992, metres) is ever this far out; GEOS's WKT writer
+# crashes on coordinates near 1e300, so anything beyond this is refused before GEOS formats it.
+COORD_LIMIT = 1e7
+
+
+def bad_coordinates(geoms, limit=COORD_LIMIT):
+    """Indexes of geometries with a NaN/infinite coordinate or one beyond +/- ``limit`` (x, y or z).
+
+    Vectorised (one ``get_coordinates`` call); missing and empty geometries are fine.
+    """
+    import numpy as np
+    import shapely
+
+    arr = np.asarray(list(geoms) + [None], dtype=object)[:-1]
+    if len(arr) == 0:
+        return []
+    coords, index = shapely.get_coordinates(arr, include_z=True, return_index=True)
+    if not len(coords):
+        return []
+    with np.errstate(invalid="ignore"):
+        xy = coords[:, :2]
+        z = coords[:, 2]
+        bad = (~np.isfinite(xy) | (np.abs(xy) > limit)).any(axis=1)
+        bad |= np.isinf(z) | (np.abs(np.nan_to_num(z, nan=0.0, posinf=np.inf, neginf=np.inf)) > limit)
+    return sorted(set(index[bad].tolist()))
 
 
 def encode(geoms, srid):

@@ -1,0 +1,129 @@
+"""Issue 18: safe writes.  Non-finite/absurd geometry never reaches GEOS's WKT writer (no native crash),
+outputs never hit the werkbank, every algorithm fails with a Dutch message, sandboxed templates."""
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+
+
+def _sha(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def _child(code, *args):
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [p for p in (env.get("PYTHONPATH", ""), BUILD, "/usr/share/qgis/python/plugins") if p])
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+# ---- item 8: geometry bounds before GEOS ------------------------------------------------------
+@pytest.mark.parametrize("coords", [(1e300, 1e300), (-1e300, 455000.0), (float("inf"), 455000.0),
+                                    (float("nan"), 455000.0), (140000.0, 455000.0, 1e300)])
+def test_absurd_coordinates_refused_in_a_child_without_crash(werkbank_path, coords):
+    """In a child process: a native abort (GEOS WKT writer, exit 134) would show as a negative return code."""
+    sha = _sha(werkbank_path)
+    r = _child("""
+        import sys, shapely
+        from pmiek_werkbank.werkbank import open_werkbank, WerkbankError
+        wb = open_werkbank(sys.argv[1])
+        c = [float(v) for v in sys.argv[2:]]
+        try:
+            wb.write_frame("stations", [{"station_id": "s1", "name": "x", "geometry": shapely.Point(*c)}])
+        except WerkbankError as e:
+            print("REFUSED", e)
+        else:
+            print("WRITTEN")
+    """, werkbank_path, *[repr(c) for c in coords])
+    assert r.returncode == 0, (r.returncode, r.stderr[-2000:])
+    assert "REFUSED stations: rij 1 (station_id s1), veld 'geom'" in r.stdout, r.stdout + r.stderr
+    assert "Er is niets opgeslagen" in r.stdout
+    assert _sha(werkbank_path) == sha
+
+
+def test_update_row_refuses_absurd_geometry(werkbank):
+    import shapely
+
+    from pmiek_werkbank.werkbank import WerkbankError
+
+    werkbank.write_frame("projects", [{"project_id": "p1", "name": "P", "geometry": shapely.Point(140000, 455000)}])
+    with pytest.raises(WerkbankError, match="veld 'geom'"):
+        werkbank.update_row("projects", "p1", {"geometry": shapely.Point(1e300, 1)}, 1)
+    assert werkbank.read_frame("projects").geometry.iloc[0].x == 140000
+
+
+def test_audit_fingerprint_never_formats_absurd_coordinates():
+    """The audit helpers summarise what GEOS cannot write (checked in a child: a crash is an abort)."""
+    r = _child("""
+        import shapely
+        from pmiek_werkbank.werkbank import storage
+        g = [shapely.Point(1e300, -1e300), shapely.Point(1, 2), None, shapely.LineString([(0, 0), (1e300, 1)])]
+        print(storage._geom_texts(g))
+        print(storage._geom_fingerprints(g, [b"x", b"x", None, b"x"]))
+    """)
+    assert r.returncode == 0, (r.returncode, r.stderr[-2000:])
+    texts, prints = r.stdout.strip().splitlines()
+    assert "POINT (coördinaten buiten bereik, sha1" in texts and "'POINT (1 2)'" in texts
+    assert "LINESTRING (coördinaten buiten bereik" in texts
+    assert "'POINT (1 2)'" in prints and "1e+300" not in prints and "POINT (1 coördinaten, sha1" in prints
+
+
+def test_bad_coordinates_vectorised():
+    import shapely
+
+    from pmiek_werkbank.werkbank.gpkg_geometry import bad_coordinates
+
+    g = [shapely.Point(1, 2), None, shapely.Point(3e7, 1), shapely.Polygon(), shapely.Point(1, 2, float("nan")),
+         shapely.LineString([(0, 0), (1, float("inf"))])]
+    assert bad_coordinates(g) == [2, 5]
+
+
+# ---- item 5: sandboxed templates --------------------------------------------------------------
+@pytest.mark.parametrize("body", [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ joiner.__init__.__globals__ }}",
+    "{{ p.__class__ }}",
+    "{% include '../geheim.txt' %}",
+    "{{ p.update({'x': 1}) }}",
+])
+def test_template_escape_refused(tmp_path, body):
+    from pmiek_werkbank.export import html
+
+    folder = tmp_path / "sjablonen"
+    folder.mkdir()
+    (tmp_path / "geheim.txt").write_text("GEHEIM")
+    (folder / "projectfiche.html.j2").write_text(body)
+    with pytest.raises(Exception) as info:
+        html.render("projectfiche.html.j2", str(folder), p={"name": "x"})
+    assert "Sjabloon geweigerd" in str(info.value) or "cycler" in str(info.value) or "joiner" in str(info.value)
+    assert "GEHEIM" not in str(info.value)
+
+
+def test_template_symlink_out_of_folder_refused(tmp_path):
+    from pmiek_werkbank.export import html
+
+    folder = tmp_path / "sjablonen2"
+    folder.mkdir()
+    (tmp_path / "geheim.txt").write_text("GEHEIM")
+    os.symlink(tmp_path / "geheim.txt", folder / "projectfiche.html.j2")
+    with pytest.raises(Exception, match="Sjabloon geweigerd"):
+        html.render("projectfiche.html.j2", str(folder), p={"name": "x"})
+
+
+def test_normal_user_template_still_renders(tmp_path):
+    from pmiek_werkbank.export import html
+
+    folder = tmp_path / "sjablonen3"
+    folder.mkdir()
+    (folder / "projectfiche.html.j2").write_text("<h1>{{ p.name|upper }}</h1>{% for x in p.lijst %}{{ x }};{% endfor %}")
+    assert html.render("projectfiche.html.j2", str(folder), p={"name": "a<b", "lijst": [1, 2]}) == "<h1>A&lt;B</h1>1;2;"
