@@ -48,10 +48,23 @@ development of 2033), with the first year they fit (``served_from_year``) and th
 projects linked to them.  Developments with demand but no station are listed
 too ("geen station").
 
+**Links carry demand** (``links_move_demand``, default on): a development
+linked to an *active* project with a station counts, for the linked MW (the
+link's ``share_mw``, else ``share_pct`` % of the development's MW, else all of
+it; several links of one development together at most 100 %), at the station
+that project serves, from the later of the project's (effective) IBN year and
+the development's own year; before that it counts at its own station (the
+rules above), or nowhere when it has none.  Demand and supply move in the same
+proportion.  ``links()`` lists per link the MW, the stations and the year it
+moves (``moved_mw``, ``from_station_id``, ``to_station_id``, ``from_year``).
+The queue of a station (``unserved_count``, ``unserved()``) stays that of the
+development's own station.
+
 **Knooppunt**: a development belongs to the knooppunt its representative point
 lies in (overlaps: the smallest).  The stations *serving* knooppunt K are the
-stations lying in K, the stations of developments in K and the stations of
-active projects with ``knooppunt_id`` K.  ``capacity_mw`` = sum over the serving
+stations lying in K, the stations of developments in K, the stations of
+active projects with ``knooppunt_id`` K and the stations that linked
+developments in K move to.  ``capacity_mw`` = sum over the serving
 stations (limit + their projects) + active projects of K without station;
 ``demand_mw`` = developments in K; ``other_demand_mw`` = developments outside K
 on the serving stations (they use the same capacity).  So the knooppunt
@@ -73,6 +86,13 @@ PROJECT_RULE_EXPLICIT = "expliciet"
 PROJECT_RULE_LINKS = "via koppelingen"
 PROJECT_RULE_NONE = "geen station"
 
+LINK_RULE = (
+    "Koppelingen: een ontwikkeling die aan een project is gekoppeld telt in de capaciteitsbalans vanaf het "
+    "IBN-jaar van dat project bij het station dat het project bedient (voor het gekoppelde aandeel in MW); "
+    "daarvoor telt zij bij haar eigen station (capaciteitsgebied of dichtstbijzijnde station). Een afgevallen "
+    "project of een project zonder station of IBN-jaar verplaatst niets. Status per station: afname en "
+    "teruglevering elk apart, samengevat als de slechtste van de twee."
+)
 RUIM, KRAP, TEKORT = "ruim", "krap", "tekort"
 STATUS_COLOURS = {RUIM: "#4daf4a", KRAP: "#ffbf00", TEKORT: "#e41a1c"}
 
@@ -167,6 +187,7 @@ class BalanceSettings:
     whatif: dict = field(default_factory=dict)  # project_id -> True (on) / False (off)
     nearest_max_m: float = None
     province: object = None  # shapely polygon (EPSG:28992) limiting the nearest-station rule
+    links_move_demand: bool = True  # linked MW counts at the project's station from its IBN year
 
     def __post_init__(self):
         self.years = parse_years(self.years)
@@ -942,14 +963,97 @@ class BalanceModel:
         self._supcap_s = self._base_t + self._proj_t
         # station events for 'served from': limit years and IBN years of active projects
         self._events = np.unique(np.concatenate([self._cap_event_years, ibn[sel]]))
-        # serving pairs: static ones, then active projects with knooppunt and station (first occurrence order)
+        self._link_transfers(act, pst, ibn)
+        # serving pairs: static ones, then active projects with knooppunt and station, then the stations linked
+        # developments move to (first occurrence order)
         pp = act & (pkp >= 0) & (pst >= 0)
-        comb = np.concatenate([self._static_pairs, pkp[pp] * max(S, 1) + pst[pp]])
+        comb = np.concatenate([self._static_pairs, pkp[pp] * max(S, 1) + pst[pp], self._tr_pairs])
         if len(comb):
             _, first = np.unique(comb, return_index=True)
             comb = comb[np.sort(first)]
         self._serv_k = comb // max(S, 1)
         self._serv_s = comb % max(S, 1)
+
+    def _link_transfers(self, act, pst, ibn):
+        """MW moved by links to the project's station (see 'Links carry demand' in the module doc).
+
+        Sets ``self._tr`` (records: station code, knooppunt code of the development, from year, demand,
+        supply, with a negative record at the development's own station), the station x year matrices
+        ``self._LD``/``self._LS`` (None when nothing moves), ``self._tr_pairs`` and ``self._tr_links``.
+        """
+        import numpy as np
+        import pandas as pd
+
+        S, Y = len(self._sid), self._Y
+        empty = np.zeros(0)
+        self._tr = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), empty, empty, empty)
+        self._LD = self._LS = None
+        self._tr_pairs = np.zeros(0, dtype=np.int64)
+        self._tr_links = None
+        lk = self._links
+        if not self.settings.links_move_demand or not len(lk) or not len(self.projects) or not S:
+            return
+        a = self.assignment
+        dev_ids = a["dev_id"].to_numpy(dtype=object)
+        first = pd.Series(np.arange(len(dev_ids)), index=pd.Index(dev_ids))
+        first = first[~first.index.duplicated()]
+        row = pd.Series(lk["dev_id"].to_numpy(dtype=object)).map(first).to_numpy(dtype=float)
+        pids = self.projects["project_id"].to_numpy(dtype=object)
+        pfirst = pd.Series(np.arange(len(pids)), index=pd.Index(pids))
+        pfirst = pfirst[~pfirst.index.duplicated()]
+        prow = pd.Series(lk["project_id"].to_numpy(dtype=object)).map(pfirst).to_numpy(dtype=float)
+        ok = ~np.isnan(row) & ~np.isnan(prow)
+        r = np.where(ok, row, 0).astype(np.int64)
+        q = np.where(ok, prow, 0).astype(np.int64)
+        dem, sup = self._a_dem[r], self._a_sup[r]
+        dev_mw = np.where(dem > 0, dem, sup)
+        share_mw = pd.to_numeric(lk["share_mw"], errors="coerce").to_numpy(dtype=float)
+        share_pct = pd.to_numeric(lk["share_pct"], errors="coerce").to_numpy(dtype=float)
+        mw = np.where(~np.isnan(share_mw), share_mw, np.where(~np.isnan(share_pct), share_pct / 100.0 * dev_mw, dev_mw))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = np.clip(np.where(dev_mw > 0, mw / dev_mw, 0.0), 0.0, 1.0)
+        to_st = pst[q]
+        year = np.fmax(ibn[q], self._a_ye[r])
+        ok &= act[q] & (to_st >= 0) & ~np.isnan(ibn[q]) & ~np.isnan(self._a_ye[r]) & (frac > 0)
+        # several links of one development: at most 100 % in total (scaled down proportionally)
+        if ok.any():
+            tot = np.bincount(r[ok], weights=frac[ok], minlength=len(dev_ids))
+            scale = np.where(tot > 1.0, 1.0 / np.where(tot > 0, tot, 1.0), 1.0)
+            frac = np.where(ok, frac * scale[r], 0.0)
+        own = self._a_st[r]
+        move = ok & (own != to_st)
+        self._tr_links = pd.DataFrame({
+            "link_index": np.arange(len(lk)), "moved_mw": np.where(ok, frac * dev_mw, 0.0),
+            "moved_demand_mw": np.where(ok, frac * dem, 0.0), "moved_supply_mw": np.where(ok, frac * sup, 0.0),
+            "from_station_id": np.where(ok & (own >= 0), self._sid[np.where(own >= 0, own, 0)], None),
+            "to_station_id": np.where(ok, self._sid[np.where(to_st >= 0, to_st, 0)], None),
+            "from_year": np.where(ok, year, np.nan)})
+        if not move.any():
+            return
+        i = np.flatnonzero(move)
+        plus_st, minus = to_st[i], own[i] >= 0
+        st = np.concatenate([plus_st, own[i][minus]]).astype(np.int64)
+        kp = np.concatenate([self._a_kp[r[i]], self._a_kp[r[i]][minus]]).astype(np.int64)
+        yr = np.concatenate([year[i], year[i][minus]])
+        d = frac[i] * dem[i]
+        u = frac[i] * sup[i]
+        dd = np.concatenate([d, -d[minus]])
+        uu = np.concatenate([u, -u[minus]])
+        order = np.argsort(st, kind="stable")
+        self._tr = (st[order], kp[order], yr[order], dd[order], uu[order])
+        ny = len(Y)
+        rr, c = np.nonzero(yr[:, None] <= Y[None, :])
+        flat = st[rr] * ny + c
+        self._LD = np.bincount(flat, weights=dd[rr], minlength=S * ny).reshape(S, ny)
+        self._LS = np.bincount(flat, weights=uu[rr], minlength=S * ny).reshape(S, ny)
+        kin = self._a_kp[r[i]] >= 0
+        self._tr_pairs = (self._a_kp[r[i]][kin].astype(np.int64) * max(S, 1) + plus_st[kin]).astype(np.int64)
+
+    def _station_demand(self):
+        """Demand and supply per station and year including the MW moved by links."""
+        if self._LD is None:
+            return self._D, self._SUP
+        return self._D + self._LD, self._SUP + self._LS
 
     # ---- stations ------------------------------------------------------------------------------
     def _update_stations(self, codes):
@@ -1069,6 +1173,18 @@ class BalanceModel:
             od = np.bincount(flat, weights=self._q_dem[rows][r], minlength=K * ny)
             os_ = np.bincount(flat, weights=self._q_sup[rows][r], minlength=K * ny)
             on = np.bincount(flat, minlength=K * ny).astype(float)
+        ts, tk, ty, td, tu = self._tr
+        if len(ts) and len(ps):
+            tlo, thi = _segments(ts, S)
+            rows, owner = _gather(tlo, thi, ps)
+            if len(rows):
+                rk = pk[owner]
+                keep = tk[rows] != rk
+                rows, rk = rows[keep], rk[keep]
+                r, c = np.nonzero(ty[rows][:, None] <= Y[None, :])
+                flat = rk[r] * ny + c
+                od = od + np.bincount(flat, weights=td[rows][r], minlength=K * ny)
+                os_ = os_ + np.bincount(flat, weights=tu[rows][r], minlength=K * ny)
         # developments inside unserved at their station (or without station)
         irows, iowner = _gather(self._in_lo, self._in_hi, kcodes)
         irows = self._in_row[irows]
@@ -1163,15 +1279,17 @@ class BalanceModel:
         f = self._frames.get("station")
         if f is None:
             zeros = np.zeros_like(self._base_a)
+            dem, sup = self._station_demand()
+            moved = self._LD is not None
             f = self._table_frame("station", {
                 "capacity_mw": self._cap_s, "base_capacity_mw": self._base_a, "project_capacity_mw": self._proj_a,
-                "capacity_source_year": self._src, "capacity_note": self._snote, "demand_mw": self._D,
-                "other_demand_mw": zeros, "supply_capacity_mw": self._supcap_s, "supply_mw": self._SUP,
+                "capacity_source_year": self._src, "capacity_note": self._snote, "demand_mw": dem,
+                "other_demand_mw": zeros, "supply_capacity_mw": self._supcap_s, "supply_mw": sup,
                 "other_supply_mw": zeros, "unserved_count": self._U, "unserved_supply_count": self._US,
                 "n_developments": self._N}, self._sid, self._sname, self._sorder, ints=[
                     c for c, ok in (("project_capacity_mw", self._proj_int),
-                                    ("demand_mw", self._dem_int and (self._N > 0).all()),
-                                    ("supply_mw", self._sup_int and (self._N > 0).all())) if ok])
+                                    ("demand_mw", self._dem_int and not moved and (self._N > 0).all()),
+                                    ("supply_mw", self._sup_int and not moved and (self._N > 0).all())) if ok])
             self._frames["station"] = f
         return f
 
@@ -1197,8 +1315,8 @@ class BalanceModel:
                          and (KM["nown"] > 0).all()),
                         ("demand_mw", self._dem_int and (self._KN > 0).all()),
                         ("supply_mw", self._sup_int and (self._KN > 0).all()),
-                        ("other_demand_mw", self._dem_int and (KM["on"] > 0).all()),
-                        ("other_supply_mw", self._sup_int and (KM["on"] > 0).all())) if ok])
+                        ("other_demand_mw", self._dem_int and self._LD is None and (KM["on"] > 0).all()),
+                        ("other_supply_mw", self._sup_int and self._LD is None and (KM["on"] > 0).all())) if ok])
             self._frames["knooppunt"] = f
         return f
 
@@ -1374,11 +1492,19 @@ class BalanceModel:
         import numpy as np
 
         sids, kids = self._changed_units(old_projects, self.projects)
-        if sids is None:
-            return set(), set()
-        sids &= set(self._station_ids)
+        old_ld, old_ls, old_pairs = self._LD, self._LS, self._tr_pairs
         old_k, old_s = self._serv_k, self._serv_s
         self._apply_projects()
+        moved = self._moved_stations(old_ld, old_ls)
+        pairs_changed = set(old_pairs.tolist()) != set(self._tr_pairs.tolist())
+        if sids is None and not moved and not pairs_changed:
+            return set(), set()
+        sids = (sids or set()) | moved
+        kids = set(kids or set())
+        S = max(len(self._sid), 1)
+        for pair in set(old_pairs.tolist()) ^ set(self._tr_pairs.tolist()):
+            kids.add(self._kid[pair // S])
+        sids &= set(self._station_ids)
         scodes = np.sort(self._station_ids.get_indexer(list(sids))) if sids else np.zeros(0, dtype=np.int64)
         self._update_stations(scodes)
         mark = np.zeros(len(self._sid), dtype=bool)
@@ -1389,6 +1515,18 @@ class BalanceModel:
         self._update_knooppunten(np.sort(self._kp_ids.get_indexer(list(kids))) if kids else [])
         self._frames = {k: v for k, v in self._frames.items() if k == "linked"}
         return sids, kids
+
+    def _moved_stations(self, old_ld, old_ls):
+        """Station ids whose link-moved MW differs from before (``old_ld``/``old_ls`` matrices or None)."""
+        import numpy as np
+
+        if old_ld is None and self._LD is None:
+            return set()
+        z = np.zeros((len(self._sid), len(self._Y)))
+        a = (old_ld if old_ld is not None else z, old_ls if old_ls is not None else z)
+        b = (self._LD if self._LD is not None else z, self._LS if self._LS is not None else z)
+        diff = (np.abs(a[0] - b[0]) > 0).any(axis=1) | (np.abs(a[1] - b[1]) > 0).any(axis=1)
+        return set(self._sid[diff])
 
     def _resolve(self):
         if self._pbase is None:
@@ -1482,7 +1620,14 @@ class BalanceModel:
         self.recompute()
 
     def links(self):
-        return link_mw(self._links, self.assignment)
+        """The links with ``mw`` and, when links move demand, what moves where from which year."""
+        out = link_mw(self._links, self.assignment)
+        t = self._tr_links
+        if t is not None and len(t) == len(out):
+            for c in ("moved_mw", "moved_demand_mw", "moved_supply_mw", "from_station_id", "to_station_id",
+                      "from_year"):
+                out[c] = t[c].to_numpy()
+        return out
 
 
 def _append_row(frame, row):
@@ -1515,12 +1660,13 @@ class BalanceResult:
     assignment: object
     unserved: object
     projects: object
+    links: object = None  # BalanceModel.links(): linked MW and where it moves
 
 
 def compute_balance(inputs, settings=None):
     """Full computation: a :class:`BalanceResult` of frames (see :class:`BalanceModel`)."""
     m = BalanceModel(inputs, settings)
-    return BalanceResult(m.station_table(), m.knooppunt_table(), m.assignment, m.unserved(), m.projects)
+    return BalanceResult(m.station_table(), m.knooppunt_table(), m.assignment, m.unserved(), m.projects, m.links())
 
 
 def balance_from_werkbank(wb, years=None, krap_pct=None, whatif=None, **kwargs):

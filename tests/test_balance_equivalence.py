@@ -192,8 +192,10 @@ def _inputs(mod, frames):
 
 
 def _models(frames, **settings):
+    """The reference and the new model; the reference predates 'links carry demand', so the new model runs
+    with ``links_move_demand=False`` here (that rule is compared with an independent computation below)."""
     ref = REF.BalanceModel(_inputs(REF, frames), REF.BalanceSettings(**settings))
-    new = _new().BalanceModel(_inputs(_new(), frames), _new().BalanceSettings(**settings))
+    new = _new().BalanceModel(_inputs(_new(), frames), _new().BalanceSettings(links_move_demand=False, **settings))
     return ref, new
 
 
@@ -244,7 +246,9 @@ def _full(mod, m):
                             mod.BalanceSettings(years=list(m.settings.years), krap_pct=m.settings.krap_pct,
                                                 null_year=m.settings.null_year, whatif=dict(m.settings.whatif),
                                                 nearest_max_m=m.settings.nearest_max_m,
-                                                province=m.settings.province))
+                                                province=m.settings.province,
+                                                **({"links_move_demand": m.settings.links_move_demand}
+                                                   if hasattr(m.settings, "links_move_demand") else {})))
 
 
 def edit_sequence(frames):
@@ -325,7 +329,7 @@ def test_full_computation_equal(seed, which):
     ref, new = _models(frames, **settings)
     assert_models_equal(ref, new, "seed {} settings {}".format(seed, which))
     r = REF.compute_balance(_inputs(REF, frames), REF.BalanceSettings(**settings))
-    n = _new().compute_balance(_inputs(_new(), frames), _new().BalanceSettings(**settings))
+    n = _new().compute_balance(_inputs(_new(), frames), _new().BalanceSettings(links_move_demand=False, **settings))
     for name in ("stations", "knooppunten", "assignment", "unserved", "projects"):
         assert_same(getattr(r, name), getattr(n, name), "compute_balance " + name)
 
@@ -432,13 +436,13 @@ def test_from_werkbank_equal(werkbank):
             a, b = pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry"))
         assert_same(a, b, "load_inputs " + name)
     ref = REF.BalanceModel.from_werkbank(werkbank, whatif=whatif)
-    new = _new().BalanceModel.from_werkbank(werkbank, whatif=whatif)
+    new = _new().BalanceModel.from_werkbank(werkbank, whatif=whatif, links_move_demand=False)
     assert_models_equal(ref, new, "from_werkbank")
     for name, edit in edit_sequence(frames)[:10]:
         assert _norm(edit(new)) == _norm(edit(ref)), name
         assert_models_equal(ref, new, "from_werkbank " + name)
     r = REF.balance_from_werkbank(werkbank, years="2025,2030")
-    n = _new().balance_from_werkbank(werkbank, years="2025,2030")
+    n = _new().balance_from_werkbank(werkbank, years="2025,2030", links_move_demand=False)
     for name in ("stations", "knooppunten", "assignment", "unserved", "projects"):
         assert_same(getattr(r, name), getattr(n, name), "balance_from_werkbank " + name)
 
@@ -478,3 +482,81 @@ def pd_concat(frames):
     import pandas as pd
 
     return pd.concat(frames, ignore_index=True)
+
+
+# ---- links carry demand: incremental == full, and an independent computation of the moved MW -------------
+
+def moved_by_links(model):
+    """Independent pandas computation of the MW links move (station, year) -> (demand, supply) delta.
+
+    The rule (knooppunten.balance, 'Links carry demand'): for each link to an active project with a station and
+    an effective IBN year, the linked share of the development (share_mw, else share_pct, else 100 %; several links
+    of one development together at most 100 %) counts at the project's station from max(IBN, year of the
+    development) instead of at the development's own station.
+    """
+    import pandas as pd
+
+    a = model.assignment.drop_duplicates("dev_id").set_index("dev_id")
+    p = model.projects.drop_duplicates("project_id").set_index("project_id")
+    rows = []
+    for lk in model._links.to_dict("records"):
+        d, pid = lk["dev_id"], lk["project_id"]
+        if d not in a.index or pid not in p.index:
+            continue
+        dev, prj = a.loc[d], p.loc[pid]
+        dem, sup = float(dev["demand_mw"]), float(dev["supply_mw"])
+        dev_mw = dem if dem > 0 else sup
+        smw, spct = pd.to_numeric(lk.get("share_mw"), errors="coerce"), pd.to_numeric(lk.get("share_pct"),
+                                                                                        errors="coerce")
+        mw = smw if pd.notna(smw) else (spct / 100.0 * dev_mw if pd.notna(spct) else dev_mw)
+        frac = min(max(mw / dev_mw, 0.0), 1.0) if dev_mw > 0 else 0.0
+        ok = (bool(prj["active"]) and pd.notna(prj["station_id"]) and pd.notna(prj["ibn_eff"])
+              and pd.notna(dev["year_eff"]) and frac > 0)
+        if ok:
+            rows.append((d, frac, prj["station_id"], dev["station_id"], max(prj["ibn_eff"], dev["year_eff"]), dem, sup))
+    f = pd.DataFrame(rows, columns=["dev", "frac", "to", "own", "year", "dem", "sup"])
+    if len(f):
+        tot = f.groupby("dev")["frac"].transform("sum")
+        f["frac"] = f["frac"] / tot.where(tot > 1.0, 1.0)
+    out = {}
+    for r in f.itertuples(index=False):
+        if r.to == r.own:
+            continue
+        for y in model.years:
+            if r.year <= y:
+                for st, sign in ((r.to, 1.0), (r.own, -1.0)):
+                    if st is None or st != st:
+                        continue
+                    dd, uu = out.get((st, y), (0.0, 0.0))
+                    out[(st, y)] = (dd + sign * r.frac * r.dem, uu + sign * r.frac * r.sup)
+    return out
+
+
+def assert_links_move(model, what):
+    """Station demand/supply = the same model without moving + the independently computed moved MW."""
+    import pytest as _pytest
+
+    base = _full(_new(), model)
+    base.settings.links_move_demand = False
+    base.recompute()
+    moved = moved_by_links(model)
+    got = model.station_table().set_index(["unit_id", "year"])
+    exp = base.station_table().set_index(["unit_id", "year"])
+    for key in exp.index:
+        dd, uu = moved.get(key, (0.0, 0.0))
+        assert got.loc[key, "demand_mw"] == _pytest.approx(exp.loc[key, "demand_mw"] + dd, abs=1e-9), (what, key)
+        assert got.loc[key, "supply_mw"] == _pytest.approx(exp.loc[key, "supply_mw"] + uu, abs=1e-9), (what, key)
+    return moved
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_links_move_demand_incremental_equals_full(seed):
+    frames, whatif = random_frames(seed)
+    new = _new().BalanceModel(_inputs(_new(), frames), _new().BalanceSettings(years=[2025, 2030, 2035],
+                                                                              whatif=whatif))
+    moved = assert_links_move(new, "start")
+    assert any(abs(v[0]) > 0 for v in moved.values())  # the random links do move demand
+    for name, edit in edit_sequence(frames):
+        edit(new)
+        assert_models_equal(_full(_new(), new), new, name + " (links move, vs full)", strict_index=False)
+        assert_links_move(new, name)

@@ -363,6 +363,9 @@ def balance_features(table, geoms, fields):
     return feats
 
 
+from ...knooppunten.balance import LINK_RULE  # noqa: E402 - a text constant; the module imports nothing heavy
+
+
 class CapacityBalance(PmiekAlgorithm):
     NAME = "capacitybalance"
     DISPLAY = "Capaciteitsbalans per station of knooppunt"
@@ -378,7 +381,7 @@ class CapacityBalance(PmiekAlgorithm):
         "toewijzing, anders het capaciteitsgebied waarin ze ligt, anders het dichtstbijzijnde station. Een "
         "ontwikkeling zonder jaar telt vanaf het eerste zichtjaar. Een knooppunt krijgt de capaciteit van de "
         "stations die erin liggen of zijn ontwikkelingen voeden; other_demand_mw is de vraag van ontwikkelingen "
-        "buiten het knooppunt op die stations.\n\n"
+        "buiten het knooppunt op die stations.\n" + LINK_RULE + "\n\n"
         "WERKBANK: de werkbank (GeoPackage).\n"
         "LEVEL: 0 = per station, 1 = per knooppunt.\n"
         "YEARS: zichtjaren, bijv. '2025,2030,2035' (leeg = de zichtjaren van het programma).\n"
