@@ -446,6 +446,7 @@ class Werkbank:
                 gcol = "geometry"
             if gcol is not None:
                 src_geoms = list(df[gcol].values)
+                _refuse_bad_coordinates(t, src_geoms, df)
                 geoms = self._encode_geoms(src_geoms, t)
         editable = "row_version" in t.column_names
         ts = now_iso()
@@ -574,6 +575,7 @@ class Werkbank:
                     raise WerkbankError("Tabel {} heeft geen geometrie.".format(table))
                 new_geom = changes.pop(gname)
                 has_geom = True
+                _refuse_bad_coordinates(t, [new_geom], None, keys=[key_value])
         bad = [c for c in changes if c not in t.column_names or c in (t.key, "row_version", "modified", "modified_by")]
         if bad:
             raise WerkbankError("{}: deze velden kunnen niet gewijzigd worden: {}.".format(table, ", ".join(sorted(bad))))
@@ -733,6 +735,44 @@ def _audit_key(t, row):
     return str(row.get(FID, ""))
 
 
+def _refuse_bad_coordinates(t, geoms, df, keys=None):
+    """WerkbankError naming the rows whose geometry has a NaN/infinite or absurd coordinate."""
+    bad = gpkg_geometry.bad_coordinates(geoms)
+    if not bad:
+        return
+    if keys is None and df is not None and t.key and t.key in df.columns:
+        keys = list(df[t.key].values)
+    parts = []
+    for i in bad[:10]:
+        k = keys[i] if keys is not None and i < len(keys) else None
+        parts.append("rij {}{}".format(i + 1, " ({} {})".format(t.key, k) if k is not None else ""))
+    more = " en {} andere".format(len(bad) - 10) if len(bad) > 10 else ""
+    raise WerkbankError(
+        "{}: {}{}, veld 'geom': de geometrie heeft een coördinaat die geen eindig getal is of ver buiten "
+        "Nederland ligt (meer dan {:.0f} km van de oorsprong van EPSG:28992). Controleer het coördinaatstelsel "
+        "(RD New) en de bron. Er is niets opgeslagen.".format(
+            t.name, ", ".join(parts), more, gpkg_geometry.COORD_LIMIT / 1000))
+
+
+def _safe_for_wkt(arr, idx):
+    """The subset of ``idx`` whose geometries GEOS can write as WKT (no absurd or non-finite coordinates)."""
+    if not len(idx):
+        return idx
+    bad = set(gpkg_geometry.bad_coordinates(arr[idx]))
+    if not bad:
+        return idx
+    return idx[[k for k in range(len(idx)) if k not in bad]]
+
+
+def _out_of_range_text(g):
+    import hashlib
+
+    import shapely
+
+    return "{} (coördinaten buiten bereik, sha1 {})".format(
+        g.geom_type.upper(), hashlib.sha1(shapely.to_wkb(g, byte_order=1)).hexdigest()[:12])
+
+
 def _geom_texts(geoms):
     """Geometries -> WKT (mm precision) for the audit trail; very long ones summarised."""
     import hashlib
@@ -746,6 +786,10 @@ def _geom_texts(geoms):
     out = [None] * len(arr)
     present = ~shapely.is_missing(arr)
     idx = np.nonzero(present)[0]
+    safe = _safe_for_wkt(arr, idx)
+    for i in sorted(set(idx.tolist()) - set(np.asarray(safe).tolist())):
+        out[i] = _out_of_range_text(arr[i])  # never hand GEOS's WKT writer a coordinate near 1e300
+    idx = safe
     if len(idx):
         wkts = shapely.to_wkt(arr[idx], rounding_precision=3, trim=True)
         for k, i in enumerate(idx):
@@ -773,7 +817,7 @@ def _geom_fingerprints(geoms, blobs):
     ncoords = shapely.get_num_coordinates(arr)
     names = ("POINT", "LINESTRING", "LINEARRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON",
              "GEOMETRYCOLLECTION")
-    points = np.nonzero((types == 0) & ~missing)[0]
+    points = _safe_for_wkt(arr, np.nonzero((types == 0) & ~missing)[0])  # GEOS WKT crashes near 1e300
     point_wkt = dict(zip(points.tolist(), shapely.to_wkt(arr[points], rounding_precision=3, trim=True).tolist()))
     out = []
     for i in range(len(arr)):
