@@ -313,6 +313,10 @@ def _accepted(report, df):
     return ~df["_row"].isin(rejected).to_numpy() if rejected else np.ones(len(df), dtype=bool)
 
 
+_ASSUMED = {"year": "jaar gereed ontbreekt", "kengetal": "MW afgeleid met kengetal",
+            "sector": "(SECTOR) ingevuld"}
+
+
 def _removed(wb, table, key, source, present_ids):
     """Ids stored from this source that the source no longer carries."""
     rows = wb.query('SELECT "{k}" AS k FROM "{t}" WHERE source = ?'.format(k=key, t=table), (source,))
@@ -328,6 +332,10 @@ def _finish(wb, report, result, table, out, strict, dry_run, report_path, write=
     rejected = set(report.rejected_rows())
     # a warning about a row that is rejected anyway is noise; repairs stay (they explain the geometry)
     report.problems = [p for p in report.problems if not (p.severity == V.WAARSCHUWING and p.row in rejected)]
+    # what was assumed, counted over the rows that are written
+    for k, marker in _ASSUMED.items():
+        if k in report.assumed:
+            report.assumed[k] = sum(1 for p in report.problems if p.severity == V.WAARSCHUWING and marker in p.problem)
     if strict and report.errors():
         errs = report.first_errors(5)
         more = len(report.errors()) - len(errs)

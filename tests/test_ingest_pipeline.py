@@ -1,0 +1,320 @@
+"""Corpus for the one import pipeline (issue 15): province edge, cancel, recodes, duplicates, SOURCE_PREFIX,
+REMOVED/SYNC, bounded values, CRS, unreadable cells, station-id spellings, absent columns."""
+
+import os
+
+import numpy as np
+import pytest
+import shapely
+from helpers import table_digest
+
+PT = shapely.Point(136000, 456000)  # inside Utrecht
+
+
+def _gdf(rows, geoms, crs=28992):
+    import geopandas as gpd
+
+    df = gpd.GeoDataFrame(rows, geometry=geoms, crs=crs)
+    df.insert(0, "_row", range(1, len(df) + 1))
+    return df
+
+
+def _problems(res):
+    return [(p.row, p.severity, p.problem) for p in res.report.problems]
+
+
+# ---- province membership --------------------------------------------------------------------
+
+@pytest.fixture
+def nh_werkbank(tmp_path):
+    from pmiek_werkbank.werkbank import create_werkbank
+
+    path = str(tmp_path / "nh.gpkg")
+    create_werkbank(path, "NH test", "Noord-Holland", province_code="PV27", peildatum="2026-01-01").close()
+    return path
+
+
+def test_province_edge_islands_coast_and_a_neighbour(nh_werkbank):
+    """Plans on the coast and on an island just beyond the generalised polygon pass (warning); a plan far out
+    at sea does not; a neighbour's plan just across the border passes on geometry alone but is rejected when
+    the source names its (Zuid-Holland) municipality."""
+    import pyogrio
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.layers import validation as V
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    nh = V.province_geometry("PV27")
+    # the west coast at y = 505000 (between Castricum and Egmond): the westernmost point of the polygon there
+    line = shapely.LineString([(0, 505000), (200000, 505000)]).intersection(nh)
+    x_coast = min(shapely.get_coordinates(line)[:, 0])
+    gem = pyogrio.read_dataframe(os.path.join(os.path.dirname(V.PROVINCES_GPKG), "gemeenten.gpkg"))
+    kaag = gem[gem.gemeentenaam == "Kaag en Braassem"].geometry.iloc[0]
+    assert gem[gem.gemeentenaam == "Kaag en Braassem"].provcode.iloc[0] == "PV28"
+    across = shapely.point_on_surface(kaag.intersection(nh.buffer(500)).difference(nh))
+    assert 0 < shapely.distance(nh, across) <= 500
+    inland = shapely.point_on_surface(nh)
+    plans = [
+        ("strand-1", shapely.Point(x_coast - 1000, 505000), None),   # 1 km beyond the generalised coast
+        ("eiland-1", shapely.Point(x_coast - 1900, 505000), None),   # 1.9 km: the islands of the trial
+        ("zee-1", shapely.Point(x_coast - 5000, 505000), None),      # 5 km out at sea: not in the province
+        ("buur-1", across, None),                                    # just across the border, nothing named
+        ("buur-2", across, "Kaag en Braassem"),                      # the same, naming its municipality
+        ("binnen-1", inland, "Haarlem"),
+    ]
+    frame = _gdf({"plan_id": [p[0] for p in plans], "gemeente": [p[2] for p in plans], "sector": ["wonen"] * 6,
+                  "jaar": [2030] * 6, "vraag_mw": [1.0] * 6}, [p[1] for p in plans])
+    with open_werkbank(nh_werkbank) as wb:
+        res = I.import_developments(wb, frame, source_name="plannen")
+        ids = set(wb.read_frame("developments", geometry=False).dev_id)
+    assert ids == {"strand-1", "eiland-1", "buur-1", "binnen-1"}
+    probs = _problems(res)
+    warn = {r for r, s, t in probs if s == "waarschuwing" and "binnen de tolerantie van 2000 m" in t}
+    assert warn == {1, 2, 4}
+    assert any(r == 3 and s == "fout" and "ligt buiten de provincie Noord-Holland" in t for r, s, t in probs)
+    assert any(r == 5 and s == "fout" and "gemeente 'Kaag en Braassem'" in t for r, s, t in probs)
+    # the same rule with TOLERANCE 0: only the inland plan (and nothing borderline) passes
+    with open_werkbank(nh_werkbank) as wb:
+        res0 = I.import_developments(wb, frame, source_name="plannen0", source_prefix="t0", tolerance=0)
+    assert res0.imported == 1 and res0.frame.dev_id.tolist() == ["t0-binnen-1"]
+
+
+def test_capacity_area_touching_by_a_sliver_is_a_neighbour(werkbank_path):
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.layers import validation as V
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    ut = V.province_geometry("PV26")
+    # an area outside Utrecht that overlaps it by a 100 m sliver, and one reaching 5 km in
+    minx, miny, maxx, maxy = ut.bounds
+    y = (miny + maxy) / 2
+    line = shapely.LineString([(minx - 1, y), (maxx + 1, y)]).intersection(ut)
+    x_east = max(shapely.get_coordinates(line)[:, 0])
+    sliver = shapely.box(x_east - 100, y - 500, x_east + 20000, y + 500)
+    deep = shapely.box(x_east - 5000, y - 500, x_east + 3000, y + 500)
+    frame = _gdf({"voedingsgebied_id": ["VG-buur", "VG-grens"], "afname": [3, 2]}, [sliver, deep])
+    with open_werkbank(werkbank_path) as wb:
+        res = I.import_capacity_map(wb, frame, source_name="kaart")
+    assert res.frame.area_id.tolist() == ["VG-grens"]
+    assert any(p.row == 1 and p.severity == "fout" and "buiten de provincie" in p.problem for p in res.report.problems)
+
+
+# ---- cancel ---------------------------------------------------------------------------------------
+
+class _Feedback:
+    def __init__(self, cancel_after):
+        self.calls = 0
+        self.cancel_after = cancel_after
+
+    def isCanceled(self):  # noqa: N802 - QgsFeedback API
+        self.calls += 1
+        return self.calls > self.cancel_after
+
+
+def test_cancel_mid_read_raises_and_mid_write_rolls_back(werkbank_path, tmp_path):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.layers.qgis_io import layer_to_frame
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    layer = QgsVectorLayer("Point?crs=EPSG:28992&field=plan_id:string&field=sector:string&field=vraag_mw:double",
+                           "plannen", "memory")
+    feats = []
+    for k in range(10):
+        f = QgsFeature(layer.fields())
+        f.setAttributes(["P{}".format(k), "wonen", 1.0])
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(136000 + k, 456000)))
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    with pytest.raises(I.ImportCancelled, match="geannuleerd; er is niets geschreven"):
+        layer_to_frame(layer, _Feedback(cancel_after=4))  # cancelled after 3 of 10 features
+    frame = layer_to_frame(layer, _Feedback(cancel_after=10 ** 6))
+    assert len(frame) == 10
+    before = table_digest(werkbank_path)
+    with open_werkbank(werkbank_path) as wb:
+        fb = _Feedback(cancel_after=1)  # the check before the write passes, the one inside the transaction not
+        with pytest.raises(I.ImportCancelled):
+            I.import_developments(wb, frame, source_name="plannen", feedback=fb)
+        assert fb.calls == 2
+    assert table_digest(werkbank_path) == before
+
+
+# ---- recodes, duplicates, prefix, removed ---------------------------------------------------------------
+
+def test_recodes_duplicates_prefix_removed_and_sync(werkbank_path, tmp_path):
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    frame = _gdf({"plan_id": ["1", "2", "2", "3", "4"],
+                  "planstatus": ["1A onherroepelijk", "3 plan/besluit in voorbereiding", "4", "Eigen status",
+                                 "4 visie/intentie"],
+                  "sector": ["woningbouw", "wonen", "wonen", "wonen", "wonen"], "jaar": [2030, None, 2030, 2031, 2032],
+                  "woningen": [100, 200, 300, 400, 500]}, [PT] * 5)
+    own = tmp_path / "eigen.csv"
+    own.write_text("veld;bronwaarde;code\nfase;Eigen status;realisatie\n", encoding="utf-8")
+    with open_werkbank(werkbank_path) as wb:
+        res = I.import_developments(wb, frame, {"phase": "planstatus", "units": "woningen"}, source_name="monitor",
+                                    source_prefix="mon", recode=str(own))
+        dev = wb.read_frame("developments", geometry=False).set_index("dev_id")
+    assert sorted(dev.index) == ["mon-1", "mon-2", "mon-3", "mon-4"]
+    assert dev.phase.to_dict() == {"mon-1": "besluitvorming", "mon-2": "planvorming", "mon-3": "realisatie",
+                                   "mon-4": "idee"}
+    assert dev.loc["mon-1", "sector"] == "wonen" and dev.loc["mon-1", "source_id"] == "1"
+    probs = _problems(res)
+    assert (3, "fout", "id 'mon-2' komt al voor in rij 2 (die rij is behouden); rij 3 is afgekeurd") in probs
+    # the year missing in row 2 and the kengetal used are warnings, counted
+    assert any(r == 2 and s == "waarschuwing" and "jaar gereed ontbreekt" in t for r, s, t in probs)
+    assert res.report.assumed == {"year": 1, "kengetal": 4}
+    assert sum(1 for r, s, t in probs if s == "waarschuwing" and "MW afgeleid met kengetal" in t) == 4
+    used = {(v, c, t) for _f, v, c, t, _n in res.report.recodes}
+    assert ("1A onherroepelijk", "besluitvorming", "planstatus_fase.csv") in used
+    assert ("Eigen status", "realisatie", "eigen.csv") in used
+    assert ("woningbouw", "wonen", "sectoren.csv") in used
+    html = tmp_path / "r.html"
+    res.report.write(str(html))
+    assert "Hercoderingen gebruikt" in html.read_text(encoding="utf-8")
+    # a second source numbered 1..n does not collide thanks to its prefix
+    other = _gdf({"plan_id": ["1", "2"], "sector": ["wonen"] * 2, "jaar": [2030] * 2, "vraag_mw": [1.0, 2.0]},
+                 [PT] * 2)
+    with open_werkbank(werkbank_path) as wb:
+        res2 = I.import_developments(wb, other, source_name="bedrijven", source_prefix="bt")
+    assert res2.imported == 2 and res2.counts["inserted"] == 2
+    # re-import without plan 4: reported as REMOVED and kept; with SYNC deleted
+    smaller = frame[frame.plan_id != "4"].copy()
+    with open_werkbank(werkbank_path) as wb:
+        res3 = I.import_developments(wb, smaller, {"phase": "planstatus", "units": "woningen"},
+                                     source_name="monitor", source_prefix="mon", recode=str(own))
+        assert res3.removed == ["mon-4"] and res3.deleted == 0
+        assert "1 rij(en) uit bron 'monitor' komen niet meer in de bron voor (REMOVED)" in " ".join(res3.report.notes)
+        assert wb.query("SELECT count(*) AS n FROM developments WHERE dev_id = 'mon-4'")[0]["n"] == 1
+        res4 = I.import_developments(wb, smaller, {"phase": "planstatus", "units": "woningen"},
+                                     source_name="monitor", source_prefix="mon", recode=str(own), sync=True)
+        assert res4.removed == ["mon-4"] and res4.deleted == 1
+        left = sorted(r["dev_id"] for r in wb.query("SELECT dev_id FROM developments"))
+    assert left == ["bt-1", "bt-2", "mon-1", "mon-2", "mon-3"]
+
+
+def test_bad_user_recode_table_is_refused_with_line(werkbank_path, tmp_path):
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    own = tmp_path / "eigen.csv"
+    own.write_text("veld;bronwaarde;code\nfase;x;klaar\n", encoding="utf-8")
+    frame = _gdf({"plan_id": ["1"], "sector": ["wonen"], "vraag_mw": [1.0]}, [PT])
+    before = table_digest(werkbank_path)
+    with open_werkbank(werkbank_path) as wb:
+        with pytest.raises(I.ImportFailed, match=r"eigen.csv, regel 2, veld 'code': 'klaar' is geen geldige code"):
+            I.import_developments(wb, frame, source_name="p", recode=str(own))
+    assert table_digest(werkbank_path) == before
+
+
+# ---- bounded values, ids, CRS ---------------------------------------------------------------------
+
+def test_non_finite_numbers_huge_ids_and_coordinates_are_refused(werkbank_path):
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    frame = _gdf({"plan_id": [1.0, 2.0, 1e20, 4.0, 5.0, 6.0], "sector": ["wonen"] * 6, "jaar": [2030] * 6,
+                  "vraag_mw": ["inf", "1e400", "1", "NaN", "2", "3"]},
+                 [PT, PT, PT, PT, shapely.Point(136000, 4.56e12), shapely.Point(136000, float("inf"))])
+    with open_werkbank(werkbank_path) as wb:
+        res = I.import_developments(wb, frame, source_name="p")
+        dev = wb.read_frame("developments", geometry=False)
+    probs = _problems(res)
+    assert (1, "fout", "'inf' is geen eindig getal (oneindig, NaN of buiten het bereik)") in probs
+    assert (2, "fout", "'1e400' is geen eindig getal (oneindig, NaN of buiten het bereik)") in probs
+    assert any(r == 3 and s == "fout" and "als getal te groot" in t for r, s, t in probs)
+    assert any(r == 5 and s == "fout" and "buiten het bereik van EPSG:28992" in t for r, s, t in probs)
+    assert any(r == 6 and s == "fout" and "geen eindige getallen" in t for r, s, t in probs)
+    # 'NaN' text is the empty-value policy (no value): no MW, no quantity -> rejected as such
+    assert any(r == 4 and "geen vraag/aanbod" in t for r, s, t in probs)
+    assert dev.dev_id.tolist() == [] and res.imported == 0
+    assert "-9223372036854775808" not in " ".join(str(p.value) for p in res.report.problems)
+
+
+def test_layer_without_crs_needs_the_crs_parameter(werkbank_path):
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    frame = _gdf({"plan_id": ["1"], "sector": ["wonen"], "vraag_mw": [1.0]}, [PT], crs=None)
+    before = table_digest(werkbank_path)
+    with open_werkbank(werkbank_path) as wb:
+        with pytest.raises(I.ImportFailed, match="geen coördinatenstelsel .* parameter CRS"):
+            I.import_developments(wb, frame, source_name="p")
+        assert table_digest(werkbank_path) == before
+        res = I.import_developments(wb, frame, source_name="p", crs="EPSG:28992")
+    assert res.imported == 1 and any("opgegeven CRS EPSG:28992" in n for n in res.report.notes)
+
+
+# ---- spreadsheets: line numbers, unreadable cells ------------------------------------------------------
+
+def test_xlsx_formula_and_merged_cells_are_reported_not_read_as_empty(tmp_path):
+    import openpyxl
+
+    from pmiek_werkbank.ingest.reader import read_table
+
+    wbk = openpyxl.Workbook()
+    ws = wbk.active
+    ws.append(["station", "afname_2030", "teruglevering_2030"])
+    ws.append(["388", 10, 5])
+    ws.append(["392", "=B2*2", 6])  # a formula never calculated (no cached value)
+    ws.append([])
+    ws.append(["356", 7, 8])
+    ws.append(["417", None, 9])
+    ws.merge_cells("B5:B6")
+    path = str(tmp_path / "limieten.xlsx")
+    wbk.save(path)
+    df = read_table(path)
+    assert df["_row"].tolist() == [2, 3, 5, 6]  # spreadsheet lines; the blank line 4 is no row
+    bad = {(r, c) for r, c, _why in df.attrs["unreadable"]}
+    assert bad == {(3, "afname_2030"), (6, "afname_2030")}
+    reasons = " ".join(w for _r, _c, w in df.attrs["unreadable"])
+    assert "formule '=B2*2' zonder opgeslagen uitkomst" in reasons and "samengevoegde cel (B5:B6)" in reasons
+
+
+def test_csv_policy_cp1252_semicolon_and_line_numbers(tmp_path):
+    from pmiek_werkbank.ingest.reader import read_table
+
+    p = tmp_path / "t.csv"
+    p.write_bytes("id;naam;mw\n1;Café;1,5\n\n2;Zoë;2\n".encode("cp1252"))
+    df = read_table(str(p))
+    assert df["_row"].tolist() == [2, 4] and df["naam"].tolist() == ["Café", "Zoë"]
+    assert df.attrs["notes"] == ["t.csv: geen UTF-8; gelezen als Windows-1252."]
+
+
+# ---- station id spellings ------------------------------------------------------------------------------
+
+def test_station_recognised_under_other_id_spellings(werkbank_path):
+    from pmiek_werkbank.ingest.ids import station_key
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    assert station_key("356") == station_key("osm-356") == station_key("OSM 356") == "356"
+    assert station_key("node/356") != "356"  # a different OSM object type is not guessed
+    first = _gdf({"station_id": ["osm-356"], "naam": ["Lage Weide"]}, [PT])
+    with open_werkbank(werkbank_path) as wb:
+        I.import_stations(wb, first, source_name="osm")
+        again = _gdf({"station_id": ["356", "OSM 356"], "naam": ["Lage Weide 150", "dubbel"]}, [PT, PT])
+        res = I.import_stations(wb, again, source_name="osm")
+        st = wb.read_frame("stations", geometry=False)
+    assert st.station_id.tolist() == ["osm-356"] and st.name.tolist() == ["Lage Weide 150"]
+    assert res.counts == {"inserted": 0, "updated": 1, "unchanged": 0}
+    probs = _problems(res)
+    assert (1, "waarschuwing", "station-id '356' herkend als station 'osm-356'; zo opgeslagen") in probs
+    assert any(r == 2 and s == "fout" and "komt al voor in rij 1" in t for r, s, t in probs)
+
+
+# ---- a source updates only what it carries ---------------------------------------------------------------
+
+def test_links_without_share_or_motivation_columns_keep_stored_values(werkbank_path):
+    import pandas as pd
+
+    from pmiek_werkbank.knooppunten.links import LinkError, check_share, prepare_links
+
+    frame = pd.DataFrame({"project_id": ["P1"], "dev_id": ["D1"]})
+    out, errors, unknown = prepare_links(frame, "project_id", "dev_id", projects=["P1"], developments=["D1"],
+                                         existing={("P1", "D1"): "L1"})
+    assert errors == [] and list(out.columns) == ["link_id", "project_id", "dev_id"]
+    with pytest.raises(LinkError, match="geen eindig getal"):
+        check_share(share_pct="nan")
+    assert check_share(share_pct=float("nan")) == (None, None)  # an empty cell
