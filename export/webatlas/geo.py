@@ -1,0 +1,180 @@
+"""Geometry for the web atlas: light WGS84 GeoJSON for Leaflet and small SVG maps for the fiches.
+
+Everything is simplified in RD New (metres) first, then reprojected to WGS84
+and rounded (5 decimals ~ 1 m for projects, knooppunten and stations; 4
+decimals ~ 10 m for capacity areas, municipalities and developments), so a
+province with 20,000 developments stays a few hundred kB.  Capacity areas are
+dissolved per colour and direction; developments become one point each
+(sector and MW only).  Pure Python (shapely 2, geopandas, numpy).
+"""
+
+import math
+
+RD = "EPSG:28992"
+WGS84 = "EPSG:4326"
+
+STATUS_COLOURS = {"ruim": "#2e8540", "krap": "#d98c00", "tekort": "#c0392b", "": "#7f8c8d"}
+CAPACITY_FILL = {"rood": "#e74c3c", "oranje": "#f39c12", "geel": "#f7dc6f", "transparant": None}
+
+
+def _round_geoms(geoms, decimals):
+    import numpy as np
+    import shapely
+
+    return shapely.transform(np.asarray(geoms, dtype=object), lambda c: np.round(c, decimals))
+
+
+def to_wgs84(gdf, tolerance_m=0.0, decimals=5):
+    """A GeoDataFrame (RD) -> list of shapely geometries in WGS84 (simplified, rounded; None stays None)."""
+    import numpy as np
+    import shapely
+
+    if gdf is None or not len(gdf):
+        return []
+    geoms = gdf.geometry
+    if tolerance_m:
+        geoms = geoms.simplify(tolerance_m, preserve_topology=True)
+    out = geoms.set_crs(RD, allow_override=True).to_crs(WGS84)
+    arr = _round_geoms(out.values, decimals)
+    arr = np.where(shapely.is_empty(arr) | shapely.is_missing(arr), None, arr)
+    return list(arr)
+
+
+def geojson_geometry(geom):
+    """A shapely geometry -> a GeoJSON geometry dict (None for missing/empty)."""
+    import json
+
+    import shapely
+
+    if geom is None or shapely.is_empty(geom):
+        return None
+    return json.loads(shapely.to_geojson(geom))
+
+
+def feature_collection(geoms, props):
+    feats = []
+    for g, p in zip(geoms, props):
+        gj = geojson_geometry(g)
+        if gj is not None:
+            feats.append({"type": "Feature", "properties": p, "geometry": gj})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def bbox_wgs84(geoms):
+    """[[south, west], [north, east]] around WGS84 geometries (None when there are none)."""
+    import shapely
+
+    geoms = [g for g in geoms if g is not None]
+    if not geoms:
+        return None
+    b = shapely.total_bounds(geoms)
+    if any(math.isnan(v) for v in b):
+        return None
+    return [[round(b[1], 5), round(b[0], 5)], [round(b[3], 5), round(b[2], 5)]]
+
+
+def dissolved_areas(gdf, column, tolerance_m=50.0, decimals=4):
+    """Capacity areas dissolved per colour of ``column``: FeatureCollection with property ``c`` (colour)."""
+    import shapely
+
+    if gdf is None or not len(gdf) or column not in gdf:
+        return {"type": "FeatureCollection", "features": []}
+    geoms, props = [], []
+    for colour in ("rood", "oranje", "geel"):
+        part = gdf[gdf[column] == colour]
+        if not len(part):
+            continue
+        merged = shapely.union_all(shapely.make_valid(part.geometry.values))
+        import geopandas as gpd
+
+        one = gpd.GeoDataFrame(geometry=[merged], crs=RD)
+        geoms += to_wgs84(one, tolerance_m, decimals)
+        props.append({"c": colour})
+    return feature_collection(geoms, props)
+
+
+def development_points(gdf, sector_codes, decimals=4):
+    """Developments as a flat integer array [lon*10^d, lat*10^d, sector index, MW*10, ...] (one point each)."""
+    import numpy as np
+    import shapely
+
+    if gdf is None or not len(gdf):
+        return []
+    pts = shapely.point_on_surface(shapely.make_valid(gdf.geometry.values))
+    import geopandas as gpd
+
+    wgs = gpd.GeoSeries(pts, crs=RD).to_crs(WGS84)
+    ok = ~(wgs.is_empty | wgs.isna()).to_numpy()
+    x = np.round(wgs.x.to_numpy() * 10 ** decimals)
+    y = np.round(wgs.y.to_numpy() * 10 ** decimals)
+    index = {c: i for i, c in enumerate(sector_codes)}
+    sec = np.array([index.get(s, len(sector_codes) - 1) for s in gdf["sector"]], dtype=np.int64)
+    demand = gdf["demand_mw"].astype(float).fillna(0).to_numpy()
+    supply = gdf["supply_mw"].astype(float).fillna(0).to_numpy()
+    mw = np.round(np.maximum(np.abs(demand), np.abs(supply)) * 10)
+    keep = ok & ~np.isnan(x) & ~np.isnan(y)
+    arr = np.stack([x[keep], y[keep], sec[keep], mw[keep]], axis=1).astype(np.int64)
+    return arr.ravel().tolist()
+
+
+# ---- small SVG maps for the fiche pages ---------------------------------------------------------
+class SvgMap:
+    """An SVG picture of an RD extent: ``add(geom, **style)``, then ``svg(title)``."""
+
+    def __init__(self, extent, width=640, height=360, margin=0.12):
+        xmin, ymin, xmax, ymax = extent
+        w, h = max(xmax - xmin, 200.0), max(ymax - ymin, 200.0)
+        cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+        w, h = w * (1 + 2 * margin), h * (1 + 2 * margin)
+        if w / h < width / height:  # keep the picture's aspect ratio
+            w = h * width / height
+        else:
+            h = w * height / width
+        self.x0, self.y1 = cx - w / 2, cy + h / 2
+        self.scale = width / w
+        self.width, self.height = width, height
+        self.box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+        self.parts = []
+
+    def _xy(self, coords):
+        return " ".join("{:.1f} {:.1f}".format((x - self.x0) * self.scale, (self.y1 - y) * self.scale)
+                        for x, y in coords)
+
+    def _path(self, geom):
+        t = geom.geom_type
+        if t == "Polygon":
+            return " ".join("M" + self._xy(r.coords) + "Z" for r in [geom.exterior] + list(geom.interiors))
+        if t == "LineString":
+            return "M" + self._xy(geom.coords)
+        if t.startswith("Multi") or t == "GeometryCollection":
+            return " ".join(self._path(g) for g in geom.geoms if g.geom_type != "Point")
+        return ""
+
+    def add(self, geom, fill="none", stroke="#333", width=1.0, dash=None, radius=None, opacity=1.0):
+        import shapely
+
+        if geom is None or geom.is_empty:
+            return
+        geom = shapely.clip_by_rect(geom, *self.box) if geom.geom_type != "Point" else geom
+        if geom.is_empty:
+            return
+        attrs = 'fill="{}" stroke="{}" stroke-width="{}"'.format(fill, stroke, width)
+        if dash:
+            attrs += ' stroke-dasharray="{}"'.format(dash)
+        if opacity != 1.0:
+            attrs += ' opacity="{}"'.format(opacity)
+        points = [geom] if geom.geom_type == "Point" else [g for g in getattr(geom, "geoms", []) if
+                                                           g.geom_type == "Point"]
+        for pt in points:
+            x, y = (pt.x - self.x0) * self.scale, (self.y1 - pt.y) * self.scale
+            self.parts.append('<circle cx="{:.1f}" cy="{:.1f}" r="{}" {}/>'.format(x, y, radius or 5, attrs))
+        d = self._path(geom)
+        if d:
+            self.parts.append('<path d="{}" {} stroke-linejoin="round" fill-rule="evenodd"/>'.format(d, attrs))
+
+    def svg(self, title):
+        from xml.sax.saxutils import escape
+
+        return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+                'role="img"><title>{t}</title><rect width="{w}" height="{h}" fill="#f4f6f8"/>{body}'
+                '</svg>\n').format(w=self.width, h=self.height, t=escape(title), body="".join(self.parts))

@@ -1,0 +1,254 @@
+/* pMIEK web atlas: map, filters and fiche panel over the data in data/*.js (globals, so file:// works). */
+(function () {
+  "use strict";
+  var D = window.PMIEK, G = window.PMIEK_GEO, A = window.PMIEK_AREAS, V = window.PMIEK_DEVS;
+  var meta = D.meta, P = D.projects, S = D.stations;
+  var STATION = { ruim: "#2e8540", krap: "#d98c00", tekort: "#c0392b", "": "#7f8c8d" };
+  var PROJECT = { opgenomen: "#e6007e", kandidaat: "#1f5fa8", afgevallen: "#6b7785" };
+  var CAP = { rood: "#e74c3c", oranje: "#f39c12", geel: "#f7dc6f" };
+  var DIR = { a: "afname", t: "teruglevering" };
+  var $ = function (id) { return document.getElementById(id); };
+
+  // ---- map -------------------------------------------------------------------------------------
+  var map = L.map("map", { zoomSnap: 0.25, minZoom: 6, maxZoom: 18 });
+  map.attributionControl.setPrefix('<a href="vendor/leaflet/LICENSE">Leaflet</a>');
+  if (meta.bbox) { map.fitBounds(meta.bbox); } else { map.setView([52.1, 5.3], 8); }
+  if (meta.basemap) {
+    L.tileLayer(meta.basemap.url, { attribution: meta.basemap.attribution, maxZoom: 19 }).addTo(map);
+  }
+  map.createPane("areaPane").style.zIndex = 350;
+  map.createPane("devPane").style.zIndex = 380;
+  var areaRenderer = L.canvas({ pane: "areaPane", padding: 0.3 });
+  var svg = L.svg({ padding: 0.3 });
+
+  L.geoJSON(G.gemeenten, { renderer: areaRenderer, interactive: false,
+    style: { color: "#8a96a3", weight: 1, fill: false } }).addTo(map);
+  function areaLayer(fc) {
+    return L.geoJSON(fc, { renderer: areaRenderer, interactive: false, style: function (f) {
+      return { stroke: false, fillColor: CAP[f.properties.c] || "#ccc", fillOpacity: 0.35 };
+    } });
+  }
+  var areas = { a: areaLayer(A.afname), t: areaLayer(A.teruglevering) };
+
+  // developments: one canvas, redrawn after every move (20,000 points stay fast)
+  var DevLayer = L.Layer.extend({
+    onAdd: function (m) {
+      this._canvas = L.DomUtil.create("canvas", "pmiek-devs leaflet-zoom-hide");
+      this._canvas.setAttribute("aria-hidden", "true");
+      m.getPane("devPane").appendChild(this._canvas);
+      m.on("moveend zoomend resize viewreset", this._redraw, this);
+      this._redraw();
+    },
+    onRemove: function (m) {
+      L.DomUtil.remove(this._canvas);
+      m.off("moveend zoomend resize viewreset", this._redraw, this);
+    },
+    _redraw: function () {
+      var m = this._map, size = m.getSize(), c = this._canvas, ratio = window.devicePixelRatio || 1;
+      L.DomUtil.setPosition(c, m.containerPointToLayerPoint([0, 0]));
+      c.width = size.x * ratio; c.height = size.y * ratio;
+      c.style.width = size.x + "px"; c.style.height = size.y + "px";
+      var ctx = c.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      var d = V.d, sc = V.scale, z = m.getZoom(), b = m.getBounds().pad(0.02);
+      var w = b.getWest() * sc, e = b.getEast() * sc, s = b.getSouth() * sc, n = b.getNorth() * sc;
+      var base = z < 10 ? 1.2 : (z < 12 ? 2 : 3);
+      var paths = [];
+      for (var k = 0; k < V.colours.length; k++) { paths.push(new Path2D()); }
+      for (var i = 0; i < d.length; i += 4) {
+        var x = d[i], y = d[i + 1];
+        if (x < w || x > e || y < s || y > n) { continue; }
+        var p = m.latLngToContainerPoint([y / sc, x / sc]);
+        var r = base + Math.min(4, Math.sqrt(d[i + 3] / 10) / 3);
+        var path = paths[d[i + 2]] || paths[paths.length - 1];
+        path.moveTo(p.x + r, p.y);
+        path.arc(p.x, p.y, r, 0, 6.2832);
+      }
+      ctx.globalAlpha = 0.75;
+      for (var j = 0; j < paths.length; j++) { ctx.fillStyle = V.colours[j]; ctx.fill(paths[j]); }
+    }
+  });
+  var devs = new DevLayer();
+
+  var knooppunten = L.geoJSON(G.knooppunten, { renderer: svg, style: {
+    color: "#14365d", weight: 2, dashArray: "6 4", fillOpacity: 0.04 } });
+  knooppunten.eachLayer(function (l) {
+    var p = l.feature.properties;
+    l.bindTooltip("Knooppunt " + p.n + (p.k ? " (" + p.k + ")" : ""), { sticky: true });
+  });
+
+  // stations coloured by balance status for the chosen horizon year and direction
+  var stationLayers = [];
+  var stations = L.layerGroup();
+  S.forEach(function (s, i) {
+    var mk = L.circleMarker([s.lat, s.lon], { renderer: svg, radius: 6, weight: 1.5, color: "#ffffff",
+      fillOpacity: 1, fillColor: STATION[""], className: "stn stn-" + i });
+    mk.bindTooltip(function () { return stationText(s); });
+    stationLayers.push(mk);
+    stations.addLayer(mk);
+  });
+  function current() {
+    var dir = document.querySelector("input[name=dir]:checked");
+    return { year: $("year").value, dir: dir ? dir.value : "a" };
+  }
+  function stationText(s) {
+    var c = current(), y = s.years[c.year];
+    var head = "<strong>" + esc(s.name) + "</strong>" + (s.kv ? " (" + esc(s.kv) + ")" : "") +
+      (s.nb ? "<br>" + esc(s.nb) : "");
+    return head + "<br>" + c.year + ": " + (y && y.text ? esc(y.text) : "geen capaciteitsgegevens");
+  }
+  function styleStations() {
+    var c = current();
+    stationLayers.forEach(function (mk, i) {
+      var y = S[i].years[c.year], status = y ? (y[c.dir] || "") : "";
+      mk.setStyle({ fillColor: STATION[status] || STATION[""] });
+      if (mk._path) { mk._path.setAttribute("data-status", status); }
+    });
+    var showAreas = $("l-areas").checked;
+    ["a", "t"].forEach(function (k) {
+      if (showAreas && k === c.dir) { areas[k].addTo(map); } else { map.removeLayer(areas[k]); }
+    });
+    $("map-status").textContent = "Stations gekleurd naar de capaciteitsbalans " + DIR[c.dir] + " in " + c.year +
+      "; capaciteitskaart " + DIR[c.dir] + ".";
+  }
+
+  // projects coloured by status; click opens the fiche
+  var projectLayers = {};
+  var projects = L.geoJSON(G.projects, {
+    renderer: svg,
+    pointToLayer: function (f, ll) {
+      return L.circleMarker(ll, { radius: 8, renderer: svg });
+    },
+    style: function (f) { return projectStyle(P[f.properties.i], false); },
+    onEachFeature: function (f, l) {
+      var p = P[f.properties.i];
+      l.options.className = "prj prj-" + p.i;
+      l.bindTooltip((p.code ? p.code + ". " : "") + esc(p.name) + "<br>" + esc(p.status_label) +
+        (p.type_label ? " · " + esc(p.type_label) : ""), { sticky: true });
+      l.on("click", function () { select(p.i, "map"); });
+      (projectLayers[p.i] = projectLayers[p.i] || []).push(l);
+    }
+  });
+  function projectStyle(p, selected) {
+    var col = PROJECT[p.status] || "#1f5fa8";
+    return { color: selected ? "#000000" : col, weight: selected ? 5 : 3.5, fillColor: col,
+      fillOpacity: p.status === "afgevallen" ? 0.15 : 0.55, dashArray: p.status === "afgevallen" ? "5 4" : null };
+  }
+
+  areas.a.addTo(map);
+  devs.addTo(map);
+  knooppunten.addTo(map);
+  stations.addTo(map);
+  projects.addTo(map);
+  stack();
+  styleStations();
+
+  // drawing order in the one SVG: knooppunten, project areas, lines, stations, project points (on top)
+  function stack() {
+    projects.eachLayer(function (l) { if (l instanceof L.Polygon) { l.bringToBack(); } });
+    knooppunten.bringToBack();
+    stations.eachLayer(function (l) { l.bringToFront(); });
+    projects.eachLayer(function (l) { if (l instanceof L.CircleMarker) { l.bringToFront(); } });
+  }
+
+  // ---- layer switches and horizon year -------------------------------------------------------------
+  function toggle(id, layer) {
+    $(id).addEventListener("change", function () {
+      if (this.checked) { layer.addTo(map); } else { map.removeLayer(layer); }
+      if (this.checked && layer !== devs) { stack(); }
+      if (layer === stations) { styleStations(); }
+    });
+  }
+  toggle("l-projects", projects);
+  toggle("l-knooppunten", knooppunten);
+  toggle("l-stations", stations);
+  toggle("l-devs", devs);
+  $("l-areas").addEventListener("change", styleStations);
+  $("year").addEventListener("change", styleStations);
+  Array.prototype.forEach.call(document.querySelectorAll("input[name=dir]"), function (r) {
+    r.addEventListener("change", styleStations);
+  });
+
+  // ---- list, search and filters ---------------------------------------------------------------
+  var items = Array.prototype.slice.call(document.querySelectorAll("#projecten li"));
+  function applyFilters() {
+    var words = $("q").value.toLowerCase().split(/\s+/).filter(Boolean);
+    var st = $("f-status").value, ty = $("f-type").value, kp = $("f-kp").value, gem = $("f-gem").value;
+    var shown = 0, changed = false;
+    items.forEach(function (li) {
+      var ok = (!st || li.dataset.status === st) && (!ty || li.dataset.type === ty) &&
+        (!kp || li.dataset.kp === kp) && (!gem || li.dataset.gem.split("|").indexOf(gem) >= 0) &&
+        words.every(function (w) { return li.dataset.q.indexOf(w) >= 0; });
+      li.hidden = !ok;
+      if (ok) { shown++; }
+      (projectLayers[li.dataset.i] || []).forEach(function (l) {
+        if (ok && !projects.hasLayer(l)) { projects.addLayer(l); changed = true; }
+        if (!ok && projects.hasLayer(l)) { projects.removeLayer(l); }
+      });
+    });
+    if (changed && map.hasLayer(projects)) { stack(); }
+    $("count").textContent = shown === items.length ? items.length + " projecten" :
+      shown + " van " + items.length + " projecten";
+  }
+  $("filters").addEventListener("submit", function (ev) { ev.preventDefault(); });
+  $("q").addEventListener("input", applyFilters);
+  ["f-status", "f-type", "f-kp", "f-gem"].forEach(function (id) { $(id).addEventListener("change", applyFilters); });
+
+  // ---- selecting a project: highlight, zoom, fiche ----------------------------------------------
+  var selected = null;
+  function select(i, from) {
+    var p = P[i];
+    if (!p) { return; }
+    if (selected !== null) {
+      (projectLayers[selected] || []).forEach(function (l) { l.setStyle(projectStyle(P[selected], false)); });
+      var old = document.querySelector(".pbtn[aria-current]");
+      if (old) { old.removeAttribute("aria-current"); }
+    }
+    selected = i;
+    var layers = projectLayers[i] || [];
+    layers.forEach(function (l) { l.setStyle(projectStyle(p, true)); if (l.bringToFront) { l.bringToFront(); } });
+    if (from !== "map" && layers.length) {
+      var b = L.featureGroup(layers).getBounds();
+      if (b.isValid()) { map.fitBounds(b, { maxZoom: 13, padding: [40, 40] }); }
+    }
+    var btn = document.querySelector('.pbtn[data-i="' + i + '"]');
+    if (btn) { btn.setAttribute("aria-current", "true"); }
+    var sec = $("fiche");
+    sec.hidden = false;
+    $("fiche-titel").textContent = "Projectfiche: " + (p.code ? p.code + ". " : "") + p.name;
+    $("fiche-frame").title = "Projectfiche " + p.name;
+    $("fiche-frame").src = p.fiche;
+    $("fiche-open").href = p.fiche;
+    if (window.history && history.replaceState) { history.replaceState(null, "", "#p=" + encodeURIComponent(p.id)); }
+    if (from !== "hash") {
+      sec.scrollIntoView({ block: "start" });
+      $("fiche-titel").focus({ preventScroll: true });
+    }
+  }
+  document.addEventListener("click", function (ev) {
+    var el = ev.target.closest ? ev.target.closest(".pbtn, .flink") : null;
+    if (!el || ev.ctrlKey || ev.metaKey || ev.shiftKey) { return; }
+    ev.preventDefault();
+    select(Number(el.dataset.i), "list");
+  });
+  $("fiche-close").addEventListener("click", function () {
+    $("fiche").hidden = true;
+    var btn = document.querySelector('.pbtn[data-i="' + selected + '"]');
+    if (btn) { btn.focus(); }
+  });
+  function fromHash() {
+    var m = /^#p=(.+)$/.exec(location.hash);
+    if (!m) { return; }
+    var id = decodeURIComponent(m[1]);
+    for (var i = 0; i < P.length; i++) { if (P[i].id === id) { select(i, "hash"); return; } }
+  }
+  fromHash();
+
+  function esc(t) {
+    return String(t == null ? "" : t).replace(/[&<>"]/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c];
+    });
+  }
+  window.PMIEK_ATLAS = { map: map, select: select, styleStations: styleStations };
+  window.PMIEK_READY = true;
+})();
