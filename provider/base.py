@@ -1,15 +1,54 @@
-"""Shared base for the pMIEK algorithms: Dutch texts, werkbank parameter, errors."""
+"""Shared base for the pMIEK algorithms: Dutch texts, werkbank parameter, errors.
+
+Every subclass's ``processAlgorithm`` is wrapped once (``__init_subclass__``):
+before it runs, every destination parameter is checked against the input
+werkbank(s), their ``-wal``/``-shm``/``-journal`` files and rounds folder (and
+those stay protected for every atomic write during the run); any failure
+becomes a ``QgsProcessingException`` with a Dutch message, never a traceback.
+A WERKBANK parameter accepts a PostgreSQL target (``pg:VERBINDING/schema``,
+``postgresql://...``, ``service=...``) as well as a .gpkg file.
+"""
+
+import functools
 
 from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
 
+def _guarded(func):
+    @functools.wraps(func)
+    def process(self, parameters, context, feedback):
+        from ..werkbank.atomic import protected
+
+        protect = self.check_destinations(parameters, context)
+        try:
+            with protected(protect):
+                return func(self, parameters, context, feedback)
+        except QgsProcessingException:
+            raise
+        except Exception as e:  # noqa: BLE001 - every failure becomes a Dutch message, never a traceback
+            from .guard import describe_failure
+
+            raise QgsProcessingException(describe_failure(
+                e, self.displayName(), self._werkbank_text(parameters, context))) from None
+
+    process._pmiek_guarded = True
+    return process
+
+
 class PmiekAlgorithm(QgsProcessingAlgorithm):
     """Subclasses set NAME, DISPLAY, GROUP, GROUP_ID and HELP (Dutch)."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("processAlgorithm")
+        if own is not None and not getattr(own, "_pmiek_guarded", False):
+            cls.processAlgorithm = _guarded(own)
 
     NAME = ""
     DISPLAY = ""
@@ -38,8 +77,77 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
     def createInstance(self):  # noqa: N802
         return type(self)()
 
+    # ---- guard -----------------------------------------------------------------
+    def werkbank_parameter_names(self):
+        """Input parameters that hold a werkbank (.gpkg or PostgreSQL target)."""
+        names = set(getattr(self, "_pmiek_werkbank_params", ()))
+        for p in self.parameterDefinitions():
+            if isinstance(p, QgsProcessingParameterFile) and "gpkg" in (p.fileFilter() or "").lower():
+                names.add(p.name())
+        return names
+
+    def _werkbank_text(self, parameters, context):
+        from ..werkbank.safety import mask_secrets
+
+        for name in sorted(getattr(self, "_pmiek_werkbank_params", ())):
+            value = parameters.get(name)
+            if isinstance(value, str) and value:
+                return mask_secrets(value)
+        return None
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        # The file widget only knows .gpkg; a PostgreSQL target in a werkbank parameter is valid too.
+        from ..werkbank.storage import is_postgres_target
+
+        names = [n for n in self.werkbank_parameter_names()
+                 if isinstance(parameters.get(n), str) and is_postgres_target(parameters.get(n))]
+        if names:
+            parameters = dict(parameters)
+            for n in names:
+                parameters[n] = "postgresql.gpkg"
+        return super().checkParameterValues(parameters, context)
+
+    def check_destinations(self, parameters, context):
+        """Refuse (Dutch QgsProcessingException) any destination that points at an input werkbank.
+
+        Returns the protected paths (input werkbanks, their companions and rounds folder, other input files).
+        """
+        from . import guard
+
+        inputs = []
+        dest_names = {p.name() for p in self.destinationParameterDefinitions()}
+        for p in self.parameterDefinitions():
+            if p.name() in dest_names:
+                continue
+            value = parameters.get(p.name())
+            if isinstance(value, str):
+                inputs.append(value)
+            elif isinstance(value, (list, tuple)):
+                inputs += [v for v in value if isinstance(v, str)]
+        protect = guard.protected_paths(inputs)
+        if not protect:
+            return protect
+        for p in self.destinationParameterDefinitions():
+            value = parameters.get(p.name())
+            if value is None:
+                continue
+            if hasattr(value, "sink"):  # QgsProcessingOutputLayerDefinition
+                try:
+                    value = value.sink.staticValue()
+                except Exception:  # noqa: BLE001
+                    continue
+            if not isinstance(value, str):
+                value = str(value)
+            hit = guard.conflict(value, protect, folder=isinstance(p, QgsProcessingParameterFolderDestination))
+            if hit:
+                raise QgsProcessingException(self.tr(guard.refuse_message(p.name(), value, hit)))
+        return protect
+
     # ---- helpers -------------------------------------------------------------
-    def add_werkbank_parameter(self, name="WERKBANK", description="Werkbank (GeoPackage)"):
+    def add_werkbank_parameter(self, name="WERKBANK", description="Werkbank (GeoPackage of PostgreSQL-doel)"):
+        if not hasattr(self, "_pmiek_werkbank_params"):
+            self._pmiek_werkbank_params = set()
+        self._pmiek_werkbank_params.add(name)
         self.addParameter(
             QgsProcessingParameterFile(
                 name,
@@ -52,13 +160,15 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
     def open_werkbank(self, parameters, context, name="WERKBANK", readonly=False):
         from ..werkbank import WerkbankError, open_werkbank
 
-        target = self.parameterAsString(parameters, name, context)
+        from ..werkbank.safety import mask_secrets
+
+        target = (self.parameterAsString(parameters, name, context) or "").strip()
         if not target:
             raise QgsProcessingException(self.tr("Geef een werkbank op ({}).").format(name))
         try:
             return open_werkbank(target, readonly=readonly)
         except WerkbankError as e:
-            raise QgsProcessingException(str(e)) from e
+            raise QgsProcessingException(mask_secrets(str(e))) from None
 
     @staticmethod
     def require(*modules):

@@ -127,3 +127,79 @@ def test_normal_user_template_still_renders(tmp_path):
     folder.mkdir()
     (folder / "projectfiche.html.j2").write_text("<h1>{{ p.name|upper }}</h1>{% for x in p.lijst %}{{ x }};{% endfor %}")
     assert html.render("projectfiche.html.j2", str(folder), p={"name": "a<b", "lijst": [1, 2]}) == "<h1>A&lt;B</h1>1;2;"
+
+
+# ---- item 2 and 9: the algorithm guard ------------------------------------------------------------
+def _algorithms(provider):
+    return [a.create() for a in provider.algorithms()]
+
+
+def test_every_algorithm_is_guarded(pmiek_provider):
+    algs = _algorithms(pmiek_provider)
+    assert len(algs) > 20
+    for alg in algs:
+        assert getattr(type(alg).processAlgorithm, "_pmiek_guarded", False), alg.id()
+
+
+def test_no_destination_of_any_algorithm_may_hit_the_werkbank(pmiek_provider, werkbank_path):
+    from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingParameterFolderDestination
+
+    rounds = os.path.join(os.path.dirname(werkbank_path), "rounds")
+    os.makedirs(rounds, exist_ok=True)
+    sha = _sha(werkbank_path)
+    ctx = QgsProcessingContext()
+    checked = 0
+    for alg in _algorithms(pmiek_provider):
+        wnames = alg.werkbank_parameter_names()
+        dests = alg.destinationParameterDefinitions()
+        if not wnames or not dests:
+            continue
+        for d in dests:
+            folder = isinstance(d, QgsProcessingParameterFolderDestination)
+            targets = [werkbank_path, werkbank_path + "-wal", werkbank_path + "-journal", rounds,
+                       os.path.join(rounds, "x.pdf"), "ogr:dbname='{}' table=\"uit\" (geom)".format(werkbank_path),
+                       werkbank_path + "|layername=projects"]
+            for target in targets:
+                params = {n: werkbank_path for n in wnames}
+                params[d.name()] = target
+                with pytest.raises(QgsProcessingException) as info:
+                    alg.check_destinations(params, ctx)
+                msg = str(info.value)
+                assert "zou" in msg and "overschrijven" in msg and "Er is niets geschreven" in msg, (alg.id(), msg)
+                checked += 1
+            if not folder:  # an ordinary path next to the werkbank is fine
+                params = {n: werkbank_path for n in wnames}
+                params[d.name()] = os.path.join(os.path.dirname(werkbank_path), "uitvoer_ok.pdf")
+                alg.check_destinations(params, ctx)
+    assert checked > 50
+    assert _sha(werkbank_path) == sha
+
+
+@pytest.mark.parametrize("alg_id,param,extra", [
+    ("pmiek:capacitybalance", "OUTPUT", {}),
+    ("pmiek:scoreprojects", "OUTPUT", {}),
+    ("pmiek:exportfiches", "ATLAS", {"OUTPUT_FOLDER": "fiches"}),
+])
+def test_reported_outputs_onto_the_werkbank_refused(pmiek_provider, werkbank_path, alg_id, param, extra):
+    from qgis.core import QgsProcessingException
+
+    from conftest import run_alg
+
+    sha = _sha(werkbank_path)
+    extra = {k: os.path.join(os.path.dirname(werkbank_path), v) for k, v in extra.items()}
+    with pytest.raises(QgsProcessingException, match="zou de werkbank"):
+        run_alg(alg_id, dict({"WERKBANK": werkbank_path, param: werkbank_path}, **extra))
+    assert _sha(werkbank_path) == sha
+
+
+def test_atomic_write_refuses_protected_target(tmp_path):
+    from pmiek_werkbank.werkbank import atomic
+
+    wb = tmp_path / "w.gpkg"
+    wb.write_bytes(b"SQLite format 3\0")
+    with atomic.protected([str(wb)]):
+        with pytest.raises(atomic.AtomicWriteError, match="is de werkbank"):
+            atomic.write_text(str(wb), "kapot")
+    assert wb.read_bytes() == b"SQLite format 3\0"
+    atomic.write_text(str(wb), "nu wel")  # outside the guarded run it is an ordinary file
+    assert wb.read_text() == "nu wel"

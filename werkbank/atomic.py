@@ -27,6 +27,9 @@ _TMP_RE = re.compile(r"^\..*" + re.escape(TMP_MARK) + r"(?P<pid>\d+)-[0-9a-f]+")
 class AtomicWriteError(OSError):
     """Writing failed; the target (if any) is unchanged.  ``str()`` is a Dutch message."""
 
+    def __str__(self):
+        return self.strerror or super().__str__()
+
 
 def temp_path_for(path):
     """A hidden temporary path beside ``path`` (same folder, same extension)."""
@@ -144,6 +147,47 @@ def _replace(tmp, path):
         os.replace(tmp, path)
 
 
+_PROTECTED = []  # stack of lists of normalised paths no write may replace (see protected())
+
+
+def _norm(path):
+    return os.path.normcase(os.path.realpath(os.path.abspath(os.fspath(path))))
+
+
+@contextlib.contextmanager
+def protected(paths):
+    """While the block runs, :func:`atomic_path` refuses to replace any of ``paths``.
+
+    The Processing algorithms protect their input werkbank (and its companions)
+    this way, so no output - also one inside a folder destination - can hit it.
+    """
+    entry = [_norm(p) for p in paths if p]
+    _PROTECTED.append(entry)
+    try:
+        yield
+    finally:
+        _PROTECTED.remove(entry)
+
+
+def check_not_protected(path):
+    """Raise :class:`AtomicWriteError` when ``path`` is a protected file (an open werkbank)."""
+    if not _PROTECTED:
+        return
+    p = _norm(path)
+    for entry in list(_PROTECTED):
+        for q in entry:
+            same = p == q
+            if not same and os.path.exists(p) and os.path.exists(q):
+                try:
+                    same = os.path.samefile(p, q)
+                except OSError:
+                    same = False
+            if same:
+                raise AtomicWriteError(errno.EPERM, (
+                    "'{}' is de werkbank (of een hulpbestand of de rondemap ervan) en wordt niet overschreven. "
+                    "Er is niets geschreven; kies een andere uitvoer.").format(path))
+
+
 @contextlib.contextmanager
 def atomic_path(path, folder=False):
     """Yield a temporary path beside ``path``; on success it replaces ``path``.
@@ -155,6 +199,7 @@ def atomic_path(path, folder=False):
     when the swap itself fails.
     """
     path = os.path.abspath(os.fspath(path))
+    check_not_protected(path)
     parent = os.path.dirname(path)
     remove_stale(parent)
     tmp = temp_path_for(path)
