@@ -24,8 +24,11 @@ DEFAULT_SEED = 20250101
 TOTAL_DECIMALS = 9
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
 def _natural(text):
-    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", str(text).casefold()) if t]
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in _DIGITS.split(str(text).casefold()) if t]
 
 
 def tie_order(projects, n_complete):
@@ -47,8 +50,9 @@ def ranks_for(totals, tie_pos):
     import numpy as np
 
     t = np.atleast_2d(np.round(np.asarray(totals, dtype=float), TOTAL_DECIMALS))
-    tie = np.broadcast_to(tie_pos, t.shape)
-    order = np.lexsort((tie, -t), axis=-1)
+    # by total (descending), then tie position: one stable sort of the totals laid out in tie order
+    perm = np.argsort(np.asarray(tie_pos), kind="stable")
+    order = perm[np.argsort(-t[:, perm], axis=-1, kind="stable")]
     ranks = np.empty_like(order)
     rows = np.arange(t.shape[0])[:, None]
     ranks[rows, order] = np.arange(1, t.shape[1] + 1)
@@ -99,14 +103,19 @@ def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, rando
     n, k = len(pids), len(criteria)
     pts = np.full((n, k), np.nan)
     disputed = [[] for _ in range(n)]
-    for rec in cons.itertuples(index=False):
-        i, j = pidx.get(rec.project_id), cidx.get(rec.criterion_id)
-        if i is None or j is None:
-            continue
-        if rec.points is not None and not (isinstance(rec.points, float) and np.isnan(rec.points)):
-            pts[i, j] = float(rec.points)
-        if rec.state == STATE_DISAGREE:
-            disputed[i].append(rec.criterion_id)
+    if len(cons):
+        # consensus rows -> (project, criterion) cells in one go (unknown projects/criteria are skipped)
+        ix = pd.Index(pids)
+        pi = ix.get_indexer(cons["project_id"]) if ix.is_unique else np.array(
+            [pidx.get(p, -1) for p in cons["project_id"]], dtype=np.int64)
+        cj_all = cons["criterion_id"].map(cidx).fillna(-1).to_numpy(dtype=np.int64)
+        ok = (pi >= 0) & (cj_all >= 0)
+        pv = pd.to_numeric(cons["points"], errors="coerce").to_numpy(dtype=float)
+        put = ok & ~np.isnan(pv)
+        pts[pi[put], cj_all[put]] = pv[put]
+        dis = ok & (cons["state"].to_numpy(dtype=object) == STATE_DISAGREE)
+        for i, cid in zip(pi[dis].tolist(), cons["criterion_id"].to_numpy(dtype=object)[dis].tolist()):
+            disputed[i].append(cid)
     cj = [cidx[c["criterion_id"]] for c in counted]
     w = np.array([float(weights.get(c["criterion_id"], c["weight"])) for c in counted])
     P = pts[:, cj] if cj else np.zeros((n, 0))
@@ -143,13 +152,26 @@ def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, rando
     df["n_counted"] = len(counted)
     df["n_complete"] = n_complete.astype(int)
     df["complete"] = n_complete == len(counted)
-    df["missing"] = [", ".join(c["criterion_id"] for m, c in enumerate(counted) if not has[i, m]) for i in range(n)]
+    df["missing"] = _missing_texts(has, [c["criterion_id"] for c in counted])
     df["disputed"] = [", ".join(d) for d in disputed]
     df["disagreement"] = [bool(d) for d in disputed]
     df["rank"] = base.astype(int)
     df["rank_min"] = rmin.astype(int)
     df["rank_max"] = rmax.astype(int)
     return df.sort_values("rank", kind="mergesort").reset_index(drop=True)
+
+
+def _missing_texts(has, ids):
+    """Per project the comma-separated ids without a value; one text per distinct pattern of gaps."""
+    import numpy as np
+
+    n, k = has.shape
+    if not n or not k or k > 62:
+        return [", ".join(c for m, c in enumerate(ids) if not has[i, m]) for i in range(n)]
+    bits = (~has).astype(np.int64) @ (np.int64(1) << np.arange(k, dtype=np.int64))
+    uniq, inv = np.unique(bits, return_inverse=True)
+    texts = [", ".join(c for m, c in enumerate(ids) if (int(b) >> m) & 1) for b in uniq]
+    return [texts[x] for x in inv.tolist()]
 
 
 def projects_frame(wb):
