@@ -172,7 +172,9 @@ def _export_atlas(fl, data, path, template_dir, feedback, fiche_pages):
                                                                            "regels"), first_afg))
     cover.set_html(H.render("atlas_cover.html.j2", template_dir, programme=data.programme, footer=footer,
                             projects=data.projects, afgevallen=data.afgevallen,
-                            order_label=ORDER_LABELS.get(data.order, data.order), contents=contents))
+                            order_label=ORDER_LABELS.get(data.order, data.order), contents=contents,
+                            confidential_notice=data.confidential_notice, warnings=data.warnings,
+                            rank_rule=data.rank_rule, link_rule=_link_rule(), disputes=data.disputes))
     if cover.pages > 1:
         result.warnings.append("De omslag loopt door op een tweede pagina.")
         total += cover.pages - 1  # (page numbers after it shift; rare: very long disclaimer)
@@ -197,3 +199,9 @@ def _export_atlas(fl, data, path, template_dir, feedback, fiche_pages):
     tick()
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _link_rule():
+    from ..knooppunten.balance import LINK_RULE
+
+    return LINK_RULE

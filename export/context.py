@@ -9,10 +9,13 @@ QGIS layout code only adds the map.
 
 import datetime as _dt
 import math
+import re
 from dataclasses import dataclass, field
 
+from ..formatting import fmt_date, fmt_eur, fmt_mw, fmt_num  # noqa: F401 - the one Dutch formatter, re-exported
+from ..programme import visibility as V
+from ..programme.facts import DISPUTED_TEXT, MISSING_TEXT, programme_facts, worse
 from ..werkbank import enums as E
-from . import adapters
 
 ATTRIBUTION = "Kadaster/CBS via PDOK; © OpenStreetMap contributors (ODbL)"
 ORDERS = ("rank", "knooppunt")
@@ -32,47 +35,28 @@ class ExportData:
     balance_available: bool = False
     warnings: list = field(default_factory=list)
     round_diff: dict = None  # programme.rounds.atlas_section(): differences with the previous round
+    include_confidential: bool = False
+    confidential_notice: str = ""  # on the cover/first line of every output (programme.visibility)
+    rank_rule: str = ""  # scoring.ranking.RANK_RULE, printed on the atlas cover
+    disputes: list = field(default_factory=list)  # open disputes of the visible projects (atlas)
+    facts: object = None  # programme.facts.ProgrammeFacts the numbers come from
 
     @property
     def all_projects(self):
         return self.projects + self.afgevallen
 
 
-# ---- formatting -------------------------------------------------------------------
-def fmt_num(v, decimals=1):
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    s = "{:,.{d}f}".format(float(v), d=decimals)
-    s = s.replace(",", "\u2009").replace(".", ",")  # Dutch: 1 234,5
-    if decimals and s.endswith("," + "0" * decimals):
-        s = s[: -(decimals + 1)]
-    return s
+# ---- formatting: see pmiek_werkbank/formatting.py (fmt_num, fmt_mw, fmt_eur, fmt_date) ------------------
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
-def fmt_mw(v):
-    s = fmt_num(v, 1)
-    return s + " MW" if s else ""
-
-
-def fmt_eur(v):
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return ""
-    v = float(v)
-    if abs(v) >= 1e6:
-        return "€ {} mln".format(fmt_num(v / 1e6, 1))
-    return "€ {}".format(fmt_num(v, 0))
-
-
-def fmt_date(text):
-    if not text:
-        return ""
-    try:
-        d = _dt.date.fromisoformat(str(text)[:10])
-    except ValueError:
-        return str(text)
-    months = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-              "oktober", "november", "december")
-    return "{} {} {}".format(d.day, months[d.month - 1], d.year)
+def project_number(row):
+    """The user's own project number: the code, else their project id (a generated uuid is no number)."""
+    code = _s(row.get("code"))
+    if code:
+        return code
+    pid = _s(row.get("project_id"))
+    return "" if _UUID.match(pid) else pid
 
 
 def _s(v):
@@ -223,33 +207,33 @@ def balance_status_label(code):
     return E.label(E.BALANCE_STATUS, code) if code else ""
 
 
-def _balance_for_station(station_id, balance, capacity_rows, threshold_pct):
-    """Rows for the Capaciteitsbalans section: from the balance module, else raw capacity."""
-    if station_id in balance:
-        rows = []
-        for r in balance[station_id]:
-            rows.append(dict(r, status_label=balance_status_label(r.get("status"))))
+def _balance_for_station(station_id, facts, capacity_rows):
+    """Rows for the Capaciteitsbalans section: from the balance (programme facts), else raw capacity."""
+    rows = facts.station_rows(station_id) if facts is not None and facts.balance_available else []
+    if rows:
+        for r in rows:
+            r["status_label"] = balance_status_label(r["status"])
+            r["supply_status_label"] = balance_status_label(r["supply_status"])
+            r["summary_status_label"] = balance_status_label(r["summary_status"])
         return rows, True
     rows = []
     for r in capacity_rows.get(station_id, []):
         rows.append({
             "year": r["year"], "afname_mw": r["afname_mw"], "teruglevering_mw": r["teruglevering_mw"],
             "demand_mw": None, "supply_mw": None, "balance_afname_mw": None, "balance_teruglevering_mw": None,
-            "status": None, "status_label": "",
+            "status": None, "supply_status": None, "summary_status": None, "status_label": "",
+            "supply_status_label": "", "summary_status_label": "",
         })
     rows.sort(key=lambda r: r["year"])
     return rows, False
 
 
-def station_status(balance_rows):
-    """The worst status over the horizon years of a station ('' when unknown)."""
-    order = {"tekort": 3, "krap": 2, "ruim": 1}
-    worst = ""
-    for r in balance_rows or []:
-        s = r.get("status") or ""
-        if order.get(s, 0) > order.get(worst, 0):
-            worst = s
-    return worst
+def station_status(balance_rows, key="summary_status"):
+    """The worst status over the horizon years of a station ('' when unknown).
+
+    ``key``: 'status' (afname), 'supply_status' (teruglevering) or 'summary_status' (the worse of the two).
+    """
+    return worse(*[(r.get(key) if key in r else r.get("status")) or "" for r in balance_rows or []])
 
 
 def gather(wb, include_confidential=False, order="rank", project_ids=None, with_extents=True):
@@ -269,7 +253,7 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
     for r in rows:
         if wanted is not None and r["project_id"] not in wanted:
             continue
-        if r.get("confidential") and not include_confidential:
+        if not V.is_visible(r, include_confidential):
             left_out.append(r["name"])
             continue
         projects.append(r)
@@ -288,12 +272,8 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
     scores = _by(wb.query("SELECT * FROM scores ORDER BY agreed DESC, score_date DESC, fid"), "project_id")
     names = {r["project_id"]: r for r in rows}
 
-    rank = adapters.ranking(wb)
-    balance, balance_station_of = adapters.station_balance(wb)
-    if not rank:
-        data_warnings.append("Geen rangorde beschikbaar (scores nog niet berekend); volgorde op projectnummer.")
-    if not balance:
-        data_warnings.append("Capaciteitsbalans niet beschikbaar; alleen de stationscapaciteit wordt getoond.")
+    facts = programme_facts(wb, include_confidential=include_confidential)
+    data_warnings.extend(facts.warnings)
 
     st_xy = _station_points(wb) if with_extents else {}
     for sid, xy in st_xy.items():
@@ -301,12 +281,12 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
             stations[sid]["_xy"] = xy
 
     for p in projects:  # a project without explicit station gets the one the balance assigns (via links)
-        if not p.get("station_id") and balance_station_of.get(p["project_id"]):
-            p["station_id"] = balance_station_of[p["project_id"]]
+        if not p.get("station_id") and facts.project_station(p["project_id"]):
+            p["station_id"] = facts.project_station(p["project_id"])
     out = []
     for p in projects:
         out.append(_fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring, criteria, scores,
-                          names, rank, balance, programme, include_confidential))
+                          names, facts, programme, include_confidential))
 
     if with_extents:
         try:
@@ -318,7 +298,7 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
             f["extent"] = ext.get(f["project_id"])
 
     def code_key(f):
-        c = f["code"] or ""
+        c = f["number"] or ""
         num = "".join(ch for ch in c if ch.isdigit())
         return (int(num) if num else 10**9, c, f["name"].lower())
 
@@ -329,11 +309,7 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
         out.sort(key=lambda f: ((f["knooppunt"] or "\uffff").lower(),) + rank_key(f))
     else:
         out.sort(key=rank_key)
-    if rank and left_out:
-        # ranks are renumbered within what is exported: a gap would betray a confidential project
-        ranked = sorted((f for f in out if f["rank"] is not None), key=lambda f: f["rank"])
-        for i, f in enumerate(ranked, 1):
-            f["rank"] = i
+    # no renumbering: confidential projects are never ranked (scoring.ranking.RANK_RULE), so there are no gaps
     fiche = [f for f in out if f["status"] != "afgevallen"]
     afgevallen = [f for f in out if f["status"] == "afgevallen"]
     for i, f in enumerate(fiche, 1):
@@ -345,18 +321,30 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
         afgevallen=afgevallen,
         confidential_left_out=left_out,
         order=order,
-        ranking_available=bool(rank),
-        balance_available=bool(balance),
+        ranking_available=facts.ranking_available,
+        balance_available=facts.balance_available,
         warnings=data_warnings,
+        include_confidential=bool(include_confidential),
+        confidential_notice=V.notice(include_confidential, len(left_out)),
+        rank_rule=_rank_rule(),
+        disputes=[dict(d, number=project_number(d)) for d in facts.disputes()
+                  if wanted is None or d["project_id"] in wanted],
+        facts=facts,
     )
 
 
-def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring, criteria, scores, names, rank,
-           balance, programme, include_confidential):
+def _rank_rule():
+    from ..scoring.ranking import RANK_RULE
+
+    return RANK_RULE
+
+
+def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring, criteria, scores, names, facts,
+           programme, include_confidential):
     pid = p["project_id"]
     kp = knooppunten.get(p.get("knooppunt_id")) or {}
     st = stations.get(p.get("station_id")) or {}
-    r = rank.get(pid) or {}
+    r = facts.project(pid)
     devs = []
     sectors = []
     for link in links.get(pid, []):
@@ -388,7 +376,7 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
     dependencies = []
     for d in deps.get(pid, []):
         other = names.get(d.get("depends_on_project_id")) if d.get("depends_on_project_id") else None
-        if other is not None and other.get("confidential") and not include_confidential:
+        if other is not None and not V.is_visible(other, include_confidential):
             other_text = "vertrouwelijk project"
         elif other is not None:
             other_text = " ".join(x for x in (_s(other.get("code")), _s(other.get("name"))) if x)
@@ -426,6 +414,9 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
             "_order": (c.get("sort_order") or 0, s["criterion_id"]),
         })
     sc.sort(key=lambda x: (x["_order"], not x["agreed"]))
+    for x in sc:
+        x["disputed"] = x["criterion_id"] in r["disputed"]
+        x["state"] = DISPUTED_TEXT if x["disputed"] else ""
     who = {(x["assessor"], x["assessor_role"], x["date"]) for x in sc}
     single_assessor = ""
     if len(who) == 1:
@@ -438,8 +429,8 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         if text not in assessors:
             assessors.append(text)
         x["assessor_ref"] = assessors.index(text) + 1
-    bal_rows, bal_computed = _balance_for_station(p.get("station_id"), balance, capacity,
-                                                  programme.get("krap_threshold_pct"))
+    bal_rows, bal_computed = _balance_for_station(p.get("station_id"), facts, capacity)
+    serves = facts.serves(pid)
     mon = monitoring.get(pid, [])
     latest = mon[-1] if mon else {}
     type_label = E.label(E.TYPE_INFRA, p["type_infra"]) if p.get("type_infra") else ""
@@ -448,15 +439,15 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
     note = _s(p.get("financial_note"))
     financial = "; ".join(x for x in (invest and "investering " + invest, cover and "dekking: " + cover.lower(),
                                       note) if x)
-    ibn = _s(p.get("ibn_year"))
-    planning = "; ".join(x for x in (ibn and "IBN " + ibn, _s(p.get("planning"))) if x)
+    planning = planning_text(p.get("ibn_year"), p.get("planning"))
     capacity_added = "; ".join(x for x in (
         fmt_mw(p.get("capacity_afname_mw")) and "afname +" + fmt_mw(p.get("capacity_afname_mw")),
         fmt_mw(p.get("capacity_teruglevering_mw")) and "teruglevering +" + fmt_mw(p.get("capacity_teruglevering_mw")),
     ) if x)
     station_text = " ".join(x for x in (_s(st.get("name")), st.get("voltage_kv") and "({} kV)".format(fmt_num(st.get("voltage_kv"), 0))) if x)
+    number = project_number(p)
     general = [
-        ("Projectnummer", _s(p.get("code"))),
+        ("Projectnummer", number),
         ("Locatie", _s(p.get("location_description"))),
         ("Gemeente(n)", _s(p.get("municipalities"))),
         ("Type infra", type_label),
@@ -476,13 +467,21 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
     return {
         "project_id": pid,
         "code": _s(p.get("code")),
+        "number": number,
         "name": _s(p.get("name")),
-        "rank": r.get("rank"),
-        "score": r.get("score"),
-        "score_text": fmt_num(r.get("score"), 2) if r.get("score") is not None else "",
+        "rank": r["rank"],
+        "rank_range": r["range_text"],
+        "rank_note": r["rank_note"],
+        "score": r["total"],
+        "score_text": fmt_num(r["total"], 2) if r["total"] is not None else "",
+        "complete": r["complete"],
+        "disputed": r["disputed"],
+        "missing": r["missing"],
+        "incomplete_text": r["incomplete_text"],
         "status": p.get("status"),
         "status_label": E.label(E.PROJECT_STATUS, p.get("status")),
         "status_reason": _s(p.get("status_reason")),
+        "status_text": status_text(p.get("status"), p.get("status_reason")),
         "confidential": bool(p.get("confidential")),
         "location": _s(p.get("location_description")),
         "municipalities": _s(p.get("municipalities")),
@@ -509,8 +508,11 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         "developments_rest_mw": fmt_mw(sum(max(d["demand_mw"] or 0, d["supply_mw"] or 0) for d in rest)),
         "sector_counts": sector_counts,
         "dev_summary": dev_summary,
-        "demand_total": fmt_mw(sum(d["demand_mw"] or 0 for d in devs)) if any(d["demand_mw"] for d in devs) else "",
-        "supply_total": fmt_mw(sum(d["supply_mw"] or 0 for d in devs)) if any(d["supply_mw"] for d in devs) else "",
+        # what the balance counts at the project's station (programme facts): the same MW as the balance dock
+        "demand_total": fmt_mw(serves["demand_mw"]) if serves["demand_mw"] else "",
+        "supply_total": fmt_mw(serves["supply_mw"]) if serves["supply_mw"] else "",
+        "serves_from_year": serves["from_year"],
+        "serves_not_counted": bool(devs) and not (serves["demand_mw"] or serves["supply_mw"]),
         "sectors": sectors,
         "dependencies": dependencies,
         "actions": acts,
@@ -526,6 +528,13 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         "balance_computed": bal_computed,
         "balance_status": station_status(bal_rows),
         "balance_status_label": balance_status_label(station_status(bal_rows)),
+        "balance_afname_status": station_status(bal_rows, "status"),
+        "balance_afname_status_label": balance_status_label(station_status(bal_rows, "status")),
+        "balance_supply_status": station_status(bal_rows, "supply_status"),
+        "balance_supply_status_label": balance_status_label(station_status(bal_rows, "supply_status")),
+        "serves_demand_mw": serves["demand_mw"],
+        "serves_supply_mw": serves["supply_mw"],
+        "serves_text": serves_text(serves),
         "monitoring": {
             "ibn_feasibility": _s(latest.get("ibn_feasibility")),
             "attention_points": _s(latest.get("attention_points")),
@@ -537,3 +546,45 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         "extent": None,
         "seq": None,
     }
+
+
+def planning_text(ibn_year, planning):
+    """'IBN 2029; <planning>' without saying a value twice (a planning text that already names IBN 2029)."""
+    ibn = _s(ibn_year)
+    plan = _s(planning)
+    parts = []
+    if ibn and not re.search(r"\bIBN\W*{}\b".format(re.escape(ibn)), plan, re.I):
+        parts.append("IBN " + ibn)
+    if plan:
+        parts.append(plan)
+    return dedupe("; ".join(parts))
+
+
+def dedupe(text, sep="; "):
+    """'IBN 2029; IBN 2029' -> 'IBN 2029': a value is printed once (case-insensitive, order kept)."""
+    seen, out = set(), []
+    for part in (x.strip() for x in str(text or "").split(sep.strip())):
+        if part and part.lower() not in seen:
+            seen.add(part.lower())
+            out.append(part)
+    return sep.join(out)
+
+
+def status_text(status, reason):
+    """'Opgenomen – <reason>' (the recorded decision and its reason)."""
+    label = E.label(E.PROJECT_STATUS, status) if status else ""
+    reason = _s(reason)
+    return " – ".join(x for x in (label, reason) if x)
+
+
+def serves_text(serves):
+    """'bedient 300 MW vraag (vanaf 2030, station S2)' from programme.facts.ProgrammeFacts.serves()."""
+    parts = []
+    if serves.get("demand_mw"):
+        parts.append(fmt_mw(serves["demand_mw"]) + " vraag")
+    if serves.get("supply_mw"):
+        parts.append(fmt_mw(serves["supply_mw"]) + " aanbod")
+    if not parts:
+        return ""
+    when = "vanaf {}".format(serves["from_year"]) if serves.get("from_year") else ""
+    return "bedient " + " en ".join(parts) + (" ({})".format(when) if when else "")

@@ -24,6 +24,7 @@ from . import html as H
 from . import layouts as L
 from . import qpt
 from .renderers import default_renderer
+from ..formatting import fmt_num
 from .safety import unique_filenames
 
 SLACK = 0.97  # smart page breaks leave a little room at the bottom of a frame
@@ -45,7 +46,7 @@ class Cancelled(Exception):
 
 
 def fmt_pt(v):
-    return ("%.1f" % v).replace(".", ",")
+    return fmt_num(v, 1)
 
 
 class FicheLayout:
@@ -226,7 +227,7 @@ class FicheLayout:
 
 
 def _title(p):
-    return ("{}. ".format(p["code"]) if p["code"] else "") + p["name"]
+    return ("{}. ".format(p["number"]) if p["number"] else "") + p["name"]
 
 
 def export_fiches(wb, data, folder, template=None, template_dir=None, gemeenten_path=None, feedback=None,
@@ -245,7 +246,7 @@ def export_fiches(wb, data, folder, template=None, template_dir=None, gemeenten_
 
 def _export_fiches(fl, data, folder, template_dir, feedback, html, t0):
     result = FicheResult()
-    stems = unique_filenames(["{}_{}".format(p["code"], p["name"]) if p["code"] else p["name"]
+    stems = unique_filenames(["{}_{}".format(p["number"], p["name"]) if p["number"] else p["name"]
                               for p in data.projects], default="project")
     n = len(data.projects)
     for i, (p, stem) in enumerate(zip(data.projects, stems)):

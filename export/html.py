@@ -6,7 +6,7 @@ its own copies in a folder passed as ``template_dir`` (searched first).
 
 import os
 
-from .context import fmt_mw
+from ..formatting import fmt_mw
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
 DEFAULT_FONT_PT = 8.6

@@ -220,7 +220,7 @@ def make_coverage_layer(project, data, min_size=2500.0, pad=0.08):
         w, h = max(w * (1 + 2 * pad), min_size), max(h * (1 + 2 * pad), min_size * 0.45)
         f = QgsFeature(layer.fields())
         f.setGeometry(QgsGeometry.fromRect(QgsRectangle(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)))
-        f.setAttributes([p["project_id"], p["code"], p["name"], p["seq"], p["rank"], p["knooppunt"],
+        f.setAttributes([p["project_id"], p["number"], p["name"], p["seq"], p["rank"], p["knooppunt"],
                          subtitle(p), "," + ",".join(d["dev_id"] for d in p["developments"]) + ","])
         feats.append(f)
     pr.addFeatures(feats)
@@ -243,7 +243,8 @@ def fit_extent(rect, width_mm, height_mm):
 
 def subtitle(p):
     parts = [p["type_infra_label"], p["knooppunt"], p["status_label"],
-             "rang {}".format(p["rank"]) if p.get("rank") else ""]
+             "rang {}".format(p["rank"]) if p.get("rank") else p.get("rank_note", ""),
+             "totaal onvolledig" if p.get("incomplete_text") else ""]
     return " · ".join(x for x in parts if x)
 
 

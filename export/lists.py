@@ -13,21 +13,22 @@ from .safety import neutralise_formula
 
 # (header, key, width)
 PROJECTENLIJST = (
-    ("Nr", "code", 6), ("Naam project", "name", 34), ("Locatie", "location", 30), ("Gemeente(n)", "municipalities", 20),
+    ("Nr", "number", 8), ("Naam project", "name", 34), ("Locatie", "location", 30), ("Gemeente(n)", "municipalities", 20),
     ("Type infra", "type_infra_label", 26), ("Energiedrager", "energy_carrier_label", 14),
     ("Sectoren en ontwikkelingen", "developments_text", 50), ("Vraag ontwikkelingen (MW)", "demand_total_mw", 12),
     ("Aanbod ontwikkelingen (MW)", "supply_total_mw", 12), ("Financiële informatie", "financial", 36),
     ("Planning", "planning", 22), ("Betrokken partijen", "parties", 40), ("Netbeheerder", "netbeheerder", 14),
     ("Fase", "phase_label", 14), ("Knooppunt", "knooppunt", 20), ("Status", "status_label", 16),
-    ("Reden status", "status_reason", 30), ("Rang", "rank", 7),
+    ("Reden status", "status_reason", 30), ("Rang", "rank", 7), ("Rangbereik", "rank_range", 9),
+    ("Totaal", "score_text", 8), ("Onvolledig / oneens", "incomplete_text", 40),
 )
 ACTIELIJST = (
-    ("Nr", "code", 6), ("Project", "name", 34), ("Activiteit", "activity", 40),
+    ("Nr", "number", 8), ("Project", "name", 34), ("Activiteit", "activity", 40),
     ("Trekker / verantwoordelijke", "trekker", 24), ("Betrokken partijen", "involved", 30),
     ("Resultaat", "result", 30), ("Planning", "planning", 14), ("Status", "status", 10),
 )
 MONITORINGLIJST = (
-    ("Nr", "code", 6), ("Project", "name", 34), ("Haalbaarheid IBN", "ibn_feasibility", 14),
+    ("Nr", "number", 8), ("Project", "name", 34), ("Haalbaarheid IBN", "ibn_feasibility", 14),
     ("Aandachtspunten (proces of risico)", "attention_points", 36), ("Versnellingsactie", "acceleration_action", 30),
     ("Trekker / verantwoordelijke", "trekker", 24), ("Vraag aan energyboard", "question_energyboard", 40),
     ("Peildatum", "peildatum", 12),
@@ -53,9 +54,9 @@ def rows(kind, data):
             out.append(r)
         return out
     if kind == "actielijst":
-        return [dict(a, code=p["code"], name=p["name"]) for p in data.projects for a in p["actions"]]
+        return [dict(a, number=p["number"], name=p["name"]) for p in data.projects for a in p["actions"]]
     if kind == "monitoringlijst":
-        return [dict(p["monitoring"] or {}, code=p["code"], name=p["name"]) for p in data.projects]
+        return [dict(p["monitoring"] or {}, number=p["number"], name=p["name"]) for p in data.projects]
     raise ValueError("Onbekende lijst '{}'.".format(kind))
 
 

@@ -4,5 +4,6 @@
 - :mod:`.variants`: ontwikkelvarianten (sets of projects + scenario), balance and scores per variant.
 - :mod:`.exchange`: export/import a package (GeoPackage + GeoJSON + data dictionary + manifest).
 - :mod:`.esdl_io`: ESDL export/import with the optional package ``pyesdl``.
-- :mod:`.adapters`: lazy bridges to the capacity balance (knooppunten) and the ranking (scoring).
+- :mod:`.facts`: the one computation of rank, total, range, completeness, disputes and balance for every output.
+- :mod:`.visibility`: the one rule which projects an output may show (confidential).
 """

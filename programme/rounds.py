@@ -369,9 +369,10 @@ def _project_rows(old, new):
 
 
 def _criterion_table(wb):
-    from .adapters import criterion_values
+    from ..scoring.criteria import criteria_list
+    from ..scoring.scores import consensus, scores_frame
 
-    vals = criterion_values(wb)
+    vals = consensus(scores_frame(wb), criteria_list(wb))
     return {(p, c): v for p, c, v in zip(vals["project_id"], vals["criterion_id"], vals["value"])}
 
 

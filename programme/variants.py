@@ -16,7 +16,9 @@ werkbank itself is never changed):
   ``note``: free text.
 
 Then the capacity balance and the ranking run on the copy (through
-:mod:`.adapters`).  :func:`compare_variants` puts the variants side by side.
+:func:`.facts.programme_facts`, the same computation as every other output;
+confidential projects are left out of names, totals and investment unless
+``include_confidential``).  :func:`compare_variants` puts the variants side by side.
 """
 
 import json
@@ -203,24 +205,30 @@ def apply_variant(wb, variant):
     return copy
 
 
-def evaluate_variant(wb, variant, years):
+def evaluate_variant(wb, variant, years, include_confidential=False):
     """{"variant", "balance" (DataFrame), "ranking" (DataFrame), "projects" (DataFrame)} for one variant."""
     if isinstance(variant, str):
         variant = get_variant(wb, variant)
-    from .adapters import capacity_balance, ranking
+    from .facts import programme_facts
+    from .visibility import visible_projects
 
     copy = apply_variant(wb, variant)
     try:
-        bal = capacity_balance(copy, years)
-        rank = ranking(copy)
+        facts = programme_facts(copy, include_confidential=include_confidential, random_runs=0, years=years)
+        if facts.warnings:
+            raise ProgrammeError("Variant '{}': {}".format(variant["name"], " ".join(facts.warnings)))
+        bal = facts.balance.stations
+        rank = facts.ranking
         projects = copy.read_frame("projects", columns=["project_id", "code", "name", "investment_eur", "station_id",
-                                                        "ibn_year", "capacity_afname_mw"], geometry=False)
+                                                        "ibn_year", "capacity_afname_mw", "confidential"],
+                                  geometry=False)
+        projects = visible_projects(projects, include_confidential).drop(columns=["confidential"])
     finally:
         copy.close()
     return {"variant": variant, "balance": bal, "ranking": rank, "projects": projects}
 
 
-def compare_variants(wb, variants=None, years=None):
+def compare_variants(wb, variants=None, years=None, include_confidential=False):
     """Variants side by side: (table, results).
 
     ``table``: DataFrame with :data:`COMPARISON_COLUMNS`, one row per variant and
@@ -240,7 +248,7 @@ def compare_variants(wb, variants=None, years=None):
         raise ProgrammeError("De werkbank heeft nog geen ontwikkelvarianten; definieer er eerst 2 tot 4.")
     rows, results = [], {}
     for v in chosen:
-        res = evaluate_variant(wb, v, years)
+        res = evaluate_variant(wb, v, years, include_confidential)
         results[v["name"]] = res
         bal, rank, prj = res["balance"], res["ranking"], res["projects"]
         short = bal[bal["status"] == "tekort"]

@@ -54,10 +54,15 @@ def set_status(wb, project_id, status, reason=None, user=None, expected_row_vers
     return p["project_id"]
 
 
-def afgevallen(wb):
-    """The afgevallen projects with their reasons (DataFrame, internal column names, by code)."""
+def afgevallen(wb, include_confidential=False):
+    """The afgevallen projects with their reasons (DataFrame, internal column names, by code).
+
+    Confidential projects only with ``include_confidential`` (programme.visibility)."""
+    from ..programme.visibility import visible_projects
+
     cols = [c for c, _ in AFGEVALLEN_COLUMNS]
-    df = wb.read_frame("projects", columns=cols, where="status = 'afgevallen'", geometry=False)
+    df = wb.read_frame("projects", columns=cols + ["confidential"], where="status = 'afgevallen'", geometry=False)
+    df = visible_projects(df, include_confidential).drop(columns=["confidential"])
     return df.sort_values(["code", "name"], kind="mergesort", na_position="last").reset_index(drop=True)
 
 
@@ -77,11 +82,16 @@ def decision_history(wb, project_id=None):
     return pd.DataFrame(rows, columns=["project_id", "changed_at", "changed_by", "old_status", "status", "reason"])
 
 
-def export_afgevallen(wb, path):
-    """Write the afgevallen list with Dutch headers to .csv (``;``, UTF-8 with BOM) or .xlsx. Returns row count."""
-    from .. import tabular
+def export_afgevallen(wb, path, include_confidential=False):
+    """Write the afgevallen list with Dutch headers to .csv (``;``, UTF-8 with BOM) or .xlsx. Returns row count.
 
-    df = afgevallen(wb).rename(columns=dict(AFGEVALLEN_COLUMNS))
+    With ``include_confidential`` the first column header says the list contains confidential projects."""
+    from .. import tabular
+    from ..programme.visibility import CONFIDENTIAL_NOTICE
+
+    df = afgevallen(wb, include_confidential).rename(columns=dict(AFGEVALLEN_COLUMNS))
+    if include_confidential:
+        df = df.rename(columns={df.columns[0]: "{} ({})".format(df.columns[0], CONFIDENTIAL_NOTICE)})
     df = df.astype(object).where(df.notna(), None)
     p = str(path).lower()
     if p.endswith((".xlsx", ".csv")):  # reasons are free text: the one writer neutralises formulas

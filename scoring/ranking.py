@@ -161,6 +161,64 @@ def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, rando
     return df.sort_values("rank", kind="mergesort").reset_index(drop=True)
 
 
+RANK_RULE = (
+    "Rangorde: gerangschikt worden alle projecten die niet afgevallen en niet vertrouwelijk zijn "
+    "(1 = hoogste totaal). Afgevallen en vertrouwelijke projecten krijgen geen rang, ook niet in uitvoer "
+    "waarin vertrouwelijke projecten zijn meegenomen: zo heeft een project overal (dock, scoreprojects, "
+    "fiches, atlas, lijsten, rondes, varianten) dezelfde rang en heeft een openbare lijst geen gaten. "
+    "Een criterium waarover beoordelaars het oneens zijn zonder vastgestelde waarde telt niet mee "
+    "('oneens, telt niet mee'); het totaal van dat project is dan onvolledig en gemarkeerd."
+)
+NOT_RANKED_AFGEVALLEN = "afgevallen: geen rang"
+NOT_RANKED_CONFIDENTIAL = "vertrouwelijk: geen rang"
+
+
+def rank_population(projects):
+    """Boolean array over ``projects``: which projects are ranked (see :data:`RANK_RULE`)."""
+    import numpy as np
+
+    from ..programme.visibility import confidential_mask
+
+    n = len(projects)
+    status = projects["status"].to_numpy(dtype=object) if "status" in projects else np.full(n, None, dtype=object)
+    afg = np.array([s == "afgevallen" for s in status], dtype=bool)
+    conf = confidential_mask(projects).to_numpy(dtype=bool) if n else np.zeros(0, dtype=bool)
+    return ~afg & ~conf
+
+
+def rank_programme(projects, criteria, cons, weights=None, variation_pct=25.0, random_runs=200, seed=DEFAULT_SEED):
+    """The programme ranking: :func:`rank_table` over the ranked population (:func:`rank_population`),
+    then the other projects (afgevallen, vertrouwelijk) with their totals but without rank.
+
+    Extra columns: ``ranked`` (bool) and ``rank_note`` ('' or why there is no rank); ``rank``,
+    ``rank_min`` and ``rank_max`` are nullable integers (<NA> when not ranked).
+    """
+    import numpy as np
+    import pandas as pd
+
+    from ..programme.visibility import confidential_mask
+
+    projects = pd.DataFrame(projects).reset_index(drop=True)
+    mask = rank_population(projects)
+    ranked = rank_table(projects[mask].reset_index(drop=True), criteria, cons, weights, variation_pct,
+                        random_runs, seed)
+    ranked["ranked"] = True
+    ranked["rank_note"] = ""
+    parts = [ranked]
+    if (~mask).any():
+        rest_p = projects[~mask].reset_index(drop=True)
+        rest = rank_table(rest_p, criteria, cons, weights, variation_pct, 0, seed)
+        conf = dict(zip(rest_p["project_id"], confidential_mask(rest_p)))
+        rest["ranked"] = False
+        rest["rank_note"] = [NOT_RANKED_CONFIDENTIAL if conf.get(p) else NOT_RANKED_AFGEVALLEN
+                             for p in rest["project_id"]]
+        parts.append(rest.assign(rank=np.nan, rank_min=np.nan, rank_max=np.nan))
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else ranked
+    for c in ("rank", "rank_min", "rank_max"):
+        out[c] = pd.array([None if (v is None or v != v) else int(v) for v in out[c]], dtype="Int64")
+    return out
+
+
 def _missing_texts(has, ids):
     """Per project the comma-separated ids without a value; one text per distinct pattern of gaps."""
     import numpy as np
@@ -180,15 +238,18 @@ def projects_frame(wb):
 
 
 def score_projects(wb, weights=None, variation_pct=25.0, random_runs=200, seed=DEFAULT_SEED,
-                   include_afgevallen=True):
-    """The ranking of the werkbank's projects (see :func:`rank_table` for the columns)."""
-    projects = projects_frame(wb)
+                   include_afgevallen=True, include_confidential=False):
+    """The programme ranking of the werkbank (:func:`rank_programme`, rule :data:`RANK_RULE`).
+
+    Confidential projects are left out of the frame unless ``include_confidential`` (they are never
+    ranked); afgevallen ones are listed without rank unless ``include_afgevallen`` is False.
+    """
+    from ..programme.visibility import visible_projects
+
+    projects = visible_projects(projects_frame(wb), include_confidential)
     if not include_afgevallen:
-        projects = projects[projects["status"] != "afgevallen"].reset_index(drop=True)
+        projects = projects[projects["status"] != "afgevallen"]
     criteria = criteria_list(wb)
     cons = consensus(scores_frame(wb), criteria)
-    return rank_table(projects, criteria, cons, weights, variation_pct, random_runs, seed)
-
-
-# The name the export adapters (export/adapters.py) look for first.
-rank_projects = score_projects
+    return rank_programme(projects.reset_index(drop=True), criteria, cons, weights, variation_pct, random_runs,
+                          seed)

@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -24,6 +25,7 @@ from qgis.core import (
 
 from ..base import PmiekAlgorithm
 from ...layers.fieldtypes import make_field
+from ...scoring.ranking import RANK_RULE  # a text constant: scoring.ranking imports nothing heavy at start-up
 
 GROUP = "Afwegingskader"
 GROUP_ID = "afwegingskader"
@@ -161,7 +163,10 @@ class ScoreProjects(_ScoringAlg):
         "A..H), subtotaal per groep, total (totaal), rank (rang), rank_min en rank_max (rangbereik in de "
         "gevoeligheidsanalyse), complete (1 = alle tellende criteria hebben een waarde), disagreement "
         "(1 = beoordelaars oneens zonder vastgestelde waarde), missing (criteria zonder waarde), disputed "
-        "(criteria met onenigheid), status en status_reason."
+        "(criteria met onenigheid), status, status_reason en rank_note (waarom een project geen rang heeft).\n"
+        "INCLUDE_CONFIDENTIAL: vertrouwelijke projecten toch opnemen (standaard nee); zij krijgen nooit een "
+        "rang, en de eerste rij van de tabel zegt dan dat de tabel vertrouwelijke projecten bevat.\n\n"
+        + RANK_RULE
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -174,6 +179,8 @@ class ScoreProjects(_ScoringAlg):
             minValue=0, maxValue=100000))
         self.addParameter(QgsProcessingParameterNumber(
             "SEED", self.tr("Startgetal toevalsgenerator"), QgsProcessingParameterNumber.Type.Integer, DEFAULT_SEED))
+        self.addParameter(QgsProcessingParameterBoolean(
+            "INCLUDE_CONFIDENTIAL", self.tr("Vertrouwelijke projecten toch opnemen"), defaultValue=False))
         self.addParameter(QgsProcessingParameterFeatureSink(
             "OUTPUT", self.tr("Rangorde projecten"), QgsProcessing.SourceType.TypeVector))
 
@@ -184,10 +191,12 @@ class ScoreProjects(_ScoringAlg):
         pct = self.parameterAsDouble(parameters, "VARIATION_PCT", context)
         runs = self.parameterAsInt(parameters, "RANDOM_RUNS", context)
         seed = self.parameterAsInt(parameters, "SEED", context)
+        include = self.parameterAsBool(parameters, "INCLUDE_CONFIDENTIAL", context)
         wb = self.open_werkbank(parameters, context, readonly=True)
         try:
             crit = K.criteria_list(wb)
-            table = R.score_projects(wb, variation_pct=pct, random_runs=runs, seed=seed)
+            table = R.score_projects(wb, variation_pct=pct, random_runs=runs, seed=seed,
+                                     include_confidential=include)
         except _scoring_error() as e:
             raise QgsProcessingException(str(e)) from e
         finally:
@@ -204,7 +213,7 @@ class ScoreProjects(_ScoringAlg):
         fields.append(make_field("total", "double"))
         for name in ("rank", "rank_min", "rank_max", "complete", "disagreement"):
             fields.append(make_field(name, "int"))
-        for name in ("missing", "disputed", "status", "status_reason"):
+        for name in ("missing", "disputed", "status", "status_reason", "rank_note"):
             fields.append(make_field(name, "string"))
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, QgsWkbTypes.Type.NoGeometry,
                                           QgsCoordinateReferenceSystem())
@@ -216,19 +225,32 @@ class ScoreProjects(_ScoringAlg):
                 return None
             return v.item() if hasattr(v, "item") else v
 
+        if include:  # the first line says it: this table contains confidential projects
+            from ...programme.visibility import CONFIDENTIAL_NOTICE
+
+            f = QgsFeature(fields)
+            f.setAttributes([None, None, CONFIDENTIAL_NOTICE] + [None] * (fields.count() - 3))
+            sink.addFeature(f, QgsFeatureSink.Flag.FastInsert)
+
+        def rank_val(v):
+            import pandas as pd
+
+            return None if v is None or pd.isna(v) else int(v)
+
         for row in table.to_dict("records"):
             f = QgsFeature(fields)
             attrs = [row["project_id"], val(row["code"]), val(row["name"])]
             attrs += [val(row[c]) for c in crit_ids]
             attrs += [val(row[c]) for c in subtotals]
-            attrs += [float(row["total"]), int(row["rank"]), int(row["rank_min"]), int(row["rank_max"]),
+            attrs += [float(row["total"]), rank_val(row["rank"]), rank_val(row["rank_min"]), rank_val(row["rank_max"]),
                       int(bool(row["complete"])), int(bool(row["disagreement"])),
-                      row["missing"] or None, row["disputed"] or None, row["status"], val(row["status_reason"])]
+                      row["missing"] or None, row["disputed"] or None, row["status"], val(row["status_reason"]),
+                      row["rank_note"] or None]
             f.setAttributes(attrs)
             sink.addFeature(f, QgsFeatureSink.Flag.FastInsert)
         n_incomplete = int((~table["complete"].astype(bool)).sum()) if len(table) else 0
         feedback.pushInfo(self.tr("{} projecten gerangschikt; {} onvolledig, {} met onenigheid.").format(
-            len(table), n_incomplete, int(table["disagreement"].sum()) if len(table) else 0))
+            int(table["ranked"].sum()) if len(table) else 0, n_incomplete, int(table["disagreement"].sum()) if len(table) else 0))
         return {"OUTPUT": dest}
 
 

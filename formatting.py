@@ -1,0 +1,92 @@
+"""The ONE Dutch number formatter for everything a person reads (fiches, atlas, lists, reports, docks).
+
+``fmt_num(1234.5)`` -> '1 234,5' (thin space for thousands, comma for decimals, trailing ',0' dropped);
+``fmt_mw(80)`` -> '80 MW'; ``fmt_eur(80_000_000)`` -> '€ 80 mln'; ``fmt_eur(1_500_000_000)`` -> '€ 1,5 mld';
+``fmt_date('2026-03-01')`` -> '1 maart 2026'.  Empty/NaN/None -> ''.  Pure Python, no imports at start-up.
+"""
+
+import datetime as _dt
+import math
+
+THIN = "\u2009"
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+          "oktober", "november", "december")
+
+
+def _number(v):
+    """float or None (None, NaN, '' and text that is no number -> None)."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        t = v.strip().replace(" ", "").replace(THIN, "")
+        if not t:
+            return None
+        if "," in t:
+            t = t.replace(".", "").replace(",", ".")
+        try:
+            v = float(t)
+        except ValueError:
+            return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def fmt_num(v, decimals=1):
+    """Dutch number: '1 234,5'; integers without ',0'; '' for empty."""
+    f = _number(v)
+    if f is None:
+        return ""
+    s = "{:,.{d}f}".format(f, d=decimals)
+    s = s.replace(",", THIN).replace(".", ",")
+    if decimals and s.endswith("," + "0" * decimals):
+        s = s[: -(decimals + 1)]
+    if s in ("-0", "−0"):
+        s = "0"
+    return s
+
+
+def fmt_mw(v, decimals=1):
+    s = fmt_num(v, decimals)
+    return s + " MW" if s else ""
+
+
+def fmt_eur(v):
+    """Amounts: '€ 80 mln', '€ 1,5 mld', below a million '€ 250 000'."""
+    f = _number(v)
+    if f is None:
+        return ""
+    if abs(f) >= 1e9:
+        return "€ {} mld".format(fmt_num(f / 1e9, 1))
+    if abs(f) >= 1e6:
+        return "€ {} mln".format(fmt_num(f / 1e6, 1))
+    return "€ {}".format(fmt_num(f, 0))
+
+
+def fmt_pct(v, decimals=0):
+    s = fmt_num(v, decimals)
+    return s + " %" if s else ""
+
+
+def fmt_date(text):
+    """'2026-03-01' -> '1 maart 2026'; other text unchanged; '' for empty."""
+    if not text:
+        return ""
+    try:
+        d = _dt.date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return str(text)
+    return "{} {} {}".format(d.day, MONTHS[d.month - 1], d.year)
+
+
+def fmt_value(field, v):
+    """A stored value for a report cell: amounts (``*_eur``) as '€ … mln', MW fields as '… MW', else as is."""
+    name = str(field or "").lower()
+    if _number(v) is not None and not isinstance(v, bool):
+        if name.endswith("_eur") or "investering" in name or name.endswith("(eur)"):
+            return fmt_eur(v)
+        if name.endswith("_mw") or name.endswith(" mw") or "(mw)" in name:
+            return fmt_mw(v)
+    return v
