@@ -162,37 +162,40 @@ def freeze_round(wb_path, label, date=None, target_folder=None, note=None, user=
     os.makedirs(folder, exist_ok=True)
     base = os.path.splitext(os.path.basename(wb_path))[0]
     snap = os.path.join(folder, "{}_{}_{}.gpkg".format(base, _slug(label), date))
-    if os.path.exists(snap):
+    if os.path.exists(snap) and not _remove_unregistered_snapshot(wb_path, snap):
         raise ProgrammeError("{}: deze ronde bestaat al (zelfde naam en datum); kies een andere naam.".format(snap))
     who = user or current_user()
     ts = now_iso()
     round_id = new_id()
-    tmp = snap + ".tmp"
-    try:
-        backup_copy(wb_path, tmp)
-        conn = sqlite3.connect(tmp, isolation_level=None)
+    from ..werkbank.atomic import atomic_path, discard
+
+    # built beside the snapshot (hidden, named after this process) and swapped in complete: a kill or a full
+    # disk leaves no half snapshot, and the next write into the folder removes a killed run's temporary file
+    with atomic_path(snap) as tmp:
         try:
-            conn.execute("BEGIN")
-            conn.execute(
-                "UPDATE programme SET round = ?, version = ?, frozen = ?, modified = ?, modified_by = ?,"
-                " row_version = row_version + 1",
-                (label, date, date, ts, who),
-            )
-            rel = os.path.basename(snap)
-            conn.execute(
-                "INSERT INTO rounds (round_id, label, round_date, snapshot, sha256, frozen_at, frozen_by, note)"
-                " VALUES (?,?,?,?,?,?,?,?)",
-                (round_id, label, date, rel, None, ts, who, note),
-            )
-            _add_frozen_triggers(conn, label, date)
-            conn.execute("COMMIT")
-            conn.execute("VACUUM")
+            backup_copy(wb_path, tmp)
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.execute("BEGIN")
+                conn.execute(
+                    "UPDATE programme SET round = ?, version = ?, frozen = ?, modified = ?, modified_by = ?,"
+                    " row_version = row_version + 1",
+                    (label, date, date, ts, who),
+                )
+                rel = os.path.basename(snap)
+                conn.execute(
+                    "INSERT INTO rounds (round_id, label, round_date, snapshot, sha256, frozen_at, frozen_by, note)"
+                    " VALUES (?,?,?,?,?,?,?,?)",
+                    (round_id, label, date, rel, None, ts, who, note),
+                )
+                _add_frozen_triggers(conn, label, date)
+                conn.execute("COMMIT")
+                conn.execute("VACUUM")
+            finally:
+                conn.close()
         finally:
-            conn.close()
-        os.replace(tmp, snap)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+            for f in (tmp + "-journal", tmp + "-wal", tmp + "-shm"):
+                discard(f)
     os.chmod(snap, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     digest = sha256_file(snap)
     live_dir = os.path.dirname(os.path.abspath(wb_path))
@@ -209,6 +212,31 @@ def freeze_round(wb_path, label, date=None, target_folder=None, note=None, user=
     finally:
         wb.close()
     return snap
+
+
+def _remove_unregistered_snapshot(wb_path, snap):
+    """A snapshot file the live werkbank does not know (a freeze killed after the copy, before registering it)
+    is removed so the round can be frozen again; True when removed.  A registered snapshot is never touched."""
+    try:
+        frozen, _label, _date = is_frozen(snap)
+        conn = sqlite3.connect("file:{}?mode=ro".format(os.path.abspath(snap)), uri=True)
+        try:
+            ids = [r[0] for r in conn.execute("SELECT round_id FROM rounds")]
+        finally:
+            conn.close()
+        live = sqlite3.connect("file:{}?mode=ro".format(os.path.abspath(wb_path)), uri=True)
+        try:
+            known = {r[0] for r in live.execute("SELECT round_id FROM rounds")}
+            rels = {os.path.basename(str(r[0])) for r in live.execute("SELECT snapshot FROM rounds")}
+        finally:
+            live.close()
+    except sqlite3.Error:
+        return False
+    if not frozen or os.path.basename(snap) in rels or not ids or set(ids) <= known:
+        return False
+    os.chmod(snap, stat.S_IRUSR | stat.S_IWUSR)
+    os.remove(snap)
+    return True
 
 
 def list_rounds(wb):

@@ -124,6 +124,12 @@ async function axe(page, label) {
     const supply = await expectYear(years[years.length - 1], "t");
     check("direction_changes_colours", supply !== last);
     await page.check("input[name=dir][value=a]");
+    // the whole province in a middle horizon year, for the README
+    const mid = years[Math.floor(years.length / 2)];
+    await page.selectOption("#year", mid);
+    await page.evaluate(() => window.PMIEK_ATLAS.map.fitBounds(window.PMIEK.meta.bbox, { animate: false }));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, "webatlas_kaart_" + mid + ".png", { clip: { x: 0, y: 0, width: 1280, height: 860 } });
 
     // 5. search and filters (list and map)
     await page.fill("#q", cfg.search);
