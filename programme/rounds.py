@@ -347,16 +347,26 @@ class RoundComparison:
         self.new_label = new_label
         self.confidential = set(confidential)
 
-    def section(self, name):
-        return self.rows[self.rows["onderdeel"] == name].reset_index(drop=True)
+    def section(self, name, include_confidential=True):
+        rows = self.visible_rows(include_confidential)
+        return rows[rows["onderdeel"] == name].reset_index(drop=True)
 
-    def summary(self):
+    def visible_rows(self, include_confidential=False):
+        """The rows an output may show: project, monitoring and action rows of confidential projects (in either
+        round) only with ``include_confidential`` (programme.visibility)."""
+        df = self.rows
+        if not include_confidential and self.confidential and len(df):
+            df = df[~(df["onderdeel"].isin(["project", "monitoring", "actie"]) & df["id"].isin(self.confidential))]
+        return df.reset_index(drop=True)
+
+    def summary(self, include_confidential=True):
         """DataFrame onderdeel, wijziging, aantal (distinct ids)."""
         import pandas as pd
 
-        if not len(self.rows):
+        rows = self.visible_rows(include_confidential)
+        if not len(rows):
             return pd.DataFrame(columns=["onderdeel", "wijziging", "aantal"])
-        g = self.rows.groupby(["onderdeel", "wijziging"], sort=False)["id"].nunique().reset_index()
+        g = rows.groupby(["onderdeel", "wijziging"], sort=False)["id"].nunique().reset_index()
         return g.rename(columns={"id": "aantal"})
 
 
@@ -426,10 +436,12 @@ def _dev_rows(old, new):
 
 def _mw_note(r):
     parts = []
+    from ..formatting import fmt_mw
+
     if _norm(r["demand_mw"]) is not None:
-        parts.append("vraag {} MW".format(_norm(r["demand_mw"])))
+        parts.append("vraag " + fmt_mw(_norm(r["demand_mw"])))
     if _norm(r["supply_mw"]) is not None:
-        parts.append("aanbod {} MW".format(_norm(r["supply_mw"])))
+        parts.append("aanbod " + fmt_mw(_norm(r["supply_mw"])))
     if _norm(r["year_ready"]) is not None:
         parts.append("gereed {}".format(_norm(r["year_ready"])))
     return ", ".join(parts) or None
@@ -497,14 +509,22 @@ def compare_rounds(old, new):
     return RoundComparison(df, labels[0], labels[1], confidential)
 
 
-def write_report(cmp, path):
-    """Write the report to ``.xlsx`` (sheets Samenvatting + one per section) or ``.csv`` (``;``, UTF-8)."""
+def write_report(cmp, path, include_confidential=False):
+    """Write the report to ``.xlsx`` (sheets Samenvatting + one per section) or ``.csv`` (``;``, UTF-8).
+
+    Confidential projects are left out unless ``include_confidential``; then the first line says so."""
+    from .visibility import CONFIDENTIAL_NOTICE
+
     path = str(path)
+    inc = include_confidential
     ext = os.path.splitext(path)[1].lower()
     from .. import tabular
 
     if ext == ".csv":
-        return tabular.write_csv(path, REPORT_COLUMNS, cmp.rows.itertuples(index=False))
+        rows = list(cmp.visible_rows(inc).itertuples(index=False))
+        if inc:
+            rows.insert(0, [CONFIDENTIAL_NOTICE] + [None] * (len(REPORT_COLUMNS) - 1))
+        return tabular.write_csv(path, REPORT_COLUMNS, rows)
     if ext != ".xlsx":
         raise ProgrammeError("{}: onbekend bestandstype '{}'; gebruik .xlsx of .csv.".format(os.path.basename(path), ext))
     book = tabular.new_workbook()
@@ -512,7 +532,7 @@ def write_report(cmp, path):
 
     ws = book.active
     ws.title = "Samenvatting"
-    ws.append(["Verschillen tussen rondes"])
+    ws.append(["Verschillen tussen rondes" + (" – " + CONFIDENTIAL_NOTICE if inc else "")])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append(["Oude ronde", cmp.old_label])
     ws.append(["Nieuwe ronde", cmp.new_label])
@@ -520,14 +540,14 @@ def write_report(cmp, path):
     ws.append(["onderdeel", "wijziging", "aantal"])
     for c in ws[5]:
         c.font = Font(bold=True)
-    for r in cmp.summary().itertuples(index=False):
+    for r in cmp.summary(inc).itertuples(index=False):
         ws.append([SECTION_LABELS.get(r[0], r[0]), r[1], int(r[2])])
     for key, title in SECTION_LABELS.items():
         sh = book.create_sheet(title)
         sh.append(REPORT_COLUMNS)
         for c in sh[1]:
             c.font = Font(bold=True)
-        for r in cmp.section(key).itertuples(index=False):
+        for r in cmp.section(key, inc).itertuples(index=False):
             sh.append(list(r))
         sh.freeze_panes = "A2"
         for col, width in zip("ABCDEFGHI", (12, 16, 14, 10, 30, 20, 18, 18, 40)):
@@ -540,13 +560,15 @@ def atlas_section(cmp, include_confidential=False):
 
     Confidential projects (in either round) are left out unless ``include_confidential``.
     """
-    df = cmp.rows
-    if not include_confidential and cmp.confidential:
-        df = df[~(df["onderdeel"].isin(["project", "monitoring", "actie"]) & df["id"].isin(cmp.confidential))]
+    from ..formatting import fmt_value
+
+    df = cmp.visible_rows(include_confidential)
     cols = ["onderdeel", "wijziging", "code", "naam", "veld", "oud", "nieuw", "toelichting"]
     rows = [{c: ("" if r[c] is None else r[c]) for c in cols} for r in df.to_dict("records")]
     for r in rows:
         r["onderdeel"] = SECTION_LABELS.get(r["onderdeel"], r["onderdeel"])
+        for c in ("oud", "nieuw"):  # amounts and MW in Dutch: '€ 80 mln', '40 MW'
+            r[c] = fmt_value(r["veld"], r[c]) if r[c] != "" else ""
     counts = df.groupby(["onderdeel", "wijziging"], sort=False)["id"].nunique() if len(df) else {}
     summary = ["{}: {} {}".format(SECTION_LABELS.get(o, o), n, w) for (o, w), n in dict(counts).items()]
     return {

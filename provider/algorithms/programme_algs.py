@@ -150,7 +150,9 @@ class CompareRound(_ProgrammeAlg):
         "OLD: de oude (bevroren) ronde (GeoPackage).\n"
         "NEW: de nieuwe ronde of de huidige werkbank (GeoPackage).\n"
         "OUTPUT: rapportbestand, .xlsx (tabbladen per onderdeel) of .csv (optioneel).\n"
-        "TABLE: dezelfde regels als tabel in QGIS (optioneel).\n\n"
+        "TABLE: dezelfde regels als tabel in QGIS (optioneel).\n"
+        "INCLUDE_CONFIDENTIAL: wijzigingen, monitoring en acties van vertrouwelijke projecten toch opnemen "
+        "(standaard nee); het rapport zegt dat dan op de eerste regel.\n\n"
         "Uitvoer: OUTPUT, TABLE en N_CHANGES (aantal regels)."
     )
 
@@ -162,6 +164,8 @@ class CompareRound(_ProgrammeAlg):
             createByDefault=False))
         self.addParameter(QgsProcessingParameterFeatureSink(
             "TABLE", self.tr("Verschillen (tabel)"), QgsProcessing.SourceType.TypeVector, optional=True, createByDefault=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            "INCLUDE_CONFIDENTIAL", self.tr("Vertrouwelijke projecten toch opnemen"), defaultValue=False))
         self.addOutput(QgsProcessingOutputNumber("N_CHANGES", self.tr("Aantal verschillen")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
@@ -170,20 +174,22 @@ class CompareRound(_ProgrammeAlg):
         old = self.parameterAsFile(parameters, "OLD", context)
         new = self.parameterAsFile(parameters, "NEW", context)
         cmp = self.call(compare_rounds, old, new)
-        results = {"N_CHANGES": len(cmp.rows)}
+        include = self.parameterAsBool(parameters, "INCLUDE_CONFIDENTIAL", context)
+        rows = cmp.visible_rows(include)
+        results = {"N_CHANGES": len(rows)}
         out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         if out:
             if not out.lower().endswith((".xlsx", ".csv")):
                 out += ".xlsx"
-            self.call(write_report, cmp, out)
+            self.call(write_report, cmp, out, include)
             results["OUTPUT"] = out
         fields = _fields(REPORT_SPEC)
         sink, dest = self.parameterAsSink(parameters, "TABLE", context, fields, QgsWkbTypes.Type.NoGeometry,
                                           QgsCoordinateReferenceSystem())
         if sink is not None:
-            _write_rows(sink, fields, REPORT_SPEC, cmp.rows.to_dict("records"))
+            _write_rows(sink, fields, REPORT_SPEC, rows.to_dict("records"))
             results["TABLE"] = dest
-        for line in cmp.summary().itertuples(index=False):
+        for line in cmp.summary(include).itertuples(index=False):
             feedback.pushInfo("{} {}: {}".format(line[0], line[1], line[2]))
         return results
 
@@ -207,7 +213,9 @@ class CompareVariants(_ProgrammeAlg):
         "VARIANTS: namen of id's van varianten, gescheiden door komma's (leeg = alle).\n"
         "YEARS: zichtjaren, bijv. '2025,2030,2035' (leeg = zichtjaren van het programma).\n"
         "OUTPUT: vergelijkingstabel, één rij per variant en jaar.\n"
-        "OUTPUT_MAP: kaartlaag met per variant, station en jaar de balans en status (optioneel).\n\n"
+        "OUTPUT_MAP: kaartlaag met per variant, station en jaar de balans en status (optioneel).\n"
+        "INCLUDE_CONFIDENTIAL: vertrouwelijke projecten toch meetellen in namen, punten en investering "
+        "(standaard nee; hun capaciteit telt altijd mee in de balans).\n\n"
         "Uitvoer: OUTPUT en OUTPUT_MAP."
     )
 
@@ -215,6 +223,8 @@ class CompareVariants(_ProgrammeAlg):
         self.add_werkbank_parameter()
         self.addParameter(QgsProcessingParameterString("VARIANTS", self.tr("Varianten (leeg = alle)"), optional=True))
         self.addParameter(QgsProcessingParameterString("YEARS", self.tr("Zichtjaren"), optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            "INCLUDE_CONFIDENTIAL", self.tr("Vertrouwelijke projecten toch opnemen"), defaultValue=False))
         self.addParameter(QgsProcessingParameterFeatureSink(
             "OUTPUT", self.tr("Vergelijking varianten"), QgsProcessing.SourceType.TypeVector))
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -233,7 +243,8 @@ class CompareVariants(_ProgrammeAlg):
                 years_text)) from None
         wb = self.open_werkbank(parameters, context, readonly=True)
         try:
-            table, results = self.call(compare_variants, wb, names or None, years)
+            table, results = self.call(compare_variants, wb, names or None, years,
+                                       self.parameterAsBool(parameters, "INCLUDE_CONFIDENTIAL", context))
             gdf = variant_map_frame(wb, results)
         finally:
             wb.close()
