@@ -95,10 +95,14 @@ class ExportDialog(QDialog):
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox()
         self.run_button = self.buttons.addButton(tr("Exporteren"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.web_button = self.buttons.addButton(tr("Web-atlas exporteren"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.web_button.setToolTip(tr("Eén map met webpagina's (kaart, projectenlijst, fiches, rangorde) die zonder "
+                                      "internet werkt: <uitvoermap>/webatlas/index.html"))
         self.cancel_button = self.buttons.addButton(tr("Afbreken"), QDialogButtonBox.ButtonRole.RejectRole)
         self.cancel_button.setEnabled(False)
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.run_button.clicked.connect(self.start)
+        self.run_button.clicked.connect(lambda: self.start())
+        self.web_button.clicked.connect(lambda: self.start(webatlas=True))
         self.cancel_button.clicked.connect(self.cancel)
         close.clicked.connect(self.close)
         layout.addWidget(self.buttons)
@@ -142,20 +146,24 @@ class ExportDialog(QDialog):
                if self.projects.item(i).checkState() == Qt.CheckState.Checked]
         return {"folder": self.folder.text(), "order": self.order.currentData(), "project_ids": ids,
                 "include_confidential": self.cb_conf.isChecked(), "fiches": self.cb_fiches.isChecked(),
-                "atlas": self.cb_atlas.isChecked(), "lists": self.cb_lists.isChecked()}
+                "atlas": self.cb_atlas.isChecked(), "lists": self.cb_lists.isChecked(), "webatlas": False}
 
     def _busy(self, busy):
         self.run_button.setEnabled(not busy)
+        self.web_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
 
     # ---- run -----------------------------------------------------------------------
-    def start(self):
+    def start(self, webatlas=False):
+        """Export what is ticked, or (``webatlas``) only the web atlas into <uitvoermap>/webatlas."""
         path = self.session.werkbank_path()
         if not path:
             self.status.setText(tr("Open eerst een werkbank."))
             return
         self._cancel = False
         self._opts = self.options()
+        if webatlas:
+            self._opts.update(fiches=False, atlas=False, lists=False, webatlas=True)
         self._busy(True)
         self.progress.setValue(0)
         self.status.setText(tr("Gegevens verzamelen…"))
@@ -190,6 +198,8 @@ class ExportDialog(QDialog):
         from ..export.atlas import export_atlas
         from ..export.fiches import Cancelled, FicheLayout, export_fiches
         from ..export.lists import write_csv, write_xlsx
+        from ..export.webatlas import Cancelled as WebCancelled
+        from ..export.webatlas import export_webatlas
         from ..werkbank import open_werkbank
 
         data = self.task.data
@@ -216,11 +226,15 @@ class ExportDialog(QDialog):
                             res = export_atlas(wb, data, os.path.join(folder, "energyboard_atlas.pdf"),
                                                feedback=self, fiche_layout=fl, fiche_pages=pages)
                             warnings += res.warnings
+                if opts.get("webatlas"):
+                    self._lo, self._hi = 10, 95
+                    self.status.setText(tr("Web-atlas maken…"))
+                    export_webatlas(wb, data, os.path.join(folder, "webatlas"), feedback=self)
             if opts["lists"]:
                 for kind in ("projectenlijst", "actielijst", "monitoringlijst"):
                     write_xlsx(kind, data, os.path.join(folder, kind + ".xlsx"))
                     write_csv(kind, data, os.path.join(folder, kind + ".csv"))
-        except Cancelled:
+        except (Cancelled, WebCancelled):
             self._busy(False)
             self.status.setText(tr("Afgebroken."))
             return

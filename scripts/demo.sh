@@ -94,8 +94,10 @@ run pmiek:exportfiches WERKBANK="$WB" OUTPUT_FOLDER="$OUT/fiches" ATLAS="$OUT/en
 run pmiek:exportlists WERKBANK="$WB" PROJECTENLIJST="$OUT/projectenlijst.xlsx" ACTIELIJST="$OUT/actielijst.xlsx" \
     MONITORINGLIJST="$OUT/monitoringlijst.xlsx" INCLUDE_CONFIDENTIAL=false
 run pmiek:exportpackage WERKBANK="$WB" OUTPUT_FOLDER="$OUT/uitwisselpakket" ESDL=true
+run pmiek:exportwebatlas WERKBANK="$WB" OUTPUT_FOLDER="$OUT/webatlas" INCLUDE_CONFIDENTIAL=false
 
 echo
 echo "Klaar: de hele keten draaide headless (qgis_process.bin). Uitvoer in: $OUT"
 ( cd "$OUT" && find . -maxdepth 2 -type f ! -path './logboek/*' | sort | sed 's|^\./|  |' )
 echo "Open eerst: $OUT/energyboard_atlas.pdf  (alle gegevens behalve de open data zijn een fictief voorbeeld)"
+echo "Web-atlas (zonder internet, dubbelklikken of via een webserver): $OUT/webatlas/index.html"

@@ -277,3 +277,34 @@ def test_cancel_writes_nothing(sample_dir, tmp_path):
         with pytest.raises(Cancelled):
             export_webatlas(wb, data, str(out), feedback=Feedback())
     assert os.listdir(tmp_path) == []
+
+
+def test_export_dialog_button_writes_web_atlas(qgis_iface, qgis_new_project, sample_dir, tmp_path):
+    """The export dialog's 'Web-atlas exporteren' button: only the web atlas, in <uitvoermap>/webatlas."""
+    from pmiek_werkbank.dialogs.export_dialog import ExportDialog, ExportTask
+    from pmiek_werkbank.layers.project import Session
+
+    wb = str(tmp_path / "werkbank.gpkg")
+    shutil.copyfile(os.path.join(sample_dir, "voorbeeld_werkbank.gpkg"), wb)
+    session = Session()
+    session.set_werkbank(wb)
+    dlg = ExportDialog(qgis_iface, session)
+    try:
+        assert dlg.web_button.text() == "Web-atlas exporteren"
+        out = tmp_path / "uitvoer"
+        dlg.folder.setText(str(out))
+        # the same steps as the button (start -> background gather -> _gathered), the gather run synchronously
+        dlg._opts = dlg.options()
+        dlg._opts.update(fiches=False, atlas=False, lists=False, webatlas=True)
+        task = ExportTask(wb, dlg._opts)
+        assert task.run() and task.data is not None
+        dlg.task = task
+        dlg._busy(True)
+        dlg._gathered()
+        assert sorted(os.listdir(out)) == ["webatlas"]
+        assert (out / "webatlas" / "index.html").exists()
+        assert dlg.progress.value() == 100 and dlg.web_button.isEnabled()
+        assert len(read_js(str(out / "webatlas" / "data" / "atlas.js"))["projects"]) == 13
+    finally:
+        dlg.cleanup()
+        dlg.close()
