@@ -517,12 +517,45 @@ def import_package(folder, new_werkbank, overwrite=False, verify=True):
     entry = next((f for f in man.get("bestanden", []) if f.get("pad") == PACKAGE_GPKG), None)
     if verify and entry and entry.get("sha256") and entry["sha256"] != _sha256(gpkg):
         raise ProgrammeError("{}: het controlegetal klopt niet; het bestand is gewijzigd of beschadigd.".format(gpkg))
+    from ..werkbank.storage import is_postgres_target
+
+    target = str(new_werkbank)
+    if not is_postgres_target(target):
+        if os.path.exists(target) and not overwrite:
+            raise ProgrammeError("{}: het bestand bestaat al; kies een andere naam of overschrijven. Er is niets "
+                                 "gewijzigd.".format(target))
+        if overwrite and os.path.exists(target):
+            from ..werkbank.copy import _refuse_open_werkbank
+
+            try:
+                _refuse_open_werkbank(target)
+            except WerkbankError as e:
+                raise ProgrammeError(str(e)) from None
     src = open_werkbank(gpkg, readonly=True)
     try:
         prog = dict(src.programme())
         frames = {t: src.read_frame(t) for t in EXPORT_TABLES}
     finally:
         src.close()
+    if is_postgres_target(target):
+        return _fill_from_package(man, prog, frames, target, overwrite, verify)
+    from ..werkbank.atomic import atomic_path, discard
+
+    # Built beside the target and swapped in only when complete and verified: a failed, killed or disk-full
+    # import leaves an existing werkbank exactly as it was (OVERWRITE included).
+    with atomic_path(target) as tmp:
+        try:
+            result = _fill_from_package(man, prog, frames, tmp, False, verify)
+        finally:
+            for f in (tmp + "-journal", tmp + "-wal", tmp + "-shm"):
+                discard(f)
+    result["path"] = target
+    return result
+
+
+def _fill_from_package(man, prog, frames, new_werkbank, overwrite, verify):
+    from ..werkbank import WerkbankError, create_werkbank
+
     try:
         wb = create_werkbank(str(new_werkbank), prog["name"], prog["province"], province_code=prog.get("province_code"),
                              overwrite=overwrite)
@@ -553,7 +586,7 @@ def import_package(folder, new_werkbank, overwrite=False, verify=True):
     except Exception:
         wb.close()
         if os.path.exists(str(new_werkbank)):
-            os.remove(str(new_werkbank))
+            os.remove(str(new_werkbank))  # only ever the temporary file (see import_package)
         raise
     wb.close()
     return {"path": str(new_werkbank), "counts": counts, "digests_ok": ok}

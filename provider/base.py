@@ -138,7 +138,8 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
                     continue
             if not isinstance(value, str):
                 value = str(value)
-            hit = guard.conflict(value, protect, folder=isinstance(p, QgsProcessingParameterFolderDestination))
+            hit = guard.conflict(value, protect, folder=isinstance(p, QgsProcessingParameterFolderDestination),
+                                 rounds_writer=self.name() in guard.ROUNDS_WRITERS)
             if hit:
                 raise QgsProcessingException(self.tr(guard.refuse_message(p.name(), value, hit)))
         return protect

@@ -13,6 +13,8 @@ import re
 import sqlite3
 
 COMPANIONS = ("-wal", "-shm", "-journal")
+# The one algorithm whose job is writing into a werkbank's rounds folder (a new snapshot, never over one).
+ROUNDS_WRITERS = {"freezeround"}
 _OGR_DBNAME = re.compile(r"""^ogr:dbname='(?P<p>(?:[^'\\]|\\.)*)'""")
 
 
@@ -62,7 +64,7 @@ def _same(a, b):
         return False
 
 
-def conflict(dest, protected, folder=False):
+def conflict(dest, protected, folder=False, rounds_writer=False):
     """The protected path ``dest`` would hit, or None.
 
     A file destination hits when it is (the same file as) a protected path or
@@ -75,8 +77,12 @@ def conflict(dest, protected, folder=False):
     d = _norm(path)
     for p in protected:
         if _same(d, p):
+            if folder and rounds_writer and os.path.basename(p) == "rounds":
+                continue
             return p
         if os.path.basename(p) == "rounds" and (d + os.sep).startswith(p + os.sep):
+            if folder and rounds_writer:
+                continue
             return p
     # a folder destination whose files would land on the werkbank (exportpackage into the werkbank's
     # folder) is refused when those files are written: werkbank/atomic.py refuses protected targets

@@ -159,6 +159,8 @@ def test_no_destination_of_any_algorithm_may_hit_the_werkbank(pmiek_provider, we
             targets = [werkbank_path, werkbank_path + "-wal", werkbank_path + "-journal", rounds,
                        os.path.join(rounds, "x.pdf"), "ogr:dbname='{}' table=\"uit\" (geom)".format(werkbank_path),
                        werkbank_path + "|layername=projects"]
+            if alg.name() == "freezeround":  # its job: a new snapshot in the rounds folder
+                targets = [t for t in targets if not t.startswith(rounds)]
             for target in targets:
                 params = {n: werkbank_path for n in wnames}
                 params[d.name()] = target

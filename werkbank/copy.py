@@ -161,21 +161,32 @@ def _copy_to_gpkg(source, path, overwrite, feedback):
         raise WerkbankError("{}: een werkbank is een GeoPackage; gebruik de extensie .gpkg.".format(path))
     if os.path.exists(path) and not overwrite:
         raise WerkbankError("{}: het bestand bestaat al; kies een andere naam of overschrijven.".format(path))
-    folder = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(folder, ".{}.kopie-{}.gpkg".format(os.path.basename(path), uuid.uuid4().hex[:8]))
-    try:
-        dst = GeopackageWerkbank.create(tmp)
+    from .atomic import atomic_path, discard
+
+    if overwrite and os.path.exists(path):
+        _refuse_open_werkbank(path)
+    # Built beside the target (hidden temporary file), fsynced and swapped in only when complete and verified;
+    # a failure, a kill or a full disk leaves an existing target whole (a killed run's file is removed later).
+    with atomic_path(path) as tmp:
         try:
-            counts = _copy_into(source, dst, feedback)
-            _verify(source, dst, path)
+            dst = GeopackageWerkbank.create(tmp)
+            try:
+                counts = _copy_into(source, dst, feedback)
+                _verify(source, dst, path)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-        os.replace(tmp, path)
-    finally:
-        for f in (tmp, tmp + "-journal", tmp + "-wal", tmp + "-shm"):
-            if os.path.exists(f):
-                os.remove(f)
+            for f in (tmp + "-journal", tmp + "-wal", tmp + "-shm"):
+                discard(f)
     return {"tables": counts, "target": os.path.abspath(path)}
+
+
+def _refuse_open_werkbank(path):
+    """Refuse to replace a GeoPackage that is open elsewhere in WAL mode (its -wal file exists)."""
+    if os.path.exists(path + "-wal") and os.path.getsize(path + "-wal") > 0:
+        raise WerkbankError("{}: deze werkbank is in gebruik (er staan nog niet verwerkte wijzigingen in {}-wal). "
+                            "Sluit hem in QGIS en probeer het opnieuw; er is niets gewijzigd.".format(
+                                path, os.path.basename(path)))
 
 
 def _copy_to_postgis(source, target, overwrite, feedback):
