@@ -84,18 +84,19 @@ def test_every_edit_table_has_its_trigger(gpkg, werkbank_path):
 
 def test_older_werkbank_gets_the_triggers_on_open(tmp_path):
     path = str(tmp_path / "v2.gpkg")
-    last = S.MIGRATIONS.pop()  # build a werkbank as version 2 had it
+    later = S.MIGRATIONS[2:]  # build a werkbank as version 2 had it
+    del S.MIGRATIONS[2:]
     try:
         assert S.latest_version() == 2
         create_werkbank(path, "Oud", "Utrecht").close()
     finally:
-        S.MIGRATIONS.append(last)
+        S.MIGRATIONS.extend(later)
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0] == 0
     conn.close()
     wb = open_werkbank(path)
     try:
-        assert wb.schema_version() == 3
+        assert wb.schema_version() == S.latest_version()
         wb.execute("UPDATE programme SET name = 'Oud, bijgewerkt'")
         assert wb.query("SELECT row_version FROM programme")[0]["row_version"] == 2
     finally:
@@ -380,7 +381,7 @@ def test_postgis_older_werkbank_gets_the_trigger_on_open(qgis_app):
         S.MIGRATIONS.append(last)
     wb = open_werkbank(target)
     try:
-        assert wb.schema_version() == 3
+        assert wb.schema_version() == S.latest_version()
         wb.execute("UPDATE programme SET name = 'Oud, bijgewerkt'")
         assert wb.query("SELECT row_version FROM programme")[0]["row_version"] == 2
     finally:

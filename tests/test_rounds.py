@@ -81,6 +81,11 @@ def test_freeze_records_round_and_snapshot_is_read_only(two_rounds):
         check_writable(snap)
     # even with write permission (root) every write is refused by the snapshot itself, in Dutch
     conn = sqlite3.connect(snap)
+    # a GeoPackage client has the ST_* functions the R-tree triggers call (GDAL/QGIS do; plain sqlite3 cannot
+    # even prepare a write to a geometry table)
+    from pmiek_werkbank.werkbank.rtree import register_functions
+
+    register_functions(conn)
     with pytest.raises(sqlite3.DatabaseError, match="bevroren ronde \\(pMIEK 1.0, 2026-01-15\\).*wijzigen kan niet"):
         conn.execute("UPDATE projects SET name = 'x'")
     conn.close()

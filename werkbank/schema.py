@@ -13,6 +13,7 @@ to n.  A werkbank records every applied version in ``schema_version``.
 from dataclasses import dataclass, field
 
 from . import enums as E
+from .rtree import rtree_sql
 
 SRID = 28992
 GEOM = "geom"
@@ -529,6 +530,9 @@ EDIT_TABLES_V3 = tuple(
     t.name for t in TABLES_V1 + (ROUNDS, VARIANTS, VARIANT_PROJECTS) if "row_version" in t.column_names
 )
 
+# The geometry tables at version 4 (fixed: a later geometry table adds ``rtree_sql`` for its own in its migration).
+SPATIAL_TABLES_V4 = tuple(t.name for t in TABLES_V1 + (ROUNDS, VARIANTS, VARIANT_PROJECTS) if t.spatial)
+
 
 MIGRATIONS = [
     Migration(1, "Basisschema pMIEK Werkbank", TABLES_V1, INDEXES_V1),
@@ -548,6 +552,16 @@ MIGRATIONS = [
             "gpkg": [s for t in EDIT_TABLES_V3 for s in row_version_trigger_sql("gpkg", t)],
             "postgis": [POSTGIS_ROW_VERSION_FUNCTION]
             + [s for t in EDIT_TABLES_V3 for s in row_version_trigger_sql("postgis", t)],
+        },
+    ),
+    Migration(
+        4,
+        "Ruimtelijke index (R-tree) op elke geometrietabel",
+        sql_by_backend={
+            "gpkg": [s for t in SPATIAL_TABLES_V4 for s in rtree_sql(t)],
+            # PostGIS: every geometry column has had its GIST index since its creation
+            "postgis": ['CREATE INDEX IF NOT EXISTS "sidx_{t}_geom" ON "{t}" USING GIST ("geom")'.format(t=t)
+                        for t in SPATIAL_TABLES_V4],
         },
     ),
 ]

@@ -897,6 +897,12 @@ class GeopackageWerkbank(Werkbank):
     backend = "gpkg"
     layer_provider = "ogr"  # QGIS provider key for layer_uri()
 
+    def __init__(self, target, conn, readonly=False):
+        super().__init__(target, conn, readonly)
+        from .rtree import register_functions
+
+        register_functions(conn)  # the R-tree triggers (schema 4) call ST_MinX ... as GDAL provides them
+
     @staticmethod
     def _raw_connect(path, readonly=False):
         if readonly:
