@@ -117,7 +117,7 @@
   var projects = L.geoJSON(G.projects, {
     renderer: svg,
     pointToLayer: function (f, ll) {
-      return L.circleMarker(ll, { radius: 8, renderer: svg });
+      return L.circleMarker(ll, { radius: 11, renderer: svg });
     },
     style: function (f) { return projectStyle(P[f.properties.i], false); },
     onEachFeature: function (f, l) {
@@ -143,12 +143,13 @@
   stack();
   styleStations();
 
-  // drawing order in the one SVG: knooppunten, project areas, lines, stations, project points (on top)
+  // drawing order in the one SVG: knooppunten, project areas, lines, project points, stations (on top: a
+  // station's colour stays visible inside the disc of a project at that station)
   function stack() {
     projects.eachLayer(function (l) { if (l instanceof L.Polygon) { l.bringToBack(); } });
     knooppunten.bringToBack();
-    stations.eachLayer(function (l) { l.bringToFront(); });
     projects.eachLayer(function (l) { if (l instanceof L.CircleMarker) { l.bringToFront(); } });
+    if (map.hasLayer(stations)) { stations.eachLayer(function (l) { l.bringToFront(); }); }
   }
 
   // ---- layer switches and horizon year -------------------------------------------------------------
@@ -207,6 +208,7 @@
     selected = i;
     var layers = projectLayers[i] || [];
     layers.forEach(function (l) { l.setStyle(projectStyle(p, true)); if (l.bringToFront) { l.bringToFront(); } });
+    if (map.hasLayer(stations)) { stations.eachLayer(function (l) { l.bringToFront(); }); }
     if (from !== "map" && layers.length) {
       var b = L.featureGroup(layers).getBounds();
       if (b.isValid()) { map.fitBounds(b, { maxZoom: 13, padding: [40, 40] }); }
@@ -250,5 +252,6 @@
     });
   }
   window.PMIEK_ATLAS = { map: map, select: select, styleStations: styleStations };
+  window.PMIEK_READY_AT = performance.now();
   window.PMIEK_READY = true;
 })();
