@@ -267,8 +267,7 @@ def write_xlsx(path, sheets):
 
 
 def _frame_rows(df):
-    for row in df.itertuples(index=False, name=None):
-        yield row
+    yield from df.itertuples(index=False, name=None)
 
 
 def write_rows(path, header, rows, sheet_name="Blad1", **csv_kwargs):

@@ -507,7 +507,7 @@ def read_manifest(folder):
 
 def import_package(folder, new_werkbank, overwrite=False, verify=True):
     """Rebuild a werkbank from the package in ``folder``; returns {"path", "counts", "digests_ok"}."""
-    from ..werkbank import WerkbankError, create_werkbank, open_werkbank
+    from ..werkbank import WerkbankError, open_werkbank
 
     folder = str(folder)
     man = read_manifest(folder)

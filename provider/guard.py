@@ -137,6 +137,9 @@ def describe_failure(exc, algorithm="", werkbank=None):
         name = getattr(exc, "filename", None) or werkbank or ""
         msg = ("Bestand of map '{}': {}. Controleer de schijfruimte, de rechten en het pad, en probeer het "
                "opnieuw.").format(name, describe_os_error(exc, name))
+    elif isinstance(exc, UnicodeError):
+        msg = ("Een invoerbestand is geen leesbare tekst in UTF-8 ({}). Er is niets gewijzigd. Sla het bestand op als "
+               "'CSV UTF-8' (of kies het juiste bestand) en probeer het opnieuw.").format(text)
     elif isinstance(exc, MemoryError):
         msg = "Onvoldoende geheugen{}. Sluit andere programma's of verklein de invoer en probeer het opnieuw.".format(where)
     else:

@@ -338,3 +338,54 @@ def test_killed_import_leaves_old_or_new_and_next_try_works(package, tmp_path):
     res = import_package(package, str(target), overwrite=True)  # the next try works and cleans up
     assert res["digests_ok"]
     assert os.listdir(target.parent) == ["werkbank.gpkg"]
+
+
+# ---- item 9: no tracebacks, no native aborts on damaged werkbanks and broken inputs ----------------
+def test_every_algorithm_on_damaged_werkbanks_gives_messages_not_tracebacks(tmp_path, pmiek_provider):
+    import json
+
+    from damaged_corpus import make_corpus
+    from test_rounds_fixtures import make_werkbank
+
+    good = str(tmp_path / "goed.gpkg")
+    make_werkbank(good).close()
+    corpus = make_corpus(str(tmp_path / "corpus"), good)
+    cases = [k for k in corpus if not k.startswith("_")]
+    with open(tmp_path / "corpus.json", "w", encoding="utf-8") as f:
+        json.dump(corpus, f)
+    out = tmp_path / "uit"
+    out.mkdir()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env["PYTHONPATH"] = os.pathsep.join(
+        [p for p in (env.get("PYTHONPATH", ""), BUILD, "/usr/share/qgis/python/plugins") if p])
+    r = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "damaged_corpus.py"), str(tmp_path / "corpus.json"),
+                        str(out)], capture_output=True, text=True, env=env, timeout=1200)
+    assert r.returncode == 0, "native afbreking of crash: rc {}\n{}".format(r.returncode, r.stderr[-3000:])
+    assert "Traceback (most recent call last)" not in r.stderr, r.stderr[-3000:]
+    rows = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+    n_algs = len(pmiek_provider.algorithms())
+    assert len(rows) == n_algs * len(cases)
+    for row in rows:
+        text = row["message"] + "\n" + row["feedback"]
+        assert "Traceback (most recent call last)" not in text, row
+        assert "PYTHON-UITZONDERING" not in text, row
+        if not row["ok"]:
+            assert row["message"].strip(), row
+    # the unreadable werkbanks are refused by every algorithm that opens a werkbank
+    for case in ("afgekapt", "geen_database", "leeg"):
+        assert any(not r_["ok"] and ("geen" in r_["message"] or "beschadigd" in r_["message"])
+                   for r_ in rows if r_["case"] == case and r_["alg"] == "pmiek:exportlists"), case
+
+
+def test_qgis_process_damaged_werkbank_no_traceback(tmp_path):
+    """The command line as a province runs it: qgis_process.bin prints a Dutch message, no traceback, no abort."""
+    werkbank = tmp_path / "kapot.gpkg"
+    werkbank.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    env = dict(os.environ, QGIS_PLUGINPATH=BUILD, QT_QPA_PLATFORM="offscreen")
+    subprocess.run(["qgis_process.bin", "plugins", "enable", "pmiek_werkbank"], capture_output=True, env=env)
+    r = subprocess.run(["qgis_process.bin", "run", "pmiek:scoreprojects", "--", "WERKBANK=" + str(werkbank),
+                        "OUTPUT=" + str(tmp_path / "uit.gpkg")], capture_output=True, text=True, env=env, timeout=300)
+    text = r.stdout + r.stderr
+    assert r.returncode >= 0, "native afbreking: rc {}".format(r.returncode)
+    assert "Traceback (most recent call last)" not in text, text[-3000:]
+    assert "kapot.gpkg" in text and ("geen" in text or "beschadigd" in text), text[-3000:]
