@@ -242,7 +242,8 @@ def fit_extent(rect, width_mm, height_mm):
 
 
 def subtitle(p):
-    parts = [p["type_infra_label"], p["knooppunt"], p["status_label"],
+    parts = ["VERTROUWELIJK" if p.get("confidential") else "", p["type_infra_label"], p["knooppunt"],
+             p["status_label"],
              "rang {}".format(p["rank"]) if p.get("rank") else p.get("rank_note", ""),
              "totaal onvolledig" if p.get("incomplete_text") else ""]
     return " · ".join(x for x in parts if x)

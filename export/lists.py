@@ -70,8 +70,12 @@ def write_csv(kind, data, path):
     from .. import tabular
 
     cols = KINDS[kind]
-    return tabular.write_csv(path, [h for h, _, _ in cols], ([r.get(k) for _, k, _ in cols] for r in rows(kind, data)),
-                             decimal_comma=True)  # Dutch decimal comma
+    header = [h for h, _, _ in cols]
+    body = [[r.get(k) for _, k, _ in cols] for r in rows(kind, data)]
+    if getattr(data, "include_confidential", False):  # the first line says it (programme.visibility)
+        body = [header] + body
+        header = [data.confidential_notice]
+    return tabular.write_csv(path, header, body, decimal_comma=True)  # Dutch decimal comma
 
 
 def write_xlsx(kind, data, path):
@@ -84,11 +88,16 @@ def write_xlsx(kind, data, path):
     cols = KINDS[kind]
     ws = wbk.active
     ws.title = TITLES[kind]
+    head = 1
+    if getattr(data, "include_confidential", False):  # the first line says it (programme.visibility)
+        ws.append([data.confidential_notice])
+        ws.cell(row=1, column=1).font = Font(bold=True, color="C00000")
+        head = 2
     ws.append([h for h, _, _ in cols])
     head_font = Font(bold=True, color="FFFFFF")
     head_fill = PatternFill("solid", fgColor="14365D")
     for i, (_, _, width) in enumerate(cols, 1):
-        c = ws.cell(row=1, column=i)
+        c = ws.cell(row=head, column=i)
         c.font = head_font
         c.fill = head_fill
         c.alignment = Alignment(wrap_text=True, vertical="top")
@@ -101,8 +110,8 @@ def write_xlsx(kind, data, path):
             c.alignment = wrap
             if isinstance(c.value, str):
                 c.data_type = "s"  # never a formula, whatever the text
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = "A1:{}{}".format(get_column_letter(len(cols)), max(1, ws.max_row))
+    ws.freeze_panes = "A{}".format(head + 1)
+    ws.auto_filter.ref = "A{}:{}{}".format(head, get_column_letter(len(cols)), max(head, ws.max_row))
     foot = data.footer
     info = wbk.create_sheet("Bron")
     for line in (("Programma", foot["programme"]), ("Ronde/versie", foot["round"]), ("Peildatum", foot["peildatum"]),

@@ -1,0 +1,251 @@
+"""One truth from werkbank to paper (issue 13): every output shows the same rank, balance and decisions.
+
+Each test builds one of the contradictions seen in practice and shows it can no longer occur:
+- the same werkbank's rank in the programme facts, the scoring dock, ``scoreprojects``, the gathered export
+  data, the projectenlijst (XLSX) and the fiche PDFs;
+- a link edit moves the linked MW from one station's demand to another's, in the model (the balance dock) and
+  in ``capacitybalance``, and the fiche says "bedient" the same MW;
+- the fiche text, read back from the PDF, shows a dispute ("oneens, telt niet mee"), the incomplete total, the
+  decision with its reason and the user's own project number, each value once.
+The confidential-marker scan over every algorithm is in ``test_confidential_scan.py``.  Fictief voorbeeld.
+"""
+
+import os
+
+import pytest
+from conftest import run_alg
+from helpers import pdf_text
+from test_export_data import build_export_werkbank
+
+# ranks by hand (default criteria, weights 1): P1 A hoog 3 + C veel 3 = 6; P3 A gemiddeld = 2; P4 A laag = 1;
+# P2 A disputed (hoog vs laag, nothing agreed) = 0, incomplete.  P5 is confidential (A hoog = 3) and P6
+# afgevallen (A hoog = 3): neither is ranked, so the ranks are 1..4 without gaps in every output.
+EXPECTED_RANK = {"P1": 1, "P3": 2, "P4": 3, "P2": 4}
+
+
+def _flat(text):
+    return " ".join(text.split())
+
+
+def add_rank_scores(path):
+    from pmiek_werkbank.scoring import scores as S
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(path) as wb:
+        S.record_score(wb, "P2", "A", "hoog", "Veel vraag langs het tracé.", "J. Jansen", date="2026-01-10")
+        S.record_score(wb, "P2", "A", "laag", "Vraag is onzeker.", "Stedin", role="netbeheerder", date="2026-01-11")
+        S.record_score(wb, "P3", "A", "gemiddeld", "Woonwijk van 2400 woningen.", "J. Jansen", date="2026-01-10")
+        S.record_score(wb, "P4", "A", "laag", "Weinig vraag.", "J. Jansen", date="2026-01-10")
+        S.record_score(wb, "P5", "A", "hoog", "Groot datacenter.", "J. Jansen", date="2026-01-10")
+        S.record_score(wb, "P6", "A", "hoog", "Was veel vraag.", "J. Jansen", date="2026-01-10")
+        wb.write_frame("projects", [{"project_id": "P1", "status_reason": "Hoogste score, wachtrij 40 MW",
+                                    "planning": "vergunning 2027; IBN 2029"}])
+    return path
+
+
+@pytest.fixture(scope="module")
+def ranked_wb(tmp_path_factory):
+    from pmiek_werkbank.werkbank import create_werkbank
+
+    path = str(tmp_path_factory.mktemp("truth") / "w.gpkg")
+    create_werkbank(path, "Testprogramma", "Utrecht", province_code="PV26").close()
+    build_export_werkbank(path)
+    return add_rank_scores(path)
+
+
+def test_rank_is_the_same_in_every_output(ranked_wb, tmp_path, pmiek_provider, qgis_iface):
+    from openpyxl import load_workbook
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    from pmiek_werkbank.dialogs.scoring_dock import ScoringDock
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.layers.project import Session
+    from pmiek_werkbank.programme.facts import programme_facts
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(ranked_wb, readonly=True) as wb:
+        facts = programme_facts(wb)
+        data = gather(wb, with_extents=False)
+    assert facts.warnings == []
+    assert {p: facts.project(p)["rank"] for p in ("P1", "P2", "P3", "P4", "P6")} == dict(EXPECTED_RANK, P6=None)
+    assert facts.project("P5")["rank"] is None  # confidential: not even in the facts of a public output
+    assert facts.project("P6")["rank_note"] == "afgevallen: geen rang"
+    # export data (fiches, atlas, lists)
+    assert {p["project_id"]: p["rank"] for p in data.projects} == EXPECTED_RANK
+    assert [p["project_id"] for p in data.projects] == ["P1", "P3", "P4", "P2"]
+    # scoreprojects
+    out = str(tmp_path / "rang.gpkg")
+    res = run_alg("pmiek:scoreprojects", {"WERKBANK": ranked_wb, "RANDOM_RUNS": 0, "OUTPUT": out})
+    layer = QgsVectorLayer(res["OUTPUT"], "r", "ogr")
+    got = {f["project_id"]: (f["rank"] if isinstance(f["rank"], int) else None) for f in layer.getFeatures()}
+    assert got == dict(EXPECTED_RANK, P6=None)  # P5 (confidential) is not in it at all
+    # projectenlijst (exportlists): the 'Rang' column by the user's number
+    lst = str(tmp_path / "projectenlijst.xlsx")
+    run_alg("pmiek:exportlists", {"WERKBANK": ranked_wb, "PROJECTENLIJST": lst})
+    ws = load_workbook(lst).active
+    head = [c.value for c in ws[1]]
+    rows = {r[head.index("Nr")]: r[head.index("Rang")] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows == {"1": 1, "2": 4, "3": 2, "4": 3, "6": None}
+    # the scoring dock
+    session = Session(QgsProject.instance())
+    session.set_werkbank(ranked_wb)
+    dock = ScoringDock(qgis_iface, session, qgis_iface.mainWindow())
+    try:
+        dock.runs.setValue(0)
+        rk = dock.ranking.set_index("project_id")
+        assert {p: int(rk.loc[p, "rank"]) for p in EXPECTED_RANK} == EXPECTED_RANK
+        assert not bool(rk.loc["P5", "ranked"]) and not bool(rk.loc["P6", "ranked"])
+    finally:
+        dock.cleanup()
+        session.set_werkbank("")
+        dock.deleteLater()
+
+
+def test_rank_failure_is_a_warning_not_other_numbers(ranked_wb, monkeypatch):
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.scoring import ranking as R
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    def broken(*a, **k):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(R, "score_projects", broken)
+    with open_werkbank(ranked_wb, readonly=True) as wb:
+        data = gather(wb, with_extents=False)
+    assert not data.ranking_available
+    assert any("Rangorde niet berekend (kapot)" in w for w in data.warnings)
+    assert all(p["rank"] is None and p["score"] is None for p in data.projects)
+
+
+# ---- links carry demand --------------------------------------------------------------------------------
+
+def link_werkbank(path):
+    """S1 (limit 100) and S2 (limit 500); D1 (300 MW, 2025) lies next to S1; project P1 serves from S2, IBN 2030."""
+    from shapely.geometry import Point
+
+    from pmiek_werkbank.werkbank import create_werkbank, open_werkbank
+
+    create_werkbank(path, "Koppeltest", "Utrecht", province_code="PV26").close()
+    with open_werkbank(path) as wb:
+        wb.write_frame("stations", [
+            {"station_id": "S1", "name": "Station West", "geom": Point(133000, 457500)},
+            {"station_id": "S2", "name": "Station Oost", "geom": Point(137500, 459000)},
+        ])
+        wb.write_frame("station_capacity", [
+            {"station_id": "S1", "year": 2025, "afname_mw": 100, "teruglevering_mw": 50},
+            {"station_id": "S2", "year": 2025, "afname_mw": 500, "teruglevering_mw": 50},
+        ], mode="insert")
+        wb.write_frame("developments", [
+            {"dev_id": "D1", "name": "Fabriek West", "sector": "industrie", "year_ready": 2025, "demand_mw": 300,
+             "geom": Point(133100, 457600)},
+        ])
+        wb.write_frame("projects", [
+            {"project_id": "P1", "code": "NH-07", "name": "Kabel naar Oost", "station_id": "S2", "ibn_year": 2030,
+             "status": "kandidaat", "confidential": 0, "in_ip": 0, "geom": Point(135000, 458000)},
+        ])
+    return path
+
+
+def _capacitybalance(path, tmp_path, name):
+    from qgis.core import QgsVectorLayer
+
+    res = run_alg("pmiek:capacitybalance", {"WERKBANK": path, "LEVEL": 0, "YEARS": "2025,2030,2035",
+                                            "OUTPUT": str(tmp_path / name)})
+    layer = QgsVectorLayer(res["OUTPUT"], "b", "ogr")
+    return {(f["unit_id"], int(f["year"])): (float(f["demand_mw"]), f["status"]) for f in layer.getFeatures()}
+
+
+def _model_demand(model):
+    t = model.station_table()
+    return {(u, int(y)): (float(d), s) for u, y, d, s in zip(t["unit_id"], t["year"], t["demand_mw"], t["status"])}
+
+
+def test_link_edit_moves_demand_in_dock_and_capacitybalance(tmp_path, pmiek_provider, qgis_iface):
+    from qgis.core import QgsProject
+
+    from pmiek_werkbank.dialogs.balance_dock import BalanceDock
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.layers.project import Session
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = link_werkbank(str(tmp_path / "k.gpkg"))
+    unlinked = {("S1", 2025): (300.0, "tekort"), ("S1", 2030): (300.0, "tekort"), ("S1", 2035): (300.0, "tekort"),
+                ("S2", 2025): (0.0, "ruim"), ("S2", 2030): (0.0, "ruim"), ("S2", 2035): (0.0, "ruim")}
+    # linked: before the IBN year (2030) D1 stays at S1; from 2030 its 300 MW count at S2 (500 - 300 = 200: ruim)
+    linked = {("S1", 2025): (300.0, "tekort"), ("S1", 2030): (0.0, "ruim"), ("S1", 2035): (0.0, "ruim"),
+              ("S2", 2025): (0.0, "ruim"), ("S2", 2030): (300.0, "ruim"), ("S2", 2035): (300.0, "ruim")}
+    assert _capacitybalance(path, tmp_path, "voor.gpkg") == unlinked
+    session = Session(QgsProject.instance())
+    session.set_werkbank(path)
+    dock = BalanceDock(qgis_iface, session)
+    try:
+        dock.years.setText("2025,2030,2035")
+        dock.rebuild()
+        assert _model_demand(dock.model) == unlinked
+        with open_werkbank(path) as wb:  # the user links D1 to P1 (projects dock / form); the dock is told
+            wb.write_frame("project_links", [{"link_id": "L1", "project_id": "P1", "dev_id": "D1"}])
+        dock._on_data("project_links")
+        assert _model_demand(dock.model) == linked
+        assert _capacitybalance(path, tmp_path, "na.gpkg") == linked
+        # the fiche says it serves the same MW, from the same year, at the station the balance uses
+        with open_werkbank(path, readonly=True) as wb:
+            f = gather(wb, with_extents=False).projects[0]
+        assert f["number"] == "NH-07" and f["demand_total"] == "300 MW" and f["serves_from_year"] == 2030
+        assert {r["year"]: r["demand_mw"] for r in f["balance"]} == {2025: 0.0, 2030: 300.0, 2035: 300.0}
+        # unlinking moves it back, in the dock (incremental) and in capacitybalance
+        with open_werkbank(path) as wb:
+            with wb.transaction() as tx:
+                tx.execute("DELETE FROM project_links")
+        dock._on_data("project_links")
+        assert _model_demand(dock.model) == unlinked
+        assert _capacitybalance(path, tmp_path, "weer.gpkg") == unlinked
+    finally:
+        dock.cleanup()
+        session.set_werkbank("")
+        dock.deleteLater()
+
+
+# ---- printing facts -------------------------------------------------------------------------------------
+
+def test_fiche_text_shows_dispute_decision_and_number(ranked_wb, tmp_path, pmiek_provider):
+    out = tmp_path / "fiches"
+    res = run_alg("pmiek:exportfiches", {"WERKBANK": ranked_wb, "OUTPUT_FOLDER": str(out),
+                                         "ATLAS": str(tmp_path / "atlas.pdf")})
+    pdfs = sorted(os.listdir(out))
+    p2 = [f for f in pdfs if f.startswith("fiche_2_") and f.endswith(".pdf")]
+    p1 = [f for f in pdfs if f.startswith("fiche_1_") and f.endswith(".pdf")]
+    assert p2 and p1, pdfs  # the user's number is in the file name
+    t2 = _flat(pdf_text(str(out / p2[0])))
+    assert "oneens, telt niet mee" in t2
+    assert "Totaal onvolledig: Maatschappelijk doelbereik (oneens, telt niet mee)" in t2
+    assert "rang 4" in t2
+    t1 = _flat(pdf_text(str(out / p1[0])))
+    assert "Besluit: Opgenomen in pMIEK – Hoogste score, wachtrij 40 MW" in t1
+    assert t1.count("IBN 2029") == 1, t1  # the planning text already says it: printed once
+    assert "€ 48 mln" in t1 and "1. Uitbreiding HS/MS-station Lage Weide" in t1
+    atlas = _flat(pdf_text(res["ATLAS"]))
+    assert "Open punten voor het energyboard" in atlas and "Maatschappelijk doelbereik" in atlas
+    assert "Rangorde: gerangschikt worden alle projecten die niet afgevallen en niet vertrouwelijk zijn" in atlas
+
+
+def test_dutch_formatter():
+    from pmiek_werkbank.formatting import fmt_eur, fmt_mw, fmt_num, fmt_value
+
+    assert fmt_eur(80_000_000) == "€ 80 mln" and fmt_eur(18_500_000) == "€ 18,5 mln"
+    assert fmt_eur(1_500_000_000) == "€ 1,5 mld" and fmt_eur(250_000) == "€ 250\u2009000"
+    assert fmt_num(1234.5) == "1\u2009234,5" and fmt_num(None) == "" and fmt_num(float("nan")) == ""
+    assert fmt_mw(35.5) == "35,5 MW" and fmt_mw(300.0) == "300 MW"
+    assert fmt_value("investering (EUR)", 80000000) == "€ 80 mln" and fmt_value("vraag (MW)", 40.0) == "40 MW"
+    assert fmt_value("fase", "verkenning") == "verkenning"
+
+
+def test_planning_and_number_printed_once():
+    from pmiek_werkbank.export.context import dedupe, planning_text, project_number
+
+    assert planning_text(2029, "IBN 2029") == "IBN 2029"
+    assert planning_text(2029, "vergunning 2027") == "IBN 2029; vergunning 2027"
+    assert planning_text(None, "Planuitwerking 2026; IBN 2031") == "Planuitwerking 2026; IBN 2031"
+    assert dedupe("IBN 2029; IBN 2029") == "IBN 2029"
+    assert project_number({"code": None, "project_id": "NH-07"}) == "NH-07"
+    assert project_number({"code": "", "project_id": "4f0e8d1c-2b3a-4c5d-9e8f-0a1b2c3d4e5f"}) == ""
+    assert project_number({"code": "P-3", "project_id": "x"}) == "P-3"
