@@ -13,13 +13,14 @@ QGIS_ENV = QT_QPA_PLATFORM=offscreen QGIS_PLUGINPATH=$(CURDIR)/$(BUILD) \
            PYTHONPATH=$(SITE):$(CURDIR)/$(BUILD):/usr/share/qgis/python/plugins \
            PMIEK_VENV_SITE=$(SITE)
 
-.PHONY: help setup system venv plugin-link demo test test-fast run zip lint bench sample clean distclean
+.PHONY: help setup system venv plugin-link demo test test-fast test-matrix run zip lint bench sample clean distclean
 
 help:
 	@echo "make demo   - install what is missing, build the sample werkbank, run the whole chain headless"
 	@echo "make test   - install what is missing and run all tests (unit, QGIS headless, desktop smoke, PostGIS)"
 	@echo "make run    - open QGIS desktop with the plugin enabled and the sample programme loaded"
-	@echo "make zip    - plugin ZIP for the QGIS plugin repository (build/pmiek_werkbank.zip)"
+	@echo "make test-matrix - tests, desktop smoke test and demo chain on QGIS 3.40 (trixie) and 3.44 (forky) chroots"
+	@echo "make zip    - plugin ZIP for the QGIS plugin repository (build/pmiek_werkbank.zip); needs only python3 + git"
 	@echo "make bench  - benchmarks, printed as ratios against QGIS's own tools"
 	@echo "make lint | sample | clean | distclean"
 
@@ -52,8 +53,14 @@ test-fast: setup
 run: setup
 	@env -u QT_QPA_PLATFORM $(QGIS_ENV) QT_QPA_PLATFORM= bash scripts/run_desktop.sh
 
-zip: setup
-	$(PY) scripts/make_zip.py $(BUILD)/pmiek_werkbank.zip
+# Plain Python 3 + git: no system packages, no venv.
+zip:
+	python3 scripts/make_zip.py $(BUILD)/pmiek_werkbank.zip
+
+# QGIS 3.40 LTR (Debian trixie) and 3.44 (Debian forky) in chroots cached in /var/cache/pmiek-matrix.
+MATRIX_SUITES ?= trixie forky
+test-matrix:
+	@bash scripts/test_matrix.sh $(MATRIX_SUITES)
 
 lint: setup
 	$(VENV)/bin/ruff check .
