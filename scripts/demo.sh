@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=${DEMO_OUT:-$ROOT/demo_output}
-PY=$ROOT/.venv/bin/python
+PY=${PMIEK_PY:-$ROOT/.venv/bin/python}
 S=$ROOT/resources/sample
 QP=qgis_process.bin
 PEIL=2025-07-01
