@@ -97,16 +97,17 @@ def test_import_with_explicit_fields_and_disagreement(pmiek_provider, wb_project
 
 def test_bad_scores_csv_leaves_werkbank_unchanged(pmiek_provider, wb_projects, tmp_path):
     lines = _good_lines()
-    lines[4] = "p1;E;positief;;Anna;provincie;2026-02-01"  # row 5: no motivatie
-    lines[9] = "p2;C;heel veel;motivatie;Anna;provincie;2026-02-01"  # row 10: not on the scale
+    lines[4] = "p1;E;positief;;Anna;provincie;2026-02-01"  # line 6 of the file (header = 1): no motivatie
+    lines[9] = "p2;C;heel veel;motivatie;Anna;provincie;2026-02-01"  # line 11: not on the scale
     src = _csv(tmp_path, "fout.csv", lines)
     digest = table_digest(wb_projects)
     with pytest.raises(QgsProcessingException) as e:
         run_alg("pmiek:importscores", {"WERKBANK": wb_projects, "INPUT": src})
     msg = str(e.value)
     assert "Niets geïmporteerd" in msg
-    assert "fout.csv, rij 5 (project p1), veld 'motivatie': de motivatie is verplicht" in msg
-    assert "fout.csv, rij 10 (project p2), veld 'waardering': 'heel veel' staat niet op de schaal" in msg
+    # row numbers are the spreadsheet lines a user sees, as in every import
+    assert "fout.csv, rij 6 (project p1), veld 'motivatie': de motivatie is verplicht" in msg
+    assert "fout.csv, rij 11 (project p2), veld 'waardering': 'heel veel' staat niet op de schaal" in msg
     assert table_digest(wb_projects) == digest
 
 

@@ -24,62 +24,61 @@ from qgis.core import (
 from ..base import PmiekAlgorithm
 from ...layers.fieldtypes import make_field
 
-SPREADSHEET_EXT = (".xlsx", ".xls", ".ods", ".csv", ".txt")
 MAX_MESSAGES = 25
 
 
 def read_input(alg, parameters, context, feedback, name="INPUT"):
-    """(frame, source name, row offset) for a layer, or a spreadsheet/CSV read with its header line.
+    """(frame, source name, row offset) through the import pipeline's one reader.
 
-    Spreadsheets and CSV files are read with pandas (header = first line, so
-    ``row_offset`` = 1 gives the line number users see); layers through
-    ``layers.qgis_io.layer_to_frame`` and reprojected to EPSG:28992.
+    Spreadsheets and CSV files (``ingest.reader.read_table``): ``_row`` is the spreadsheet line (header = 1);
+    layers (``layers.qgis_io.layer_to_frame``): ``_row`` is the row as QGIS numbers it, reprojected to
+    EPSG:28992; a layer without CRS is refused.  The offset is always 0 (kept for the callers).  Cells the
+    reader cannot read (formula without result, merged cell) abort with their line and column.
     """
-    import pandas as pd
+    from ...ingest.errors import ImportFailed
+    from ...ingest.reader import is_table, read_table
 
     value = parameters.get(name)
     path, sheet = None, None
-    if isinstance(value, str):
-        parts = value.split("|")
-        if os.path.isfile(parts[0]) and parts[0].lower().endswith(SPREADSHEET_EXT):
-            path = parts[0]
-            for p in parts[1:]:
-                if p.startswith("layername="):
-                    sheet = p[len("layername="):]
+    if isinstance(value, str) and os.path.isfile(value.split("|")[0]) and is_table(value):
+        path = value
     layer = None
     if path is None:
         layer = alg.parameterAsVectorLayer(parameters, name, context)
-        if layer is not None and layer.providerType() == "ogr" and not layer.isSpatial():
-            parts = layer.source().split("|")
-            if os.path.isfile(parts[0]) and parts[0].lower().endswith(SPREADSHEET_EXT):
-                path = parts[0]
-                for p in parts[1:]:
-                    if p.startswith("layername="):
-                        sheet = p[len("layername="):]
+        if layer is not None and layer.providerType() == "ogr" and not layer.isSpatial() and is_table(layer.source()):
+            path = layer.source()
     if path is not None:
-        src = os.path.basename(path)
+        parts = path.split("|")
+        for p in parts[1:]:
+            if p.startswith("layername="):
+                sheet = p[len("layername="):]
         try:
-            if path.lower().endswith((".csv", ".txt")):
-                df = pd.read_csv(path, sep=None, engine="python", dtype=object, encoding="utf-8-sig")
-            else:
-                df = pd.read_excel(path, sheet_name=sheet if sheet else 0)
-        except Exception as e:  # noqa: BLE001 - any reader problem becomes a Dutch message
-            raise QgsProcessingException("{}: kan het bestand niet lezen ({}).".format(src, e)) from e
-        df = df.dropna(how="all").reset_index(drop=True)
-        df.columns = [str(c).strip() for c in df.columns]
-        df.insert(0, "_row", df.index + 1)
-        return df, src, 1
+            df = read_table(parts[0], sheet=sheet)
+        except ImportFailed as e:
+            raise QgsProcessingException(str(e)) from e
+        src = os.path.basename(parts[0])
+        bad = df.attrs.get("unreadable") or []
+        if bad:
+            fail(["{}, rij {}, veld '{}': cel niet leesbaar: {}".format(src, r, c, why) for r, c, why in bad])
+        return df, src, 0
     from ...layers.qgis_io import layer_to_frame
 
     source = layer if layer is not None else alg.parameterAsSource(parameters, name, context)
     if source is None:
         raise QgsProcessingException(alg.tr("Geen invoer ({}).").format(name))
-    df = layer_to_frame(source, feedback)
+    try:
+        df = layer_to_frame(source, feedback)
+    except ImportFailed as e:
+        raise QgsProcessingException(str(e)) from e
     src = layer.name() if layer is not None else name
     if layer is not None and layer.providerType() == "ogr":
         src = os.path.basename(layer.source().split("|")[0]) or src
     if hasattr(df, "crs") and getattr(df, "geometry", None) is not None:
         if df.crs is None:
+            if len(df) and df.geometry.notna().any():
+                raise QgsProcessingException(alg.tr(
+                    "{}: de laag heeft geen coördinatenstelsel (CRS); stel het in en probeer opnieuw. De werkbank is "
+                    "niet gewijzigd.").format(src))
             df = df.set_crs("EPSG:28992", allow_override=True)
         elif df.crs.to_epsg() != 28992:
             df = df.to_crs("EPSG:28992")

@@ -91,15 +91,12 @@ class ImportScores(_ScoringAlg):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from ...layers.qgis_io import _py
         from ...scoring import scores as S
+        from .project_algs import read_input
 
-        source = self.parameterAsSource(parameters, "INPUT", context)
-        if source is None:
-            raise QgsProcessingException(self.tr("INPUT: de tabel met beoordelingen kan niet worden geopend."))
-        raw = parameters.get("INPUT")
-        label = os.path.basename(str(raw).split("|")[0]) if isinstance(raw, str) and raw else source.sourceName()
-        names = [f.name() for f in source.fields()]
+        # the import pipeline's one reader: spreadsheet lines / feature ids as row numbers, cancel = nothing read
+        df, label, _offset = read_input(self, parameters, context, feedback)
+        names = [c for c in df.columns if not str(c).startswith("_") and c != "geometry"]
         auto = S.recognise_columns(names)
         mapping = {}
         for pname, canon, _label in SCORE_FIELDS:
@@ -117,15 +114,13 @@ class ImportScores(_ScoringAlg):
                 "project_id, criterium, waardering, motivatie, beoordelaar, rol, datum.").format(label, ", ".join(missing)))
         for canon, col in mapping.items():
             feedback.pushInfo(self.tr("{} ← kolom '{}'").format(S.DUTCH_FIELD[canon], col))
-        idx = {canon: names.index(col) for canon, col in mapping.items()}
+        cols = list(mapping.items())
         records = []
-        for n, feat in enumerate(source.getFeatures(), start=1):
-            if feedback.isCanceled():
-                return {}
-            attrs = feat.attributes()
-            rec = {canon: _py(attrs[i]) for canon, i in idx.items()}
-            rec["_row"] = n
-            records.append(rec)
+        for rec in df[["_row"] + [c for _k, c in cols]].itertuples(index=False, name=None):
+            r = {canon: (None if (v is None or (isinstance(v, float) and v != v)) else v)
+                 for (canon, _c), v in zip(cols, rec[1:])}
+            r["_row"] = int(rec[0])
+            records.append(r)
         wb = self.open_werkbank(parameters, context)
         try:
             default_date = None if "score_date" in mapping else S.today()
