@@ -195,6 +195,11 @@ def _xlsx_value(v):
     return c
 
 
+def xlsx_row(values):
+    """Values ready for ``worksheet.append`` (openpyxl refuses control characters while appending)."""
+    return [_xlsx_value(v) for v in values]
+
+
 def sanitise_workbook(wbk):
     """Make every cell of an openpyxl workbook safe in place (text, never formula)."""
     for ws in wbk.worksheets:

@@ -2,14 +2,12 @@
 
 Columns follow the Handreiking Integraal Programmeren 2022 (projectenlijst)
 and the pMIEK uitvoeringsaanpak 2024 (actielijst, monitoringlijst).  Every
-text cell passes ``neutralise_formula`` (no formula injection); CSV is UTF-8
+text cell passes ``tabular.safe_cell`` (no formula injection, no control characters); CSV is UTF-8
 with BOM and ``;`` so Dutch Excel opens it directly.  Confidential projects are
 left out unless the export data includes them (see ``context.gather``).
 """
 
 import os
-
-from .safety import neutralise_formula
 
 # (header, key, width)
 PROJECTENLIJST = (
@@ -61,9 +59,10 @@ def rows(kind, data):
 
 
 def _cell(v):
-    if v is None:
-        return ""
-    return neutralise_formula(v) if isinstance(v, str) else v
+    from ..tabular import safe_cell
+
+    v = safe_cell(v)  # no formulas, no control characters (openpyxl refuses those while appending)
+    return "" if v is None else v
 
 
 def write_csv(kind, data, path):
@@ -116,7 +115,7 @@ def write_xlsx(kind, data, path):
     info = wbk.create_sheet("Bron")
     for line in (("Programma", foot["programme"]), ("Ronde/versie", foot["round"]), ("Peildatum", foot["peildatum"]),
                  ("Bronnen", foot["sources"]), ("Opmerking", foot["fictief_text"] or foot["disclaimer"])):
-        info.append([line[0], neutralise_formula(line[1] or "")])
+        info.append([line[0], _cell(line[1] or "")])
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 100
     return tabular.save_workbook(wbk, path)  # every text cell a string, never a formula

@@ -534,8 +534,8 @@ def write_report(cmp, path, include_confidential=False):
     ws.title = "Samenvatting"
     ws.append(["Verschillen tussen rondes" + (" – " + CONFIDENTIAL_NOTICE if inc else "")])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(["Oude ronde", cmp.old_label])
-    ws.append(["Nieuwe ronde", cmp.new_label])
+    ws.append(tabular.xlsx_row(["Oude ronde", cmp.old_label]))
+    ws.append(tabular.xlsx_row(["Nieuwe ronde", cmp.new_label]))
     ws.append([])
     ws.append(["onderdeel", "wijziging", "aantal"])
     for c in ws[5]:
@@ -548,7 +548,7 @@ def write_report(cmp, path, include_confidential=False):
         for c in sh[1]:
             c.font = Font(bold=True)
         for r in cmp.section(key, inc).itertuples(index=False):
-            sh.append(list(r))
+            sh.append(tabular.xlsx_row(r))
         sh.freeze_panes = "A2"
         for col, width in zip("ABCDEFGHI", (12, 16, 14, 10, 30, 20, 18, 18, 40)):
             sh.column_dimensions[col].width = width

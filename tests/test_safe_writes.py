@@ -389,3 +389,87 @@ def test_qgis_process_damaged_werkbank_no_traceback(tmp_path):
     assert r.returncode >= 0, "native afbreking: rc {}".format(r.returncode)
     assert "Traceback (most recent call last)" not in text, text[-3000:]
     assert "kapot.gpkg" in text and ("geen" in text or "beschadigd" in text), text[-3000:]
+
+
+# ---- item 4: every CSV/XLSX the plugin writes, scanned for formulas and control characters ----------
+HOSTILE_TEXTS = ['=HYPERLINK("http://evil","klik")', "=cmd|'/C calc'!A0", "  +1+1", "@SUM(A1)", "\t=1",
+                 "-2+3", "nul\x00byte", "esc\x1b[31m"]
+
+
+def _scan_spreadsheets(folder):
+    """(path, cell) of every formula-like text, formula cell or control character in CSV/XLSX under folder."""
+    import csv
+
+    import openpyxl
+
+    from pmiek_werkbank import tabular
+
+    bad, n = [], 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            if name.lower().endswith(".csv"):
+                n += 1
+                with open(path, encoding="utf-8-sig", newline="") as f:
+                    text = f.read()
+                delim = ";" if text.count(";") >= text.count(",") else ","
+                for row in csv.reader(text.splitlines(), delimiter=delim):
+                    for cell in row:
+                        if tabular.is_formula_like(cell) or tabular.strip_controls(cell) != cell:
+                            bad.append((path, cell))
+            elif name.lower().endswith(".xlsx"):
+                n += 1
+                for ws in openpyxl.load_workbook(path).worksheets:
+                    for r in ws.iter_rows():
+                        for c in r:
+                            if c.data_type == "f":
+                                bad.append((path, c.value))
+                            elif isinstance(c.value, str) and (tabular.is_formula_like(c.value)
+                                                               or tabular.strip_controls(c.value) != c.value):
+                                bad.append((path, c.value))
+    return bad, n
+
+
+def test_every_spreadsheet_output_is_formula_free(tmp_path, pmiek_provider):
+    from conftest import run_alg
+    from test_rounds_fixtures import make_werkbank
+
+    from pmiek_werkbank.layers.validation import ValidationReport
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    old = str(tmp_path / "oud.gpkg")
+    make_werkbank(old).close()
+    path = str(tmp_path / "vijandig.gpkg")
+    make_werkbank(path).close()
+    with open_werkbank(path) as wb:
+        pids = [r["project_id"] for r in wb.query("SELECT project_id FROM projects ORDER BY project_id")]
+        for i, pid in enumerate(pids):
+            wb.execute("UPDATE projects SET name = ?, status = 'afgevallen', status_reason = ? WHERE project_id = ?",
+                       (HOSTILE_TEXTS[(2 * i) % 8], HOSTILE_TEXTS[(2 * i + 3) % 8], pid))
+        wb.execute("UPDATE developments SET name = ?", (HOSTILE_TEXTS[1],))
+        wb.execute("UPDATE criteria SET name = ?, question = ? WHERE criterion_id = 'A'",
+                   (HOSTILE_TEXTS[0], HOSTILE_TEXTS[3]))
+        wb.execute("UPDATE actions SET activity = ?, result = ?", (HOSTILE_TEXTS[6], HOSTILE_TEXTS[4]))
+        wb.execute("UPDATE stations SET name = ?", (HOSTILE_TEXTS[6],))
+    out = tmp_path / "uit"
+    out.mkdir()
+    for ext in ("xlsx", "csv"):
+        run_alg("pmiek:exportlists", {"WERKBANK": path, "INCLUDE_CONFIDENTIAL": True,
+                                      "PROJECTENLIJST": str(out / ("projecten." + ext)),
+                                      "ACTIELIJST": str(out / ("acties." + ext)),
+                                      "MONITORINGLIJST": str(out / ("monitoring." + ext))})
+        run_alg("pmiek:compareround", {"OLD": old, "NEW": path, "INCLUDE_CONFIDENTIAL": True,
+                                       "OUTPUT": str(out / ("verschillen." + ext))})
+        run_alg("pmiek:exportafgevallen", {"WERKBANK": path, "OUTPUT": str(out / ("afgevallen." + ext))})
+    run_alg("pmiek:exportcriteria", {"WERKBANK": path, "OUTPUT": str(out / "criteria.csv")})
+    run_alg("pmiek:exportpackage", {"WERKBANK": path, "OUTPUT_FOLDER": str(out / "pakket"),
+                                    "INCLUDE_CONFIDENTIAL": True})
+    rep = ValidationReport("invoer.csv")
+    rep.add(3, "=1+1", "name", "=HYPERLINK(\"x\")", "@probleem\x00")
+    rep.write(str(out / "importrapport.csv"))
+    bad, n = _scan_spreadsheets(str(out))
+    assert n >= 12
+    assert not bad, bad[:10]
+    # the hostile texts are there, only inert
+    text = open(out / "projecten.csv", encoding="utf-8-sig").read()
+    assert "'=HYPERLINK(" in text and "'@SUM(A1)" in text and "nulbyte" in text
