@@ -133,11 +133,13 @@ def footer_data(programme, sources=()):
     }
 
 
-def _sources(wb):
+def _sources(wb, include_confidential=False):
     out = []
     for table in ("stations", "capacity_areas", "developments", "projects"):
+        where = "" if table != "projects" or include_confidential else " AND COALESCE(confidential, 0) = 0"
         try:
-            rows = wb.query('SELECT DISTINCT source FROM "{}" WHERE source IS NOT NULL ORDER BY source'.format(table))
+            rows = wb.query('SELECT DISTINCT source FROM "{}" WHERE source IS NOT NULL{} ORDER BY source'.format(
+                table, where))
         except Exception:  # noqa: BLE001
             continue
         for r in rows:
@@ -316,7 +318,7 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
         f["seq"] = i
     return ExportData(
         programme=programme,
-        footer=footer_data(programme, _sources(wb)),
+        footer=footer_data(programme, _sources(wb, include_confidential)),
         projects=fiche,
         afgevallen=afgevallen,
         confidential_left_out=left_out,

@@ -187,7 +187,12 @@ class CompareRound(_ProgrammeAlg):
         sink, dest = self.parameterAsSink(parameters, "TABLE", context, fields, QgsWkbTypes.Type.NoGeometry,
                                           QgsCoordinateReferenceSystem())
         if sink is not None:
-            _write_rows(sink, fields, REPORT_SPEC, rows.to_dict("records"))
+            records = rows.to_dict("records")
+            if include:  # the first line says it (programme.visibility)
+                from ...programme.visibility import CONFIDENTIAL_NOTICE
+
+                records.insert(0, {"onderdeel": CONFIDENTIAL_NOTICE})
+            _write_rows(sink, fields, REPORT_SPEC, records)
             results["TABLE"] = dest
         for line in cmp.summary(include).itertuples(index=False):
             feedback.pushInfo("{} {}: {}".format(line[0], line[1], line[2]))
@@ -324,7 +329,8 @@ class ExportPackage(_ProgrammeAlg):
         "NETBEHEERDER: alleen het gebied van deze netbeheerder: zijn stations, projecten, "
         "capaciteitsgebieden en alles daarbinnen (optioneel).\n"
         "INCLUDE_CONFIDENTIAL: vertrouwelijke projecten toch meenemen (standaard nee).\n"
-        "ESDL: ook een ESDL-bestand schrijven (vereist het pakket pyesdl).\n\n"
+        "ESDL: ook een ESDL-bestand schrijven (vereist het pakket pyesdl; zonder dat pakket wordt het pakket "
+        "zonder ESDL gemaakt, met een melding).\n\n"
         "Uitvoer: OUTPUT (map), MANIFEST en ESDL_FILE."
     )
 
@@ -365,8 +371,10 @@ class ExportPackage(_ProgrammeAlg):
         if esdl:
             from ...programme.esdl_io import MISSING, esdl_available
 
-            if not esdl_available():
-                raise QgsProcessingException(self.tr(MISSING))
+            if not esdl_available():  # optional package: the package without ESDL, with a note
+                feedback.reportError(self.tr(MISSING) + " " + self.tr("Het uitwisselpakket is zonder ESDL gemaakt."),
+                                     False)
+                esdl = False
         wb = self.open_werkbank(parameters, context, readonly=True)
         try:
             man = self.call(export_package, wb, folder, selection,
