@@ -1,21 +1,53 @@
 """Check the Python packages the heavy parts need, without importing them.
 
-Uses ``importlib.util.find_spec`` and ``importlib.metadata`` so that plugin
-start-up stays fast.  Returns Dutch messages; no QGIS imports.
+Uses ``importlib.util.find_spec`` and ``importlib.metadata`` so that plugin start-up stays fast.
+Returns Dutch messages; no QGIS imports (the dialog is ``dialogs/deps_dialog.py``).
+
+What the plugin works with: geopandas >= 0.14 and shapely >= 2.0 as the distributions and OSGeo4W
+ship them; files are read and written by whichever of pyogrio or fiona is present (:func:`io_engine`).
+Optional packages (pyesdl for ESDL) switch their feature off when missing.
+
+A second GDAL/PROJ in the QGIS process (PyPI wheels of pyogrio/fiona/pyproj bundle their own) crashes
+``qgis_process``/QGIS on exit.  :func:`bundled_native_libraries` finds such wheels *before* they are
+imported (their ``*.libs``/``.dylibs`` folder), :func:`loaded_native_libraries` reads
+``/proc/self/maps`` for two different libgdal/libproj already loaded.
 """
 
 import importlib.metadata
 import importlib.util
+import os
+import re
+import sys
 
 # (import name, distribution name, minimum version or None)
 REQUIRED = (
-    ("geopandas", "geopandas", (1, 0)),
+    ("geopandas", "geopandas", (0, 14)),
     ("shapely", "shapely", (2, 0)),
-    ("pyogrio", "pyogrio", None),
     ("pandas", "pandas", (1, 5)),
     ("jinja2", "Jinja2", None),
     ("openpyxl", "openpyxl", None),
 )
+# One of these reads/writes files for geopandas (pyogrio preferred).
+IO_ENGINES = (("pyogrio", "pyogrio"), ("fiona", "fiona"))
+# (import name, distribution, what is off without it)
+OPTIONAL = (
+    ("esdl", "pyesdl", "ESDL-export en -import (uitwisselpakket met ESDL)"),
+    ("scipy", "scipy", "snellere toewijzing van ontwikkelingen aan het dichtstbijzijnde station (capaciteitsbalans)"),
+)
+# distribution -> (Debian/Ubuntu package, OSGeo4W package or None, pure Python: pip is safe)
+PACKAGES = {
+    "geopandas": ("python3-geopandas", "python3-geopandas", True),
+    "shapely": ("python3-shapely", "python3-shapely", False),
+    "pandas": ("python3-pandas", "python3-pandas", False),
+    "Jinja2": ("python3-jinja2", "python3-jinja2", True),
+    "openpyxl": ("python3-openpyxl", "python3-openpyxl", True),
+    "pyogrio": ("python3-pyogrio", "python3-pyogrio", False),
+    "fiona": ("python3-fiona", "python3-fiona", False),
+    "pyproj": ("python3-pyproj", "python3-pyproj", False),
+    "pyesdl": (None, None, True),
+    "scipy": ("python3-scipy", "python3-scipy", False),
+}
+NATIVE = ("gdal", "proj")
 
 
 def _version_tuple(text):
@@ -28,26 +60,105 @@ def _version_tuple(text):
     return tuple(parts)
 
 
+def _present(mod):
+    try:
+        return importlib.util.find_spec(mod) is not None
+    except (ImportError, ValueError):  # a module hidden with sys.modules[mod] = None, or a broken one
+        return False
+
+
+def installed_version(mod, dist):
+    for name in (dist, mod):
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    module = sys.modules.get(mod)
+    return getattr(module, "__version__", None) if module is not None else None
+
+
 def missing_packages(required=None):
-    """List of (distribution, problem) for packages that are absent or too old."""
-    if required is None:
+    """List of (distribution, problem) for packages that are absent or too old.
+
+    With the default list, a missing file engine is reported as ``pyogrio`` only when fiona is
+    absent as well.
+    """
+    default = required is None
+    if default:
         required = REQUIRED
     problems = []
     for mod, dist, minimum in required:
-        if importlib.util.find_spec(mod) is None:
+        if not _present(mod):
             problems.append((dist, "ontbreekt"))
             continue
         if minimum:
-            try:
-                have = importlib.metadata.version(dist)
-            except importlib.metadata.PackageNotFoundError:
-                try:
-                    have = importlib.metadata.version(mod)
-                except importlib.metadata.PackageNotFoundError:
-                    continue
-            if _version_tuple(have) < minimum:
+            have = installed_version(mod, dist)
+            if have is not None and _version_tuple(have) < minimum:
                 problems.append((dist, "versie {} is te oud, nodig >= {}".format(have, ".".join(map(str, minimum)))))
+    if default and io_engine() is None:
+        problems.append(("pyogrio", "ontbreekt (of fiona)"))
     return problems
+
+
+def io_engine():
+    """'pyogrio' or 'fiona' (the first present), the engine geopandas reads and writes files with; or None."""
+    for mod, _dist in IO_ENGINES:
+        if _present(mod):
+            return mod
+    return None
+
+
+def optional_status():
+    """[(distribution, present, feature)] for the optional packages."""
+    return [(dist, _present(mod), feature) for mod, dist, feature in OPTIONAL]
+
+
+def platform_key(system=None):
+    """'windows', 'macos' or 'debian' (also for other Linux: the apt command is the example)."""
+    system = system or sys.platform
+    if system.startswith("win"):
+        return "windows"
+    if system == "darwin":
+        return "macos"
+    return "debian"
+
+
+def install_commands(dists, platform=None):
+    """{platform: command} to install the distributions ``dists`` for QGIS's own Python.
+
+    Compiled packages come from the platform's packages (apt, OSGeo4W) so they use QGIS's GDAL/PROJ;
+    pip is only proposed for pure-Python packages (a PyPI wheel of pyogrio/fiona/pyproj brings a second
+    GDAL/PROJ into QGIS).
+    """
+    dists = list(dict.fromkeys(dists))
+    apt = [PACKAGES.get(d, (None,))[0] for d in dists]
+    o4w = [PACKAGES.get(d, (None, None))[1] for d in dists]
+    pip_only = [d for d, a in zip(dists, apt) if a is None]
+    out = {}
+    lines = []
+    if any(apt):
+        lines.append("sudo apt install " + " ".join(a for a in apt if a))
+    if pip_only:
+        lines.append("python3 -m pip install --user " + " ".join(pip_only))
+    out["debian"] = "\n".join(lines)
+    lines = []
+    if any(o4w):
+        lines.append("OSGeo4W Shell (als beheerder): osgeo4w-setup.exe -q -k -P " + ",".join(o for o in o4w if o))
+    if pip_only:
+        lines.append("OSGeo4W Shell: python -m pip install " + " ".join(pip_only))
+    out["windows"] = "\n".join(lines)
+    pure = [d for d in dists if PACKAGES.get(d, (None, None, True))[2]]
+    native = [d for d in dists if d not in pure]
+    lines = []
+    if pure:
+        lines.append("/Applications/QGIS-LTR.app/Contents/MacOS/bin/python3 -m pip install --user " + " ".join(pure))
+    if native:
+        lines.append("{}: worden meegeleverd met de QGIS-installer van qgis.org; installeer QGIS opnieuw of gebruik "
+                     "conda-forge (conda install -c conda-forge qgis {})".format(", ".join(native), " ".join(native)))
+    out["macos"] = "\n".join(lines)
+    if platform is not None:
+        return out[platform]
+    return out
 
 
 def install_hint(problems):
@@ -55,22 +166,113 @@ def install_hint(problems):
     if not problems:
         return ""
     names = ", ".join("{} ({})".format(d, why) for d, why in problems)
-    pkgs = " ".join('"{}{}"'.format(d, ">=" + ".".join(map(str, m)) if m else "")
-                    for _, d, m in _all_required() if d in {p[0] for p in problems})
+    command = install_commands([d for d, _ in problems], platform_key()).replace("\n", "; ")
     return (
-        "pMIEK Werkbank mist Python-pakketten: {}. Installeer ze in de Python van QGIS, "
-        "bijvoorbeeld met: python3 -m pip install --user {} (Windows: OSGeo4W Shell). "
-        "De Processing-algoritmen en docks die ze nodig hebben werken pas daarna.".format(names, pkgs)
+        "pMIEK Werkbank mist Python-pakketten: {}. Installeer ze in de Python van QGIS, op dit systeem met: {}. "
+        "Menu pMIEK Werkbank > Afhankelijkheden controleren toont de opdracht per platform. "
+        "De Processing-algoritmen en docks die ze nodig hebben werken pas daarna.".format(names, command)
     )
-
-
-def _all_required():
-    return REQUIRED
 
 
 def require(*modules):
     """Raise ImportError with a Dutch install hint if any listed module is missing."""
     req = [r for r in REQUIRED if r[0] in modules] if modules else list(REQUIRED)
     problems = missing_packages(req)
+    for mod in modules:
+        if mod in ("pyogrio", "fiona") and io_engine() is None:
+            problems.append(("pyogrio", "ontbreekt (of fiona)"))
     if problems:
         raise ImportError(install_hint(problems))
+
+
+# ---- a second GDAL/PROJ -----------------------------------------------------------------------
+_LIB = re.compile(r"lib(gdal|proj)[-.\w]*\.(so|dylib)|\b(gdal|proj)[_-]?\d*\.dll", re.I)
+
+
+def bundled_native_libraries(packages=("pyogrio", "fiona", "pyproj", "rasterio")):
+    """{package: [bundled GDAL/PROJ library files]} for installed wheels that carry their own, without importing.
+
+    Looks in ``<site>/<pkg>.libs`` (Linux/Windows wheels) and ``<pkg>/.dylibs`` (macOS wheels).
+    """
+    found = {}
+    for pkg in packages:
+        try:
+            spec = importlib.util.find_spec(pkg)
+        except (ImportError, ValueError):
+            continue
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        pkg_dir = list(spec.submodule_search_locations)[0]
+        candidates = [os.path.join(os.path.dirname(pkg_dir), pkg + ".libs"), os.path.join(pkg_dir, ".dylibs"), pkg_dir]
+        libs = []
+        for d in candidates:
+            if not os.path.isdir(d):
+                continue
+            for name in sorted(os.listdir(d)):
+                if _LIB.search(name):
+                    libs.append(os.path.join(d, name))
+        if libs:
+            found[pkg] = libs
+    return found
+
+
+def loaded_native_libraries(maps_path="/proc/self/maps"):
+    """{'gdal': [paths], 'proj': [paths]} of the libraries loaded in this process (Linux; {} elsewhere)."""
+    try:
+        with open(maps_path, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return {}
+    out = {}
+    for line in lines:
+        path = line.split(None, 5)[5].strip() if len(line.split(None, 5)) == 6 else ""
+        base = os.path.basename(path)
+        m = re.match(r"lib(gdal|proj)([-.]|$)", base)
+        if m:
+            out.setdefault(m.group(1), [])
+            if path not in out[m.group(1)]:
+                out[m.group(1)].append(path)
+    return out
+
+
+def native_conflicts(maps_path="/proc/self/maps", packages=("pyogrio", "fiona", "pyproj", "rasterio")):
+    """Dutch warnings about a second GDAL/PROJ (loaded, or about to be by an import); [] when all is well."""
+    warnings = []
+    for lib, paths in sorted(loaded_native_libraries(maps_path).items()):
+        if len(paths) > 1:
+            warnings.append("Er zijn twee {}-bibliotheken in QGIS geladen ({}). QGIS kan daardoor vastlopen of bij "
+                            "afsluiten crashen.".format(lib.upper(), ", ".join(paths)))
+    for pkg, libs in sorted(bundled_native_libraries(packages).items()):
+        dist = "pyogrio" if pkg == "pyogrio" else pkg
+        warnings.append(
+            "Het pakket {} is een PyPI-wheel met een eigen {} ({}); naast QGIS' eigen GDAL/PROJ kan dat QGIS laten "
+            "crashen. Vervang het door het pakket van uw platform: {}".format(
+                pkg, "/".join(sorted({m.group(1).upper() for m in (_LIB.search(os.path.basename(x)) for x in libs)
+                                     if m and m.group(1)} or {"GDAL/PROJ"})),
+                os.path.basename(libs[0]), install_commands([dist], platform_key()).replace("\n", "; ")))
+    return warnings
+
+
+def report():
+    """Everything the dependency dialog shows, as plain data (tested without a GUI)."""
+    problems = missing_packages()
+    rows = []
+    for mod, dist, minimum in REQUIRED:
+        have = installed_version(mod, dist) if _present(mod) else None
+        rows.append({"package": dist, "version": have, "needed": ">= " + ".".join(map(str, minimum)) if minimum else "",
+                     "ok": not any(p[0] == dist for p in problems), "feature": "nodig"})
+    engine = io_engine()
+    for mod, dist in IO_ENGINES:
+        present = _present(mod)
+        rows.append({"package": dist, "version": installed_version(mod, dist) if present else None, "needed": "",
+                     "ok": present or engine is not None,
+                     "feature": "bestanden lezen/schrijven" + (" (in gebruik)" if engine == mod else
+                                                               " (pyogrio of fiona is genoeg)")})
+    for dist, present, feature in optional_status():
+        mod = [m for m, d, _ in OPTIONAL if d == dist][0]
+        rows.append({"package": dist, "version": installed_version(mod, dist) if present else None, "needed": "",
+                     "ok": present, "feature": "optioneel: " + feature + ("" if present else " staat uit")})
+    missing = [d for d, _ in problems] + [r["package"] for r in rows if not r["ok"] and r["feature"].startswith("opt")]
+    return {"rows": rows, "problems": problems, "missing": list(dict.fromkeys(missing)),
+            "commands": install_commands(missing) if missing else {}, "platform": platform_key(),
+            "conflicts": native_conflicts()}

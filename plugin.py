@@ -106,6 +106,8 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
                          self.open_sample, toolbar=False)
         self._add_action("processing", self.tr("Processing-algoritmen…"), "pmiek.svg", self.show_processing,
                          toolbar=False)
+        self._add_action("deps", self.tr("Afhankelijkheden controleren…"), "pmiek.svg", self.show_dependencies,
+                         toolbar=False)
         from qgis.core import QgsProject
 
         project = QgsProject.instance()
@@ -219,11 +221,13 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         return None
 
     def _check_dependencies(self):
-        from .deps import install_hint, missing_packages
+        from .deps import install_hint, missing_packages, native_conflicts
 
         hint = install_hint(missing_packages())
         if hint:
             self.iface.messageBar().pushMessage("pMIEK Werkbank", hint, Qgis.MessageLevel.Warning, 0)
+        for warning in native_conflicts():  # a second GDAL/PROJ: warn before it crashes QGIS
+            self.iface.messageBar().pushMessage("pMIEK Werkbank", warning, Qgis.MessageLevel.Critical, 0)
 
     # ---- actions ----------------------------------------------------------------
     def new_werkbank(self):
@@ -366,6 +370,17 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         target = os.path.join(folder, "voorbeeld_werkbank_{}.gpkg".format(time.strftime("%Y%m%d-%H%M%S")))
         shutil.copyfile(sample, target)
         self.open_werkbank(path=target)
+
+    def show_dependencies(self):
+        """The 'Afhankelijkheden controleren' dialog (dialogs/deps_dialog.py): what is missing, how to install."""
+        from .dialogs.deps_dialog import DepsDialog
+
+        dialog = self.dialogs.get("deps")
+        if dialog is None:
+            dialog = self.dialogs["deps"] = DepsDialog(self.iface, self.session, self.iface.mainWindow())
+        dialog.refresh()
+        dialog.show()
+        dialog.raise_()
 
     def show_processing(self):
         """Show QGIS's Processing toolbox filtered on the pMIEK algorithms."""

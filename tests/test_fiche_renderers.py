@@ -91,7 +91,7 @@ def test_footer_does_not_run_into_the_page_number(qt_export):
         words = _words(pdf)
         pages = [w for w in words if w[4] == "Pagina"]
         assert pages
-        for x0, y0, x1, y1, _ in pages:
+        for x0, y0, _x1, y1, _ in pages:
             for a0, b0, a1, b1, w in words:
                 same_line = b0 < y1 and y0 < b1
                 if same_line and a0 < x0 - 0.5:  # a word left of "Pagina" on its line ends before it
