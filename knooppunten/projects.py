@@ -165,6 +165,18 @@ def year_from_text(text):
     return int(m.group(1)) if m else None
 
 
+_IBN_LABEL = re.compile(r"(?:\bibn|in\s*bedrijf(?:name|stelling|genomen)?|ingebruik(?:name|neming)|"
+                        r"in\s*gebruik(?:name)?)\b\D{0,12}?(?:\bQ[1-4]\s*)?\b(199\d|20\d\d|2100)\b", re.IGNORECASE)
+
+
+def ibn_year_from_text(text):
+    """The year labelled IBN in a planning text ('IBN 2031', 'in bedrijf: Q3 2030'); None when no year is."""
+    if text is None:
+        return None
+    m = _IBN_LABEL.search(str(text))
+    return int(m.group(1)) if m else None
+
+
 def type_infra_code(value):
     """Code for a type-infra text: the code, the Dutch label, or a keyword; None when not recognised."""
     if value is None or not str(value).strip():
@@ -358,9 +370,13 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
             except ValueError:
                 err("ibn_year", "'{}' is geen jaartal".format(v))
         elif row["planning"]:
-            year = year_from_text(row["planning"])
+            # only a year labelled IBN ("IBN 2031", "in bedrijf 2030"); "Planuitwerking 2026, IBN 2031" is 2031
+            year = ibn_year_from_text(row["planning"])
             if year is not None:
-                notes.append("{}: IBN-jaar {} afgeleid uit planning '{}'.".format(where, year, row["planning"]))
+                notes.append("{}: IBN-jaar {} gelezen uit planning '{}'.".format(where, year, row["planning"]))
+            else:
+                notes.append("{}: waarschuwing: IBN-jaar leeg gelaten; de planning '{}' noemt geen jaar als IBN "
+                             "(vul ibn_jaar in of schrijf 'IBN 2030').".format(where, row["planning"]))
         row["ibn_year"] = year
         for f in ("in_ip", "confidential"):
             v = _text(get(f))

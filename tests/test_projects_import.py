@@ -10,7 +10,7 @@ HEADERS = ["Naam project", "Locatie", "Type infra", "Sectoren en ontwikkelingen"
            "reden_status", "x", "y"]
 GOOD = [
     ["150 kV-station Gemeente A", "Polderstraat, Gemeente A", "HS/MS-station", "Woningbouw Gemeente B",
-     "Investering +/- €50 miljoen, TenneT/Liander", "2027", "TenneT, Liander, Provincie", "S1", "Knooppunt West",
+     "Investering +/- €50 miljoen, TenneT/Liander", "Planuitwerking 2025, IBN 2027", "TenneT, Liander, Provincie", "S1", "Knooppunt West",
      "40", "opgenomen", None, 151100, 451000],
     ["Aantakking Waterstofbackbone", "Leidingstraat, gemeente D", "Nieuwe waterstofleiding", "Wind op zee",
      "Kosten +/- €30 miljoen, nog geen dekking voor investering", "Voorzien voor 2030", "Gasunie, Rijk", None,
@@ -50,7 +50,8 @@ def test_import_projectenlijst_xlsx(pmiek_provider, example_wb, werkbank, tmp_pa
     assert p["status"] == "opgenomen" and "Woningbouw Gemeente B" in p["narrative"]
     assert p["parties"] == "TenneT, Liander, Provincie"
     h2 = rows["P-aantakking-waterstofbackbone"]
-    assert h2["type_infra"] == "waterstofleiding" and h2["ibn_year"] == 2030 and h2["financial_cover"] == "geen"
+    # 'Voorzien voor 2030' labels no year as IBN: left empty (and warned), never guessed
+    assert h2["type_infra"] == "waterstofleiding" and h2["ibn_year"] is None and h2["financial_cover"] == "geen"
     assert h2["status"] == "kandidaat"
     bat = rows["P-batterij-oost"]
     assert bat["station_id"] == "S3" and bat["capacity_afname_mw"] == 5.5 and bat["type_infra"] == "flex_opslag"
@@ -193,3 +194,43 @@ def test_geometry_layer_does_not_blank_other_fields(werkbank, werkbank_path, tmp
     assert p["ibn_year"] == 2029 and p["investment_eur"] == 15e6 and p["status"] == "opgenomen"
     assert p["code"] == "7" and p["phase"] == "planuitwerking"
     assert p.geometry.geom_type == "LineString"
+
+
+def test_decisions_survive_a_refresh(pmiek_provider, example_wb, werkbank, tmp_path):
+    """A status decided after the import and a link's edited share are kept when the source is imported again;
+    the conflict (old, new, who, when) is in the report and the audit trail; SOURCE_WINS overrides."""
+    import json
+
+    from pmiek_werkbank.scoring.decisions import set_status
+
+    path = _xlsx(tmp_path / "projectenlijst.xlsx", GOOD)
+    run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path})
+    pid = "P-aantakking-waterstofbackbone"
+    set_status(werkbank, pid, "afgevallen", reason="geen ruimte in het net", user="Besluitnemer")
+    # the same list again (status empty = kandidaat in the source): the decision stays
+    rep = str(tmp_path / "r.csv")
+    res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path, "REPORT": rep})
+    row = werkbank.query("SELECT status, status_reason FROM projects WHERE project_id = ?", (pid,))[0]
+    assert (row["status"], row["status_reason"]) == ("afgevallen", "geen ruimte in het net")
+    assert res["CONFLICTS"] == 2
+    text = open(rep, encoding="utf-8-sig").read()
+    assert "{}, veld 'status': besluit 'afgevallen' (Besluitnemer,".format(pid) in text
+    assert "behouden; genegeerd: bronwaarde 'kandidaat'" in text
+    trail = [json.loads(r["new_values"]) for r in werkbank.query(
+        "SELECT new_values FROM audit_log WHERE table_name = 'projects' AND row_key = ? ORDER BY fid", (pid,))]
+    kept = [t for t in trail if "_importconflict" in t]
+    assert kept and kept[-1]["_importconflict"]["uitkomst"] == "besluit behouden"
+    # still protected at the next refresh
+    res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path})
+    assert res["CONFLICTS"] == 2
+    assert werkbank.query("SELECT status FROM projects WHERE project_id = ?", (pid,))[0]["status"] == "afgevallen"
+    # the source wins only when asked
+    res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path, "SOURCE_WINS": True})
+    assert res["CONFLICTS"] == 2
+    assert werkbank.query("SELECT status FROM projects WHERE project_id = ?", (pid,))[0]["status"] == "kandidaat"
+    trail = [json.loads(r["new_values"]) for r in werkbank.query(
+        "SELECT new_values FROM audit_log WHERE table_name = 'projects' AND row_key = ? ORDER BY fid", (pid,))]
+    assert trail[-1]["_importconflict"]["uitkomst"] == "bron wint (SOURCE_WINS)"
+    # and afterwards there is nothing left to protect
+    res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path})
+    assert res["CONFLICTS"] == 0 and res["UNCHANGED"] == 3

@@ -94,26 +94,73 @@ def fail(errors):
         "Import afgebroken, de werkbank is niet gewijzigd. Herstel de invoer:\n" + text)
 
 
-def upsert(alg, wb, table, frame, src):
-    """Write ``frame`` into ``table`` in one transaction; a refusal becomes a Dutch message naming the source."""
+# Decisions survive a refresh: every field these imports write is protected once it was changed after the
+# previous import (ingest.decisions), geometry excepted.
+def upsert(alg, wb, table, frame, src, source_wins=False):
+    """Write ``frame`` into ``table`` in one transaction; a refusal becomes a Dutch message naming the source.
+
+    A field changed in the werkbank after the previous import (a decision) keeps its value unless
+    ``source_wins``; the conflicts land in ``alg.conflicts`` and, with the import marker, in the audit trail.
+    """
+    from ...ingest import decisions as D
+    from ...werkbank.schema import TABLES
+
+    alg.conflicts = []
     if not len(frame):
         return {"inserted": 0, "updated": 0, "unchanged": 0}
+    key = TABLES[table].key
+    fields = [c for c in frame.columns if c not in (key, "geom", "geometry", "_row") and c in TABLES[table].column_names]
     try:
-        return wb.write_frame(table, frame, mode="upsert")
+        with wb.transaction() as tx:
+            frame, alg.conflicts = D.protect(wb, table, key, frame, fields, source_wins=source_wins)
+            counts = wb.write_frame(table, frame, mode="upsert")
+            D.record(wb, tx, table, src, alg.conflicts)
+        return counts
     except Exception as e:  # noqa: BLE001 - constraint failures, locked file, ...
         raise QgsProcessingException(
             alg.tr("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).").format(src, e)) from e
 
 
-def count_outputs(alg, feedback, src, counts, unknown=None):
-    """Log the write counts and return them as the algorithm's outputs."""
+def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, context=None, kind=None, n_input=None,
+                  notes=()):
+    """Log the write counts (and the decisions kept), write the report and return the algorithm's outputs."""
+    from ...ingest import decisions as D
+    from ...layers.validation import WAARSCHUWING, ValidationReport
+
     text = alg.tr("{}: {} nieuw, {} bijgewerkt, {} ongewijzigd").format(
         src, counts["inserted"], counts["updated"], counts["unchanged"])
-    out = {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"]}
+    written = counts["inserted"] + counts["updated"] + counts["unchanged"]
+    out = {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"],
+           "IMPORTED": written, "REJECTED": (n_input - written) if n_input is not None else 0, "REMOVED": 0}
     if unknown is not None:
         text += alg.tr(", {} onbekend").format(unknown)
         out["UNKNOWN"] = unknown
     feedback.pushInfo(text + ".")
+    conflicts = getattr(alg, "conflicts", [])
+    for c in conflicts[:MAX_MESSAGES]:
+        feedback.reportError(alg.tr("Conflict met een besluit: ") + D.describe(c), False)
+    if parameters is not None:
+        from .import_algs import report_path
+
+        path = report_path(alg, parameters, context, kind or "import")
+        rep = ValidationReport(src, kind or "", n_input if n_input is not None else written)
+        rep.imported, rep.counts = written, counts
+        if conflicts:
+            rep.note("{} conflict(en) met besluiten na de vorige import: {}.".format(
+                len(conflicts), "besluit behouden" if conflicts[0]["kept"] else "bron wint (SOURCE_WINS)"))
+        for c in conflicts:
+            rep.add(None, c["key"], c["field"], c["incoming"], D.describe(c), WAARSCHUWING)
+        for n in notes:
+            if "waarschuwing:" in n:
+                rep.add(None, None, None, None, n, WAARSCHUWING)
+            else:
+                rep.note(n)
+        rep.write(path)
+        if getattr(alg, "_report_twin", False):
+            rep.write_csv(os.path.splitext(path)[0] + ".csv")
+        out["REPORT"] = path
+        feedback.pushInfo(alg.tr("Rapport: {}").format(path))
+    out["CONFLICTS"] = len(conflicts)
     return out
 
 
@@ -128,8 +175,27 @@ def _lookup(wb, table, key):
 
 
 def _count_outputs(alg):
-    for n, t in (("INSERTED", "Nieuw"), ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd")):
+    """The outputs and shared parameters of the project imports: SOURCE_WINS, REPORT; counts."""
+    from qgis.core import QgsProcessingOutputFile, QgsProcessingParameterFileDestination
+
+    alg.addParameter(QgsProcessingParameterBoolean(
+        "SOURCE_WINS", alg.tr("De bron wint van besluiten die na de vorige import zijn genomen"), False, optional=True))
+    alg.addParameter(QgsProcessingParameterFileDestination(
+        "REPORT", alg.tr("Importrapport"), "HTML (*.html);;CSV (*.csv)", optional=True, createByDefault=False))
+    for n, t in (("IMPORTED", "Geïmporteerd"), ("REJECTED", "Afgekeurd"), ("INSERTED", "Nieuw"),
+                 ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd"), ("REMOVED", "Niet meer in de bron"),
+                 ("CONFLICTS", "Conflicten met besluiten")):
         alg.addOutput(QgsProcessingOutputNumber(n, alg.tr(t)))
+    alg.addOutput(QgsProcessingOutputFile("REPORT", alg.tr("Importrapport")))
+
+
+DECISIONS_HELP = (
+    "SOURCE_WINS: een veld dat na de vorige import in de werkbank is gewijzigd (een besluit: status, aandeel, "
+    "motivatie, knooppunt ...) houdt standaard zijn waarde; het conflict (oud, nieuw, wie, wanneer) staat in het "
+    "rapport en de wijzigingshistorie. Met ja wint de bron.\n"
+    "REPORT: importrapport (HTML of CSV; standaard naast de werkbank).\n"
+    "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, REMOVED, CONFLICTS, REPORT."
+)
 
 
 class ImportProjects(PmiekAlgorithm):
@@ -151,8 +217,7 @@ class ImportProjects(PmiekAlgorithm):
         "gelezen ('+/- €50 miljoen'). De geometrie komt uit de laag, anders uit x/y in RD New (EPSG:28992); "
         "rijen zonder geometrie mogen. Station en knooppunt (id of naam) moeten in de werkbank bestaan.\n\n"
         "Alles of niets: bij één fout (met bestand, rij, id en veld) wordt niets geschreven.\n"
-        "Uitvoer: INSERTED, UPDATED, UNCHANGED (aantallen)."
-    )
+    ) + DECISIONS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
@@ -176,10 +241,12 @@ class ImportProjects(PmiekAlgorithm):
                 fail(errors)
             if not len(frame):
                 raise QgsProcessingException(self.tr("{}: geen projecten gevonden.").format(src))
-            counts = upsert(self, wb, "projects", frame, src)
+            counts = upsert(self, wb, "projects", frame, src,
+                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context))
         finally:
             wb.close()
-        return count_outputs(self, feedback, src, counts)
+        return count_outputs(self, feedback, src, counts, parameters=parameters, context=context, kind="projects",
+                             n_input=len(df), notes=notes)
 
 
 class ImportKnooppunten(PmiekAlgorithm):
@@ -197,8 +264,8 @@ class ImportKnooppunten(PmiekAlgorithm):
         "FIELD_ID: veld met een vaste id (optioneel; anders 'K-<naam>').\n"
         "FIELD_DESCRIPTION: veld met een omschrijving (optioneel).\n"
         "FIELD_DATE: veld met de datum van de ontwerpsessie (optioneel).\n\n"
-        "Alles of niets. Uitvoer: INSERTED, UPDATED, UNCHANGED."
-    )
+        "Alles of niets.\n"
+    ) + DECISIONS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
@@ -226,10 +293,12 @@ class ImportKnooppunten(PmiekAlgorithm):
                                                 row_offset=offset)
             if errors:
                 fail(errors)
-            counts = upsert(self, wb, "knooppunten", frame, src)
+            counts = upsert(self, wb, "knooppunten", frame, src,
+                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context))
         finally:
             wb.close()
-        return count_outputs(self, feedback, src, counts)
+        return count_outputs(self, feedback, src, counts, parameters=parameters, context=context, kind="knooppunten",
+                             n_input=len(df))
 
 
 class ImportLinks(PmiekAlgorithm):
@@ -250,8 +319,8 @@ class ImportLinks(PmiekAlgorithm):
         "FIELD_MOTIVATION: veld met de motivatie (optioneel).\n"
         "SKIP_UNKNOWN: onbekende project- of ontwikkeling-ids overslaan (gemeld) in plaats van afbreken "
         "(standaard: afbreken).\n\n"
-        "Onbekende ids worden met rij en id gemeld. Alles of niets. Uitvoer: INSERTED, UPDATED, UNCHANGED, UNKNOWN."
-    )
+        "Onbekende ids worden met rij en id gemeld. Alles of niets. Extra uitvoer: UNKNOWN.\n"
+    ) + DECISIONS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
@@ -301,10 +370,12 @@ class ImportLinks(PmiekAlgorithm):
                 bad_rows = {r for r, _, _ in unknown}
                 keep = [r + offset not in bad_rows for r in df["_row"]]
                 frame = frame[keep]
-            counts = upsert(self, wb, "project_links", frame, src)
+            counts = upsert(self, wb, "project_links", frame, src,
+                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context))
         finally:
             wb.close()
-        return count_outputs(self, feedback, src, counts, unknown=len(unknown))
+        return count_outputs(self, feedback, src, counts, unknown=len(unknown), parameters=parameters,
+                             context=context, kind="project_links", n_input=len(df))
 
 
 BALANCE_FIELDS = (

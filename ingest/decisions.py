@@ -1,0 +1,122 @@
+"""Decisions survive a refresh (issue 13 item 3).
+
+A status decision, a link's share or motivation, a knooppunt edit made after an import is never silently
+overwritten by importing the source again.  How: every import writes, after its rows, one marker in the
+audit trail (``row_key`` '*', ``new_values`` {"import": source}); a change to a row recorded in the trail
+after the table's latest marker is a decision.  When the source brings another value for a decided field,
+that is a conflict (old, new, who decided, when): the decision is kept unless the import says the source
+wins (SOURCE_WINS); the conflict is reported and recorded in the audit trail either way.  A kept decision is
+recorded after the new marker, so it stays protected at the next refresh too.
+
+Pure Python; no QGIS.
+"""
+
+import json
+
+MARKER_KEY = "*"
+
+
+def _load(text):
+    if not text:
+        return {}
+    try:
+        v = json.loads(text)
+    except ValueError:
+        return {}
+    return v if isinstance(v, dict) else {}
+
+
+def decided_fields(wb, table, keys, fields):
+    """{row key: {field: (who, when)}} of the fields changed after the table's latest import marker."""
+    rows = wb.query("SELECT fid, row_key, changed_by, changed_at, new_values FROM audit_log WHERE table_name = ? "
+                    "AND row_key = ? ORDER BY fid DESC LIMIT 1", (table, MARKER_KEY))
+    last = rows[0]["fid"] if rows else 0
+    want = {str(k) for k in keys if k is not None}
+    out = {}
+    if not want:
+        return out
+    for r in wb.query("SELECT row_key, changed_by, changed_at, new_values FROM audit_log WHERE table_name = ? AND "
+                      "fid > ? AND row_key <> ? ORDER BY fid", (table, last, MARKER_KEY)):
+        if r["row_key"] not in want:
+            continue
+        new = _load(r["new_values"])
+        for f in fields:
+            if f in new:
+                out.setdefault(r["row_key"], {})[f] = (r["changed_by"], r["changed_at"])
+    return out
+
+
+def _same(a, b):
+    def norm(v):
+        if v is None or (isinstance(v, float) and v != v):
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        return v
+
+    a, b = norm(a), norm(b)
+    if a is None or b is None:
+        return a is None and b is None
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return str(a) == str(b)
+
+
+def protect(wb, table, key, frame, fields, source_wins=False):
+    """(frame to write, conflicts).  ``fields``: the decision fields of ``table`` (those in ``frame`` count).
+
+    A conflict is a dict: key, field, stored (the decision), incoming (the source), who, when, kept.
+    Without ``source_wins`` the frame carries the stored value for a conflicting field (nothing overwritten).
+    """
+    fields = [f for f in fields if f in frame.columns]
+    if not fields or not len(frame) or key not in frame.columns:
+        return frame, []
+    keys = [k for k in frame[key].tolist() if k is not None]
+    decided = decided_fields(wb, table, keys, fields)
+    if not decided:
+        return frame, []
+    marks = ",".join("?" * len(decided))
+    stored = {str(r[key]): r for r in wb.query('SELECT "{k}", {f} FROM "{t}" WHERE "{k}" IN ({m})'.format(
+        k=key, t=table, m=marks, f=", ".join('"%s"' % f for f in fields)), list(decided))}
+    frame = frame.copy()
+    conflicts = []
+    for i, k in zip(frame.index, frame[key].tolist()):
+        d = decided.get(str(k))
+        old = stored.get(str(k))
+        if not d or old is None:
+            continue
+        for f, (who, when) in d.items():
+            new = frame.at[i, f]
+            if _same(new, old[f]):
+                continue
+            conflicts.append({"key": str(k), "field": f, "stored": old[f], "incoming": None if new != new else new,
+                              "who": who, "when": when, "kept": not source_wins})
+            if not source_wins:
+                frame.at[i, f] = old[f]
+    return frame, conflicts
+
+
+def record(wb, tx, table, source, conflicts):
+    """The import marker, then the conflicts, in the audit trail (inside the import's transaction)."""
+    from ..werkbank.storage import now_iso
+
+    ts = now_iso()
+    entries = [(MARKER_KEY, "update", None, {"import": source})]
+    for c in conflicts:
+        note = {"bron": source, "besluit": c["stored"], "bronwaarde": c["incoming"], "besloten_door": c["who"],
+                "besloten_op": c["when"], "uitkomst": "besluit behouden" if c["kept"] else "bron wint (SOURCE_WINS)"}
+        if c["kept"]:
+            # the decided field again after the marker: still protected at the next refresh
+            entries.append((c["key"], "update", {c["field"]: c["incoming"]},
+                            {c["field"]: c["stored"], "_importconflict": note}))
+        else:
+            entries.append((c["key"], "update", {c["field"]: c["stored"]}, {"_importconflict": dict(note,
+                                                                                                   veld=c["field"])}))
+    wb._write_audit(tx, table, entries, ts, wb.user)
+
+
+def describe(c):
+    """One Dutch line for a conflict."""
+    return ("{key}, veld '{field}': besluit '{stored}' ({who}, {when}) {verb} bronwaarde '{incoming}'".format(
+        verb="behouden; genegeerd:" if c["kept"] else "overschreven door", **c))
