@@ -618,7 +618,8 @@ def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_
 
 
 def _upsert_capacity(wb, cap):
-    """Upsert station_capacity on (station_id, year): insert new, update changed, leave identical rows."""
+    """Upsert station_capacity on (station_id, year): insert new, update changed, leave identical rows; an absent
+    or empty value never blanks a stored one."""
     from ..werkbank.storage import _same
 
     cols = ["station_id", "year", "afname_mw", "teruglevering_mw", "source", "peildatum"]
@@ -631,6 +632,11 @@ def _upsert_capacity(wb, cap):
             rec = [None if (v is None or (isinstance(v, float) and v != v)) else v for v in rec]
             rec[1] = int(rec[1])
             old = existing.get((rec[0], rec[1]))
+            if old is not None:
+                # a direction the table does not carry (a wide table with only afname_2030, an empty cell)
+                # leaves the stored value alone
+                rec[2] = rec[2] if rec[2] is not None else old["afname_mw"]
+                rec[3] = rec[3] if rec[3] is not None else old["teruglevering_mw"]
             if old is None:
                 ins.append(rec)
             elif all(_same(a, old[c]) for a, c in zip(rec, cols)):

@@ -318,3 +318,19 @@ def test_links_without_share_or_motivation_columns_keep_stored_values(werkbank_p
     with pytest.raises(LinkError, match="geen eindig getal"):
         check_share(share_pct="nan")
     assert check_share(share_pct=float("nan")) == (None, None)  # an empty cell
+
+
+def test_wide_capacity_table_with_one_direction_keeps_the_other(werkbank_path, tmp_path):
+    import pandas as pd
+
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    st = _gdf({"station_id": ["388"], "naam": ["Breukelen"]}, [PT])
+    full = pd.DataFrame({"station": ["388"], "afname_2030": ["50"], "teruglevering_2030": ["20"]})
+    only_afname = pd.DataFrame({"station": ["388"], "afname_2030": ["55"], "opmerking": ["x"]})
+    with open_werkbank(werkbank_path) as wb:
+        I.import_stations(wb, st, capacity_table=full, source_name="st")
+        I.import_stations(wb, st, capacity_table=only_afname, source_name="st")
+        rows = wb.query("SELECT year, afname_mw, teruglevering_mw FROM station_capacity")
+    assert [(r["year"], r["afname_mw"], r["teruglevering_mw"]) for r in rows] == [(2030, 55.0, 20.0)]

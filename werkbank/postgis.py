@@ -380,6 +380,7 @@ class PostgisWerkbank(Werkbank):
 
     def __init__(self, target, conn, readonly=False):
         super().__init__(conn.pg.safe_target(), conn, readonly=readonly)
+        self.user = getattr(conn, "login", None) or self.user  # the database login, not the OS user
         self.pg = conn.pg
         self.schema = conn.pg.schema
 
@@ -399,6 +400,8 @@ class PostgisWerkbank(Werkbank):
             if "public" not in (ext_schema, pg.schema):
                 path.append("public")
             cur.execute("SET search_path TO " + ", ".join(path))
+            cur.execute("SELECT current_user")
+            conn.login = cur.fetchone()[0]  # modified_by and the audit trail record the database login
             if readonly:
                 cur.execute("SET default_transaction_read_only = on")
             cur.close()

@@ -18,6 +18,7 @@ import sqlite3
 import uuid
 
 from . import gpkg_geometry
+from .audit_sql import AUDIT_SUPPRESS
 from .schema import FID, GEOM, MIGRATIONS, SRID, TABLES, latest_version
 
 GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
@@ -306,6 +307,7 @@ class Werkbank:
                     "INSERT INTO schema_version (version, applied, description) VALUES (?, ?, ?)",
                     (m.version, now_iso(), m.description),
                 )
+        self._audit_triggers = None  # the audit triggers may exist now
 
     def _check_version(self, migrate=True):
         try:
@@ -365,6 +367,7 @@ class Werkbank:
         fields["modified_by"] = self.user
         sets = ", ".join('"{}" = ?'.format(k) for k in fields)
         with self.transaction() as tx:
+            api = self._audit_by_api(tx)
             before = tx.query("SELECT * FROM programme ORDER BY fid LIMIT 1")
             tx.execute(
                 "UPDATE programme SET {}, row_version = row_version + 1".format(sets), list(fields.values())
@@ -377,6 +380,7 @@ class Werkbank:
                                                          {k: b.get(k) for k in changed},
                                                          {k: fields[k] for k in changed})],
                                       fields["modified"], fields["modified_by"])
+            self._audit_by_db(tx, api)
 
     def horizon_years(self):
         text = self.programme().get("horizon_years") or "2025,2030,2035"
@@ -465,6 +469,7 @@ class Werkbank:
                     r[i] = _py(r[i])
         counts = {"inserted": 0, "updated": 0, "unchanged": 0}
         with self.transaction() as tx:
+            api = self._audit_by_api(tx)
             existing = {}
             if mode == "upsert" and key:
                 if key not in cols:
@@ -521,6 +526,7 @@ class Werkbank:
                 counts["updated"] = len(upd_rows)
             if ins_rows or upd_rows:
                 self._audit_frame(tx, t, cols, ins_rows, upd_rows, src_geoms if geoms is not None else None, ts, who)
+            self._audit_by_db(tx, api)
             self._after_write(tx, table)
         return counts
 
@@ -541,6 +547,7 @@ class Werkbank:
 
     def delete(self, table, where, params=(), user=None):
         with self.transaction() as tx:
+            api = self._audit_by_api(tx)
             t = TABLES.get(table)
             old_rows = []
             if t is not None and table != AUDIT_TABLE:
@@ -551,6 +558,7 @@ class Werkbank:
                 ts = now_iso()
                 self._write_audit(tx, table, [(_audit_key(t, r), "delete", r, None) for r in old_rows],
                                   ts, user or self.user)
+            self._audit_by_db(tx, api)
             return n
 
     # ---- optimistic concurrency and audit trail ---------------------------------
@@ -586,6 +594,7 @@ class Werkbank:
         who = user or self.user
         ts = now_iso()
         with self.transaction() as tx:
+            api = self._audit_by_api(tx)
             rows = self._select_rows(tx, t, '"{}" = ?'.format(t.key), (key_value,), geom_text=False)
             if not rows:
                 raise ConflictError(
@@ -615,6 +624,7 @@ class Werkbank:
             if has_geom:
                 old[GEOM], new[GEOM] = _geom_texts(self._decode_geoms([stored.get(GEOM)]).tolist() + [new_geom])
             self._write_audit(tx, table, [(str(key_value), "update", old, new)], ts, who)
+            self._audit_by_db(tx, api)
             self._after_write(tx, table)
         return expected + 1
 
@@ -700,6 +710,21 @@ class Werkbank:
                 for (entry, _o, _s), a, b in zip(geo_changed, olds, news):
                     entry[2][GEOM], entry[3][GEOM] = a, b
         self._write_audit(tx, t.name, entries, ts, who)
+
+    def _audit_by_api(self, tx):
+        """From here on in this transaction the API writes the audit rows itself: the database's audit triggers
+        (schema 5) stand aside.  The marker row lives only inside this transaction (see werkbank/audit_sql.py)."""
+        if getattr(self, "_audit_triggers", None) is None:
+            self._audit_triggers = AUDIT_SUPPRESS in self._existing_tables()
+        if not self._audit_triggers:
+            return False
+        tx.execute('INSERT INTO "{}" (writer) VALUES (?)'.format(AUDIT_SUPPRESS), (str(self.user)[:200],))
+        return True
+
+    def _audit_by_db(self, tx, api):
+        """The triggers record again (every other statement of the transaction is audited by the database)."""
+        if api:
+            tx.execute('DELETE FROM "{}"'.format(AUDIT_SUPPRESS))
 
     def _write_audit(self, tx, table, entries, ts, who):
         if table == AUDIT_TABLE or not entries:
