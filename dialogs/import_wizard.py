@@ -13,7 +13,8 @@ import os
 
 from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QUrl
+from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,6 +22,7 @@ from qgis.PyQt.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -240,6 +242,12 @@ class MappingPage(QWizardPage):
         return opts
 
 
+def warnings_first(problems):
+    """Warnings and repairs first (the rows that will be imported with a remark), then rejections; by row."""
+    order = {"waarschuwing": 0, "hersteld": 1, "fout": 2}
+    return sorted(problems, key=lambda p: (order.get(p.severity, 3), p.row if p.row is not None else 0))
+
+
 class ValidationPage(QWizardPage):
     def __init__(self, wizard):
         super().__init__()
@@ -252,11 +260,13 @@ class ValidationPage(QWizardPage):
         self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
         self.problems = QTableWidget(0, 5)
-        self.problems.setHorizontalHeaderLabels([tr("Rij"), tr("Id"), tr("Veld"), tr("Probleem"), tr("Ernst")])
-        self.problems.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.problems.setHorizontalHeaderLabels([tr("Ernst"), tr("Rij"), tr("Id"), tr("Veld"), tr("Probleem")])
+        self.problems.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.problems.setSortingEnabled(True)  # every column sortable (rows as numbers)
         lay.addWidget(self.problems)
         self.ok = False
+        self.counts = {}
 
     def initializePage(self):  # noqa: N802
         self.ok = False
@@ -268,14 +278,27 @@ class ValidationPage(QWizardPage):
             self.completeChanged.emit()
             return
         rep = result.report
+        c = result.counts
+        self.counts = {"new": c.get("inserted", 0), "updated": c.get("updated", 0),
+                       "unchanged": c.get("unchanged", 0), "rejected": rep.rejected, "removed": len(result.removed)}
         self.summary.setText(tr("{} rijen in de bron: {} worden geïmporteerd, {} afgekeurd; {} geometrie(ën) "
-                                "hersteld, {} waarschuwing(en).").format(
-            rep.input_rows, rep.imported, rep.rejected, len(rep.repaired()), len(rep.warnings())))
-        probs = rep.sorted_problems()[:1000]
+                                "hersteld, {} waarschuwing(en).\nNieuw: {} · bijgewerkt: {} · ongewijzigd: {} · "
+                                "afgekeurd: {} · niet meer in de bron: {}").format(
+            rep.input_rows, rep.imported, rep.rejected, len(rep.repaired()), len(rep.warnings()),
+            self.counts["new"], self.counts["updated"], self.counts["unchanged"], self.counts["rejected"],
+            self.counts["removed"]))
+        probs = warnings_first(rep.problems)[:1000]
+        self.problems.setSortingEnabled(False)
         self.problems.setRowCount(len(probs))
         for r, p in enumerate(probs):
-            for c, v in enumerate((p.row, p.source_id, p.field, p.problem, p.severity)):
-                self.problems.setItem(r, c, QTableWidgetItem("" if v is None else str(v)))
+            for col, v in enumerate((p.severity, p.row, p.source_id, p.field, p.problem)):
+                item = QTableWidgetItem()
+                if isinstance(v, int):
+                    item.setData(Qt.ItemDataRole.DisplayRole, v)  # sorts as a number
+                else:
+                    item.setText("" if v is None else str(v))
+                self.problems.setItem(r, col, item)
+        self.problems.setSortingEnabled(True)
         self.ok = True
         self.completeChanged.emit()
 
@@ -306,6 +329,11 @@ class ResultPage(QWizardPage):
         self.w.remember_mapping()
         self.w.after_import(self.result)
         self.label.setText(tr("{}\n\nRapport: {}").format(self.result.summary(), self.result.report_path))
+
+
+def open_report(path):
+    """Open an import report with the system's viewer (a browser for HTML)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
 class ImportWizard(QWizard):
@@ -354,14 +382,14 @@ class ImportWizard(QWizard):
 
     # ---- work -------------------------------------------------------------------
     def run_import(self, dry_run):
-        import tempfile
-
+        from ..ingest.reports import beside_werkbank
         from ..layers.importers import IMPORTERS, ImportFailed
         from ..werkbank import WerkbankError, open_werkbank
 
         opts = self.mapping_page.options()
         if not dry_run:
-            opts["report_path"] = os.path.join(tempfile.gettempdir(), "pmiek_importrapport_{}.html".format(self.kind()))
+            # saved beside the werkbank (HTML; the CSV twin is written in after_import)
+            opts["report_path"] = beside_werkbank(self.werkbank_path(), self.kind())
         try:
             wb = open_werkbank(self.werkbank_path())
         except WerkbankError as e:
@@ -380,12 +408,25 @@ class ImportWizard(QWizard):
         add_werkbank_layers(path, QgsProject.instance())
         if self.session is not None:
             self.session.dataChanged.emit(result.table)
+        if result.report_path:
+            result.report.write_csv(os.path.splitext(result.report_path)[0] + ".csv")
         level = Qgis.MessageLevel.Success if not result.rejected else Qgis.MessageLevel.Warning
-        self.push(result.summary(), level)
+        self.push(result.summary(), level, report=result.report_path)
 
-    def push(self, text, level):
-        if self.iface is not None:
-            self.iface.messageBar().pushMessage(tr("pMIEK import"), text, level, 10)
+    def push(self, text, level, report=None):
+        """A message in the message bar; with ``report`` a button that opens the report."""
+        if self.iface is None:
+            return
+        bar = self.iface.messageBar()
+        if not report:
+            bar.pushMessage(tr("pMIEK import"), text, level, 10)
+            return
+        widget = bar.createMessage(tr("pMIEK import"), text)
+        button = QPushButton(tr("Rapport openen"), widget)
+        button.setObjectName("pmiek_open_report")
+        button.clicked.connect(lambda _checked=False, path=report: open_report(path))
+        widget.layout().addWidget(button)
+        bar.pushWidget(widget, level, 0)
 
     def showEvent(self, event):  # noqa: N802
         if self.currentId() == self.pageIds()[-1]:

@@ -271,26 +271,30 @@ def _province(wb, report, df, geoms, mode, check, opts=None, municipalities=None
 
 def _unify_station_ids(wb, report, df, field):
     """The same station under another id spelling ('356', 'osm-356', 'OSM 356') is the stored station (or the
-    first spelling in the source), never a second one."""
+    first spelling in the source), never a second one.  Returns the mask of respelled rows: they are the stored
+    station, whatever source stored it (no "bestaat al uit bron" rejection)."""
+    import numpy as np
     import pandas as pd
 
     from ..ingest.ids import unify
 
+    given = df["_sid"].tolist()
     existing = [r["station_id"] for r in wb.query("SELECT station_id FROM stations ORDER BY station_id")]
-    mapped, changed = unify(df["_sid"].tolist(), existing)
+    mapped, changed = unify(given, existing)
+    mask = np.array([v is not None and v in changed for v in given], dtype=bool)
     if changed:
-        given = df["_sid"].to_numpy()
-        report.add_mask(df, [v in changed for v in given], field,
-                        "station-id '{value}' herkend als station '" + "{used}'; zo opgeslagen", V.WAARSCHUWING,
-                        values=given)
+        report.add_mask(df, mask, field, "station-id '{value}' herkend als station '" + "{used}'; zo opgeslagen",
+                        V.WAARSCHUWING, values=np.asarray(given, dtype=object))
         for p in report.problems:
             if "{used}" in p.problem:
                 p.problem = p.problem.replace("{used}", str(changed.get(p.value, p.value)))
         df["_sid"] = pd.Series(mapped, index=df.index, dtype=object)
+    return mask
 
 
-def _conflicts_with_other_source(wb, report, df, table, key, source):
-    """Reject ids that already exist in the werkbank from another source (no silent overwrite)."""
+def _conflicts_with_other_source(wb, report, df, table, key, source, exempt=None):
+    """Reject ids that already exist in the werkbank from another source (no silent overwrite); ``exempt``: rows
+    recognised as a stored object on purpose."""
     import numpy as np
 
     rows = wb.query('SELECT "{k}" AS k, source FROM "{t}" WHERE source IS NOT NULL AND source <> ?'.format(
@@ -299,6 +303,8 @@ def _conflicts_with_other_source(wb, report, df, table, key, source):
         return
     other = {r["k"]: r["source"] for r in rows}
     mask = df["_sid"].map(lambda v: v in other).to_numpy(dtype=bool)
+    if exempt is not None:
+        mask &= ~np.asarray(exempt, dtype=bool)
     for i in np.nonzero(mask)[0]:
         sid = df["_sid"].iat[i]
         report.add(int(df["_row"].iat[i]), sid, key, sid,
@@ -311,6 +317,10 @@ def _accepted(report, df):
 
     rejected = set(report.rejected_rows())
     return ~df["_row"].isin(rejected).to_numpy() if rejected else np.ones(len(df), dtype=bool)
+
+
+class _DryRun(Exception):
+    """Rolls the dry run's transaction back."""
 
 
 _ASSUMED = {"year": "jaar gereed ontbreekt", "kengetal": "MW afgeleid met kengetal",
@@ -355,29 +365,33 @@ def _finish(wb, report, result, table, out, strict, dry_run, report_path, write=
         else:
             report.note("{} rij(en) uit bron '{}' komen niet meer in de bron voor (REMOVED); ze blijven in de "
                         "werkbank (verwijderen met SYNC=ja): {}.".format(len(removed), report.source, shown))
-    if not dry_run:
-        try:
-            with wb.transaction() as tx:
-                if write is not None:
-                    result.counts = write()
-                elif len(out):
-                    result.counts = wb.write_frame(table, out, mode="upsert", user=opts.get("user"))
-                if removed and opts.get("sync"):
-                    for k in range(0, len(removed), 500):
-                        chunk = removed[k:k + 500]
-                        tx.execute('DELETE FROM "{t}" WHERE source = ? AND "{k}" IN ({q})'.format(
-                            t=table, k=key, q=",".join("?" * len(chunk))), [report.source] + chunk)
-                    wb._after_write(tx, table)
-                if feedback is not None and feedback.isCanceled():
-                    raise ImportCancelled(report.source)
-        except ImportFailed:
-            raise
-        except Exception as e:  # noqa: BLE001 - sqlite/psycopg errors -> Dutch message
-            raise ImportFailed("{}: schrijven naar de werkbank mislukt, niets is gewijzigd ({}).".format(
-                report.source, _short(e))) from e
+    try:
+        # a dry run writes too, in a transaction that is rolled back: exact new/updated/unchanged counts
+        with wb.transaction() as tx:
+            if write is not None:
+                result.counts = write()
+            elif len(out):
+                result.counts = wb.write_frame(table, out, mode="upsert", user=opts.get("user"))
+            if removed and opts.get("sync"):
+                for k in range(0, len(removed), 500):
+                    chunk = removed[k:k + 500]
+                    tx.execute('DELETE FROM "{t}" WHERE source = ? AND "{k}" IN ({q})'.format(
+                        t=table, k=key, q=",".join("?" * len(chunk))), [report.source] + chunk)
+                wb._after_write(tx, table)
+            if feedback is not None and feedback.isCanceled():
+                raise ImportCancelled(report.source)
+            if dry_run:
+                raise _DryRun()
+    except _DryRun:
+        pass
+    except ImportFailed:
+        raise
+    except Exception as e:  # noqa: BLE001 - sqlite/psycopg errors -> Dutch message
+        raise ImportFailed("{}: schrijven naar de werkbank mislukt, niets is gewijzigd ({}).".format(
+            report.source, _short(e))) from e
     result.deleted = len(removed) if (opts.get("sync") and not dry_run) else 0
     report.removed, report.deleted = len(removed), result.deleted
-    report.counts = result.counts if not dry_run else {}
+    report.counts = result.counts
     if report_path:
         report.write(report_path)
         result.report_path = report_path
@@ -468,7 +482,7 @@ def import_stations(wb, frame, mapping=None, capacity_table=None, capacity_mappi
     pdat = _peildatum(wb, peildatum, source)
     result = ImportResult("stations", "stations", report, resolved, dry_run=dry_run)
     idf = resolved.get("id", "fid")
-    _unify_station_ids(wb, report, df, idf)
+    respelled = _unify_station_ids(wb, report, df, idf)
     V.check_required(report, df, df["_sid"], idf, "id")
     V.check_duplicates(report, df, df["_sid"], idf)
     out = pd.DataFrame({"station_id": df["_sid"], "source_id": df.get("_raw_sid", df["_sid"])})
@@ -497,7 +511,7 @@ def import_stations(wb, frame, mapping=None, capacity_table=None, capacity_mappi
         out["voltage_level"] = level.astype(object).where(pd.notna(level), None)
     geoms = _geometry(report, df, (V.POINT,), to_point=True, opts=opts)
     _province(wb, report, df, geoms, "point", check_province, opts)
-    _conflicts_with_other_source(wb, report, df, "stations", "station_id", source)
+    _conflicts_with_other_source(wb, report, df, "stations", "station_id", source, exempt=respelled)
     out["source"] = source
     out["peildatum"] = pdat
     out["geom"] = geoms

@@ -1201,6 +1201,7 @@ def _freeze(wb):
     from pmiek_werkbank.werkbank.schema import ROW_VERSION_TRIGGER, TABLES, row_version_trigger_sql
 
     with wb.transaction() as tx:
+        api = wb._audit_by_api(tx)  # fixing stamps is not an edit: the audit triggers stand aside too
         # Fixing stamps is not an edit: the row_version triggers are off meanwhile (rows stay at version 1).
         triggers = [r["name"] for r in tx.query("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
                                                  (ROW_VERSION_TRIGGER.format(table="") + "%",))]
@@ -1217,6 +1218,7 @@ def _freeze(wb):
         if "audit_log" in wb.tables():  # the build itself is the only 'change': one fixed author and time
             tx.execute("UPDATE audit_log SET changed_at = ?, changed_by = ?", (FIXED_TS, BUILDER))
         tx.execute("UPDATE gpkg_contents SET last_change = ?", ("2025-07-01T00:00:00.000Z",))
+        wb._audit_by_db(tx, api)
 
 
 # ---- documentation ------------------------------------------------------------------------------------

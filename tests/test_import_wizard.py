@@ -50,3 +50,66 @@ def test_wizard_imports_municipalities_and_remembers_mapping(qgis_iface, werkban
         w.deleteLater()
         QgsProject.instance().removeAllMapLayers()
         QgsProject.instance().layerTreeRoot().removeAllChildren()
+
+
+def test_wizard_stations_into_the_sample_no_duplicates_counts_and_report(qgis_iface, sample_dir, shared_data,
+                                                                         tmp_path):
+    """The trial of issue 14: OSM substations ('356') into the sample (which holds 'osm-356') through the wizard."""
+    import glob
+    import shutil
+
+    from qgis.core import QgsProject
+    from qgis.PyQt.QtWidgets import QPushButton
+
+    from pmiek_werkbank.dialogs.import_wizard import ImportWizard
+    from pmiek_werkbank.ingest.ids import station_key
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    wb_path = str(tmp_path / "voorbeeld.gpkg")
+    shutil.copy(os.path.join(sample_dir, "voorbeeld_werkbank.gpkg"), wb_path)
+    with open_werkbank(wb_path) as wb:
+        before = {r["station_id"] for r in wb.query("SELECT station_id FROM stations")}
+    w = ImportWizard(qgis_iface, None)
+    try:
+        w.source_page.werkbank_widget.setFilePath(wb_path)
+        w.source_page.file_widget.setFilePath(os.path.join(shared_data, "osm_hv_substations.gpkg"))
+        w.source_page.kind_combo.setCurrentIndex(w.source_page.kind_combo.findData("stations"))
+        w.show()
+        w.next()
+        mp = w.mapping_page
+        mp.combos["id"].setCurrentIndex(mp.combos["id"].findData("id"))
+        w.next()
+        vp = w.validation_page
+        counts = vp.counts
+        assert set(counts) == {"new", "updated", "unchanged", "rejected", "removed"}
+        text = vp.summary.text()
+        assert "Nieuw: {} · bijgewerkt: {} · ongewijzigd: {} · afgekeurd: {}".format(
+            counts["new"], counts["updated"], counts["unchanged"], counts["rejected"]) in text
+        # warnings first, then rejections; sortable
+        sev = [vp.problems.item(r, 0).text() for r in range(vp.problems.rowCount())]
+        assert "fout" in sev and "waarschuwing" in sev
+        assert sev.index("fout") > max(i for i, s in enumerate(sev) if s == "waarschuwing")
+        assert vp.problems.isSortingEnabled()
+        recognised = [vp.problems.item(r, 4).text() for r in range(vp.problems.rowCount())
+                      if "herkend als station 'osm-" in vp.problems.item(r, 4).text()]
+        assert len(recognised) >= 12
+        with open_werkbank(wb_path) as wb:
+            assert {r["station_id"] for r in wb.query("SELECT station_id FROM stations")} == before  # dry run
+        w.next()
+        with open_werkbank(wb_path) as wb:
+            ids = [r["station_id"] for r in wb.query("SELECT station_id FROM stations")]
+        assert len(ids) == len(before) + counts["new"]
+        assert len({station_key(i) for i in ids}) == len(ids)  # '356' never beside 'osm-356'
+        reports = glob.glob(str(tmp_path / "voorbeeld_importrapport_stations_*.html"))
+        assert len(reports) == 1 and os.path.exists(reports[0][:-5] + ".csv")
+        assert w.result_page.result.report_path == reports[0]
+        buttons = [b for b in qgis_iface.messageBar().findChildren(QPushButton)
+                   if b.objectName() == "pmiek_open_report"]
+        assert buttons
+    finally:
+        w.close()
+        w.cleanup()
+        w.deleteLater()
+        qgis_iface.messageBar().clearWidgets()
+        QgsProject.instance().removeAllMapLayers()
+        QgsProject.instance().layerTreeRoot().removeAllChildren()

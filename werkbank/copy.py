@@ -169,7 +169,10 @@ def _copy_to_gpkg(source, path, overwrite, feedback):
     # a failure, a kill or a full disk leaves an existing target whole (a killed run's file is removed later).
     with atomic_path(path) as tmp:
         try:
-            dst = GeopackageWerkbank.create(tmp)
+            try:
+                dst = GeopackageWerkbank.create(tmp)
+            except WerkbankError as e:  # name the target, not our temporary file
+                raise WerkbankError(str(e).replace(tmp, path)) from None
             try:
                 counts = _copy_into(source, dst, feedback)
                 _verify(source, dst, path)

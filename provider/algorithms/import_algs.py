@@ -108,15 +108,12 @@ def report_path(alg, parameters, context, kind):
     twin), or in the temporary folder for a PostGIS werkbank."""
     import datetime
 
+    from ...ingest.reports import beside_werkbank
+
     report = alg.parameterAsFileOutput(parameters, "REPORT", context)
     if not report:
-        target = alg.parameterAsString(parameters, "WERKBANK", context)
-        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
-        if target and os.path.isfile(target.split("|")[0]):
-            base = os.path.splitext(os.path.abspath(target.split("|")[0]))[0]
-            report = "{}_importrapport_{}_{}.html".format(base, kind, stamp)
-        else:
-            report = QgsProcessingUtils.generateTempFilename("importrapport_{}_{}.html".format(kind, stamp))
+        report = beside_werkbank(alg.parameterAsString(parameters, "WERKBANK", context), kind,
+                                 temp_dir=os.path.dirname(QgsProcessingUtils.generateTempFilename("x")))
         alg._report_twin = True
     else:
         alg._report_twin = False
