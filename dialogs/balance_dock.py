@@ -73,18 +73,36 @@ class BalanceChart(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = self.rect().adjusted(40, 22, -10, -22)
+        r = self.rect().adjusted(48, 40, -10, -22)
         p.fillRect(self.rect(), QColor("white"))
         p.setPen(QPen(QColor("#333333")))
         p.drawText(QRectF(0, 2, self.width(), 18), int(Qt.AlignmentFlag.AlignHCenter), self.title or tr(
-            "Kies een station of knooppunt"))
+            "Kies een station of knooppunt in de tabel"))
         if not self.rows or r.width() <= 0 or r.height() <= 0:
             p.end()
             return
+        # legend: what the outline and the filled bar mean, and the unit
+        lx, ly = 48.0, 22.0
+        p.setPen(QPen(QColor("#222222"), 2))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(QRectF(lx, ly + 2, 14, 10))
+        p.setPen(QPen(QColor("#333333")))
+        p.drawText(QRectF(lx + 18, ly, 150, 16), int(Qt.AlignmentFlag.AlignLeft), tr("capaciteit (MW)"))
+        lx += 130
+        for code in ("ruim", "krap", "tekort"):
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QBrush(QColor(STATUS_COLOURS[code])))
+            p.drawRect(QRectF(lx, ly + 2, 10, 10))
+            lx += 12
+        p.setPen(QPen(QColor("#333333")))
+        p.drawText(QRectF(lx + 4, ly, 260, 16), int(Qt.AlignmentFlag.AlignLeft),
+                   tr("vraag incl. overige vraag (MW), kleur = status"))
         top = max([max(x["capacity_mw"], x["demand"]) for x in self.rows] + [1.0]) * 1.1
         p.setPen(QPen(QColor("#999999")))
         p.drawLine(QPointF(r.left(), r.bottom()), QPointF(r.right(), r.bottom()))
-        p.drawText(QRectF(0, r.top() - 8, 36, 16), int(Qt.AlignmentFlag.AlignRight), "{:.0f}".format(top))
-        p.drawText(QRectF(0, r.bottom() - 8, 36, 16), int(Qt.AlignmentFlag.AlignRight), "0")
+        p.drawText(QRectF(0, r.top() - 8, 44, 16), int(Qt.AlignmentFlag.AlignRight), _num(top).split(",")[0])
+        p.drawText(QRectF(0, r.bottom() - 8, 44, 16), int(Qt.AlignmentFlag.AlignRight), "0")
+        p.drawText(QRectF(0, r.center().y() - 8, 44, 16), int(Qt.AlignmentFlag.AlignRight), "MW")
         n = len(self.rows)
         slot = r.width() / n
         for i, x in enumerate(self.rows):
@@ -173,6 +191,10 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         split.addWidget(self.tabs)
         self.chart = BalanceChart()
         split.addWidget(self.chart)
+        # the table gets most of the height (at least 10 rows), the chart the rest
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 11)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         lay.addWidget(split)
         self.setWidget(w)
 

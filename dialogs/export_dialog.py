@@ -10,7 +10,6 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -65,7 +64,10 @@ class ExportDialog(QDialog):
         self.setWindowTitle(tr("Fiches, atlas en lijsten exporteren"))
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.folder = QLineEdit(os.path.join(os.path.expanduser("~"), "pmiek_export"))
+        from .files import werkbank_folder
+
+        # default: an 'export' folder next to the werkbank (the chosen folder is remembered)
+        self.folder = QLineEdit(os.path.join(werkbank_folder(session.werkbank_path()), "pmiek_export"))
         browse = QPushButton(tr("Bladeren…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -111,7 +113,9 @@ class ExportDialog(QDialog):
 
     # ---- ui ------------------------------------------------------------------------
     def _browse(self):
-        path = QFileDialog.getExistingDirectory(self, tr("Uitvoermap"), self.folder.text())
+        from .files import choose_folder
+
+        path = choose_folder(self, tr("Uitvoermap"), folder=self.folder.text())
         if path:
             self.folder.setText(path)
 

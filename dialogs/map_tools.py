@@ -9,7 +9,7 @@ layer's edit buffer and the projects dock saves it to the werkbank at once.
 
 from qgis.core import QgsExpressionContextUtils, QgsFeature, QgsVectorLayerUtils, QgsWkbTypes
 from qgis.gui import QgsAttributeDialog, QgsAttributeEditorContext, QgsMapToolCapture, QgsMapToolDigitizeFeature
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer
 
 from ..layers.forms import configure_form
 from ..layers.project import werkbank_layers
@@ -75,7 +75,7 @@ def feature_form(layer, feature, parent=None):
     dialog.setMode(QgsAttributeEditorContext.Mode.AddFeatureMode)
     dialog.setWindowTitle(tr("Nieuw knooppunt") if layer.customProperty("pmiek/table") == "knooppunten"
                           else tr("Nieuw project"))
-    dialog.resize(640, 560)  # fits a 1366×768 screen with the tabs of layers/forms.py
+    dialog.resize(760, 540)  # fits a 1366×768 screen with the tabs of layers/forms.py
     return dialog
 
 
@@ -116,10 +116,21 @@ class WerkbankDrawTool(QgsMapToolDigitizeFeature):
         super().cadCanvasReleaseEvent(e)
 
     def keyPressEvent(self, e):  # noqa: N802 - QGIS API
-        capturing = self.isCapturing()
+        if e.key() == Qt.Key.Key_Escape:
+            self._esc_cancels_sketch = self.isCapturing()
         super().keyPressEvent(e)
-        if e.key() == Qt.Key.Key_Escape and not capturing and self.on_cancel is not None:
-            self.on_cancel()
+
+    def keyReleaseEvent(self, e):  # noqa: N802 - QGIS API
+        """Esc during a sketch cancels the sketch (QGIS); Esc without a sketch leaves the tool."""
+        super().keyReleaseEvent(e)
+        if e.key() != Qt.Key.Key_Escape or e.isAutoRepeat():
+            return
+        sketch = getattr(self, "_esc_cancels_sketch", False) or self.isCapturing()
+        self._esc_cancels_sketch = False
+        if sketch:
+            self.stopCapturing()
+        elif self.on_cancel is not None:
+            QTimer.singleShot(0, self.on_cancel)
 
     def _completed(self, feature):
         layer = self.target

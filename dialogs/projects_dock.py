@@ -50,15 +50,48 @@ def _fmt(v, digits=1):
     return ("{:." + str(digits) + "f}").format(f).replace(".", ",")
 
 
-def _table(headers):
+def _table(headers, stretch=()):
+    """A read-only table; the ``stretch`` columns (names, reasons) share the width left and elide with a
+    tooltip, so the other columns stay in view in a narrow dock."""
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
+    for c, h in enumerate(headers):
+        t.horizontalHeaderItem(c).setToolTip(h)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
+    t.setWordWrap(False)
+    t.setTextElideMode(Qt.TextElideMode.ElideRight)
+    header = t.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for c in stretch:
+        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
+    header.setStretchLastSection(not stretch)
     return t
+
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class SortItem(QTableWidgetItem):
+    """A cell that sorts naturally (UT-P2 before UT-P10) and numbers by value, not as text."""
+
+    def __lt__(self, other):
+        a, b = self.data(SORT_ROLE), other.data(SORT_ROLE)
+        if a is not None and b is not None:
+            try:
+                return a < b
+            except TypeError:
+                pass
+        return super().__lt__(other)
+
+
+def _sort_key(v):
+    from ..scoring.ranking import _natural
+
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return [(0, float(v), "")] if v == v else [(2, 0, "")]
+    return _natural(v if v is not None else "")
 
 
 def _fill(table, rows, key_col=0, sortable=False):
@@ -66,7 +99,11 @@ def _fill(table, rows, key_col=0, sortable=False):
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
-            item = QTableWidgetItem(v if isinstance(v, str) else _fmt(v))
+            text = v if isinstance(v, str) else _fmt(v)
+            item = SortItem(text)
+            item.setData(SORT_ROLE, _sort_key(v))
+            if len(text) > 24:
+                item.setToolTip(text)  # long names are cut off in narrow columns
             if c == key_col:
                 item.setData(Qt.ItemDataRole.UserRole, row[key_col])
             table.setItem(r, c, item)
@@ -121,13 +158,21 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
 
         draw = QHBoxLayout()
         self.b_kp = QPushButton(tr("Knooppunt tekenen"))
+        self.b_kp.setToolTip(tr("Teken een knooppunt (vlak) op de kaart; het formulier opent als het vlak af is."))
         self.draw_type = QComboBox()
         for code in E.TYPE_INFRA:
             self.draw_type.addItem(E.label(E.TYPE_INFRA, code), code)
+            self.draw_type.setItemData(self.draw_type.count() - 1, E.label(E.TYPE_INFRA, code),
+                                       Qt.ItemDataRole.ToolTipRole)
+        self.draw_type.setToolTip(tr("Type infrastructuur van het nieuwe project (bepaalt punt, lijn of vlak)"))
         self.b_project = QPushButton(tr("Project tekenen"))
+        self.b_project.setToolTip(tr("Teken een project van het gekozen type op de kaart."))
         self.b_save = QPushButton(tr("Opslaan"))
-        for b in (self.b_kp, self.draw_type, self.b_project, self.b_save):
-            draw.addWidget(b)
+        self.b_save.setToolTip(tr("Bewerkingen in de werkbanklagen opslaan in de werkbank"))
+        draw.addWidget(self.b_kp)
+        draw.addWidget(self.b_project)
+        draw.addWidget(self.draw_type, 1)
+        draw.addWidget(self.b_save)
         self._connect(self.b_kp.clicked, self.draw_knooppunt)
         self._connect(self.b_project.clicked, self.draw_project)
         self._connect(self.b_save.clicked, self.save)
@@ -135,15 +180,17 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
 
         split = QSplitter(Qt.Orientation.Vertical)
         self.projects = _table([tr("Id"), tr("Naam"), tr("Type"), tr("Status"), tr("IBN"), tr("Station"),
-                                tr("Knooppunt"), tr("Afname MW")])
+                                tr("Knooppunt"), tr("Afname MW")], stretch=(1, 2))
         self.projects.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.projects.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)  # by name, naturally
+        self.projects.setMinimumHeight(self.projects.verticalHeader().defaultSectionSize() * 11)
         self._connect(self.projects.itemSelectionChanged, self._on_project_selected)
         split.addWidget(self.projects)
 
         box = QGroupBox(tr("Gekoppelde ontwikkelingen"))
         bl = QVBoxLayout(box)
         self.links = _table([tr("Id"), tr("Naam"), tr("Sector"), tr("Jaar"), tr("MW"), tr("Aandeel"),
-                             tr("Motivatie")])
+                             tr("Motivatie")], stretch=(1, 6))
         bl.addWidget(self.links)
         share = QHBoxLayout()
         share.addWidget(QLabel(tr("Aandeel")))
@@ -172,13 +219,17 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         sbox = QGroupBox(tr("Suggesties (zelfde voedingsgebied of knooppunt eerst, dan afstand)"))
         sl = QVBoxLayout(sbox)
         self.suggestions = _table([tr("#"), tr("Id"), tr("Naam"), tr("MW"), tr("Jaar"), tr("Afstand (m)"),
-                                   tr("Reden")])
+                                   tr("Reden")], stretch=(2, 6))
         self.suggestions.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         sl.addWidget(self.suggestions)
         self.b_link_sugg = QPushButton(tr("Koppel gekozen suggesties"))
         self._connect(self.b_link_sugg.clicked, self.link_suggestions)
         sl.addWidget(self.b_link_sugg)
         split.addWidget(sbox)
+        # the project register gets most of the height (at least 10 rows at 1366×768)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setStretchFactor(2, 1)
         lay.addWidget(split)
         self.setWidget(w)
 
@@ -223,8 +274,10 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
             return
         try:
             self._projects = wb.query(
-                "SELECT project_id, name, type_infra, status, ibn_year, station_id, knooppunt_id, "
-                "capacity_afname_mw FROM projects ORDER BY name")
+                "SELECT p.project_id, p.name, p.type_infra, p.status, p.ibn_year, p.station_id, p.knooppunt_id, "
+                "p.capacity_afname_mw, s.name AS station_name, k.name AS knooppunt_name FROM projects p "
+                "LEFT JOIN stations s ON s.station_id = p.station_id "
+                "LEFT JOIN knooppunten k ON k.knooppunt_id = p.knooppunt_id ORDER BY p.name")
             kps = wb.query("SELECT knooppunt_id, name FROM knooppunten ORDER BY name")
             prog = wb.programme()
         finally:
@@ -260,8 +313,8 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
                 continue
             rows.append([p["project_id"], p["name"] or "", E.label(E.TYPE_INFRA, p["type_infra"]) or "",
                          E.label(E.PROJECT_STATUS, p["status"]) or "",
-                         str(p["ibn_year"]) if p["ibn_year"] else "", p["station_id"] or "",
-                         p["knooppunt_id"] or "", p["capacity_afname_mw"]])
+                         str(p["ibn_year"]) if p["ibn_year"] else "", p["station_name"] or p["station_id"] or "",
+                         p["knooppunt_name"] or p["knooppunt_id"] or "", p["capacity_afname_mw"]])
         _fill(self.projects, rows, sortable=True)
         if not rows:
             _fill(self.links, [])
@@ -527,6 +580,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
             idx = feature.fields().indexOf("name")
             name = feature.attribute(idx) if idx >= 0 else ""
         saved = self.save()
+        self.stop_drawing()  # one click on the button draws one feature; the map is back in the previous tool
         if table in saved:
             text = (tr("Knooppunt '{}' opgeslagen in de werkbank.") if table == "knooppunten"
                     else tr("Project '{}' opgeslagen in de werkbank.")).format(name or "")

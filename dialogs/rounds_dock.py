@@ -37,7 +37,6 @@ from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -125,7 +124,7 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         ):
             self._connect(signal, slot)
         if session is not None:
-            self._connect(session.werkbankChanged, self.refresh)
+            self._connect(session.werkbankChanged, self._on_werkbank)
             self._connect(session.dataChanged, self._on_data_changed)
         self.refresh()
 
@@ -257,6 +256,21 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         return open_werkbank(self.path(), readonly=readonly)
 
     # ---- refresh ----------------------------------------------------------------------
+    def _on_werkbank(self, *args):
+        """Another werkbank: nothing of the previous one stays (variant form, comparisons, variant layers)."""
+        self.last_comparison = None
+        self.last_variant_table = None
+        self.save_report_button.setEnabled(False)
+        for table in (self.diff_table, self.variant_table):
+            table.clear()
+            table.setRowCount(0)
+            table.setColumnCount(0)
+        for edit in (self.variant_name, self.variant_description, self.variant_assumptions):
+            edit.clear()
+        self.exchange_result.setText("")
+        self._remove_layers()
+        self.refresh()
+
     def _on_data_changed(self, table):
         if table in ("projects", "rounds", "variants", "variant_projects"):
             self.refresh()
@@ -359,8 +373,10 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
     def _on_save_report(self):
         if self.last_comparison is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, tr("Verschillenrapport opslaan"), "",
-                                              tr("Excel (*.xlsx);;CSV (*.csv)"))
+        from .files import save_file, werkbank_folder
+
+        path = save_file(self, tr("Verschillenrapport opslaan"), tr("Excel (*.xlsx);;CSV (*.csv)"),
+                         "verschillen.xlsx", self.path(), folder=werkbank_folder(self.path()))
         if not path:
             return
         from ..programme.rounds import write_report
@@ -526,7 +542,9 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         return man
 
     def _on_export(self):
-        folder = QFileDialog.getExistingDirectory(self, tr("Map voor het uitwisselpakket"))
+        from .files import choose_folder
+
+        folder = choose_folder(self, tr("Map voor het uitwisselpakket"), self.path())
         if not folder:
             return
         try:
@@ -537,10 +555,12 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         self._message(self.exchange_result.text(), Qgis.MessageLevel.Success)
 
     def _on_import(self):
-        folder = QFileDialog.getExistingDirectory(self, tr("Map van het uitwisselpakket"))
+        from .files import choose_folder, save_file
+
+        folder = choose_folder(self, tr("Map van het uitwisselpakket"), self.path())
         if not folder:
             return
-        target, _ = QFileDialog.getSaveFileName(self, tr("Nieuwe werkbank"), "", tr("GeoPackage (*.gpkg)"))
+        target = save_file(self, tr("Nieuwe werkbank"), tr("GeoPackage (*.gpkg)"), "werkbank.gpkg", self.path())
         if not target:
             return
         from ..programme.exchange import import_package

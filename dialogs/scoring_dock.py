@@ -21,7 +21,6 @@ from qgis.PyQt.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -884,8 +883,10 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
     def export_afgevallen(self):
         from ..scoring import decisions as D
 
-        path, _ = QFileDialog.getSaveFileName(self, tr("Lijst afgevallen projecten"), "afgevallen_projecten.xlsx",
-                                              tr("Excel (*.xlsx);;CSV (*.csv)"))
+        from .files import save_file, werkbank_folder
+
+        path = save_file(self, tr("Lijst afgevallen projecten"), tr("Excel (*.xlsx);;CSV (*.csv)"),
+                         "afgevallen_projecten.xlsx", self.werkbank_path(), folder=werkbank_folder(self.werkbank_path()))
         if not path:
             return
         try:

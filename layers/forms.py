@@ -108,6 +108,8 @@ DATES = {"knooppunten": ("session_date",)}
 MULTILINE = {"projects": ("narrative", "parties", "financial_note", "status_reason", "reason_inclusion",
                           "location_description"),
              "knooppunten": ("description",)}
+# Numbers typed as text (QGIS checks the type; no spin box that shows 0 for an empty value).
+NUMBERS = {"projects": ("ibn_year", "capacity_afname_mw", "capacity_teruglevering_mw", "investment_eur")}
 READ_ONLY = {"projects": ("project_id",), "knooppunten": ("knooppunt_id",)}
 
 # field -> (table of the layer to pick from, key field, shown field)
@@ -159,6 +161,15 @@ def _tab_layout():
     return QgsEditFormConfig.EditorLayout.TabLayout
 
 
+def _as_tab(container):
+    """Show a container as a tab (QGIS 3.32+: setType; 3.22: not a group box)."""
+    kind = getattr(Qgis, "AttributeEditorContainerType", None)
+    if kind is not None:
+        container.setType(kind.Tab)
+    else:
+        container.setIsGroupBox(False)
+
+
 def value_map(enum, nullable=True):
     entries = [{E.label(enum, code): code} for code in enum]
     if nullable:
@@ -169,7 +180,7 @@ def value_map(enum, nullable=True):
 def _relation_config(layer, key, value):
     return {"Layer": layer.id(), "LayerName": layer.name(), "LayerSource": layer.source(),
             "LayerProviderName": layer.providerType(), "Key": key, "Value": value, "AllowNull": True,
-            "OrderByValue": True, "UseCompleter": True, "AllowMulti": False, "NofColumns": 1,
+            "OrderByValue": True, "UseCompleter": False, "AllowMulti": False, "NofColumns": 1,
             "FilterExpression": ""}
 
 
@@ -201,6 +212,10 @@ def configure_form(layer, table, lookup=None):
         if idx(name) >= 0:
             layer.setEditorWidgetSetup(idx(name), QgsEditorWidgetSetup("TextEdit", {"IsMultiline": True,
                                                                                     "UseHtml": False}))
+    for name in NUMBERS.get(table, ()):
+        if idx(name) >= 0:
+            layer.setEditorWidgetSetup(idx(name), QgsEditorWidgetSetup("TextEdit", {"IsMultiline": False,
+                                                                                    "UseHtml": False}))
     for name, (other, key, value) in RELATIONS.get(table, {}).items():
         target = lookup.get(other)
         if idx(name) >= 0 and target is not None:
@@ -231,6 +246,7 @@ def configure_form(layer, table, lookup=None):
         containers = []
         for title, names in tabs:
             tab = QgsAttributeEditorContainer(title, root)
+            _as_tab(tab)
             tab.setColumnCount(1)
             for name in names:
                 if idx(name) >= 0:

@@ -1218,6 +1218,10 @@ def _freeze(wb):
         if "audit_log" in wb.tables():  # the build itself is the only 'change': one fixed author and time
             tx.execute("UPDATE audit_log SET changed_at = ?, changed_by = ?", (FIXED_TS, BUILDER))
         tx.execute("UPDATE gpkg_contents SET last_change = ?", ("2025-07-01T00:00:00.000Z",))
+        if "audit_log" in wb.tables():  # the programme's creation (audited by the database) with the fixed id/time
+            tx.execute("UPDATE audit_log SET row_key = ?, new_values = json_set(new_values, '$.programme_id', ?,"
+                       " '$.created', ?, '$.modified', ?) WHERE table_name = 'programme' AND action = 'insert'",
+                       ("pmiek-utrecht-voorbeeld", "pmiek-utrecht-voorbeeld", FIXED_TS, FIXED_TS))
         wb._audit_by_db(tx, api)
 
 
