@@ -13,6 +13,7 @@ to n.  A werkbank records every applied version in ``schema_version``.
 from dataclasses import dataclass, field
 
 from . import enums as E
+from .audit_sql import AUDIT_SUPPRESS, POSTGIS_AUDIT_FUNCTION, audit_trigger_sql
 from .rtree import rtree_sql
 
 SRID = 28992
@@ -534,6 +535,24 @@ EDIT_TABLES_V3 = tuple(
 SPATIAL_TABLES_V4 = tuple(t.name for t in TABLES_V1 + (ROUNDS, VARIANTS, VARIANT_PROJECTS) if t.spatial)
 
 
+# ---- version 5: audit triggers (werkbank/audit_sql.py) ------------------------------------------------
+AUDIT_SUPPRESS_TABLE = Table(
+    AUDIT_SUPPRESS,
+    (C("writer", "TEXT", "", "de opslag-API schrijft zelf het wijzigingslog (alleen binnen haar eigen transactie)"),),
+    doc="Hulptabel voor het wijzigingslog; altijd leeg buiten een lopende transactie.",
+)
+# Every data table at version 4 (fixed: a later table adds audit_trigger_sql for its own in its migration).
+AUDITED_TABLES_V5 = tuple(t for t in TABLES_V1 + (ROUNDS, VARIANTS, VARIANT_PROJECTS) if t.name != "audit_log")
+
+
+def _unique(t):
+    for c in t.table_constraints:
+        c = c.strip()
+        if c.upper().startswith("UNIQUE"):
+            return [x.strip().strip('"') for x in c[c.index("(") + 1: c.rindex(")")].split(",")]
+    return None
+
+
 MIGRATIONS = [
     Migration(1, "Basisschema pMIEK Werkbank", TABLES_V1, INDEXES_V1),
     Migration(
@@ -562,6 +581,16 @@ MIGRATIONS = [
             # PostGIS: every geometry column has had its GIST index since its creation
             "postgis": ['CREATE INDEX IF NOT EXISTS "sidx_{t}_geom" ON "{t}" USING GIST ("geom")'.format(t=t)
                         for t in SPATIAL_TABLES_V4],
+        },
+    ),
+    Migration(
+        5,
+        "Wijzigingslog door de database zelf (triggers): ook bewaren in QGIS, SQL en capaciteit per station",
+        (AUDIT_SUPPRESS_TABLE,),
+        sql_by_backend={
+            "gpkg": [s for t in AUDITED_TABLES_V5 for s in audit_trigger_sql("gpkg", t, _unique(t))],
+            "postgis": [POSTGIS_AUDIT_FUNCTION]
+            + [s for t in AUDITED_TABLES_V5 for s in audit_trigger_sql("postgis", t, _unique(t))],
         },
     ),
 ]

@@ -9,6 +9,7 @@ from qgis.core import (
 )
 
 from ..base import PmiekAlgorithm
+from .import_algs import SpecHelpMixin
 from .project_algs import read_input
 
 COMMON_HELP = (
@@ -51,7 +52,8 @@ class _FollowupAlgorithm(PmiekAlgorithm):
                 "UNCHANGED": counts["unchanged"]}
 
 
-class ImportActions(_FollowupAlgorithm):
+class ImportActions(SpecHelpMixin, _FollowupAlgorithm):
+    SPEC_KINDS = ("actions",)
     NAME = "importactions"
     DISPLAY = "Uitvoeringsafspraken (actielijst) importeren"
     HELP = (
@@ -73,7 +75,8 @@ class ImportActions(_FollowupAlgorithm):
         return self._run(parameters, context, feedback, import_actions)
 
 
-class ImportMonitoring(_FollowupAlgorithm):
+class ImportMonitoring(SpecHelpMixin, _FollowupAlgorithm):
+    SPEC_KINDS = ("monitoring",)
     NAME = "importmonitoring"
     DISPLAY = "Monitoringlijst importeren"
     HELP = (

@@ -121,6 +121,17 @@ def report_path(alg, parameters, context, kind):
     return report
 
 
+class SpecHelpMixin:
+    """shortHelpString = HELP plus the recognised columns and accepted values from ``ingest.specs``."""
+
+    SPEC_KINDS = ()
+
+    def shortHelpString(self):  # noqa: N802
+        from ...ingest.specs import help_text
+
+        return self.tr(self.HELP) + "\n\n" + "\n".join(help_text(k) for k in self.SPEC_KINDS)
+
+
 def _field_help(kind, extra=None):
     from ...layers import mapping as M
 
@@ -131,7 +142,10 @@ def _field_help(kind, extra=None):
         desc = (extra or {}).get(t.param) or t.label
         lines.append("{}: veld met {} (optioneel; herkend o.a. als {}).\n".format(
             t.param, desc, ", ".join(t.aliases[:4])))
-    return "".join(lines)
+    from ...ingest.specs import help_text
+
+    kinds = [kind] + (["station_capacity"] if kind == "stations" else [])
+    return "".join(lines) + "\n" + "\n".join(help_text(k) for k in kinds) + "\n"
 
 
 class _ImportAlgorithm(PmiekAlgorithm):

@@ -22,6 +22,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from ..base import PmiekAlgorithm
+from .import_algs import SpecHelpMixin
 from ...layers.fieldtypes import make_field
 
 MAX_MESSAGES = 25
@@ -198,7 +199,8 @@ DECISIONS_HELP = (
 )
 
 
-class ImportProjects(PmiekAlgorithm):
+class ImportProjects(SpecHelpMixin, PmiekAlgorithm):
+    SPEC_KINDS = ("projects",)
     NAME = "importprojects"
     DISPLAY = "Projectenlijst importeren"
     GROUP = "Projecten en knooppunten"
@@ -249,7 +251,8 @@ class ImportProjects(PmiekAlgorithm):
                              n_input=len(df), notes=notes)
 
 
-class ImportKnooppunten(PmiekAlgorithm):
+class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
+    SPEC_KINDS = ("knooppunten",)
     NAME = "importknooppunten"
     DISPLAY = "Knooppunten importeren"
     GROUP = "Projecten en knooppunten"
@@ -301,7 +304,8 @@ class ImportKnooppunten(PmiekAlgorithm):
                              n_input=len(df))
 
 
-class ImportLinks(PmiekAlgorithm):
+class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
+    SPEC_KINDS = ("project_links",)
     NAME = "importlinks"
     DISPLAY = "Koppelingen project-ontwikkeling importeren"
     GROUP = "Projecten en knooppunten"

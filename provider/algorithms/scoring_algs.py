@@ -24,6 +24,7 @@ from qgis.core import (
 )
 
 from ..base import PmiekAlgorithm
+from .import_algs import SpecHelpMixin
 from ...layers.fieldtypes import make_field
 from ...scoring.ranking import RANK_RULE  # a text constant: scoring.ranking imports nothing heavy at start-up
 
@@ -56,7 +57,8 @@ class _ScoringAlg(PmiekAlgorithm):
     GROUP_ID = GROUP_ID
 
 
-class ImportScores(_ScoringAlg):
+class ImportScores(SpecHelpMixin, _ScoringAlg):
+    SPEC_KINDS = ("scores",)
     NAME = "importscores"
     DISPLAY = "Beoordelingen importeren"
     HELP = (

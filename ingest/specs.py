@@ -1,0 +1,158 @@
+"""One spec per data kind: what each import reads (target table, key, every recognised column name in Dutch,
+English and the national sources' spellings, the accepted values of enumerated fields).
+
+The column lists themselves stay beside the code that applies them (``layers.mapping.KINDS``,
+``knooppunten.projects.PROJECT_COLUMNS``, ``programme.followup.*_FIELDS``, ``scoring.scores.FIELD_ALIASES``);
+this module gathers them into one registry from which every import's help text (``help_text``) and the table
+in docs/imports.md (``markdown``) are generated, so help and code cannot drift apart.
+
+Pure Python; no QGIS.
+"""
+
+from ..werkbank import enums as E
+
+
+class Spec:
+    def __init__(self, kind, label, algorithm, table, key, columns, enums=None, required=(), notes=""):
+        self.kind = kind
+        self.label = label
+        self.algorithm = algorithm
+        self.table = table
+        self.key = key
+        self.columns = columns  # [(werkbank field, [recognised names])]
+        self.enums = enums or {}  # werkbank field -> [accepted values]
+        self.required = tuple(required)
+        self.notes = notes
+
+
+def _layer_spec(kind, label, algorithm, table, key, enums, notes=""):
+    from ..layers import mapping as M
+
+    cols = [(t.name, list(t.aliases)) for t in M.targets(kind)]
+    req = [t.name for t in M.targets(kind) if t.required]
+    return Spec(kind, label, algorithm, table, key, cols, enums, req, notes)
+
+
+def _codes(enum):
+    return list(enum)
+
+
+def specs():
+    """All import specs, in the order of docs/imports.md."""
+    from ..knooppunten.projects import PROJECT_COLUMNS
+    from ..programme.followup import ACTION_FIELDS, ACTION_STATUS, MONITORING_FIELDS
+    from ..scoring.scores import FIELD_ALIASES, REQUIRED
+
+    return [
+        _layer_spec("capacity_areas", "Capaciteitskaart", "pmiek:importcapacitymap", "capacity_areas", "area_id",
+                    {"afname_colour": _codes(E.CAPACITY_COLOURS) + ["0", "1", "2", "3"],
+                     "invoeding_colour": _codes(E.CAPACITY_COLOURS) + ["0", "1", "2", "3"]},
+                    "Kleuren ook als tekst (rood, red, 'Tekort, met wachtrij' ...) en via resources/recodes."),
+        _layer_spec("stations", "Stations", "pmiek:importstations", "stations", "station_id",
+                    {"voltage_level": ["EHS", "HS", "TS", "MS"]},
+                    "Station-id's '356', 'osm-356' en 'OSM 356' zijn hetzelfde station."),
+        _layer_spec("station_capacity", "Capaciteit per station en jaar (CAPACITY_TABLE)", "pmiek:importstations",
+                    "station_capacity", "station_id, year", {},
+                    "Lang formaat (station, jaar, afname, teruglevering) of breed (afname_2030, teruglevering_2030, "
+                    "2030)."),
+        _layer_spec("developments", "Ontwikkelingen", "pmiek:importdevelopments", "developments", "dev_id",
+                    {"sector": _codes(E.SECTORS), "phase": _codes(E.DEVELOPMENT_PHASES),
+                     "carrier": _codes(E.ENERGY_CARRIERS)},
+                    "Planstatus van de woningbouwmonitor ('1A onherroepelijk', '3 plan/besluit in voorbereiding' "
+                    "...) via resources/recodes/planstatus_fase.csv."),
+        Spec("projects", "Projectenlijst", "pmiek:importprojects", "projects", "project_id",
+             [(k, list(v)) for k, v in PROJECT_COLUMNS.items()],
+             {"type_infra": _codes(E.TYPE_INFRA), "phase": _codes(E.PROJECT_PHASES),
+              "status": _codes(E.PROJECT_STATUS), "financial_cover": _codes(E.FINANCIAL_COVER),
+              "energy_carrier": _codes(E.ENERGY_CARRIERS), "route": _codes(E.ROUTES),
+              "confidential": ["ja", "nee"], "in_ip": ["ja", "nee"]},
+             ("name",), "IBN alleen uit ibn_jaar of een jaar met 'IBN' in de planning; anders leeg met een "
+                        "waarschuwing."),
+        Spec("knooppunten", "Knooppunten", "pmiek:importknooppunten", "knooppunten", "knooppunt_id",
+             [("knooppunt_id", ["FIELD_ID"]), ("name", ["FIELD_NAME"]), ("karakter", ["FIELD_KARAKTER"]),
+              ("description", ["FIELD_DESCRIPTION"]), ("session_date", ["FIELD_DATE"])],
+             {"karakter": _codes(E.KNOOPPUNT_KARAKTER)}, ("name",), "Velden worden gekozen met de FIELD_-parameters."),
+        Spec("project_links", "Koppelingen project-ontwikkeling", "pmiek:importlinks", "project_links",
+             "project_id, dev_id",
+             [("project_id", ["FIELD_PROJECT"]), ("dev_id", ["FIELD_DEVELOPMENT"]),
+              ("share_pct / share_mw", ["FIELD_SHARE"]), ("motivation", ["FIELD_MOTIVATION"])],
+             {"SHARE_UNIT": ["pct", "mw"]}, ("project_id", "dev_id"),
+             "Zonder aandeel- of motivatiekolom blijven de opgeslagen waarden staan."),
+        Spec("scores", "Beoordelingen", "pmiek:importscores", "scores", "project_id, criterion_id, assessor",
+             [(k, list(v)) for k, v in FIELD_ALIASES.items()], {}, REQUIRED,
+             "De waardering moet op de schaal van het criterium staan."),
+        Spec("actions", "Acties", "pmiek:importactions", "actions", "action_id",
+             [(k, list(v)) for k, v in ACTION_FIELDS.items()],
+             {"status": sorted(set(ACTION_STATUS.values())) + ["(ook: " + ", ".join(
+                 k for k, v in ACTION_STATUS.items() if k != v) + ")"]}, ("project_id", "activity")),
+        Spec("monitoring", "Monitoring", "pmiek:importmonitoring", "monitoring", "monitoring_id",
+             [(k, list(v)) for k, v in MONITORING_FIELDS.items()], {}, ("project_id",)),
+    ]
+
+
+def spec(kind):
+    for s in specs():
+        if s.kind == kind:
+            return s
+    raise KeyError(kind)
+
+
+def help_text(kind):
+    """Dutch help: every recognised column per werkbank field and the accepted values of enumerated ones."""
+    s = spec(kind)
+    lines = ["Herkende kolommen ({}; sleutel {}):".format(s.table, s.key)]
+    for field, names in s.columns:
+        req = " (verplicht)" if field in s.required else ""
+        values = s.enums.get(field)
+        extra = "; waarden: {}".format(", ".join(values)) if values else ""
+        lines.append("- {}{}: {}{}".format(field, req, ", ".join(names), extra))
+    for field, values in s.enums.items():
+        if field not in dict(s.columns):
+            lines.append("- {}: {}".format(field, ", ".join(values)))
+    if s.notes:
+        lines.append(s.notes)
+    return "\n".join(lines) + "\n"
+
+
+def markdown():
+    """docs/imports.md (generated; tests/test_ingest_specs.py keeps the file current)."""
+    out = ["# Imports: herkende kolommen en waarden", "",
+           "Gegenereerd uit `ingest/specs.py` (`python -m pmiek_werkbank.ingest.specs > docs/imports.md`). "
+           "Elke import leest via dezelfde lezer (GeoPackage, GeoJSON, Shapefile, CSV, XLSX/ODS; rijnummers = "
+           "spreadsheetregel of feature-id), schrijft in één transactie en maakt één rapport (HTML en CSV, "
+           "standaard naast de werkbank). Kolomnamen worden herkend zonder hoofdletters, spaties en accenten.", ""]
+    for s in specs():
+        out += ["## {} (`{}` → tabel `{}`)".format(s.label, s.algorithm, s.table), "",
+                "| werkbankveld | herkende kolomnamen | geaccepteerde waarden |", "|---|---|---|"]
+        for field, names in s.columns:
+            req = " (verplicht)" if field in s.required else ""
+            out.append("| {}{} | {} | {} |".format(field, req, ", ".join("`{}`".format(n) for n in names),
+                                                   ", ".join(s.enums.get(field, []))))
+        for field, values in s.enums.items():
+            if field not in dict(s.columns):
+                out.append("| {} | (parameter) | {} |".format(field, ", ".join(values)))
+        if s.notes:
+            out += ["", s.notes]
+        out.append("")
+    out += ["## Voor elke import", "",
+            "- **Provinciegrens** (TOLERANCE, standaard 2000 m): een object hoort bij de provincie als zijn punt "
+            "op het oppervlak binnen die afstand van de gegeneraliseerde CBS-grens ligt, of een vlak verder dan "
+            "dat de provincie in reikt; grensgevallen zijn waarschuwingen. Noemt de bron een andere provincie of een "
+            "gemeente daarbuiten, dan wordt de rij afgekeurd.",
+            "- **SOURCE_PREFIX** zet een voorvoegsel voor de id's van een bron; van dubbele id's blijft de eerste "
+            "rij, de latere worden afgekeurd met beide rijnummers.",
+            "- **REMOVED / SYNC**: rijen van een bron die niet meer in de bron staan worden gemeld; alleen met "
+            "SYNC=ja verwijderd.",
+            "- **RECODE**: eigen hercodeertabel (`veld;bronwaarde;code`) bovenop `resources/recodes/*.csv`; "
+            "gebruikte hercoderingen staan in het rapport.",
+            "- **Geen stille aannames**: ontbrekend jaar, kengetal gebruikt, vaste sector: waarschuwing per rij en "
+            "aantallen in het rapport.",
+            "- **Alleen wat de bron draagt**: een kolom die ontbreekt laat de opgeslagen waarde staan; formule- en "
+            "samengevoegde cellen worden gemeld, nooit als leeg gelezen; getallen moeten eindig en plausibel zijn; "
+            "een laag zonder CRS wordt geweigerd tenzij CRS is opgegeven.",
+            "- **Besluiten blijven staan**: zie de Regels in de README.", ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

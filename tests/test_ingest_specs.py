@@ -1,0 +1,52 @@
+"""Every import's help lists every recognised column and the accepted values of its enumerated fields, from the
+one spec registry; docs/imports.md is that registry, current; the README links it."""
+
+import os
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+ALGS = {"pmiek:importcapacitymap": ["capacity_areas"], "pmiek:importstations": ["stations", "station_capacity"],
+        "pmiek:importdevelopments": ["developments"], "pmiek:importprojects": ["projects"],
+        "pmiek:importknooppunten": ["knooppunten"], "pmiek:importlinks": ["project_links"],
+        "pmiek:importscores": ["scores"], "pmiek:importactions": ["actions"],
+        "pmiek:importmonitoring": ["monitoring"]}
+
+
+@pytest.mark.parametrize("alg_id", sorted(ALGS))
+def test_help_lists_every_recognised_column_and_value(pmiek_provider, alg_id):
+    from qgis.core import QgsApplication
+
+    from pmiek_werkbank.ingest.specs import spec
+
+    alg = QgsApplication.processingRegistry().algorithmById(alg_id)
+    text = alg.shortHelpString()
+    for kind in ALGS[alg_id]:
+        s = spec(kind)
+        for field, names in s.columns:
+            for n in names:
+                assert n in text, (alg_id, field, n)
+        for field, values in s.enums.items():
+            for v in values:
+                assert v in text, (alg_id, field, v)
+
+
+def test_projects_help_names_the_columns_the_trial_missed(pmiek_provider):
+    from qgis.core import QgsApplication
+
+    text = QgsApplication.processingRegistry().algorithmById("pmiek:importprojects").shortHelpString()
+    for col in ("vertrouwelijk", "fase", "reden opname", "gemeenten", "energiedrager"):
+        assert col in text, col
+    actions = QgsApplication.processingRegistry().algorithmById("pmiek:importactions").shortHelpString()
+    assert "status: status, voortgang; waarden: gereed, lopend, open" in actions
+
+
+def test_docs_imports_md_is_current_and_linked():
+    from pmiek_werkbank.ingest.specs import markdown
+
+    with open(os.path.join(ROOT, "docs", "imports.md"), encoding="utf-8") as f:
+        assert f.read() == markdown(), "regenerate: python -m pmiek_werkbank.ingest.specs > docs/imports.md"
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    assert "docs/imports.md" in readme
