@@ -58,6 +58,7 @@ BACKGROUND = Qt.ItemDataRole.BackgroundRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
 USER = Qt.ItemDataRole.UserRole
 ALIGN = Qt.ItemDataRole.TextAlignmentRole
+COMPACT = Qt.ItemDataRole.UserRole + 7  # short text shown in the compact grid (full text in the tooltip)
 
 
 def tr(text):
@@ -154,6 +155,7 @@ class RowsModel(QAbstractTableModel):
         self.headers = list(headers)
         self.cells = []  # rows of dicts {role: value}
         self.keys = []  # row key (project_id)
+        self.compact = False  # show COMPACT texts where a cell has one
 
     def set_rows(self, headers, cells, keys):
         self.beginResetModel()
@@ -169,7 +171,15 @@ class RowsModel(QAbstractTableModel):
     def data(self, index, role=DISPLAY):
         if not index.isValid():
             return None
-        return self.cells[index.row()][index.column()].get(role)
+        cell = self.cells[index.row()][index.column()]
+        if role == DISPLAY and self.compact and COMPACT in cell:
+            return cell[COMPACT]
+        return cell.get(role)
+
+    def set_compact(self, on):
+        self.beginResetModel()
+        self.compact = bool(on)
+        self.endResetModel()
 
     def headerData(self, section, orientation, role=DISPLAY):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role in (DISPLAY, TOOLTIP):
@@ -341,6 +351,12 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self.grid.verticalHeader().setVisible(False)
         self._connect(self.grid.doubleClicked, self._on_grid_double_clicked)
         self._connect(self.grid.selectionModel().currentChanged, self._on_grid_current)
+        self.compact = QCheckBox(tr("Compact raster (punten; details in de tooltip)"))
+        self.compact.setToolTip(tr("Zo passen A–H, totaal en rang naast elkaar in het paneel"))
+        self.compact.setChecked(True)
+        self.grid_model.compact = True
+        self._connect(self.compact.toggled, self._on_compact)
+        gl.addWidget(self.compact)
         split.addWidget(self.grid)
         lower = QTabWidget()
         self.assessors = QTableWidget(0, 6)
@@ -564,7 +580,9 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                         cell[DISPLAY] = k.value if k.n_assessors == 1 else "{} (×{})".format(k.value, k.n_assessors)
                     if _num(k.points) and c["counted"]:
                         cell[DISPLAY] += " [{}]".format(_num(k.points))
-                    cell[TOOLTIP] = "\n".join(
+                    short = _num(k.points) if (_num(k.points) and c["counted"]) else str(k.value or "")[:5]
+                    cell[COMPACT] = {"oneens": "⚠", "vastgesteld": "✔" + short}.get(k.state, short)
+                    cell[TOOLTIP] = cell[DISPLAY] + "\n" + "\n".join(
                         "{}{} ({}, {}): {}".format("✔ " if a[4] else "", a[0], a[2] or "-", a[3], a[1])
                         for a in k.assessors) + ("\n" + tr("Beoordelaars oneens; geen vastgestelde waarde.")
                                                  if k.state == "oneens" else "")
@@ -575,10 +593,25 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                         BACKGROUND: None if complete else QBrush(COLOUR_INCOMPLETE)})
             cells.append(row)
             keys.append(p.project_id)
+        for row in cells:
+            for cell in row[:2]:
+                cell.setdefault(TOOLTIP, cell[DISPLAY])
         current = self.grid.currentIndex()
         self.grid_model.set_rows(headers, cells, keys)
+        self._grid_widths()
         if current.isValid() and current.row() < len(cells):
             self.grid.setCurrentIndex(self.grid_model.index(current.row(), current.column()))
+
+    def _grid_widths(self):
+        """The project name gets a fixed, eliding column so A–H, total and rank stay in view."""
+        header = self.grid.horizontalHeader()
+        if self.grid_model.columnCount() > 1:
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+            self.grid.setColumnWidth(1, 190 if self.grid_model.compact else 240)
+
+    def _on_compact(self, on):
+        self.grid_model.set_compact(on)
+        self._grid_widths()
 
     def _criterion(self, cid):
         return next((c for c in self.criteria if c["criterion_id"] == cid), None)

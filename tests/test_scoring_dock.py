@@ -171,3 +171,16 @@ def test_cleanup_disconnects(qgis_iface, small_werkbank):
     session.werkbankChanged.emit("")
     d.cleanup()  # twice is harmless
     d.deleteLater()
+
+
+def test_compact_grid_shows_points_and_keeps_details_in_tooltip(dock):
+    headers, rows = _grid(dock)
+    m = dock.grid_model
+    a, b = headers.index("A"), headers.index("B")
+    assert dock.compact.isChecked() and m.compact
+    # P-1 row 0: A 'hoog [3]' -> '3'; P-3 row 2: B disputed -> '⚠'; the full text stays in the tooltip
+    assert m.data(m.index(0, a), Qt.ItemDataRole.DisplayRole) == "3"
+    assert m.data(m.index(2, b), Qt.ItemDataRole.DisplayRole) == "⚠"
+    assert m.data(m.index(0, a), Qt.ItemDataRole.ToolTipRole).startswith("hoog [3]")
+    dock.compact.setChecked(False)
+    assert m.data(m.index(0, a), Qt.ItemDataRole.DisplayRole) == "hoog [3]"
