@@ -334,3 +334,19 @@ def test_wide_capacity_table_with_one_direction_keeps_the_other(werkbank_path, t
         I.import_stations(wb, st, capacity_table=only_afname, source_name="st")
         rows = wb.query("SELECT year, afname_mw, teruglevering_mw FROM station_capacity")
     assert [(r["year"], r["afname_mw"], r["teruglevering_mw"]) for r in rows] == [(2030, 55.0, 20.0)]
+
+
+def test_balance_says_how_many_mw_rest_on_assumed_years(pmiek_provider, werkbank_path, tmp_path):
+    from conftest import run_alg
+
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    frame = _gdf({"plan_id": ["a", "b", "c"], "sector": ["wonen"] * 3, "jaar": [2030, None, None],
+                  "vraag_mw": [1.0, 2.5, 4.0], "aanbod_mw": [0.0, 0.5, 0.0]}, [PT] * 3)
+    with open_werkbank(werkbank_path) as wb:
+        res = I.import_developments(wb, frame, source_name="p")
+    assert res.report.assumed["year"] == 2 and "2 zonder jaar (eerste horizonjaar aangenomen)" in res.summary()
+    out = run_alg("pmiek:capacitybalance", {"WERKBANK": werkbank_path, "OUTPUT": str(tmp_path / "b.gpkg")})
+    assert out["ASSUMED_YEAR_COUNT"] == 2
+    assert out["ASSUMED_YEAR_DEMAND_MW"] == pytest.approx(6.5) and out["ASSUMED_YEAR_SUPPLY_MW"] == pytest.approx(0.5)

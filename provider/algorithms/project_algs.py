@@ -479,6 +479,10 @@ class CapacityBalance(PmiekAlgorithm):
         self.addParameter(QgsProcessingParameterString("WHATIF", self.tr("Wat-als: projecten aan (P1) of uit (-P2)"),
                                                        optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", self.tr("Capaciteitsbalans")))
+        for n, t in (("ASSUMED_YEAR_COUNT", "Ontwikkelingen zonder jaar (jaar aangenomen)"),
+                     ("ASSUMED_YEAR_DEMAND_MW", "MW vraag op een aangenomen jaar"),
+                     ("ASSUMED_YEAR_SUPPLY_MW", "MW aanbod op een aangenomen jaar")):
+            self.addOutput(QgsProcessingOutputNumber(n, self.tr(t)))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require("pandas", "geopandas", "shapely")
@@ -525,7 +529,27 @@ class CapacityBalance(PmiekAlgorithm):
             feedback.pushInfo(self.tr("Niet tijdig te bedienen: {} ({}, {} MW {}, gereed {}).").format(
                 n.dev_id, n.name, round(float(n.mw), 2), n.direction,
                 int(n.year_ready) if n.year_ready == n.year_ready else "?"))
-        return {"OUTPUT": dest}
+        assumed = assumed_year_summary(inputs.developments)
+        if assumed["count"]:
+            feedback.pushWarning(self.tr(
+                "{} ontwikkeling(en) zonder jaar gereed: {} MW vraag en {} MW aanbod rusten op een aangenomen jaar "
+                "({}).").format(assumed["count"], round(assumed["demand_mw"], 1), round(assumed["supply_mw"], 1),
+                                self.tr("telt vanaf {}").format(settings.years[0])
+                                if settings.null_year == "first" else self.tr("telt niet mee")))
+        return {"OUTPUT": dest, "ASSUMED_YEAR_COUNT": assumed["count"],
+                "ASSUMED_YEAR_DEMAND_MW": assumed["demand_mw"], "ASSUMED_YEAR_SUPPLY_MW": assumed["supply_mw"]}
+
+
+def assumed_year_summary(developments):
+    """How many developments, and how many MW, have no year_ready (the balance assumes one: no silent default)."""
+    import pandas as pd
+
+    if developments is None or not len(developments):
+        return {"count": 0, "demand_mw": 0.0, "supply_mw": 0.0}
+    missing = pd.to_numeric(developments["year_ready"], errors="coerce").isna()
+    mw = {c: float(pd.to_numeric(developments.loc[missing, c], errors="coerce").fillna(0).clip(lower=0).sum())
+          for c in ("demand_mw", "supply_mw")}
+    return {"count": int(missing.sum()), "demand_mw": mw["demand_mw"], "supply_mw": mw["supply_mw"]}
 
 
 ALGORITHMS = [ImportProjects, ImportKnooppunten, ImportLinks, CapacityBalance]
