@@ -993,16 +993,11 @@ class BalanceModel:
         lk = self._links
         if not self.settings.links_move_demand or not len(lk) or not len(self.projects) or not S:
             return
-        a = self.assignment
-        dev_ids = a["dev_id"].to_numpy(dtype=object)
-        first = pd.Series(np.arange(len(dev_ids)), index=pd.Index(dev_ids))
-        first = first[~first.index.duplicated()]
-        row = pd.Series(lk["dev_id"].to_numpy(dtype=object)).map(first).to_numpy(dtype=float)
-        pids = self.projects["project_id"].to_numpy(dtype=object)
-        pfirst = pd.Series(np.arange(len(pids)), index=pd.Index(pids))
-        pfirst = pfirst[~pfirst.index.duplicated()]
-        prow = pd.Series(lk["project_id"].to_numpy(dtype=object)).map(pfirst).to_numpy(dtype=float)
-        ok = ~np.isnan(row) & ~np.isnan(prow)
+        n_dev = len(self.assignment)
+        row = self._first_row(self._lookup.index, lk["dev_id"].to_numpy(dtype=object), self._lookup.unique)
+        pidx = pd.Index(self.projects["project_id"].to_numpy(dtype=object))
+        prow = self._first_row(pidx, lk["project_id"].to_numpy(dtype=object), pidx.is_unique)
+        ok = (row >= 0) & (prow >= 0)
         r = np.where(ok, row, 0).astype(np.int64)
         q = np.where(ok, prow, 0).astype(np.int64)
         dem, sup = self._a_dem[r], self._a_sup[r]
@@ -1017,17 +1012,17 @@ class BalanceModel:
         ok &= act[q] & (to_st >= 0) & ~np.isnan(ibn[q]) & ~np.isnan(self._a_ye[r]) & (frac > 0)
         # several links of one development: at most 100 % in total (scaled down proportionally)
         if ok.any():
-            tot = np.bincount(r[ok], weights=frac[ok], minlength=len(dev_ids))
+            tot = np.bincount(r[ok], weights=frac[ok], minlength=n_dev)
             scale = np.where(tot > 1.0, 1.0 / np.where(tot > 0, tot, 1.0), 1.0)
             frac = np.where(ok, frac * scale[r], 0.0)
         own = self._a_st[r]
         move = ok & (own != to_st)
-        self._tr_links = pd.DataFrame({
+        self._tr_links = dict({
             "link_index": np.arange(len(lk)), "moved_mw": np.where(ok, frac * dev_mw, 0.0),
             "moved_demand_mw": np.where(ok, frac * dem, 0.0), "moved_supply_mw": np.where(ok, frac * sup, 0.0),
             "from_station_id": np.where(ok & (own >= 0), self._sid[np.where(own >= 0, own, 0)], None),
             "to_station_id": np.where(ok, self._sid[np.where(to_st >= 0, to_st, 0)], None),
-            "from_year": np.where(ok, year, np.nan)})
+            "from_year": np.where(ok, year, np.nan)})  # arrays; a frame only when asked (links())
         if not move.any():
             return
         i = np.flatnonzero(move)
@@ -1048,6 +1043,18 @@ class BalanceModel:
         self._LS = np.bincount(flat, weights=uu[rr], minlength=S * ny).reshape(S, ny)
         kin = self._a_kp[r[i]] >= 0
         self._tr_pairs = (self._a_kp[r[i]][kin].astype(np.int64) * max(S, 1) + plus_st[kin]).astype(np.int64)
+
+    @staticmethod
+    def _first_row(index, keys, unique):
+        """Position in ``index`` of each key (the first occurrence when ids repeat), -1 when absent."""
+        import numpy as np
+        import pandas as pd
+
+        if unique:
+            return index.get_indexer(keys)
+        first = pd.Series(np.arange(len(index)), index=index)
+        first = first[~first.index.duplicated()]
+        return pd.Series(keys, dtype=object).map(first).fillna(-1).to_numpy(dtype=np.int64)
 
     def _station_demand(self):
         """Demand and supply per station and year including the MW moved by links."""
@@ -1623,10 +1630,10 @@ class BalanceModel:
         """The links with ``mw`` and, when links move demand, what moves where from which year."""
         out = link_mw(self._links, self.assignment)
         t = self._tr_links
-        if t is not None and len(t) == len(out):
+        if t is not None and len(t["link_index"]) == len(out):
             for c in ("moved_mw", "moved_demand_mw", "moved_supply_mw", "from_station_id", "to_station_id",
                       "from_year"):
-                out[c] = t[c].to_numpy()
+                out[c] = t[c]
         return out
 
 
