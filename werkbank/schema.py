@@ -553,6 +553,12 @@ def _unique(t):
     return None
 
 
+# ---- version 6: the assessor's organisation is stored with each rating (with name and role) ---------------
+ASSESSOR_ORG = C("assessor_org", "TEXT", "", "organisatie van de beoordelaar")
+SCORES_V6 = Table(SCORES.name, SCORES.columns + (ASSESSOR_ORG,), SCORES.geometry_type, SCORES.key, SCORES.doc,
+                  SCORES.table_constraints)
+
+
 MIGRATIONS = [
     Migration(1, "Basisschema pMIEK Werkbank", TABLES_V1, INDEXES_V1),
     Migration(
@@ -592,6 +598,13 @@ MIGRATIONS = [
             "postgis": [POSTGIS_AUDIT_FUNCTION]
             + [s for t in AUDITED_TABLES_V5 for s in audit_trigger_sql("postgis", t, _unique(t))],
         },
+    ),
+    Migration(
+        6,
+        "Organisatie van de beoordelaar bij elke waardering",
+        add_columns=(("scores", ASSESSOR_ORG),),
+        # the scores audit triggers (schema 5) list their columns: re-create them with the new column
+        sql_by_backend={"gpkg": audit_trigger_sql("gpkg", SCORES_V6, _unique(SCORES_V6))},
     ),
 ]
 
