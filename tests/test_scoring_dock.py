@@ -111,7 +111,8 @@ def test_rating_dialog_requires_motivatie(dock, small_werkbank):
     with open_werkbank(small_werkbank) as wb:
         row = wb.query("SELECT * FROM scores WHERE project_id = 'p3' AND criterion_id = 'C'")[0]
     # the role of the session's assessor is stored, not the role usually linked to criterion C (netbeheerder)
-    assert (row["rating"], row["assessor"], row["assessor_role"]) == ("gemiddeld", "Tester", "gemeente")
+    assert (row["rating"], row["assessor"], row["assessor_role"], row["assessor_org"]) == (
+        "gemiddeld", "Tester", "gemeente", "Netbedrijf")
     QgsSettings().setValue("pmiek/assessor_role", "")
     _, rows = _grid(dock)
     assert rows["P-3"]["C"] == "gemiddeld [2]" and rows["P-3"]["Totaal"] == "3"
