@@ -92,6 +92,7 @@ def _copy_into(src, dst, feedback=None):
     counts = {}
     existing_src = set(src._existing_tables())
     with dst.transaction() as tx:
+        api = dst._audit_by_api(tx)  # a copy is not an edit: the audit_log is copied, not written by triggers
         for table in TABLES:  # creation order: referenced tables first
             if table not in existing_src:
                 continue
@@ -126,6 +127,7 @@ def _copy_into(src, dst, feedback=None):
                        [(h["version"], h["applied"], h["description"]) for h in hist])
         if dst.backend == "postgis":
             dst.reset_sequences(tx)
+        dst._audit_by_db(tx, api)
     return counts
 
 
