@@ -423,13 +423,18 @@ class Werkbank:
         geoms = self._decode_geoms(df.pop(GEOM).tolist())
         return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs="EPSG:{}".format(self.srid))
 
-    def write_frame(self, table, frame, mode="upsert", key=None, user=None):
+    def write_frame(self, table, frame, mode="upsert", key=None, user=None, expected_versions=None):
         """Write rows (a DataFrame/GeoDataFrame or list of dicts) in one transaction.
 
         ``mode``: ``insert`` (fails on an existing key), ``upsert`` (insert new
         keys, update changed rows, leave identical rows alone).  Only columns of
         the table are written; a geometry column (``geometry`` or ``geom``) is
         written to ``geom``.  Returns ``{"inserted": n, "updated": n, "unchanged": n}``.
+
+        ``expected_versions``: ``{key: row_version}`` as read when the import started
+        (:meth:`row_versions`).  A row to update whose stored version differs, or that
+        was deleted meanwhile, is a conflict: :class:`ConflictError` naming the rows,
+        nothing written (never a silent overwrite of someone else's newer edit).
         """
         import pandas as pd
 
@@ -490,6 +495,9 @@ class Werkbank:
                     upd_rows.append((rec, g, n, old))
                 else:
                     ins_rows.append((rec, g, n))
+            if expected_versions and ki is not None and editable:
+                self._refuse_changed_since(tx, t, key, expected_versions,
+                                           [rec[ki] for rec, *_ in upd_rows + ins_rows])
             extra_cols = ["modified", "modified_by"] if editable else []
             if ins_rows:
                 names = cols + extra_cols + ([GEOM] if geoms is not None else [])
@@ -532,6 +540,39 @@ class Werkbank:
 
     def _after_write(self, tx, table):
         pass
+
+    def row_versions(self, table, key=None):
+        """``{key: row_version}`` of every row of ``table`` now; pass it to ``write_frame(expected_versions=)``."""
+        t = TABLES[table]
+        key = key or t.key
+        return {r["k"]: r["v"] for r in self.query('SELECT "{}" AS k, row_version AS v FROM "{}"'.format(key, table))}
+
+    def _refuse_changed_since(self, tx, t, key, expected, keys):
+        wanted = [k for k in keys if k in expected]
+        if not wanted:
+            return
+        now = {r["k"]: r for r in tx.query(
+            'SELECT "{}" AS k, row_version AS v, modified_by AS by, modified AS at FROM "{}"'.format(key, t.name))}
+        bad = []
+        for k in wanted:
+            cur = now.get(k)
+            if cur is None or int(cur["v"]) != int(expected[k]):
+                bad.append((k, cur))
+        if not bad:
+            return
+        parts = []
+        for k, cur in bad[:10]:
+            if cur is None:
+                parts.append("{} {} is intussen verwijderd".format(key, k))
+            else:
+                parts.append("{} {} is intussen gewijzigd door {} ({}, versie {} i.p.v. {})".format(
+                    key, k, cur["by"] or "onbekend", cur["at"] or "?", cur["v"], expected[k]))
+        more = " en {} andere".format(len(bad) - 10) if len(bad) > 10 else ""
+        k0, cur0 = bad[0]
+        raise ConflictError(
+            "{}: conflict - {}{}. Deze rijen zijn veranderd sinds de import begon; er is niets opgeslagen en niets "
+            "overschreven. Bekijk de wijzigingen en importeer opnieuw.".format(t.name, "; ".join(parts), more),
+            t.name, key, k0, expected.get(k0), None if cur0 is None else cur0["v"])
 
     def _existing_rows(self, tx, table, key, cols, with_geom):
         select = ", ".join('"%s"' % c for c in cols)
