@@ -11,7 +11,7 @@ import os
 import re
 
 from ...werkbank import enums as E
-from ..context import balance_status_label, fmt_mw
+from ..context import fmt_mw
 from . import geo
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -58,22 +58,16 @@ def project_rows(data, fiche_paths):
 
 
 def _station_years(rows):
-    """Per year: afname status, teruglevering status and a Dutch text (numbers by the plugin's formatter)."""
+    """Per year: afname status ``a``, teruglevering status ``t`` and ``v`` = the MW figures formatted by the
+    plugin's Dutch number formatter: [capacity afname, demand, balance afname, capacity teruglevering, supply,
+    balance teruglevering] ('' when unknown).  The page writes them into a sentence (atlas.js stationText)."""
     years = {}
     for r in rows:
-        a, t = r.get("status") or "", r.get("supply_status") or ""
-        parts = []
-        cap_a, cap_t = fmt_mw(r.get("afname_mw")), fmt_mw(r.get("teruglevering_mw"))
-        if cap_a or r.get("demand_mw") is not None:
-            parts.append("afname: capaciteit {}, vraag {}, balans {}{}".format(
-                cap_a or "onbekend", fmt_mw(r.get("demand_mw")) or "–", fmt_mw(r.get("balance_afname_mw")) or "–",
-                " ({})".format(balance_status_label(a).lower()) if a else ""))
-        if cap_t or r.get("supply_mw") is not None:
-            parts.append("teruglevering: capaciteit {}, aanbod {}, balans {}{}".format(
-                cap_t or "onbekend", fmt_mw(r.get("supply_mw")) or "–",
-                fmt_mw(r.get("balance_teruglevering_mw")) or "–",
-                " ({})".format(balance_status_label(t).lower()) if t else ""))
-        years[str(r["year"])] = {"a": a, "t": t, "text": "; ".join(parts)}
+        years[str(r["year"])] = {
+            "a": r.get("status") or "", "t": r.get("supply_status") or "",
+            "v": [fmt_mw(r.get(k)) for k in ("afname_mw", "demand_mw", "balance_afname_mw", "teruglevering_mw",
+                                              "supply_mw", "balance_teruglevering_mw")],
+        }
     return years
 
 
@@ -130,6 +124,9 @@ def build(wb, data):
     pf = pf[pf["project_id"].isin(index)]
     pgeoms = geo.to_wgs84(pf, 2.0, 5)
     projects_fc = geo.feature_collection(pgeoms, [{"i": index[pid]} for pid in pf["project_id"]])
+    # drawing order on the map: areas under lines under points
+    rank = {"Polygon": 0, "MultiPolygon": 0, "LineString": 1, "MultiLineString": 1}
+    projects_fc["features"].sort(key=lambda f: rank.get(f["geometry"]["type"], 2))
 
     kf = wb.read_frame("knooppunten", columns=["knooppunt_id", "name", "karakter"], order_by=None)
     kp_fc = geo.feature_collection(geo.to_wgs84(kf, 10.0, 5), [

@@ -9,10 +9,12 @@ dissolved per colour and direction; developments become one point each
 """
 
 import math
+import re
 
 RD = "EPSG:28992"
 WGS84 = "EPSG:4326"
 
+_RING = re.compile(r"\(([^()]+)\)")  # the innermost coordinate lists of a WKT: rings and lines
 STATUS_COLOURS = {"ruim": "#2e8540", "krap": "#d98c00", "tekort": "#c0392b", "": "#7f8c8d"}
 CAPACITY_FILL = {"rood": "#e74c3c", "oranje": "#f39c12", "geel": "#f7dc6f", "transparant": None}
 
@@ -136,41 +138,47 @@ class SvgMap:
         self.box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
         self.parts = []
 
-    def _xy(self, coords):
-        return " ".join("{:.1f} {:.1f}".format((x - self.x0) * self.scale, (self.y1 - y) * self.scale)
-                        for x, y in coords)
-
-    def _path(self, geom):
-        t = geom.geom_type
-        if t == "Polygon":
-            return " ".join("M" + self._xy(r.coords) + "Z" for r in [geom.exterior] + list(geom.interiors))
-        if t == "LineString":
-            return "M" + self._xy(geom.coords)
-        if t.startswith("Multi") or t == "GeometryCollection":
-            return " ".join(self._path(g) for g in geom.geoms if g.geom_type != "Point")
-        return ""
-
-    def add(self, geom, fill="none", stroke="#333", width=1.0, dash=None, radius=None, opacity=1.0):
+    def _to_pixels(self, geoms):
+        import numpy as np
         import shapely
 
-        if geom is None or geom.is_empty:
-            return
-        geom = shapely.clip_by_rect(geom, *self.box) if geom.geom_type != "Point" else geom
-        if geom.is_empty:
+        x0, y1, k = self.x0, self.y1, self.scale
+        return shapely.transform(geoms, lambda c: np.column_stack([(c[:, 0] - x0) * k, (y1 - c[:, 1]) * k]))
+
+    def add(self, geoms, fill="none", stroke="#333", width=1.0, dash=None, radius=None, opacity=1.0):
+        """Draw one geometry or an array of them in one style (clipped, in pixels, simplified to 0.4 px)."""
+        import numpy as np
+        import shapely
+
+        arr = np.atleast_1d(np.asarray(geoms, dtype=object))
+        arr = arr[~(shapely.is_missing(arr) | shapely.is_empty(arr))] if len(arr) else arr
+        if not len(arr):
             return
         attrs = 'fill="{}" stroke="{}" stroke-width="{}"'.format(fill, stroke, width)
         if dash:
             attrs += ' stroke-dasharray="{}"'.format(dash)
         if opacity != 1.0:
             attrs += ' opacity="{}"'.format(opacity)
-        points = [geom] if geom.geom_type == "Point" else [g for g in getattr(geom, "geoms", []) if
-                                                           g.geom_type == "Point"]
-        for pt in points:
-            x, y = (pt.x - self.x0) * self.scale, (self.y1 - pt.y) * self.scale
-            self.parts.append('<circle cx="{:.1f}" cy="{:.1f}" r="{}" {}/>'.format(x, y, radius or 5, attrs))
-        d = self._path(geom)
+        types = shapely.get_type_id(arr)
+        points = arr[(types == 0) | (types == 4)]
+        if len(points):
+            xy = shapely.get_coordinates(self._to_pixels(points))
+            inside = (xy[:, 0] >= 0) & (xy[:, 0] <= self.width) & (xy[:, 1] >= 0) & (xy[:, 1] <= self.height)
+            for x, y in xy[inside]:
+                self.parts.append('<circle cx="{:.1f}" cy="{:.1f}" r="{}" {}/>'.format(x, y, radius or 5, attrs))
+        other = arr[(types != 0) & (types != 4)]
+        if not len(other):
+            return
+        other = shapely.simplify(self._to_pixels(shapely.clip_by_rect(other, *self.box)), 0.4)
+        other = other[~shapely.is_empty(other)]
+        d = []
+        for wkt in shapely.to_wkt(other, rounding_precision=1, trim=True):
+            closed = "POLYGON" in wkt
+            for ring in _RING.findall(wkt):
+                d.append("M" + ring.replace(", ", "L").replace(",", "L") + ("Z" if closed else ""))
         if d:
-            self.parts.append('<path d="{}" {} stroke-linejoin="round" fill-rule="evenodd"/>'.format(d, attrs))
+            self.parts.append('<path d="{}" {} stroke-linejoin="round" fill-rule="evenodd"/>'.format(
+                "".join(d), attrs))
 
     def svg(self, title):
         from xml.sax.saxutils import escape

@@ -66,8 +66,9 @@ def check_basemap_url(url):
 
 
 def _js(name, value):
-    return "window.{} = {};\n".format(name, json.dumps(value, ensure_ascii=False, separators=(",", ":"),
-                                                       default=_json_default))
+    """A data script: ``window.NAME = JSON.parse("...")`` (parsed faster than a literal of the same size)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    return "window.{} = JSON.parse({});\n".format(name, json.dumps(text, ensure_ascii=False))
 
 
 def _json_default(v):

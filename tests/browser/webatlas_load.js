@@ -28,7 +28,11 @@ const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "
         const nav = performance.getEntriesByType("navigation")[0];
         const res = performance.getEntriesByType("resource");
         const bytes = res.reduce((s, e) => s + (e.transferSize || e.encodedBodySize || 0), nav.transferSize || 0);
-        return { ready_ms: Math.round(window.PMIEK_READY_AT || performance.now()),
+        const marks = {};
+        performance.getEntriesByType("mark").forEach((m) => { marks[m.name] = Math.round(m.startTime); });
+        const dcl = Math.round(nav.domContentLoadedEventStart);
+        return { ready_ms: Math.round(window.PMIEK_READY_AT || performance.now()), marks: marks, dcl_ms: dcl,
+          response_end_ms: Math.round(nav.responseEnd),
           load_ms: Math.round(nav.loadEventEnd), bytes: bytes, requests: res.length + 1 };
       });
       runs.push(r);

@@ -9,6 +9,7 @@
   var DIR = { a: "afname", t: "teruglevering" };
   var $ = function (id) { return document.getElementById(id); };
 
+  performance.mark("pmiek-start");
   // ---- map -------------------------------------------------------------------------------------
   var map = L.map("map", { zoomSnap: 0.25, minZoom: 6, maxZoom: 18 });
   map.attributionControl.setPrefix('<a href="vendor/leaflet/LICENSE">Leaflet</a>');
@@ -30,6 +31,7 @@
   }
   var areas = { a: areaLayer(A.afname), t: areaLayer(A.teruglevering) };
 
+  performance.mark("pmiek-areas");
   // developments: one canvas, redrawn after every move (20,000 points stay fast)
   var DevLayer = L.Layer.extend({
     onAdd: function (m) {
@@ -70,6 +72,7 @@
   });
   var devs = new DevLayer();
 
+  performance.mark("pmiek-devlayer");
   var knooppunten = L.geoJSON(G.knooppunten, { renderer: svg, style: {
     color: "#14365d", weight: 2, dashArray: "6 4", fillOpacity: 0.04 } });
   knooppunten.eachLayer(function (l) {
@@ -77,12 +80,14 @@
     l.bindTooltip("Knooppunt " + p.n + (p.k ? " (" + p.k + ")" : ""), { sticky: true });
   });
 
+  performance.mark("pmiek-knooppunten");
   // stations coloured by balance status for the chosen horizon year and direction
   var stationLayers = [];
   var stations = L.layerGroup();
   S.forEach(function (s, i) {
+    var y0 = s.years[String(meta.years[0])];
     var mk = L.circleMarker([s.lat, s.lon], { renderer: svg, radius: 6, weight: 1.5, color: "#ffffff",
-      fillOpacity: 1, fillColor: STATION[""], className: "stn stn-" + i });
+      fillOpacity: 1, fillColor: STATION[(y0 && y0.a) || ""], className: "stn stn-" + i });
     mk.bindTooltip(function () { return stationText(s); });
     stationLayers.push(mk);
     stations.addLayer(mk);
@@ -95,14 +100,45 @@
     var c = current(), y = s.years[c.year];
     var head = "<strong>" + esc(s.name) + "</strong>" + (s.kv ? " (" + esc(s.kv) + ")" : "") +
       (s.nb ? "<br>" + esc(s.nb) : "");
-    return head + "<br>" + c.year + ": " + (y && y.text ? esc(y.text) : "geen capaciteitsgegevens");
+    return head + "<br>" + c.year + ": " + esc(yearText(y));
+  }
+  // the figures come formatted (Dutch) from the export: [cap. afname, vraag, balans, cap. teruglevering, aanbod, balans]
+  function yearText(y) {
+    if (!y) { return "geen capaciteitsgegevens"; }
+    var v = y.v, parts = [];
+    if (v[0] || v[1]) {
+      parts.push("afname: capaciteit " + (v[0] || "onbekend") + ", vraag " + (v[1] || "–") + ", balans " +
+        (v[2] || "–") + (y.a ? " (" + y.a + ")" : ""));
+    }
+    if (v[3] || v[4]) {
+      parts.push("teruglevering: capaciteit " + (v[3] || "onbekend") + ", aanbod " + (v[4] || "–") + ", balans " +
+        (v[5] || "–") + (y.t ? " (" + y.t + ")" : ""));
+    }
+    return parts.join("; ") || "geen capaciteitsgegevens";
+  }
+
+  // the station table (text alternative for the colours) is built when it is opened
+  var table = $("station-table");
+  if (table) {
+    table.addEventListener("toggle", function () {
+      var body = table.querySelector("tbody");
+      if (!table.open || body.children.length) { return; }
+      var rows = S.map(function (s) {
+        var cells = meta.years.map(function (yr) {
+          var y = s.years[String(yr)];
+          return "<td>" + esc((y && y.a) || "–") + "</td><td>" + esc((y && y.t) || "–") + "</td>";
+        }).join("");
+        return "<tr><th scope=\"row\">" + esc(s.name) + (s.kv ? " (" + esc(s.kv) + ")" : "") + "</th>" + cells +
+          "</tr>";
+      });
+      body.innerHTML = rows.join("");
+    });
   }
   function styleStations() {
     var c = current();
     stationLayers.forEach(function (mk, i) {
-      var y = S[i].years[c.year], status = y ? (y[c.dir] || "") : "";
-      mk.setStyle({ fillColor: STATION[status] || STATION[""] });
-      if (mk._path) { mk._path.setAttribute("data-status", status); }
+      var y = S[i].years[c.year], colour = STATION[y ? (y[c.dir] || "") : ""] || STATION[""];
+      if (mk.options.fillColor !== colour) { mk.setStyle({ fillColor: colour }); }
     });
     var showAreas = $("l-areas").checked;
     ["a", "t"].forEach(function (k) {
@@ -112,6 +148,7 @@
       "; capaciteitskaart " + DIR[c.dir] + ".";
   }
 
+  performance.mark("pmiek-stations");
   // projects coloured by status; click opens the fiche
   var projectLayers = {};
   var projects = L.geoJSON(G.projects, {
@@ -135,12 +172,13 @@
       fillOpacity: p.status === "afgevallen" ? 0.15 : 0.55, dashArray: p.status === "afgevallen" ? "5 4" : null };
   }
 
+  performance.mark("pmiek-projects");
+  // drawn in stacking order (project features come sorted: areas, lines, points), stations on top
   areas.a.addTo(map);
   devs.addTo(map);
   knooppunten.addTo(map);
-  stations.addTo(map);
   projects.addTo(map);
-  stack();
+  stations.addTo(map);
   styleStations();
 
   // drawing order in the one SVG: knooppunten, project areas, lines, project points, stations (on top: a
@@ -152,6 +190,7 @@
     if (map.hasLayer(stations)) { stations.eachLayer(function (l) { l.bringToFront(); }); }
   }
 
+  performance.mark("pmiek-drawn");
   // ---- layer switches and horizon year -------------------------------------------------------------
   function toggle(id, layer) {
     $(id).addEventListener("change", function () {
@@ -172,14 +211,19 @@
 
   // ---- list, search and filters ---------------------------------------------------------------
   var items = Array.prototype.slice.call(document.querySelectorAll("#projecten li"));
+  // searched: number, name, municipalities, knooppunt and type
+  var text = P.map(function (p) {
+    return [p.code, p.name, p.gem.join(" "), p.kp, p.type_label].join(" ").toLowerCase();
+  });
   function applyFilters() {
     var words = $("q").value.toLowerCase().split(/\s+/).filter(Boolean);
     var st = $("f-status").value, ty = $("f-type").value, kp = $("f-kp").value, gem = $("f-gem").value;
     var shown = 0, changed = false;
     items.forEach(function (li) {
-      var ok = (!st || li.dataset.status === st) && (!ty || li.dataset.type === ty) &&
-        (!kp || li.dataset.kp === kp) && (!gem || li.dataset.gem.split("|").indexOf(gem) >= 0) &&
-        words.every(function (w) { return li.dataset.q.indexOf(w) >= 0; });
+      var p = P[li.dataset.i];
+      var ok = (!st || p.status === st) && (!ty || p.type === ty) && (!kp || p.kp_id === kp) &&
+        (!gem || p.gem.indexOf(gem) >= 0) &&
+        words.every(function (w) { return text[p.i].indexOf(w) >= 0; });
       li.hidden = !ok;
       if (ok) { shown++; }
       (projectLayers[li.dataset.i] || []).forEach(function (l) {
