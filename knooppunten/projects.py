@@ -22,10 +22,7 @@ import unicodedata
 from ..werkbank import enums as E
 
 
-def norm(text):
-    """'Financiële informatie' -> 'financieleinformatie'."""
-    t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    return "".join(ch for ch in t if ch.isalnum())
+from ..layers.mapping import norm  # noqa: E402 - 'Financiële informatie' -> 'financieleinformatie' (one norm)
 
 
 # werkbank field -> recognised column names (first match wins; order = priority)
@@ -95,22 +92,10 @@ RD_Y = (289000.0, 629000.0)
 
 
 def map_columns(columns, targets=PROJECT_COLUMNS):
-    """{werkbank field: source column} for the columns that are recognised."""
-    by_norm = {}
-    for c in columns:
-        if str(c).startswith("_") or c == "geometry":
-            continue
-        by_norm.setdefault(norm(c), c)
-    out = {}
-    used = set()
-    for field, aliases in targets.items():
-        for a in aliases:
-            c = by_norm.get(norm(a))
-            if c is not None and c not in used:
-                out[field] = c
-                used.add(c)
-                break
-    return out
+    """{werkbank field: source column} for the columns that are recognised (the pipeline's one recogniser)."""
+    from ..layers.mapping import recognise
+
+    return recognise(columns, targets, exclusive=True)
 
 
 def slug(text):

@@ -166,21 +166,32 @@ def param_targets(kind):
     return {t.param: t.name for t in targets(kind) if t.param}
 
 
-def auto_map(kind, columns, exclude=()):
-    """{target: column} for the columns recognised by name (first alias wins; a column may feed several targets)."""
+def recognise(columns, aliases, exclusive=False, exclude=()):
+    """The one column recogniser of every import: {target: column} for ``aliases`` = {target: [names]}.
+
+    Names compare normalised (case, accents, spaces and punctuation ignored); per target the first alias that
+    matches a column wins.  ``exclusive``: a column feeds one target only (the first that claims it).
+    Columns starting with '_' (row number, fid), ``geometry`` and ``exclude`` are never recognised.
+    """
     by_norm = {}
     for c in columns:
-        if str(c).startswith("_") or c in exclude:
+        if str(c).startswith("_") or c == "geometry" or c in exclude:
             continue
         by_norm.setdefault(norm(c), c)
-    result = {}
-    for t in targets(kind):
-        for alias in t.aliases:
+    result, used = {}, set()
+    for target, names in aliases.items():
+        for alias in names:
             col = by_norm.get(norm(alias))
-            if col is not None:
-                result[t.name] = col
+            if col is not None and not (exclusive and col in used):
+                result[target] = col
+                used.add(col)
                 break
     return result
+
+
+def auto_map(kind, columns, exclude=()):
+    """{target: column} for the columns recognised by name (first alias wins; a column may feed several targets)."""
+    return recognise(columns, {t.name: t.aliases for t in targets(kind)}, exclude=exclude)
 
 
 def resolve_mapping(kind, columns, explicit=None, source="bron", auto=True):

@@ -45,20 +45,16 @@ class FollowupError(WerkbankError):
 
 def recognise(columns, fields, explicit=None):
     """{werkbank column: source column} from explicit choices, else by recognised names."""
+    from ..layers.mapping import recognise as recognise_columns
+
     explicit = {k: v for k, v in (explicit or {}).items() if v}
-    normed = {norm(c): c for c in columns}
-    out = {}
-    for target, names in fields.items():
+    out = recognise_columns(columns, {t: n for t, n in fields.items() if t not in explicit})
+    for target in fields:
         if target in explicit:
             if explicit[target] not in columns:
                 raise FollowupError("Het veld '{}' (voor {}) bestaat niet in de invoer; beschikbaar: {}.".format(
                     explicit[target], target, ", ".join(map(str, columns))))
             out[target] = explicit[target]
-            continue
-        for n in names:
-            if norm(n) in normed:
-                out[target] = normed[norm(n)]
-                break
     return out
 
 

@@ -40,15 +40,10 @@ STATE_MISSING = "ontbreekt"
 
 
 def recognise_columns(names):
-    """Map canonical fields to the first matching column name in ``names`` (case-insensitive)."""
-    lower = {str(n).strip().lower(): n for n in names}
-    found = {}
-    for canon, aliases in FIELD_ALIASES.items():
-        for a in aliases:
-            if a in lower and lower[a] not in found.values():
-                found[canon] = lower[a]
-                break
-    return found
+    """Map canonical fields to the first matching column name in ``names`` (the pipeline's one recogniser)."""
+    from ..layers.mapping import recognise
+
+    return recognise(names, FIELD_ALIASES, exclusive=True)
 
 
 def _empty(v):

@@ -3,7 +3,6 @@ REMOVED/SYNC, bounded values, CRS, unreadable cells, station-id spellings, absen
 
 import os
 
-import numpy as np
 import pytest
 import shapely
 from helpers import table_digest

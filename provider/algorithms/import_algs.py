@@ -106,8 +106,6 @@ def pipeline_options(alg, parameters, context, feedback):
 def report_path(alg, parameters, context, kind):
     """REPORT when given; otherwise beside the werkbank (<werkbank>_importrapport_<kind>_<time>.html, with a CSV
     twin), or in the temporary folder for a PostGIS werkbank."""
-    import datetime
-
     from ...ingest.reports import beside_werkbank
 
     report = alg.parameterAsFileOutput(parameters, "REPORT", context)
