@@ -73,7 +73,9 @@ def _cell(v):
     except (TypeError, ValueError):
         pass
     if isinstance(v, float):
-        return ("{:,.0f}".format(v) if abs(v) >= 1e5 else "{:g}".format(v)).replace(",", ".")
+        from ..formatting import fmt_num  # the one Dutch number formatter: 246,3 and 1 234 567
+
+        return fmt_num(v, 0 if abs(v) >= 1e5 else 1)
     return str(v)
 
 
@@ -86,6 +88,78 @@ def fill_table(widget, frame):
         for j, v in enumerate(row):
             widget.setItem(i, j, QTableWidgetItem(_cell(v)))
     widget.resizeColumnsToContents()
+
+
+class ScenarioTable(QTableWidget):
+    """The variant's scenario as a form: per sector a demand factor, a supply factor and a year shift.
+
+    Row 'Alle sectoren' is the ``*`` entry of ``programme.variants`` assumptions; 1,00 and 0 mean
+    'unchanged' and are left out.  Numbers are shown the Dutch way (spin boxes in the Dutch locale).
+    """
+
+    KEYS = (("demand_factor", "Vraag ×"), ("supply_factor", "Teruglevering ×"), ("year_shift", "Jaren later (+) / eerder (−)"))
+
+    def __init__(self, parent=None):
+        from qgis.PyQt.QtCore import QLocale
+        from qgis.PyQt.QtWidgets import QDoubleSpinBox, QHeaderView, QSpinBox
+
+        from ..werkbank import enums as E
+
+        super().__init__(0, 4, parent)
+        self.setHorizontalHeaderLabels([tr("Sector")] + [tr(t) for _, t in self.KEYS])
+        for c in range(4):
+            self.horizontalHeaderItem(c).setToolTip(self.horizontalHeaderItem(c).text())
+        self.verticalHeader().setVisible(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        dutch = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
+        self.sectors = [("*", tr("Alle sectoren"))] + list(E.SECTORS.items())
+        self.setRowCount(len(self.sectors))
+        for r, (code, label) in enumerate(self.sectors):
+            item = QTableWidgetItem(label)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            self.setItem(r, 0, item)
+            for c, (key, _) in enumerate(self.KEYS, start=1):
+                if key == "year_shift":
+                    w = QSpinBox()
+                    w.setRange(-30, 30)
+                else:
+                    w = QDoubleSpinBox()
+                    w.setRange(0.0, 20.0)
+                    w.setDecimals(2)
+                    w.setSingleStep(0.1)
+                    w.setValue(1.0)
+                w.setLocale(dutch)
+                w.setObjectName("{}_{}".format(key, code))
+                self.setCellWidget(r, c, w)
+
+    def set_assumptions(self, ass):
+        ass = ass or {}
+        for r, (code, _) in enumerate(self.sectors):
+            for c, (key, _) in enumerate(self.KEYS, start=1):
+                value = ass.get(key)
+                if isinstance(value, dict):
+                    value = value.get(code)
+                elif code != "*":
+                    value = None
+                default = 0 if key == "year_shift" else 1.0
+                w = self.cellWidget(r, c)
+                w.setValue(int(value) if key == "year_shift" and value is not None else (
+                    float(value) if value is not None else default))
+
+    def assumptions(self):
+        """The assumptions dict for ``programme.variants.define_variant`` (empty when nothing changes)."""
+        out = {}
+        for c, (key, _) in enumerate(self.KEYS, start=1):
+            per = {}
+            for r, (code, _) in enumerate(self.sectors):
+                v = self.cellWidget(r, c).value()
+                if (key == "year_shift" and int(v) != 0) or (key != "year_shift" and abs(v - 1.0) > 1e-9):
+                    per[code] = int(v) if key == "year_shift" else round(float(v), 4)
+            if per:
+                out[key] = per
+        return out
 
 
 class RoundsDock(ConnectionsMixin, QDockWidget):
@@ -182,12 +256,12 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         form = QFormLayout()
         self.variant_name = QLineEdit()
         self.variant_description = QLineEdit()
-        self.variant_assumptions = QLineEdit()
-        self.variant_assumptions.setPlaceholderText('{"demand_factor": {"wonen": 1.2}, "year_shift": {"datacenter": 2}}')
         form.addRow(tr("Naam"), self.variant_name)
         form.addRow(tr("Omschrijving"), self.variant_description)
-        form.addRow(tr("Scenario (JSON)"), self.variant_assumptions)
         lay.addLayout(form)
+        lay.addWidget(QLabel(tr("Scenario per sector (1,00 en 0 = ongewijzigd):")))
+        self.scenario = ScenarioTable()
+        lay.addWidget(self.scenario, 1)
         lay.addWidget(QLabel(tr("Projecten in deze variant (aanvinken):")))
         self.project_list = QListWidget()
         lay.addWidget(self.project_list, 1)
@@ -265,8 +339,9 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
             table.clear()
             table.setRowCount(0)
             table.setColumnCount(0)
-        for edit in (self.variant_name, self.variant_description, self.variant_assumptions):
+        for edit in (self.variant_name, self.variant_description):
             edit.clear()
+        self.scenario.set_assumptions({})
         self.exchange_result.setText("")
         self._remove_layers()
         self.refresh()
@@ -395,11 +470,9 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         if row < 0 or row >= len(getattr(self, "_variants", [])):
             return
         v = self._variants[row]
-        import json
-
         self.variant_name.setText(v["name"])
         self.variant_description.setText(v.get("description") or "")
-        self.variant_assumptions.setText(json.dumps(v["assumptions"], ensure_ascii=False) if v["assumptions"] else "")
+        self.scenario.set_assumptions(v["assumptions"] or {})
         chosen = set(v["projects"])
         for i in range(self.project_list.count()):
             item = self.project_list.item(i)
@@ -421,7 +494,7 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         try:
             vid = define_variant(wb, name if name is not None else self.variant_name.text(),
                                  projects if projects is not None else self.checked_projects(),
-                                 assumptions if assumptions is not None else (self.variant_assumptions.text() or None),
+                                 assumptions if assumptions is not None else (self.scenario.assumptions() or None),
                                  description if description is not None else (self.variant_description.text() or None))
         finally:
             wb.close()
@@ -432,7 +505,7 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         self.variant_list.clearSelection()
         self.variant_name.setText("")
         self.variant_description.setText("")
-        self.variant_assumptions.setText("")
+        self.scenario.set_assumptions({})
         for i in range(self.project_list.count()):
             self.project_list.item(i).setCheckState(Qt.CheckState.Unchecked)
         self.variant_name.setFocus()

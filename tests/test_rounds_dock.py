@@ -51,3 +51,42 @@ def test_rounds_dock_end_to_end(qgis_iface, tmp_path):
     session.set_werkbank("")  # no longer connected: nothing happens
     assert dock.project_list.count() == 4
     dock.deleteLater()
+
+
+def test_variant_scenario_is_a_form_and_switching_clears_the_dock(qgis_iface, tmp_path):
+    from pmiek_werkbank.dialogs.rounds_dock import LAYER_PREFIX, RoundsDock
+    from pmiek_werkbank.layers.project import Session
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = str(tmp_path / "dock.gpkg")
+    make_werkbank(path).close()
+    other = str(tmp_path / "ander.gpkg")
+    make_werkbank(other).close()
+    session = Session()
+    dock = RoundsDock(qgis_iface, session, qgis_iface.mainWindow())
+    session.set_werkbank(path)
+    dock._on_new_variant()
+    dock.variant_name.setText("Groei wonen")
+    sc = dock.scenario
+    sc.findChild(type(sc.cellWidget(1, 1)), "demand_factor_wonen").setValue(1.25)
+    sc.findChild(type(sc.cellWidget(1, 3)), "year_shift_datacenter").setValue(-2)
+    assert sc.findChild(type(sc.cellWidget(1, 1)), "demand_factor_wonen").text() == "1,25"  # Dutch decimals
+    assert sc.assumptions() == {"demand_factor": {"wonen": 1.25}, "year_shift": {"datacenter": -2}}
+    dock.project_list.item(0).setCheckState(2)
+    dock._on_save_variant()
+    with open_werkbank(path) as wb:
+        stored = wb.query("SELECT name, assumptions FROM variants")
+    assert stored[0]["name"] == "Groei wonen" and '"wonen": 1.25' in stored[0]["assumptions"]
+    dock.variant_list.setCurrentRow(0)
+    assert sc.assumptions() == {"demand_factor": {"wonen": 1.25}, "year_shift": {"datacenter": -2}}
+    dock.compare_variants(years=[2030])
+    assert dock.variant_table.rowCount() > 0
+    # another werkbank: nothing of the previous one stays
+    session.set_werkbank(other)
+    assert dock.variant_list.count() == 0 and dock.variant_name.text() == "" and sc.assumptions() == {}
+    assert dock.variant_table.rowCount() == 0 and dock.diff_table.rowCount() == 0
+    assert not [layer for layer in QgsProject.instance().mapLayers().values()
+                if layer.name().startswith(LAYER_PREFIX)]
+    dock.cleanup()
+    session.set_werkbank("")
+    dock.deleteLater()
