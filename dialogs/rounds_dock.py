@@ -186,6 +186,7 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
 
         for signal, slot in (
             (self.freeze_button.clicked, self._on_freeze),
+            (self.rounds_folder_button.clicked, self._on_rounds_folder),
             (self.compare_button.clicked, self._on_compare),
             (self.save_report_button.clicked, self._on_save_report),
             (self.variant_list.currentRowChanged, self._on_variant_selected),
@@ -217,8 +218,16 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         self.rounds_table = self._table()
         lay.addWidget(QLabel(tr("Bevroren rondes van deze werkbank:")))
         lay.addWidget(self.rounds_table)
+        frow = QHBoxLayout()
         self.freeze_button = QPushButton(tr("Ronde bevriezen…"))
-        lay.addWidget(self.freeze_button)
+        self.rounds_folder = QLineEdit()
+        self.rounds_folder.setPlaceholderText(tr("map 'rounds' naast de werkbank"))
+        self.rounds_folder.setToolTip(tr("Waar bevroren rondes komen; leeg = de map 'rounds' naast de werkbank"))
+        self.rounds_folder_button = QPushButton(tr("Map…"))
+        frow.addWidget(self.freeze_button)
+        frow.addWidget(self.rounds_folder, 1)
+        frow.addWidget(self.rounds_folder_button)
+        lay.addLayout(frow)
         row = QHBoxLayout()
         self.old_combo = QComboBox()
         self.new_combo = QComboBox()
@@ -343,6 +352,7 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
             edit.clear()
         self.scenario.set_assumptions({})
         self.exchange_result.setText("")
+        self.rounds_folder.clear()
         self._remove_layers()
         self.refresh()
 
@@ -405,10 +415,19 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
             self.variant_list.setCurrentRow(0)
 
     # ---- rounds -----------------------------------------------------------------------
+    def _on_rounds_folder(self):
+        from .files import choose_folder, werkbank_folder
+
+        folder = choose_folder(self, tr("Map voor bevroren rondes"), self.path(),
+                               folder=self.rounds_folder.text() or werkbank_folder(self.path()))
+        if folder:
+            self.rounds_folder.setText(folder)
+
     def freeze(self, label, date=None):
+        """Freeze the werkbank; the snapshot goes to the chosen folder, else to 'rounds' beside the werkbank."""
         from ..programme.rounds import freeze_round
 
-        snap = freeze_round(self.path(), label, date)
+        snap = freeze_round(self.path(), label, date, target_folder=self.rounds_folder.text().strip() or None)
         self.refresh()
         return snap
 
@@ -521,6 +540,12 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
     def _on_delete_variant(self):
         item = self.variant_list.currentItem()
         if item is None:
+            return
+        from qgis.PyQt.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(self, tr("Variant verwijderen"), tr("Variant '{}' verwijderen?").format(
+            item.text()), QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
             return
         from ..programme.variants import delete_variant
 

@@ -71,6 +71,10 @@ def test_design_session_driven_through_the_gui(size, locale):
     assert report["steps"] == ["open", "knooppunt", "project", "koppelen", "scoren", "export", "wissel",
                                "afsluiten"], report["steps"]
     assert report["screen"] == [int(v) for v in size.split("x")]
+    if locale == "nl":  # QGIS itself speaks Dutch
+        assert "&Bewerken" in report["menubar"] and "&Edit" not in report["menubar"], report["menubar"]
+    else:
+        assert "&Edit" in report["menubar"]
     # drawing works on the first click: the tool is armed on an editable layer; Esc leaves the tool
     assert report["kp_tool_active"] and report["kp_layer_editable"] and report["project_tool_active"]
     assert report["sketch_before_esc"] is True and report["sketch_after_esc"] is False and report["esc_leaves_tool"]
@@ -104,10 +108,10 @@ def test_design_session_driven_through_the_gui(size, locale):
     before = float(report["balance_before"].replace(".", "").replace(",", "."))
     after = float(report["balance_after"].replace(".", "").replace(",", "."))
     assert abs((before - after) - linked_mw) < 0.11, (before, after, linked_mw)
-    score = con.execute("SELECT rating, rationale, assessor, assessor_role FROM scores WHERE project_id = ? "
-                        "AND criterion_id = 'A'", (pid,)).fetchall()
+    score = con.execute("SELECT rating, rationale, assessor, assessor_role, assessor_org FROM scores "
+                        "WHERE project_id = ? AND criterion_id = 'A'", (pid,)).fetchall()
     assert score == [(report["rating_given"], "Lost de wachtrij van twee woonwijken op (sessie 12 maart)",
-                      "Anna de Vries", "provincie")]
+                      "Anna de Vries", "provincie", "Provincie Utrecht")]
     con.close()
     # one fiche exported (the atlas and the lists were switched off in the dialog)
     assert [os.path.basename(p) for p in report["export_pdfs"]] == ["fiche_{}_Verzwaring_station_Eemkwartier.pdf".format(

@@ -81,10 +81,14 @@ def test_variant_scenario_is_a_form_and_switching_clears_the_dock(qgis_iface, tm
     assert sc.assumptions() == {"demand_factor": {"wonen": 1.25}, "year_shift": {"datacenter": -2}}
     dock.compare_variants(years=[2030])
     assert dock.variant_table.rowCount() > 0
+    # a round frozen into the chosen folder (default: 'rounds' beside the werkbank)
+    dock.rounds_folder.setText(str(tmp_path / "mijn_rondes"))
+    snap = dock.freeze("pMIEK 1.0", "2026-01-15")
+    assert os.path.dirname(snap) == str(tmp_path / "mijn_rondes") and os.path.exists(snap)
     # another werkbank: nothing of the previous one stays
     session.set_werkbank(other)
     assert dock.variant_list.count() == 0 and dock.variant_name.text() == "" and sc.assumptions() == {}
-    assert dock.variant_table.rowCount() == 0 and dock.diff_table.rowCount() == 0
+    assert dock.variant_table.rowCount() == 0 and dock.diff_table.rowCount() == 0 and dock.rounds_folder.text() == ""
     assert not [layer for layer in QgsProject.instance().mapLayers().values()
                 if layer.name().startswith(LAYER_PREFIX)]
     dock.cleanup()

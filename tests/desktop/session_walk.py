@@ -222,7 +222,7 @@ def walk():
     main.showMaximized()
     yield 1500
     report["screen"] = [QApplication.primaryScreen().size().width(), QApplication.primaryScreen().size().height()]
-    report["locale"] = QApplication.instance().translate("QgisApp", "&Project")
+    report["menubar"] = [a.text() for a in main.menuBar().actions()]
 
     # 1. open the sample from the pMIEK menu, with the projects and balance docks
     action("sample").trigger()
