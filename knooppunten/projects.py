@@ -16,6 +16,7 @@ informatie", "Planning", "Betrokken partijen") and machine columns
 field names.
 """
 
+import math
 import re
 import unicodedata
 
@@ -327,8 +328,16 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
             except ValueError:
                 err(f, "'{}' is geen getal".format(v))
                 n = None
-            if n is not None and n < 0:
+            limit = 1e12 if f == "investment_eur" else 10000.0  # layers.validation.MAX_EUR / MAX_MW
+            if n is not None and not math.isfinite(n):
+                err(f, "'{}' is geen eindig getal".format(v))
+                n = None
+            elif n is not None and n < 0:
                 err(f, "{} is negatief".format(v))
+            elif n is not None and n > limit:
+                err(f, "{} is onwaarschijnlijk groot (meer dan {:,.0f} {}); controleer de eenheid".format(
+                    v, limit, "euro" if f == "investment_eur" else "MW").replace(",", "."))
+                n = None
             row[f] = n
         if row["investment_eur"] is None and row["financial_note"]:
             row["investment_eur"] = money_from_text(row["financial_note"])
@@ -454,7 +463,7 @@ def prepare_knooppunten(frame, name_field, karakter_field=None, id_field=None, d
     df = frame.reset_index(drop=True)
     if "_row" not in df.columns:
         df["_row"] = np.arange(1, len(df) + 1)
-    errors = []
+    errors, repairs = [], []
     for f in (name_field, karakter_field, id_field, description_field, date_field):
         if f and f not in df.columns:
             errors.append("{}: veld '{}' bestaat niet in de invoer.".format(source, f))
@@ -492,9 +501,16 @@ def prepare_knooppunten(frame, name_field, karakter_field=None, id_field=None, d
             g = None
         else:
             if not g.is_valid:
+                reason = shapely.is_valid_reason(g)
+                area = g.buffer(0).area
                 g = shapely.make_valid(g)
                 polys = [p for p in getattr(g, "geoms", [g]) if p.geom_type in ("Polygon", "MultiPolygon")]
                 g = shapely.union_all(polys) if polys else None
+                # never repaired without a message
+                repairs.append("{}: ongeldige geometrie hersteld met make_valid ({}; oppervlak {:.0f} → {:.0f} m²)"
+                               .format(where, reason, area, g.area if g is not None else 0.0))
+                if g is None:
+                    errors.append("{}: ongeldige geometrie, niet te herstellen tot een vlak ({})".format(where, reason))
             if g is not None and g.geom_type == "Polygon":
                 g = shapely.MultiPolygon([g])
         rows.append({"knooppunt_id": kid, "name": name, "karakter": kar,
@@ -502,4 +518,5 @@ def prepare_knooppunten(frame, name_field, karakter_field=None, id_field=None, d
                      "session_date": _text(rec[date_field]) if date_field else None})
         geoms.append(g)
     out = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=gpd.GeoSeries(geoms, crs="EPSG:28992"), crs="EPSG:28992")
+    out.attrs["notes"] = repairs
     return out, errors

@@ -234,3 +234,53 @@ def test_decisions_survive_a_refresh(pmiek_provider, example_wb, werkbank, tmp_p
     # and afterwards there is nothing left to protect
     res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path})
     assert res["CONFLICTS"] == 0 and res["UNCHANGED"] == 3
+
+
+def test_knooppunt_repair_is_reported_and_cancel_writes_nothing(pmiek_provider, werkbank, werkbank_path, tmp_path):
+    import geopandas as gpd
+    import shapely
+    from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback
+
+    bowtie = shapely.Polygon([(136000, 456000), (137000, 457000), (137000, 456000), (136000, 457000)])
+    src = str(tmp_path / "kp.gpkg")
+    gpd.GeoDataFrame({"naam": ["Vlinder"]}, geometry=[bowtie], crs=28992).to_file(src)
+    rep = str(tmp_path / "kp.csv")
+    res = run_alg("pmiek:importknooppunten", {"WERKBANK": werkbank_path, "INPUT": src, "FIELD_NAME": "naam",
+                                               "REPORT": rep})
+    assert res["INSERTED"] == 1 and res["IMPORTED"] == 1
+    assert "ongeldige geometrie hersteld met make_valid (Self-intersection" in open(rep, encoding="utf-8-sig").read()
+    # cancel while writing: nothing written
+    from qgis.core import QgsApplication
+
+    class Cancelling(QgsProcessingFeedback):
+        """Not cancelled while the layer is read (two checks), cancelled at the check inside the write."""
+        calls = 0
+
+        def isCanceled(self):  # noqa: N802
+            Cancelling.calls += 1
+            return Cancelling.calls > 2
+
+    before = table_digest(werkbank_path)
+    alg = QgsApplication.processingRegistry().createAlgorithmById("pmiek:importknooppunten")
+    ctx = QgsProcessingContext()
+    params = {"WERKBANK": werkbank_path, "INPUT": src, "FIELD_NAME": "naam", "SOURCE_WINS": True}
+    with pytest.raises(QgsProcessingException, match="geannuleerd; er is niets geschreven"):
+        alg.processAlgorithm(params, ctx, Cancelling())
+    assert Cancelling.calls == 3  # the one in the write transaction
+    assert table_digest(werkbank_path) == before
+
+
+def test_projects_refuse_non_finite_and_absurd_amounts(pmiek_provider, example_wb, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    rows = [list(GOOD[0]), list(GOOD[2])]
+    rows[0][HEADERS.index("capaciteit_afname_mw")] = "inf"
+    rows[1][HEADERS.index("capaciteit_afname_mw")] = "1e308"
+    path = _xlsx(tmp_path / "lijst.xlsx", rows)
+    before = table_digest(example_wb)
+    with pytest.raises(QgsProcessingException) as e:
+        run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path})
+    msg = str(e.value)
+    assert "lijst.xlsx, rij 2" in msg and "'inf' is geen eindig getal" in msg
+    assert "rij 3" in msg and "onwaarschijnlijk groot" in msg
+    assert table_digest(example_wb) == before

@@ -97,13 +97,14 @@ def fail(errors):
 
 # Decisions survive a refresh: every field these imports write is protected once it was changed after the
 # previous import (ingest.decisions), geometry excepted.
-def upsert(alg, wb, table, frame, src, source_wins=False):
+def upsert(alg, wb, table, frame, src, source_wins=False, feedback=None):
     """Write ``frame`` into ``table`` in one transaction; a refusal becomes a Dutch message naming the source.
 
     A field changed in the werkbank after the previous import (a decision) keeps its value unless
     ``source_wins``; the conflicts land in ``alg.conflicts`` and, with the import marker, in the audit trail.
     """
     from ...ingest import decisions as D
+    from ...ingest.errors import ImportCancelled
     from ...werkbank.schema import TABLES
 
     alg.conflicts = []
@@ -116,7 +117,11 @@ def upsert(alg, wb, table, frame, src, source_wins=False):
             frame, alg.conflicts = D.protect(wb, table, key, frame, fields, source_wins=source_wins)
             counts = wb.write_frame(table, frame, mode="upsert")
             D.record(wb, tx, table, src, alg.conflicts)
+            if feedback is not None and feedback.isCanceled():
+                raise ImportCancelled(src)  # cancel = nothing written (the transaction rolls back)
         return counts
+    except ImportCancelled as e:
+        raise QgsProcessingException(str(e)) from e
     except Exception as e:  # noqa: BLE001 - constraint failures, locked file, ...
         raise QgsProcessingException(
             alg.tr("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).").format(src, e)) from e
@@ -244,7 +249,7 @@ class ImportProjects(SpecHelpMixin, PmiekAlgorithm):
             if not len(frame):
                 raise QgsProcessingException(self.tr("{}: geen projecten gevonden.").format(src))
             counts = upsert(self, wb, "projects", frame, src,
-                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context))
+                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context), feedback=feedback)
         finally:
             wb.close()
         return count_outputs(self, feedback, src, counts, parameters=parameters, context=context, kind="projects",
@@ -297,11 +302,13 @@ class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
             if errors:
                 fail(errors)
             counts = upsert(self, wb, "knooppunten", frame, src,
-                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context))
+                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context), feedback=feedback)
         finally:
             wb.close()
+        for n in frame.attrs.get("notes", []):
+            feedback.pushWarning(n)
         return count_outputs(self, feedback, src, counts, parameters=parameters, context=context, kind="knooppunten",
-                             n_input=len(df))
+                             n_input=len(df), notes=["waarschuwing: " + n for n in frame.attrs.get("notes", [])])
 
 
 class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
@@ -375,7 +382,7 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
                 keep = [r + offset not in bad_rows for r in df["_row"]]
                 frame = frame[keep]
             counts = upsert(self, wb, "project_links", frame, src,
-                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context))
+                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context), feedback=feedback)
         finally:
             wb.close()
         return count_outputs(self, feedback, src, counts, unknown=len(unknown), parameters=parameters,
