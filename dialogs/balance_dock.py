@@ -96,7 +96,7 @@ class BalanceChart(QWidget):
             lx += 12
         p.setPen(QPen(QColor("#333333")))
         p.drawText(QRectF(lx + 4, ly, 260, 16), int(Qt.AlignmentFlag.AlignLeft),
-                   tr("vraag incl. overige vraag (MW), kleur = status"))
+                   tr("vraag (MW), kleur = status"))
         top = max([max(x["capacity_mw"], x["demand"]) for x in self.rows] + [1.0]) * 1.1
         p.setPen(QPen(QColor("#999999")))
         p.drawLine(QPointF(r.left(), r.bottom()), QPointF(r.right(), r.bottom()))

@@ -1,0 +1,68 @@
+"""The plugin's session handling: one 'werkbank changed' signal repaints the map layers, the QGIS project beside
+the werkbank, file dialogs that remember their folder."""
+
+import os
+import shutil
+
+from conftest import SAMPLE_DIR
+from qgis.core import QgsProject, QgsSettings
+
+
+def _plugin(qgis_iface):
+    import pmiek_werkbank
+
+    plugin = pmiek_werkbank.classFactory(qgis_iface)
+    plugin.initGui()
+    return plugin
+
+
+def test_data_changed_repaints_the_layers_of_that_table(qgis_iface, tmp_path):
+    from pmiek_werkbank.layers.project import werkbank_layers
+
+    path = str(tmp_path / "werkbank.gpkg")
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    plugin = _plugin(qgis_iface)
+    try:
+        assert plugin.open_werkbank(path=path)
+        repaints = {}
+        for layer in werkbank_layers():
+            table = layer.customProperty("pmiek/table")
+            layer.repaintRequested.connect(lambda *a, t=table: repaints.__setitem__(t, repaints.get(t, 0) + 1))
+        plugin.session.dataChanged.emit("project_links")  # e.g. a link made in the projects dock
+        assert repaints.get("projects", 0) == 3 and repaints.get("project_links", 0) == 1  # 3 geometry layers
+        assert "developments" not in repaints and "stations" not in repaints
+        # a project whose layer has unsaved edits is left alone (no reload under the analyst's hands)
+        point = [lyr for lyr in werkbank_layers(table="projects") if lyr.name() == "Projecten (punten)"][0]
+        point.startEditing()
+        fid = next(point.getFeatures()).id()
+        point.changeAttributeValue(fid, point.fields().indexOf("name"), "Onopgeslagen naam")
+        repaints.clear()
+        plugin.session.dataChanged.emit("projects")
+        assert repaints.get("projects", 0) == 2 and point.isModified()
+        point.rollBack()
+    finally:
+        plugin.unload()
+        QgsProject.instance().clear()
+
+
+def test_project_saved_beside_the_werkbank_and_folder_remembered(qgis_iface, tmp_path):
+    from pmiek_werkbank.dialogs.files import SETTINGS_FOLDER, remember, start_folder
+
+    path = str(tmp_path / "werkbank.gpkg")
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    plugin = _plugin(qgis_iface)
+    try:
+        assert plugin.open_werkbank(path=path)
+        assert not QgsProject.instance().isDirty()  # only werkbank layers: nothing for QGIS to ask on exit
+        target = plugin.save_project_beside_werkbank()
+        assert target == str(tmp_path / "werkbank.qgz") and os.path.getsize(target) > 1000
+        QgsSettings().remove(SETTINGS_FOLDER)
+        assert start_folder(path) == str(tmp_path)  # nothing remembered: next to the werkbank
+        other = tmp_path / "elders"
+        other.mkdir()
+        remember(str(other / "x.xlsx"))
+        assert start_folder(path) == str(other)
+    finally:
+        QgsSettings().remove(SETTINGS_FOLDER)
+        plugin.unload()
+        QgsProject.instance().clear()
