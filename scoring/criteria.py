@@ -304,10 +304,33 @@ def criteria_from_text(text, kind="json", source="afwegingskader"):
 
 
 def read_criteria_file(path):
+    """A criteria file: JSON, or a table (CSV/TXT/XLSX/ODS) read by the import pipeline's one reader."""
+    ext = os.path.splitext(str(path))[1].lower()
+    name = os.path.basename(str(path))
+    if ext in (".xlsx", ".xlsm", ".ods", ".csv", ".txt"):
+        from ..ingest.errors import ImportFailed
+        from ..ingest.reader import read_table
+
+        try:
+            df = read_table(path)
+        except ImportFailed as e:
+            raise ScoringError(str(e)) from e
+        bad = df.attrs.get("unreadable") or []
+        if bad:
+            raise ScoringError("; ".join("{}, rij {}, veld '{}': cel niet leesbaar: {}".format(name, r, c, why)
+                                         for r, c, why in bad))
+        headers = [str(c).strip().lower() for c in df.columns if c != "_row"]
+        for needed in ("code", "naam", "groep", "schaal"):
+            if needed not in headers:
+                raise ScoringError("{}: kolom '{}' ontbreekt (kolommen: {}).".format(
+                    name, needed, ", ".join(nl for _, nl in FILE_FIELDS)))
+        rows = [{k: ("" if v is None or (isinstance(v, float) and v != v) else v) for k, v in rec.items()
+                 if k != "_row"} for rec in df.to_dict("records")]
+        return validate_criteria(rows, name)
     kind = _file_kind(path)
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    return criteria_from_text(text, kind, os.path.basename(str(path)))
+    return criteria_from_text(text, kind, name)
 
 
 def export_criteria(wb, path):

@@ -349,3 +349,16 @@ def test_balance_says_how_many_mw_rest_on_assumed_years(pmiek_provider, werkbank
     out = run_alg("pmiek:capacitybalance", {"WERKBANK": werkbank_path, "OUTPUT": str(tmp_path / "b.gpkg")})
     assert out["ASSUMED_YEAR_COUNT"] == 2
     assert out["ASSUMED_YEAR_DEMAND_MW"] == pytest.approx(6.5) and out["ASSUMED_YEAR_SUPPLY_MW"] == pytest.approx(0.5)
+
+
+def test_criteria_file_goes_through_the_one_reader(tmp_path):
+    from pmiek_werkbank.scoring.criteria import read_criteria_file
+
+    text = ("code;naam;vraag;groep;schaal;punten;gewicht;beoordelaar;volgorde\n"
+            "A;Efficiëntie;Hoe efficiënt?;systeemtoets;hoog|midden|laag;3|2|1;1,5;;1\n")
+    utf = tmp_path / "kader.csv"
+    utf.write_text(text, encoding="utf-8")
+    win = tmp_path / "kader_win.csv"
+    win.write_bytes(text.encode("cp1252"))  # an Excel export on Windows
+    a, b = read_criteria_file(str(utf)), read_criteria_file(str(win))
+    assert a == b and a[0]["name"] == "Efficiëntie" and a[0]["weight"] == 1.5
