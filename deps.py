@@ -93,7 +93,8 @@ def missing_packages(required=None):
             continue
         if minimum:
             have = installed_version(mod, dist)
-            if have is not None and _version_tuple(have) < minimum:
+            # a distribution package may carry no usable version (Debian forky's shapely says "0+unknown")
+            if have is not None and "unknown" not in have and _version_tuple(have) < minimum:
                 problems.append((dist, "versie {} is te oud, nodig >= {}".format(have, ".".join(map(str, minimum)))))
     if default and io_engine() is None:
         problems.append(("pyogrio", "ontbreekt (of fiona)"))

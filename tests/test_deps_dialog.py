@@ -68,6 +68,17 @@ def test_versions_the_distributions_ship_are_enough():
     assert deps._version_tuple("0.13.2") < minimum["geopandas"]
 
 
+def test_unknown_version_is_not_called_too_old(monkeypatch):
+    """Debian forky's python3-shapely reports version '0+unknown': not a reason to switch the plugin off."""
+    from pmiek_werkbank import deps
+
+    monkeypatch.setattr(deps, "installed_version", lambda mod, dist: "0+unknown" if mod == "shapely" else "9.9")
+    assert deps.missing_packages([("shapely", "shapely", (2, 0))]) == []
+    monkeypatch.setattr(deps, "installed_version", lambda mod, dist: "1.8.5")
+    assert deps.missing_packages([("shapely", "shapely", (2, 0))]) == [
+        ("shapely", "versie 1.8.5 is te oud, nodig >= 2.0")]
+
+
 def test_optional_package_missing_switches_feature_off(monkeypatch):
     from pmiek_werkbank import deps
 
