@@ -11,7 +11,7 @@ import os
 import re
 
 from ...werkbank import enums as E
-from ..context import fmt_mw
+from ...formatting import fmt_mw
 from . import geo
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
