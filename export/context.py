@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..formatting import fmt_date, fmt_eur, fmt_mw, fmt_num  # noqa: F401 - the one Dutch formatter, re-exported
 from ..programme import visibility as V
-from ..programme.facts import DISPUTED_TEXT, MISSING_TEXT, programme_facts, worse
+from ..programme.facts import DISPUTED_TEXT, programme_facts, worse
 from ..werkbank import enums as E
 
 ATTRIBUTION = "Kadaster/CBS via PDOK; © OpenStreetMap contributors (ODbL)"

@@ -18,7 +18,6 @@ import sqlite3
 import subprocess
 
 import pytest
-from conftest import run_alg
 from test_export_data import build_export_werkbank
 
 MARK = "ZQXGEHEIM"
@@ -287,7 +286,7 @@ def test_no_output_contains_a_confidential_project(scan_wb, pmiek_provider):
     assert len(scanned) >= 8 and n_files >= 20, (scanned, n_files)
 
 
-@pytest.mark.parametrize("name", ["exportlists", "scoreprojects", "compareround"])
+@pytest.mark.parametrize("name", ["exportlists", "scoreprojects", "compareround", "exportafgevallen"])
 def test_include_confidential_is_the_way_in_and_says_so(scan_wb, pmiek_provider, name):
     from pmiek_werkbank.programme.visibility import CONFIDENTIAL_NOTICE
 

@@ -377,7 +377,8 @@ class ExportAfgevallen(_ScoringAlg):
     HELP = (
         "Schrijft de afgevallen projecten met de reden van afvallen, datum en naam van het besluit.\n\n"
         "WERKBANK: de werkbank (.gpkg).\n"
-        "OUTPUT: .csv (gescheiden door ';') of .xlsx.\n\n"
+        "OUTPUT: .csv (gescheiden door ';') of .xlsx.\n"
+        "INCLUDE_CONFIDENTIAL: ook afgevallen vertrouwelijke projecten (standaard nee); de kop zegt het dan.\n\n"
         "Uitvoer: OUTPUT (pad) en COUNT (aantal afgevallen projecten)."
     )
 
@@ -385,6 +386,8 @@ class ExportAfgevallen(_ScoringAlg):
         self.add_werkbank_parameter()
         self.addParameter(QgsProcessingParameterFileDestination(
             "OUTPUT", self.tr("Lijst afgevallen projecten"), "Excel (*.xlsx);;CSV (*.csv)"))
+        self.addParameter(QgsProcessingParameterBoolean(
+            "INCLUDE_CONFIDENTIAL", self.tr("Vertrouwelijke projecten toch opnemen"), defaultValue=False))
         self.addOutput(QgsProcessingOutputNumber("COUNT", self.tr("Aantal afgevallen projecten")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
@@ -393,7 +396,7 @@ class ExportAfgevallen(_ScoringAlg):
         out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         wb = self.open_werkbank(parameters, context, readonly=True)
         try:
-            n = D.export_afgevallen(wb, out)
+            n = D.export_afgevallen(wb, out, self.parameterAsBool(parameters, "INCLUDE_CONFIDENTIAL", context))
         except _scoring_error() as e:
             raise QgsProcessingException(str(e)) from e
         finally:
