@@ -600,3 +600,89 @@ def test_authcfg_and_qgis_connection_resolve_credentials(pg_uri, password, schem
     assert "authcfg=zzzzzzz" in out["unknown_authcfg"] and "bestaat niet" in out["unknown_authcfg"]
     everything = proc.stdout + proc.stderr
     assert password not in everything
+
+
+# ---- issue 18: audit by the database, PostGIS werkbank in every algorithm ------------------------------
+def _other_login(pg_uri, schema, login="collega"):
+    """A second database login with rights on the schema (another team member's QGIS)."""
+    pw = "pw" + uuid.uuid4().hex[:8]
+    _sql(pg_uri, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{l}') THEN "
+                 "CREATE ROLE {l} LOGIN; END IF; END $$".format(l=login))
+    _sql(pg_uri, "ALTER ROLE {} PASSWORD %s".format(login), (pw,))
+    _sql(pg_uri, 'GRANT USAGE ON SCHEMA "{s}" TO {l}; GRANT ALL ON ALL TABLES IN SCHEMA "{s}" TO {l}; '
+                 'GRANT ALL ON ALL SEQUENCES IN SCHEMA "{s}" TO {l}'.format(s=schema, l=login))
+    u = urlsplit(pg_uri)
+    return u._replace(netloc="{}:{}@{}".format(login, pw, u.hostname + (":%d" % u.port if u.port else ""))).geturl()
+
+
+def test_plain_sql_by_another_login_is_audited_with_that_login(pgwb, pg_uri, target):
+    pgwb.write_frame("stations", _stations(), user="anna")
+    pgwb.write_frame("station_capacity", [{"station_id": "s1", "year": 2030, "afname_mw": 40.0}], mode="insert")
+    uri = _other_login(pg_uri, pgwb.schema)
+    _sql(uri, 'UPDATE "{}".station_capacity SET afname_mw = 55'.format(pgwb.schema))
+    _sql(uri, 'UPDATE "{}".stations SET name = \'Noord (SQL)\' WHERE station_id = \'s1\''.format(pgwb.schema))
+    _sql(uri, 'DELETE FROM "{}".station_capacity'.format(pgwb.schema))
+    cap = pgwb.history("station_capacity")
+    assert [(h["action"], h["changed_by"]) for h in cap][-2:] == [("update", "collega"), ("delete", "collega")]
+    assert cap[-2]["old"]["afname_mw"] == 40.0 and cap[-2]["new"]["afname_mw"] == 55.0
+    st = pgwb.history("stations", "s1")
+    assert [(h["action"], h["changed_by"]) for h in st] == [("insert", "anna"), ("update", "collega")]
+    assert st[-1]["new"]["name"] == "Noord (SQL)" and st[-1]["new"]["row_version"] == 2
+    # the API's own writes are recorded once, by the API (no trigger duplicate), as the database login
+    me = _sql(pg_uri, "SELECT current_user")[0][0]
+    assert pgwb.user == me
+    pgwb.update_row("stations", "s2", {"name": "Zuid 2"}, 1)
+    assert [(h["action"], h["changed_by"]) for h in pgwb.history("stations", "s2")] == [
+        ("insert", "anna"), ("update", me)]
+    assert pgwb.query("SELECT modified_by FROM stations WHERE station_id = 's2'")[0]["modified_by"] == me
+
+
+def test_import_upsert_over_a_colleagues_newer_edit_is_a_conflict(pgwb, pg_uri):
+    pgwb.write_frame("stations", _stations())
+    seen = pgwb.row_versions("stations")
+    uri = _other_login(pg_uri, pgwb.schema)
+    _sql(uri, 'UPDATE "{}".stations SET name = \'Noord door collega\' WHERE station_id = \'s1\''.format(pgwb.schema))
+    g = _stations()
+    g["name"] = ["Noord import", "Zuid import"]
+    with pytest.raises(ConflictError, match="station_id s1 is intussen gewijzigd door collega"):
+        pgwb.write_frame("stations", g, expected_versions=seen)
+    names = {r["station_id"]: r["name"] for r in pgwb.query("SELECT station_id, name FROM stations")}
+    assert names == {"s1": "Noord door collega", "s2": "Zuid"}
+
+
+def test_every_algorithm_accepts_a_postgis_werkbank(pg_uri, schemas, sample_dir, pmiek_provider, tmp_path):
+    """WERKBANK=<PostgreSQL target> is never refused as a parameter; the headless chain reads the team werkbank."""
+    from qgis.core import QgsProcessingException
+
+    from conftest import run_alg
+
+    tgt = _with_schema(pg_uri, schemas("alle"))
+    copy_werkbank(os.path.join(sample_dir, "voorbeeld_werkbank.gpkg"), tgt)
+    password = urlsplit(pg_uri).password
+    res = run_alg("pmiek:scoreprojects", {"WERKBANK": tgt, "OUTPUT": str(tmp_path / "rang.gpkg")})
+    assert os.path.exists(tmp_path / "rang.gpkg")
+    res = run_alg("pmiek:exportlists", {"WERKBANK": tgt, "PROJECTENLIJST": str(tmp_path / "p.csv")})
+    with open_werkbank(tgt) as wb:
+        assert res["ROWS"] == wb.count("projects", "confidential = 0 OR confidential IS NULL") or res["ROWS"] > 0
+    res = run_alg("pmiek:capacitybalance", {"WERKBANK": tgt, "OUTPUT": str(tmp_path / "balans.gpkg")})
+    res = run_alg("pmiek:setstatus", {"WERKBANK": tgt, "PROJECT": "UT-P01", "STATUS": "opgenomen", "REASON": "past in de visie"})
+    me = _sql(pg_uri, "SELECT current_user")[0][0]
+    with open_werkbank(tgt) as wb:
+        row = wb.query("SELECT status, modified_by FROM projects WHERE project_id = 'UT-P01'")[0]
+        assert row["status"] == "opgenomen" and row["modified_by"] == me
+    refused = []
+    for alg in pmiek_provider.algorithms():
+        alg = alg.create()
+        if "WERKBANK" not in alg.werkbank_parameter_names():
+            continue
+        params = {"WERKBANK": tgt}
+        for p in alg.destinationParameterDefinitions():
+            params[p.name()] = str(tmp_path / "{}_{}".format(alg.name(), p.name().lower()))
+        try:
+            run_alg(alg.id(), params)
+        except QgsProcessingException as e:
+            msg = str(e)
+            assert password not in msg, alg.id()
+            if "Incorrect parameter value for WERKBANK" in msg or "Traceback" in msg:
+                refused.append((alg.id(), msg))
+    assert not refused

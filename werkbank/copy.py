@@ -59,11 +59,12 @@ def _multi(table, geoms):
             for g in geoms]
 
 
-def content_digest(wb, tables=None):
+def content_digest(wb, tables=None, columns=None):
     """``{table: sha256}`` over every row (fid order, all columns, geometry as WKB).
 
     Backend-neutral: equal digests mean the same programme content, whether the
-    werkbank is a GeoPackage or a PostGIS schema.
+    werkbank is a GeoPackage or a PostGIS schema.  ``columns`` (``{table: names}``)
+    limits a table to those columns (a source at an older schema version).
     """
     import shapely
 
@@ -71,14 +72,18 @@ def content_digest(wb, tables=None):
     for table in tables or sorted(t for t in wb._existing_tables() if t in TABLES):
         h = hashlib.sha256()
         cols, rows, geoms = _read_table(wb, table)
-        cols = sorted(c for c in cols if c in TABLES[table].column_names or c == FID)
+        cols = sorted(c for c in cols if (c in TABLES[table].column_names or c == FID)
+                      and (columns is None or table not in columns or c in columns[table]))
         h.update(repr(cols).encode())
         for i, r in enumerate(rows):
             vals = []
             for c in cols:
                 v = r.get(c)
-                if isinstance(v, float) and c != FID and TABLES[table].column(c).type == "INTEGER" and v.is_integer():
+                ctype = TABLES[table].column(c).type if c != FID else "INTEGER"
+                if isinstance(v, float) and ctype == "INTEGER" and v.is_integer():
                     v = int(v)
+                elif isinstance(v, int) and not isinstance(v, bool) and ctype in ("REAL", "DOUBLE", "FLOAT"):
+                    v = float(v)  # SQLite hands back 3 for a REAL 3.0; PostgreSQL 3.0
                 vals.append(repr(float(v)) if isinstance(v, float) else repr(v))
             h.update("|".join(vals).encode())
             if geoms is not None:
@@ -150,8 +155,10 @@ def copy_werkbank(src, dst, overwrite=False, feedback=None):
 
 
 def _verify(source, copy, where):
-    a = content_digest(source)
-    b = content_digest(copy, tables=sorted(a))
+    tables = sorted(t for t in source._existing_tables() if t in TABLES)
+    common = {t: set(_columns(source, t)) & set(_columns(copy, t)) for t in tables}  # the source may be older
+    a = content_digest(source, tables, common)
+    b = content_digest(copy, tables, common)
     diff = sorted(t for t in set(a) | set(b) if a.get(t) != b.get(t))
     if diff:
         raise WerkbankError("{}: de kopie wijkt af van de bron in tabel(len) {}; de kopie is verwijderd.".format(

@@ -535,6 +535,25 @@ EDIT_TABLES_V3 = tuple(
 SPATIAL_TABLES_V4 = tuple(t.name for t in TABLES_V1 + (ROUNDS, VARIANTS, VARIANT_PROJECTS) if t.spatial)
 
 
+# ---- version 7: on PostGIS an update outside the API also stamps modified_by with the database login ------
+POSTGIS_ROW_VERSION_FUNCTION_V7 = (
+    "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
+    "BEGIN\n"
+    "  IF NEW.row_version IS NOT DISTINCT FROM OLD.row_version THEN\n"
+    "    NEW.row_version := COALESCE(OLD.row_version, 0) + 1;\n"
+    "    IF NEW.modified IS NOT DISTINCT FROM OLD.modified THEN\n"
+    "      NEW.modified := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || '+00:00';\n"
+    "    END IF;\n"
+    "    IF NEW.modified_by IS NOT DISTINCT FROM OLD.modified_by THEN\n"
+    "      NEW.modified_by := current_user;\n"
+    "    END IF;\n"
+    "  END IF;\n"
+    "  RETURN NEW;\n"
+    "END\n"
+    "$body$"
+).format(f=ROW_VERSION_FUNCTION)
+
+
 # ---- version 5: audit triggers (werkbank/audit_sql.py) ------------------------------------------------
 AUDIT_SUPPRESS_TABLE = Table(
     AUDIT_SUPPRESS,
@@ -605,6 +624,11 @@ MIGRATIONS = [
         add_columns=(("scores", ASSESSOR_ORG),),
         # the scores audit triggers (schema 5) list their columns: re-create them with the new column
         sql_by_backend={"gpkg": audit_trigger_sql("gpkg", SCORES_V6, _unique(SCORES_V6))},
+    ),
+    Migration(
+        7,
+        "PostGIS: een bewerking buiten de plugin (QGIS, SQL) legt de databaselogin vast als 'gewijzigd door'",
+        sql_by_backend={"postgis": [POSTGIS_ROW_VERSION_FUNCTION_V7]},
     ),
 ]
 
