@@ -89,10 +89,18 @@ def current_user():
         return "onbekend"
 
 
+_PG_KEYS = re.compile(r"(^|\s)(dbname|host|hostaddr|port|user|password|service|authcfg|sslmode)\s*=", re.I)
+
+
 def is_postgres_target(target):
+    """A PostgreSQL target (URI, ``pg:NAAM/schema`` or libpq ``key=value``), not a file path.
+
+    Any ``key=value`` string with a libpq key counts (also without ``dbname=``), so a connection string is
+    never mistaken for a file name (and never echoed with its password in a 'file not found' message).
+    """
     t = str(target).strip()
     return t.startswith(("postgresql://", "postgres://", "pg:", "service=")) or (
-        "dbname=" in t and not t.lower().endswith(".gpkg")
+        bool(_PG_KEYS.search(t)) and not t.lower().endswith(".gpkg")
     )
 
 
