@@ -28,7 +28,7 @@ def test_imported_layers_styled_in_pmiek_group(pmiek_provider, werkbank_path, sh
         setup = cap.editorWidgetSetup(cap.fields().indexOf("afname_colour"))
         assert setup.type() == "ValueMap"
         st = layers["Stations"]
-        assert st.featureCount() == 12 and st.labelsEnabled()
+        assert st.featureCount() == 14 and st.labelsEnabled()  # 12 in Utrecht + 2 within the 2 km border tolerance
         dev = layers["Ontwikkelingen (vlakken)"]
         assert dev.featureCount() == 26
         assert isinstance(dev.renderer(), QgsCategorizedSymbolRenderer) and dev.renderer().classAttribute() == "sector"
