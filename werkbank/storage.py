@@ -14,6 +14,7 @@ import datetime as _dt
 import getpass
 import json
 import os
+import re
 import sqlite3
 import uuid
 
