@@ -316,9 +316,13 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
     afgevallen = [f for f in out if f["status"] == "afgevallen"]
     for i, f in enumerate(fiche, 1):
         f["seq"] = i
+    footer = footer_data(programme, _sources(wb, include_confidential))
+    notice = V.notice(include_confidential, len(left_out))
+    if include_confidential:  # every page of every fiche and of the atlas says it (programme.visibility)
+        footer["line1"] = notice + " · " + footer["line1"]
     return ExportData(
         programme=programme,
-        footer=footer_data(programme, _sources(wb, include_confidential)),
+        footer=footer,
         projects=fiche,
         afgevallen=afgevallen,
         confidential_left_out=left_out,
@@ -327,7 +331,7 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
         balance_available=facts.balance_available,
         warnings=data_warnings,
         include_confidential=bool(include_confidential),
-        confidential_notice=V.notice(include_confidential, len(left_out)),
+        confidential_notice=notice,
         rank_rule=_rank_rule(),
         disputes=[dict(d, number=project_number(d)) for d in facts.disputes()
                   if wanted is None or d["project_id"] in wanted],

@@ -286,7 +286,8 @@ def test_no_output_contains_a_confidential_project(scan_wb, pmiek_provider):
     assert len(scanned) >= 8 and n_files >= 20, (scanned, n_files)
 
 
-@pytest.mark.parametrize("name", ["exportlists", "scoreprojects", "compareround", "exportafgevallen"])
+@pytest.mark.parametrize("name", ["exportlists", "scoreprojects", "compareround", "exportafgevallen",
+                                  "exportfiches"])
 def test_include_confidential_is_the_way_in_and_says_so(scan_wb, pmiek_provider, name):
     from pmiek_werkbank.programme.visibility import CONFIDENTIAL_NOTICE
 
