@@ -49,8 +49,52 @@ class Session(QObject):
         return value if ok and value else ""
 
     def set_werkbank(self, path):
+        path = storable_target(path)  # a password never goes into the project file
         self.project.writeEntry("pmiek", "werkbank", path or "")
         self.werkbankChanged.emit(path or "")
+
+
+def storable_target(target):
+    """The werkbank target as it may be stored (project file, settings, logs): never with a password.
+
+    A password in a PostgreSQL target goes into QGIS's authentication manager (a new ``authcfg``, encrypted with
+    the master password) when that manager is available and unlocked; otherwise it is left out and the password
+    comes from the QGIS connection, a service file or ``.pgpass``.  File paths are returned unchanged.
+    """
+    if not target:
+        return target
+    from ..werkbank.storage import is_postgres_target
+
+    if not is_postgres_target(target):
+        return target
+    from ..werkbank.postgis import parse_target
+
+    pg, password = parse_target(target)
+    if password and not pg.authcfg:
+        authcfg = _store_in_auth_manager(pg, password)
+        if authcfg:
+            pg.authcfg = authcfg
+            pg.user_from_auth = True
+    return pg.safe_target()
+
+
+def _store_in_auth_manager(pg, password):
+    """A new Basic authentication configuration holding user and password; its id, or None."""
+    try:
+        from qgis.core import QgsApplication, QgsAuthMethodConfig
+
+        am = QgsApplication.authManager()
+        if am is None or am.isDisabled() or not am.masterPasswordIsSet():
+            return None
+        cfg = QgsAuthMethodConfig("Basic")
+        cfg.setName("pMIEK werkbank {}".format(pg.describe()))
+        cfg.setConfig("username", pg.params.get("user") or "")
+        cfg.setConfig("password", password)
+        if not am.storeAuthenticationConfig(cfg):
+            return None
+        return cfg.id() or None
+    except Exception:  # noqa: BLE001 - never store the password anywhere else
+        return None
 
 
 def style_path(table, geometry_type=None):

@@ -29,7 +29,12 @@ def _guarded(func):
         try:
             with protected(protect):
                 return func(self, parameters, context, feedback)
-        except QgsProcessingException:
+        except QgsProcessingException as e:
+            from ..werkbank.safety import mask_secrets
+
+            msg = str(e)
+            if mask_secrets(msg) != msg:  # no password ever leaves in a message
+                raise QgsProcessingException(mask_secrets(msg)) from None
             raise
         except Exception as e:  # noqa: BLE001 - every failure becomes a Dutch message, never a traceback
             from .guard import describe_failure

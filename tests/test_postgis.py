@@ -686,3 +686,53 @@ def test_every_algorithm_accepts_a_postgis_werkbank(pg_uri, schemas, sample_dir,
             if "Incorrect parameter value for WERKBANK" in msg or "Traceback" in msg:
                 refused.append((alg.id(), msg))
     assert not refused
+
+
+def test_planted_password_never_reaches_an_output_log_report_or_project(pg_uri, schemas, sample_dir, pmiek_provider,
+                                                                         tmp_path, qgis_new_project):
+    """Issue 18 item 6: the server's password is planted in every target; nothing written may contain it."""
+    from qgis.core import QgsApplication, QgsProcessingException, QgsProject
+
+    from conftest import run_alg
+    from pmiek_werkbank.layers.project import Session
+
+    password = urlsplit(pg_uri).password
+    assert password and len(password) >= 8
+    tgt = _with_schema(pg_uri, schemas("geheim"))
+    logged = []
+    QgsApplication.messageLog().messageReceived.connect(lambda msg, tag, level: logged.append(msg))
+    res = run_alg("pmiek:copywerkbank", {"INPUT": os.path.join(sample_dir, "voorbeeld_werkbank.gpkg"), "OUTPUT": tgt})
+    outputs = [str(res)]
+    out = tmp_path / "uit"
+    out.mkdir()
+    outputs.append(str(run_alg("pmiek:scoreprojects", {"WERKBANK": tgt, "OUTPUT": str(out / "rang.gpkg")})))
+    outputs.append(str(run_alg("pmiek:exportlists", {"WERKBANK": tgt, "PROJECTENLIJST": str(out / "p.xlsx"),
+                                                     "ACTIELIJST": str(out / "a.csv")})))
+    outputs.append(str(run_alg("pmiek:exportpackage", {"WERKBANK": tgt, "OUTPUT_FOLDER": str(out / "pakket")})))
+    outputs.append(str(run_alg("pmiek:capacitybalance", {"WERKBANK": tgt, "OUTPUT": str(out / "balans.gpkg")})))
+    outputs.append(str(run_alg("pmiek:exportcriteria", {"WERKBANK": tgt, "OUTPUT": str(out / "kader.csv")})))
+    # failures with a password in the target: the message never shows it (also key=value without dbname=)
+    u = urlsplit(pg_uri)
+    for bad in ("host=localhost port=1 user={} password={} schema=x".format(u.username, password),
+                "postgresql://{}:{}@localhost:1/x?schema=y".format(u.username, password)):
+        with pytest.raises(QgsProcessingException) as info:
+            run_alg("pmiek:exportlists", {"WERKBANK": bad, "PROJECTENLIJST": str(out / "x.csv")})
+        outputs.append(str(info.value))
+        assert "***" in str(info.value) or "PostGIS" in str(info.value), str(info.value)
+    # the project: the current werkbank is stored without the password
+    project = QgsProject.instance()
+    Session(project).set_werkbank(tgt)
+    stored, _ok = project.readEntry("pmiek", "werkbank", "")
+    assert stored and "schema=" in stored
+    qgs = str(tmp_path / "project.qgs")
+    assert project.write(qgs)
+    for text in outputs + logged + [stored]:
+        assert password not in text
+    for root, _dirs, files in os.walk(tmp_path):
+        for name in files:
+            with open(os.path.join(root, name), "rb") as f:
+                assert password.encode() not in f.read(), os.path.join(root, name)
+    with open_werkbank(tgt) as wb:
+        for table in wb.tables():
+            frame = wb.read_frame(table, geometry=False)
+            assert not frame.astype(str).apply(lambda c: c.str.contains(password, regex=False)).any().any(), table

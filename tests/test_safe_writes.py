@@ -473,3 +473,25 @@ def test_every_spreadsheet_output_is_formula_free(tmp_path, pmiek_provider):
     # the hostile texts are there, only inert
     text = open(out / "projecten.csv", encoding="utf-8-sig").read()
     assert "'=HYPERLINK(" in text and "'@SUM(A1)" in text and "nulbyte" in text
+
+
+# ---- item 6: passwords go to QGIS's authentication manager, never into the project ----------------
+def test_storable_target_moves_the_password_into_the_auth_manager(qgis_app):
+    from qgis.core import QgsApplication, QgsAuthMethodConfig
+
+    from pmiek_werkbank.layers.project import storable_target
+
+    target = "postgresql://jan:Zeer-Geheim-42@db.example:5432/pmiek?schema=utrecht"
+    am = QgsApplication.authManager()
+    if am is None or am.isDisabled():
+        pytest.skip("QGIS-authenticatiebeheer niet beschikbaar")
+    if not am.masterPasswordIsSet():
+        am.setMasterPassword("pmiek-test-hoofdwachtwoord", True)
+    stored = storable_target(target)
+    assert "Zeer-Geheim-42" not in stored and "schema=utrecht" in stored and "authcfg=" in stored
+    authcfg = stored.split("authcfg=")[1].split()[0]
+    cfg = QgsAuthMethodConfig()
+    assert am.loadAuthenticationConfig(authcfg, cfg, True)
+    assert cfg.config("password") == "Zeer-Geheim-42" and cfg.config("username") == "jan"
+    assert storable_target("/pad/naar/werkbank.gpkg") == "/pad/naar/werkbank.gpkg"
+    assert "wachtwoord1" not in storable_target("host=db user=jan password=wachtwoord1 schema=s")
