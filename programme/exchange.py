@@ -362,38 +362,56 @@ def _sha256(path):
     return h.hexdigest()
 
 
+def _refuse_own_werkbank(wb, gpkg):
+    """The package's GeoPackage may never replace the werkbank it is exported from."""
+    from ..werkbank.atomic import check_not_protected
+
+    check_not_protected(gpkg)
+    own = getattr(wb, "path", None) or (wb.target if wb.backend == "gpkg" else None)
+    if own and os.path.exists(gpkg) and os.path.exists(own) and os.path.samefile(gpkg, own):
+        raise ProgrammeError("{}: dit is de werkbank zelf; het pakket zou hem overschrijven. Kies een andere map voor "
+                             "het pakket. Er is niets geschreven.".format(gpkg))
+
+
 def _write_package_gpkg(path, programme, frames):
     from ..werkbank import create_werkbank
+    from ..werkbank.atomic import atomic_path, discard
 
-    wb = create_werkbank(path, programme["name"], programme["province"], province_code=programme.get("province_code"),
-                         overwrite=True)
-    try:
-        with wb.transaction() as tx:
-            tx.execute("DELETE FROM criteria")
-            tx.execute("DELETE FROM kengetallen")
-            cols = [c for c in TABLES["programme"].column_names if c not in ("row_version",)]
-            tx.execute("UPDATE programme SET {}".format(", ".join('"{}" = ?'.format(c) for c in cols)),
-                       [_plain(programme.get(c)) for c in cols])
-            for t in EXPORT_TABLES:
-                if t == "programme" or not len(frames[t]):
-                    continue
-                wb.write_frame(t, frames[t], mode="insert")
-            tx.execute("DELETE FROM audit_log")
-    finally:
-        wb.close()
+    # built beside and swapped in complete; never over a protected file (the werkbank of a running algorithm)
+    with atomic_path(path) as tmp:
+        try:
+            wb = create_werkbank(tmp, programme["name"], programme["province"],
+                                 province_code=programme.get("province_code"))
+            try:
+                with wb.transaction() as tx:
+                    tx.execute("DELETE FROM criteria")
+                    tx.execute("DELETE FROM kengetallen")
+                    cols = [c for c in TABLES["programme"].column_names if c not in ("row_version",)]
+                    tx.execute("UPDATE programme SET {}".format(", ".join('"{}" = ?'.format(c) for c in cols)),
+                               [_plain(programme.get(c)) for c in cols])
+                    for t in EXPORT_TABLES:
+                        if t == "programme" or not len(frames[t]):
+                            continue
+                        wb.write_frame(t, frames[t], mode="insert")
+                    tx.execute("DELETE FROM audit_log")
+            finally:
+                wb.close()
+        finally:
+            for f in (tmp + "-journal", tmp + "-wal", tmp + "-shm"):
+                discard(f)
 
 
 def _write_geojson(path, gdf):
     cols = [c for c in gdf.columns if c not in (FID,)]
     g = gdf[cols]
+    from ..werkbank.atomic import atomic_path, write_text
+
     if not len(g):
-        with open(path, "w", encoding="utf-8") as f:
-            json.dump({"type": "FeatureCollection", "features": []}, f)
+        write_text(path, json.dumps({"type": "FeatureCollection", "features": []}))
         return
     g = g.to_crs(4326)
-    if os.path.exists(path):
-        os.remove(path)
-    g.to_file(path, driver="GeoJSON", engine="pyogrio", RFC7946="YES", WRITE_BBOX="NO")
+    with atomic_path(path) as tmp:
+        g.to_file(tmp, driver="GeoJSON", engine="pyogrio", RFC7946="YES", WRITE_BBOX="NO")
 
 
 def _write_csv(path, df):
@@ -412,6 +430,7 @@ def export_package(wb, folder, selection=None, include_confidential=False, esdl=
     n_conf = int((wb.read_frame("projects", columns=["confidential"], geometry=False)["confidential"]
                   .fillna(0).astype(int) == 1).sum())
     gpkg = os.path.join(folder, PACKAGE_GPKG)
+    _refuse_own_werkbank(wb, gpkg)
     _write_package_gpkg(gpkg, prog, frames)
     files = [PACKAGE_GPKG]
     os.makedirs(os.path.join(folder, "geojson"), exist_ok=True)
@@ -466,8 +485,10 @@ def export_package(wb, folder, selection=None, include_confidential=False, esdl=
         "odbl": ODBL_NOTE,
         "niet_meegenomen": ["rounds", "variants", "variant_projects", "audit_log"],
     }
-    with open(os.path.join(folder, MANIFEST), "w", encoding="utf-8") as f:
-        json.dump(manifest, f, ensure_ascii=False, indent=2)
+    from ..werkbank.atomic import write_text
+
+    # the manifest last: a package without one (a killed export) is refused on import
+    write_text(os.path.join(folder, MANIFEST), json.dumps(manifest, ensure_ascii=False, indent=2))
     return manifest
 
 

@@ -495,3 +495,27 @@ def test_storable_target_moves_the_password_into_the_auth_manager(qgis_app):
     assert cfg.config("password") == "Zeer-Geheim-42" and cfg.config("username") == "jan"
     assert storable_target("/pad/naar/werkbank.gpkg") == "/pad/naar/werkbank.gpkg"
     assert "wachtwoord1" not in storable_target("host=db user=jan password=wachtwoord1 schema=s")
+
+
+def test_exportpackage_into_the_werkbank_folder_never_replaces_the_werkbank(tmp_path, pmiek_provider):
+    """The reported case: a werkbank named like the package's GeoPackage, exportpackage into its own folder."""
+    from qgis.core import QgsProcessingException
+
+    from conftest import run_alg
+    from test_rounds_fixtures import make_werkbank
+
+    from pmiek_werkbank.programme.exchange import PACKAGE_GPKG, export_package
+    from pmiek_werkbank.programme.errors import ProgrammeError
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = str(tmp_path / PACKAGE_GPKG)
+    make_werkbank(path).close()
+    sha = _sha(path)
+    with pytest.raises(QgsProcessingException, match="niet overschreven|werkbank zelf"):
+        run_alg("pmiek:exportpackage", {"WERKBANK": path, "OUTPUT_FOLDER": str(tmp_path)})
+    assert _sha(path) == sha
+    with open_werkbank(path) as wb:  # the API outside an algorithm refuses too
+        with pytest.raises(ProgrammeError, match="werkbank zelf"):
+            export_package(wb, str(tmp_path))
+        assert wb.count("projects") == 4
+    assert sorted(os.listdir(tmp_path)) == [PACKAGE_GPKG]
