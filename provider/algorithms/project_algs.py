@@ -137,7 +137,7 @@ def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, con
         src, counts["inserted"], counts["updated"], counts["unchanged"])
     written = counts["inserted"] + counts["updated"] + counts["unchanged"]
     out = {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"],
-           "IMPORTED": written, "REJECTED": (n_input - written) if n_input is not None else 0, "REMOVED": 0}
+           "IMPORTED": written, "REJECTED": (n_input - written) if n_input is not None else 0}
     if unknown is not None:
         text += alg.tr(", {} onbekend").format(unknown)
         out["UNKNOWN"] = unknown
@@ -189,8 +189,7 @@ def _count_outputs(alg):
     alg.addParameter(QgsProcessingParameterFileDestination(
         "REPORT", alg.tr("Importrapport"), "HTML (*.html);;CSV (*.csv)", optional=True, createByDefault=False))
     for n, t in (("IMPORTED", "Geïmporteerd"), ("REJECTED", "Afgekeurd"), ("INSERTED", "Nieuw"),
-                 ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd"), ("REMOVED", "Niet meer in de bron"),
-                 ("CONFLICTS", "Conflicten met besluiten")):
+                 ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd"), ("CONFLICTS", "Conflicten met besluiten")):
         alg.addOutput(QgsProcessingOutputNumber(n, alg.tr(t)))
     alg.addOutput(QgsProcessingOutputFile("REPORT", alg.tr("Importrapport")))
 
@@ -200,7 +199,7 @@ DECISIONS_HELP = (
     "motivatie, knooppunt ...) houdt standaard zijn waarde; het conflict (oud, nieuw, wie, wanneer) staat in het "
     "rapport en de wijzigingshistorie. Met ja wint de bron.\n"
     "REPORT: importrapport (HTML of CSV; standaard naast de werkbank).\n"
-    "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, REMOVED, CONFLICTS, REPORT."
+    "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, CONFLICTS, REPORT."
 )
 
 
