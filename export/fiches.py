@@ -221,8 +221,12 @@ class FicheLayout:
             return None
         from qgis.core import QgsLayoutExporter
 
+        from ..werkbank.atomic import atomic_path
+
         image = QgsLayoutExporter(self.layout).renderRegionToImage(self.map.sceneBoundingRect(), QSize(), dpi)
-        image.save(path, "PNG")
+        with atomic_path(path) as tmp:  # never a half PNG
+            if not image.save(tmp, "PNG"):
+                raise OSError("Kaartafbeelding kan niet worden geschreven: {}".format(path))
         return path
 
 
@@ -264,8 +268,10 @@ def _export_fiches(fl, data, folder, template_dir, feedback, html, t0):
             png_name = "fiche_" + stem + "_kaart.png"
             fl.map_png(os.path.join(folder, png_name))
             html_path = os.path.join(folder, "fiche_" + stem + ".html")
-            with open(html_path, "w", encoding="utf-8") as f:
-                f.write(H.fiche_html(p, data.footer, mode="html", map_image=png_name, template_dir=template_dir))
+            from ..werkbank.atomic import write_text
+
+            write_text(html_path, H.fiche_html(p, data.footer, mode="html", map_image=png_name,
+                                               template_dir=template_dir))
             result.htmls.append(html_path)
             result.pngs.append(os.path.join(folder, png_name))
         if feedback is not None:

@@ -364,11 +364,20 @@ def page_size_mm(layout, index):
 
 # ---- PDF writing ------------------------------------------------------------------------
 class PdfSequence:
-    """Pages of one or more layouts into one PDF, in order.  ``with PdfSequence(path) as pdf: pdf.add(layout, i)``."""
+    """Pages of one or more layouts into one PDF, in order.  ``with PdfSequence(path) as pdf: pdf.add(layout, i)``.
+
+    Written beside the target and swapped in when the ``with`` block ends without an error (werkbank/atomic.py):
+    a failure or a kill never leaves a 0-byte or half PDF, and an existing PDF stays whole until then.
+    """
 
     def __init__(self, path, title="", creator="pMIEK Werkbank"):
+        from ..werkbank.atomic import check_not_protected, remove_stale, temp_path_for
+
+        check_not_protected(path)
+        remove_stale(os.path.dirname(os.path.abspath(path)))
         self.path = path
-        self.writer = QPdfWriter(path)
+        self._tmp = temp_path_for(path)
+        self.writer = QPdfWriter(self._tmp)
         self.writer.setResolution(DPI)
         self.writer.setCreator(creator)
         if title:
@@ -405,5 +414,15 @@ class PdfSequence:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, *exc):
+        from ..werkbank.atomic import discard, fsync_path
+
+        try:
+            self.close()
+            self.writer = None  # the PDF is complete and closed
+            if exc_type is None:
+                fsync_path(self._tmp)
+                os.replace(self._tmp, self.path)
+                fsync_path(os.path.dirname(os.path.abspath(self.path)))
+        finally:
+            discard(self._tmp)

@@ -519,3 +519,23 @@ def test_exportpackage_into_the_werkbank_folder_never_replaces_the_werkbank(tmp_
             export_package(wb, str(tmp_path))
         assert wb.count("projects") == 4
     assert sorted(os.listdir(tmp_path)) == [PACKAGE_GPKG]
+
+
+def test_pdf_written_beside_and_swapped_only_on_success(tmp_path, qgis_app):
+    from qgis.core import QgsPrintLayout, QgsProject
+
+    from pmiek_werkbank.export.layouts import PdfSequence
+
+    target = tmp_path / "fiche.pdf"
+    target.write_bytes(b"%PDF-oud")
+    layout = QgsPrintLayout(QgsProject.instance())
+    layout.initializeDefaults()
+    with pytest.raises(RuntimeError):
+        with PdfSequence(str(target)) as pdf:
+            pdf.add(layout, 0)
+            raise RuntimeError("afgebroken halverwege")
+    assert target.read_bytes() == b"%PDF-oud"
+    assert os.listdir(tmp_path) == ["fiche.pdf"]
+    with PdfSequence(str(target)) as pdf:
+        pdf.add(layout, 0)
+    assert target.read_bytes().startswith(b"%PDF-1") and os.listdir(tmp_path) == ["fiche.pdf"]
