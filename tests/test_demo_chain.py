@@ -94,3 +94,10 @@ def test_chain_outputs_are_readable(demo_out):
     with open(os.path.join(demo_out, "uitwisselpakket", "manifest.json"), encoding="utf-8") as f:
         manifest = json.load(f)
     assert manifest["tabellen"]["projects"]["rijen"] == 13  # confidential project left out
+
+
+def test_chain_writes_web_atlas(demo_out):
+    """make demo also writes the sample's web atlas (issue 17); confidential projects are left out."""
+    res = _results(demo_out, "exportwebatlas")
+    assert res["PROJECTS"] == 13 and res["INDEX"] == os.path.join(demo_out, "webatlas", "index.html")
+    assert os.path.isfile(res["INDEX"]) and os.path.isfile(os.path.join(demo_out, "webatlas", "data", "atlas.js"))
