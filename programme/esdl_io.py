@@ -204,8 +204,12 @@ def export_esdl(frames, programme, path):
     _, Handler = _esdl()
     es = build_energy_system(frames, programme)
     h = Handler(energy_system=es)
-    h.save(filename=str(path))
-    return validate_esdl(path)
+    from ..werkbank.atomic import atomic_path
+
+    with atomic_path(str(path)) as tmp:  # validated before it replaces anything: never a 0-byte .esdl
+        h.save(filename=tmp)
+        result = validate_esdl(tmp)
+    return result
 
 
 def _load(path):
