@@ -15,6 +15,8 @@ from qgis.core import (
 )
 
 from ..base import PmiekAlgorithm
+from ...knooppunten.balance import LINK_RULE  # text constants: neither module imports anything heavy
+from ...scoring.ranking import RANK_RULE
 
 ORDERS = ["rank", "knooppunt"]
 
@@ -68,7 +70,8 @@ class ExportFiches(_ExportBase):
         "plugin (optioneel).\n"
         "PREVIOUS_ROUND: werkbank van de vorige (bevroren) ronde; de atlas krijgt dan achteraan een hoofdstuk "
         "'Verschillen met de vorige ronde' (toegevoegd, afgevallen met reden, gewijzigd; optioneel).\n\n"
-        "Uitvoer: OUTPUT_FOLDER, ATLAS, FICHES (aantal), PAGES (pagina's in de atlas), WARNINGS (tekst)."
+        "Uitvoer: OUTPUT_FOLDER, ATLAS, FICHES (aantal), PAGES (pagina's in de atlas), WARNINGS (tekst).\n\n"
+        + RANK_RULE + "\n" + LINK_RULE
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -158,7 +161,7 @@ class ExportLists(_ExportBase):
         "MONITORINGLIJST: per project haalbaarheid IBN, aandachtspunten, versnellingsactie, trekker en vraag aan "
         "de energyboard (laatste peildatum); optioneel.\n"
         "INCLUDE_CONFIDENTIAL: ook vertrouwelijke projecten opnemen (standaard nee).\n\n"
-        "Uitvoer: de geschreven paden en ROWS (aantal rijen in de projectenlijst)."
+        "Uitvoer: de geschreven paden en ROWS (aantal rijen in de projectenlijst).\n\n" + RANK_RULE
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802
