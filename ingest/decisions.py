@@ -3,7 +3,7 @@
 A status decision, a link's share or motivation, a knooppunt edit made after an import is never silently
 overwritten by importing the source again.  How: every import writes, after its rows, one marker in the
 audit trail (``row_key`` '*', ``new_values`` {"import": source}); a change to a row recorded in the trail
-after the table's latest marker is a decision.  When the source brings another value for a decided field,
+after the table's latest marker is a decision (before a table's first marker nothing is known to be one).  When the source brings another value for a decided field,
 that is a conflict (old, new, who decided, when): the decision is kept unless the import says the source
 wins (SOURCE_WINS); the conflict is reported and recorded in the audit trail either way.  A kept decision is
 recorded after the new marker, so it stays protected at the next refresh too.
@@ -30,7 +30,10 @@ def decided_fields(wb, table, keys, fields):
     """{row key: {field: (who, when)}} of the fields changed after the table's latest import marker."""
     rows = wb.query("SELECT fid, row_key, changed_by, changed_at, new_values FROM audit_log WHERE table_name = ? "
                     "AND row_key = ? ORDER BY fid DESC LIMIT 1", (table, MARKER_KEY))
-    last = rows[0]["fid"] if rows else 0
+    if not rows:
+        # no import recorded yet (a werkbank from before this rule): nothing is known to be a decision
+        return {}
+    last = rows[0]["fid"]
     want = {str(k) for k in keys if k is not None}
     out = {}
     if not want:

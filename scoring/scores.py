@@ -218,7 +218,7 @@ def record_score(wb, project_id, criterion_id, rating, rationale, assessor, role
     return _existing_ids(wb)[(row["project_id"], row["criterion_id"], row["assessor"])]
 
 
-def import_scores(wb, records, source="invoer", user=None, default_date=None):
+def import_scores(wb, records, source="invoer", user=None, default_date=None, source_wins=False, conflicts=None):
     """Validate and upsert many ratings, all or nothing.
 
     ``records``: list of dicts (or a DataFrame) with canonical keys (see
@@ -263,7 +263,34 @@ def import_scores(wb, records, source="invoer", user=None, default_date=None):
         raise ScoringError(
             "Niets geïmporteerd; {} fout(en):\n".format(len(problems)) + _summary(problems), problems
         )
-    return _write(wb, clean, user=user)
+    return _write_protected(wb, clean, source, user, source_wins, conflicts)
+
+
+DECISION_FIELDS = ("rating", "rationale", "assessor_role", "score_date", "agreed")
+
+
+def _write_protected(wb, rows, source, user, source_wins, conflicts):
+    """``_write`` with decisions kept: a score changed after the previous import keeps its value unless
+    ``source_wins`` (ingest.decisions); the conflicts are appended to ``conflicts``."""
+    import pandas as pd
+
+    from ..ingest import decisions as D
+    from ..werkbank import new_id
+
+    with wb.transaction() as tx:
+        ids = _existing_ids(wb)
+        for r in rows:
+            r["score_id"] = ids.get((r["project_id"], r["criterion_id"], r["assessor"])) or new_id()
+        frame = pd.DataFrame(rows)
+        frame, found = D.protect(wb, "scores", "score_id", frame, DECISION_FIELDS, source_wins=source_wins)
+        if found:
+            rows = [{k: (None if (isinstance(v, float) and v != v) else v) for k, v in r.items()}
+                    for r in frame.to_dict("records")]
+        counts = _write(wb, rows, user=user)
+        D.record(wb, tx, "scores", source, found)
+    if conflicts is not None:
+        conflicts.extend(found)
+    return counts
 
 
 def scores_frame(wb):

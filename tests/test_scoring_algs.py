@@ -146,3 +146,23 @@ def test_setstatus_and_afgevallen(pmiek_provider, wb_projects, tmp_path):
     out = str(tmp_path / "afgevallen.csv")
     assert run_alg("pmiek:exportafgevallen", {"WERKBANK": wb_projects, "OUTPUT": out})["COUNT"] == 1
     assert "Geen urgentie: capaciteit volstaat tot 2035" in open(out, encoding="utf-8-sig").read()
+
+
+def test_a_score_changed_after_the_import_survives_a_refresh(pmiek_provider, wb_projects, tmp_path):
+    from pmiek_werkbank.scoring.scores import record_score
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    src = _csv(tmp_path, "scores.csv", _good_lines())
+    run_alg("pmiek:importscores", {"WERKBANK": wb_projects, "INPUT": src})
+    with open_werkbank(wb_projects) as wb:
+        record_score(wb, "p1", "A", "laag", "herzien na overleg", "Anna", role="provincie", date="2026-03-01",
+                     user="Energyboard")
+    res = run_alg("pmiek:importscores", {"WERKBANK": wb_projects, "INPUT": src})
+    assert res["CONFLICTS"] == 3  # rating, rationale and date of p1/A
+    q = "SELECT rating, rationale FROM scores WHERE project_id = 'p1' AND criterion_id = 'A'"
+    with open_werkbank(wb_projects) as wb:
+        assert tuple(wb.query(q)[0].values()) == ("laag", "herzien na overleg")
+    res = run_alg("pmiek:importscores", {"WERKBANK": wb_projects, "INPUT": src, "SOURCE_WINS": True})
+    assert res["CONFLICTS"] == 3
+    with open_werkbank(wb_projects) as wb:
+        assert tuple(wb.query(q)[0].values()) == ("hoog", "motivatie p1 A")

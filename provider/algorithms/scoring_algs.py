@@ -78,8 +78,11 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
         "FIELD_DATE: veld met de datum JJJJ-MM-DD of DD-MM-JJJJ (leeg = automatisch: datum; heeft de tabel geen "
         "datumveld, dan geldt vandaag).\n"
         "FIELD_AGREED: veld ja/nee of 1/0: dit is de vastgestelde (gezamenlijke) waarde (optioneel; automatisch: "
-        "vastgesteld).\n\n"
-        "Uitvoer: INSERTED, UPDATED, UNCHANGED (aantallen)."
+        "vastgesteld).\n"
+        "SOURCE_WINS: een beoordeling die na de vorige import is gewijzigd (waardering, motivatie, rol, datum, "
+        "vastgesteld) houdt standaard haar waarde; het conflict staat in de log en de wijzigingshistorie. Met ja "
+        "wint de bron.\n\n"
+        "Uitvoer: INSERTED, UPDATED, UNCHANGED, CONFLICTS (aantallen)."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -89,10 +92,15 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
         for name, _canon, label in SCORE_FIELDS:
             self.addParameter(QgsProcessingParameterField(
                 name, self.tr(label), parentLayerParameterName="INPUT", optional=True))
-        for name, label in (("INSERTED", "Nieuw"), ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd")):
+        self.addParameter(QgsProcessingParameterBoolean(
+            "SOURCE_WINS", self.tr("De bron wint van beoordelingen die na de vorige import zijn gewijzigd"), False,
+            optional=True))
+        for name, label in (("INSERTED", "Nieuw"), ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd"),
+                            ("CONFLICTS", "Conflicten met besluiten")):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ...ingest.decisions import describe
         from ...scoring import scores as S
         from .project_algs import read_input
 
@@ -128,15 +136,20 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
             default_date = None if "score_date" in mapping else S.today()
             if default_date:
                 feedback.pushInfo(self.tr("Geen datumveld: als datum geldt vandaag ({}).").format(default_date))
+            conflicts = []
             try:
-                counts = S.import_scores(wb, records, source=label, default_date=default_date)
+                counts = S.import_scores(wb, records, source=label, default_date=default_date, conflicts=conflicts,
+                                         source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context))
             except _scoring_error() as e:
                 raise QgsProcessingException(str(e)) from e
         finally:
             wb.close()
         feedback.pushInfo(self.tr("Beoordelingen: {} nieuw, {} bijgewerkt, {} ongewijzigd.").format(
             counts["inserted"], counts["updated"], counts["unchanged"]))
-        return {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"]}
+        for c in conflicts:
+            feedback.pushWarning(self.tr("Conflict met een besluit: ") + describe(c))
+        return {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"],
+                "CONFLICTS": len(conflicts)}
 
 
 class ScoreProjects(_ScoringAlg):
