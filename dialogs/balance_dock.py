@@ -192,6 +192,10 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         self.chart = BalanceChart()
         split.addWidget(self.chart)
         # the table gets most of the height (at least 10 rows), the chart the rest
+        from .projects_dock import compact_rows
+
+        for view in (self.table, self.unserved):
+            compact_rows(view)
         self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 11)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)

@@ -20,6 +20,7 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -50,6 +51,13 @@ def _fmt(v, digits=1):
     return ("{:." + str(digits) + "f}").format(f).replace(".", ",")
 
 
+def compact_rows(view):
+    """Rows one line of text high, so a dock shows ten or more rows at 1366×768."""
+    h = view.fontMetrics().height() + 6
+    view.verticalHeader().setMinimumSectionSize(h)
+    view.verticalHeader().setDefaultSectionSize(h)
+
+
 def _table(headers, stretch=()):
     """A read-only table; the ``stretch`` columns (names, reasons) share the width left and elide with a
     tooltip, so the other columns stay in view in a narrow dock."""
@@ -60,6 +68,7 @@ def _table(headers, stretch=()):
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.verticalHeader().setVisible(False)
+    compact_rows(t)
     t.setWordWrap(False)
     t.setTextElideMode(Qt.TextElideMode.ElideRight)
     header = t.horizontalHeader()
@@ -183,7 +192,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
                                 tr("Knooppunt"), tr("Afname MW")], stretch=(1, 2))
         self.projects.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.projects.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)  # by name, naturally
-        self.projects.setMinimumHeight(self.projects.verticalHeader().defaultSectionSize() * 11)
+        self.projects.setMinimumHeight(self.projects.verticalHeader().defaultSectionSize() * 7)
         self._connect(self.projects.itemSelectionChanged, self._on_project_selected)
         split.addWidget(self.projects)
 
@@ -214,7 +223,9 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         self._connect(self.b_link_map.clicked, self.link_map_selection)
         self._connect(self.b_unlink.clicked, self.unlink_selected)
         self._connect(self.links.itemSelectionChanged, self._on_link_selected)
-        split.addWidget(box)
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.addTab(box, tr("Gekoppelde ontwikkelingen"))
+        split.addWidget(self.detail_tabs)
 
         sbox = QGroupBox(tr("Suggesties (zelfde voedingsgebied of knooppunt eerst, dan afstand)"))
         sl = QVBoxLayout(sbox)
@@ -225,11 +236,11 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         self.b_link_sugg = QPushButton(tr("Koppel gekozen suggesties"))
         self._connect(self.b_link_sugg.clicked, self.link_suggestions)
         sl.addWidget(self.b_link_sugg)
-        split.addWidget(sbox)
+        self.detail_tabs.addTab(sbox, tr("Suggesties"))
+        self.detail_tabs.setTabToolTip(1, sbox.title())
         # the project register gets most of the height (at least 10 rows at 1366×768)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setStretchFactor(2, 1)
+        split.setStretchFactor(1, 2)
         lay.addWidget(split)
         self.setWidget(w)
 

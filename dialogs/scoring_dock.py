@@ -349,6 +349,9 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.grid.verticalHeader().setVisible(False)
+        from .projects_dock import compact_rows
+
+        compact_rows(self.grid)
         self._connect(self.grid.doubleClicked, self._on_grid_double_clicked)
         self._connect(self.grid.selectionModel().currentChanged, self._on_grid_current)
         self.compact = QCheckBox(tr("Compact raster (punten; details in de tooltip)"))

@@ -477,7 +477,7 @@ def walk():
     later(lambda: action("open").trigger())
     fd = yield from modal(QFileDialog)
     report["file_dialog_start"] = fd.directory().absolutePath()
-    edit = [e for e in fd.findChildren(QLineEdit) if e.isVisible()][0]
+    edit = fd.findChild(QLineEdit, "fileNameEdit")  # Qt's own file dialog: the 'File name' field
     type_into(edit, SECOND)
     yield 200
     QTest.keyClick(edit, Qt.Key.Key_Return)
