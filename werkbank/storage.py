@@ -120,11 +120,30 @@ def create_werkbank(target, name, province, province_code=None, round=None, vers
         from .postgis import PostgisWerkbank  # noqa: PLC0415 - optional backend
 
         wb = PostgisWerkbank.create(target, overwrite=overwrite)
-    else:
-        wb = GeopackageWerkbank.create(target, overwrite=overwrite)
-    wb._init_programme(name, province, province_code, round, version, peildatum, disclaimer, user)
-    wb._install_defaults()
-    return wb
+        wb._init_programme(name, province, province_code, round, version, peildatum, disclaimer, user)
+        wb._install_defaults()
+        return wb
+    target = str(target)
+    if os.path.exists(target) and not overwrite:
+        raise WerkbankError("{}: het bestand bestaat al; kies een andere naam of overschrijven.".format(target))
+    from .atomic import atomic_path, discard
+
+    # The whole new werkbank (tables, programme, defaults) is built beside the target and swapped in complete:
+    # with OVERWRITE a failure, a kill or a full disk leaves the old werkbank whole.
+    with atomic_path(target) as tmp:
+        try:
+            wb = GeopackageWerkbank.create(tmp)
+            try:
+                wb._init_programme(name, province, province_code, round, version, peildatum, disclaimer, user)
+                wb._install_defaults()
+            finally:
+                wb.close()
+        except WerkbankError as e:
+            raise WerkbankError(str(e).replace(tmp, target)) from None
+        finally:
+            for f in (tmp + "-journal", tmp + "-wal", tmp + "-shm"):
+                discard(f)
+    return GeopackageWerkbank.open(target)
 
 
 def open_werkbank(target, readonly=False, migrate=True, check=None):
