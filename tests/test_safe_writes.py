@@ -539,3 +539,58 @@ def test_pdf_written_beside_and_swapped_only_on_success(tmp_path, qgis_app):
     with PdfSequence(str(target)) as pdf:
         pdf.add(layout, 0)
     assert target.read_bytes().startswith(b"%PDF-1") and os.listdir(tmp_path) == ["fiche.pdf"]
+
+
+# ---- item 10: a killed freeze never blocks the next one; a full disk during a freeze ----------------
+def test_unregistered_snapshot_of_a_killed_freeze_does_not_block_refreezing(tmp_path):
+    import sqlite3
+
+    from test_rounds_fixtures import make_werkbank
+
+    from pmiek_werkbank.programme.errors import ProgrammeError
+    from pmiek_werkbank.programme.rounds import freeze_round
+
+    path = str(tmp_path / "w.gpkg")
+    make_werkbank(path).close()
+    snap = freeze_round(path, "pMIEK 1.0", "2026-01-15")
+    # as if killed after the snapshot was swapped in but before the werkbank registered it
+    c = sqlite3.connect(path)
+    c.execute("DELETE FROM rounds")
+    c.commit()
+    c.close()
+    again = freeze_round(path, "pMIEK 1.0", "2026-01-15")
+    assert again == snap and os.path.exists(snap)
+    with pytest.raises(ProgrammeError, match="bestaat al"):  # a registered snapshot is never replaced
+        freeze_round(path, "pMIEK 1.0", "2026-01-15")
+    assert sorted(os.listdir(os.path.dirname(snap))) == [os.path.basename(snap)]
+
+
+def test_freezeround_on_a_full_disk_gives_a_dutch_message_and_leaves_nothing(tmp_path, pmiek_provider):
+    from qgis.core import QgsProcessingException
+
+    from conftest import run_alg
+    from test_rounds_fixtures import make_werkbank
+
+    src = str(tmp_path / "w.gpkg")
+    make_werkbank(src).close()
+    size = os.path.getsize(src)
+    mnt = tmp_path / "vol"
+    mnt.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size={}k".format(size * 3 // 2 // 1024 + 8), "tmpfs", str(mnt)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip("tmpfs koppelen mag hier niet (geen root?): " + r.stderr.strip())
+    try:
+        path = str(mnt / "w.gpkg")
+        with open(src, "rb") as a, open(path, "wb") as b:
+            b.write(a.read())
+        sha = _sha(path)
+        with pytest.raises(QgsProcessingException) as info:
+            run_alg("pmiek:freezeround", {"WERKBANK": path, "LABEL": "pMIEK 1.0", "DATE": "2026-01-15"})
+        msg = str(info.value)
+        assert "schijf is vol" in msg and "Traceback" not in msg, msg
+        assert _sha(path) == sha
+        left = [n for n in os.listdir(mnt / "rounds")] if (mnt / "rounds").exists() else []
+        assert left == [], left
+    finally:
+        subprocess.run(["umount", str(mnt)], check=False)
