@@ -51,7 +51,8 @@ umount_all() {
   done
   MOUNTED=()
 }
-trap umount_all EXIT INT TERM
+trap umount_all EXIT
+trap 'umount_all; exit 130' INT TERM
 
 in_chroot() {  # in_chroot DIR cmd...
   local d=$1; shift
@@ -133,18 +134,19 @@ print('QGIS', Qgis.QGIS_VERSION, '| Python', sys.version.split()[0], '| geopanda
 }
 
 copy_tree() {
-  # A fresh copy of the working tree (not .git/.venv/build outputs) at /pmiek inside the chroot.
-  rm -rf "$DIR/pmiek"
-  mkdir -p "$DIR/pmiek"
+  # A fresh copy of the working tree (not .git/.venv/build outputs) at /$1 (default pmiek) inside the chroot.
+  local tree=${1:-pmiek}
+  rm -rf "${DIR:?}/$tree"
+  mkdir -p "$DIR/$tree"
   tar -C "$ROOT" --exclude=./.git --exclude=./.venv --exclude=./build --exclude=./demo_output \
-      --exclude=./tests/artifacts --exclude='__pycache__' -cf - . | tar -C "$DIR/pmiek" -xf -
-  if [ -d "$ROOT/../shared" ]; then
-    rm -rf "$DIR/shared"
-    cp -r "$ROOT/../shared" "$DIR/shared"
-    chmod -R u+w "$DIR/shared"
+      --exclude=./tests/artifacts --exclude='__pycache__' -cf - . | tar -C "$DIR/$tree" -xf -
+  if [ -d "$ROOT/../shared" ] && [ ! -d "$DIR/shared" ]; then  # read-only data beside the clone, copied once
+    cp -r "$ROOT/../shared" "$DIR/shared.tmp"
+    chmod -R u+w "$DIR/shared.tmp"
+    mv "$DIR/shared.tmp" "$DIR/shared"
   fi
-  mkdir -p "$DIR/pmiek/build"
-  ln -sfn .. "$DIR/pmiek/build/pmiek_werkbank"
+  mkdir -p "$DIR/$tree/build"
+  ln -sfn .. "$DIR/$tree/build/pmiek_werkbank"
 }
 
 run_suite() {
@@ -180,8 +182,9 @@ run_suite() {
 case $CMD in
   build) build ;;
   run) run_suite ;;
-  shell) shift 2; build; mount_all "$DIR"; copy_tree; in_chroot "$DIR" env QT_QPA_PLATFORM=offscreen \
-           QGIS_PLUGINPATH=/pmiek/build PYTHONPATH=/pmiek/build:/usr/share/qgis/python/plugins PMIEK_PY=python3 \
-           sh -c "cd /pmiek && $*" ;;
+  shell) shift 2; build; mount_all "$DIR"; copy_tree pmiek-shell
+         in_chroot "$DIR" env QT_QPA_PLATFORM=offscreen QGIS_PLUGINPATH=/pmiek-shell/build PMIEK_SHARED=/shared \
+           PYTHONPATH=/pmiek-shell/build:/usr/share/qgis/python/plugins PMIEK_PY=python3 XDG_RUNTIME_DIR=/tmp/xdg \
+           sh -c "cd /pmiek-shell && $*" ;;
   *) echo "usage: $0 build|run|shell SUITE" >&2; exit 64 ;;
 esac

@@ -77,7 +77,8 @@ def enum_members():
 
 
 def enum_types():
-    """{class name: {enum name: member names}}: what ``Class.Enum.Member`` may name here."""
+    """{class name: {enum name: enum type}}: what ``Class.Enum.Member`` may name here (checked with hasattr,
+    so the aliases QGIS adds for renamed members count, as they do when the code runs)."""
     out = {}
     for name in MODULES:
         try:
@@ -85,25 +86,18 @@ def enum_types():
         except Exception:
             continue
         for cname, cls in vars(mod).items():
-            if not isinstance(cls, type):
+            if not isinstance(cls, type) or cname in out:
                 continue
             enums = {}
-            values = []
             for attr in dir(cls):
                 try:
                     value = getattr(cls, attr)
                 except Exception:
                     continue
                 if _is_enum_type(value):
-                    enums[attr] = set(dir(value)) | set(getattr(value, "__members__", {}))
-                elif _is_enum_type(type(value)):
-                    values.append((attr, type(value)))
-            for attr, etype in values:  # sip enums keep their members on the class
-                for ename, members in enums.items():
-                    if getattr(cls, ename) is etype and not issubclass(etype, enum.Enum):
-                        members.add(attr)
+                    enums[attr] = value
             if enums:
-                out.setdefault(cname, enums)
+                out[cname] = enums
     return out
 
 
@@ -145,8 +139,8 @@ def scan_source(text, members, rel="<text>", types=None):
             if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute)
                     and isinstance(node.value.value, ast.Name)):
                 cls, enum_name, attr = node.value.value.id, node.value.attr, node.attr
-                known = types.get(cls, {}).get(enum_name)
-                if known is not None and attr not in known:
+                etype = types.get(cls, {}).get(enum_name)
+                if etype is not None and not hasattr(etype, attr):
                     found.append((rel, node.lineno, "{}.{}.{}".format(cls, enum_name, attr),
                                   "does not exist in this QGIS"))
     return sorted(found, key=lambda f: f[1])
@@ -165,7 +159,9 @@ def test_introspection_knows_the_classic_members(members):
     assert members["QgsTask"]["CanCancel"] == "QgsTask.Flag.CanCancel"
     assert members["QPageLayout"]["Landscape"] == "QPageLayout.Orientation.Landscape"
     assert members["QMessageBox"]["Yes"] == "QMessageBox.StandardButton.Yes"
-    assert members["QgsRenderContext"]["TextFormatAlwaysText"] == "Qgis.TextRenderFormat.AlwaysText"
+    # moved to Qgis in 3.22; 3.40 also aliases the old member name on the scoped enum
+    assert members["QgsRenderContext"]["TextFormatAlwaysText"] in (
+        "Qgis.TextRenderFormat.AlwaysText", "QgsRenderContext.TextRenderFormat.TextFormatAlwaysText")
     assert "String" in members["QVariant"]
 
 
