@@ -166,3 +166,36 @@ def test_draw_tools_start_and_cleanup(qgis_iface, session, example_path):
     assert kp.featureCount() == 3
     p = ProjectsDock(qgis_iface, session)
     p.cleanup()
+
+
+def test_safe_link_edits(qgis_iface, session, example_path, werkbank):
+    """A suggestion link stores its own motivatie; the typed one is used once; removing asks and stays put."""
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+
+    _open(session, example_path)
+    p = ProjectsDock(qgis_iface, session)
+    assert p.select_project("P1") and p.links.rowCount() == 2
+    p.suggestions.selectRow(0)
+    reason = p.suggestions.item(0, 6).text()
+    assert p.link_suggestions() == 1
+    got = werkbank.query("SELECT motivation FROM project_links WHERE project_id = 'P1' AND dev_id = 'D10'")
+    assert got[0]["motivation"] == "Suggestie: " + reason
+    p.motivation.setText("eigen reden")
+    p.suggestions.selectRow(0)
+    linked = p.suggestions.item(0, 1).data(0x0100)
+    assert p.link_suggestions() == 1 and p.motivation.text() == ""  # used for this link only
+    got = werkbank.query("SELECT motivation FROM project_links WHERE project_id = 'P1' AND dev_id = ?", (linked,))
+    assert got[0]["motivation"] == "eigen reden"
+    # removing asks; 'no' removes nothing
+    asked = []
+    p.confirm = lambda title, text: asked.append(text) or False
+    p.links.selectRow(0)
+    assert p.unlink_selected() == 0 and p.links.rowCount() == 4 and len(asked) == 1
+    p.confirm = lambda title, text: True
+    p.links.selectRow(0)
+    assert p.unlink_selected() == 1 and p.links.rowCount() == 3
+    # the selection does not move on to the next link: a second click removes nothing
+    assert p.links.selectedItems() == [] and not p.b_unlink.isEnabled()
+    assert p.unlink_selected() == 0 and p.links.rowCount() == 3
+    assert werkbank.count("project_links", "project_id = 'P1'") == 3
+    p.cleanup()
