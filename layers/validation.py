@@ -210,9 +210,9 @@ class ValidationReport:
         for k, rep in enumerate([self] + self.sub_reports):
             lines += rep._html_section(1 if k == 0 else 2)
         lines.append("</body></html>")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write("\n".join(lines))
-        return path
+        from ..werkbank.atomic import write_text
+
+        return write_text(path, "\n".join(lines))  # beside, then swapped in: never a half report
 
     def _html_section(self, level):
         e = html.escape

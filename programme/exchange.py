@@ -217,8 +217,9 @@ def write_data_dictionary(folder, tables=EXPORT_TABLES):
                     r["codes"].replace("|", "/")))
         md.append("")
     md_path = os.path.join(folder, "datadictionary.md")
-    with open(md_path, "w", encoding="utf-8") as f:
-        f.write("\n".join(md))
+    from ..werkbank.atomic import write_text
+
+    write_text(md_path, "\n".join(md))
     return csv_path, md_path
 
 
