@@ -185,3 +185,27 @@ def test_compact_grid_shows_points_and_keeps_details_in_tooltip(dock):
     assert m.data(m.index(0, a), Qt.ItemDataRole.ToolTipRole).startswith("hoog [3]")
     dock.compact.setChecked(False)
     assert m.data(m.index(0, a), Qt.ItemDataRole.DisplayRole) == "hoog [3]"
+
+
+def test_refused_reason_keeps_what_was_typed(dock, small_werkbank, monkeypatch):
+    """'Laten afvallen' with a blank reason asks again, showing the refusal and the text typed so far."""
+    from qgis.PyQt.QtWidgets import QInputDialog
+
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    answers = [("   ", True), ("Geen urgentie", True)]
+    seen = []
+
+    def fake(parent, title, label, text=""):
+        seen.append((label, text))
+        return answers.pop(0)
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", staticmethod(fake))
+    r = dock.projects.index[dock.projects["project_id"] == "p3"][0]
+    dock.tabs.setCurrentIndex(0)
+    dock.grid.setCurrentIndex(dock.grid_model.index(int(r), 0))
+    dock._drop_clicked()
+    assert len(seen) == 2 and seen[1][1] == "   " and "⚠" in seen[1][0] and "reden" in seen[1][0].lower()
+    with open_werkbank(small_werkbank) as wb:
+        row = wb.query("SELECT status, status_reason FROM projects WHERE project_id = 'p3'")[0]
+    assert (row["status"], row["status_reason"]) == ("afgevallen", "Geen urgentie")
