@@ -7,6 +7,12 @@
   var PROJECT = { opgenomen: "#e6007e", kandidaat: "#1f5fa8", afgevallen: "#6b7785" };
   var CAP = { rood: "#e74c3c", oranje: "#f39c12", geel: "#f7dc6f" };
   var DIR = { a: "afname", t: "teruglevering" };
+  // marker sizes: smaller when there are many and the map shows the whole province, larger when zoomed in
+  function radii() {
+    var z = map.getZoom(), many = S.length > 150 || P.length > 100;
+    var k = z >= 12 ? 1.3 : (z >= 10.5 || !many ? 1 : 0.6);
+    return { station: 6 * k, project: 11 * k };
+  }
   var $ = function (id) { return document.getElementById(id); };
 
   performance.mark("pmiek-start");
@@ -86,7 +92,7 @@
   var stations = L.layerGroup();
   S.forEach(function (s, i) {
     var y0 = s.years[String(meta.years[0])];
-    var mk = L.circleMarker([s.lat, s.lon], { renderer: svg, radius: 6, weight: 1.5, color: "#ffffff",
+    var mk = L.circleMarker([s.lat, s.lon], { renderer: svg, radius: radii().station, weight: 1.5, color: "#ffffff",
       fillOpacity: 1, fillColor: STATION[(y0 && y0.a) || ""], className: "stn stn-" + i });
     mk.bindTooltip(function () { return stationText(s); });
     stationLayers.push(mk);
@@ -154,7 +160,7 @@
   var projects = L.geoJSON(G.projects, {
     renderer: svg,
     pointToLayer: function (f, ll) {
-      return L.circleMarker(ll, { radius: 11, renderer: svg });
+      return L.circleMarker(ll, { radius: radii().project, renderer: svg });
     },
     style: function (f) { return projectStyle(P[f.properties.i], false); },
     onEachFeature: function (f, l) {
@@ -191,6 +197,15 @@
   }
 
   performance.mark("pmiek-drawn");
+  var lastRadii = radii();
+  map.on("zoomend", function () {
+    var r = radii();
+    if (r.station === lastRadii.station) { return; }
+    lastRadii = r;
+    stationLayers.forEach(function (mk) { mk.setRadius(r.station); });
+    projects.eachLayer(function (l) { if (l instanceof L.CircleMarker) { l.setRadius(r.project); } });
+  });
+
   // ---- layer switches and horizon year -------------------------------------------------------------
   function toggle(id, layer) {
     $(id).addEventListener("change", function () {
