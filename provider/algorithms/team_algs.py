@@ -96,8 +96,11 @@ class CopyWerkbank(PmiekAlgorithm):
                                    feedback=feedback.pushInfo)
         except WerkbankError as e:
             raise QgsProcessingException(mask_secrets(str(e))) from None
-        except Exception as e:  # noqa: BLE001 - driver errors: always without password
-            raise QgsProcessingException(self.tr("Kopiëren mislukt: {}").format(mask_secrets(str(e)))) from None
+        except Exception as e:  # noqa: BLE001 - driver errors: always without password, always in Dutch
+            from ..guard import describe_failure
+
+            raise QgsProcessingException(self.tr("Kopiëren mislukt: {}").format(
+                mask_secrets(describe_failure(e, werkbank=mask_secrets(src))))) from None
         rows = sum(result["tables"].values())
         feedback.pushInfo(self.tr("Werkbank gekopieerd naar {}: {} tabellen, {} rijen.").format(
             result["target"], len(result["tables"]), rows))
