@@ -26,21 +26,22 @@ def _guarded(func):
         from ..werkbank.atomic import protected
 
         protect = self.check_destinations(parameters, context)
+        self._pmiek_migrated = None
         try:
             with protected(protect):
                 return func(self, parameters, context, feedback)
         except QgsProcessingException as e:
             from ..werkbank.safety import mask_secrets
 
-            msg = str(e)
-            if mask_secrets(msg) != msg:  # no password ever leaves in a message
+            msg = self._migration_note(str(e))
+            if mask_secrets(msg) != str(e):  # no password ever leaves in a message
                 raise QgsProcessingException(mask_secrets(msg)) from None
             raise
         except Exception as e:  # noqa: BLE001 - every failure becomes a Dutch message, never a traceback
             from .guard import describe_failure
 
-            raise QgsProcessingException(describe_failure(
-                e, self.displayName(), self._werkbank_text(parameters, context))) from None
+            raise QgsProcessingException(self._migration_note(describe_failure(
+                e, self.displayName(), self._werkbank_text(parameters, context)))) from None
 
     process._pmiek_guarded = True
     return process
@@ -81,6 +82,14 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self):  # noqa: N802
         return type(self)()
+
+    def _migration_note(self, msg):
+        """A failure after the werkbank was brought to the newest schema says so (messages say what is true)."""
+        migrated = getattr(self, "_pmiek_migrated", None)
+        if not migrated:
+            return msg
+        return msg + (" Let op: bij het openen is de werkbank wel bijgewerkt van schemaversie {} naar {} (alleen de "
+                      "opbouw van de tabellen, geen gegevens); dat blijft zo.").format(*migrated)
 
     # ---- guard -----------------------------------------------------------------
     def werkbank_parameter_names(self):
@@ -172,7 +181,18 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
         if not target:
             raise QgsProcessingException(self.tr("Geef een werkbank op ({}).").format(name))
         try:
-            return open_werkbank(target, readonly=readonly)
+            wb = open_werkbank(target, readonly=readonly, migrate=False)
+            try:
+                before = wb.schema_version()
+                if not readonly:
+                    wb._check_version(migrate=True)
+                    after = wb.schema_version()
+                    if after != before:
+                        self._pmiek_migrated = (before, after)
+            except BaseException:
+                wb.close()
+                raise
+            return wb
         except WerkbankError as e:
             raise QgsProcessingException(mask_secrets(str(e))) from None
 

@@ -594,3 +594,29 @@ def test_freezeround_on_a_full_disk_gives_a_dutch_message_and_leaves_nothing(tmp
         assert left == [], left
     finally:
         subprocess.run(["umount", str(mnt)], check=False)
+
+
+def test_failure_after_a_migration_says_the_werkbank_was_migrated(tmp_path, pmiek_provider):
+    """Messages say what is true: an older werkbank is brought to the newest schema on open, also when the
+    operation then fails; the message says so instead of 'niets gewijzigd' alone."""
+    import sqlite3
+
+    from qgis.core import QgsProcessingException
+
+    from conftest import run_alg
+    from test_rounds_fixtures import make_werkbank
+
+    from pmiek_werkbank.werkbank.schema import latest_version
+
+    path = str(tmp_path / "oud.gpkg")
+    make_werkbank(path).close()
+    c = sqlite3.connect(path)
+    c.execute("DELETE FROM schema_version WHERE version = ?", (latest_version(),))  # as if one version older
+    c.commit()
+    c.close()
+    with pytest.raises(QgsProcessingException) as info:
+        run_alg("pmiek:setstatus", {"WERKBANK": path, "PROJECT": "BESTAAT-NIET", "STATUS": "opgenomen",
+                                    "REASON": "test"})
+    msg = str(info.value)
+    assert "Onbekend project" in msg, msg
+    assert "bijgewerkt van schemaversie {} naar {}".format(latest_version() - 1, latest_version()) in msg, msg
