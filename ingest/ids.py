@@ -1,6 +1,6 @@
 """Id spellings: the same station as ``356``, ``osm-356``, ``OSM 356`` is one station."""
 
-from ..layers.mapping import norm
+from .columns import norm
 
 _PREFIXES = ("osm",)
 

@@ -11,7 +11,7 @@ normalised text (case, accents, spaces and punctuation ignored), then on its fir
 import csv
 import os
 
-from ..layers.mapping import norm
+from .columns import norm
 
 RECODES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "resources", "recodes")
 

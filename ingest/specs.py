@@ -1,10 +1,9 @@
 """One spec per data kind: what each import reads (target table, key, every recognised column name in Dutch,
 English and the national sources' spellings, the accepted values of enumerated fields).
 
-The column lists themselves stay beside the code that applies them (``layers.mapping.KINDS``,
-``knooppunten.projects.PROJECT_COLUMNS``, ``programme.followup.*_FIELDS``, ``scoring.scores.FIELD_ALIASES``);
-this module gathers them into one registry from which every import's help text (``help_text``) and the table
-in docs/imports.md (``markdown``) are generated, so help and code cannot drift apart.
+The column lists are in ``ingest.columns`` (used by the code that applies them); this module adds table, key,
+enumerations and notes per kind, and every import's help text (``help_text``) and the table in docs/imports.md
+(``markdown``) are generated from it, so help and code cannot drift apart.
 
 Pure Python; no QGIS.
 """
@@ -26,10 +25,10 @@ class Spec:
 
 
 def _layer_spec(kind, label, algorithm, table, key, enums, notes=""):
-    from ..layers import mapping as M
+    from .columns import KINDS
 
-    cols = [(t.name, list(t.aliases)) for t in M.targets(kind)]
-    req = [t.name for t in M.targets(kind) if t.required]
+    cols = [(t.name, list(t.aliases)) for t in KINDS[kind]]
+    req = [t.name for t in KINDS[kind] if t.required]
     return Spec(kind, label, algorithm, table, key, cols, enums, req, notes)
 
 
@@ -39,9 +38,9 @@ def _codes(enum):
 
 def specs():
     """All import specs, in the order of docs/imports.md."""
-    from ..knooppunten.projects import PROJECT_COLUMNS
-    from ..programme.followup import ACTION_FIELDS, ACTION_STATUS, MONITORING_FIELDS
-    from ..scoring.scores import FIELD_ALIASES, REQUIRED
+    from .columns import ACTION_FIELDS, ACTION_STATUS, MONITORING_FIELDS, PROJECT_COLUMNS
+    from .columns import SCORE_COLUMNS as FIELD_ALIASES
+    from .columns import SCORE_REQUIRED as REQUIRED
 
     return [
         _layer_spec("capacity_areas", "Capaciteitskaart", "pmiek:importcapacitymap", "capacity_areas", "area_id",

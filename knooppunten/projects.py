@@ -23,51 +23,10 @@ import unicodedata
 from ..werkbank import enums as E
 
 
-from ..layers.mapping import norm  # noqa: E402 - 'Financiële informatie' -> 'financieleinformatie' (one norm)
+from ..ingest.columns import norm  # noqa: E402 - 'Financiële informatie' -> 'financieleinformatie' (one norm)
 
 
-# werkbank field -> recognised column names (first match wins; order = priority)
-PROJECT_COLUMNS = {
-    "project_id": ["project_id", "projectid", "id"],
-    "code": ["code", "nr", "nummer", "projectnummer", "projectnr"],
-    "name": ["naam project", "projectnaam", "naam", "name", "project"],
-    "location_description": ["locatie", "location_description", "location", "locatieomschrijving"],
-    "municipalities": ["gemeenten", "gemeente", "municipalities"],
-    "type_infra": ["type infra", "type_infra", "typeinfrastructuur", "soort infra"],
-    "energy_carrier": ["energiedrager", "energy_carrier", "drager"],
-    "netbeheerder": ["netbeheerder"],
-    "phase": ["fase", "projectfase", "phase"],
-    "ibn_year": ["ibn_jaar", "ibn_year", "ibn", "jaar ibn", "inbedrijfname", "jaar inbedrijfname"],
-    "planning": ["planning"],
-    "investment_eur": ["investering_eur", "investment_eur", "investering", "investering (eur)"],
-    "financial_cover": ["dekking", "financiele dekking", "financial_cover"],
-    "financial_note": ["financiele informatie", "financial_note", "financiering"],
-    "parties": ["betrokken partijen", "partijen", "parties"],
-    "sectors": ["sectoren en ontwikkelingen", "sectoren", "ontwikkelingen"],
-    "narrative": ["narratief", "narrative", "projectomschrijving", "omschrijving"],
-    "reason_inclusion": ["reden van opname", "reden opname", "reason_inclusion"],
-    "phase_developments": ["fase ontwikkelingen", "phase_developments"],
-    "dependencies_pmiek": ["afhankelijkheden_pmiek", "afhankelijkheden pmiek", "afhankelijkheden andere projecten",
-                           "afhankelijkheid pmiek", "dependencies_pmiek"],
-    "dependencies_nmiek": ["afhankelijkheden_nmiek", "afhankelijkheden nmiek", "afhankelijkheid nmiek",
-                           "nationaal miek", "dependencies_nmiek"],
-    "dependencies_outside": ["afhankelijkheden_buiten", "afhankelijkheden buiten de provincie",
-                             "afhankelijkheden buiten", "afhankelijkheid buiten provincie", "dependencies_outside"],
-    "station_id": ["station_id", "station"],
-    "knooppunt_id": ["knooppunt", "knooppunt_id"],
-    "capacity_afname_mw": ["capaciteit_afname_mw", "capacity_afname_mw", "extra afname mw", "capaciteit afname"],
-    "capacity_teruglevering_mw": ["capaciteit_teruglevering_mw", "capacity_teruglevering_mw",
-                                  "capaciteit teruglevering"],
-    "status": ["status"],
-    "status_reason": ["reden_status", "status_reason", "reden status", "reden"],
-    "route": ["route"],
-    "in_ip": ["in_ip", "in investeringsplan", "investeringsplan"],
-    "ip_reference": ["ip_referentie", "ip_reference", "ip-nummer"],
-    "bevoegd_gezag": ["bevoegd gezag", "bevoegd_gezag"],
-    "confidential": ["vertrouwelijk", "confidential"],
-    "x": ["x", "x_rd", "xcoord"],
-    "y": ["y", "y_rd", "ycoord"],
-}
+from ..ingest.columns import PROJECT_COLUMNS  # noqa: E402,F401 - werkbank field -> recognised names
 
 # keyword (normalised) -> type_infra code; checked in this order
 TYPE_KEYWORDS = (
@@ -94,7 +53,7 @@ RD_Y = (289000.0, 629000.0)
 
 def map_columns(columns, targets=PROJECT_COLUMNS):
     """{werkbank field: source column} for the columns that are recognised (the pipeline's one recogniser)."""
-    from ..layers.mapping import recognise
+    from ..ingest.columns import recognise
 
     return recognise(columns, targets, exclusive=True)
 

@@ -15,129 +15,13 @@ inside functions); no QGIS.
 import re
 import unicodedata
 
+from ..ingest.columns import KINDS, Target, norm, recognise  # noqa: F401 - the column specs live in ingest
 from ..werkbank import enums as E
 
 
 class MappingError(ValueError):
     """A mapping that cannot work (unknown field, missing required field); Dutch message."""
 
-
-def norm(text):
-    """'Voedingsgebied ID' -> 'voedingsgebiedid' (lower case, ascii, letters/digits only)."""
-    t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    return "".join(ch for ch in t if ch.isalnum())
-
-
-class Target:
-    def __init__(self, name, label, aliases=(), required=False, numeric=False, param=None):
-        self.name = name
-        self.label = label
-        self.aliases = tuple(aliases)
-        self.required = required
-        self.numeric = numeric
-        self.param = param  # Processing parameter name (FIELD_...)
-
-
-T = Target
-
-# The NBNL capacity map (capaciteitskaart.netbeheernederland.nl, data product
-# im-capaciteitskaart) publishes one layer per direction: "afname" (status code
-# in field afname) and "teruglevering" (status code in field opwek), with
-# voedingsgebied_id, voedingsgebied_naam, RNB, wachtrij_*, unieke_verzoeken_*;
-# the CSV downloads add aanwezige_/benodigde_/voorspelde_capaciteit_* and
-# jaartal_opgelost_*.
-KINDS = {
-    "capacity_areas": (
-        T("id", "Gebied-id", ["voedingsgebied_id", "voedingsgebiedid", "area_id", "gebied_id", "gebiedid",
-                              "id", "code", "netvlak_id", "congestiegebied_id"], required=True, param="FIELD_ID"),
-        T("name", "Naam", ["voedingsgebied_naam", "voedingsgebied", "naam", "name", "gebied", "gebiedsnaam",
-                           "congestiegebied"], param="FIELD_NAME"),
-        T("station", "Station (id)", ["station_id", "station", "onderstation", "hs_station", "substation",
-                                      "voedend_station", "stationsnaam"], param="FIELD_STATION"),
-        T("operator", "Netbeheerder", ["rnb", "netbeheerder", "operator", "dso", "beheerder", "tso"],
-          param="FIELD_OPERATOR"),
-        T("afname_colour", "Kleur afname", ["afname", "afname_status", "status_afname", "kleur_afname",
-                                            "afname_kleur", "demand_status", "demand_colour", "demand_color"],
-          param="FIELD_AFNAME_COLOUR"),
-        T("invoeding_colour", "Kleur invoeding", ["opwek", "invoeding", "teruglevering", "invoeding_status",
-                                                  "status_invoeding", "kleur_invoeding", "invoeding_kleur",
-                                                  "opwek_status", "kleur_opwek", "supply_status",
-                                                  "generation_status", "feedin_status"],
-          param="FIELD_INVOEDING_COLOUR"),
-        T("afname_available_mw", "Beschikbaar afname (MW)",
-          ["beschikbare_capaciteit_afname", "beschikbare_transportcapaciteit_afname", "afname_beschikbaar_mw",
-           "beschikbaar_afname", "afname_mw", "demand_available_mw", "available_demand_mw",
-           "voorspelde_capaciteit_afname"], numeric=True, param="FIELD_DEMAND_MW"),
-        T("invoeding_available_mw", "Beschikbaar invoeding (MW)",
-          ["beschikbare_capaciteit_invoeding", "beschikbare_transportcapaciteit_invoeding",
-           "invoeding_beschikbaar_mw", "beschikbaar_invoeding", "invoeding_mw", "teruglevering_mw",
-           "supply_available_mw", "available_supply_mw", "voorspelde_capaciteit_invoeding"],
-          numeric=True, param="FIELD_SUPPLY_MW"),
-        T("afname_queue_mw", "Wachtrij afname (MW)", ["wachtrij_afname", "afname_wachtrij", "queue_demand_mw",
-                                                      "wachtrij_afname_mw"], numeric=True,
-          param="FIELD_AFNAME_QUEUE"),
-        T("invoeding_queue_mw", "Wachtrij invoeding (MW)", ["wachtrij_invoeding", "invoeding_wachtrij",
-                                                            "wachtrij_opwek", "queue_supply_mw",
-                                                            "wachtrij_invoeding_mw"], numeric=True,
-          param="FIELD_INVOEDING_QUEUE"),
-        T("afname_alleviation_year", "Verwacht opgelost afname (jaar)",
-          ["jaartal_opgelost_afname", "verwacht_opgelost_afname", "oplosjaar_afname", "jaar_opgelost_afname"],
-          numeric=True, param="FIELD_YEAR"),
-        T("invoeding_alleviation_year", "Verwacht opgelost invoeding (jaar)",
-          ["jaartal_opgelost_invoeding", "verwacht_opgelost_invoeding", "oplosjaar_invoeding",
-           "jaar_opgelost_invoeding", "jaartal_opgelost_opwek"], numeric=True, param="FIELD_SUPPLY_YEAR"),
-    ),
-    "stations": (
-        T("id", "Station-id", ["station_id", "stationid", "id", "code", "ref", "osm_id", "stationscode"],
-          required=True, param="FIELD_ID"),
-        T("name", "Naam", ["naam", "name", "stationsnaam", "station_naam", "station"], param="FIELD_NAME"),
-        T("operator", "Netbeheerder", ["netbeheerder", "operator", "rnb", "beheerder", "eigenaar"],
-          param="FIELD_OPERATOR"),
-        T("voltage_kv", "Spanning (kV)", ["voltage_kv_max", "voltage_kv", "spanning_kv", "spanning", "kv",
-                                          "voltage"], numeric=True, param="FIELD_VOLTAGE"),
-        T("voltage_level", "Spanningsniveau (EHS/HS/TS/MS)", ["voltage_level", "spanningsniveau", "niveau",
-                                                              "netvlak"], param="FIELD_VOLTAGE_LEVEL"),
-    ),
-    "developments": (
-        T("id", "Id", ["dev_id", "ontwikkeling_id", "plan_id", "planid", "id", "code", "projectnummer",
-                       "projectcode", "identificatie", "gemeentecode", "objectid", "source_id"],
-          required=True, param="FIELD_ID"),
-        T("name", "Naam", ["naam", "name", "plannaam", "projectnaam", "omschrijving", "titel", "gemeentenaam"],
-          param="FIELD_NAME"),
-        T("sector", "Sector", ["sector", "categorie", "category", "type", "functie", "soort"],
-          param="FIELD_SECTOR"),
-        T("municipality", "Gemeente", ["gemeente", "municipality", "gemeentenaam", "gem_naam"],
-          param="FIELD_MUNICIPALITY"),
-        T("year", "Jaar gereed", ["year_ready", "jaar_gereed", "jaar", "gereed", "opleverjaar", "jaar_oplevering",
-                                  "realisatiejaar", "year", "ingebruikname"], numeric=True, param="FIELD_YEAR"),
-        T("phase", "Fase", ["fase", "phase", "planfase", "status", "planstatus"], param="FIELD_PHASE"),
-        T("demand_mw", "Vraag (MW)", ["demand_mw", "vraag_mw", "afname_mw", "vermogen_afname_mw",
-                                      "gevraagd_vermogen_mw", "mw_afname"], numeric=True, param="FIELD_DEMAND_MW"),
-        T("supply_mw", "Aanbod (MW)", ["supply_mw", "aanbod_mw", "opwek_mw", "invoeding_mw", "teruglevering_mw",
-                                       "mw_opwek", "vermogen_opwek_mw"], numeric=True, param="FIELD_SUPPLY_MW"),
-        T("units", "Hoeveelheid (voor kengetal)", ["units", "hoeveelheid", "aantal", "aantal_woningen",
-                                                   "woningen", "aantalwoningen", "oppervlakte_ha", "hectare", "ha",
-                                                   "mwp", "laadpunten", "aantal_laadpunten", "turbines",
-                                                   "quantity"], numeric=True, param="FIELD_UNITS"),
-        T("unit_type", "Eenheid (kengetal)", ["unit", "eenheid", "unit_type", "kengetal_id", "kengetal"],
-          param="FIELD_UNIT_TYPE"),
-        T("carrier", "Energiedrager", ["energy_carrier", "energiedrager", "drager", "carrier"],
-          param="FIELD_CARRIER"),
-        T("station", "Station (id)", ["station_id", "station", "onderstation"], param="FIELD_STATION"),
-    ),
-    "station_capacity": (
-        T("station", "Station-id", ["station_id", "station", "stationid", "id", "stationscode", "code"],
-          required=True),
-        T("year", "Jaar", ["jaar", "year", "zichtjaar", "horizon", "horizonjaar"], numeric=True),
-        T("afname_mw", "Afname (MW)", ["afname_mw", "afname", "demand_mw", "capaciteit_afname", "afnamecapaciteit"],
-          numeric=True),
-        T("teruglevering_mw", "Teruglevering (MW)", ["teruglevering_mw", "teruglevering", "invoeding_mw",
-                                                     "invoeding", "opwek", "supply_mw",
-                                                     "terugleveringscapaciteit"], numeric=True),
-        T("source", "Bron", ["bron", "source"]),
-        T("peildatum", "Peildatum", ["peildatum", "datum", "date"]),
-    ),
-}
 
 KIND_LABELS = {
     "capacity_areas": "Capaciteitskaart (gebieden)",
@@ -164,29 +48,6 @@ def target(kind, name):
 def param_targets(kind):
     """{Processing parameter name: target name} for a kind."""
     return {t.param: t.name for t in targets(kind) if t.param}
-
-
-def recognise(columns, aliases, exclusive=False, exclude=()):
-    """The one column recogniser of every import: {target: column} for ``aliases`` = {target: [names]}.
-
-    Names compare normalised (case, accents, spaces and punctuation ignored); per target the first alias that
-    matches a column wins.  ``exclusive``: a column feeds one target only (the first that claims it).
-    Columns starting with '_' (row number, fid), ``geometry`` and ``exclude`` are never recognised.
-    """
-    by_norm = {}
-    for c in columns:
-        if str(c).startswith("_") or c == "geometry" or c in exclude:
-            continue
-        by_norm.setdefault(norm(c), c)
-    result, used = {}, set()
-    for target, names in aliases.items():
-        for alias in names:
-            col = by_norm.get(norm(alias))
-            if col is not None and not (exclusive and col in used):
-                result[target] = col
-                used.add(col)
-                break
-    return result
 
 
 def auto_map(kind, columns, exclude=()):

@@ -10,33 +10,10 @@ table again changes nothing.  Pure logic: no QGIS.
 
 import hashlib
 
-from ..layers.mapping import norm
+from ..ingest.columns import norm
 from ..werkbank import WerkbankError
 
-ACTION_FIELDS = {
-    # werkbank column: recognised source names (normalised by layers.mapping.norm)
-    "project_id": ["project_id", "projectid", "project", "projectcode", "code", "nr", "pmiekproject"],
-    "activity": ["activiteit", "activity", "actie", "afspraak", "uitvoeringsafspraak"],
-    "trekker": ["trekker", "trekkerverantwoordelijke", "verantwoordelijke", "owner", "actiehouder"],
-    "involved": ["betrokken", "betrokkenpartijen", "involved", "stakeholders", "partijen"],
-    "result": ["resultaat", "result", "doel", "doelenbeoogdresultaat", "beoogdresultaat"],
-    "planning": ["planning", "wanneer", "deadline", "datum"],
-    "status": ["status", "voortgang"],
-}
-MONITORING_FIELDS = {
-    "project_id": ["project_id", "projectid", "project", "projectcode", "code", "nr", "projectnaarpmieklijst"],
-    "peildatum": ["peildatum", "datum", "date"],
-    "ibn_feasibility": ["haalbaarheid_ibn", "haalbaarheidibn", "ibn", "ibn_feasibility", "feasibility"],
-    "attention_points": ["aandachtspunten", "aandachtspunt", "aandachtspuntenprocesofrisico", "risico",
-                         "attention_points"],
-    "acceleration_action": ["versnellingsactie", "versnelling", "acceleration_action"],
-    "trekker": ["trekker", "trekkerverantwoordelijke", "verantwoordelijke",
-                "trekkerverantwoordelijkebijaandachtspuntenenversnellingsacties"],
-    "question_energyboard": ["vraag_energyboard", "vraagaanenergyboard", "vraagenergyboard", "energyboard",
-                             "question_energyboard"],
-}
-ACTION_STATUS = {"open": "open", "lopend": "lopend", "gereed": "gereed", "klaar": "gereed", "afgerond": "gereed",
-                 "bezig": "lopend", "inuitvoering": "lopend", "nietgestart": "open"}
+from ..ingest.columns import ACTION_FIELDS, ACTION_STATUS, MONITORING_FIELDS  # noqa: E402,F401
 
 
 class FollowupError(WerkbankError):
@@ -45,7 +22,7 @@ class FollowupError(WerkbankError):
 
 def recognise(columns, fields, explicit=None):
     """{werkbank column: source column} from explicit choices, else by recognised names."""
-    from ..layers.mapping import recognise as recognise_columns
+    from ..ingest.columns import recognise as recognise_columns
 
     explicit = {k: v for k, v in (explicit or {}).items() if v}
     out = recognise_columns(columns, {t: n for t, n in fields.items() if t not in explicit})

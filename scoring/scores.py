@@ -16,18 +16,8 @@ from ..werkbank import enums as E
 from .criteria import criteria_list
 from .errors import ScoringError
 
-# canonical column -> accepted column names (lower-case) for auto-recognition
-FIELD_ALIASES = {
-    "project_id": ("project_id", "projectid", "project", "project_code", "projectcode", "code", "projectnummer"),
-    "criterion_id": ("criterion_id", "criterium", "criterion", "criterium_id", "criteriumcode", "crit"),
-    "rating": ("rating", "waardering", "score", "oordeel", "waarde", "beoordeling"),
-    "rationale": ("rationale", "motivatie", "toelichting", "onderbouwing", "reden"),
-    "assessor": ("assessor", "beoordelaar", "naam_beoordelaar", "door"),
-    "assessor_role": ("assessor_role", "rol", "role", "rol_beoordelaar"),
-    "score_date": ("score_date", "datum", "date", "beoordelingsdatum"),
-    "agreed": ("agreed", "vastgesteld", "vastgestelde_waarde", "consensus"),
-}
-REQUIRED = ("project_id", "criterion_id", "rating", "rationale", "assessor")
+from ..ingest.columns import SCORE_COLUMNS as FIELD_ALIASES  # noqa: E402 - canonical column -> names
+from ..ingest.columns import SCORE_REQUIRED as REQUIRED  # noqa: E402
 DUTCH_FIELD = {
     "project_id": "project_id", "criterion_id": "criterium", "rating": "waardering", "rationale": "motivatie",
     "assessor": "beoordelaar", "assessor_role": "rol", "score_date": "datum", "agreed": "vastgesteld",
@@ -41,7 +31,7 @@ STATE_MISSING = "ontbreekt"
 
 def recognise_columns(names):
     """Map canonical fields to the first matching column name in ``names`` (the pipeline's one recogniser)."""
-    from ..layers.mapping import recognise
+    from ..ingest.columns import recognise
 
     return recognise(names, FIELD_ALIASES, exclusive=True)
 
