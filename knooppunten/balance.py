@@ -63,8 +63,8 @@ development's own station.
 **Knooppunt**: a development belongs to the knooppunt its representative point
 lies in (overlaps: the smallest).  The stations *serving* knooppunt K are the
 stations lying in K, the stations of developments in K, the stations of
-active projects with ``knooppunt_id`` K and the stations that linked
-developments in K move to.  ``capacity_mw`` = sum over the serving
+active projects with ``knooppunt_id`` K and, from the year they move
+there, the stations that linked developments in K move to.  ``capacity_mw`` = sum over the serving
 stations (limit + their projects) + active projects of K without station;
 ``demand_mw`` = developments in K; ``other_demand_mw`` = developments outside K
 on the serving stations (they use the same capacity).  So the knooppunt
@@ -964,15 +964,19 @@ class BalanceModel:
         # station events for 'served from': limit years and IBN years of active projects
         self._events = np.unique(np.concatenate([self._cap_event_years, ibn[sel]]))
         self._link_transfers(act, pst, ibn)
-        # serving pairs: static ones, then active projects with knooppunt and station, then the stations linked
-        # developments move to (first occurrence order)
+        # serving pairs: static ones, then active projects with knooppunt and station (first occurrence order)
         pp = act & (pkp >= 0) & (pst >= 0)
-        comb = np.concatenate([self._static_pairs, pkp[pp] * max(S, 1) + pst[pp], self._tr_pairs])
+        comb = np.concatenate([self._static_pairs, pkp[pp] * max(S, 1) + pst[pp]])
         if len(comb):
             _, first = np.unique(comb, return_index=True)
             comb = comb[np.sort(first)]
         self._serv_k = comb // max(S, 1)
         self._serv_s = comb % max(S, 1)
+        # stations that serve a knooppunt only because linked developments move there: from that year on
+        extra = ~np.isin(self._tr_pairs, comb)
+        self._trp_k = self._tr_pairs[extra] // max(S, 1)
+        self._trp_s = self._tr_pairs[extra] % max(S, 1)
+        self._trp_y = self._tr_pair_year[extra]
 
     def _link_transfers(self, act, pst, ibn):
         """MW moved by links to the project's station (see 'Links carry demand' in the module doc).
@@ -989,6 +993,7 @@ class BalanceModel:
         self._tr = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), empty, empty, empty)
         self._LD = self._LS = None
         self._tr_pairs = np.zeros(0, dtype=np.int64)
+        self._tr_pair_year = np.zeros(0)
         self._tr_links = None
         lk = self._links
         if not self.settings.links_move_demand or not len(lk) or not len(self.projects) or not S:
@@ -1042,7 +1047,12 @@ class BalanceModel:
         self._LD = np.bincount(flat, weights=dd[rr], minlength=S * ny).reshape(S, ny)
         self._LS = np.bincount(flat, weights=uu[rr], minlength=S * ny).reshape(S, ny)
         kin = self._a_kp[r[i]] >= 0
-        self._tr_pairs = (self._a_kp[r[i]][kin].astype(np.int64) * max(S, 1) + plus_st[kin]).astype(np.int64)
+        pairs = (self._a_kp[r[i]][kin].astype(np.int64) * max(S, 1) + plus_st[kin]).astype(np.int64)
+        if len(pairs):  # (knooppunt, station) served via links, from the first year anything moves there
+            order = np.lexsort((year[i][kin], pairs))
+            pairs, py = pairs[order], year[i][kin][order]
+            first = np.r_[True, pairs[1:] != pairs[:-1]]
+            self._tr_pairs, self._tr_pair_year = pairs[first], py[first]
 
     @staticmethod
     def _first_row(index, keys, unique):
@@ -1192,6 +1202,40 @@ class BalanceModel:
                 flat = rk[r] * ny + c
                 od = od + np.bincount(flat, weights=td[rows][r], minlength=K * ny)
                 os_ = os_ + np.bincount(flat, weights=tu[rows][r], minlength=K * ny)
+        # stations serving via links only: their capacity and other demand count from the year the MW moves there
+        tk_, ts_, ty_ = self._trp_k, self._trp_s, self._trp_y
+        m = sel[tk_] if len(tk_) else np.zeros(0, dtype=bool)
+        if m.any():
+            tk_, ts_, ty_ = tk_[m], ts_[m], ty_[m]
+            on_y = (Y[None, :] >= ty_[:, None]).astype(float)
+            np.add.at(cap, tk_, self._cap_s[ts_] * on_y)
+            np.add.at(base, tk_, self._base_a[ts_] * on_y)
+            np.add.at(proj, tk_, self._proj_a[ts_] * on_y)
+            np.add.at(supcap, tk_, self._supcap_s[ts_] * on_y)
+            np.fmin.at(src, tk_, np.where(on_y > 0, self._src[ts_], np.nan))
+            nst = nst + np.bincount(tk_, minlength=K)
+            od = od.reshape(K, ny)
+            os_ = os_.reshape(K, ny)
+            rows, owner = _gather(self._q_lo, self._q_hi, ts_)
+            if len(rows):
+                rk = tk_[owner]
+                keep = self._q_kp[rows] != rk
+                rows, rk, ow = rows[keep], rk[keep], owner[keep]
+                r, c = np.nonzero((self._q_ye[rows][:, None] <= Y[None, :]) & (Y[None, :] >= ty_[ow][:, None]))
+                od = od + np.bincount(rk[r] * ny + c, weights=self._q_dem[rows][r], minlength=K * ny).reshape(K, ny)
+                os_ = os_ + np.bincount(rk[r] * ny + c, weights=self._q_sup[rows][r], minlength=K * ny).reshape(K, ny)
+            ts, tkp, ty, td, tu = self._tr
+            if len(ts):
+                tlo, thi = _segments(ts, S)
+                rows, owner = _gather(tlo, thi, ts_)
+                if len(rows):
+                    rk = tk_[owner]
+                    keep = tkp[rows] != rk
+                    rows, rk, ow = rows[keep], rk[keep], owner[keep]
+                    r, c = np.nonzero((ty[rows][:, None] <= Y[None, :]) & (Y[None, :] >= ty_[ow][:, None]))
+                    od = od + np.bincount(rk[r] * ny + c, weights=td[rows][r], minlength=K * ny).reshape(K, ny)
+                    os_ = os_ + np.bincount(rk[r] * ny + c, weights=tu[rows][r], minlength=K * ny).reshape(K, ny)
+            od, os_ = od.ravel(), os_.ravel()
         # developments inside unserved at their station (or without station)
         irows, iowner = _gather(self._in_lo, self._in_hi, kcodes)
         irows = self._in_row[irows]
@@ -1499,17 +1543,19 @@ class BalanceModel:
         import numpy as np
 
         sids, kids = self._changed_units(old_projects, self.projects)
-        old_ld, old_ls, old_pairs = self._LD, self._LS, self._tr_pairs
+        old_ld, old_ls = self._LD, self._LS
+        old_pairs = set(zip(self._tr_pairs.tolist(), self._tr_pair_year.tolist()))
         old_k, old_s = self._serv_k, self._serv_s
+        old_tk, old_ts = self._trp_k, self._trp_s
         self._apply_projects()
         moved = self._moved_stations(old_ld, old_ls)
-        pairs_changed = set(old_pairs.tolist()) != set(self._tr_pairs.tolist())
-        if sids is None and not moved and not pairs_changed:
+        new_pairs = set(zip(self._tr_pairs.tolist(), self._tr_pair_year.tolist()))
+        if sids is None and not moved and old_pairs == new_pairs:
             return set(), set()
         sids = (sids or set()) | moved
         kids = set(kids or set())
         S = max(len(self._sid), 1)
-        for pair in set(old_pairs.tolist()) ^ set(self._tr_pairs.tolist()):
+        for pair, _ in old_pairs ^ new_pairs:
             kids.add(self._kid[pair // S])
         sids &= set(self._station_ids)
         scodes = np.sort(self._station_ids.get_indexer(list(sids))) if sids else np.zeros(0, dtype=np.int64)
@@ -1518,6 +1564,7 @@ class BalanceModel:
         mark[scodes] = True
         if len(scodes):
             kids |= set(self._kid[old_k[mark[old_s]]]) | set(self._kid[self._serv_k[mark[self._serv_s]]])
+            kids |= set(self._kid[old_tk[mark[old_ts]]]) | set(self._kid[self._trp_k[mark[self._trp_s]]])
         kids &= set(self._kp_ids)
         self._update_knooppunten(np.sort(self._kp_ids.get_indexer(list(kids))) if kids else [])
         self._frames = {k: v for k, v in self._frames.items() if k == "linked"}

@@ -121,12 +121,14 @@ def test_rank_failure_is_a_warning_not_other_numbers(ranked_wb, monkeypatch):
 
 def link_werkbank(path):
     """S1 (limit 100) and S2 (limit 500); D1 (300 MW, 2025) lies next to S1; project P1 serves from S2, IBN 2030."""
-    from shapely.geometry import Point
+    from shapely.geometry import Point, box
 
     from pmiek_werkbank.werkbank import create_werkbank, open_werkbank
 
     create_werkbank(path, "Koppeltest", "Utrecht", province_code="PV26").close()
     with open_werkbank(path) as wb:
+        wb.write_frame("knooppunten", [{"knooppunt_id": "K1", "name": "Knooppunt West", "karakter": "lokaal",
+                                        "geom": box(132500, 457000, 133600, 458100)}])  # holds S1 and D1
         wb.write_frame("stations", [
             {"station_id": "S1", "name": "Station West", "geom": Point(133000, 457500)},
             {"station_id": "S2", "name": "Station Oost", "geom": Point(137500, 459000)},
@@ -146,13 +148,29 @@ def link_werkbank(path):
     return path
 
 
-def _capacitybalance(path, tmp_path, name):
+def _capacitybalance(path, tmp_path, name, level=0):
     from qgis.core import QgsVectorLayer
 
-    res = run_alg("pmiek:capacitybalance", {"WERKBANK": path, "LEVEL": 0, "YEARS": "2025,2030,2035",
+    res = run_alg("pmiek:capacitybalance", {"WERKBANK": path, "LEVEL": level, "YEARS": "2025,2030,2035",
                                             "OUTPUT": str(tmp_path / name)})
     layer = QgsVectorLayer(res["OUTPUT"], "b", "ogr")
+    if level:
+        return {(f["unit_id"], int(f["year"])): (float(f["capacity_mw"]), float(f["balance_mw"]), f["status"])
+                for f in layer.getFeatures()}
     return {(f["unit_id"], int(f["year"])): (float(f["demand_mw"]), f["status"]) for f in layer.getFeatures()}
+
+
+def _model_knooppunt(model):
+    t = model.knooppunt_table()
+    return {(u, int(y)): (float(c), float(b), s)
+            for u, y, c, b, s in zip(t["unit_id"], t["year"], t["capacity_mw"], t["balance_mw"], t["status"])}
+
+
+# knooppunt K1 (holds S1 and D1): unlinked served by S1 only: 100 - 300 = -200 every year; linked, S2 serves it too
+# from 2030 (capacity 100 + 500 = 600, balance 300, ruim), not before
+K_UNLINKED = {("K1", y): (100.0, -200.0, "tekort") for y in (2025, 2030, 2035)}
+K_LINKED = {("K1", 2025): (100.0, -200.0, "tekort"), ("K1", 2030): (600.0, 300.0, "ruim"),
+            ("K1", 2035): (600.0, 300.0, "ruim")}
 
 
 def _model_demand(model):
@@ -175,18 +193,20 @@ def test_link_edit_moves_demand_in_dock_and_capacitybalance(tmp_path, pmiek_prov
     linked = {("S1", 2025): (300.0, "tekort"), ("S1", 2030): (0.0, "ruim"), ("S1", 2035): (0.0, "ruim"),
               ("S2", 2025): (0.0, "ruim"), ("S2", 2030): (300.0, "ruim"), ("S2", 2035): (300.0, "ruim")}
     assert _capacitybalance(path, tmp_path, "voor.gpkg") == unlinked
+    assert _capacitybalance(path, tmp_path, "k_voor.gpkg", level=1) == K_UNLINKED
     session = Session(QgsProject.instance())
     session.set_werkbank(path)
     dock = BalanceDock(qgis_iface, session)
     try:
         dock.years.setText("2025,2030,2035")
         dock.rebuild()
-        assert _model_demand(dock.model) == unlinked
+        assert _model_demand(dock.model) == unlinked and _model_knooppunt(dock.model) == K_UNLINKED
         with open_werkbank(path) as wb:  # the user links D1 to P1 (projects dock / form); the dock is told
             wb.write_frame("project_links", [{"link_id": "L1", "project_id": "P1", "dev_id": "D1"}])
         dock._on_data("project_links")
-        assert _model_demand(dock.model) == linked
+        assert _model_demand(dock.model) == linked and _model_knooppunt(dock.model) == K_LINKED
         assert _capacitybalance(path, tmp_path, "na.gpkg") == linked
+        assert _capacitybalance(path, tmp_path, "k_na.gpkg", level=1) == K_LINKED
         # the fiche says it serves the same MW, from the same year, at the station the balance uses
         with open_werkbank(path, readonly=True) as wb:
             f = gather(wb, with_extents=False).projects[0]
@@ -197,7 +217,7 @@ def test_link_edit_moves_demand_in_dock_and_capacitybalance(tmp_path, pmiek_prov
             with wb.transaction() as tx:
                 tx.execute("DELETE FROM project_links")
         dock._on_data("project_links")
-        assert _model_demand(dock.model) == unlinked
+        assert _model_demand(dock.model) == unlinked and _model_knooppunt(dock.model) == K_UNLINKED
         assert _capacitybalance(path, tmp_path, "weer.gpkg") == unlinked
     finally:
         dock.cleanup()
