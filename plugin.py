@@ -10,7 +10,7 @@ import os
 from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QComboBox, QLabel, QLayout, QMenu
+from qgis.PyQt.QtWidgets import QAction, QComboBox, QFrame, QLabel, QLayout, QMenu, QScrollArea
 
 from .connections import ConnectionsMixin
 
@@ -39,6 +39,15 @@ def _compact(widget):
     for layout in widget.findChildren(QLayout):
         layout.invalidate()
     widget.updateGeometry()
+    # On a small screen (1366×768, docks stacked as tabs) the dock scrolls instead of pushing the QGIS window
+    # beyond the screen: the main window's height never depends on the longest dock.
+    inner = widget.widget() if hasattr(widget, "setWidget") else None
+    if inner is not None and not isinstance(inner, QScrollArea):
+        area = QScrollArea(widget)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(inner)
+        widget.setWidget(area)
 
 
 class PmiekWerkbankPlugin(ConnectionsMixin):
