@@ -38,14 +38,27 @@ def decided_fields(wb, table, keys, fields):
     out = {}
     if not want:
         return out
-    for r in wb.query("SELECT row_key, changed_by, changed_at, new_values FROM audit_log WHERE table_name = ? AND "
-                      "fid > ? AND row_key <> ? ORDER BY fid", (table, last, MARKER_KEY)):
+    for r in wb.query("SELECT row_key, action, changed_by, changed_at, old_values, new_values FROM audit_log "
+                      "WHERE table_name = ? AND fid > ? AND row_key <> ? ORDER BY fid", (table, last, MARKER_KEY)):
         if r["row_key"] not in want:
             continue
-        new = _load(r["new_values"])
-        for f in fields:
-            if f in new:
-                out.setdefault(r["row_key"], {})[f] = (r["changed_by"], r["changed_at"])
+        for f in changed_fields(r["action"], _load(r["old_values"]), _load(r["new_values"])) & set(fields):
+            out.setdefault(r["row_key"], {})[f] = (r["changed_by"], r["changed_at"])
+    return out
+
+
+_BOOKKEEPING = {"fid", "row_version", "modified", "modified_by", "_importconflict"}
+
+
+def changed_fields(action, old, new):
+    """The fields one audit entry changed.  API entries hold only the changed fields; trigger entries (edits in
+    QGIS or SQL) hold the whole row, so a field counts when its old and new value differ; the geometry is only
+    summarised there, so an entry that changed no other field changed the geometry."""
+    if action == "insert" or not old:
+        return {k for k in new if k not in _BOOKKEEPING}
+    out = {k for k in new if k not in _BOOKKEEPING and (k not in old or old.get(k) != new.get(k))}
+    if "geom" in new and "geom" in old and not (out - {"geom"}) and set(new) - _BOOKKEEPING - {"geom"} <= set(old):
+        out.add("geom")
     return out
 
 
@@ -72,16 +85,22 @@ def protect(wb, table, key, frame, fields, source_wins=False):
     A conflict is a dict: key, field, stored (the decision), incoming (the source), who, when, kept.
     Without ``source_wins`` the frame carries the stored value for a conflicting field (nothing overwritten).
     """
-    fields = [f for f in fields if f in frame.columns]
-    if not fields or not len(frame) or key not in frame.columns:
+    gcol = getattr(frame, "_geometry_column_name", None) if hasattr(frame, "crs") else None
+    fields = [f for f in fields if f in frame.columns and f != gcol]
+    watch = fields + (["geom"] if gcol is not None and gcol in frame.columns else [])
+    if not watch or not len(frame) or key not in frame.columns:
         return frame, []
     keys = [k for k in frame[key].tolist() if k is not None]
-    decided = decided_fields(wb, table, keys, fields)
+    decided = decided_fields(wb, table, keys, watch)
     if not decided:
         return frame, []
     marks = ",".join("?" * len(decided))
-    stored = {str(r[key]): r for r in wb.query('SELECT "{k}", {f} FROM "{t}" WHERE "{k}" IN ({m})'.format(
-        k=key, t=table, m=marks, f=", ".join('"%s"' % f for f in fields)), list(decided))}
+    stored = {str(r[key]): r for r in wb.query('SELECT "{k}"{f} FROM "{t}" WHERE "{k}" IN ({m})'.format(
+        k=key, t=table, m=marks, f="".join(', "%s"' % f for f in fields)), list(decided))}
+    geoms = {}
+    if "geom" in watch and any("geom" in d for d in decided.values()):
+        g = wb.read_frame(table, columns=[key])
+        geoms = {str(k): v for k, v in zip(g[key], g.geometry)}
     frame = frame.copy()
     conflicts = []
     for i, k in zip(frame.index, frame[key].tolist()):
@@ -90,6 +109,15 @@ def protect(wb, table, key, frame, fields, source_wins=False):
         if not d or old is None:
             continue
         for f, (who, when) in d.items():
+            if f == "geom":
+                new, was = frame.at[i, gcol], geoms.get(str(k))
+                if new is None or was is None or new.equals_exact(was, 1e-6):
+                    continue
+                conflicts.append({"key": str(k), "field": "geom", "stored": _geom_text(was),
+                                  "incoming": _geom_text(new), "who": who, "when": when, "kept": not source_wins})
+                if not source_wins:
+                    frame.at[i, gcol] = was
+                continue
             new = frame.at[i, f]
             if _same(new, old[f]):
                 continue
@@ -98,6 +126,12 @@ def protect(wb, table, key, frame, fields, source_wins=False):
             if not source_wins:
                 frame.at[i, f] = old[f]
     return frame, conflicts
+
+
+def _geom_text(g):
+    """A short description of a geometry for the report and the trail."""
+    c = g.centroid
+    return "{} rond ({:.0f}, {:.0f}), {:.0f} m²".format(g.geom_type, c.x, c.y, g.area)
 
 
 def record(wb, tx, table, source, conflicts):

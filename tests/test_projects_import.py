@@ -284,3 +284,35 @@ def test_projects_refuse_non_finite_and_absurd_amounts(pmiek_provider, example_w
     assert "lijst.xlsx, rij 2" in msg and "'inf' is geen eindig getal" in msg
     assert "rij 3" in msg and "onwaarschijnlijk groot" in msg
     assert table_digest(example_wb) == before
+
+
+def test_knooppunt_edits_in_qgis_survive_a_refresh(pmiek_provider, werkbank, werkbank_path, tmp_path):
+    """A knooppunt redrawn after the import keeps its new outline; a description typed in QGIS (SQL through GDAL,
+    audited by the trigger with the whole row) is a decision for that field only: a new name from the source
+    still comes in."""
+    import subprocess
+
+    import geopandas as gpd
+    import shapely
+
+    src = str(tmp_path / "kp.gpkg")
+    square = shapely.box(136000, 456000, 137000, 457000)
+    gpd.GeoDataFrame({"id": ["K1"], "naam": ["Haven"], "omschrijving": ["uit de sessie"]}, geometry=[square],
+                     crs=28992).to_file(src)
+    params = {"WERKBANK": werkbank_path, "INPUT": src, "FIELD_NAME": "naam", "FIELD_ID": "id",
+              "FIELD_DESCRIPTION": "omschrijving"}
+    run_alg("pmiek:importknooppunten", params)
+    row = werkbank.query("SELECT row_version FROM knooppunten WHERE knooppunt_id = 'K1'")[0]
+    bigger = shapely.MultiPolygon([shapely.box(136000, 456000, 138000, 457000)])
+    werkbank.update_row("knooppunten", "K1", {"geom": bigger}, row["row_version"], user="Ontwerper")
+    subprocess.run(["ogrinfo", werkbank_path, "-q", "-sql",
+                    "UPDATE knooppunten SET description = 'herzien in QGIS' WHERE knooppunt_id = 'K1'"],
+                   check=True, capture_output=True)
+    # the source again, with a new name
+    gpd.GeoDataFrame({"id": ["K1"], "naam": ["Haven Oost"], "omschrijving": ["uit de sessie"]}, geometry=[square],
+                     crs=28992).to_file(src)
+    res = run_alg("pmiek:importknooppunten", params)
+    assert res["CONFLICTS"] == 2  # the outline and the description, not the name
+    kp = werkbank.read_frame("knooppunten").set_index("knooppunt_id")
+    assert kp.loc["K1", "name"] == "Haven Oost" and kp.loc["K1", "description"] == "herzien in QGIS"
+    assert kp.loc["K1"].geometry.equals_exact(bigger, 1e-6)
