@@ -98,15 +98,16 @@ def test_same_projects_ranks_and_balance_as_the_paper_atlas(sample_atlas):
     assert compared >= 9
     assert site["meta"]["years"] == [2025, 2030, 2035]
     # the MW figures come formatted by the plugin's Dutch formatter: '12,5 MW', never '12.5 MW'
-    from pmiek_werkbank.export.context import fmt_mw
+    from pmiek_werkbank.formatting import fmt_num
 
-    texts = [v for s in site["stations"] for y in s["years"].values() for v in y["v"] if v]
-    assert texts and all(re.fullmatch(r"-?\d+(\u2009\d{3})*(,\d)? MW", t) for t in texts), texts[:5]
+    texts = [v for s in site["stations"] for y in s["years"].values() for v in y["v"].split("|") if v]
+    assert texts and all(re.fullmatch(r"-?\d+(\u2009\d{3})*(,\d)?", t) for t in texts), texts[:5]
+    assert any("," in t for t in texts)
     for p in data.all_projects:
         for b in p["balance"] if p.get("balance_computed") else []:
-            v = stations[p["station_id"]]["years"][str(b["year"])]["v"]
-            assert v[0] == fmt_mw(b["afname_mw"]) and v[1] == fmt_mw(b["demand_mw"])
-            assert v[5] == fmt_mw(b["balance_teruglevering_mw"])
+            v = stations[p["station_id"]]["years"][str(b["year"])]["v"].split("|")
+            assert v[0] == fmt_num(b["afname_mw"]) and v[1] == fmt_num(b["demand_mw"])
+            assert v[5] == fmt_num(b["balance_teruglevering_mw"])
 
 
 def test_map_data_is_light_wgs84(sample_atlas):

@@ -11,12 +11,13 @@ import os
 import re
 
 from ...werkbank import enums as E
-from ...formatting import fmt_mw
+from ...formatting import fmt_num
 from . import geo
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GEMEENTEN_GPKG = os.path.join(PLUGIN_DIR, "resources", "gemeenten.gpkg")
-STATUS_ORDER = {"tekort": 3, "krap": 2, "ruim": 1}
+STATION_FIGURES = ("afname_mw", "demand_mw", "balance_afname_mw", "teruglevering_mw", "supply_mw",
+                   "balance_teruglevering_mw")
 SECTOR_COLOURS = ["#1f77b4", "#8c564b", "#7f7f7f", "#17becf", "#9467bd", "#2ca02c", "#e6b800", "#4daf4a",
                   "#ff7f0e", "#d62728", "#00a087", "#6b6ecf", "#555555"]
 
@@ -59,14 +60,14 @@ def project_rows(data, fiche_paths):
 
 def _station_years(rows):
     """Per year: afname status ``a``, teruglevering status ``t`` and ``v`` = the MW figures formatted by the
-    plugin's Dutch number formatter: [capacity afname, demand, balance afname, capacity teruglevering, supply,
-    balance teruglevering] ('' when unknown).  The page writes them into a sentence (atlas.js stationText)."""
+    plugin's Dutch number formatter, '|'-separated: capacity afname, demand, balance afname, capacity
+    teruglevering, supply, balance teruglevering ('' when unknown).  The page adds ' MW' and writes them into a
+    sentence (atlas.js yearText)."""
     years = {}
     for r in rows:
         years[str(r["year"])] = {
             "a": r.get("status") or "", "t": r.get("supply_status") or "",
-            "v": [fmt_mw(r.get(k)) for k in ("afname_mw", "demand_mw", "balance_afname_mw", "teruglevering_mw",
-                                              "supply_mw", "balance_teruglevering_mw")],
+            "v": "|".join(fmt_num(r.get(k)) for k in STATION_FIGURES),
         }
     return years
 

@@ -32,6 +32,9 @@ PLUGIN_DIR = os.path.dirname(os.path.dirname(HERE))
 VENDOR_DIR = os.path.join(PLUGIN_DIR, "resources", "web")
 MARKER = ".pmiek-webatlas"
 INDEX_TEMPLATE = "webatlas.html.j2"
+# what the page's script needs per project (the rest of a row is in the HTML: list, ranking, afgevallen)
+JS_PROJECT_KEYS = ("i", "id", "code", "name", "status", "status_label", "type", "type_label", "kp_id", "kp", "gem",
+                   "rank", "range", "fiche")
 
 class Cancelled(Exception):
     pass
@@ -203,7 +206,8 @@ def _write(wb, data, out, title, basemap_url, template_dir, feedback, result, D,
     }
     os.makedirs(os.path.join(out, "data"))
     with open(os.path.join(out, "data", "atlas.js"), "w", encoding="utf-8") as f:
-        f.write(_js("PMIEK", {"meta": meta, "projects": rows, "stations": site["stations"]}))
+        f.write(_js("PMIEK", {"meta": meta, "projects": [{k: r[k] for k in JS_PROJECT_KEYS} for r in rows],
+                              "stations": site["stations"]}))
     with open(os.path.join(out, "data", "geo.js"), "w", encoding="utf-8") as f:
         f.write(_js("PMIEK_GEO", {"projects": site["projects_fc"], "knooppunten": site["knooppunten_fc"],
                                   "gemeenten": site["gemeenten_fc"]}))

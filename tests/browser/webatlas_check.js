@@ -124,6 +124,21 @@ async function axe(page, label) {
     const supply = await expectYear(years[years.length - 1], "t");
     check("direction_changes_colours", supply !== last);
     await page.check("input[name=dir][value=a]");
+    // a station's tooltip: the balance of the chosen year in words, with Dutch numbers
+    const si = await page.evaluate(() => {
+      for (const el of document.querySelectorAll("path.stn")) {
+        const r = el.getBoundingClientRect();
+        if (document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === el) {
+          return Number(/stn-(\d+)/.exec(el.getAttribute("class"))[1]);
+        }
+      }
+      return -1;
+    });
+    await page.hover("path.stn-" + si);
+    const tip = await page.locator(".leaflet-tooltip").last().textContent({ timeout: 5000 });
+    check("station_tooltip", tip.indexOf(S[si].name) >= 0 && /afname: capaciteit \d+(\u2009\d{3})*(,\d)? MW/.test(tip) &&
+      tip.indexOf(years[years.length - 1] + ":") >= 0 && !/\d\.\d MW/.test(tip), tip);
+
     // the whole province in a middle horizon year, for the README
     const mid = years[Math.floor(years.length / 2)];
     await page.selectOption("#year", mid);

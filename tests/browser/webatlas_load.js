@@ -21,6 +21,8 @@ const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "
       const page = ctx.pages()[0] || await ctx.newPage();
       page.on("console", (m) => { if (m.type() === "error") { errors.push(m.text()); } });
       page.on("pageerror", (e) => errors.push(e.message));
+      const cdp = await ctx.newCDPSession(page);
+      await cdp.send("Performance.enable");
       await page.goto(url, { waitUntil: "load" });
       await page.waitForFunction(() => window.PMIEK_READY === true, null, { timeout: 60000 });
       // ready = the map, all layers and the list are drawn (atlas.js sets PMIEK_READY at its end)
@@ -35,6 +37,12 @@ const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "
           response_end_ms: Math.round(nav.responseEnd),
           load_ms: Math.round(nav.loadEventEnd), bytes: bytes, requests: res.length + 1 };
       });
+      // main-thread busy time (script, style, layout, parse): the page's own work, whatever else runs on the machine
+      const metrics = (await cdp.send("Performance.getMetrics")).metrics;
+      const get = (name) => (metrics.find((m) => m.name === name) || { value: 0 }).value;
+      r.task_ms = Math.round(get("TaskDuration") * 1000);
+      r.script_ms = Math.round(get("ScriptDuration") * 1000);
+      r.layout_ms = Math.round((get("LayoutDuration") + get("RecalcStyleDuration")) * 1000);
       runs.push(r);
     } finally {
       await ctx.close();

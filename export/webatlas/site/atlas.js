@@ -111,7 +111,7 @@
   // the figures come formatted (Dutch) from the export: [cap. afname, vraag, balans, cap. teruglevering, aanbod, balans]
   function yearText(y) {
     if (!y) { return "geen capaciteitsgegevens"; }
-    var v = y.v, parts = [];
+    var v = y.v.split("|").map(function (x) { return x ? x + " MW" : ""; }), parts = [];
     if (v[0] || v[1]) {
       parts.push("afname: capaciteit " + (v[0] || "onbekend") + ", vraag " + (v[1] || "–") + ", balans " +
         (v[2] || "–") + (y.a ? " (" + y.a + ")" : ""));
