@@ -192,11 +192,11 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
                                 tr("Knooppunt"), tr("Afname MW")], stretch=(1, 2))
         self.projects.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.projects.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)  # by name, naturally
-        self.projects.setMinimumHeight(self.projects.verticalHeader().defaultSectionSize() * 7)
+        self.projects.setMinimumHeight(self.projects.verticalHeader().defaultSectionSize() * 11 + 4)  # >= 10 rows
         self._connect(self.projects.itemSelectionChanged, self._on_project_selected)
         split.addWidget(self.projects)
 
-        box = QGroupBox(tr("Gekoppelde ontwikkelingen"))
+        box = QGroupBox()  # the tab says what it is: no second title
         bl = QVBoxLayout(box)
         self.links = _table([tr("Id"), tr("Naam"), tr("Sector"), tr("Jaar"), tr("MW"), tr("Aandeel"),
                              tr("Motivatie")], stretch=(1, 6))
