@@ -275,8 +275,8 @@ def add_label(layout, text, x, y, w, h, size=7, bold=False, colour="#1d1d1b", al
     set_label_font(label, size, bold, colour)
     label.setMarginX(0)
     label.setMarginY(0)
-    if align_right:
-        label.setHAlign(Qt.AlignmentFlag.AlignRight)
+    # left, not the label's default (justify): QGIS >= 3.28 justifies every line but the last across the item
+    label.setHAlign(Qt.AlignmentFlag.AlignRight if align_right else Qt.AlignmentFlag.AlignLeft)
     label.setVAlign(Qt.AlignmentFlag.AlignTop)
     layout.addLayoutItem(label)
     label.attemptResize(QgsLayoutSize(w, h))
@@ -299,17 +299,51 @@ def add_rule(layout, x, y, w, page=0, colour="#9aa5b1", item_id=None):
 
 
 FOOTER_TEXT = "[% @pmiek_footer1 %]\n[% @pmiek_footer2 %]"
+FOOTER_PT = 6.3
+FOOTER_COLOUR = "#4a5867"
 PAGE_TEXT = "[% coalesce(@pmiek_page, 'Pagina ' || to_string(@layout_page) || ' van ' || to_string(@layout_numpages)) %]"
 
 
 def add_footer(layout, page=0, width=A4[0], height=A4[1], suffix=""):
     """Rule, two footer lines (programme, sources) and the page number at the bottom of ``page``."""
     items = [add_rule(layout, 10, height - 13.5, width - 20, page=page, item_id="footer_rule" + suffix),
-             add_label(layout, FOOTER_TEXT, 10, height - 12, width - 55, 8, size=6.3, colour="#4a5867",
+             add_label(layout, FOOTER_TEXT, 10, height - 12, width - 55, 8, size=FOOTER_PT, colour=FOOTER_COLOUR,
                        item_id="footer" + suffix, page=page),
              add_label(layout, PAGE_TEXT, width - 45, height - 12, 35, 4, size=7.5, bold=True, colour=BLUE,
                        align_right=True, item_id="page" + suffix, page=page)]
     return items
+
+
+def text_width_mm(text, size_pt, bold=False):
+    """Width of one line of ``text`` in the labels' font at ``size_pt`` (the font QGIS will really use)."""
+    from qgis.PyQt.QtGui import QFontMetricsF, QImage
+
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    image.setDotsPerMeterX(round(72 / 0.0254))  # 1 px = 1 pt
+    image.setDotsPerMeterY(round(72 / 0.0254))
+    font = QFont("Noto Sans")
+    font.setPointSizeF(size_pt)
+    font.setBold(bold)
+    return QFontMetricsF(font, image).horizontalAdvance(text) * 25.4 / 72
+
+
+def fit_footer(layout, footer):
+    """Left-align the footer labels and shrink their font so the longest line fits: never into the page number.
+
+    A label's default alignment is justify, which QGIS >= 3.28 applies to every line but the last (the
+    footer's first line spread over the page number); a missing font (Noto Sans) falls back to a wider one,
+    so the width is measured, not assumed.
+    """
+    from qgis.PyQt.QtCore import Qt
+
+    lines = [line for line in (footer.get("line1"), footer.get("line2")) if line]
+    widest = max(text_width_mm(line, FOOTER_PT) for line in lines) if lines else 0.0
+    for item in layout.items():
+        if isinstance(item, QgsLayoutItemLabel) and item.id().startswith("footer"):
+            room = item.rect().width() * 0.98
+            size = FOOTER_PT if widest <= room else max(4.0, FOOTER_PT * room / widest)
+            set_label_font(item, size, colour=FOOTER_COLOUR)
+            item.setHAlign(Qt.AlignmentFlag.AlignLeft)
 
 
 def set_footer_variables(layout, footer, page_text=None):
@@ -317,6 +351,7 @@ def set_footer_variables(layout, footer, page_text=None):
 
     QgsExpressionContextUtils.setLayoutVariable(layout, "pmiek_footer1", footer["line1"])
     QgsExpressionContextUtils.setLayoutVariable(layout, "pmiek_footer2", footer["line2"])
+    fit_footer(layout, footer)
     if page_text is not None:
         QgsExpressionContextUtils.setLayoutVariable(layout, "pmiek_page", page_text)
 

@@ -183,9 +183,8 @@ def test_scan_flags_unscoped_and_accepts_scoped(members, types):
     assert found[0][3] == "Qt.AlignmentFlag.AlignLeft"
     good = "a = Qt.AlignmentFlag.AlignLeft\nb = QgsTask.Flag.CanCancel\nd.exec()\n"
     assert scan_source(good, members, types=types) == []
-    wrong = "f = QgsRenderContext.TextRenderFormat.TextFormatAlwaysText\n"
-    assert [f[2] for f in scan_source(wrong, members, types=types)] == [
-        "QgsRenderContext.TextRenderFormat.TextFormatAlwaysText"]
+    wrong = "f = Qt.AlignmentFlag.AlignSomewhere\n"
+    assert [f[2] for f in scan_source(wrong, members, types=types)] == ["Qt.AlignmentFlag.AlignSomewhere"]
 
 
 def test_plugin_code_uses_only_scoped_enums(members, types):
