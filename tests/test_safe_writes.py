@@ -620,3 +620,37 @@ def test_failure_after_a_migration_says_the_werkbank_was_migrated(tmp_path, pmie
     msg = str(info.value)
     assert "Onbekend project" in msg, msg
     assert "bijgewerkt van schemaversie {} naar {}".format(latest_version() - 1, latest_version()) in msg, msg
+
+
+def test_killed_copy_leaves_the_target_whole_and_the_next_copy_cleans_up(tmp_path):
+    import signal
+    import time
+
+    from pmiek_werkbank.werkbank.copy import content_digest, copy_werkbank
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    src = os.path.join(ROOT, "resources", "sample", "voorbeeld_werkbank.gpkg")
+    target = tmp_path / "kopie" / "werkbank.gpkg"
+    target.parent.mkdir()
+    sha = _old_werkbank(target)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([p for p in (env.get("PYTHONPATH", ""), BUILD) if p])
+    code = textwrap.dedent("""
+        import sys
+        from pmiek_werkbank.werkbank.copy import copy_werkbank
+        print("START", flush=True)
+        while True:
+            copy_werkbank(sys.argv[1], sys.argv[2], overwrite=True)
+    """)
+    p = subprocess.Popen([sys.executable, "-c", code, src, str(target)], stdout=subprocess.PIPE, text=True, env=env)
+    assert p.stdout.readline().strip() == "START"
+    time.sleep(2)  # somewhere in a copy; where exactly does not matter
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    if _sha(str(target)) != sha:  # replaced at least once: then a complete copy
+        with open_werkbank(src, readonly=True, migrate=False) as a, open_werkbank(str(target), readonly=True) as b:
+            assert a.count("projects") == b.count("projects")
+    copy_werkbank(src, str(target), overwrite=True)
+    assert os.listdir(target.parent) == ["werkbank.gpkg"]
+    with open_werkbank(src, readonly=True, migrate=False) as a, open_werkbank(str(target), readonly=True) as b:
+        assert content_digest(a)["projects"] == content_digest(b)["projects"]

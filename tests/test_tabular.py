@@ -145,3 +145,17 @@ def test_atomic_folder_replace(tmp_path):
             f.write("nieuw")
     assert sorted(os.listdir(target)) == ["nieuw.txt"]
     assert os.listdir(tmp_path) == ["uit"]
+
+
+def test_atomic_remove_stale_legacy_leftovers_after_a_day(tmp_path):
+    old = [tmp_path / ".w.gpkg.kopie-0123abcd.gpkg", tmp_path / "w_ronde_2026-01-01.gpkg.tmp"]
+    for p in old:
+        p.write_text("oud")
+        os.utime(p, (0, 0))
+    fresh = tmp_path / ".x.gpkg.kopie-89abcdef.gpkg"
+    fresh.write_text("misschien nog bezig")
+    keep = tmp_path / "werkbank.gpkg"
+    keep.write_text("blijft")
+    os.utime(keep, (0, 0))
+    assert sorted(atomic.remove_stale(str(tmp_path))) == sorted(str(p) for p in old)
+    assert fresh.exists() and keep.exists()

@@ -22,6 +22,9 @@ import secrets
 
 TMP_MARK = ".pmiek-tmp-"
 _TMP_RE = re.compile(r"^\..*" + re.escape(TMP_MARK) + r"(?P<pid>\d+)-[0-9a-f]+")
+# Temporary files of earlier versions (no process id in the name): removed once they are a day old.
+_LEGACY_RE = re.compile(r"^(\..+\.kopie-[0-9a-f]{8}\.gpkg|.+\.gpkg\.tmp(-[0-9a-f]{8})?)(-journal|-wal|-shm)?$")
+LEGACY_AGE_S = 24 * 3600
 
 
 class AtomicWriteError(OSError):
@@ -67,11 +70,21 @@ def remove_stale(folder):
         names = os.listdir(folder or ".")
     except OSError:
         return removed
+    import time
+
     for name in names:
         m = _TMP_RE.match(name)
-        if not m or _pid_alive(int(m.group("pid"))):
-            continue
         p = os.path.join(folder, name)
+        if m is None:
+            if not _LEGACY_RE.match(name):
+                continue
+            try:
+                if time.time() - os.path.getmtime(p) < LEGACY_AGE_S:
+                    continue
+            except OSError:
+                continue
+        elif _pid_alive(int(m.group("pid"))):
+            continue
         try:
             if os.path.isdir(p) and not os.path.islink(p):
                 import shutil
