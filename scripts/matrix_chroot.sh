@@ -160,10 +160,20 @@ run_suite() {
   local rc=0 t
   mkdir -p "$DIR/tmp/xdg" && chmod 700 "$DIR/tmp/xdg"
   t=$SECONDS
-  log "headless + desktop tests (pytest, without PostGIS)"
-  in_chroot "$DIR" env "${env[@]}" sh -c 'cd /pmiek && python3 -m pytest tests -q -ra -p no:cacheprovider -m "not postgis" \
-      --junitxml=/pmiek/tests/artifacts/junit.xml' || rc=1
-  log "tests: $((SECONDS - t)) s (exit $rc)"
+  # Headless tests without PostGIS and without the slow ones (the demo chain runs below, the benchmark is
+  # measured on 3.22 by `make bench`), then the desktop smoke test.  PMIEK_MATRIX_PYTEST overrides the selection.
+  local select=${PMIEK_MATRIX_PYTEST:-tests -m "not postgis and not slow and not desktop" --deselect tests/test_bench_tiny.py::test_bench_runs_at_tiny_size}
+  log "headless tests: pytest $select"
+  in_chroot "$DIR" env "${env[@]}" sh -c "cd /pmiek && python3 -m pytest $select -q -rfE -p no:cacheprovider \
+      --durations=10 --junitxml=/pmiek/tests/artifacts/junit.xml" || rc=1
+  log "headless tests: $((SECONDS - t)) s (exit $rc)"
+  t=$SECONDS
+  local src=0
+  log "desktop smoke test (QGIS desktop under Xvfb)"
+  in_chroot "$DIR" env "${env[@]}" sh -c "cd /pmiek && python3 -m pytest tests/test_desktop_smoke.py -q -rfE \
+      -p no:cacheprovider" || src=1
+  log "desktop smoke test: $((SECONDS - t)) s (exit $src)"
+  [ $src -eq 0 ] || rc=1
   t=$SECONDS
   log "make demo chain (qgis_process)"
   local drc=0
