@@ -97,15 +97,16 @@ def main():
         "files": res.files, "first_load_bytes": sizes, "runs": browser["runs"], "console_errors": browser["errors"],
         "ready_ms_median": statistics.median(ready), "bytes_median": statistics.median(transferred),
         "goal_ready_ms": GOAL_READY_MS, "goal_bytes": GOAL_BYTES,
+        "loadavg_1min": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(),
     }
     report["ok"] = (report["ready_ms_median"] < GOAL_READY_MS and report["bytes_median"] <= GOAL_BYTES
                     and not browser["errors"])
     print("web-atlas {}: {} projecten; gather {:.1f} s, schrijven {:.1f} s; map {:.1f} MB in {} bestanden".format(
         args.size, res.projects, t_gather, t_write, res.bytes / 1e6, res.files))
     print("laden in chromium (mediaan van {}): klaar na {} ms (doel < {} ms), {:.2f} MB overgedragen "
-          "(doel <= {:.0f} MB){}".format(len(ready), report["ready_ms_median"], GOAL_READY_MS,
-                                         report["bytes_median"] / 1e6, GOAL_BYTES / 1e6,
-                                         "" if report["ok"] else "  -> DOEL GEMIST"))
+          "(doel <= {:.0f} MB){}; machinebelasting {:.1f} op {} kernen".format(
+              len(ready), report["ready_ms_median"], GOAL_READY_MS, report["bytes_median"] / 1e6, GOAL_BYTES / 1e6,
+              "" if report["ok"] else "  -> DOEL GEMIST", report["loadavg_1min"], report["cpus"]))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(report, f, indent=1)
