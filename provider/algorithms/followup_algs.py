@@ -3,14 +3,13 @@
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingOutputNumber,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
 )
 
 from ..base import PmiekAlgorithm
 from .import_algs import SpecHelpMixin
-from .project_algs import read_input
+from .project_algs import _count_outputs, count_outputs, read_input
 
 COMMON_HELP = (
     "WERKBANK: de werkbank (GeoPackage of PostGIS-doel).\n"
@@ -27,9 +26,7 @@ class _FollowupAlgorithm(PmiekAlgorithm):
         self.add_werkbank_parameter()
         self.addParameter(QgsProcessingParameterVectorLayer(
             "INPUT", self.tr("Tabel"), [QgsProcessing.SourceType.TypeVector]))
-        for name, label in (("IMPORTED", "Geïmporteerd"), ("INSERTED", "Nieuw"), ("UPDATED", "Bijgewerkt"),
-                            ("UNCHANGED", "Ongewijzigd")):
-            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+        _count_outputs(self, source_wins=False)  # IMPORTED, REJECTED, INSERTED ... REPORT, as every import
 
     def _run(self, parameters, context, feedback, importer, **kw):
         from ...programme.followup import FollowupError
@@ -45,11 +42,11 @@ class _FollowupAlgorithm(PmiekAlgorithm):
             raise QgsProcessingException(str(e)) from e
         finally:
             wb.close()
-        imported = counts["inserted"] + counts["updated"] + counts["unchanged"]
-        feedback.pushInfo(self.tr("{}: {} rijen ({} nieuw, {} bijgewerkt, {} ongewijzigd).").format(
-            src, imported, counts["inserted"], counts["updated"], counts["unchanged"]))
-        return {"IMPORTED": imported, "INSERTED": counts["inserted"], "UPDATED": counts["updated"],
-                "UNCHANGED": counts["unchanged"]}
+        self.conflicts = []
+        out = count_outputs(self, feedback, src, counts, parameters=parameters, context=context,
+                            kind=self.SPEC_KINDS[0], n_input=len(df))
+        out.pop("CONFLICTS", None)
+        return out
 
 
 class ImportActions(SpecHelpMixin, _FollowupAlgorithm):
@@ -63,7 +60,8 @@ class ImportActions(SpecHelpMixin, _FollowupAlgorithm):
         "activiteit breekt de hele import af met een melding per rij en veld; de werkbank blijft dan "
         "ongewijzigd. Dezelfde tabel opnieuw importeren verandert niets (id = project + activiteit).\n\n"
         + COMMON_HELP +
-        "Uitvoer: IMPORTED, INSERTED, UPDATED, UNCHANGED (aantallen)."
+        "REPORT: importrapport (HTML of CSV; standaard naast de werkbank).\n"
+        "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED (aantallen), REPORT."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -86,7 +84,8 @@ class ImportMonitoring(SpecHelpMixin, _FollowupAlgorithm):
         "import af met een melding per rij; de werkbank blijft dan ongewijzigd.\n\n"
         + COMMON_HELP +
         "PEILDATUM: peildatum van deze monitoring (JJJJ-MM-DD, optioneel).\n\n"
-        "Uitvoer: IMPORTED, INSERTED, UPDATED, UNCHANGED (aantallen)."
+        "REPORT: importrapport (HTML of CSV; standaard naast de werkbank).\n"
+        "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED (aantallen), REPORT."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802

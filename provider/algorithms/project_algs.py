@@ -180,16 +180,20 @@ def _lookup(wb, table, key):
     return out
 
 
-def _count_outputs(alg):
-    """The outputs and shared parameters of the project imports: SOURCE_WINS, REPORT; counts."""
+def _count_outputs(alg, source_wins=True):
+    """The outputs and shared parameters of the table imports: SOURCE_WINS (where decisions are kept), REPORT;
+    counts."""
     from qgis.core import QgsProcessingOutputFile, QgsProcessingParameterFileDestination
 
-    alg.addParameter(QgsProcessingParameterBoolean(
-        "SOURCE_WINS", alg.tr("De bron wint van besluiten die na de vorige import zijn genomen"), False, optional=True))
+    if source_wins:
+        alg.addParameter(QgsProcessingParameterBoolean(
+            "SOURCE_WINS", alg.tr("De bron wint van besluiten die na de vorige import zijn genomen"), False,
+            optional=True))
     alg.addParameter(QgsProcessingParameterFileDestination(
         "REPORT", alg.tr("Importrapport"), "HTML (*.html);;CSV (*.csv)", optional=True, createByDefault=False))
     for n, t in (("IMPORTED", "Geïmporteerd"), ("REJECTED", "Afgekeurd"), ("INSERTED", "Nieuw"),
-                 ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd"), ("CONFLICTS", "Conflicten met besluiten")):
+                 ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd")) + (
+            (("CONFLICTS", "Conflicten met besluiten"),) if source_wins else ()):
         alg.addOutput(QgsProcessingOutputNumber(n, alg.tr(t)))
     alg.addOutput(QgsProcessingOutputFile("REPORT", alg.tr("Importrapport")))
 
