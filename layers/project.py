@@ -49,7 +49,10 @@ class Session(QObject):
         return value if ok and value else ""
 
     def set_werkbank(self, path):
+        from ..werkbank.atomic import protect_current
+
         path = storable_target(path)  # a password never goes into the project file
+        protect_current(path)  # no export of this session can be written over the werkbank
         self.project.writeEntry("pmiek", "werkbank", path or "")
         self.werkbankChanged.emit(path or "")
 

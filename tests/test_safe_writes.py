@@ -654,3 +654,24 @@ def test_killed_copy_leaves_the_target_whole_and_the_next_copy_cleans_up(tmp_pat
     assert os.listdir(target.parent) == ["werkbank.gpkg"]
     with open_werkbank(src, readonly=True, migrate=False) as a, open_werkbank(str(target), readonly=True) as b:
         assert content_digest(a)["projects"] == content_digest(b)["projects"]
+
+
+def test_desktop_session_werkbank_is_protected_from_every_atomic_write(werkbank_path, qgis_app):
+    from qgis.core import QgsProject
+
+    from pmiek_werkbank import tabular
+    from pmiek_werkbank.layers.project import Session
+    from pmiek_werkbank.werkbank import atomic
+
+    sha = _sha(werkbank_path)
+    session = Session(QgsProject.instance())
+    session.set_werkbank(werkbank_path)
+    try:
+        with pytest.raises(atomic.AtomicWriteError, match="is de werkbank"):
+            tabular.write_csv(werkbank_path, ["a"], [["b"]])  # e.g. a list saved over the werkbank from a dialog
+        assert _sha(werkbank_path) == sha
+    finally:
+        session.set_werkbank("")
+    other = os.path.join(os.path.dirname(werkbank_path), "los.csv")
+    tabular.write_csv(other, ["a"], [["b"]])
+    assert os.path.exists(other)

@@ -182,12 +182,20 @@ def protected(paths):
         _PROTECTED.remove(entry)
 
 
+_CURRENT = []  # the werkbank the desktop session works on (layers/project.Session): protected while it is current
+
+
+def protect_current(path):
+    """Protect the session's current werkbank and its SQLite companions (``None``: no current werkbank)."""
+    _CURRENT[:] = [_norm(path + s) for s in ("", "-wal", "-shm", "-journal")] if path and os.path.isfile(path) else []
+
+
 def check_not_protected(path):
     """Raise :class:`AtomicWriteError` when ``path`` is a protected file (an open werkbank)."""
-    if not _PROTECTED:
+    if not _PROTECTED and not _CURRENT:
         return
     p = _norm(path)
-    for entry in list(_PROTECTED):
+    for entry in list(_PROTECTED) + [list(_CURRENT)]:
         for q in entry:
             same = p == q
             if not same and os.path.exists(p) and os.path.exists(q):
