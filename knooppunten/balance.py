@@ -995,6 +995,8 @@ class BalanceModel:
         self._tr_pairs = np.zeros(0, dtype=np.int64)
         self._tr_pair_year = np.zeros(0)
         self._tr_links = None
+        self._out = None  # (queue position, from year, demand, supply) moved away from a development's own station
+        self._IN = None  # (station x year) demand and supply moved in, counted before the station's own queue
         lk = self._links
         if not self.settings.links_move_demand or not len(lk) or not len(self.projects) or not S:
             return
@@ -1041,6 +1043,14 @@ class BalanceModel:
         uu = np.concatenate([u, -u[minus]])
         order = np.argsort(st, kind="stable")
         self._tr = (st[order], kp[order], yr[order], dd[order], uu[order])
+        qp = self._a_qpos[r[i]]
+        inq = minus & (qp >= 0)
+        self._out = (qp[inq], year[i][inq], d[inq], u[inq])
+        ny_ = len(Y)
+        rr_, c_ = np.nonzero(year[i][:, None] <= Y[None, :])
+        flat_ = plus_st[rr_] * ny_ + c_
+        self._IN = (np.bincount(flat_, weights=d[rr_], minlength=S * ny_).reshape(S, ny_),
+                    np.bincount(flat_, weights=u[rr_], minlength=S * ny_).reshape(S, ny_))
         ny = len(Y)
         rr, c = np.nonzero(yr[:, None] <= Y[None, :])
         flat = st[rr] * ny + c
@@ -1089,11 +1099,16 @@ class BalanceModel:
         M = qye[:, None] <= Y[None, :]
         pa, pt = self._proj_at(qs, self._q_yi[rows])
         served_e = None
-        for d, mw, cum, capm, base, proj, U in (
+        moved = self._queue_moves(rows, qs)
+        for k, (d, mw, cum, capm, base, proj, U) in enumerate((
                 ("afname", self._q_dem, self._q_cumd, self._cap_s, self._q_base_a, pa, self._U),
-                ("teruglevering", self._q_sup, self._q_cums, self._supcap_s, self._q_base_t, pt, self._US)):
+                ("teruglevering", self._q_sup, self._q_cums, self._supcap_s, self._q_base_t, pt, self._US))):
             m, c = mw[rows], cum[rows]
-            u = M & (m > 0)[:, None] & (c[:, None] > capm[qs] + EPS)
+            if moved is None:
+                u = M & (m > 0)[:, None] & (c[:, None] > capm[qs] + EPS)
+            else:  # links: moved MW leaves the queue of its own station from its year; moved-in MW comes first
+                out, cout, inm = moved[k]
+                u = M & (m[:, None] - out > EPS) & (c[:, None] - cout > capm[qs] - inm[qs] + EPS)
             r, col = np.nonzero(u)
             counts = np.bincount(qs[r] * ny + col, minlength=S * ny).reshape(S, ny)
             U[codes] = counts[codes]
@@ -1113,6 +1128,41 @@ class BalanceModel:
             self._bad[d][rows] = bad
             self._bad_cap[d][rows] = cap_own
             self._bad_served[d][rows] = served
+
+    def _queue_moves(self, rows, qs):
+        """Per direction (out, cumulative out, in) for the queue ``rows`` (grouped per station), or None.
+
+        out[q, y]: MW of queue row q counted at another station in year y (links); cumulative over the
+        station's queue up to and including q; in: the station x year MW moved in.  Kept per queue row in
+        ``self._qmove`` for the knooppunt counts.
+        """
+        import numpy as np
+
+        if self._out is None or self._IN is None:
+            self._qmove = None
+            return None
+        ny = len(self._Y)
+        nq = len(self._q_row)
+        if getattr(self, "_qmove", None) is None or self._qmove[0].shape != (nq, ny):
+            self._qmove = tuple(np.zeros((nq, ny)) for _ in range(4))  # out_d, cout_d, out_s, cout_s
+        pos = np.full(nq, -1, dtype=np.int64)
+        pos[rows] = np.arange(len(rows))
+        oq, oy, od, os_ = self._out
+        keep = pos[oq] >= 0 if len(oq) else np.zeros(0, dtype=bool)
+        res = []
+        starts = np.flatnonzero(np.r_[True, qs[1:] != qs[:-1]]) if len(qs) else np.zeros(0, dtype=np.int64)
+        lengths = np.diff(np.r_[starts, len(qs)])
+        for j, w in enumerate((od, os_)):
+            out = np.zeros((len(rows), ny))
+            if keep.any():
+                on = (oy[keep][:, None] <= self._Y[None, :]).astype(float)
+                np.add.at(out, pos[oq[keep]], on * w[keep][:, None])
+            cs = np.cumsum(out, axis=0)
+            cout = cs - np.repeat(cs[starts] - out[starts], lengths, axis=0) if len(rows) else cs
+            self._qmove[2 * j][rows] = out
+            self._qmove[2 * j + 1][rows] = cout
+            res.append((out, cout, self._IN[j]))
+        return res
 
     def _event_capacity(self, stations):
         """Capacity of ``stations`` at every event year (limit years, IBN years) and which events are their own.
@@ -1253,8 +1303,17 @@ class BalanceModel:
             cumd = np.where(has, self._q_cumd[np.where(has, qp, 0)] if len(self._q_row) else 0.0, np.nan)
             cums = np.where(has, self._q_cums[np.where(has, qp, 0)] if len(self._q_row) else 0.0, np.nan)
             dem, sup = self._a_dem[irows], self._a_sup[irows]
-            ud = M & (dem > 0)[:, None] & (~has[:, None] | (cumd[:, None] > capd + EPS))
-            uss = M & (sup > 0)[:, None] & (~has[:, None] | (cums[:, None] > caps + EPS))
+            if getattr(self, "_qmove", None) is None or self._IN is None:
+                ud = M & (dem > 0)[:, None] & (~has[:, None] | (cumd[:, None] > capd + EPS))
+                uss = M & (sup > 0)[:, None] & (~has[:, None] | (cums[:, None] > caps + EPS))
+            else:  # links: as at the stations (_update_stations)
+                q = np.where(has, qp, 0)
+                o_d, c_d, o_s, c_s = (x[q] if len(self._q_row) else np.zeros((len(irows), ny)) for x in self._qmove)
+                hz = has[:, None]
+                ud = M & (dem[:, None] - np.where(hz, o_d, 0.0) > EPS) & (
+                    ~hz | (cumd[:, None] - c_d > capd - self._IN[0][stc] + EPS))
+                uss = M & (sup[:, None] - np.where(hz, o_s, 0.0) > EPS) & (
+                    ~hz | (cums[:, None] - c_s > caps - self._IN[1][stc] + EPS))
             r, c = np.nonzero(ud)
             u = np.bincount(ik[r] * ny + c, minlength=K * ny)
             r, c = np.nonzero(uss)

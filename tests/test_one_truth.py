@@ -207,6 +207,11 @@ def test_link_edit_moves_demand_in_dock_and_capacitybalance(tmp_path, pmiek_prov
         assert _model_demand(dock.model) == linked and _model_knooppunt(dock.model) == K_LINKED
         assert _capacitybalance(path, tmp_path, "na.gpkg") == linked
         assert _capacitybalance(path, tmp_path, "k_na.gpkg", level=1) == K_LINKED
+        # and D1 is no longer 'unserved' at S1 (nor in K1) once it counts at S2
+        for level, unit in (("station", "S1"), ("knooppunt", "K1")):
+            t = dock.model.table(level)
+            t = t[t["unit_id"] == unit]
+            assert dict(zip(t["year"].astype(int), t["unserved_count"])) == {2025: 1, 2030: 0, 2035: 0}, level
         # the fiche says it serves the same MW, from the same year, at the station the balance uses
         with open_werkbank(path, readonly=True) as wb:
             f = gather(wb, with_extents=False).projects[0]
