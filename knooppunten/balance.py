@@ -57,8 +57,10 @@ the development's own year; before that it counts at its own station (the
 rules above), or nowhere when it has none.  Demand and supply move in the same
 proportion.  ``links()`` lists per link the MW, the stations and the year it
 moves (``moved_mw``, ``from_station_id``, ``to_station_id``, ``from_year``).
-The queue of a station (``unserved_count``, ``unserved()``) stays that of the
-development's own station.
+For ``unserved_count`` the moved MW leaves the queue of the development's own
+station from that year (its own MW and the cumulative MW of the queue behind
+it) and is served first at the project's station.  ``unserved()`` (a
+development in its own ready year) uses its own station, where it still is then.
 
 **Knooppunt**: a development belongs to the knooppunt its representative point
 lies in (overlaps: the smallest).  The stations *serving* knooppunt K are the
