@@ -70,13 +70,15 @@ LOGTAG=importdevelopments_punten run pmiek:importdevelopments WERKBANK="$WB" \
 
 echo "### 3. Ontwerpen: knooppunten, projecten en koppelingen"
 run pmiek:importknooppunten WERKBANK="$WB" INPUT="$S/knooppunten.gpkg" FIELD_ID=knooppunt_id FIELD_NAME=naam \
-    FIELD_KARAKTER=karakter
-run pmiek:importprojects WERKBANK="$WB" INPUT="$S/projectenlijst.xlsx"
+    FIELD_KARAKTER=karakter REPORT="$OUT/rapporten/knooppunten.html"
+run pmiek:importprojects WERKBANK="$WB" INPUT="$S/projectenlijst.xlsx" REPORT="$OUT/rapporten/projectenlijst.html"
 for kind in lijnen vlakken; do
-  LOGTAG=importprojects_$kind run pmiek:importprojects WERKBANK="$WB" INPUT="$S/projecten.gpkg|layername=projecten_$kind"
+  LOGTAG=importprojects_$kind run pmiek:importprojects WERKBANK="$WB" INPUT="$S/projecten.gpkg|layername=projecten_$kind" \
+    REPORT="$OUT/rapporten/projecten_$kind.html"
 done
 run pmiek:importlinks WERKBANK="$WB" INPUT="$S/koppelingen.csv" FIELD_PROJECT=project_id \
-    FIELD_DEVELOPMENT=plan_id FIELD_SHARE=aandeel_pct SHARE_UNIT=0 FIELD_MOTIVATION=motivatie
+    FIELD_DEVELOPMENT=plan_id FIELD_SHARE=aandeel_pct SHARE_UNIT=0 FIELD_MOTIVATION=motivatie \
+    REPORT="$OUT/rapporten/koppelingen.html"
 
 echo "### 4. Afwegen: capaciteitsbalans en afwegingskader"
 LOGTAG=capacitybalance_station run pmiek:capacitybalance WERKBANK="$WB" LEVEL=0 YEARS=2025,2030,2035 \
@@ -87,8 +89,8 @@ run pmiek:importscores WERKBANK="$WB" INPUT="$S/scores.csv"
 run pmiek:scoreprojects WERKBANK="$WB" OUTPUT="$OUT/rangorde.gpkg"
 
 echo "### 5. Borgen: afspraken, fiches, atlas en lijsten"
-run pmiek:importactions WERKBANK="$WB" INPUT="$S/acties.csv"
-run pmiek:importmonitoring WERKBANK="$WB" INPUT="$S/monitoring.csv"
+run pmiek:importactions WERKBANK="$WB" INPUT="$S/acties.csv" REPORT="$OUT/rapporten/acties.html"
+run pmiek:importmonitoring WERKBANK="$WB" INPUT="$S/monitoring.csv" REPORT="$OUT/rapporten/monitoring.html"
 run pmiek:exportfiches WERKBANK="$WB" OUTPUT_FOLDER="$OUT/fiches" ATLAS="$OUT/energyboard_atlas.pdf" \
     INCLUDE_CONFIDENTIAL=false ORDER=0
 run pmiek:exportlists WERKBANK="$WB" PROJECTENLIJST="$OUT/projectenlijst.xlsx" ACTIELIJST="$OUT/actielijst.xlsx" \
