@@ -86,8 +86,8 @@ def test_webatlas_in_chromium(served, node_modules, artifacts_dir, tmp_path):
     assert proc.returncode == 0
     checks = result["checks"]
     for name in ("map_click_opens_fiche", "list_click_opens_fiche", "keyboard_opens_fiche",
-                 "horizon_year_changes_colours", "direction_changes_colours", "search_filters_list",
-                 "search_filters_map", "status_filter", "axe_index", "axe_fiche", "phone_no_horizontal_scroll",
+                 "horizon_year_changes_colours", "direction_changes_colours", "developments_positions",
+                 "search_filters_list", "search_filters_map", "status_filter", "axe_index", "axe_fiche", "phone_no_horizontal_scroll",
                  "file_url_fiche", "station_tooltip", "no_console_errors"):
         assert checks[name]["ok"], name
     assert result["projects"] == 13

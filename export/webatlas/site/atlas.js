@@ -51,6 +51,27 @@
       L.DomUtil.remove(this._canvas);
       m.off("moveend zoomend resize viewreset", this._redraw, this);
     },
+    // Web Mercator of every development, once (0..1 of the world): a redraw is then one multiply-add per point
+    _mercator: function () {
+      if (this._u) { return; }
+      var d = V.d, n = d.length / 4, sc = V.scale;
+      this._u = new Float64Array(n); this._v = new Float64Array(n);
+      for (var i = 0; i < n; i++) {
+        var lat = d[4 * i + 1] / sc * Math.PI / 180;
+        this._u[i] = (d[4 * i] / sc + 180) / 360;
+        this._v[i] = (1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2;
+      }
+    },
+    // container pixel of development i = origin + mercator * world size
+    _origin: function () {
+      var world = 256 * Math.pow(2, this._map.getZoom()), c0 = this._map.latLngToContainerPoint([0, 0]);
+      return [c0.x - world / 2, c0.y - world / 2, world];
+    },
+    point: function (i) {
+      this._mercator();
+      var o = this._origin();
+      return [o[0] + this._u[i] * o[2], o[1] + this._v[i] * o[2]];
+    },
     _redraw: function () {
       var m = this._map, size = m.getSize(), c = this._canvas, ratio = window.devicePixelRatio || 1;
       L.DomUtil.setPosition(c, m.containerPointToLayerPoint([0, 0]));
@@ -58,19 +79,19 @@
       c.style.width = size.x + "px"; c.style.height = size.y + "px";
       var ctx = c.getContext("2d");
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-      var d = V.d, sc = V.scale, z = m.getZoom(), b = m.getBounds().pad(0.02);
-      var w = b.getWest() * sc, e = b.getEast() * sc, s = b.getSouth() * sc, n = b.getNorth() * sc;
+      this._mercator();
+      var d = V.d, u = this._u, v = this._v, z = m.getZoom();
+      var o = this._origin(), world = o[2], ox = o[0], oy = o[1];
       var base = z < 10 ? 1.2 : (z < 12 ? 2 : 3);
       var paths = [];
       for (var k = 0; k < V.colours.length; k++) { paths.push(new Path2D()); }
-      for (var i = 0; i < d.length; i += 4) {
-        var x = d[i], y = d[i + 1];
-        if (x < w || x > e || y < s || y > n) { continue; }
-        var p = m.latLngToContainerPoint([y / sc, x / sc]);
-        var r = base + Math.min(4, Math.sqrt(d[i + 3] / 10) / 3);
-        var path = paths[d[i + 2]] || paths[paths.length - 1];
-        path.moveTo(p.x + r, p.y);
-        path.arc(p.x, p.y, r, 0, 6.2832);
+      for (var i = 0; i < u.length; i++) {
+        var x = ox + u[i] * world, y = oy + v[i] * world;
+        if (x < -8 || y < -8 || x > size.x + 8 || y > size.y + 8) { continue; }
+        var r = base + Math.min(4, Math.sqrt(d[4 * i + 3] / 10) / 3);
+        var path = paths[d[4 * i + 2]] || paths[paths.length - 1];
+        path.moveTo(x + r, y);
+        path.arc(x, y, r, 0, 6.2832);
       }
       ctx.globalAlpha = 0.75;
       for (var j = 0; j < paths.length; j++) { ctx.fillStyle = V.colours[j]; ctx.fill(paths[j]); }
@@ -310,7 +331,7 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c];
     });
   }
-  window.PMIEK_ATLAS = { map: map, select: select, styleStations: styleStations };
+  window.PMIEK_ATLAS = { map: map, select: select, styleStations: styleStations, devs: devs };
   window.PMIEK_READY_AT = performance.now();
   window.PMIEK_READY = true;
 })();
