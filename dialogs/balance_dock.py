@@ -46,13 +46,10 @@ def tr(text):
 
 
 def _num(v):
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return ""
-    if f != f:
-        return ""
-    return "{:.1f}".format(f).replace(".", ",")
+    """Dutch number with one decimal at most, through the plugin's one formatter (formatting.fmt_num)."""
+    from ..formatting import fmt_num
+
+    return fmt_num(v, 1)
 
 
 class BalanceChart(QWidget):

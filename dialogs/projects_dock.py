@@ -38,17 +38,12 @@ def tr(text):
 
 
 def _fmt(v, digits=1):
-    if v is None:
-        return ""
-    try:
-        if v != v:
-            return ""
-        f = float(v)
-    except (TypeError, ValueError):
+    """Dutch number through the plugin's one formatter (formatting.fmt_num); text stays text."""
+    from ..formatting import _number, fmt_num
+
+    if _number(v) is None and v is not None and not (isinstance(v, float) and v != v):
         return str(v)
-    if f == int(f) and digits <= 1 and abs(f) >= 1000:
-        return str(int(f))
-    return ("{:." + str(digits) + "f}").format(f).replace(".", ",")
+    return fmt_num(v, digits)
 
 
 def compact_rows(view):

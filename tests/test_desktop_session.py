@@ -105,8 +105,10 @@ def test_design_session_driven_through_the_gui(size, locale):
     # the balance dock changed by the linked MW (developments at other stations move to station B from 2030)
     linked_mw = sum(mw for _, _, mw in links)
     assert abs(report["moved_demand_mw"] - linked_mw) < 1e-6
-    before = float(report["balance_before"].replace(".", "").replace(",", "."))
-    after = float(report["balance_after"].replace(".", "").replace(",", "."))
+    def dutch(text):  # '1 234,5' (thin space, comma) as shown by the dock
+        return float(text.replace("\u2009", "").replace(",", "."))
+
+    before, after = dutch(report["balance_before"]), dutch(report["balance_after"])
     assert abs((before - after) - linked_mw) < 0.11, (before, after, linked_mw)
     score = con.execute("SELECT rating, rationale, assessor, assessor_role, assessor_org FROM scores "
                         "WHERE project_id = ? AND criterion_id = 'A'", (pid,)).fetchall()

@@ -210,7 +210,7 @@ def balance_cell(dock, unit_id, year):
 
 
 def dutch_float(text):
-    return float(text.replace(".", "").replace(",", ".").replace("−", "-"))
+    return float(text.replace("\u2009", "").replace(".", "").replace(",", ".").replace("−", "-"))
 
 
 # ---- the walk ---------------------------------------------------------------------------------------
