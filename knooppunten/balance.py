@@ -253,6 +253,13 @@ class BalanceInput:
                 frame.set_crs("EPSG:28992", inplace=True, allow_override=True)
 
 
+# the project columns the balance reads (load_inputs and BalanceModel.reload_table)
+PROJECT_COLUMNS = ("project_id", "name", "status", "station_id", "knooppunt_id", "ibn_year", "capacity_afname_mw",
+                   "capacity_teruglevering_mw", "type_infra")
+# tables an edit of which the model follows incrementally (the others need from_werkbank)
+INCREMENTAL_TABLES = ("projects", "project_links")
+
+
 def load_inputs(wb):
     """Read the tables the balance needs from an open werkbank."""
     with _gc_paused():
@@ -266,12 +273,13 @@ def _load_inputs(wb):
     devs = wb.read_frame("developments", columns=["dev_id", "name", "sector", "year_ready", "demand_mw",
                                                   "supply_mw", "station_id"])
     kps = wb.read_frame("knooppunten", columns=["knooppunt_id", "name"])
-    projects = wb.read_frame("projects", columns=["project_id", "name", "status", "station_id", "knooppunt_id",
-                                                  "ibn_year", "capacity_afname_mw", "capacity_teruglevering_mw",
-                                                  "type_infra"], geometry=False)
-    links = wb.read_frame("project_links", columns=["link_id", "project_id", "dev_id", "share_mw", "share_pct",
-                                                    "motivation"])
-    return BalanceInput(st, cap, areas, devs, kps, projects, links)
+    projects = wb.read_frame("projects", columns=list(PROJECT_COLUMNS), geometry=False)
+    return BalanceInput(st, cap, areas, devs, kps, projects, _load_inputs_links(wb))
+
+
+def _load_inputs_links(wb):
+    return wb.read_frame("project_links", columns=["link_id", "project_id", "dev_id", "share_mw", "share_pct",
+                                                   "motivation"])
 
 
 def settings_from_werkbank(wb, years=None, krap_pct=None, whatif=None, **kwargs):
@@ -1733,6 +1741,20 @@ class BalanceModel:
     def set_years(self, years):
         self.settings.years = parse_years(years)
         self.recompute()
+
+    def reload_table(self, wb, table):
+        """Follow an edit of ``table`` in the werkbank: re-read that table only and recompute what it changes.
+
+        For 'projects' and 'project_links' (:data:`INCREMENTAL_TABLES`); returns the (stations, knooppunten)
+        recomputed, which docks can use to update only those rows.  Any other table needs a new model
+        (:meth:`from_werkbank`): returns None then and changes nothing.
+        """
+        if table == "projects":
+            return self.replace_projects(wb.read_frame("projects", columns=list(PROJECT_COLUMNS), geometry=False))
+        if table == "project_links":
+            links = _load_inputs_links(wb)
+            return self.replace_links(links)
+        return None
 
     def links(self):
         """The links with ``mw`` and, when links move demand, what moves where from which year."""

@@ -1,0 +1,57 @@
+"""BalanceModel.reload_table: a dock follows an edit of projects or links by re-reading that one table.
+
+After each edit in the werkbank (a link added, a link removed, a project's status and IBN year changed) the
+model that re-read only the edited table gives the same station and knooppunt tables as a model built anew
+from the werkbank; other tables answer None (the dock rebuilds).  Fictief voorbeeld (tests/test_balance.py).
+"""
+
+from test_balance import write_example
+
+
+def _tables(m):
+    return {"station": m.station_table().sort_values(["unit_id", "year"]).reset_index(drop=True),
+            "knooppunt": m.knooppunt_table().sort_values(["unit_id", "year"]).reset_index(drop=True)}
+
+
+def _assert_same(a, b):
+    from pandas.testing import assert_frame_equal
+
+    for level in ("station", "knooppunt"):
+        assert_frame_equal(_tables(a)[level], _tables(b)[level], check_dtype=False)
+
+
+def test_reload_table_equals_new_model(werkbank):
+    from pmiek_werkbank.knooppunten.balance import BalanceModel
+    from pmiek_werkbank.knooppunten.links import add_links, remove_link
+
+    write_example(werkbank)
+    model = BalanceModel.from_werkbank(werkbank)
+
+    werkbank.execute("UPDATE projects SET ibn_year = 2030, status = 'opgenomen' WHERE project_id = 'P1'")
+    assert model.reload_table(werkbank, "projects") is not None
+    _assert_same(model, BalanceModel.from_werkbank(werkbank))
+    before = _tables(model)["station"].copy()
+
+    add_links(werkbank, "P1", ["D1"], share_mw=2.0, motivation="test")
+    touched = model.reload_table(werkbank, "project_links")
+    assert touched is not None and touched[0]  # the link moves demand: stations were recomputed
+    assert not _tables(model)["station"].equals(before)
+    _assert_same(model, BalanceModel.from_werkbank(werkbank))
+
+    werkbank.execute("UPDATE projects SET ibn_year = NULL, status = 'kandidaat' WHERE project_id = 'P1'")
+    remove_link(werkbank, "P1", "D1")
+    model.reload_table(werkbank, "projects")
+    model.reload_table(werkbank, "project_links")
+    _assert_same(model, BalanceModel.from_werkbank(werkbank))
+
+    assert model.reload_table(werkbank, "developments") is None
+
+
+def test_reload_table_reports_what_changed(werkbank):
+    from pmiek_werkbank.knooppunten.balance import BalanceModel
+
+    write_example(werkbank)
+    model = BalanceModel.from_werkbank(werkbank)
+    # nothing edited: nothing to recompute
+    stations, knooppunten = model.reload_table(werkbank, "project_links")
+    assert set(stations) == set() and set(knooppunten) == set()
