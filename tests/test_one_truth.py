@@ -274,3 +274,17 @@ def test_planning_and_number_printed_once():
     assert project_number({"code": None, "project_id": "NH-07"}) == "NH-07"
     assert project_number({"code": "", "project_id": "4f0e8d1c-2b3a-4c5d-9e8f-0a1b2c3d4e5f"}) == ""
     assert project_number({"code": "P-3", "project_id": "x"}) == "P-3"
+
+
+def test_rounds_chapter_prints_amounts_in_dutch():
+    import pandas as pd
+
+    from pmiek_werkbank.programme.rounds import REPORT_COLUMNS, RoundComparison, atlas_section
+
+    rows = pd.DataFrame([
+        ("project", "gewijzigd", "P1", "NH-07", "Kabel", "investering (EUR)", 60000000, 80000000, None),
+        ("ontwikkeling", "gewijzigd", "D1", "industrie", "Fabriek", "vraag (MW)", 250.0, 300.0, None),
+        ("project", "gewijzigd", "P2", "NH-08", "Geheim", "investering (EUR)", 1, 2, None),
+    ], columns=REPORT_COLUMNS)
+    sec = atlas_section(RoundComparison(rows, "1.0", "2.0", confidential={"P2"}))
+    assert [(r["oud"], r["nieuw"]) for r in sec["rows"]] == [("€ 60 mln", "€ 80 mln"), ("250 MW", "300 MW")]
