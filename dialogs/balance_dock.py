@@ -271,15 +271,7 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             if wb is None:
                 return
             try:
-                if table == "projects":
-                    frame = wb.read_frame("projects", columns=[
-                        "project_id", "name", "status", "station_id", "knooppunt_id", "ibn_year",
-                        "capacity_afname_mw", "capacity_teruglevering_mw", "type_infra"], geometry=False)
-                    self.model.replace_projects(frame)
-                else:
-                    frame = wb.read_frame("project_links", columns=[
-                        "link_id", "project_id", "dev_id", "share_mw", "share_pct", "motivation"])
-                    self.model.replace_links(frame)
+                self.model.reload_table(wb, table)  # re-reads that table only, recomputes what it changes
             finally:
                 wb.close()
             self._refresh_views()

@@ -264,8 +264,20 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         track_project_layers(QgsProject.instance())
 
     def _on_data(self, table):
-        if table in ("projects", "project_links", "developments", "knooppunten", "stations", "capacity_areas"):
-            if table not in ("project_links",):
+        if table in ("projects", "project_links") and self._model is not None:
+            # the suggestions' balance model follows the edit incrementally (issue 19); no new model
+            wb = self._open(readonly=True)
+            if wb is not None:
+                try:
+                    self._model.reload_table(wb, table)
+                finally:
+                    wb.close()
+        if table == "project_links":
+            # the project register does not show links: only the selected project's links and suggestions
+            self._on_project_selected()
+            return
+        if table in ("projects", "developments", "knooppunten", "stations", "capacity_areas"):
+            if table != "projects":
                 self._model = None
             self.refresh(keep_selection=True)
 

@@ -487,7 +487,14 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         return open_werkbank(self.werkbank_path(), readonly=readonly)
 
     def _on_data_changed(self, table):
-        if table in ("scores", "criteria", "projects", "project_links", "developments", ""):
+        if table in ("project_links", "developments"):
+            # ratings, totals and ranks do not depend on links or developments: only the evidence of the cell
+            # shown does (a full reload took seconds at province size, issue 19)
+            pid, cid = self._cell_key(self.grid.currentIndex())
+            if pid is not None and cid:
+                self._fill_evidence(pid, cid)
+            return
+        if table in ("scores", "criteria", "projects", ""):
             self.reload()
 
     def reload(self, *args):
