@@ -398,6 +398,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         el.addWidget(refresh)
         lower.addTab(ew, tr("Feiten"))
         split.addWidget(lower)
+        split.setStretchFactor(0, 3)  # the grid gets most of the height
+        split.setStretchFactor(1, 2)
         gl.addWidget(split)
         self.tabs.addTab(grid_tab, tr("Beoordelen"))
 
@@ -615,9 +617,14 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
     def _grid_widths(self):
         """The project name gets a fixed, eliding column so A–H, total and rank stay in view."""
         header = self.grid.horizontalHeader()
-        if self.grid_model.columnCount() > 1:
+        n = self.grid_model.columnCount()
+        if n > 1:
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-            self.grid.setColumnWidth(1, 190 if self.grid_model.compact else 240)
+            self.grid.setColumnWidth(1, 150 if self.grid_model.compact else 240)
+            # compact: 'Volledig' is already the row colour (yellow = incomplete); its column makes room for Rang
+            for j in range(n):
+                self.grid.setColumnHidden(j, self.grid_model.compact and self.grid_model.headers[j][0] == tr(
+                    "Volledig"))
 
     def _on_compact(self, on):
         self.grid_model.set_compact(on)

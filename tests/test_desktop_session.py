@@ -86,6 +86,8 @@ def test_design_session_driven_through_the_gui(size, locale):
     assert any("Project '{}' opgeslagen".format(PROJECT_NAME) in m for m in report["messages"])
     # scoring without bias: nothing preselected
     assert report["rating_preselected"] == -1
+    # the compact scoring grid shows A–H, total and rank without scrolling sideways
+    assert report["grid_fits"][0] <= report["grid_fits"][1], report["grid_fits"]
     # the werkbank content, read back with sqlite3
     con = sqlite3.connect(report["werkbank"])
     kp = con.execute("SELECT knooppunt_id, karakter, session_date FROM knooppunten WHERE name = ?",

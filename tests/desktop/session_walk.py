@@ -434,6 +434,8 @@ def walk():
     shot("waardering")
     click(ok_button(dlg))
     yield 1000
+    header = sdock.grid.horizontalHeader()
+    report["grid_fits"] = [header.length(), sdock.grid.viewport().width()]
     shot("scores")
     step("scoren")
 
