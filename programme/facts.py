@@ -122,18 +122,27 @@ class ProgrammeFacts:
         """The station the balance assigns to a project (explicit or via its links), or None."""
         if self.balance is None:
             return None
-        p = self.balance.projects
-        m = p[p["project_id"] == str(project_id)]
-        return _none(m["station_id"].iloc[0]) if len(m) else None
+        idx = self.__dict__.get("_station_of")
+        if idx is None:
+            p = self.balance.projects
+            idx = {}
+            for pid, sid in zip(p["project_id"], p["station_id"]):
+                idx.setdefault(str(pid), _none(sid))
+            self._station_of = idx
+        return idx.get(str(project_id))
 
     def station_rows(self, station_id):
         """Balance rows of one station, per horizon year, both directions and the summary status (worse of two)."""
         if self.balance is None or station_id is None:
             return []
-        t = self.balance.stations
-        t = t[t["unit_id"] == station_id].sort_values("year")
+        by = self.__dict__.get("_station_records")
+        if by is None:
+            by = {}
+            for r in self.balance.stations.sort_values(["unit_id", "year"], kind="mergesort").to_dict("records"):
+                by.setdefault(r["unit_id"], []).append(r)
+            self._station_records = by
         out = []
-        for r in t.to_dict("records"):
+        for r in by.get(station_id, []):
             out.append({
                 "year": int(r["year"]),
                 "afname_mw": _none(r["capacity_mw"]), "teruglevering_mw": _none(r["supply_capacity_mw"]),
@@ -155,8 +164,12 @@ class ProgrammeFacts:
         links = getattr(self.balance, "links", None) if self.balance is not None else None
         if links is None or not len(links) or "moved_mw" not in links.columns:
             return out
-        m = links[links["project_id"].astype(str) == str(project_id)]
-        if not len(m):
+        groups = self.__dict__.get("_links_by_project")
+        if groups is None:
+            groups = {str(k): g for k, g in links.groupby(links["project_id"].astype(str), sort=False)}
+            self._links_by_project = groups
+        m = groups.get(str(project_id))
+        if m is None or not len(m):
             return out
         out["demand_mw"] = float(m["moved_demand_mw"].sum())
         out["supply_mw"] = float(m["moved_supply_mw"].sum())
