@@ -443,8 +443,9 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
     invest = fmt_eur(p.get("investment_eur"))
     cover = E.label(E.FINANCIAL_COVER, p["financial_cover"]) if p.get("financial_cover") else ""
     note = _s(p.get("financial_note"))
-    financial = "; ".join(x for x in (invest and "investering " + invest, cover and "dekking: " + cover.lower(),
-                                      note) if x)
+    said = invest and invest.replace("\u2009", " ") in note.replace("\u2009", " ")  # the note names it already
+    financial = dedupe("; ".join(x for x in (invest and not said and "investering " + invest,
+                                             cover and "dekking: " + cover.lower(), note) if x))
     planning = planning_text(p.get("ibn_year"), p.get("planning"))
     capacity_added = "; ".join(x for x in (
         fmt_mw(p.get("capacity_afname_mw")) and "afname +" + fmt_mw(p.get("capacity_afname_mw")),

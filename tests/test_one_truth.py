@@ -264,6 +264,18 @@ def test_dutch_formatter():
     assert fmt_value("fase", "verkenning") == "verkenning"
 
 
+def test_amount_printed_once(tmp_path):
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = link_werkbank(str(tmp_path / "f.gpkg"))
+    with open_werkbank(path) as wb:
+        wb.write_frame("projects", [{"project_id": "P1", "investment_eur": 24_000_000,
+                                    "financial_note": "Kosten ca. € 24 mln, gedekt in IP Stedin"}])
+        f = gather(wb, with_extents=False).projects[0]
+    assert f["financial"] == "Kosten ca. € 24 mln, gedekt in IP Stedin"
+
+
 def test_planning_and_number_printed_once():
     from pmiek_werkbank.export.context import dedupe, planning_text, project_number
 
