@@ -451,7 +451,7 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         fmt_mw(p.get("capacity_afname_mw")) and "afname +" + fmt_mw(p.get("capacity_afname_mw")),
         fmt_mw(p.get("capacity_teruglevering_mw")) and "teruglevering +" + fmt_mw(p.get("capacity_teruglevering_mw")),
     ) if x)
-    station_text = " ".join(x for x in (_s(st.get("name")), st.get("voltage_kv") and "({} kV)".format(fmt_num(st.get("voltage_kv"), 0))) if x)
+    station_text = station_label(st.get("name"), st.get("voltage_kv"))
     number = project_number(p)
     general = [
         ("Projectnummer", number),
@@ -595,3 +595,12 @@ def serves_text(serves):
         return ""
     when = "vanaf {}".format(serves["from_year"]) if serves.get("from_year") else ""
     return "bedient " + " en ".join(parts) + (" ({})".format(when) if when else "")
+
+
+def station_label(name, voltage_kv):
+    """'Lage Weide (150 kV)'; a name that already says the voltage ('150kV Wageningselaan') keeps it once."""
+    name = _s(name)
+    kv = fmt_num(voltage_kv, 0) if voltage_kv else ""
+    if not kv or re.search(r"(?<!\d){}\s*kv".format(re.escape(kv)), name, re.I):
+        return name
+    return " ".join(x for x in (name, "({} kV)".format(kv)) if x)

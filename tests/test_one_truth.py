@@ -288,6 +288,15 @@ def test_planning_and_number_printed_once():
     assert project_number({"code": "P-3", "project_id": "x"}) == "P-3"
 
 
+def test_station_voltage_printed_once():
+    from pmiek_werkbank.export.context import station_label
+
+    assert station_label("Lage Weide", 150) == "Lage Weide (150 kV)"
+    assert station_label("150kV Wageningselaan", 150) == "150kV Wageningselaan"
+    assert station_label("Station 1150 kV-veld", 150) == "Station 1150 kV-veld (150 kV)"
+    assert station_label("Overvecht", None) == "Overvecht"
+
+
 def test_rounds_chapter_prints_amounts_in_dutch():
     import pandas as pd
 
