@@ -113,3 +113,20 @@ def test_import_over_row_deleted_meanwhile_is_a_conflict(werkbank):
     with pytest.raises(ConflictError, match="p1 is intussen verwijderd"):
         werkbank.write_frame("projects", [{"project_id": "p1", "name": "A2"}], expected_versions=seen)
     assert werkbank.count("projects") == 0
+
+
+def test_rows_removed_with_a_deleted_project_are_audited(werkbank, werkbank_path):
+    """Schema 8: the API records the project's deletion itself; the scores that go with it (ON DELETE CASCADE)
+    are recorded by the database, with the API's user."""
+    werkbank.write_frame("projects", [{"project_id": "p1", "name": "A"}])
+    crit = werkbank.query("SELECT criterion_id, scale FROM criteria ORDER BY sort_order LIMIT 1")[0]
+    rating = crit["scale"].split("|")[0]
+    werkbank.write_frame("scores", [{"score_id": "s1", "project_id": "p1", "criterion_id": crit["criterion_id"],
+                                     "rating": rating, "rationale": "omdat", "assessor": "anna", "score_date": "2026-01-01", "agreed": 1}], user="anna")
+    werkbank.delete("projects", "project_id = ?", ("p1",), user="dirk")
+    assert werkbank.count("scores") == 0
+    rows = _audit(werkbank_path, "scores")
+    assert [(r["key"], r["action"], r["by"]) for r in rows] == [("s1", "insert", "anna"), ("s1", "delete", "dirk")]
+    assert json.loads(rows[1]["old"])["project_id"] == "p1"
+    assert [(r["action"], r["by"]) for r in _audit(werkbank_path, "projects")] == [("insert", werkbank.user),
+                                                                                 ("delete", "dirk")]

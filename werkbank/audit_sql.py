@@ -56,8 +56,12 @@ def _json_sql(table, row, geom):
     return expr
 
 
-def audit_trigger_sql(backend, table, unique_columns=None):
-    """Statements installing the audit triggers on ``table`` (a schema.Table) for ``backend`` (gpkg | postgis)."""
+def audit_trigger_sql(backend, table, unique_columns=None, per_table=False):
+    """Statements installing the audit triggers on ``table`` (a schema.Table) for ``backend`` (gpkg | postgis).
+
+    ``per_table`` (schema 8): the triggers stand aside only for the table the API is writing
+    (``audit_suppress.table_name``), so rows a cascade changes in other tables are still recorded.
+    """
     keys = _key_columns(table, unique_columns)
     names = {op: TRIGGER.format(table=table.name, op=op) for op in ("insert", "update", "delete")}
     if backend == "postgis":
@@ -74,13 +78,17 @@ def audit_trigger_sql(backend, table, unique_columns=None):
         return " || '/' || ".join("CAST({}.{} AS TEXT)".format(row, _q(k)) for k in keys)
 
     free = "NOT EXISTS (SELECT 1 FROM {})".format(AUDIT_SUPPRESS)
+    if per_table:
+        free = "NOT EXISTS (SELECT 1 FROM {} WHERE table_name IS NULL OR table_name = '{}')".format(
+            AUDIT_SUPPRESS, table.name)
     data_cols = [c.name for c in table.columns if c.name not in BOOKKEEPING] + (["geom"] if geom else [])
     changed = " OR ".join("NEW.{c} IS NOT OLD.{c}".format(c=_q(c)) for c in data_cols) or "0"
-    who_new = "COALESCE(NEW.modified_by, '{}')".format(UNKNOWN_GPKG_USER) if has_by else "'{}'".format(
-        UNKNOWN_GPKG_USER)
+    unknown = "'{}'".format(UNKNOWN_GPKG_USER)
+    if per_table:  # a cascade from an API write: the API's user is in its audit_suppress row
+        unknown = "COALESCE((SELECT writer FROM {} LIMIT 1), '{}')".format(AUDIT_SUPPRESS, UNKNOWN_GPKG_USER)
+    who_new = "COALESCE(NEW.modified_by, {})".format(unknown) if has_by else unknown
     who_upd = ("CASE WHEN NEW.modified_by IS NOT OLD.modified_by AND NEW.modified_by IS NOT NULL "
-               "THEN NEW.modified_by ELSE '{}' END".format(UNKNOWN_GPKG_USER)) if has_by else "'{}'".format(
-        UNKNOWN_GPKG_USER)
+               "THEN NEW.modified_by ELSE {} END".format(unknown)) if has_by else unknown
     insert = ("INSERT INTO audit_log (table_name, row_key, action, changed_by, changed_at, old_values, new_values) "
               "VALUES ('{t}', {{key}}, '{{action}}', {{who}}, {now}, {{old}}, {{new}});").format(t=table.name, now=_NOW_GPKG)
     t = _q(table.name)
@@ -97,7 +105,7 @@ def audit_trigger_sql(backend, table, unique_columns=None):
                 new=_json_sql(table, "NEW", geom))),
         'CREATE TRIGGER "{n}" AFTER DELETE ON {t} FOR EACH ROW WHEN {free} BEGIN {body} END'.format(
             n=names["delete"], t=t, free=free, body=insert.format(
-                key=key("OLD"), action="delete", who="'{}'".format(UNKNOWN_GPKG_USER),
+                key=key("OLD"), action="delete", who=unknown,
                 old=_json_sql(table, "OLD", geom), new="NULL")),
     ]
 
@@ -112,6 +120,44 @@ POSTGIS_AUDIT_FUNCTION = (
     "  geo boolean := false;\n"
     "BEGIN\n"
     "  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.{s})', TG_TABLE_SCHEMA) INTO suppressed;\n"
+    "  IF suppressed THEN RETURN NULL; END IF;\n"
+    "  IF TG_OP <> 'INSERT' THEN o := to_jsonb(OLD); END IF;\n"
+    "  IF TG_OP <> 'DELETE' THEN n := to_jsonb(NEW); END IF;\n"
+    "  IF TG_OP = 'UPDATE' THEN\n"
+    "    geo := (o -> 'geom') IS DISTINCT FROM (n -> 'geom');\n"
+    "    IF NOT geo AND (o - 'geom' - 'row_version' - 'modified' - 'modified_by')\n"
+    "                 = (n - 'geom' - 'row_version' - 'modified' - 'modified_by') THEN\n"
+    "      RETURN NULL;\n"
+    "    END IF;\n"
+    "  END IF;\n"
+    "  IF (o -> 'geom') IS NOT NULL THEN o := o - 'geom' || jsonb_build_object('geom', CASE WHEN o -> 'geom' = 'null'::jsonb\n"
+    "    THEN NULL ELSE 'geometrie' END); END IF;\n"
+    "  IF (n -> 'geom') IS NOT NULL THEN n := n - 'geom' || jsonb_build_object('geom', CASE WHEN n -> 'geom' = 'null'::jsonb\n"
+    "    THEN NULL ELSE 'geometrie' END); END IF;\n"
+    "  SELECT string_agg(COALESCE(n, o) ->> c, '/' ORDER BY i) INTO k\n"
+    "    FROM unnest(TG_ARGV) WITH ORDINALITY AS a(c, i);\n"
+    "  EXECUTE format('INSERT INTO %I.audit_log (table_name, row_key, action, changed_by, changed_at, old_values,'\n"
+    "                 ' new_values) VALUES ($1, $2, $3, $4, $5, $6, $7)', TG_TABLE_SCHEMA)\n"
+    "    USING TG_TABLE_NAME, COALESCE(k, ''), lower(TG_OP), current_user::text,\n"
+    "          to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || '+00:00', o::text, n::text;\n"
+    "  RETURN NULL;\n"
+    "END\n"
+    "$body$"
+).format(f=AUDIT_FUNCTION, s=AUDIT_SUPPRESS)
+
+
+# Schema 8: the API suppresses the triggers of the table it writes only (cascades elsewhere are recorded).
+POSTGIS_AUDIT_FUNCTION_V8 = (
+    "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
+    "DECLARE\n"
+    "  suppressed boolean;\n"
+    "  o jsonb;\n"
+    "  n jsonb;\n"
+    "  k text;\n"
+    "  geo boolean := false;\n"
+    "BEGIN\n"
+    "  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.{s} WHERE table_name IS NULL OR table_name = $1)',\n"
+    "                 TG_TABLE_SCHEMA) INTO suppressed USING TG_TABLE_NAME;\n"
     "  IF suppressed THEN RETURN NULL; END IF;\n"
     "  IF TG_OP <> 'INSERT' THEN o := to_jsonb(OLD); END IF;\n"
     "  IF TG_OP <> 'DELETE' THEN n := to_jsonb(NEW); END IF;\n"

@@ -13,7 +13,7 @@ to n.  A werkbank records every applied version in ``schema_version``.
 from dataclasses import dataclass, field
 
 from . import enums as E
-from .audit_sql import AUDIT_SUPPRESS, POSTGIS_AUDIT_FUNCTION, audit_trigger_sql
+from .audit_sql import AUDIT_SUPPRESS, POSTGIS_AUDIT_FUNCTION, POSTGIS_AUDIT_FUNCTION_V8, audit_trigger_sql
 from .rtree import rtree_sql
 
 SRID = 28992
@@ -578,6 +578,12 @@ SCORES_V6 = Table(SCORES.name, SCORES.columns + (ASSESSOR_ORG,), SCORES.geometry
                   SCORES.table_constraints)
 
 
+# ---- version 8: the API suppresses the audit triggers of the table it writes only (werkbank/audit_sql.py) ------
+SUPPRESS_TABLE_NAME = C("table_name", "TEXT", "", "tabel waarvan de opslag-API zelf het wijzigingslog schrijft")
+# The audited tables as they are at version 7 (fixed; scores has assessor_org since version 6).
+AUDITED_TABLES_V8 = tuple(SCORES_V6 if t.name == "scores" else t for t in AUDITED_TABLES_V5)
+
+
 MIGRATIONS = [
     Migration(1, "Basisschema pMIEK Werkbank", TABLES_V1, INDEXES_V1),
     Migration(
@@ -629,6 +635,15 @@ MIGRATIONS = [
         7,
         "PostGIS: een bewerking buiten de plugin (QGIS, SQL) legt de databaselogin vast als 'gewijzigd door'",
         sql_by_backend={"postgis": [POSTGIS_ROW_VERSION_FUNCTION_V7]},
+    ),
+    Migration(
+        8,
+        "Wijzigingslog: ook rijen die bij het verwijderen van een project mee verdwijnen worden vastgelegd",
+        add_columns=((AUDIT_SUPPRESS, SUPPRESS_TABLE_NAME),),
+        sql_by_backend={
+            "gpkg": [s for t in AUDITED_TABLES_V8 for s in audit_trigger_sql("gpkg", t, _unique(t), per_table=True)],
+            "postgis": [POSTGIS_AUDIT_FUNCTION_V8],
+        },
     ),
 ]
 

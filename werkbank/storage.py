@@ -395,7 +395,7 @@ class Werkbank:
         fields["modified_by"] = self.user
         sets = ", ".join('"{}" = ?'.format(k) for k in fields)
         with self.transaction() as tx:
-            api = self._audit_by_api(tx)
+            api = self._audit_by_api(tx, "programme")
             before = tx.query("SELECT * FROM programme ORDER BY fid LIMIT 1")
             tx.execute(
                 "UPDATE programme SET {}, row_version = row_version + 1".format(sets), list(fields.values())
@@ -502,7 +502,7 @@ class Werkbank:
                     r[i] = _py(r[i])
         counts = {"inserted": 0, "updated": 0, "unchanged": 0}
         with self.transaction() as tx:
-            api = self._audit_by_api(tx)
+            api = self._audit_by_api(tx, table, who)
             existing = {}
             if mode == "upsert" and key:
                 if key not in cols:
@@ -616,7 +616,7 @@ class Werkbank:
 
     def delete(self, table, where, params=(), user=None):
         with self.transaction() as tx:
-            api = self._audit_by_api(tx)
+            api = self._audit_by_api(tx, table, user or self.user)
             t = TABLES.get(table)
             old_rows = []
             if t is not None and table != AUDIT_TABLE:
@@ -663,7 +663,7 @@ class Werkbank:
         who = user or self.user
         ts = now_iso()
         with self.transaction() as tx:
-            api = self._audit_by_api(tx)
+            api = self._audit_by_api(tx, table, who)
             rows = self._select_rows(tx, t, '"{}" = ?'.format(t.key), (key_value,), geom_text=False)
             if not rows:
                 raise ConflictError(
@@ -780,15 +780,29 @@ class Werkbank:
                     entry[2][GEOM], entry[3][GEOM] = a, b
         self._write_audit(tx, t.name, entries, ts, who)
 
-    def _audit_by_api(self, tx):
-        """From here on in this transaction the API writes the audit rows itself: the database's audit triggers
-        (schema 5) stand aside.  The marker row lives only inside this transaction (see werkbank/audit_sql.py)."""
+    def _audit_by_api(self, tx, table=None, who=None):
+        """From here on in this transaction the API writes the audit rows of ``table`` itself: the database's audit
+        triggers (schema 5) stand aside for that table (from schema 8; before: for all tables), so a cascade into
+        other tables is still recorded.  ``table=None``: all tables (a copy).  The marker row lives only inside this
+        transaction (see werkbank/audit_sql.py)."""
         if getattr(self, "_audit_triggers", None) is None:
             self._audit_triggers = AUDIT_SUPPRESS in self._existing_tables()
+            self._audit_per_table = self._audit_triggers and "table_name" in self._table_columns(AUDIT_SUPPRESS)
         if not self._audit_triggers:
             return False
-        tx.execute('INSERT INTO "{}" (writer) VALUES (?)'.format(AUDIT_SUPPRESS), (str(self.user)[:200],))
+        if self._audit_per_table:
+            tx.execute('INSERT INTO "{}" (writer, table_name) VALUES (?, ?)'.format(AUDIT_SUPPRESS),
+                       (str(who or self.user)[:200], table))
+        else:
+            tx.execute('INSERT INTO "{}" (writer) VALUES (?)'.format(AUDIT_SUPPRESS), (str(self.user)[:200],))
         return True
+
+    def _table_columns(self, table):
+        if self.backend == "postgis":
+            return [r["column_name"] for r in self.query(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+                (self.schema, table))]
+        return [r["name"] for r in self.query('PRAGMA table_info("{}")'.format(table))]
 
     def _audit_by_db(self, tx, api):
         """The triggers record again (every other statement of the transaction is audited by the database)."""
