@@ -166,8 +166,8 @@ def _write(wb, data, out, title, basemap_url, template_dir, feedback, result, D,
     _progress(feedback, 5)
 
     # fiche pages: the same template as the HTML fiche, with an SVG map
-    stems = unique_filenames(["{}_{}".format(p["code"], p["name"]) if p["code"] else p["name"] for p in projects],
-                             default="project")
+    stems = unique_filenames(["{}_{}".format(p["number"], p["name"]) if p.get("number") else p["name"]
+                              for p in projects], default="project")  # the user's own number (export context)
     paths = {p["project_id"]: "fiches/{}.html".format(s) for p, s in zip(projects, stems)}
     site = D.build(wb, data)
     _progress(feedback, 30)
