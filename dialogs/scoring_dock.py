@@ -620,7 +620,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         n = self.grid_model.columnCount()
         if n > 1:
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-            self.grid.setColumnWidth(1, 150 if self.grid_model.compact else 240)
+            self.grid.setColumnWidth(1, 120 if self.grid_model.compact else 240)
             # compact: 'Volledig' is already the row colour (yellow = incomplete); its column makes room for Rang
             for j in range(n):
                 self.grid.setColumnHidden(j, self.grid_model.compact and self.grid_model.headers[j][0] == tr(
