@@ -131,3 +131,4 @@ def test_design_session_driven_through_the_gui(size, locale):
     assert report["exit_prompt"] is None, report["exit_prompt"]
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert len(report["shots"]) >= 15 and all(os.path.getsize(p) > 10000 for p in report["shots"])
+    shutil.rmtree(folder, ignore_errors=True)  # kept only when the walk failed (profile, werkbank, result.json)
