@@ -306,6 +306,8 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         return "balance_mw", "status", "capacity_mw", "demand_mw", "other_demand_mw"
 
     def _fill_table(self):
+        from ..programme.facts import worse
+
         current = self._current_unit()
         self.table.clear()
         if self.model is None:
@@ -337,6 +339,9 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
                 it.setBackground(QBrush(QColor(STATUS_COLOURS.get(d[status], "#dddddd"))))
                 tip = tr("{}: capaciteit {} MW, vraag {} MW, overige vraag {} MW, balans {} MW ({})").format(
                     y, _num(d[cap]), _num(d[dem]), _num(d[other]), _num(d[bal]), STATUS_LABELS.get(d[status], ""))
+                both = worse(d.get("status"), d.get("supply_status"))  # programme.facts: the one summary rule
+                tip += "\n" + tr("Samengevat (slechtste van afname en teruglevering): {}").format(
+                    STATUS_LABELS.get(both, ""))
                 if d.get("capacity_note"):
                     tip += "\n" + str(d["capacity_note"])
                 if d.get("unserved_count"):

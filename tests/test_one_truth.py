@@ -205,6 +205,12 @@ def test_link_edit_moves_demand_in_dock_and_capacitybalance(tmp_path, pmiek_prov
             wb.write_frame("project_links", [{"link_id": "L1", "project_id": "P1", "dev_id": "D1"}])
         dock._on_data("project_links")
         assert _model_demand(dock.model) == linked and _model_knooppunt(dock.model) == K_LINKED
+        dock._refresh_views()
+        from qgis.PyQt.QtCore import Qt
+
+        col = dock.table
+        s1 = [i for i in range(col.rowCount()) if col.item(i, 0).data(Qt.ItemDataRole.UserRole) == "S1"][0]
+        assert "Samengevat (slechtste van afname en teruglevering): Tekort" in col.item(s1, 1).toolTip()
         assert _capacitybalance(path, tmp_path, "na.gpkg") == linked
         assert _capacitybalance(path, tmp_path, "k_na.gpkg", level=1) == K_LINKED
         # and D1 is no longer 'unserved' at S1 (nor in K1) once it counts at S2
