@@ -31,12 +31,17 @@ def test_bench_runs_at_tiny_size(tmp_path):
     assert {"P1a", "P1b", "P2", "P3", "P4", "P5", "MEM"} <= cases, cases
     for row in rows:
         if row["status"] == "ok":
-            for side in ("plugin", "reference"):
-                assert _number(row[side]["min"]) and _number(row[side]["median"]), row
-                assert row[side]["min"] <= row[side]["median"]
-                assert len(row[side]["runs"]) == 1
-            assert _number(row["ratio"]) and row["ratio"] > 0, row
-            assert row["met"] in (True, False)
+            # absolute goals (edit loop, memory inside QGIS, rounds) may have no reference side
+            sides = ("plugin", "reference") if row["reference"] is not None else ("plugin",)
+            assert row["reference"] is not None or row["goal_kind"] == "absolute", row
+            for side in sides:
+                assert _number(row[side]["min"]) and _number(row[side]["median"]) and _number(row[side]["max"]), row
+                assert row[side]["min"] <= row[side]["median"] <= row[side]["max"]
+                assert len(row[side]["runs"]) >= 1
+            if row["reference"] is not None:
+                assert _number(row["ratio"]) and row["ratio"] > 0, row
+            # no verdict only when the plugin and the reference gave different answers (no ratio printed as met)
+            assert row["met"] in (True, False) or row.get("ratio_note"), row
             assert row["goal"]
         else:
             assert row["status"] == "niet beschikbaar", row
@@ -44,6 +49,14 @@ def test_bench_runs_at_tiny_size(tmp_path):
     # the measured cases that need no colleague's work must produce numbers
     ok = {r_["case"] for r_ in rows if r_["status"] == "ok"}
     assert {"P1a", "P1b", "P3", "P4", "P5", "MEM"} <= ok, [(r_["case"], r_.get("reason")) for r_ in rows]
+    # issue 19: the I/O floor, scoring re-rank, the edit loop with all docks open, memory inside QGIS
+    assert {"P1a-io", "P1b-io", "S1-500", "S1-2000", "L-link", "L-status", "L-score"} <= ok, [
+        (r_["case"], r_.get("reason")) for r_ in rows]
+    for case in ("S1-500", "S1-2000"):
+        assert next(r_ for r_ in rows if r_["case"] == case)["extra"]["equal_to_reference"] is True
+    for case in ("L-link", "L-status", "L-score"):
+        assert next(r_ for r_ in rows if r_["case"] == case)["extra"]["equal_to_full"] is True
+    assert any(r_["case"].startswith("MEMQ-") and r_["status"] == "ok" for r_ in rows), cases
     p3 = next(r_ for r_ in rows if r_["case"] == "P3")
     assert isinstance(p3["extra"]["geopandas_imported"], bool) and isinstance(p3["extra"]["pandas_imported"], bool)
     assert p3["extra"]["modules_imported"] > 0
