@@ -85,7 +85,7 @@ LOGTAG=capacitybalance_station run pmiek:capacitybalance WERKBANK="$WB" LEVEL=0 
     OUTPUT="$OUT/capaciteitsbalans_stations.gpkg"
 LOGTAG=capacitybalance_knooppunt run pmiek:capacitybalance WERKBANK="$WB" LEVEL=1 YEARS=2025,2030,2035 \
     OUTPUT="$OUT/capaciteitsbalans_knooppunten.gpkg"
-run pmiek:importscores WERKBANK="$WB" INPUT="$S/scores.csv"
+run pmiek:importscores WERKBANK="$WB" INPUT="$S/scores.csv" REPORT="$OUT/rapporten/scores.html"
 run pmiek:scoreprojects WERKBANK="$WB" OUTPUT="$OUT/rangorde.gpkg"
 
 echo "### 5. Borgen: afspraken, fiches, atlas en lijsten"

@@ -82,7 +82,8 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
         "SOURCE_WINS: een beoordeling die na de vorige import is gewijzigd (waardering, motivatie, rol, datum, "
         "vastgesteld) houdt standaard haar waarde; het conflict staat in de log en de wijzigingshistorie. Met ja "
         "wint de bron.\n\n"
-        "Uitvoer: INSERTED, UPDATED, UNCHANGED, CONFLICTS (aantallen)."
+        "REPORT: importrapport (HTML of CSV; standaard naast de werkbank).\n"
+        "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, CONFLICTS (aantallen), REPORT."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -92,17 +93,13 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
         for name, _canon, label in SCORE_FIELDS:
             self.addParameter(QgsProcessingParameterField(
                 name, self.tr(label), parentLayerParameterName="INPUT", optional=True))
-        self.addParameter(QgsProcessingParameterBoolean(
-            "SOURCE_WINS", self.tr("De bron wint van beoordelingen die na de vorige import zijn gewijzigd"), False,
-            optional=True))
-        for name, label in (("INSERTED", "Nieuw"), ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd"),
-                            ("CONFLICTS", "Conflicten met besluiten")):
-            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+        from .project_algs import _count_outputs
+
+        _count_outputs(self)  # SOURCE_WINS, REPORT; IMPORTED, REJECTED, INSERTED ... CONFLICTS, as every import
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from ...ingest.decisions import describe
         from ...scoring import scores as S
-        from .project_algs import read_input
+        from .project_algs import count_outputs, read_input
 
         # the import pipeline's one reader: spreadsheet lines / feature ids as row numbers, cancel = nothing read
         df, label, _offset = read_input(self, parameters, context, feedback)
@@ -144,12 +141,9 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
                 raise QgsProcessingException(str(e)) from e
         finally:
             wb.close()
-        feedback.pushInfo(self.tr("Beoordelingen: {} nieuw, {} bijgewerkt, {} ongewijzigd.").format(
-            counts["inserted"], counts["updated"], counts["unchanged"]))
-        for c in conflicts:
-            feedback.pushWarning(self.tr("Conflict met een besluit: ") + describe(c))
-        return {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"],
-                "CONFLICTS": len(conflicts)}
+        self.conflicts = conflicts
+        return count_outputs(self, feedback, label, counts, parameters=parameters, context=context, kind="scores",
+                             n_input=len(records))
 
 
 class ScoreProjects(_ScoringAlg):
