@@ -377,6 +377,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
                              str(int(r.year_ready)) if r.year_ready == r.year_ready and r.year_ready else "",
                              r.mw, share, r.motivation or ""])
             _fill(self.links, rows)
+            self.detail_tabs.setTabText(0, tr("Gekoppelde ontwikkelingen ({})").format(len(rows)))
             self._fill_suggestions(wb, pid, set(lk["dev_id"]))
         finally:
             wb.close()
@@ -408,6 +409,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
                  str(int(r.year_ready)) if r.year_ready == r.year_ready and r.year_ready else "",
                  _fmt(r.distance_m, 0), r.reason] for r in s.itertuples()]
         _fill(self.suggestions, rows, key_col=1)
+        self.detail_tabs.setTabText(1, tr("Suggesties ({})").format(len(rows)))
 
     # ---- map ------------------------------------------------------------------------------------
     def highlight(self, project_id, dev_ids, zoom=True):

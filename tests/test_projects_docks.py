@@ -175,6 +175,8 @@ def test_safe_link_edits(qgis_iface, session, example_path, werkbank):
     _open(session, example_path)
     p = ProjectsDock(qgis_iface, session)
     assert p.select_project("P1") and p.links.rowCount() == 2
+    assert p.detail_tabs.tabText(0) == "Gekoppelde ontwikkelingen (2)"
+    assert p.detail_tabs.tabText(1) == "Suggesties ({})".format(p.suggestions.rowCount())
     p.suggestions.selectRow(0)
     reason = p.suggestions.item(0, 6).text()
     assert p.link_suggestions() == 1
