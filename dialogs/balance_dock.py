@@ -271,10 +271,10 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             if wb is None:
                 return
             try:
-                self.model.reload_table(wb, table)  # re-reads that table only, recomputes what it changes
+                touched = self.model.reload_table(wb, table)  # re-reads that table only, recomputes what changed
             finally:
                 wb.close()
-            self._refresh_views()
+            self._update_units(touched)
         elif table in ("stations", "station_capacity", "capacity_areas", "developments", "knooppunten",
                        "programme"):
             self.rebuild()
@@ -285,6 +285,31 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
 
     def _on_view_changed(self, *args):
         self._refresh_views()
+
+    def _update_units(self, touched):
+        """After an edit: only the table rows and map features of the units the model recomputed (issue 19);
+        everything else stays.  Falls back to a full refresh when a unit is not in the table yet."""
+        level = self.current_level()
+        rows = {}
+        for i in range(self.table.rowCount()):
+            item = self.table.item(i, 0)
+            if item is not None:
+                rows[item.data(Qt.ItemDataRole.UserRole)] = i
+        units = set(touched[0] if level == "station" else touched[1]) if touched is not None else None
+        if units is None or any(u not in rows for u in units) or self.layer is None:
+            self._refresh_views()
+            return
+        if units:
+            years = list(self.model.years)
+            t = self.model.table(level)
+            t = t[t["unit_id"].isin(units)]
+            for r in t.itertuples():
+                y = int(r.year)
+                if y in years:
+                    self.table.setItem(rows[r.unit_id], years.index(y) + 1, self._cell_item(r._asdict(), y))
+            self._update_layer(units=units)
+        self._fill_unserved()
+        self._on_unit_selected()
 
     def _refresh_views(self):
         self._fill_table()
@@ -306,8 +331,6 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         return "balance_mw", "status", "capacity_mw", "demand_mw", "other_demand_mw"
 
     def _fill_table(self):
-        from ..programme.facts import worse
-
         current = self._current_unit()
         self.table.clear()
         if self.model is None:
@@ -317,7 +340,6 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             return
         years = self.model.years
         t = self.model.table(self.current_level())
-        bal, status, cap, dem, other = self._cols()
         self.table.setColumnCount(1 + len(years))
         self.table.setHorizontalHeaderLabels([tr("Station") if self.current_level() == "station" else
                                               tr("Knooppunt")] + [str(y) for y in years])
@@ -333,26 +355,32 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
                 r = cells.get((u.unit_id, y))
                 if r is None:
                     continue
-                d = r._asdict()
-                it = QTableWidgetItem(_num(d[bal]))
-                it.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
-                it.setBackground(QBrush(QColor(STATUS_COLOURS.get(d[status], "#dddddd"))))
-                tip = tr("{}: capaciteit {} MW, vraag {} MW, overige vraag {} MW, balans {} MW ({})").format(
-                    y, _num(d[cap]), _num(d[dem]), _num(d[other]), _num(d[bal]), STATUS_LABELS.get(d[status], ""))
-                both = worse(d.get("status"), d.get("supply_status"))  # programme.facts: the one summary rule
-                tip += "\n" + tr("Samengevat (slechtste van afname en teruglevering): {}").format(
-                    STATUS_LABELS.get(both, ""))
-                if d.get("capacity_note"):
-                    tip += "\n" + str(d["capacity_note"])
-                if d.get("unserved_count"):
-                    tip += "\n" + tr("{} ontwikkeling(en) niet te bedienen").format(int(d["unserved_count"]))
-                it.setToolTip(tip)
-                self.table.setItem(i, j + 1, it)
+                self.table.setItem(i, j + 1, self._cell_item(r._asdict(), y))
         if current:
             for i in range(self.table.rowCount()):
                 if self.table.item(i, 0).data(Qt.ItemDataRole.UserRole) == current:
                     self.table.selectRow(i)
                     break
+
+    def _cell_item(self, d, y):
+        """The table cell of one unit and year (``d``: the table row as a dict)."""
+        from ..programme.facts import worse
+
+        bal, status, cap, dem, other = self._cols()
+        it = QTableWidgetItem(_num(d[bal]))
+        it.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+        it.setBackground(QBrush(QColor(STATUS_COLOURS.get(d[status], "#dddddd"))))
+        tip = tr("{}: capaciteit {} MW, vraag {} MW, overige vraag {} MW, balans {} MW ({})").format(
+            y, _num(d[cap]), _num(d[dem]), _num(d[other]), _num(d[bal]), STATUS_LABELS.get(d[status], ""))
+        both = worse(d.get("status"), d.get("supply_status"))  # programme.facts: the one summary rule
+        tip += "\n" + tr("Samengevat (slechtste van afname en teruglevering): {}").format(
+            STATUS_LABELS.get(both, ""))
+        if d.get("capacity_note"):
+            tip += "\n" + str(d["capacity_note"])
+        if d.get("unserved_count"):
+            tip += "\n" + tr("{} ontwikkeling(en) niet te bedienen").format(int(d["unserved_count"]))
+        it.setToolTip(tip)
+        return it
 
     def _fill_unserved(self):
         if self.model is None:
@@ -419,7 +447,8 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         self.layer = layer
         return layer
 
-    def _update_layer(self, *args):
+    def _update_layer(self, *args, units=None):
+        """The map layer for the level, year and direction shown; with ``units`` only those units' features."""
         if self.model is None:
             self._remove_layer()
             return
@@ -431,6 +460,8 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         if not len(t):
             self._remove_layer()
             return
+        if units is not None:
+            t = t[t["unit_id"].isin(units)]
         if self.direction.currentData() == "teruglevering":
             t = t.assign(status=t["supply_status"])
         layer = self._ensure_layer(level)
@@ -440,7 +471,11 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         key = "station_id" if level == "station" else "knooppunt_id"
         geoms = dict(zip(src[key], src.geometry))
         pr = layer.dataProvider()
-        pr.truncate()
+        if units is None:
+            pr.truncate()
+        else:
+            idx = layer.fields().indexOf("unit_id")
+            pr.deleteFeatures([f.id() for f in layer.getFeatures() if f.attribute(idx) in units])
         pr.addFeatures(balance_features(t, geoms, layer.fields()))
         layer.updateExtents()
         layer.triggerRepaint()
