@@ -596,7 +596,7 @@ def test_freezeround_on_a_full_disk_gives_a_dutch_message_and_leaves_nothing(tmp
         subprocess.run(["umount", str(mnt)], check=False)
 
 
-def test_failure_after_a_migration_says_the_werkbank_was_migrated(tmp_path, pmiek_provider):
+def test_failure_after_a_migration_says_the_werkbank_was_migrated(tmp_path, pmiek_provider, monkeypatch):
     """Messages say what is true: an older werkbank is brought to the newest schema on open, also when the
     operation then fails; the message says so instead of 'niets gewijzigd' alone."""
     import sqlite3
@@ -606,13 +606,17 @@ def test_failure_after_a_migration_says_the_werkbank_was_migrated(tmp_path, pmie
     from conftest import run_alg
     from test_rounds_fixtures import make_werkbank
 
+    from pmiek_werkbank.werkbank import schema, storage
     from pmiek_werkbank.werkbank.schema import latest_version
 
     path = str(tmp_path / "oud.gpkg")
-    make_werkbank(path).close()
+    with monkeypatch.context() as m:  # a werkbank made by the previous version of the plugin
+        previous = schema.MIGRATIONS[:-1]
+        m.setattr(schema, "MIGRATIONS", previous)
+        m.setattr(storage, "MIGRATIONS", previous)
+        make_werkbank(path).close()
     c = sqlite3.connect(path)
-    c.execute("DELETE FROM schema_version WHERE version = ?", (latest_version(),))  # as if one version older
-    c.commit()
+    assert c.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == latest_version() - 1
     c.close()
     with pytest.raises(QgsProcessingException) as info:
         run_alg("pmiek:setstatus", {"WERKBANK": path, "PROJECT": "BESTAAT-NIET", "STATUS": "opgenomen",
