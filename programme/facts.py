@@ -131,28 +131,54 @@ class ProgrammeFacts:
             self._station_of = idx
         return idx.get(str(project_id))
 
+    def _station_table(self):
+        """Balance rows of every station, grouped once in bulk: {station_id: [row, ...]} sorted by year."""
+        by = self.__dict__.get("_station_records")
+        if by is not None:
+            return by
+        import numpy as np
+        import pandas as pd
+
+        t = self.balance.stations
+        by = {}
+        if len(t):
+            t = t.sort_values(["unit_id", "year"], kind="mergesort")
+
+            def col(name):  # Python objects, None for NaN/NA/missing column (as _none per row)
+                if name not in t.columns:
+                    return np.full(len(t), None, dtype=object)
+                arr = t[name].to_numpy(dtype=object)
+                arr[pd.isna(t[name]).to_numpy()] = None
+                return arr
+
+            status, supply = col("status"), col("supply_status")
+            rank_s = np.array([STATUS_ORDER.get(v, 0) for v in status])
+            rank_t = np.array([STATUS_ORDER.get(v, 0) for v in supply])
+            # worse(status, supply): the supply status when it is worse, else the status when known, else ''
+            summary = np.where(rank_t > rank_s, supply, np.where(rank_s > 0, status, ""))
+            # statuses as stored (NaN kept, as before), the summary from the same values
+            status_raw, supply_raw = t["status"].to_numpy(dtype=object), t["supply_status"].to_numpy(dtype=object)
+            keys = ("year", "afname_mw", "teruglevering_mw", "demand_mw", "supply_mw", "balance_afname_mw",
+                    "balance_teruglevering_mw", "status", "supply_status", "summary_status", "note")
+            columns = (t["year"].astype("int64").to_numpy(dtype=object), col("capacity_mw"),
+                       col("supply_capacity_mw"), col("demand_mw"), col("supply_mw"), col("balance_mw"),
+                       col("supply_balance_mw"), status_raw, supply_raw, summary, col("capacity_note"))
+            units = t["unit_id"].to_numpy(dtype=object)
+            starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units) else []
+            ends = list(starts[1:]) + [len(units)]
+            rows = [dict(zip(keys, values)) for values in zip(*columns)]
+            for a, b in zip(starts, ends):
+                by[units[a]] = rows[a:b]
+        self._station_records = by
+        return by
+
     def station_rows(self, station_id):
-        """Balance rows of one station, per horizon year, both directions and the summary status (worse of two)."""
+        """Balance rows of one station, per horizon year, both directions and the summary status (worse of two).
+
+        All stations are grouped once (bulk, :meth:`_station_table`); each call returns fresh dicts."""
         if self.balance is None or station_id is None:
             return []
-        by = self.__dict__.get("_station_records")
-        if by is None:
-            by = {}
-            for r in self.balance.stations.sort_values(["unit_id", "year"], kind="mergesort").to_dict("records"):
-                by.setdefault(r["unit_id"], []).append(r)
-            self._station_records = by
-        out = []
-        for r in by.get(station_id, []):
-            out.append({
-                "year": int(r["year"]),
-                "afname_mw": _none(r["capacity_mw"]), "teruglevering_mw": _none(r["supply_capacity_mw"]),
-                "demand_mw": _none(r["demand_mw"]), "supply_mw": _none(r["supply_mw"]),
-                "balance_afname_mw": _none(r["balance_mw"]), "balance_teruglevering_mw": _none(r["supply_balance_mw"]),
-                "status": r["status"], "supply_status": r["supply_status"],
-                "summary_status": worse(r["status"], r["supply_status"]),
-                "note": _none(r.get("capacity_note")),
-            })
-        return out
+        return [dict(r) for r in self._station_table().get(station_id, [])]
 
     def serves(self, project_id):
         """MW of linked developments a project serves: {"demand_mw", "supply_mw", "mw", "station_id", "from_year"}.

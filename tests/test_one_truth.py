@@ -315,3 +315,58 @@ def test_rounds_chapter_prints_amounts_in_dutch():
     ], columns=REPORT_COLUMNS)
     sec = atlas_section(RoundComparison(rows, "1.0", "2.0", confidential={"P2"}))
     assert [(r["oud"], r["nieuw"]) for r in sec["rows"]] == [("€ 60 mln", "€ 80 mln"), ("250 MW", "300 MW")]
+
+
+# ---- station rows of the programme facts: one bulk grouping, same rows as one frame filter per station -------
+
+def _station_rows_per_station_filter(facts, station_id):
+    """The behaviour before the bulk grouping: filter the whole balance frame for one station."""
+    from pmiek_werkbank.programme.facts import _none, worse
+
+    t = facts.balance.stations
+    t = t[t["unit_id"] == station_id].sort_values("year")
+    return [{"year": int(r["year"]),
+             "afname_mw": _none(r["capacity_mw"]), "teruglevering_mw": _none(r["supply_capacity_mw"]),
+             "demand_mw": _none(r["demand_mw"]), "supply_mw": _none(r["supply_mw"]),
+             "balance_afname_mw": _none(r["balance_mw"]), "balance_teruglevering_mw": _none(r["supply_balance_mw"]),
+             "status": r["status"], "supply_status": r["supply_status"],
+             "summary_status": worse(r["status"], r["supply_status"]), "note": _none(r.get("capacity_note"))}
+            for r in t.to_dict("records")]
+
+
+def test_station_rows_bulk_equals_per_station_filter(tmp_path):
+    from shapely.geometry import Point
+
+    from pmiek_werkbank.programme.facts import programme_facts
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = link_werkbank(str(tmp_path / "r.gpkg"))
+    with open_werkbank(path) as wb:
+        wb.write_frame("project_links", [{"link_id": "L1", "project_id": "P1", "dev_id": "D1"}])
+        # a solar park next to S2 (teruglevering 80 MW > 50 MW): afname ruim, teruglevering tekort, summary tekort
+        wb.write_frame("developments", [{"dev_id": "D2", "name": "Zonnepark Oost", "sector": "zon",
+                                         "year_ready": 2025, "demand_mw": 0, "supply_mw": 80,
+                                         "geom": Point(137400, 459100)}], mode="insert")
+    with open_werkbank(path, readonly=True) as wb:
+        facts = programme_facts(wb, years=[2025, 2030, 2035], random_runs=5)
+    rows = {s: facts.station_rows(s) for s in ("S1", "S2")}
+    # by hand: S1 100 MW afname, D1 300 MW there until P1's IBN 2030, then at S2 (500 MW); S2 50 MW teruglevering
+    # against D2's 80 MW: -30 tekort every year
+    got = {s: [(r["year"], r["demand_mw"], r["balance_afname_mw"], r["status"], r["supply_mw"],
+                r["balance_teruglevering_mw"], r["supply_status"], r["summary_status"]) for r in rs]
+           for s, rs in rows.items()}
+    assert got == {
+        "S1": [(2025, 300.0, -200.0, "tekort", 0.0, 50.0, "ruim", "tekort"),
+               (2030, 0.0, 100.0, "ruim", 0.0, 50.0, "ruim", "ruim"),
+               (2035, 0.0, 100.0, "ruim", 0.0, 50.0, "ruim", "ruim")],
+        "S2": [(2025, 0.0, 500.0, "ruim", 80.0, -30.0, "tekort", "tekort"),
+               (2030, 300.0, 200.0, "ruim", 80.0, -30.0, "tekort", "tekort"),
+               (2035, 300.0, 200.0, "ruim", 80.0, -30.0, "tekort", "tekort")]}
+    assert rows["S1"][0]["note"] is None and rows["S1"][1]["note"] == "capaciteit uit 2025 (2030 ontbreekt)"
+    # identical to the per-station frame filter, for every station, an unknown one and none
+    for sid in ("S1", "S2", "S9"):
+        assert facts.station_rows(sid) == _station_rows_per_station_filter(facts, sid)
+    assert facts.station_rows("S9") == [] and facts.station_rows(None) == []
+    # callers get fresh dicts: changing one does not change the next answer
+    facts.station_rows("S1")[0]["status"] = "x"
+    assert facts.station_rows("S1")[0]["status"] == "tekort"
