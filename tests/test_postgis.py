@@ -736,3 +736,17 @@ def test_planted_password_never_reaches_an_output_log_report_or_project(pg_uri, 
         for table in wb.tables():
             frame = wb.read_frame(table, geometry=False)
             assert not frame.astype(str).apply(lambda c: c.str.contains(password, regex=False)).any().any(), table
+
+
+def test_rows_removed_with_a_deleted_project_are_audited_on_postgis(pgwb, pg_uri):
+    pgwb.write_frame("projects", [{"project_id": "p1", "name": "A"}])
+    crit = pgwb.query("SELECT criterion_id, scale FROM criteria ORDER BY sort_order LIMIT 1")[0]
+    pgwb.write_frame("scores", [{"score_id": "s1", "project_id": "p1", "criterion_id": crit["criterion_id"],
+                                 "rating": crit["scale"].split("|")[0], "rationale": "omdat", "assessor": "anna",
+                                 "score_date": "2026-01-01", "agreed": 1}], user="anna")
+    pgwb.delete("projects", "project_id = ?", ("p1",), user="dirk")
+    me = _sql(pg_uri, "SELECT current_user")[0][0]
+    assert [(h["action"], h["changed_by"]) for h in pgwb.history("scores", "s1")] == [("insert", "anna"),
+                                                                                     ("delete", me)]
+    assert [(h["action"], h["changed_by"]) for h in pgwb.history("projects", "p1")] == [("insert", me),
+                                                                                       ("delete", "dirk")]
