@@ -66,3 +66,31 @@ def test_project_saved_beside_the_werkbank_and_folder_remembered(qgis_iface, tmp
         QgsSettings().remove(SETTINGS_FOLDER)
         plugin.unload()
         QgsProject.instance().clear()
+
+
+def test_new_werkbank_is_opened(qgis_iface, tmp_path, monkeypatch):
+    """'Nieuwe werkbank…': the Processing dialog creates it (here simulated), the plugin opens it at once."""
+    from qgis import processing
+
+    from pmiek_werkbank.werkbank import create_werkbank
+
+    target = str(tmp_path / "nieuw.gpkg")
+    asked = {}
+
+    def dialog(alg_id, params):
+        asked["alg"], asked["params"] = alg_id, params
+        create_werkbank(target, "Nieuw programma", "Utrecht").close()
+        return {"OUTPUT": target}
+
+    monkeypatch.setattr(processing, "execAlgorithmDialog", dialog, raising=False)
+    plugin = _plugin(qgis_iface)
+    try:
+        assert plugin.new_werkbank() is True
+        assert asked["alg"] == "pmiek:createwerkbank" and asked["params"]["OUTPUT"].endswith("werkbank.gpkg")
+        assert plugin.session.werkbank_path() == target
+        # cancelled dialog: nothing opened, the current werkbank stays
+        monkeypatch.setattr(processing, "execAlgorithmDialog", lambda alg_id, params: {}, raising=False)
+        assert plugin.new_werkbank() is False and plugin.session.werkbank_path() == target
+    finally:
+        plugin.unload()
+        QgsProject.instance().clear()
