@@ -207,7 +207,11 @@ def test_algorithms_export_import(pmiek_provider, wb, tmp_path):
     folder = str(tmp_path / "pakket")
     res = run_alg("pmiek:exportpackage", {"WERKBANK": wb.target, "OUTPUT_FOLDER": folder, "NETBEHEERDER": "Stedin",
                                           "INCLUDE_CONFIDENTIAL": False, "ESDL": True})
-    assert res["OUTPUT"] == folder and os.path.exists(res["MANIFEST"]) and res["ESDL_FILE"].endswith(".esdl")
+    assert res["OUTPUT"] == folder and os.path.exists(res["MANIFEST"])
+    from pmiek_werkbank.programme.esdl_io import esdl_available
+
+    # without the optional pyesdl (Debian's QGIS in the version matrix) the package has no ESDL, with a note
+    assert res["ESDL_FILE"].endswith(".esdl") if esdl_available() else not res["ESDL_FILE"]
     with open(res["MANIFEST"], encoding="utf-8") as f:
         man = json.load(f)
     assert man["selectie"]["netbeheerder"] == "Stedin"
