@@ -35,8 +35,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 from ..connections import ConnectionsMixin
+from ..knooppunten.balance import STATUS_COLOURS, STATUS_TEXT_COLOURS  # the one palette
 
-STATUS_COLOURS = {"ruim": "#4daf4a", "krap": "#ffbf00", "tekort": "#e41a1c"}
 STATUS_LABELS = {"ruim": "Ruim", "krap": "Krap", "tekort": "Tekort"}
 LAYER_NAME = "Capaciteitsbalans"
 
@@ -370,6 +370,7 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         it = QTableWidgetItem(_num(d[bal]))
         it.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
         it.setBackground(QBrush(QColor(STATUS_COLOURS.get(d[status], "#dddddd"))))
+        it.setForeground(QBrush(QColor(STATUS_TEXT_COLOURS.get(d[status], "#000000"))))  # readable on the colour
         tip = tr("{}: capaciteit {} MW, vraag {} MW, overige vraag {} MW, balans {} MW ({})").format(
             y, _num(d[cap]), _num(d[dem]), _num(d[other]), _num(d[bal]), STATUS_LABELS.get(d[status], ""))
         both = worse(d.get("status"), d.get("supply_status"))  # programme.facts: the one summary rule

@@ -53,9 +53,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 from ..connections import ConnectionsMixin
+from ..knooppunten.balance import STATUS_COLOURS  # the one palette
 from ..layers.fieldtypes import make_field
 
-STATUS_COLOURS = {"ruim": "#4daf4a", "krap": "#ffbf00", "tekort": "#e41a1c"}
 CURRENT = "__huidig__"
 LAYER_PREFIX = "Variant: "
 

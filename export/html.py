@@ -7,6 +7,7 @@ its own copies in a folder passed as ``template_dir`` (searched first).
 import os
 
 from ..formatting import fmt_mw
+from ..knooppunten.balance import status_palette
 
 TEMPLATE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
 DEFAULT_FONT_PT = 8.6
@@ -37,6 +38,7 @@ def environment(template_dir=None):
             undefined=jinja2.ChainableUndefined,
         )
         env.filters["mw"] = fmt_mw
+        env.globals["status_palette"] = status_palette()  # the one palette of balance statuses (badges)
         _ENVS[key] = env
     return env
 

@@ -40,6 +40,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QMarginsF, QSizeF
 from qgis.PyQt.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 
+from ..knooppunten.balance import MAP_STATUS_COLOURS
 from ..layers.fieldtypes import make_field
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -49,7 +50,7 @@ COVERAGE_LAYER_NAME = "pMIEK projecten (fiche)"
 DPI = 300
 A4 = (210.0, 297.0)
 BLUE = "#14365d"
-STATUS_COLOURS = {"ruim": "#2e8540", "krap": "#d98c00", "tekort": "#c0392b", "": "#7f8c8d"}
+STATUS_COLOURS = MAP_STATUS_COLOURS  # the one palette (knooppunten.balance), '' = unknown
 PROJECT_COLOUR = "#e6007e"
 DEV_COLOUR = "#f2b134"
 CURRENT = "(@atlas_feature IS NULL OR \"project_id\" = attribute(@atlas_feature, 'project_id'))"

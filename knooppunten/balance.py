@@ -96,7 +96,19 @@ LINK_RULE = (
     "teruglevering elk apart, samengevat als de slechtste van de twee."
 )
 RUIM, KRAP, TEKORT = "ruim", "krap", "tekort"
-STATUS_COLOURS = {RUIM: "#4daf4a", KRAP: "#ffbf00", TEKORT: "#e41a1c"}
+# The ONE palette of balance statuses (docks, QGIS layers, paper atlas and fiches, web atlas): every other place
+# imports it from here (Jinja: the ``status_palette`` global of export/html.py; web atlas: meta.status_colours).
+# Text on a badge: white on ruim/tekort/onbekend, dark on krap (WCAG AA contrast >= 4.5).
+STATUS_COLOURS = {RUIM: "#2e8540", KRAP: "#d98c00", TEKORT: "#c0392b"}
+NO_STATUS_COLOUR = "#6b7785"  # no status known (no station, no capacity)
+MAP_STATUS_COLOURS = dict(STATUS_COLOURS, **{"": NO_STATUS_COLOUR})  # keyed by status, '' = unknown
+STATUS_TEXT_COLOURS = {RUIM: "#ffffff", KRAP: "#1d1d1b", TEKORT: "#ffffff", "": "#ffffff"}
+
+
+def status_palette():
+    """{css name: {"bg", "fg"}} of the badges (.st-ruim, .st-krap, .st-tekort, .st-onbekend)."""
+    return {(code or "onbekend"): {"bg": MAP_STATUS_COLOURS[code], "fg": STATUS_TEXT_COLOURS[code]}
+            for code in MAP_STATUS_COLOURS}
 
 BALANCE_COLUMNS = [
     "level", "unit_id", "unit_name", "year",

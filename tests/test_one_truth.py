@@ -370,3 +370,41 @@ def test_station_rows_bulk_equals_per_station_filter(tmp_path):
     # callers get fresh dicts: changing one does not change the next answer
     facts.station_rows("S1")[0]["status"] = "x"
     assert facts.station_rows("S1")[0]["status"] == "tekort"
+
+
+# ---- one palette of balance statuses ---------------------------------------------------------------------
+
+def test_one_status_palette_and_readable_krap_badge():
+    import re
+
+    from pmiek_werkbank.export.html import environment
+    from pmiek_werkbank.knooppunten.balance import MAP_STATUS_COLOURS, STATUS_COLOURS, status_palette
+
+    # the paper templates take the badges from the one palette; krap has dark text (white on #d98c00: 2.7:1)
+    css = environment().from_string('{% include "_base.css.j2" %}').render(font_pt=8.6)
+    for name, c in status_palette().items():
+        assert ".st-{} {{ background: {}; color: {}; }}".format(name, c["bg"], c["fg"]) in css
+    assert ".st-krap { background: #d98c00; color: #1d1d1b; }" in css
+
+    def lum(h):
+        c = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    for name, c in status_palette().items():  # WCAG AA for normal text
+        hi, lo = sorted((lum(c["bg"]), lum(c["fg"])), reverse=True)
+        assert (hi + 0.05) / (lo + 0.05) >= 4.5, name
+    # no second copy of a status palette anywhere in the plugin's code, styles or templates: no line that names a
+    # balance status and a colour code (the old copies were dicts and CSS rules like that)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    assert set(STATUS_COLOURS) == {"ruim", "krap", "tekort"} and MAP_STATUS_COLOURS[""]
+    pattern = re.compile(r"(ruim|krap|tekort|onbekend)\W[^\n]*#[0-9a-fA-F]{6}\b", re.IGNORECASE)
+    found = []
+    for d, subdirs, files in os.walk(root):
+        subdirs[:] = [s for s in subdirs if s not in (".venv", "build", "tests", "node_modules", ".git", "resources",
+                                                       "docs", "bench")]
+        for f in files:
+            if f.endswith((".py", ".js", ".css", ".j2")) and not (f == "balance.py" and d.endswith("knooppunten")):
+                with open(os.path.join(d, f), encoding="utf-8") as fh:
+                    found += [(os.path.relpath(os.path.join(d, f), root), m.group(0)) for m in pattern.finditer(fh.read())]
+    assert found == []

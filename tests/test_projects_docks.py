@@ -58,7 +58,8 @@ def test_docks_with_empty_werkbank(qgis_iface, session, werkbank_path):
 def test_balance_dock_with_example(qgis_iface, session, example_path):
     from qgis.core import QgsProject
 
-    from pmiek_werkbank.dialogs.balance_dock import STATUS_COLOURS, BalanceDock
+    from pmiek_werkbank.dialogs.balance_dock import BalanceDock
+    from pmiek_werkbank.knooppunten.balance import STATUS_COLOURS, STATUS_TEXT_COLOURS  # the one palette
 
     _open(session, example_path)
     b = BalanceDock(qgis_iface, session)
@@ -67,6 +68,7 @@ def test_balance_dock_with_example(qgis_iface, session, example_path):
     assert [b.table.item(row, j).text() for j in (1, 2, 3)] == ["-1", "2", "0"]
     assert b.table.item(row, 1).background().color().name() == STATUS_COLOURS["tekort"]
     assert b.table.item(row, 3).background().color().name() == STATUS_COLOURS["krap"]
+    assert b.table.item(row, 3).foreground().color().name() == STATUS_TEXT_COLOURS["krap"] == "#1d1d1b"
     b.table.selectRow(row)
     assert [x["status"] for x in b.chart.rows] == ["tekort", "ruim", "krap"]
     img = b.chart.grab()

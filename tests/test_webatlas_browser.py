@@ -69,9 +69,12 @@ def test_webatlas_in_chromium(served, node_modules, artifacts_dir, tmp_path):
     term = "lage weide"
     expected = _expected_search(out, term)
     assert 0 < expected < 13
+    from pmiek_werkbank.knooppunten.balance import MAP_STATUS_COLOURS
+
     cfg = {"url": url, "file_url": "file://" + os.path.join(out, "index.html"), "artifacts": artifacts_dir,
            "axe": os.path.join(node_modules, "axe-core", "axe.min.js"), "chromium": "/usr/bin/chromium",
-           "search": term, "search_expected": expected}
+           "search": term, "search_expected": expected,
+           "status_colours": MAP_STATUS_COLOURS}  # the one palette (station fills are checked against it)
     cfg_path = tmp_path / "check.json"
     cfg_path.write_text(json.dumps(cfg))
     proc = subprocess.run(["node", CHECK, str(cfg_path)], capture_output=True, text=True, timeout=600,

@@ -11,11 +11,13 @@ dissolved per colour and direction; developments become one point each
 import math
 import re
 
+from ...knooppunten.balance import MAP_STATUS_COLOURS
+
 RD = "EPSG:28992"
 WGS84 = "EPSG:4326"
 
 _RING = re.compile(r"\(([^()]+)\)")  # the innermost coordinate lists of a WKT: rings and lines
-STATUS_COLOURS = {"ruim": "#2e8540", "krap": "#d98c00", "tekort": "#c0392b", "": "#7f8c8d"}
+STATUS_COLOURS = MAP_STATUS_COLOURS  # the one palette (knooppunten.balance), '' = unknown
 CAPACITY_FILL = {"rood": "#e74c3c", "oranje": "#f39c12", "geel": "#f7dc6f", "transparant": None}
 
 

@@ -23,6 +23,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 
+from ...knooppunten.balance import MAP_STATUS_COLOURS
 from .. import html as H
 from ..safety import unique_filenames
 
@@ -201,6 +202,7 @@ def _write(wb, data, out, title, basemap_url, template_dir, feedback, result, D,
         "basemap": {"url": basemap_url, "attribution": "Achtergrondkaart: " + urllib.parse.urlsplit(
             basemap_url).netloc} if basemap_url else None,
         "status_labels": {k: v for k, v in _enum("PROJECT_STATUS").items()},
+        "status_colours": MAP_STATUS_COLOURS,  # the one palette of balance statuses
         "confidential_notice": notice,
         "confidential_included": included,
     }

@@ -113,7 +113,7 @@ async function axe(page, label) {
     // 4. horizon year: station colours follow the balance of the chosen year (afname and teruglevering)
     const years = await page.evaluate(() => window.PMIEK.meta.years.map(String));
     const S = await page.evaluate(() => window.PMIEK.stations);
-    const COLOURS = { ruim: "#2e8540", krap: "#d98c00", tekort: "#c0392b", "": "#7f8c8d" };
+    const COLOURS = cfg.status_colours;  // from knooppunten.balance.MAP_STATUS_COLOURS (the one palette)
     const fills = () => page.$$eval("path.stn", (els) => els.map((e) => ({ c: e.getAttribute("class"),
       f: e.getAttribute("fill") })));
     async function expectYear(year, dir) {

@@ -3,7 +3,7 @@
   "use strict";
   var D = window.PMIEK, G = window.PMIEK_GEO, A = window.PMIEK_AREAS, V = window.PMIEK_DEVS;
   var meta = D.meta, P = D.projects, S = D.stations;
-  var STATION = { ruim: "#2e8540", krap: "#d98c00", tekort: "#c0392b", "": "#7f8c8d" };
+  var STATION = meta.status_colours;  // the one palette (knooppunten.balance.MAP_STATUS_COLOURS)
   var PROJECT = { opgenomen: "#e6007e", kandidaat: "#1f5fa8", afgevallen: "#6b7785" };
   var CAP = { rood: "#e74c3c", oranje: "#f39c12", geel: "#f7dc6f" };
   var DIR = { a: "afname", t: "teruglevering" };
