@@ -34,15 +34,19 @@ def _number(v):
     return None if math.isnan(f) else f
 
 
-def fmt_num(v, decimals=1):
-    """Dutch number: '1 234,5'; integers without ',0'; '' for empty."""
+def fmt_num(v, decimals=1, trim=False, empty=""):
+    """Dutch number: '1 234,5'; integers without ',0'; ``empty`` ('') for empty.
+
+    ``trim``: also drop trailing zeros of the decimals (``fmt_num(1.5, 2, trim=True)`` -> '1,5', not '1,50')."""
     f = _number(v)
     if f is None:
-        return ""
+        return empty
     s = "{:,.{d}f}".format(f, d=decimals)
     s = s.replace(",", THIN).replace(".", ",")
     if decimals and s.endswith("," + "0" * decimals):
         s = s[: -(decimals + 1)]
+    elif decimals and trim:
+        s = s.rstrip("0")
     if s in ("-0", "−0"):
         s = "0"
     return s

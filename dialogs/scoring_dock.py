@@ -140,11 +140,10 @@ class AssessorDialog(QDialog):
 
 
 def _num(x, decimals=2):
-    if x is None or (isinstance(x, float) and x != x):
-        return ""
-    x = float(x)
-    text = "{:.{d}f}".format(x, d=decimals).rstrip("0").rstrip(".") if x != int(x) else str(int(x))
-    return text.replace(".", ",")
+    """Points and totals: the plugin's one Dutch formatter (formatting.fmt_num), trailing zeros dropped."""
+    from ..formatting import fmt_num
+
+    return fmt_num(x, decimals, trim=True)
 
 
 class RowsModel(QAbstractTableModel):

@@ -294,8 +294,10 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
             elif n is not None and n < 0:
                 err(f, "{} is negatief".format(v))
             elif n is not None and n > limit:
-                err(f, "{} is onwaarschijnlijk groot (meer dan {:,.0f} {}); controleer de eenheid".format(
-                    v, limit, "euro" if f == "investment_eur" else "MW").replace(",", "."))
+                from ..formatting import fmt_num
+
+                err(f, "{} is onwaarschijnlijk groot (meer dan {} {}); controleer de eenheid".format(
+                    v, fmt_num(limit, 0), "euro" if f == "investment_eur" else "MW"))
                 n = None
             row[f] = n
         if row["investment_eur"] is None and row["financial_note"]:

@@ -380,7 +380,9 @@ def check_number(report, frame, col, field, nonneg=True, integer=False, year=Fal
     if integer and not year:
         report.add_mask(frame, ok & (v % 1 != 0), field, "waarde {value} is geen geheel getal", values=v)
     if maximum is not None:
-        limit = "{:,.0f}".format(maximum).replace(",", ".")
+        from ..formatting import fmt_num
+
+        limit = fmt_num(maximum, 0)  # the plugin's one Dutch formatter
         report.add_mask(frame, ok & (v > maximum), field,
                         "{{value}} is onwaarschijnlijk groot (meer dan {} {}); controleer de eenheid "
                         "(kW of W in plaats van MW?)".format(limit, unit).replace(" ;", ";"), values=v)

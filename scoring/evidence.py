@@ -11,6 +11,8 @@ in :func:`evidence_facts` for display.
 
 import importlib
 
+from ..formatting import fmt_eur
+
 # Swappable: how a project's capacity relief is computed.  In this order:
 # ``knooppunten.balance.project_relief(wb, project_id)`` if the balance module
 # offers it; else the balance's ``BalanceModel`` run with the project switched
@@ -193,10 +195,10 @@ def investment(wb, project_id):
 
 
 def _fmt(x, decimals=1):
-    if x is None:
-        return "onbekend"
-    s = "{:,.{d}f}".format(float(x), d=decimals)
-    return s.replace(",", "X").replace(".", ",").replace("X", ".")
+    """Through the plugin's one Dutch formatter (formatting.fmt_num); 'onbekend' when empty."""
+    from ..formatting import fmt_num
+
+    return fmt_num(x, decimals, empty="onbekend")
 
 
 def evidence_facts(wb, project_id, criterion_id, constraints=None):
@@ -246,7 +248,7 @@ def evidence_facts(wb, project_id, criterion_id, constraints=None):
     elif cid == "H":
         h = investment(wb, project_id)
         facts += [
-            ("Investering (EUR)", _fmt(h["investment_eur"], 0)),
+            ("Investering", fmt_eur(h["investment_eur"]) or "onbekend"),  # '€ 12,5 mln' as on the fiche
             ("Financiële dekking", E.label(E.FINANCIAL_COVER, h["financial_cover"]) if h["financial_cover"]
              else "onbekend"),
         ]

@@ -408,3 +408,18 @@ def test_one_status_palette_and_readable_krap_badge():
                 with open(os.path.join(d, f), encoding="utf-8") as fh:
                     found += [(os.path.relpath(os.path.join(d, f), root), m.group(0)) for m in pattern.finditer(fh.read())]
     assert found == []
+
+
+def test_points_and_evidence_through_the_one_formatter():
+    from pmiek_werkbank.dialogs.scoring_dock import _num
+    from pmiek_werkbank.formatting import THIN, fmt_num
+    from pmiek_werkbank.scoring.evidence import _fmt
+
+    assert fmt_num(1.5, 2, trim=True) == "1,5" and fmt_num(1.5, 2) == "1,50"
+    assert fmt_num(2.25, 2, trim=True) == "2,25" and fmt_num(3.0, 2, trim=True) == "3"
+    assert fmt_num(None, empty="onbekend") == "onbekend"
+    # scoring dock points/totals (was its own formatter): same text as before for points, Dutch thousands now
+    assert [_num(v) for v in (0, 1.5, 2.25, 3.0, None, float("nan"))] == ["0", "1,5", "2,25", "3", "", ""]
+    assert _num(1234.5) == "1" + THIN + "234,5"
+    # evidence facts (was '12.345,7' with its own separators)
+    assert _fmt(12345.67) == "12" + THIN + "345,7" and _fmt(None) == "onbekend" and _fmt(800, 0) == "800"

@@ -371,7 +371,7 @@ def test_evidence_a_c_f_h(werkbank):
                                                                               crs="EPSG:28992")})
     assert poly.loc[0, "area_m2"] == pytest.approx(5000.0)
     facts = dict(EV.evidence_facts(werkbank, "p1", "H"))
-    assert facts["Investering (EUR)"] == "12.500.000" and facts["Financiële dekking"] == "Deels gedekt"
+    assert facts["Investering"] == "€ 12,5 mln" and facts["Financiële dekking"] == "Deels gedekt"
     facts_a = dict(EV.evidence_facts(werkbank, "p1", "A"))
     assert facts_a["Gekoppelde ontwikkelingen"] == "2" and facts_a["Woningen"] == "800"
     assert EV.evidence_facts(werkbank, "p1", "B") == []
