@@ -1038,6 +1038,7 @@ class GeopackageWerkbank(Werkbank):
             raise WerkbankError("{}: de map {} is niet schrijfbaar.".format(path, folder))
         # Build in a temporary file, then move into place: never a half-made werkbank.
         tmp = path + ".tmp-{}".format(uuid.uuid4().hex[:8])
+        conn = None
         try:
             conn = cls._raw_connect(tmp)
             conn.execute("PRAGMA application_id = {}".format(GPKG_APPLICATION_ID))
@@ -1046,12 +1047,16 @@ class GeopackageWerkbank(Werkbank):
             wb._create_gpkg_core()
             wb._apply_migrations(0)
             conn.close()
+            conn = None
             os.replace(tmp, path)
         except sqlite3.Error as e:
             raise WerkbankError("{}: aanmaken mislukt: {}".format(path, e)) from e
         finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+            if conn is not None:  # a failure (a full disk) never leaves the half file open
+                conn.close()
+            for f in (tmp, tmp + "-journal", tmp + "-wal", tmp + "-shm"):
+                if os.path.exists(f):
+                    os.remove(f)
         return cls.open(path)
 
     @classmethod
