@@ -434,8 +434,13 @@ def walk():
     shot("waardering")
     click(ok_button(dlg))
     yield 1000
+    bar = sdock.grid.horizontalScrollBar()
+    try:  # the column widths settle after the reload that follows the rating
+        yield from wait_for(lambda: bar.maximum() == 0, 10, "raster past")
+    except AssertionError:
+        pass  # recorded below; the test reports it
     header = sdock.grid.horizontalHeader()
-    report["grid_fits"] = [header.length(), sdock.grid.viewport().width()]
+    report["grid_fits"] = [bar.maximum(), header.length(), sdock.grid.viewport().width()]
     shot("scores")
     step("scoren")
 
