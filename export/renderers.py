@@ -122,6 +122,7 @@ class WebKitHtmlRenderer(HtmlRenderer):
 UNITS_PER_PT = 4  # the document's px: a quarter pt, so font sizes (whole px in Qt) step by 0.25 pt
 PT_PER_MM = 72 / 25.4
 DOC_PER_MM = PT_PER_MM * UNITS_PER_PT
+ROW_KEEP_MM = 30  # table rows up to this height are never split over two frames
 # Sizes as the WebKit item shows them: a CSS pt there is drawn as about 0.8 pt.  QTextDocument takes px
 # only for margins/padding; its px is our document unit (1/UNITS_PER_PT pt).
 CSS_PT = 0.85
@@ -142,6 +143,47 @@ def qt_rich_text(html):
     html = _UNITS.sub(px, html)
     # Qt reads a table's width from the attribute, not from the style sheet
     return __import__("re").sub(r"<table(?![^>]*\bwidth=)", '<table width="100%"', html)
+
+
+def _auto_column_widths(doc):
+    """Column widths like a browser's automatic table layout: wide where the text is long.
+
+    QTextDocument gives columns without a width equal shares, so a name column with long text wraps into a
+    tall narrow strip.  Tables whose widths the HTML sets are left alone.
+    """
+    from qgis.PyQt.QtGui import QTextLength, QTextTable
+
+    def tables(frame):
+        for child in frame.childFrames():
+            if isinstance(child, QTextTable):
+                yield child
+            yield from tables(child)
+
+    for table in list(tables(doc.rootFrame())):
+        fmt = table.format()
+        constraints = fmt.columnWidthConstraints()
+        if any(c.type() != QTextLength.Type.VariableLength for c in constraints):
+            continue
+        weights = []
+        for c in range(table.columns()):
+            longest = 1
+            word = 1
+            for r in range(table.rows()):
+                cell = table.cellAt(r, c)
+                if cell.column() != c or cell.columnSpan() > 1:
+                    continue
+                cursor = table.cellAt(r, c).firstCursorPosition()
+                cursor.setPosition(cell.lastCursorPosition().position(), cursor.MoveMode.KeepAnchor)
+                text = cursor.selectedText().strip()
+                longest = max(longest, len(text))
+                # short texts (numbers with units, statuses) are not wrapped; long ones wrap at words
+                word = max([word, len(text) if len(text) <= 10 else 0] + [len(w) for w in text.split()])
+            weights.append(word + 1.5 + min(longest, 80) ** 0.75)
+        total = sum(weights) or 1.0
+        share = 100.0 - 1.2 * len(weights)  # Qt adds cell padding outside a column's percentage
+        fmt.setColumnWidthConstraints([QTextLength(QTextLength.Type.PercentageLength, share * w / total)
+                                       for w in weights])
+        table.setFormat(fmt)
 
 
 class _TextFrames:
@@ -271,6 +313,7 @@ class TextDocumentRenderer(HtmlRenderer):
         font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)  # no "fl"/"fi" ligatures: searchable words
         doc.setDefaultFont(font)
         doc.setHtml(qt_rich_text(html))
+        _auto_column_widths(doc)
         doc.setTextWidth(self.rects[0][3] * DOC_PER_MM)
         self.doc = doc
         self._spans = None
@@ -344,7 +387,8 @@ class TextDocumentRenderer(HtmlRenderer):
                         if b == end:
                             break
                         b = b.next()
-                if tops:
+                # a row stays together unless it is tall (then it breaks between its lines, as WebKit does)
+                if tops and max(bottoms) - min(tops) <= ROW_KEEP_MM * DOC_PER_MM:
                     spans.append((min(tops), max(bottoms)))
         self._spans = sorted(spans)
         return self._spans
