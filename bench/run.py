@@ -954,6 +954,8 @@ def main(argv=None):
                     _p3_met(r)
                 r["wall_seconds"] = time.perf_counter() - t0
             rows.extend(out)
+            for line in table_lines(out)[2:]:  # as soon as measured: a long national run keeps what it has
+                print("[bench]   " + line, flush=True)
     finally:
         scratch.clean()
     result = {"size": args.size, "repeat": repeat, "cases": cases, "data_seed": data.SEED,
