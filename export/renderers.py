@@ -180,7 +180,7 @@ def _auto_column_widths(doc):
                 word = max([word, len(text) if len(text) <= 10 else 0] + [len(w) for w in text.split()])
             weights.append(word + 1.5 + min(longest, 80) ** 0.75)
         total = sum(weights) or 1.0
-        share = 100.0 - 1.2 * len(weights)  # Qt adds cell padding outside a column's percentage
+        share = 100.0 - 0.5 * len(weights)  # Qt adds cell padding outside a column's percentage
         fmt.setColumnWidthConstraints([QTextLength(QTextLength.Type.PercentageLength, share * w / total)
                                        for w in weights])
         table.setFormat(fmt)
