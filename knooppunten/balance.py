@@ -801,6 +801,9 @@ class BalanceModel:
         self._bad = {d: np.zeros(nq, dtype=bool) for d in ("afname", "teruglevering")}
         self._bad_cap = {d: np.zeros(nq) for d in ("afname", "teruglevering")}
         self._bad_served = {d: np.full(nq, np.nan) for d in ("afname", "teruglevering")}
+        # links in the ready year: MW of the row counted elsewhere, and (moved out before it - moved in first)
+        self._bad_out = {d: np.zeros(nq) for d in ("afname", "teruglevering")}
+        self._bad_cadj = {d: np.zeros(nq) for d in ("afname", "teruglevering")}
         self._update_stations(np.arange(S))
         self._K = {c: np.zeros((K, Y)) for c in ("cap", "base", "proj", "supcap", "src", "nst", "od", "os", "on",
                                                   "nown")}
@@ -1019,6 +1022,7 @@ class BalanceModel:
         self._tr_links = None
         self._out = None  # (queue position, from year, demand, supply) moved away from a development's own station
         self._IN = None  # (station x year) demand and supply moved in, counted before the station's own queue
+        self._in_raw = None  # (station code, from year, demand, supply) of every move, for the ready-year list
         lk = self._links
         if not self.settings.links_move_demand or not len(lk) or not len(self.projects) or not S:
             return
@@ -1068,6 +1072,7 @@ class BalanceModel:
         qp = self._a_qpos[r[i]]
         inq = minus & (qp >= 0)
         self._out = (qp[inq], year[i][inq], d[inq], u[inq])
+        self._in_raw = (plus_st.astype(np.int64), year[i], d, u)
         ny_ = len(Y)
         rr_, c_ = np.nonzero(year[i][:, None] <= Y[None, :])
         flat_ = plus_st[rr_] * ny_ + c_
@@ -1134,9 +1139,14 @@ class BalanceModel:
             r, col = np.nonzero(u)
             counts = np.bincount(qs[r] * ny + col, minlength=S * ny).reshape(S, ny)
             U[codes] = counts[codes]
-            # in the ready year itself
+            # in the ready year itself (links: the same rule as the counts above, in the ready year)
             cap_own = base[rows] + proj
-            bad = (m > 0) & (c > cap_own + EPS)
+            if moved is None:
+                bad = (m > 0) & (c > cap_own + EPS)
+                out0 = cadj0 = full_from = None
+            else:
+                out0, cadj0, full_from = self._ready_year_moves(rows, qs, qye, k, m)
+                bad = (m - out0 > EPS) & (c - cadj0 > cap_own + EPS)
             served = np.full(len(rows), np.nan)
             b = np.flatnonzero(bad)
             if len(b) and len(self._events):
@@ -1147,9 +1157,60 @@ class BalanceModel:
                 sb = pos[qs[b]]
                 ok = ev_on[sb] & (ev[None, :] > qye[b][:, None]) & (c[b][:, None] <= evc[sb] + EPS)
                 served[b] = np.where(ok.any(axis=1), ev[ok.argmax(axis=1)], np.nan)
+            if full_from is not None:  # wholly counted at the project's station later: served from that year
+                served = np.fmin(served, np.where(bad, full_from, np.nan))
+            self._bad_out[d][rows] = 0.0 if out0 is None else out0
+            self._bad_cadj[d][rows] = 0.0 if cadj0 is None else cadj0
             self._bad[d][rows] = bad
             self._bad_cap[d][rows] = cap_own
             self._bad_served[d][rows] = served
+
+    def _ready_year_moves(self, rows, qs, qye, k, m):
+        """Links in each queue row's own ready year (direction ``k``: 0 afname, 1 teruglevering).
+
+        Returns (out, adjust, full_from): MW of the row counted at a project's station in its ready year; MW to
+        take off the row's cumulative queue (moved out of the queue up to and including the row by then, minus
+        the MW moved in to the station by then, which comes first); the year from which the row counts wholly
+        at the project's station when that is after its ready year (else NaN).  Same rule as the counts.
+        """
+        import numpy as np
+
+        n = len(rows)
+        out, cout, full_from = np.zeros(n), np.zeros(n), np.full(n, np.nan)
+        pos = np.full(len(self._q_row), -1, dtype=np.int64)
+        pos[rows] = np.arange(n)
+        oq, oy, od, os_ = self._out
+        w = od if k == 0 else os_
+        keep = np.flatnonzero((pos[oq] >= 0) & (w > 0)) if len(oq) else np.zeros(0, dtype=np.int64)
+        if len(keep):
+            p = pos[oq[keep]]
+            now = oy[keep] <= qye[p]
+            np.add.at(out, p[now], w[keep][now])
+            later = np.zeros(n)
+            np.add.at(later, p[~now], w[keep][~now])
+            first_later = np.full(n, np.inf)
+            np.minimum.at(first_later, p[~now], oy[keep][~now])
+            whole = (later > 0) & (out + later >= m - EPS)
+            full_from[whole] = first_later[whole]
+            # cumulative: an earlier row p (same station, queue order) moved by row q's ready year counts off q
+            hi = self._q_hi[qs[p]] - self._q_lo[qs[p]] + (p - (rows[p] - self._q_lo[qs[p]]))  # end of p's run
+            lengths = hi - p
+            start = np.repeat(p, lengths) + (np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths,
+                                                                                      lengths))
+            ey, ew = np.repeat(oy[keep], lengths), np.repeat(w[keep], lengths)
+            sel = ey <= qye[start]
+            np.add.at(cout, start[sel], ew[sel])
+        # moved in to the row's station by its ready year (served first)
+        ist, iy, idm, ism = self._in_raw
+        iw = idm if k == 0 else ism
+        inn = np.zeros(n)
+        if len(ist):
+            key = ist * 100000 + iy
+            order = np.argsort(key, kind="stable")
+            ks, cw = key[order], np.r_[0.0, np.cumsum(iw[order])]
+            inn = cw[np.searchsorted(ks, qs * 100000 + qye, side="right")] - cw[np.searchsorted(ks, qs * 100000,
+                                                                                                 side="left")]
+        return out, cout - inn, full_from
 
     def _queue_moves(self, rows, qs):
         """Per direction (out, cumulative out, in) for the queue ``rows`` (grouped per station), or None.
@@ -1485,6 +1546,8 @@ class BalanceModel:
             i = np.flatnonzero(self._bad[d])
             if len(i):
                 m, c, cap = mw[self._q_row[i]], cum[i], self._bad_cap[d][i]
+                if self._bad_out[d][i].any() or self._bad_cadj[d][i].any():  # links (same rule as the balance)
+                    m, c = m - self._bad_out[d][i], c - self._bad_cadj[d][i]
                 parts.append((self._q_row[i], d, True, m, c, cap, np.minimum(m, c - cap), self._bad_served[d][i],
                               "capaciteit station onvoldoende in het jaar van gereedkomen"))
         for d, mw in (("afname", self._a_dem_raw), ("teruglevering", self._a_sup_raw)):
@@ -1625,11 +1688,14 @@ class BalanceModel:
 
         sids, kids = self._changed_units(old_projects, self.projects)
         old_ld, old_ls = self._LD, self._LS
+        old_tr = self._tr_records()
         old_pairs = set(zip(self._tr_pairs.tolist(), self._tr_pair_year.tolist()))
         old_k, old_s = self._serv_k, self._serv_s
         old_tk, old_ts = self._trp_k, self._trp_s
         self._apply_projects()
         moved = self._moved_stations(old_ld, old_ls)
+        # moves in years between the horizon years change the ready-year list (unserved) of both stations
+        moved |= {self._sid[s] for s, *_ in old_tr ^ self._tr_records()}
         new_pairs = set(zip(self._tr_pairs.tolist(), self._tr_pair_year.tolist()))
         if sids is None and not moved and old_pairs == new_pairs:
             return set(), set()
@@ -1650,6 +1716,11 @@ class BalanceModel:
         self._update_knooppunten(np.sort(self._kp_ids.get_indexer(list(kids))) if kids else [])
         self._frames = {k: v for k, v in self._frames.items() if k == "linked"}
         return sids, kids
+
+    def _tr_records(self):
+        """The link moves as a set of (station code, from year, demand, supply) records."""
+        st, _, yr, dd, uu = self._tr
+        return set(zip(st.tolist(), yr.tolist(), dd.tolist(), uu.tolist()))
 
     def _moved_stations(self, old_ld, old_ls):
         """Station ids whose link-moved MW differs from before (``old_ld``/``old_ls`` matrices or None)."""

@@ -423,3 +423,52 @@ def test_points_and_evidence_through_the_one_formatter():
     assert _num(1234.5) == "1" + THIN + "234,5"
     # evidence facts (was '12.345,7' with its own separators)
     assert _fmt(12345.67) == "12" + THIN + "345,7" and _fmt(None) == "onbekend" and _fmt(800, 0) == "800"
+
+
+# ---- the list of developments not served in their own ready year follows the links -------------------------
+
+def _unserved(path):
+    from pmiek_werkbank.knooppunten.balance import BalanceModel
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(path, readonly=True) as wb:
+        model = BalanceModel.from_werkbank(wb, years=[2025, 2030, 2035])
+    u = model.unserved()
+    u = u[u["direction"] == "afname"]
+    return {d: (s, int(y), float(m), float(c), float(cap), float(sh), None if f != f else int(f))
+            for d, s, y, m, c, cap, sh, f in zip(u["dev_id"], u["station_id"], u["year_ready"], u["mw"], u["cum_mw"],
+                                                 u["capacity_mw"], u["shortfall_mw"], u["served_from_year"])}
+
+
+def test_unserved_in_ready_year_follows_links(tmp_path):
+    from shapely.geometry import Point
+
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = link_werkbank(str(tmp_path / "u.gpkg"))
+    with open_werkbank(path) as wb:  # D3: 80 MW next to S1, ready 2026 (behind D1 in S1's queue)
+        wb.write_frame("developments", [{"dev_id": "D3", "name": "Werkplaats West", "sector": "bedrijventerrein",
+                                         "year_ready": 2026, "demand_mw": 80, "geom": Point(133050, 457550)}],
+                       mode="insert")
+    # unlinked, by hand: S1 has 100 MW.  D1 (2025): queue 300 > 100, short 200.  D3 (2026): queue 300 + 80 = 380
+    # > 100, short min(80, 280) = 80.  Neither is ever served (no capacity rise).
+    assert _unserved(path) == {"D1": ("S1", 2025, 300.0, 300.0, 100.0, 200.0, None),
+                               "D3": ("S1", 2026, 80.0, 380.0, 100.0, 80.0, None)}
+    with open_werkbank(path) as wb:  # D1 linked to P1 (station S2, IBN 2030)
+        wb.write_frame("project_links", [{"link_id": "L1", "project_id": "P1", "dev_id": "D1"}])
+    # IBN 2030: in 2025 and 2026 D1 still counts at S1, so both stay unserved in their ready year; D1 counts
+    # wholly at S2 (500 MW) from 2030: served from 2030.  D3: 380 > 100 in 2026, and from 2030 only 80 <= 100
+    # is left at S1, but the list gives the year a development is served at its own station's capacity rises
+    # (none) or when it moves itself: None.
+    assert _unserved(path) == {"D1": ("S1", 2025, 300.0, 300.0, 100.0, 200.0, 2030),
+                               "D3": ("S1", 2026, 80.0, 380.0, 100.0, 80.0, None)}
+    with open_werkbank(path) as wb:  # IBN 2025: D1 counts at S2 from its own ready year
+        wb.write_frame("projects", [{"project_id": "P1", "ibn_year": 2025}])
+    # D1: 300 MW at S2 (500 MW) in 2025: served, not on the list; D3 in 2026 at S1: 380 - 300 moved = 80 <= 100
+    assert _unserved(path) == {}
+    with open_werkbank(path) as wb:  # only half of D1 moves (150 MW share)
+        wb.write_frame("project_links", [{"link_id": "L1", "share_mw": 150}])
+    # D1 at S1 in 2025: 300 - 150 = 150 left, queue 150 > 100, short min(150, 50) = 50; D3: 380 - 150 = 230 > 100,
+    # short min(80, 130) = 80
+    assert _unserved(path) == {"D1": ("S1", 2025, 150.0, 150.0, 100.0, 50.0, None),
+                               "D3": ("S1", 2026, 80.0, 230.0, 100.0, 80.0, None)}
