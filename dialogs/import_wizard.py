@@ -395,6 +395,12 @@ class ImportWizard(QWizard):
         except WerkbankError as e:
             raise ImportFailed(str(e)) from e
         try:
+            from ..ingest.versions import snapshot
+
+            # the row versions the check page (dry run) saw: a row changed before "Importeren" is a conflict
+            if dry_run or getattr(self, "_versions", None) is None:
+                self._versions = snapshot(wb, self.kind())
+            opts["versions"] = self._versions
             return IMPORTERS[self.kind()](wb, self.mapping_page.frame(), dry_run=dry_run, **opts)
         finally:
             wb.close()

@@ -22,6 +22,8 @@ from . import validation as V
 
 
 from ..ingest.errors import ImportCancelled, ImportFailed  # noqa: E402,F401 - re-exported
+from ..ingest import versions as IV  # noqa: E402
+from ..werkbank.storage import ConflictError  # noqa: E402
 
 
 class ImportResult:
@@ -72,15 +74,20 @@ def _short(e):
 
 # ---- shared steps ------------------------------------------------------------------
 
-COMMON_OPTIONS = ("feedback", "tolerance", "source_prefix", "sync", "crs", "recode", "source_wins", "user")
+COMMON_OPTIONS = ("feedback", "tolerance", "source_prefix", "sync", "crs", "recode", "source_wins", "user",
+                  "versions")
 
 
-def _options(opts):
+def _options(opts, wb=None, tables=()):
+    """The import options; ``versions`` (``ingest.versions.snapshot``, taken when the import started reading) is
+    taken now for ``tables`` when the caller did not pass it: a row changed in between is a conflict."""
     unknown = set(opts) - set(COMMON_OPTIONS)
     if unknown:
         raise TypeError("unknown import option(s): {}".format(", ".join(sorted(unknown))))
     out = dict.fromkeys(COMMON_OPTIONS)
     out.update(opts)
+    if out["versions"] is None and wb is not None:
+        out["versions"] = IV.snapshot(wb, *tables)
     return out
 
 
@@ -371,8 +378,10 @@ def _finish(wb, report, result, table, out, strict, dry_run, report_path, write=
             if write is not None:
                 result.counts = write()
             elif len(out):
-                result.counts = wb.write_frame(table, out, mode="upsert", user=opts.get("user"))
+                result.counts = wb.write_frame(table, out, mode="upsert", user=opts.get("user"),
+                                               expected_versions=IV.expected(opts.get("versions"), table))
             if removed and opts.get("sync"):
+                IV.refuse_changed(wb, tx, opts.get("versions"), table, removed)
                 for k in range(0, len(removed), 500):
                     chunk = removed[k:k + 500]
                     tx.execute('DELETE FROM "{t}" WHERE source = ? AND "{k}" IN ({q})'.format(
@@ -386,6 +395,9 @@ def _finish(wb, report, result, table, out, strict, dry_run, report_path, write=
         pass
     except ImportFailed:
         raise
+    except ConflictError as e:
+        report.add(None, None, None, None, str(e), V.FOUT)
+        raise ImportFailed(IV.conflict_text(report.source, e)) from e
     except Exception as e:  # noqa: BLE001 - sqlite/psycopg errors -> Dutch message
         raise ImportFailed("{}: schrijven naar de werkbank mislukt, niets is gewijzigd ({}).".format(
             report.source, _short(e))) from e
@@ -415,7 +427,7 @@ def import_capacity_map(wb, frame, mapping=None, source_name=None, peildatum=Non
     import pandas as pd
 
     source = source_name or "capaciteitskaart"
-    opts = _options(opts)
+    opts = _options(opts, wb, ("capacity_areas",))
     df, resolved, report = _start(frame, "capacity_areas", mapping, source, opts=opts)
     pdat = _peildatum(wb, peildatum, source)
     result = ImportResult("capacity_areas", "capacity_areas", report, resolved, dry_run=dry_run)
@@ -477,7 +489,7 @@ def import_stations(wb, frame, mapping=None, capacity_table=None, capacity_mappi
     import pandas as pd
 
     source = source_name or "stations"
-    opts = _options(opts)
+    opts = _options(opts, wb, ("stations",))
     df, resolved, report = _start(frame, "stations", mapping, source, opts=opts)
     pdat = _peildatum(wb, peildatum, source)
     result = ImportResult("stations", "stations", report, resolved, dry_run=dry_run)
@@ -533,7 +545,8 @@ def import_stations(wb, frame, mapping=None, capacity_table=None, capacity_mappi
 
     def write():
         with wb.transaction():
-            counts = wb.write_frame("stations", out, mode="upsert") if len(out) else dict(
+            counts = wb.write_frame("stations", out, mode="upsert", user=opts.get("user"),
+                                    expected_versions=IV.expected(opts.get("versions"), "stations")) if len(out) else dict(
                 inserted=0, updated=0, unchanged=0)
             if cap is not None and len(cap):
                 result.extra["capacity_counts"] = _upsert_capacity(wb, cap)
@@ -682,7 +695,7 @@ def import_developments(wb, frame, mapping=None, sector=None, unit_type=None, so
     import pandas as pd
 
     source = source_name or "ontwikkelingen"
-    opts = _options(opts)
+    opts = _options(opts, wb, ("developments",))
     df, resolved, report = _start(frame, "developments", mapping, source, opts=opts)
     result = ImportResult("developments", "developments", report, resolved, dry_run=dry_run)
     fixed = None

@@ -98,8 +98,14 @@ def _prepare(wb, frame, fields, required, source, kind_label):
     return rows
 
 
-def _write_with_ids(wb, table, rows, key, make_id, duplicate_text, source):
-    """Give every row its stable id, refuse duplicates within the table read, write in one transaction."""
+def _write_with_ids(wb, table, rows, key, make_id, duplicate_text, source, versions=None):
+    """Give every row its stable id, refuse duplicates within the table read, write in one transaction.
+
+    ``versions`` (``ingest.versions.snapshot`` taken when the import started reading): a row changed or deleted
+    since then is a conflict (rows, who, when) and nothing is written."""
+    from ..ingest import versions as IV
+    from ..werkbank.storage import ConflictError
+
     records, seen = [], {}
     for row_no, r in rows:
         r[key] = make_id(r)
@@ -110,11 +116,18 @@ def _write_with_ids(wb, table, rows, key, make_id, duplicate_text, source):
         records.append(r)
     if not records:
         return {"inserted": 0, "updated": 0, "unchanged": 0}
-    return wb.write_frame(table, records, mode="upsert")
+    try:
+        return wb.write_frame(table, records, mode="upsert", expected_versions=IV.expected(versions, table))
+    except ConflictError as e:
+        raise FollowupError(IV.conflict_text(source, e)) from e
 
 
-def import_actions(wb, frame, source="acties"):
-    """Uitvoeringsafspraken -> ``actions``; returns write counts."""
+def import_actions(wb, frame, source="acties", versions=None):
+    """Uitvoeringsafspraken -> ``actions``; returns write counts.  ``versions``: see :func:`_write_with_ids`
+    (default: taken now)."""
+    from ..ingest.versions import snapshot
+
+    versions = versions if versions is not None else snapshot(wb, "actions")
     rows = _prepare(wb, frame, ACTION_FIELDS, ("project_id", "activity"), source, "Uitvoeringsafspraken")
     for row_no, r in rows:
         if r.get("status") is not None:
@@ -125,15 +138,19 @@ def import_actions(wb, frame, source="acties"):
             r["status"] = code
     return _write_with_ids(wb, "actions", rows, "action_id",
                            lambda r: _stable_id("A", r["project_id"], r["activity"]),
-                           "dezelfde activiteit voor hetzelfde project staat", source)
+                           "dezelfde activiteit voor hetzelfde project staat", source, versions)
 
 
-def import_monitoring(wb, frame, source="monitoring", peildatum=None):
-    """Monitoringlijst -> ``monitoring``; one row per project and peildatum."""
+def import_monitoring(wb, frame, source="monitoring", peildatum=None, versions=None):
+    """Monitoringlijst -> ``monitoring``; one row per project and peildatum.  ``versions``: see
+    :func:`_write_with_ids` (default: taken now)."""
+    from ..ingest.versions import snapshot
+
+    versions = versions if versions is not None else snapshot(wb, "monitoring")
     rows = _prepare(wb, frame, MONITORING_FIELDS, ("project_id",), source, "Monitoringlijst")
     default_date = peildatum or wb.programme().get("peildatum")
     for _row_no, r in rows:
         r["peildatum"] = r.get("peildatum") or default_date
     return _write_with_ids(wb, "monitoring", rows, "monitoring_id",
                            lambda r: _stable_id("M", r["project_id"], r["peildatum"]),
-                           "project en peildatum staan", source)
+                           "project en peildatum staan", source, versions)

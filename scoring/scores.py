@@ -164,8 +164,12 @@ def _existing_ids(wb):
     }
 
 
-def _write(wb, rows, user=None):
-    """Upsert clean rows by (project, criterion, assessor); one agreed value per project × criterion."""
+def _write(wb, rows, user=None, versions=None):
+    """Upsert clean rows by (project, criterion, assessor); one agreed value per project × criterion.
+
+    ``versions`` (``ingest.versions.snapshot`` taken when an import started reading): a score changed or deleted
+    since then is a ``ConflictError`` and nothing is written."""
+    from ..ingest.versions import expected
     from ..werkbank import new_id
 
     ids = _existing_ids(wb)
@@ -181,8 +185,10 @@ def _write(wb, rows, user=None):
                      for x in wb.query("SELECT score_id, project_id, criterion_id FROM scores WHERE agreed = 1")
                      if pairs.get((x["project_id"], x["criterion_id"]), x["score_id"]) != x["score_id"]]
             if reset:
-                wb.write_frame("scores", reset, mode="upsert", user=user)
-        counts = wb.write_frame("scores", [{c: r.get(c) for c in cols} for r in rows], mode="upsert", user=user)
+                wb.write_frame("scores", reset, mode="upsert", user=user,
+                               expected_versions=expected(versions, "scores"))
+        counts = wb.write_frame("scores", [{c: r.get(c) for c in cols} for r in rows], mode="upsert", user=user,
+                                expected_versions=expected(versions, "scores"))
     return counts
 
 
@@ -208,14 +214,21 @@ def record_score(wb, project_id, criterion_id, rating, rationale, assessor, role
     return _existing_ids(wb)[(row["project_id"], row["criterion_id"], row["assessor"])]
 
 
-def import_scores(wb, records, source="invoer", user=None, default_date=None, source_wins=False, conflicts=None):
+def import_scores(wb, records, source="invoer", user=None, default_date=None, source_wins=False, conflicts=None,
+                  versions=None):
     """Validate and upsert many ratings, all or nothing.
+
+    ``versions``: the scores' row versions when the import started reading (``ingest.versions.snapshot``;
+    default: now); a score changed or deleted since then -> :class:`ScoringError` naming it, who and when.
 
     ``records``: list of dicts (or a DataFrame) with canonical keys (see
     ``FIELD_ALIASES``) and optionally ``_row`` (the row number users see).
     Any invalid row -> :class:`ScoringError` naming source, row and field;
     nothing is written.  Returns ``{"inserted", "updated", "unchanged"}``.
     """
+    from ..ingest.versions import snapshot
+
+    versions = versions if versions is not None else snapshot(wb, "scores")
     if hasattr(records, "to_dict"):
         records = records.to_dict("records")
     criteria = {c["criterion_id"]: c for c in criteria_list(wb)}
@@ -253,15 +266,27 @@ def import_scores(wb, records, source="invoer", user=None, default_date=None, so
         raise ScoringError(
             "Niets geïmporteerd; {} fout(en):\n".format(len(problems)) + _summary(problems), problems
         )
-    return _write_protected(wb, clean, source, user, source_wins, conflicts)
+    return _write_protected(wb, clean, source, user, source_wins, conflicts, versions)
 
 
 DECISION_FIELDS = ("rating", "rationale", "assessor_role", "score_date", "agreed")
 
 
-def _write_protected(wb, rows, source, user, source_wins, conflicts):
+def _write_protected(wb, rows, source, user, source_wins, conflicts, versions=None):
     """``_write`` with decisions kept: a score changed after the previous import keeps its value unless
-    ``source_wins`` (ingest.decisions); the conflicts are appended to ``conflicts``."""
+    ``source_wins`` (ingest.decisions); the conflicts are appended to ``conflicts``.  A score changed since
+    ``versions`` were taken: :class:`ScoringError` naming it, who and when; nothing written."""
+    from ..ingest.versions import conflict_text
+    from ..werkbank.storage import ConflictError
+
+    try:
+        return _write_decided(wb, rows, source, user, source_wins, conflicts, versions)
+    except ConflictError as e:
+        msg = conflict_text(source, e)
+        raise ScoringError(msg, [msg]) from e
+
+
+def _write_decided(wb, rows, source, user, source_wins, conflicts, versions):
     import pandas as pd
 
     from ..ingest import decisions as D
@@ -276,7 +301,7 @@ def _write_protected(wb, rows, source, user, source_wins, conflicts):
         if found:
             rows = [{k: (None if (isinstance(v, float) and v != v) else v) for k, v in r.items()}
                     for r in frame.to_dict("records")]
-        counts = _write(wb, rows, user=user)
+        counts = _write(wb, rows, user=user, versions=versions)
         D.record(wb, tx, "scores", source, found)
     if conflicts is not None:
         conflicts.extend(found)

@@ -750,3 +750,30 @@ def test_rows_removed_with_a_deleted_project_are_audited_on_postgis(pgwb, pg_uri
                                                                                      ("delete", me)]
     assert [(h["action"], h["changed_by"]) for h in pgwb.history("projects", "p1")] == [("insert", me),
                                                                                        ("delete", "dirk")]
+
+
+def test_station_import_over_a_colleagues_sql_edit_is_a_conflict_nothing_written(pgwb, pg_uri):
+    """The layer import takes the row versions when it starts; a colleague's edit before its write: conflict."""
+    from pmiek_werkbank.layers import importers as I
+
+    g = _stations()
+    g.insert(0, "_row", [1, 2])
+    I.import_stations(pgwb, g, source_name="st", check_province=False)
+    uri = _other_login(pg_uri, pgwb.schema)
+
+    class Colleague:  # the import's cancel check just before its write transaction
+        calls = 0
+
+        def isCanceled(self):  # noqa: N802 - QgsFeedback API
+            Colleague.calls += 1
+            if Colleague.calls == 1:
+                _sql(uri, 'UPDATE "{}".stations SET name = \'Noord door collega\' WHERE station_id = \'s1\''.format(
+                    pgwb.schema))
+            return False
+
+    g["name"] = ["Noord import", "Zuid import"]
+    with pytest.raises(I.ImportFailed, match="st: stations: conflict - station_id s1 is intussen gewijzigd door "
+                                             "collega"):
+        I.import_stations(pgwb, g, source_name="st", check_province=False, feedback=Colleague())
+    names = {r["station_id"]: r["name"] for r in pgwb.query("SELECT station_id, name FROM stations")}
+    assert names == {"s1": "Noord door collega", "s2": "Zuid"}

@@ -31,13 +31,17 @@ class _FollowupAlgorithm(PmiekAlgorithm):
     def _run(self, parameters, context, feedback, importer, **kw):
         from ...programme.followup import FollowupError
 
+        from ...ingest.versions import snapshot
+
         self.require("pandas")
-        df, src, offset = read_input(self, parameters, context, feedback)
-        if offset:
-            df["_row"] = df["_row"] + offset
         wb = self.open_werkbank(parameters, context)
         try:
-            counts = importer(wb, df, source=src, **kw)
+            # the row versions before anything is read: a row changed meanwhile is a conflict, nothing written
+            versions = snapshot(wb, self.SPEC_KINDS[0])
+            df, src, offset = read_input(self, parameters, context, feedback)
+            if offset:
+                df["_row"] = df["_row"] + offset
+            counts = importer(wb, df, source=src, versions=versions, **kw)
         except FollowupError as e:
             raise QgsProcessingException(str(e)) from e
         finally:

@@ -229,6 +229,10 @@ class _ImportAlgorithm(PmiekAlgorithm):
         mapping = self.mapping(parameters, context)
         wb = self.open_werkbank(parameters, context)
         try:
+            from ...ingest.versions import snapshot
+
+            # the row versions before the source is read: a row changed meanwhile is a conflict, nothing written
+            versions = snapshot(wb, self.KIND)
             feedback.pushInfo(self.tr("Bron '{}' lezen ...").format(source))
             try:
                 frame = layer_to_frame(layer, feedback)
@@ -240,6 +244,7 @@ class _ImportAlgorithm(PmiekAlgorithm):
                           check_province=self.parameterAsBoolean(parameters, "CHECK_PROVINCE", context))
             kwargs.update(pipeline_options(self, parameters, context, feedback))
             kwargs.update(self.specific_arguments(parameters, context))
+            kwargs["versions"] = versions
             try:
                 result = self.run_import(wb, frame, kwargs)
             except I.ImportFailed as e:

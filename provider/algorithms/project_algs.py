@@ -23,6 +23,7 @@ from qgis.core import (
 )
 from ..base import PmiekAlgorithm
 from .import_algs import SpecHelpMixin
+from ...ingest.versions import snapshot
 from ...layers.fieldtypes import make_field
 
 MAX_MESSAGES = 25
@@ -97,15 +98,19 @@ def fail(errors):
 
 # Decisions survive a refresh: every field these imports write is protected once it was changed after the
 # previous import (ingest.decisions), geometry excepted.
-def upsert(alg, wb, table, frame, src, source_wins=False, feedback=None):
+def upsert(alg, wb, table, frame, src, source_wins=False, feedback=None, versions=None):
     """Write ``frame`` into ``table`` in one transaction; a refusal becomes a Dutch message naming the source.
 
     A field changed in the werkbank after the previous import (a decision) keeps its value unless
     ``source_wins``; the conflicts land in ``alg.conflicts`` and, with the import marker, in the audit trail.
+    ``versions`` (``ingest.versions.snapshot`` taken before the import read anything): a row changed or deleted
+    since then is a conflict naming the rows, who and when; nothing is written.
     """
     from ...ingest import decisions as D
+    from ...ingest import versions as IV
     from ...ingest.errors import ImportCancelled
     from ...werkbank.schema import TABLES
+    from ...werkbank.storage import ConflictError
 
     alg.conflicts = []
     if not len(frame):
@@ -115,13 +120,15 @@ def upsert(alg, wb, table, frame, src, source_wins=False, feedback=None):
     try:
         with wb.transaction() as tx:
             frame, alg.conflicts = D.protect(wb, table, key, frame, fields, source_wins=source_wins)
-            counts = wb.write_frame(table, frame, mode="upsert")
+            counts = wb.write_frame(table, frame, mode="upsert", expected_versions=IV.expected(versions, table))
             D.record(wb, tx, table, src, alg.conflicts)
             if feedback is not None and feedback.isCanceled():
                 raise ImportCancelled(src)  # cancel = nothing written (the transaction rolls back)
         return counts
     except ImportCancelled as e:
         raise QgsProcessingException(str(e)) from e
+    except ConflictError as e:
+        raise QgsProcessingException(IV.conflict_text(src, e)) from e
     except Exception as e:  # noqa: BLE001 - constraint failures, locked file, ...
         raise QgsProcessingException(
             alg.tr("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).").format(src, e)) from e
@@ -241,6 +248,7 @@ class ImportProjects(SpecHelpMixin, PmiekAlgorithm):
 
         wb = self.open_werkbank(parameters, context)
         try:
+            versions = snapshot(wb, "projects")
             df, src, offset = read_input(self, parameters, context, feedback)
             frame, errors, notes = prepare_projects(
                 df, source=src, row_offset=offset, stations=_lookup(wb, "stations", "station_id"),
@@ -252,7 +260,8 @@ class ImportProjects(SpecHelpMixin, PmiekAlgorithm):
             if not len(frame):
                 raise QgsProcessingException(self.tr("{}: geen projecten gevonden.").format(src))
             counts = upsert(self, wb, "projects", frame, src,
-                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context), feedback=feedback)
+                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context), feedback=feedback,
+                            versions=versions)
         finally:
             wb.close()
         return count_outputs(self, feedback, src, counts, parameters=parameters, context=context, kind="projects",
@@ -298,6 +307,7 @@ class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
 
         wb = self.open_werkbank(parameters, context)
         try:
+            versions = snapshot(wb, "knooppunten")
             df, src, offset = read_input(self, parameters, context, feedback)
             frame, errors = prepare_knooppunten(df, field("FIELD_NAME"), field("FIELD_KARAKTER"), field("FIELD_ID"),
                                                 field("FIELD_DESCRIPTION"), field("FIELD_DATE"), source=src,
@@ -305,7 +315,8 @@ class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
             if errors:
                 fail(errors)
             counts = upsert(self, wb, "knooppunten", frame, src,
-                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context), feedback=feedback)
+                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context), feedback=feedback,
+                            versions=versions)
         finally:
             wb.close()
         for n in frame.attrs.get("notes", []):
@@ -365,6 +376,7 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
         skip = self.parameterAsBoolean(parameters, "SKIP_UNKNOWN", context)
         wb = self.open_werkbank(parameters, context)
         try:
+            versions = snapshot(wb, "project_links")
             df, src, offset = read_input(self, parameters, context, feedback)
             projects = [r["project_id"] for r in wb.query("SELECT project_id FROM projects")]
             devs = [r["dev_id"] for r in wb.query("SELECT dev_id FROM developments")]
@@ -385,7 +397,8 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
                 keep = [r + offset not in bad_rows for r in df["_row"]]
                 frame = frame[keep]
             counts = upsert(self, wb, "project_links", frame, src,
-                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context), feedback=feedback)
+                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context), feedback=feedback,
+                            versions=versions)
         finally:
             wb.close()
         return count_outputs(self, feedback, src, counts, unknown=len(unknown), parameters=parameters,

@@ -98,44 +98,48 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
         _count_outputs(self)  # SOURCE_WINS, REPORT; IMPORTED, REJECTED, INSERTED ... CONFLICTS, as every import
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ...ingest.versions import snapshot
         from ...scoring import scores as S
         from .project_algs import count_outputs, read_input
 
-        # the import pipeline's one reader: spreadsheet lines / feature ids as row numbers, cancel = nothing read
-        df, label, _offset = read_input(self, parameters, context, feedback)
-        names = [c for c in df.columns if not str(c).startswith("_") and c != "geometry"]
-        auto = S.recognise_columns(names)
-        mapping = {}
-        for pname, canon, _label in SCORE_FIELDS:
-            chosen = self.parameterAsString(parameters, pname, context)
-            if chosen:
-                if chosen not in names:
-                    raise QgsProcessingException(self.tr("{}: veld '{}' bestaat niet in {}.").format(pname, chosen, label))
-                mapping[canon] = chosen
-            elif canon in auto:
-                mapping[canon] = auto[canon]
-        missing = [S.DUTCH_FIELD[c] for c in S.REQUIRED if c not in mapping]
-        if missing:
-            raise QgsProcessingException(self.tr(
-                "{}: kolom(men) niet gevonden: {}. Kies ze met de FIELD_-parameters of noem de kolommen "
-                "project_id, criterium, waardering, motivatie, beoordelaar, rol, datum.").format(label, ", ".join(missing)))
-        for canon, col in mapping.items():
-            feedback.pushInfo(self.tr("{} ← kolom '{}'").format(S.DUTCH_FIELD[canon], col))
-        cols = list(mapping.items())
-        records = []
-        for rec in df[["_row"] + [c for _k, c in cols]].itertuples(index=False, name=None):
-            r = {canon: (None if (v is None or (isinstance(v, float) and v != v)) else v)
-                 for (canon, _c), v in zip(cols, rec[1:])}
-            r["_row"] = int(rec[0])
-            records.append(r)
         wb = self.open_werkbank(parameters, context)
         try:
+            # the scores' row versions before anything is read: a score changed meanwhile is a conflict
+            versions = snapshot(wb, "scores")
+            # the import pipeline's one reader: spreadsheet lines / feature ids as row numbers, cancel = nothing read
+            df, label, _offset = read_input(self, parameters, context, feedback)
+            names = [c for c in df.columns if not str(c).startswith("_") and c != "geometry"]
+            auto = S.recognise_columns(names)
+            mapping = {}
+            for pname, canon, _label in SCORE_FIELDS:
+                chosen = self.parameterAsString(parameters, pname, context)
+                if chosen:
+                    if chosen not in names:
+                        raise QgsProcessingException(self.tr("{}: veld '{}' bestaat niet in {}.").format(pname, chosen, label))
+                    mapping[canon] = chosen
+                elif canon in auto:
+                    mapping[canon] = auto[canon]
+            missing = [S.DUTCH_FIELD[c] for c in S.REQUIRED if c not in mapping]
+            if missing:
+                raise QgsProcessingException(self.tr(
+                    "{}: kolom(men) niet gevonden: {}. Kies ze met de FIELD_-parameters of noem de kolommen "
+                    "project_id, criterium, waardering, motivatie, beoordelaar, rol, datum.").format(label, ", ".join(missing)))
+            for canon, col in mapping.items():
+                feedback.pushInfo(self.tr("{} ← kolom '{}'").format(S.DUTCH_FIELD[canon], col))
+            cols = list(mapping.items())
+            records = []
+            for rec in df[["_row"] + [c for _k, c in cols]].itertuples(index=False, name=None):
+                r = {canon: (None if (v is None or (isinstance(v, float) and v != v)) else v)
+                     for (canon, _c), v in zip(cols, rec[1:])}
+                r["_row"] = int(rec[0])
+                records.append(r)
             default_date = None if "score_date" in mapping else S.today()
             if default_date:
                 feedback.pushInfo(self.tr("Geen datumveld: als datum geldt vandaag ({}).").format(default_date))
             conflicts = []
             try:
                 counts = S.import_scores(wb, records, source=label, default_date=default_date, conflicts=conflicts,
+                                         versions=versions,
                                          source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context))
             except _scoring_error() as e:
                 raise QgsProcessingException(str(e)) from e
