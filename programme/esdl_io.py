@@ -254,6 +254,9 @@ def import_esdl(path, wb=None, user=None):
     import geopandas as gpd
     from shapely.geometry import LineString, Point
 
+    from ..ingest.versions import expected, snapshot
+
+    versions = snapshot(wb, "stations", "developments") if wb is not None else None  # checked at the write
     es = _load(path)
     stations, devs, projects = [], {}, []
     for a in _assets(es):
@@ -302,10 +305,12 @@ def import_esdl(path, wb=None, user=None):
     if wb is not None:
         with wb.transaction():
             if len(out["stations"]):
-                wb.write_frame("stations", out["stations"], mode="upsert", user=user)
+                wb.write_frame("stations", out["stations"], mode="upsert", user=user,
+                               expected_versions=expected(versions, "stations"))
             if len(out["developments"]):
                 d = out["developments"].copy()
                 known = {r["station_id"] for r in wb.query("SELECT station_id FROM stations")}
                 d.loc[~d["station_id"].isin(known), "station_id"] = None
-                wb.write_frame("developments", d, mode="upsert", user=user)
+                wb.write_frame("developments", d, mode="upsert", user=user,
+                               expected_versions=expected(versions, "developments"))
     return out

@@ -349,8 +349,17 @@ def import_criteria(wb, path, user=None):
     Criteria of the werkbank that are not in the file are kept (their scores
     too); they are reported in ``counts["not_in_file"]``.
     """
+    from ..ingest.versions import conflict_text, expected, snapshot
+    from ..werkbank.storage import ConflictError
+
+    versions = snapshot(wb, "criteria")  # a criterion changed while the file is read: conflict, nothing written
     rows = read_criteria_file(path)
-    counts = wb.write_frame("criteria", rows, mode="upsert", user=user)
+    try:
+        counts = wb.write_frame("criteria", rows, mode="upsert", user=user,
+                                expected_versions=expected(versions, "criteria"))
+    except ConflictError as e:
+        msg = conflict_text(os.path.basename(str(path)), e)
+        raise ScoringError(msg, [msg]) from e
     codes = {r["criterion_id"] for r in rows}
     counts["not_in_file"] = sorted(
         r["criterion_id"] for r in wb.query("SELECT criterion_id FROM criteria") if r["criterion_id"] not in codes

@@ -146,3 +146,27 @@ def test_actions_and_scores_over_a_colleagues_edit_are_conflicts(werkbank, werkb
     with pytest.raises(ScoringError, match="scores.csv: scores: conflict - score_id .* gewijzigd door collega"):
         S.import_scores(werkbank, [dict(score, rating="laag")], source="scores.csv", versions=seen)
     assert table_digest(werkbank_path) == before
+
+
+def test_criteria_file_over_a_colleagues_edit_is_a_conflict(werkbank, werkbank_path, tmp_path, monkeypatch):
+    from pmiek_werkbank.scoring import criteria as K
+    from pmiek_werkbank.scoring.errors import ScoringError
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = str(tmp_path / "kader.csv")
+    K.export_criteria(werkbank, path)
+    original = K.read_criteria_file
+
+    def read_then_colleague(p):
+        rows = original(p)
+        with open_werkbank(werkbank_path) as other:
+            other.update_row("criteria", "A", {"weight": 2.0}, 1, user="collega")
+        for r in rows:
+            r["weight"] = 3.0
+        return rows
+
+    monkeypatch.setattr(K, "read_criteria_file", read_then_colleague)
+    with pytest.raises(ScoringError, match="kader.csv: criteria: conflict - criterion_id A is intussen gewijzigd"):
+        K.import_criteria(werkbank, path)
+    weights = {r["criterion_id"]: r["weight"] for r in werkbank.query("SELECT criterion_id, weight FROM criteria")}
+    assert weights["A"] == 2.0 and weights["B"] != 3.0
