@@ -12,8 +12,9 @@ from ..werkbank import enums as E
 
 
 class Spec:
-    def __init__(self, kind, label, algorithm, table, key, columns, enums=None, required=(), notes=""):
+    def __init__(self, kind, label, algorithm, table, key, columns, enums=None, required=(), notes="", validate=None):
         self.kind = kind
+        self.validate = validate  # the runner's validate hook "module:function" (ingest.runner), None: own flow
         self.label = label
         self.algorithm = algorithm
         self.table = table
@@ -66,11 +67,12 @@ def specs():
               "energy_carrier": _codes(E.ENERGY_CARRIERS), "route": _codes(E.ROUTES),
               "confidential": ["ja", "nee"], "in_ip": ["ja", "nee"]},
              ("name",), "IBN alleen uit ibn_jaar of een jaar met 'IBN' in de planning; anders leeg met een "
-                        "waarschuwing."),
+                        "waarschuwing.", validate=".knooppunten.projects:validate_projects"),
         Spec("knooppunten", "Knooppunten", "pmiek:importknooppunten", "knooppunten", "knooppunt_id",
              [("knooppunt_id", ["FIELD_ID"]), ("name", ["FIELD_NAME"]), ("karakter", ["FIELD_KARAKTER"]),
               ("description", ["FIELD_DESCRIPTION"]), ("session_date", ["FIELD_DATE"])],
-             {"karakter": _codes(E.KNOOPPUNT_KARAKTER)}, ("name",), "Velden worden gekozen met de FIELD_-parameters."),
+             {"karakter": _codes(E.KNOOPPUNT_KARAKTER)}, ("name",), "Velden worden gekozen met de FIELD_-parameters.",
+             validate=".knooppunten.projects:validate_knooppunten"),
         Spec("project_links", "Koppelingen project-ontwikkeling", "pmiek:importlinks", "project_links",
              "project_id, dev_id",
              [("project_id", ["FIELD_PROJECT"]), ("dev_id", ["FIELD_DEVELOPMENT"]),

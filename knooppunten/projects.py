@@ -481,3 +481,25 @@ def prepare_knooppunten(frame, name_field, karakter_field=None, id_field=None, d
     out = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=gpd.GeoSeries(geoms, crs="EPSG:28992"), crs="EPSG:28992")
     out.attrs["notes"] = repairs
     return out, errors
+
+
+# ---- validate hooks of the one import runner (ingest.runner; named on the specs) -----------------------------
+
+def validate_projects(wb, frame, source):
+    """Spec 'projects': the projectenlijst checked against the werkbank's stations and knooppunten."""
+    from ..ingest.runner import lookup
+
+    rows, errors, notes = prepare_projects(frame, source=source, row_offset=0,
+                                           stations=lookup(wb, "stations", "station_id"),
+                                           knooppunten=lookup(wb, "knooppunten", "knooppunt_id"))
+    if not errors and not len(rows):
+        errors = ["{}: geen projecten gevonden.".format(source)]
+    return rows, errors, notes
+
+
+def validate_knooppunten(wb, frame, source, name_field=None, karakter_field=None, id_field=None,
+                         description_field=None, date_field=None):
+    """Spec 'knooppunten': the polygons and the chosen fields; repairs are report warnings."""
+    rows, errors = prepare_knooppunten(frame, name_field, karakter_field, id_field, description_field, date_field,
+                                       source=source, row_offset=0)
+    return rows, errors, ["waarschuwing: " + n for n in rows.attrs.get("notes", [])]

@@ -88,50 +88,45 @@ def read_input(alg, parameters, context, feedback, name="INPUT"):
 
 
 def fail(errors):
-    more = len(errors) - MAX_MESSAGES
-    text = "\n".join(errors[:MAX_MESSAGES])
-    if more > 0:
-        text += "\n(en nog {} meldingen)".format(more)
-    raise QgsProcessingException(
-        "Import afgebroken, de werkbank is niet gewijzigd. Herstel de invoer:\n" + text)
+    from ...ingest.runner import failure_text
+
+    raise QgsProcessingException(failure_text(errors))
 
 
 # Decisions survive a refresh: every field these imports write is protected once it was changed after the
 # previous import (ingest.decisions), geometry excepted.
 def upsert(alg, wb, table, frame, src, source_wins=False, feedback=None, versions=None):
-    """Write ``frame`` into ``table`` in one transaction; a refusal becomes a Dutch message naming the source.
-
-    A field changed in the werkbank after the previous import (a decision) keeps its value unless
-    ``source_wins``; the conflicts land in ``alg.conflicts`` and, with the import marker, in the audit trail.
-    ``versions`` (``ingest.versions.snapshot`` taken before the import read anything): a row changed or deleted
-    since then is a conflict naming the rows, who and when; nothing is written.
-    """
-    from ...ingest import decisions as D
-    from ...ingest import versions as IV
-    from ...ingest.errors import ImportCancelled
-    from ...werkbank.schema import TABLES
-    from ...werkbank.storage import ConflictError
+    """``ingest.runner.write`` for an algorithm: the decisions kept land in ``alg.conflicts``; a refusal (conflict,
+    cancel, database) is a QgsProcessingException with the runner's Dutch message."""
+    from ...ingest.errors import ImportFailed
+    from ...ingest.runner import write
 
     alg.conflicts = []
-    if not len(frame):
-        return {"inserted": 0, "updated": 0, "unchanged": 0}
-    key = TABLES[table].key
-    fields = [c for c in frame.columns if c not in (key, "geom", "geometry", "_row") and c in TABLES[table].column_names]
     try:
-        with wb.transaction() as tx:
-            frame, alg.conflicts = D.protect(wb, table, key, frame, fields, source_wins=source_wins)
-            counts = wb.write_frame(table, frame, mode="upsert", expected_versions=IV.expected(versions, table))
-            D.record(wb, tx, table, src, alg.conflicts)
-            if feedback is not None and feedback.isCanceled():
-                raise ImportCancelled(src)  # cancel = nothing written (the transaction rolls back)
-        return counts
-    except ImportCancelled as e:
+        counts, alg.conflicts = write(wb, table, frame, src, versions, source_wins, feedback)
+    except ImportFailed as e:
         raise QgsProcessingException(str(e)) from e
-    except ConflictError as e:
-        raise QgsProcessingException(IV.conflict_text(src, e)) from e
-    except Exception as e:  # noqa: BLE001 - constraint failures, locked file, ...
-        raise QgsProcessingException(
-            alg.tr("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).").format(src, e)) from e
+    return counts
+
+
+def run_spec(alg, parameters, context, feedback, wb, kind, **params):
+    """Run the one import runner for ``kind`` on INPUT (read with :func:`read_input`); the decisions kept land in
+    ``alg.conflicts``.  Returns the runner's Outcome; its refusals are QgsProcessingExceptions."""
+    from ...ingest.errors import ImportFailed
+    from ...ingest.runner import run
+
+    def read():
+        df, src, _offset = read_input(alg, parameters, context, feedback)
+        return df, src
+
+    alg.conflicts = []
+    try:
+        outcome = run(wb, kind, read, feedback=feedback,
+                      source_wins=alg.parameterAsBoolean(parameters, "SOURCE_WINS", context), **params)
+    except ImportFailed as e:
+        raise QgsProcessingException(str(e)) from e
+    alg.conflicts = outcome.conflicts
+    return outcome
 
 
 def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, context=None, kind=None, n_input=None,
@@ -174,16 +169,6 @@ def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, con
         out["REPORT"] = path
         feedback.pushInfo(alg.tr("Rapport: {}").format(path))
     out["CONFLICTS"] = len(conflicts)
-    return out
-
-
-def _lookup(wb, table, key):
-    out = {}
-    for r in wb.query('SELECT "{k}" AS k, name FROM "{t}"'.format(k=key, t=table)):
-        if r["name"]:
-            out.setdefault(r["name"], r["k"])
-    for r in wb.query('SELECT "{k}" AS k FROM "{t}"'.format(k=key, t=table)):
-        out[r["k"]] = r["k"]
     return out
 
 
@@ -244,28 +229,15 @@ class ImportProjects(SpecHelpMixin, PmiekAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require("pandas", "geopandas", "shapely", "openpyxl")
-        from ...knooppunten.projects import prepare_projects
-
         wb = self.open_werkbank(parameters, context)
         try:
-            versions = snapshot(wb, "projects")
-            df, src, offset = read_input(self, parameters, context, feedback)
-            frame, errors, notes = prepare_projects(
-                df, source=src, row_offset=offset, stations=_lookup(wb, "stations", "station_id"),
-                knooppunten=_lookup(wb, "knooppunten", "knooppunt_id"))
-            for n in notes[:MAX_MESSAGES]:
-                feedback.pushInfo(n)
-            if errors:
-                fail(errors)
-            if not len(frame):
-                raise QgsProcessingException(self.tr("{}: geen projecten gevonden.").format(src))
-            counts = upsert(self, wb, "projects", frame, src,
-                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context), feedback=feedback,
-                            versions=versions)
+            res = run_spec(self, parameters, context, feedback, wb, "projects")
         finally:
             wb.close()
-        return count_outputs(self, feedback, src, counts, parameters=parameters, context=context, kind="projects",
-                             n_input=len(df), notes=notes)
+        for n in res.notes[:MAX_MESSAGES]:
+            feedback.pushInfo(n)
+        return count_outputs(self, feedback, res.source, res.counts, parameters=parameters, context=context,
+                             kind="projects", n_input=res.n_input, notes=res.notes)
 
 
 class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
@@ -300,29 +272,21 @@ class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require("pandas", "geopandas", "shapely")
-        from ...knooppunten.projects import prepare_knooppunten
 
         def field(n):
             return self.parameterAsString(parameters, n, context) or None
 
         wb = self.open_werkbank(parameters, context)
         try:
-            versions = snapshot(wb, "knooppunten")
-            df, src, offset = read_input(self, parameters, context, feedback)
-            frame, errors = prepare_knooppunten(df, field("FIELD_NAME"), field("FIELD_KARAKTER"), field("FIELD_ID"),
-                                                field("FIELD_DESCRIPTION"), field("FIELD_DATE"), source=src,
-                                                row_offset=offset)
-            if errors:
-                fail(errors)
-            counts = upsert(self, wb, "knooppunten", frame, src,
-                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context), feedback=feedback,
-                            versions=versions)
+            res = run_spec(self, parameters, context, feedback, wb, "knooppunten", name_field=field("FIELD_NAME"),
+                           karakter_field=field("FIELD_KARAKTER"), id_field=field("FIELD_ID"),
+                           description_field=field("FIELD_DESCRIPTION"), date_field=field("FIELD_DATE"))
         finally:
             wb.close()
-        for n in frame.attrs.get("notes", []):
-            feedback.pushWarning(n)
-        return count_outputs(self, feedback, src, counts, parameters=parameters, context=context, kind="knooppunten",
-                             n_input=len(df), notes=["waarschuwing: " + n for n in frame.attrs.get("notes", [])])
+        for n in res.notes:
+            feedback.pushWarning(n[len("waarschuwing: "):])
+        return count_outputs(self, feedback, res.source, res.counts, parameters=parameters, context=context,
+                             kind="knooppunten", n_input=res.n_input, notes=res.notes)
 
 
 class ImportLinks(SpecHelpMixin, PmiekAlgorithm):

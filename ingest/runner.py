@@ -1,0 +1,113 @@
+"""The one import runner: row versions -> read -> validate (the kind's hook on its spec) -> write in one
+transaction (decisions kept, versions checked, cancel rolls back) -> one outcome for the report.
+
+A kind is a spec in ``ingest.specs`` with a ``validate`` hook ``"module:function"`` (relative to the plugin
+package, resolved lazily so ``ingest`` depends on no reader module).  A hook is called as
+``hook(wb, frame, source, **params)`` and returns ``(rows to write, errors, notes)``: errors abort the import
+(nothing written), notes go to the log and the report (a note containing "waarschuwing:" is a report warning).
+
+Pure Python; no QGIS.
+"""
+
+import importlib
+
+from .errors import ImportCancelled, ImportFailed
+
+MAX_MESSAGES = 25
+
+
+class Outcome:
+    """What one import did: the rows written, counts, decisions kept (conflicts) and notes."""
+
+    def __init__(self, kind, source, n_input, frame, counts, conflicts, notes):
+        self.kind = kind
+        self.source = source
+        self.n_input = n_input
+        self.frame = frame
+        self.counts = counts
+        self.conflicts = conflicts
+        self.notes = list(notes)
+
+
+def failure_text(errors):
+    """The one message of an import refused for its input: the first MAX_MESSAGES problems and how many more."""
+    more = len(errors) - MAX_MESSAGES
+    text = "\n".join(errors[:MAX_MESSAGES])
+    if more > 0:
+        text += "\n(en nog {} meldingen)".format(more)
+    return "Import afgebroken, de werkbank is niet gewijzigd. Herstel de invoer:\n" + text
+
+
+def lookup(wb, table, key):
+    """``{name or id: id}`` of a werkbank table, for references by name or id (station, knooppunt)."""
+    out = {}
+    for r in wb.query('SELECT "{k}" AS k, name FROM "{t}"'.format(k=key, t=table)):
+        if r["name"]:
+            out.setdefault(r["name"], r["k"])
+    for r in wb.query('SELECT "{k}" AS k FROM "{t}"'.format(k=key, t=table)):
+        out[r["k"]] = r["k"]
+    return out
+
+
+def validator(kind):
+    """The validate hook of ``kind``'s spec."""
+    from .specs import spec
+
+    name = spec(kind).validate
+    if not name:
+        raise KeyError("geen validatie voor importsoort {}".format(kind))
+    module, func = name.split(":")
+    return getattr(importlib.import_module(module, __package__.rsplit(".", 1)[0]), func)
+
+
+def write(wb, table, frame, source, versions=None, source_wins=False, feedback=None):
+    """Write ``frame`` into ``table`` in one transaction; returns ``(counts, conflicts)``.
+
+    A field changed in the werkbank after the previous import (a decision, ``ingest.decisions``) keeps its value
+    unless ``source_wins``; the conflicts are recorded with the import marker in the audit trail.  ``versions``
+    (``ingest.versions.snapshot`` taken before the import read anything): a row changed or deleted since then is a
+    conflict naming the rows, who and when.  Cancel inside the transaction rolls it back.  Every refusal is an
+    :class:`ImportFailed` with a Dutch message naming the source; nothing is written.
+    """
+    from ..werkbank.schema import TABLES
+    from ..werkbank.storage import ConflictError
+    from . import decisions as D
+    from .versions import conflict_text, expected
+
+    if not len(frame):
+        return {"inserted": 0, "updated": 0, "unchanged": 0}, []
+    key = TABLES[table].key
+    fields = [c for c in frame.columns if c not in (key, "geom", "geometry", "_row") and c in TABLES[table].column_names]
+    try:
+        with wb.transaction() as tx:
+            frame, conflicts = D.protect(wb, table, key, frame, fields, source_wins=source_wins)
+            counts = wb.write_frame(table, frame, mode="upsert", expected_versions=expected(versions, table))
+            D.record(wb, tx, table, source, conflicts)
+            if feedback is not None and feedback.isCanceled():
+                raise ImportCancelled(source)  # cancel = nothing written (the transaction rolls back)
+        return counts, conflicts
+    except ImportFailed:
+        raise
+    except ConflictError as e:
+        raise ImportFailed(conflict_text(source, e)) from e
+    except Exception as e:  # noqa: BLE001 - constraint failures, locked file, ...
+        raise ImportFailed("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).".format(source, e)) from e
+
+
+def run(wb, kind, read, feedback=None, source_wins=False, **params):
+    """One import of ``kind``: take the row versions, ``read()`` -> ``(frame, source)``, validate with the kind's
+    hook (``params`` go to the hook), write in one transaction.  Returns an :class:`Outcome`; raises
+    :class:`ImportFailed` (nothing written) for refused input, a conflict or a cancel."""
+    from .specs import spec
+    from .versions import snapshot
+
+    s = spec(kind)
+    versions = snapshot(wb, s.table)
+    frame, source = read()
+    rows, errors, notes = validator(kind)(wb, frame, source, **params)
+    if errors:
+        raise ImportFailed(failure_text(errors))
+    if feedback is not None and feedback.isCanceled():
+        raise ImportCancelled(source)
+    counts, conflicts = write(wb, s.table, rows, source, versions, source_wins, feedback)
+    return Outcome(kind, source, len(frame), rows, counts, conflicts, notes)
