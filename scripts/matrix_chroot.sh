@@ -20,10 +20,10 @@ DIR=$CACHE/$SUITE
 PKGS=(python3-qgis qgis qgis-providers python3-geopandas python3-pyogrio python3-fiona python3-pyproj
       python3-shapely python3-openpyxl python3-jinja2 python3-scipy python3-psutil
       python3-pytest python3-pip xvfb xauth poppler-utils gdal-bin sqlite3 fonts-dejavu-core
-      ca-certificates locales-all)
+      ca-certificates locales-all e2fsprogs)  # e2fsprogs: chattr for the immutable-file test
 PIP_PKGS=(pytest-qgis==5.0.2)   # pure Python; pip inside the chroot only for this test plugin
 # Bump when PKGS/PIP_PKGS change so cached chroots get the new packages.
-RECIPE="v1 ${PKGS[*]} ${PIP_PKGS[*]}"
+RECIPE="v2 ${PKGS[*]} ${PIP_PKGS[*]}"
 
 log() { echo "[matrix $SUITE $(date -u +%H:%M:%S)] $*"; }
 
