@@ -162,8 +162,10 @@ run_suite() {
   t=$SECONDS
   # Headless tests without PostGIS and without the slow ones (the demo chain runs below, the benchmark is
   # measured on 3.22 by `make bench`), then the desktop smoke test.  PMIEK_MATRIX_PYTEST overrides the selection.
+  # The web-atlas browser test drives Chromium on the HTML the plugin wrote: not QGIS-dependent, run by make test.
   local args=(tests -m "not postgis and not slow and not desktop"
-              --deselect tests/test_bench_tiny.py::test_bench_runs_at_tiny_size)
+              --deselect tests/test_bench_tiny.py::test_bench_runs_at_tiny_size
+              --ignore tests/test_webatlas_browser.py)
   [ -z "${PMIEK_MATRIX_PYTEST:-}" ] || eval "args=($PMIEK_MATRIX_PYTEST)"
   log "headless tests: pytest ${args[*]}"
   in_chroot "$DIR" env "${env[@]}" sh -c 'cd /pmiek && exec python3 -m pytest "$@" -q -rfE -p no:cacheprovider \
