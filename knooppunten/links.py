@@ -152,3 +152,27 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
         cols += ["motivation"]
     return pd.DataFrame(rows, columns=["link_id", "project_id", "dev_id", "share_mw", "share_pct", "motivation"])[cols], \
         errors, unknown
+
+
+def validate_links(wb, frame, source, project_field=None, dev_field=None, share_field=None, unit="pct",
+                   motivation_field=None, skip_unknown=False):
+    """Spec 'project_links' (validate hook of ``ingest.runner``): ids checked against the werkbank; unknown ids
+    are errors, or with ``skip_unknown`` skipped rows reported as warnings.  ``rows.attrs['unknown']``: how many."""
+    import pandas as pd
+
+    projects = [r["project_id"] for r in wb.query("SELECT project_id FROM projects")]
+    devs = [r["dev_id"] for r in wb.query("SELECT dev_id FROM developments")]
+    existing = {(r["project_id"], r["dev_id"]): r["link_id"]
+                for r in wb.query("SELECT link_id, project_id, dev_id FROM project_links")}
+    rows, errors, unknown = prepare_links(frame, project_field, dev_field, share_field, unit, motivation_field,
+                                          projects, devs, existing, source=source, row_offset=0)
+    msgs = ["{}, rij {}: {} '{}' bestaat niet in de werkbank".format(source, r, k, i) for r, k, i in unknown]
+    if unknown and not skip_unknown:
+        errors = errors + msgs
+    if errors:
+        return pd.DataFrame(), errors, []
+    if unknown:
+        bad_rows = {r for r, _, _ in unknown}
+        rows = rows[[r not in bad_rows for r in frame["_row"]]]
+    rows.attrs["unknown"] = len(unknown)
+    return rows, [], ["waarschuwing: {} (overgeslagen)".format(m) for m in msgs]

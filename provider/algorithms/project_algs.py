@@ -23,7 +23,6 @@ from qgis.core import (
 )
 from ..base import PmiekAlgorithm
 from .import_algs import SpecHelpMixin
-from ...ingest.versions import snapshot
 from ...layers.fieldtypes import make_field
 
 MAX_MESSAGES = 25
@@ -95,20 +94,6 @@ def fail(errors):
 
 # Decisions survive a refresh: every field these imports write is protected once it was changed after the
 # previous import (ingest.decisions), geometry excepted.
-def upsert(alg, wb, table, frame, src, source_wins=False, feedback=None, versions=None):
-    """``ingest.runner.write`` for an algorithm: the decisions kept land in ``alg.conflicts``; a refusal (conflict,
-    cancel, database) is a QgsProcessingException with the runner's Dutch message."""
-    from ...ingest.errors import ImportFailed
-    from ...ingest.runner import write
-
-    alg.conflicts = []
-    try:
-        counts, alg.conflicts = write(wb, table, frame, src, versions, source_wins, feedback)
-    except ImportFailed as e:
-        raise QgsProcessingException(str(e)) from e
-    return counts
-
-
 def run_spec(alg, parameters, context, feedback, wb, kind, **params):
     """Run the one import runner for ``kind`` on INPUT (read with :func:`read_input`); the decisions kept land in
     ``alg.conflicts``.  Returns the runner's Outcome; its refusals are QgsProcessingExceptions."""
@@ -331,42 +316,25 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require("pandas")
-        from ...knooppunten.links import prepare_links
 
         def field(n):
             return self.parameterAsString(parameters, n, context) or None
 
-        unit = self.UNITS[self.parameterAsEnum(parameters, "SHARE_UNIT", context)]
-        skip = self.parameterAsBoolean(parameters, "SKIP_UNKNOWN", context)
         wb = self.open_werkbank(parameters, context)
         try:
-            versions = snapshot(wb, "project_links")
-            df, src, offset = read_input(self, parameters, context, feedback)
-            projects = [r["project_id"] for r in wb.query("SELECT project_id FROM projects")]
-            devs = [r["dev_id"] for r in wb.query("SELECT dev_id FROM developments")]
-            existing = {(r["project_id"], r["dev_id"]): r["link_id"]
-                        for r in wb.query("SELECT link_id, project_id, dev_id FROM project_links")}
-            frame, errors, unknown = prepare_links(df, field("FIELD_PROJECT"), field("FIELD_DEVELOPMENT"),
-                                                   field("FIELD_SHARE"), unit, field("FIELD_MOTIVATION"), projects,
-                                                   devs, existing, source=src, row_offset=offset)
-            msgs = ["{}, rij {}: {} '{}' bestaat niet in de werkbank".format(src, r, k, i) for r, k, i in unknown]
-            if unknown and not skip:
-                errors = errors + msgs
-            if errors:
-                fail(errors)
-            for m in msgs[:MAX_MESSAGES]:
-                feedback.reportError(m + " (overgeslagen)", fatalError=False)
-            if unknown:
-                bad_rows = {r for r, _, _ in unknown}
-                keep = [r + offset not in bad_rows for r in df["_row"]]
-                frame = frame[keep]
-            counts = upsert(self, wb, "project_links", frame, src,
-                            source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context), feedback=feedback,
-                            versions=versions)
+            res = run_spec(self, parameters, context, feedback, wb, "project_links",
+                           project_field=field("FIELD_PROJECT"), dev_field=field("FIELD_DEVELOPMENT"),
+                           share_field=field("FIELD_SHARE"),
+                           unit=self.UNITS[self.parameterAsEnum(parameters, "SHARE_UNIT", context)],
+                           motivation_field=field("FIELD_MOTIVATION"),
+                           skip_unknown=self.parameterAsBoolean(parameters, "SKIP_UNKNOWN", context))
         finally:
             wb.close()
-        return count_outputs(self, feedback, src, counts, unknown=len(unknown), parameters=parameters,
-                             context=context, kind="project_links", n_input=len(df))
+        for m in res.notes[:MAX_MESSAGES]:
+            feedback.reportError(m[len("waarschuwing: "):], fatalError=False)
+        return count_outputs(self, feedback, res.source, res.counts, unknown=res.frame.attrs.get("unknown", 0),
+                             parameters=parameters, context=context, kind="project_links", n_input=res.n_input,
+                             notes=res.notes)
 
 
 BALANCE_FIELDS = (
