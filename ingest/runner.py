@@ -82,7 +82,10 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
         with wb.transaction() as tx:
             frame, conflicts = D.protect(wb, table, key, frame, fields, source_wins=source_wins)
             counts = wb.write_frame(table, frame, mode="upsert", expected_versions=expected(versions, table))
-            D.record(wb, tx, table, source, conflicts)
+            if counts["inserted"] or counts["updated"] or conflicts:
+                # the import marker (and the conflicts); an import that changed nothing leaves no trace, so
+                # importing the same table again leaves the werkbank byte for byte as it was
+                D.record(wb, tx, table, source, conflicts)
             if feedback is not None and feedback.isCanceled():
                 raise ImportCancelled(source)  # cancel = nothing written (the transaction rolls back)
         return counts, conflicts
@@ -94,15 +97,16 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
         raise ImportFailed("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).".format(source, e)) from e
 
 
-def run(wb, kind, read, feedback=None, source_wins=False, **params):
-    """One import of ``kind``: take the row versions, ``read()`` -> ``(frame, source)``, validate with the kind's
-    hook (``params`` go to the hook), write in one transaction.  Returns an :class:`Outcome`; raises
-    :class:`ImportFailed` (nothing written) for refused input, a conflict or a cancel."""
+def run(wb, kind, read, feedback=None, source_wins=False, versions=None, **params):
+    """One import of ``kind``: take the row versions (unless the caller took ``versions`` earlier), ``read()`` ->
+    ``(frame, source)``, validate with the kind's hook (``params`` go to the hook), write in one transaction.
+    Returns an :class:`Outcome`; raises :class:`ImportFailed` (nothing written) for refused input, a conflict or a
+    cancel."""
     from .specs import spec
     from .versions import snapshot
 
     s = spec(kind)
-    versions = snapshot(wb, s.table)
+    versions = versions if versions is not None else snapshot(wb, s.table)
     frame, source = read()
     rows, errors, notes = validator(kind)(wb, frame, source, **params)
     if errors:

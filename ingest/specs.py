@@ -86,9 +86,11 @@ def specs():
         Spec("actions", "Acties", "pmiek:importactions", "actions", "action_id",
              [(k, list(v)) for k, v in ACTION_FIELDS.items()],
              {"status": sorted(set(ACTION_STATUS.values())) + ["(ook: " + ", ".join(
-                 k for k, v in ACTION_STATUS.items() if k != v) + ")"]}, ("project_id", "activity")),
+                 k for k, v in ACTION_STATUS.items() if k != v) + ")"]}, ("project_id", "activity"),
+             validate=".programme.followup:validate_actions"),
         Spec("monitoring", "Monitoring", "pmiek:importmonitoring", "monitoring", "monitoring_id",
-             [(k, list(v)) for k, v in MONITORING_FIELDS.items()], {}, ("project_id",)),
+             [(k, list(v)) for k, v in MONITORING_FIELDS.items()], {}, ("project_id",),
+             validate=".programme.followup:validate_monitoring"),
     ]
 
 

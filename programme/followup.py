@@ -64,14 +64,15 @@ def _stable_id(prefix, *parts):
     return "{}-{}".format(prefix, h)
 
 
-def _prepare(wb, frame, fields, required, source, kind_label):
+def _prepare(wb, frame, fields, required, source):
+    """``([(row number, {werkbank field: text})], errors)``: columns recognised, projects looked up."""
     cols = [c for c in frame.columns if not str(c).startswith("_")]
     mapping = recognise(cols, fields, None)
     missing = [f for f in required if f not in mapping]
     if missing:
-        raise FollowupError("{}: de kolom(men) {} ontbreken (herkend: {}). Beschikbare kolommen: {}.".format(
+        return [], ["{}: de kolom(men) {} ontbreken (herkend: {}). Beschikbare kolommen: {}.".format(
             source, ", ".join(missing), ", ".join("{}={}".format(k, v) for k, v in mapping.items()) or "geen",
-            ", ".join(map(str, cols))))
+            ", ".join(map(str, cols)))]
     lookup = _project_lookup(wb)
     rows, errors = [], []
     for n, rec in enumerate(frame.to_dict("records"), start=1):
@@ -92,65 +93,67 @@ def _prepare(wb, frame, fields, required, source, kind_label):
                 errors.append("{}, rij {}, veld '{}': leeg; {} is verplicht.".format(
                     source, row_no, mapping[f], f))
         rows.append((row_no, out))
-    if errors:
-        raise FollowupError("{} niet geïmporteerd ({} fout(en); de werkbank is niet gewijzigd):\n{}".format(
-            kind_label, len(errors), "\n".join(errors[:50]) + ("\n…" if len(errors) > 50 else "")))
-    return rows
+    return rows, errors
 
 
-def _write_with_ids(wb, table, rows, key, make_id, duplicate_text, source, versions=None):
-    """Give every row its stable id, refuse duplicates within the table read, write in one transaction.
-
-    ``versions`` (``ingest.versions.snapshot`` taken when the import started reading): a row changed or deleted
-    since then is a conflict (rows, who, when) and nothing is written."""
-    from ..ingest import versions as IV
-    from ..werkbank.storage import ConflictError
+def _with_ids(rows, key, make_id, duplicate_text, source, errors):
+    """The rows to write (a DataFrame) with their stable ids; a duplicate within the table read is an error."""
+    import pandas as pd
 
     records, seen = [], {}
     for row_no, r in rows:
         r[key] = make_id(r)
         if r[key] in seen:
-            raise FollowupError("{}, rij {}: {} ook in rij {}; de werkbank is niet gewijzigd.".format(
-                source, row_no, duplicate_text, seen[r[key]]))
+            errors.append("{}, rij {}: {} ook in rij {}.".format(source, row_no, duplicate_text, seen[r[key]]))
+            continue
         seen[r[key]] = row_no
         records.append(r)
-    if not records:
-        return {"inserted": 0, "updated": 0, "unchanged": 0}
-    try:
-        return wb.write_frame(table, records, mode="upsert", expected_versions=IV.expected(versions, table))
-    except ConflictError as e:
-        raise FollowupError(IV.conflict_text(source, e)) from e
+    return pd.DataFrame(records), errors, []
 
 
-def import_actions(wb, frame, source="acties", versions=None):
-    """Uitvoeringsafspraken -> ``actions``; returns write counts.  ``versions``: see :func:`_write_with_ids`
-    (default: taken now)."""
-    from ..ingest.versions import snapshot
+# ---- validate hooks of the one import runner (ingest.runner; named on the specs) -----------------------------
 
-    versions = versions if versions is not None else snapshot(wb, "actions")
-    rows = _prepare(wb, frame, ACTION_FIELDS, ("project_id", "activity"), source, "Uitvoeringsafspraken")
+def validate_actions(wb, frame, source):
+    """Spec 'actions': project known, activity given, status one of the codes; id = project + activity."""
+    rows, errors = _prepare(wb, frame, ACTION_FIELDS, ("project_id", "activity"), source)
     for row_no, r in rows:
         if r.get("status") is not None:
             code = ACTION_STATUS.get(norm(r["status"]))
             if code is None:
-                raise FollowupError("{}, rij {}, veld 'status': '{}' is geen status (open, lopend, gereed); "
-                                    "de werkbank is niet gewijzigd.".format(source, row_no, r["status"]))
+                errors.append("{}, rij {}, veld 'status': '{}' is geen status (open, lopend, gereed).".format(
+                    source, row_no, r["status"]))
             r["status"] = code
-    return _write_with_ids(wb, "actions", rows, "action_id",
-                           lambda r: _stable_id("A", r["project_id"], r["activity"]),
-                           "dezelfde activiteit voor hetzelfde project staat", source, versions)
+    return _with_ids(rows, "action_id", lambda r: _stable_id("A", r["project_id"], r["activity"]),
+                     "dezelfde activiteit voor hetzelfde project staat", source, errors)
 
 
-def import_monitoring(wb, frame, source="monitoring", peildatum=None, versions=None):
-    """Monitoringlijst -> ``monitoring``; one row per project and peildatum.  ``versions``: see
-    :func:`_write_with_ids` (default: taken now)."""
-    from ..ingest.versions import snapshot
-
-    versions = versions if versions is not None else snapshot(wb, "monitoring")
-    rows = _prepare(wb, frame, MONITORING_FIELDS, ("project_id",), source, "Monitoringlijst")
+def validate_monitoring(wb, frame, source, peildatum=None):
+    """Spec 'monitoring': project known; peildatum from the row, PEILDATUM or the programme; id = project +
+    peildatum."""
+    rows, errors = _prepare(wb, frame, MONITORING_FIELDS, ("project_id",), source)
     default_date = peildatum or wb.programme().get("peildatum")
     for _row_no, r in rows:
         r["peildatum"] = r.get("peildatum") or default_date
-    return _write_with_ids(wb, "monitoring", rows, "monitoring_id",
-                           lambda r: _stable_id("M", r["project_id"], r["peildatum"]),
-                           "project en peildatum staan", source, versions)
+    return _with_ids(rows, "monitoring_id", lambda r: _stable_id("M", r["project_id"], r["peildatum"]),
+                     "project en peildatum staan", source, errors)
+
+
+def _run(wb, kind, frame, source, versions, **params):
+    from ..ingest.errors import ImportFailed
+    from ..ingest.runner import run
+
+    try:
+        return run(wb, kind, lambda: (frame, source), versions=versions, **params).counts
+    except ImportFailed as e:
+        raise FollowupError(str(e)) from e
+
+
+def import_actions(wb, frame, source="acties", versions=None):
+    """Uitvoeringsafspraken -> ``actions`` through the one runner; returns write counts.  ``versions``: the row
+    versions when the import started reading (default: now); a row changed since then is a conflict."""
+    return _run(wb, "actions", frame, source, versions)
+
+
+def import_monitoring(wb, frame, source="monitoring", peildatum=None, versions=None):
+    """Monitoringlijst -> ``monitoring`` through the one runner; one row per project and peildatum."""
+    return _run(wb, "monitoring", frame, source, versions, peildatum=peildatum)

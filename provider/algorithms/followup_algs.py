@@ -2,14 +2,13 @@
 
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
 )
 
 from ..base import PmiekAlgorithm
 from .import_algs import SpecHelpMixin
-from .project_algs import _count_outputs, count_outputs, read_input
+from .project_algs import _count_outputs, count_outputs, run_spec
 
 COMMON_HELP = (
     "WERKBANK: de werkbank (GeoPackage of PostGIS-doel).\n"
@@ -28,27 +27,16 @@ class _FollowupAlgorithm(PmiekAlgorithm):
             "INPUT", self.tr("Tabel"), [QgsProcessing.SourceType.TypeVector]))
         _count_outputs(self, source_wins=False)  # IMPORTED, REJECTED, INSERTED ... REPORT, as every import
 
-    def _run(self, parameters, context, feedback, importer, **kw):
-        from ...programme.followup import FollowupError
-
-        from ...ingest.versions import snapshot
-
+    def _run(self, parameters, context, feedback, kind, **kw):
+        """The one import runner for ``kind`` (spec with its validate hook) on INPUT."""
         self.require("pandas")
         wb = self.open_werkbank(parameters, context)
         try:
-            # the row versions before anything is read: a row changed meanwhile is a conflict, nothing written
-            versions = snapshot(wb, self.SPEC_KINDS[0])
-            df, src, offset = read_input(self, parameters, context, feedback)
-            if offset:
-                df["_row"] = df["_row"] + offset
-            counts = importer(wb, df, source=src, versions=versions, **kw)
-        except FollowupError as e:
-            raise QgsProcessingException(str(e)) from e
+            res = run_spec(self, parameters, context, feedback, wb, kind, **kw)
         finally:
             wb.close()
-        self.conflicts = []
-        out = count_outputs(self, feedback, src, counts, parameters=parameters, context=context,
-                            kind=self.SPEC_KINDS[0], n_input=len(df))
+        out = count_outputs(self, feedback, res.source, res.counts, parameters=parameters, context=context,
+                            kind=kind, n_input=res.n_input)
         out.pop("CONFLICTS", None)
         return out
 
@@ -72,9 +60,7 @@ class ImportActions(SpecHelpMixin, _FollowupAlgorithm):
         self._base_parameters()
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from ...programme.followup import import_actions
-
-        return self._run(parameters, context, feedback, import_actions)
+        return self._run(parameters, context, feedback, "actions")
 
 
 class ImportMonitoring(SpecHelpMixin, _FollowupAlgorithm):
@@ -98,10 +84,8 @@ class ImportMonitoring(SpecHelpMixin, _FollowupAlgorithm):
                                                        optional=True))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from ...programme.followup import import_monitoring
-
         peil = self.parameterAsString(parameters, "PEILDATUM", context) or None
-        return self._run(parameters, context, feedback, import_monitoring, peildatum=peil)
+        return self._run(parameters, context, feedback, "monitoring", peildatum=peil)
 
 
 ALGORITHMS = [ImportActions, ImportMonitoring]
