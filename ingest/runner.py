@@ -49,6 +49,12 @@ def lookup(wb, table, key):
     return out
 
 
+def hook(name):
+    """A spec's hook ``"module:function"`` (module relative to the plugin package)."""
+    module, func = name.split(":")
+    return getattr(importlib.import_module(module, __package__.rsplit(".", 1)[0]), func)
+
+
 def validator(kind):
     """The validate hook of ``kind``'s spec."""
     from .specs import spec
@@ -56,18 +62,19 @@ def validator(kind):
     name = spec(kind).validate
     if not name:
         raise KeyError("geen validatie voor importsoort {}".format(kind))
-    module, func = name.split(":")
-    return getattr(importlib.import_module(module, __package__.rsplit(".", 1)[0]), func)
+    return hook(name)
 
 
-def write(wb, table, frame, source, versions=None, source_wins=False, feedback=None):
+def write(wb, table, frame, source, versions=None, source_wins=False, feedback=None, user=None, before=None):
     """Write ``frame`` into ``table`` in one transaction; returns ``(counts, conflicts)``.
 
     A field changed in the werkbank after the previous import (a decision, ``ingest.decisions``) keeps its value
     unless ``source_wins``; the conflicts are recorded with the import marker in the audit trail.  ``versions``
     (``ingest.versions.snapshot`` taken before the import read anything): a row changed or deleted since then is a
     conflict naming the rows, who and when.  Cancel inside the transaction rolls it back.  Every refusal is an
-    :class:`ImportFailed` with a Dutch message naming the source; nothing is written.
+    :class:`ImportFailed` with a Dutch message naming the source; nothing is written.  ``before``: the spec's
+    before-write hook, called as ``before(wb, rows, versions, user)`` inside the transaction (scores: one agreed
+    value per project × criterion).
     """
     from ..werkbank.schema import TABLES
     from ..werkbank.storage import ConflictError
@@ -81,7 +88,10 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
     try:
         with wb.transaction() as tx:
             frame, conflicts = D.protect(wb, table, key, frame, fields, source_wins=source_wins)
-            counts = wb.write_frame(table, frame, mode="upsert", expected_versions=expected(versions, table))
+            if before is not None:
+                before(wb, frame, versions, user)
+            counts = wb.write_frame(table, frame, mode="upsert", user=user,
+                                    expected_versions=expected(versions, table))
             if counts["inserted"] or counts["updated"] or conflicts:
                 # the import marker (and the conflicts); an import that changed nothing leaves no trace, so
                 # importing the same table again leaves the werkbank byte for byte as it was
@@ -97,7 +107,7 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
         raise ImportFailed("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).".format(source, e)) from e
 
 
-def run(wb, kind, read, feedback=None, source_wins=False, versions=None, **params):
+def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=None, **params):
     """One import of ``kind``: take the row versions (unless the caller took ``versions`` earlier), ``read()`` ->
     ``(frame, source)``, validate with the kind's hook (``params`` go to the hook), write in one transaction.
     Returns an :class:`Outcome`; raises :class:`ImportFailed` (nothing written) for refused input, a conflict or a
@@ -113,5 +123,6 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, **param
         raise ImportFailed(failure_text(errors))
     if feedback is not None and feedback.isCanceled():
         raise ImportCancelled(source)
-    counts, conflicts = write(wb, s.table, rows, source, versions, source_wins, feedback)
+    counts, conflicts = write(wb, s.table, rows, source, versions, source_wins, feedback, user,
+                              hook(s.before_write) if s.before_write else None)
     return Outcome(kind, source, len(frame), rows, counts, conflicts, notes)

@@ -12,9 +12,11 @@ from ..werkbank import enums as E
 
 
 class Spec:
-    def __init__(self, kind, label, algorithm, table, key, columns, enums=None, required=(), notes="", validate=None):
+    def __init__(self, kind, label, algorithm, table, key, columns, enums=None, required=(), notes="", validate=None,
+                 before_write=None):
         self.kind = kind
         self.validate = validate  # the runner's validate hook "module:function" (ingest.runner), None: own flow
+        self.before_write = before_write  # optional hook inside the runner's write transaction
         self.label = label
         self.algorithm = algorithm
         self.table = table
@@ -82,7 +84,8 @@ def specs():
              validate=".knooppunten.links:validate_links"),
         Spec("scores", "Beoordelingen", "pmiek:importscores", "scores", "project_id, criterion_id, assessor",
              [(k, list(v)) for k, v in FIELD_ALIASES.items()], {}, REQUIRED,
-             "De waardering moet op de schaal van het criterium staan."),
+             "De waardering moet op de schaal van het criterium staan.",
+             validate=".scoring.scores:validate_scores", before_write=".scoring.scores:reset_agreed"),
         Spec("actions", "Acties", "pmiek:importactions", "actions", "action_id",
              [(k, list(v)) for k, v in ACTION_FIELDS.items()],
              {"status": sorted(set(ACTION_STATUS.values())) + ["(ook: " + ", ".join(

@@ -178,18 +178,26 @@ def _write(wb, rows, user=None, versions=None):
     cols = ("score_id", "project_id", "criterion_id", "rating", "rationale", "assessor", "assessor_role",
             "score_date", "agreed")
     with wb.transaction():
-        # one agreed value per project × criterion: an agreed row replaces the earlier one
-        pairs = {(r["project_id"], r["criterion_id"]): r["score_id"] for r in rows if r["agreed"]}
-        if pairs:
-            reset = [{"score_id": x["score_id"], "agreed": 0}
-                     for x in wb.query("SELECT score_id, project_id, criterion_id FROM scores WHERE agreed = 1")
-                     if pairs.get((x["project_id"], x["criterion_id"]), x["score_id"]) != x["score_id"]]
-            if reset:
-                wb.write_frame("scores", reset, mode="upsert", user=user,
-                               expected_versions=expected(versions, "scores"))
+        reset_agreed(wb, rows, versions, user)
         counts = wb.write_frame("scores", [{c: r.get(c) for c in cols} for r in rows], mode="upsert", user=user,
                                 expected_versions=expected(versions, "scores"))
     return counts
+
+
+def reset_agreed(wb, rows, versions=None, user=None):
+    """One agreed value per project × criterion: an agreed row replaces the earlier one (its ``agreed`` -> 0).
+    Also the spec 'scores' before-write hook of ``ingest.runner`` (``rows``: dicts or a DataFrame)."""
+    from ..ingest.versions import expected
+
+    if hasattr(rows, "to_dict"):
+        rows = rows.to_dict("records")
+    pairs = {(r["project_id"], r["criterion_id"]): r["score_id"] for r in rows if r.get("agreed")}
+    if pairs:
+        reset = [{"score_id": x["score_id"], "agreed": 0}
+                 for x in wb.query("SELECT score_id, project_id, criterion_id FROM scores WHERE agreed = 1")
+                 if pairs.get((x["project_id"], x["criterion_id"]), x["score_id"]) != x["score_id"]]
+        if reset:
+            wb.write_frame("scores", reset, mode="upsert", user=user, expected_versions=expected(versions, "scores"))
 
 
 def record_score(wb, project_id, criterion_id, rating, rationale, assessor, role=None, date=None,
@@ -214,28 +222,20 @@ def record_score(wb, project_id, criterion_id, rating, rationale, assessor, role
     return _existing_ids(wb)[(row["project_id"], row["criterion_id"], row["assessor"])]
 
 
-def import_scores(wb, records, source="invoer", user=None, default_date=None, source_wins=False, conflicts=None,
-                  versions=None):
-    """Validate and upsert many ratings, all or nothing.
+def validate_scores(wb, frame, source, default_date=None):
+    """Spec 'scores' (validate hook of ``ingest.runner``): every rating checked (scale, motivatie, project,
+    criterion, assessor, date), duplicates and a second agreed value per project × criterion named by row; the
+    rows get the score_id of the stored rating of the same project, criterion and assessor."""
+    import pandas as pd
 
-    ``versions``: the scores' row versions when the import started reading (``ingest.versions.snapshot``;
-    default: now); a score changed or deleted since then -> :class:`ScoringError` naming it, who and when.
+    from ..werkbank import new_id
 
-    ``records``: list of dicts (or a DataFrame) with canonical keys (see
-    ``FIELD_ALIASES``) and optionally ``_row`` (the row number users see).
-    Any invalid row -> :class:`ScoringError` naming source, row and field;
-    nothing is written.  Returns ``{"inserted", "updated", "unchanged"}``.
-    """
-    from ..ingest.versions import snapshot
-
-    versions = versions if versions is not None else snapshot(wb, "scores")
-    if hasattr(records, "to_dict"):
-        records = records.to_dict("records")
+    records = frame.to_dict("records") if hasattr(frame, "to_dict") else list(frame)
     criteria = {c["criterion_id"]: c for c in criteria_list(wb)}
     projects = _project_index(wb)
     problems, clean, seen, agreed_rows = [], [], {}, {}
     for n, rec in enumerate(records, start=1):
-        row = dict(rec)
+        row = {k: v for k, v in rec.items() if not (isinstance(v, float) and v != v)}
         rownum = row.pop("_row", n)
         if default_date and _empty(row.get("score_date")) and "score_date" not in rec:
             row["score_date"] = default_date
@@ -263,49 +263,40 @@ def import_scores(wb, records, source="invoer", user=None, default_date=None, so
     if problems:
         from .criteria import _summary
 
-        raise ScoringError(
-            "Niets geïmporteerd; {} fout(en):\n".format(len(problems)) + _summary(problems), problems
-        )
-    return _write_protected(wb, clean, source, user, source_wins, conflicts, versions)
+        return None, ["Niets geïmporteerd; {} fout(en):\n".format(len(problems)) + _summary(problems)], []
+    ids = _existing_ids(wb)
+    cols = ("score_id", "project_id", "criterion_id", "rating", "rationale", "assessor", "assessor_role",
+            "score_date", "agreed")
+    for r in clean:
+        r["score_id"] = ids.get((r["project_id"], r["criterion_id"], r["assessor"])) or new_id()
+    return pd.DataFrame([{c: r.get(c) for c in cols} for r in clean], columns=list(cols)), [], []
 
 
-DECISION_FIELDS = ("rating", "rationale", "assessor_role", "score_date", "agreed")
+def import_scores(wb, records, source="invoer", user=None, default_date=None, source_wins=False, conflicts=None,
+                  versions=None):
+    """Validate and upsert many ratings through the one import runner, all or nothing.
 
-
-def _write_protected(wb, rows, source, user, source_wins, conflicts, versions=None):
-    """``_write`` with decisions kept: a score changed after the previous import keeps its value unless
-    ``source_wins`` (ingest.decisions); the conflicts are appended to ``conflicts``.  A score changed since
-    ``versions`` were taken: :class:`ScoringError` naming it, who and when; nothing written."""
-    from ..ingest.versions import conflict_text
-    from ..werkbank.storage import ConflictError
-
-    try:
-        return _write_decided(wb, rows, source, user, source_wins, conflicts, versions)
-    except ConflictError as e:
-        msg = conflict_text(source, e)
-        raise ScoringError(msg, [msg]) from e
-
-
-def _write_decided(wb, rows, source, user, source_wins, conflicts, versions):
+    ``records``: list of dicts (or a DataFrame) with canonical keys (see ``FIELD_ALIASES``) and optionally
+    ``_row`` (the row number users see).  Any invalid row -> :class:`ScoringError` naming source, row and field;
+    nothing is written.  A score changed after the previous import keeps its value unless ``source_wins``
+    (``ingest.decisions``); the conflicts are appended to ``conflicts``.  ``versions``: the scores' row versions
+    when the import started reading (default: now); a score changed since then is a conflict naming it, who and
+    when.  Returns ``{"inserted", "updated", "unchanged"}``.
+    """
     import pandas as pd
 
-    from ..ingest import decisions as D
-    from ..werkbank import new_id
+    from ..ingest.errors import ImportFailed
+    from ..ingest.runner import run
 
-    with wb.transaction() as tx:
-        ids = _existing_ids(wb)
-        for r in rows:
-            r["score_id"] = ids.get((r["project_id"], r["criterion_id"], r["assessor"])) or new_id()
-        frame = pd.DataFrame(rows)
-        frame, found = D.protect(wb, "scores", "score_id", frame, DECISION_FIELDS, source_wins=source_wins)
-        if found:
-            rows = [{k: (None if (isinstance(v, float) and v != v) else v) for k, v in r.items()}
-                    for r in frame.to_dict("records")]
-        counts = _write(wb, rows, user=user, versions=versions)
-        D.record(wb, tx, "scores", source, found)
+    frame = records if hasattr(records, "to_dict") else pd.DataFrame(list(records))
+    try:
+        out = run(wb, "scores", lambda: (frame, source), source_wins=source_wins, versions=versions, user=user,
+                  default_date=default_date)
+    except ImportFailed as e:
+        raise ScoringError(str(e)) from e
     if conflicts is not None:
-        conflicts.extend(found)
-    return counts
+        conflicts.extend(out.conflicts)
+    return out.counts
 
 
 def scores_frame(wb):
