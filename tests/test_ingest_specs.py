@@ -50,3 +50,26 @@ def test_docs_imports_md_is_current_and_linked():
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
         readme = f.read()
     assert "docs/imports.md" in readme
+
+
+def test_table_kinds_are_specs_run_by_the_one_runner(werkbank):
+    """Every table import is a spec with a validate hook the runner resolves; the hook refuses bad rows by row."""
+    import pandas as pd
+
+    from pmiek_werkbank.ingest import runner
+    from pmiek_werkbank.ingest.errors import ImportFailed
+    from pmiek_werkbank.ingest.specs import specs
+
+    driven = {s.kind for s in specs() if s.validate}
+    assert driven == {"projects", "knooppunten", "project_links", "scores", "actions", "monitoring"}
+    for kind in driven:
+        assert callable(runner.validator(kind)), kind
+    werkbank.write_frame("projects", [{"project_id": "P1", "code": "UT-01", "name": "Station"}])
+    frame = pd.DataFrame({"_row": [2, 3], "project": ["UT-01", "UT-09"], "activiteit": ["Overleg", "Iets"]})
+    with pytest.raises(ImportFailed, match="acties.csv, rij 3, veld 'project': project 'UT-09' staat niet"):
+        runner.run(werkbank, "actions", lambda: (frame, "acties.csv"))
+    assert werkbank.count("actions") == 0
+    out = runner.run(werkbank, "actions", lambda: (frame[:1], "acties.csv"))
+    assert (out.counts["inserted"], out.n_input, out.source) == (1, 1, "acties.csv")
+    again = runner.run(werkbank, "actions", lambda: (frame[:1], "acties.csv"))
+    assert again.counts == {"inserted": 0, "updated": 0, "unchanged": 1}
