@@ -65,7 +65,12 @@ def validator(kind):
     return hook(name)
 
 
-def write(wb, table, frame, source, versions=None, source_wins=False, feedback=None, user=None, before=None):
+class _DryRun(Exception):
+    """Rolls a dry run's transaction back."""
+
+
+def write(wb, table, frame, source, versions=None, source_wins=False, feedback=None, user=None, before=None,
+          dry_run=False):
     """Write ``frame`` into ``table`` in one transaction; returns ``(counts, conflicts)``.
 
     A field changed in the werkbank after the previous import (a decision, ``ingest.decisions``) keeps its value
@@ -74,7 +79,8 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
     conflict naming the rows, who and when.  Cancel inside the transaction rolls it back.  Every refusal is an
     :class:`ImportFailed` with a Dutch message naming the source; nothing is written.  ``before``: the spec's
     before-write hook, called as ``before(wb, rows, versions, user)`` inside the transaction (scores: one agreed
-    value per project × criterion).
+    value per project × criterion).  ``dry_run``: everything is written and then rolled back (exact counts for a
+    check page; nothing changes).
     """
     from ..werkbank.schema import TABLES
     from ..werkbank.storage import ConflictError
@@ -85,6 +91,7 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
         return {"inserted": 0, "updated": 0, "unchanged": 0}, []
     key = TABLES[table].key
     fields = [c for c in frame.columns if c not in (key, "geom", "geometry", "_row") and c in TABLES[table].column_names]
+    counts, conflicts = None, []
     try:
         with wb.transaction() as tx:
             frame, conflicts = D.protect(wb, table, key, frame, fields, source_wins=source_wins)
@@ -98,6 +105,10 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
                 D.record(wb, tx, table, source, conflicts)
             if feedback is not None and feedback.isCanceled():
                 raise ImportCancelled(source)  # cancel = nothing written (the transaction rolls back)
+            if dry_run:
+                raise _DryRun()
+        return counts, conflicts
+    except _DryRun:
         return counts, conflicts
     except ImportFailed:
         raise
@@ -107,7 +118,7 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
         raise ImportFailed("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).".format(source, e)) from e
 
 
-def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=None, **params):
+def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=None, dry_run=False, **params):
     """One import of ``kind``: take the row versions (unless the caller took ``versions`` earlier), ``read()`` ->
     ``(frame, source)``, validate with the kind's hook (``params`` go to the hook), write in one transaction.
     Returns an :class:`Outcome`; raises :class:`ImportFailed` (nothing written) for refused input, a conflict or a
@@ -124,5 +135,29 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=No
     if feedback is not None and feedback.isCanceled():
         raise ImportCancelled(source)
     counts, conflicts = write(wb, s.table, rows, source, versions, source_wins, feedback, user,
-                              hook(s.before_write) if s.before_write else None)
+                              hook(s.before_write) if s.before_write else None, dry_run)
     return Outcome(kind, source, len(frame), rows, counts, conflicts, notes)
+
+
+def report(outcome, kind_label=""):
+    """The one report (``layers.validation.ValidationReport``: HTML and CSV) of a runner import: counts, the
+    decisions kept (warnings naming key, field, who and when) and the notes."""
+    from ..layers.validation import WAARSCHUWING, ValidationReport
+    from . import decisions as D
+
+    counts = outcome.counts
+    written = counts["inserted"] + counts["updated"] + counts["unchanged"]
+    rep = ValidationReport(outcome.source, kind_label, outcome.n_input if outcome.n_input is not None else written)
+    rep.imported, rep.counts = written, counts
+    conflicts = outcome.conflicts
+    if conflicts:
+        rep.note("{} conflict(en) met besluiten na de vorige import: {}.".format(
+            len(conflicts), "besluit behouden" if conflicts[0]["kept"] else "bron wint (SOURCE_WINS)"))
+    for c in conflicts:
+        rep.add(None, c["key"], c["field"], c["incoming"], D.describe(c), WAARSCHUWING)
+    for n in outcome.notes:
+        if "waarschuwing:" in n:
+            rep.add(None, None, None, None, n, WAARSCHUWING)
+        else:
+            rep.note(n)
+    return rep

@@ -118,7 +118,8 @@ def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, con
                   notes=()):
     """Log the write counts (and the decisions kept), write the report and return the algorithm's outputs."""
     from ...ingest import decisions as D
-    from ...layers.validation import WAARSCHUWING, ValidationReport
+    from ...ingest.runner import Outcome
+    from ...ingest.runner import report as runner_report
 
     text = alg.tr("{}: {} nieuw, {} bijgewerkt, {} ongewijzigd").format(
         src, counts["inserted"], counts["updated"], counts["unchanged"])
@@ -136,18 +137,7 @@ def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, con
         from .import_algs import report_path
 
         path = report_path(alg, parameters, context, kind or "import")
-        rep = ValidationReport(src, kind or "", n_input if n_input is not None else written)
-        rep.imported, rep.counts = written, counts
-        if conflicts:
-            rep.note("{} conflict(en) met besluiten na de vorige import: {}.".format(
-                len(conflicts), "besluit behouden" if conflicts[0]["kept"] else "bron wint (SOURCE_WINS)"))
-        for c in conflicts:
-            rep.add(None, c["key"], c["field"], c["incoming"], D.describe(c), WAARSCHUWING)
-        for n in notes:
-            if "waarschuwing:" in n:
-                rep.add(None, None, None, None, n, WAARSCHUWING)
-            else:
-                rep.note(n)
+        rep = runner_report(Outcome(kind, src, n_input, None, counts, conflicts, notes), kind or "")
         rep.write(path)
         if getattr(alg, "_report_twin", False):
             rep.write_csv(os.path.splitext(path)[0] + ".csv")
