@@ -31,6 +31,8 @@ from qgis.PyQt.QtWidgets import (
 )
 
 KINDS = ("capacity_areas", "stations", "developments")
+# the table kinds the one import runner drives (ingest.runner) that need no field parameters: columns recognised
+TABLE_KINDS = ("projects", "actions", "monitoring")
 SETTINGS_KEY = "pmiek/import/mapping/{}/{}"
 PREVIEW_ROWS = 20
 NONE = "(geen)"
@@ -72,13 +74,18 @@ class SourcePage(QWizardPage):
         self.layer_combo.setAllowEmptyLayer(True)
         form.addRow(tr("Laag in het project"), self.layer_combo)
         self.file_widget = QgsFileWidget()
-        self.file_widget.setFilter(tr("Vectorbestanden (*.gpkg *.geojson *.json *.shp *.fgb *.kml);;Alle bestanden (*)"))
+        self.file_widget.setFilter(tr("Vectorbestanden en tabellen (*.gpkg *.geojson *.json *.shp *.fgb *.kml *.csv "
+                                      "*.xlsx *.ods);;Alle bestanden (*)"))
         form.addRow(tr("of een bestand"), self.file_widget)
         self.kind_combo = QComboBox()
         from ..layers.mapping import KIND_LABELS
 
+        from ..ingest.specs import spec
+
         for kind in KINDS:
             self.kind_combo.addItem(tr(KIND_LABELS[kind]), kind)
+        for kind in TABLE_KINDS:
+            self.kind_combo.addItem(tr(spec(kind).label), kind)
         form.addRow(tr("Soort gegevens"), self.kind_combo)
         self.werkbank_widget = QgsFileWidget()
         self.werkbank_widget.setFilter("GeoPackage (*.gpkg)")
@@ -139,6 +146,7 @@ class MappingPage(QWizardPage):
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         lay.addWidget(self.preview)
         self.combos = {}
+        self.recognised = {}
         self._frame = None
 
     def initializePage(self):  # noqa: N802
@@ -149,10 +157,13 @@ class MappingPage(QWizardPage):
         kind = self.w.kind()
         layer = self.w.layer()
         fields = [f.name() for f in layer.fields()]
-        remembered = self.w.remembered_mapping(kind, layer)
-        auto = M.auto_map(kind, fields)
         self.table.setRowCount(0)
         self.combos = {}
+        if kind in TABLE_KINDS:
+            self._table_kind(kind, layer, fields)
+            return
+        remembered = self.w.remembered_mapping(kind, layer)
+        auto = M.auto_map(kind, fields)
         for t in M.targets(kind):
             if not t.param:
                 continue
@@ -199,22 +210,62 @@ class MappingPage(QWizardPage):
         self._frame = None
         self.update_preview()
 
+    def _table_kind(self, kind, layer, fields):
+        """A table kind: the spec recognises the columns itself; shown read-only (werkbank field <- column)."""
+        from ..ingest.columns import recognise
+        from ..ingest.specs import spec
+        from ..layers.importers import source_name_for
+
+        self.recognised = recognise(fields, {f: names for f, names in spec(kind).columns})
+        for field, _names in spec(kind).columns:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            for col, text in enumerate((field + (" *" if field in spec(kind).required else ""),
+                                        self.recognised.get(field, NONE))):
+                item = QTableWidgetItem(text)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(row, col, item)
+        while self.extra.rowCount():
+            self.extra.removeRow(0)
+        self.source_name = QLineEdit()
+        self.source_name.setText(source_name_for(layer.source()) if layer.providerType() == "ogr" else layer.name())
+        self.extra.addRow(tr("Bronnaam"), self.source_name)
+        self.peildatum = None
+        if kind == "monitoring":
+            self.peildatum = QLineEdit()
+            self.peildatum.setPlaceholderText("JJJJ-MM-DD")
+            self.extra.addRow(tr("Peildatum"), self.peildatum)
+        self._frame = None
+        self.update_preview()
+
     def mapping(self):
         return {name: combo.currentData() for name, combo in self.combos.items() if combo.currentData()}
 
     def frame(self):
         if self._frame is None:
-            from ..layers.qgis_io import layer_to_frame
+            layer = self.w.layer()
+            path = layer.source().split("|")[0] if layer.providerType() == "ogr" else ""
+            from ..ingest.reader import is_table
 
-            self._frame = layer_to_frame(self.w.layer())
+            if self.w.kind() in TABLE_KINDS and path and is_table(path):
+                from ..ingest.reader import read_source
+
+                self._frame = read_source(layer.source())  # spreadsheet line numbers, as the algorithms
+            else:
+                from ..layers.qgis_io import layer_to_frame
+
+                self._frame = layer_to_frame(layer)
         return self._frame
 
     def update_preview(self, *args):
         from ..layers import mapping as M
 
-        m = self.mapping()
-        labels = {t.name: t.label for t in M.targets(self.w.kind())}
-        cols = [(labels[k], v) for k, v in m.items()]
+        if self.w.kind() in TABLE_KINDS:
+            cols = [(k, v) for k, v in self.recognised.items()]
+        else:
+            m = self.mapping()
+            labels = {t.name: t.label for t in M.targets(self.w.kind())}
+            cols = [(labels[k], v) for k, v in m.items()]
         self.preview.clear()
         self.preview.setColumnCount(len(cols))
         self.preview.setHorizontalHeaderLabels([tr(lab) for lab, _ in cols])
@@ -230,6 +281,11 @@ class MappingPage(QWizardPage):
 
     def options(self):
         kind = self.w.kind()
+        if kind in TABLE_KINDS:
+            opts = {"source_name": self.source_name.text().strip() or None}
+            if self.peildatum is not None:
+                opts["peildatum"] = self.peildatum.text().strip() or None
+            return opts
         opts = {"mapping": self.mapping(), "source_name": self.source_name.text().strip() or None}
         if kind == "developments":
             opts["sector"] = self.sector.currentData() or None
@@ -331,6 +387,22 @@ class ResultPage(QWizardPage):
         self.label.setText(tr("{}\n\nRapport: {}").format(self.result.summary(), self.result.report_path))
 
 
+class TableResult:
+    """A runner import read as a layer import's result (counts, report, summary) by the check and result pages."""
+
+    def __init__(self, table, report):
+        self.table = table
+        self.report = report
+        self.counts = report.counts
+        self.removed = []
+        self.report_path = None
+        self.imported = report.imported
+        self.rejected = report.input_rows - report.imported
+
+    def summary(self):
+        return self.report.summary()
+
+
 def open_report(path):
     """Open an import report with the system's viewer (a browser for HTML)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
@@ -400,10 +472,31 @@ class ImportWizard(QWizard):
             # the row versions the check page (dry run) saw: a row changed before "Importeren" is a conflict
             if dry_run or getattr(self, "_versions", None) is None:
                 self._versions = snapshot(wb, self.kind())
+            if self.kind() in TABLE_KINDS:
+                return self._run_table(wb, dry_run, opts)
             opts["versions"] = self._versions
             return IMPORTERS[self.kind()](wb, self.mapping_page.frame(), dry_run=dry_run, **opts)
         finally:
             wb.close()
+
+    def _run_table(self, wb, dry_run, opts):
+        """A table kind through the one import runner (ingest.runner); the result reads like a layer import's."""
+        from ..ingest import runner
+        from ..ingest.specs import spec
+
+        kind = self.kind()
+        source = opts.pop("source_name", None) or self.layer().name()
+        opts.pop("report_path", None)
+        params = {k: v for k, v in opts.items() if v is not None}
+        out = runner.run(wb, kind, lambda: (self.mapping_page.frame(), source), versions=self._versions,
+                         dry_run=dry_run, **params)
+        result = TableResult(spec(kind).table, runner.report(out, spec(kind).label))
+        if not dry_run:
+            from ..ingest.reports import beside_werkbank
+
+            result.report_path = beside_werkbank(self.werkbank_path(), kind)
+            result.report.write(result.report_path)
+        return result
 
     def after_import(self, result):
         from ..layers.project import add_werkbank_layers

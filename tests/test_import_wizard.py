@@ -113,3 +113,47 @@ def test_wizard_stations_into_the_sample_no_duplicates_counts_and_report(qgis_if
         qgis_iface.messageBar().clearWidgets()
         QgsProject.instance().removeAllMapLayers()
         QgsProject.instance().layerTreeRoot().removeAllChildren()
+
+
+def test_wizard_offers_the_runner_kinds_projects_from_a_csv(qgis_iface, werkbank_path, tmp_path):
+    """A table kind (projectenlijst) through the wizard: columns recognised by its spec, the check page is a dry
+    run with exact counts, the import writes through the one runner and saves its report beside the werkbank."""
+    from qgis.core import QgsProject
+
+    from pmiek_werkbank.dialogs.import_wizard import TABLE_KINDS, ImportWizard
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    src = tmp_path / "projecten.csv"
+    src.write_text("project_id,Naam project,Type infra\nP1,Station Noord,station\nP2,Kabel Oost,kabel\n",
+                   encoding="utf-8")
+    w = ImportWizard(qgis_iface, None)
+    try:
+        combo = w.source_page.kind_combo
+        assert all(combo.findData(k) >= 0 for k in TABLE_KINDS + ("capacity_areas", "stations", "developments"))
+        w.source_page.werkbank_widget.setFilePath(werkbank_path)
+        w.source_page.file_widget.setFilePath(str(src))
+        combo.setCurrentIndex(combo.findData("projects"))
+        w.show()
+        w.next()
+        mp = w.mapping_page
+        assert mp.recognised["name"] == "Naam project" and mp.recognised["project_id"] == "project_id"
+        assert mp.preview.rowCount() == 2
+        w.next()
+        text = w.validation_page.summary.text()
+        assert "2 rijen in de bron: 2 worden geïmporteerd" in text and "Nieuw: 2" in text, text
+        with open_werkbank(werkbank_path) as wb:
+            assert wb.count("projects") == 0  # the check page is a dry run
+        w.next()
+        assert w.currentPage() is w.result_page
+        with open_werkbank(werkbank_path) as wb:
+            names = {r["project_id"]: r["name"] for r in wb.query("SELECT project_id, name FROM projects")}
+        assert names == {"P1": "Station Noord", "P2": "Kabel Oost"}
+        path = w.result_page.result.report_path
+        assert path and os.path.isfile(path) and "importrapport_projects" in path
+        assert os.path.isfile(os.path.splitext(path)[0] + ".csv")
+    finally:
+        w.close()
+        w.cleanup()
+        w.deleteLater()
+        QgsProject.instance().removeAllMapLayers()
+        QgsProject.instance().layerTreeRoot().removeAllChildren()
