@@ -119,7 +119,7 @@ def _optional(p):
     except AttributeError:  # QGIS < 3.36
         from qgis.core import QgsProcessingParameterDefinition
 
-        return bool(p.flags() & QgsProcessingParameterDefinition.FlagOptional)
+        return bool(p.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional)
 
 
 def run(corpus, out_folder):
