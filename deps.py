@@ -4,7 +4,8 @@ Uses ``importlib.util.find_spec`` and ``importlib.metadata`` so that plugin star
 Returns Dutch messages; no QGIS imports (the dialog is ``dialogs/deps_dialog.py``).
 
 What the plugin works with: geopandas >= 0.14 and shapely >= 2.0 as the distributions and OSGeo4W
-ship them; files are read and written by whichever of pyogrio or fiona is present (:func:`io_engine`).
+ship them.  The importers read files with pyogrio (required); :func:`io_engine` names the engine geopandas
+can use (pyogrio, else fiona) for code that goes through geopandas.
 Optional packages (pyesdl for ESDL) switch their feature off when missing.
 
 A second GDAL/PROJ in the QGIS process (PyPI wheels of pyogrio/fiona/pyproj bundle their own) crashes
@@ -96,8 +97,8 @@ def missing_packages(required=None):
             # a distribution package may carry no usable version (Debian forky's shapely says "0+unknown")
             if have is not None and "unknown" not in have and _version_tuple(have) < minimum:
                 problems.append((dist, "versie {} is te oud, nodig >= {}".format(have, ".".join(map(str, minimum)))))
-    if default and io_engine() is None:
-        problems.append(("pyogrio", "ontbreekt (of fiona)"))
+    if default and not _present("pyogrio"):  # the importers call pyogrio directly: fiona alone is not enough
+        problems.append(("pyogrio", "ontbreekt"))
     return problems
 
 
@@ -180,7 +181,9 @@ def require(*modules):
     req = [r for r in REQUIRED if r[0] in modules] if modules else list(REQUIRED)
     problems = missing_packages(req)
     for mod in modules:
-        if mod in ("pyogrio", "fiona") and io_engine() is None:
+        if mod == "pyogrio" and not _present("pyogrio"):
+            problems.append(("pyogrio", "ontbreekt"))
+        elif mod == "fiona" and io_engine() is None:
             problems.append(("pyogrio", "ontbreekt (of fiona)"))
     if problems:
         raise ImportError(install_hint(problems))
@@ -262,13 +265,13 @@ def report():
         have = installed_version(mod, dist) if _present(mod) else None
         rows.append({"package": dist, "version": have, "needed": ">= " + ".".join(map(str, minimum)) if minimum else "",
                      "ok": not any(p[0] == dist for p in problems), "feature": "nodig"})
-    engine = io_engine()
-    for mod, dist in IO_ENGINES:
-        present = _present(mod)
-        rows.append({"package": dist, "version": installed_version(mod, dist) if present else None, "needed": "",
-                     "ok": present or engine is not None,
-                     "feature": "bestanden lezen/schrijven" + (" (in gebruik)" if engine == mod else
-                                                               " (pyogrio of fiona is genoeg)")})
+    present = _present("pyogrio")
+    rows.append({"package": "pyogrio", "version": installed_version("pyogrio", "pyogrio") if present else None,
+                 "needed": "", "ok": present, "feature": "nodig: bestanden lezen/schrijven"})
+    present = _present("fiona")
+    rows.append({"package": "fiona", "version": installed_version("fiona", "fiona") if present else None,
+                 "needed": "", "ok": True,
+                 "feature": "niet nodig" + (" (geopandas kan het gebruiken)" if present else "")})
     for dist, present, feature in optional_status():
         mod = [m for m, d, _ in OPTIONAL if d == dist][0]
         rows.append({"package": dist, "version": installed_version(mod, dist) if present else None, "needed": "",

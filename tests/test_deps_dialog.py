@@ -44,20 +44,20 @@ def test_compiled_packages_never_get_pip_advice():
     assert "pyogrio" not in cmds["macos"].splitlines()[0]  # only pure-Python packages through pip on macOS
 
 
-def test_either_pyogrio_or_fiona_reads_files(monkeypatch):
+def test_pyogrio_is_required_fiona_is_only_an_engine(monkeypatch):
+    """The importers call pyogrio directly: without it the plugin says so, even when fiona is there."""
     from pmiek_werkbank import deps
 
     _hide(monkeypatch, "pyogrio")
-    if deps.io_engine() is None:
-        pytest.skip("fiona is not installed here")
-    assert deps.io_engine() == "fiona"
-    assert deps.missing_packages() == []
-    deps.require("geopandas", "pyogrio")  # satisfied by fiona
-    _hide(monkeypatch, "fiona")
-    assert deps.io_engine() is None
-    assert ("pyogrio", "ontbreekt (of fiona)") in deps.missing_packages()
+    assert ("pyogrio", "ontbreekt") in deps.missing_packages()
     with pytest.raises(ImportError, match="pyogrio"):
         deps.require("geopandas", "pyogrio")
+    row = [r for r in deps.report()["rows"] if r["package"] == "pyogrio"][0]
+    assert row["ok"] is False
+    if deps.io_engine() is not None:
+        assert deps.io_engine() == "fiona"  # geopandas itself could still read with fiona
+    _hide(monkeypatch, "fiona")
+    assert deps.io_engine() is None
 
 
 def test_versions_the_distributions_ship_are_enough():
