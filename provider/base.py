@@ -27,21 +27,29 @@ def _guarded(func):
 
         protect = self.check_destinations(parameters, context)
         self._pmiek_migrated = None
+        self._pmiek_premigration = None
         try:
             with protected(protect):
-                return func(self, parameters, context, feedback)
+                result = func(self, parameters, context, feedback)
         except QgsProcessingException as e:
             from ..werkbank.safety import mask_secrets
 
+            self._undo_migration()  # migration and operation are one: a failure leaves the werkbank as it was
             msg = self._migration_note(str(e))
-            if mask_secrets(msg) != str(e):  # no password ever leaves in a message
+            if msg != str(e) or mask_secrets(msg) != msg:  # no password ever leaves in a message
                 raise QgsProcessingException(mask_secrets(msg)) from None
             raise
         except Exception as e:  # noqa: BLE001 - every failure becomes a Dutch message, never a traceback
             from .guard import describe_failure
 
+            self._undo_migration()
             raise QgsProcessingException(self._migration_note(describe_failure(
                 e, self.displayName(), self._werkbank_text(parameters, context)))) from None
+        except BaseException:
+            self._undo_migration()
+            raise
+        self._keep_migration()
+        return result
 
     process._pmiek_guarded = True
     return process
@@ -84,12 +92,81 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
         return type(self)()
 
     def _migration_note(self, msg):
-        """A failure after the werkbank was brought to the newest schema says so (messages say what is true)."""
+        """Messages say what is true: a werkbank put back as it was says so; one that stayed migrated too."""
+        restored = getattr(self, "_pmiek_restored", None)
+        if restored:
+            return msg + (" De werkbank is teruggezet zoals hij was (schemaversie {}): het bijwerken naar de nieuwe "
+                          "schemaversie is ongedaan gemaakt, er is niets gewijzigd.").format(restored)
         migrated = getattr(self, "_pmiek_migrated", None)
         if not migrated:
             return msg
         return msg + (" Let op: bij het openen is de werkbank wel bijgewerkt van schemaversie {} naar {} (alleen de "
                       "opbouw van de tabellen, geen gegevens); dat blijft zo.").format(*migrated)
+
+    # ---- migration and operation as one ------------------------------------------
+    def _snapshot_before_migration(self, target, version):
+        """Before an older GeoPackage werkbank is migrated: a copy of it beside (hidden, process-named), so a
+        failing operation can put the werkbank back as it was.  Only the first migration of a run counts."""
+        if getattr(self, "_pmiek_premigration", None):
+            return
+        import sqlite3
+
+        from ..werkbank.atomic import discard, fsync_path, temp_path_for
+
+        import shutil
+
+        backup = temp_path_for(target)
+        try:
+            # a byte copy under a shared lock: no writer can commit while it is made, and putting it back
+            # restores the werkbank exactly
+            src = sqlite3.connect("file:{}?mode=ro".format(target), uri=True, isolation_level=None)
+            try:
+                src.execute("BEGIN")
+                src.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                shutil.copyfile(target, backup)
+                src.execute("ROLLBACK")
+            finally:
+                src.close()
+            fsync_path(backup)
+        except (sqlite3.Error, OSError) as e:
+            discard(backup)
+            raise QgsProcessingException(self.tr(
+                "De werkbank {} heeft een oudere schemaversie ({}) en moet worden bijgewerkt, maar er kon geen "
+                "veiligheidskopie naast worden gemaakt ({}). Er is niets gewijzigd; maak ruimte vrij of controleer "
+                "de schrijfrechten van de map.").format(target, version, e)) from None
+        self._pmiek_premigration = (target, backup, version)
+
+    def _undo_migration(self):
+        """After a failure: put back the werkbank as it was before this run migrated it."""
+        self._pmiek_restored = None
+        snap = getattr(self, "_pmiek_premigration", None)
+        self._pmiek_premigration = None
+        if not snap:
+            return
+        import os
+
+        from ..werkbank.atomic import discard, fsync_path
+
+        target, backup, version = snap
+        if any(os.path.exists(target + ext) for ext in ("-wal", "-journal")):
+            discard(backup)  # still open for writing elsewhere: leave it migrated and say so
+            return
+        try:
+            os.replace(backup, target)
+            fsync_path(os.path.dirname(os.path.abspath(target)))
+        except OSError:
+            discard(backup)
+            return
+        self._pmiek_restored = version
+        self._pmiek_migrated = None
+
+    def _keep_migration(self):
+        snap = getattr(self, "_pmiek_premigration", None)
+        self._pmiek_premigration = None
+        if snap:
+            from ..werkbank.atomic import discard
+
+            discard(snap[1])
 
     # ---- guard -----------------------------------------------------------------
     def werkbank_parameter_names(self):
@@ -174,6 +251,8 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
 
     def open_werkbank(self, parameters, context, name="WERKBANK", readonly=False):
         from ..werkbank import WerkbankError, open_werkbank
+        from ..werkbank.schema import latest_version
+        from ..werkbank.storage import is_postgres_target
 
         from ..werkbank.safety import mask_secrets
 
@@ -184,6 +263,8 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
             wb = open_werkbank(target, readonly=readonly, migrate=False)
             try:
                 before = wb.schema_version()
+                if not readonly and before < latest_version() and not is_postgres_target(target):
+                    self._snapshot_before_migration(target, before)
                 if not readonly:
                     wb._check_version(migrate=True)
                     after = wb.schema_version()

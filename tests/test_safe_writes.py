@@ -601,21 +601,16 @@ def test_freezeround_on_a_full_disk_gives_a_dutch_message_and_leaves_nothing(tmp
         subprocess.run(["umount", str(mnt)], check=False)
 
 
-def test_failure_after_a_migration_says_the_werkbank_was_migrated(tmp_path, pmiek_provider, monkeypatch):
-    """Messages say what is true: an older werkbank is brought to the newest schema on open, also when the
-    operation then fails; the message says so instead of 'niets gewijzigd' alone."""
+def _previous_version_werkbank(path, monkeypatch):
+    """A werkbank made by the previous version of the plugin (one migration less)."""
     import sqlite3
 
-    from qgis.core import QgsProcessingException
-
-    from conftest import run_alg
     from test_rounds_fixtures import make_werkbank
 
     from pmiek_werkbank.werkbank import schema, storage
     from pmiek_werkbank.werkbank.schema import latest_version
 
-    path = str(tmp_path / "oud.gpkg")
-    with monkeypatch.context() as m:  # a werkbank made by the previous version of the plugin
+    with monkeypatch.context() as m:
         previous = schema.MIGRATIONS[:-1]
         m.setattr(schema, "MIGRATIONS", previous)
         m.setattr(storage, "MIGRATIONS", previous)
@@ -623,12 +618,54 @@ def test_failure_after_a_migration_says_the_werkbank_was_migrated(tmp_path, pmie
     c = sqlite3.connect(path)
     assert c.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == latest_version() - 1
     c.close()
+
+
+def test_failure_after_a_migration_puts_the_werkbank_back_as_it_was(tmp_path, pmiek_provider, monkeypatch):
+    """Migration and operation are one: an older werkbank is brought to the newest schema on open, but when the
+    operation then fails the werkbank is put back byte for byte, and the message says so."""
+    import hashlib
+    import sqlite3
+
+    from qgis.core import QgsProcessingException
+
+    from conftest import run_alg
+
+    from pmiek_werkbank.werkbank.schema import latest_version
+
+    path = str(tmp_path / "oud.gpkg")
+    _previous_version_werkbank(path, monkeypatch)
+    sha = hashlib.sha256(open(path, "rb").read()).hexdigest()
     with pytest.raises(QgsProcessingException) as info:
         run_alg("pmiek:setstatus", {"WERKBANK": path, "PROJECT": "BESTAAT-NIET", "STATUS": "opgenomen",
                                     "REASON": "test"})
     msg = str(info.value)
     assert "Onbekend project" in msg, msg
-    assert "bijgewerkt van schemaversie {} naar {}".format(latest_version() - 1, latest_version()) in msg, msg
+    assert "teruggezet zoals hij was (schemaversie {})".format(latest_version() - 1) in msg, msg
+    assert hashlib.sha256(open(path, "rb").read()).hexdigest() == sha
+    c = sqlite3.connect(path)
+    assert c.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == latest_version() - 1
+    c.close()
+    assert sorted(os.listdir(tmp_path)) == ["oud.gpkg"]  # no safety copy left behind
+
+
+def test_success_after_a_migration_keeps_it_and_leaves_no_copy(tmp_path, pmiek_provider, monkeypatch):
+    import sqlite3
+
+    from conftest import run_alg
+
+    from pmiek_werkbank.werkbank.schema import latest_version
+
+    path = str(tmp_path / "oud.gpkg")
+    _previous_version_werkbank(path, monkeypatch)
+    c = sqlite3.connect(path)
+    pid = c.execute("SELECT project_id FROM projects LIMIT 1").fetchone()[0]
+    c.close()
+    run_alg("pmiek:setstatus", {"WERKBANK": path, "PROJECT": pid, "STATUS": "opgenomen", "REASON": "besloten"})
+    c = sqlite3.connect(path)
+    assert c.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == latest_version()
+    assert c.execute("SELECT status FROM projects WHERE project_id = ?", (pid,)).fetchone()[0] == "opgenomen"
+    c.close()
+    assert sorted(os.listdir(tmp_path)) == ["oud.gpkg"]
 
 
 def test_killed_copy_leaves_the_target_whole_and_the_next_copy_cleans_up(tmp_path):
