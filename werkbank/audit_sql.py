@@ -110,7 +110,7 @@ def audit_trigger_sql(backend, table, unique_columns=None, per_table=False):
     ]
 
 
-POSTGIS_AUDIT_FUNCTION = (
+_POSTGIS_AUDIT_TEMPLATE = (
     "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
     "DECLARE\n"
     "  suppressed boolean;\n"
@@ -119,7 +119,7 @@ POSTGIS_AUDIT_FUNCTION = (
     "  k text;\n"
     "  geo boolean := false;\n"
     "BEGIN\n"
-    "  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.{s})', TG_TABLE_SCHEMA) INTO suppressed;\n"
+    "{check}"
     "  IF suppressed THEN RETURN NULL; END IF;\n"
     "  IF TG_OP <> 'INSERT' THEN o := to_jsonb(OLD); END IF;\n"
     "  IF TG_OP <> 'DELETE' THEN n := to_jsonb(NEW); END IF;\n"
@@ -143,42 +143,16 @@ POSTGIS_AUDIT_FUNCTION = (
     "  RETURN NULL;\n"
     "END\n"
     "$body$"
-).format(f=AUDIT_FUNCTION, s=AUDIT_SUPPRESS)
+)
+
+# Schema 5: the API suppresses every audit trigger of the werkbank while it writes its own rows.
+POSTGIS_AUDIT_FUNCTION = _POSTGIS_AUDIT_TEMPLATE.format(
+    f=AUDIT_FUNCTION, check="  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.{s})', TG_TABLE_SCHEMA) INTO suppressed;\n"
+    .format(s=AUDIT_SUPPRESS))
 
 
 # Schema 8: the API suppresses the triggers of the table it writes only (cascades elsewhere are recorded).
-POSTGIS_AUDIT_FUNCTION_V8 = (
-    "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
-    "DECLARE\n"
-    "  suppressed boolean;\n"
-    "  o jsonb;\n"
-    "  n jsonb;\n"
-    "  k text;\n"
-    "  geo boolean := false;\n"
-    "BEGIN\n"
-    "  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.{s} WHERE table_name IS NULL OR table_name = $1)',\n"
-    "                 TG_TABLE_SCHEMA) INTO suppressed USING TG_TABLE_NAME;\n"
-    "  IF suppressed THEN RETURN NULL; END IF;\n"
-    "  IF TG_OP <> 'INSERT' THEN o := to_jsonb(OLD); END IF;\n"
-    "  IF TG_OP <> 'DELETE' THEN n := to_jsonb(NEW); END IF;\n"
-    "  IF TG_OP = 'UPDATE' THEN\n"
-    "    geo := (o -> 'geom') IS DISTINCT FROM (n -> 'geom');\n"
-    "    IF NOT geo AND (o - 'geom' - 'row_version' - 'modified' - 'modified_by')\n"
-    "                 = (n - 'geom' - 'row_version' - 'modified' - 'modified_by') THEN\n"
-    "      RETURN NULL;\n"
-    "    END IF;\n"
-    "  END IF;\n"
-    "  IF (o -> 'geom') IS NOT NULL THEN o := o - 'geom' || jsonb_build_object('geom', CASE WHEN o -> 'geom' = 'null'::jsonb\n"
-    "    THEN NULL ELSE 'geometrie' END); END IF;\n"
-    "  IF (n -> 'geom') IS NOT NULL THEN n := n - 'geom' || jsonb_build_object('geom', CASE WHEN n -> 'geom' = 'null'::jsonb\n"
-    "    THEN NULL ELSE 'geometrie' END); END IF;\n"
-    "  SELECT string_agg(COALESCE(n, o) ->> c, '/' ORDER BY i) INTO k\n"
-    "    FROM unnest(TG_ARGV) WITH ORDINALITY AS a(c, i);\n"
-    "  EXECUTE format('INSERT INTO %I.audit_log (table_name, row_key, action, changed_by, changed_at, old_values,'\n"
-    "                 ' new_values) VALUES ($1, $2, $3, $4, $5, $6, $7)', TG_TABLE_SCHEMA)\n"
-    "    USING TG_TABLE_NAME, COALESCE(k, ''), lower(TG_OP), current_user::text,\n"
-    "          to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || '+00:00', o::text, n::text;\n"
-    "  RETURN NULL;\n"
-    "END\n"
-    "$body$"
-).format(f=AUDIT_FUNCTION, s=AUDIT_SUPPRESS)
+POSTGIS_AUDIT_FUNCTION_V8 = _POSTGIS_AUDIT_TEMPLATE.format(
+    f=AUDIT_FUNCTION,
+    check=("  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.{s} WHERE table_name IS NULL OR table_name = $1)',\n"
+           "                 TG_TABLE_SCHEMA) INTO suppressed USING TG_TABLE_NAME;\n").format(s=AUDIT_SUPPRESS))

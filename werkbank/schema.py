@@ -512,7 +512,7 @@ def row_version_trigger_sql(backend, table_name):
     raise ValueError("onbekende backend: {}".format(backend))
 
 
-POSTGIS_ROW_VERSION_FUNCTION = (
+_POSTGIS_ROW_VERSION_TEMPLATE = (
     "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
     "BEGIN\n"
     "  IF NEW.row_version IS NOT DISTINCT FROM OLD.row_version THEN\n"
@@ -520,11 +520,13 @@ POSTGIS_ROW_VERSION_FUNCTION = (
     "    IF NEW.modified IS NOT DISTINCT FROM OLD.modified THEN\n"
     "      NEW.modified := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || '+00:00';\n"
     "    END IF;\n"
+    "{more}"
     "  END IF;\n"
     "  RETURN NEW;\n"
     "END\n"
     "$body$"
-).format(f=ROW_VERSION_FUNCTION)
+)
+POSTGIS_ROW_VERSION_FUNCTION = _POSTGIS_ROW_VERSION_TEMPLATE.format(f=ROW_VERSION_FUNCTION, more="")
 
 # The tables with EDIT_COLUMNS at version 2 (fixed: a later table adds its own trigger in its migration).
 EDIT_TABLES_V3 = tuple(
@@ -536,22 +538,11 @@ SPATIAL_TABLES_V4 = tuple(t.name for t in TABLES_V1 + (ROUNDS, VARIANTS, VARIANT
 
 
 # ---- version 7: on PostGIS an update outside the API also stamps modified_by with the database login ------
-POSTGIS_ROW_VERSION_FUNCTION_V7 = (
-    "CREATE OR REPLACE FUNCTION {f}() RETURNS trigger LANGUAGE plpgsql AS $body$\n"
-    "BEGIN\n"
-    "  IF NEW.row_version IS NOT DISTINCT FROM OLD.row_version THEN\n"
-    "    NEW.row_version := COALESCE(OLD.row_version, 0) + 1;\n"
-    "    IF NEW.modified IS NOT DISTINCT FROM OLD.modified THEN\n"
-    "      NEW.modified := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || '+00:00';\n"
-    "    END IF;\n"
-    "    IF NEW.modified_by IS NOT DISTINCT FROM OLD.modified_by THEN\n"
-    "      NEW.modified_by := current_user;\n"
-    "    END IF;\n"
-    "  END IF;\n"
-    "  RETURN NEW;\n"
-    "END\n"
-    "$body$"
-).format(f=ROW_VERSION_FUNCTION)
+POSTGIS_ROW_VERSION_FUNCTION_V7 = _POSTGIS_ROW_VERSION_TEMPLATE.format(
+    f=ROW_VERSION_FUNCTION,
+    more=("    IF NEW.modified_by IS NOT DISTINCT FROM OLD.modified_by THEN\n"
+          "      NEW.modified_by := current_user;\n"
+          "    END IF;\n"))
 
 
 # ---- version 5: audit triggers (werkbank/audit_sql.py) ------------------------------------------------
