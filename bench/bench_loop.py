@@ -76,7 +76,7 @@ def _wait_repaint(canvas, since, grace=0.5, timeout=60.0):
     return None, forced
 
 
-def bench_case(ds, repeat, scratch, stats, row, size):
+def bench_case(ds, repeat, scratch, stats, row, size, same_table):
     """Rows for the edit loop (one per kind of edit)."""
     from qgis.core import QgsProject, QgsRectangle
     from qgis.PyQt.QtCore import QCoreApplication, QSize, Qt
@@ -205,7 +205,7 @@ def bench_case(ds, repeat, scratch, stats, row, size):
         fresh = BalanceModel.from_werkbank(wb)
     finally:
         wb.close()
-    same = _same(bdock.model.station_table(), fresh.station_table())
+    same = same_table(bdock.model.station_table(), fresh.station_table())
     for d in docks:
         d.cleanup()
         d.deleteLater()
@@ -237,14 +237,3 @@ def bench_case(ds, repeat, scratch, stats, row, size):
         if not same:
             rows[-1]["met"] = False
     return rows
-
-
-def _same(a, b):
-    from pandas.testing import assert_frame_equal
-
-    try:
-        assert_frame_equal(a.sort_values(["unit_id", "year"]).reset_index(drop=True),
-                           b.sort_values(["unit_id", "year"]).reset_index(drop=True), check_dtype=False)
-        return True
-    except AssertionError:
-        return False

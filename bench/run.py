@@ -619,7 +619,7 @@ def case_s1(ds, repeat, scratch):
 def case_loop(ds, repeat, scratch):
     qgis_app()
     mod = _load("pmiek_bench_loop", "bench_loop.py")
-    return mod.bench_case(ds, repeat, scratch.dir, _stats, row, ds.size)
+    return mod.bench_case(ds, repeat, scratch.dir, _stats, row, ds.size, _same_table)
 
 
 # ---- P5 import ----------------------------------------------------------------------------------------------------
