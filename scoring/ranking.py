@@ -15,6 +15,7 @@ fixed seed.  rank_min/rank_max over the base ranking and all variants is the
 rank range of a project.
 """
 
+import functools
 import re
 
 from .criteria import criteria_list
@@ -28,7 +29,13 @@ _DIGITS = re.compile(r"(\d+)")
 
 
 def _natural(text):
-    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in _DIGITS.split(str(text).casefold()) if t]
+    return list(_natural_key(str(text)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _natural_key(text):
+    """The natural sort key of a label (P-2 before P-10) as a tuple; remembered, as labels rarely change."""
+    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in _DIGITS.split(text.casefold()) if t)
 
 
 def tie_order(projects, n_complete):
@@ -38,7 +45,7 @@ def tie_order(projects, n_complete):
     keys = []
     for i, (pid, code, name) in enumerate(zip(projects["project_id"], projects["code"], projects["name"])):
         label = code if isinstance(code, str) and code.strip() else (name or "")
-        keys.append((-int(n_complete[i]), _natural(label), str(pid)))
+        keys.append((-int(n_complete[i]), _natural_key(str(label)), str(pid)))
     order = sorted(range(len(keys)), key=lambda i: keys[i])
     pos = np.empty(len(keys), dtype=int)
     pos[order] = np.arange(len(keys))

@@ -73,9 +73,16 @@ def on_scale(criterion, rating):
     return None
 
 
-def _project_index(wb):
-    """project_id -> project_id, plus code -> project_id where codes are unique."""
-    rows = wb.query("SELECT project_id, code, name FROM projects")
+def _project_index(wb, key=None):
+    """project_id -> project_id, plus code -> project_id where codes are unique.
+
+    With ``key`` only the projects whose id or code is ``key`` are read: the same answer for that key (an id maps
+    to itself; a code maps when it is unique and no project has it as id), without reading every project."""
+    if key is None:
+        rows = wb.query("SELECT project_id, code, name FROM projects")
+    else:
+        rows = wb.query("SELECT project_id, code, name FROM projects WHERE project_id = ? OR code = ?",
+                        (key, key))
     idx = {r["project_id"]: r["project_id"] for r in rows}
     codes = {}
     for r in rows:
@@ -157,11 +164,21 @@ def today():
     return _dt.date.today().isoformat()
 
 
-def _existing_ids(wb):
-    return {
-        (r["project_id"], r["criterion_id"], r["assessor"]): r["score_id"]
-        for r in wb.query("SELECT score_id, project_id, criterion_id, assessor FROM scores")
-    }
+def _existing_ids(wb, rows=None):
+    """{(project_id, criterion_id, assessor): score_id}; with ``rows`` (a few dicts) only their keys are read."""
+    sql = "SELECT score_id, project_id, criterion_id, assessor FROM scores"
+    if rows is not None and len(rows) <= 50:
+        keys = {(r["project_id"], r["criterion_id"], r["assessor"]) for r in rows}
+        found = {}
+        for k in keys:
+            found.update(_existing_ids_where(wb, sql + " WHERE project_id = ? AND criterion_id = ? AND assessor = ?",
+                                             k))
+        return found
+    return _existing_ids_where(wb, sql, ())
+
+
+def _existing_ids_where(wb, sql, params):
+    return {(r["project_id"], r["criterion_id"], r["assessor"]): r["score_id"] for r in wb.query(sql, params)}
 
 
 def _write(wb, rows, user=None, versions=None):
@@ -172,7 +189,7 @@ def _write(wb, rows, user=None, versions=None):
     from ..ingest.versions import expected
     from ..werkbank import new_id
 
-    ids = _existing_ids(wb)
+    ids = _existing_ids(wb, rows)
     for r in rows:
         r["score_id"] = ids.get((r["project_id"], r["criterion_id"], r["assessor"])) or new_id()
     cols = ("score_id", "project_id", "criterion_id", "rating", "rationale", "assessor", "assessor_role",
@@ -213,13 +230,14 @@ def record_score(wb, project_id, criterion_id, rating, rationale, assessor, role
         "project_id": project_id, "criterion_id": criterion_id, "rating": rating, "rationale": rationale,
         "assessor": assessor, "assessor_role": role, "score_date": date or today(), "agreed": 1 if agreed else 0,
     }
-    problems = check_score(row, criteria, _project_index(wb))
+    key = None if _empty(project_id) else str(project_id).strip()
+    problems = check_score(row, criteria, _project_index(wb, key) if key is not None else {})
     if problems:
         head = "Waardering van project {}, criterium {} geweigerd".format(project_id, criterion_id)
         msgs = ["{}: veld '{}': {}.".format(head, f, m) for f, m in problems]
         raise ScoringError("\n".join(msgs), msgs)
     _write(wb, [row], user=user)
-    return _existing_ids(wb)[(row["project_id"], row["criterion_id"], row["assessor"])]
+    return _existing_ids(wb, [row])[(row["project_id"], row["criterion_id"], row["assessor"])]
 
 
 def validate_scores(wb, frame, source, default_date=None):
@@ -407,9 +425,9 @@ def consensus(scores, criteria):
     cols = [scores[c].to_numpy(dtype=object)[order].tolist() for c in ("assessor", "rating", "assessor_role",
                                                                         "score_date")]
     rows = list(zip(*cols, agreed.tolist()))
-    out = pd.DataFrame({
-        "project_id": puniq[pcode[order][starts]],
-        "criterion_id": cuniq[gcc],
+    return _consensus_frame({
+        "project_id": np.asarray(puniq[pcode[order][starts]], dtype=object),
+        "criterion_id": np.asarray(cuniq[gcc], dtype=object),
         "n_assessors": n_assessors.astype(np.int64),
         "assessors": [rows[s:e] for s, e in zip(starts.tolist(), ends.tolist())],
         "value": value,
@@ -417,5 +435,61 @@ def consensus(scores, criteria):
         "disagreement": state == STATE_DISAGREE,
         "differ": n_distinct > 1,
         "points": points.tolist(),
-    }, columns=CONSENSUS_COLUMNS)
-    return out
+    })
+
+
+def consensus_update(cons, scores, criteria, pairs):
+    """The consensus after the ratings of some (project_id, criterion_id) ``pairs`` changed.
+
+    ``cons``: the consensus before (from :func:`consensus` or this function); ``scores``: all ratings after the
+    change (as :func:`scores_frame`).  Only the ratings of ``pairs`` are looked at: their rows are recomputed with
+    :func:`consensus` and put in place (a pair without ratings left is dropped, a new pair inserted in the
+    (project_id, criterion_id) order).  The result equals ``consensus(scores, criteria)``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    pairs = {(p, c) for p, c in pairs}
+    if cons is None or not len(cons) or not len(scores):
+        return consensus(scores, criteria)
+    if not pairs:
+        return cons
+    pset = {p for p, _ in pairs}
+    cset = {c for _, c in pairs}
+
+    def rows_of(frame):
+        near = np.flatnonzero((frame["project_id"].isin(pset) & frame["criterion_id"].isin(cset)).to_numpy())
+        pc = zip(frame["project_id"].to_numpy(dtype=object)[near], frame["criterion_id"].to_numpy(dtype=object)[near])
+        return near[np.array([k in pairs for k in pc], dtype=bool)] if len(near) else near
+
+    fresh = consensus(scores.iloc[rows_of(scores)], criteria)
+    keep = np.ones(len(cons), dtype=bool)
+    keep[rows_of(cons)] = False
+
+    def raw(frame, col):  # a column as consensus() builds it (points: floats and None)
+        if col == "points":
+            return [None if (v is None or v != v) else v for v in frame[col].tolist()]
+        if col == "assessors":
+            return frame[col].tolist()
+        return frame[col].to_numpy(dtype=object if frame[col].dtype == object else None)
+
+    columns = {}
+    for col in CONSENSUS_COLUMNS:
+        a, b = raw(cons[keep], col), raw(fresh, col)
+        columns[col] = a + b if isinstance(a, list) else np.concatenate([a, b.astype(a.dtype) if len(b) else a[:0]])
+    if not len(columns["project_id"]):
+        return pd.DataFrame([], columns=CONSENSUS_COLUMNS)
+    # the (project_id, criterion_id) order of consensus (sorted distinct ids)
+    pcode = pd.factorize(columns["project_id"], sort=True)[0].astype(np.int64)
+    ccode, cuniq = pd.factorize(columns["criterion_id"], sort=True)
+    order = np.argsort(pcode * max(len(cuniq), 1) + ccode, kind="stable")
+    for col, v in columns.items():
+        columns[col] = [v[i] for i in order.tolist()] if isinstance(v, list) else v[order]
+    return _consensus_frame(columns)
+
+
+def _consensus_frame(columns):
+    """The consensus DataFrame from its columns (numpy arrays; ``assessors`` and ``points`` as lists)."""
+    import pandas as pd
+
+    return pd.DataFrame({c: columns[c] for c in CONSENSUS_COLUMNS}, columns=CONSENSUS_COLUMNS)

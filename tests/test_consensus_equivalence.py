@@ -178,3 +178,66 @@ def test_rank_table_equals_reference(seed):
         a = R.rank_table(projects, crits, cons, weights, 25.0, runs)
         b = REF.rank_table_reference(projects, crits, REF.consensus(df, crits), weights, 25.0, runs)
         assert_frame_equal(a, b, check_exact=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_incremental_consensus_equals_full_and_reference(seed):
+    """consensus_update after each edit (rating changed, agreed set, assessor added, pair removed, new pair, a
+    rating of an unknown criterion) equals the full consensus of the new ratings and the old per-group loop."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(500 + seed)
+    df = random_scores(200 + seed, n_projects=30, shuffle=bool(seed % 2))
+    cons = S.consensus(df, CRITERIA)
+    for step in range(25):
+        kind = step % 6
+        i = int(rng.integers(0, len(df)))
+        pid, cid = df.at[i, "project_id"], df.at[i, "criterion_id"]
+        if kind == 0:  # one assessor changes the rating (another case sometimes)
+            df.at[i, "rating"] = str(rng.choice(SCALE[cid])).upper() if rng.random() < 0.3 else str(
+                rng.choice(SCALE[cid]))
+        elif kind == 1:  # agreed value set: the others of the pair lose theirs, as reset_agreed does
+            same = (df["project_id"] == pid) & (df["criterion_id"] == cid)
+            df.loc[same, "agreed"] = 0
+            df.at[i, "agreed"] = 1
+        elif kind == 2:  # another assessor rates the same pair
+            df = pd.concat([df, pd.DataFrame([dict(df.loc[i], assessor="Nieuw{}".format(step),
+                                                   rating=str(rng.choice(SCALE[cid])), agreed=0)])],
+                           ignore_index=True)
+        elif kind == 3:  # every rating of the pair deleted
+            df = df[~((df["project_id"] == pid) & (df["criterion_id"] == cid))].reset_index(drop=True)
+        elif kind == 4:  # a pair not rated before (new project or criterion)
+            pid, cid = "q{:03d}".format(step), str(rng.choice(["A", "B", "C"]))
+            df = pd.concat([df, pd.DataFrame([dict(df.loc[i], project_id=pid, criterion_id=cid, assessor="Anna",
+                                                   rating=str(rng.choice(SCALE[cid])), agreed=None)])],
+                           ignore_index=True)
+        else:  # a rating on a criterion without points and one of a project on an unknown criterion
+            pid, cid = df.at[i, "project_id"], "Z"
+            df = pd.concat([df, pd.DataFrame([dict(df.loc[i], criterion_id="Z", assessor="Zed", rating="iets")])],
+                           ignore_index=True)
+        cons = S.consensus_update(cons, df, CRITERIA, [(pid, cid)])
+        assert_same(cons, S.consensus(df, CRITERIA))
+        assert_same(cons, REF.consensus(df, CRITERIA))
+    # nothing changed: the same frame; several pairs at once
+    assert S.consensus_update(cons, df, CRITERIA, []) is cons
+    pairs = list(zip(df["project_id"].head(5), df["criterion_id"].head(5)))
+    df.loc[df.index[:5], "rating"] = "hoog"
+    assert_same(S.consensus_update(cons, df, CRITERIA, pairs), REF.consensus(df, CRITERIA))
+
+
+def test_incremental_consensus_hand_case():
+    """p1/B turns from oneens into unaniem when Bert changes 'matig' into 'goed': 3 points, both assessors."""
+    import pandas as pd
+
+    rows = [("p1", "A", "Anna", "hoog"), ("p1", "B", "Anna", "goed"), ("p1", "B", "Bert", "matig"),
+            ("p2", "A", "Anna", "laag")]
+    df = pd.DataFrame([{"project_id": p, "criterion_id": c, "assessor": a, "rating": r, "assessor_role": None,
+                        "score_date": "2026-01-01", "agreed": 0} for p, c, a, r in rows])
+    cons = S.consensus(df, CRITERIA)
+    assert cons.set_index(["project_id", "criterion_id"]).loc[("p1", "B"), "state"] == S.STATE_DISAGREE
+    df.at[2, "rating"] = "goed"
+    new = S.consensus_update(cons, df, CRITERIA, [("p1", "B")]).set_index(["project_id", "criterion_id"])
+    assert new.loc[("p1", "B"), "state"] == S.STATE_UNANIMOUS and new.loc[("p1", "B"), "points"] == 3.0
+    assert new.loc[("p1", "B"), "n_assessors"] == 2 and list(new.index) == [("p1", "A"), ("p1", "B"), ("p2", "A")]
+    assert new.loc[("p2", "A"), "points"] == 1.0
