@@ -370,114 +370,165 @@ class RoundComparison:
         return g.rename(columns={"id": "aantal"})
 
 
+def _changed(x, y):
+    """Positions where the aligned value arrays ``x`` and ``y`` (dtype object) differ (:func:`_differs`).
+
+    Vectorised: equal values and pairs of missing values are ruled out at once; only the remaining candidates
+    (changed cells, or the same value written differently, such as ``'x '`` and ``'x'``) go through
+    :func:`_differs` one by one, so the report is exactly that of a comparison cell by cell."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(x):
+        return np.zeros(0, dtype=np.int64)
+    same = (x == y) | (pd.isna(x) & pd.isna(y))
+    cand = np.flatnonzero(~np.asarray(same, dtype=bool))
+    return np.array([i for i in cand if _differs(x[i], y[i])], dtype=np.int64)
+
+
+def _common(fo, fn):
+    """The rows of ``fo`` and ``fn`` (indexed by id) whose id is in both, aligned, in the order of ``fo``."""
+    ids = fo.index.intersection(fn.index)
+    return ids, fo.loc[ids], fn.loc[ids]
+
+
+def _records(frame, ids, cols):
+    """Rows of ``frame`` at ``ids`` as tuples of plain values (``cols`` in order), one lookup for all."""
+    sub = frame.loc[ids]
+    return zip(ids, *(sub[c].to_numpy(dtype=object) for c in cols))
+
+
 def _project_rows(old, new):
-    po = old.read_frame("projects", geometry=False).set_index("project_id")
-    pn = new.read_frame("projects", geometry=False).set_index("project_id")
+    import numpy as np
+
+    cols = ["project_id", "code", "name", "status_reason", "confidential"] + [c for c, _lab in PROJECT_FIELDS]
+    po = old.read_frame("projects", columns=cols, geometry=False).set_index("project_id")
+    pn = new.read_frame("projects", columns=cols, geometry=False).set_index("project_id")
     rows = []
-    for pid in pn.index.difference(po.index):
-        r = pn.loc[pid]
-        note = "status {}".format(r["status"]) if _norm(r["status"]) else None
-        rows.append(("project", "toegevoegd", pid, r["code"], r["name"], None, None, None, note))
-    for pid in po.index.difference(pn.index):
-        r = po.loc[pid]
-        rows.append(("project", "verwijderd", pid, r["code"], r["name"], None, None, None,
+    for pid, code, name, status in _records(pn, pn.index.difference(po.index), ("code", "name", "status")):
+        note = "status {}".format(status) if _norm(status) else None
+        rows.append(("project", "toegevoegd", pid, code, name, None, None, None, note))
+    for pid, code, name in _records(po, po.index.difference(pn.index), ("code", "name")):
+        rows.append(("project", "verwijderd", pid, code, name, None, None, None,
                      "niet meer in de werkbank van de nieuwe ronde"))
-    vo = _criterion_table(old)
-    vn = _criterion_table(new)
-    crits = sorted(set(k[1] for k in vo) | set(k[1] for k in vn))
-    for pid in po.index.intersection(pn.index):
-        a, b = po.loc[pid], pn.loc[pid]
-        if _norm(b["status"]) == "afgevallen" and _norm(a["status"]) != "afgevallen":
-            rows.append(("project", "afgevallen", pid, b["code"], b["name"], "status", _norm(a["status"]),
-                         "afgevallen", _norm(b["status_reason"])))
-        for col, label in PROJECT_FIELDS:
-            if col == "status" and _norm(b["status"]) == "afgevallen" and _norm(a["status"]) != "afgevallen":
+    ids, a, b = _common(po, pn)
+    codes, names = b["code"].to_numpy(dtype=object), b["name"].to_numpy(dtype=object)
+    sa = a["status"].to_numpy(dtype=object)
+    sb = b["status"].to_numpy(dtype=object)
+    reason = b["status_reason"].to_numpy(dtype=object)
+    dropped = np.array([_norm(y) == "afgevallen" and _norm(x) != "afgevallen" for x, y in zip(sa, sb)], dtype=bool)
+    for i in np.flatnonzero(dropped):
+        rows.append(("project", "afgevallen", ids[i], codes[i], names[i], "status", _norm(sa[i]), "afgevallen",
+                     _norm(reason[i])))
+    for col, label in PROJECT_FIELDS:
+        x, y = a[col].to_numpy(dtype=object), b[col].to_numpy(dtype=object)
+        for i in _changed(x, y):
+            if col == "status" and dropped[i]:
                 continue
-            if _differs(a[col], b[col]):
-                rows.append(("project", "gewijzigd", pid, b["code"], b["name"], label, _norm(a[col]), _norm(b[col]),
-                             None))
-        for cid in crits:
-            x, y = vo.get((pid, cid)), vn.get((pid, cid))
-            if _differs(x, y):
-                rows.append(("project", "gewijzigd", pid, b["code"], b["name"], "score {}".format(cid), _norm(x),
-                             _norm(y), None))
+            rows.append(("project", "gewijzigd", ids[i], codes[i], names[i], label, _norm(x[i]), _norm(y[i]), None))
+    rows += _score_rows(old, new, ids, codes, names)
     confidential = set(pn.index[pn["confidential"].fillna(0).astype(int) == 1]) | set(
         po.index[po["confidential"].fillna(0).astype(int) == 1])
     return rows, confidential
 
 
 def _criterion_table(wb):
+    """The value that counts per rated (project_id, criterion_id): scoring's consensus, once for the round."""
     from ..scoring.criteria import criteria_list
     from ..scoring.scores import consensus, scores_frame
 
     vals = consensus(scores_frame(wb), criteria_list(wb))
-    return {(p, c): v for p, c, v in zip(vals["project_id"], vals["criterion_id"], vals["value"])}
+    return vals[["project_id", "criterion_id", "value"]].drop_duplicates(["project_id", "criterion_id"], keep="last")
 
 
-def _dev_rows(old, new):
-    do = old.read_frame("developments", geometry=False).set_index("dev_id")
-    dn = new.read_frame("developments", geometry=False).set_index("dev_id")
+def _score_rows(old, new, ids, codes, names):
+    """'score <criterion>' rows of the projects in both rounds: one merge of the two rounds' consensus."""
+    import pandas as pd
+
+    m = _criterion_table(old).merge(_criterion_table(new), on=["project_id", "criterion_id"], how="outer",
+                                    suffixes=("_o", "_n"))
+    pos = pd.Series(range(len(ids)), index=ids)
+    m = m[m["project_id"].isin(ids)]
+    m = m.assign(_p=m["project_id"].map(pos).to_numpy(), _c=m["criterion_id"].astype(str))
+    m = m.sort_values(["_p", "_c"], kind="mergesort").reset_index(drop=True)
+    x, y = m["value_o"].to_numpy(dtype=object), m["value_n"].to_numpy(dtype=object)
+    at, crit = m["_p"].to_numpy(), m["criterion_id"].to_numpy(dtype=object)
     rows = []
-    for did in dn.index.difference(do.index):
-        r = dn.loc[did]
-        rows.append(("ontwikkeling", "toegevoegd", did, r["sector"], r["name"], None, None, None,
-                     _mw_note(r)))
-    for did in do.index.difference(dn.index):
-        r = do.loc[did]
-        rows.append(("ontwikkeling", "verwijderd", did, r["sector"], r["name"], None, None, None, _mw_note(r)))
-    for did in do.index.intersection(dn.index):
-        a, b = do.loc[did], dn.loc[did]
-        for col, label in DEVELOPMENT_FIELDS:
-            if _differs(a[col], b[col]):
-                rows.append(("ontwikkeling", "gewijzigd", did, b["sector"], b["name"], label, _norm(a[col]),
-                             _norm(b[col]), None))
+    for i in _changed(x, y):
+        p = int(at[i])
+        rows.append(("project", "gewijzigd", ids[p], codes[p], names[p], "score {}".format(crit[i]), _norm(x[i]),
+                     _norm(y[i]), None))
     return rows
 
 
-def _mw_note(r):
-    parts = []
+def _dev_rows(old, new):
+    cols = ("sector", "name", "demand_mw", "supply_mw", "year_ready")  # only what the report shows
+    do = old.read_frame("developments", columns=("dev_id",) + cols, geometry=False).set_index("dev_id")
+    dn = new.read_frame("developments", columns=("dev_id",) + cols, geometry=False).set_index("dev_id")
+    rows = []
+    for change, frame, ids in (("toegevoegd", dn, dn.index.difference(do.index)),
+                               ("verwijderd", do, do.index.difference(dn.index))):
+        for did, sector, name, demand, supply, ready in _records(frame, ids, cols):
+            rows.append(("ontwikkeling", change, did, sector, name, None, None, None,
+                         _mw_note(demand, supply, ready)))
+    ids, a, b = _common(do, dn)
+    sectors, names = b["sector"].to_numpy(dtype=object), b["name"].to_numpy(dtype=object)
+    for col, label in DEVELOPMENT_FIELDS:
+        x, y = a[col].to_numpy(dtype=object), b[col].to_numpy(dtype=object)
+        for i in _changed(x, y):
+            rows.append(("ontwikkeling", "gewijzigd", ids[i], sectors[i], names[i], label, _norm(x[i]), _norm(y[i]),
+                         None))
+    return rows
+
+
+def _mw_note(demand, supply, ready):
     from ..formatting import fmt_mw
 
-    if _norm(r["demand_mw"]) is not None:
-        parts.append("vraag " + fmt_mw(_norm(r["demand_mw"])))
-    if _norm(r["supply_mw"]) is not None:
-        parts.append("aanbod " + fmt_mw(_norm(r["supply_mw"])))
-    if _norm(r["year_ready"]) is not None:
-        parts.append("gereed {}".format(_norm(r["year_ready"])))
+    parts = []
+    if _norm(demand) is not None:
+        parts.append("vraag " + fmt_mw(_norm(demand)))
+    if _norm(supply) is not None:
+        parts.append("aanbod " + fmt_mw(_norm(supply)))
+    if _norm(ready) is not None:
+        parts.append("gereed {}".format(_norm(ready)))
     return ", ".join(parts) or None
 
 
 def _monitoring_rows(old, new):
     names = {r["project_id"]: (r["code"], r["name"]) for r in new.query("SELECT project_id, code, name FROM projects")}
-    mo = old.read_frame("monitoring").set_index("monitoring_id")
-    mn = new.read_frame("monitoring").set_index("monitoring_id")
+    fields = [c for c, _lab in MONITORING_FIELDS]
+    mo = old.read_frame("monitoring", columns=["monitoring_id", "project_id"] + fields).set_index("monitoring_id")
+    mn = new.read_frame("monitoring", columns=["monitoring_id", "project_id"] + fields).set_index("monitoring_id")
     rows = []
-    for mid in mn.index.difference(mo.index):
-        r = mn.loc[mid]
-        code, name = names.get(r["project_id"], (None, None))
+    for rec in _records(mn, mn.index.difference(mo.index), ["project_id"] + fields):
+        r = dict(zip(fields, rec[2:]))
+        code, name = names.get(rec[1], (None, None))
         note = "; ".join("{}: {}".format(lab, _norm(r[c])) for c, lab in MONITORING_FIELDS[1:] if _norm(r[c]))
-        rows.append(("monitoring", "nieuw", r["project_id"], code, name, "peildatum", None, _norm(r["peildatum"]),
+        rows.append(("monitoring", "nieuw", rec[1], code, name, "peildatum", None, _norm(r["peildatum"]),
                      note or None))
-    for mid in mo.index.intersection(mn.index):
-        a, b = mo.loc[mid], mn.loc[mid]
-        code, name = names.get(b["project_id"], (None, None))
-        for col, label in MONITORING_FIELDS:
-            if _differs(a[col], b[col]):
-                rows.append(("monitoring", "bijgewerkt", b["project_id"], code, name, label, _norm(a[col]),
-                             _norm(b[col]), None))
-    ao = old.read_frame("actions").set_index("action_id")
-    an = new.read_frame("actions").set_index("action_id")
-    for aid in an.index.difference(ao.index):
-        r = an.loc[aid]
-        code, name = names.get(r["project_id"], (None, None))
-        rows.append(("actie", "nieuw", r["project_id"], code, name, "status", None, _norm(r["status"]),
-                     _norm(r["activity"])))
-    for aid in ao.index.intersection(an.index):
-        a, b = ao.loc[aid], an.loc[aid]
-        if _differs(a["status"], b["status"]):
-            code, name = names.get(b["project_id"], (None, None))
-            rows.append(("actie", "status gewijzigd", b["project_id"], code, name, "status", _norm(a["status"]),
-                         _norm(b["status"]), _norm(b["activity"])))
+    ids, a, b = _common(mo, mn)
+    changed = []  # (position, field order, row): a record's fields in order, records in the order of ``mo``
+    for k, (col, label) in enumerate(MONITORING_FIELDS):
+        x, y = a[col].to_numpy(dtype=object), b[col].to_numpy(dtype=object)
+        for i in _changed(x, y):
+            pid = b["project_id"].iat[i]
+            code, name = names.get(pid, (None, None))
+            changed.append((i, k, ("monitoring", "bijgewerkt", pid, code, name, label, _norm(x[i]), _norm(y[i]),
+                                   None)))
+    rows += [r for _i, _k, r in sorted(changed, key=lambda t: (t[0], t[1]))]
+    acols = ["action_id", "project_id", "status", "activity"]
+    ao = old.read_frame("actions", columns=acols).set_index("action_id")
+    an = new.read_frame("actions", columns=acols).set_index("action_id")
+    for _aid, pid, status, activity in _records(an, an.index.difference(ao.index), ("project_id", "status", "activity")):
+        code, name = names.get(pid, (None, None))
+        rows.append(("actie", "nieuw", pid, code, name, "status", None, _norm(status), _norm(activity)))
+    ids, a, b = _common(ao, an)
+    x, y = a["status"].to_numpy(dtype=object), b["status"].to_numpy(dtype=object)
+    for i in _changed(x, y):
+        pid = b["project_id"].iat[i]
+        code, name = names.get(pid, (None, None))
+        rows.append(("actie", "status gewijzigd", pid, code, name, "status", _norm(x[i]), _norm(y[i]),
+                     _norm(b["activity"].iat[i])))
     return rows
 
 
