@@ -159,6 +159,8 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
     def _on_project_read(self, *args):
         """A saved QGIS project with a werkbank: track its layers' row versions and tell the docks."""
         path = self.session.werkbank_path() if self.session is not None else ""
+        if self.session is not None:
+            self.session.close_werkbank()  # the project may name another werkbank: reopened on first use
         if path:
             from .layers.concurrency import track_project_layers
 
@@ -167,6 +169,7 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
 
     def _on_project_cleared(self):
         if self.session is not None:
+            self.session.close_werkbank()
             self.session.werkbankChanged.emit("")
 
     def _add_action(self, key, text, icon_file, slot, toolbar=True, checkable=False):
@@ -452,5 +455,6 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
 
         untrack_all()
         if self.session is not None:
+            self.session.close_werkbank()
             self.session.deleteLater()
             self.session = None

@@ -43,16 +43,31 @@ class Session(QObject):
     def __init__(self, project=None):
         super().__init__()
         self.project = project or QgsProject.instance()
+        self._werkbank = None  # werkbank.SessionWerkbank: one connection for the session (issue 19)
 
     def werkbank_path(self):
         value, ok = self.project.readEntry("pmiek", "werkbank", "")
         return value if ok and value else ""
+
+    def werkbank(self, readonly=False):
+        """The current werkbank, opened and checked once per session (``close()``/``with`` keep it open)."""
+        if self._werkbank is None:
+            from ..werkbank import SessionWerkbank
+
+            self._werkbank = SessionWerkbank()
+        return self._werkbank.get(self.werkbank_path(), readonly=readonly)
+
+    def close_werkbank(self):
+        """Close the session's connection (another werkbank, project closed, plugin unloaded)."""
+        if self._werkbank is not None:
+            self._werkbank.close()
 
     def set_werkbank(self, path):
         from ..werkbank.atomic import protect_current
 
         path = storable_target(path)  # a password never goes into the project file
         protect_current(path)  # no export of this session can be written over the werkbank
+        self.close_werkbank()
         self.project.writeEntry("pmiek", "werkbank", path or "")
         self.werkbankChanged.emit(path or "")
 

@@ -3,6 +3,7 @@
 from .storage import (  # noqa: F401
     ConflictError,
     SchemaTooNewError,
+    SessionWerkbank,
     Werkbank,
     WerkbankError,
     create_werkbank,

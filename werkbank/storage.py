@@ -240,9 +240,10 @@ class Werkbank:
         self.readonly = readonly
         self.user = current_user()
         self._in_tx = False
+        self._pinned = False  # held open by a SessionWerkbank: close() leaves the connection open
 
     def close(self):
-        if self.conn is not None:
+        if self.conn is not None and not self._pinned:
             self.conn.close()
             self.conn = None
 
@@ -999,6 +1000,70 @@ def _file_state(path):
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+class SessionWerkbank:
+    """The werkbank of one desktop session: one connection, opened and integrity-checked once (issue 19).
+
+    ``get(target)`` hands every dock action the same open :class:`Werkbank`; its ``close()`` (also the end of
+    ``with ... as wb``) leaves the connection open, so an action costs no open, no version check and no
+    ``PRAGMA quick_check``.  :meth:`close` really closes it (another werkbank, the project closed, unload).
+    Reopened - and then checked as :func:`open_werkbank` decides - only when the target changes or the file
+    was replaced (another device/inode: a byte copy put back, an atomic swap); when another connection changed
+    the schema (a migration by an algorithm) the wrapper is rebuilt on the same connection, so its caches (audit
+    triggers) are fresh.  The connection is idle between actions (autocommit, every cursor closed), so it holds
+    no lock against QGIS's own writes.  A file that is not writable is held read-only; asking to write then
+    gives the usual Dutch error.  PostgreSQL targets are opened per call as before (``close()`` closes them).
+    """
+
+    def __init__(self):
+        self._wb = None
+        self._target = None
+        self._ident = None
+        self._cookie = None
+
+    @staticmethod
+    def _identity(path):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def get(self, target, readonly=False):
+        if not target or is_postgres_target(target):
+            return open_werkbank(target, readonly=readonly)
+        target = str(target)
+        ident = self._identity(target)
+        if self._wb is not None and (target != self._target or ident != self._ident or self._wb.conn is None):
+            self.close()
+        if self._wb is None:
+            wb = open_werkbank(target, readonly=not os.access(target, os.W_OK))
+            wb._pinned = True
+            self._wb, self._target, self._ident = wb, target, ident
+            self._cookie = wb.conn.execute("PRAGMA schema_version").fetchone()[0]
+        else:
+            cookie = self._wb.conn.execute("PRAGMA schema_version").fetchone()[0]
+            if cookie != self._cookie:
+                old = self._wb
+                wb = GeopackageWerkbank(target, old.conn, readonly=old.readonly)
+                wb._check_version(migrate=not wb.readonly)
+                wb._pinned = True
+                self._wb = wb
+                self._cookie = wb.conn.execute("PRAGMA schema_version").fetchone()[0]
+        if not readonly and self._wb.readonly:
+            return open_werkbank(target)  # not writable: the Dutch error of a normal open
+        return self._wb
+
+    @property
+    def target(self):
+        return self._target
+
+    def close(self):
+        wb, self._wb, self._target, self._ident, self._cookie = self._wb, None, None, None, None
+        if wb is not None:
+            wb._pinned = False
+            wb.close()
+
+
 class GeopackageWerkbank(Werkbank):
     """A werkbank in one GeoPackage file (SQLite), written without GDAL."""
 
@@ -1093,7 +1158,9 @@ class GeopackageWerkbank(Werkbank):
                 _KNOWN_GOOD[real] = _file_state(real)
         except sqlite3.DatabaseError as e:
             raise WerkbankError("{}: geen leesbaar GeoPackage ({}).".format(path, e)) from e
-        return cls(path, conn, readonly=readonly)
+        wb = cls(path, conn, readonly=readonly)
+        wb._opened_file = (_file_state(real) or (None, None))[:2]  # device, inode of the file opened
+        return wb
 
     def close(self):
         """Close; a file that was known good before our own writes stays known good (no re-check on reopen)."""
@@ -1101,8 +1168,11 @@ class GeopackageWerkbank(Werkbank):
         super().close()
         if was_open and not self.readonly:
             real = os.path.realpath(str(self.target))
-            if real in _KNOWN_GOOD:
-                _KNOWN_GOOD[real] = _file_state(real)
+            state = _file_state(real)
+            opened = getattr(self, "_opened_file", None)
+            # only the file this connection wrote: one swapped in meanwhile (another inode) is not known good
+            if real in _KNOWN_GOOD and (opened is None or (state is not None and state[:2] == opened)):
+                _KNOWN_GOOD[real] = state
 
     def describe(self):
         return os.path.basename(str(self.target))
