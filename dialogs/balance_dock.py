@@ -201,13 +201,14 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
 
     # ---- model ----------------------------------------------------------------------------------
     def _open(self):
+        """The session's werkbank (one connection per session, checked once; ``close()`` keeps it open)."""
         path = self.session.werkbank_path() if self.session is not None else ""
         if not path:
             return None
-        from ..werkbank import WerkbankError, open_werkbank
+        from ..werkbank import WerkbankError
 
         try:
-            return open_werkbank(path, readonly=True)
+            return self.session.werkbank(readonly=True)
         except WerkbankError as e:
             self.info.setText(str(e))
             return None
@@ -383,18 +384,45 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         it.setToolTip(tip)
         return it
 
+    UNSERVED_COLUMNS = ("dev_id", "name", "direction", "station_id", "year_ready", "shortfall_mw", "served_from_year")
+
+    def _set_unserved_row(self, i, r):
+        """The cells of one unserved row (``r``: values of UNSERVED_COLUMNS, None for missing)."""
+        dev, name, direction, station, year, short, served = r
+        vals = [dev, name or "", direction, station or tr("geen"), str(int(year)) if year is not None else "",
+                _num(short), str(int(served)) if served is not None else tr("niet")]
+        for j, v in enumerate(vals):
+            self.unserved.setItem(i, j, QTableWidgetItem(str(v)))
+
     def _fill_unserved(self):
+        """The unserved list; after an edit only the rows that differ from the list shown are rewritten,
+        inserted or removed (a diff of the row values, issue 19) - the list holds thousands of rows."""
+        from difflib import SequenceMatcher
+
         if self.model is None:
             self.unserved.setRowCount(0)
+            self._unserved_rows = []
             return
         u = self.model.unserved()
-        self.unserved.setRowCount(len(u))
-        for i, r in enumerate(u.itertuples()):
-            vals = [r.dev_id, r.name or "", r.direction, r.station_id or tr("geen"),
-                    str(int(r.year_ready)) if r.year_ready == r.year_ready else "", _num(r.shortfall_mw),
-                    str(int(r.served_from_year)) if r.served_from_year == r.served_from_year else tr("niet")]
-            for j, v in enumerate(vals):
-                self.unserved.setItem(i, j, QTableWidgetItem(str(v)))
+        cols = [u[c].to_numpy(dtype=object) for c in self.UNSERVED_COLUMNS]
+        new = [tuple(None if (v is None or v != v) else v for v in row) for row in zip(*cols)]
+        old = getattr(self, "_unserved_rows", None)
+        if old is None or len(old) != self.unserved.rowCount():
+            old = []
+            self.unserved.setRowCount(0)
+        ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if old else [("insert", 0, 0, 0, len(new))]
+        for tag, i1, i2, j1, j2 in reversed(ops):  # from the end: the positions before stay valid
+            if tag == "equal":
+                continue
+            common = min(i2 - i1, j2 - j1)
+            for k in range(common):
+                self._set_unserved_row(i1 + k, new[j1 + k])
+            for _ in range(i2 - i1 - common):
+                self.unserved.removeRow(i1 + common)
+            for k in range(common, j2 - j1):
+                self.unserved.insertRow(i1 + k)
+                self._set_unserved_row(i1 + k, new[j1 + k])
+        self._unserved_rows = new
         self.tabs.setTabText(1, tr("Niet tijdig bediend ({})").format(len(u)))
 
     def _current_unit(self):

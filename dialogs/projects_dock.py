@@ -98,20 +98,32 @@ def _sort_key(v):
     return _natural(v if v is not None else "")
 
 
+def _set_row(table, r, row, key_col=0):
+    """The cells of one row (the one cell builder of full and partial fills)."""
+    for c, v in enumerate(row):
+        text = v if isinstance(v, str) else _fmt(v)
+        item = SortItem(text)
+        item.setData(SORT_ROLE, _sort_key(v))
+        if len(text) > 24:
+            item.setToolTip(text)  # long names are cut off in narrow columns
+        if c == key_col:
+            item.setData(Qt.ItemDataRole.UserRole, row[key_col])
+        table.setItem(r, c, item)
+
+
 def _fill(table, rows, key_col=0, sortable=False):
     table.setSortingEnabled(False)
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
-        for c, v in enumerate(row):
-            text = v if isinstance(v, str) else _fmt(v)
-            item = SortItem(text)
-            item.setData(SORT_ROLE, _sort_key(v))
-            if len(text) > 24:
-                item.setToolTip(text)  # long names are cut off in narrow columns
-            if c == key_col:
-                item.setData(Qt.ItemDataRole.UserRole, row[key_col])
-            table.setItem(r, c, item)
+        _set_row(table, r, row, key_col)
     table.setSortingEnabled(sortable)
+
+
+REGISTER_SQL = (
+    "SELECT p.project_id, p.name, p.type_infra, p.status, p.ibn_year, p.station_id, p.knooppunt_id, "
+    "p.capacity_afname_mw, s.name AS station_name, k.name AS knooppunt_name FROM projects p "
+    "LEFT JOIN stations s ON s.station_id = p.station_id "
+    "LEFT JOIN knooppunten k ON k.knooppunt_id = p.knooppunt_id")
 
 
 class ProjectsDock(ConnectionsMixin, QDockWidget):
@@ -123,6 +135,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         self._tool = None
         self._previous_tool = None
         self._projects = []
+        self._versions = None  # project_id -> row_version of the register shown
         self._model = None
         # Called with the conflicts found when saving; returns KEEP_MINE, RELOAD or CANCEL
         # (dialogs/conflict_dialog.py).  None = ask with the conflict dialog; tests inject a function.
@@ -241,13 +254,14 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
 
     # ---- data ------------------------------------------------------------------------------
     def _open(self, readonly=False):
+        """The session's werkbank (one connection per session, checked once; ``close()`` keeps it open)."""
         path = self.session.werkbank_path() if self.session is not None else ""
         if not path:
             return None
-        from ..werkbank import WerkbankError, open_werkbank
+        from ..werkbank import WerkbankError
 
         try:
-            return open_werkbank(path, readonly=readonly)
+            return self.session.werkbank(readonly=readonly)
         except WerkbankError as e:
             self.info.setText(str(e))
             return None
@@ -274,11 +288,14 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
                     wb.close()
         if table == "project_links":
             # the project register does not show links: only the selected project's links and suggestions
+            self._zoom = False  # an edit does not move the map
             self._on_project_selected()
             return
-        if table in ("projects", "developments", "knooppunten", "stations", "capacity_areas"):
-            if table != "projects":
-                self._model = None
+        if table == "projects":
+            self._update_projects()
+            return
+        if table in ("developments", "knooppunten", "stations", "capacity_areas"):
+            self._model = None
             self.refresh(keep_selection=True)
 
     def refresh(self, keep_selection=False):
@@ -286,16 +303,14 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         wb = self._open(readonly=True)
         if wb is None:
             self._projects = []
+            self._versions = None
             self.info.setText(tr("Geen werkbank geopend. Open een werkbank via het menu pMIEK Werkbank."))
             self._fill_projects()
             self._set_enabled(False)
             return
         try:
-            self._projects = wb.query(
-                "SELECT p.project_id, p.name, p.type_infra, p.status, p.ibn_year, p.station_id, p.knooppunt_id, "
-                "p.capacity_afname_mw, s.name AS station_name, k.name AS knooppunt_name FROM projects p "
-                "LEFT JOIN stations s ON s.station_id = p.station_id "
-                "LEFT JOIN knooppunten k ON k.knooppunt_id = p.knooppunt_id ORDER BY p.name")
+            self._versions = self._row_versions(wb)
+            self._projects = wb.query(REGISTER_SQL + " ORDER BY p.name")
             kps = wb.query("SELECT knooppunt_id, name FROM knooppunten ORDER BY name")
             prog = wb.programme()
         finally:
@@ -315,24 +330,79 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         if current:
             self.select_project(current, zoom=False)
 
+    @staticmethod
+    def _row_versions(wb):
+        return {r["project_id"]: r["row_version"] for r in wb.query("SELECT project_id, row_version FROM projects")}
+
+    def _update_projects(self):
+        """After a project edit: only the register rows whose project changed (issue 19).
+
+        The row versions tell which projects changed (every edit, also a QGIS layer save, raises a row's
+        version); only those are read again and only their rows rewritten.  A project added or removed, or one
+        that enters or leaves the filter, refills the register as before.
+        """
+        wb = self._open(readonly=True)
+        if wb is None or self._versions is None:
+            self.refresh(keep_selection=True)
+            return
+        try:
+            versions = self._row_versions(wb)
+            if set(versions) != set(self._versions):
+                changed = None
+            else:
+                changed = [p for p, v in versions.items() if v != self._versions[p]]
+                rows = wb.query(REGISTER_SQL + " WHERE p.project_id IN ({})".format(
+                    ",".join("?" * len(changed))), changed) if changed else []
+        finally:
+            wb.close()
+        if changed is None:
+            self.refresh(keep_selection=True)
+            return
+        self._versions = versions
+        if not changed:
+            return
+        fresh = {r["project_id"]: r for r in rows}
+        self._projects = [fresh.get(p["project_id"], p) for p in self._projects]
+        at = {}
+        for r in range(self.projects.rowCount()):
+            item = self.projects.item(r, 0)
+            if item is not None:
+                at[item.data(Qt.ItemDataRole.UserRole)] = r
+        if any(self._passes(fresh[p]) != (p in at) for p in fresh):
+            current = self.current_project()
+            self._fill_projects()
+            if current:
+                self.select_project(current, zoom=False)
+            return
+        current = self.current_project()
+        sortable = self.projects.isSortingEnabled()
+        self.projects.setSortingEnabled(False)
+        for p, r in ((p, at[p]) for p in fresh if p in at):
+            _set_row(self.projects, r, self._project_row(fresh[p]))
+        self.projects.setSortingEnabled(sortable)  # a changed name or status takes its sorted place
+        if current in fresh:
+            self.select_project(current, zoom=False)
+            self._zoom = False
+            self._on_project_selected()  # its station or knooppunt may have changed: links and suggestions
+
+    def _passes(self, p):
+        st, ty, kp = self.f_status.currentData(), self.f_type.currentData(), self.f_kp.currentData()
+        return ((st in (None, ALL) or p["status"] == st) and (ty in (None, ALL) or p["type_infra"] == ty)
+                and (kp in (None, ALL) or p["knooppunt_id"] == kp))
+
+    @staticmethod
+    def _project_row(p):
+        return [p["project_id"], p["name"] or "", E.label(E.TYPE_INFRA, p["type_infra"]) or "",
+                E.label(E.PROJECT_STATUS, p["status"]) or "",
+                str(p["ibn_year"]) if p["ibn_year"] else "", p["station_name"] or p["station_id"] or "",
+                p["knooppunt_name"] or p["knooppunt_id"] or "", p["capacity_afname_mw"]]
+
     def _set_enabled(self, on):
         for b in (self.b_kp, self.b_project, self.b_save, self.b_link_map, self.b_unlink, self.b_link_sugg):
             b.setEnabled(on)
 
     def _fill_projects(self, *args):
-        st, ty, kp = self.f_status.currentData(), self.f_type.currentData(), self.f_kp.currentData()
-        rows = []
-        for p in self._projects:
-            if st not in (None, ALL) and p["status"] != st:
-                continue
-            if ty not in (None, ALL) and p["type_infra"] != ty:
-                continue
-            if kp not in (None, ALL) and p["knooppunt_id"] != kp:
-                continue
-            rows.append([p["project_id"], p["name"] or "", E.label(E.TYPE_INFRA, p["type_infra"]) or "",
-                         E.label(E.PROJECT_STATUS, p["status"]) or "",
-                         str(p["ibn_year"]) if p["ibn_year"] else "", p["station_name"] or p["station_id"] or "",
-                         p["knooppunt_name"] or p["knooppunt_id"] or "", p["capacity_afname_mw"]])
+        rows = [self._project_row(p) for p in self._projects if self._passes(p)]
         _fill(self.projects, rows, sortable=True)
         if not rows:
             _fill(self.links, [])
@@ -479,9 +549,9 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         finally:
             wb.close()
         self.motivation.clear()
-        self.session.dataChanged.emit("project_links")
-        self.select_project(pid, zoom=False)
-        self._on_project_selected()
+        self.session.dataChanged.emit("project_links")  # this dock's _on_data shows the project's links again
+        if self.current_project() != pid:
+            self.select_project(pid, zoom=False)
         self._message(tr("{} ontwikkeling(en) gekoppeld en opgeslagen in de werkbank.").format(n),
                       Qgis.MessageLevel.Success)
         return n
@@ -523,8 +593,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
                 n = sum(remove_link(wb, pid, d) for d in ids)
         finally:
             wb.close()
-        self.session.dataChanged.emit("project_links")
-        self._on_project_selected()
+        self.session.dataChanged.emit("project_links")  # this dock's _on_data shows the project's links again
         self.links.clearSelection()
         self.links.setCurrentItem(None)
         self.b_unlink.setEnabled(False)
