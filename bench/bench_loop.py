@@ -99,6 +99,10 @@ def bench_case(ds, repeat, scratch, stats, row, size, same_table):
     iface = _Iface()
     canvas = iface.canvas
     canvas.resize(QSize(1000, 700))
+    # as the QGIS desktop canvas by default (Settings > Rendering: render caching and parallel rendering on):
+    # a repaint re-renders only the layers that asked for it
+    canvas.setCachingEnabled(True)
+    canvas.setParallelRenderingEnabled(True)
     canvas._pmiek_bench = {"started": None, "done": None}
 
     def started():
@@ -109,6 +113,13 @@ def bench_case(ds, repeat, scratch, stats, row, size, same_table):
 
     canvas.renderStarting.connect(started)
     canvas.mapCanvasRefreshed.connect(refreshed)
+    # the plugin's one dataChanged handler (plugin._on_data_changed: reload and repaint the werkbank layers of
+    # the table written), as in the desktop; the plugin's menus and toolbar are not needed for it
+    from pmiek_werkbank.plugin import PmiekWerkbankPlugin
+
+    plugin = PmiekWerkbankPlugin(iface)
+    plugin.session = session
+    session.dataChanged.connect(plugin._on_data_changed)
     docks = [ProjectsDock(iface, session), BalanceDock(iface, session), ScoringDock(iface, session),
              RoundsDock(iface, session)]
     for d in docks:
@@ -179,11 +190,21 @@ def bench_case(ds, repeat, scratch, stats, row, size, same_table):
     for kind, (on, off) in (("link", (link_on, link_off)), ("status", (status_on, status_off)),
                             ("score", (score_a, score_b))):
         sync, full, stale = [], [], 0
+        profile = None
+        if os.environ.get("PMIEK_LOOP_PROFILE"):  # folder: one cProfile file per kind of edit (dock time only)
+            import cProfile
+
+            profile = cProfile.Profile()
         for i in range(repeat + 1):  # the first pair warms up
             for fn in (on, off):
                 QCoreApplication.processEvents()
                 t = time.perf_counter()
-                fn()
+                if profile is not None and i:
+                    profile.enable()
+                    fn()
+                    profile.disable()
+                else:
+                    fn()
                 t_sync = time.perf_counter() - t
                 t_after = time.perf_counter()
                 done, forced = _wait_repaint(canvas, t)
@@ -197,6 +218,8 @@ def bench_case(ds, repeat, scratch, stats, row, size, same_table):
                     else:
                         full.append(done - t)
         results[kind] = (sync, full, stale)
+        if profile is not None:
+            profile.dump_stats(os.path.join(os.environ["PMIEK_LOOP_PROFILE"], "loop-{}.prof".format(kind)))
     # the balance dock after all edits equals a fresh computation from the werkbank
     from pmiek_werkbank.knooppunten.balance import BalanceModel
 
@@ -209,6 +232,8 @@ def bench_case(ds, repeat, scratch, stats, row, size, same_table):
     for d in docks:
         d.cleanup()
         d.deleteLater()
+    session.dataChanged.disconnect(plugin._on_data_changed)
+    session.close_werkbank()
     canvas.renderStarting.disconnect(started)
     canvas.mapCanvasRefreshed.disconnect(refreshed)
     project.clear()
