@@ -1,11 +1,11 @@
 """Import wizard: layer/file -> kind -> field mapping with preview -> validation -> import.
 
-The work is done by ``layers.importers`` (the same code as the Processing
-algorithms); the wizard reads the chosen layer with ``layers.qgis_io``, runs the
-importer as a dry run to show the validation result, then imports in one
-transaction, refreshes the werkbank layers in the "pMIEK" group and pushes a
-short Dutch summary to the message bar.  Field mappings are remembered per
-source in QgsSettings (``pmiek/import/mapping/<kind>/<source>``).
+Every kind the import runner has (``ingest.specs``) is offered, and every import goes through the one runner
+(``ingest.runner``, the same code as the Processing algorithms): the wizard reads the chosen layer or file with
+the pipeline's reader, runs the import as a dry run to show the check page (counts and a table of the rejected
+and warned rows: row number, field, message), then imports in one transaction, refreshes the werkbank layers in
+the "pMIEK" group and pushes a short Dutch summary to the message bar.  Field mappings of the layer kinds are
+remembered per source in QgsSettings (``pmiek/import/mapping/<kind>/<source>``).
 """
 
 import json
@@ -32,7 +32,21 @@ from qgis.PyQt.QtWidgets import (
 
 KINDS = ("capacity_areas", "stations", "developments")
 # the table kinds the one import runner drives (ingest.runner) that need no field parameters: columns recognised
-TABLE_KINDS = ("projects", "actions", "monitoring")
+TABLE_KINDS = ("projects", "actions", "monitoring", "scores")
+# the kinds whose hook takes the chosen fields (the algorithms' FIELD_ parameters): (hook parameter, label,
+# required, names tried first for the default choice)
+FIELD_KINDS = {
+    "knooppunten": (("name_field", "Naam", True, ("naam", "name")),
+                    ("karakter_field", "Karakter", False, ("karakter",)),
+                    ("id_field", "Id", False, ("knooppunt_id", "id")),
+                    ("description_field", "Omschrijving", False, ("omschrijving", "beschrijving", "description")),
+                    ("date_field", "Datum ontwerpsessie", False, ("sessiedatum", "datum", "session_date"))),
+    "project_links": (("project_field", "Project-id", True, ("project_id", "project")),
+                      ("dev_field", "Ontwikkeling-id", True, ("dev_id", "plan_id", "ontwikkeling", "ontwikkeling_id")),
+                      ("share_field", "Aandeel", False, ("aandeel_pct", "aandeel", "share_pct", "aandeel_mw",
+                                                         "share_mw")),
+                      ("motivation_field", "Motivatie", False, ("motivatie", "motivation"))),
+}
 SETTINGS_KEY = "pmiek/import/mapping/{}/{}"
 PREVIEW_ROWS = 20
 NONE = "(geen)"
@@ -84,7 +98,7 @@ class SourcePage(QWizardPage):
 
         for kind in KINDS:
             self.kind_combo.addItem(tr(KIND_LABELS[kind]), kind)
-        for kind in TABLE_KINDS:
+        for kind in tuple(FIELD_KINDS) + TABLE_KINDS:
             self.kind_combo.addItem(tr(spec(kind).label), kind)
         form.addRow(tr("Soort gegevens"), self.kind_combo)
         self.werkbank_widget = QgsFileWidget()
@@ -162,6 +176,9 @@ class MappingPage(QWizardPage):
         if kind in TABLE_KINDS:
             self._table_kind(kind, layer, fields)
             return
+        if kind in FIELD_KINDS:
+            self._field_kind(kind, layer, fields)
+            return
         remembered = self.w.remembered_mapping(kind, layer)
         auto = M.auto_map(kind, fields)
         for t in M.targets(kind):
@@ -238,6 +255,41 @@ class MappingPage(QWizardPage):
         self._frame = None
         self.update_preview()
 
+    def _field_kind(self, kind, layer, fields):
+        """Knooppunten, links: a field chosen per hook parameter (as the algorithms' FIELD_ parameters)."""
+        from ..ingest.columns import norm
+        from ..layers.importers import source_name_for
+
+        by_norm = {norm(f): f for f in fields}
+        for param, label, required, names in FIELD_KINDS[kind]:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            item = QTableWidgetItem(tr(label) + (" *" if required else ""))
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 0, item)
+            combo = QComboBox()
+            combo.addItem(NONE, "")
+            for f in fields:
+                combo.addItem(f, f)
+            guess = next((by_norm[norm(n)] for n in names if norm(n) in by_norm), "")
+            combo.setCurrentIndex(max(combo.findData(guess), 0))
+            combo.currentIndexChanged.connect(self.update_preview)
+            self.table.setCellWidget(row, 1, combo)
+            self.combos[param] = combo
+        while self.extra.rowCount():
+            self.extra.removeRow(0)
+        self.source_name = QLineEdit()
+        self.source_name.setText(source_name_for(layer.source()) if layer.providerType() == "ogr" else layer.name())
+        self.extra.addRow(tr("Bronnaam"), self.source_name)
+        self.share_unit = None
+        if kind == "project_links":
+            self.share_unit = QComboBox()
+            self.share_unit.addItem(tr("procent (%)"), "pct")
+            self.share_unit.addItem(tr("MW"), "mw")
+            self.extra.addRow(tr("Eenheid aandeel"), self.share_unit)
+        self._frame = None
+        self.update_preview()
+
     def mapping(self):
         return {name: combo.currentData() for name, combo in self.combos.items() if combo.currentData()}
 
@@ -247,7 +299,7 @@ class MappingPage(QWizardPage):
             path = layer.source().split("|")[0] if layer.providerType() == "ogr" else ""
             from ..ingest.reader import is_table
 
-            if self.w.kind() in TABLE_KINDS and path and is_table(path):
+            if self.w.kind() not in KINDS and path and is_table(path):
                 from ..ingest.reader import read_source
 
                 self._frame = read_source(layer.source())  # spreadsheet line numbers, as the algorithms
@@ -255,6 +307,12 @@ class MappingPage(QWizardPage):
                 from ..layers.qgis_io import layer_to_frame
 
                 self._frame = layer_to_frame(layer)
+                crs = getattr(self._frame, "crs", None)
+                if self.w.kind() in FIELD_KINDS and crs is not None and crs.to_epsg() != 28992:
+                    self._frame = self._frame.to_crs("EPSG:28992")  # as the algorithms read their INPUT
+        if self.w.kind() == "scores":
+            # the scores hook reads the canonical names (as the algorithm hands it its chosen columns)
+            return self._frame.rename(columns={col: f for f, col in self.recognised.items()})
         return self._frame
 
     def update_preview(self, *args):
@@ -262,6 +320,9 @@ class MappingPage(QWizardPage):
 
         if self.w.kind() in TABLE_KINDS:
             cols = [(k, v) for k, v in self.recognised.items()]
+        elif self.w.kind() in FIELD_KINDS:
+            labels = {p: lab for p, lab, _r, _n in FIELD_KINDS[self.w.kind()]}
+            cols = [(labels[k], v) for k, v in self.mapping().items()]
         else:
             m = self.mapping()
             labels = {t.name: t.label for t in M.targets(self.w.kind())}
@@ -285,6 +346,15 @@ class MappingPage(QWizardPage):
             opts = {"source_name": self.source_name.text().strip() or None}
             if self.peildatum is not None:
                 opts["peildatum"] = self.peildatum.text().strip() or None
+            if kind == "scores" and "score_date" not in self.recognised:
+                from ..scoring.scores import today
+
+                opts["default_date"] = today()  # as the algorithm: without a date column, today
+            return opts
+        if kind in FIELD_KINDS:
+            opts = dict(self.mapping(), source_name=self.source_name.text().strip() or None)
+            if self.share_unit is not None:
+                opts["unit"] = self.share_unit.currentData()
             return opts
         opts = {"mapping": self.mapping(), "source_name": self.source_name.text().strip() or None}
         if kind == "developments":
@@ -387,22 +457,6 @@ class ResultPage(QWizardPage):
         self.label.setText(tr("{}\n\nRapport: {}").format(self.result.summary(), self.result.report_path))
 
 
-class TableResult:
-    """A runner import read as a layer import's result (counts, report, summary) by the check and result pages."""
-
-    def __init__(self, table, report):
-        self.table = table
-        self.report = report
-        self.counts = report.counts
-        self.removed = []
-        self.report_path = None
-        self.imported = report.imported
-        self.rejected = report.input_rows - report.imported
-
-    def summary(self):
-        return self.report.summary()
-
-
 def open_report(path):
     """Open an import report with the system's viewer (a browser for HTML)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
@@ -454,49 +508,35 @@ class ImportWizard(QWizard):
 
     # ---- work -------------------------------------------------------------------
     def run_import(self, dry_run):
+        """The import through the one runner (``ingest.runner``), as the algorithms, not strict: a rejected row
+        is listed on the check page and the others are imported.  A dry run writes and rolls back (exact
+        counts)."""
+        from ..ingest import runner
+        from ..ingest.errors import ImportFailed
         from ..ingest.reports import beside_werkbank
-        from ..layers.importers import IMPORTERS, ImportFailed
+        from ..ingest.specs import spec
+        from ..ingest.versions import snapshot
         from ..werkbank import WerkbankError, open_werkbank
 
+        kind = self.kind()
         opts = self.mapping_page.options()
-        if not dry_run:
-            # saved beside the werkbank (HTML; the CSV twin is written in after_import)
-            opts["report_path"] = beside_werkbank(self.werkbank_path(), self.kind())
+        source = opts.pop("source_name", None) or self.layer().name()
+        params = {k: v for k, v in opts.items() if v is not None}
+        # saved beside the werkbank (HTML; the CSV twin is written in after_import)
+        report_path = None if dry_run else beside_werkbank(self.werkbank_path(), kind)
         try:
             wb = open_werkbank(self.werkbank_path())
         except WerkbankError as e:
             raise ImportFailed(str(e)) from e
         try:
-            from ..ingest.versions import snapshot
-
             # the row versions the check page (dry run) saw: a row changed before "Importeren" is a conflict
             if dry_run or getattr(self, "_versions", None) is None:
-                self._versions = snapshot(wb, self.kind())
-            if self.kind() in TABLE_KINDS:
-                return self._run_table(wb, dry_run, opts)
-            opts["versions"] = self._versions
-            return IMPORTERS[self.kind()](wb, self.mapping_page.frame(), dry_run=dry_run, **opts)
+                self._versions = snapshot(wb, spec(kind).table)
+            frame = self.mapping_page.frame()
+            return runner.run(wb, kind, lambda: (frame, source), versions=self._versions, dry_run=dry_run,
+                              strict=False, report_path=report_path, **params)
         finally:
             wb.close()
-
-    def _run_table(self, wb, dry_run, opts):
-        """A table kind through the one import runner (ingest.runner); the result reads like a layer import's."""
-        from ..ingest import runner
-        from ..ingest.specs import spec
-
-        kind = self.kind()
-        source = opts.pop("source_name", None) or self.layer().name()
-        opts.pop("report_path", None)
-        params = {k: v for k, v in opts.items() if v is not None}
-        out = runner.run(wb, kind, lambda: (self.mapping_page.frame(), source), versions=self._versions,
-                         dry_run=dry_run, **params)
-        result = TableResult(spec(kind).table, runner.report(out, spec(kind).label))
-        if not dry_run:
-            from ..ingest.reports import beside_werkbank
-
-            result.report_path = beside_werkbank(self.werkbank_path(), kind)
-            result.report.write(result.report_path)
-        return result
 
     def after_import(self, result):
         from ..layers.project import add_werkbank_layers

@@ -1,25 +1,56 @@
-"""The one import runner: row versions -> read -> validate (the kind's hook on its spec) -> write in one
-transaction (decisions kept, versions checked, cancel rolls back) -> one outcome for the report.
+"""The one import runner, for every kind: row versions -> read -> validate (the kind's hook on its spec) -> write
+in one transaction (decisions kept, versions checked, REMOVED/SYNC, cancel rolls back) -> one report.
 
 A kind is a spec in ``ingest.specs`` with a ``validate`` hook ``"module:function"`` (relative to the plugin
 package, resolved lazily so ``ingest`` depends on no reader module).  A hook is called as
-``hook(wb, frame, source, **params)`` and returns ``(rows to write, errors, notes)``: errors abort the import
-(nothing written), notes go to the log and the report (a note containing "waarschuwing:" is a report warning).
+``hook(wb, frame, source, **params)`` and returns either
+
+* a :class:`Checked` (the layer kinds: rows to write with the rejected rows left out, a
+  ``layers.validation.ValidationReport`` with the problems per row and field, the source ids for REMOVED, and
+  optionally a second table written in the same transaction), or
+* ``(rows to write, errors, notes)`` (the table kinds): an error naming a source row ("<bron>, rij 12[, veld 'x']:
+  ...") rejects that row and the rest is validated again without it; an error naming no row (a missing column)
+  refuses the import (nothing written).  Notes go to the log and the report (a note containing "waarschuwing:" is
+  a report warning).
+
+With ``strict`` any rejected row refuses the whole import.
 
 Pure Python; no QGIS.
 """
 
 import importlib
+import re
 
 from .errors import ImportCancelled, ImportFailed
 
 MAX_MESSAGES = 25
+_ROW_ERROR = re.compile(r"^(?P<source>.*?), rij (?P<row>\d+)(?: \((?:id|project) (?P<id>[^)]*)\))?"
+                        r"(?:, veld '(?P<field>[^']*)')?:? (?P<message>.*)$", re.S)
+_REPEATS = re.compile(r"(?:ook|al voor) in rij (\d+)")
+
+
+class Checked:
+    """A layer kind's validation: ``rows`` to write, the ``report`` (problems per row and field), ``source_ids``
+    (all ids the source carries, for REMOVED), ``also`` (a callable ``also(wb) -> counts`` writing a second table
+    in the same transaction; the stations' capacity table) and ``extra`` (kind-specific results)."""
+
+    def __init__(self, rows, report, source_ids=None, also=None, extra=None, mapping=None):
+        self.rows = rows
+        self.report = report
+        self.source_ids = source_ids
+        self.also = also
+        self.extra = dict(extra or {})
+        self.mapping = mapping or {}
 
 
 class Outcome:
-    """What one import did: the rows written, counts, decisions kept (conflicts) and notes."""
+    """What one import did: the rows written, counts, decisions kept (conflicts), notes, rejected rows
+    (``rejections``: (row, id, field, message)), REMOVED ids and the report."""
 
-    def __init__(self, kind, source, n_input, frame, counts, conflicts, notes):
+    def __init__(self, kind, source, n_input, frame, counts, conflicts, notes, rejections=(), report=None,
+                 removed=(), deleted=0, extra=None, dry_run=False, mapping=None):
+        from .specs import spec
+
         self.kind = kind
         self.source = source
         self.n_input = n_input
@@ -27,6 +58,34 @@ class Outcome:
         self.counts = counts
         self.conflicts = conflicts
         self.notes = list(notes)
+        self.rejections = list(rejections)
+        self.removed = list(removed)
+        self.deleted = deleted
+        self.extra = dict(extra or {})
+        self.dry_run = dry_run
+        self.mapping = mapping or {}
+        self.report_path = None
+        try:
+            self.table = spec(kind).table
+        except KeyError:
+            self.table = kind
+        self.report = report if report is not None else report_of(self)
+
+    # the names the layer imports' results always had
+    @property
+    def input_rows(self):
+        return self.report.input_rows
+
+    @property
+    def imported(self):
+        return self.report.imported
+
+    @property
+    def rejected(self):
+        return self.report.rejected
+
+    def summary(self):
+        return self.report.summary()
 
 
 def failure_text(errors):
@@ -36,6 +95,14 @@ def failure_text(errors):
     if more > 0:
         text += "\n(en nog {} meldingen)".format(more)
     return "Import afgebroken, de werkbank is niet gewijzigd. Herstel de invoer:\n" + text
+
+
+def row_error(text):
+    """``(row, id, field, message)`` of an error naming a source row, else None."""
+    m = _ROW_ERROR.match(str(text))
+    if not m:
+        return None
+    return int(m.group("row")), m.group("id"), m.group("field"), m.group("message").strip()
 
 
 def lookup(wb, table, key):
@@ -69,37 +136,58 @@ class _DryRun(Exception):
     """Rolls a dry run's transaction back."""
 
 
+def removed_ids(wb, table, key, source, present_ids):
+    """Ids stored from this source that the source no longer carries (REMOVED)."""
+    rows = wb.query('SELECT "{k}" AS k FROM "{t}" WHERE source = ?'.format(k=key, t=table), (source,))
+    present = {str(v) for v in present_ids if v is not None}
+    return sorted(str(r["k"]) for r in rows if str(r["k"]) not in present)
+
+
 def write(wb, table, frame, source, versions=None, source_wins=False, feedback=None, user=None, before=None,
-          dry_run=False):
-    """Write ``frame`` into ``table`` in one transaction; returns ``(counts, conflicts)``.
+          dry_run=False, keep_decisions=True, delete=(), also=None):
+    """Write ``frame`` into ``table`` in one transaction; returns ``(counts, conflicts, also's counts)``.
 
     A field changed in the werkbank after the previous import (a decision, ``ingest.decisions``) keeps its value
-    unless ``source_wins``; the conflicts are recorded with the import marker in the audit trail.  ``versions``
-    (``ingest.versions.snapshot`` taken before the import read anything): a row changed or deleted since then is a
-    conflict naming the rows, who and when.  Cancel inside the transaction rolls it back.  Every refusal is an
-    :class:`ImportFailed` with a Dutch message naming the source; nothing is written.  ``before``: the spec's
-    before-write hook, called as ``before(wb, rows, versions, user)`` inside the transaction (scores: one agreed
-    value per project × criterion).  ``dry_run``: everything is written and then rolled back (exact counts for a
-    check page; nothing changes).
+    unless ``source_wins`` (only with ``keep_decisions``; the layer kinds do not keep decisions); the conflicts
+    are recorded with the import marker in the audit trail.  ``versions`` (``ingest.versions.snapshot`` taken
+    before the import read anything): a row changed or deleted since then is a conflict naming the rows, who and
+    when.  ``delete``: keys of this source to delete (SYNC), refused when changed since ``versions``.  ``also``:
+    a second table written in the same transaction.  Cancel inside the transaction rolls it back.  Every refusal
+    is an :class:`ImportFailed` with a Dutch message naming the source; nothing is written.  ``before``: the
+    spec's before-write hook, called as ``before(wb, rows, versions, user)`` inside the transaction (scores: one
+    agreed value per project × criterion).  ``dry_run``: everything is written and then rolled back (exact counts
+    for a check page; nothing changes).
     """
     from ..werkbank.schema import TABLES
     from ..werkbank.storage import ConflictError
     from . import decisions as D
-    from .versions import conflict_text, expected
+    from .versions import conflict_text, expected, refuse_changed
 
-    if not len(frame):
-        return {"inserted": 0, "updated": 0, "unchanged": 0}, []
+    counts, conflicts, also_counts = {"inserted": 0, "updated": 0, "unchanged": 0}, [], None
+    if not len(frame) and not delete and also is None:
+        return counts, conflicts, also_counts
     key = TABLES[table].key
     fields = [c for c in frame.columns if c not in (key, "geom", "geometry", "_row") and c in TABLES[table].column_names]
-    counts, conflicts = None, []
     try:
         with wb.transaction() as tx:
-            frame, conflicts = D.protect(wb, table, key, frame, fields, source_wins=source_wins)
-            if before is not None:
-                before(wb, frame, versions, user)
-            counts = wb.write_frame(table, frame, mode="upsert", user=user,
-                                    expected_versions=expected(versions, table))
-            if counts["inserted"] or counts["updated"] or conflicts:
+            if len(frame):
+                if keep_decisions:
+                    frame, conflicts = D.protect(wb, table, key, frame, fields, source_wins=source_wins)
+                if before is not None:
+                    before(wb, frame, versions, user)
+                counts = wb.write_frame(table, frame, mode="upsert", user=user,
+                                        expected_versions=expected(versions, table))
+            if delete:
+                delete = list(delete)
+                refuse_changed(wb, tx, versions, table, delete)
+                for k in range(0, len(delete), 500):
+                    chunk = delete[k:k + 500]
+                    tx.execute('DELETE FROM "{t}" WHERE source = ? AND "{k}" IN ({q})'.format(
+                        t=table, k=key, q=",".join("?" * len(chunk))), [source] + chunk)
+                wb._after_write(tx, table)
+            if also is not None:
+                also_counts = also(wb)
+            if keep_decisions and (counts["inserted"] or counts["updated"] or conflicts):
                 # the import marker (and the conflicts); an import that changed nothing leaves no trace, so
                 # importing the same table again leaves the werkbank byte for byte as it was
                 D.record(wb, tx, table, source, conflicts)
@@ -107,57 +195,183 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
                 raise ImportCancelled(source)  # cancel = nothing written (the transaction rolls back)
             if dry_run:
                 raise _DryRun()
-        return counts, conflicts
+        return counts, conflicts, also_counts
     except _DryRun:
-        return counts, conflicts
+        return counts, conflicts, also_counts
     except ImportFailed:
         raise
     except ConflictError as e:
         raise ImportFailed(conflict_text(source, e)) from e
     except Exception as e:  # noqa: BLE001 - constraint failures, locked file, ...
-        raise ImportFailed("{}: schrijven mislukt, de werkbank is niet gewijzigd ({}).".format(source, e)) from e
+        raise ImportFailed("{}: schrijven naar de werkbank mislukt, de werkbank is niet gewijzigd ({}).".format(
+            source, str(e).strip()[:300])) from e
 
 
-def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=None, dry_run=False, **params):
+def _check_table(hook_fn, wb, frame, source, params):
+    """A table kind's hook with per-row rejection: errors naming a row reject it and the hook runs again on the
+    remaining rows (at most a few rounds: a duplicate rejected in the first round leaves its first row valid).
+    Returns ``(rows, notes, rejections)``; an error naming no row raises :class:`ImportFailed`."""
+    import pandas as pd
+
+    if frame is not None and "_row" not in frame.columns:
+        frame = frame.copy()
+        frame["_row"] = range(1, len(frame) + 1)  # the hooks' own default numbering
+    rejections = []
+    rows, errors, notes = hook_fn(wb, frame, source, **params)
+    for _round in range(5):
+        if not errors:
+            return rows, notes, rejections
+        parsed = [row_error(e) for e in errors]
+        if any(p is None for p in parsed):
+            raise ImportFailed(failure_text([e for e, p in zip(errors, parsed) if p is None] +
+                                            [e for e, p in zip(errors, parsed) if p is not None]))
+        # a row whose only problem is repeating a row that is itself rejected now ("staat ook in rij 4") waits
+        # for the next round: without that row it may be valid (the first valid one of duplicates is kept)
+        own = {p[0] for p in parsed if not _REPEATS.search(p[3])}
+        parsed = [p for p in parsed if p[0] in own or not any(int(m) in own for m in _REPEATS.findall(p[3]))]
+        rejections += parsed
+        bad = {p[0] for p in rejections}
+        frame = frame[~frame["_row"].isin(bad)]
+        if not len(frame):
+            return pd.DataFrame(), notes, rejections
+        rows, errors, more = hook_fn(wb, frame, source, **params)
+        notes = list(more)
+    raise ImportFailed(failure_text(errors))
+
+
+def check(wb, kind, frame, source, strict=False, **params):
+    """Validate ``frame`` with ``kind``'s hook: a :class:`Checked` for every kind (table kinds' rejected rows and
+    notes in a report).  ``strict`` (table kinds): any error refuses the import with the hook's own messages."""
+    from ..layers.validation import WAARSCHUWING, ValidationReport
+    from .specs import spec
+
+    fn = validator(kind)
+    if spec(kind).layer:
+        return fn(wb, frame, source, **params)
+    if strict:
+        rows, errors, notes = fn(wb, frame, source, **params)
+        if errors:
+            raise ImportFailed(failure_text(errors))
+        rejections = []
+    else:
+        rows, notes, rejections = _check_table(fn, wb, frame, source, params)
+    rep = ValidationReport(source, spec(kind).label, len(frame) if frame is not None else 0)
+    for row, ident, field, message in rejections:
+        rep.add(row, ident, field, None, message)
+    for n in notes:
+        if "waarschuwing:" in n:
+            rep.add(None, None, None, None, n, WAARSCHUWING)
+        else:
+            rep.note(n)
+    out = Checked(rows, rep)
+    out.rejections, out.notes = rejections, list(notes)
+    return out
+
+
+def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=None, dry_run=False, strict=None,
+        sync=False, report_path=None, **params):
     """One import of ``kind``: take the row versions (unless the caller took ``versions`` earlier), ``read()`` ->
-    ``(frame, source)``, validate with the kind's hook (``params`` go to the hook), write in one transaction.
-    Returns an :class:`Outcome`; raises :class:`ImportFailed` (nothing written) for refused input, a conflict or a
-    cancel."""
+    ``(frame, source)``, validate with the kind's hook (``params`` go to the hook), write in one transaction,
+    REMOVED (deleted only with ``sync``), the report (written to ``report_path`` when given).
+
+    ``strict``: a rejected row refuses the whole import; default: yes for the table kinds called from code
+    (``import_scores``, ``import_actions`` ... promise all or nothing), no for the layer kinds.  The algorithms
+    and the wizard pass their STRICT choice.  Returns an :class:`Outcome`; raises :class:`ImportFailed` (nothing
+    written) for refused input, a conflict or a cancel."""
+    from ..layers.validation import FOUT
     from .specs import spec
     from .versions import snapshot
 
     s = spec(kind)
+    strict = (not s.layer) if strict is None else strict
     versions = versions if versions is not None else snapshot(wb, s.table)
     frame, source = read()
-    rows, errors, notes = validator(kind)(wb, frame, source, **params)
-    if errors:
-        raise ImportFailed(failure_text(errors))
     if feedback is not None and feedback.isCanceled():
         raise ImportCancelled(source)
-    counts, conflicts = write(wb, s.table, rows, source, versions, source_wins, feedback, user,
-                              hook(s.before_write) if s.before_write else None, dry_run)
-    return Outcome(kind, source, len(frame), rows, counts, conflicts, notes)
+    checked = check(wb, kind, frame, source, strict=strict and not s.layer, **params)
+    rep = checked.report
+    rep.settle()
+    if strict and rep.errors():
+        errs = [p.message(rep.source) for p in sorted(rep.errors(), key=lambda p: p.row or 0)]
+        for sub in rep.sub_reports:
+            errs += [p.message(sub.source) for p in sub.errors()]
+        raise ImportFailed(failure_text(errs))
+    if strict:
+        for sub in rep.sub_reports:
+            if sub.errors():
+                raise ImportFailed(failure_text([p.message(sub.source) for p in sub.errors()]))
+    if feedback is not None and feedback.isCanceled():
+        raise ImportCancelled(source)
+    rows = checked.rows
+    removed = []
+    if checked.source_ids is not None:
+        removed = removed_ids(wb, s.table, s.key, rep.source, checked.source_ids)
+    if removed:
+        shown = ", ".join(removed[:20]) + (" …" if len(removed) > 20 else "")
+        if sync and not dry_run:
+            rep.note("{} rij(en) uit bron '{}' komen niet meer in de bron voor en zijn verwijderd (SYNC): {}."
+                     .format(len(removed), rep.source, shown))
+        else:
+            rep.note("{} rij(en) uit bron '{}' komen niet meer in de bron voor (REMOVED); ze blijven in de "
+                     "werkbank (verwijderen met SYNC=ja): {}.".format(len(removed), rep.source, shown))
+    try:
+        counts, conflicts, also_counts = write(
+            wb, s.table, rows, rep.source, versions, source_wins, feedback, user,
+            hook(s.before_write) if s.before_write else None, dry_run, keep_decisions=not s.layer,
+            delete=removed if sync else (), also=checked.also)
+    except ImportFailed as e:
+        if not isinstance(e, ImportCancelled):
+            rep.add(None, None, None, None, str(e), FOUT)
+        raise
+    deleted = len(removed) if (sync and not dry_run) else 0
+    extra = dict(checked.extra)
+    if also_counts is not None:
+        extra["also_counts"] = also_counts
+    out = Outcome(kind, rep.source, rep.input_rows, rows, counts, conflicts, getattr(checked, "notes", ()),
+                  getattr(checked, "rejections", ()), rep, removed, deleted, extra, dry_run, checked.mapping)
+    rep.imported = len(rows) if s.layer else counts["inserted"] + counts["updated"] + counts["unchanged"]
+    rep.counts = counts
+    rep.removed, rep.deleted = len(removed), deleted
+    _conflicts_on(rep, conflicts)
+    if report_path:
+        rep.write(report_path)
+        out.report_path = report_path
+    return out
 
 
-def report(outcome, kind_label=""):
-    """The one report (``layers.validation.ValidationReport``: HTML and CSV) of a runner import: counts, the
-    decisions kept (warnings naming key, field, who and when) and the notes."""
-    from ..layers.validation import WAARSCHUWING, ValidationReport
+def _conflicts_on(rep, conflicts):
+    from ..layers.validation import WAARSCHUWING
     from . import decisions as D
 
-    counts = outcome.counts
-    written = counts["inserted"] + counts["updated"] + counts["unchanged"]
-    rep = ValidationReport(outcome.source, kind_label, outcome.n_input if outcome.n_input is not None else written)
-    rep.imported, rep.counts = written, counts
-    conflicts = outcome.conflicts
     if conflicts:
         rep.note("{} conflict(en) met besluiten na de vorige import: {}.".format(
             len(conflicts), "besluit behouden" if conflicts[0]["kept"] else "bron wint (SOURCE_WINS)"))
     for c in conflicts:
         rep.add(None, c["key"], c["field"], c["incoming"], D.describe(c), WAARSCHUWING)
+
+
+def report_of(outcome, kind_label=""):
+    """The report of an outcome built from its parts (an algorithm that counted itself): counts, the rejected
+    rows, the decisions kept and the notes."""
+    from ..layers.validation import WAARSCHUWING, ValidationReport
+
+    counts = outcome.counts
+    written = counts["inserted"] + counts["updated"] + counts["unchanged"]
+    rep = ValidationReport(outcome.source, kind_label, outcome.n_input if outcome.n_input is not None else written)
+    rep.imported, rep.counts = written, counts
+    for row, ident, field, message in outcome.rejections:
+        rep.add(row, ident, field, None, message)
+    _conflicts_on(rep, outcome.conflicts)
     for n in outcome.notes:
         if "waarschuwing:" in n:
             rep.add(None, None, None, None, n, WAARSCHUWING)
         else:
             rep.note(n)
     return rep
+
+
+def report(outcome, kind_label=""):
+    """The one report (``layers.validation.ValidationReport``: HTML and CSV) of an import."""
+    if kind_label and not outcome.report.kind_label:
+        outcome.report.kind_label = kind_label
+    return outcome.report

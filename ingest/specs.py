@@ -13,9 +13,10 @@ from ..werkbank import enums as E
 
 class Spec:
     def __init__(self, kind, label, algorithm, table, key, columns, enums=None, required=(), notes="", validate=None,
-                 before_write=None):
+                 before_write=None, layer=False):
         self.kind = kind
-        self.validate = validate  # the runner's validate hook "module:function" (ingest.runner), None: own flow
+        self.layer = layer  # a layer kind: geometry, province, REMOVED/SYNC; no decisions kept (ingest.runner)
+        self.validate = validate  # the runner's validate hook "module:function" (ingest.runner); None: part of another
         self.before_write = before_write  # optional hook inside the runner's write transaction
         self.label = label
         self.algorithm = algorithm
@@ -27,12 +28,12 @@ class Spec:
         self.notes = notes
 
 
-def _layer_spec(kind, label, algorithm, table, key, enums, notes=""):
+def _layer_spec(kind, label, algorithm, table, key, enums, notes="", validate=None):
     from .columns import KINDS
 
     cols = [(t.name, list(t.aliases)) for t in KINDS[kind]]
     req = [t.name for t in KINDS[kind] if t.required]
-    return Spec(kind, label, algorithm, table, key, cols, enums, req, notes)
+    return Spec(kind, label, algorithm, table, key, cols, enums, req, notes, validate=validate, layer=True)
 
 
 def _codes(enum):
@@ -49,10 +50,12 @@ def specs():
         _layer_spec("capacity_areas", "Capaciteitskaart", "pmiek:importcapacitymap", "capacity_areas", "area_id",
                     {"afname_colour": _codes(E.CAPACITY_COLOURS) + ["0", "1", "2", "3"],
                      "invoeding_colour": _codes(E.CAPACITY_COLOURS) + ["0", "1", "2", "3"]},
-                    "Kleuren ook als tekst (rood, red, 'Tekort, met wachtrij' ...) en via resources/recodes."),
+                    "Kleuren ook als tekst (rood, red, 'Tekort, met wachtrij' ...) en via resources/recodes.",
+                    validate=".layers.importers:check_capacity_areas"),
         _layer_spec("stations", "Stations", "pmiek:importstations", "stations", "station_id",
                     {"voltage_level": ["EHS", "HS", "TS", "MS"]},
-                    "Station-id's '356', 'osm-356' en 'OSM 356' zijn hetzelfde station."),
+                    "Station-id's '356', 'osm-356' en 'OSM 356' zijn hetzelfde station.",
+                    validate=".layers.importers:check_stations"),
         _layer_spec("station_capacity", "Capaciteit per station en jaar (CAPACITY_TABLE)", "pmiek:importstations",
                     "station_capacity", "station_id, year", {},
                     "Lang formaat (station, jaar, afname, teruglevering) of breed (afname_2030, teruglevering_2030, "
@@ -61,7 +64,7 @@ def specs():
                     {"sector": _codes(E.SECTORS), "phase": _codes(E.DEVELOPMENT_PHASES),
                      "carrier": _codes(E.ENERGY_CARRIERS)},
                     "Planstatus van de woningbouwmonitor ('1A onherroepelijk', '3 plan/besluit in voorbereiding' "
-                    "...) via resources/recodes/planstatus_fase.csv."),
+                    "...) via resources/recodes/planstatus_fase.csv.", validate=".layers.importers:check_developments"),
         Spec("projects", "Projectenlijst", "pmiek:importprojects", "projects", "project_id",
              [(k, list(v)) for k, v in PROJECT_COLUMNS.items()],
              {"type_infra": _codes(E.TYPE_INFRA), "phase": _codes(E.PROJECT_PHASES),

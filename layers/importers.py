@@ -1,14 +1,15 @@
-"""Importers: capacity map areas, stations (+ capacity per year), developments.
+"""The layer kinds of the one import runner: capacity map areas, stations (+ capacity per year), developments.
 
-Each importer takes an open :class:`~werkbank.Werkbank` and a (Geo)DataFrame
-(from ``layers.qgis_io.layer_to_frame`` or :func:`read_vector`), validates it
-column-wise (see ``layers.validation``), and writes the accepted rows in one
-transaction with ``write_frame(mode="upsert")`` keyed on the source id, so a
-re-import updates instead of duplicating.  Rejected rows are reported per row
-and field; ``imported + rejected == input rows``.  With ``strict=True`` any
-rejected row aborts the run (nothing written).  Fatal problems (unreadable
-file, unknown field, werkbank refuses the data) raise :class:`ImportFailed`
-with a Dutch message; the werkbank is then unchanged.
+``check_capacity_areas``, ``check_stations`` and ``check_developments`` are the validate hooks named on their
+specs (``ingest.specs``): they take an open :class:`~werkbank.Werkbank` and a (Geo)DataFrame (from
+``layers.qgis_io.layer_to_frame`` or :func:`read_vector`), validate it column-wise (see ``layers.validation``:
+geometry, CRS, province membership with TOLERANCE, SOURCE_PREFIX, recodes, assumed values) and hand the runner
+(``ingest.runner``) the accepted rows, the report and the source ids.  The runner writes them in one transaction
+with ``write_frame(mode="upsert")`` keyed on the source id (a re-import updates instead of duplicating), reports
+REMOVED and deletes only with SYNC; cancel writes nothing.  Rejected rows are reported per row and field;
+``imported + rejected == input rows``.  With ``strict=True`` any rejected row aborts the run (nothing written).
+Fatal problems (unreadable file, unknown field, werkbank refuses the data) raise :class:`ImportFailed` with a
+Dutch message; the werkbank is then unchanged.  ``import_capacity_map`` & co. are the runner called on a frame.
 
 Pure Python (pandas/geopandas/shapely inside functions); no QGIS.
 """
@@ -22,38 +23,10 @@ from . import validation as V
 
 
 from ..ingest.errors import ImportCancelled, ImportFailed  # noqa: E402,F401 - re-exported
-from ..ingest import versions as IV  # noqa: E402
-from ..werkbank.storage import ConflictError  # noqa: E402
 
 
-class ImportResult:
-    def __init__(self, kind, table, report, mapping, counts=None, dry_run=False):
-        self.kind = kind
-        self.table = table
-        self.report = report
-        self.mapping = mapping
-        self.counts = counts or {"inserted": 0, "updated": 0, "unchanged": 0}
-        self.dry_run = dry_run
-        self.report_path = None
-        self.extra = {}
-        self.frame = None  # the rows as written (or as they would be, in a dry run)
-        self.removed = []  # ids of this source no longer in it (REMOVED)
-        self.deleted = 0  # of those, deleted (SYNC)
-
-    @property
-    def input_rows(self):
-        return self.report.input_rows
-
-    @property
-    def imported(self):
-        return self.report.imported
-
-    @property
-    def rejected(self):
-        return self.report.rejected
-
-    def summary(self):
-        return self.report.summary()
+from ..ingest.runner import Checked  # noqa: E402
+from ..ingest.runner import Outcome as ImportResult  # noqa: E402,F401 - the result of every import
 
 
 # ---- reading files ---------------------------------------------------------------------
@@ -74,20 +47,17 @@ def _short(e):
 
 # ---- shared steps ------------------------------------------------------------------
 
-COMMON_OPTIONS = ("feedback", "tolerance", "source_prefix", "sync", "crs", "recode", "source_wins", "user",
-                  "versions")
+HOOK_OPTIONS = ("tolerance", "source_prefix", "crs", "recode")
 
 
-def _options(opts, wb=None, tables=()):
-    """The import options; ``versions`` (``ingest.versions.snapshot``, taken when the import started reading) is
-    taken now for ``tables`` when the caller did not pass it: a row changed in between is a conflict."""
-    unknown = set(opts) - set(COMMON_OPTIONS)
+def _options(opts):
+    """The pipeline options a layer hook takes (TOLERANCE, SOURCE_PREFIX, CRS, RECODE); the runner takes the rest
+    (feedback, SYNC, versions, user ...)."""
+    unknown = set(opts) - set(HOOK_OPTIONS)
     if unknown:
         raise TypeError("unknown import option(s): {}".format(", ".join(sorted(unknown))))
-    out = dict.fromkeys(COMMON_OPTIONS)
+    out = dict.fromkeys(HOOK_OPTIONS)
     out.update(opts)
-    if out["versions"] is None and wb is not None:
-        out["versions"] = IV.snapshot(wb, *tables)
     return out
 
 
@@ -101,7 +71,7 @@ def prefixed(ids, prefix):
     return ids.map(lambda v: None if v is None else p + str(v))
 
 
-def _start(frame, kind, mapping, source, auto=True, opts=None):
+def _prepare(frame, kind, mapping, source, auto=True, opts=None):
     import pandas as pd
 
     opts = opts or {}
@@ -326,90 +296,6 @@ def _accepted(report, df):
     return ~df["_row"].isin(rejected).to_numpy() if rejected else np.ones(len(df), dtype=bool)
 
 
-class _DryRun(Exception):
-    """Rolls the dry run's transaction back."""
-
-
-_ASSUMED = {"year": "jaar gereed ontbreekt", "kengetal": "MW afgeleid met kengetal",
-            "sector": "(SECTOR) ingevuld"}
-
-
-def _removed(wb, table, key, source, present_ids):
-    """Ids stored from this source that the source no longer carries."""
-    rows = wb.query('SELECT "{k}" AS k FROM "{t}" WHERE source = ?'.format(k=key, t=table), (source,))
-    present = {str(v) for v in present_ids if v is not None}
-    return sorted(str(r["k"]) for r in rows if str(r["k"]) not in present)
-
-
-def _finish(wb, report, result, table, out, strict, dry_run, report_path, write=None, opts=None, key=None,
-            source_ids=None):
-    """Strict check, write (one transaction; cancel rolls back), REMOVED/SYNC, counts, report file."""
-    opts = opts or {}
-    feedback = opts.get("feedback")
-    rejected = set(report.rejected_rows())
-    # a warning about a row that is rejected anyway is noise; repairs stay (they explain the geometry)
-    report.problems = [p for p in report.problems if not (p.severity == V.WAARSCHUWING and p.row in rejected)]
-    # what was assumed, counted over the rows that are written
-    for k, marker in _ASSUMED.items():
-        if k in report.assumed:
-            report.assumed[k] = sum(1 for p in report.problems if p.severity == V.WAARSCHUWING and marker in p.problem)
-    if strict and report.errors():
-        errs = report.first_errors(5)
-        more = len(report.errors()) - len(errs)
-        raise ImportFailed("Import afgebroken, de werkbank is niet gewijzigd. {} fout(en): {}{}".format(
-            len(report.errors()), "; ".join(errs), " (en {} meer)".format(more) if more > 0 else ""))
-    if feedback is not None and feedback.isCanceled():
-        raise ImportCancelled(report.source)
-    result.frame = out
-    report.imported = len(out)
-    removed = _removed(wb, table, key, report.source, source_ids) if key and source_ids is not None else []
-    result.removed = removed
-    if removed:
-        shown = ", ".join(removed[:20]) + (" …" if len(removed) > 20 else "")
-        if opts.get("sync") and not dry_run:
-            report.note("{} rij(en) uit bron '{}' komen niet meer in de bron voor en zijn verwijderd (SYNC): {}."
-                        .format(len(removed), report.source, shown))
-        else:
-            report.note("{} rij(en) uit bron '{}' komen niet meer in de bron voor (REMOVED); ze blijven in de "
-                        "werkbank (verwijderen met SYNC=ja): {}.".format(len(removed), report.source, shown))
-    try:
-        # a dry run writes too, in a transaction that is rolled back: exact new/updated/unchanged counts
-        with wb.transaction() as tx:
-            if write is not None:
-                result.counts = write()
-            elif len(out):
-                result.counts = wb.write_frame(table, out, mode="upsert", user=opts.get("user"),
-                                               expected_versions=IV.expected(opts.get("versions"), table))
-            if removed and opts.get("sync"):
-                IV.refuse_changed(wb, tx, opts.get("versions"), table, removed)
-                for k in range(0, len(removed), 500):
-                    chunk = removed[k:k + 500]
-                    tx.execute('DELETE FROM "{t}" WHERE source = ? AND "{k}" IN ({q})'.format(
-                        t=table, k=key, q=",".join("?" * len(chunk))), [report.source] + chunk)
-                wb._after_write(tx, table)
-            if feedback is not None and feedback.isCanceled():
-                raise ImportCancelled(report.source)
-            if dry_run:
-                raise _DryRun()
-    except _DryRun:
-        pass
-    except ImportFailed:
-        raise
-    except ConflictError as e:
-        report.add(None, None, None, None, str(e), V.FOUT)
-        raise ImportFailed(IV.conflict_text(report.source, e)) from e
-    except Exception as e:  # noqa: BLE001 - sqlite/psycopg errors -> Dutch message
-        raise ImportFailed("{}: schrijven naar de werkbank mislukt, niets is gewijzigd ({}).".format(
-            report.source, _short(e))) from e
-    result.deleted = len(removed) if (opts.get("sync") and not dry_run) else 0
-    report.removed, report.deleted = len(removed), result.deleted
-    report.counts = result.counts
-    if report_path:
-        report.write(report_path)
-        result.report_path = report_path
-    return result
-
-
 def _peildatum(wb, peildatum, source):
     if peildatum:
         p = str(peildatum).strip()
@@ -421,16 +307,13 @@ def _peildatum(wb, peildatum, source):
 
 # ---- capacity map ----------------------------------------------------------------------
 
-def import_capacity_map(wb, frame, mapping=None, source_name=None, peildatum=None, report_path=None,
-                        strict=False, dry_run=False, check_province=True, **opts):
-    """Capaciteitskaart polygons -> ``capacity_areas`` (upsert on area_id)."""
+def check_capacity_areas(wb, frame, source, mapping=None, peildatum=None, check_province=True, **opts):
+    """Spec 'capacity_areas': capaciteitskaart polygons -> ``capacity_areas`` (upsert on area_id)."""
     import pandas as pd
 
-    source = source_name or "capaciteitskaart"
-    opts = _options(opts, wb, ("capacity_areas",))
-    df, resolved, report = _start(frame, "capacity_areas", mapping, source, opts=opts)
+    opts = _options(opts)
+    df, resolved, report = _prepare(frame, "capacity_areas", mapping, source, opts=opts)
     pdat = _peildatum(wb, peildatum, source)
-    result = ImportResult("capacity_areas", "capacity_areas", report, resolved, dry_run=dry_run)
     recoder = _recoder(opts)
     idf = resolved.get("id", "fid")
     V.check_required(report, df, df["_sid"], idf, "id")
@@ -470,8 +353,7 @@ def import_capacity_map(wb, frame, mapping=None, source_name=None, peildatum=Non
     out["source"] = source
     out["geom"] = geoms
     out = out[_accepted(report, df)].reset_index(drop=True)
-    return _finish(wb, report, result, "capacity_areas", out, strict, dry_run, report_path, opts=opts,
-                   key="area_id", source_ids=df["_sid"])
+    return Checked(out, report, source_ids=df["_sid"], mapping=resolved)
 
 
 # ---- stations ------------------------------------------------------------------------------
@@ -482,17 +364,15 @@ _DIRECTION = {"afname": "afname_mw", "demand": "afname_mw", "teruglevering": "te
               "invoeding": "teruglevering_mw", "opwek": "teruglevering_mw", "supply": "teruglevering_mw"}
 
 
-def import_stations(wb, frame, mapping=None, capacity_table=None, capacity_mapping=None, source_name=None,
-                    peildatum=None, report_path=None, strict=False, dry_run=False, check_province=True,
-                    capacity_source=None, **opts):
-    """Station points -> ``stations``; optional capacity table (long or wide) -> ``station_capacity``."""
+def check_stations(wb, frame, source, mapping=None, capacity_table=None, capacity_mapping=None, peildatum=None,
+                   check_province=True, capacity_source=None, **opts):
+    """Spec 'stations': station points -> ``stations``; an optional capacity table (long or wide) ->
+    ``station_capacity``, written in the same transaction (its rows checked in a sub-report)."""
     import pandas as pd
 
-    source = source_name or "stations"
-    opts = _options(opts, wb, ("stations",))
-    df, resolved, report = _start(frame, "stations", mapping, source, opts=opts)
+    opts = _options(opts)
+    df, resolved, report = _prepare(frame, "stations", mapping, source, opts=opts)
     pdat = _peildatum(wb, peildatum, source)
-    result = ImportResult("stations", "stations", report, resolved, dry_run=dry_run)
     idf = resolved.get("id", "fid")
     respelled = _unify_station_ids(wb, report, df, idf)
     V.check_required(report, df, df["_sid"], idf, "id")
@@ -529,7 +409,7 @@ def import_stations(wb, frame, mapping=None, capacity_table=None, capacity_mappi
     out["geom"] = geoms
     out = out[_accepted(report, df)].reset_index(drop=True)
 
-    cap = None
+    checked = Checked(out, report, source_ids=df["_sid"], mapping=resolved)
     if capacity_table is not None:
         known = set(out["station_id"]) | {r["station_id"] for r in wb.query("SELECT station_id FROM stations")}
         cap_source = capacity_source or (source_name_for(capacity_table) if isinstance(capacity_table, str)
@@ -537,27 +417,15 @@ def import_stations(wb, frame, mapping=None, capacity_table=None, capacity_mappi
         table_df = read_table(capacity_table) if isinstance(capacity_table, str) else capacity_table
         cap, sub = _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, source)
         report.sub_reports.append(sub)
-        result.extra["capacity"] = sub
-        if strict and sub.errors():
-            errs = sub.first_errors(5)
-            raise ImportFailed("Import afgebroken, de werkbank is niet gewijzigd. {} fout(en) in de capaciteitstabel: {}"
-                               .format(len(sub.errors()), "; ".join(errs)))
+        checked.extra.update(capacity=sub, capacity_frame=cap)
 
-    def write():
-        with wb.transaction():
-            counts = wb.write_frame("stations", out, mode="upsert", user=opts.get("user"),
-                                    expected_versions=IV.expected(opts.get("versions"), "stations")) if len(out) else dict(
-                inserted=0, updated=0, unchanged=0)
-            if cap is not None and len(cap):
-                result.extra["capacity_counts"] = _upsert_capacity(wb, cap)
-        return counts
+        def also(wb):
+            counts = _upsert_capacity(wb, cap) if len(cap) else {"inserted": 0, "updated": 0, "unchanged": 0}
+            sub.counts = checked.extra["capacity_counts"] = counts
+            return counts
 
-    res = _finish(wb, report, result, "stations", out, strict, dry_run, report_path, write=write, opts=opts,
-                  key="station_id", source_ids=df["_sid"])
-    if cap is not None:
-        res.extra["capacity_frame"] = cap
-        res.report.sub_reports[-1].counts = res.extra.get("capacity_counts", {})
-    return res
+        checked.also = also
+    return checked
 
 
 def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_source):
@@ -683,9 +551,8 @@ def _upsert_capacity(wb, cap):
 
 # ---- developments ----------------------------------------------------------------------
 
-def import_developments(wb, frame, mapping=None, sector=None, unit_type=None, source_name=None,
-                        report_path=None, strict=False, dry_run=False, check_province=True, **opts):
-    """Developments (points/polygons) -> ``developments``; MW derived from kengetallen where not given.
+def check_developments(wb, frame, source, mapping=None, sector=None, unit_type=None, check_province=True, **opts):
+    """Spec 'developments': points/polygons -> ``developments``; MW derived from kengetallen where not given.
 
     ``sector``: fixed sector code/label for rows without one (or when no sector field).
     ``unit_type``: kengetal_id or unit (e.g. 'woning', 'ha') for the quantity field when the
@@ -694,10 +561,8 @@ def import_developments(wb, frame, mapping=None, sector=None, unit_type=None, so
     import numpy as np
     import pandas as pd
 
-    source = source_name or "ontwikkelingen"
-    opts = _options(opts, wb, ("developments",))
-    df, resolved, report = _start(frame, "developments", mapping, source, opts=opts)
-    result = ImportResult("developments", "developments", report, resolved, dry_run=dry_run)
+    opts = _options(opts)
+    df, resolved, report = _prepare(frame, "developments", mapping, source, opts=opts)
     fixed = None
     if sector not in (None, ""):
         fixed = M.sector_code(sector)
@@ -844,8 +709,34 @@ def import_developments(wb, frame, mapping=None, sector=None, unit_type=None, so
     out["source"] = source
     out["geom"] = geoms
     out = out[_accepted(report, df)].reset_index(drop=True)
-    return _finish(wb, report, result, "developments", out, strict, dry_run, report_path, opts=opts,
-                   key="dev_id", source_ids=df["_sid"])
+    return Checked(out, report, source_ids=df["_sid"], mapping=resolved)
+
+
+# ---- the runner on a frame --------------------------------------------------------------
+
+def run_frame(wb, kind, frame, source, report_path=None, strict=False, dry_run=False, feedback=None, sync=False,
+              source_wins=False, user=None, versions=None, **params):
+    """The one import runner (``ingest.runner.run``) on a frame already read; ``params`` go to the kind's hook.
+    Returns the runner's :class:`~ingest.runner.Outcome`."""
+    from ..ingest.runner import run
+
+    return run(wb, kind, lambda: (frame, source), feedback=feedback, source_wins=source_wins, versions=versions,
+               user=user, dry_run=dry_run, strict=strict, sync=sync, report_path=report_path, **params)
+
+
+def import_capacity_map(wb, frame, mapping=None, source_name=None, **kw):
+    """Capaciteitskaart -> ``capacity_areas`` through the runner (:func:`check_capacity_areas`)."""
+    return run_frame(wb, "capacity_areas", frame, source_name or "capaciteitskaart", mapping=mapping, **kw)
+
+
+def import_stations(wb, frame, mapping=None, source_name=None, **kw):
+    """Stations (+ CAPACITY_TABLE) -> ``stations``/``station_capacity`` through the runner (:func:`check_stations`)."""
+    return run_frame(wb, "stations", frame, source_name or "stations", mapping=mapping, **kw)
+
+
+def import_developments(wb, frame, mapping=None, source_name=None, **kw):
+    """Ontwikkelingen -> ``developments`` through the runner (:func:`check_developments`)."""
+    return run_frame(wb, "developments", frame, source_name or "ontwikkelingen", mapping=mapping, **kw)
 
 
 IMPORTERS = {

@@ -115,6 +115,18 @@ class ValidationReport:
     def note(self, text):
         self.notes.append(text)
 
+    _ASSUMED = {"year": "jaar gereed ontbreekt", "kengetal": "MW afgeleid met kengetal",
+                "sector": "(SECTOR) ingevuld"}
+
+    def settle(self):
+        """Before writing: a warning about a row that is rejected anyway is noise (repairs stay: they explain the
+        geometry); what was assumed is counted over the rows that are written."""
+        rejected = set(self.rejected_rows())
+        self.problems = [p for p in self.problems if not (p.severity == WAARSCHUWING and p.row in rejected)]
+        for k, marker in self._ASSUMED.items():
+            if k in self.assumed:
+                self.assumed[k] = sum(1 for p in self.problems if p.severity == WAARSCHUWING and marker in p.problem)
+
     # ---- reading ---------------------------------------------------------------
     def rejected_rows(self):
         return sorted({p.row for p in self.problems if p.severity == FOUT and p.row is not None})

@@ -157,3 +157,71 @@ def test_wizard_offers_the_runner_kinds_projects_from_a_csv(qgis_iface, werkbank
         w.deleteLater()
         QgsProject.instance().removeAllMapLayers()
         QgsProject.instance().layerTreeRoot().removeAllChildren()
+
+
+def test_wizard_links_rejects_bad_rows_in_a_table_and_imports_the_rest(qgis_iface, sample_dir, tmp_path):
+    """Knooppunten, links and scores are offered; links from a CSV: the fields are guessed, the check page lists
+    every rejected row (spreadsheet line, field, Dutch message) in its table and the good rows are imported."""
+    import shutil
+
+    from qgis.core import QgsProject
+
+    from pmiek_werkbank.dialogs.import_wizard import ImportWizard
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    wb_path = str(tmp_path / "voorbeeld.gpkg")
+    shutil.copy(os.path.join(sample_dir, "voorbeeld_werkbank.gpkg"), wb_path)
+    with open_werkbank(wb_path) as wb:
+        pid = wb.query("SELECT project_id FROM projects ORDER BY project_id LIMIT 1")[0]["project_id"]
+        devs = [r["dev_id"] for r in wb.query("SELECT dev_id FROM developments ORDER BY dev_id LIMIT 3")]
+        before = wb.count("project_links")
+        stored = {(r["project_id"], r["dev_id"]) for r in wb.query("SELECT project_id, dev_id FROM project_links")}
+    assert all((pid, d) not in stored for d in devs[:2])
+    src = tmp_path / "koppelingen.csv"
+    src.write_text("project_id,plan_id,aandeel_pct,motivatie\n"
+                   "{p},{d0},50,goed\n"          # line 2: imported
+                   "GEEN-PROJECT,{d1},20,x\n"    # line 3: project unknown
+                   "{p},{d1},veel,x\n"           # line 4: share is no number
+                   "{p},{d0},30,dubbel\n"        # line 5: duplicate of line 2
+                   "{p},{d1},25,ook goed\n"      # line 6: imported
+                   .format(p=pid, d0=devs[0], d1=devs[1]), encoding="utf-8")
+    w = ImportWizard(qgis_iface, None)
+    try:
+        combo = w.source_page.kind_combo
+        assert all(combo.findData(k) >= 0 for k in ("knooppunten", "project_links", "scores"))
+        w.source_page.werkbank_widget.setFilePath(wb_path)
+        w.source_page.file_widget.setFilePath(str(src))
+        combo.setCurrentIndex(combo.findData("project_links"))
+        w.show()
+        w.next()
+        mp = w.mapping_page
+        assert {p: c.currentData() for p, c in mp.combos.items()} == {
+            "project_field": "project_id", "dev_field": "plan_id", "share_field": "aandeel_pct",
+            "motivation_field": "motivatie"}
+        w.next()
+        vp = w.validation_page
+        assert vp.isComplete(), vp.summary.text()
+        assert "5 rijen in de bron: 2 worden geïmporteerd, 3 afgekeurd" in vp.summary.text()
+        rows = [(vp.problems.item(r, 0).text(), vp.problems.item(r, 1).text(), vp.problems.item(r, 3).text(),
+                 vp.problems.item(r, 4).text()) for r in range(vp.problems.rowCount())]
+        by_line = {int(line): (sev, field, msg) for sev, line, field, msg in rows}
+        assert set(by_line) == {3, 4, 5} and {s for s, _f, _m in by_line.values()} == {"fout"}
+        assert by_line[3][2] == "project 'GEEN-PROJECT' bestaat niet in de werkbank"
+        assert by_line[4][1] == "aandeel_pct" and "veel" in by_line[4][2]
+        assert "staat ook in rij 2" in by_line[5][2]
+        with open_werkbank(wb_path) as wb:
+            assert wb.count("project_links") == before  # the check page is a dry run
+        w.next()
+        with open_werkbank(wb_path) as wb:
+            got = {(r["project_id"], r["dev_id"]): (r["share_pct"], r["motivation"]) for r in wb.query(
+                "SELECT project_id, dev_id, share_pct, motivation FROM project_links WHERE project_id = ?", (pid,))}
+            assert wb.count("project_links") == before + 2
+        assert got[(pid, devs[0])] == (50.0, "goed") and got[(pid, devs[1])] == (25.0, "ook goed")
+        assert w.result_page.result.rejected == 3 and w.result_page.result.counts["inserted"] == 2
+    finally:
+        w.close()
+        w.cleanup()
+        w.deleteLater()
+        qgis_iface.messageBar().clearWidgets()
+        QgsProject.instance().removeAllMapLayers()
+        QgsProject.instance().layerTreeRoot().removeAllChildren()

@@ -61,7 +61,10 @@ def test_table_kinds_are_specs_run_by_the_one_runner(werkbank):
     from pmiek_werkbank.ingest.specs import specs
 
     driven = {s.kind for s in specs() if s.validate}
-    assert driven == {"projects", "knooppunten", "project_links", "scores", "actions", "monitoring"}
+    # every kind; the capacity table is part of a stations import (same transaction)
+    assert driven == {"capacity_areas", "stations", "developments", "projects", "knooppunten", "project_links",
+                      "scores", "actions", "monitoring"}
+    assert {s.kind for s in specs() if not s.validate} == {"station_capacity"}
     for kind in driven:
         assert callable(runner.validator(kind)), kind
     werkbank.write_frame("projects", [{"project_id": "P1", "code": "UT-01", "name": "Station"}])
@@ -73,3 +76,25 @@ def test_table_kinds_are_specs_run_by_the_one_runner(werkbank):
     assert (out.counts["inserted"], out.n_input, out.source) == (1, 1, "acties.csv")
     again = runner.run(werkbank, "actions", lambda: (frame[:1], "acties.csv"))
     assert again.counts == {"inserted": 0, "updated": 0, "unchanged": 1}
+
+
+
+def test_a_bad_row_of_a_table_kind_is_rejected_and_the_rest_imported(werkbank):
+    """Not strict (the algorithms' and the wizard's default): the bad row is rejected with its source row number,
+    field and Dutch message; the good rows are written; counts as every import."""
+    import pandas as pd
+
+    from pmiek_werkbank.ingest import runner
+
+    werkbank.write_frame("projects", [{"project_id": "P1", "code": "UT-01", "name": "Station"}])
+    frame = pd.DataFrame({"_row": [2, 3, 4, 5], "project": ["UT-01", "UT-09", "UT-01", "UT-01"],
+                          "activiteit": ["Overleg", "Iets", "Vergunning", "Overleg"]})
+    out = runner.run(werkbank, "actions", lambda: (frame, "acties.csv"), strict=False)
+    assert out.counts == {"inserted": 2, "updated": 0, "unchanged": 0}
+    assert werkbank.count("actions") == 2
+    rep = out.report
+    assert (rep.input_rows, rep.imported, rep.rejected) == (4, 2, 2)
+    rejected = {(p.row, p.field): p.problem for p in rep.errors()}
+    assert rejected[(3, "project")] == "project 'UT-09' staat niet in de werkbank."
+    assert 5 in {r for r, _ in rejected}  # a duplicate of row 2: the first is kept, the later one rejected
+    assert [r[0] for r in out.rejections] == sorted(r[0] for r in out.rejections)

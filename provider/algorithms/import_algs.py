@@ -1,9 +1,9 @@
 """Import algorithms: capacity map, stations (+ capacity table), developments.
 
-The work is done by ``layers.importers`` (pure, vectorised); these classes only
-translate Processing parameters, read the INPUT layer with
-``layers.qgis_io.layer_to_frame`` and turn failures into a Dutch
-``QgsProcessingException`` (the werkbank is then unchanged).
+The work is done by the one import runner (``ingest.runner``) with the layer kinds' hooks in
+``layers.importers`` (pure, vectorised); these classes only translate Processing parameters, let the runner read
+the INPUT layer with ``layers.qgis_io.layer_to_frame`` and turn failures into a Dutch ``QgsProcessingException``
+(the werkbank is then unchanged).
 """
 
 import os
@@ -214,7 +214,7 @@ class _ImportAlgorithm(PmiekAlgorithm):
         return result
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        self.require("geopandas", "shapely", "pyogrio", "pandas")
+        self.require("geopandas", "shapely", "pandas")
         from ...layers import importers as I
         from ...layers.qgis_io import layer_to_frame
 
@@ -229,24 +229,25 @@ class _ImportAlgorithm(PmiekAlgorithm):
         mapping = self.mapping(parameters, context)
         wb = self.open_werkbank(parameters, context)
         try:
-            from ...ingest.versions import snapshot
+            from ...ingest.runner import run
 
-            # the row versions before the source is read: a row changed meanwhile is a conflict, nothing written
-            versions = snapshot(wb, self.KIND)
-            feedback.pushInfo(self.tr("Bron '{}' lezen ...").format(source))
+            def read():
+                # the runner takes the row versions before this: a row changed meanwhile is a conflict
+                feedback.pushInfo(self.tr("Bron '{}' lezen ...").format(source))
+                try:
+                    frame = layer_to_frame(layer, feedback)
+                except Exception as e:  # noqa: BLE001
+                    raise QgsProcessingException(self.tr("{}: de laag is niet leesbaar ({}).").format(source, e)) from e
+                feedback.setProgress(30)
+                return frame, source
+
+            params = dict(mapping=mapping, check_province=self.parameterAsBoolean(parameters, "CHECK_PROVINCE",
+                                                                                  context))
+            params.update(pipeline_options(self, parameters, context, feedback))
+            params.update(self.specific_arguments(parameters, context))
             try:
-                frame = layer_to_frame(layer, feedback)
-            except Exception as e:  # noqa: BLE001
-                raise QgsProcessingException(self.tr("{}: de laag is niet leesbaar ({}).").format(source, e)) from e
-            feedback.setProgress(30)
-            kwargs = dict(mapping=mapping, source_name=source, report_path=report,
-                          strict=self.parameterAsBoolean(parameters, "STRICT", context),
-                          check_province=self.parameterAsBoolean(parameters, "CHECK_PROVINCE", context))
-            kwargs.update(pipeline_options(self, parameters, context, feedback))
-            kwargs.update(self.specific_arguments(parameters, context))
-            kwargs["versions"] = versions
-            try:
-                result = self.run_import(wb, frame, kwargs)
+                result = run(wb, self.KIND, read, report_path=report,
+                             strict=self.parameterAsBoolean(parameters, "STRICT", context), **params)
             except I.ImportFailed as e:
                 raise QgsProcessingException(str(e)) from e
         finally:
@@ -273,9 +274,6 @@ class _ImportAlgorithm(PmiekAlgorithm):
     def specific_outputs(self, result):
         return {}
 
-    def run_import(self, wb, frame, kwargs):
-        raise NotImplementedError
-
 
 class ImportCapacityMap(_ImportAlgorithm):
     NAME = "importcapacitymap"
@@ -295,11 +293,6 @@ class ImportCapacityMap(_ImportAlgorithm):
 
     def specific_arguments(self, parameters, context):
         return {"peildatum": self.parameterAsString(parameters, "PEILDATUM", context).strip() or None}
-
-    def run_import(self, wb, frame, kwargs):
-        from ...layers.importers import import_capacity_map
-
-        return import_capacity_map(wb, frame, **kwargs)
 
     def shortHelpString(self):  # noqa: N802
         return self.tr(
@@ -338,11 +331,6 @@ class ImportStations(_ImportAlgorithm):
         sub = result.extra.get("capacity")
         return {"CAPACITY_IMPORTED": sub.imported if sub else 0, "CAPACITY_REJECTED": sub.rejected if sub else 0}
 
-    def run_import(self, wb, frame, kwargs):
-        from ...layers.importers import import_stations
-
-        return import_stations(wb, frame, **kwargs)
-
     def shortHelpString(self):  # noqa: N802
         return self.tr(
             "Leest stations (punten; vlakken worden een punt op het oppervlak) in de tabel stations: id, naam, "
@@ -379,11 +367,6 @@ class ImportDevelopments(_ImportAlgorithm):
     def specific_arguments(self, parameters, context):
         return {"sector": self.parameterAsString(parameters, "SECTOR", context).strip() or None,
                 "unit_type": self.parameterAsString(parameters, "UNIT_TYPE", context).strip() or None}
-
-    def run_import(self, wb, frame, kwargs):
-        from ...layers.importers import import_developments
-
-        return import_developments(wb, frame, **kwargs)
 
     def shortHelpString(self):  # noqa: N802
         from ...werkbank import enums as E
