@@ -146,6 +146,79 @@ def _num(x, decimals=2):
     return fmt_num(x, decimals, trim=True)
 
 
+def _plain(values):
+    """Values as a comparable tuple: NaN/NA/None all None, numpy scalars as Python values."""
+    out = []
+    for v in values:
+        try:
+            if v is None or v != v:
+                v = None
+        except TypeError:  # pd.NA
+            v = None
+        out.append(v.item() if hasattr(v, "item") else v)
+    return tuple(out)
+
+
+def _changed_projects(old, new):
+    """Project ids whose consensus rows differ between two consensus frames."""
+    def rows(cons):
+        out = {}
+        for k in cons.itertuples(index=False):
+            out.setdefault(k.project_id, []).append((k.criterion_id, k.n_assessors, tuple(k.assessors), k.value,
+                                                     k.state, _plain([k.points])))
+        return out
+
+    a, b = rows(old), rows(new)
+    return {p for p in set(a) | set(b) if a.get(p) != b.get(p)}
+
+
+def _replace_pair(scores, pid, cid, rows):
+    """``scores`` (sorted as scoring.scores.scores_frame) with the ratings of (pid, cid) replaced by ``rows`` (in
+    place when the same assessors rated before, else a new frame)."""
+    import numpy as np
+    import pandas as pd
+
+    rows = rows.sort_values("assessor", kind="mergesort")
+    same = np.flatnonzero(((scores["project_id"] == pid) & (scores["criterion_id"] == cid)).to_numpy())
+    if len(same) and len(same) == len(rows) and list(scores["assessor"].iloc[same]) == list(rows["assessor"]):
+        # the same assessors: their rows change in place (when every column keeps its type)
+        cols = [c for c in rows.columns if c in scores.columns]
+        if all(scores[c].dtype == object or rows[c].dtype == scores[c].dtype for c in cols):
+            for c in cols:
+                scores.iloc[same, scores.columns.get_loc(c)] = rows[c].to_numpy()
+            return scores
+    keep = np.ones(len(scores), dtype=bool)
+    keep[same] = False
+    parts = [f for f in (scores[keep], rows) if len(f)]
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else (parts[0] if parts else scores.iloc[0:0])
+    return out.sort_values(["project_id", "criterion_id", "assessor"], kind="mergesort").reset_index(drop=True)
+
+
+def _fit_columns(view, model, rows=None, skip=(), cols=None):
+    """Column widths to the contents: every column (``rows`` None, after a rebuild), or only the columns the
+    changed ``rows`` no longer fit in (measured with the font, so unchanged rows are not read again).  A column
+    the user made narrower by hand stays so until a text needs more than it was fitted to."""
+    n = model.columnCount()
+    fitted = view.__dict__.setdefault("_pmiek_fitted", {})  # column -> width its contents were fitted to
+    if rows is None:
+        fitted.clear()
+        for j in range(n):
+            if j not in skip and not view.isColumnHidden(j):
+                view.resizeColumnToContents(j)
+                fitted[j] = view.columnWidth(j)
+        return
+    if not rows:
+        return
+    fm = view.fontMetrics()
+    for j in (range(n) if cols is None else sorted(cols)):
+        if j in skip or view.isColumnHidden(j):
+            continue
+        need = max(fm.horizontalAdvance(str(model.shown(i, j) or "")) for i in rows) + 8
+        if need > max(view.columnWidth(j), fitted.get(j, 0)):
+            view.resizeColumnToContents(j)
+            fitted[j] = max(view.columnWidth(j), need)
+
+
 class RowsModel(QAbstractTableModel):
     """A read-only table model over prepared rows: each cell a dict of role -> value."""
 
@@ -160,6 +233,36 @@ class RowsModel(QAbstractTableModel):
         self.beginResetModel()
         self.headers, self.cells, self.keys = list(headers), cells, list(keys)
         self.endResetModel()
+
+    def update_rows(self, headers, cells, keys):
+        """Show new rows without a reset where possible: a row whose cell list is the same object as before is
+        left alone, other rows get ``dataChanged``; a new order of the same keys is a layout change (selection
+        follows its key).  Resets (and returns None) when columns or keys come or go; else the changed rows."""
+        headers, keys = list(headers), list(keys)
+        old_cells, old_keys = self.cells, self.keys
+        if (len(headers) != len(self.headers) or len(keys) != len(old_keys) or len(set(keys)) != len(keys)
+                or set(keys) != set(old_keys) or not keys):
+            self.set_rows(headers, cells, keys)
+            return None
+        if headers != self.headers:
+            self.headers = headers
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(headers) - 1)
+        last = len(headers) - 1
+        if keys == old_keys:
+            self.cells = cells
+            changed = [i for i, (a, b) in enumerate(zip(cells, old_cells)) if a is not b]
+            for i in changed:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, last))
+            return changed
+        self.layoutAboutToBeChanged.emit()
+        pos = {k: i for i, k in enumerate(keys)}
+        moved = [(idx, pos[old_keys[idx.row()]]) for idx in self.persistentIndexList()]
+        self.cells, self.keys = cells, keys
+        for idx, row in moved:
+            self.changePersistentIndex(idx, self.index(row, idx.column()))
+        self.layoutChanged.emit()
+        before = {id(c) for c in old_cells}
+        return [i for i, c in enumerate(cells) if id(c) not in before]
 
     def rowCount(self, parent=QModelIndex()):  # noqa: N802
         return 0 if parent.isValid() else len(self.cells)
@@ -191,6 +294,11 @@ class RowsModel(QAbstractTableModel):
 
     def text(self, row, col):
         return self.cells[row][col].get(DISPLAY)
+
+    def shown(self, row, col):
+        """The text the view shows in a cell (the compact one in compact mode)."""
+        cell = self.cells[row][col]
+        return cell[COMPACT] if self.compact and COMPACT in cell else cell.get(DISPLAY)
 
 
 class RatingDialog(QDialog):
@@ -309,6 +417,9 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self.criteria = []
         self.cons = None
         self.ranking = None
+        self._applied = None  # table whose change this dock is announcing (already shown here)
+        self._grid_rows, self._rank_rows = {}, {}  # project_id -> (what the row shows, its cells)
+        self._programme_name = ""
         self._build()
         if session is not None:
             self._connect(session.werkbankChanged, self.reload)
@@ -346,7 +457,9 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # widths fitted to the contents after a rebuild and grown for changed rows (_fit_columns): an automatic
+        # ResizeToContents measured all 500 rows again for every changed cell (issue 19)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.grid.verticalHeader().setVisible(False)
         from .projects_dock import compact_rows
 
@@ -412,7 +525,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self.rank_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rank_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.rank_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.rank_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.rank_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.rank_view.verticalHeader().setVisible(False)
         rl.addWidget(self.rank_view)
         sens = QHBoxLayout()
@@ -488,6 +601,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         return open_werkbank(self.werkbank_path(), readonly=readonly)
 
     def _on_data_changed(self, table):
+        if table and table == self._applied:
+            return  # this dock made the change and has already updated itself
         if table in ("project_links", "developments"):
             # ratings, totals and ranks do not depend on links or developments: only the evidence of the cell
             # shown does (a full reload took seconds at province size, issue 19)
@@ -495,15 +610,21 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             if pid is not None and cid:
                 self._fill_evidence(pid, cid)
             return
-        if table in ("scores", "criteria", "projects", ""):
+        if self.projects is None or table in ("criteria", ""):
             self.reload()
+        elif table == "scores":
+            self._scores_changed()
+        elif table == "projects":
+            self._projects_changed()
 
     def reload(self, *args):
+        """Read everything again (werkbank opened, criteria changed, weights reset) and rebuild both tables."""
         from ..scoring import criteria as K
         from ..scoring import ranking as R
         from ..scoring import scores as S
 
         path = self.werkbank_path()
+        self._grid_rows, self._rank_rows = {}, {}
         if not path:
             self.projects, self.criteria, self.cons, self.ranking = None, [], None, None
             self.info.setText(tr("Geen werkbank geopend. Open een werkbank via het menu pMIEK Werkbank."))
@@ -520,20 +641,96 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         except Exception as e:  # noqa: BLE001 - show, do not crash the dock
             self.info.setText(tr("Werkbank niet leesbaar: {}").format(e))
             return
-        projects["_sort"] = [R._natural(c if isinstance(c, str) and c else n)
-                             for c, n in zip(projects["code"], projects["name"])]
-        order = sorted(range(len(projects)), key=lambda i: (projects["_sort"].iloc[i], projects["project_id"].iloc[i]))
-        self.projects = projects.iloc[order].reset_index(drop=True)
+        self._set_projects(projects)
         self.cons = S.consensus(self.scores, self.criteria)
         self._weights = {c["criterion_id"]: float(c["weight"]) for c in self.criteria}
-        self.info.setText(tr("{}: {} projecten, {} criteria. Dubbelklik een cel om te beoordelen.").format(
-            name, len(self.projects), len(self.criteria)))
+        self._programme_name = name
+        self._show_info()
         self._fill_weights()
         self.save_weights.setEnabled(False)
         self._rerank()
         self.refresh_constraint_layers()
 
-    def _rerank(self, *args):
+    def _show_info(self):
+        self.info.setText(tr("{}: {} projecten, {} criteria. Dubbelklik een cel om te beoordelen.").format(
+            self._programme_name, len(self.projects), len(self.criteria)))
+
+    def _set_projects(self, projects):
+        """The projects in grid order (code or name in natural order, then id)."""
+        from ..scoring import ranking as R
+
+        projects = projects.reset_index(drop=True)
+        projects["_sort"] = [R._natural(c if isinstance(c, str) and c else n)
+                             for c, n in zip(projects["code"], projects["name"])]
+        order = sorted(range(len(projects)), key=lambda i: (projects["_sort"].iloc[i], projects["project_id"].iloc[i]))
+        self.projects = projects.iloc[order].reset_index(drop=True)
+
+    # ---- incremental updates (issue 19: a rating or status edit updates what changed) -------------------------
+    def _scores_changed(self, pairs=None):
+        """Ratings changed: of ``pairs`` [(project_id, criterion_id)] only (read back and recomputed), or any
+        (``None``: all ratings read again; only the projects whose consensus differs are redrawn)."""
+        from ..scoring import scores as S
+
+        try:
+            with self._open(readonly=True) as wb:
+                if pairs is None:
+                    fresh = S.scores_frame(wb)
+                else:
+                    fresh = [wb.read_frame("scores", where="project_id = ? AND criterion_id = ?", params=(p, c))
+                             for p, c in pairs]
+        except Exception as e:  # noqa: BLE001
+            self.info.setText(tr("Werkbank niet leesbaar: {}").format(e))
+            return
+        if pairs is None:
+            old = self.cons
+            self.scores = fresh
+            self.cons = S.consensus(fresh, self.criteria)
+            dirty = _changed_projects(old, self.cons)
+        else:
+            for (p, c), rows in zip(pairs, fresh):
+                self.scores = _replace_pair(self.scores, p, c, rows)
+            self.cons = S.consensus_update(self.cons, self.scores, self.criteria, pairs)
+            dirty = {p for p, _ in pairs}
+        self._rerank(dirty=dirty)
+        pid, cid = self._cell_key(self.grid.currentIndex())
+        if pid in dirty and cid:
+            self._show_ratings(pid, cid)
+
+    def _projects_changed(self, ids=None):
+        """Projects changed (status, code, name, ...): ``ids`` only, or all re-read and compared.  A project
+        added or deleted rebuilds the tables; otherwise only the rows that differ are redrawn."""
+        from ..scoring import ranking as R
+
+        try:
+            with self._open(readonly=True) as wb:
+                if ids is None:
+                    fresh = R.projects_frame(wb)
+                else:
+                    marks = ", ".join("?" for _ in ids)
+                    fresh = wb.read_frame("projects", geometry=False, where="project_id IN ({})".format(marks),
+                                          params=tuple(ids))
+        except Exception as e:  # noqa: BLE001
+            self.info.setText(tr("Werkbank niet leesbaar: {}").format(e))
+            return
+        import pandas as pd
+
+        old = self.projects.drop(columns=["_sort"])
+        if ids is None:
+            if set(fresh["project_id"]) != set(old["project_id"]):
+                self.reload()
+                return
+            projects = fresh
+        else:
+            if set(fresh["project_id"]) != set(ids) or not set(ids) <= set(old["project_id"]):
+                self.reload()
+                return
+            projects = pd.concat([old[~old["project_id"].isin(set(ids))], fresh], ignore_index=True)
+        self._set_projects(projects)
+        self._rerank()
+
+    def _rerank(self, *args, dirty=()):
+        """Rank again (scoring.ranking.rank_programme, the one ranking of every output) and redraw the rows that
+        changed; ``dirty``: projects whose ratings changed (their grid cells are redrawn too)."""
         from ..scoring import ranking as R
 
         if self.projects is None:
@@ -541,15 +738,13 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         # the programme ranking (scoring.ranking.RANK_RULE): the same ranks as scoreprojects, fiches and atlas
         self.ranking = R.rank_programme(self.projects, self.criteria, self.cons, self._weights,
                                         self.variation.value(), self.runs.value())
-        self._fill_grid()
+        self._fill_grid(set(dirty))
         self._fill_ranking()
 
     # ---- grid ------------------------------------------------------------------------------------
-    def _fill_grid(self):
+    def _grid_headers(self):
         from ..werkbank import enums as E
 
-        cons = {(r.project_id, r.criterion_id): r for r in self.cons.itertuples(index=False)}
-        rk = self.ranking.set_index("project_id")
         headers = [(tr("Code"), tr("Projectcode")), (tr("Project"), tr("Naam van het project"))]
         for c in self.criteria:
             headers.append((c["criterion_id"], "{} {} ({}, gewicht {}){}".format(
@@ -557,73 +752,118 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                     c["criterion_id"], c["weight"])), "" if c["counted"] else tr(" – informatief, telt niet"))))
         headers += [(tr("Totaal"), tr("Som van punten × gewicht")), (tr("Rang"), tr("Rang (1 = hoogste)")),
                     (tr("Volledig"), tr("Alle tellende criteria hebben een waarde"))]
-        cells, keys = [], []
-        for p in self.projects.itertuples(index=False):
-            r = rk.loc[p.project_id]
-            complete = bool(r["complete"])
-            row = [{DISPLAY: p.code or "", USER: p.project_id}, {DISPLAY: p.name or "", USER: p.project_id}]
-            if not complete:
-                tip = tr("Onvolledig: geen waarde voor {}").format(r["missing"])
-                for cell in row:
-                    cell[BACKGROUND] = QBrush(COLOUR_INCOMPLETE)
-                    cell[TOOLTIP] = tip
-            if p.status == "afgevallen":
-                for cell in row:
-                    cell[FOREGROUND] = QBrush(COLOUR_AFGEVALLEN)
-            for c in self.criteria:
-                cell = {USER: (p.project_id, c["criterion_id"]), ALIGN: int(Qt.AlignmentFlag.AlignCenter)}
-                k = cons.get((p.project_id, c["criterion_id"]))
-                if k is None:
-                    cell[DISPLAY] = ""
-                    cell[TOOLTIP] = tr("Nog niet beoordeeld")
-                    if c["counted"]:
-                        cell[BACKGROUND] = QBrush(COLOUR_MISSING)
-                else:
-                    ratings = [a[1] for a in k.assessors]
-                    side = " / ".join(ratings)
-                    if k.state == "oneens":
-                        cell[DISPLAY] = "⚠ " + side
-                        cell[BACKGROUND] = QBrush(COLOUR_DISAGREE)
-                    elif k.state == "vastgesteld":
-                        cell[DISPLAY] = "✔ {}{}".format(k.value, " ({})".format(side) if k.differ else "")
-                        cell[BACKGROUND] = QBrush(COLOUR_AGREED)
-                    else:
-                        cell[DISPLAY] = k.value if k.n_assessors == 1 else "{} (×{})".format(k.value, k.n_assessors)
-                    if _num(k.points) and c["counted"]:
-                        cell[DISPLAY] += " [{}]".format(_num(k.points))
-                    short = _num(k.points) if (_num(k.points) and c["counted"]) else str(k.value or "")[:5]
-                    cell[COMPACT] = {"oneens": "⚠", "vastgesteld": "✔" + short}.get(k.state, short)
-                    cell[TOOLTIP] = cell[DISPLAY] + "\n" + "\n".join(
-                        "{}{} ({}, {}): {}".format("✔ " if a[4] else "", a[0], a[2] or "-", a[3], a[1])
-                        for a in k.assessors) + ("\n" + tr("Beoordelaars oneens; geen vastgestelde waarde.")
-                                                 if k.state == "oneens" else "")
-                row.append(cell)
-            row.append({DISPLAY: _num(r["total"]), USER: p.project_id, ALIGN: int(Qt.AlignmentFlag.AlignRight)})
-            row.append({DISPLAY: str(int(r["rank"])) if r["ranked"] else "–", USER: p.project_id})
-            row.append({DISPLAY: tr("ja") if complete else tr("nee"), USER: p.project_id,
-                        BACKGROUND: None if complete else QBrush(COLOUR_INCOMPLETE)})
-            cells.append(row)
-            keys.append(p.project_id)
-        for row in cells:
-            for cell in row[:2]:
-                cell.setdefault(TOOLTIP, cell[DISPLAY])
+        return headers
+
+    def _fill_grid(self, dirty=()):
+        """The grid: rows are rebuilt only for projects in ``dirty`` or whose code, name, status, total, rank or
+        completeness changed; the model is reset only when projects come or go."""
+        r = self.ranking
+        facts = {pid: _plain(vals) for pid, *vals in zip(r["project_id"], r["total"], r["rank"], r["ranked"],
+                                                          r["complete"], r["missing"])}
+        projects = list(zip(self.projects["project_id"], self.projects["code"], self.projects["name"],
+                            self.projects["status"]))
+        cache = self._grid_rows
+        todo, redraw = [], []
+        for p in projects:
+            sig = (p[1], p[2], p[3]) + facts[p[0]]
+            hit = cache.get(p[0])
+            if p[0] in dirty or hit is None:
+                todo.append(p)  # its criterion cells change (or are not built yet)
+            elif hit[0] != sig:
+                redraw.append((p, sig))  # only code, name, total, rank, completeness cells
+        if todo:
+            pids = {p[0] for p in todo}
+            cons = self.cons if len(pids) > 50 else self.cons[self.cons["project_id"].isin(pids)]
+            by_project = {}
+            for k in cons.itertuples(index=False):
+                by_project.setdefault(k.project_id, {})[k.criterion_id] = k
+            for p in todo:
+                redraw.append((p, (p[1], p[2], p[3]) + facts[p[0]]))
+                cache[p[0]] = (None, None, self._criterion_cells(p[0], by_project.get(p[0], {})))
+        for p, sig in redraw:
+            crit = cache[p[0]][2]
+            lead, tail = self._grid_ends(p, facts[p[0]])
+            cache[p[0]] = (sig, lead + crit + tail, crit)
+        cells = [cache[p[0]][1] for p in projects]
+        keys = [p[0] for p in projects]
         current = self.grid.currentIndex()
-        self.grid_model.set_rows(headers, cells, keys)
-        self._grid_widths()
-        if current.isValid() and current.row() < len(cells):
-            self.grid.setCurrentIndex(self.grid_model.index(current.row(), current.column()))
+        changed = self.grid_model.update_rows(self._grid_headers(), cells, keys)
+        if changed is None:  # reset
+            self._grid_widths()
+            if current.isValid() and current.row() < len(cells):
+                self.grid.setCurrentIndex(self.grid_model.index(current.row(), current.column()))
+        else:
+            n = self.grid_model.columnCount()
+            ends = {0, n - 3, n - 2, n - 1}
+            _fit_columns(self.grid, self.grid_model, changed, skip={1},
+                         cols=None if dirty & set(keys[i] for i in changed) else ends)
+
+    def _grid_ends(self, p, facts):
+        """The code and name cells and the total, rank and completeness cells of one project's grid row:
+        ``p`` (id, code, name, status), ``facts`` (total, rank, ranked, complete, missing) from the ranking."""
+        pid, code, name, status = p
+        total, rank, ranked, complete, missing = facts
+        complete = bool(complete)
+        lead = [{DISPLAY: code or "", USER: pid}, {DISPLAY: name or "", USER: pid}]
+        if not complete:
+            tip = tr("Onvolledig: geen waarde voor {}").format(missing)
+            for cell in lead:
+                cell[BACKGROUND] = QBrush(COLOUR_INCOMPLETE)
+                cell[TOOLTIP] = tip
+        if status == "afgevallen":
+            for cell in lead:
+                cell[FOREGROUND] = QBrush(COLOUR_AFGEVALLEN)
+        for cell in lead:
+            cell.setdefault(TOOLTIP, cell[DISPLAY])
+        tail = [{DISPLAY: _num(total), USER: pid, ALIGN: int(Qt.AlignmentFlag.AlignRight)},
+                {DISPLAY: str(int(rank)) if ranked else "–", USER: pid},
+                {DISPLAY: tr("ja") if complete else tr("nee"), USER: pid,
+                 BACKGROUND: None if complete else QBrush(COLOUR_INCOMPLETE)}]
+        return lead, tail
+
+    def _criterion_cells(self, pid, kons):
+        """One project's cells per criterion from its consensus rows ``kons`` {criterion_id: row}."""
+        row = []
+        for c in self.criteria:
+            cell = {USER: (pid, c["criterion_id"]), ALIGN: int(Qt.AlignmentFlag.AlignCenter)}
+            k = kons.get(c["criterion_id"])
+            if k is None:
+                cell[DISPLAY] = ""
+                cell[TOOLTIP] = tr("Nog niet beoordeeld")
+                if c["counted"]:
+                    cell[BACKGROUND] = QBrush(COLOUR_MISSING)
+            else:
+                ratings = [a[1] for a in k.assessors]
+                side = " / ".join(ratings)
+                if k.state == "oneens":
+                    cell[DISPLAY] = "⚠ " + side
+                    cell[BACKGROUND] = QBrush(COLOUR_DISAGREE)
+                elif k.state == "vastgesteld":
+                    cell[DISPLAY] = "✔ {}{}".format(k.value, " ({})".format(side) if k.differ else "")
+                    cell[BACKGROUND] = QBrush(COLOUR_AGREED)
+                else:
+                    cell[DISPLAY] = k.value if k.n_assessors == 1 else "{} (×{})".format(k.value, k.n_assessors)
+                if _num(k.points) and c["counted"]:
+                    cell[DISPLAY] += " [{}]".format(_num(k.points))
+                short = _num(k.points) if (_num(k.points) and c["counted"]) else str(k.value or "")[:5]
+                cell[COMPACT] = {"oneens": "⚠", "vastgesteld": "✔" + short}.get(k.state, short)
+                cell[TOOLTIP] = cell[DISPLAY] + "\n" + "\n".join(
+                    "{}{} ({}, {}): {}".format("✔ " if a[4] else "", a[0], a[2] or "-", a[3], a[1])
+                    for a in k.assessors) + ("\n" + tr("Beoordelaars oneens; geen vastgestelde waarde.")
+                                             if k.state == "oneens" else "")
+            row.append(cell)
+        return row
 
     def _grid_widths(self):
         """The project name gets a fixed, eliding column so A–H, total and rank stay in view."""
-        header = self.grid.horizontalHeader()
         n = self.grid_model.columnCount()
         if n > 1:
-            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-            self.grid.setColumnWidth(1, 120 if self.grid_model.compact else 240)
             # compact: 'Volledig' is already the row colour (yellow = incomplete); its column makes room for Rang
             for j in range(n):
                 self.grid.setColumnHidden(j, self.grid_model.compact and self.grid_model.headers[j][0] == tr(
                     "Volledig"))
+            _fit_columns(self.grid, self.grid_model, skip={1})
+            self.grid.setColumnWidth(1, 120 if self.grid_model.compact else 240)
 
     def _on_compact(self, on):
         self.grid_model.set_compact(on)
@@ -645,14 +885,19 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self._show_cell(pid, cid)
 
     def _show_cell(self, pid, cid):
-        self.assessors.setRowCount(0)
         self.evidence.setRowCount(0)
+        if self._show_ratings(pid, cid):
+            self._fill_evidence(pid, cid)
+
+    def _show_ratings(self, pid, cid):
+        """The summary and every assessor's rating of one cell; False when no cell (project × criterion)."""
+        self.assessors.setRowCount(0)
         if pid is None:
-            return
+            return False
         name = self.projects.set_index("project_id").loc[pid, "name"]
         if cid is None:
             self.cell_summary.setText(tr("Project {}: kies een criterium.").format(name))
-            return
+            return False
         crit = self._criterion(cid)
         rows = self.scores[(self.scores["project_id"] == pid) & (self.scores["criterion_id"] == cid)]
         k = self.cons[(self.cons["project_id"] == pid) & (self.cons["criterion_id"] == cid)]
@@ -673,7 +918,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                 item = QTableWidgetItem(str(v))
                 item.setToolTip(str(v))
                 self.assessors.setItem(n, j, item)
-        self._fill_evidence(pid, cid)
+        return True
 
     def _fill_evidence(self, pid, cid):
         from ..scoring import evidence as EV
@@ -739,13 +984,21 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                 if "assessor_org" in TABLES["scores"].column_names:
                     wb.execute("UPDATE scores SET assessor_org = ? WHERE score_id = ?", (organisation or None,
                                                                                           score_id))
-        self._changed("scores")
+        # only this cell's ratings are read back; consensus and ranking are updated, not rebuilt (issue 19)
+        self._scores_changed([(pid, cid)])
+        self._changed("scores", applied=True)
 
-    def _changed(self, table):
-        if self.session is not None:
-            self.session.dataChanged.emit(table)  # reloads this dock too
-        else:
-            self.reload()
+    def _changed(self, table, applied=False):
+        """Tell the other docks; ``applied``: this dock has already updated itself for the change."""
+        if self.session is None:
+            if not applied:
+                self.reload()
+            return
+        self._applied = table if applied else None
+        try:
+            self.session.dataChanged.emit(table)
+        finally:
+            self._applied = None
 
     # ---- evidence layers ---------------------------------------------------------------------------
     def refresh_constraint_layers(self):
@@ -839,6 +1092,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self._changed("criteria")
 
     def _fill_ranking(self):
+        """The ranking tab, best first: rows are rebuilt only for projects whose shown values changed; a changed
+        order moves the rows (layout change), it does not reset the model."""
         from ..werkbank import enums as E
 
         r = self.ranking
@@ -850,34 +1105,45 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         headers += [(E.label(E.CRITERION_GROUPS, g[len("subtotal_"):]), tr("Subtotaal")) for g in groups]
         headers += [(tr("Volledig"), ""), (tr("Oneens"), tr("Criteria waarover beoordelaars het oneens zijn")),
                     (tr("Status"), "")]
+        names = ["project_id", "ranked", "rank_note", "rank", "rank_min", "rank_max", "code", "name", "total",
+                 "complete", "missing", "disagreement", "disputed", "status", "status_reason"] + groups
+        cache = self._rank_rows
         cells = []
-        for row in r.to_dict("records"):
-            bg = None if row["complete"] else QBrush(COLOUR_INCOMPLETE)
-            if not row["ranked"]:  # afgevallen or vertrouwelijk: no rank (RANK_RULE)
-                rng, rank_text = row["rank_note"], "–"
-            else:
-                rng = "{}–{}".format(row["rank_min"], row["rank_max"]) if row["rank_min"] != row["rank_max"] else str(
-                    row["rank_min"])
-                rank_text = str(row["rank"])
-            vals = [rank_text, rng, row["code"] or "", row["name"] or "", _num(row["total"])]
-            vals += [_num(row[g]) for g in groups]
-            vals += [tr("ja") if row["complete"] else tr("nee ({})").format(row["missing"]),
-                     ("⚠ " + row["disputed"]) if row["disagreement"] else "",
-                     E.label(E.PROJECT_STATUS, row["status"])]
-            cell_row = []
-            for j, v in enumerate(vals):
-                cell = {DISPLAY: v, USER: row["project_id"]}
-                if bg is not None:
-                    cell[BACKGROUND] = bg
-                if row["disagreement"] and j == len(vals) - 2:
-                    cell[BACKGROUND] = QBrush(COLOUR_DISAGREE)
-                if row["status"] == "afgevallen":
-                    cell[FOREGROUND] = QBrush(COLOUR_AFGEVALLEN)
-                if j == 3 and row["status_reason"]:
-                    cell[TOOLTIP] = tr("Reden: {}").format(row["status_reason"])
-                cell_row.append(cell)
-            cells.append(cell_row)
-        self.rank_model.set_rows(headers, cells, list(r["project_id"]))
+        for vals in zip(*(r[c] for c in names)):
+            sig = _plain(vals) + (len(groups),)
+            hit = cache.get(vals[0])
+            if hit is None or hit[0] != sig:
+                hit = cache[vals[0]] = (sig, self._rank_row(dict(zip(names, vals)), groups, E))
+            cells.append(hit[1])
+        changed = self.rank_model.update_rows(headers, cells, list(r["project_id"]))
+        _fit_columns(self.rank_view, self.rank_model, changed)
+
+    def _rank_row(self, row, groups, E):
+        bg = None if row["complete"] else QBrush(COLOUR_INCOMPLETE)
+        if not row["ranked"]:  # afgevallen or vertrouwelijk: no rank (RANK_RULE)
+            rng, rank_text = row["rank_note"], "–"
+        else:
+            rng = "{}–{}".format(row["rank_min"], row["rank_max"]) if row["rank_min"] != row["rank_max"] else str(
+                row["rank_min"])
+            rank_text = str(row["rank"])
+        vals = [rank_text, rng, row["code"] or "", row["name"] or "", _num(row["total"])]
+        vals += [_num(row[g]) for g in groups]
+        vals += [tr("ja") if row["complete"] else tr("nee ({})").format(row["missing"]),
+                 ("⚠ " + row["disputed"]) if row["disagreement"] else "",
+                 E.label(E.PROJECT_STATUS, row["status"])]
+        cell_row = []
+        for j, v in enumerate(vals):
+            cell = {DISPLAY: v, USER: row["project_id"]}
+            if bg is not None:
+                cell[BACKGROUND] = bg
+            if row["disagreement"] and j == len(vals) - 2:
+                cell[BACKGROUND] = QBrush(COLOUR_DISAGREE)
+            if row["status"] == "afgevallen":
+                cell[FOREGROUND] = QBrush(COLOUR_AFGEVALLEN)
+            if j == 3 and row["status_reason"]:
+                cell[TOOLTIP] = tr("Reden: {}").format(row["status_reason"])
+            cell_row.append(cell)
+        return cell_row
 
     # ---- decisions --------------------------------------------------------------------------------
     def selected_project(self):
@@ -893,7 +1159,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
 
         with self._open() as wb:
             D.set_status(wb, pid, status, reason)
-        self._changed("projects")
+        self._projects_changed([pid])
+        self._changed("projects", applied=True)
 
     def _ask_decision(self, status, title):
         pid = self.selected_project()

@@ -209,3 +209,81 @@ def test_refused_reason_keeps_what_was_typed(dock, small_werkbank, monkeypatch):
     with open_werkbank(small_werkbank) as wb:
         row = wb.query("SELECT status, status_reason FROM projects WHERE project_id = 'p3'")[0]
     assert (row["status"], row["status_reason"]) == ("afgevallen", "Geen urgentie")
+
+
+def _snapshot(model):
+    """Every cell as the views see it: text, compact text, tooltip, colours, key."""
+    roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole)
+    out = []
+    for i in range(model.rowCount()):
+        row = []
+        for j in range(model.columnCount()):
+            cell = model.cells[i][j]
+            bg, fg = cell.get(Qt.ItemDataRole.BackgroundRole), cell.get(Qt.ItemDataRole.ForegroundRole)
+            row.append(tuple(cell.get(r) for r in roles) + (model.shown(i, j), bg.color().name() if bg else None,
+                                                            fg.color().name() if fg else None))
+        out.append(row)
+    return [model.headers, model.keys, out]
+
+
+def test_edits_update_rows_without_reload_and_equal_a_fresh_dock(dock, small_werkbank, qgis_iface):
+    """A rating, a status from this dock and from elsewhere (projects dock, import) update the changed rows
+    only (no model reset, no full reload) and leave the dock exactly as a freshly opened one (issue 19)."""
+    from pandas.testing import assert_frame_equal
+
+    from pmiek_werkbank.dialogs.scoring_dock import ScoringDock
+    from pmiek_werkbank.scoring import decisions as D
+    from pmiek_werkbank.scoring import scores as S
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    resets, changed, reloads = [], [], []
+    dock.grid_model.modelReset.connect(lambda: resets.append("grid"))
+    dock.rank_model.modelReset.connect(lambda: resets.append("rank"))
+    dock.grid_model.dataChanged.connect(lambda a, b: changed.append(a.row()))
+    original = dock.reload
+    dock.reload = lambda *a: (reloads.append(a), original(*a))
+
+    def same_as_fresh():
+        fresh = ScoringDock(qgis_iface, dock.session)
+        fresh.runs.setValue(0)
+        try:
+            assert _snapshot(dock.grid_model) == _snapshot(fresh.grid_model)
+            assert _snapshot(dock.rank_model) == _snapshot(fresh.rank_model)
+            assert_frame_equal(dock.scores.reset_index(drop=True), fresh.scores, check_exact=True)
+            assert_frame_equal(dock.cons.drop(columns=["assessors"]), fresh.cons.drop(columns=["assessors"]),
+                               check_exact=True)
+            assert list(dock.cons["assessors"]) == list(fresh.cons["assessors"])
+        finally:
+            fresh.cleanup()
+            fresh.deleteLater()
+
+    # Bert changes his B of P-3 from 'slecht' to 'goed': unanimous, 3 points, total 1 + 3 = 4
+    dock.apply_rating("p3", "B", "goed", "toch goed", "Bert", role="netbeheerder", date="2026-02-03")
+    _, rows = _grid(dock)
+    assert rows["P-3"]["B"] == "goed (×2) [3]" and rows["P-3"]["Totaal"] == "4" and rows["P-3"]["Rang"] == "3"
+    assert changed == [2] and not resets and not reloads  # only P-3's row
+    same_as_fresh()
+    # a new assessor on a new cell: P-3 C 'veel' (3) -> total 7; Cor's 'weinig' on P-1 A makes it disputed
+    dock.apply_rating("p3", "C", "veel", "m", "Cor", role="provincie", date="2026-02-03")
+    dock.apply_rating("p1", "A", "laag", "m", "Cor", role="provincie", date="2026-02-03")
+    _, rows = _grid(dock)
+    assert rows["P-3"]["Totaal"] == "7" and rows["P-1"]["A"] == "⚠ hoog / laag" and rows["P-1"]["Totaal"] == "13"
+    assert (rows["P-2"]["Rang"], rows["P-1"]["Rang"], rows["P-3"]["Rang"]) == ("1", "2", "3")
+    same_as_fresh()
+    # a status from this dock: P-1 afgevallen, no rank; P-3 moves up to 2
+    changed.clear()
+    dock.decide("p1", "afgevallen", "geen urgentie")
+    _, rows = _grid(dock)
+    assert (rows["P-1"]["Rang"], rows["P-3"]["Rang"]) == ("–", "2") and sorted(changed) == [0, 2]
+    same_as_fresh()
+    # a status written elsewhere (the projects dock) and a rating imported elsewhere: the signal only
+    with open_werkbank(small_werkbank) as wb:
+        D.set_status(wb, "p1", "kandidaat", None)
+        S.record_score(wb, "p2", "A", "laag", "m", "Anna", date="2026-02-04")  # P-2: 17 - 2 + 1 = 16
+    dock.session.dataChanged.emit("projects")
+    dock.session.dataChanged.emit("scores")
+    _, rows = _grid(dock)
+    assert (rows["P-2"]["Totaal"], rows["P-2"]["Rang"], rows["P-1"]["Rang"]) == ("16", "1", "2")
+    same_as_fresh()
+    assert not resets and not reloads
+    dock.reload = original
