@@ -362,6 +362,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         if not changed:
             return
         fresh = {r["project_id"]: r for r in rows}
+        before = {p["project_id"]: p for p in self._projects if p["project_id"] in fresh}
         self._projects = [fresh.get(p["project_id"], p) for p in self._projects]
         at = {}
         for r in range(self.projects.rowCount()):
@@ -382,8 +383,9 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         self.projects.setSortingEnabled(sortable)  # a changed name or status takes its sorted place
         if current in fresh:
             self.select_project(current, zoom=False)
-            self._zoom = False
-            self._on_project_selected()  # its station or knooppunt may have changed: links and suggestions
+            if any(before[current].get(k) != fresh[current].get(k) for k in ("station_id", "knooppunt_id")):
+                self._zoom = False
+                self._on_project_selected()  # its station or knooppunt changed: suggestions start from there
 
     def _passes(self, p):
         st, ty, kp = self.f_status.currentData(), self.f_type.currentData(), self.f_kp.currentData()

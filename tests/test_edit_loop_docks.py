@@ -1,0 +1,103 @@
+"""After link and status edits the docks show exactly what a fresh reload shows (issue 19).
+
+The projects and balance docks follow each edit incrementally (register rows by row version, the selected
+project's links and suggestions, the balance rows, unserved list and map features of what changed); after every
+edit their tables must equal those of docks built anew on the same werkbank.  Example data of
+tests/test_balance.py (fictief voorbeeld).
+"""
+
+import pytest
+from test_balance import write_example
+from test_docks_incremental import _view
+
+USER = 0x0100  # Qt.ItemDataRole.UserRole
+
+
+@pytest.fixture
+def session(qgis_new_project):
+    from qgis.core import QgsProject
+
+    from pmiek_werkbank.layers.project import Session
+
+    s = Session(QgsProject.instance())
+    yield s
+    s.set_werkbank("")
+
+
+def _cells(table):
+    return [[table.item(r, c).text() if table.item(r, c) is not None else None for c in range(table.columnCount())]
+            for r in range(table.rowCount())]
+
+
+def _projects_view(dock):
+    return (dock.info.text(), _cells(dock.projects), dock.current_project(), _cells(dock.links),
+            _cells(dock.suggestions), dock.detail_tabs.tabText(0), dock.detail_tabs.tabText(1))
+
+
+def test_docks_after_link_and_status_edits_equal_a_fresh_reload(qgis_iface, session, werkbank, werkbank_path):
+    from pmiek_werkbank.dialogs.balance_dock import BalanceDock
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+    from pmiek_werkbank.layers.project import add_werkbank_layers
+    from pmiek_werkbank.scoring.decisions import set_status
+
+    write_example(werkbank)
+    werkbank.close()
+    add_werkbank_layers(werkbank_path)
+    session.set_werkbank(werkbank_path)
+    p = ProjectsDock(qgis_iface, session)
+    b = BalanceDock(qgis_iface, session)
+    p.confirm = lambda title, text: True
+    assert p.select_project("P1", zoom=False)
+    refreshes = []
+    full = p.refresh
+    p.refresh = lambda *a, **k: (refreshes.append(1), full(*a, **k))[1]
+    balance_full = []
+    bfull = b._refresh_views
+    b._refresh_views = lambda: (balance_full.append(1), bfull())[1]
+
+    def check():
+        fp = ProjectsDock(qgis_iface, session)
+        assert fp.select_project(p.current_project(), zoom=False)
+        fb = BalanceDock(qgis_iface, session)
+        assert _projects_view(p) == _projects_view(fp)
+        assert _view(b) == _view(fb)
+        fp.cleanup()
+        fb.cleanup()
+        return _projects_view(p), _view(b)
+
+    start = check()
+    with session.werkbank(readonly=True) as wb:
+        before = {r["project_id"]: (r["status"], r["status_reason"]) for r in wb.query(
+            "SELECT project_id, status, status_reason FROM projects WHERE project_id IN ('P1', 'P2')")}
+    # link: D10 (heavy, 6 MW) to P1
+    p.share_unit.setCurrentIndex(p.share_unit.findData("mw"))
+    p.share.setValue(6)
+    assert p._link(["D10"]) == 1
+    linked = check()
+    assert linked[0][3] != start[0][3]  # the links table shows D10 now
+    assert "D10" in [row[0] for row in linked[0][3]]
+    # status: P2 afgevallen (another project than the one selected), then P1 (opgenomen) back to kandidaat
+    assert before["P1"][0] == "opgenomen" and before["P2"][0] == "kandidaat"
+    for pid, status, reason in (("P2", "afgevallen", "test: afgevallen"), ("P1", "kandidaat", None)):
+        with session.werkbank() as wb:
+            set_status(wb, pid, status, reason)
+        session.dataChanged.emit("projects")
+        now = check()
+        row = [r for r in now[0][1] if r[0] == pid][0]
+        assert row[3] == {"afgevallen": "Afgevallen", "kandidaat": "Kandidaat"}[status]
+    assert now[1] != linked[1] or now[0][1] != linked[0][1]
+    # unlink D10 and the statuses back: the docks show the start again
+    p.links.clearSelection()
+    p.links.selectRow([p.links.item(r, 0).data(USER) for r in range(p.links.rowCount())].index("D10"))
+    assert p.unlink_selected() == 1
+    check()
+    for pid in ("P2", "P1"):
+        with session.werkbank() as wb:
+            wb.update_row("projects", pid, {"status": before[pid][0], "status_reason": before[pid][1]},
+                          wb.row_versions("projects")[pid])
+        session.dataChanged.emit("projects")
+        check()
+    assert check() == start
+    assert refreshes == [] and balance_full == []  # every edit was followed incrementally
+    p.cleanup()
+    b.cleanup()
