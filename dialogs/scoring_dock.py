@@ -93,32 +93,21 @@ def assessor_text(a=None):
     return "{}{}".format(a.get("name") or tr("(niet ingesteld)"), " ({})".format(", ".join(extra)) if extra else "")
 
 
-class AssessorDialog(QDialog):
-    """Who rates in this session: name, organisation and role, set once and remembered in QGIS settings."""
+class _FormDialog(QDialog):
+    """A form with a red line that says why OK was refused, and OK/Cancel; the assessor rows (name,
+    organisation, role of the session) and their check are shared by the assessor and the rating dialog."""
 
-    def __init__(self, parent=None):
+    def __init__(self, title, heading, parent=None):
         super().__init__(parent)
-        from ..werkbank import enums as E
-
-        self.setWindowTitle(tr("Beoordelaar van deze sessie"))
-        a = session_assessor()
+        self.setWindowTitle(title)
         lay = QVBoxLayout(self)
-        note = QLabel(tr("Elke waardering wordt opgeslagen met deze beoordelaar. U stelt dit één keer per sessie in."))
-        note.setWordWrap(True)
-        lay.addWidget(note)
-        form = QFormLayout()
-        self.name = QLineEdit(a["name"])
-        self.organisation = QLineEdit(a["organisation"])
-        self.role = QComboBox()
-        self.role.addItem(tr("— kies een rol —"), "")
-        for code, label in E.ASSESSOR_ROLES.items():
-            self.role.addItem(label, code)
-        self.role.setCurrentIndex(max(0, self.role.findData(a["role"])))
-        form.addRow(tr("Naam *"), self.name)
-        form.addRow(tr("Organisatie"), self.organisation)
-        form.addRow(tr("Rol *"), self.role)
-        lay.addLayout(form)
+        head = QLabel(heading)
+        head.setWordWrap(True)
+        lay.addWidget(head)
+        self.form = QFormLayout()
+        lay.addLayout(self.form)
         self.message = QLabel("")
+        self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00000;")
         lay.addWidget(self.message)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -126,17 +115,57 @@ class AssessorDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
 
-    def accept(self):
-        if not self.name.text().strip():
-            self.message.setText(tr("Vul de naam van de beoordelaar in."))
-            self.name.setFocus()
-            return
+    def _assessor_rows(self, name_label, usual_role=None):
+        """Name, organisation and role rows filled with the session's assessor; returns the name field."""
+        from ..werkbank import enums as E
+
+        a = session_assessor()
+        name = QLineEdit(a["name"])
+        self.form.addRow(name_label, name)
+        self.organisation = QLineEdit(a["organisation"])
+        self.form.addRow(tr("Organisatie"), self.organisation)
+        self.role = QComboBox()
+        self.role.addItem(tr("— kies een rol —"), "")
+        for code, label in E.ASSESSOR_ROLES.items():
+            self.role.addItem(label, code)
+        self.role.setCurrentIndex(max(0, self.role.findData(a["role"])))
+        if usual_role:
+            self.role.setToolTip(tr("Bij dit criterium beoordeelt gewoonlijk: {}").format(
+                E.label(E.ASSESSOR_ROLES, usual_role)))
+        self.form.addRow(tr("Rol *"), self.role)
+        return name
+
+    def refuse(self, text, widget):
+        """Say why OK is refused and put the cursor where it needs attention."""
+        self.message.setText(text)
+        widget.setFocus()
+
+    def _assessor_ok(self, name):
+        if not name.text().strip():
+            self.refuse(tr("Vul de naam van de beoordelaar in."), name)
+            return False
         if not self.role.currentData():
-            self.message.setText(tr("Kies de rol van de beoordelaar."))
-            self.role.setFocus()
-            return
-        remember_assessor(self.name.text().strip(), self.organisation.text().strip(), self.role.currentData())
-        super().accept()
+            self.refuse(tr("Kies de rol van de beoordelaar."), self.role)
+            return False
+        return True
+
+    def _remember(self, name):
+        remember_assessor(name.text().strip(), self.organisation.text().strip(), self.role.currentData())
+
+
+class AssessorDialog(_FormDialog):
+    """Who rates in this session: name, organisation and role, set once and remembered in QGIS settings."""
+
+    def __init__(self, parent=None):
+        super().__init__(tr("Beoordelaar van deze sessie"),
+                         tr("Elke waardering wordt opgeslagen met deze beoordelaar. U stelt dit één keer per sessie "
+                            "in."), parent)
+        self.name = self._assessor_rows(tr("Naam *"))
+
+    def accept(self):
+        if self._assessor_ok(self.name):
+            self._remember(self.name)
+            super().accept()
 
 
 def _num(x, decimals=2):
@@ -301,20 +330,15 @@ class RowsModel(QAbstractTableModel):
         return cell[COMPACT] if self.compact and COMPACT in cell else cell.get(DISPLAY)
 
 
-class RatingDialog(QDialog):
+class RatingDialog(_FormDialog):
     """Pick a rating; the motivatie is required, assessor and date are recorded."""
 
     def __init__(self, project_label, criterion, parent=None, current=None, submit=None):
-        super().__init__(parent)
+        super().__init__(tr("Waardering {} – {}").format(criterion["criterion_id"], project_label),
+                         "<b>{} {}</b><br>{}".format(criterion["criterion_id"], criterion["name"],
+                                                     criterion.get("question") or ""), parent)
         self.criterion = criterion
         self.submit = submit  # callable(values) -> raises with a Dutch message when refused
-        self.setWindowTitle(tr("Waardering {} – {}").format(criterion["criterion_id"], project_label))
-        lay = QVBoxLayout(self)
-        q = QLabel("<b>{} {}</b><br>{}".format(criterion["criterion_id"], criterion["name"],
-                                                 criterion.get("question") or ""))
-        q.setWordWrap(True)
-        lay.addWidget(q)
-        form = QFormLayout()
         self.rating = QComboBox()
         self.rating.addItems(criterion["scale_list"])
         pts = criterion.get("points_list") or []
@@ -323,42 +347,18 @@ class RatingDialog(QDialog):
         # No preselected value: OK without choosing gives nothing, not the best rating.
         self.rating.setPlaceholderText(tr("— kies een waardering —"))
         self.rating.setCurrentIndex(-1)
-        form.addRow(tr("Waardering *"), self.rating)
+        self.form.addRow(tr("Waardering *"), self.rating)
         self.rationale = QPlainTextEdit()
         self.rationale.setPlaceholderText(tr("Verplicht: waarom deze waardering? Noem feiten en bronnen."))
-        form.addRow(tr("Motivatie *"), self.rationale)
+        self.form.addRow(tr("Motivatie *"), self.rationale)
         # The assessor of the session (name, organisation, role), not the criterion's usual role.
-        a = session_assessor()
-        self.assessor = QLineEdit(a["name"])
-        form.addRow(tr("Beoordelaar *"), self.assessor)
-        self.organisation = QLineEdit(a["organisation"])
-        form.addRow(tr("Organisatie"), self.organisation)
-        from ..werkbank import enums as E
-
-        self.role = QComboBox()
-        self.role.addItem(tr("— kies een rol —"), "")
-        for code, label in E.ASSESSOR_ROLES.items():
-            self.role.addItem(label, code)
-        self.role.setCurrentIndex(max(0, self.role.findData(a["role"])))
-        if criterion.get("assessor_role"):
-            self.role.setToolTip(tr("Bij dit criterium beoordeelt gewoonlijk: {}").format(
-                E.label(E.ASSESSOR_ROLES, criterion["assessor_role"])))
-        form.addRow(tr("Rol *"), self.role)
+        self.assessor = self._assessor_rows(tr("Beoordelaar *"), criterion.get("assessor_role"))
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
-        form.addRow(tr("Datum"), self.date)
+        self.form.addRow(tr("Datum"), self.date)
         self.agreed = QCheckBox(tr("Vastgestelde (gezamenlijke) waarde"))
-        form.addRow("", self.agreed)
-        lay.addLayout(form)
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00000;")
-        lay.addWidget(self.message)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        lay.addWidget(self.buttons)
+        self.form.addRow("", self.agreed)
         if current:
             i = self.rating.findText(current.get("rating") or "")
             if i >= 0:
@@ -379,20 +379,11 @@ class RatingDialog(QDialog):
     def accept(self):
         v = self.values()
         if self.rating.currentIndex() < 0 or not v["rating"]:
-            self.message.setText(tr("Kies een waardering."))
-            self.rating.setFocus()
-            return
+            return self.refuse(tr("Kies een waardering."), self.rating)
         if not v["rationale"]:
-            self.message.setText(tr("De motivatie is verplicht: leg uit waarom u deze waardering geeft."))
-            self.rationale.setFocus()
-            return
-        if not v["assessor"]:
-            self.message.setText(tr("Vul in wie beoordeelt (beoordelaar)."))
-            self.assessor.setFocus()
-            return
-        if not v["role"]:
-            self.message.setText(tr("Kies de rol van de beoordelaar."))
-            self.role.setFocus()
+            return self.refuse(tr("De motivatie is verplicht: leg uit waarom u deze waardering geeft."),
+                               self.rationale)
+        if not self._assessor_ok(self.assessor):
             return
         if self.submit is not None:
             try:
@@ -400,7 +391,7 @@ class RatingDialog(QDialog):
             except Exception as e:  # noqa: BLE001 - ScoringError/WerkbankError carry the Dutch message
                 self.message.setText(str(e))
                 return
-        remember_assessor(v["assessor"], v["organisation"], v["role"])
+        self._remember(self.assessor)
         super().accept()
 
 

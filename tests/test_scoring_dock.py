@@ -287,3 +287,25 @@ def test_edits_update_rows_without_reload_and_equal_a_fresh_dock(dock, small_wer
     same_as_fresh()
     assert not resets and not reloads
     dock.reload = original
+
+
+def test_assessor_dialog_refuses_and_remembers(qgis_iface):
+    """The assessor dialog shares the rating dialog's assessor rows and checks: name and role required."""
+    from pmiek_werkbank.dialogs.scoring_dock import AssessorDialog, session_assessor
+
+    QgsSettings().setValue("pmiek/assessor", "")
+    QgsSettings().setValue("pmiek/assessor_role", "")
+    dlg = AssessorDialog()
+    dlg.name.setText("  ")
+    dlg.accept()
+    assert dlg.result() != dlg.DialogCode.Accepted and "naam" in dlg.message.text()
+    dlg.name.setText("Anna de Vries")
+    dlg.accept()
+    assert dlg.result() != dlg.DialogCode.Accepted and "rol" in dlg.message.text()
+    dlg.organisation.setText("Provincie Utrecht")
+    dlg.role.setCurrentIndex(dlg.role.findData("provincie"))
+    dlg.accept()
+    assert dlg.result() == dlg.DialogCode.Accepted
+    assert session_assessor() == {"name": "Anna de Vries", "organisation": "Provincie Utrecht", "role": "provincie"}
+    QgsSettings().setValue("pmiek/assessor_role", "")
+    QgsSettings().setValue("pmiek/assessor_org", "")
