@@ -286,8 +286,6 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=No
     strict = (not s.layer) if strict is None else strict
     versions = versions if versions is not None else snapshot(wb, s.table)
     frame, source = read()
-    if feedback is not None and feedback.isCanceled():
-        raise ImportCancelled(source)
     checked = check(wb, kind, frame, source, strict=strict and not s.layer, **params)
     rep = checked.report
     rep.settle()

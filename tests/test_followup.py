@@ -45,7 +45,7 @@ def test_unknown_project_or_empty_activity_leaves_werkbank_unchanged(werkbank, w
     before = table_digest(werkbank_path)
     path = _csv(tmp_path, "fout.csv", "project_id,activiteit\nP1,Overleg\nP9,Iets\nP2,\n")
     with pytest.raises(QgsProcessingException) as e:
-        run_alg("pmiek:importactions", {"WERKBANK": werkbank_path, "INPUT": path})
+        run_alg("pmiek:importactions", {"WERKBANK": werkbank_path, "INPUT": path, "STRICT": True})
     msg = str(e.value)
     # header is line 1, so data rows are lines 2..4
     assert "fout.csv, rij 3, veld 'project_id': project 'P9' staat niet in de werkbank" in msg
@@ -79,5 +79,5 @@ def test_duplicate_rows_refused_by_row(werkbank, werkbank_path, tmp_path, pmiek_
     path = _csv(tmp_path, "dubbel.csv", "project_id,activiteit\nP1,Overleg\nP2,Iets\nP1,Overleg\n")
     with pytest.raises(QgsProcessingException, match=r"dubbel.csv, rij 4: dezelfde activiteit voor hetzelfde project "
                                                      r"staat ook in rij 2"):
-        run_alg("pmiek:importactions", {"WERKBANK": werkbank_path, "INPUT": path})
+        run_alg("pmiek:importactions", {"WERKBANK": werkbank_path, "INPUT": path, "STRICT": True})
     assert table_digest(werkbank_path) == before

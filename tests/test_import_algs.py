@@ -259,3 +259,42 @@ def test_importdevelopments_headless(werkbank_path, gemeenten_wgs84, tmp_path):
     assert results["REPORT"] == str(tmp_path / "rapport.csv")
     assert "ligt buiten de provincie Utrecht" in open(results["REPORT"], encoding="utf-8-sig").read()
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+
+
+def test_table_imports_reject_a_bad_row_and_import_the_rest(pmiek_provider, werkbank, werkbank_path, tmp_path):
+    """Not STRICT (the default): a projectenlijst row with a bad value and a duplicate are rejected (named by
+    spreadsheet line and field, in the log and the report), the other rows imported; the counts add up.  STRICT
+    refuses the same table as a whole."""
+    import csv
+
+    from qgis.core import QgsProcessingException
+
+    path = tmp_path / "projecten.csv"
+    path.write_text("project_id,Naam project,capaciteit_afname_mw,status\n"
+                    "P1,Station Noord,12,kandidaat\n"     # line 2
+                    "P2,Kabel Oost,veel,kandidaat\n"      # line 3: no number
+                    "P3,Trafo West,4,bijna\n"             # line 4: no status
+                    "P1,Station Noord bis,1,kandidaat\n"  # line 5: duplicate of line 2
+                    "P4,Batterij,0.5,opgenomen\n", encoding="utf-8")
+    before = table_digest(werkbank_path)
+    with pytest.raises(QgsProcessingException, match="projecten.csv, rij 3 \\(id P2\\), veld 'capaciteit_afname_mw'"):
+        run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": str(path), "STRICT": True})
+    assert table_digest(werkbank_path) == before
+    rep = str(tmp_path / "rapport.csv")
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": str(path), "REPORT": rep})
+    assert (res["IMPORTED"], res["REJECTED"], res["INSERTED"], res["UPDATED"], res["UNCHANGED"], res["REMOVED"]) == \
+        (2, 3, 2, 0, 0, 0)
+    got = {r["project_id"]: (r["name"], r["capacity_afname_mw"], r["status"])
+           for r in werkbank.query("SELECT project_id, name, capacity_afname_mw, status FROM projects")}
+    assert got == {"P1": ("Station Noord", 12.0, "kandidaat"), "P4": ("Batterij", 0.5, "opgenomen")}
+    with open(rep, encoding="utf-8-sig") as f:
+        rows = [r for r in csv.DictReader(f, delimiter=";") if r["ernst"] == "fout"]
+    by_line = {int(r["rij"]): r for r in rows}
+    assert set(by_line) == {3, 4, 5}
+    assert by_line[3]["veld"] == "capaciteit_afname_mw" and by_line[3]["probleem"] == "'veel' is geen getal"
+    assert by_line[3]["bron_id"] == "P2"
+    assert by_line[4]["veld"] == "status" and "'bijna' is geen status" in by_line[4]["probleem"]
+    assert "id 'P1' komt al voor in rij 2" in by_line[5]["probleem"]
+    # again: the good rows unchanged, the bad ones rejected again
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": str(path)})
+    assert (res["IMPORTED"], res["REJECTED"], res["UNCHANGED"]) == (2, 3, 2)

@@ -75,7 +75,7 @@ def test_import_projectenlijst_bad_row_changes_nothing(pmiek_provider, example_w
     path = _xlsx(tmp_path / "projectenlijst.xlsx", rows, headers)
     before = table_digest(example_wb)
     with pytest.raises(QgsProcessingException) as exc:
-        run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path})
+        run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path, "STRICT": True})
     msg = str(exc.value)
     assert "de werkbank is niet gewijzigd" in msg
     assert ("projectenlijst.xlsx, rij 3 (id P-aantakking-waterstofbackbone), veld 'ibn_jaar': "
@@ -95,7 +95,7 @@ def test_import_projects_from_layer_and_afgevallen_needs_reason(pmiek_provider, 
     layer.dataProvider().addFeatures([f])
     before = table_digest(example_wb)
     with pytest.raises(QgsProcessingException, match="rij 1 \\(id PX\\), veld 'status'.*reden"):
-        run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": layer})
+        run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": layer, "STRICT": True})
     assert table_digest(example_wb) == before
 
 
@@ -126,7 +126,7 @@ def test_import_links_csv_unknown_ids(pmiek_provider, example_wb, werkbank, tmp_
                    "P3;D7;2,5;glastuinbouw\n", encoding="utf-8")
     params = {"WERKBANK": example_wb, "INPUT": str(csv), "FIELD_PROJECT": "project",
               "FIELD_DEVELOPMENT": "ontwikkeling", "FIELD_SHARE": "aandeel", "SHARE_UNIT": 0,
-              "FIELD_MOTIVATION": "waarom"}
+              "FIELD_MOTIVATION": "waarom", "STRICT": True}
     before = table_digest(example_wb)
     with pytest.raises(QgsProcessingException, match="koppelingen.csv, rij 3: ontwikkeling 'D99' bestaat niet"):
         run_alg("pmiek:importlinks", params)
@@ -279,7 +279,7 @@ def test_projects_refuse_non_finite_and_absurd_amounts(pmiek_provider, example_w
     path = _xlsx(tmp_path / "lijst.xlsx", rows)
     before = table_digest(example_wb)
     with pytest.raises(QgsProcessingException) as e:
-        run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path})
+        run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path, "STRICT": True})
     msg = str(e.value)
     assert "lijst.xlsx, rij 2" in msg and "'inf' is geen eindig getal" in msg
     assert "rij 3" in msg and "onwaarschijnlijk groot" in msg

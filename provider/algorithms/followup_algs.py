@@ -25,7 +25,7 @@ class _FollowupAlgorithm(PmiekAlgorithm):
         self.add_werkbank_parameter()
         self.addParameter(QgsProcessingParameterVectorLayer(
             "INPUT", self.tr("Tabel"), [QgsProcessing.SourceType.TypeVector]))
-        _count_outputs(self, source_wins=False)  # IMPORTED, REJECTED, INSERTED ... REPORT, as every import
+        _count_outputs(self, source_wins=False, strict=True)  # IMPORTED, REJECTED, INSERTED ... REPORT, as every import
 
     def _run(self, parameters, context, feedback, kind, **kw):
         """The one import runner for ``kind`` (spec with its validate hook) on INPUT."""
@@ -49,11 +49,13 @@ class ImportActions(SpecHelpMixin, _FollowupAlgorithm):
         "Leest de uitvoeringsafspraken per project (pMIEK-actielijst): activiteit, trekker/verantwoordelijke, "
         "betrokken partijen, resultaat en planning. Kolommen worden herkend op hun Nederlandse of Engelse naam "
         "(activiteit, trekker, betrokken, resultaat, planning, status). Een onbekend project of een lege "
-        "activiteit breekt de hele import af met een melding per rij en veld; de werkbank blijft dan "
-        "ongewijzigd. Dezelfde tabel opnieuw importeren verandert niets (id = project + activiteit).\n\n"
+        "activiteit wordt met een melding per rij en veld afgekeurd (met STRICT breekt het de hele import af en "
+        "blijft de werkbank ongewijzigd). Dezelfde tabel opnieuw importeren verandert niets (id = project + activiteit).\n\n"
         + COMMON_HELP +
+        "STRICT: bij ja breekt elke afgekeurde rij de import af (niets geschreven); standaard worden afgekeurde "
+        "rijen overgeslagen en gemeld.\n"
         "REPORT: importrapport (HTML of CSV; standaard naast de werkbank).\n"
-        "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED (aantallen), REPORT."
+        "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, REMOVED (aantallen), REPORT."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -70,12 +72,15 @@ class ImportMonitoring(SpecHelpMixin, _FollowupAlgorithm):
     HELP = (
         "Leest de monitoringlijst: per project de haalbaarheid van de IBN, aandachtspunten (proces of risico), "
         "versnellingsactie, trekker en de vraag aan de energyboard. Eén rij per project en peildatum; zonder "
-        "kolom peildatum geldt PEILDATUM of de peildatum van het programma. Een onbekend project breekt de "
-        "import af met een melding per rij; de werkbank blijft dan ongewijzigd.\n\n"
+        "kolom peildatum geldt PEILDATUM of de peildatum van het programma. Een onbekend project wordt met "
+        "een melding per rij afgekeurd (met STRICT breekt het de hele import af; de werkbank blijft dan "
+        "ongewijzigd).\n\n"
         + COMMON_HELP +
         "PEILDATUM: peildatum van deze monitoring (JJJJ-MM-DD, optioneel).\n\n"
+        "STRICT: bij ja breekt elke afgekeurde rij de import af (niets geschreven); standaard worden afgekeurde "
+        "rijen overgeslagen en gemeld.\n"
         "REPORT: importrapport (HTML of CSV; standaard naast de werkbank).\n"
-        "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED (aantallen), REPORT."
+        "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, REMOVED (aantallen), REPORT."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802

@@ -104,13 +104,18 @@ def run_spec(alg, parameters, context, feedback, wb, kind, **params):
         df, src, _offset = read_input(alg, parameters, context, feedback)
         return df, src
 
-    alg.conflicts = []
+    alg.conflicts, alg.rejections = [], []
+    # STRICT (where the algorithm has it, default no): a rejected row refuses the import; otherwise it is
+    # skipped and named (row, field, message) in the log and the report, as in every import
+    strict = alg.parameterAsBoolean(parameters, "STRICT", context) if alg.parameterDefinition("STRICT") else True
     try:
-        outcome = run(wb, kind, read, feedback=feedback,
+        outcome = run(wb, kind, read, feedback=feedback, strict=strict,
                       source_wins=alg.parameterAsBoolean(parameters, "SOURCE_WINS", context), **params)
     except ImportFailed as e:
         raise QgsProcessingException(str(e)) from e
-    alg.conflicts = outcome.conflicts
+    alg.conflicts, alg.rejections = outcome.conflicts, outcome.rejections
+    for p in outcome.report.errors()[:MAX_MESSAGES]:
+        feedback.reportError(alg.tr("Afgekeurd: ") + p.message(outcome.source), False)
     return outcome
 
 
@@ -124,8 +129,9 @@ def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, con
     text = alg.tr("{}: {} nieuw, {} bijgewerkt, {} ongewijzigd").format(
         src, counts["inserted"], counts["updated"], counts["unchanged"])
     written = counts["inserted"] + counts["updated"] + counts["unchanged"]
+    rejections = getattr(alg, "rejections", [])
     out = {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"],
-           "IMPORTED": written, "REJECTED": (n_input - written) if n_input is not None else 0}
+           "IMPORTED": written, "REJECTED": (n_input - written) if n_input is not None else 0, "REMOVED": 0}
     if unknown is not None:
         text += alg.tr(", {} onbekend").format(unknown)
         out["UNKNOWN"] = unknown
@@ -137,7 +143,7 @@ def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, con
         from .import_algs import report_path
 
         path = report_path(alg, parameters, context, kind or "import")
-        rep = runner_report(Outcome(kind, src, n_input, None, counts, conflicts, notes), kind or "")
+        rep = runner_report(Outcome(kind, src, n_input, None, counts, conflicts, notes, rejections), kind or "")
         rep.write(path)
         if getattr(alg, "_report_twin", False):
             rep.write_csv(os.path.splitext(path)[0] + ".csv")
@@ -147,11 +153,14 @@ def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, con
     return out
 
 
-def _count_outputs(alg, source_wins=True):
-    """The outputs and shared parameters of the table imports: SOURCE_WINS (where decisions are kept), REPORT;
-    counts."""
+def _count_outputs(alg, source_wins=True, strict=False):
+    """The outputs and shared parameters of the table imports: SOURCE_WINS (where decisions are kept), STRICT
+    (where a bad row is rejected and the rest imported, see :func:`run_spec`), REPORT; counts."""
     from qgis.core import QgsProcessingOutputFile, QgsProcessingParameterFileDestination
 
+    if strict:
+        alg.addParameter(QgsProcessingParameterBoolean(
+            "STRICT", alg.tr("Afbreken bij de eerste afgekeurde rij (alles of niets)"), False, optional=True))
     if source_wins:
         alg.addParameter(QgsProcessingParameterBoolean(
             "SOURCE_WINS", alg.tr("De bron wint van besluiten die na de vorige import zijn genomen"), False,
@@ -159,18 +168,25 @@ def _count_outputs(alg, source_wins=True):
     alg.addParameter(QgsProcessingParameterFileDestination(
         "REPORT", alg.tr("Importrapport"), "HTML (*.html);;CSV (*.csv)", optional=True, createByDefault=False))
     for n, t in (("IMPORTED", "Geïmporteerd"), ("REJECTED", "Afgekeurd"), ("INSERTED", "Nieuw"),
-                 ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd")) + (
+                 ("UPDATED", "Bijgewerkt"), ("UNCHANGED", "Ongewijzigd"), ("REMOVED", "Niet meer in de bron")) + (
             (("CONFLICTS", "Conflicten met besluiten"),) if source_wins else ()):
         alg.addOutput(QgsProcessingOutputNumber(n, alg.tr(t)))
     alg.addOutput(QgsProcessingOutputFile("REPORT", alg.tr("Importrapport")))
 
+
+STRICT_HELP = (
+    "STRICT: bij ja breekt elke afgekeurde rij de hele import af (met bestand, rij, id en veld; niets wordt "
+    "geschreven); bij nee (standaard) worden afgekeurde rijen overgeslagen en met rij, veld en melding gemeld "
+    "(log, rapport, REJECTED) en de overige in één transactie geschreven. Een fout zonder rij (kolom ontbreekt) "
+    "breekt altijd af.\n"
+)
 
 DECISIONS_HELP = (
     "SOURCE_WINS: een veld dat na de vorige import in de werkbank is gewijzigd (een besluit: status, aandeel, "
     "motivatie, knooppunt ...) houdt standaard zijn waarde; het conflict (oud, nieuw, wie, wanneer) staat in het "
     "rapport en de wijzigingshistorie. Met ja wint de bron.\n"
     "REPORT: importrapport (HTML of CSV; standaard naast de werkbank).\n"
-    "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, CONFLICTS, REPORT."
+    "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, REMOVED, CONFLICTS, REPORT."
 )
 
 
@@ -193,14 +209,13 @@ class ImportProjects(SpecHelpMixin, PmiekAlgorithm):
         "het eerste jaartal uit 'Planning' genomen. Een investering wordt zo nodig uit 'Financiële informatie' "
         "gelezen ('+/- €50 miljoen'). De geometrie komt uit de laag, anders uit x/y in RD New (EPSG:28992); "
         "rijen zonder geometrie mogen. Station en knooppunt (id of naam) moeten in de werkbank bestaan.\n\n"
-        "Alles of niets: bij één fout (met bestand, rij, id en veld) wordt niets geschreven.\n"
-    ) + DECISIONS_HELP
+    ) + STRICT_HELP + DECISIONS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
         self.addParameter(QgsProcessingParameterFeatureSource(
             "INPUT", self.tr("Projectenlijst (laag, spreadsheet of CSV)"), [QgsProcessing.SourceType.TypeVector]))
-        _count_outputs(self)
+        _count_outputs(self, strict=True)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require("pandas", "geopandas", "shapely", "openpyxl")
@@ -231,8 +246,7 @@ class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
         "FIELD_ID: veld met een vaste id (optioneel; anders 'K-<naam>').\n"
         "FIELD_DESCRIPTION: veld met een omschrijving (optioneel).\n"
         "FIELD_DATE: veld met de datum van de ontwerpsessie (optioneel).\n\n"
-        "Alles of niets.\n"
-    ) + DECISIONS_HELP
+    ) + STRICT_HELP + DECISIONS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
@@ -243,7 +257,7 @@ class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
                      ("FIELD_DESCRIPTION", "Veld omschrijving"), ("FIELD_DATE", "Veld datum ontwerpsessie")):
             self.addParameter(QgsProcessingParameterField(n, self.tr(t), parentLayerParameterName="INPUT",
                                                           optional=True))
-        _count_outputs(self)
+        _count_outputs(self, strict=True)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require("pandas", "geopandas", "shapely")
@@ -283,8 +297,8 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
         "FIELD_MOTIVATION: veld met de motivatie (optioneel).\n"
         "SKIP_UNKNOWN: onbekende project- of ontwikkeling-ids overslaan (gemeld) in plaats van afbreken "
         "(standaard: afbreken).\n\n"
-        "Onbekende ids worden met rij en id gemeld. Alles of niets. Extra uitvoer: UNKNOWN.\n"
-    ) + DECISIONS_HELP
+        "Onbekende ids worden met rij en id gemeld. Extra uitvoer: UNKNOWN.\n"
+    ) + STRICT_HELP + DECISIONS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
@@ -301,7 +315,7 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
         self.addParameter(QgsProcessingParameterField("FIELD_MOTIVATION", self.tr("Veld motivatie"),
                                                       parentLayerParameterName="INPUT", optional=True))
         self.addParameter(QgsProcessingParameterBoolean("SKIP_UNKNOWN", self.tr("Onbekende ids overslaan"), False))
-        _count_outputs(self)
+        _count_outputs(self, strict=True)
         self.addOutput(QgsProcessingOutputNumber("UNKNOWN", self.tr("Onbekende ids")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
