@@ -4,8 +4,8 @@ Uses ``importlib.util.find_spec`` and ``importlib.metadata`` so that plugin star
 Returns Dutch messages; no QGIS imports (the dialog is ``dialogs/deps_dialog.py``).
 
 What the plugin works with: geopandas >= 0.14 and shapely >= 2.0 as the distributions and OSGeo4W
-ship them.  The importers read files with pyogrio (required); :func:`io_engine` names the engine geopandas
-can use (pyogrio, else fiona) for code that goes through geopandas.
+ship them.  Files are read and written through ``vector_io`` with pyogrio, else fiona, else QGIS's own OGR:
+neither pyogrio nor fiona is required (pyogrio is the fast one); :func:`io_backend` names the one in use.
 Optional packages (pyesdl for ESDL) switch their feature off when missing.
 
 A second GDAL/PROJ in the QGIS process (PyPI wheels of pyogrio/fiona/pyproj bundle their own) crashes
@@ -28,7 +28,7 @@ REQUIRED = (
     ("jinja2", "Jinja2", None),
     ("openpyxl", "openpyxl", None),
 )
-# One of these reads/writes files for geopandas (pyogrio preferred).
+# Optional fast readers/writers of vector files (vector_io: pyogrio, else fiona, else QGIS's own OGR).
 IO_ENGINES = (("pyogrio", "pyogrio"), ("fiona", "fiona"))
 # (import name, distribution, what is off without it)
 OPTIONAL = (
@@ -79,13 +79,8 @@ def installed_version(mod, dist):
 
 
 def missing_packages(required=None):
-    """List of (distribution, problem) for packages that are absent or too old.
-
-    With the default list, a missing file engine is reported as ``pyogrio`` only when fiona is
-    absent as well.
-    """
-    default = required is None
-    if default:
+    """List of (distribution, problem) for packages that are absent or too old (default: :data:`REQUIRED`)."""
+    if required is None:
         required = REQUIRED
     problems = []
     for mod, dist, minimum in required:
@@ -97,17 +92,17 @@ def missing_packages(required=None):
             # a distribution package may carry no usable version (Debian forky's shapely says "0+unknown")
             if have is not None and "unknown" not in have and _version_tuple(have) < minimum:
                 problems.append((dist, "versie {} is te oud, nodig >= {}".format(have, ".".join(map(str, minimum)))))
-    if default and not _present("pyogrio"):  # the importers call pyogrio directly: fiona alone is not enough
-        problems.append(("pyogrio", "ontbreekt"))
     return problems
 
 
-def io_engine():
-    """'pyogrio' or 'fiona' (the first present), the engine geopandas reads and writes files with; or None."""
-    for mod, _dist in IO_ENGINES:
-        if _present(mod):
-            return mod
-    return None
+def io_backend():
+    """'pyogrio', 'fiona' or 'qgis': what ``vector_io`` reads and writes files with now; None when nothing can."""
+    from . import vector_io
+
+    try:
+        return vector_io.backend()
+    except vector_io.VectorIOError:
+        return None
 
 
 def optional_status():
@@ -180,11 +175,8 @@ def require(*modules):
     """Raise ImportError with a Dutch install hint if any listed module is missing."""
     req = [r for r in REQUIRED if r[0] in modules] if modules else list(REQUIRED)
     problems = missing_packages(req)
-    for mod in modules:
-        if mod == "pyogrio" and not _present("pyogrio"):
-            problems.append(("pyogrio", "ontbreekt"))
-        elif mod == "fiona" and io_engine() is None:
-            problems.append(("pyogrio", "ontbreekt (of fiona)"))
+    if any(mod in ("pyogrio", "fiona") for mod in modules) and io_backend() is None:
+        problems.append(("pyogrio", "ontbreekt (of fiona, of de Python van QGIS)"))
     if problems:
         raise ImportError(install_hint(problems))
 
@@ -265,18 +257,21 @@ def report():
         have = installed_version(mod, dist) if _present(mod) else None
         rows.append({"package": dist, "version": have, "needed": ">= " + ".".join(map(str, minimum)) if minimum else "",
                      "ok": not any(p[0] == dist for p in problems), "feature": "nodig"})
+    backend = io_backend()
+    via = {"pyogrio": "pyogrio", "fiona": "fiona", "qgis": "de eigen OGR van QGIS (langzamer)"}.get(backend, "niets")
     present = _present("pyogrio")
     rows.append({"package": "pyogrio", "version": installed_version("pyogrio", "pyogrio") if present else None,
-                 "needed": "", "ok": present, "feature": "nodig: bestanden lezen/schrijven"})
+                 "needed": "", "ok": present,
+                 "feature": "optioneel: snel bestanden lezen/schrijven" + ("" if present else "; nu via " + via)})
     present = _present("fiona")
     rows.append({"package": "fiona", "version": installed_version("fiona", "fiona") if present else None,
-                 "needed": "", "ok": True,
-                 "feature": "niet nodig" + (" (geopandas kan het gebruiken)" if present else "")})
+                 "needed": "", "ok": True, "state": "aanwezig" if present else "niet nodig",
+                 "feature": "optioneel: bestanden lezen/schrijven als pyogrio ontbreekt"})
     for dist, present, feature in optional_status():
         mod = [m for m, d, _ in OPTIONAL if d == dist][0]
         rows.append({"package": dist, "version": installed_version(mod, dist) if present else None, "needed": "",
                      "ok": present, "feature": "optioneel: " + feature + ("" if present else " staat uit")})
     missing = [d for d, _ in problems] + [r["package"] for r in rows if not r["ok"] and r["feature"].startswith("opt")]
     return {"rows": rows, "problems": problems, "missing": list(dict.fromkeys(missing)),
-            "commands": install_commands(missing) if missing else {}, "platform": platform_key(),
+            "commands": install_commands(missing) if missing else {}, "platform": platform_key(), "io_backend": backend,
             "conflicts": native_conflicts()}

@@ -31,7 +31,8 @@ def tr(text):
 def report_html(report):
     rows = []
     for r in report["rows"]:
-        state = "in orde" if r["ok"] else ("uit" if r["feature"].startswith("optioneel") else "ONTBREEKT")
+        state = r.get("state") or ("in orde" if r["ok"] else ("uit" if r["feature"].startswith("optioneel")
+                                                                else "ONTBREEKT"))
         colour = "#2e8540" if r["ok"] else ("#6b7785" if state == "uit" else "#c0392b")
         rows.append("<tr><td><b>{}</b></td><td>{}</td><td>{}</td><td style='color:{}'><b>{}</b></td><td>{}</td></tr>"
                     .format(html.escape(r["package"]), html.escape(r["version"] or "–"), html.escape(r["needed"]),
@@ -45,6 +46,10 @@ def report_html(report):
                          html.escape(", ".join("{} ({})".format(d, why) for d, why in report["problems"]))))
     elif not report["missing"]:
         parts.append("<p style='color:#2e8540'><b>Alle pakketten zijn aanwezig.</b></p>")
+    via = {"pyogrio": "pyogrio", "fiona": "fiona (pyogrio is sneller)",
+           "qgis": "de eigen OGR van QGIS (pyogrio of fiona is sneller)"}.get(report.get("io_backend"))
+    parts.append("<p>Bestanden lezen en schrijven via: <b>{}</b>.</p>".format(html.escape(via)) if via else
+                 "<p style='color:#c0392b'><b>Geen module om bestanden te lezen</b> (pyogrio, fiona of QGIS).</p>")
     for w in report["conflicts"]:
         parts.append("<p style='color:#c0392b'><b>Let op:</b> {}</p>".format(html.escape(w)))
     return "".join(parts)

@@ -12,7 +12,8 @@ One policy for every import:
   never read as empty: they are listed in ``attrs["unreadable"]`` as (row, column, reason) and the runner
   rejects those rows, so a stored value is not overwritten with nothing.
 
-Pure Python (pandas, openpyxl, pyogrio inside functions); no QGIS.
+Pure Python (pandas, openpyxl, ``vector_io`` inside functions); no QGIS (``vector_io`` falls back to QGIS's
+own OGR only inside QGIS, when neither pyogrio nor fiona is installed).
 """
 
 import os
@@ -110,10 +111,10 @@ def _xlsx(path, name, sheet):
 
 
 def _ods(path, name, sheet):
-    import pyogrio
+    from ..vector_io import read_frame
 
     try:
-        df = pyogrio.read_dataframe(path, layer=sheet, read_geometry=False)
+        df = read_frame(path, layer=sheet, read_geometry=False)
     except Exception as e:  # noqa: BLE001
         raise ReadError("{}: het rekenblad is niet leesbaar ({}).".format(name, _short(e))) from e
     df = df.astype(object)
@@ -162,13 +163,13 @@ def read_table(path, sheet=None):
 
 def read_vector(path, layer=None):
     """A vector file as a GeoDataFrame with ``_row`` (= ``_fid``, the feature id users see in QGIS)."""
-    import pyogrio
+    from ..vector_io import read_frame
 
     name = os.path.basename(str(path))
     if not os.path.exists(path):
         raise ReadError("{}: bestand niet gevonden.".format(path))
     try:
-        df = pyogrio.read_dataframe(path, layer=layer, fid_as_index=True)
+        df = read_frame(path, layer=layer, fid_as_index=True)
     except Exception as e:  # noqa: BLE001 - GDAL gives many error types
         raise ReadError("{}: het bestand is niet leesbaar als vectorlaag ({}).".format(name, _short(e))) from e
     df = df.reset_index().rename(columns={"fid": "_fid"})

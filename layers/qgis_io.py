@@ -1,7 +1,7 @@
 """QGIS layers -> (Geo)DataFrames, fast.  qgis.core only (no widgets).
 
 File-based OGR layers (GeoPackage, Shapefile, GeoJSON, CSV, XLSX ...) are read
-directly with pyogrio (vectorised, honouring the layer's subset filter);
+directly through ``vector_io.read_frame`` (pyogrio, fiona or QGIS's own OGR, honouring the layer's subset filter);
 other layers (memory, WFS, PostGIS, delimited text ...) are read feature by
 feature, with geometries converted in one vectorised step.  A column ``_row``
 holds the 1-based row number users see in error messages, ``_fid`` the
@@ -64,12 +64,10 @@ def layer_to_frame(layer, feedback=None):
     # geometries (the validation then reports their type per row).
     spatial = QgsWkbTypes.geometryType(layer.wkbType()) != QgsWkbTypes.GeometryType.NullGeometry
     if parts is not None:
-        import pyogrio
+        from ..vector_io import read_frame
 
         path, layername, subset = parts
-        df = pyogrio.read_dataframe(
-            path, layer=layername, where=subset, fid_as_index=True, read_geometry=spatial
-        )
+        df = read_frame(path, layer=layername, where=subset, fid_as_index=True, read_geometry=spatial)
         df = df.reset_index().rename(columns={"fid": "_fid"})
         if "_fid" not in df.columns:
             df.insert(0, "_fid", range(len(df)))

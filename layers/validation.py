@@ -651,9 +651,9 @@ def province_geometry(code_or_name):
     code = province_code(code_or_name)
     if code is None or not os.path.exists(PROVINCES_GPKG):
         return None
-    import pyogrio
+    from ..vector_io import read_frame
 
-    df = pyogrio.read_dataframe(PROVINCES_GPKG, where="statcode = '{}'".format(code))
+    df = read_frame(PROVINCES_GPKG, where="statcode = '{}'".format(code))
     if not len(df):
         return None
     return df.geometry.iloc[0]

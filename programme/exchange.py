@@ -412,7 +412,9 @@ def _write_geojson(path, gdf):
         return
     g = g.to_crs(4326)
     with atomic_path(path) as tmp:
-        g.to_file(tmp, driver="GeoJSON", engine="pyogrio", RFC7946="YES", WRITE_BBOX="NO")
+        from ..vector_io import write_frame
+
+        write_frame(g, tmp, driver="GeoJSON", layer_options={"RFC7946": "YES", "WRITE_BBOX": "NO"})
 
 
 def _write_csv(path, df):
@@ -619,10 +621,10 @@ def municipality_area(name, source):
 
     The layer needs a name column ``gemeentenaam``, ``statnaam`` or ``name`` (e.g. CBS Wijk- en Buurtkaart).
     """
-    import geopandas as gpd
+    from ..vector_io import read_frame
 
     try:
-        gdf = gpd.read_file(str(source), engine="pyogrio")
+        gdf = read_frame(str(source))
     except Exception as e:  # noqa: BLE001
         raise ProgrammeError("{}: gemeentelaag niet leesbaar ({}).".format(source, e)) from e
     col = next((c for c in ("gemeentenaam", "statnaam", "name", "naam") if c in gdf.columns), None)

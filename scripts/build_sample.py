@@ -509,9 +509,9 @@ def _setup_path():
 
 # ---- writing helpers ------------------------------------------------------------------------------
 def _write_gpkg(gdf, path, layer, description):
-    import pyogrio
+    from pmiek_werkbank.vector_io import write_frame
 
-    pyogrio.write_dataframe(gdf, path, layer=layer, driver="GPKG", layer_options={"DESCRIPTION": description})
+    write_frame(gdf, path, layer=layer, driver="GPKG", layer_options={"DESCRIPTION": description})
 
 
 def _write_csv(df, path):
@@ -573,16 +573,16 @@ def _clean_name(name):
 # ---- 1. real open data ------------------------------------------------------------------------------
 def open_data(data_dir):
     import geopandas as gpd
-    import pyogrio
+    from pmiek_werkbank.vector_io import read_frame
 
-    prov = pyogrio.read_dataframe(os.path.join(data_dir, "cbs_provincies.gpkg"))
+    prov = read_frame(os.path.join(data_dir, "cbs_provincies.gpkg"))
     prov = prov[prov["statcode"] == PROVCODE].reset_index(drop=True)
-    gem = pyogrio.read_dataframe(os.path.join(data_dir, "cbs_gemeenten.gpkg"))
+    gem = read_frame(os.path.join(data_dir, "cbs_gemeenten.gpkg"))
     gem = gem[gem["provcode"] == PROVCODE][
         ["gemeentecode", "gemeentenaam", "aantalInwoners", "aantalHuishoudens", "provcode", "geometry"]
     ].sort_values("gemeentecode").reset_index(drop=True)
     boundary = prov.geometry.iloc[0]
-    sub = pyogrio.read_dataframe(os.path.join(data_dir, "osm_hv_substations.gpkg"))
+    sub = read_frame(os.path.join(data_dir, "osm_hv_substations.gpkg"))
     dist = sub.distance(boundary)
     sub = sub[dist <= STATION_BUFFER_M].copy()
     sub["afstand_provincie_m"] = dist[dist <= STATION_BUFFER_M].round(0)
@@ -599,7 +599,7 @@ def open_data(data_dir):
     sub["station_id"] = "osm-" + sub["id"].astype(int).astype(str)
     sub = sub[["station_id", "id", "name", "name_osm", "voltage_kv_max", "operator", "ref", "binnen_provincie",
                "afstand_provincie_m", "geometry"]].sort_values("id").reset_index(drop=True)
-    lines = pyogrio.read_dataframe(os.path.join(data_dir, "osm_hv_lines.gpkg"))
+    lines = read_frame(os.path.join(data_dir, "osm_hv_lines.gpkg"))
     lines = lines[lines.intersects(boundary)].sort_values("id").reset_index(drop=True)
     return (gpd.GeoDataFrame(prov, crs="EPSG:28992"), gpd.GeoDataFrame(gem, crs="EPSG:28992"),
             gpd.GeoDataFrame(sub, crs="EPSG:28992"), gpd.GeoDataFrame(lines, crs="EPSG:28992"))
@@ -1046,7 +1046,7 @@ def fill_werkbank(out_dir, path):
     import geopandas as gpd
     import numpy as np
     import pandas as pd
-    import pyogrio
+    from pmiek_werkbank.vector_io import read_frame
 
     from pmiek_werkbank.werkbank import create_werkbank
     from pmiek_werkbank.werkbank.enums import TYPE_INFRA
@@ -1058,9 +1058,9 @@ def fill_werkbank(out_dir, path):
     f = lambda name: os.path.join(out_dir, name)  # noqa: E731
     try:
         # capaciteitskaart -> capacity_areas
-        cap = pyogrio.read_dataframe(f("capaciteitskaart.gpkg"))
+        cap = read_frame(f("capaciteitskaart.gpkg"))
         # stations -> stations (netbeheerder TenneT for >= 110 kV, else the RNB of its area)
-        st = pyogrio.read_dataframe(f("stations.gpkg"))
+        st = read_frame(f("stations.gpkg"))
         rnb = gpd.sjoin(st[["station_id", "geometry"]], cap[["RNB", "geometry"]], how="left",
                         predicate="within").drop_duplicates("station_id").set_index("station_id")["RNB"]
         own = cap.set_index("station_id")["RNB"]
@@ -1093,7 +1093,7 @@ def fill_werkbank(out_dir, path):
         # ontwikkelingen -> developments (MW from kengetallen where only a quantity is given)
         keng = wb.read_frame("kengetallen")
         by_unit = {(r.sector, r.unit): r for r in keng.itertuples()}
-        dev = pd.concat([pyogrio.read_dataframe(f("ontwikkelingen.gpkg"), layer=lyr)
+        dev = pd.concat([read_frame(f("ontwikkelingen.gpkg"), layer=lyr)
                          for lyr in ("ontwikkelingen_vlakken", "ontwikkelingen_punten")], ignore_index=True)
         dev = dev.sort_values("plan_id").reset_index(drop=True)
         need = dev["vraag_mw"].isna() & dev["aanbod_mw"].isna() & dev["aantal"].notna()
@@ -1111,14 +1111,14 @@ def fill_werkbank(out_dir, path):
             "jobs": dev["arbeidsplaatsen"],
         }, geometry=dev.geometry, crs="EPSG:28992"), user=BUILDER)
         # knooppunten
-        kp = pyogrio.read_dataframe(f("knooppunten.gpkg"))
+        kp = read_frame(f("knooppunten.gpkg"))
         wb.write_frame("knooppunten", gpd.GeoDataFrame({
             "knooppunt_id": kp["knooppunt_id"], "name": kp["naam"], "karakter": kp["karakter"],
             "description": kp["omschrijving"], "session_date": kp["sessiedatum"],
         }, geometry=kp.geometry.map(_multi), crs="EPSG:28992"), user=BUILDER)
         # projecten: attributes from the list, geometry from projecten.gpkg
         pl = pd.read_excel(f("projectenlijst.xlsx"), sheet_name="Projectenlijst")
-        pg = pd.concat([pyogrio.read_dataframe(f("projecten.gpkg"), layer="projecten_" + k)[["project_id", "geometry"]]
+        pg = pd.concat([read_frame(f("projecten.gpkg"), layer="projecten_" + k)[["project_id", "geometry"]]
                         for k in ("punten", "lijnen", "vlakken")], ignore_index=True)
         geom = dict(zip(pg["project_id"], pg.geometry))
         pr = pd.DataFrame({

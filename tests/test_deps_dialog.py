@@ -44,20 +44,28 @@ def test_compiled_packages_never_get_pip_advice():
     assert "pyogrio" not in cmds["macos"].splitlines()[0]  # only pure-Python packages through pip on macOS
 
 
-def test_pyogrio_is_required_fiona_is_only_an_engine(monkeypatch):
-    """The importers call pyogrio directly: without it the plugin says so, even when fiona is there."""
+def test_pyogrio_and_fiona_are_optional_qgis_ogr_is_the_fallback(monkeypatch):
+    """Files go through vector_io: without pyogrio fiona reads them, without both QGIS's own OGR; nothing is missing."""
     from pmiek_werkbank import deps
 
+    monkeypatch.delenv("PMIEK_VECTOR_IO", raising=False)
+    assert deps.io_backend() == "pyogrio"
     _hide(monkeypatch, "pyogrio")
-    assert ("pyogrio", "ontbreekt") in deps.missing_packages()
-    with pytest.raises(ImportError, match="pyogrio"):
-        deps.require("geopandas", "pyogrio")
+    assert deps.missing_packages() == []
+    deps.require("geopandas", "pyogrio")  # no ImportError: another backend reads the files
+    assert deps.io_backend() == "fiona"
     row = [r for r in deps.report()["rows"] if r["package"] == "pyogrio"][0]
-    assert row["ok"] is False
-    if deps.io_engine() is not None:
-        assert deps.io_engine() == "fiona"  # geopandas itself could still read with fiona
+    assert row["ok"] is False and row["feature"] == "optioneel: snel bestanden lezen/schrijven; nu via fiona"
     _hide(monkeypatch, "fiona")
-    assert deps.io_engine() is None
+    assert deps.io_backend() == "qgis"
+    report = deps.report()
+    assert report["problems"] == [] and report["io_backend"] == "qgis"
+    assert [r["state"] for r in report["rows"] if r["package"] == "fiona"] == ["niet nodig"]
+    assert "sudo apt install python3-pyogrio" in report["commands"]["debian"]  # offered, as optional
+    _hide(monkeypatch, "qgis")
+    assert deps.io_backend() is None
+    with pytest.raises(ImportError, match="pyogrio"):
+        deps.require("pyogrio")
 
 
 def test_versions_the_distributions_ship_are_enough():
@@ -162,6 +170,7 @@ def test_dialog_lists_missing_package_and_platform_commands(qgis_iface, qgis_par
     try:
         text = dlg.browser.toPlainText()
         assert "openpyxl" in text and "ONTBREEKT" in text and "uit" in text
+        assert "Bestanden lezen en schrijven via: pyogrio" in text
         dlg.platform.setCurrentIndex(dlg.platform.findData("debian"))
         assert dlg.command.toPlainText().splitlines() == ["sudo apt install python3-openpyxl",
                                                           "python3 -m pip install --user pyesdl"]
@@ -171,6 +180,9 @@ def test_dialog_lists_missing_package_and_platform_commands(qgis_iface, qgis_par
         monkeypatch.undo()  # everything back: the dialog says so after "Opnieuw controleren"
         dlg.refresh()
         assert "ONTBREEKT" not in dlg.browser.toPlainText()
+        monkeypatch.setitem(sys.modules, "pyogrio", None)
+        dlg.refresh()
+        assert "Bestanden lezen en schrijven via: fiona (pyogrio is sneller)" in dlg.browser.toPlainText()
     finally:
         dlg.close()
         dlg.deleteLater()

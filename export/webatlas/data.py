@@ -100,9 +100,9 @@ def read_municipalities(province, bounds_rd):
     """Municipalities (RD GeoDataFrame) of the province, or those around the data; None without the file."""
     if not os.path.exists(GEMEENTEN_GPKG):
         return None
-    import geopandas as gpd
+    from ...vector_io import read_frame
 
-    gdf = gpd.read_file(GEMEENTEN_GPKG, engine="pyogrio")
+    gdf = read_frame(GEMEENTEN_GPKG)
     if province and "provincie" in gdf and (gdf["provincie"] == province).any():
         return gdf[gdf["provincie"] == province]
     if bounds_rd is not None:
