@@ -103,6 +103,7 @@ def ensure(size, seed=SEED, log=print):
 # ---- generation ------------------------------------------------------------------------------------
 
 def _province_polygons(codes):
+    # bench/ runs in the developer venv, which has pyogrio (the plugin itself reads through vector_io)
     import pyogrio
 
     path = os.path.join(ROOT, "resources", "provinces.gpkg")

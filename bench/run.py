@@ -195,6 +195,7 @@ BALANCE_READS = (  # what knooppunten.balance.load_inputs reads: (table, columns
 
 def io_floor(wbp, output_frame, target):
     """Read the balance's seven inputs and write its output layer with pyogrio, nothing else."""
+    # pyogrio on purpose, not vector_io: the floor is the fastest reader there is, whichever backend the plugin uses
     import pyogrio
 
     n = 0

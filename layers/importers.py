@@ -496,12 +496,16 @@ def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_
         long = pd.concat(list(parts.values()), ignore_index=True)
         # an empty cell in a wide table means "no value for that year"
         long = long[long[["afname_mw", "teruglevering_mw"]].notna().any(axis=1)].copy()
-    # duplicates (station, year)
+    # duplicates (station, year): the first row is kept, the later ones rejected naming it
     key_ok = long["station_id"].notna() & long["year"].notna()
-    dup = long.duplicated(["station_id", "year"], keep=False) & key_ok
+    dup = long.duplicated(["station_id", "year"], keep="first") & key_ok
+    first = {}
+    for i in np.nonzero((key_ok & ~dup).to_numpy())[0]:
+        first.setdefault((long["station_id"].iat[i], long["year"].iat[i]), int(long["_row"].iat[i]))
     for i in np.nonzero(dup.to_numpy())[0]:
-        sub.add(int(long["_row"].iat[i]), long["station_id"].iat[i], "jaar", long["year"].iat[i],
-                "station '{}' heeft jaar {} meer dan eens".format(long["station_id"].iat[i], int(long["year"].iat[i])))
+        sid, yr = long["station_id"].iat[i], long["year"].iat[i]
+        sub.add(int(long["_row"].iat[i]), sid, "jaar", yr, "station '{}' heeft jaar {} ook in rij {} (die rij is "
+                "behouden)".format(sid, int(yr), first.get((sid, yr), "?")))
     rejected = set(sub.rejected_rows())
     long = long[~long["_row"].isin(rejected) & key_ok].copy()
     long["year"] = long["year"].astype(int)

@@ -362,3 +362,116 @@ def test_criteria_file_goes_through_the_one_reader(tmp_path):
     win.write_bytes(text.encode("cp1252"))  # an Excel export on Windows
     a, b = read_criteria_file(str(utf)), read_criteria_file(str(win))
     assert a == b and a[0]["name"] == "Efficiëntie" and a[0]["weight"] == 1.5
+
+
+# ---- corpus per layer spec through the one runner (capacity_areas, stations) ----------------------------
+
+def _box(dx, size=200):
+    return shapely.box(PT.x + dx, PT.y, PT.x + dx + size, PT.y + size)
+
+
+def _cancelled_mid_read_and_mid_write(werkbank_path, kind, frame, **params):
+    """Cancel while the source is read (the reader stops) and inside the write transaction: nothing written."""
+    from pmiek_werkbank.ingest import runner
+    from pmiek_werkbank.ingest.errors import ImportCancelled
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    before = table_digest(werkbank_path)
+
+    def read_cancelled():
+        raise ImportCancelled("bron")  # what layers.qgis_io.layer_to_frame raises when cancelled mid-read
+
+    with open_werkbank(werkbank_path) as wb:
+        with pytest.raises(ImportCancelled):
+            runner.run(wb, kind, read_cancelled, **params)
+        fb = _Feedback(cancel_after=1)  # the check before the write passes, the one inside the transaction not
+        with pytest.raises(ImportCancelled, match="geannuleerd; er is niets geschreven"):
+            runner.run(wb, kind, lambda: (frame, "bron"), feedback=fb, strict=False, **params)
+        assert fb.calls == 2
+    assert table_digest(werkbank_path) == before
+
+
+def test_capacity_map_corpus_through_the_runner(werkbank_path):
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    far = shapely.box(10000, 600000, 10200, 600200)  # Noordzee, far outside Utrecht
+    frame = _gdf({"voedingsgebied_id": ["1", "2", "2", "4", "5", "6", "7", "8"],
+                  "afname": ["rood", "schaarste", "geel", "2", "1", "0", "paars", "3"],
+                  "opwek": [2, 0, 0, 1, 1, 1, 1, 1],
+                  "beschikbare_capaciteit_afname": ["5", "7,5", "1", "veel", "2", "2", "2", "2"],
+                  "jaartal_opgelost_afname": [2030, None, None, 2031, 2032, 3000, 2033, 2034]},
+                 [_box(0), _box(300), _box(600), _box(900), None, _box(1200), _box(1500), far])
+    _cancelled_mid_read_and_mid_write(werkbank_path, "capacity_areas", frame)
+    with open_werkbank(werkbank_path) as wb:
+        res = I.import_capacity_map(wb, frame, source_name="kaart", source_prefix="nb")
+        got = wb.read_frame("capacity_areas", geometry=False).set_index("area_id")
+    # good rows (1, 2, 7), a recode (schaarste -> oranje, shipped table), an unknown colour left empty (warning)
+    assert sorted(got.index) == ["nb-1", "nb-2", "nb-7"]
+    assert got.afname_colour.to_dict() == {"nb-1": "rood", "nb-2": "oranje", "nb-7": None}
+    assert got.loc["nb-2", "afname_available_mw"] == 7.5 and got.loc["nb-1", "source_id"] == "1"
+    assert got.loc["nb-1", "afname_alleviation_year"] == 2030
+    assert ("afname", "schaarste", "oranje", "capaciteitskleuren.csv", 1) in res.report.recodes
+    rejected = {p.row: p for p in res.report.errors()}
+    assert set(rejected) == {3, 4, 5, 6, 8}  # duplicate, no number, no geometry, year, outside the province
+    assert "komt al voor in rij 2" in rejected[3].problem
+    assert rejected[4].field == "beschikbare_capaciteit_afname" and "'veel' is geen getal" in rejected[4].problem
+    assert "geen geometrie" in rejected[5].problem
+    assert rejected[6].field == "jaartal_opgelost_afname"
+    assert "buiten de provincie" in rejected[8].problem
+    assert any(p.row == 7 and p.severity == "waarschuwing" and "paars" in p.problem for p in res.report.problems)
+    assert (res.input_rows, res.imported, res.rejected) == (8, 3, 5)
+    assert res.counts == {"inserted": 3, "updated": 0, "unchanged": 0}
+    # again without area 7: unchanged rows, 7 REMOVED but kept; with SYNC deleted
+    smaller = frame[frame.voedingsgebied_id != "7"]
+    with open_werkbank(werkbank_path) as wb:
+        res2 = I.import_capacity_map(wb, smaller, source_name="kaart", source_prefix="nb")
+        assert (res2.counts["unchanged"], res2.removed, res2.deleted) == (2, ["nb-7"], 0)
+        assert wb.count("capacity_areas") == 3
+        res3 = I.import_capacity_map(wb, smaller, source_name="kaart", source_prefix="nb", sync=True)
+        assert (res3.removed, res3.deleted, wb.count("capacity_areas")) == (["nb-7"], 1, 2)
+
+
+def test_stations_corpus_with_a_capacity_table_row_rejected(werkbank_path, tmp_path):
+    """A bad value in the capacity table rejects that row (source line and column named), the rest of the table
+    and the stations are written in the same transaction."""
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    frame = _gdf({"station_id": ["S1", "S2", "S2", "S4", "S5"], "naam": ["Noord", None, "Dubbel", "Oost", "West"],
+                  "voltage_kv": [150, 380, 150, "hoog", 50]},
+                 [shapely.Point(PT.x + k * 100, PT.y) for k in range(4)] + [None])
+    table = tmp_path / "limieten.csv"
+    table.write_text("station;jaar;afname;teruglevering\n"
+                     "S1;2030;40;10\n"      # line 2
+                     "S1;2035;abc;12\n"     # line 3: no number
+                     "S2;2030;20;5\n"       # line 4
+                     "S9;2030;1;1\n"        # line 5: unknown station
+                     "S2;2030;25;5\n",      # line 6: (station, year) twice
+                     encoding="utf-8")
+    _cancelled_mid_read_and_mid_write(werkbank_path, "stations", frame, capacity_table=str(table))
+    with open_werkbank(werkbank_path) as wb:
+        res = I.import_stations(wb, frame, source_name="osm", capacity_table=str(table))
+        st = wb.read_frame("stations", geometry=False).set_index("station_id")
+        cap = {(r["station_id"], r["year"]): (r["afname_mw"], r["teruglevering_mw"])
+               for r in wb.query("SELECT station_id, year, afname_mw, teruglevering_mw FROM station_capacity")}
+    assert sorted(st.index) == ["S1", "S2"]
+    assert st.loc["S2", "name"] == "Station S2" and st.loc["S2", "voltage_level"] == "EHS"
+    rejected = {p.row: p for p in res.report.errors()}
+    assert set(rejected) == {3, 4, 5}  # duplicate id, kV no number, no geometry
+    assert rejected[4].field == "voltage_kv"
+    sub = res.extra["capacity"]
+    sub_rejected = {p.row: p for p in sub.errors()}
+    assert set(sub_rejected) == {3, 5, 6}
+    assert sub_rejected[3].field == "afname" and "'abc' is geen getal" in sub_rejected[3].problem
+    assert "onbekend station 'S9'" in sub_rejected[5].problem
+    assert sub_rejected[6].problem == "station 'S2' heeft jaar 2030 ook in rij 4 (die rij is behouden)"
+    assert cap == {("S1", 2030): (40.0, 10.0), ("S2", 2030): (20.0, 5.0)}
+    assert res.extra["capacity_counts"] == {"inserted": 2, "updated": 0, "unchanged": 0}
+    # STRICT: the same table refused as a whole, nothing written
+    before = table_digest(werkbank_path)
+    with open_werkbank(werkbank_path) as wb:
+        with pytest.raises(I.ImportFailed, match="Import afgebroken, de werkbank is niet gewijzigd"):
+            I.import_stations(wb, frame[frame.station_id == "S1"], source_name="osm", capacity_table=str(table),
+                              strict=True)
+    assert table_digest(werkbank_path) == before
