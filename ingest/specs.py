@@ -145,6 +145,13 @@ def markdown():
             out += ["", s.notes]
         out.append("")
     out += ["## Voor elke import", "",
+            "- **Eén weg**: elke soort hierboven loopt door dezelfde runner (`ingest/runner.py`): lezen, controleren "
+            "met de hook van de soort, schrijven in één transactie, één rapport. De algoritmen en de importwizard "
+            "gebruiken hem allebei.",
+            "- **Afgekeurde rijen**: een rij met een fout wordt overgeslagen en met rijnummer (spreadsheetregel of "
+            "feature-id), veld en melding in het rapport (en op de controlepagina van de wizard) gezet; de overige "
+            "rijen worden geschreven (IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, REMOVED). Met STRICT=ja "
+            "breekt één afgekeurde rij de hele import af; een fout zonder rij (kolom ontbreekt) breekt altijd af.",
             "- **Provinciegrens** (TOLERANCE, standaard 2000 m): een object hoort bij de provincie als zijn punt "
             "op het oppervlak binnen die afstand van de gegeneraliseerde CBS-grens ligt, of een vlak verder dan "
             "dat de provincie in reikt; grensgevallen zijn waarschuwingen. Noemt de bron een andere provincie of een "
