@@ -195,7 +195,6 @@ BALANCE_READS = (  # what knooppunten.balance.load_inputs reads: (table, columns
 
 def io_floor(wbp, output_frame, target):
     """Read the balance's seven inputs and write its output layer with pyogrio, nothing else."""
-    # pyogrio on purpose, not vector_io: the floor is the fastest reader there is, whichever backend the plugin uses
     import pyogrio
 
     n = 0
@@ -508,111 +507,12 @@ def _same_table(a, b):
         return False
 
 
-# ---- S1 scoring: re-rank after one rating -------------------------------------------------------------------
-
-def _scoring_frames(n_projects, criteria, n_assessors=3, seed=20250808):
-    """``n_projects`` × every criterion × ``n_assessors`` ratings (random on the scale, some agreed)."""
-    import numpy as np
-    import pandas as pd
-
-    rng = np.random.default_rng(seed)
-    pids = ["P{:05d}".format(i) for i in range(n_projects)]
-    projects = pd.DataFrame({"project_id": pids, "code": ["P-{}".format(i) for i in range(n_projects)],
-                             "name": ["Project {}".format(i) for i in range(n_projects)], "status": "kandidaat",
-                             "status_reason": None})
-    cols = {k: [] for k in ("project_id", "criterion_id", "assessor", "rating", "assessor_role", "score_date",
-                            "agreed")}
-    for c in criteria:
-        scale = c["scale_list"]
-        prev = None
-        for a in range(n_assessors):
-            pick = rng.integers(0, len(scale), size=n_projects)
-            # two out of three assessors mostly agree, so there are unanimous, agreed and disputed criteria
-            if prev is not None:
-                pick = np.where(rng.random(n_projects) < 0.6, prev, pick)
-            prev = pick
-            cols["project_id"] += pids
-            cols["criterion_id"] += [c["criterion_id"]] * n_projects
-            cols["assessor"] += ["Beoordelaar {}".format(a + 1)] * n_projects
-            cols["rating"] += [scale[i] for i in pick]
-            cols["assessor_role"] += ["provincie"] * n_projects
-            cols["score_date"] += ["2026-01-15"] * n_projects
-            cols["agreed"] += list((rng.random(n_projects) < 0.05).astype(int))
-    scores = pd.DataFrame(cols).sort_values(["project_id", "criterion_id", "assessor"], kind="mergesort")
-    return projects, scores.reset_index(drop=True)
-
-
-def _consensus_reference():
-    """The old per-group consensus (frozen in tests/data, the slow reference)."""
-    spec = importlib.util.spec_from_file_location(
-        "pmiek_consensus_reference", os.path.join(ROOT, "tests", "data", "consensus_reference.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def _s1_one(n, goal, criteria, ref, repeat):
-    from pandas.testing import assert_frame_equal
-
-    from pmiek_werkbank.scoring import ranking as R
-    from pmiek_werkbank.scoring import scores as S
-
-    projects, scores = _scoring_frames(n, criteria)
-    crit = [c for c in criteria if c["counted"]][0]
-    rows_idx = scores.index[(scores["criterion_id"] == crit["criterion_id"]).to_numpy()]
-    state = {"i": 0}
-    out = {}
-
-    def change():
-        # one assessor's rating of one project changes (another one each time)
-        i = rows_idx[(state["i"] * 7919) % len(rows_idx)]
-        scale = crit["scale_list"]
-        scores.at[i, "rating"] = scale[(scale.index(scores.at[i, "rating"]) + 1) % len(scale)]
-        state["i"] += 1
-
-    def plugin():
-        change()
-        out["p"] = R.rank_table(projects, criteria, S.consensus(scores, criteria))
-
-    def reference():
-        change()
-        out["r"] = ref.rank_table_reference(projects, criteria, ref.consensus(scores, criteria))
-
-    # the old code takes seconds per call at 2,000 projects: timed once, after the plugin's runs
-    plugin()
-    p = _stats([timed(plugin) for _ in range(repeat)])
-    r = _stats([timed(reference)])
-    # same answer on the same ratings: new consensus + rank_table vs the old consensus + old rank_table
-    a = R.rank_table(projects, criteria, S.consensus(scores, criteria))
-    try:
-        assert_frame_equal(a, out["r"], check_exact=True)
-        same = True
-    except AssertionError:
-        same = False
-    rw = row("S1-{}".format(n), "Waardering wijzigen → consensus + rangorde (214 gewichtsvarianten), {} projecten "
-                                 "× {} criteria × 3 beoordelaars".format(n, len(criteria)),
-             p, r, goal="≤ {} ms".format(int(goal * 1000)), goal_kind="absolute", goal_value=goal,
-             plugin_label="scores.consensus + ranking.rank_table (gevectoriseerd)",
-             reference_label="oude consensus (lus per project × criterium) + oude rank_table (tests/data), 1×",
-             notes=["rangorde gelijk aan die van de oude consensus en rank_table: {}".format("ja" if same else "NEE"),
-                    "{} waarderingen".format(len(scores))],
-             extra={"equal_to_reference": same, "ratings": len(scores)})
-    if not same:
-        rw["met"] = False
-    return rw
-
+# ---- S1 scoring: re-rank after one rating, and the scoring dock (bench/bench_scoring.py) ---------------------------
 
 def case_s1(ds, repeat, scratch):
-    """One rating changes; the consensus and the ranking (with 214 weight variants) are computed again."""
-    from pmiek_werkbank.scoring.criteria import criteria_list
-    from pmiek_werkbank.werkbank import open_werkbank
-
-    ref = _consensus_reference()
-    with open_werkbank(ds.werkbank, readonly=True) as wb:
-        criteria = criteria_list(wb)
-    # the goals are for 500 and 2,000 projects; at tiny size (the test suite) only the machinery is checked
-    sizes = ((500, 0.050), (2000, 0.200)) if ds.size != "tiny" else ((50, 0.050), (200, 0.200))
-    return [_s1_one(n, goal, criteria, ref, repeat) for n, goal in sizes]
+    """One rating changes: consensus + ranking at 500/2,000 projects (S1-<n>) and the scoring dock (S2-...)."""
+    return _load("pmiek_bench_scoring", "bench_scoring.py").bench_case(ds, repeat, scratch.dir, _stats, row, timed,
+                                                                        qgis_app)
 
 
 # ---- L edit loop with all docks open ---------------------------------------------------------------------------
