@@ -20,13 +20,8 @@ import re
 from ..werkbank import enums as E
 from . import mapping as M
 from . import validation as V
-
-
-from ..ingest.errors import ImportCancelled, ImportFailed  # noqa: E402,F401 - re-exported
-
-
-from ..ingest.runner import Checked  # noqa: E402
-from ..ingest.runner import Outcome as ImportResult  # noqa: E402,F401 - the result of every import
+from ..ingest.errors import ImportCancelled, ImportFailed  # noqa: F401 - re-exported
+from ..ingest.runner import Checked
 
 
 # ---- reading files ---------------------------------------------------------------------
@@ -742,9 +737,3 @@ def import_developments(wb, frame, mapping=None, source_name=None, **kw):
     """Ontwikkelingen -> ``developments`` through the runner (:func:`check_developments`)."""
     return run_frame(wb, "developments", frame, source_name or "ontwikkelingen", mapping=mapping, **kw)
 
-
-IMPORTERS = {
-    "capacity_areas": import_capacity_map,
-    "stations": import_stations,
-    "developments": import_developments,
-}

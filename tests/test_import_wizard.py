@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 
 def test_wizard_imports_municipalities_and_remembers_mapping(qgis_iface, werkbank_path, shared_data):
     from qgis.core import QgsProject, QgsSettings
@@ -218,6 +220,54 @@ def test_wizard_links_rejects_bad_rows_in_a_table_and_imports_the_rest(qgis_ifac
             assert wb.count("project_links") == before + 2
         assert got[(pid, devs[0])] == (50.0, "goed") and got[(pid, devs[1])] == (25.0, "ook goed")
         assert w.result_page.result.rejected == 3 and w.result_page.result.counts["inserted"] == 2
+    finally:
+        w.close()
+        w.cleanup()
+        w.deleteLater()
+        qgis_iface.messageBar().clearWidgets()
+        QgsProject.instance().removeAllMapLayers()
+        QgsProject.instance().layerTreeRoot().removeAllChildren()
+
+
+@pytest.mark.parametrize("kind,name,table", [("knooppunten", "knooppunten.gpkg", "knooppunten"),
+                                             ("scores", "scores.csv", "scores")])
+def test_wizard_knooppunten_and_scores_from_the_sample_change_nothing(qgis_iface, sample_dir, tmp_path, kind, name,
+                                                                      table):
+    """The sample's own knooppunten and scores through the wizard into the sample werkbank: fields guessed or
+    columns recognised, every row counted as unchanged, nothing rejected."""
+    import shutil
+
+    from qgis.core import QgsProject
+
+    from pmiek_werkbank.dialogs.import_wizard import ImportWizard
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    wb_path = str(tmp_path / "voorbeeld.gpkg")
+    shutil.copy(os.path.join(sample_dir, "voorbeeld_werkbank.gpkg"), wb_path)
+    with open_werkbank(wb_path) as wb:
+        n = wb.count(table)
+    assert n > 0
+    w = ImportWizard(qgis_iface, None)
+    try:
+        w.source_page.werkbank_widget.setFilePath(wb_path)
+        w.source_page.file_widget.setFilePath(os.path.join(sample_dir, name))
+        combo = w.source_page.kind_combo
+        combo.setCurrentIndex(combo.findData(kind))
+        w.show()
+        w.next()
+        mp = w.mapping_page
+        if kind == "knooppunten":
+            assert mp.combos["name_field"].currentData() == "naam"
+            assert mp.combos["id_field"].currentData() == "knooppunt_id"
+            assert mp.combos["karakter_field"].currentData() == "karakter"
+        else:
+            assert mp.recognised["criterion_id"] == "criterium" and mp.recognised["rating"] == "waardering"
+        w.next()
+        vp = w.validation_page
+        assert vp.isComplete(), vp.summary.text()
+        assert vp.counts == {"new": 0, "updated": 0, "unchanged": n, "rejected": 0, "removed": 0}
+        w.next()
+        assert w.result_page.result.counts == {"inserted": 0, "updated": 0, "unchanged": n}
     finally:
         w.close()
         w.cleanup()
