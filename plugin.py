@@ -135,8 +135,11 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         from .layers.project import werkbank_layers
 
         tables = {table}
-        if table in ("project_links", "scores"):
-            tables.add("projects")  # symbols/labels of projects may follow links and ratings
+        if table == "scores":
+            tables.add("projects")  # symbols/labels of projects may follow ratings
+        # a link edit changes nothing the project layers show (where links move demand is the balance layer,
+        # which the balance dock repaints): no repaint of the labelled project layers, which would redraw every
+        # label on the map (issue 19)
         if table == "":
             tables = {None}
         changed = False

@@ -101,3 +101,30 @@ def test_docks_after_link_and_status_edits_equal_a_fresh_reload(qgis_iface, sess
     assert refreshes == [] and balance_full == []  # every edit was followed incrementally
     p.cleanup()
     b.cleanup()
+
+
+def test_highlight_leaves_an_unchanged_selection_alone(qgis_iface, session, werkbank, werkbank_path):
+    """Selecting the same features again would repaint the layer (for the labelled project layers: every label)."""
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+    from pmiek_werkbank.layers.project import add_werkbank_layers, werkbank_layers
+
+    write_example(werkbank)
+    werkbank.close()
+    add_werkbank_layers(werkbank_path)
+    session.set_werkbank(werkbank_path)
+    p = ProjectsDock(qgis_iface, session)
+    repaints = []
+    for layer in werkbank_layers():
+        layer.repaintRequested.connect(lambda *a, t=layer.customProperty("pmiek/table"): repaints.append(t))
+    p.highlight("P1", ["D4", "D5"], zoom=False)
+    assert "projects" in repaints and "developments" in repaints
+    sel = sorted(f["dev_id"] for lyr in werkbank_layers(table="developments") for f in lyr.selectedFeatures())
+    assert sel == ["D4", "D5"]
+    repaints.clear()
+    p.highlight("P1", ["D4", "D5"], zoom=False)  # the same: nothing repainted
+    assert repaints == []
+    p.highlight("P1", ["D4"], zoom=False)  # one development less: only the developments layers
+    assert set(repaints) == {"developments"}
+    sel = sorted(f["dev_id"] for lyr in werkbank_layers(table="developments") for f in lyr.selectedFeatures())
+    assert sel == ["D4"]
+    p.cleanup()
