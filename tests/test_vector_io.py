@@ -379,3 +379,20 @@ def test_real_import_without_pyogrio_and_fiona_equals_the_pyogrio_run(pmiek_prov
     assert rows_p["dev_id"].tolist() == ["P-1", "P-3"] and rows_p["demand_mw"].tolist() == [4.5, 25.0]
     assert rows_p["year_ready"].tolist()[0] == 2028 and pd.isna(rows_p["year_ready"].tolist()[1])  # NULL stays NULL
     pd.testing.assert_frame_equal(rows_q, rows_p)
+
+
+def test_import_tests_pass_with_qgis_own_ogr():
+    """The import tests once more as on a QGIS without pyogrio and fiona (PMIEK_VECTOR_IO=qgis), ~20 s."""
+    import subprocess
+
+    from conftest import ROOT
+
+    files = ["tests/test_robust_imports.py", "tests/test_import_layers.py", "tests/test_ingest_pipeline.py"]
+    env = dict(os.environ, PMIEK_VECTOR_IO="qgis")
+    r = subprocess.run([sys.executable, "-m", "pytest", *files, "-q", "-p", "no:cacheprovider"], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=900)
+    tail = r.stdout[-4000:]
+    assert r.returncode == 0, tail
+    summary = tail.strip().splitlines()[-1]
+    assert " passed" in summary and "failed" not in summary and "error" not in summary, summary
+    assert int(summary.split(" passed")[0].split()[-1]) >= 40, summary  # the files really ran (42 tests today)
