@@ -28,8 +28,6 @@ REQUIRED = (
     ("jinja2", "Jinja2", None),
     ("openpyxl", "openpyxl", None),
 )
-# Optional fast readers/writers of vector files (vector_io: pyogrio, else fiona, else QGIS's own OGR).
-IO_ENGINES = (("pyogrio", "pyogrio"), ("fiona", "fiona"))
 # (import name, distribution, what is off without it)
 OPTIONAL = (
     ("esdl", "pyesdl", "ESDL-export en -import (uitwisselpakket met ESDL)"),

@@ -101,18 +101,14 @@ def layer_to_frame(layer, feedback=None):
 
 
 def _py(v):
-    """QVariant-ish values -> plain Python (NULL -> None, QDate -> ISO text)."""
-    if v is None:
-        return None
-    try:
-        from qgis.PyQt.QtCore import QDate, QDateTime, QVariant
+    """QVariant-ish values -> plain Python (NULL -> None, QDate/QDateTime -> ISO text); see ``vector_io._qvalue``."""
+    import datetime
 
-        if isinstance(v, QVariant):
-            return None if v.isNull() else v.value()
-        if isinstance(v, QDate):
-            return v.toString("yyyy-MM-dd") if v.isValid() else None
-        if isinstance(v, QDateTime):
-            return v.toString("yyyy-MM-ddTHH:mm:ss") if v.isValid() else None
-    except ImportError:
-        pass
+    from ..vector_io import _qvalue
+
+    v = _qvalue(v)
+    if isinstance(v, datetime.datetime):
+        return v.strftime("%Y-%m-%dT%H:%M:%S")
+    if isinstance(v, datetime.date):
+        return v.isoformat()
     return v

@@ -396,3 +396,34 @@ def test_import_tests_pass_with_qgis_own_ogr():
     summary = tail.strip().splitlines()[-1]
     assert " passed" in summary and "failed" not in summary and "error" not in summary, summary
     assert int(summary.split(" passed")[0].split()[-1]) >= 40, summary  # the files really ran (42 tests today)
+
+
+def test_memory_layer_values_through_the_same_conversion():
+    """layer_to_frame's feature loop (memory, PostGIS, WFS layers) converts values with vector_io's converter:
+    NULL -> None, dates and date-times -> ISO text, as before."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+    from qgis.PyQt.QtCore import QDate, QDateTime, QTime
+
+    from pmiek_werkbank.layers.qgis_io import layer_to_frame
+
+    vl = QgsVectorLayer("Point?crs=EPSG:28992&field=naam:string&field=d:date&field=dt:datetime&field=n:integer",
+                        "geheugen", "memory")
+    feats = []
+    for naam, d, dt, n, wkt in (("a", QDate(2024, 1, 2), QDateTime(QDate(2024, 1, 2), QTime(10, 30, 5)), 7,
+                                 "Point (1 2)"), (None, None, None, None, None)):
+        f = QgsFeature(vl.fields())
+        f.setAttributes([naam, d, dt, n])
+        if wkt:
+            f.setGeometry(QgsGeometry.fromWkt(wkt))
+        feats.append(f)
+    assert vl.dataProvider().addFeatures(feats)[0]
+    df = layer_to_frame(vl)
+    assert df["naam"].tolist() == ["a", None] and df["d"].tolist() == ["2024-01-02", None]
+    assert df["dt"].tolist() == ["2024-01-02T10:30:05", None] and df["n"].tolist()[0] == 7 and pd_na(df["n"][1])
+    assert df["_row"].tolist() == [1, 2] and [None if g is None else g.wkt for g in df.geometry] == ["POINT (1 2)", None]
+
+
+def pd_na(v):
+    import pandas as pd
+
+    return v is None or pd.isna(v)
