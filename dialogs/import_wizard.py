@@ -165,7 +165,6 @@ class MappingPage(QWizardPage):
 
     def initializePage(self):  # noqa: N802
         from ..layers import mapping as M
-        from ..layers.importers import source_name_for
         from ..werkbank import enums as E
 
         kind = self.w.kind()
@@ -184,26 +183,9 @@ class MappingPage(QWizardPage):
         for t in M.targets(kind):
             if not t.param:
                 continue
-            row = self.table.rowCount()
-            self.table.insertRow(row)
-            item = QTableWidgetItem(tr(t.label) + (" *" if t.required else ""))
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.table.setItem(row, 0, item)
-            combo = QComboBox()
-            combo.addItem(NONE, "")
-            for f in fields:
-                combo.addItem(f, f)
             chosen = remembered.get(t.name, auto.get(t.name, "")) if remembered is not None else auto.get(t.name, "")
-            idx = combo.findData(chosen)
-            combo.setCurrentIndex(idx if idx >= 0 else 0)
-            combo.currentIndexChanged.connect(self.update_preview)
-            self.table.setCellWidget(row, 1, combo)
-            self.combos[t.name] = combo
-        while self.extra.rowCount():
-            self.extra.removeRow(0)
-        self.source_name = QLineEdit()
-        self.source_name.setText(source_name_for(layer.source()) if layer.providerType() == "ogr" else layer.name())
-        self.extra.addRow(tr("Bronnaam"), self.source_name)
+            self._field_row(t.name, tr(t.label), t.required, fields, chosen)
+        self._source_name_row(layer)
         if kind == "developments":
             self.sector = QComboBox()
             self.sector.addItem(tr("(uit het sectorveld)"), "")
@@ -227,11 +209,36 @@ class MappingPage(QWizardPage):
         self._frame = None
         self.update_preview()
 
+    def _field_row(self, name, label, required, fields, chosen):
+        """One row of the mapping table: the werkbank field (read-only) and a combo of the source's fields."""
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        item = QTableWidgetItem(label + (" *" if required else ""))
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        self.table.setItem(row, 0, item)
+        combo = QComboBox()
+        combo.addItem(NONE, "")
+        for f in fields:
+            combo.addItem(f, f)
+        combo.setCurrentIndex(max(combo.findData(chosen), 0))
+        combo.currentIndexChanged.connect(self.update_preview)
+        self.table.setCellWidget(row, 1, combo)
+        self.combos[name] = combo
+
+    def _source_name_row(self, layer):
+        """The extra options start afresh with the source name (the file name without extension, or the layer's)."""
+        from ..layers.importers import source_name_for
+
+        while self.extra.rowCount():
+            self.extra.removeRow(0)
+        self.source_name = QLineEdit()
+        self.source_name.setText(source_name_for(layer.source()) if layer.providerType() == "ogr" else layer.name())
+        self.extra.addRow(tr("Bronnaam"), self.source_name)
+
     def _table_kind(self, kind, layer, fields):
         """A table kind: the spec recognises the columns itself; shown read-only (werkbank field <- column)."""
         from ..ingest.columns import recognise
         from ..ingest.specs import spec
-        from ..layers.importers import source_name_for
 
         self.recognised = recognise(fields, {f: names for f, names in spec(kind).columns})
         for field, _names in spec(kind).columns:
@@ -242,11 +249,7 @@ class MappingPage(QWizardPage):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.table.setItem(row, col, item)
-        while self.extra.rowCount():
-            self.extra.removeRow(0)
-        self.source_name = QLineEdit()
-        self.source_name.setText(source_name_for(layer.source()) if layer.providerType() == "ogr" else layer.name())
-        self.extra.addRow(tr("Bronnaam"), self.source_name)
+        self._source_name_row(layer)
         self.peildatum = None
         if kind == "monitoring":
             self.peildatum = QLineEdit()
@@ -258,29 +261,12 @@ class MappingPage(QWizardPage):
     def _field_kind(self, kind, layer, fields):
         """Knooppunten, links: a field chosen per hook parameter (as the algorithms' FIELD_ parameters)."""
         from ..ingest.columns import norm
-        from ..layers.importers import source_name_for
 
         by_norm = {norm(f): f for f in fields}
         for param, label, required, names in FIELD_KINDS[kind]:
-            row = self.table.rowCount()
-            self.table.insertRow(row)
-            item = QTableWidgetItem(tr(label) + (" *" if required else ""))
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.table.setItem(row, 0, item)
-            combo = QComboBox()
-            combo.addItem(NONE, "")
-            for f in fields:
-                combo.addItem(f, f)
             guess = next((by_norm[norm(n)] for n in names if norm(n) in by_norm), "")
-            combo.setCurrentIndex(max(combo.findData(guess), 0))
-            combo.currentIndexChanged.connect(self.update_preview)
-            self.table.setCellWidget(row, 1, combo)
-            self.combos[param] = combo
-        while self.extra.rowCount():
-            self.extra.removeRow(0)
-        self.source_name = QLineEdit()
-        self.source_name.setText(source_name_for(layer.source()) if layer.providerType() == "ogr" else layer.name())
-        self.extra.addRow(tr("Bronnaam"), self.source_name)
+            self._field_row(param, tr(label), required, fields, guess)
+        self._source_name_row(layer)
         self.share_unit = None
         if kind == "project_links":
             self.share_unit = QComboBox()

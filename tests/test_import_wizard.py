@@ -5,6 +5,18 @@ import os
 import pytest
 
 
+def _close(w, qgis_iface):
+    """Close the wizard and leave no layers, groups or messages for the next test."""
+    from qgis.core import QgsProject
+
+    w.close()
+    w.cleanup()
+    w.deleteLater()
+    qgis_iface.messageBar().clearWidgets()
+    QgsProject.instance().removeAllMapLayers()
+    QgsProject.instance().layerTreeRoot().removeAllChildren()
+
+
 def test_wizard_imports_municipalities_and_remembers_mapping(qgis_iface, werkbank_path, shared_data):
     from qgis.core import QgsProject, QgsSettings
 
@@ -60,7 +72,6 @@ def test_wizard_stations_into_the_sample_no_duplicates_counts_and_report(qgis_if
     import glob
     import shutil
 
-    from qgis.core import QgsProject
     from qgis.PyQt.QtWidgets import QPushButton
 
     from pmiek_werkbank.dialogs.import_wizard import ImportWizard
@@ -109,12 +120,7 @@ def test_wizard_stations_into_the_sample_no_duplicates_counts_and_report(qgis_if
                    if b.objectName() == "pmiek_open_report"]
         assert buttons
     finally:
-        w.close()
-        w.cleanup()
-        w.deleteLater()
-        qgis_iface.messageBar().clearWidgets()
-        QgsProject.instance().removeAllMapLayers()
-        QgsProject.instance().layerTreeRoot().removeAllChildren()
+        _close(w, qgis_iface)
 
 
 def test_wizard_offers_the_runner_kinds_projects_from_a_csv(qgis_iface, werkbank_path, tmp_path):
@@ -166,7 +172,6 @@ def test_wizard_links_rejects_bad_rows_in_a_table_and_imports_the_rest(qgis_ifac
     every rejected row (spreadsheet line, field, Dutch message) in its table and the good rows are imported."""
     import shutil
 
-    from qgis.core import QgsProject
 
     from pmiek_werkbank.dialogs.import_wizard import ImportWizard
     from pmiek_werkbank.werkbank import open_werkbank
@@ -221,12 +226,7 @@ def test_wizard_links_rejects_bad_rows_in_a_table_and_imports_the_rest(qgis_ifac
         assert got[(pid, devs[0])] == (50.0, "goed") and got[(pid, devs[1])] == (25.0, "ook goed")
         assert w.result_page.result.rejected == 3 and w.result_page.result.counts["inserted"] == 2
     finally:
-        w.close()
-        w.cleanup()
-        w.deleteLater()
-        qgis_iface.messageBar().clearWidgets()
-        QgsProject.instance().removeAllMapLayers()
-        QgsProject.instance().layerTreeRoot().removeAllChildren()
+        _close(w, qgis_iface)
 
 
 @pytest.mark.parametrize("kind,name,table", [("knooppunten", "knooppunten.gpkg", "knooppunten"),
@@ -237,7 +237,6 @@ def test_wizard_knooppunten_and_scores_from_the_sample_change_nothing(qgis_iface
     columns recognised, every row counted as unchanged, nothing rejected."""
     import shutil
 
-    from qgis.core import QgsProject
 
     from pmiek_werkbank.dialogs.import_wizard import ImportWizard
     from pmiek_werkbank.werkbank import open_werkbank
@@ -269,9 +268,4 @@ def test_wizard_knooppunten_and_scores_from_the_sample_change_nothing(qgis_iface
         w.next()
         assert w.result_page.result.counts == {"inserted": 0, "updated": 0, "unchanged": n}
     finally:
-        w.close()
-        w.cleanup()
-        w.deleteLater()
-        qgis_iface.messageBar().clearWidgets()
-        QgsProject.instance().removeAllMapLayers()
-        QgsProject.instance().layerTreeRoot().removeAllChildren()
+        _close(w, qgis_iface)
