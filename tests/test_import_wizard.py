@@ -5,6 +5,17 @@ import os
 import pytest
 
 
+def _to_mapping(w, werkbank, path, kind):
+    """Source page filled in (werkbank, file, kind), on to the mapping page; returns that page."""
+    combo = w.source_page.kind_combo
+    w.source_page.werkbank_widget.setFilePath(werkbank)
+    w.source_page.file_widget.setFilePath(str(path))
+    combo.setCurrentIndex(combo.findData(kind))
+    w.show()
+    w.next()
+    return w.mapping_page
+
+
 def _close(w, qgis_iface):
     """Close the wizard and leave no layers, groups or messages for the next test."""
     from qgis.core import QgsProject
@@ -138,12 +149,7 @@ def test_wizard_offers_the_runner_kinds_projects_from_a_csv(qgis_iface, werkbank
     try:
         combo = w.source_page.kind_combo
         assert all(combo.findData(k) >= 0 for k in TABLE_KINDS + ("capacity_areas", "stations", "developments"))
-        w.source_page.werkbank_widget.setFilePath(werkbank_path)
-        w.source_page.file_widget.setFilePath(str(src))
-        combo.setCurrentIndex(combo.findData("projects"))
-        w.show()
-        w.next()
-        mp = w.mapping_page
+        mp = _to_mapping(w, werkbank_path, src, "projects")
         assert mp.recognised["name"] == "Naam project" and mp.recognised["project_id"] == "project_id"
         assert mp.preview.rowCount() == 2
         w.next()
@@ -196,12 +202,7 @@ def test_wizard_links_rejects_bad_rows_in_a_table_and_imports_the_rest(qgis_ifac
     try:
         combo = w.source_page.kind_combo
         assert all(combo.findData(k) >= 0 for k in ("knooppunten", "project_links", "scores"))
-        w.source_page.werkbank_widget.setFilePath(wb_path)
-        w.source_page.file_widget.setFilePath(str(src))
-        combo.setCurrentIndex(combo.findData("project_links"))
-        w.show()
-        w.next()
-        mp = w.mapping_page
+        mp = _to_mapping(w, wb_path, src, "project_links")
         assert {p: c.currentData() for p, c in mp.combos.items()} == {
             "project_field": "project_id", "dev_field": "plan_id", "share_field": "aandeel_pct",
             "motivation_field": "motivatie"}
@@ -248,13 +249,7 @@ def test_wizard_knooppunten_and_scores_from_the_sample_change_nothing(qgis_iface
     assert n > 0
     w = ImportWizard(qgis_iface, None)
     try:
-        w.source_page.werkbank_widget.setFilePath(wb_path)
-        w.source_page.file_widget.setFilePath(os.path.join(sample_dir, name))
-        combo = w.source_page.kind_combo
-        combo.setCurrentIndex(combo.findData(kind))
-        w.show()
-        w.next()
-        mp = w.mapping_page
+        mp = _to_mapping(w, wb_path, os.path.join(sample_dir, name), kind)
         if kind == "knooppunten":
             assert mp.combos["name_field"].currentData() == "naam"
             assert mp.combos["id_field"].currentData() == "knooppunt_id"
