@@ -309,6 +309,8 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
                 if y in years:
                     self.table.setItem(rows[r.unit_id], years.index(y) + 1, self._cell_item(r._asdict(), y))
             self._update_layer(units=units)
+        if not (touched[0] or touched[1]):
+            return  # nothing recomputed (e.g. a status that does not change what counts): nothing else changes
         self._fill_unserved()
         self._on_unit_selected()
 

@@ -112,17 +112,32 @@ def _sort_key(v):
     return _natural(v if v is not None else "")
 
 
+def _set_cell(item, v, key=False):
+    """Text, sort key, tooltip (and key) of one cell: the one cell builder of full and partial fills."""
+    text = v if isinstance(v, str) else _fmt(v)
+    item.setText(text)
+    item.setData(SORT_ROLE, _sort_key(v))
+    item.setToolTip(text if len(text) > 24 else "")  # long names are cut off in narrow columns
+    if key:
+        item.setData(Qt.ItemDataRole.UserRole, v)
+    return item
+
+
 def _set_row(table, r, row, key_col=0):
-    """The cells of one row (the one cell builder of full and partial fills)."""
     for c, v in enumerate(row):
-        text = v if isinstance(v, str) else _fmt(v)
-        item = SortItem(text)
-        item.setData(SORT_ROLE, _sort_key(v))
-        if len(text) > 24:
-            item.setToolTip(text)  # long names are cut off in narrow columns
-        if c == key_col:
-            item.setData(Qt.ItemDataRole.UserRole, row[key_col])
-        table.setItem(r, c, item)
+        table.setItem(r, c, _set_cell(SortItem(), v, c == key_col))
+
+
+def _update_rows(table, rows, key_col=0):
+    """Rewrite the cells of some rows in place (``rows``: row number -> values): with sorting on, only a
+    changed row moves to its sorted place (replacing items with sorting off and on again would sort all rows,
+    ~0.2 s for 6,000).  The items are taken first: they move with their row when it is re-sorted."""
+    width = table.columnCount()
+    todo = [([table.item(r, c) for c in range(width)], row) for r, row in rows.items()]
+    for items, row in todo:
+        for c, (item, v) in enumerate(zip(items, row)):
+            if item.text() != (v if isinstance(v, str) else _fmt(v)) or c == key_col:
+                _set_cell(item, v, c == key_col)
 
 
 def _fill(table, rows, key_col=0, sortable=False):
@@ -390,11 +405,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
                 self.select_project(current, zoom=False)
             return
         current = self.current_project()
-        sortable = self.projects.isSortingEnabled()
-        self.projects.setSortingEnabled(False)
-        for p, r in ((p, at[p]) for p in fresh if p in at):
-            _set_row(self.projects, r, self._project_row(fresh[p]))
-        self.projects.setSortingEnabled(sortable)  # a changed name or status takes its sorted place
+        _update_rows(self.projects, {at[p]: self._project_row(fresh[p]) for p in fresh if p in at})
         if current in fresh:
             self.select_project(current, zoom=False)
             if any(before[current].get(k) != fresh[current].get(k) for k in ("station_id", "knooppunt_id")):

@@ -69,6 +69,7 @@ def test_docks_after_link_and_status_edits_equal_a_fresh_reload(qgis_iface, sess
     with session.werkbank(readonly=True) as wb:
         before = {r["project_id"]: (r["status"], r["status_reason"]) for r in wb.query(
             "SELECT project_id, status, status_reason FROM projects WHERE project_id IN ('P1', 'P2')")}
+        names = {r["project_id"]: r["name"] for r in wb.query("SELECT project_id, name FROM projects")}
     # link: D10 (heavy, 6 MW) to P1
     p.share_unit.setCurrentIndex(p.share_unit.findData("mw"))
     p.share.setValue(6)
@@ -86,6 +87,13 @@ def test_docks_after_link_and_status_edits_equal_a_fresh_reload(qgis_iface, sess
         row = [r for r in now[0][1] if r[0] == pid][0]
         assert row[3] == {"afgevallen": "Afgevallen", "kandidaat": "Kandidaat"}[status]
     assert now[1] != linked[1] or now[0][1] != linked[0][1]
+    # names (the sort column) of two projects at once: both rows take their sorted place
+    with session.werkbank() as wb:
+        wb.execute("UPDATE projects SET name = 'Aaa eerst' WHERE project_id = 'P3'")
+        wb.execute("UPDATE projects SET name = 'Zzz laatst' WHERE project_id = 'P2'")
+    session.dataChanged.emit("projects")
+    renamed = check()
+    assert [r[1] for r in renamed[0][1]][0] == "Aaa eerst" and [r[1] for r in renamed[0][1]][-1] == "Zzz laatst"
     # unlink D10 and the statuses back: the docks show the start again
     p.links.clearSelection()
     p.links.selectRow([p.links.item(r, 0).data(USER) for r in range(p.links.rowCount())].index("D10"))
@@ -97,6 +105,10 @@ def test_docks_after_link_and_status_edits_equal_a_fresh_reload(qgis_iface, sess
                           wb.row_versions("projects")[pid])
         session.dataChanged.emit("projects")
         check()
+    with session.werkbank() as wb:
+        for pid in ("P2", "P3"):
+            wb.execute("UPDATE projects SET name = ? WHERE project_id = ?", (names[pid], pid))
+    session.dataChanged.emit("projects")
     assert check() == start
     assert refreshes == [] and balance_full == []  # every edit was followed incrementally
     p.cleanup()
