@@ -657,20 +657,30 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self.projects = projects.iloc[order].reset_index(drop=True)
 
     # ---- incremental updates (issue 19: a rating or status edit updates what changed) -------------------------
-    def _scores_changed(self, pairs=None):
+    def _read(self, fn, wb=None):
+        """``fn(wb)`` on the given open werkbank or on one opened read-only; None (and said) when unreadable."""
+        try:
+            if wb is not None:
+                return fn(wb)
+            with self._open(readonly=True) as opened:
+                return fn(opened)
+        except Exception as e:  # noqa: BLE001 - show, do not crash the dock
+            self.info.setText(tr("Werkbank niet leesbaar: {}").format(e))
+            return None
+
+    def _scores_changed(self, pairs=None, wb=None):
         """Ratings changed: of ``pairs`` [(project_id, criterion_id)] only (read back and recomputed), or any
         (``None``: all ratings read again; only the projects whose consensus differs are redrawn)."""
         from ..scoring import scores as S
 
-        try:
-            with self._open(readonly=True) as wb:
-                if pairs is None:
-                    fresh = S.scores_frame(wb)
-                else:
-                    fresh = [wb.read_frame("scores", where="project_id = ? AND criterion_id = ?", params=(p, c))
-                             for p, c in pairs]
-        except Exception as e:  # noqa: BLE001
-            self.info.setText(tr("Werkbank niet leesbaar: {}").format(e))
+        def read(wb):
+            if pairs is None:
+                return S.scores_frame(wb)
+            return [wb.read_frame("scores", where="project_id = ? AND criterion_id = ?", params=(p, c))
+                    for p, c in pairs]
+
+        fresh = self._read(read, wb)
+        if fresh is None:
             return
         if pairs is None:
             old = self.cons
@@ -687,21 +697,20 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         if pid in dirty and cid:
             self._show_ratings(pid, cid)
 
-    def _projects_changed(self, ids=None):
+    def _projects_changed(self, ids=None, wb=None):
         """Projects changed (status, code, name, ...): ``ids`` only, or all re-read and compared.  A project
         added or deleted rebuilds the tables; otherwise only the rows that differ are redrawn."""
         from ..scoring import ranking as R
 
-        try:
-            with self._open(readonly=True) as wb:
-                if ids is None:
-                    fresh = R.projects_frame(wb)
-                else:
-                    marks = ", ".join("?" for _ in ids)
-                    fresh = wb.read_frame("projects", geometry=False, where="project_id IN ({})".format(marks),
-                                          params=tuple(ids))
-        except Exception as e:  # noqa: BLE001
-            self.info.setText(tr("Werkbank niet leesbaar: {}").format(e))
+        def read(wb):
+            if ids is None:
+                return R.projects_frame(wb)
+            marks = ", ".join("?" for _ in ids)
+            return wb.read_frame("projects", geometry=False, where="project_id IN ({})".format(marks),
+                                 params=tuple(ids))
+
+        fresh = self._read(read, wb)
+        if fresh is None:
             return
         import pandas as pd
 
@@ -975,8 +984,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                 if "assessor_org" in TABLES["scores"].column_names:
                     wb.execute("UPDATE scores SET assessor_org = ? WHERE score_id = ?", (organisation or None,
                                                                                           score_id))
-        # only this cell's ratings are read back; consensus and ranking are updated, not rebuilt (issue 19)
-        self._scores_changed([(pid, cid)])
+            # only this cell's ratings are read back; consensus and ranking are updated, not rebuilt (issue 19)
+            self._scores_changed([(pid, cid)], wb)
         self._changed("scores", applied=True)
 
     def _changed(self, table, applied=False):
@@ -1150,7 +1159,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
 
         with self._open() as wb:
             D.set_status(wb, pid, status, reason)
-        self._projects_changed([pid])
+            self._projects_changed([pid], wb)
         self._changed("projects", applied=True)
 
     def _ask_decision(self, status, title):

@@ -139,32 +139,34 @@ def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, rando
             R = ranks_for(W @ P0.T, tie)
             rmin = np.minimum(base, R.min(axis=0))
             rmax = np.maximum(base, R.max(axis=0))
-    df = pd.DataFrame({
+    # every column at once (one frame, not one insert per column: half of the ranking's time at 500 projects)
+    cols = {
         "project_id": pids,
         "code": list(projects["code"]),
         "name": list(projects["name"]),
         "status": list(projects["status"]) if "status" in projects else ["kandidaat"] * n,
         "status_reason": list(projects["status_reason"]) if "status_reason" in projects else [None] * n,
-    })
+    }
     for j, cid in enumerate(crit_ids):
-        df[cid] = pts[:, j]
+        cols[cid] = pts[:, j]
     groups = []
     for c in counted:
         if c["grp"] not in groups:
             groups.append(c["grp"])
     for g in groups:
-        cols = [m for m, c in enumerate(counted) if c["grp"] == g]
-        df["subtotal_" + g] = P0[:, cols] @ w[cols]
-    df["total"] = np.round(totals, TOTAL_DECIMALS)
-    df["n_counted"] = len(counted)
-    df["n_complete"] = n_complete.astype(int)
-    df["complete"] = n_complete == len(counted)
-    df["missing"] = _missing_texts(has, [c["criterion_id"] for c in counted])
-    df["disputed"] = [", ".join(d) for d in disputed]
-    df["disagreement"] = [bool(d) for d in disputed]
-    df["rank"] = base.astype(int)
-    df["rank_min"] = rmin.astype(int)
-    df["rank_max"] = rmax.astype(int)
+        gi = [m for m, c in enumerate(counted) if c["grp"] == g]
+        cols["subtotal_" + g] = P0[:, gi] @ w[gi]
+    cols["total"] = np.round(totals, TOTAL_DECIMALS)
+    cols["n_counted"] = np.full(n, len(counted), dtype=np.int64)
+    cols["n_complete"] = n_complete.astype(int)
+    cols["complete"] = n_complete == len(counted)
+    cols["missing"] = _missing_texts(has, [c["criterion_id"] for c in counted])
+    cols["disputed"] = [", ".join(d) for d in disputed]
+    cols["disagreement"] = [bool(d) for d in disputed]
+    cols["rank"] = base.astype(int)
+    cols["rank_min"] = rmin.astype(int)
+    cols["rank_max"] = rmax.astype(int)
+    df = pd.DataFrame(cols, columns=list(cols))
     return df.sort_values("rank", kind="mergesort").reset_index(drop=True)
 
 

@@ -463,8 +463,12 @@ def consensus_update(cons, scores, criteria, pairs):
         return near[np.array([k in pairs for k in pc], dtype=bool)] if len(near) else near
 
     fresh = consensus(scores.iloc[rows_of(scores)], criteria)
+    old = rows_of(cons)
+    same = _replace_in_place(cons, fresh, old)
+    if same is not None:
+        return same
     keep = np.ones(len(cons), dtype=bool)
-    keep[rows_of(cons)] = False
+    keep[old] = False
 
     def raw(frame, col):  # a column as consensus() builds it (points: floats and None)
         if col == "points":
@@ -485,6 +489,43 @@ def consensus_update(cons, scores, criteria, pairs):
     order = np.argsort(pcode * max(len(cuniq), 1) + ccode, kind="stable")
     for col, v in columns.items():
         columns[col] = [v[i] for i in order.tolist()] if isinstance(v, list) else v[order]
+    return _consensus_frame(columns)
+
+
+def _replace_in_place(cons, fresh, old):
+    """The consensus with rows ``old`` replaced by ``fresh`` when both hold the same pairs in the same order (a
+    rating changed) and every column keeps the type the full consensus would give it; else None."""
+    import numpy as np
+
+    if len(old) != len(fresh) or not len(old):
+        return None
+    if (list(cons["project_id"].to_numpy(dtype=object)[old]) != list(fresh["project_id"])
+            or list(cons["criterion_id"].to_numpy(dtype=object)[old]) != list(fresh["criterion_id"])):
+        return None
+    columns = {}
+    for col in CONSENSUS_COLUMNS:
+        values = cons[col].to_numpy(copy=True)
+        if col == "points":
+            new = [None if (v is None or v != v) else v for v in fresh[col].tolist()]
+            if values.dtype == object:  # no points anywhere before: stays so only when none now either
+                if any(v is not None for v in new):
+                    return None
+                values[old] = None
+                columns[col] = values.tolist()
+                continue
+            values[old] = np.array([np.nan if v is None else v for v in new], dtype=float)
+            if np.isnan(values).all():  # no points left anywhere: the full consensus gives None, not NaN
+                return None
+        elif col == "assessors":
+            for i, v in zip(old.tolist(), fresh[col].tolist()):
+                values[i] = v
+        else:
+            new = fresh[col].to_numpy()
+            if values.dtype != object and new.dtype != values.dtype:
+                return None
+            values[old] = new
+        columns[col] = values
+    columns["assessors"] = columns["assessors"].tolist()
     return _consensus_frame(columns)
 
 

@@ -241,3 +241,21 @@ def test_incremental_consensus_hand_case():
     assert new.loc[("p1", "B"), "state"] == S.STATE_UNANIMOUS and new.loc[("p1", "B"), "points"] == 3.0
     assert new.loc[("p1", "B"), "n_assessors"] == 2 and list(new.index) == [("p1", "A"), ("p1", "B"), ("p2", "A")]
     assert new.loc[("p2", "A"), "points"] == 1.0
+
+
+def test_rank_table_without_projects_or_ratings_equals_reference():
+    """Edge cases of the one-frame rank_table: no projects at all, and projects without any rating."""
+    import pandas as pd
+    from pandas.testing import assert_frame_equal
+
+    from pmiek_werkbank.scoring import ranking as R
+
+    crits = [dict(c, grp="g", weight=1.0, counted=bool(c["points_list"])) for c in CRITERIA]
+    empty = pd.DataFrame({"project_id": [], "code": [], "name": []})
+    cons = S.consensus(random_scores(3, n_projects=5), crits)
+    assert_frame_equal(R.rank_table(empty, crits, cons), REF.rank_table_reference(empty, crits, cons),
+                       check_exact=True)
+    bare = pd.DataFrame({"project_id": ["x1", "x2"], "code": ["P-10", "P-2"], "name": ["a", "b"]})
+    a = R.rank_table(bare, crits, cons.iloc[0:0])
+    assert_frame_equal(a, REF.rank_table_reference(bare, crits, cons.iloc[0:0]), check_exact=True)
+    assert list(a["code"]) == ["P-2", "P-10"] and list(a["rank"]) == [1, 2] and (a["total"] == 0).all()
