@@ -699,7 +699,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
 
     def _projects_changed(self, ids=None, wb=None):
         """Projects changed (status, code, name, ...): ``ids`` only, or all re-read and compared.  A project
-        added or deleted rebuilds the tables; otherwise only the rows that differ are redrawn."""
+        added or deleted rebuilds the two tables (ratings and consensus are kept); otherwise only the rows that
+        differ are redrawn."""
         from ..scoring import ranking as R
 
         def read(wb):
@@ -716,16 +717,14 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
 
         old = self.projects.drop(columns=["_sort"])
         if ids is None:
-            if set(fresh["project_id"]) != set(old["project_id"]):
-                self.reload()
-                return
-            projects = fresh
+            projects = fresh  # a project added or deleted: the tables are rebuilt, the ratings are not re-read
         else:
             if set(fresh["project_id"]) != set(ids) or not set(ids) <= set(old["project_id"]):
                 self.reload()
                 return
             projects = pd.concat([old[~old["project_id"].isin(set(ids))], fresh], ignore_index=True)
         self._set_projects(projects)
+        self._show_info()
         self._rerank()
 
     def _rerank(self, *args, dirty=()):

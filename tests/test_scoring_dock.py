@@ -286,6 +286,14 @@ def test_edits_update_rows_without_reload_and_equal_a_fresh_dock(dock, small_wer
     assert (rows["P-2"]["Totaal"], rows["P-2"]["Rang"], rows["P-1"]["Rang"]) == ("16", "1", "2")
     same_as_fresh()
     assert not resets and not reloads
+    # a project added elsewhere: the tables are rebuilt (a reset), the ratings are not read again
+    with open_werkbank(small_werkbank) as wb:
+        wb.write_frame("projects", [{"project_id": "p4", "code": "P-4", "name": "Nieuw"}], mode="insert")
+    dock.session.dataChanged.emit("projects")
+    _, rows = _grid(dock)
+    assert (rows["P-4"]["Totaal"], rows["P-4"]["Rang"], rows["P-4"]["Volledig"]) == ("0", "4", "nee")
+    assert not reloads and "3 projecten" not in dock.info.text() and "4 projecten" in dock.info.text()
+    same_as_fresh()
     dock.reload = original
 
 
