@@ -1689,22 +1689,21 @@ class BalanceModel:
         sids, kids = self._changed_units(old_projects, self.projects)
         old_ld, old_ls = self._LD, self._LS
         old_tr = self._tr_records()
-        old_pairs = set(zip(self._tr_pairs.tolist(), self._tr_pair_year.tolist()))
+        old_pairs = (self._tr_pairs, self._tr_pair_year)
         old_k, old_s = self._serv_k, self._serv_s
         old_tk, old_ts = self._trp_k, self._trp_s
         self._apply_projects()
         moved = self._moved_stations(old_ld, old_ls)
         # moves in years between the horizon years change the ready-year list (unserved) of both stations
-        moved |= {self._sid[s] for s, *_ in old_tr ^ self._tr_records()}
-        new_pairs = set(zip(self._tr_pairs.tolist(), self._tr_pair_year.tolist()))
-        if sids is None and not moved and old_pairs == new_pairs:
+        moved |= set(self._sid[_only_in_one(old_tr, self._tr_records())])
+        pairs = _only_in_one(old_pairs, (self._tr_pairs, self._tr_pair_year))
+        if sids is None and not moved and not len(pairs):
             return set(), set()
         sids = (sids or set()) | moved
         kids = set(kids or set())
         S = max(len(self._sid), 1)
-        for pair, _ in old_pairs ^ new_pairs:
-            kids.add(self._kid[pair // S])
-        sids &= set(self._station_ids)
+        kids |= set(self._kid[pairs // S])
+        sids = {s for s in sids if s in self._station_ids}
         scodes = np.sort(self._station_ids.get_indexer(list(sids))) if sids else np.zeros(0, dtype=np.int64)
         self._update_stations(scodes)
         mark = np.zeros(len(self._sid), dtype=bool)
@@ -1718,9 +1717,9 @@ class BalanceModel:
         return sids, kids
 
     def _tr_records(self):
-        """The link moves as a set of (station code, from year, demand, supply) records."""
+        """The link moves as (station code, from year, demand, supply) record columns."""
         st, _, yr, dd, uu = self._tr
-        return set(zip(st.tolist(), yr.tolist(), dd.tolist(), uu.tolist()))
+        return st, yr, dd, uu
 
     def _moved_stations(self, old_ld, old_ls):
         """Station ids whose link-moved MW differs from before (``old_ld``/``old_ls`` matrices or None)."""
@@ -1848,6 +1847,30 @@ class BalanceModel:
                       "from_year"):
                 out[c] = t[c]
         return out
+
+
+def _only_in_one(a, b):
+    """The first column of the records that are in exactly one of the record sets ``a`` and ``b`` (each a
+    tuple of equally long arrays; a record is one position across them; duplicates count once): the
+    vectorised ``{r[0] for r in set(zip(*a)) ^ set(zip(*b))}``, in no particular order."""
+    import numpy as np
+
+    na, nb = len(a[0]), len(b[0])
+    if not na + nb:
+        return np.asarray(a[0])[:0]
+    cols = [np.concatenate([np.asarray(x), np.asarray(y)]) for x, y in zip(a, b)]
+    order = np.lexsort(cols[::-1])
+    s = [c[order] for c in cols]
+    start = np.ones(na + nb, dtype=bool)
+    for c in s:
+        start[1:] &= c[1:] == c[:-1]
+    start = ~start
+    start[0] = True
+    group = np.cumsum(start) - 1
+    from_b = (np.arange(na + nb) >= na)[order]
+    in_a = np.bincount(group, weights=~from_b) > 0
+    in_b = np.bincount(group, weights=from_b) > 0
+    return s[0][start][in_a ^ in_b]
 
 
 def _append_row(frame, row):

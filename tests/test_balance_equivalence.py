@@ -560,3 +560,21 @@ def test_links_move_demand_incremental_equals_full(seed):
         edit(new)
         assert_models_equal(_full(_new(), new), new, name + " (links move, vs full)", strict_index=False)
         assert_links_move(new, name)
+
+
+def test_only_in_one_equals_the_set_symmetric_difference():
+    """The vectorised record comparison the incremental path uses (issue 19) equals the set version."""
+    import numpy as np
+
+    from pmiek_werkbank.knooppunten.balance import _only_in_one
+
+    rng = np.random.default_rng(20250808)
+    for _ in range(300):
+        na, nb = rng.integers(0, 30, 2)
+        a = (rng.integers(0, 5, na), rng.integers(2025, 2028, na).astype(float), rng.integers(-2, 3, na) * 1.5)
+        b = (rng.integers(0, 5, nb), rng.integers(2025, 2028, nb).astype(float), rng.integers(-2, 3, nb) * 1.5)
+        expected = {r[0] for r in set(zip(*[x.tolist() for x in a])) ^ set(zip(*[x.tolist() for x in b]))}
+        assert set(_only_in_one(a, b).tolist()) == expected
+    same = (np.array([3, 1, 3]), np.array([2030.0, 2025.0, 2030.0]))
+    assert len(_only_in_one(same, (same[0][::-1], same[1][::-1]))) == 0  # order and duplicates do not count
+    assert sorted(_only_in_one(same, (np.array([1]), np.array([2030.0]))).tolist()) == [1, 1, 3]
