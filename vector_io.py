@@ -13,7 +13,7 @@ that integers are always int64:
 
 - integer and boolean fields: ``int64`` / ``bool``, or ``float64`` with NaN when the rows read hold a NULL;
 - real fields ``float64``; text ``object`` (``None`` for NULL); date and date-time fields ``datetime64[ms]``
-  (NaT for NULL).
+  (NaT for NULL), ``datetime64[ms, UTC]`` when the file stores a time zone.
 
 ``where`` is an OGR attribute filter (the layer's subset string in QGIS), applied by GDAL in every backend.
 The QGIS backend loops over features in Python; it is the fall-back for a QGIS without pyogrio and fiona.
@@ -119,8 +119,7 @@ def _normalise(df, kinds):
     for col, kind in kinds.items():
         s = df[col]
         if kind in ("date", "datetime") or pd.api.types.is_datetime64_any_dtype(s.dtype):
-            if getattr(s.dtype, "tz", None) is None:
-                df[col] = pd.to_datetime(s, errors="coerce").astype("datetime64[ms]")
+            df[col] = _datetimes(s)
             continue
         if kind is None:
             if pd.api.types.is_integer_dtype(s.dtype) and s.dtype != np.int64:
@@ -140,6 +139,24 @@ def _normalise(df, kinds):
             continue
         df[col] = s.astype(object).where(s.notna(), None)
     return df
+
+
+def _datetimes(s):
+    """datetime64[ms]; values with a time zone (one or more) -> datetime64[ms, UTC], as pyogrio reads them."""
+    import warnings
+
+    import pandas as pd
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pandas 2.x on mixed offsets (handled below)
+            out = pd.to_datetime(s, errors="coerce")
+    except ValueError:  # naive and aware mixed (pandas 3: also different offsets)
+        out = None
+    if out is None or out.dtype == object or getattr(out.dtype, "tz", None) is not None:
+        out = pd.to_datetime(s, errors="coerce", utc=True)
+        return out.astype("datetime64[ms, UTC]")
+    return out.astype("datetime64[ms]")
 
 
 _FIONA_KINDS = {"int": "int", "int32": "int", "int64": "int64", "float": "double", "str": "string",
@@ -233,14 +250,20 @@ def _qvalue(v):
     """A QGIS attribute value as plain Python (NULL -> None, QDate/QDateTime -> date/datetime)."""
     if v is None:
         return None
-    from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
+    import datetime
+
+    from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime, QVariant
 
     if isinstance(v, QVariant):
         if v.isNull():
             return None
         v = v.value()
     if isinstance(v, QDateTime):
-        return v.toPyDateTime() if v.isValid() else None
+        if not v.isValid():
+            return None
+        if v.timeSpec() in (Qt.TimeSpec.UTC, Qt.TimeSpec.OffsetFromUTC):  # a stored time zone: as UTC, aware
+            return v.toUTC().toPyDateTime().replace(tzinfo=datetime.timezone.utc)
+        return v.toPyDateTime()
     if isinstance(v, QDate):
         return v.toPyDate() if v.isValid() else None
     if isinstance(v, QTime):

@@ -222,6 +222,36 @@ def test_csv_and_xlsx_tables(backend, monkeypatch, tmp_path):
     assert vector_io.list_layers(xlsx) == ["blad"]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_date_times_with_a_time_zone_as_utc(backend, monkeypatch, tmp_path):
+    """A GeoPackage date-time with a zone (GDAL tz flag 100 = UTC, 104 = +01:00) is read as UTC, as pyogrio does."""
+    import pandas as pd
+    from osgeo import ogr
+    from pmiek_werkbank import vector_io
+
+    ogr.UseExceptions()
+    path = str(tmp_path / "tz.gpkg")
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+    lyr = ds.CreateLayer("t", None, ogr.wkbNone)
+    lyr.CreateField(ogr.FieldDefn("dt", ogr.OFTDateTime))
+    for v in [(2024, 1, 2, 10, 30, 0, 100), (2024, 6, 2, 10, 30, 0, 104), None]:
+        f = ogr.Feature(lyr.GetLayerDefn())
+        if v:
+            f.SetField("dt", *v)
+        lyr.CreateFeature(f)
+    ds = None
+    _use(monkeypatch, backend)
+    got = vector_io.read_frame(path)["dt"]
+    utc = [pd.Timestamp("2024-01-02 10:30", tz="UTC"), pd.Timestamp("2024-06-02 09:30", tz="UTC")]
+    if backend == "qgis" and getattr(got.dtype, "tz", None) is None:
+        # QGIS 3.22's OGR provider drops the zone: the wall-clock times, without one
+        assert got.dtype == "datetime64[ms]" and got.tolist()[:2] == [pd.Timestamp("2024-01-02 10:30"),
+                                                                       pd.Timestamp("2024-06-02 10:30")]
+    else:
+        assert str(got.dtype) == "datetime64[ms, UTC]" and got.tolist()[:2] == utc
+    assert pd.isna(got.tolist()[2])
+
+
 def _frame():
     import geopandas as gpd
     import pandas as pd
