@@ -186,7 +186,7 @@ def test_geometry_types_as_ogr_gives_them(backend, monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_csv_and_xlsx_tables(backend, monkeypatch, tmp_path):
+def test_csv_xlsx_and_ods_tables(backend, monkeypatch, tmp_path):
     import numpy as np
     import openpyxl
     import pandas as pd
@@ -204,6 +204,21 @@ def test_csv_and_xlsx_tables(backend, monkeypatch, tmp_path):
     ws.append([3, "c", 4.75, datetime.date(2025, 12, 31)])
     ws.cell(row=2, column=4).number_format = ws.cell(row=4, column=4).number_format = "yyyy-mm-dd"
     wb.save(xlsx)
+    from osgeo import ogr
+
+    ogr.UseExceptions()
+    ods = str(tmp_path / "t.ods")
+    ds = ogr.GetDriverByName("ODS").CreateDataSource(ods)
+    lyr = ds.CreateLayer("blad", None, ogr.wkbNone)
+    for name, t in (("id", ogr.OFTInteger), ("naam", ogr.OFTString), ("waarde", ogr.OFTReal)):
+        lyr.CreateField(ogr.FieldDefn(name, t))
+    for row in ((1, "a", 2.5), (2, None, None), (3, "c", 4.75)):
+        f = ogr.Feature(lyr.GetLayerDefn())
+        for name, v in zip(("id", "naam", "waarde"), row):
+            if v is not None:
+                f.SetField(name, v)
+        lyr.CreateFeature(f)
+    ds = None
     _use(monkeypatch, backend)
 
     df = vector_io.read_frame(csv, fid_as_index=True)
@@ -220,6 +235,10 @@ def test_csv_and_xlsx_tables(backend, monkeypatch, tmp_path):
     assert df["datum"].tolist()[0] == pd.Timestamp(2024, 1, 2) and pd.isna(df["datum"].tolist()[1])
     assert df["datum"].tolist()[2] == pd.Timestamp(2025, 12, 31)
     assert vector_io.list_layers(xlsx) == ["blad"]
+    # ODS (the import reads it through vector_io as well)
+    df = vector_io.read_frame(ods, layer="blad", read_geometry=False, fid_as_index=True)
+    assert df.index.tolist() == [2, 3, 4] and df["id"].tolist() == [1, 2, 3] and df["naam"].tolist() == ["a", None, "c"]
+    np.testing.assert_array_equal(df["waarde"].to_numpy(), [2.5, np.nan, 4.75])
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
