@@ -32,35 +32,70 @@ def suggest_links(project, developments, assignment=None, linked=(), station_geo
     kp = knooppunt_id if knooppunt_id is not None else project.get("knooppunt_id")
     st = st if isinstance(st, str) and st else None
     kp = kp if isinstance(kp, str) and kp else None
+    dev_ids = devs["dev_id"].to_numpy(dtype=object)
+    index = pd.Index(dev_ids)
     if assignment is not None and len(assignment):
-        a = assignment.set_index("dev_id")
-        a = a[~a.index.duplicated()]
-        dev_station = devs["dev_id"].map(a["station_id"])
-        dev_kp = devs["dev_id"].map(a["knooppunt_id"])
+        a_ids = assignment["dev_id"].to_numpy(dtype=object)
+        if len(a_ids) == len(dev_ids) and bool((a_ids == dev_ids).all()) and index.is_unique:
+            # the balance's assignment of these same developments, row for row: no lookup by id needed
+            dev_station = assignment["station_id"].to_numpy(dtype=object)
+            dev_kp = assignment["knooppunt_id"].to_numpy(dtype=object)
+        else:
+            a = assignment.set_index("dev_id")
+            a = a[~a.index.duplicated()]
+            dev_station = devs["dev_id"].map(a["station_id"]).to_numpy(dtype=object)
+            dev_kp = devs["dev_id"].map(a["knooppunt_id"]).to_numpy(dtype=object)
     else:
-        dev_station = devs["station_id"] if "station_id" in devs else pd.Series([None] * len(devs))
-        dev_kp = pd.Series([None] * len(devs))
-    same_st = (dev_station == st).to_numpy() if st else np.zeros(len(devs), bool)
-    same_kp = (dev_kp == kp).to_numpy() if kp else np.zeros(len(devs), bool)
+        dev_station = (devs["station_id"].to_numpy(dtype=object) if "station_id" in devs
+                       else np.full(len(devs), None, dtype=object))
+        dev_kp = np.full(len(devs), None, dtype=object)
+    same_st = (dev_station == st) if st else np.zeros(len(devs), bool)
+    same_kp = (dev_kp == kp) if kp else np.zeros(len(devs), bool)
     ref = project.get("geometry")
     if ref is None or getattr(ref, "is_empty", True):
         ref = station_geom if station_geom is not None else knooppunt_geom
+    keep = np.ones(len(devs), bool)
+    if len(linked):
+        if index.is_unique:
+            at = index.get_indexer(list(linked))
+            keep[at[at >= 0]] = False
+        else:
+            keep = ~index.isin(set(linked))
+    dist = np.full(len(devs), np.nan)
     if ref is not None and not getattr(ref, "is_empty", True):
-        dist = devs.geometry.distance(ref).to_numpy(dtype=float)
+        _distances(devs.geometry.values, ref, dist, keep & (same_st | same_kp), keep & ~(same_st | same_kp),
+                   int(limit) if limit else 0)
+    # Only the rows that can be among the first ``limit`` are built and sorted (issue 19: 240,000 developments):
+    # every row of the same station or knooppunt, and of the others those at most as far as the limit-th
+    # nearest (ties kept) - a superset of the answer; the sort below gives the same order on it as on all rows.
+    group0 = keep & (same_st | same_kp)
+    rest = keep & ~group0
+    n0 = int(group0.sum())
+    if limit and n0 < int(limit) and rest.any():
+        k = int(limit) - n0
+        finite = rest & ~np.isnan(dist)
+        if int(finite.sum()) >= k:
+            kth = np.partition(dist[finite], k - 1)[k - 1]
+            rest = finite & (dist <= kth)
+        chosen = group0 | rest
+    elif limit:
+        chosen = group0 if n0 >= int(limit) else group0 | rest
     else:
-        dist = np.full(len(devs), np.nan)
-    dem = pd.to_numeric(devs["demand_mw"], errors="coerce").fillna(0.0).to_numpy()
-    sup = pd.to_numeric(devs["supply_mw"], errors="coerce").fillna(0.0).to_numpy()
+        chosen = keep
+    idx = np.flatnonzero(chosen)
+    sub = devs.iloc[idx]
+    dem = pd.to_numeric(sub["demand_mw"], errors="coerce").fillna(0.0).to_numpy()
+    sup = pd.to_numeric(sub["supply_mw"], errors="coerce").fillna(0.0).to_numpy()
+    same_st, same_kp = same_st[idx], same_kp[idx]
     out = pd.DataFrame({
-        "dev_id": devs["dev_id"].to_numpy(), "name": devs["name"].to_numpy(), "sector": devs["sector"].to_numpy(),
+        "dev_id": dev_ids[idx], "name": sub["name"].to_numpy(), "sector": sub["sector"].to_numpy(),
         "demand_mw": dem, "supply_mw": sup, "mw": np.where(dem > 0, dem, sup),
-        "year_ready": devs["year_ready"].to_numpy(), "station_id": dev_station.to_numpy(),
-        "knooppunt_id": dev_kp.to_numpy(), "distance_m": dist, "same_station": same_st, "same_knooppunt": same_kp,
+        "year_ready": sub["year_ready"].to_numpy(), "station_id": dev_station[idx],
+        "knooppunt_id": dev_kp[idx], "distance_m": dist[idx], "same_station": same_st, "same_knooppunt": same_kp,
     })
     out["reason"] = np.where(same_st & same_kp, "zelfde station en knooppunt",
                              np.where(same_st, "zelfde voedingsgebied station",
                                       np.where(same_kp, "zelfde knooppunt", "in de buurt")))
-    out = out[~out["dev_id"].isin(set(linked))]
     out["_g"] = np.where(out["same_station"] | out["same_knooppunt"], 0, 1)
     out["_both"] = ~(out["same_station"] & out["same_knooppunt"])
     out = out.sort_values(["_g", "_both", "distance_m", "dev_id"], na_position="last", kind="stable")
@@ -68,3 +103,35 @@ def suggest_links(project, developments, assignment=None, linked=(), station_geo
         out = out.head(int(limit))
     out["rank"] = np.arange(1, len(out) + 1)
     return out[SUGGESTION_COLUMNS].reset_index(drop=True)
+
+
+def _distances(geoms, ref, dist, first, others, limit):
+    """Fill ``dist`` with the distance to ``ref`` of every ``first`` row and of the ``others`` that can be among
+    the ``limit`` nearest (all of them when ``limit`` is 0); the rest stay NaN and are never shown.
+
+    A development's distance is at least the distance between its bounding box and ``ref``'s, so only the rows
+    whose box distance is at most the limit-th smallest exact distance of the nearest boxes need the exact
+    distance (issue 19: a few hundred instead of 240,000 polygons).
+    """
+    import numpy as np
+    import shapely
+
+    need = first.copy()
+    todo = np.flatnonzero(others)
+    if not limit or len(todo) <= limit:
+        need |= others
+    else:
+        b = shapely.bounds(geoms[todo])
+        rx0, ry0, rx1, ry1 = shapely.bounds(ref)
+        dx = np.maximum(0.0, np.maximum(b[:, 0] - rx1, rx0 - b[:, 2]))
+        dy = np.maximum(0.0, np.maximum(b[:, 1] - ry1, ry0 - b[:, 3]))
+        low = np.hypot(dx, dy)
+        unknown = np.isnan(low)  # no geometry: its distance is computed (NaN) like before
+        low = np.where(unknown, np.inf, low)
+        near = np.argpartition(low, limit - 1)[:limit]
+        exact = shapely.distance(geoms[todo[near]], ref)
+        bound = np.nanmax(exact) if np.isfinite(exact).any() else np.inf
+        need[todo[(low <= bound) | unknown]] = True
+    i = np.flatnonzero(need)
+    if len(i):
+        dist[i] = shapely.distance(geoms[i], ref)
