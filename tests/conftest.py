@@ -56,6 +56,18 @@ def werkbank_path(tmp_path):
 
 
 @pytest.fixture
+def session(qgis_new_project):
+    """The plugin's session (layers.project.Session) on a new QGIS project; no werkbank at the end."""
+    from qgis.core import QgsProject
+
+    from pmiek_werkbank.layers.project import Session
+
+    s = Session(QgsProject.instance())
+    yield s
+    s.set_werkbank("")
+
+
+@pytest.fixture
 def werkbank(werkbank_path):
     from pmiek_werkbank.werkbank import open_werkbank
 

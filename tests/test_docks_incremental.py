@@ -6,19 +6,7 @@ equal those of a balance dock built anew on the same werkbank.  Example data of 
 (fictief voorbeeld).
 """
 
-import pytest
 from test_balance import write_example
-
-
-@pytest.fixture
-def session(qgis_new_project):
-    from qgis.core import QgsProject
-
-    from pmiek_werkbank.layers.project import Session
-
-    s = Session(QgsProject.instance())
-    yield s
-    s.set_werkbank("")
 
 
 def _view(dock):

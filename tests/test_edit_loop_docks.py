@@ -6,27 +6,27 @@ edit their tables must equal those of docks built anew on the same werkbank.  Ex
 tests/test_balance.py (fictief voorbeeld).
 """
 
-import pytest
 from test_balance import write_example
 from test_docks_incremental import _view
 
 USER = 0x0100  # Qt.ItemDataRole.UserRole
 
 
-@pytest.fixture
-def session(qgis_new_project):
-    from qgis.core import QgsProject
-
-    from pmiek_werkbank.layers.project import Session
-
-    s = Session(QgsProject.instance())
-    yield s
-    s.set_werkbank("")
-
-
 def _cells(table):
     return [[table.item(r, c).text() if table.item(r, c) is not None else None for c in range(table.columnCount())]
             for r in range(table.rowCount())]
+
+
+def _example_dock(qgis_iface, session, werkbank, werkbank_path):
+    """The example in the werkbank, its layers in the project, the session on it and a projects dock."""
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+    from pmiek_werkbank.layers.project import add_werkbank_layers
+
+    write_example(werkbank)
+    werkbank.close()
+    add_werkbank_layers(werkbank_path)
+    session.set_werkbank(werkbank_path)
+    return ProjectsDock(qgis_iface, session)
 
 
 def _projects_view(dock):
@@ -37,14 +37,9 @@ def _projects_view(dock):
 def test_docks_after_link_and_status_edits_equal_a_fresh_reload(qgis_iface, session, werkbank, werkbank_path):
     from pmiek_werkbank.dialogs.balance_dock import BalanceDock
     from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
-    from pmiek_werkbank.layers.project import add_werkbank_layers
     from pmiek_werkbank.scoring.decisions import set_status
 
-    write_example(werkbank)
-    werkbank.close()
-    add_werkbank_layers(werkbank_path)
-    session.set_werkbank(werkbank_path)
-    p = ProjectsDock(qgis_iface, session)
+    p = _example_dock(qgis_iface, session, werkbank, werkbank_path)
     b = BalanceDock(qgis_iface, session)
     p.confirm = lambda title, text: True
     assert p.select_project("P1", zoom=False)
@@ -117,14 +112,9 @@ def test_docks_after_link_and_status_edits_equal_a_fresh_reload(qgis_iface, sess
 
 def test_highlight_leaves_an_unchanged_selection_alone(qgis_iface, session, werkbank, werkbank_path):
     """Selecting the same features again would repaint the layer (for the labelled project layers: every label)."""
-    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
-    from pmiek_werkbank.layers.project import add_werkbank_layers, werkbank_layers
+    from pmiek_werkbank.layers.project import werkbank_layers
 
-    write_example(werkbank)
-    werkbank.close()
-    add_werkbank_layers(werkbank_path)
-    session.set_werkbank(werkbank_path)
-    p = ProjectsDock(qgis_iface, session)
+    p = _example_dock(qgis_iface, session, werkbank, werkbank_path)
     repaints = []
     for layer in werkbank_layers():
         layer.repaintRequested.connect(lambda *a, t=layer.customProperty("pmiek/table"): repaints.append(t))

@@ -5,17 +5,6 @@ from test_balance import write_example
 
 
 @pytest.fixture
-def session(qgis_new_project):
-    from qgis.core import QgsProject
-
-    from pmiek_werkbank.layers.project import Session
-
-    s = Session(QgsProject.instance())
-    yield s
-    s.set_werkbank("")
-
-
-@pytest.fixture
 def example_path(werkbank, werkbank_path):
     write_example(werkbank)
     return werkbank_path

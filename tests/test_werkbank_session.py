@@ -31,17 +31,6 @@ def counted(monkeypatch):
     return seen
 
 
-@pytest.fixture
-def session(qgis_new_project):
-    from qgis.core import QgsProject
-
-    from pmiek_werkbank.layers.project import Session
-
-    s = Session(QgsProject.instance())
-    yield s
-    s.set_werkbank("")
-
-
 def _forget_checks():
     from pmiek_werkbank.werkbank import storage
 
