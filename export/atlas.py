@@ -114,7 +114,9 @@ def export_atlas(wb, data, path, template=None, template_dir=None, gemeenten_pat
             fl.close()
 
 
-def _export_atlas(fl, data, path, template_dir, feedback, fiche_pages):
+def _export_atlas(fl, data, path, template_dir, feedback, fiche_pages, on_fiche=None):
+    """``on_fiche(p)``: called with each fiche still on the layout after its atlas pages (see
+    fiches.export_fiches_and_atlas: the fiche's own files from the same prepared layout and map image)."""
     t0 = time.perf_counter()
     result = AtlasResult(path)
     n = len(data.projects)
@@ -190,6 +192,8 @@ def _export_atlas(fl, data, path, template_dir, feedback, fiche_pages):
             if count != pages[p["project_id"]]:  # cannot happen with the same data; never number wrongly
                 raise RuntimeError("Paginatelling van fiche '{}' veranderde tijdens de export.".format(p["name"]))
             fl.render(pdf, start[p["project_id"]], total)
+            if on_fiche is not None:
+                on_fiche(p)
             tick()
         afg.render(pdf, footer, first_afg, total)
         result.pages = pdf.pages

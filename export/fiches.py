@@ -13,10 +13,12 @@ warning for that fiche.  qgis.core only.
 
 import math
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 
-from qgis.core import QgsLayoutItemMap, QgsPrintLayout, QgsReadWriteContext
+from qgis.core import QgsLayoutItem, QgsLayoutItemMap, QgsLayoutItemPage, QgsPrintLayout, QgsReadWriteContext
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtXml import QDomDocument
 
@@ -90,6 +92,16 @@ class FicheLayout:
             size = self.map.rect()
             base = self.coverage.extent() if self.coverage.featureCount() else self.map.extent()
             self.map.setExtent(L.fit_extent(base, size.width(), size.height()))
+        self._map_overlaps = []  # items on the map (scale bar): hidden while the map alone is rendered
+        self.picture = None
+        if self.map is not None:
+            rect = self.map.sceneBoundingRect()
+            self._map_overlaps = [i for i in layout.items() if isinstance(i, QgsLayoutItem) and i is not self.map
+                                  and not isinstance(i, QgsLayoutItemPage) and i.sceneBoundingRect().intersects(rect)]
+            self.picture = _map_picture(layout, self.map)
+        self._image_dir = tempfile.mkdtemp(prefix="pmiek_fichekaart_")
+        self._image_seq = 0
+        self._image_path = None
         atlas = layout.atlas()
         atlas.setCoverageLayer(self.coverage)
         atlas.setEnabled(True)
@@ -160,6 +172,7 @@ class FicheLayout:
         self._clear_extra()
         # the atlas reloads the HTML item (twice) when its feature changes: give it nothing to load
         self.renderer.clear()
+        self._show_live_map()
         self.layout.atlas().seekTo(self._index[p["project_id"]])
         self.renderer.set_html(self._html(p, font))  # the one load at the planned size
         avail = self.renderer.first_frame_height() * SLACK
@@ -178,6 +191,7 @@ class FicheLayout:
                     L.add_rule(self.layout, 10, 12.5, 190, page=index, colour=L.BLUE),
                 ] + L.add_footer(self.layout, page=index, suffix="_%d" % index)
             self.renderer.set_continuation_frames(rects)
+        self._show_map_image()
         self.current = p
         self.current_pages = pages
         return pages, font, message, is_warning
@@ -192,6 +206,38 @@ class FicheLayout:
             L.set_footer_variables(self.layout, self.data.footer, text)
             pdf.add(self.layout, i)
 
+    def _show_map_image(self):
+        """Render the current fiche's map once (alone, at the export resolution) and show it as a picture in the
+        map's place and stacking order; the atlas page, the fiche's PDF and its PNG all draw that picture, so
+        the map is not rendered again for each (issue 19).  What lies on the map (scale bar) stays live."""
+        if self.map is None:
+            return
+        from qgis.core import QgsLayoutExporter
+
+        above = [i for i in self._map_overlaps if i.zValue() > self.map.zValue() and i.isVisible()]
+        for item in above:
+            item.setVisibility(False)
+        try:
+            image = QgsLayoutExporter(self.layout).renderRegionToImage(self.map.sceneBoundingRect(), QSize(), L.DPI)
+        finally:
+            for item in above:
+                item.setVisibility(True)
+        self._image_seq += 1
+        path = os.path.join(self._image_dir, "kaart_{}.bmp".format(self._image_seq))  # uncompressed: fast
+        if not image.save(path, "BMP"):
+            raise OSError("Kaartafbeelding kan niet worden geschreven: {}".format(path))
+        self.picture.setPicturePath(path)
+        self.picture.setVisibility(True)
+        self.map.setVisibility(False)
+        if self._image_path:
+            _discard(self._image_path)
+        self._image_path = path
+
+    def _show_live_map(self):
+        if self.map is not None and not self.map.isVisible():
+            self.map.setVisibility(True)
+            self.picture.setVisibility(False)
+
     def close(self):
         """Free the layout before its project (QGIS crashes at exit when Python frees them in the wrong order)."""
         import gc
@@ -199,8 +245,10 @@ class FicheLayout:
         if self.layout is None:
             return
         self.layout.atlas().endRender()
+        shutil.rmtree(self._image_dir, ignore_errors=True)
         self.renderer = None
         self.map = None
+        self.picture = None
         self._extra_items = []
         self.layout = None
         gc.collect()
@@ -223,11 +271,38 @@ class FicheLayout:
 
         from ..werkbank.atomic import atomic_path
 
+        # the map's picture (see _show_map_image) and the scale bar on it: the map is not rendered again
         image = QgsLayoutExporter(self.layout).renderRegionToImage(self.map.sceneBoundingRect(), QSize(), dpi)
         with atomic_path(path) as tmp:  # never a half PNG
             if not image.save(tmp, "PNG"):
                 raise OSError("Kaartafbeelding kan niet worden geschreven: {}".format(path))
         return path
+
+
+def _map_picture(layout, map_item):
+    """A hidden picture item exactly over ``map_item`` and just above it in the stacking order (below what
+    lies on the map); it shows the map's image while the map itself is hidden."""
+    from qgis.core import QgsLayoutItemPicture, QgsLayoutPoint, QgsLayoutSize
+
+    rect = map_item.sceneBoundingRect()
+    pic = QgsLayoutItemPicture(layout)
+    pic.setId("map_picture")
+    pic.setResizeMode(QgsLayoutItemPicture.ResizeMode.Stretch)
+    pic.setFrameEnabled(False)
+    pic.setBackgroundEnabled(False)
+    layout.addLayoutItem(pic)
+    pic.attemptMove(QgsLayoutPoint(rect.x(), rect.y()))
+    pic.attemptResize(QgsLayoutSize(rect.width(), rect.height()))
+    pic.setZValue(map_item.zValue())
+    pic.setVisibility(False)
+    return pic
+
+
+def _discard(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
 
 
 def _title(p):
@@ -250,16 +325,31 @@ def export_fiches(wb, data, folder, template=None, template_dir=None, gemeenten_
 
 def _export_fiches(fl, data, folder, template_dir, feedback, html, t0):
     result = FicheResult()
-    stems = unique_filenames(["{}_{}".format(p["number"], p["name"]) if p["number"] else p["name"]
-                              for p in data.projects], default="project")
+    write = _fiche_writer(fl, data, folder, template_dir, html, result)
     n = len(data.projects)
-    for i, (p, stem) in enumerate(zip(data.projects, stems)):
+    for i, p in enumerate(data.projects):
         if feedback is not None and feedback.isCanceled():
             raise Cancelled()
         pages, font, message, is_warning = fl.prepare(p)
         result.pages[p["project_id"]] = pages
         if message:
             (result.warnings if is_warning else result.notes).append(message)
+        write(p)
+        if feedback is not None:
+            feedback.setProgress(100.0 * (i + 1) / max(1, n))
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _fiche_writer(fl, data, folder, template_dir, html, result):
+    """A function writing the files of the fiche that is on ``fl`` (after ``fl.prepare(p)``): its PDF and,
+    with ``html``, its map PNG and HTML; paths appended to ``result``.  The map is rendered once for all."""
+    stems = dict(zip((p["project_id"] for p in data.projects),
+                     unique_filenames(["{}_{}".format(p["number"], p["name"]) if p["number"] else p["name"]
+                                       for p in data.projects], default="project")))
+
+    def write(p):
+        stem = stems[p["project_id"]]
         pdf_path = os.path.join(folder, "fiche_" + stem + ".pdf")
         with L.PdfSequence(pdf_path, title="Projectfiche " + _title(p)) as pdf:
             fl.render(pdf)
@@ -274,7 +364,32 @@ def _export_fiches(fl, data, folder, template_dir, feedback, html, t0):
                                                template_dir=template_dir))
             result.htmls.append(html_path)
             result.pngs.append(os.path.join(folder, png_name))
-        if feedback is not None:
-            feedback.setProgress(100.0 * (i + 1) / max(1, n))
+
+    return write
+
+
+def export_fiches_and_atlas(wb, data, folder, atlas_path, template=None, template_dir=None, gemeenten_path=None,
+                            feedback=None, fiche_layout=None, html=True):
+    """The per-project files (as :func:`export_fiches`) and the atlas (as :func:`export.atlas.export_atlas`) in
+    one pass over the projects: each fiche is put on the layout once and its map rendered once, for its atlas
+    page, its own PDF and the PNG beside its HTML.  Returns (:class:`FicheResult`, ``AtlasResult``)."""
+    from .atlas import _export_atlas
+
+    t0 = time.perf_counter()
+    os.makedirs(folder, exist_ok=True)
+    own = fiche_layout is None
+    fl = fiche_layout or FicheLayout(wb, data, template, template_dir, gemeenten_path)
+    try:
+        result = FicheResult()
+        for p in data.projects:  # plan every fiche (text only) once; the fiche messages belong to the fiches
+            pages, _font, message, is_warning = fl.measure(p)
+            result.pages[p["project_id"]] = pages
+            if message:
+                (result.warnings if is_warning else result.notes).append(message)
+        write = _fiche_writer(fl, data, folder, template_dir, html, result)
+        atlas = _export_atlas(fl, data, atlas_path, template_dir, feedback, result.pages, on_fiche=write)
+    finally:
+        if own:
+            fl.close()
     result.seconds = time.perf_counter() - t0
-    return result
+    return result, atlas

@@ -137,3 +137,51 @@ def test_template_has_the_layout_items():
     for item_id in ('id="map"', 'id="title"', 'id="footer"', 'id="page"', 'id="fiche_html"'):
         assert item_id in xml
     assert 'enabled="1"' in xml and "coverageLayerName" in xml  # atlas-driven
+
+
+def test_one_pass_export_renders_each_map_once(tmp_path, qgis_app, monkeypatch):
+    """export_fiches_and_atlas (what pmiek:exportfiches runs): each fiche map is rendered once, as an image the
+    atlas page, the fiche's PDF and its PNG all use; the files are the same set as the two-pass export's."""
+    from qgis.core import QgsLayoutExporter
+
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.export.fiches import FicheLayout, export_fiches_and_atlas
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    wb_path = _new_werkbank(tmp_path / "w.gpkg")
+    renders = []
+    real = QgsLayoutExporter.renderRegionToImage
+
+    def counting(self, region, size, dpi):
+        renders.append(dpi)
+        return real(self, region, size, dpi)
+
+    monkeypatch.setattr(QgsLayoutExporter, "renderRegionToImage", counting)
+    with open_werkbank(wb_path, readonly=True) as wb:
+        data = gather(wb)
+        fl = FicheLayout(wb, data, gemeenten_path=GEMEENTEN if os.path.exists(GEMEENTEN) else None)
+        try:
+            fiches, atlas = export_fiches_and_atlas(wb, data, str(tmp_path / "fiches"), str(tmp_path / "atlas.pdf"),
+                                                    fiche_layout=fl)
+            assert not fl.map.isVisible() and fl.picture.isVisible()  # the last fiche's map is shown as its image
+        finally:
+            fl.close()
+    n = len(FICHE_NAMES)
+    # one map image per fiche at the export resolution (300 dpi) + one PNG per fiche (150 dpi, drawn from it)
+    assert sorted(renders) == [150] * n + [300] * n
+    assert len(fiches.pdfs) == len(fiches.htmls) == len(fiches.pngs) == n
+    assert atlas.pages == pdf_pages(atlas.path) == 1 + 1 + n + 1
+    flat = _flat(pdf_text(atlas.path))
+    assert "Pagina {} van {}".format(n + 3, n + 3) in flat
+    for name in FICHE_NAMES:
+        assert _flat(name.replace("\U0001F50C", "")).strip() in flat, name
+    for pdf in fiches.pdfs:
+        assert pdf_pages(pdf) == 1 and "Pagina 1 van 1" in _flat(pdf_text(pdf))
+    # the maps are drawn in the fiche PDF, in the atlas (first fiche page: 3) and in the PNG
+    for path, page in ((fiches.pdfs[0], 1), (atlas.path, 3)):
+        out = str(tmp_path / "p{}".format(page))
+        subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", str(page), "-l", str(page), path, out], check=True)
+        png = [f for f in os.listdir(tmp_path) if f.startswith("p{}".format(page)) and f.endswith(".png")][0]
+        assert png_nonblank_fraction(str(tmp_path / png), MAP_BOX) > 0.15
+    assert png_nonblank_fraction(fiches.pngs[0]) > 0.15
+    assert not any(f.endswith(".bmp") for f in os.listdir(tmp_path / "fiches"))

@@ -97,8 +97,7 @@ class ExportFiches(_ExportBase):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require("jinja2")
-        from ...export.atlas import export_atlas
-        from ...export.fiches import Cancelled, FicheLayout, export_fiches
+        from ...export.fiches import Cancelled, FicheLayout, export_fiches_and_atlas
 
         folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
         atlas = self.parameterAsFileOutput(parameters, "ATLAS", context) or os.path.join(folder,
@@ -120,12 +119,10 @@ class ExportFiches(_ExportBase):
                                              "of vertrouwelijk)."))
             os.makedirs(folder, exist_ok=True)
             fl = FicheLayout(wb, data, template_dir=template_dir, gemeenten_path=gemeenten)
-            feedback.pushInfo(self.tr("Fiches maken ({})…").format(len(data.projects)))
-            multi = _Scaled(feedback, 0, 50)
-            fiches = export_fiches(wb, data, folder, template_dir=template_dir, feedback=multi, fiche_layout=fl)
-            feedback.pushInfo(self.tr("Atlas maken…"))
-            res = export_atlas(wb, data, atlas, template_dir=template_dir, feedback=_Scaled(feedback, 50, 100),
-                               fiche_layout=fl, fiche_pages=fiches.pages)
+            feedback.pushInfo(self.tr("Fiches en atlas maken ({} projecten)…").format(len(data.projects)))
+            # one pass: every fiche map is rendered once, for the atlas page, the fiche's PDF and its PNG
+            fiches, res = export_fiches_and_atlas(wb, data, folder, atlas, template_dir=template_dir,
+                                                  feedback=feedback, fiche_layout=fl)
         except Cancelled:
             raise QgsProcessingException(self.tr("Export afgebroken.")) from None
         except (OSError, ValueError) as e:
@@ -138,8 +135,8 @@ class ExportFiches(_ExportBase):
             feedback.pushInfo(n)
         for w in fiches.warnings:
             feedback.pushWarning(w) if hasattr(feedback, "pushWarning") else feedback.reportError(w, False)
-        feedback.pushInfo(self.tr("{} fiches in {} ({:.1f} s); atlas {} met {} pagina's ({:.1f} s).").format(
-            len(fiches.pdfs), folder, fiches.seconds, atlas, res.pages, res.seconds))
+        feedback.pushInfo(self.tr("{} fiches in {} en atlas {} met {} pagina's ({:.1f} s).").format(
+            len(fiches.pdfs), folder, atlas, res.pages, fiches.seconds))
         return {"OUTPUT_FOLDER": folder, "ATLAS": atlas, "FICHES": len(fiches.pdfs), "PAGES": res.pages,
                 "WARNINGS": "\n".join(fiches.warnings + res.warnings)}
 
@@ -210,19 +207,6 @@ class ExportLists(_ExportBase):
             feedback.setProgress(100.0 * (i + 1) / len(targets))
         out["ROWS"] = len(rows("projectenlijst", data))
         return out
-
-
-class _Scaled:
-    """A feedback view that maps 0-100 % onto [lo, hi] of the real feedback."""
-
-    def __init__(self, feedback, lo, hi):
-        self.f, self.lo, self.hi = feedback, lo, hi
-
-    def isCanceled(self):  # noqa: N802
-        return self.f.isCanceled()
-
-    def setProgress(self, value):  # noqa: N802
-        self.f.setProgress(self.lo + (self.hi - self.lo) * value / 100.0)
 
 
 ALGORITHMS = [ExportFiches, ExportLists]
