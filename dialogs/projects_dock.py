@@ -307,14 +307,8 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         track_project_layers(QgsProject.instance())
 
     def _on_data(self, table):
-        if table in ("projects", "project_links") and self._model is not None:
-            # the suggestions' balance model follows the edit incrementally (issue 19); no new model
-            wb = self._open(readonly=True)
-            if wb is not None:
-                try:
-                    self._model.reload_table(wb, table)
-                finally:
-                    wb.close()
+        # project and link edits need no model update: the suggestions take the selected project's station from
+        # its current row and links (BalanceModel.project_station, the balance's own rule; issue 19)
         if table == "project_links":
             # the project register does not show links: only the selected project's links and suggestions
             self._zoom = False  # an edit does not move the map
@@ -475,12 +469,12 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
                              r.mw, share, r.motivation or ""])
             _fill(self.links, rows)
             self.detail_tabs.setTabText(0, tr("Gekoppelde ontwikkelingen ({})").format(len(rows)))
-            self._fill_suggestions(wb, pid, set(lk["dev_id"]))
+            self._fill_suggestions(wb, pid, lk)
         finally:
             wb.close()
         self.highlight(pid, list(lk["dev_id"]), zoom=zoom)
 
-    def _fill_suggestions(self, wb, pid, linked):
+    def _fill_suggestions(self, wb, pid, links):
         from ..knooppunten.balance import BalanceModel
         from ..knooppunten.suggestions import suggest_links
 
@@ -493,8 +487,8 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
             _fill(self.suggestions, [])
             return
         p = proj.iloc[0]
-        resolved = m.projects.set_index("project_id")
-        st = resolved["station_id"].get(pid) if pid in resolved.index else None
+        linked = set(links["dev_id"])
+        st = m.project_station(p, links)
         devs = m.inputs.developments
         stations = m.inputs.stations.set_index("station_id")
         kps = m.inputs.knooppunten.set_index("knooppunt_id")

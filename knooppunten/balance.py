@@ -1820,6 +1820,20 @@ class BalanceModel:
         self.settings.whatif = wi
         return self._reresolve()
 
+    def project_station(self, project, links):
+        """The station one project gets by the balance rules (its own station, else the one its links serve
+        most) with the model's developments and stations: the same :func:`resolve_projects` the model applies,
+        for a project row (mapping) and its links (frame with dev_id, share_mw, share_pct) that may be newer
+        than the model's - the projects dock's suggestions follow an edit without updating a model."""
+        import pandas as pd
+
+        p = pd.DataFrame([{c: project.get(c) for c in PROJECT_COLUMNS}], columns=list(PROJECT_COLUMNS))
+        p["project_id"] = _str_col(p["project_id"])
+        lk = pd.DataFrame({"project_id": p["project_id"].iloc[0], "dev_id": _str_col(pd.Series(links["dev_id"])),
+                           "share_mw": list(links["share_mw"]), "share_pct": list(links["share_pct"])})
+        r = resolve_projects(p, lk, self.assignment, self._station_ids, self.settings, self._lookup)
+        return r["station_id"].iloc[0]
+
     def set_years(self, years):
         self.settings.years = parse_years(years)
         self.recompute()

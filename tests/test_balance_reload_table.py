@@ -55,3 +55,30 @@ def test_reload_table_reports_what_changed(werkbank):
     # nothing edited: nothing to recompute
     stations, knooppunten = model.reload_table(werkbank, "project_links")
     assert set(stations) == set() and set(knooppunten) == set()
+
+
+def test_project_station_equals_the_model(werkbank):
+    """project_station (one project's station from its own row and links, for the suggestions) gives the station
+    a model built from the werkbank resolves, also after the links changed and for a project without one."""
+    from pmiek_werkbank.knooppunten.balance import PROJECT_COLUMNS, BalanceModel
+    from pmiek_werkbank.knooppunten.links import add_links, remove_link
+
+    write_example(werkbank)
+    model = BalanceModel.from_werkbank(werkbank)  # kept: only project_station is asked after the edits
+    werkbank.execute("UPDATE projects SET station_id = NULL WHERE project_id = 'P1'")  # P1 follows its links
+
+    def check():
+        fresh = BalanceModel.from_werkbank(werkbank).projects.set_index("project_id")["station_id"]
+        rows = werkbank.read_frame("projects", columns=list(PROJECT_COLUMNS), geometry=False)
+        links = werkbank.read_frame("project_links", geometry=False)
+        got = {r["project_id"]: model.project_station(r, links[links["project_id"] == r["project_id"]])
+               for r in rows.to_dict("records")}
+        assert got == fresh.to_dict()
+        return got
+
+    before = check()
+    add_links(werkbank, "P1", ["D1"], share_mw=50.0, motivation="test")  # D1 at S1 outweighs P1's other links
+    after = check()
+    assert after["P1"] != before["P1"] and after["P1"] == "S1"
+    remove_link(werkbank, "P1", "D1")
+    assert check() == before
