@@ -6,9 +6,11 @@
   the same run: the old per-group consensus and the old rank_table (frozen in ``tests/data/consensus_reference.py``),
   once (it takes seconds).  The answer must be equal to the reference before the row gets a verdict.
   Goals ≤ 50 ms (500) and ≤ 200 ms (2,000).
-* **S2-rating / S2-status** – the scoring dock alone on a copy of the dataset's werkbank (province: 500 projects):
-  ``ScoringDock.apply_rating`` (write + update) and ``ScoringDock.decide`` (status), until the dock returns and
-  Qt has processed its events.  Reference: the same write followed by the dock's full ``reload`` (what every
+* **S2-rating / S2-rating-rangorde / S2-status** – the scoring dock alone on a copy of the dataset's werkbank
+  (province: 500 projects): ``ScoringDock.apply_rating`` (write + update) with the Beoordelen tab shown (the rank
+  range is computed when the Rangorde tab is opened) and with the Rangorde tab shown (range included), and
+  ``ScoringDock.decide`` (status) with the Rangorde tab shown, until the dock returns and Qt has processed its
+  events.  Reference: the same write followed by the dock's full ``reload`` (what every
   rating and status did before).  After the timed edits the dock must show exactly what a freshly opened dock
   shows (every cell's text, tooltip and key), else no verdict.  Goal ≤ 100 ms (half the 200 ms edit loop).
 
@@ -209,9 +211,15 @@ def _dock_rows(ds, repeat, scratch_dir, stats, row, goal=0.100):
         dock.reload()
 
     out = []
-    for name, title, plugin, reference in (
-            ("S2-rating", "Scoringsdock: één waardering wijzigen (schrijven + bijwerken)", rating, rating_reload),
-            ("S2-status", "Scoringsdock: status van één project (schrijven + bijwerken)", status, status_reload)):
+    grid_tab, rank_tab = dock.tabs.currentIndex(), dock.rank_tab
+    for name, title, plugin, reference, tab in (
+            ("S2-rating", "Scoringsdock, tab Beoordelen: één waardering wijzigen (schrijven + bijwerken)", rating,
+             rating_reload, grid_tab),
+            ("S2-rating-rangorde", "Scoringsdock, tab Rangorde (met rangbereik): één waardering wijzigen", rating,
+             rating_reload, rank_tab),
+            ("S2-status", "Scoringsdock, tab Rangorde (met rangbereik): status van één project", status,
+             status_reload, rank_tab)):
+        dock.tabs.setCurrentIndex(tab)
         run(plugin)
         run(reference)
         p, r = [], []
@@ -220,6 +228,8 @@ def _dock_rows(ds, repeat, scratch_dir, stats, row, goal=0.100):
             r.append(run(reference))
         run(plugin)  # the last edit through the dock's own update path, then compare with a fresh dock
         fresh = ScoringDock(_Iface(), session)
+        dock.tabs.setCurrentIndex(rank_tab)  # the Rangorde tab is filled when shown
+        fresh.tabs.setCurrentIndex(rank_tab)
         same = _snapshot(dock.grid_model) == _snapshot(fresh.grid_model) and _snapshot(
             dock.rank_model) == _snapshot(fresh.rank_model)
         fresh.cleanup()
@@ -245,7 +255,7 @@ def _dock_rows(ds, repeat, scratch_dir, stats, row, goal=0.100):
 
 
 def bench_case(ds, repeat, scratch_dir, stats, row, timed, qgis_app):
-    """Rows S1-<n> (re-rank after one rating) and S2-rating/S2-status (the scoring dock)."""
+    """Rows S1-<n> (re-rank after one rating) and S2-... (the scoring dock)."""
     from pmiek_werkbank.scoring.criteria import criteria_list
     from pmiek_werkbank.werkbank import open_werkbank
 

@@ -411,6 +411,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self._applied = None  # table whose change this dock is announcing (already shown here)
         self._grid_rows, self._rank_rows = {}, {}  # project_id -> (what the row shows, its cells)
         self._programme_name = ""
+        self._rank_stale = False  # the Rangorde tab (with the rank range) is filled when it is shown
         self._build()
         if session is not None:
             self._connect(session.werkbankChanged, self.reload)
@@ -551,7 +552,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         wrow.addWidget(self.reset_weights)
         wrow.addStretch(1)
         rl.addLayout(wrow)
-        self.tabs.addTab(rank_tab, tr("Rangorde"))
+        self.rank_tab = self.tabs.addTab(rank_tab, tr("Rangorde"))
+        self._connect(self.tabs.currentChanged, self._on_tab)
 
         # decisions (for the selected project in either tab)
         drow = QHBoxLayout()
@@ -633,6 +635,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             self.info.setText(tr("Werkbank niet leesbaar: {}").format(e))
             return
         self._set_projects(projects)
+        self.rank_model.set_rows([], [], [])  # refilled when the Rangorde tab is shown
         self.cons = S.consensus(self.scores, self.criteria)
         self._weights = {c["criterion_id"]: float(c["weight"]) for c in self.criteria}
         self._programme_name = name
@@ -734,11 +737,20 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
 
         if self.projects is None:
             return
-        # the programme ranking (scoring.ranking.RANK_RULE): the same ranks as scoreprojects, fiches and atlas
+        # the programme ranking (scoring.ranking.RANK_RULE): the same ranks as scoreprojects, fiches and atlas.
+        # The rank range (±p %, random weight sets: most of the time at 6,000 projects) only when the Rangorde
+        # tab shows it; otherwise rank_min = rank_max = rank and that tab is filled when it is opened.
+        shown = self.tabs.currentIndex() == self.rank_tab
         self.ranking = R.rank_programme(self.projects, self.criteria, self.cons, self._weights,
-                                        self.variation.value(), self.runs.value())
+                                        self.variation.value() if shown else 0.0, self.runs.value() if shown else 0)
         self._fill_grid(set(dirty))
-        self._fill_ranking()
+        self._rank_stale = not shown
+        if shown:
+            self._fill_ranking()
+
+    def _on_tab(self, index):
+        if index == self.rank_tab and self._rank_stale:
+            self._rerank()
 
     # ---- grid ------------------------------------------------------------------------------------
     def _grid_headers(self):

@@ -79,7 +79,9 @@ def test_grid_contents(dock):
     assert dock.assessors.rowCount() == 2
     assert {dock.assessors.item(i, 0).text() for i in range(2)} == {"Anna", "Bert"}
     assert "oneens" in dock.cell_summary.text()
-    # ranking tab: rank, range and total
+    # ranking tab (filled, with the rank range, when it is shown): rank, range and total
+    assert dock.rank_model.rowCount() == 0
+    dock.tabs.setCurrentIndex(dock.rank_tab)
     rm = dock.rank_model
     first = [rm.text(0, j) for j in range(rm.columnCount())]
     assert first[:5] == ["1", "1", "P-2", "Kabel Oost", "17"]
@@ -141,6 +143,7 @@ def test_decision_needs_reason(dock):
     with pytest.raises(ScoringError, match="reden is verplicht"):
         dock.decide("p3", "afgevallen", "")
     dock.decide("p3", "afgevallen", "Onvolledig en geen urgentie")
+    dock.tabs.setCurrentIndex(dock.rank_tab)
     rm = dock.rank_model
     statuses = {rm.text(i, 2): rm.text(i, rm.columnCount() - 1) for i in range(rm.rowCount())}
     assert statuses["P-3"] == "Afgevallen"
@@ -248,7 +251,14 @@ def test_edits_update_rows_without_reload_and_equal_a_fresh_dock(dock, small_wer
         fresh.runs.setValue(0)
         try:
             assert _snapshot(dock.grid_model) == _snapshot(fresh.grid_model)
+            # the Rangorde tab is filled when shown: both opened (this dock's from its updated state)
+            tab = dock.tabs.currentIndex()
+            dock.tabs.setCurrentIndex(dock.rank_tab)
+            fresh.tabs.setCurrentIndex(fresh.rank_tab)
             assert _snapshot(dock.rank_model) == _snapshot(fresh.rank_model)
+            assert dock.rank_model.rowCount() == dock.grid_model.rowCount()
+            assert list(dock.ranking["rank_min"]) == list(fresh.ranking["rank_min"])
+            dock.tabs.setCurrentIndex(tab)
             assert_frame_equal(dock.scores.reset_index(drop=True), fresh.scores, check_exact=True)
             assert_frame_equal(dock.cons.drop(columns=["assessors"]), fresh.cons.drop(columns=["assessors"]),
                                check_exact=True)
@@ -285,7 +295,8 @@ def test_edits_update_rows_without_reload_and_equal_a_fresh_dock(dock, small_wer
     _, rows = _grid(dock)
     assert (rows["P-2"]["Totaal"], rows["P-2"]["Rang"], rows["P-1"]["Rang"]) == ("16", "1", "2")
     same_as_fresh()
-    assert not resets and not reloads
+    # the grid was never reset; the Rangorde tab once, when it was first shown (it starts empty)
+    assert resets == ["rank"] and not reloads
     # a project added elsewhere: the tables are rebuilt (a reset), the ratings are not read again
     with open_werkbank(small_werkbank) as wb:
         wb.write_frame("projects", [{"project_id": "p4", "code": "P-4", "name": "Nieuw"}], mode="insert")
