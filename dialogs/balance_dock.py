@@ -389,43 +389,64 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
     UNSERVED_COLUMNS = ("dev_id", "name", "direction", "station_id", "year_ready", "shortfall_mw", "served_from_year")
 
     def _set_unserved_row(self, i, r):
-        """The cells of one unserved row (``r``: values of UNSERVED_COLUMNS, None for missing)."""
-        dev, name, direction, station, year, short, served = r
+        """The cells of one unserved row (``r``: values of UNSERVED_COLUMNS)."""
+        dev, name, direction, station, year, short, served = (None if (v is None or v != v) else v for v in r)
         vals = [dev, name or "", direction, station or tr("geen"), str(int(year)) if year is not None else "",
                 _num(short), str(int(served)) if served is not None else tr("niet")]
         for j, v in enumerate(vals):
             self.unserved.setItem(i, j, QTableWidgetItem(str(v)))
 
     def _fill_unserved(self):
-        """The unserved list; after an edit only the rows that differ from the list shown are rewritten,
-        inserted or removed (a diff of the row values, issue 19) - the list holds thousands of rows."""
-        from difflib import SequenceMatcher
+        """The unserved list.  After an edit only the rows that changed are rewritten, and the developments that
+        came or went inserted or removed (issue 19: the list holds tens of thousands of rows at national size):
+        rows are matched by (development, direction), whose order in the list does not change with an edit."""
+        import pandas as pd
 
         if self.model is None:
             self.unserved.setRowCount(0)
-            self._unserved_rows = []
+            self._unserved_shown = None
             return
-        u = self.model.unserved()
+        u = self.model.unserved(linked=False)
         cols = [u[c].to_numpy(dtype=object) for c in self.UNSERVED_COLUMNS]
-        new = [tuple(None if (v is None or v != v) else v for v in row) for row in zip(*cols)]
-        old = getattr(self, "_unserved_rows", None)
-        if old is None or len(old) != self.unserved.rowCount():
-            old = []
-            self.unserved.setRowCount(0)
-        ops = SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if old else [("insert", 0, 0, 0, len(new))]
-        for tag, i1, i2, j1, j2 in reversed(ops):  # from the end: the positions before stay valid
-            if tag == "equal":
-                continue
-            common = min(i2 - i1, j2 - j1)
-            for k in range(common):
-                self._set_unserved_row(i1 + k, new[j1 + k])
-            for _ in range(i2 - i1 - common):
-                self.unserved.removeRow(i1 + common)
-            for k in range(common, j2 - j1):
-                self.unserved.insertRow(i1 + k)
-                self._set_unserved_row(i1 + k, new[j1 + k])
-        self._unserved_rows = new
+        keys = pd.Index([d + "\x00" + str(r) for d, r in zip(cols[0].astype(str), cols[2])])
+        old = getattr(self, "_unserved_shown", None)
+        plan = self._unserved_plan(old, keys, cols) if old is not None else None
+        if plan is None:  # first fill, or the rows cannot be matched: all rows
+            self.unserved.setRowCount(len(u))
+            for j in range(len(u)):
+                self._set_unserved_row(j, [c[j] for c in cols])
+        else:
+            gone, new, changed = plan
+            for r in gone[::-1]:
+                self.unserved.removeRow(int(r))
+            for j in new:  # ascending: the rows above j are the new list's rows above j
+                self.unserved.insertRow(int(j))
+                self._set_unserved_row(int(j), [c[j] for c in cols])
+            for j in changed:
+                self._set_unserved_row(int(j), [c[j] for c in cols])
+        self._unserved_shown = (keys, cols)
         self.tabs.setTabText(1, tr("Niet tijdig bediend ({})").format(len(u)))
+
+    def _unserved_plan(self, old, keys, cols):
+        """(old rows to remove, new rows to insert, new rows to rewrite), or None to fill all rows."""
+        import numpy as np
+        import pandas as pd
+
+        okeys, ocols = old
+        if len(okeys) != self.unserved.rowCount() or not (okeys.is_unique and keys.is_unique):
+            return None
+        in_new = keys.get_indexer(okeys)
+        in_old = okeys.get_indexer(keys)
+        kept = np.flatnonzero(in_new >= 0)
+        at = in_new[kept]
+        if len(at) > 1 and not (np.diff(at) > 0).all():
+            return None  # the order changed: not an edit of a few rows
+        changed = np.zeros(len(keys), dtype=bool)
+        for a, b in zip(ocols, cols):
+            a, b = a[kept], b[at]
+            same = (a == b) | (pd.isna(a) & pd.isna(b))
+            changed[at[~same]] = True
+        return np.flatnonzero(in_new < 0), np.flatnonzero(in_old < 0), np.flatnonzero(changed)
 
     def _current_unit(self):
         items = self.table.selectedItems()

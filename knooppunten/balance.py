@@ -1618,13 +1618,15 @@ class BalanceModel:
             self._frames["linked"] = lp
         return lp
 
-    def unserved(self):
-        """Developments that cannot be served in their ready year (afname and teruglevering)."""
+    def unserved(self, linked=True):
+        """Developments that cannot be served in their ready year (afname and teruglevering).
+
+        ``linked=False``: without filling ``linked_projects`` (left None), for a view that does not show it."""
         u = self._unserved_frame()
         if not len(u):
             return u.copy()
         u = u.copy()
-        if len(self._links):
+        if linked and len(self._links):
             u["linked_projects"] = u["dev_id"].map(self._linked_projects()).values
         return u
 

@@ -130,3 +130,55 @@ def test_highlight_leaves_an_unchanged_selection_alone(qgis_iface, session, werk
     sel = sorted(f["dev_id"] for lyr in werkbank_layers(table="developments") for f in lyr.selectedFeatures())
     assert sel == ["D4"]
     p.cleanup()
+
+
+def test_unserved_list_follows_rows_that_come_go_and_change(qgis_iface, session, werkbank, werkbank_path):
+    """The balance dock's unserved list after an edit equals a full fill, whether rows were removed, inserted or
+    changed; the rows are matched, not all rewritten."""
+    import pandas as pd
+
+    from pmiek_werkbank.dialogs.balance_dock import BalanceDock
+
+    p = _example_dock(qgis_iface, session, werkbank, werkbank_path)
+    b = BalanceDock(qgis_iface, session)
+
+    def frame(rows):
+        return pd.DataFrame(rows, columns=["dev_id", "name", "direction", "station_id", "year_ready", "shortfall_mw",
+                                           "served_from_year"])
+
+    a = frame([("D1", "Een", "afname", "S1", 2025.0, 1.5, 2030.0), ("D2", None, "afname", "S1", 2030.0, 2.0, float("nan")),
+               ("D3", "Drie", "afname", None, float("nan"), 3.0, float("nan")),
+               ("D3", "Drie", "teruglevering", "S2", 2030.0, 0.5, 2035.0)])
+    c = frame([("D0", "Nul", "afname", "S1", 2025.0, 0.25, 2030.0), ("D1", "Een", "afname", "S1", 2025.0, 1.5, 2030.0),
+               ("D3", "Drie", "afname", None, float("nan"), 4.0, float("nan")),
+               ("D3", "Drie", "teruglevering", "S2", 2030.0, 0.5, 2035.0), ("D4", "Vier", "teruglevering", "S2", 2035.0,
+                                                                            1.0, float("nan"))])
+
+    class Stub:
+        def __init__(self, f):
+            self.f = f
+
+        def unserved(self, linked=True):
+            return self.f
+
+    plans = []
+    plan = b._unserved_plan
+    b._unserved_plan = lambda *args: (plans.append(plan(*args)), plans[-1])[1]
+    real = b.model
+    rows = []
+    for f in (a, c, a):
+        b.model = Stub(f)
+        b._fill_unserved()
+        rows.append([[b.unserved.item(i, j).text() for j in range(7)] for i in range(b.unserved.rowCount())])
+        b._unserved_shown = None  # a full fill of the same frame to compare with
+        b._fill_unserved()
+        assert rows[-1] == [[b.unserved.item(i, j).text() for j in range(7)] for i in range(b.unserved.rowCount())]
+        b._fill_unserved()  # and again, from that full fill, to the same frame: nothing to do
+    assert [r[0] for r in rows[1]] == ["D0", "D1", "D3", "D3", "D4"] and rows[1][2][5] == "4"
+    assert rows[2] == rows[0] and rows[0][1][1:] == ["", "afname", "S1", "2030", "2", "niet"]
+    gone, new, changed = plans[2]  # a -> c (plans[0]: the example's list -> a): D2 removed, D0 and D4 inserted, D3 afname changed
+    assert list(gone) == [1] and list(new) == [0, 4] and list(changed) == [2]
+    assert all(len(x) == 0 for x in plans[1] + plans[3] + plans[5])  # a full fill -> the same frame: nothing
+    b.model = real
+    b.cleanup()
+    p.cleanup()
