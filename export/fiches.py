@@ -99,6 +99,7 @@ class FicheLayout:
             self._map_overlaps = [i for i in layout.items() if isinstance(i, QgsLayoutItem) and i is not self.map
                                   and not isinstance(i, QgsLayoutItemPage) and i.sceneBoundingRect().intersects(rect)]
             self.picture = _map_picture(layout, self.map)
+        self._linked_rules = [r for layer in self.map_layers for r in _rules_of(layer) if r.filterExpression() == L.LINKED]
         self._image_dir = tempfile.mkdtemp(prefix="pmiek_fichekaart_")
         self._image_seq = 0
         self._image_path = None
@@ -191,6 +192,7 @@ class FicheLayout:
                     L.add_rule(self.layout, 10, 12.5, 190, page=index, colour=L.BLUE),
                 ] + L.add_footer(self.layout, page=index, suffix="_%d" % index)
             self.renderer.set_continuation_frames(rects)
+        self.current_developments = p["developments"]
         self._show_map_image()
         self.current = p
         self.current_pages = pages
@@ -217,11 +219,18 @@ class FicheLayout:
         above = [i for i in self._map_overlaps if i.zValue() > self.map.zValue() and i.isVisible()]
         for item in above:
             item.setVisibility(False)
+        # the linked developments as a list of this fiche's ids instead of a lookup in the atlas feature's id
+        # text for each of the thousands of developments in view (same selection, half the drawing time)
+        linked = '"dev_id" IN ({})'.format(L.quote_list(d["dev_id"] for d in self.current_developments))
+        for rule in self._linked_rules:
+            rule.setFilterExpression(linked)
         try:
             image = QgsLayoutExporter(self.layout).renderRegionToImage(self.map.sceneBoundingRect(), QSize(), L.DPI)
         finally:
             for item in above:
                 item.setVisibility(True)
+            for rule in self._linked_rules:
+                rule.setFilterExpression(L.LINKED)
         self._image_seq += 1
         path = os.path.join(self._image_dir, "kaart_{}.bmp".format(self._image_seq))  # uncompressed: fast
         if not image.save(path, "BMP"):
@@ -296,6 +305,12 @@ def _map_picture(layout, map_item):
     pic.setZValue(map_item.zValue())
     pic.setVisibility(False)
     return pic
+
+
+def _rules_of(layer):
+    renderer = layer.renderer()
+    root = renderer.rootRule() if hasattr(renderer, "rootRule") else None
+    return root.descendants() if root is not None else []
 
 
 def _discard(path):

@@ -185,3 +185,43 @@ def test_one_pass_export_renders_each_map_once(tmp_path, qgis_app, monkeypatch):
         assert png_nonblank_fraction(str(tmp_path / png), MAP_BOX) > 0.15
     assert png_nonblank_fraction(fiches.pngs[0]) > 0.15
     assert not any(f.endswith(".bmp") for f in os.listdir(tmp_path / "fiches"))
+
+
+def test_fiche_map_image_equals_the_live_map(tmp_path, qgis_app):
+    """The fiche's map image (linked developments selected by this fiche's id list) is pixel for pixel the map
+    QGIS draws with the atlas expression (the id text of the atlas feature), for every fiche."""
+    from qgis.core import QgsLayoutExporter
+    from qgis.PyQt.QtCore import QSize
+
+    from pmiek_werkbank.export import layouts as L
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.export.fiches import FicheLayout
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    wb_path = _new_werkbank(tmp_path / "w.gpkg")
+    with open_werkbank(wb_path, readonly=True) as wb:
+        data = gather(wb)
+        fl = FicheLayout(wb, data)
+        try:
+            assert fl._linked_rules and all(r.filterExpression() == L.LINKED for r in fl._linked_rules)
+            linked_seen = 0
+            for p in data.projects:
+                fl.prepare(p)
+                with open(fl._image_path, "rb") as f:
+                    assert f.read(2) == b"BM"
+                from qgis.PyQt.QtGui import QImage
+
+                image = QImage(fl._image_path)
+                fl._show_live_map()  # the map itself, as QGIS draws it for the atlas feature
+                sb = [i for i in fl._map_overlaps if i.zValue() > fl.map.zValue()]
+                for i in sb:
+                    i.setVisibility(False)
+                live = QgsLayoutExporter(fl.layout).renderRegionToImage(fl.map.sceneBoundingRect(), QSize(), L.DPI)
+                for i in sb:
+                    i.setVisibility(True)
+                assert image.size() == live.size()
+                assert image.convertToFormat(live.format()) == live, p["name"]
+                linked_seen += len(p["developments"])
+            assert linked_seen > 0  # some fiche has linked developments drawn in the linked colour
+        finally:
+            fl.close()
