@@ -134,12 +134,17 @@ def _geom_text(g):
     return "{} rond ({:.0f}, {:.0f}), {:.0f} m²".format(g.geom_type, c.x, c.y, g.area)
 
 
-def record(wb, tx, table, source, conflicts):
-    """The import marker, then the conflicts, in the audit trail (inside the import's transaction)."""
+def record(wb, tx, table, source, conflicts, keys=None):
+    """The import marker, then the conflicts, in the audit trail (inside the import's transaction).  ``keys``: the
+    rows this source carries (tuples of the spec's key columns, see :func:`source_keys`), kept in the marker so the
+    next import of the same source can tell which rows left it (REMOVED)."""
     from ..werkbank.storage import now_iso
 
     ts = now_iso()
-    entries = [(MARKER_KEY, "update", None, {"import": source})]
+    marker = {"import": source}
+    if keys is not None:
+        marker["keys"] = [list(k) if len(k) > 1 else k[0] for k in sorted(keys)]
+    entries = [(MARKER_KEY, "update", None, marker)]
     for c in conflicts:
         note = {"bron": source, "besluit": c["stored"], "bronwaarde": c["incoming"], "besloten_door": c["who"],
                 "besloten_op": c["when"], "uitkomst": "besluit behouden" if c["kept"] else "bron wint (SOURCE_WINS)"}
@@ -157,3 +162,56 @@ def describe(c):
     """One Dutch line for a conflict."""
     return ("{key}, veld '{field}': besluit '{stored}' ({who}, {when}) {verb} bronwaarde '{incoming}'".format(
         verb="behouden; genegeerd:" if c["kept"] else "overschreven door", **c))
+
+
+def source_keys(wb, table, source):
+    """The rows ``source`` carried at its latest import into ``table`` (the ``keys`` of its marker: a set of tuples of
+    the spec's key columns, as text), or None when no import of ``source`` recorded them (nothing known)."""
+    for r in wb.query("SELECT new_values FROM audit_log WHERE table_name = ? AND row_key = ? ORDER BY fid DESC",
+                      (table, MARKER_KEY)):
+        v = _load(r["new_values"])
+        if v.get("import") != source:
+            continue
+        if "keys" not in v:
+            return None
+        return {tuple(str(x) for x in k) if isinstance(k, list) else (str(k),) for k in v["keys"]}
+    return None
+
+
+def removal_blockers(wb, table, keys, labels, source_wins=False):
+    """Why rows of ``table`` (``keys``: their key values) must not be deleted by SYNC: ``{key: [Dutch reasons]}``.
+
+    A field changed in the werkbank after the previous import is a decision (unless ``source_wins``); a project's
+    ratings and its place in a development variant, and the projects in a knooppunt, hang on the row and would be
+    lost or changed with it.  ``labels``: ``{key: name shown}``."""
+    from ..werkbank.schema import TABLES
+
+    keys = [k for k in keys if k is not None]
+    if not keys:
+        return {}
+    out = {}
+    if not source_wins:
+        fields = [c for c in TABLES[table].column_names if c not in _BOOKKEEPING and c != TABLES[table].key]
+        for k, decided in decided_fields(wb, table, keys, fields + ["geom"]).items():
+            out.setdefault(k, []).append("besluit na de vorige import: {}".format("; ".join(
+                "veld '{}' ({}, {})".format(f, who or "onbekend", when) for f, (who, when) in sorted(decided.items()))))
+    dependents = {"projects": (("scores", "project_id", "beoordeling(en)"),
+                               ("variant_projects", "project_id", "ontwikkelvariant(en)")),
+                  "knooppunten": (("projects", "knooppunt_id", "project(en) in dit knooppunt"),)}
+    for child, col, what in dependents.get(table, ()):
+        for i in range(0, len(keys), 500):
+            chunk = [str(k) for k in keys[i:i + 500]]
+            for r in wb.query('SELECT "{c}" AS k, COUNT(*) AS n FROM "{t}" WHERE "{c}" IN ({q}) GROUP BY "{c}"'.format(
+                    c=col, t=child, q=",".join("?" * len(chunk))), chunk):
+                out.setdefault(str(r["k"]), []).append("{} {}".format(r["n"], what))
+    return {k: v for k, v in out.items() if v}
+
+
+def removal_refusal(source, table, blockers, labels):
+    """The Dutch message of a SYNC refused for :func:`removal_blockers` (nothing written)."""
+    lines = ["- {} {}: {}".format(table, labels.get(k, k), "; ".join(why)) for k, why in sorted(blockers.items())]
+    more = len(lines) - 25
+    return ("{}: SYNC verwijdert geen rijen waar besluiten of andere gegevens aan hangen; er is niets geschreven en "
+            "de werkbank is niet gewijzigd.\n{}{}\nZet een project dat vervalt op 'afgevallen' (met een reden) of "
+            "verwijder het zelf in de werkbank, of importeer zonder SYNC (de rijen worden dan alleen gemeld)."
+            .format(source, "\n".join(lines[:25]), "\n(en nog {})".format(more) if more > 0 else ""))

@@ -1,4 +1,4 @@
-"""The import pipeline's two exceptions (Dutch messages naming file/row/field)."""
+"""The import pipeline's exceptions (Dutch messages naming file/row/field)."""
 
 
 class ImportFailed(Exception):
@@ -11,3 +11,30 @@ class ImportCancelled(ImportFailed):
     def __init__(self, source="bron"):
         super().__init__("{}: import geannuleerd; er is niets geschreven en de werkbank is niet gewijzigd.".format(
             source))
+
+
+class RowError(ImportFailed):
+    """One source row a kind's validate hook rejects, with its parts for the runner and the report: ``row`` (the
+    number the user sees: spreadsheet line or feature id), ``id`` (as shown; None: not shown), ``field`` (the
+    source column, or None), ``message`` (Dutch), ``key`` (the row's key in the target table when known, for
+    REMOVED: a rejected row is still in its source) and ``repeats`` (the row number this row duplicates: without
+    that row it may be valid).  ``str()`` is the one Dutch sentence "<bron>, rij 12 (id P1), veld 'x': melding".
+
+    A hook returns these in its error list (the runner rejects the rows and validates the rest again); a plain
+    string there is an error naming no row, which refuses the whole import."""
+
+    def __init__(self, source, row, message, ident=None, field=None, key=None, repeats=None):
+        self.source = source
+        self.row = int(row)
+        self.id = None if ident is None else str(ident)
+        self.field = field
+        self.message = message
+        self.key = key
+        self.repeats = None if repeats is None else int(repeats)
+        super().__init__("{}, rij {}{}{}: {}".format(
+            source, self.row, "" if ident is None else " (id {})".format(ident),
+            "" if field is None else ", veld '{}'".format(field), message))
+
+    def parts(self):
+        """``(row, id, field, message)``: one rejected row in an Outcome and the report."""
+        return self.row, self.id, self.field, self.message

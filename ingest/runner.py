@@ -8,25 +8,26 @@ package, resolved lazily so ``ingest`` depends on no reader module).  A hook is 
 * a :class:`Checked` (the layer kinds: rows to write with the rejected rows left out, a
   ``layers.validation.ValidationReport`` with the problems per row and field, the source ids for REMOVED, and
   optionally a second table written in the same transaction), or
-* ``(rows to write, errors, notes)`` (the table kinds): an error naming a source row ("<bron>, rij 12[, veld 'x']:
-  ...") rejects that row and the rest is validated again without it; an error naming no row (a missing column)
-  refuses the import (nothing written).  Notes go to the log and the report (a note containing "waarschuwing:" is
-  a report warning).
+* ``(rows to write, errors, notes)`` (the table kinds): an ``ingest.errors.RowError`` (row, id, field, message)
+  rejects that row and the rest is validated again without it; a plain string (an error naming no row, such as a
+  missing column) refuses the import (nothing written).  Notes go to the log and the report (a note containing
+  "waarschuwing:" is a report warning).
 
 With ``strict`` any rejected row refuses the whole import.
+
+REMOVED/SYNC: a layer kind knows its rows by the ``source`` column; a table kind with ``track_source`` on its spec
+by the import marker of its previous import from the same source (``ingest.decisions.source_keys``).  Rows that
+left the source are reported, and deleted only with ``sync`` (refused for rows carrying decisions or other data,
+``ingest.decisions.removal_blockers``; audited; a cascade into child tables is counted in the report).
 
 Pure Python; no QGIS.
 """
 
 import importlib
-import re
 
-from .errors import ImportCancelled, ImportFailed
+from .errors import ImportCancelled, ImportFailed, RowError
 
 MAX_MESSAGES = 25
-_ROW_ERROR = re.compile(r"^(?P<source>.*?), rij (?P<row>\d+)(?: \((?:id|project) (?P<id>[^)]*)\))?"
-                        r"(?:, veld '(?P<field>[^']*)')?:? (?P<message>.*)$", re.S)
-_REPEATS = re.compile(r"(?:ook|al voor) in rij (\d+)")
 
 
 class Checked:
@@ -91,18 +92,10 @@ class Outcome:
 def failure_text(errors):
     """The one message of an import refused for its input: the first MAX_MESSAGES problems and how many more."""
     more = len(errors) - MAX_MESSAGES
-    text = "\n".join(errors[:MAX_MESSAGES])
+    text = "\n".join(str(e) for e in errors[:MAX_MESSAGES])
     if more > 0:
         text += "\n(en nog {} meldingen)".format(more)
     return "Import afgebroken, de werkbank is niet gewijzigd. Herstel de invoer:\n" + text
-
-
-def row_error(text):
-    """``(row, id, field, message)`` of an error naming a source row, else None."""
-    m = _ROW_ERROR.match(str(text))
-    if not m:
-        return None
-    return int(m.group("row")), m.group("id"), m.group("field"), m.group("message").strip()
 
 
 def lookup(wb, table, key):
@@ -143,15 +136,80 @@ def removed_ids(wb, table, key, source, present_ids):
     return sorted(str(r["k"]) for r in rows if str(r["k"]) not in present)
 
 
+# what names a row of a table kind in a REMOVED/SYNC note besides its key
+_LABEL_COLUMNS = {"projects": ("name",), "knooppunten": ("name",), "actions": ("project_id", "activity"),
+                  "monitoring": ("project_id", "peildatum")}
+
+
+class _Tracked:
+    """REMOVED of a table kind (spec ``track_source``): the rows its previous import from ``source`` carried
+    (``ingest.decisions.source_keys``) that are still in the werkbank and are not in this source now.  Keys are
+    tuples of the spec's key columns as text (``project_id, dev_id`` for links); rejected rows count as present."""
+
+    def __init__(self, wb, s, source, rows, rejected_keys):
+        from ..werkbank.schema import TABLES
+        from . import decisions as D
+
+        self.columns = [c.strip() for c in s.key.split(",")]
+        key = TABLES[s.table].key
+        self.present = set()
+        if rows is not None and len(rows) and all(c in rows.columns for c in self.columns):
+            self.present = set(zip(*[rows[c].astype(str) for c in self.columns]))
+        self.present |= {tuple(str(x) for x in k) if isinstance(k, tuple) else (str(k),) for k in rejected_keys}
+        self.previous = D.source_keys(wb, s.table, source)
+        self.removed = []  # (table key, label, key tuple)
+        if not self.previous:
+            return
+        extra = [c for c in _LABEL_COLUMNS.get(s.table, ()) if c not in self.columns]
+        cols = list(dict.fromkeys([key] + self.columns + extra))
+        for r in wb.query("SELECT {} FROM \"{}\"".format(", ".join('"%s"' % c for c in cols), s.table)):
+            k = tuple(str(r[c]) for c in self.columns)
+            if k in self.previous and k not in self.present:
+                label = " / ".join(k)
+                shown = [str(r[c]) for c in extra if r[c] not in (None, "")]
+                if shown:
+                    label += " ({})".format(": ".join(shown))
+                self.removed.append((r[key], label, k))
+        self.removed.sort(key=lambda x: x[1])
+
+    def keys(self, sync):
+        """The rows of this source after the import (for its marker): present, and the removed rows kept."""
+        return self.present | (set() if sync else {k for _, _, k in self.removed})
+
+
+def _cascade(wb, table, keys):
+    """``[(child table, rows)]`` a delete of ``keys`` from ``table`` takes along (ON DELETE CASCADE)."""
+    from ..werkbank.schema import TABLES
+
+    out = []
+    for t in TABLES.values():
+        for c in t.columns:
+            ref = (getattr(c, "constraint", "") or "").upper()
+            if "REFERENCES {}(".format(table.upper()) not in ref.replace(" (", "(") or "ON DELETE CASCADE" not in ref:
+                continue
+            n = 0
+            for i in range(0, len(keys), 500):
+                chunk = list(keys[i:i + 500])
+                n += wb.count(t.name, '"{}" IN ({})'.format(c.name, ",".join("?" * len(chunk))), chunk)
+            if n:
+                out.append((t.name, n))
+    return out
+
+
 def write(wb, table, frame, source, versions=None, source_wins=False, feedback=None, user=None, before=None,
-          dry_run=False, keep_decisions=True, delete=(), also=None):
+          dry_run=False, keep_decisions=True, delete=(), also=None, labels=None, source_keys=None, previous_keys=None,
+          cascaded=None):
     """Write ``frame`` into ``table`` in one transaction; returns ``(counts, conflicts, also's counts)``.
 
     A field changed in the werkbank after the previous import (a decision, ``ingest.decisions``) keeps its value
     unless ``source_wins`` (only with ``keep_decisions``; the layer kinds do not keep decisions); the conflicts
     are recorded with the import marker in the audit trail.  ``versions`` (``ingest.versions.snapshot`` taken
     before the import read anything): a row changed or deleted since then is a conflict naming the rows, who and
-    when.  ``delete``: keys of this source to delete (SYNC), refused when changed since ``versions``.  ``also``:
+    when.  ``delete``: keys of this source to delete (SYNC), refused when changed since ``versions`` and, for a
+    table kind (``keep_decisions``), when decisions or other data hang on them (``decisions.removal_blockers``;
+    ``labels`` {key: name} for the message); deletes are audited, and ``cascaded`` (a list) gets the child rows
+    they take along.  ``source_keys``: the rows this source carries, kept in the import marker (written when they
+    differ from ``previous_keys`` too).  ``also``:
     a second table written in the same transaction.  Cancel inside the transaction rolls it back.  Every refusal
     is an :class:`ImportFailed` with a Dutch message naming the source; nothing is written.  ``before``: the
     spec's before-write hook, called as ``before(wb, rows, versions, user)`` inside the transaction (scores: one
@@ -170,6 +228,11 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
     fields = [c for c in frame.columns if c not in (key, "geom", "geometry", "_row") and c in TABLES[table].column_names]
     try:
         with wb.transaction() as tx:
+            delete = list(delete)
+            if delete and keep_decisions:
+                blockers = D.removal_blockers(wb, table, delete, labels or {}, source_wins=source_wins)
+                if blockers:
+                    raise ImportFailed(D.removal_refusal(source, table, blockers, labels or {}))
             if len(frame):
                 if keep_decisions:
                     frame, conflicts = D.protect(wb, table, key, frame, fields, source_wins=source_wins)
@@ -178,19 +241,24 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
                 counts = wb.write_frame(table, frame, mode="upsert", user=user,
                                         expected_versions=expected(versions, table))
             if delete:
-                delete = list(delete)
                 refuse_changed(wb, tx, versions, table, delete)
+                if cascaded is not None:
+                    cascaded.extend(_cascade(wb, table, delete))
+                # audited per row (who, old values); a cascade into child tables is recorded by the triggers.
+                # A layer kind deletes only rows of this source (its source column)
+                scope = "" if keep_decisions else "source = ? AND "
                 for k in range(0, len(delete), 500):
                     chunk = delete[k:k + 500]
-                    tx.execute('DELETE FROM "{t}" WHERE source = ? AND "{k}" IN ({q})'.format(
-                        t=table, k=key, q=",".join("?" * len(chunk))), [source] + chunk)
+                    wb.delete(table, '{}"{}" IN ({})'.format(scope, key, ",".join("?" * len(chunk))),
+                              ([] if keep_decisions else [source]) + chunk, user=user)
                 wb._after_write(tx, table)
             if also is not None:
                 also_counts = also(wb)
-            if keep_decisions and (counts["inserted"] or counts["updated"] or conflicts):
+            changed = counts["inserted"] or counts["updated"] or conflicts or delete
+            if keep_decisions and (changed or (source_keys is not None and set(source_keys) != previous_keys)):
                 # the import marker (and the conflicts); an import that changed nothing leaves no trace, so
                 # importing the same table again leaves the werkbank byte for byte as it was
-                D.record(wb, tx, table, source, conflicts)
+                D.record(wb, tx, table, source, conflicts, source_keys)
             if feedback is not None and feedback.isCanceled():
                 raise ImportCancelled(source)  # cancel = nothing written (the transaction rolls back)
             if dry_run:
@@ -208,9 +276,9 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
 
 
 def _check_table(hook_fn, wb, frame, source, params):
-    """A table kind's hook with per-row rejection: errors naming a row reject it and the hook runs again on the
-    remaining rows (at most a few rounds: a duplicate rejected in the first round leaves its first row valid).
-    Returns ``(rows, notes, rejections)``; an error naming no row raises :class:`ImportFailed`."""
+    """A table kind's hook with per-row rejection: each :class:`RowError` rejects its row and the hook runs again on
+    the remaining rows (at most a few rounds: a duplicate rejected in the first round leaves its first row valid).
+    Returns ``(rows, notes, rejected RowErrors)``; an error naming no row raises :class:`ImportFailed`."""
     import pandas as pd
 
     if frame is not None and "_row" not in frame.columns:
@@ -221,16 +289,14 @@ def _check_table(hook_fn, wb, frame, source, params):
     for _round in range(5):
         if not errors:
             return rows, notes, rejections
-        parsed = [row_error(e) for e in errors]
-        if any(p is None for p in parsed):
-            raise ImportFailed(failure_text([e for e, p in zip(errors, parsed) if p is None] +
-                                            [e for e, p in zip(errors, parsed) if p is not None]))
-        # a row whose only problem is repeating a row that is itself rejected now ("staat ook in rij 4") waits
-        # for the next round: without that row it may be valid (the first valid one of duplicates is kept)
-        own = {p[0] for p in parsed if not _REPEATS.search(p[3])}
-        parsed = [p for p in parsed if p[0] in own or not any(int(m) in own for m in _REPEATS.findall(p[3]))]
-        rejections += parsed
-        bad = {p[0] for p in rejections}
+        if not all(isinstance(e, RowError) for e in errors):
+            raise ImportFailed(failure_text([e for e in errors if not isinstance(e, RowError)] +
+                                            [e for e in errors if isinstance(e, RowError)]))
+        # a row whose only problem is repeating a row that is itself rejected now waits for the next round:
+        # without that row it may be valid (the first valid one of duplicates is kept)
+        own = {e.row for e in errors if e.repeats is None}
+        rejections += [e for e in errors if e.row in own or e.repeats not in own]
+        bad = {e.row for e in rejections}
         frame = frame[~frame["_row"].isin(bad)]
         if not len(frame):
             return pd.DataFrame(), notes, rejections
@@ -256,15 +322,16 @@ def check(wb, kind, frame, source, strict=False, **params):
     else:
         rows, notes, rejections = _check_table(fn, wb, frame, source, params)
     rep = ValidationReport(source, spec(kind).label, len(frame) if frame is not None else 0)
-    for row, ident, field, message in rejections:
-        rep.add(row, ident, field, None, message)
+    for e in rejections:
+        rep.add(e.row, e.id, e.field, None, e.message)
     for n in notes:
         if "waarschuwing:" in n:
             rep.add(None, None, None, None, n, WAARSCHUWING)
         else:
             rep.note(n)
     out = Checked(rows, rep)
-    out.rejections, out.notes = rejections, list(notes)
+    out.rejections, out.notes = [e.parts() for e in rejections], list(notes)
+    out.rejected_keys = [e.key for e in rejections if e.key is not None]  # still in the source (not REMOVED)
     return out
 
 
@@ -301,27 +368,36 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=No
     if feedback is not None and feedback.isCanceled():
         raise ImportCancelled(source)
     rows = checked.rows
-    removed = []
+    removed, tracked = [], None  # removed: (key, label)
     if checked.source_ids is not None:
-        removed = removed_ids(wb, s.table, s.key, rep.source, checked.source_ids)
-    if removed:
-        shown = ", ".join(removed[:20]) + (" …" if len(removed) > 20 else "")
-        if sync and not dry_run:
-            rep.note("{} rij(en) uit bron '{}' komen niet meer in de bron voor en zijn verwijderd (SYNC): {}."
-                     .format(len(removed), rep.source, shown))
-        else:
-            rep.note("{} rij(en) uit bron '{}' komen niet meer in de bron voor (REMOVED); ze blijven in de "
-                     "werkbank (verwijderen met SYNC=ja): {}.".format(len(removed), rep.source, shown))
+        removed = [(k, k) for k in removed_ids(wb, s.table, s.key, rep.source, checked.source_ids)]
+    elif s.track_source:
+        tracked = _Tracked(wb, s, rep.source, rows, getattr(checked, "rejected_keys", ()))
+        removed = [(k, label) for k, label, _ in tracked.removed]
+    cascaded = []
     try:
         counts, conflicts, also_counts = write(
             wb, s.table, rows, rep.source, versions, source_wins, feedback, user,
             hook(s.before_write) if s.before_write else None, dry_run, keep_decisions=not s.layer,
-            delete=removed if sync else (), also=checked.also)
+            delete=[k for k, _ in removed] if sync else (), also=checked.also, labels=dict(removed),
+            source_keys=tracked.keys(sync) if tracked is not None else None,
+            previous_keys=tracked.previous if tracked is not None else None, cascaded=cascaded)
     except ImportFailed as e:
         if not isinstance(e, ImportCancelled):
             rep.add(None, None, None, None, str(e), FOUT)
         raise
+    if removed:
+        labels = [label for _, label in removed]
+        shown = ", ".join(labels[:20]) + (" …" if len(labels) > 20 else "")
+        if sync and not dry_run:
+            rep.note("{} rij(en) uit bron '{}' komen niet meer in de bron voor en zijn verwijderd (SYNC): {}.{}"
+                     .format(len(removed), rep.source, shown, "".join(
+                         " Mee verwijderd: {} rij(en) uit {}.".format(n, t) for t, n in cascaded)))
+        else:
+            rep.note("{} rij(en) uit bron '{}' komen niet meer in de bron voor (REMOVED); ze blijven in de "
+                     "werkbank (verwijderen met SYNC=ja): {}.".format(len(removed), rep.source, shown))
     deleted = len(removed) if (sync and not dry_run) else 0
+    removed = [label for _, label in removed]
     extra = dict(checked.extra)
     if also_counts is not None:
         extra["also_counts"] = also_counts

@@ -13,8 +13,10 @@ from ..werkbank import enums as E
 
 class Spec:
     def __init__(self, kind, label, algorithm, table, key, columns, enums=None, required=(), notes="", validate=None,
-                 before_write=None, layer=False):
+                 before_write=None, layer=False, track_source=False):
         self.kind = kind
+        # a table kind that reports rows gone from its source (REMOVED) and deletes them with SYNC (ingest.runner)
+        self.track_source = track_source
         self.layer = layer  # a layer kind: geometry, province, REMOVED/SYNC; no decisions kept (ingest.runner)
         self.validate = validate  # the runner's validate hook "module:function" (ingest.runner); None: part of another
         self.before_write = before_write  # optional hook inside the runner's write transaction
@@ -72,19 +74,19 @@ def specs():
               "energy_carrier": _codes(E.ENERGY_CARRIERS), "route": _codes(E.ROUTES),
               "confidential": ["ja", "nee"], "in_ip": ["ja", "nee"]},
              ("name",), "IBN alleen uit ibn_jaar of een jaar met 'IBN' in de planning; anders leeg met een "
-                        "waarschuwing.", validate=".knooppunten.projects:validate_projects"),
+                        "waarschuwing.", validate=".knooppunten.projects:validate_projects", track_source=True),
         Spec("knooppunten", "Knooppunten", "pmiek:importknooppunten", "knooppunten", "knooppunt_id",
              [("knooppunt_id", ["FIELD_ID"]), ("name", ["FIELD_NAME"]), ("karakter", ["FIELD_KARAKTER"]),
               ("description", ["FIELD_DESCRIPTION"]), ("session_date", ["FIELD_DATE"])],
              {"karakter": _codes(E.KNOOPPUNT_KARAKTER)}, ("name",), "Velden worden gekozen met de FIELD_-parameters.",
-             validate=".knooppunten.projects:validate_knooppunten"),
+             validate=".knooppunten.projects:validate_knooppunten", track_source=True),
         Spec("project_links", "Koppelingen project-ontwikkeling", "pmiek:importlinks", "project_links",
              "project_id, dev_id",
              [("project_id", ["FIELD_PROJECT"]), ("dev_id", ["FIELD_DEVELOPMENT"]),
               ("share_pct / share_mw", ["FIELD_SHARE"]), ("motivation", ["FIELD_MOTIVATION"])],
              {"SHARE_UNIT": ["pct", "mw"]}, ("project_id", "dev_id"),
              "Zonder aandeel- of motivatiekolom blijven de opgeslagen waarden staan.",
-             validate=".knooppunten.links:validate_links"),
+             validate=".knooppunten.links:validate_links", track_source=True),
         Spec("scores", "Beoordelingen", "pmiek:importscores", "scores", "project_id, criterion_id, assessor",
              [(k, list(v)) for k, v in FIELD_ALIASES.items()], {}, REQUIRED,
              "De waardering moet op de schaal van het criterium staan.",
@@ -93,10 +95,10 @@ def specs():
              [(k, list(v)) for k, v in ACTION_FIELDS.items()],
              {"status": sorted(set(ACTION_STATUS.values())) + ["(ook: " + ", ".join(
                  k for k, v in ACTION_STATUS.items() if k != v) + ")"]}, ("project_id", "activity"),
-             validate=".programme.followup:validate_actions"),
+             validate=".programme.followup:validate_actions", track_source=True),
         Spec("monitoring", "Monitoring", "pmiek:importmonitoring", "monitoring", "monitoring_id",
              [(k, list(v)) for k, v in MONITORING_FIELDS.items()], {}, ("project_id",),
-             validate=".programme.followup:validate_monitoring"),
+             validate=".programme.followup:validate_monitoring", track_source=True),
     ]
 
 
@@ -158,8 +160,14 @@ def markdown():
             "gemeente daarbuiten, dan wordt de rij afgekeurd.",
             "- **SOURCE_PREFIX** zet een voorvoegsel voor de id's van een bron; van dubbele id's blijft de eerste "
             "rij, de latere worden afgekeurd met beide rijnummers.",
-            "- **REMOVED / SYNC**: rijen van een bron die niet meer in de bron staan worden gemeld; alleen met "
-            "SYNC=ja verwijderd.",
+            "- **REMOVED / SYNC**: rijen van een bron die niet meer in de bron staan worden gemeld (REMOVED) en "
+            "alleen met SYNC=ja verwijderd, met een regel in de wijzigingshistorie. Van een laag (capaciteitskaart, "
+            "stations, ontwikkelingen) zijn dat de rijen met die bron in de kolom `source`; van een tabel "
+            "(projecten, knooppunten, koppelingen, acties, monitoring) de rijen die de vorige import uit dezelfde "
+            "bron (bestands- of laagnaam) schreef. Een afgekeurde rij staat nog in de bron. SYNC weigert de hele "
+            "import voor een rij met een besluit na de vorige import (tenzij SOURCE_WINS), een project met "
+            "beoordelingen of in een ontwikkelvariant, of een knooppunt met projecten; wat aan een verwijderd "
+            "project hangt (koppelingen, acties, monitoring) gaat mee en staat in het rapport.",
             "- **RECODE**: eigen hercodeertabel (`veld;bronwaarde;code`) bovenop `resources/recodes/*.csv`; "
             "gebruikte hercoderingen staan in het rapport.",
             "- **Geen stille aannames**: ontbrekend jaar, kengetal gebruikt, vaste sector: waarschuwing per rij en "

@@ -5,6 +5,7 @@ A link has a share: in MW (``share_mw``) or in percent of the development's MW
 motivation says why.  (project_id, dev_id) is unique: linking again updates.
 """
 
+from ..ingest.errors import RowError
 from ..werkbank import new_id
 
 
@@ -120,25 +121,28 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
         did = rec[dev_field]
         pid = None if pid is None or pid != pid or not str(pid).strip() else str(pid).strip()
         did = None if did is None or did != did or not str(did).strip() else str(did).strip()
-        where = "{}, rij {}".format(source, rownr)
+        key = (pid, did)
+
+        def err(problem, field=None, rownr=rownr, key=key if pid and did else None, repeats=None):
+            errors.append(RowError(source, rownr, problem, None, field, key=key, repeats=repeats))
+
         if pid is None:
-            errors.append("{}, veld '{}': project-id is leeg".format(where, project_field))
+            err("project-id is leeg", project_field)
         elif pid not in projects:
             unknown.append((rownr, "project", pid))
         if did is None:
-            errors.append("{}, veld '{}': ontwikkeling-id is leeg".format(where, dev_field))
+            err("ontwikkeling-id is leeg", dev_field)
         elif did not in developments:
             unknown.append((rownr, "ontwikkeling", did))
         share = rec[share_field] if share_field else None
         try:
             mw, pct = check_share(share if unit == "mw" else None, share if unit == "pct" else None)
         except LinkError as e:
-            errors.append("{}, veld '{}': {}".format(where, share_field, e))
+            err(str(e), share_field)
             mw = pct = None
-        key = (pid, did)
         if pid and did:
             if key in seen:
-                errors.append("{}: koppeling {} - {} staat ook in rij {}".format(where, pid, did, seen[key]))
+                err("koppeling {} - {} staat ook in rij {}".format(pid, did, seen[key]), repeats=seen[key])
             seen[key] = rownr
         mot = rec[motivation_field] if motivation_field else None
         mot = None if mot is None or mot != mot or not str(mot).strip() else str(mot).strip()
@@ -166,7 +170,7 @@ def validate_links(wb, frame, source, project_field=None, dev_field=None, share_
                 for r in wb.query("SELECT link_id, project_id, dev_id FROM project_links")}
     rows, errors, unknown = prepare_links(frame, project_field, dev_field, share_field, unit, motivation_field,
                                           projects, devs, existing, source=source, row_offset=0)
-    msgs = ["{}, rij {}: {} '{}' bestaat niet in de werkbank".format(source, r, k, i) for r, k, i in unknown]
+    msgs = [RowError(source, r, "{} '{}' bestaat niet in de werkbank".format(k, i)) for r, k, i in unknown]
     if unknown and not skip_unknown:
         errors = errors + msgs
     if errors:

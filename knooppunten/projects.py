@@ -20,6 +20,7 @@ import math
 import re
 import unicodedata
 
+from ..ingest.errors import RowError
 from ..werkbank import enums as E
 
 
@@ -229,14 +230,15 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
             pid = "P-" + slug(name)
         where = "{}, rij {} (id {})".format(source, rownr, pid or "?")
 
-        def err(field, problem, where=where):
-            errors.append("{}, veld '{}': {}".format(where, cols.get(field, field), problem))
+        def err(field, problem, pid=pid, rownr=rownr, repeats=None):
+            errors.append(RowError(source, rownr, problem, pid or "?", cols.get(field, field), key=pid,
+                                   repeats=repeats))
 
         if name is None:
             err("name", "de naam van het project is leeg")
         if pid is not None:
             if pid in seen:
-                err("project_id", "id '{}' komt al voor in rij {}".format(pid, seen[pid]))
+                err("project_id", "id '{}' komt al voor in rij {}".format(pid, seen[pid]), repeats=seen[pid])
             seen[pid] = rownr
         row = {"project_id": pid, "name": name, "code": code}
         for f in ("location_description", "municipalities", "netbeheerder", "planning", "financial_note", "parties",
@@ -440,10 +442,14 @@ def prepare_knooppunten(frame, name_field, karakter_field=None, id_field=None, d
         if kid is None and name:
             kid = "K-" + slug(name)
         where = "{}, rij {} (id {})".format(source, rownr, kid or "?")
+
+        def err(problem, field=None, kid=kid, rownr=rownr, repeats=None):
+            errors.append(RowError(source, rownr, problem, kid or "?", field, key=kid, repeats=repeats))
+
         if name is None:
-            errors.append("{}, veld '{}': de naam is leeg".format(where, name_field))
+            err("de naam is leeg", name_field)
         if kid in seen:
-            errors.append("{}: id '{}' komt al voor in rij {}".format(where, kid, seen[kid]))
+            err("id '{}' komt al voor in rij {}".format(kid, seen[kid]), repeats=seen[kid])
         seen[kid] = rownr
         kar = None
         if karakter_field:
@@ -451,14 +457,13 @@ def prepare_knooppunten(frame, name_field, karakter_field=None, id_field=None, d
             if v is not None:
                 kar = enum_code(v, E.KNOOPPUNT_KARAKTER) or KNOOPPUNT_KARAKTER_WORDS.get(norm(v))
                 if kar is None:
-                    errors.append("{}, veld '{}': '{}' is geen karakter (lokaal, provinciaal, nationaal)".format(
-                        where, karakter_field, v))
+                    err("'{}' is geen karakter (lokaal, provinciaal, nationaal)".format(v), karakter_field)
         g = rec[gname] if gname else None
         if g is None or g != g or g.is_empty:
-            errors.append("{}: geen geometrie (een knooppunt is een vlak)".format(where))
+            err("geen geometrie (een knooppunt is een vlak)")
             g = None
         elif g.geom_type not in ("Polygon", "MultiPolygon"):
-            errors.append("{}: geometrie is een {}, een knooppunt is een vlak".format(where, g.geom_type))
+            err("geometrie is een {}, een knooppunt is een vlak".format(g.geom_type))
             g = None
         else:
             if not g.is_valid:
@@ -471,7 +476,7 @@ def prepare_knooppunten(frame, name_field, karakter_field=None, id_field=None, d
                 repairs.append("{}: ongeldige geometrie hersteld met make_valid ({}; oppervlak {:.0f} → {:.0f} m²)"
                                .format(where, reason, area, g.area if g is not None else 0.0))
                 if g is None:
-                    errors.append("{}: ongeldige geometrie, niet te herstellen tot een vlak ({})".format(where, reason))
+                    err("ongeldige geometrie, niet te herstellen tot een vlak ({})".format(reason))
             if g is not None and g.geom_type == "Polygon":
                 g = shapely.MultiPolygon([g])
         rows.append({"knooppunt_id": kid, "name": name, "karakter": kar,

@@ -11,6 +11,7 @@ table again changes nothing.  Pure logic: no QGIS.
 import hashlib
 
 from ..ingest.columns import norm
+from ..ingest.errors import RowError
 from ..werkbank import WerkbankError
 
 from ..ingest.columns import ACTION_FIELDS, ACTION_STATUS, MONITORING_FIELDS  # noqa: E402,F401
@@ -80,20 +81,22 @@ def _prepare(wb, frame, fields, required, source):
         out = {t: _text(rec.get(src)) for t, src in mapping.items()}
         pid = out.get("project_id")
         if pid is None:
-            errors.append("{}, rij {}, veld '{}': geen project opgegeven.".format(source, row_no,
-                                                                                mapping["project_id"]))
+            errors.append(RowError(source, row_no, "geen project opgegeven.", field=mapping["project_id"]))
             continue
         if pid not in lookup:
-            errors.append("{}, rij {}, veld '{}': project '{}' staat niet in de werkbank.".format(
-                source, row_no, mapping["project_id"], pid))
+            errors.append(RowError(source, row_no, "project '{}' staat niet in de werkbank.".format(pid),
+                                   field=mapping["project_id"]))
             continue
         out["project_id"] = lookup[pid]
         for f in required:
             if f != "project_id" and out.get(f) is None:
-                errors.append("{}, rij {}, veld '{}': leeg; {} is verplicht.".format(
-                    source, row_no, mapping[f], f))
+                errors.append(RowError(source, row_no, "leeg; {} is verplicht.".format(f), field=mapping[f]))
         rows.append((row_no, out))
     return rows, errors
+
+
+def _action_id(r):
+    return _stable_id("A", r["project_id"], r["activity"])
 
 
 def _with_ids(rows, key, make_id, duplicate_text, source, errors):
@@ -104,7 +107,8 @@ def _with_ids(rows, key, make_id, duplicate_text, source, errors):
     for row_no, r in rows:
         r[key] = make_id(r)
         if r[key] in seen:
-            errors.append("{}, rij {}: {} ook in rij {}.".format(source, row_no, duplicate_text, seen[r[key]]))
+            errors.append(RowError(source, row_no, "{} ook in rij {}.".format(duplicate_text, seen[r[key]]),
+                                   key=r[key], repeats=seen[r[key]]))
             continue
         seen[r[key]] = row_no
         records.append(r)
@@ -120,10 +124,10 @@ def validate_actions(wb, frame, source):
         if r.get("status") is not None:
             code = ACTION_STATUS.get(norm(r["status"]))
             if code is None:
-                errors.append("{}, rij {}, veld 'status': '{}' is geen status (open, lopend, gereed).".format(
-                    source, row_no, r["status"]))
+                errors.append(RowError(source, row_no, "'{}' is geen status (open, lopend, gereed).".format(
+                    r["status"]), field="status", key=_action_id(r)))
             r["status"] = code
-    return _with_ids(rows, "action_id", lambda r: _stable_id("A", r["project_id"], r["activity"]),
+    return _with_ids(rows, "action_id", _action_id,
                      "dezelfde activiteit voor hetzelfde project staat", source, errors)
 
 

@@ -316,3 +316,88 @@ def test_knooppunt_edits_in_qgis_survive_a_refresh(pmiek_provider, werkbank, wer
     kp = werkbank.read_frame("knooppunten").set_index("knooppunt_id")
     assert kp.loc["K1", "name"] == "Haven Oost" and kp.loc["K1", "description"] == "herzien in QGIS"
     assert kp.loc["K1"].geometry.equals_exact(bigger, 1e-6)
+
+
+def test_project_gone_from_the_list_is_reported_then_deleted_with_sync(pmiek_provider, example_wb, werkbank, tmp_path):
+    """Re-importing a projectenlijst without a project: REMOVED 1 and the project stays; with SYNC it is deleted
+    (audited, its link along); a dropped project with a rating or a decision refuses SYNC, naming it; a cancel
+    during a SYNC import deletes nothing."""
+    import html
+    import json
+
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback
+
+    from pmiek_werkbank.knooppunten.links import add_link
+    from pmiek_werkbank.scoring.decisions import set_status
+
+    bat, h2 = "P-batterij-oost", "P-aantakking-waterstofbackbone"
+    full = _xlsx(tmp_path / "projectenlijst.xlsx", GOOD)
+    assert run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": full})["INSERTED"] == 3
+    add_link(werkbank, bat, "D1", share_pct=50)
+    # the same file name without 'Batterij Oost'
+    (tmp_path / "zonder").mkdir()
+    short = _xlsx(tmp_path / "zonder" / "projectenlijst.xlsx", GOOD[:2])
+    rep = str(tmp_path / "r.html")
+    res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": short, "REPORT": rep})
+    assert (res["REMOVED"], res["UNCHANGED"], res["INSERTED"], res["UPDATED"]) == (1, 2, 0, 0)
+    assert werkbank.count("projects", "project_id = ?", (bat,)) == 1
+    assert "1 rij(en) uit bron 'projectenlijst.xlsx' komen niet meer in de bron voor (REMOVED)" in \
+        html.unescape(open(rep, encoding="utf-8").read())
+    # a list of another name knows nothing of this one's projects
+    other = _xlsx(tmp_path / "andere_lijst.xlsx", GOOD[:1])
+    assert run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": other, "SYNC": True})["REMOVED"] == 0
+
+    # cancel while a SYNC import writes: nothing deleted
+    class Cancelling(QgsProcessingFeedback):
+        """Cancelled at the check inside the runner's write transaction (after the SYNC delete)."""
+        asked_in_write = 0
+
+        def isCanceled(self):  # noqa: N802
+            import sys
+
+            inside = sys._getframe(1).f_code.co_name == "write"
+            Cancelling.asked_in_write += inside
+            return inside
+
+    before = table_digest(example_wb)
+    alg = QgsApplication.processingRegistry().createAlgorithmById("pmiek:importprojects")
+    with pytest.raises(QgsProcessingException, match="geannuleerd; er is niets geschreven"):
+        alg.processAlgorithm({"WERKBANK": example_wb, "INPUT": short, "SYNC": True}, QgsProcessingContext(),
+                             Cancelling())
+    assert Cancelling.asked_in_write == 1
+    assert table_digest(example_wb) == before and werkbank.count("projects", "project_id = ?", (bat,)) == 1
+
+    # SYNC deletes it, with its link, in the audit trail
+    rep = str(tmp_path / "sync.html")
+    res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": short, "SYNC": True, "REPORT": rep})
+    assert res["REMOVED"] == 1
+    assert werkbank.count("projects", "project_id = ?", (bat,)) == 0
+    assert werkbank.count("project_links", "project_id = ?", (bat,)) == 0
+    text = html.unescape(open(rep, encoding="utf-8").read())
+    assert "zijn verwijderd (SYNC): {} (Batterij Oost). Mee verwijderd: 1 rij(en) uit project_links.".format(bat) in text
+    gone = werkbank.query("SELECT action, old_values FROM audit_log WHERE table_name = 'projects' AND row_key = ?",
+                          (bat,))
+    assert gone[-1]["action"] == "delete" and json.loads(gone[-1]["old_values"])["name"] == "Batterij Oost"
+    # once deleted it is no longer this source's: the next import reports nothing
+    assert run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": short})["REMOVED"] == 0
+
+    # a dropped project with a rating, or a decision after the import, is not deleted: the import is refused
+    werkbank.write_frame("criteria", [{"criterion_id": "A", "name": "Urgentie", "grp": "systeemtoets",
+                                       "scale": "hoog|laag"}])
+    werkbank.write_frame("scores", [{"score_id": "s1", "project_id": h2, "criterion_id": "A", "rating": "hoog",
+                                     "rationale": "druk net", "assessor": "Netbeheerder", "score_date": "2026-01-05"}])
+    pid1 = "P-150-kv-station-gemeente-a"
+    set_status(werkbank, pid1, "afgevallen", reason="ander tracé", user="Besluitnemer")
+    before = table_digest(example_wb)
+    none = _xlsx(tmp_path / "zonder" / "projectenlijst.xlsx", [["Nieuw project"] + [None] * (len(HEADERS) - 1)])
+    with pytest.raises(QgsProcessingException) as e:
+        run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": none, "SYNC": True})
+    msg = str(e.value)
+    assert "projectenlijst.xlsx: SYNC verwijdert geen rijen waar besluiten of andere gegevens aan hangen" in msg
+    assert "- projects {} (Aantakking Waterstofbackbone): 1 beoordeling(en)".format(h2) in msg
+    assert "- projects {} (150 kV-station Gemeente A): besluit na de vorige import: veld 'status' (Besluitnemer,"\
+        .format(pid1) in msg
+    assert table_digest(example_wb) == before
+    # without SYNC they are only reported; the new project is written
+    res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": none})
+    assert (res["REMOVED"], res["INSERTED"]) == (2, 1)

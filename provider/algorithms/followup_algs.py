@@ -8,7 +8,7 @@ from qgis.core import (
 
 from ..base import PmiekAlgorithm
 from .import_algs import SpecHelpMixin
-from .project_algs import _count_outputs, count_outputs, run_spec
+from .project_algs import SYNC_HELP, _count_outputs, count_outputs, run_spec
 
 COMMON_HELP = (
     "WERKBANK: de werkbank (GeoPackage of PostGIS-doel).\n"
@@ -25,7 +25,7 @@ class _FollowupAlgorithm(PmiekAlgorithm):
         self.add_werkbank_parameter()
         self.addParameter(QgsProcessingParameterVectorLayer(
             "INPUT", self.tr("Tabel"), [QgsProcessing.SourceType.TypeVector]))
-        _count_outputs(self, source_wins=False, strict=True)  # IMPORTED, REJECTED, INSERTED ... REPORT, as every import
+        _count_outputs(self, source_wins=False, strict=True, sync=True)  # IMPORTED, REJECTED, INSERTED ... REPORT, as every import
 
     def _run(self, parameters, context, feedback, kind, **kw):
         """The one import runner for ``kind`` (spec with its validate hook) on INPUT."""
@@ -36,7 +36,7 @@ class _FollowupAlgorithm(PmiekAlgorithm):
         finally:
             wb.close()
         out = count_outputs(self, feedback, res.source, res.counts, parameters=parameters, context=context,
-                            kind=kind, n_input=res.n_input)
+                            kind=kind, n_input=res.n_input, outcome=res)
         out.pop("CONFLICTS", None)
         return out
 
@@ -54,6 +54,7 @@ class ImportActions(SpecHelpMixin, _FollowupAlgorithm):
         + COMMON_HELP +
         "STRICT: bij ja breekt elke afgekeurde rij de import af (niets geschreven); standaard worden afgekeurde "
         "rijen overgeslagen en gemeld.\n"
+        + SYNC_HELP +
         "REPORT: importrapport (HTML of CSV; standaard naast de werkbank).\n"
         "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, REMOVED (aantallen), REPORT."
     )
@@ -79,6 +80,7 @@ class ImportMonitoring(SpecHelpMixin, _FollowupAlgorithm):
         "PEILDATUM: peildatum van deze monitoring (JJJJ-MM-DD, optioneel).\n\n"
         "STRICT: bij ja breekt elke afgekeurde rij de import af (niets geschreven); standaard worden afgekeurde "
         "rijen overgeslagen en gemeld.\n"
+        + SYNC_HELP +
         "REPORT: importrapport (HTML of CSV; standaard naast de werkbank).\n"
         "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, REMOVED (aantallen), REPORT."
     )

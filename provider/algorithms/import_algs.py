@@ -74,13 +74,18 @@ def add_pipeline_parameters(alg, spatial=True):
         alg.addParameter(p)
     alg.addParameter(QgsProcessingParameterString("SOURCE_PREFIX", alg.tr("Voorvoegsel voor de id's van deze bron"),
                                                   optional=True))
-    alg.addParameter(QgsProcessingParameterBoolean(
-        "SYNC", alg.tr("Rijen die niet meer in de bron staan verwijderen"), False, optional=True))
+    add_sync_parameter(alg)
     if spatial:
         alg.addParameter(QgsProcessingParameterCrs("CRS", alg.tr("CRS voor een bron zonder CRS"), optional=True))
     alg.addParameter(QgsProcessingParameterFile(
         "RECODE", alg.tr("Eigen hercodeertabel (CSV)"), behavior=QgsProcessingParameterFile.Behavior.File,
         fileFilter="CSV (*.csv)", optional=True))
+
+
+def add_sync_parameter(alg):
+    """SYNC (every import that reports REMOVED): delete the rows of this source that left it."""
+    alg.addParameter(QgsProcessingParameterBoolean(
+        "SYNC", alg.tr("Rijen die niet meer in de bron staan verwijderen"), False, optional=True))
 
 
 def pipeline_options(alg, parameters, context, feedback):

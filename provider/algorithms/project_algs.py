@@ -108,20 +108,30 @@ def run_spec(alg, parameters, context, feedback, wb, kind, **params):
     # STRICT (where the algorithm has it, default no): a rejected row refuses the import; otherwise it is
     # skipped and named (row, field, message) in the log and the report, as in every import
     strict = alg.parameterAsBoolean(parameters, "STRICT", context) if alg.parameterDefinition("STRICT") else True
+    # SYNC (where the algorithm has it, default no): rows of this source that left it are deleted, else reported
+    sync = alg.parameterAsBoolean(parameters, "SYNC", context) if alg.parameterDefinition("SYNC") else False
     try:
-        outcome = run(wb, kind, read, feedback=feedback, strict=strict,
+        outcome = run(wb, kind, read, feedback=feedback, strict=strict, sync=sync,
                       source_wins=alg.parameterAsBoolean(parameters, "SOURCE_WINS", context), **params)
     except ImportFailed as e:
         raise QgsProcessingException(str(e)) from e
     alg.conflicts, alg.rejections = outcome.conflicts, outcome.rejections
     for p in outcome.report.errors()[:MAX_MESSAGES]:
         feedback.reportError(alg.tr("Afgekeurd: ") + p.message(outcome.source), False)
+    if outcome.removed:
+        shown = ", ".join(outcome.removed[:MAX_MESSAGES])
+        if outcome.deleted:
+            feedback.pushWarning(alg.tr("Verwijderd (niet meer in de bron, SYNC): {}").format(shown))
+        else:
+            feedback.pushWarning(alg.tr("Niet meer in de bron (blijven staan; verwijderen met SYNC): {}").format(shown))
     return outcome
 
 
 def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, context=None, kind=None, n_input=None,
-                  notes=()):
-    """Log the write counts (and the decisions kept), write the report and return the algorithm's outputs."""
+                  notes=(), outcome=None):
+    """Log the write counts (and the decisions kept), write the report and return the algorithm's outputs.
+    ``outcome``: the runner's Outcome (:func:`run_spec`): its report (with REMOVED/SYNC) is written and its
+    REMOVED counted; without it the report is built from the counts and notes."""
     from ...ingest import decisions as D
     from ...ingest.runner import Outcome
     from ...ingest.runner import report as runner_report
@@ -131,7 +141,8 @@ def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, con
     written = counts["inserted"] + counts["updated"] + counts["unchanged"]
     rejections = getattr(alg, "rejections", [])
     out = {"INSERTED": counts["inserted"], "UPDATED": counts["updated"], "UNCHANGED": counts["unchanged"],
-           "IMPORTED": written, "REJECTED": (n_input - written) if n_input is not None else 0, "REMOVED": 0}
+           "IMPORTED": written, "REJECTED": (n_input - written) if n_input is not None else 0,
+           "REMOVED": len(outcome.removed) if outcome is not None else 0}
     if unknown is not None:
         text += alg.tr(", {} onbekend").format(unknown)
         out["UNKNOWN"] = unknown
@@ -143,7 +154,8 @@ def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, con
         from .import_algs import report_path
 
         path = report_path(alg, parameters, context, kind or "import")
-        rep = runner_report(Outcome(kind, src, n_input, None, counts, conflicts, notes, rejections), kind or "")
+        rep = outcome.report if outcome is not None else runner_report(
+            Outcome(kind, src, n_input, None, counts, conflicts, notes, rejections), kind or "")
         rep.write(path)
         if getattr(alg, "_report_twin", False):
             rep.write_csv(os.path.splitext(path)[0] + ".csv")
@@ -153,14 +165,19 @@ def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, con
     return out
 
 
-def _count_outputs(alg, source_wins=True, strict=False):
+def _count_outputs(alg, source_wins=True, strict=False, sync=False):
     """The outputs and shared parameters of the table imports: SOURCE_WINS (where decisions are kept), STRICT
-    (where a bad row is rejected and the rest imported, see :func:`run_spec`), REPORT; counts."""
+    (where a bad row is rejected and the rest imported, see :func:`run_spec`), SYNC (where rows that left the
+    source are deleted), REPORT; counts."""
     from qgis.core import QgsProcessingOutputFile, QgsProcessingParameterFileDestination
+
+    from .import_algs import add_sync_parameter
 
     if strict:
         alg.addParameter(QgsProcessingParameterBoolean(
             "STRICT", alg.tr("Afbreken bij de eerste afgekeurde rij (alles of niets)"), False, optional=True))
+    if sync:
+        add_sync_parameter(alg)
     if source_wins:
         alg.addParameter(QgsProcessingParameterBoolean(
             "SOURCE_WINS", alg.tr("De bron wint van besluiten die na de vorige import zijn genomen"), False,
@@ -179,6 +196,16 @@ STRICT_HELP = (
     "geschreven); bij nee (standaard) worden afgekeurde rijen overgeslagen en met rij, veld en melding gemeld "
     "(log, rapport, REJECTED) en de overige in één transactie geschreven. Een fout zonder rij (kolom ontbreekt) "
     "breekt altijd af.\n"
+)
+
+SYNC_HELP = (
+    "SYNC: een rij die de vorige import uit dezelfde bron (zelfde bestands- of laagnaam) schreef en die niet meer "
+    "in de bron staat, wordt standaard alleen gemeld (REMOVED, log en rapport) en blijft staan; met ja wordt hij "
+    "verwijderd (in de wijzigingshistorie, met wat er aan hing: koppelingen, acties en monitoring van een "
+    "verwijderd project). SYNC weigert de hele import (niets geschreven) voor een rij met een besluit na de "
+    "vorige import (tenzij SOURCE_WINS), een project met beoordelingen of in een ontwikkelvariant, of een "
+    "knooppunt met projecten; de melding noemt de rijen. Een afgekeurde rij staat nog in de bron en telt niet "
+    "als verdwenen.\n"
 )
 
 DECISIONS_HELP = (
@@ -209,13 +236,13 @@ class ImportProjects(SpecHelpMixin, PmiekAlgorithm):
         "het eerste jaartal uit 'Planning' genomen. Een investering wordt zo nodig uit 'Financiële informatie' "
         "gelezen ('+/- €50 miljoen'). De geometrie komt uit de laag, anders uit x/y in RD New (EPSG:28992); "
         "rijen zonder geometrie mogen. Station en knooppunt (id of naam) moeten in de werkbank bestaan.\n\n"
-    ) + STRICT_HELP + DECISIONS_HELP
+    ) + STRICT_HELP + SYNC_HELP + DECISIONS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
         self.addParameter(QgsProcessingParameterFeatureSource(
             "INPUT", self.tr("Projectenlijst (laag, spreadsheet of CSV)"), [QgsProcessing.SourceType.TypeVector]))
-        _count_outputs(self, strict=True)
+        _count_outputs(self, strict=True, sync=True)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require("pandas", "geopandas", "shapely", "openpyxl")
@@ -227,7 +254,7 @@ class ImportProjects(SpecHelpMixin, PmiekAlgorithm):
         for n in res.notes[:MAX_MESSAGES]:
             feedback.pushInfo(n)
         return count_outputs(self, feedback, res.source, res.counts, parameters=parameters, context=context,
-                             kind="projects", n_input=res.n_input, notes=res.notes)
+                             kind="projects", n_input=res.n_input, outcome=res)
 
 
 class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
@@ -246,7 +273,7 @@ class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
         "FIELD_ID: veld met een vaste id (optioneel; anders 'K-<naam>').\n"
         "FIELD_DESCRIPTION: veld met een omschrijving (optioneel).\n"
         "FIELD_DATE: veld met de datum van de ontwerpsessie (optioneel).\n\n"
-    ) + STRICT_HELP + DECISIONS_HELP
+    ) + STRICT_HELP + SYNC_HELP + DECISIONS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
@@ -257,7 +284,7 @@ class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
                      ("FIELD_DESCRIPTION", "Veld omschrijving"), ("FIELD_DATE", "Veld datum ontwerpsessie")):
             self.addParameter(QgsProcessingParameterField(n, self.tr(t), parentLayerParameterName="INPUT",
                                                           optional=True))
-        _count_outputs(self, strict=True)
+        _count_outputs(self, strict=True, sync=True)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require("pandas", "geopandas", "shapely")
@@ -275,7 +302,7 @@ class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
         for n in res.notes:
             feedback.pushWarning(n[len("waarschuwing: "):])
         return count_outputs(self, feedback, res.source, res.counts, parameters=parameters, context=context,
-                             kind="knooppunten", n_input=res.n_input, notes=res.notes)
+                             kind="knooppunten", n_input=res.n_input, outcome=res)
 
 
 class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
@@ -298,7 +325,7 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
         "SKIP_UNKNOWN: onbekende project- of ontwikkeling-ids overslaan (gemeld) in plaats van afbreken "
         "(standaard: afbreken).\n\n"
         "Onbekende ids worden met rij en id gemeld. Extra uitvoer: UNKNOWN.\n"
-    ) + STRICT_HELP + DECISIONS_HELP
+    ) + STRICT_HELP + SYNC_HELP + DECISIONS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
@@ -315,7 +342,7 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
         self.addParameter(QgsProcessingParameterField("FIELD_MOTIVATION", self.tr("Veld motivatie"),
                                                       parentLayerParameterName="INPUT", optional=True))
         self.addParameter(QgsProcessingParameterBoolean("SKIP_UNKNOWN", self.tr("Onbekende ids overslaan"), False))
-        _count_outputs(self, strict=True)
+        _count_outputs(self, strict=True, sync=True)
         self.addOutput(QgsProcessingOutputNumber("UNKNOWN", self.tr("Onbekende ids")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
@@ -338,7 +365,7 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
             feedback.reportError(m[len("waarschuwing: "):], fatalError=False)
         return count_outputs(self, feedback, res.source, res.counts, unknown=res.frame.attrs.get("unknown", 0),
                              parameters=parameters, context=context, kind="project_links", n_input=res.n_input,
-                             notes=res.notes)
+                             outcome=res)
 
 
 BALANCE_FIELDS = (
