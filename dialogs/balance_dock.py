@@ -291,12 +291,10 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         """After an edit: only the table rows and map features of the units the model recomputed (issue 19);
         everything else stays.  Falls back to a full refresh when a unit is not in the table yet."""
         level = self.current_level()
-        rows = {}
-        for i in range(self.table.rowCount()):
-            item = self.table.item(i, 0)
-            if item is not None:
-                rows[item.data(Qt.ItemDataRole.UserRole)] = i
+        from .projects_dock import rows_of
+
         units = set(touched[0] if level == "station" else touched[1]) if touched is not None else None
+        rows = rows_of(self.table, units or ())
         if units is None or any(u not in rows for u in units) or self.layer is None:
             self._refresh_views()
             return
@@ -526,8 +524,13 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         if units is None:
             pr.truncate()
         else:
-            idx = layer.fields().indexOf("unit_id")
-            pr.deleteFeatures([f.id() for f in layer.getFeatures() if f.attribute(idx) in units])
+            from qgis.core import QgsExpression, QgsFeatureRequest
+
+            req = QgsFeatureRequest().setFilterExpression('"unit_id" IN ({})'.format(
+                ", ".join(QgsExpression.quotedValue(u) for u in sorted(units)) or "NULL"))
+            req.setFlags(QgsFeatureRequest.Flag.NoGeometry)
+            req.setSubsetOfAttributes(["unit_id"], layer.fields())
+            pr.deleteFeatures([f.id() for f in layer.getFeatures(req)])
         pr.addFeatures(balance_features(t, geoms, layer.fields()))
         layer.updateExtents()
         layer.triggerRepaint()

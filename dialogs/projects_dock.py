@@ -148,6 +148,31 @@ def _fill(table, rows, key_col=0, sortable=False):
     table.setSortingEnabled(sortable)
 
 
+def rows_of(table, keys):
+    """Row number of each key found in column 0 (UserRole): a model search per key (in C++) instead of a
+    Python loop over every row (12,000 stations, 6,000 projects at national size); many keys: one loop."""
+    model = table.model()
+    n = table.rowCount()
+    keys = list(keys)
+    if not n or not keys:
+        return {}
+    if len(keys) > 50:
+        want = set(keys)
+        out = {}
+        for r in range(n):
+            item = table.item(r, 0)
+            k = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+            if k in want:
+                out[k] = r
+        return out
+    out = {}
+    for k in keys:
+        hits = model.match(model.index(0, 0), Qt.ItemDataRole.UserRole, k, 1, Qt.MatchFlag.MatchExactly)
+        if hits:
+            out[k] = hits[0].row()
+    return out
+
+
 REGISTER_SQL = (
     "SELECT p.project_id, p.name, p.type_infra, p.status, p.ibn_year, p.station_id, p.knooppunt_id, "
     "p.capacity_afname_mw, s.name AS station_name, k.name AS knooppunt_name FROM projects p "
@@ -387,11 +412,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         fresh = {r["project_id"]: r for r in rows}
         before = {p["project_id"]: p for p in self._projects if p["project_id"] in fresh}
         self._projects = [fresh.get(p["project_id"], p) for p in self._projects]
-        at = {}
-        for r in range(self.projects.rowCount()):
-            item = self.projects.item(r, 0)
-            if item is not None:
-                at[item.data(Qt.ItemDataRole.UserRole)] = r
+        at = rows_of(self.projects, fresh)
         if any(self._passes(fresh[p]) != (p in at) for p in fresh):
             current = self.current_project()
             self._fill_projects()
