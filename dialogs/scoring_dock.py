@@ -656,7 +656,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         projects = projects.reset_index(drop=True)
         projects["_sort"] = [R._natural(c if isinstance(c, str) and c else n)
                              for c, n in zip(projects["code"], projects["name"])]
-        order = sorted(range(len(projects)), key=lambda i: (projects["_sort"].iloc[i], projects["project_id"].iloc[i]))
+        keys = list(zip(projects["_sort"], projects["project_id"]))
+        order = sorted(range(len(projects)), key=keys.__getitem__)
         self.projects = projects.iloc[order].reset_index(drop=True)
 
     # ---- incremental updates (issue 19: a rating or status edit updates what changed) -------------------------
