@@ -807,8 +807,9 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         else:
             n = self.grid_model.columnCount()
             ends = {0, n - 3, n - 2, n - 1}
+            rebuilt = {p[0] for p in todo}  # projects whose criterion cells are new: all columns measured
             _fit_columns(self.grid, self.grid_model, changed, skip={1},
-                         cols=None if dirty & set(keys[i] for i in changed) else ends)
+                         cols=None if rebuilt & set(keys[i] for i in changed) else ends)
 
     def _grid_ends(self, p, facts):
         """The code and name cells and the total, rank and completeness cells of one project's grid row:
@@ -836,6 +837,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
     def _criterion_cells(self, pid, kons):
         """One project's cells per criterion from its consensus rows ``kons`` {criterion_id: row}."""
         row = []
+        texts = self.__dict__.setdefault("_points_texts", {})  # points -> formatted text (few distinct values)
         for c in self.criteria:
             cell = {USER: (pid, c["criterion_id"]), ALIGN: int(Qt.AlignmentFlag.AlignCenter)}
             k = kons.get(c["criterion_id"])
@@ -855,9 +857,12 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                     cell[BACKGROUND] = QBrush(COLOUR_AGREED)
                 else:
                     cell[DISPLAY] = k.value if k.n_assessors == 1 else "{} (×{})".format(k.value, k.n_assessors)
-                if _num(k.points) and c["counted"]:
-                    cell[DISPLAY] += " [{}]".format(_num(k.points))
-                short = _num(k.points) if (_num(k.points) and c["counted"]) else str(k.value or "")[:5]
+                pts = texts.get(k.points)
+                if pts is None:
+                    pts = texts[k.points] = _num(k.points)
+                if pts and c["counted"]:
+                    cell[DISPLAY] += " [{}]".format(pts)
+                short = pts if (pts and c["counted"]) else str(k.value or "")[:5]
                 cell[COMPACT] = {"oneens": "⚠", "vastgesteld": "✔" + short}.get(k.state, short)
                 cell[TOOLTIP] = cell[DISPLAY] + "\n" + "\n".join(
                     "{}{} ({}, {}): {}".format("✔ " if a[4] else "", a[0], a[2] or "-", a[3], a[1])
