@@ -49,7 +49,7 @@ for _p in (BUILD, "/usr/share/qgis/python/plugins"):
         sys.path.insert(0, _p)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-ALL_CASES = ("P1", "P2", "P3", "P4", "S1", "L", "P5", "MEM", "MEMQ")
+ALL_CASES = ("P1", "P2", "P3", "P4", "S1", "L", "P5", "MEM", "MEMQ", "D1")
 NA = "niet beschikbaar"
 
 
@@ -809,7 +809,7 @@ def table_lines(rows):
         u = r["unit"]
         lines.append((r["case"], _fmt3(r["plugin"], u), _fmt3(r["reference"], u) if r["reference"] else "-",
                       "{:.3g}×".format(r["ratio"]) if r["ratio"] is not None else "-", r["goal"],
-                      "ja" if r["met"] else "nee"))
+                      "ja" if r["met"] else "-" if r["met"] is None else "nee"))
     widths = [max(len(str(x[i])) for x in [head] + lines) for i in range(5)]
     out = ["  ".join(str(c).ljust(w) for c, w in zip(head[:5], widths)) + "  " + head[5]]
     out.append("-" * (sum(widths) + 2 * 5 + len(head[5])))
@@ -823,6 +823,8 @@ CASES = {"P1": case_p1, "P2": case_p2, "P3": case_p3, "P4": case_p4, "S1": case_
 
 
 def main(argv=None):
+CASES["D1"] = lambda ds, repeat, scratch: _load("pmiek_bench_desktop", "bench_desktop.py").bench_case(  # noqa: E731
+    ds, repeat, scratch.dir, _stats, row)  # the real QGIS desktop under Xvfb (bench/bench_desktop.py)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size", choices=("tiny", "province", "national"), default="province")
     ap.add_argument("--repeat", type=int, default=3)

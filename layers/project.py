@@ -131,6 +131,31 @@ def style_path(table, geometry_type=None):
 DEFAULT_STYLE_NAMES = {"capacity_areas": "afname"}
 
 
+# Rendering at national size (issue 19): what is drawn from which scale on (denominators; a layer or its labels
+# are drawn at 1:<value> and closer).  240,000 developments are sub-pixel specks in a national view and cost
+# seconds to draw; thousands of station and project labels cost seconds to place.  At working scales (a
+# province and closer for developments, 1:250,000 and closer for labels) the map is unchanged.
+LAYER_MIN_SCALE = {"developments": 750000}
+LABEL_MIN_SCALE = {"stations": 250000, "projects": 250000, "knooppunten": 750000}
+
+
+def apply_rendering(layer, table):
+    """Scale-dependent drawing of a werkbank layer (``LAYER_MIN_SCALE``/``LABEL_MIN_SCALE``), on every load."""
+    from qgis.core import QgsVectorLayerSimpleLabeling
+
+    if table in LAYER_MIN_SCALE:
+        layer.setScaleBasedVisibility(True)
+        layer.setMinimumScale(LAYER_MIN_SCALE[table])  # most zoomed-out scale at which it is drawn
+        layer.setMaximumScale(0)  # no limit zooming in
+    labeling = layer.labeling()
+    if table in LABEL_MIN_SCALE and isinstance(labeling, QgsVectorLayerSimpleLabeling):
+        settings = labeling.settings()
+        settings.scaleVisibility = True
+        settings.minimumScale = LABEL_MIN_SCALE[table]
+        settings.maximumScale = 0
+        layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+
+
 def load_styles(layer, table, geometry_type=None):
     """Load ``<table>[_<geomtype>].qml`` and any ``<same base>.<name>.qml`` as extra named styles.
 
@@ -187,6 +212,7 @@ def add_werkbank_layers(path, project=None, tables=True):
         if not layer.isValid():
             continue
         load_styles(layer, table, gtype)
+        apply_rendering(layer, table)
         layer.setCustomProperty("pmiek/table", table)
         project.addMapLayer(layer, False)
         track(layer)  # the row versions an edit starts from (layers/concurrency.py)
