@@ -81,3 +81,43 @@ def test_duplicate_rows_refused_by_row(werkbank, werkbank_path, tmp_path, pmiek_
                                                      r"staat ook in rij 2"):
         run_alg("pmiek:importactions", {"WERKBANK": werkbank_path, "INPUT": path, "STRICT": True})
     assert table_digest(werkbank_path) == before
+
+
+def test_actions_and_monitoring_gone_from_the_list_reported_then_deleted_with_sync(werkbank, werkbank_path, tmp_path,
+                                                                                  pmiek_provider):
+    """A row dropped from the list: REMOVED 1 and still there; SYNC deletes it (audited); a rejected row is still in
+    the list and is not REMOVED; a SYNC of a row edited after the import is refused naming it."""
+    import os
+
+    _projects(werkbank)
+    os.mkdir(tmp_path / "v2")
+    full = _csv(tmp_path, "acties.csv", "project_id,activiteit,status\nP1,Overleg,open\nP2,Tracé,open\n"
+                                        "P2,Vergunning,open\n")
+    assert run_alg("pmiek:importactions", {"WERKBANK": werkbank_path, "INPUT": full})["INSERTED"] == 3
+    # Tracé gone, Vergunning with a bad status (rejected: still in the list)
+    short = _csv(tmp_path / "v2", "acties.csv", "project_id,activiteit,status\nP1,Overleg,open\n"
+                                                "P2,Vergunning,onbekend\n")
+    res = run_alg("pmiek:importactions", {"WERKBANK": werkbank_path, "INPUT": short})
+    assert (res["REMOVED"], res["REJECTED"], res["UNCHANGED"]) == (1, 1, 1)
+    assert werkbank.count("actions") == 3
+    res = run_alg("pmiek:importactions", {"WERKBANK": werkbank_path, "INPUT": short, "SYNC": True})
+    assert (res["REMOVED"], res["REJECTED"]) == (1, 1)
+    assert sorted(r["activity"] for r in werkbank.query("SELECT activity FROM actions")) == ["Overleg", "Vergunning"]
+    trail = werkbank.query("SELECT old_values FROM audit_log WHERE table_name = 'actions' AND action = 'delete'")
+    assert len(trail) == 1 and '"Tracé"' in trail[0]["old_values"]
+
+    # monitoring: a row edited after the import is a decision; SYNC refuses to delete it
+    mon = _csv(tmp_path, "monitoring.csv", "project,peildatum,haalbaarheid ibn\nP1,2026-01-01,haalbaar\n"
+                                           "P2,2026-01-01,onzeker\n")
+    assert run_alg("pmiek:importmonitoring", {"WERKBANK": werkbank_path, "INPUT": mon})["INSERTED"] == 2
+    row = werkbank.query("SELECT monitoring_id, row_version FROM monitoring WHERE project_id = 'P2'")[0]
+    werkbank.update_row("monitoring", row["monitoring_id"], {"ibn_feasibility": "niet haalbaar"},
+                        row["row_version"], user="Monitor")
+    mon2 = _csv(tmp_path / "v2", "monitoring.csv", "project,peildatum,haalbaarheid ibn\nP1,2026-01-01,haalbaar\n")
+    before = table_digest(werkbank_path)
+    with pytest.raises(Exception, match=r"(?s)monitoring.csv: SYNC verwijdert geen rijen.*- monitoring {} \(P2: "
+                                        r"2026-01-01\): besluit na de vorige import: veld 'ibn_feasibility' \(Monitor,"
+                       .format(row["monitoring_id"])):
+        run_alg("pmiek:importmonitoring", {"WERKBANK": werkbank_path, "INPUT": mon2, "SYNC": True})
+    assert table_digest(werkbank_path) == before
+    assert run_alg("pmiek:importmonitoring", {"WERKBANK": werkbank_path, "INPUT": mon2})["REMOVED"] == 1

@@ -475,3 +475,75 @@ def test_stations_corpus_with_a_capacity_table_row_rejected(werkbank_path, tmp_p
             I.import_stations(wb, frame[frame.station_id == "S1"], source_name="osm", capacity_table=str(table),
                               strict=True)
     assert table_digest(werkbank_path) == before
+
+
+# ---- table kinds: structured row errors, REMOVED and SYNC ------------------------------------------------
+
+def test_table_hooks_reject_rows_by_structured_errors(werkbank):
+    """The hooks return RowErrors (row, id, field, message, key, repeats) whose text is the Dutch sentence of the
+    reports; the runner rejects by those fields: a duplicate of a row rejected for its own error is kept."""
+    import pandas as pd
+
+    from pmiek_werkbank.ingest.errors import RowError
+    from pmiek_werkbank.ingest.runner import run
+    from pmiek_werkbank.knooppunten.projects import validate_projects
+
+    frame = pd.DataFrame({"_row": [2, 3, 4], "naam": ["Station A", "Station A", None],
+                          "status": ["vast", "kandidaat", "kandidaat"]})
+    _rows, errors, _notes = validate_projects(werkbank, frame, "lijst.xlsx")
+    assert all(isinstance(e, RowError) for e in errors)
+    assert [(e.row, e.id, e.field, e.key, e.repeats) for e in errors] == [
+        (2, "P-station-a", "status", "P-station-a", None), (3, "P-station-a", "project_id", "P-station-a", 2),
+        (4, "?", "naam", None, None)]
+    assert str(errors[0]) == ("lijst.xlsx, rij 2 (id P-station-a), veld 'status': 'vast' is geen status (kandidaat, "
+                              "opgenomen, afgevallen)")
+    out = run(werkbank, "projects", lambda: (frame, "lijst.xlsx"), strict=False)
+    # row 2 rejected; row 3 only repeated it, so it is valid without it and written
+    assert out.rejections == [(2, "P-station-a", "status", errors[0].message),
+                              (4, "?", "naam", "de naam van het project is leeg")]
+    assert out.counts["inserted"] == 1 and werkbank.count("projects", "project_id = 'P-station-a'") == 1
+
+
+def test_knooppunten_and_links_removed_then_sync(werkbank):
+    """REMOVED (still there) and SYNC (deleted, audited) for links through the runner; a knooppunt that projects
+    lie in is not deleted by SYNC (refused naming it); a cancel inside the SYNC write deletes nothing."""
+    import pandas as pd
+
+    from pmiek_werkbank.ingest.errors import ImportCancelled, ImportFailed
+    from pmiek_werkbank.ingest.runner import run
+
+    kp = _gdf({"naam": ["Noord", "Zuid"]}, [PT.buffer(300), shapely.Point(140000, 456000).buffer(300)])
+    params = {"name_field": "naam"}
+    assert run(werkbank, "knooppunten", lambda: (kp, "kp.gpkg"), **params).counts["inserted"] == 2
+    werkbank.write_frame("projects", [{"project_id": "P1", "name": "Station", "knooppunt_id": "K-zuid"}])
+    werkbank.write_frame("developments", [{"dev_id": d, "sector": "wonen", "demand_mw": 2.0} for d in ("D1", "D2")])
+    with pytest.raises(ImportFailed, match=r"(?s)kp.gpkg: SYNC verwijdert geen rijen.*- knooppunten K-zuid \(Zuid\): "
+                                           r"1 project\(en\) in dit knooppunt"):
+        run(werkbank, "knooppunten", lambda: (kp[:1], "kp.gpkg"), sync=True, **params)
+    out = run(werkbank, "knooppunten", lambda: (kp[:1], "kp.gpkg"), **params)
+    assert (out.removed, out.deleted, werkbank.count("knooppunten")) == (["K-zuid (Zuid)"], 0, 2)
+
+    links = {"project_field": "project_id", "dev_field": "dev_id"}
+    both = pd.DataFrame({"project_id": ["P1", "P1"], "dev_id": ["D1", "D2"]})
+    assert run(werkbank, "project_links", lambda: (both, "koppelingen.csv"), **links).counts["inserted"] == 2
+    out = run(werkbank, "project_links", lambda: (both[:1], "koppelingen.csv"), **links)
+    assert (out.removed, werkbank.count("project_links")) == (["P1 / D2"], 2)
+
+    class CancelInWrite:
+        def isCanceled(self):  # noqa: N802
+            import sys
+
+            return sys._getframe(1).f_code.co_name == "write"
+
+    with pytest.raises(ImportCancelled):
+        run(werkbank, "project_links", lambda: (both[:1], "koppelingen.csv"), feedback=CancelInWrite(), sync=True,
+            **links)
+    assert werkbank.count("project_links") == 2
+    gone = werkbank.query("SELECT link_id FROM project_links WHERE dev_id = 'D2'")[0]["link_id"]
+    out = run(werkbank, "project_links", lambda: (both[:1], "koppelingen.csv"), sync=True, **links)
+    assert (out.removed, out.deleted) == (["P1 / D2"], 1)
+    assert [r["dev_id"] for r in werkbank.query("SELECT dev_id FROM project_links")] == ["D1"]
+    trail = werkbank.query("SELECT action FROM audit_log WHERE table_name = 'project_links' AND row_key = ? "
+                           "ORDER BY fid", (gone,))
+    assert trail[-1]["action"] == "delete"
+    assert run(werkbank, "project_links", lambda: (both[:1], "koppelingen.csv"), **links).removed == []
