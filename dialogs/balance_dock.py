@@ -300,8 +300,7 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             return
         if units:
             years = list(self.model.years)
-            t = self.model.table(level)
-            t = t[t["unit_id"].isin(units)]
+            t = self.model.table(level, units=units)
             for r in t.itertuples():
                 y = int(r.year)
                 if y in years:
@@ -504,14 +503,12 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             return
         level = self.current_level()
         year = self.map_year.currentData()
-        t = self.model.table(level)
+        t = self.model.table(level, units=units)
         if year is not None:
             t = t[t["year"] == year]
-        if not len(t):
+        if not len(t) and units is None:
             self._remove_layer()
             return
-        if units is not None:
-            t = t[t["unit_id"].isin(units)]
         if self.direction.currentData() == "teruglevering":
             t = t.assign(status=t["supply_status"])
         layer = self._ensure_layer(level)
@@ -519,6 +516,8 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
 
         src = self.model.inputs.stations if level == "station" else self.model.inputs.knooppunten
         key = "station_id" if level == "station" else "knooppunt_id"
+        if units is not None:
+            src = src[src[key].isin(list(units))]
         geoms = dict(zip(src[key], src.geometry))
         pr = layer.dataProvider()
         if units is None:

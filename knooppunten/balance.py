@@ -1426,8 +1426,8 @@ class BalanceModel:
         import numpy as np
         import pandas as pd
 
-        n, ny = len(ids), len(self._Y)
-        if not n:
+        n, ny = len(order), len(self._Y)
+        if not len(ids) or not n:
             return _empty_frame(BALANCE_COLUMNS)
         cols = {k: v[order] for k, v in cols.items()}
         balance = cols["capacity_mw"] - cols["demand_mw"] - cols["other_demand_mw"]
@@ -1466,10 +1466,10 @@ class BalanceModel:
         }
         return pd.DataFrame(out)
 
-    def _station_frame(self):
+    def _station_frame(self, order=None):
         import numpy as np
 
-        f = self._frames.get("station")
+        f = self._frames.get("station") if order is None else None
         if f is None:
             zeros = np.zeros_like(self._base_a)
             dem, sup = self._station_demand()
@@ -1479,17 +1479,18 @@ class BalanceModel:
                 "capacity_source_year": self._src, "capacity_note": self._snote, "demand_mw": dem,
                 "other_demand_mw": zeros, "supply_capacity_mw": self._supcap_s, "supply_mw": sup,
                 "other_supply_mw": zeros, "unserved_count": self._U, "unserved_supply_count": self._US,
-                "n_developments": self._N}, self._sid, self._sname, self._sorder, ints=[
+                "n_developments": self._N}, self._sid, self._sname, self._sorder if order is None else order, ints=[
                     c for c, ok in (("project_capacity_mw", self._proj_int),
                                     ("demand_mw", self._dem_int and not moved and (self._N > 0).all()),
                                     ("supply_mw", self._sup_int and not moved and (self._N > 0).all())) if ok])
-            self._frames["station"] = f
+            if order is None:
+                self._frames["station"] = f
         return f
 
-    def _knooppunt_frame(self):
+    def _knooppunt_frame(self, order=None):
         import numpy as np
 
-        f = self._frames.get("knooppunt")
+        f = self._frames.get("knooppunt") if order is None else None
         if f is None:
             KM = self._K
             K, ny = len(self._kid), len(self._Y)
@@ -1502,7 +1503,7 @@ class BalanceModel:
                 "capacity_source_year": KM["src"], "capacity_note": note, "demand_mw": self._KD,
                 "other_demand_mw": KM["od"], "supply_capacity_mw": KM["supcap"], "supply_mw": self._KSUP,
                 "other_supply_mw": KM["os"], "unserved_count": KM["U"], "unserved_supply_count": KM["US"],
-                "n_developments": self._KN}, self._kid, self._kname, self._korder, ints=[
+                "n_developments": self._KN}, self._kid, self._kname, self._korder if order is None else order, ints=[
                     c for c, ok in (
                         ("project_capacity_mw", self._proj_int and self._own_int and (KM["nst"] > 0).all()
                          and (KM["nown"] > 0).all()),
@@ -1510,7 +1511,8 @@ class BalanceModel:
                         ("supply_mw", self._sup_int and (self._KN > 0).all()),
                         ("other_demand_mw", self._dem_int and self._LD is None and (KM["on"] > 0).all()),
                         ("other_supply_mw", self._sup_int and self._LD is None and (KM["on"] > 0).all())) if ok])
-            self._frames["knooppunt"] = f
+            if order is None:
+                self._frames["knooppunt"] = f
         return f
 
     def station_table(self):
@@ -1519,12 +1521,21 @@ class BalanceModel:
     def knooppunt_table(self):
         return self._knooppunt_frame().copy()
 
-    def table(self, level="station"):
-        if level == "station":
-            return self.station_table()
-        if level == "knooppunt":
-            return self.knooppunt_table()
-        raise BalanceError("Niveau '{}' onbekend; kies 'station' of 'knooppunt'.".format(level))
+    def table(self, level="station", units=None):
+        """The station or knooppunt table; with ``units`` (ids) only their rows, in table order, built from the
+        same matrices without building the whole table (a dock updating the units an edit recomputed)."""
+        if level not in ("station", "knooppunt"):
+            raise BalanceError("Niveau '{}' onbekend; kies 'station' of 'knooppunt'.".format(level))
+        if units is None:
+            return self.station_table() if level == "station" else self.knooppunt_table()
+        import numpy as np
+
+        ids, order = (self._sid, self._sorder) if level == "station" else (self._kid, self._korder)
+        order = order[np.isin(ids[order], np.asarray(list(units), dtype=object))]
+        if not len(order):  # no rows, with the whole table's column types
+            return (self._station_frame() if level == "station" else self._knooppunt_frame()).iloc[:0].copy()
+        f = self._station_frame(order) if level == "station" else self._knooppunt_frame(order)
+        return f.reset_index(drop=True)
 
     def unit_series(self, level, unit_id):
         t = self._station_frame() if level == "station" else self._knooppunt_frame()

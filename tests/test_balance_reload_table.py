@@ -82,3 +82,21 @@ def test_project_station_equals_the_model(werkbank):
     assert after["P1"] != before["P1"] and after["P1"] == "S1"
     remove_link(werkbank, "P1", "D1")
     assert check() == before
+
+
+def test_table_of_some_units_equals_those_rows_of_the_whole_table(werkbank):
+    from pandas.testing import assert_frame_equal
+
+    from pmiek_werkbank.knooppunten.balance import BalanceModel
+    from pmiek_werkbank.knooppunten.links import add_links
+
+    write_example(werkbank)
+    add_links(werkbank, "P1", ["D1"], share_mw=2.0, motivation="test")  # links move demand: float columns
+    model = BalanceModel.from_werkbank(werkbank)
+    for level, units in (("station", {"S2", "S1"}), ("station", {"S3"}), ("knooppunt", {"K1"}), ("station", set()),
+                         ("station", {"onbekend"})):
+        whole = model.table(level)
+        want = whole[whole["unit_id"].isin(units)].reset_index(drop=True)
+        got = model.table(level, units=units)
+        assert_frame_equal(got, want)
+        assert len(got) == len(units & set(whole["unit_id"])) * len(model.years)
