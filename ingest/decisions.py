@@ -134,15 +134,19 @@ def _geom_text(g):
     return "{} rond ({:.0f}, {:.0f}), {:.0f} m²".format(g.geom_type, c.x, c.y, g.area)
 
 
-def record(wb, tx, table, source, conflicts, keys=None):
+def record(wb, tx, table, source, conflicts, keys=None, previous_keys=None):
     """The import marker, then the conflicts, in the audit trail (inside the import's transaction).  ``keys``: the
     rows this source carries (tuples of the spec's key columns, see :func:`source_keys`), kept in the marker so the
-    next import of the same source can tell which rows left it (REMOVED)."""
+    next import of the same source can tell which rows left it (REMOVED); when they equal ``previous_keys`` (the
+    source's earlier marker) the marker only says so ("keys_unchanged"), so a refresh that changed values does not
+    copy every key into the trail again."""
     from ..werkbank.storage import now_iso
 
     ts = now_iso()
     marker = {"import": source}
-    if keys is not None:
+    if keys is not None and previous_keys is not None and set(keys) == set(previous_keys):
+        marker["keys_unchanged"] = True
+    elif keys is not None:
         marker["keys"] = [list(k) if len(k) > 1 else k[0] for k in sorted(keys)]
     entries = [(MARKER_KEY, "update", None, marker)]
     for c in conflicts:
@@ -165,12 +169,13 @@ def describe(c):
 
 
 def source_keys(wb, table, source):
-    """The rows ``source`` carried at its latest import into ``table`` (the ``keys`` of its marker: a set of tuples of
-    the spec's key columns, as text), or None when no import of ``source`` recorded them (nothing known)."""
+    """The rows ``source`` carried at its latest import into ``table`` (the ``keys`` of its marker, or of the earlier
+    one a "keys_unchanged" marker refers to: a set of tuples of the spec's key columns, as text), or None when no
+    import of ``source`` recorded them (nothing known)."""
     for r in wb.query("SELECT new_values FROM audit_log WHERE table_name = ? AND row_key = ? ORDER BY fid DESC",
                       (table, MARKER_KEY)):
         v = _load(r["new_values"])
-        if v.get("import") != source:
+        if v.get("import") != source or v.get("keys_unchanged"):
             continue
         if "keys" not in v:
             return None

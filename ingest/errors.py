@@ -18,12 +18,13 @@ class RowError(ImportFailed):
     number the user sees: spreadsheet line or feature id), ``id`` (as shown; None: not shown), ``field`` (the
     source column, or None), ``message`` (Dutch), ``key`` (the row's key in the target table when known, for
     REMOVED: a rejected row is still in its source) and ``repeats`` (the row number this row duplicates: without
-    that row it may be valid).  ``str()`` is the one Dutch sentence "<bron>, rij 12 (id P1), veld 'x': melding".
+    that row it may be valid).  ``str()`` is the one Dutch sentence "<bron>, rij 12 (id P1), veld 'x': melding"
+    (``ident_label`` instead of "id": "(project P1)" where the id shown is another table's).
 
     A hook returns these in its error list (the runner rejects the rows and validates the rest again); a plain
     string there is an error naming no row, which refuses the whole import."""
 
-    def __init__(self, source, row, message, ident=None, field=None, key=None, repeats=None):
+    def __init__(self, source, row, message, ident=None, field=None, key=None, repeats=None, ident_label="id"):
         self.source = source
         self.row = int(row)
         self.id = None if ident is None else str(ident)
@@ -32,7 +33,7 @@ class RowError(ImportFailed):
         self.key = key
         self.repeats = None if repeats is None else int(repeats)
         super().__init__("{}, rij {}{}{}: {}".format(
-            source, self.row, "" if ident is None else " (id {})".format(ident),
+            source, self.row, "" if ident is None else " ({} {})".format(ident_label, ident),
             "" if field is None else ", veld '{}'".format(field), message))
 
     def parts(self):

@@ -258,7 +258,7 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
             if keep_decisions and (changed or (source_keys is not None and set(source_keys) != previous_keys)):
                 # the import marker (and the conflicts); an import that changed nothing leaves no trace, so
                 # importing the same table again leaves the werkbank byte for byte as it was
-                D.record(wb, tx, table, source, conflicts, source_keys)
+                D.record(wb, tx, table, source, conflicts, source_keys, previous_keys)
             if feedback is not None and feedback.isCanceled():
                 raise ImportCancelled(source)  # cancel = nothing written (the transaction rolls back)
             if dry_run:

@@ -507,6 +507,8 @@ def test_table_hooks_reject_rows_by_structured_errors(werkbank):
 def test_knooppunten_and_links_removed_then_sync(werkbank):
     """REMOVED (still there) and SYNC (deleted, audited) for links through the runner; a knooppunt that projects
     lie in is not deleted by SYNC (refused naming it); a cancel inside the SYNC write deletes nothing."""
+    import json
+
     import pandas as pd
 
     from pmiek_werkbank.ingest.errors import ImportCancelled, ImportFailed
@@ -524,8 +526,16 @@ def test_knooppunten_and_links_removed_then_sync(werkbank):
     assert (out.removed, out.deleted, werkbank.count("knooppunten")) == (["K-zuid (Zuid)"], 0, 2)
 
     links = {"project_field": "project_id", "dev_field": "dev_id"}
-    both = pd.DataFrame({"project_id": ["P1", "P1"], "dev_id": ["D1", "D2"]})
+    both = pd.DataFrame({"project_id": ["P1", "P1"], "dev_id": ["D1", "D2"], "motivatie": ["net", "net"]})
     assert run(werkbank, "project_links", lambda: (both, "koppelingen.csv"), **links).counts["inserted"] == 2
+    # a refresh that changes values but not which links the source has: the marker does not list the keys again
+    both["motivatie"] = "nieuw net"
+    out = run(werkbank, "project_links", lambda: (both, "koppelingen.csv"), motivation_field="motivatie", **links)
+    assert out.counts["updated"] == 2
+    markers = [json.loads(r["new_values"]) for r in werkbank.query(
+        "SELECT new_values FROM audit_log WHERE table_name = 'project_links' AND row_key = '*' ORDER BY fid")]
+    assert markers == [{"import": "koppelingen.csv", "keys": [["P1", "D1"], ["P1", "D2"]]},
+                       {"import": "koppelingen.csv", "keys_unchanged": True}]
     out = run(werkbank, "project_links", lambda: (both[:1], "koppelingen.csv"), **links)
     assert (out.removed, werkbank.count("project_links")) == (["P1 / D2"], 2)
 
