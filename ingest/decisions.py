@@ -168,19 +168,23 @@ def describe(c):
         verb="behouden; genegeerd:" if c["kept"] else "overschreven door", **c))
 
 
-def source_keys(wb, table, source):
-    """The rows ``source`` carried at its latest import into ``table`` (the ``keys`` of its marker, or of the earlier
+def source_keys(wb, table, source=None):
+    """The rows a source carried at its latest import into ``table`` (the ``keys`` of its marker, or of the earlier
     one a "keys_unchanged" marker refers to: a set of tuples of the spec's key columns, as text), or None when no
-    import of ``source`` recorded them (nothing known)."""
+    import of ``source`` recorded them (nothing known).  ``source=None``: ``{source: keys}`` of every source."""
+    out, done = {}, set()
     for r in wb.query("SELECT new_values FROM audit_log WHERE table_name = ? AND row_key = ? ORDER BY fid DESC",
                       (table, MARKER_KEY)):
         v = _load(r["new_values"])
-        if v.get("import") != source or v.get("keys_unchanged"):
+        name = v.get("import")
+        if name in done or (source is not None and name != source) or v.get("keys_unchanged"):
             continue
-        if "keys" not in v:
-            return None
-        return {tuple(str(x) for x in k) if isinstance(k, list) else (str(k),) for k in v["keys"]}
-    return None
+        done.add(name)
+        out[name] = None if "keys" not in v else {
+            tuple(str(x) for x in k) if isinstance(k, list) else (str(k),) for k in v["keys"]}
+        if source is not None:
+            break
+    return out if source is None else out.get(source)
 
 
 def removal_blockers(wb, table, keys, labels, source_wins=False):

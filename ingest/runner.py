@@ -143,8 +143,9 @@ _LABEL_COLUMNS = {"projects": ("name",), "knooppunten": ("name",), "actions": ("
 
 class _Tracked:
     """REMOVED of a table kind (spec ``track_source``): the rows its previous import from ``source`` carried
-    (``ingest.decisions.source_keys``) that are still in the werkbank and are not in this source now.  Keys are
-    tuples of the spec's key columns as text (``project_id, dev_id`` for links); rejected rows count as present."""
+    (``ingest.decisions.source_keys``) that are still in the werkbank and are not in this source now, nor in the
+    latest import of another source (a project in two lists stays while one still has it).  Keys are tuples of the
+    spec's key columns as text (``project_id, dev_id`` for links); rejected rows count as present."""
 
     def __init__(self, wb, s, source, rows, rejected_keys):
         from ..werkbank.schema import TABLES
@@ -156,15 +157,17 @@ class _Tracked:
         if rows is not None and len(rows) and all(c in rows.columns for c in self.columns):
             self.present = set(zip(*[rows[c].astype(str) for c in self.columns]))
         self.present |= {tuple(str(x) for x in k) if isinstance(k, tuple) else (str(k),) for k in rejected_keys}
-        self.previous = D.source_keys(wb, s.table, source)
+        known = D.source_keys(wb, s.table)
+        self.previous = known.pop(source, None)
         self.removed = []  # (table key, label, key tuple)
         if not self.previous:
             return
+        elsewhere = set().union(*[k for k in known.values() if k])
         extra = [c for c in _LABEL_COLUMNS.get(s.table, ()) if c not in self.columns]
         cols = list(dict.fromkeys([key] + self.columns + extra))
         for r in wb.query("SELECT {} FROM \"{}\"".format(", ".join('"%s"' % c for c in cols), s.table)):
             k = tuple(str(r[c]) for c in self.columns)
-            if k in self.previous and k not in self.present:
+            if k in self.previous and k not in self.present and k not in elsewhere:
                 label = " / ".join(k)
                 shown = [str(r[c]) for c in extra if r[c] not in (None, "")]
                 if shown:

@@ -164,7 +164,8 @@ def markdown():
             "alleen met SYNC=ja verwijderd, met een regel in de wijzigingshistorie. Van een laag (capaciteitskaart, "
             "stations, ontwikkelingen) zijn dat de rijen met die bron in de kolom `source`; van een tabel "
             "(projecten, knooppunten, koppelingen, acties, monitoring) de rijen die de vorige import uit dezelfde "
-            "bron (bestands- of laagnaam) schreef. Een afgekeurde rij staat nog in de bron. SYNC weigert de hele "
+            "bron (bestands- of laagnaam) schreef, tenzij de laatste import van een andere bron de rij ook had. Een "
+            "afgekeurde rij staat nog in de bron. SYNC weigert de hele "
             "import voor een rij met een besluit na de vorige import (tenzij SOURCE_WINS), een project met "
             "beoordelingen of in een ontwikkelvariant, of een knooppunt met projecten; wat aan een verwijderd "
             "project hangt (koppelingen, acties, monitoring) gaat mee en staat in het rapport.",

@@ -320,8 +320,8 @@ def test_knooppunt_edits_in_qgis_survive_a_refresh(pmiek_provider, werkbank, wer
 
 def test_project_gone_from_the_list_is_reported_then_deleted_with_sync(pmiek_provider, example_wb, werkbank, tmp_path):
     """Re-importing a projectenlijst without a project: REMOVED 1 and the project stays; with SYNC it is deleted
-    (audited, its link along); a dropped project with a rating or a decision refuses SYNC, naming it; a cancel
-    during a SYNC import deletes nothing."""
+    (audited, its link along); a dropped project with a rating or a decision refuses SYNC, naming it; one still in
+    another list is not gone; a cancel during a SYNC import deletes nothing."""
     import html
     import json
 
@@ -386,18 +386,18 @@ def test_project_gone_from_the_list_is_reported_then_deleted_with_sync(pmiek_pro
                                        "scale": "hoog|laag"}])
     werkbank.write_frame("scores", [{"score_id": "s1", "project_id": h2, "criterion_id": "A", "rating": "hoog",
                                      "rationale": "druk net", "assessor": "Netbeheerder", "score_date": "2026-01-05"}])
-    pid1 = "P-150-kv-station-gemeente-a"
-    set_status(werkbank, pid1, "afgevallen", reason="ander tracé", user="Besluitnemer")
+    set_status(werkbank, h2, "afgevallen", reason="ander tracé", user="Besluitnemer")
     before = table_digest(example_wb)
     none = _xlsx(tmp_path / "zonder" / "projectenlijst.xlsx", [["Nieuw project"] + [None] * (len(HEADERS) - 1)])
     with pytest.raises(QgsProcessingException) as e:
         run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": none, "SYNC": True})
     msg = str(e.value)
     assert "projectenlijst.xlsx: SYNC verwijdert geen rijen waar besluiten of andere gegevens aan hangen" in msg
-    assert "- projects {} (Aantakking Waterstofbackbone): 1 beoordeling(en)".format(h2) in msg
-    assert "- projects {} (150 kV-station Gemeente A): besluit na de vorige import: veld 'status' (Besluitnemer,"\
-        .format(pid1) in msg
+    assert "- projects {} (Aantakking Waterstofbackbone): besluit na de vorige import: veld 'status' (Besluitnemer,"\
+        .format(h2) in msg and "; 1 beoordeling(en)" in msg
+    # the 150 kV station is still in andere_lijst.xlsx: not gone
+    assert "150 kV" not in msg
     assert table_digest(example_wb) == before
-    # without SYNC they are only reported; the new project is written
+    # without SYNC the project is only reported; the new project is written
     res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": none})
-    assert (res["REMOVED"], res["INSERTED"]) == (2, 1)
+    assert (res["REMOVED"], res["INSERTED"]) == (1, 1)

@@ -204,8 +204,8 @@ SYNC_HELP = (
     "verwijderd (in de wijzigingshistorie, met wat er aan hing: koppelingen, acties en monitoring van een "
     "verwijderd project). SYNC weigert de hele import (niets geschreven) voor een rij met een besluit na de "
     "vorige import (tenzij SOURCE_WINS), een project met beoordelingen of in een ontwikkelvariant, of een "
-    "knooppunt met projecten; de melding noemt de rijen. Een afgekeurde rij staat nog in de bron en telt niet "
-    "als verdwenen.\n"
+    "knooppunt met projecten; de melding noemt de rijen. Een afgekeurde rij staat nog in de bron, en een rij die "
+    "de laatste import van een andere bron nog had is er nog: die tellen niet als verdwenen.\n"
 )
 
 DECISIONS_HELP = (
