@@ -412,6 +412,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self._grid_rows, self._rank_rows = {}, {}  # project_id -> (what the row shows, its cells)
         self._programme_name = ""
         self._rank_stale = False  # the Rangorde tab (with the rank range) is filled when it is shown
+        self._rank_state = {}  # ranks per weight variant, updated for the projects a rating changes
         self._build()
         if session is not None:
             self._connect(session.werkbankChanged, self.reload)
@@ -740,10 +741,12 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             return
         # the programme ranking (scoring.ranking.RANK_RULE): the same ranks as scoreprojects, fiches and atlas.
         # The rank range (±p %, random weight sets: most of the time at 6,000 projects) only when the Rangorde
-        # tab shows it; otherwise rank_min = rank_max = rank and that tab is filled when it is opened.
+        # tab shows it; otherwise rank_min = rank_max = rank and that tab is filled when it is opened.  The
+        # ranks of every variant are kept (state) and updated for the projects whose points changed.
         shown = self.tabs.currentIndex() == self.rank_tab
         self.ranking = R.rank_programme(self.projects, self.criteria, self.cons, self._weights,
-                                        self.variation.value() if shown else 0.0, self.runs.value() if shown else 0)
+                                        self.variation.value() if shown else 0.0, self.runs.value() if shown else 0,
+                                        state=self._rank_state)
         self._fill_grid(set(dirty))
         self._rank_stale = not shown
         if shown:

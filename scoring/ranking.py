@@ -38,17 +38,30 @@ def _natural_key(text):
     return tuple((0, int(t), "") if t.isdigit() else (1, 0, t) for t in _DIGITS.split(text.casefold()) if t)
 
 
-def tie_order(projects, n_complete):
-    """Index array: the order of projects when totals are equal."""
+def label_order(projects):
+    """Each project's place in the order of code (or name when there is no code, natural order), then id."""
     import numpy as np
 
-    keys = []
-    for i, (pid, code, name) in enumerate(zip(projects["project_id"], projects["code"], projects["name"])):
-        label = code if isinstance(code, str) and code.strip() else (name or "")
-        keys.append((-int(n_complete[i]), _natural_key(str(label)), str(pid)))
-    order = sorted(range(len(keys)), key=lambda i: keys[i])
-    pos = np.empty(len(keys), dtype=int)
-    pos[order] = np.arange(len(keys))
+    labels = [code if isinstance(code, str) and code.strip() else (name or "")
+              for code, name in zip(projects["code"], projects["name"])]
+    keys = [(_natural_key(str(label)), str(pid)) for label, pid in zip(labels, projects["project_id"])]
+    by_label = np.empty(len(keys), dtype=np.int64)
+    by_label[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
+    return by_label
+
+
+def tie_order(projects, n_complete, by_label=None):
+    """Index array: the order of projects when totals are equal (more complete criteria first, then the code or
+    name in natural order, then project_id).  ``by_label``: :func:`label_order` of ``projects`` if known."""
+    import numpy as np
+
+    if by_label is None:
+        by_label = label_order(projects)
+    n = len(by_label)
+    # by completeness (descending), then label order: one stable sort of the label ranks
+    order = np.lexsort((by_label, -np.asarray(n_complete, dtype=np.int64))) if n else np.zeros(0, int)
+    pos = np.empty(n, dtype=int)
+    pos[order] = np.arange(n)
     return pos  # tie position of each project
 
 
@@ -64,6 +77,41 @@ def ranks_for(totals, tie_pos):
     rows = np.arange(t.shape[0])[:, None]
     ranks[rows, order] = np.arange(1, t.shape[1] + 1)
     return ranks if np.ndim(totals) == 2 else ranks[0]
+
+
+MAX_INCREMENTAL = 16  # more changed projects than this: sort every variant again
+
+
+def _stacked(totals, variants):
+    """Base totals and variant totals as one rounded (1 + variants, projects) array, as ranks_for rounds them."""
+    import numpy as np
+
+    A = np.empty((1 + len(variants), len(totals)))
+    A[0] = np.round(totals, TOTAL_DECIMALS)
+    np.round(variants, TOTAL_DECIMALS, out=A[1:])
+    return A
+
+
+def _ranks_update(state, totals, variants, tie, n_complete):
+    """Ranks (base, variants) after some projects' totals or completeness changed, from the ranks in ``state``.
+
+    Between two projects that both kept their totals and tie key nothing changes, so only the comparisons with
+    the changed projects are redone: a project j that is not changed moves down by one per changed project that
+    beats it now and did not before, and up by one for the reverse; a changed project's rank is counted again."""
+    import numpy as np
+
+    A, A0, tie0, RR = _stacked(totals, variants), state["totals"], state["tie"], state["ranks"]
+    changed = np.flatnonzero((A != A0).any(axis=0) | (n_complete != state["n_complete"]))
+    if len(changed) > MAX_INCREMENTAL:
+        RR = ranks_for(A, tie)
+    else:
+        for c in changed.tolist():  # RR is the state's own array: updated in place
+            RR -= (A0[:, [c]] > A0) | ((A0[:, [c]] == A0) & (tie0[c] < tie0)[None, :])
+            RR += (A[:, [c]] > A) | ((A[:, [c]] == A) & (tie[c] < tie)[None, :])
+        for c in changed.tolist():  # the changed projects: counted again against everyone (undoes the above)
+            RR[:, c] = 1 + ((A > A[:, [c]]) | ((A == A[:, [c]]) & (tie < tie[c])[None, :])).sum(axis=1)
+    state.update(totals=A, tie=tie, n_complete=n_complete, ranks=RR)
+    return RR[0], RR[1:]
 
 
 def weight_variants(weights, variation_pct=25.0, random_runs=200, seed=DEFAULT_SEED):
@@ -84,7 +132,8 @@ def weight_variants(weights, variation_pct=25.0, random_runs=200, seed=DEFAULT_S
     return np.array(sets).reshape(-1, len(w))
 
 
-def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, random_runs=200, seed=DEFAULT_SEED):
+def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, random_runs=200, seed=DEFAULT_SEED,
+               state=None):
     """The ranking as a DataFrame, one row per project, best first.
 
     ``projects``: DataFrame with project_id, code, name (status, status_reason
@@ -97,6 +146,11 @@ def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, rando
     group, total, n_counted, n_complete, complete, disagreement (bool),
     missing (comma-separated ids of counted criteria without a value),
     disputed (ids with disagreement), rank, rank_min, rank_max.
+
+    ``state``: a dict kept by the caller between calls (the scoring dock).  When the projects, criteria,
+    weights and variants are the same as in the previous call and only a few projects' points changed, the
+    ranks of every variant are updated for those projects (each other rank moves by at most one per changed
+    project) instead of sorting every variant again; the result is the same.
     """
     import numpy as np
     import pandas as pd
@@ -130,15 +184,27 @@ def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, rando
     P0 = np.where(has, P, 0.0)
     totals = P0 @ w if len(w) else np.zeros(n)
     n_complete = has.sum(axis=1)
-    tie = tie_order(projects, n_complete)
-    base = ranks_for(totals, tie) if n else np.zeros(0, dtype=int)
+    W = weight_variants(w, variation_pct, random_runs, seed) if n and len(w) else np.zeros((0, len(w)))
+    key = (tuple(pids), tuple(projects["code"]), tuple(projects["name"]), tuple(crit_ids), tuple(cj),
+           tuple(w.tolist()), float(variation_pct), random_runs, seed) if state is not None else None
+    same = bool(state is not None and n and len(W) and state.get("key") == key)
+    by_label = state["by_label"] if same else label_order(projects)
+    tie = tie_order(projects, n_complete, by_label)
+    V = W @ P0.T if len(W) else None  # totals per weight variant
+    if same:
+        base, R = _ranks_update(state, totals, V, tie, n_complete)
+    else:
+        base = ranks_for(totals, tie) if n else np.zeros(0, dtype=int)
+        R = ranks_for(V, tie) if len(W) else None
+        if state is not None:
+            state.clear()
+            if n and len(W):
+                state.update(key=key, totals=_stacked(totals, V), tie=tie, n_complete=n_complete,
+                             ranks=np.vstack([base[None, :], R]), by_label=by_label)
     rmin, rmax = base.copy(), base.copy()
-    if n and len(w):
-        W = weight_variants(w, variation_pct, random_runs, seed)
-        if len(W):
-            R = ranks_for(W @ P0.T, tie)
-            rmin = np.minimum(base, R.min(axis=0))
-            rmax = np.maximum(base, R.max(axis=0))
+    if R is not None:
+        rmin = np.minimum(base, R.min(axis=0))
+        rmax = np.maximum(base, R.max(axis=0))
     # every column at once (one frame, not one insert per column: half of the ranking's time at 500 projects)
     cols = {
         "project_id": pids,
@@ -195,12 +261,14 @@ def rank_population(projects):
     return ~afg & ~conf
 
 
-def rank_programme(projects, criteria, cons, weights=None, variation_pct=25.0, random_runs=200, seed=DEFAULT_SEED):
+def rank_programme(projects, criteria, cons, weights=None, variation_pct=25.0, random_runs=200, seed=DEFAULT_SEED,
+                   state=None):
     """The programme ranking: :func:`rank_table` over the ranked population (:func:`rank_population`),
     then the other projects (afgevallen, vertrouwelijk) with their totals but without rank.
 
     Extra columns: ``ranked`` (bool) and ``rank_note`` ('' or why there is no rank); ``rank``,
-    ``rank_min`` and ``rank_max`` are nullable integers (<NA> when not ranked).
+    ``rank_min`` and ``rank_max`` are nullable integers (<NA> when not ranked).  ``state``: see
+    :func:`rank_table` (the ranked projects' ranks updated instead of sorted again).
     """
     import numpy as np
     import pandas as pd
@@ -210,7 +278,7 @@ def rank_programme(projects, criteria, cons, weights=None, variation_pct=25.0, r
     projects = pd.DataFrame(projects).reset_index(drop=True)
     mask = rank_population(projects)
     ranked = rank_table(projects[mask].reset_index(drop=True), criteria, cons, weights, variation_pct,
-                        random_runs, seed)
+                        random_runs, seed, state=state)
     ranked["ranked"] = True
     ranked["rank_note"] = ""
     parts = [ranked]

@@ -259,3 +259,55 @@ def test_rank_table_without_projects_or_ratings_equals_reference():
     a = R.rank_table(bare, crits, cons.iloc[0:0])
     assert_frame_equal(a, REF.rank_table_reference(bare, crits, cons.iloc[0:0]), check_exact=True)
     assert list(a["code"]) == ["P-2", "P-10"] and list(a["rank"]) == [1, 2] and (a["total"] == 0).all()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rank_table_with_state_equals_full_sort(seed, monkeypatch):
+    """rank_table(state=...) updates the ranks of every weight variant for the projects whose points changed
+    (no sort) and gives exactly the frame of a full computation: ties on purpose (integer points, equal codes),
+    ratings changed, agreed, removed, points to none; many changes at once sort again; other weights restart."""
+    import numpy as np
+    import pandas as pd
+    from pandas.testing import assert_frame_equal
+
+    from pmiek_werkbank.scoring import ranking as R
+
+    rng = np.random.default_rng(900 + seed)
+    df = random_scores(300 + seed, n_projects=70, shuffle=False)
+    crits = [dict(c, grp="g{}".format(i % 2), weight=[1.0, 2.0, 1.0, 1.0][i], counted=bool(c["points_list"]))
+             for i, c in enumerate(CRITERIA)]
+    pids = sorted(df["project_id"].unique())
+    projects = pd.DataFrame({"project_id": pids, "code": ["P-{}".format(i % 9) for i in range(len(pids))],
+                             "name": ["Naam {}".format(i % 4) for i in range(len(pids))], "status": "kandidaat",
+                             "status_reason": None})
+    sorts = []
+    real = R.ranks_for
+    monkeypatch.setattr(R, "ranks_for", lambda t, tie: (sorts.append(1), real(t, tie))[1])
+    state = {}
+    runs = 60
+    for step in range(30):
+        n_changes = 25 if step == 12 else int(rng.integers(1, 4))
+        for _ in range(n_changes):
+            i = int(rng.integers(0, len(df)))
+            cid = df.at[i, "criterion_id"]
+            df.at[i, "rating"] = str(rng.choice(SCALE[cid] + ["buiten schaal"]))
+            df.at[i, "agreed"] = int(rng.random() < 0.2)
+        weights = {"A": 3.0} if step == 20 else None
+        cons = S.consensus(df, crits)
+        sorts.clear()
+        a = R.rank_table(projects, crits, cons, weights, 25.0, runs, state=state)
+        taken = len(sorts)
+        b = R.rank_table(projects, crits, cons, weights, 25.0, runs)
+        assert_frame_equal(a, b, check_exact=True)
+        if step and step not in (12, 20, 21):
+            assert taken == 0, step  # updated, not sorted
+    assert state["key"][0] == tuple(pids)
+    # the programme ranking passes the state to its ranked projects
+    projects.loc[3, "status"] = "afgevallen"
+    st = {}
+    first = R.rank_programme(projects, crits, cons, None, 25.0, runs, state=st)
+    df.at[0, "rating"] = "laag"
+    cons = S.consensus(df, crits)
+    assert_frame_equal(R.rank_programme(projects, crits, cons, None, 25.0, runs, state=st),
+                       R.rank_programme(projects, crits, cons, None, 25.0, runs), check_exact=True)
+    assert len(first) == len(projects)
