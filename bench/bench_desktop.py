@@ -7,7 +7,7 @@ then, timed on the canvas's own signals (from the call until ``mapCanvasRefreshe
 after it):
 
 * full   - the whole programme in view, ``refreshAllLayers`` (the F5 button: every layer drawn anew);
-* pan    - at 1:50,000 a pan of a third of the map width at several places across the country;
+* pan    - at 1:50,000 a pan of a third of the map width, starting at stations spread over the data;
 * edit   - a project's status set in the scoring dock (``ScoringDock.decide``, as its button does) with the
            map at 1:50,000 around that project: werkbank written, ``session.dataChanged`` to every dock and the
            plugin's map handler, until the canvas has repainted.
@@ -32,14 +32,8 @@ try:
 except NameError:  # inside QGIS (--code runs the file text without __file__)
     ROOT = os.environ.get("PMIEK_DESKTOP_ROOT", "")
 
-# Pan places (EPSG:28992), one or two per province, each pan moves a third of the map width east.
-PLACES = (
-    ("Utrecht", 136000, 456000), ("Amsterdam", 121000, 487000), ("Rotterdam", 92500, 437500),
-    ("Eindhoven", 161000, 383000), ("Groningen", 233500, 582000), ("Zwolle", 203000, 502000),
-    ("Arnhem", 190500, 444000), ("Den Haag", 81000, 455000), ("Maastricht", 176500, 318000),
-    ("Leeuwarden", 182500, 579000), ("Lelystad", 159000, 502000), ("Middelburg", 31500, 391500),
-    ("Assen", 233000, 557000),
-)
+# Pans at 1:50,000 start at stations spread over the data (every n-th station by id; at national size the
+# ids run province by province), each pan moves a third of the map width east.
 PAN_SCALE = 50000
 
 
@@ -233,13 +227,19 @@ def _drive():  # pragma: no cover - runs inside the QGIS desktop
             shoot("full_extent")
             report["layer_seconds_full"] = per_layer()
             report["pan"], report["pan_places"] = [], []
-            for i, (name, x, y) in enumerate(PLACES[: max(repeat, 5)]):
+            stations = sorted(next(lyr for lyr in QgsProject.instance().mapLayers().values()
+                                   if lyr.customProperty("pmiek/table") == "stations").getFeatures(),
+                              key=lambda f: f.id())
+            step = max(1, len(stations) // max(repeat, 5))
+            places = [(f["name"], f.geometry().asPoint().x(), f.geometry().asPoint().y())
+                      for f in stations[step // 2::step][: max(repeat, 5)]]
+            for i, (name, x, y) in enumerate(places):
                 t = time.perf_counter()
                 canvas.setExtent(centred(x, y))
                 canvas.refresh()
                 wait_render(t)
                 if i == 0:
-                    shoot("pan_{}".format(name.lower().replace(" ", "_")))
+                    shoot("pan_first")
                     report["layer_seconds_pan"] = per_layer()
                 settle()
                 ext = canvas.extent()
