@@ -46,7 +46,8 @@ class Checked:
 
 class Outcome:
     """What one import did: the rows written, counts, decisions kept (conflicts), notes, rejected rows
-    (``rejections``: (row, id, field, message)), REMOVED ids and the report."""
+    (``rejections``: (row, id, field, message)), REMOVED (``removed``: the ids, for a table kind with the name,
+    e.g. "P-x (Batterij Oost)" or "P1 / D2"; ``deleted``: how many SYNC deleted) and the report."""
 
     def __init__(self, kind, source, n_input, frame, counts, conflicts, notes, rejections=(), report=None,
                  removed=(), deleted=0, extra=None, dry_run=False, mapping=None):
