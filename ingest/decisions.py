@@ -191,8 +191,8 @@ def removal_blockers(wb, table, keys, labels, source_wins=False):
     """Why rows of ``table`` (``keys``: their key values) must not be deleted by SYNC: ``{key: [Dutch reasons]}``.
 
     A field changed in the werkbank after the previous import is a decision (unless ``source_wins``); a project's
-    ratings and its place in a development variant, and the projects in a knooppunt, hang on the row and would be
-    lost or changed with it.  ``labels``: ``{key: name shown}``."""
+    ratings, its place in a development variant and other projects' dependencies on it, and the projects in a
+    knooppunt, hang on the row and would be lost or changed with it.  ``labels``: ``{key: name shown}``."""
     from ..werkbank.schema import TABLES
 
     keys = [k for k in keys if k is not None]
@@ -205,7 +205,8 @@ def removal_blockers(wb, table, keys, labels, source_wins=False):
             out.setdefault(k, []).append("besluit na de vorige import: {}".format("; ".join(
                 "veld '{}' ({}, {})".format(f, who or "onbekend", when) for f, (who, when) in sorted(decided.items()))))
     dependents = {"projects": (("scores", "project_id", "beoordeling(en)"),
-                               ("variant_projects", "project_id", "ontwikkelvariant(en)")),
+                               ("variant_projects", "project_id", "ontwikkelvariant(en)"),
+                               ("project_dependencies", "depends_on_project_id", "project(en) hangen ervan af")),
                   "knooppunten": (("projects", "knooppunt_id", "project(en) in dit knooppunt"),)}
     for child, col, what in dependents.get(table, ()):
         for i in range(0, len(keys), 500):

@@ -167,7 +167,8 @@ def markdown():
             "bron (bestands- of laagnaam) schreef, tenzij de laatste import van een andere bron de rij ook had. Een "
             "afgekeurde rij staat nog in de bron. SYNC weigert de hele "
             "import voor een rij met een besluit na de vorige import (tenzij SOURCE_WINS), een project met "
-            "beoordelingen of in een ontwikkelvariant, of een knooppunt met projecten; wat aan een verwijderd "
+            "beoordelingen, in een ontwikkelvariant of waar een ander project van afhangt, of een knooppunt met "
+            "projecten; wat aan een verwijderd "
             "project hangt (koppelingen, acties, monitoring) gaat mee en staat in het rapport.",
             "- **RECODE**: eigen hercodeertabel (`veld;bronwaarde;code`) bovenop `resources/recodes/*.csv`; "
             "gebruikte hercoderingen staan in het rapport.",

@@ -387,6 +387,8 @@ def test_project_gone_from_the_list_is_reported_then_deleted_with_sync(pmiek_pro
     werkbank.write_frame("scores", [{"score_id": "s1", "project_id": h2, "criterion_id": "A", "rating": "hoog",
                                      "rationale": "druk net", "assessor": "Netbeheerder", "score_date": "2026-01-05"}])
     set_status(werkbank, h2, "afgevallen", reason="ander tracé", user="Besluitnemer")
+    werkbank.write_frame("project_dependencies", [{"dependency_id": "d1", "project_id": "P-150-kv-station-gemeente-a",
+                                                   "kind": "pmiek", "depends_on_project_id": h2}])
     before = table_digest(example_wb)
     none = _xlsx(tmp_path / "zonder" / "projectenlijst.xlsx", [["Nieuw project"] + [None] * (len(HEADERS) - 1)])
     with pytest.raises(QgsProcessingException) as e:
@@ -397,6 +399,11 @@ def test_project_gone_from_the_list_is_reported_then_deleted_with_sync(pmiek_pro
         .format(h2) in msg and "; 1 beoordeling(en)" in msg
     # the 150 kV station is still in andere_lijst.xlsx: not gone
     assert "150 kV" not in msg
+    # SOURCE_WINS overrides the decision, not the rating
+    with pytest.raises(QgsProcessingException) as e:
+        run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": none, "SYNC": True, "SOURCE_WINS": True})
+    assert "- projects {} (Aantakking Waterstofbackbone): 1 beoordeling(en); 1 project(en) hangen ervan af\n".format(
+        h2) in str(e.value)
     assert table_digest(example_wb) == before
     # without SYNC the project is only reported; the new project is written
     res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": none})

@@ -203,8 +203,8 @@ SYNC_HELP = (
     "in de bron staat, wordt standaard alleen gemeld (REMOVED, log en rapport) en blijft staan; met ja wordt hij "
     "verwijderd (in de wijzigingshistorie, met wat er aan hing: koppelingen, acties en monitoring van een "
     "verwijderd project). SYNC weigert de hele import (niets geschreven) voor een rij met een besluit na de "
-    "vorige import (tenzij SOURCE_WINS), een project met beoordelingen of in een ontwikkelvariant, of een "
-    "knooppunt met projecten; de melding noemt de rijen. Een afgekeurde rij staat nog in de bron, en een rij die "
+    "vorige import (tenzij SOURCE_WINS), een project met beoordelingen, in een ontwikkelvariant of waar een ander "
+    "project van afhangt, of een knooppunt met projecten; de melding noemt de rijen. Een afgekeurde rij staat nog in de bron, en een rij die "
     "de laatste import van een andere bron nog had is er nog: die tellen niet als verdwenen.\n"
 )
 
