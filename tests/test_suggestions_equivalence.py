@@ -2,7 +2,7 @@
 
 ``tests/data/suggestions_reference.py`` is a frozen copy of ``knooppunten/suggestions.py`` before that change
 (it built and sorted a frame of every development).  Random fixed-seed developments (points and polygons, some
-without geometry, equal distances, duplicates of the assignment order), with and without an assignment, with
+without geometry, another index, equal distances, duplicates of the assignment order), with and without an assignment, with
 linked developments, limits 0/5/30 and a project with or without a geometry: the frames must be equal.
 """
 
@@ -56,6 +56,8 @@ def test_suggestions_equal_the_reference(reference):
     for case in range(40):
         n = int(rng.integers(1, 400))
         devs = _developments(rng, n)
+        if case % 6 == 5:
+            devs.index = np.arange(n)[::-1] * 10  # not 0..n-1: positions, not labels, count
         assign = pd.DataFrame({"dev_id": devs["dev_id"], "station_id": rng.choice(["S1", "S2", None], n),
                                "knooppunt_id": rng.choice(["K1", "K2", None], n)})
         if case % 4 == 1:
