@@ -59,6 +59,24 @@ def make_werkbank(n, folder):
     return path
 
 
+def werkbank_from(source, n, folder):
+    """A copy of the benchmark werkbank ``source`` (bench/data.py, e.g. province size: 20,000 developments,
+    1,000 stations and capacity areas) keeping its first ``n`` projects (by fid; links, ratings etc. of the
+    others go with them).  Every fiche map then has the real context density of a province."""
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = os.path.join(folder, "bench_{}.gpkg".format(n))
+    shutil.copyfile(source, path)
+    wb = open_werkbank(path)
+    try:
+        keep = [r["fid"] for r in wb.query("SELECT fid FROM projects ORDER BY fid LIMIT ?", (int(n),))]
+        if keep:
+            wb.delete("projects", "fid > ?", (keep[-1],))
+    finally:
+        wb.close()
+    return path
+
+
 def baseline(fl, out):
     """A plain atlas: one map (same layers, same coverage), one label; QGIS's own PDF export."""
     from qgis.core import (
@@ -104,8 +122,7 @@ def _one_round(wb, data, folder, k):
     from pmiek_werkbank.export.atlas import export_atlas
     from pmiek_werkbank.export.fiches import FicheLayout
 
-    gm = os.path.join(ROOT, "resources", "sample", "gemeenten.gpkg")
-    fl = FicheLayout(wb, data, gemeenten_path=gm)  # layers + template, untimed for both sides
+    fl = FicheLayout(wb, data)  # layers (municipalities: the default, as pmiek:exportfiches) + template, untimed
     try:
         t_base, n_base = baseline(fl, os.path.join(folder, "baseline_{}.pdf".format(k)))
         gc.collect()
@@ -116,45 +133,121 @@ def _one_round(wb, data, folder, k):
     return t_base / max(1, n_base), res.seconds / max(1, fiche_pages), res, n_base
 
 
-def bench_case(ds=None, repeat=3, scratch=None, n_projects=100):
-    """Case P2 of ``bench/run.py``: seconds per fiche page vs per plain atlas page, alternately, same run.
+def bench_case(ds=None, repeat=3, scratch=None, n_projects=100, stats=None, row=None, growth_projects=300):
+    """Case P2 of ``bench/run.py``.
 
-    ``ds`` (the runner's dataset) is not used: the fiches need the sample's full project texts, so a werkbank
-    with ``n_projects`` projects is made from the sample (fictief voorbeeld).  A QgsApplication must exist.
-    One untimed warm-up round, then ``repeat`` rounds; each round builds a fresh FicheLayout (untimed), exports
-    the plain one-map atlas (QgsLayoutExporter.exportToPdf, timed) and then our whole atlas (planning pass,
-    cover, lists, fiches, afgevallen; all charged to the fiche pages).
+    With the runner's dataset (``ds``, province size: 20,000 developments, 1,000 stations and capacity areas)
+    the werkbank is that dataset with its first ``n_projects`` projects (:func:`werkbank_from`), so every
+    fiche map has a province's context; a dataset with fewer projects falls back to the sample copied
+    ``n_projects`` times (fictief voorbeeld).  A QgsApplication must exist.
+
+    Measured (each on a fresh FicheLayout, whose construction is not timed):
+
+    * P2: seconds per fiche page of our atlas vs per page of a plain one-map QGIS atlas (same layers and
+      coverage; once, it is slow at province size), goal <= 3x;
+    * P2-atlas: the whole atlas (planning, cover, lists, fiches, afgevallen), goal <= 30 s for 100 projects;
+    * P2-export: the full export as pmiek:exportfiches writes it (export_fiches_and_atlas: per project PDF,
+      HTML and PNG, plus the atlas) vs the atlas alone, goal <= 1.5x;
+    * P2-growth: seconds per fiche project of the full export at ``growth_projects`` vs at ``n_projects``
+      (linear growth: <= 1.2x).
+
+    With ``stats`` and ``row`` (bench/run.py's) the result is ``{"rows": [...]}``; without, a dict of lists.
     """
+    import gc
+
+    from pmiek_werkbank.export.atlas import export_atlas
     from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.export.fiches import FicheLayout, export_fiches_and_atlas
     from pmiek_werkbank.werkbank import open_werkbank
 
+    gm = None  # the default municipalities (all of the Netherlands), as pmiek:exportfiches without GEMEENTEN
     folder = tempfile.mkdtemp(prefix="p2_", dir=scratch)
+    real = ds is not None and ds.counts.get("projects", 0) >= max(n_projects, growth_projects)
+
+    def werkbank(n):
+        return werkbank_from(ds.werkbank, n, folder) if real else make_werkbank(n, folder)
+
+    def timed_export(wb, data, k):
+        fl = FicheLayout(wb, data, gemeenten_path=gm)
+        try:
+            gc.collect()
+            t = time.perf_counter()
+            export_fiches_and_atlas(wb, data, os.path.join(folder, "fiches_{}".format(k)),
+                                    os.path.join(folder, "export_atlas_{}.pdf".format(k)), fiche_layout=fl)
+            return time.perf_counter() - t
+        finally:
+            fl.close()
+            shutil.rmtree(os.path.join(folder, "fiches_{}".format(k)), ignore_errors=True)
+
     try:
-        path = make_werkbank(n_projects, folder)
-        plugin, reference = [], []
+        path = werkbank(n_projects)
+        plugin, reference, atlas, export = [], [], [], []
         with open_werkbank(path, readonly=True) as wb:
             t = time.perf_counter()
             data = gather(wb)
             t_gather = time.perf_counter() - t
-            _one_round(wb, data, folder, 0)  # warm-up (fonts, WebKit, GDAL caches)
+            n_fiche = len(data.projects)
             for k in range(1, repeat + 1):
-                base, fiche, res, n_base = _one_round(wb, data, folder, k)
-                reference.append(base)
-                plugin.append(fiche)
+                if k == 1:
+                    base, fiche, res, n_base = _one_round(wb, data, folder, k)
+                    reference.append(base)
+                    plugin.append(fiche)
+                    atlas.append(res.seconds)
+                else:
+                    fl = FicheLayout(wb, data, gemeenten_path=gm)
+                    try:
+                        gc.collect()
+                        res = export_atlas(wb, data, os.path.join(folder, "atlas_{}.pdf".format(k)), fiche_layout=fl)
+                    finally:
+                        fl.close()
+                    atlas.append(res.seconds)
+                    plugin.append(res.seconds / max(1, sum(res.fiche_pages.values())))
+                export.append(timed_export(wb, data, k))
+        grow_path = werkbank(growth_projects)
+        with open_werkbank(grow_path, readonly=True) as wb:
+            data_g = gather(wb)
+            n_grow = len(data_g.projects)
+            t_grow = timed_export(wb, data_g, "groei")
+        per_small = [x / max(1, n_fiche) for x in export]
+        per_big = [t_grow / max(1, n_grow)]
         fiche_pages = sum(res.fiche_pages.values())
-        return {
-            "plugin": plugin,
-            "reference": reference,
-            "plugin_label": "projectfiche-atlas ({} projecten, {} fichepagina's, {} pagina's totaal), s per "
-                            "fichepagina incl. planning, omslag en lijsten".format(len(data.projects), fiche_pages,
-                                                                                 res.pages),
+        source = ("provinciewerkbank ({} ontwikkelingen, {} stations)".format(ds.counts["developments"],
+                                                                             ds.counts["stations"])
+                  if real else "voorbeeldwerkbank (projecten gekopieerd)")
+        out = {
+            "plugin": plugin, "reference": reference, "atlas": atlas, "export": export,
+            "per_project": {n_fiche: per_small, n_grow: per_big},
+            "plugin_label": "projectfiche-atlas ({} fiches uit {} projecten, {} fichepagina's, {} pagina's totaal, "
+                            "{}), s per fichepagina incl. planning, omslag en lijsten".format(
+                                n_fiche, n_projects, fiche_pages, res.pages, source),
             "reference_label": "QGIS-atlas met één kaart en één label ({} pagina's), s per pagina".format(n_base),
-            "notes": ["gegevens verzamelen (gather) {:.2f} s, niet meegeteld; atlas {:.1f} s".format(
-                t_gather, res.seconds)],
-            "extra": {"projects": len(data.projects), "fiche_pages": fiche_pages, "atlas_pages": res.pages,
-                      "atlas_seconds": res.seconds, "gather_seconds": t_gather,
-                      "warnings": len(res.warnings), "notes": len(res.notes)},
+            "notes": ["gegevens verzamelen (gather) {:.2f} s, niet meegeteld".format(t_gather)],
+            "extra": {"projects": n_fiche, "fiche_pages": fiche_pages, "atlas_pages": res.pages,
+                      "atlas_seconds": atlas, "export_seconds": export, "gather_seconds": t_gather,
+                      "growth_projects": n_grow, "growth_export_seconds": t_grow, "werkbank": source},
         }
+        if stats is None or row is None:
+            return out
+        s_atlas, s_export = stats(atlas), stats(export)
+        rows = [
+            row("P2", "Projectfiche-atlas, tijd per pagina ({} projecten, {})".format(n_projects, source),
+                stats(plugin), stats(reference), goal="≤ 3× QGIS-atlas", goal_value=3.0,
+                plugin_label=out["plugin_label"], reference_label=out["reference_label"], notes=out["notes"],
+                extra=out["extra"]),
+            row("P2-atlas", "Atlas met {} projecten ({} fiches), hele atlas".format(n_projects, n_fiche), s_atlas,
+                None, goal="≤ 30 s", goal_kind="absolute", goal_value=30.0,
+                plugin_label="export_atlas: planning, omslag, lijsten, fiches, afgevallen",
+                notes=["{:.2f} s per fiche".format(s_atlas["median"] / max(1, n_fiche))]),
+            row("P2-export", "Volledige export (fiches PDF/HTML/PNG + atlas) vs alleen de atlas, {} projecten".format(
+                n_projects), s_export, s_atlas, goal="≤ 1,5× atlas", goal_value=1.5,
+                plugin_label="export_fiches_and_atlas (wat pmiek:exportfiches doet; elke kaart één keer getekend)",
+                reference_label="export_atlas alleen"),
+            row("P2-growth", "Volledige export per project: {} vs {} fiches (lineaire groei)".format(n_grow, n_fiche),
+                stats(per_big), stats(per_small), goal="≤ 1,2× (lineair)", goal_value=1.2,
+                plugin_label="s per fiche bij {} fiches ({:.1f} s totaal)".format(n_grow, t_grow),
+                reference_label="s per fiche bij {} fiches".format(n_fiche)),
+        ]
+        return {"rows": rows}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -341,10 +341,12 @@ def case_p2(ds, repeat, scratch):
                                                       n for n in dir(bf) if not n.startswith("_"))))]
     qgis_app()
     try:
-        res = fn(ds=ds, repeat=repeat, scratch=scratch.dir, n_projects=100)
+        res = fn(ds=ds, repeat=repeat, scratch=scratch.dir, n_projects=100, stats=_stats, row=row)
     except Exception as e:  # noqa: BLE001
         traceback.print_exc()
         return [row("P2", title, goal=goal, reason="bench_fiches faalde: {}: {}".format(type(e).__name__, e))]
+    if "rows" in res:  # P2 (per page), P2-atlas (100 projects <= 30 s), P2-export (<= 1.5x), P2-growth (linear)
+        return res["rows"]
     return [row("P2", title, _stats(res["plugin"]), _stats(res["reference"]), goal=goal, goal_value=3.0,
                 plugin_label=res.get("plugin_label", "projectfiche-atlas, s per pagina"),
                 reference_label=res.get("reference_label", "QGIS-atlas met één kaart, s per pagina"),
