@@ -21,6 +21,7 @@ def test_data_changed_repaints_the_layers_of_that_table(qgis_iface, tmp_path):
 
     path = str(tmp_path / "werkbank.gpkg")
     shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    QgsProject.instance().clear()  # only this werkbank's layers (earlier tests may have left theirs)
     plugin = _plugin(qgis_iface)
     try:
         assert plugin.open_werkbank(path=path)
