@@ -788,6 +788,7 @@ class BalanceModel:
         self._kname = pd.Series(self._kid, dtype=object).map(self._kp_names).values
         self._korder = np.argsort(self._kid, kind="stable")
         self._lookup = _DevLookup(self.assignment)
+        self._dev_rank = None  # rank of each development id among all (the unserved list's order), when asked
         self._prepare_static()
         self._pbase = None
         self._best = _UNSET
@@ -1589,12 +1590,13 @@ class BalanceModel:
                 "linked_projects": None,
                 "reason": np.repeat(np.array([p[8] for p in parts], dtype=object), rep),
             })
-            f = f.take(self._unserved_order(f)).reset_index(drop=True)
+            f = f.take(self._unserved_order(f, rows)).reset_index(drop=True)
         self._frames["unserved"] = f
         return f
 
-    def _unserved_order(self, f):
-        """Row order of ``sort_values(["direction", "year_ready", "station_id", "dev_id"], na_position="last")``."""
+    def _unserved_order(self, f, rows=None):
+        """Row order of ``sort_values(["direction", "year_ready", "station_id", "dev_id"], na_position="last")``
+        (``rows``: the assignment row of each row of ``f``)."""
         import numpy as np
 
         dev = f["dev_id"].to_numpy(dtype=object)
@@ -1607,8 +1609,16 @@ class BalanceModel:
         srank[self._sorder] = np.arange(S)
         srank[S] = S  # no station: last
         sc = self._station_ids.get_indexer(f["station_id"].to_numpy(dtype=object))
-        drank = np.empty(len(dev), dtype=np.int64)
-        drank[np.argsort(dev, kind="stable")] = np.arange(len(dev))
+        if rows is not None and self._lookup.unique:
+            # unique ids: their rank among all developments orders them as among these (sorted once per model)
+            if getattr(self, "_dev_rank", None) is None or len(self._dev_rank) != len(self.assignment):
+                ids = self.assignment["dev_id"].to_numpy(dtype=object)
+                self._dev_rank = np.empty(len(ids), dtype=np.int64)
+                self._dev_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+            drank = self._dev_rank[rows]
+        else:
+            drank = np.empty(len(dev), dtype=np.int64)
+            drank[np.argsort(dev, kind="stable")] = np.arange(len(dev))
         direction = (f["direction"].to_numpy(dtype=object) != "afname").astype(np.int64)
         return np.lexsort((drank, srank[np.where(sc < 0, S, sc)], year, direction))
 
