@@ -1718,14 +1718,15 @@ class BalanceModel:
         self._apply_projects()
         moved = self._moved_stations(old_ld, old_ls)
         # moves in years between the horizon years change the ready-year list (unserved) of both stations
-        moved |= set(self._sid[_only_in_one(old_tr, self._tr_records())])
-        pairs = _only_in_one(old_pairs, (self._tr_pairs, self._tr_pair_year))
-        if sids is None and not moved and not len(pairs):
+        moved |= set(self._sid[_changed_groups(old_tr, self._tr_records(), len(self._sid))])
+        S = max(len(self._sid), 1)
+        kps = _changed_groups((old_pairs[0] // S,) + old_pairs, (self._tr_pairs // S, self._tr_pairs,
+                                                                  self._tr_pair_year), len(self._kid))
+        if sids is None and not moved and not len(kps):
             return set(), set()
         sids = (sids or set()) | moved
         kids = set(kids or set())
-        S = max(len(self._sid), 1)
-        kids |= set(self._kid[pairs // S])
+        kids |= set(self._kid[kps])
         sids = {s for s in sids if s in self._station_ids}
         scodes = np.sort(self._station_ids.get_indexer(list(sids))) if sids else np.zeros(0, dtype=np.int64)
         self._update_stations(scodes)
@@ -1886,28 +1887,24 @@ class BalanceModel:
         return out
 
 
-def _only_in_one(a, b):
-    """The first column of the records that are in exactly one of the record sets ``a`` and ``b`` (each a
-    tuple of equally long arrays; a record is one position across them; duplicates count once): the
-    vectorised ``{r[0] for r in set(zip(*a)) ^ set(zip(*b))}``, in no particular order."""
+def _changed_groups(a, b, n):
+    """The groups (codes 0..n-1, the first array) whose records differ between ``a`` and ``b`` (tuples of equally
+    long arrays, each sorted by its first array): a group with another number of records, or with a record that
+    differs from the one at the same place in the other.  Every group with a record in only one of the two sets is
+    in it (a group whose records only changed order or repeat may be too: it is then recomputed, which changes
+    nothing)."""
     import numpy as np
 
-    na, nb = len(a[0]), len(b[0])
-    if not na + nb:
-        return np.asarray(a[0])[:0]
-    cols = [np.concatenate([np.asarray(x), np.asarray(y)]) for x, y in zip(a, b)]
-    order = np.lexsort(cols[::-1])
-    s = [c[order] for c in cols]
-    start = np.ones(na + nb, dtype=bool)
-    for c in s:
-        start[1:] &= c[1:] == c[:-1]
-    start = ~start
-    start[0] = True
-    group = np.cumsum(start) - 1
-    from_b = (np.arange(na + nb) >= na)[order]
-    in_a = np.bincount(group, weights=~from_b) > 0
-    in_b = np.bincount(group, weights=from_b) > 0
-    return s[0][start][in_a ^ in_b]
+    ka, kb = np.asarray(a[0], dtype=np.int64), np.asarray(b[0], dtype=np.int64)
+    count_a, count_b = np.bincount(ka, minlength=n), np.bincount(kb, minlength=n)
+    diff = count_a != count_b
+    same = ~diff & (count_a > 0)
+    sel_a, sel_b = same[ka], same[kb]  # sorted by group and as many per group: these records pair up in order
+    bad = np.zeros(int(sel_a.sum()), dtype=bool)
+    for x, y in zip(a, b):
+        bad |= np.asarray(x)[sel_a] != np.asarray(y)[sel_b]
+    diff[ka[sel_a][bad]] = True
+    return np.flatnonzero(diff)
 
 
 def _append_row(frame, row):

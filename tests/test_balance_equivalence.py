@@ -562,19 +562,29 @@ def test_links_move_demand_incremental_equals_full(seed):
         assert_links_move(new, name)
 
 
-def test_only_in_one_equals_the_set_symmetric_difference():
-    """The vectorised record comparison the incremental path uses (issue 19) equals the set version."""
+def test_changed_groups_finds_every_group_whose_records_differ():
+    """The record comparison of the incremental path (issue 19): every group with a record in only one of the two
+    sets is found, and only groups whose record lists differ."""
     import numpy as np
 
-    from pmiek_werkbank.knooppunten.balance import _only_in_one
+    from pmiek_werkbank.knooppunten.balance import _changed_groups
 
     rng = np.random.default_rng(20250808)
     for _ in range(300):
-        na, nb = rng.integers(0, 30, 2)
-        a = (rng.integers(0, 5, na), rng.integers(2025, 2028, na).astype(float), rng.integers(-2, 3, na) * 1.5)
-        b = (rng.integers(0, 5, nb), rng.integers(2025, 2028, nb).astype(float), rng.integers(-2, 3, nb) * 1.5)
-        expected = {r[0] for r in set(zip(*[x.tolist() for x in a])) ^ set(zip(*[x.tolist() for x in b]))}
-        assert set(_only_in_one(a, b).tolist()) == expected
-    same = (np.array([3, 1, 3]), np.array([2030.0, 2025.0, 2030.0]))
-    assert len(_only_in_one(same, (same[0][::-1], same[1][::-1]))) == 0  # order and duplicates do not count
-    assert sorted(_only_in_one(same, (np.array([1]), np.array([2030.0]))).tolist()) == [1, 1, 3]
+        recs = []
+        for n in rng.integers(0, 30, 2):
+            code = np.sort(rng.integers(0, 6, n))
+            recs.append((code, rng.integers(2025, 2028, n).astype(float), rng.integers(-2, 3, n) * 1.5))
+        a, b = recs
+        if rng.random() < 0.3:  # mostly the same: one group changed
+            b = tuple(x.copy() for x in a)
+            if len(a[0]):
+                b[1][rng.integers(0, len(a[0]))] += 5
+        got = set(_changed_groups(a, b, 6).tolist())
+        in_one = {r[0] for r in set(zip(*[x.tolist() for x in a])) ^ set(zip(*[x.tolist() for x in b]))}
+        lists = [{g: [r for r in zip(*[x.tolist() for x in t]) if r[0] == g] for g in range(6)} for t in (a, b)]
+        differ = {g for g in range(6) if lists[0][g] != lists[1][g]}
+        assert in_one <= got <= differ
+    same = (np.array([1, 3, 3]), np.array([2025.0, 2030.0, 2035.0]))
+    assert len(_changed_groups(same, tuple(x.copy() for x in same), 4)) == 0
+    assert _changed_groups(same, (np.array([1, 3]), np.array([2025.0, 2035.0])), 4).tolist() == [3]
