@@ -549,8 +549,9 @@ class _DevLookup:
         self.station = assign["station_id"].to_numpy(dtype=object)
 
 
-def _best_station(links, assign, lookup=None):
-    """Like :func:`_best_station_pandas`, with numpy (development ids must be unique)."""
+def _best_station(links, assign, lookup=None, row=None):
+    """Like :func:`_best_station_pandas`, with numpy (development ids must be unique).  ``row``: the assignment
+    row of each link's development when already known."""
     import numpy as np
     import pandas as pd
 
@@ -559,7 +560,8 @@ def _best_station(links, assign, lookup=None):
     lookup = lookup or _DevLookup(assign)
     if not lookup.unique:
         return _best_station_pandas(links, assign)
-    row = lookup.index.get_indexer(links["dev_id"].to_numpy(dtype=object))
+    if row is None:
+        row = lookup.index.get_indexer(links["dev_id"].to_numpy(dtype=object))
     found = row >= 0
     share_mw = pd.to_numeric(links["share_mw"], errors="coerce").to_numpy(dtype=float)
     share_pct = pd.to_numeric(links["share_pct"], errors="coerce").to_numpy(dtype=float)
@@ -792,6 +794,7 @@ class BalanceModel:
         self._prepare_static()
         self._pbase = None
         self._best = _UNSET
+        self._lrows = None
         self.projects = self._resolve()
         self._apply_projects()
         S, K = len(self._sid), len(self._kid)
@@ -1028,7 +1031,7 @@ class BalanceModel:
         if not self.settings.links_move_demand or not len(lk) or not len(self.projects) or not S:
             return
         n_dev = len(self.assignment)
-        row = self._first_row(self._lookup.index, lk["dev_id"].to_numpy(dtype=object), self._lookup.unique)
+        row = self._link_rows()
         pidx = pd.Index(self.projects["project_id"].to_numpy(dtype=object))
         prow = self._first_row(pidx, lk["project_id"].to_numpy(dtype=object), pidx.is_unique)
         ok = (row >= 0) & (prow >= 0)
@@ -1763,16 +1766,25 @@ class BalanceModel:
         best = _UNSET
         if (~self._pbase["known"]).any() and len(self._links):
             if self._best is _UNSET:
-                self._best = _best_station(self._links, self.assignment, self._lookup)
+                self._best = _best_station(self._links, self.assignment, self._lookup,
+                                           self._link_rows() if self._lookup.unique else None)
             best = self._best
         return resolve_projects(self._projects_raw, self._links, self.assignment, self._station_ids, self.settings,
                                 self._lookup, self._pbase, best)
+
+    def _link_rows(self):
+        """The assignment row of each link's development (-1: unknown), kept until the links change."""
+        if getattr(self, "_lrows", None) is None or len(self._lrows) != len(self._links):
+            self._lrows = self._first_row(self._lookup.index, self._links["dev_id"].to_numpy(dtype=object),
+                                          self._lookup.unique)
+        return self._lrows
 
     def _reresolve(self, projects_changed=False, links_changed=False):
         old = self.projects
         if links_changed:
             self._frames.pop("linked", None)
             self._best = _UNSET
+            self._lrows = None
         if projects_changed:
             self._pbase = None
         self.projects = self._resolve()
