@@ -88,6 +88,7 @@ def bench_case(ds, repeat, scratch, stats, row):
                plugin_label="refreshAllLayers tot mapCanvasRefreshed", notes=common,
                extra={"scale": rep["full_scale"]})
     full["met"] = None
+    full["ratio_note"] = "geen doel in issue 19: alleen gemeten"
     for key, label in (("layer_seconds_full", "hele programma"), ("layer_seconds_pan", "1:50.000 " + rep["pan_places"][0])):
         full["notes"].append("per laag alleen getekend ({}): {}".format(label, ", ".join(
             "{} {:.0f} ms".format(k, v * 1000) for k, v in rep.get(key, {}).items())))
@@ -102,16 +103,15 @@ def bench_case(ds, repeat, scratch, stats, row):
     if rep.get("edit_error") or not rep.get("edit"):
         return [full, pan, row("D1-edit", edit_title, goal="< 200 ms", reason="fout in QGIS: " + " ".join(
             str(rep.get("edit_error", "geen metingen")).split())[-600:])]
-    edit = row("D1-edit", edit_title, stats(rep["edit"]),
-               stats(rep["edit_render"]), goal="< 200 ms", goal_kind="absolute", goal_value=0.2,
+    render, sync = stats(rep["edit_render"]), stats(rep["edit_sync"])
+    edit = row("D1-edit", edit_title, stats(rep["edit"]), goal="< 200 ms", goal_kind="absolute", goal_value=0.2,
                plugin_label="decide() tot mapCanvasRefreshed",
-               reference_label="alleen de kaartweergave zelf (renderStarting tot mapCanvasRefreshed)",
                notes=["project {}; kaart niet vanzelf ververst: {} van {}".format(
                    rep["edit_project"], rep["edit_stale"], len(rep["edit"])),
-                   "decide() keert terug na (werkbank + docks, median) {:.0f} ms".format(
-                       1000 * stats(rep["edit_sync"])["median"])],
-               extra={"stale": rep["edit_stale"], "sync": stats(rep["edit_sync"])})
-    edit["ratio"] = edit["ratio_min"] = None  # the render is a part of the edit, not a reference
+                   "daarvan (median): decide() keert terug na {:.0f} ms (werkbank + docks), kaartweergave zelf "
+                   "(renderStarting tot mapCanvasRefreshed) {:.0f} ms".format(1000 * sync["median"],
+                                                                                1000 * render["median"])],
+               extra={"stale": rep["edit_stale"], "sync": sync, "render": render})
     return [full, pan, edit]
 
 
