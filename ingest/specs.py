@@ -47,6 +47,7 @@ def specs():
     from .columns import ACTION_FIELDS, ACTION_STATUS, MONITORING_FIELDS, PROJECT_COLUMNS
     from .columns import SCORE_COLUMNS as FIELD_ALIASES
     from .columns import SCORE_REQUIRED as REQUIRED
+    from .columns import DATE_FORMATS, NO_WORDS, YES_WORDS
 
     return [
         _layer_spec("capacity_areas", "Capaciteitskaart", "pmiek:importcapacitymap", "capacity_areas", "area_id",
@@ -88,8 +89,16 @@ def specs():
              "Zonder aandeel- of motivatiekolom blijven de opgeslagen waarden staan.",
              validate=".knooppunten.links:validate_links", track_source=True),
         Spec("scores", "Beoordelingen", "pmiek:importscores", "scores", "project_id, criterion_id, assessor",
-             [(k, list(v)) for k, v in FIELD_ALIASES.items()], {}, REQUIRED,
-             "De waardering moet op de schaal van het criterium staan.",
+             [(k, list(v)) for k, v in FIELD_ALIASES.items()],
+             {"assessor_role": list(E.ASSESSOR_ROLES) + ["(ook: " + ", ".join(E.ASSESSOR_ROLES.values()) + ")"],
+              "agreed": ["ja (ook {})".format(" / ".join(w for w in YES_WORDS if w != "ja")),
+                         "nee (ook {} / leeg)".format(" / ".join(w for w in NO_WORDS if w != "nee"))],
+              "score_date": [shown for _f, shown in DATE_FORMATS]}, REQUIRED,
+             "project_id: project-id of projectcode van een project in de werkbank; criterion_id: een criterium van "
+             "het afwegingskader (A..H of eigen code). De waardering moet op de schaal van het criterium staan "
+             "(bijv. hoog / gemiddeld / laag; hoofdletters doen er niet toe). Een motivatie is verplicht. Zonder "
+             "rol geldt de rol van het criterium; zonder datumkolom geldt vandaag. Eén beoordeling per project, "
+             "criterium en beoordelaar; per project en criterium hooguit één vastgestelde waarde.",
              validate=".scoring.scores:validate_scores", before_write=".scoring.scores:reset_agreed"),
         Spec("actions", "Acties", "pmiek:importactions", "actions", "action_id",
              [(k, list(v)) for k, v in ACTION_FIELDS.items()],

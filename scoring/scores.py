@@ -15,6 +15,7 @@ import datetime as _dt
 from ..werkbank import enums as E
 from .criteria import criteria_list
 from .errors import ScoringError
+from ..ingest.errors import RowError
 
 from ..ingest.columns import SCORE_COLUMNS as FIELD_ALIASES  # noqa: E402 - canonical column -> names
 from ..ingest.columns import SCORE_REQUIRED as REQUIRED  # noqa: E402
@@ -45,7 +46,9 @@ def parse_date(value):
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
     text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+    from ..ingest.columns import DATE_FORMATS
+
+    for fmt, _shown in DATE_FORMATS:
         try:
             return _dt.datetime.strptime(text[:19] if "T" in text or ":" in text else text, fmt).strftime("%Y-%m-%d")
         except ValueError:
@@ -57,9 +60,11 @@ def _parse_bool(value):
     if _empty(value):
         return 0
     t = str(value).strip().lower()
-    if t in ("1", "1.0", "true", "ja", "j", "yes", "y", "waar", "x"):
+    from ..ingest.columns import NO_WORDS, YES_WORDS
+
+    if t in YES_WORDS:
         return 1
-    if t in ("0", "0.0", "false", "nee", "n", "no", "onwaar"):
+    if t in NO_WORDS:
         return 0
     raise ValueError(t)
 
@@ -257,31 +262,38 @@ def validate_scores(wb, frame, source, default_date=None):
         rownum = row.pop("_row", n)
         if default_date and _empty(row.get("score_date")) and "score_date" not in rec:
             row["score_date"] = default_date
-        ident = row.get("project_id")
-        where = "{}, rij {}{}".format(source, rownum, " (project {})".format(ident) if not _empty(ident) else "")
-        for field, msg in check_score(row, criteria, projects):
-            problems.append("{}, veld '{}': {}".format(where, field, msg))
+        ident = None if _empty(row.get("project_id")) else row.get("project_id")
+        found = check_score(row, criteria, projects)
         key = (row.get("project_id"), row.get("criterion_id"), row.get("assessor"))
-        if all(not _empty(k) for k in key):
+        full = all(not _empty(k) for k in key)
+
+        def bad(msg, field=None, repeats=None, _rownum=rownum, _ident=ident, _key=key, _full=full):
+            # one RowError per problem: the runner rejects the row and imports the rest (unless strict)
+            problems.append(RowError(source, _rownum, msg, _ident, field, key=_key if _full else None,
+                                     repeats=repeats, ident_label="project"))
+
+        for field, msg in found:
+            bad(msg, field)
+        if full:
             if key in seen:
-                problems.append("{}: project {}, criterium {}, beoordelaar {} staat ook in rij {}".format(
-                    where, key[0], key[1], key[2], seen[key]))
+                bad("project {}, criterium {}, beoordelaar {} staat ook in rij {}".format(key[0], key[1], key[2],
+                                                                                       seen[key]),
+                    repeats=seen[key])
             else:
                 seen[key] = rownum
             if row.get("agreed") == 1:
                 pair = key[:2]
                 if pair in agreed_rows:
-                    problems.append("{}, veld 'vastgesteld': project {}, criterium {} heeft al een vastgestelde "
-                                    "waarde in rij {}; er is er maar één".format(where, key[0], key[1], agreed_rows[pair]))
+                    bad("project {}, criterium {} heeft al een vastgestelde waarde in rij {}; er is er maar "
+                        "één".format(key[0], key[1], agreed_rows[pair]), "vastgesteld", repeats=agreed_rows[pair])
                 else:
                     agreed_rows[pair] = rownum
-        clean.append(row)
-    if not clean and not problems:
-        problems.append("{}: geen beoordelingen gevonden".format(source))
+        if not found:
+            clean.append(row)
+    if not records:
+        return None, ["{}: geen beoordelingen gevonden".format(source)], []
     if problems:
-        from .criteria import _summary
-
-        return None, ["Niets geïmporteerd; {} fout(en):\n".format(len(problems)) + _summary(problems)], []
+        return None, problems, []
     ids = _existing_ids(wb)
     cols = ("score_id", "project_id", "criterion_id", "rating", "rationale", "assessor", "assessor_role",
             "score_date", "agreed")

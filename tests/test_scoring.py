@@ -276,7 +276,7 @@ def test_import_scores_all_or_nothing(scored):
     with pytest.raises(ScoringError) as e:
         S.import_scores(scored, rows, source="scores.csv")
     msg = str(e.value)
-    assert "Niets geïmporteerd" in msg
+    assert "de werkbank is niet gewijzigd" in msg
     assert "scores.csv, rij 2 (project p2), veld 'waardering': 'super' staat niet op de schaal" in msg
     assert "scores.csv, rij 3 (project p2), veld 'motivatie': de motivatie is verplicht" in msg
     assert "rij 3 (project p2), veld 'datum': 'morgen' is geen datum" in msg

@@ -102,13 +102,49 @@ def test_bad_scores_csv_leaves_werkbank_unchanged(pmiek_provider, wb_projects, t
     src = _csv(tmp_path, "fout.csv", lines)
     digest = table_digest(wb_projects)
     with pytest.raises(QgsProcessingException) as e:
-        run_alg("pmiek:importscores", {"WERKBANK": wb_projects, "INPUT": src})
+        run_alg("pmiek:importscores", {"WERKBANK": wb_projects, "INPUT": src, "STRICT": True})
     msg = str(e.value)
-    assert "Niets geïmporteerd" in msg
+    assert "de werkbank is niet gewijzigd" in msg
     # row numbers are the spreadsheet lines a user sees, as in every import
     assert "fout.csv, rij 6 (project p1), veld 'motivatie': de motivatie is verplicht" in msg
     assert "fout.csv, rij 11 (project p2), veld 'waardering': 'heel veel' staat niet op de schaal" in msg
     assert table_digest(wb_projects) == digest
+
+
+def test_bad_score_rows_rejected_and_named_the_rest_imported(pmiek_provider, wb_projects, tmp_path):
+    """Without STRICT a bad rating is rejected with its line, field and message; the other ratings are written.
+    Of two ratings for the same project, criterion and assessor the first valid one is kept."""
+    import csv
+
+    lines = _good_lines()  # 21 ratings, file lines 2..22
+    lines[4] = "p1;E;positief;;Anna;provincie;2026-02-01"  # line 6: no motivatie
+    lines[9] = "p2;C;heel veel;motivatie;Anna;provincie;2026-02-01"  # line 11: not on the scale
+    lines.append("p1;A;laag;tweede oordeel;Anna;provincie;2026-02-02")  # line 23: repeats line 2 (valid): rejected
+    lines.append("p1;E;negatief;nu met motivatie;Anna;provincie;2026-02-02")  # line 24: repeats the rejected line 6
+    src = _csv(tmp_path, "deels.csv", lines)
+    rep = str(tmp_path / "scores_rapport.csv")
+    res = run_alg("pmiek:importscores", {"WERKBANK": wb_projects, "INPUT": src, "REPORT": rep})
+    assert (res["IMPORTED"], res["REJECTED"], res["INSERTED"], res["UPDATED"], res["UNCHANGED"], res["REMOVED"]) == \
+        (20, 3, 20, 0, 0, 0)
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(wb_projects) as wb:
+        stored = {(r["project_id"], r["criterion_id"]): (r["rating"], r["rationale"])
+                  for r in wb.query("SELECT * FROM scores")}
+    assert len(stored) == 20 and ("p2", "C") not in stored
+    assert stored[("p1", "A")] == ("hoog", "motivatie p1 A")  # the first of the two
+    assert stored[("p1", "E")] == ("negatief", "nu met motivatie")  # line 24, its twin on line 6 rejected
+    with open(rep, encoding="utf-8-sig") as f:
+        rows = [r for r in csv.DictReader(f, delimiter=";") if r["ernst"] == "fout"]
+    by_line = {int(r["rij"]): r for r in rows}
+    assert set(by_line) == {6, 11, 23}
+    assert by_line[6]["veld"] == "motivatie" and "de motivatie is verplicht" in by_line[6]["probleem"]
+    assert by_line[6]["bron_id"] == "p1"
+    assert by_line[11]["veld"] == "waardering" and "'heel veel' staat niet op de schaal" in by_line[11]["probleem"]
+    assert "project p1, criterium A, beoordelaar Anna staat ook in rij 2" in by_line[23]["probleem"]
+    # the same file again: the good ratings are unchanged, the same three rejected
+    res = run_alg("pmiek:importscores", {"WERKBANK": wb_projects, "INPUT": src})
+    assert (res["IMPORTED"], res["REJECTED"], res["UNCHANGED"]) == (20, 3, 20)
 
 
 def test_missing_column_named(pmiek_provider, wb_projects, tmp_path):

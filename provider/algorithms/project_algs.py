@@ -94,15 +94,16 @@ def fail(errors):
 
 # Decisions survive a refresh: every field these imports write is protected once it was changed after the
 # previous import (ingest.decisions), geometry excepted.
-def run_spec(alg, parameters, context, feedback, wb, kind, **params):
-    """Run the one import runner for ``kind`` on INPUT (read with :func:`read_input`); the decisions kept land in
+def run_spec(alg, parameters, context, feedback, wb, kind, transform=None, **params):
+    """Run the one import runner for ``kind`` on INPUT (read with :func:`read_input`; ``transform(frame, source)``
+    -> the frame the hook gets, e.g. columns chosen by FIELD_ parameters); the decisions kept land in
     ``alg.conflicts``.  Returns the runner's Outcome; its refusals are QgsProcessingExceptions."""
     from ...ingest.errors import ImportFailed
     from ...ingest.runner import run
 
     def read():
         df, src, _offset = read_input(alg, parameters, context, feedback)
-        return df, src
+        return (transform(df, src) if transform is not None else df), src
 
     alg.conflicts, alg.rejections = [], []
     # STRICT (where the algorithm has it, default no): a rejected row refuses the import; otherwise it is

@@ -25,6 +25,7 @@ from qgis.core import (
 
 from ..base import PmiekAlgorithm
 from .import_algs import SpecHelpMixin
+from .project_algs import STRICT_HELP
 from ...layers.fieldtypes import make_field
 from ...scoring.ranking import RANK_RULE  # a text constant: scoring.ranking imports nothing heavy at start-up
 
@@ -62,9 +63,10 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
     NAME = "importscores"
     DISPLAY = "Beoordelingen importeren"
     HELP = (
-        "Importeert waarderingen (scores) per project en criterium in de werkbank, alles of niets: "
-        "is één rij ongeldig, dan wordt niets geschreven en noemt de melding rij en veld. Een bestaande "
-        "beoordeling met hetzelfde project, criterium en dezelfde beoordelaar wordt bijgewerkt (upsert).\n\n"
+        "Importeert waarderingen (scores) per project en criterium in de werkbank. Een ongeldige rij wordt "
+        "afgekeurd en met rij, veld en melding genoemd (log, rapport, REJECTED); de overige worden geschreven "
+        "(met STRICT: alles of niets). Een bestaande beoordeling met hetzelfde project, criterium en dezelfde "
+        "beoordelaar wordt bijgewerkt (upsert).\n\n"
         "WERKBANK: de werkbank (.gpkg).\n"
         "INPUT: tabel (CSV, XLSX, GeoPackage-tabel of laag) met één beoordeling per rij.\n"
         "FIELD_PROJECT: veld met de project-id of projectcode (leeg = automatisch: project_id, project, code).\n"
@@ -81,10 +83,11 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
         "vastgesteld).\n"
         "SOURCE_WINS: een beoordeling die na de vorige import is gewijzigd (waardering, motivatie, rol, datum, "
         "vastgesteld) houdt standaard haar waarde; het conflict staat in de log en de wijzigingshistorie. Met ja "
-        "wint de bron.\n\n"
+        "wint de bron.\n"
         "REPORT: importrapport (HTML of CSV; standaard naast de werkbank).\n"
-        "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, CONFLICTS (aantallen), REPORT."
-    )
+        "Uitvoer: IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, REMOVED (altijd 0: beoordelingen worden niet "
+        "per bron bijgehouden), CONFLICTS (aantallen), REPORT.\n\n"
+    ) + STRICT_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter()
@@ -95,19 +98,16 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
                 name, self.tr(label), parentLayerParameterName="INPUT", optional=True))
         from .project_algs import _count_outputs
 
-        _count_outputs(self)  # SOURCE_WINS, REPORT; IMPORTED, REJECTED, INSERTED ... CONFLICTS, as every import
+        _count_outputs(self, strict=True)  # STRICT, SOURCE_WINS, REPORT; IMPORTED, REJECTED ... as every import
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        from ...ingest.versions import snapshot
         from ...scoring import scores as S
-        from .project_algs import count_outputs, read_input
+        from .project_algs import count_outputs, run_spec
 
-        wb = self.open_werkbank(parameters, context)
-        try:
-            # the scores' row versions before anything is read: a score changed meanwhile is a conflict
-            versions = snapshot(wb, "scores")
-            # the import pipeline's one reader: spreadsheet lines / feature ids as row numbers, cancel = nothing read
-            df, label, _offset = read_input(self, parameters, context, feedback)
+        def to_scores(df, label):
+            """The input's columns -> the canonical score columns (FIELD_ parameters, else recognised)."""
+            import pandas as pd
+
             names = [c for c in df.columns if not str(c).startswith("_") and c != "geometry"]
             auto = S.recognise_columns(names)
             mapping = {}
@@ -115,7 +115,8 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
                 chosen = self.parameterAsString(parameters, pname, context)
                 if chosen:
                     if chosen not in names:
-                        raise QgsProcessingException(self.tr("{}: veld '{}' bestaat niet in {}.").format(pname, chosen, label))
+                        raise QgsProcessingException(self.tr("{}: veld '{}' bestaat niet in {}.").format(
+                            pname, chosen, label))
                     mapping[canon] = chosen
                 elif canon in auto:
                     mapping[canon] = auto[canon]
@@ -123,31 +124,26 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
             if missing:
                 raise QgsProcessingException(self.tr(
                     "{}: kolom(men) niet gevonden: {}. Kies ze met de FIELD_-parameters of noem de kolommen "
-                    "project_id, criterium, waardering, motivatie, beoordelaar, rol, datum.").format(label, ", ".join(missing)))
+                    "project_id, criterium, waardering, motivatie, beoordelaar, rol, datum.").format(
+                        label, ", ".join(missing)))
             for canon, col in mapping.items():
                 feedback.pushInfo(self.tr("{} ← kolom '{}'").format(S.DUTCH_FIELD[canon], col))
-            cols = list(mapping.items())
-            records = []
-            for rec in df[["_row"] + [c for _k, c in cols]].itertuples(index=False, name=None):
-                r = {canon: (None if (v is None or (isinstance(v, float) and v != v)) else v)
-                     for (canon, _c), v in zip(cols, rec[1:])}
-                r["_row"] = int(rec[0])
-                records.append(r)
-            default_date = None if "score_date" in mapping else S.today()
-            if default_date:
-                feedback.pushInfo(self.tr("Geen datumveld: als datum geldt vandaag ({}).").format(default_date))
-            conflicts = []
-            try:
-                counts = S.import_scores(wb, records, source=label, default_date=default_date, conflicts=conflicts,
-                                         versions=versions,
-                                         source_wins=self.parameterAsBoolean(parameters, "SOURCE_WINS", context))
-            except _scoring_error() as e:
-                raise QgsProcessingException(str(e)) from e
+            out = pd.DataFrame({canon: df[col].astype(object).where(df[col].notna(), None)
+                                for canon, col in mapping.items()})
+            out["_row"] = df["_row"].astype(int).values
+            if "score_date" not in mapping:
+                # no date column: today, as the hook's default date
+                out["score_date"] = S.today()
+                feedback.pushInfo(self.tr("Geen datumveld: als datum geldt vandaag ({}).").format(S.today()))
+            return out
+
+        wb = self.open_werkbank(parameters, context)
+        try:
+            res = run_spec(self, parameters, context, feedback, wb, "scores", transform=to_scores)
         finally:
             wb.close()
-        self.conflicts = conflicts
-        return count_outputs(self, feedback, label, counts, parameters=parameters, context=context, kind="scores",
-                             n_input=len(records))
+        return count_outputs(self, feedback, res.source, res.counts, parameters=parameters, context=context,
+                             kind="scores", n_input=res.n_input, outcome=res)
 
 
 class ScoreProjects(_ScoringAlg):
