@@ -138,8 +138,9 @@ def bench_case(ds=None, repeat=3, scratch=None, n_projects=100, stats=None, row=
 
     With the runner's dataset (``ds``, province size: 20,000 developments, 1,000 stations and capacity areas)
     the werkbank is that dataset with its first ``n_projects`` projects (:func:`werkbank_from`), so every
-    fiche map has a province's context; a dataset with fewer projects falls back to the sample copied
-    ``n_projects`` times (fictief voorbeeld).  A QgsApplication must exist.
+    fiche map has a province's context (a dataset with fewer projects, such as tiny, gives at most a third of
+    them and all of them); without ``ds`` the sample copied ``n_projects`` times (fictief voorbeeld).  A
+    QgsApplication must exist.
 
     Measured (each on a fresh FicheLayout, whose construction is not timed):
 
@@ -162,7 +163,10 @@ def bench_case(ds=None, repeat=3, scratch=None, n_projects=100, stats=None, row=
 
     gm = None  # the default municipalities (all of the Netherlands), as pmiek:exportfiches without GEMEENTEN
     folder = tempfile.mkdtemp(prefix="p2_", dir=scratch)
-    real = ds is not None and ds.counts.get("projects", 0) >= max(n_projects, growth_projects)
+    real = ds is not None and ds.counts.get("projects", 0) > 0
+    if real:  # a smaller dataset (tiny: 20 projects) gives smaller counts, same cases
+        count = ds.counts["projects"]
+        n_projects, growth_projects = min(n_projects, max(1, count // 3)), min(growth_projects, count)
 
     def werkbank(n):
         return werkbank_from(ds.werkbank, n, folder) if real else make_werkbank(n, folder)
@@ -235,7 +239,7 @@ def bench_case(ds=None, repeat=3, scratch=None, n_projects=100, stats=None, row=
                 plugin_label=out["plugin_label"], reference_label=out["reference_label"], notes=out["notes"],
                 extra=out["extra"]),
             row("P2-atlas", "Atlas met {} projecten ({} fiches), hele atlas".format(n_projects, n_fiche), s_atlas,
-                None, goal="≤ 30 s", goal_kind="absolute", goal_value=30.0,
+                None, goal="≤ 30 s (100 projecten)", goal_kind="absolute", goal_value=30.0 * n_projects / 100,
                 plugin_label="export_atlas: planning, omslag, lijsten, fiches, afgevallen",
                 notes=["{:.2f} s per fiche".format(s_atlas["median"] / max(1, n_fiche))]),
             row("P2-export", "Volledige export (fiches PDF/HTML/PNG + atlas) vs alleen de atlas, {} projecten".format(
