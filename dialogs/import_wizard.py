@@ -17,6 +17,7 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHeaderView,
@@ -154,7 +155,7 @@ class MappingPage(QWizardPage):
         lay.addWidget(self.table)
         self.extra = QFormLayout()
         lay.addLayout(self.extra)
-        self.sector = self.unit_type = self.capacity_table = self.peildatum = self.source_name = None
+        self.sector = self.unit_type = self.capacity_table = self.peildatum = self.source_name = self.sync = None
         lay.addWidget(QLabel(tr("Voorbeeld (eerste {} rijen, zoals gekoppeld):").format(PREVIEW_ROWS)))
         self.preview = QTableWidget()
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -225,15 +226,32 @@ class MappingPage(QWizardPage):
         self.table.setCellWidget(row, 1, combo)
         self.combos[name] = combo
 
+    def source_of(self, layer):
+        """``(default source name, layer of a multi-layer file)`` of ``layer`` for this kind, as the algorithms
+        name it (``ingest.reader.source_name``)."""
+        from ..ingest.reader import source_name
+        from ..ingest.specs import spec
+
+        return source_name(layer, with_extension=not spec(self.w.kind()).layer)
+
     def _source_name_row(self, layer):
-        """The extra options start afresh with the source name (the file name without extension, or the layer's)."""
-        from ..layers.importers import source_name_for
+        """The extra options start afresh with the source name (as the algorithms name it) and, for a kind that
+        reports rows gone from the source (REMOVED), the SYNC choice (off)."""
+        from ..ingest.specs import spec
 
         while self.extra.rowCount():
             self.extra.removeRow(0)
         self.source_name = QLineEdit()
-        self.source_name.setText(source_name_for(layer.source()) if layer.providerType() == "ogr" else layer.name())
+        self.source_name.setText(self.source_of(layer)[0])
         self.extra.addRow(tr("Bronnaam"), self.source_name)
+        self.sync = None
+        s = spec(self.w.kind())
+        if s.layer or s.track_source:
+            self.sync = QCheckBox(tr("Verwijderde rijen ook uit de werkbank verwijderen (SYNC)"))
+            self.sync.setObjectName("pmiek_import_sync")
+            self.sync.setToolTip(tr("Rijen die de vorige import uit deze bron schreef en die niet meer in de bron "
+                                    "staan, worden verwijderd. Uit: ze worden alleen gemeld."))
+            self.extra.addRow("", self.sync)
 
     def _table_kind(self, kind, layer, fields):
         """A table kind: the spec recognises the columns itself; shown read-only (werkbank field <- column)."""
@@ -327,6 +345,11 @@ class MappingPage(QWizardPage):
                 self.preview.setItem(r, c, QTableWidgetItem("" if v is None or str(v) == "NULL" else str(v)))
 
     def options(self):
+        opts = self._options()
+        opts["sync"] = self.sync is not None and self.sync.isChecked()
+        return opts
+
+    def _options(self):
         kind = self.w.kind()
         if kind in TABLE_KINDS:
             opts = {"source_name": self.source_name.text().strip() or None}
@@ -398,7 +421,7 @@ class ValidationPage(QWizardPage):
                                 "afgekeurd: {} · niet meer in de bron: {}").format(
             rep.input_rows, rep.imported, rep.rejected, len(rep.repaired()), len(rep.warnings()),
             self.counts["new"], self.counts["updated"], self.counts["unchanged"], self.counts["rejected"],
-            self.counts["removed"]))
+            self.counts["removed"]) + self.removed_text(result))
         probs = warnings_first(rep.problems)[:1000]
         self.problems.setSortingEnabled(False)
         self.problems.setRowCount(len(probs))
@@ -413,6 +436,19 @@ class ValidationPage(QWizardPage):
         self.problems.setSortingEnabled(True)
         self.ok = True
         self.completeChanged.emit()
+
+    def removed_text(self, result):
+        """What happens to the rows no longer in the source: with SYNC how many the import deletes (the dry run
+        counted them), otherwise that they stay."""
+        sync = self.w.mapping_page.sync
+        n = len(result.removed)
+        shown = ", ".join(result.removed[:10]) + (" …" if n > 10 else "")
+        if sync is not None and sync.isChecked():
+            return tr("\nSYNC: {} rij(en) worden uit de werkbank verwijderd{}").format(n, ": " + shown if n else ".")
+        if n:
+            return tr("\nDie {} rij(en) blijven in de werkbank staan (verwijderen: kies SYNC op de vorige pagina): "
+                      "{}").format(n, shown)
+        return ""
 
     def isComplete(self):  # noqa: N802
         return self.ok
@@ -506,7 +542,8 @@ class ImportWizard(QWizard):
 
         kind = self.kind()
         opts = self.mapping_page.options()
-        source = opts.pop("source_name", None) or self.layer().name()
+        source_default, source_layer = self.mapping_page.source_of(self.layer())
+        source = opts.pop("source_name", None) or source_default
         params = {k: v for k, v in opts.items() if v is not None}
         # saved beside the werkbank (HTML; the CSV twin is written in after_import)
         report_path = None if dry_run else beside_werkbank(self.werkbank_path(), kind)
@@ -519,8 +556,8 @@ class ImportWizard(QWizard):
             if dry_run or getattr(self, "_versions", None) is None:
                 self._versions = snapshot(wb, spec(kind).table)
             frame = self.mapping_page.frame()
-            return runner.run(wb, kind, lambda: (frame, source), versions=self._versions, dry_run=dry_run,
-                              strict=False, report_path=report_path, **params)
+            return runner.run(wb, kind, lambda: (frame, source, source_layer), versions=self._versions,
+                              dry_run=dry_run, strict=False, report_path=report_path, **params)
         finally:
             wb.close()
 

@@ -134,16 +134,19 @@ def _geom_text(g):
     return "{} rond ({:.0f}, {:.0f}), {:.0f} m²".format(g.geom_type, c.x, c.y, g.area)
 
 
-def record(wb, tx, table, source, conflicts, keys=None, previous_keys=None):
+def record(wb, tx, table, source, conflicts, keys=None, previous_keys=None, layer=None):
     """The import marker, then the conflicts, in the audit trail (inside the import's transaction).  ``keys``: the
     rows this source carries (tuples of the spec's key columns, see :func:`source_keys`), kept in the marker so the
     next import of the same source can tell which rows left it (REMOVED); when they equal ``previous_keys`` (the
     source's earlier marker) the marker only says so ("keys_unchanged"), so a refresh that changed values does not
-    copy every key into the trail again."""
+    copy every key into the trail again.  ``layer``: the layer of a multi-layer file the input was (a source is
+    known by its name and layer, :func:`source_keys`)."""
     from ..werkbank.storage import now_iso
 
     ts = now_iso()
     marker = {"import": source}
+    if layer is not None:
+        marker["layer"] = layer
     if keys is not None and previous_keys is not None and set(keys) == set(previous_keys):
         marker["keys_unchanged"] = True
     elif keys is not None:
@@ -168,23 +171,23 @@ def describe(c):
         verb="behouden; genegeerd:" if c["kept"] else "overschreven door", **c))
 
 
-def source_keys(wb, table, source=None):
-    """The rows a source carried at its latest import into ``table`` (the ``keys`` of its marker, or of the earlier
-    one a "keys_unchanged" marker refers to: a set of tuples of the spec's key columns, as text), or None when no
-    import of ``source`` recorded them (nothing known).  ``source=None``: ``{source: keys}`` of every source."""
+def source_keys(wb, table):
+    """The rows each source carried at its latest import into ``table``: ``{(source name, layer): keys}``, keys
+    being the ``keys`` of its marker, or of the earlier one a "keys_unchanged" marker refers to (a set of tuples of
+    the spec's key columns, as text), or None when its latest import did not record them (nothing known).  A
+    source is its name and the layer of a multi-layer file it came from (None otherwise): two layers given the
+    same name are two sources."""
     out, done = {}, set()
     for r in wb.query("SELECT new_values FROM audit_log WHERE table_name = ? AND row_key = ? ORDER BY fid DESC",
                       (table, MARKER_KEY)):
         v = _load(r["new_values"])
-        name = v.get("import")
-        if name in done or (source is not None and name != source) or v.get("keys_unchanged"):
+        name = (v.get("import"), v.get("layer"))
+        if name in done or v.get("keys_unchanged"):
             continue
         done.add(name)
         out[name] = None if "keys" not in v else {
             tuple(str(x) for x in k) if isinstance(k, list) else (str(k),) for k in v["keys"]}
-        if source is not None:
-            break
-    return out if source is None else out.get(source)
+    return out
 
 
 def removal_blockers(wb, table, keys, labels, source_wins=False):

@@ -31,6 +31,51 @@ def is_table(path):
     return str(path).split("|")[0].lower().endswith(TABLE_EXT)
 
 
+def source_name(source, with_extension=False):
+    """``(name, layer)``: the default source name of an import input and the layer it names.
+
+    The one rule for every import (algorithms and wizard), as REMOVED/SYNC know a source by it: ``source`` is a
+    path or QGIS layer uri ("file.gpkg|layername=x") or a QGIS layer (a file layer by its uri, another provider
+    by its layer name).  The name is the file name, with its extension for the table kinds (``with_extension``:
+    "projectenlijst.xlsx") and without for the layer kinds ("stations"), as they always were.  A layer (sheet)
+    named in the uri of a file with more than one layer is part of the name - "projecten.gpkg (projecten_lijnen)"
+    - so two layers of one file are two sources, and is returned as ``layer`` (kept in the import marker, so two
+    layers given the same SOURCE_NAME still do not count each other's rows as REMOVED); otherwise layer is None.
+    """
+    if hasattr(source, "providerType"):
+        if source.providerType() != "ogr":
+            return source.name(), None
+        source = source.source()
+    parts = str(source).split("|")
+    path = parts[0]
+    base = os.path.basename(path)
+    name = (base if with_extension else os.path.splitext(base)[0]) or str(source)
+    layer = next((p[len("layername="):] for p in parts[1:] if p.startswith("layername=")), None)
+    if layer and _layer_count(path) > 1:
+        return "{} ({})".format(name, layer), layer
+    return name, None
+
+
+def _layer_count(path):
+    """How many layers (sheets) a file has; 1 when that cannot be told (a CSV, an unreadable file)."""
+    if not os.path.isfile(path) or path.lower().endswith((".csv", ".txt", ".tsv")):
+        return 1
+    try:
+        if path.lower().endswith((".xlsx", ".xlsm")):
+            import openpyxl
+
+            wb = openpyxl.load_workbook(path, read_only=True)
+            try:
+                return len(wb.sheetnames)
+            finally:
+                wb.close()
+        from ..vector_io import list_layers
+
+        return len(list_layers(path))
+    except Exception:  # noqa: BLE001 - GDAL/openpyxl give many error types; a name without the layer then
+        return 1
+
+
 def _short(e):
     text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return text[:300]

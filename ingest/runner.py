@@ -130,11 +130,20 @@ class _DryRun(Exception):
     """Rolls a dry run's transaction back."""
 
 
-def removed_ids(wb, table, key, source, present_ids):
-    """Ids stored from this source that the source no longer carries (REMOVED)."""
+def removed_ids(wb, table, key, source, present_ids, layer=None, known=None):
+    """REMOVED of a layer kind: ids stored with this source name (the ``source`` column) that the source no longer
+    carries, minus the ids another layer given the same name carried at its latest import (``known``:
+    ``decisions.source_keys``); for an input that is a layer of a multi-layer file (``layer``) only ids the
+    previous import of that layer carried (none when that import is unknown)."""
     rows = wb.query('SELECT "{k}" AS k FROM "{t}" WHERE source = ?'.format(k=key, t=table), (source,))
     present = {str(v) for v in present_ids if v is not None}
-    return sorted(str(r["k"]) for r in rows if str(r["k"]) not in present)
+    known = known or {}
+    other = set().union(*[k for (n, lay), k in known.items() if n == source and lay != layer and k])
+    out = [str(r["k"]) for r in rows if str(r["k"]) not in present and (str(r["k"]),) not in other]
+    if layer is not None:
+        previous = known.get((source, layer)) or set()
+        out = [k for k in out if (k,) in previous]
+    return sorted(out)
 
 
 # what names a row of a table kind in a REMOVED/SYNC note besides its key
@@ -148,7 +157,7 @@ class _Tracked:
     latest import of another source (a project in two lists stays while one still has it).  Keys are tuples of the
     spec's key columns as text (``project_id, dev_id`` for links); rejected rows count as present."""
 
-    def __init__(self, wb, s, source, rows, rejected_keys):
+    def __init__(self, wb, s, source, rows, rejected_keys, layer=None):
         from ..werkbank.schema import TABLES
         from . import decisions as D
 
@@ -159,7 +168,7 @@ class _Tracked:
             self.present = set(zip(*[rows[c].astype(str) for c in self.columns]))
         self.present |= {tuple(str(x) for x in k) if isinstance(k, tuple) else (str(k),) for k in rejected_keys}
         known = D.source_keys(wb, s.table)
-        self.previous = known.pop(source, None)
+        self.previous = known.pop((source, layer), None)  # a source is its name and layer
         self.removed = []  # (table key, label, key tuple)
         if not self.previous:
             return
@@ -202,7 +211,7 @@ def _cascade(wb, table, keys):
 
 def write(wb, table, frame, source, versions=None, source_wins=False, feedback=None, user=None, before=None,
           dry_run=False, keep_decisions=True, delete=(), also=None, labels=None, source_keys=None, previous_keys=None,
-          cascaded=None):
+          cascaded=None, source_layer=None):
     """Write ``frame`` into ``table`` in one transaction; returns ``(counts, conflicts, also's counts)``.
 
     A field changed in the werkbank after the previous import (a decision, ``ingest.decisions``) keeps its value
@@ -213,7 +222,7 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
     table kind (``keep_decisions``), when decisions or other data hang on them (``decisions.removal_blockers``;
     ``labels`` {key: name} for the message); deletes are audited, and ``cascaded`` (a list) gets the child rows
     they take along.  ``source_keys``: the rows this source carries, kept in the import marker (written when they
-    differ from ``previous_keys`` too).  ``also``:
+    differ from ``previous_keys`` too; a layer kind writes a marker only for them) with ``source_layer``.  ``also``:
     a second table written in the same transaction.  Cancel inside the transaction rolls it back.  Every refusal
     is an :class:`ImportFailed` with a Dutch message naming the source; nothing is written.  ``before``: the
     spec's before-write hook, called as ``before(wb, rows, versions, user)`` inside the transaction (scores: one
@@ -259,10 +268,10 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
             if also is not None:
                 also_counts = also(wb)
             changed = counts["inserted"] or counts["updated"] or conflicts or delete
-            if keep_decisions and (changed or (source_keys is not None and set(source_keys) != previous_keys)):
+            if (keep_decisions and changed) or (source_keys is not None and set(source_keys) != previous_keys):
                 # the import marker (and the conflicts); an import that changed nothing leaves no trace, so
                 # importing the same table again leaves the werkbank byte for byte as it was
-                D.record(wb, tx, table, source, conflicts, source_keys, previous_keys)
+                D.record(wb, tx, table, source, conflicts, source_keys, previous_keys, source_layer)
             if feedback is not None and feedback.isCanceled():
                 raise ImportCancelled(source)  # cancel = nothing written (the transaction rolls back)
             if dry_run:
@@ -342,7 +351,8 @@ def check(wb, kind, frame, source, strict=False, **params):
 def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=None, dry_run=False, strict=None,
         sync=False, report_path=None, **params):
     """One import of ``kind``: take the row versions (unless the caller took ``versions`` earlier), ``read()`` ->
-    ``(frame, source)``, validate with the kind's hook (``params`` go to the hook), write in one transaction,
+    ``(frame, source)`` or ``(frame, source, layer)`` (``layer``: the layer of a multi-layer file the input is,
+    ``ingest.reader.source_name``; REMOVED is counted per source name and layer), validate with the kind's hook (``params`` go to the hook), write in one transaction,
     REMOVED (deleted only with ``sync``), the report (written to ``report_path`` when given).
 
     ``strict``: a rejected row refuses the whole import; default: yes for the table kinds called from code
@@ -356,7 +366,9 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=No
     s = spec(kind)
     strict = (not s.layer) if strict is None else strict
     versions = versions if versions is not None else snapshot(wb, s.table)
-    frame, source = read()
+    got = read()
+    frame, source = got[0], got[1]
+    source_layer = got[2] if len(got) > 2 else None
     checked = check(wb, kind, frame, source, strict=strict and not s.layer, **params)
     rep = checked.report
     rep.settle()
@@ -372,11 +384,19 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=No
     if feedback is not None and feedback.isCanceled():
         raise ImportCancelled(source)
     rows = checked.rows
-    removed, tracked = [], None  # removed: (key, label)
+    removed, tracked, layer_keys = [], None, None  # removed: (key, label)
     if checked.source_ids is not None:
-        removed = [(k, k) for k in removed_ids(wb, s.table, s.key, rep.source, checked.source_ids)]
+        from . import decisions as D
+
+        known = D.source_keys(wb, s.table)
+        ids = removed_ids(wb, s.table, s.key, rep.source, checked.source_ids, source_layer, known)
+        removed = [(k, k) for k in ids]
+        if source_layer is not None:
+            # a layer of a multi-layer file: its marker keeps the ids it carries (and the removed ones it keeps)
+            layer_keys = ({(str(v),) for v in checked.source_ids if v is not None} | (
+                set() if sync else {(k,) for k in ids}), known.get((rep.source, source_layer)))
     elif s.track_source:
-        tracked = _Tracked(wb, s, rep.source, rows, getattr(checked, "rejected_keys", ()))
+        tracked = _Tracked(wb, s, rep.source, rows, getattr(checked, "rejected_keys", ()), source_layer)
         removed = [(k, label) for k, label, _ in tracked.removed]
     cascaded = []
     try:
@@ -384,8 +404,9 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=No
             wb, s.table, rows, rep.source, versions, source_wins, feedback, user,
             hook(s.before_write) if s.before_write else None, dry_run, keep_decisions=not s.layer,
             delete=[k for k, _ in removed] if sync else (), also=checked.also, labels=dict(removed),
-            source_keys=tracked.keys(sync) if tracked is not None else None,
-            previous_keys=tracked.previous if tracked is not None else None, cascaded=cascaded)
+            source_keys=tracked.keys(sync) if tracked is not None else (layer_keys[0] if layer_keys else None),
+            previous_keys=tracked.previous if tracked is not None else (layer_keys[1] if layer_keys else None),
+            cascaded=cascaded, source_layer=source_layer)
     except ImportFailed as e:
         if not isinstance(e, ImportCancelled):
             rep.add(None, None, None, None, str(e), FOUT)

@@ -179,6 +179,12 @@ def markdown():
             "beoordelingen, in een ontwikkelvariant of waar een ander project van afhangt, of een knooppunt met "
             "projecten; wat aan een verwijderd "
             "project hangt (koppelingen, acties, monitoring) gaat mee en staat in het rapport.",
+            "- **Bronnaam**: standaard de bestandsnaam (tabellen met extensie: `projectenlijst.xlsx`, lagen zonder: "
+            "`stations`); een laag uit een bestand met meer lagen krijgt de laagnaam erbij "
+            "(`projecten.gpkg (projecten_lijnen)`), zodat twee lagen van één bestand twee bronnen zijn. Geeft u "
+            "twee lagen dezelfde SOURCE_NAME, dan onthoudt de importmarkering de laag en telt REMOVED per bronnaam "
+            "en laag: de rijen van de andere laag zijn niet verdwenen, en SYNC verwijdert alleen rijen die de vorige "
+            "import van dezelfde laag had.",
             "- **RECODE**: eigen hercodeertabel (`veld;bronwaarde;code`) bovenop `resources/recodes/*.csv`; "
             "gebruikte hercoderingen staan in het rapport.",
             "- **Geen stille aannames**: ontbrekend jaar, kengetal gebruikt, vaste sector: waarschuwing per rij en "

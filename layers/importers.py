@@ -14,7 +14,6 @@ Dutch message; the werkbank is then unchanged.  ``import_capacity_map`` & co. ar
 Pure Python (pandas/geopandas/shapely inside functions); no QGIS.
 """
 
-import os
 import re
 
 from ..werkbank import enums as E
@@ -26,13 +25,7 @@ from ..ingest.runner import Checked
 
 # ---- reading files ---------------------------------------------------------------------
 
-from ..ingest.reader import read_source, read_table, read_vector  # noqa: E402,F401 - the one reader
-
-
-def source_name_for(path_or_name):
-    """Default source name: the file name without extension (stable between runs)."""
-    base = os.path.basename(str(path_or_name).split("|")[0])
-    return os.path.splitext(base)[0] or str(path_or_name)
+from ..ingest.reader import read_source, read_table, read_vector, source_name  # noqa: E402,F401 - the one reader
 
 
 def _short(e):
@@ -407,7 +400,7 @@ def check_stations(wb, frame, source, mapping=None, capacity_table=None, capacit
     checked = Checked(out, report, source_ids=df["_sid"], mapping=resolved)
     if capacity_table is not None:
         known = set(out["station_id"]) | {r["station_id"] for r in wb.query("SELECT station_id FROM stations")}
-        cap_source = capacity_source or (source_name_for(capacity_table) if isinstance(capacity_table, str)
+        cap_source = capacity_source or (source_name(capacity_table)[0] if isinstance(capacity_table, str)
                                          else "capaciteitstabel")
         table_df = read_table(capacity_table) if isinstance(capacity_table, str) else capacity_table
         cap, sub = _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, source)

@@ -298,3 +298,55 @@ def test_table_imports_reject_a_bad_row_and_import_the_rest(pmiek_provider, werk
     # again: the good rows unchanged, the bad ones rejected again
     res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": str(path)})
     assert (res["IMPORTED"], res["REJECTED"], res["UNCHANGED"]) == (2, 3, 2)
+
+
+def test_two_layers_of_one_file_with_one_source_name_are_two_sources(pmiek_provider, werkbank_path, tmp_path):
+    """The demo's case: the vlakken and punten layers of ontwikkelingen.gpkg imported with the same SOURCE_NAME.
+    Neither counts the other's rows as REMOVED; a point dropped from its layer is REMOVED (1) at the next import of
+    that layer and SYNC deletes that one row only; the vlakken stay."""
+    import shutil
+    import sqlite3
+
+    from pmiek_werkbank.ingest.reader import source_name
+
+    src = str(tmp_path / "ontwikkelingen.gpkg")
+    shutil.copy(os.path.join(BUILD, "pmiek_werkbank", "resources", "sample", "ontwikkelingen.gpkg"), src)
+    # the default name of a layer of a multi-layer file carries the layer; a single-layer file's does not
+    assert source_name(src + "|layername=ontwikkelingen_punten") == (
+        "ontwikkelingen (ontwikkelingen_punten)", "ontwikkelingen_punten")
+    assert source_name(src + "|layername=ontwikkelingen_punten", with_extension=True)[0] == \
+        "ontwikkelingen.gpkg (ontwikkelingen_punten)"
+    single = str(tmp_path / "alleen_punten.gpkg")
+    import geopandas as gpd
+
+    gpd.read_file(src, layer="ontwikkelingen_punten").to_file(single, layer="punten", driver="GPKG")
+    assert source_name(single + "|layername=punten") == ("alleen_punten", None)
+
+    def run_layer(layer, **extra):
+        return run_alg("pmiek:importdevelopments", dict({
+            "WERKBANK": werkbank_path, "INPUT": src + "|layername=ontwikkelingen_" + layer,
+            "SOURCE_NAME": "ontwikkelingen (fictief)", "CHECK_PROVINCE": False}, **extra))
+
+    r1, r2 = run_layer("vlakken"), run_layer("punten")
+    assert (r1["IMPORTED"], r1["REMOVED"]) == (192, 0)
+    assert (r2["IMPORTED"], r2["REMOVED"]) == (108, 0)
+    assert run_layer("vlakken")["REMOVED"] == 0 and run_layer("punten")["REMOVED"] == 0
+    with sqlite3.connect(src) as con:
+        dropped = con.execute("SELECT plan_id FROM ontwikkelingen_punten ORDER BY fid LIMIT 1").fetchone()[0]
+        con.execute("DELETE FROM ontwikkelingen_punten WHERE plan_id = ?", (dropped,))
+    r3 = run_layer("punten")
+    assert (r3["IMPORTED"], r3["REMOVED"]) == (107, 1)
+    assert run_layer("vlakken")["REMOVED"] == 0  # the dropped point is not the vlakken's
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(werkbank_path) as wb:
+        assert wb.count("developments") == 300
+    r4 = run_layer("punten", SYNC=True)
+    assert (r4["IMPORTED"], r4["REMOVED"]) == (107, 1)
+    with open_werkbank(werkbank_path) as wb:
+        assert wb.count("developments") == 299
+        assert wb.count("developments", "dev_id = ?", [dropped]) == 0
+        assert wb.count("developments", "source = ?", ["ontwikkelingen (fictief)"]) == 299
+    assert run_layer("punten")["REMOVED"] == 0 and run_layer("vlakken", SYNC=True)["REMOVED"] == 0
+    with open_werkbank(werkbank_path) as wb:
+        assert wb.count("developments") == 299

@@ -30,8 +30,10 @@ COMMON_HELP = (
     "INPUT: de bronlaag (laag uit het project of bestand: GeoPackage, GeoJSON, Shapefile, WFS ...). "
     "Wordt geprojecteerd naar EPSG:28992.\n"
     "{fields}"
-    "SOURCE_NAME: naam van de bron, opgeslagen bij elke rij (standaard de bestandsnaam zonder extensie). "
-    "Opnieuw importeren met dezelfde bronnaam werkt bestaande rijen bij op bron-id.\n"
+    "SOURCE_NAME: naam van de bron, opgeslagen bij elke rij (standaard de bestandsnaam zonder extensie; bij een "
+    "laag uit een bestand met meer lagen met de laagnaam erbij, bijv. 'ontwikkelingen (ontwikkelingen_punten)'). "
+    "Opnieuw importeren met dezelfde bronnaam werkt bestaande rijen bij op bron-id. Geeft u twee lagen van één "
+    "bestand dezelfde bronnaam, dan telt REMOVED per laag: de rijen van de andere laag zijn niet verdwenen.\n"
     "STRICT: bij ja breekt elke afgekeurde rij de hele import af (niets wordt geschreven); "
     "bij nee (standaard) worden afgekeurde rijen overgeslagen en gemeld.\n"
     "CHECK_PROVINCE: objecten buiten de provincie van het programma afkeuren (standaard ja; "
@@ -56,7 +58,8 @@ PIPELINE_HELP = (
     "SOURCE_PREFIX: voorvoegsel voor de id's van deze bron (bijv. 'gem' geeft 'gem-1'), zodat twee bronnen die "
     "elk vanaf 1 nummeren niet botsen.\n"
     "SYNC: rijen van deze bron die niet meer in de bron voorkomen verwijderen (standaard nee: alleen gemeld als "
-    "REMOVED).\n"
+    "REMOVED). Bij een laag uit een bestand met meer lagen: alleen rijen die de vorige import van dezelfde laag "
+    "had.\n"
     "CRS: coördinatenstelsel voor een bron zonder CRS (zonder CRS en zonder deze parameter wordt de bron "
     "geweigerd).\n"
     "RECODE: eigen hercodeertabel (CSV met kolommen veld;bronwaarde;code), bovenop de meegeleverde tabellen "
@@ -227,9 +230,9 @@ class _ImportAlgorithm(PmiekAlgorithm):
         if layer is None or not layer.isValid():
             raise QgsProcessingException(self.tr("INPUT: de bronlaag '{}' is niet te openen (bestaat het bestand, "
                                                  "is het een vectorlaag?).").format(parameters.get("INPUT")))
-        source = self.parameterAsString(parameters, "SOURCE_NAME", context).strip()
-        if not source:
-            source = I.source_name_for(layer.source()) if layer.providerType() == "ogr" else layer.name()
+        # the input's default name, and the layer of a multi-layer file (REMOVED is counted per name and layer)
+        source, source_layer = I.source_name(layer)
+        source = self.parameterAsString(parameters, "SOURCE_NAME", context).strip() or source
         report = report_path(self, parameters, context, self.KIND)
         mapping = self.mapping(parameters, context)
         wb = self.open_werkbank(parameters, context)
@@ -244,7 +247,7 @@ class _ImportAlgorithm(PmiekAlgorithm):
                 except Exception as e:  # noqa: BLE001
                     raise QgsProcessingException(self.tr("{}: de laag is niet leesbaar ({}).").format(source, e)) from e
                 feedback.setProgress(30)
-                return frame, source
+                return frame, source, source_layer  # REMOVED is counted per source name and layer
 
             params = dict(mapping=mapping, check_province=self.parameterAsBoolean(parameters, "CHECK_PROVINCE",
                                                                                   context))

@@ -29,15 +29,16 @@ MAX_MESSAGES = 25
 
 
 def read_input(alg, parameters, context, feedback, name="INPUT"):
-    """(frame, source name, row offset) through the import pipeline's one reader.
+    """(frame, source name, source layer) through the import pipeline's one reader.
 
     Spreadsheets and CSV files (``ingest.reader.read_table``): ``_row`` is the spreadsheet line (header = 1);
     layers (``layers.qgis_io.layer_to_frame``): ``_row`` is the row as QGIS numbers it, reprojected to
-    EPSG:28992; a layer without CRS is refused.  The offset is always 0 (kept for the callers).  Cells the
-    reader cannot read (formula without result, merged cell) abort with their line and column.
+    EPSG:28992; a layer without CRS is refused.  The source name and layer: ``ingest.reader.source_name`` (the
+    file name with extension, plus the layer of a multi-layer file).  Cells the reader cannot read (formula
+    without result, merged cell) abort with their line and column.
     """
     from ...ingest.errors import ImportFailed
-    from ...ingest.reader import is_table, read_table
+    from ...ingest.reader import is_table, read_table, source_name
 
     value = parameters.get(name)
     path, sheet = None, None
@@ -57,11 +58,11 @@ def read_input(alg, parameters, context, feedback, name="INPUT"):
             df = read_table(parts[0], sheet=sheet)
         except ImportFailed as e:
             raise QgsProcessingException(str(e)) from e
-        src = os.path.basename(parts[0])
+        src, src_layer = source_name(path, with_extension=True)
         bad = df.attrs.get("unreadable") or []
         if bad:
             fail(["{}, rij {}, veld '{}': cel niet leesbaar: {}".format(src, r, c, why) for r, c, why in bad])
-        return df, src, 0
+        return df, src, src_layer
     from ...layers.qgis_io import layer_to_frame
 
     source = layer if layer is not None else alg.parameterAsSource(parameters, name, context)
@@ -71,9 +72,7 @@ def read_input(alg, parameters, context, feedback, name="INPUT"):
         df = layer_to_frame(source, feedback)
     except ImportFailed as e:
         raise QgsProcessingException(str(e)) from e
-    src = layer.name() if layer is not None else name
-    if layer is not None and layer.providerType() == "ogr":
-        src = os.path.basename(layer.source().split("|")[0]) or src
+    src, src_layer = source_name(layer, with_extension=True) if layer is not None else (name, None)
     if hasattr(df, "crs") and getattr(df, "geometry", None) is not None:
         if df.crs is None:
             if len(df) and df.geometry.notna().any():
@@ -83,7 +82,7 @@ def read_input(alg, parameters, context, feedback, name="INPUT"):
             df = df.set_crs("EPSG:28992", allow_override=True)
         elif df.crs.to_epsg() != 28992:
             df = df.to_crs("EPSG:28992")
-    return df, src, 0
+    return df, src, src_layer
 
 
 def fail(errors):
@@ -102,8 +101,8 @@ def run_spec(alg, parameters, context, feedback, wb, kind, transform=None, **par
     from ...ingest.runner import run
 
     def read():
-        df, src, _offset = read_input(alg, parameters, context, feedback)
-        return (transform(df, src) if transform is not None else df), src
+        df, src, layer = read_input(alg, parameters, context, feedback)
+        return (transform(df, src) if transform is not None else df), src, layer  # REMOVED per name and layer
 
     alg.conflicts, alg.rejections = [], []
     # STRICT (where the algorithm has it, default no): a rejected row refuses the import; otherwise it is
