@@ -264,3 +264,59 @@ def test_wizard_knooppunten_and_scores_from_the_sample_change_nothing(qgis_iface
         assert w.result_page.result.counts == {"inserted": 0, "updated": 0, "unchanged": n}
     finally:
         _close(w, qgis_iface)
+
+
+def test_wizard_sync_deletes_a_row_dropped_from_the_source_only_when_chosen(qgis_iface, werkbank_path, tmp_path):
+    """Re-import of a projectenlijst with P3 dropped: without SYNC (the default) the check page counts it as no
+    longer in the source and it stays; with SYNC the check page says 1 row will be deleted (dry run: still there)
+    and the import deletes it."""
+    from pmiek_werkbank.dialogs.import_wizard import ImportWizard
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    src = tmp_path / "projecten.csv"
+
+    def wizard(lines, sync):
+        src.write_text("project_id,Naam project,Type infra\n" + "".join(line + "\n" for line in lines),
+                       encoding="utf-8")
+        w = ImportWizard(qgis_iface, None)
+        mp = _to_mapping(w, werkbank_path, src, "projects")
+        assert mp.source_name.text() == "projecten.csv"  # the name pmiek:importprojects gives the same file
+        assert mp.sync is not None and not mp.sync.isChecked()  # offered, off
+        mp.sync.setChecked(sync)
+        w.next()
+        return w
+
+    def ids():
+        with open_werkbank(werkbank_path) as wb:
+            return sorted(r["project_id"] for r in wb.query("SELECT project_id FROM projects"))
+
+    three = ["P1,Station Noord,station", "P2,Kabel Oost,kabel", "P3,Hub Zuid,station"]
+    w = wizard(three, False)
+    try:
+        w.next()
+        assert w.result_page.result.counts["inserted"] == 3
+    finally:
+        _close(w, qgis_iface)
+    assert ids() == ["P1", "P2", "P3"]
+    w = wizard(three[:2], False)
+    try:
+        text = w.validation_page.summary.text()
+        assert "niet meer in de bron: 1" in text and "Die 1 rij(en) blijven in de werkbank staan" in text, text
+        w.next()
+        assert w.result_page.result.removed == ["P3 (Hub Zuid)"] and w.result_page.result.deleted == 0
+    finally:
+        _close(w, qgis_iface)
+    assert ids() == ["P1", "P2", "P3"]  # without SYNC the row stays
+    w = wizard(three[:2], True)
+    try:
+        text = w.validation_page.summary.text()
+        assert "SYNC: 1 rij(en) worden uit de werkbank verwijderd: P3 (Hub Zuid)" in text, text
+        assert ids() == ["P1", "P2", "P3"]  # the check page is a dry run
+        w.next()
+        assert w.result_page.result.deleted == 1
+    finally:
+        _close(w, qgis_iface)
+    assert ids() == ["P1", "P2"]  # with SYNC it is gone
+    with open_werkbank(werkbank_path) as wb:
+        gone = wb.query("SELECT old_values FROM audit_log WHERE table_name = 'projects' AND action = 'delete'")
+    assert len(gone) == 1 and "Hub Zuid" in gone[0]["old_values"]
