@@ -277,7 +277,9 @@ def bench_case(ds, repeat, scratch, stats, row, size, same_table):
             stats(full), stats(sync), goal=goal_txt + " tot kaart opnieuw getekend", goal_kind="absolute",
             goal_value=goal, plugin_label="van klik tot mapCanvasRefreshed (kaart 1:50.000, alle docks open)",
             reference_label="van klik tot de dockmethode terugkeert (zonder wachten op de kaart)",
-            notes=["project {}, ontwikkeling {}; docks: projecten, balans, scoring, rondes".format(pid, dev),
+            notes=["mediaan tot kaart opnieuw getekend {:.0f} ms = {:.2f}× het doel".format(
+                       1000 * stats(full)["median"], stats(full)["median"] / goal),
+                   "project {}, ontwikkeling {}; docks: projecten, balans, scoring, rondes".format(pid, dev),
                    "balansdock na alle bewerkingen gelijk aan volledige herberekening: {}".format(
                        "ja" if same else "NEE"),
                    "openen (lagen + 4 docks) {:.2f} s, eerste kaartweergave {:.2f} s".format(t_open, first_render),
@@ -287,6 +289,8 @@ def bench_case(ds, repeat, scratch, stats, row, size, same_table):
                    "map_not_refreshed": stale}))
         if not same:
             rows[-1]["met"] = False
+    if not model_times:  # the balance dock rebuilt its model instead of following the links: nothing to time
+        return rows
     rows.append(row(
         "L-model", "Balansmodel bij een koppeling in de bewerkingslus: koppelingen herlezen en herberekenen wat ze "
                    "veranderen ({} koppelingen die vraag dragen, {} ontwikkelingen)".format(
@@ -294,8 +298,10 @@ def bench_case(ds, repeat, scratch, stats, row, size, same_table):
         stats(model_times), stats([t_full]), goal="≤ 100 ms", goal_kind="absolute", goal_value=0.100,
         plugin_label="BalanceModel.reload_table('project_links') van het balansdock (incrementeel)",
         reference_label="BalanceModel.from_werkbank (volledig: lezen + berekenen), één keer",
-        notes=["balansdock na alle bewerkingen gelijk aan volledige herberekening: {}".format(
-            "ja" if same else "NEE")], extra={"equal_to_full": bool(same)}))
+        notes=["mediaan {:.0f} ms = {:.2f}× het doel van 100 ms".format(
+                   1000 * stats(model_times)["median"], stats(model_times)["median"] / 0.100),
+               "balansdock na alle bewerkingen gelijk aan volledige herberekening: {}".format(
+                   "ja" if same else "NEE")], extra={"equal_to_full": bool(same)}))
     if not same:
         rows[-1]["met"] = False
     return rows
