@@ -78,6 +78,9 @@ class FicheLayout:
         if not ok:
             raise ValueError("{}: de layout kon niet worden geladen.".format(path))
         L.prepare_render_context(layout)
+        # an export layout needs no undo history: every fiche shows/hides the map and its picture, and each
+        # change would be kept as an undo command (memory growing by megabytes per fiche)
+        layout.undoStack().blockCommands(True)
         layout.setName("pMIEK projectfiche")
         self.map = layout.itemById("map")
         if self.map is None:  # an edited template without our map: take the first map item
