@@ -320,3 +320,51 @@ def test_wizard_sync_deletes_a_row_dropped_from_the_source_only_when_chosen(qgis
     with open_werkbank(werkbank_path) as wb:
         gone = wb.query("SELECT old_values FROM audit_log WHERE table_name = 'projects' AND action = 'delete'")
     assert len(gone) == 1 and "Hub Zuid" in gone[0]["old_values"]
+
+
+def test_wizard_scores_reject_a_bad_row_and_import_the_rest(qgis_iface, sample_dir, tmp_path):
+    """The sample's scores with line 2 rated off the scale and line 3 without a motivation: the check page rejects
+    those two rows (line, field, message) and counts the other 98 as unchanged; the import writes nothing for the
+    two (their stored ratings stay), where before one bad row refused the whole file."""
+    import csv
+    import shutil
+
+    from pmiek_werkbank.dialogs.import_wizard import ImportWizard
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    wb_path = str(tmp_path / "voorbeeld.gpkg")
+    shutil.copy(os.path.join(sample_dir, "voorbeeld_werkbank.gpkg"), wb_path)
+    with open(os.path.join(sample_dir, "scores.csv"), encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    line2, line3 = list(rows[1]), list(rows[2])
+    rows[1][2] = "heel erg hoog"
+    rows[2][3] = ""
+    src = tmp_path / "scores.csv"
+    with open(src, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+    def stored(line):
+        with open_werkbank(wb_path) as wb:
+            return wb.query("SELECT rating, rationale FROM scores WHERE project_id = ? AND criterion_id = ? AND "
+                            "assessor = ?", (line[0], line[1], line[4]))[0]
+
+    before = (stored(line2), stored(line3))
+    w = ImportWizard(qgis_iface, None)
+    try:
+        mp = _to_mapping(w, wb_path, src, "scores")
+        assert mp.sync is None  # ratings are not kept per source: no SYNC offered
+        w.next()
+        vp = w.validation_page
+        assert vp.isComplete(), vp.summary.text()
+        assert "100 rijen in de bron: 98 worden geïmporteerd, 2 afgekeurd" in vp.summary.text(), vp.summary.text()
+        probs = {int(vp.problems.item(r, 1).text()): (vp.problems.item(r, 3).text(), vp.problems.item(r, 4).text())
+                 for r in range(vp.problems.rowCount())}
+        assert set(probs) == {2, 3}
+        assert probs[2][0] == "waardering" and "'heel erg hoog' staat niet op de schaal" in probs[2][1]
+        assert probs[3][0] == "motivatie" and "de motivatie is verplicht" in probs[3][1]
+        w.next()
+        assert w.result_page.result.counts == {"inserted": 0, "updated": 0, "unchanged": 98}
+    finally:
+        _close(w, qgis_iface)
+    assert (stored(line2), stored(line3)) == before
+    assert before[0]["rating"] == line2[2] and before[1]["rationale"] == line3[3]

@@ -145,6 +145,15 @@ def test_bad_score_rows_rejected_and_named_the_rest_imported(pmiek_provider, wb_
     # the same file again: the good ratings are unchanged, the same three rejected
     res = run_alg("pmiek:importscores", {"WERKBANK": wb_projects, "INPUT": src})
     assert (res["IMPORTED"], res["REJECTED"], res["UNCHANGED"]) == (20, 3, 20)
+    # the help lists STRICT, every recognised column and the accepted values (generated from the scores spec)
+    helptext = {a.id(): a for a in pmiek_provider.algorithms()}["pmiek:importscores"].shortHelpString()
+    assert "STRICT: bij ja breekt elke afgekeurde rij de hele import af" in helptext
+    from pmiek_werkbank.ingest.columns import SCORE_COLUMNS
+
+    assert all(name in helptext for names in SCORE_COLUMNS.values() for name in names)
+    assert "assessor_role: assessor_role, rol, role, rol_beoordelaar; waarden: provincie, netbeheerder, gemeente, " \
+        "sector" in helptext
+    assert "DD-MM-JJJJ" in helptext and "nee (ook 0 / 0.0 / false / n / no / onwaar / leeg)" in helptext
 
 
 def test_missing_column_named(pmiek_provider, wb_projects, tmp_path):
