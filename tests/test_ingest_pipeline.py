@@ -557,3 +557,37 @@ def test_knooppunten_and_links_removed_then_sync(werkbank):
                            "ORDER BY fid", (gone,))
     assert trail[-1]["action"] == "delete"
     assert run(werkbank, "project_links", lambda: (both[:1], "koppelingen.csv"), **links).removed == []
+
+
+def test_a_table_kind_counts_removed_per_source_name_and_layer(werkbank):
+    """Two layers read under one source name (``read()`` -> frame, name, layer) are two sources: neither reports
+    the other's knooppunten as REMOVED; a knooppunt dropped from one layer is REMOVED there only, and SYNC deletes
+    it alone.  The markers record the layer."""
+    import json
+
+    from pmiek_werkbank.ingest.runner import run
+
+    a = _gdf({"naam": ["Noord", "Oost"]}, [PT.buffer(300), shapely.Point(141000, 455000).buffer(300)])
+    b = _gdf({"naam": ["Zuid", "West"]}, [shapely.Point(140000, 456000).buffer(300),
+                                          shapely.Point(139000, 455000).buffer(300)])
+    params = {"name_field": "naam"}
+
+    def imp(frame, layer, **kw):
+        return run(werkbank, "knooppunten", lambda: (frame, "kp (fictief)", layer), **params, **kw)
+
+    assert imp(a, "laag_a").counts["inserted"] == 2
+    out = imp(b, "laag_b")
+    assert (out.counts["inserted"], out.removed) == (2, [])
+    assert imp(a, "laag_a").removed == []
+    out = imp(b[:1], "laag_b")
+    assert (out.removed, out.deleted, werkbank.count("knooppunten")) == (["K-west (West)"], 0, 4)
+    assert imp(a, "laag_a").removed == []
+    out = imp(b[:1], "laag_b", sync=True)
+    assert (out.removed, out.deleted) == (["K-west (West)"], 1)
+    assert sorted(r["knooppunt_id"] for r in werkbank.query("SELECT knooppunt_id FROM knooppunten")) == [
+        "K-noord", "K-oost", "K-zuid"]
+    markers = [json.loads(r["new_values"]) for r in werkbank.query(
+        "SELECT new_values FROM audit_log WHERE table_name = 'knooppunten' AND row_key = '*' ORDER BY fid")]
+    assert [(m["import"], m.get("layer"), m.get("keys")) for m in markers] == [
+        ("kp (fictief)", "laag_a", ["K-noord", "K-oost"]), ("kp (fictief)", "laag_b", ["K-west", "K-zuid"]),
+        ("kp (fictief)", "laag_b", ["K-zuid"])]
