@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 from conftest import run_alg
 from test_rounds_fixtures import make_werkbank
+from test_rounds_fixtures import two_rounds as rounds_of
 
 
 def _second_round_changes(path):
@@ -43,14 +44,7 @@ EXPECTED = [
 
 @pytest.fixture
 def two_rounds(tmp_path):
-    from pmiek_werkbank.programme.rounds import freeze_round, start_next_round
-
-    live = str(tmp_path / "utrecht.gpkg")
-    make_werkbank(live).close()
-    snap = freeze_round(live, "pMIEK 1.0", "2026-01-15")
-    new = start_next_round(snap, str(tmp_path / "utrecht_ronde2.gpkg"), "pMIEK 2.0")
-    _second_round_changes(new)
-    return live, snap, new
+    return rounds_of(tmp_path, _second_round_changes)
 
 
 def test_freeze_records_round_and_snapshot_is_read_only(two_rounds):

@@ -12,7 +12,7 @@ Round 1 is tests/test_rounds_fixtures.py.  Round 2 changes, each with its expect
 """
 
 import pytest
-from test_rounds_fixtures import make_werkbank
+from test_rounds_fixtures import two_rounds
 
 THIN = "\u202f"
 
@@ -86,14 +86,7 @@ EXPECTED = [
 
 @pytest.fixture
 def rounds(tmp_path):
-    from pmiek_werkbank.programme.rounds import freeze_round, start_next_round
-
-    live = str(tmp_path / "utrecht.gpkg")
-    make_werkbank(live).close()
-    snap = freeze_round(live, "pMIEK 1.0", "2026-01-15")
-    new = start_next_round(snap, str(tmp_path / "utrecht_ronde2.gpkg"), "pMIEK 2.0")
-    _round_two(new)
-    return snap, new
+    return two_rounds(tmp_path, _round_two)[1:]
 
 
 def test_every_kind_of_difference_line_by_line(rounds):

@@ -117,3 +117,15 @@ def make_werkbank(path, name="Testprogramma (fictief voorbeeld)"):
     wb = create_werkbank(str(path), name, "Utrecht", province_code="PV26", peildatum="2026-01-01")
     fill_programme(wb)
     return wb
+
+
+def two_rounds(tmp_path, changes):
+    """(live, frozen round 1 'pMIEK 1.0', round 2 'pMIEK 2.0' after ``changes(path)``) of the programme above."""
+    from pmiek_werkbank.programme.rounds import freeze_round, start_next_round
+
+    live = str(tmp_path / "utrecht.gpkg")
+    make_werkbank(live).close()
+    snap = freeze_round(live, "pMIEK 1.0", "2026-01-15")
+    new = start_next_round(snap, str(tmp_path / "utrecht_ronde2.gpkg"), "pMIEK 2.0")
+    changes(new)
+    return live, snap, new
