@@ -2,8 +2,11 @@
 
 One :class:`FicheLayout` holds the layout, its map layers and the HTML text
 renderer; ``prepare(project)`` puts one project on it (atlas feature, text,
-font size, continuation pages) and returns how many pages it takes;
-``pages()`` lists them for a :class:`layouts.PdfSequence`.
+font size, continuation pages, and its map rendered once as an image that
+every output of that fiche then draws) and returns how many pages it takes;
+``render(pdf)`` adds them to a :class:`layouts.PdfSequence`.
+:func:`export_fiches_and_atlas` writes the per-project files and the atlas in
+one pass over the projects.
 
 Long texts never overflow silently: the text is first shrunk (down to
 ``MIN_FONT_PT``); if it still does not fit on the first page it continues on
