@@ -8,7 +8,6 @@ normalised text (case, accents, spaces and punctuation ignored), then on its fir
 "1A onherroepelijk (2024)").  Every recode used is listed in the import report.
 """
 
-import csv
 import os
 
 from .columns import norm
@@ -25,39 +24,50 @@ class RecodeError(ValueError):
 
 
 def read_table(path):
-    """[(target, normalised source value, code, source value, table name, line)] of one recode CSV."""
+    """[(target, normalised source value, code, source value, table name, line)] of one recode table.
+
+    Read by the import pipeline's one reader (``ingest.reader.read_table``: CSV with any separator and UTF-8 or
+    Windows-1252, XLSX or ODS), so a line number here is the line the user sees in the file.
+    """
+    from .errors import ImportFailed
+    from .reader import read_table as read_source_table
+
     name = os.path.basename(str(path))
     if not os.path.exists(path):
         raise RecodeError("RECODE: bestand '{}' niet gevonden.".format(path))
+    try:
+        df = read_source_table(path)
+    except ImportFailed as e:
+        raise RecodeError("RECODE: {}".format(e)) from e
+    alt = {"field": "veld", "sourcevalue": "bronwaarde", "value": "bronwaarde"}
+    columns = {}
+    for col in df.columns[1:]:
+        key = alt.get(norm(col), norm(col))
+        columns.setdefault(key, col)
+    if not all(k in columns for k in ("veld", "bronwaarde", "code")):
+        raise RecodeError("{}: kolommen 'veld', 'bronwaarde' en 'code' verwacht.".format(name))
+    unreadable = {(r, c) for r, c, _why in (df.attrs.get("unreadable") or [])}
+
+    def text(rec, key):
+        v = rec[columns[key]]
+        return "" if v is None or (isinstance(v, float) and v != v) else str(v).strip()
+
     out = []
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        head = f.readline()
-        f.seek(0)
-        sep = ";" if head.count(";") >= head.count(",") else ","
-        reader = csv.reader(f, delimiter=sep)
-        header = [norm(h) for h in next(reader, [])]
-        try:
-            iv, ib, ic = (header.index(k) for k in ("veld", "bronwaarde", "code"))
-        except ValueError:
-            alt = {"field": "veld", "sourcevalue": "bronwaarde", "value": "bronwaarde"}
-            header = [alt.get(h, h) for h in header]
-            try:
-                iv, ib, ic = (header.index(k) for k in ("veld", "bronwaarde", "code"))
-            except ValueError:
-                raise RecodeError("{}: kolommen 'veld', 'bronwaarde' en 'code' verwacht.".format(name)) from None
-        for line, rec in enumerate(reader, start=2):
-            if not rec or not any(c.strip() for c in rec):
-                continue
-            if len(rec) <= max(iv, ib, ic):
-                raise RecodeError("{}, regel {}: te weinig kolommen.".format(name, line))
-            target = FIELDS.get(norm(rec[iv]))
-            if target is None:
-                raise RecodeError("{}, regel {}, veld 'veld': '{}' onbekend (kies uit: fase, sector, kleur, "
-                                  "energiedrager).".format(name, line, rec[iv]))
-            value, code = rec[ib].strip(), rec[ic].strip()
-            if not value or not code:
-                raise RecodeError("{}, regel {}: bronwaarde en code zijn verplicht.".format(name, line))
-            out.append((target, norm(value), code, value, name, line))
+    for rec in df.to_dict("records"):
+        line = int(rec["_row"])
+        for key in ("veld", "bronwaarde", "code"):
+            if (line, columns[key]) in unreadable:
+                raise RecodeError("{}, regel {}, veld '{}': cel niet leesbaar.".format(name, line, key))
+        field, value, code = text(rec, "veld"), text(rec, "bronwaarde"), text(rec, "code")
+        if not (field or value or code):
+            continue
+        target = FIELDS.get(norm(field))
+        if target is None:
+            raise RecodeError("{}, regel {}, veld 'veld': '{}' onbekend (kies uit: fase, sector, kleur, "
+                              "energiedrager).".format(name, line, field))
+        if not value or not code:
+            raise RecodeError("{}, regel {}: bronwaarde en code zijn verplicht.".format(name, line))
+        out.append((target, norm(value), code, value, name, line))
     return out
 
 

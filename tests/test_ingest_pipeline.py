@@ -207,6 +207,33 @@ def test_bad_user_recode_table_is_refused_with_line(werkbank_path, tmp_path):
     assert table_digest(werkbank_path) == before
 
 
+def test_user_recode_table_in_excel_or_windows_csv_reads_like_any_source(tmp_path):
+    """A recode table goes through the one reader: XLSX, a comma-separated Windows-1252 CSV with English headers;
+    blank lines are skipped and a bad line is named by the line number the user sees."""
+    import openpyxl
+
+    from pmiek_werkbank.ingest.recodes import RecodeError, read_table
+
+    xlsx = tmp_path / "eigen.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for rec in (["veld", "bronwaarde", "code"], ["fase", "1A onherroepelijk", "vergund"], [None, None, None],
+                ["sector", "Woningbouw", "wonen"]):
+        ws.append(rec)
+    wb.save(xlsx)
+    assert read_table(str(xlsx)) == [("phase", "1aonherroepelijk", "vergund", "1A onherroepelijk", "eigen.xlsx", 2),
+                                     ("sector", "woningbouw", "wonen", "Woningbouw", "eigen.xlsx", 4)]
+    csv = tmp_path / "eigen.csv"
+    csv.write_bytes("field,sourcevalue,code\nfase,Bestemmingsplan in voorbereiding,idee\nkleur,Oranje,krap\n"
+                    "fase,zonder code,\n".encode("cp1252"))
+    with pytest.raises(RecodeError, match=r"eigen.csv, regel 4: bronwaarde en code zijn verplicht"):
+        read_table(str(csv))
+    csv.write_bytes("field,sourcevalue,code\nfase,Bestemmingsplan in voorbereiding,idee\nkleur,Oranje,krap\n"
+                    .encode("cp1252"))
+    assert [(t, c, line) for t, _n, c, _v, _f, line in read_table(str(csv))] == [("phase", "idee", 2),
+                                                                                  ("colour", "krap", 3)]
+
+
 # ---- bounded values, ids, CRS ---------------------------------------------------------------------
 
 def test_non_finite_numbers_huge_ids_and_coordinates_are_refused(werkbank_path):
