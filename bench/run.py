@@ -195,6 +195,7 @@ BALANCE_READS = (  # what knooppunten.balance.load_inputs reads: (table, columns
 
 def io_floor(wbp, output_frame, target):
     """Read the balance's seven inputs and write its output layer with pyogrio, nothing else."""
+    # pyogrio on purpose, not vector_io: the floor is the fastest reader there is, whichever backend the plugin uses
     import pyogrio
 
     n = 0
@@ -822,11 +823,11 @@ def table_lines(rows):
 
 CASES = {"P1": case_p1, "P2": case_p2, "P3": case_p3, "P4": case_p4, "S1": case_s1, "L": case_loop, "P5": case_p5,
          "MEM": case_mem, "MEMQ": case_memq}
+CASES["D1"] = lambda ds, repeat, scratch: _load("pmiek_bench_desktop", "bench_desktop.py").bench_case(  # noqa: E731
+    ds, repeat, scratch.dir, _stats, row)  # the real QGIS desktop under Xvfb (bench/bench_desktop.py)
 
 
 def main(argv=None):
-CASES["D1"] = lambda ds, repeat, scratch: _load("pmiek_bench_desktop", "bench_desktop.py").bench_case(  # noqa: E731
-    ds, repeat, scratch.dir, _stats, row)  # the real QGIS desktop under Xvfb (bench/bench_desktop.py)
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size", choices=("tiny", "province", "national"), default="province")
     ap.add_argument("--repeat", type=int, default=3)
