@@ -156,9 +156,9 @@ def bench_case(ds=None, repeat=3, scratch=None, n_projects=100, stats=None, row=
     """
     import gc
 
-    from pmiek_werkbank.export.atlas import export_atlas
+    from pmiek_werkbank.export.atlas import export_atlas, export_fiches_and_atlas
     from pmiek_werkbank.export.context import gather
-    from pmiek_werkbank.export.fiches import FicheLayout, export_fiches_and_atlas
+    from pmiek_werkbank.export.fiches import FicheLayout
     from pmiek_werkbank.werkbank import open_werkbank
 
     gm = None  # the default municipalities (all of the Netherlands), as pmiek:exportfiches without GEMEENTEN

@@ -19,7 +19,7 @@ from qgis.PyQt.QtGui import QColor
 
 from . import html as H
 from . import layouts as L
-from .fiches import Cancelled, FicheLayout
+from .fiches import Cancelled, FicheLayout, FicheResult, fiche_writer
 from .renderers import default_renderer
 
 SLACK = 0.97
@@ -116,7 +116,7 @@ def export_atlas(wb, data, path, template=None, template_dir=None, gemeenten_pat
 
 def _export_atlas(fl, data, path, template_dir, feedback, fiche_pages, on_fiche=None):
     """``on_fiche(p)``: called with each fiche still on the layout after its atlas pages (see
-    fiches.export_fiches_and_atlas: the fiche's own files from the same prepared layout and map image)."""
+    export_fiches_and_atlas below: the fiche's own files from the same prepared layout and map image)."""
     t0 = time.perf_counter()
     result = AtlasResult(path)
     n = len(data.projects)
@@ -209,3 +209,28 @@ def _link_rule():
     from ..knooppunten.balance import LINK_RULE
 
     return LINK_RULE
+
+
+def export_fiches_and_atlas(wb, data, folder, atlas_path, template=None, template_dir=None, gemeenten_path=None,
+                            feedback=None, fiche_layout=None, html=True):
+    """The per-project files (as :func:`export.fiches.export_fiches`) and the atlas (as :func:`export_atlas`) in
+    one pass over the projects: each fiche is put on the layout once and its map rendered once, for its atlas
+    page, its own PDF and the PNG beside its HTML.  Returns (:class:`FicheResult`, ``AtlasResult``)."""
+    t0 = time.perf_counter()
+    os.makedirs(folder, exist_ok=True)
+    own = fiche_layout is None
+    fl = fiche_layout or FicheLayout(wb, data, template, template_dir, gemeenten_path)
+    try:
+        result = FicheResult()
+        for p in data.projects:  # plan every fiche (text only) once; the fiche messages belong to the fiches
+            pages, _font, message, is_warning = fl.measure(p)
+            result.pages[p["project_id"]] = pages
+            if message:
+                (result.warnings if is_warning else result.notes).append(message)
+        write = fiche_writer(fl, data, folder, template_dir, html, result)
+        atlas = _export_atlas(fl, data, atlas_path, template_dir, feedback, result.pages, on_fiche=write)
+    finally:
+        if own:
+            fl.close()
+    result.seconds = time.perf_counter() - t0
+    return result, atlas

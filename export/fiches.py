@@ -5,7 +5,7 @@ renderer; ``prepare(project)`` puts one project on it (atlas feature, text,
 font size, continuation pages, and its map rendered once as an image that
 every output of that fiche then draws) and returns how many pages it takes;
 ``render(pdf)`` adds them to a :class:`layouts.PdfSequence`.
-:func:`export_fiches_and_atlas` writes the per-project files and the atlas in
+``atlas.export_fiches_and_atlas`` writes the per-project files and the atlas in
 one pass over the projects.
 
 Long texts never overflow silently: the text is first shrunk (down to
@@ -346,7 +346,7 @@ def export_fiches(wb, data, folder, template=None, template_dir=None, gemeenten_
 
 def _export_fiches(fl, data, folder, template_dir, feedback, html, t0):
     result = FicheResult()
-    write = _fiche_writer(fl, data, folder, template_dir, html, result)
+    write = fiche_writer(fl, data, folder, template_dir, html, result)
     n = len(data.projects)
     for i, p in enumerate(data.projects):
         if feedback is not None and feedback.isCanceled():
@@ -362,7 +362,7 @@ def _export_fiches(fl, data, folder, template_dir, feedback, html, t0):
     return result
 
 
-def _fiche_writer(fl, data, folder, template_dir, html, result):
+def fiche_writer(fl, data, folder, template_dir, html, result):
     """A function writing the files of the fiche that is on ``fl`` (after ``fl.prepare(p)``): its PDF and,
     with ``html``, its map PNG and HTML; paths appended to ``result``.  The map is rendered once for all."""
     stems = dict(zip((p["project_id"] for p in data.projects),
@@ -387,30 +387,3 @@ def _fiche_writer(fl, data, folder, template_dir, html, result):
             result.pngs.append(os.path.join(folder, png_name))
 
     return write
-
-
-def export_fiches_and_atlas(wb, data, folder, atlas_path, template=None, template_dir=None, gemeenten_path=None,
-                            feedback=None, fiche_layout=None, html=True):
-    """The per-project files (as :func:`export_fiches`) and the atlas (as :func:`export.atlas.export_atlas`) in
-    one pass over the projects: each fiche is put on the layout once and its map rendered once, for its atlas
-    page, its own PDF and the PNG beside its HTML.  Returns (:class:`FicheResult`, ``AtlasResult``)."""
-    from .atlas import _export_atlas
-
-    t0 = time.perf_counter()
-    os.makedirs(folder, exist_ok=True)
-    own = fiche_layout is None
-    fl = fiche_layout or FicheLayout(wb, data, template, template_dir, gemeenten_path)
-    try:
-        result = FicheResult()
-        for p in data.projects:  # plan every fiche (text only) once; the fiche messages belong to the fiches
-            pages, _font, message, is_warning = fl.measure(p)
-            result.pages[p["project_id"]] = pages
-            if message:
-                (result.warnings if is_warning else result.notes).append(message)
-        write = _fiche_writer(fl, data, folder, template_dir, html, result)
-        atlas = _export_atlas(fl, data, atlas_path, template_dir, feedback, result.pages, on_fiche=write)
-    finally:
-        if own:
-            fl.close()
-    result.seconds = time.perf_counter() - t0
-    return result, atlas

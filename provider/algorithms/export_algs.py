@@ -97,7 +97,8 @@ class ExportFiches(_ExportBase):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require("jinja2")
-        from ...export.fiches import Cancelled, FicheLayout, export_fiches_and_atlas
+        from ...export.atlas import export_fiches_and_atlas
+        from ...export.fiches import Cancelled, FicheLayout
 
         folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
         atlas = self.parameterAsFileOutput(parameters, "ATLAS", context) or os.path.join(folder,
