@@ -199,7 +199,7 @@ class ExportDialog(QDialog):
 
     def _gathered(self):
         """The layout part runs here, in the main thread (WebKit), with live progress and cancel."""
-        from ..export.atlas import export_atlas
+        from ..export.atlas import export_atlas, export_fiches_and_atlas
         from ..export.fiches import Cancelled, FicheLayout, export_fiches
         from ..export.lists import write_csv, write_xlsx
         from ..export.webatlas import Cancelled as WebCancelled
@@ -216,19 +216,25 @@ class ExportDialog(QDialog):
             with open_werkbank(self.session.werkbank_path(), readonly=True) as wb:
                 if opts["fiches"] or opts["atlas"]:
                     with FicheLayout(wb, data) as fl:
-                        pages = None
-                        if opts["fiches"]:
-                            self._lo, self._hi = 10, 55
+                        if opts["fiches"] and opts["atlas"]:
+                            # one pass, as pmiek:exportfiches: every fiche map rendered once for both
+                            self._lo, self._hi = 10, 95
+                            self.status.setText(tr("Fiches en atlas maken…"))
+                            res, atlas = export_fiches_and_atlas(
+                                wb, data, os.path.join(folder, "fiches"),
+                                os.path.join(folder, "energyboard_atlas.pdf"), feedback=self, fiche_layout=fl)
+                            warnings += res.warnings + atlas.warnings
+                        elif opts["fiches"]:
+                            self._lo, self._hi = 10, 95
                             self.status.setText(tr("Fiches maken…"))
                             res = export_fiches(wb, data, os.path.join(folder, "fiches"), feedback=self,
                                                 fiche_layout=fl)
-                            pages = res.pages
                             warnings += res.warnings
-                        if opts["atlas"]:
-                            self._lo, self._hi = 55, 95
+                        elif opts["atlas"]:
+                            self._lo, self._hi = 10, 95
                             self.status.setText(tr("Atlas maken…"))
                             res = export_atlas(wb, data, os.path.join(folder, "energyboard_atlas.pdf"),
-                                               feedback=self, fiche_layout=fl, fiche_pages=pages)
+                                               feedback=self, fiche_layout=fl)
                             warnings += res.warnings
                 if opts.get("webatlas"):
                     self._lo, self._hi = 10, 95

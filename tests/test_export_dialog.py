@@ -1,5 +1,7 @@
 """The export dialog: lists the projects, builds the options, cleans up."""
 
+import os
+
 from test_export_data import CONFIDENTIAL, build_export_werkbank
 
 
@@ -22,3 +24,49 @@ def test_dialog_lists_projects_and_cleans_up(qgis_iface, qgis_new_project, werkb
     session.set_werkbank("")  # no longer connected: no error, list unchanged
     assert dlg.projects.count() == 6
     dlg.close()
+
+
+def test_dialog_exports_fiches_and_atlas_in_one_pass(qgis_iface, qgis_new_project, werkbank_path, tmp_path,
+                                                     monkeypatch):
+    """Fiches and atlas ticked: the dialog runs the one-pass export (each fiche map drawn once, as
+    pmiek:exportfiches does), writes a PDF per project and the atlas, and says it is done."""
+    from qgis.PyQt.QtTest import QTest
+
+    from pmiek_werkbank.dialogs import export_dialog as D
+    from pmiek_werkbank.export import atlas as A
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.layers.project import Session
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    build_export_werkbank(werkbank_path)
+    with open_werkbank(werkbank_path, readonly=True) as wb:
+        expected = sorted(p["project_id"] for p in gather(wb).projects)
+    calls = []
+    one_pass = A.export_fiches_and_atlas
+
+    def spy(*args, **kw):
+        calls.append(args[2:4])
+        return one_pass(*args, **kw)
+
+    monkeypatch.setattr(A, "export_fiches_and_atlas", spy)
+    monkeypatch.setattr(D.QDesktopServices, "openUrl", lambda url: True)  # no file manager in a test
+    session = Session()
+    session.set_werkbank(werkbank_path)
+    dlg = D.ExportDialog(qgis_iface, session)
+    try:
+        dlg.folder.setText(str(tmp_path / "uit"))
+        dlg.cb_lists.setChecked(False)
+        dlg.start()
+        for _ in range(600):
+            QTest.qWait(100)
+            if dlg.run_button.isEnabled():
+                break
+        assert dlg.status.text().startswith("Klaar"), dlg.status.text()
+        assert calls == [(str(tmp_path / "uit" / "fiches"), str(tmp_path / "uit" / "energyboard_atlas.pdf"))]
+        pdfs = sorted(f for f in os.listdir(tmp_path / "uit" / "fiches") if f.endswith(".pdf"))
+        assert len(pdfs) == len(expected) > 0
+        with open(tmp_path / "uit" / "energyboard_atlas.pdf", "rb") as f:
+            assert f.read(5) == b"%PDF-"
+    finally:
+        dlg.cleanup()
+        dlg.close()
