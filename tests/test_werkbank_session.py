@@ -6,6 +6,7 @@ Example data of tests/test_balance.py (fictief voorbeeld).
 """
 
 import os
+import subprocess
 import shutil
 
 import pytest
@@ -113,9 +114,12 @@ def test_session_werkbank_read_only_file(werkbank, werkbank_path):
 
     werkbank.close()
     os.chmod(werkbank_path, 0o444)
+    immutable = False
+    if os.access(werkbank_path, os.W_OK):  # root may write a 0444 file: make it immutable instead (CI runs as root)
+        immutable = subprocess.run(["chattr", "+i", werkbank_path], capture_output=True).returncode == 0
     try:
         if os.access(werkbank_path, os.W_OK):
-            pytest.skip("running as a user that may write read-only files")
+            pytest.skip("running as a user that may write read-only files (and chattr +i is not supported here)")
         s = SessionWerkbank()
         wb = s.get(werkbank_path, readonly=True)
         assert wb.readonly and wb.count("projects") == 0
@@ -123,4 +127,6 @@ def test_session_werkbank_read_only_file(werkbank, werkbank_path):
             s.get(werkbank_path)
         s.close()
     finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", werkbank_path], check=False)
         os.chmod(werkbank_path, 0o644)
