@@ -618,3 +618,176 @@ def test_a_table_kind_counts_removed_per_source_name_and_layer(werkbank):
     assert [(m["import"], m.get("layer"), m.get("keys")) for m in markers] == [
         ("kp (fictief)", "laag_a", ["K-noord", "K-oost"]), ("kp (fictief)", "laag_b", ["K-west", "K-zuid"]),
         ("kp (fictief)", "laag_b", ["K-zuid"])]
+
+
+# ---- one corpus per table kind through the runner (issue 15 "Done when") -----------------------------------------
+
+def _projects_case(wb):
+    import pandas as pd
+
+    n = None
+    frame = pd.DataFrame({
+        "_row": list(range(2, 16)),  # spreadsheet lines (header on line 1)
+        "naam": ["Station Noord", "Hub Zuid", n, "Station Noord", "Kabel", "Trafo", "Mega", "Neg", "Groot", "Weg",
+                 "Oud", "Ooit", "Gratis", "Fase"],
+        "status": ["Opgenomen", "kandidaat", "kandidaat", "kandidaat", "vast", n, n, n, n, "afgevallen", n, n, n, n],
+        "capaciteit_afname_mw": ["12,5", n, n, n, n, n, "1e400", "-5", "20000", n, n, n, n, n],
+        "investering": [n, "2500000", n, n, n, "veel", n, n, n, n, n, n, n, n],
+        "ibn_jaar": [2031, n, n, n, n, n, n, n, n, n, 1800, "ooit", n, n],
+        "dekking": [n, n, n, n, n, n, n, n, n, n, n, n, "misschien", n],
+        "fase": [n] * 13 + ["xyz"]})
+    rejected = {4: ("naam", "de naam van het project is leeg"),
+                5: ("project_id", "id 'P-station-noord' komt al voor in rij 2"),
+                6: ("status", "'vast' is geen status (kandidaat, opgenomen, afgevallen)"),
+                7: ("investering", "'veel' is geen getal"),
+                8: ("capaciteit_afname_mw", "'1e400' is geen eindig getal"),
+                9: ("capaciteit_afname_mw", "-5 is negatief"),
+                10: ("capaciteit_afname_mw", "20000 is onwaarschijnlijk groot"),
+                11: ("status", "bij status 'afgevallen' is een reden (reden_status) verplicht"),
+                12: ("ibn_jaar", "1800 ligt niet tussen 1990 en 2100"),
+                13: ("ibn_jaar", "'ooit' is geen jaartal"),
+                14: ("dekking", "'misschien' is geen dekking"),
+                15: ("fase", "'xyz' is geen bekende projectfase")}
+    stored = ("SELECT project_id, status, capacity_afname_mw, investment_eur, ibn_year FROM projects",
+              {"P-station-noord": ("opgenomen", 12.5, None, 2031), "P-hub-zuid": ("kandidaat", None, 2500000.0, None)})
+    return frame, {}, rejected, stored, "P-hub-zuid (Hub Zuid)", lambda f: f[f.naam != "Hub Zuid"]
+
+
+def _knooppunten_case(wb):
+    frame = _gdf({"naam": ["Noord", "Zuid", None, "Noord", "Oost"],
+                  "karakter": ["Provinciaal", "nationaal", "lokaal", "lokaal", "wereldwijd"]},
+                 [PT.buffer(300), shapely.Point(140000, 456000).buffer(300), PT.buffer(100), PT.buffer(200),
+                  PT.buffer(50)])
+    rejected = {3: ("naam", "de naam is leeg"), 4: (None, "id 'K-noord' komt al voor in rij 1"),
+                5: ("karakter", "'wereldwijd' is geen karakter (lokaal, provinciaal, nationaal)")}
+    stored = ("SELECT knooppunt_id, name, karakter FROM knooppunten",
+              {"K-noord": ("Noord", "provinciaal"), "K-zuid": ("Zuid", "nationaal")})
+    return frame, {"name_field": "naam", "karakter_field": "karakter"}, rejected, stored, "K-zuid (Zuid)", \
+        lambda f: f[f.naam != "Zuid"]
+
+
+def _links_case(wb):
+    import pandas as pd
+
+    wb.write_frame("projects", [{"project_id": p, "name": p} for p in ("P1", "P2")])
+    wb.write_frame("developments", [{"dev_id": d, "sector": "wonen", "demand_mw": 4.0} for d in ("D1", "D2")])
+    frame = pd.DataFrame({"_row": [2, 3, 4, 5, 6, 7, 8, 9],
+                          "project": ["P1", "P2", None, "P1", "P9", "P2", "P1", "P2"],
+                          "ontwikkeling": ["D1", "D1", "D2", "D2", "D1", None, "D1", "D2"],
+                          "aandeel": ["50", "25,5", "10", "150", "10", "10", "20", "nan"]})
+    rejected = {4: ("project", "project-id is leeg"), 5: ("aandeel", "Aandeel 150.0 % ligt niet tussen 0 en 100."),
+                6: (None, "project 'P9' bestaat niet in de werkbank"),
+                7: ("ontwikkeling", "ontwikkeling-id is leeg"), 8: (None, "koppeling P1 - D1 staat ook in rij 2"),
+                9: ("aandeel", "Aandeel (%) 'nan' is geen eindig getal.")}  # 'nan' is not the whole development
+    stored = ("SELECT project_id || '/' || dev_id AS k, share_pct, share_mw FROM project_links",
+              {"P1/D1": (50.0, None), "P2/D1": (25.5, None)})
+    return frame, {"project_field": "project", "dev_field": "ontwikkeling", "share_field": "aandeel"}, rejected, \
+        stored, "P2 / D1", lambda f: f[f._row != 3]
+
+
+def _actions_case(wb):
+    import pandas as pd
+
+    wb.write_frame("projects", [{"project_id": "P1", "name": "Station", "code": "S-01"}])
+    frame = pd.DataFrame({"_row": [2, 3, 4, 5, 6, 7],
+                          "project": ["S-01", "P1", None, "P9", "P1", "P1"],
+                          "activiteit": ["Grond kopen", "Vergunning", "Iets", "Iets", None, "Grond kopen"],
+                          "status": ["afgerond", "bezig", "open", "open", "open", "open"]})
+    frame.loc[len(frame)] = [8, "P1", "Tracé", "stilgelegd"]
+    rejected = {4: ("project", "geen project opgegeven."), 5: ("project", "project 'P9' staat niet in de werkbank."),
+                6: ("activiteit", "leeg; activity is verplicht."),
+                7: (None, "dezelfde activiteit voor hetzelfde project staat ook in rij 2."),
+                8: ("status", "'stilgelegd' is geen status (open, lopend, gereed).")}
+    stored = ("SELECT activity, project_id, status FROM actions",
+              {"Grond kopen": ("P1", "gereed"), "Vergunning": ("P1", "lopend")})
+    return frame, {}, rejected, stored, "(P1: Vergunning)", lambda f: f[f._row != 3]
+
+
+def _monitoring_case(wb):
+    import pandas as pd
+
+    wb.write_frame("projects", [{"project_id": p, "name": p} for p in ("P1", "P2")])
+    frame = pd.DataFrame({"_row": [2, 3, 4, 5, 6],
+                          "project": ["P1", "P2", "P9", None, "P1"],
+                          "peildatum": ["2026-01-01", None, "2026-01-01", "2026-01-01", "2026-01-01"],
+                          "aandachtspunten": ["grond", "vergunning", "x", "y", "dubbel"]})
+    rejected = {4: ("project", "project 'P9' staat niet in de werkbank."), 5: ("project", "geen project opgegeven."),
+                6: (None, "project en peildatum staan ook in rij 2.")}
+    stored = ("SELECT project_id, peildatum, attention_points FROM monitoring",
+              {"P1": ("2026-01-01", "grond"), "P2": ("2025-06-30", "vergunning")})  # P2: the PEILDATUM given
+    return frame, {"peildatum": "2025-06-30"}, rejected, stored, "(P2: 2025-06-30)", lambda f: f[f._row != 3]
+
+
+def _scores_case(wb):
+    import pandas as pd
+
+    wb.write_frame("projects", [{"project_id": "P1", "name": "Station", "code": "S-01"},
+                                {"project_id": "P2", "name": "Hub"}])
+    n = None
+    frame = pd.DataFrame({
+        "_row": list(range(2, 14)),
+        "project_id": ["S-01", "P2", "P9", "P1", "P1", "P1", "P1", "P1", "P1", "P1", "P2", "P2"],
+        "criterion_id": ["a", "A", "A", "Z", "B", "C", "D", "E", "A", "A", "A", "A"],
+        "rating": ["Hoog", "laag", "hoog", "hoog", "super", "veel", "hoog", "positief", "hoog", "hoog", "laag", "hoog"],
+        "rationale": ["past", "weinig", "x", "x", "x", n, "x", "x", "x", "x", "x", "x"],
+        "assessor": ["Els", "Els", "Els", "Els", "Els", "Els", "Els", "Els", "Els", "Jan", "Els", "Piet"],
+        "assessor_role": ["provincie", n, n, n, n, n, "koning", n, n, n, n, n],
+        "score_date": ["2026-02-01", "1-3-2026", "2026-02-01", "2026-02-01", "2026-02-01", "2026-02-01",
+                       "2026-02-01", "morgen", "2026-02-01", "2026-02-01", "2026-02-01", "2026-02-01"],
+        "agreed": ["nee", n, n, n, n, n, n, n, n, "ja", n, "misschien"]})
+    rejected = {4: ("project_id", "onbekend project 'P9'"), 5: ("criterium", "onbekend criterium 'Z'"),
+                6: ("waardering", "'super' staat niet op de schaal van criterium B"),
+                7: ("motivatie", "de motivatie is verplicht"), 8: ("rol", "onbekende rol 'koning'"),
+                9: ("datum", "'morgen' is geen datum (JJJJ-MM-DD)"),
+                10: (None, "project P1, criterium A, beoordelaar Els staat ook in rij 2"),
+                12: (None, "project P2, criterium A, beoordelaar Els staat ook in rij 3"),
+                13: ("vastgesteld", "'misschien' is geen ja/nee")}
+    stored = ("SELECT project_id || '/' || criterion_id || '/' || assessor AS k, rating, score_date, agreed "
+              "FROM scores",
+              {"P1/A/Els": ("hoog", "2026-02-01", 0), "P2/A/Els": ("laag", "2026-03-01", 0),
+               "P1/A/Jan": ("hoog", "2026-02-01", 1)})
+    return frame, {}, rejected, stored, None, lambda f: f[f._row != 3]  # scores keep no source marker: no REMOVED
+
+
+@pytest.mark.parametrize("kind, case", [
+    ("projects", _projects_case), ("knooppunten", _knooppunten_case), ("project_links", _links_case),
+    ("actions", _actions_case), ("monitoring", _monitoring_case), ("scores", _scores_case)])
+def test_table_kind_corpus_through_the_runner(werkbank_path, kind, case):
+    """Each table kind through the one runner with a hand-written corpus: good rows stored (values read back,
+    vocabulary spellings recoded), every kind of bad row its hook produces rejected with line, column and message,
+    the first of duplicated ids kept and the later named with both lines; a cancel while reading and inside the
+    write leaves the werkbank unchanged; a re-import unchanged; a row dropped from the source is REMOVED
+    (tracked kinds) and kept until SYNC."""
+    from pmiek_werkbank.ingest.runner import run
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(werkbank_path) as wb:
+        frame, params, rejected, (sql, stored), dropped, smaller = case(wb)
+    _cancelled_mid_read_and_mid_write(werkbank_path, kind, frame, **params)
+    with open_werkbank(werkbank_path) as wb:
+        out = run(wb, kind, lambda: (frame, "bron.csv"), strict=False, **params)
+        got = {tuple(r.values())[0]: tuple(r.values())[1:] for r in wb.query(sql)}
+    assert got == stored
+    errs = {p.row: p for p in out.report.errors()}
+    assert set(errs) == set(rejected), sorted(errs)
+    for row, (field, message) in rejected.items():
+        assert errs[row].field == field, (row, errs[row].field)
+        assert errs[row].problem.startswith(message), (row, errs[row].problem)
+    assert out.counts["inserted"] == len(stored) and len(out.rejections) == len(rejected)
+    with open_werkbank(werkbank_path) as wb:
+        again = run(wb, kind, lambda: (frame, "bron.csv"), strict=False, **params)
+        assert again.counts == {"inserted": 0, "updated": 0, "unchanged": len(stored)}
+        out = run(wb, kind, lambda: (smaller(frame), "bron.csv"), strict=False, **params)
+        # the label of a removed row ends with its id or name (actions: "<stable id> (P1: Vergunning)")
+        assert [r.endswith(dropped or "") for r in out.removed] == ([True] if dropped else []), out.removed
+        assert out.deleted == 0
+        assert wb.count(out_table(kind)) == len(stored)
+        if dropped:
+            out = run(wb, kind, lambda: (smaller(frame), "bron.csv"), strict=False, sync=True, **params)
+            assert (len(out.removed), out.deleted, wb.count(out_table(kind))) == (1, 1, len(stored) - 1)
+
+
+def out_table(kind):
+    from pmiek_werkbank.ingest.specs import spec
+
+    return spec(kind).table
