@@ -675,14 +675,19 @@ def check_developments(wb, frame, source, mapping=None, sector=None, unit_type=N
                         values=kid.to_numpy())
         report.assumed["kengetal"] = int(ken_rows.sum())
         # a derived MW obeys the same plausibility limit as a given one
-        for name, vals in (("demand_mw", demand), ("supply_mw", supply)):
+        from ..formatting import fmt_num
+
+        for what, vals in (("vraag", demand), ("aanbod", supply)):
             big = derived & (vals.to_numpy(dtype=float) > V.MAX_MW)
             report.add_mask(df, big, resolved.get("units") or "hoeveelheid",
-                            "met het kengetal afgeleide {} {{value}} MW is onwaarschijnlijk groot (meer dan {:.0f} "
-                            "MW); controleer de hoeveelheid".format(name, V.MAX_MW), values=vals.to_numpy())
+                            "met het kengetal afgeleide {} {{value}} MW is onwaarschijnlijk groot (meer dan {} "
+                            "MW); controleer de hoeveelheid".format(what, fmt_num(V.MAX_MW, 0)), values=vals.to_numpy())
     else:
         unit_name = pd.Series([None] * len(df), dtype=object)
     neither = (~has_mw & units_v.isna()).to_numpy()
+    for name in ("demand_mw", "supply_mw", "units"):  # a value given but not a number is already named as such
+        if resolved.get(name):
+            neither &= V._clean_text(df[resolved[name]]).isna().to_numpy()
     report.add_mask(df, neither, resolved.get("demand_mw") or "demand_mw",
                     "geen vraag/aanbod (MW) en geen hoeveelheid (FIELD_UNITS) om MW met een kengetal af te leiden")
     out["demand_mw"] = demand.astype(object).where(demand.notna(), None)

@@ -791,3 +791,64 @@ def out_table(kind):
     from pmiek_werkbank.ingest.specs import spec
 
     return spec(kind).table
+
+
+def test_developments_corpus_through_the_runner(werkbank_path):
+    """Every kind of bad row the developments hook produces, with line, column and message; the good rows stored
+    with recoded sector and phase, the prefix, a kengetal (warning) and an assumed year (warning); cancel mid-read
+    and mid-write writes nothing."""
+    from pmiek_werkbank.ingest.runner import run
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    n = None
+    line = shapely.LineString([(PT.x, PT.y), (PT.x + 50, PT.y)])
+    frame = _gdf({
+        "plan_id": ["1", "2", n, "1", "5", "6", "7", "8", "9", "10", "11", "12", "13", "99", "15", "16", "17"],
+        "sector": ["woningbouw", "wonen", "wonen", "wonen", "ruimtevaart", n] + ["wonen"] * 11,
+        "planstatus": ["1A onherroepelijk", "3 plan/besluit in voorbereiding"] + [n] * 15,
+        "jaar": [2030, n] + [2030] * 6 + [3000] + [2030] * 8,
+        "vraag_mw": [2.5, n, 1, 1, 1, 1, "veel", 50000, 1, n, n, 1, 1, 1, n, 1, 1],
+        "woningen": [n, 100] + [n] * 8 + [1e9, n, n, n, 10, n, n],
+        "eenheid": [n] * 14 + ["parsec", n, n],
+        "provincie": [n] * 16 + ["Noord-Holland"]},
+        [PT] * 11 + [None, shapely.Point(10000, 600000), PT, PT, line, PT])
+    with open_werkbank(werkbank_path) as wb:
+        wb.write_frame("developments", [{"dev_id": "x-99", "sector": "wonen", "demand_mw": 1.0, "source": "andere"}])
+    _cancelled_mid_read_and_mid_write(werkbank_path, "developments", frame, source_prefix="x")
+    with open_werkbank(werkbank_path) as wb:
+        out = run(wb, "developments", lambda: (frame, "monitor"), source_prefix="x")
+        got = {r["dev_id"]: tuple(r.values())[1:] for r in wb.query(
+            "SELECT dev_id, source_id, sector, phase, year_ready, demand_mw, units, kengetal_id, source "
+            "FROM developments")}
+    assert got == {"x-99": (None, "wonen", None, None, 1.0, None, None, "andere"),  # the other source's, untouched
+                   "x-1": ("1", "wonen", "besluitvorming", 2030, 2.5, None, None, "monitor"),
+                   "x-2": ("2", "wonen", "planvorming", None, 0.2, 100.0, "wonen_woning", "monitor")}
+    errs = sorted((p.row, p.field, p.problem) for p in out.report.errors())
+    assert errs == [
+        (3, "plan_id", "id ontbreekt (verplicht)"),
+        (4, "plan_id", "id 'x-1' komt al voor in rij 1 (die rij is behouden); rij 4 is afgekeurd"),
+        (5, "sector", "onbekende sector 'ruimtevaart' (kies uit: wonen, bedrijventerrein, industrie, mobiliteit, "
+                      "datacenter, glastuinbouw, zon, wind, opslag_flex, warmte, waterstof, utiliteit, overig)"),
+        (6, "sector", "sector ontbreekt (verplicht; of geef een vaste sector SECTOR op)"),
+        (7, "vraag_mw", "'veel' is geen getal"),  # only that: the value is there, not "geen vraag/aanbod"
+        (8, "vraag_mw", "50000 is onwaarschijnlijk groot (meer dan 10\u2009000 MW); controleer de eenheid (kW of W in "
+                        "plaats van MW?)"),
+        (9, "jaar", "jaar 3000 ligt buiten 1990–2100"),
+        (10, "vraag_mw", "geen vraag/aanbod (MW) en geen hoeveelheid (FIELD_UNITS) om MW met een kengetal af te "
+                         "leiden"),
+        (11, "woningen", "met het kengetal afgeleide vraag 2000000 MW is onwaarschijnlijk groot (meer dan 10\u2009000 MW); "
+                         "controleer de hoeveelheid"),  # 1e9 homes x 0.002 MW
+        (12, "geometrie", "geen geometrie (leeg/NULL)"),
+        (13, "geometrie", "ligt buiten de provincie Utrecht (166283 m van de grens; tolerantie 2000 m)"),
+        (14, "dev_id", "id 'x-99' bestaat al in de werkbank uit bron 'andere'; gebruik dezelfde bronnaam of een "
+                       "ander id"),
+        (15, "eenheid", "geen kengetal voor sector 'wonen' en eenheid 'parsec' in de werkbank"),
+        (16, "geometrie", "geometrietype LineString past niet; verwacht: vlakken of punten"),
+        (17, "provincie", "de bron noemt provincie 'Noord-Holland', niet Utrecht")]
+    warnings = sorted((p.row, p.field, p.problem) for p in out.report.problems if p.severity == "waarschuwing")
+    assert warnings == [(2, "jaar", "jaar gereed ontbreekt; de balans neemt het eerste horizonjaar aan (aangenomen "
+                                    "jaar)"),
+                        (2, "woningen", "MW afgeleid met kengetal 'wonen_woning' (geen MW in de bron)")]
+    assert (out.counts["inserted"], out.report.assumed) == (2, {"year": 1, "kengetal": 1})
+    assert {(v, c) for _f, v, c, _t, _n in out.report.recodes} >= {("woningbouw", "wonen"),
+                                                                   ("1A onherroepelijk", "besluitvorming")}
