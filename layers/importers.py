@@ -403,7 +403,12 @@ def check_stations(wb, frame, source, mapping=None, capacity_table=None, capacit
         cap_source = capacity_source or (source_name(capacity_table)[0] if isinstance(capacity_table, str)
                                          else "capaciteitstabel")
         table_df = read_table(capacity_table) if isinstance(capacity_table, str) else capacity_table
-        cap, sub = _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, source)
+        # the table names this source's stations by their own ids: with SOURCE_PREFIX 'S1' is the stored 'tn-S1'
+        # (this import's stations and those stored earlier from the same source)
+        stored = wb.query("SELECT source_id, station_id FROM stations WHERE source = ?", (source,))
+        own = {a: b for a, b in [(r["source_id"], r["station_id"]) for r in stored] +
+               list(zip(out["source_id"], out["station_id"])) if a is not None and a != b}
+        cap, sub = _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, source, own)
         report.sub_reports.append(sub)
         checked.extra.update(capacity=sub, capacity_frame=cap)
 
@@ -416,8 +421,9 @@ def check_stations(wb, frame, source, mapping=None, capacity_table=None, capacit
     return checked
 
 
-def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_source):
-    """Long or wide capacity table -> long frame (station_id, year, afname_mw, teruglevering_mw, source, peildatum)."""
+def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_source, own=None):
+    """Long or wide capacity table -> long frame (station_id, year, afname_mw, teruglevering_mw, source, peildatum).
+    ``own``: {source id: station id} of the stations imported with the table (SOURCE_PREFIX)."""
     import numpy as np
     import pandas as pd
 
@@ -433,6 +439,8 @@ def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_
         raise ImportFailed("{}: geen kolom met het station-id gevonden (verwacht bijv. 'station' of 'station_id'). "
                            "Kolommen: {}.".format(cap_source, ", ".join(c for c in df.columns if c != "_row")))
     df["_sid"] = V.text_column(df[resolved["station"]])
+    if own:
+        df["_sid"] = df["_sid"].map(lambda v: own.get(v, v))
     from ..ingest.ids import unify
 
     df["_sid"] = pd.Series(unify(df["_sid"].tolist(), sorted(k for k in known if k is not None))[0],

@@ -852,3 +852,36 @@ def test_developments_corpus_through_the_runner(werkbank_path):
     assert (out.counts["inserted"], out.report.assumed) == (2, {"year": 1, "kengetal": 1})
     assert {(v, c) for _f, v, c, _t, _n in out.report.recodes} >= {("woningbouw", "wonen"),
                                                                    ("1A onherroepelijk", "besluitvorming")}
+
+
+def test_stations_with_source_prefix_keep_their_capacity_table_removed_then_sync(werkbank_path, tmp_path):
+    """SOURCE_PREFIX on stations: the capacity table of the same source still names its stations by the source's
+    own ids ('S1' is the stored 'tn-S1'), also in a later import; a station dropped from the source is REMOVED,
+    kept, and deleted with SYNC together with its capacity rows."""
+    from pmiek_werkbank.ingest.runner import run
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    frame = _gdf({"station_id": ["S1", "S2"], "naam": ["Noord", "Zuid"], "voltage_kv": [150, 50]},
+                 [PT, shapely.Point(PT.x + 500, PT.y)])
+    table = tmp_path / "limieten.csv"
+    table.write_text("station;jaar;afname;teruglevering\nS1;2030;40;10\nS2;2030;20;5\n", encoding="utf-8")
+
+    def cap(wb):
+        return {(r["station_id"], r["year"]): r["afname_mw"]
+                for r in wb.query("SELECT station_id, year, afname_mw FROM station_capacity")}
+
+    with open_werkbank(werkbank_path) as wb:
+        out = run(wb, "stations", lambda: (frame, "osm"), source_prefix="tn", capacity_table=str(table))
+        assert out.extra["capacity"].errors() == []
+        assert {r["station_id"]: r["source_id"] for r in wb.query("SELECT station_id, source_id FROM stations")} == {
+            "tn-S1": "S1", "tn-S2": "S2"}
+        assert cap(wb) == {("tn-S1", 2030): 40.0, ("tn-S2", 2030): 20.0}
+        table.write_text("station;jaar;afname;teruglevering\nS1;2030;45;10\nS2;2030;20;5\n", encoding="utf-8")
+        out = run(wb, "stations", lambda: (frame[:1], "osm"), source_prefix="tn", capacity_table=str(table))
+        assert (out.removed, out.deleted, out.extra["capacity"].errors()) == (["tn-S2"], 0, [])
+        assert cap(wb) == {("tn-S1", 2030): 45.0, ("tn-S2", 2030): 20.0}
+        out = run(wb, "stations", lambda: (frame[:1], "osm"), source_prefix="tn", sync=True)
+        assert (out.removed, out.deleted) == (["tn-S2"], 1)
+        assert "Mee verwijderd: 1 rij(en) uit station_capacity." in " ".join(out.report.notes)
+        assert cap(wb) == {("tn-S1", 2030): 45.0}
+        assert [r["station_id"] for r in wb.query("SELECT station_id FROM stations")] == ["tn-S1"]
