@@ -89,3 +89,34 @@ def test_help_documents_every_parameter(pmiek_provider):
         help_text = alg.shortHelpString()
         for p in alg.parameterDefinitions():
             assert p.name() in help_text, (name, p.name())
+
+
+def test_balance_features_columnwise_values(pmiek_provider):
+    """The column-wise output building gives what the row-by-row one gave: None for a gap, ints, floats rounded to
+    6 decimals, strings; a point per unit shared by its years, no geometry for an unknown unit."""
+    import numpy as np
+    import pandas as pd
+    from shapely.geometry import Point
+
+    from pmiek_werkbank.provider.algorithms.project_algs import balance_features, balance_fields
+
+    table = pd.DataFrame({
+        "unit_id": ["S1", "S1", "SX"], "unit_name": ["Een", None, np.nan], "year": [2025, 2030, 2035],
+        "capacity_mw": [1.23456789, np.nan, 2.0], "first_shortage_year": [2030.0, np.nan, 2035.0],
+        "unserved_count": np.array([0, 3, 1], dtype=np.int64), "status": ["ruim", "tekort", None],
+        "capacity_note": pd.Series([None, 7, "x"], dtype=object),
+    })
+    fields = balance_fields()
+    feats = balance_features(table, {"S1": Point(1, 2)}, fields)
+    got = [{n: f[n] for n in ("unit_id", "unit_name", "year", "capacity_mw", "first_shortage_year",
+                              "unserved_count", "status", "capacity_note", "demand_mw")} for f in feats]
+    assert got == [
+        {"unit_id": "S1", "unit_name": "Een", "year": 2025, "capacity_mw": 1.234568, "first_shortage_year": 2030,
+         "unserved_count": 0, "status": "ruim", "capacity_note": None, "demand_mw": None},
+        {"unit_id": "S1", "unit_name": None, "year": 2030, "capacity_mw": None, "first_shortage_year": None,
+         "unserved_count": 3, "status": "tekort", "capacity_note": "7", "demand_mw": None},
+        {"unit_id": "SX", "unit_name": None, "year": 2035, "capacity_mw": 2.0, "first_shortage_year": 2035,
+         "unserved_count": 1, "status": None, "capacity_note": "x", "demand_mw": None},
+    ]
+    assert [f.geometry().asWkt() for f in feats[:2]] == ["Point (1 2)", "Point (1 2)"]
+    assert not feats[2].hasGeometry()
