@@ -81,25 +81,36 @@ def _short(e):
     return text[:300]
 
 
-def _csv(path, name):
+def _separator(head):
+    """The separator the header line uses most (``;`` wins a tie)."""
+    counts = {";": head.count(";"), "\t": head.count("\t"), ",": head.count(",")}
+    return max(counts, key=lambda k: (counts[k], k == ";"))
+
+
+def _parse_csv(source, sep, name, encoding=None):
     import pandas as pd
 
+    try:
+        return pd.read_csv(source, sep=sep, dtype=str, encoding=encoding, keep_default_na=False,
+                           skipinitialspace=True, skip_blank_lines=False)
+    except UnicodeDecodeError:
+        raise
+    except Exception as e:  # noqa: BLE001
+        raise ReadError("{}: de tabel is niet leesbaar ({}).".format(name, _short(e))) from e
+
+
+def _csv(path, name):
     notes = []
     for enc in ("utf-8-sig", "cp1252"):
         try:
             with open(path, encoding=enc) as f:
                 head = f.readline()
-            counts = {";": head.count(";"), "\t": head.count("\t"), ",": head.count(",")}
-            sep = max(counts, key=lambda k: (counts[k], k == ";"))
-            df = pd.read_csv(path, sep=sep, dtype=str, encoding=enc, keep_default_na=False,
-                             skipinitialspace=True, skip_blank_lines=False)
+            df = _parse_csv(path, _separator(head), name, enc)
             if enc != "utf-8-sig":
                 notes.append("{}: geen UTF-8; gelezen als Windows-1252.".format(name))
             break
         except UnicodeDecodeError:
             continue
-        except Exception as e:  # noqa: BLE001
-            raise ReadError("{}: de tabel is niet leesbaar ({}).".format(name, _short(e))) from e
     else:
         raise ReadError("{}: de tekstcodering is niet te lezen (verwacht UTF-8 of Windows-1252).".format(name))
     df.insert(0, "_row", range(2, len(df) + 2))
@@ -192,6 +203,23 @@ def read_table(path, sheet=None):
         df, notes, unreadable = _ods(path, name, sheet)
     else:
         df, notes, unreadable = _csv(path, name)
+    return _table(df, name, notes, unreadable)
+
+
+def read_table_text(text, name):
+    """CSV text (e.g. pasted or from an exchange file already read) as :func:`read_table` reads a CSV file: the
+    same separators, empty values, line numbers and column rules."""
+    import io
+
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise ReadError("{}: de tabel is leeg.".format(name))
+    df = _parse_csv(io.StringIO(text), _separator(text.splitlines()[0]), name)
+    df.insert(0, "_row", range(2, len(df) + 2))
+    return _table(df, name, [], [])
+
+
+def _table(df, name, notes, unreadable):
     df.columns = ["_row"] + [str(c).strip() for c in df.columns[1:]]
     data_cols = [c for c in df.columns if c != "_row"]
     if len(data_cols) < 2:

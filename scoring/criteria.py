@@ -9,8 +9,6 @@ criterion) or CSV (``.csv``, Dutch headers, ``;``-separated).  Both are
 readable and editable by hand, so provinces can share one afwegingskader.
 """
 
-import csv
-import io
 import json
 import os
 
@@ -291,16 +289,30 @@ def criteria_from_text(text, kind="json", source="afwegingskader"):
         if not all(isinstance(i, dict) for i in items):
             raise ScoringError("{}: elk criterium moet een object met velden zijn.".format(source))
         return validate_criteria(items, source)
-    text = text.lstrip("\ufeff")
-    first = text.splitlines()[0] if text.strip() else ""
-    delim = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delim)
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    from ..ingest.errors import ImportFailed
+    from ..ingest.reader import read_table_text
+
+    try:
+        df = read_table_text(text, source)
+    except ImportFailed as e:
+        raise ScoringError(str(e)) from e
+    return _criteria_from_table(df, source)
+
+
+def _criteria_from_table(df, name):
+    """Criteria rows of a table read by the import pipeline's one reader (``ingest.reader``)."""
+    bad = df.attrs.get("unreadable") or []
+    if bad:
+        raise ScoringError("; ".join("{}, rij {}, veld '{}': cel niet leesbaar: {}".format(name, r, c, why)
+                                     for r, c, why in bad))
+    headers = [str(c).strip().lower() for c in df.columns if c != "_row"]
     for needed in ("code", "naam", "groep", "schaal"):
         if needed not in headers:
             raise ScoringError("{}: kolom '{}' ontbreekt (kolommen: {}).".format(
-                source, needed, ", ".join(nl for _, nl in FILE_FIELDS)))
-    return validate_criteria(list(reader), source)
+                name, needed, ", ".join(nl for _, nl in FILE_FIELDS)))
+    rows = [{k: ("" if v is None or (isinstance(v, float) and v != v) else v) for k, v in rec.items()
+             if k != "_row"} for rec in df.to_dict("records")]
+    return validate_criteria(rows, name)
 
 
 def read_criteria_file(path):
@@ -315,18 +327,7 @@ def read_criteria_file(path):
             df = read_table(path)
         except ImportFailed as e:
             raise ScoringError(str(e)) from e
-        bad = df.attrs.get("unreadable") or []
-        if bad:
-            raise ScoringError("; ".join("{}, rij {}, veld '{}': cel niet leesbaar: {}".format(name, r, c, why)
-                                         for r, c, why in bad))
-        headers = [str(c).strip().lower() for c in df.columns if c != "_row"]
-        for needed in ("code", "naam", "groep", "schaal"):
-            if needed not in headers:
-                raise ScoringError("{}: kolom '{}' ontbreekt (kolommen: {}).".format(
-                    name, needed, ", ".join(nl for _, nl in FILE_FIELDS)))
-        rows = [{k: ("" if v is None or (isinstance(v, float) and v != v) else v) for k, v in rec.items()
-                 if k != "_row"} for rec in df.to_dict("records")]
-        return validate_criteria(rows, name)
+        return _criteria_from_table(df, name)
     kind = _file_kind(path)
     with open(path, encoding="utf-8") as f:
         text = f.read()

@@ -389,6 +389,15 @@ def test_criteria_file_goes_through_the_one_reader(tmp_path):
     win.write_bytes(text.encode("cp1252"))  # an Excel export on Windows
     a, b = read_criteria_file(str(utf)), read_criteria_file(str(win))
     assert a == b and a[0]["name"] == "Efficiëntie" and a[0]["weight"] == 1.5
+    # criteria text (not a file) is read by the same reader: tab separated, a blank line, a quoted ';'
+    from pmiek_werkbank.scoring.criteria import criteria_from_text
+    from pmiek_werkbank.scoring.errors import ScoringError
+
+    tabbed = text.replace(";", "\t").replace("Hoe efficiënt?", '"Hoe; efficiënt?"') + "\n"
+    c = criteria_from_text("\ufeff" + tabbed, "csv", "plak")
+    assert c == [dict(a[0], question="Hoe; efficiënt?")]
+    with pytest.raises(ScoringError, match="plak: de tabel heeft minder dan twee kolommen"):
+        criteria_from_text("code naam\nA B\n", "csv", "plak")
 
 
 # ---- corpus per layer spec through the one runner (capacity_areas, stations) ----------------------------
