@@ -362,7 +362,12 @@ def _nonfinite_text(series):
         except ValueError:
             return False
 
-    return np.fromiter((one(v) for v in series.to_numpy()), dtype=bool, count=len(series))
+    arr = series.to_numpy()
+    if arr.dtype.kind == "f":  # a float column: the same answer without a Python call per value
+        return ~np.isfinite(arr)
+    if arr.dtype.kind in "iub":
+        return np.zeros(len(arr), dtype=bool)
+    return np.fromiter((one(v) for v in arr), dtype=bool, count=len(series))
 
 
 # Plausibility limits: larger values are almost always a unit error (kW or W instead of MW).
@@ -725,17 +730,20 @@ def check_in_province(report, frame, geoms, province_geom, province_name, tolera
         bmask[present] = border
         dvals = np.zeros(len(geoms))
         dvals[present] = dist
+        dtext = np.full(len(geoms), None, dtype=object)  # the distance as text, only where a message shows it
+        shown = bmask | outside
+        dtext[shown] = ["{:.0f}".format(d) for d in dvals[shown]]
         report.add_mask(frame, bmask, "geometrie",
                         "ligt {{value}} m buiten de (gegeneraliseerde) grens van {}, binnen de tolerantie van {:.0f} m; "
-                        "opgenomen (grensgeval)".format(province_name, tol), WAARSCHUWING,
-                        values=np.array(["{:.0f}".format(d) for d in dvals], dtype=object))
+                        "opgenomen (grensgeval)".format(province_name, tol), WAARSCHUWING, values=dtext)
         report.add_mask(frame, outside, "geometrie",
                         "ligt buiten de provincie {} ({{value}} m van de grens; tolerantie {:.0f} m)".format(
-                            province_name, tol), values=np.array(["{:.0f}".format(d) for d in dvals], dtype=object))
+                            province_name, tol), values=dtext)
     code = pcode(province_code) or pcode(province_name)
     if municipalities is not None and code:
         lookup = municipality_provinces()
-        named = np.array([lookup.get(_norm(m)) if m is not None else None for m in municipalities], dtype=object)
+        per_name = {m: lookup.get(_norm(m)) for m in set(municipalities) if m is not None}  # once per name
+        named = np.array([per_name.get(m) if m is not None else None for m in municipalities], dtype=object)
         other = np.array([n is not None and n[0] != code for n in named], dtype=bool) & ~outside
         if other.any():
             report.add_mask(frame, other, "gemeente", "de bron noemt gemeente '{value}', die ligt in " +
@@ -743,7 +751,8 @@ def check_in_province(report, frame, geoms, province_geom, province_name, tolera
                                 municipalities, dtype=object))
             outside |= other
     if provinces is not None and code:
-        named = np.array([pcode(p) if p is not None else None for p in provinces], dtype=object)
+        per_name = {p: pcode(p) for p in set(provinces) if p is not None}  # once per name
+        named = np.array([per_name.get(p) if p is not None else None for p in provinces], dtype=object)
         other = np.array([n is not None and n != code for n in named], dtype=bool) & ~outside
         if other.any():
             report.add_mask(frame, other, "provincie", "de bron noemt provincie '{value}', niet " + str(

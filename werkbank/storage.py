@@ -534,13 +534,12 @@ class Werkbank:
                 sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
                     table, ", ".join('"%s"' % c for c in names), ", ".join(marks)
                 )
-                rows = []
-                for rec, g, _n in ins_rows:
-                    r = list(rec) + ([ts, who] if editable else [])
-                    if geoms is not None:
-                        r.append(g)
-                    rows.append(r)
-                tx.executemany(sql, rows)
+                tail = [ts, who] if editable else []
+                if geoms is not None:
+                    rows = (rec + tail + [g] for rec, g, _n in ins_rows)
+                else:
+                    rows = (rec + tail for rec, _g, _n in ins_rows)
+                self._insert_rows(tx, t, sql, rows, [g for _r, g, _n in ins_rows] if geoms is not None else None)
                 counts["inserted"] = len(ins_rows)
             if upd_rows:
                 set_cols = [c for c in cols if c != key]
@@ -569,6 +568,10 @@ class Werkbank:
 
     def _after_write(self, tx, table):
         pass
+
+    def _insert_rows(self, tx, t, sql, rows, blobs):
+        """Run the INSERT of write_frame for every row (``blobs``: the encoded geometries, or None)."""
+        tx.executemany(sql, rows)
 
     def row_versions(self, table, key=None):
         """``{key: row_version}`` of every row of ``table`` now; pass it to ``write_frame(expected_versions=)``."""
@@ -751,17 +754,21 @@ class Werkbank:
     def _audit_frame(self, tx, t, cols, ins_rows, upd_rows, src_geoms, ts, who):
         if t.name == AUDIT_TABLE:
             return
-        entries = []
         if ins_rows:
             # An inserted row's geometry stays in the table itself; the trail keeps a short fingerprint
             # (type, coordinates, hash) instead of the full WKT, which would double a bulk import.
             gtexts = (_geom_fingerprints([src_geoms[n] for _r, _g, n in ins_rows], [g for _r, g, _n in ins_rows])
                       if src_geoms is not None else None)
-            for i, (rec, _g, _n) in enumerate(ins_rows):
-                new = {c: v for c, v in zip(cols, rec) if v is not None}
-                if gtexts is not None and gtexts[i] is not None:
-                    new[GEOM] = gtexts[i]
-                entries.append((_audit_key(t, new), "insert", None, new))
+
+            def inserts():  # streamed into the INSERT: a national import never holds 240,000 audit dicts at once
+                for i, (rec, _g, _n) in enumerate(ins_rows):
+                    new = {c: v for c, v in zip(cols, rec) if v is not None}
+                    if gtexts is not None and gtexts[i] is not None:
+                        new[GEOM] = gtexts[i]
+                    yield _audit_key(t, new), "insert", None, new
+
+            self._write_audit(tx, t.name, inserts(), ts, who)
+        entries = []
         if upd_rows:
             geo_changed = []
             for rec, g, n, old in upd_rows:
@@ -811,13 +818,14 @@ class Werkbank:
             tx.execute('DELETE FROM "{}"'.format(AUDIT_SUPPRESS))
 
     def _write_audit(self, tx, table, entries, ts, who):
-        if table == AUDIT_TABLE or not entries:
+        """``entries``: (key, action, old, new) tuples, a list or a generator (streamed into the INSERT)."""
+        if table == AUDIT_TABLE or (isinstance(entries, list) and not entries):
             return
         dump = _json_dump
         tx.executemany(
             "INSERT INTO audit_log (table_name, row_key, action, changed_by, changed_at, old_values, new_values)"
             " VALUES (?,?,?,?,?,?,?)",
-            [(table, key, action, who, ts, dump(old), dump(new)) for key, action, old, new in entries],
+            ((table, key, action, who, ts, dump(old), dump(new)) for key, action, old, new in entries),
         )
 
 
@@ -1261,6 +1269,39 @@ class GeopackageWerkbank(Werkbank):
                 "INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)",
                 (table.name, GEOM, table.geometry_type, SRID),
             )
+
+    BULK_RTREE_ROWS = 1000  # from this many inserted rows on, the R-tree is filled once after the INSERT
+
+    def _insert_rows(self, tx, t, sql, rows, blobs):
+        """A bulk insert fills the R-tree once afterwards, like ogr2ogr, instead of through the per-row insert
+        trigger (which calls ST_MinX ... five times per row): the trigger is dropped and re-created from its own
+        stored SQL inside this transaction, so it is back before anyone else sees the table (a failure rolls the
+        drop back too).  The R-tree gets exactly the rows the trigger would have given: the envelope of the
+        geometry header, empty and missing geometries left out."""
+        from .rtree import _envelope
+
+        trigger = "rtree_{}_{}_insert".format(t.name, GEOM)
+        found = None
+        if blobs is not None and len(blobs) >= self.BULK_RTREE_ROWS:
+            found = tx.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                               (trigger,)).fetchone()
+        if not found:
+            tx.executemany(sql, rows)
+            return
+        last = tx.execute('SELECT max("{}") FROM "{}"'.format(FID, t.name)).fetchone()[0] or 0
+        tx.execute('DROP TRIGGER "{}"'.format(trigger))
+        tx.executemany(sql, rows)
+        fids = [r[0] for r in tx.execute('SELECT "{0}" FROM "{1}" WHERE "{0}" > ? ORDER BY "{0}"'.format(
+            FID, t.name), (last,)).fetchall()]
+        rtree = '"rtree_{}_{}"'.format(t.name, GEOM)
+        if len(fids) == len(blobs):  # AUTOINCREMENT: the new rows, in the order they were inserted
+            entries = ((fid,) + env for fid, env in zip(fids, map(_envelope, blobs)) if env is not None)
+            tx.executemany("INSERT OR REPLACE INTO {} VALUES (?, ?, ?, ?, ?)".format(rtree), entries)
+        else:  # not expected; the trigger's own statement for the new rows
+            tx.execute('INSERT OR REPLACE INTO {0} SELECT "{1}", ST_MinX("{2}"), ST_MaxX("{2}"), ST_MinY("{2}"), '
+                       'ST_MaxY("{2}") FROM "{3}" WHERE "{1}" > ? AND "{2}" NOT NULL AND NOT ST_IsEmpty("{2}")'
+                       .format(rtree, FID, GEOM, t.name), (last,))
+        tx.execute(found[0])
 
     def _after_write(self, tx, table):
         tx.execute(
