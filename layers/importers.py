@@ -413,6 +413,16 @@ def check_stations(wb, frame, source, mapping=None, capacity_table=None, capacit
         checked.extra.update(capacity=sub, capacity_frame=cap)
 
         def also(wb):
+            nonlocal cap
+            if len(cap):
+                # runs after SYNC deleted the stations gone from the source: their rows in the table are rejected
+                there = {r["station_id"] for r in wb.query("SELECT station_id FROM stations")}
+                gone = ~cap["station_id"].isin(there).to_numpy()
+                for row, sid in cap.loc[gone, ["_row", "station_id"]].itertuples(index=False, name=None):
+                    sub.add(int(row), sid, "station", sid, "station '{}' komt niet meer in de stationslaag voor en is "
+                            "met SYNC verwijderd; rij niet ingelezen".format(sid))
+                sub.imported -= len(set(cap.loc[gone, "_row"]))
+                cap = cap[~gone]
             counts = _upsert_capacity(wb, cap) if len(cap) else {"inserted": 0, "updated": 0, "unchanged": 0}
             sub.counts = checked.extra["capacity_counts"] = counts
             return counts
@@ -509,7 +519,7 @@ def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_
         long[c] = long[c].astype(object).where(long[c].notna(), None)
     sub.imported = len(df) - len(rejected)
     sub.note("{} waarde(n) (station × jaar) gelezen.".format(len(long)))
-    return long.drop(columns=["_row"]).reset_index(drop=True), sub
+    return long.reset_index(drop=True), sub  # _row kept: a row can still be rejected inside the write (SYNC)
 
 
 def _upsert_capacity(wb, cap):

@@ -889,8 +889,15 @@ def test_stations_with_source_prefix_keep_their_capacity_table_removed_then_sync
         out = run(wb, "stations", lambda: (frame[:1], "osm"), source_prefix="tn", capacity_table=str(table))
         assert (out.removed, out.deleted, out.extra["capacity"].errors()) == (["tn-S2"], 0, [])
         assert cap(wb) == {("tn-S1", 2030): 45.0, ("tn-S2", 2030): 20.0}
-        out = run(wb, "stations", lambda: (frame[:1], "osm"), source_prefix="tn", sync=True)
+        # SYNC while the capacity table still lists S2: that table row is rejected (was: FOREIGN KEY failure, the
+        # whole import refused)
+        out = run(wb, "stations", lambda: (frame[:1], "osm"), source_prefix="tn", sync=True,
+                  capacity_table=str(table))
         assert (out.removed, out.deleted) == (["tn-S2"], 1)
         assert "Mee verwijderd: 1 rij(en) uit station_capacity." in " ".join(out.report.notes)
+        assert [(p.row, p.problem) for p in out.extra["capacity"].errors()] == [
+            (3, "station 'tn-S2' komt niet meer in de stationslaag voor en is met SYNC verwijderd; rij niet ingelezen")]
+        assert (out.extra["capacity"].imported, out.extra["capacity_counts"]) == (
+            1, {"inserted": 0, "updated": 0, "unchanged": 1})
         assert cap(wb) == {("tn-S1", 2030): 45.0}
         assert [r["station_id"] for r in wb.query("SELECT station_id FROM stations")] == ["tn-S1"]
