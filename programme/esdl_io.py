@@ -24,6 +24,7 @@ Werkbank attributes without an ESDL field are kept in ``description`` as
 """
 
 import datetime as _dt
+import os
 import re
 
 from .errors import ProgrammeError
@@ -245,16 +246,20 @@ def validate_esdl(path):
     return {"name": es.name, "assets": len(assets), "per_class": per, "names": [a.name for a in assets]}
 
 
-def import_esdl(path, wb=None, user=None):
+def import_esdl(path, wb=None, user=None, feedback=None, sync=False, strict=False, report_path=None,
+                source_wins=False):
     """Read stations, developments and projects back from an ESDL file written by :func:`export_esdl`.
 
-    Returns {"stations", "developments", "projects"} as GeoDataFrames (EPSG:28992).
-    With ``wb`` the stations and developments are upserted into the werkbank.
+    Returns {"stations", "developments", "projects"} as GeoDataFrames (EPSG:28992).  With ``wb`` the stations and
+    developments are imported through the one import runner like any other source (source name ``ESDL <name>``;
+    rejected rows named, REMOVED/SYNC, cancel writes nothing) and the result also has ``outcomes``
+    ({"stations", "developments"}: ``ingest.runner.Outcome``) and ``report`` (both kinds; written to
+    ``report_path`` when given).  Refused input, a conflict or a cancel raise ``ingest.errors.ImportFailed``.
     """
     import geopandas as gpd
     from shapely.geometry import LineString, Point
 
-    from ..ingest.versions import expected, snapshot
+    from ..ingest.versions import snapshot
 
     versions = snapshot(wb, "stations", "developments") if wb is not None else None  # checked at the write
     es = _load(path)
@@ -296,21 +301,59 @@ def import_esdl(path, wb=None, user=None):
                              "esdl_class": a.eClass.name, "esdl_state": a.state.name if a.state else None,
                              "geometry": geom})
 
-    def gdf(rows):
+    def gdf(rows, columns):
         g = gpd.GeoDataFrame(rows, geometry="geometry", crs=4326) if rows else gpd.GeoDataFrame(
-            {"geometry": []}, geometry="geometry", crs=4326)
+            {c: [] for c in columns} | {"geometry": []}, geometry="geometry", crs=4326)
         return g.to_crs(28992)
 
-    out = {"stations": gdf(stations), "developments": gdf(list(devs.values())), "projects": gdf(projects)}
+    out = {"stations": gdf(stations, STATION_MAPPING.values()),
+           "developments": gdf(list(devs.values()), DEVELOPMENT_MAPPING.values()), "projects": gdf(projects, ())}
     if wb is not None:
-        with wb.transaction():
-            if len(out["stations"]):
-                wb.write_frame("stations", out["stations"], mode="upsert", user=user,
-                               expected_versions=expected(versions, "stations"))
-            if len(out["developments"]):
-                d = out["developments"].copy()
-                known = {r["station_id"] for r in wb.query("SELECT station_id FROM stations")}
-                d.loc[~d["station_id"].isin(known), "station_id"] = None
-                wb.write_frame("developments", d, mode="upsert", user=user,
-                               expected_versions=expected(versions, "developments"))
+        out.update(_run(wb, out, "ESDL " + str(es.name), os.path.basename(str(path)), versions, user=user, feedback=feedback, sync=sync,
+                        strict=strict, report_path=report_path, source_wins=source_wins))
     return out
+
+
+# what an ESDL asset's fields are for the stations / developments import (the runner's field mapping)
+STATION_MAPPING = {"id": "station_id", "name": "name", "operator": "netbeheerder", "voltage_kv": "voltage_kv",
+                   "voltage_level": "voltage_level"}
+DEVELOPMENT_MAPPING = {"id": "dev_id", "name": "name", "sector": "sector", "municipality": "municipality",
+                       "year": "year_ready", "phase": "phase", "demand_mw": "demand_mw", "supply_mw": "supply_mw",
+                       "station": "station_id"}
+
+
+def _run(wb, frames, source, file_name, versions, user=None, feedback=None, sync=False, strict=False, report_path=None,
+         source_wins=False):
+    """Stations, then developments, through the one import runner (``layers.importers.import_stations`` /
+    ``import_developments``: validation, province, REMOVED/SYNC, decisions, cancel, rejected rows) in one
+    transaction: a cancel or a refusal of either writes nothing.  One report for the ESDL file (both kinds as
+    sections), written to ``report_path`` when given."""
+    from ..ingest.errors import ImportFailed
+    from ..layers.importers import import_developments, import_stations
+    from ..layers.validation import ValidationReport
+
+    if not len(frames["stations"]) and not len(frames["developments"]):
+        raise ImportFailed("{}: het ESDL-bestand bevat geen stations of ontwikkelingen van de pMIEK Werkbank; er is "
+                           "niets geïmporteerd en de werkbank is niet gewijzigd.".format(source))
+    kw = {"user": user, "feedback": feedback, "sync": sync, "strict": strict, "source_wins": source_wins,
+          "versions": versions}
+    outcomes = {}
+    with wb.transaction():  # a kind the file has none of is not imported (an empty layer is refused)
+        if len(frames["stations"]):
+            outcomes["stations"] = import_stations(
+                wb, frames["stations"].drop(columns=["source"], errors="ignore"), STATION_MAPPING, source, **kw)
+        if len(frames["developments"]):
+            d = frames["developments"].drop(columns=["source"], errors="ignore").copy()
+            # a station this werkbank does not have (also not from this file) is no link (as before)
+            known = {r["station_id"] for r in wb.query("SELECT station_id FROM stations")}
+            d.loc[~d["station_id"].isin(known), "station_id"] = None
+            outcomes["developments"] = import_developments(wb, d, DEVELOPMENT_MAPPING, source, **kw)
+    done = list(outcomes.values())
+    rep = ValidationReport(file_name, "ESDL-import", sum(o.input_rows for o in done))
+    rep.imported = sum(o.imported for o in done)
+    rep.sub_reports = [o.report for o in done]
+    rep.note("Stations (Transformer) en ontwikkelingen (vraag en aanbod) uit het ESDL-bestand; projecten worden "
+             "niet ingelezen.")
+    if report_path:
+        rep.write(report_path)
+    return {"outcomes": outcomes, "report": rep}

@@ -226,3 +226,81 @@ def test_algorithms_export_import(pmiek_provider, wb, tmp_path):
     with pytest.raises(QgsProcessingException, match="gemeente óf een netbeheerder"):
         run_alg("pmiek:exportpackage", {"WERKBANK": wb.target, "OUTPUT_FOLDER": folder, "NETBEHEERDER": "Stedin",
                                         "MUNICIPALITY": "Zeist"})
+
+
+def _small_esdl(path, assets):
+    """An ESDL file as :func:`esdl_io.export_esdl` writes it, with ``assets``: (class, id, name, description,
+    (lat, lon), power W, year ready or None)."""
+    import datetime
+
+    from esdl import esdl
+    from esdl.esdl_handler import EnergySystemHandler
+
+    es = esdl.EnergySystem(id="pmiek_klein", name="Klein")
+    inst = esdl.Instance(id="ronde_1", name="1")
+    es.instance.append(inst)
+    inst.area = esdl.Area(id="PV26", name="Utrecht", scope=esdl.AreaScopeEnum.PROVINCE)
+    for cls, aid, name, desc, (lat, lon), power, year in assets:
+        a = getattr(esdl, cls)(id=aid, name=name, originalIdInSource=aid.split("_")[1],
+                               state=esdl.AssetStateEnum.ENABLED)
+        a.description = desc
+        if power is not None:
+            a.power = power
+        if year:
+            a.commissioningDate = datetime.datetime(year, 1, 1)
+        a.geometry = esdl.Point(lat=lat, lon=lon, CRS="WGS84")
+        inst.area.asset.append(a)
+    EnergySystemHandler(energy_system=es).save(filename=str(path))
+    return str(path)
+
+
+def test_esdl_import_goes_through_the_runner_bad_assets_rejected_and_named(tmp_path):
+    pytest.importorskip("esdl")
+    from pmiek_werkbank.ingest.errors import ImportCancelled
+    from pmiek_werkbank.programme.esdl_io import import_esdl
+
+    utrecht, groningen = (52.09, 5.12), (53.22, 6.57)
+    path = _small_esdl(tmp_path / "klein.esdl", [
+        ("ElectricityDemand", "ontwikkeling_G1", "Goed", "pMIEK ontwikkeling vraag; sector=wonen",
+         utrecht, 12e6, 2030),
+        ("ElectricityDemand", "ontwikkeling_B1", "Buiten", "pMIEK ontwikkeling vraag; sector=wonen", groningen, 5e6, 2030),
+        ("ElectricityDemand", "ontwikkeling_N1", "Negatief", "pMIEK ontwikkeling vraag; sector=wonen", utrecht,
+         -3e6, 2030),
+    ])
+    target = make_werkbank(tmp_path / "doel.gpkg", name="Doel")
+    target.delete("developments", "1=1")
+
+    class Cancel:
+        def isCanceled(self):
+            return True
+
+    with pytest.raises(ImportCancelled):
+        import_esdl(path, target, feedback=Cancel())
+    assert target.count("developments") == 0
+
+    report = tmp_path / "esdl_rapport.html"
+    got = import_esdl(path, target, report_path=str(report))
+    dv = got["outcomes"]["developments"]
+    assert (dv.input_rows, dv.imported, dv.rejected) == (3, 1, 2)
+    rows = target.query("SELECT dev_id, name, demand_mw, source, year_ready FROM developments")
+    assert [(r["dev_id"], r["name"], r["demand_mw"], r["source"], r["year_ready"]) for r in rows] == [
+        ("G1", "Goed", 12.0, "ESDL Klein", 2030)]
+    bad = {p.source_id: p.problem for p in dv.report.errors()}
+    assert sorted(bad) == ["B1", "N1"]
+    assert bad == {"B1": "ligt buiten de provincie Utrecht (133748 m van de grens; tolerantie 2000 m)",
+                   "N1": "waarde -3 is negatief"}
+    assert got["report"].summary().startswith("klein.esdl: 1 van 3 rijen geïmporteerd.")
+    text = report.read_text(encoding="utf-8")
+    assert "Importrapport: ESDL Klein" in text and "B1" in text and "N1" in text
+
+    # the same ESDL name without G1: REMOVED (kept), then SYNC deletes it; audited as any import
+    path2 = _small_esdl(tmp_path / "klein2.esdl", [
+        ("ElectricityDemand", "ontwikkeling_N1", "Niet meer negatief", "pMIEK ontwikkeling vraag; sector=wonen",
+         utrecht, 3e6, 2031)])
+    again = import_esdl(path2, target)["outcomes"]["developments"]
+    assert again.removed == ["G1"] and target.count("developments") == 2
+    synced = import_esdl(path2, target, sync=True)["outcomes"]["developments"]
+    assert synced.deleted == 1
+    assert [(r["dev_id"], r["demand_mw"]) for r in target.query("SELECT dev_id, demand_mw FROM developments")] == [
+        ("N1", 3.0)]
+    target.close()
