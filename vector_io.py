@@ -84,6 +84,8 @@ def read_frame(path, layer=None, columns=None, where=None, read_geometry=True, f
         df = pyogrio.read_dataframe(path, layer=layer, columns=columns, where=where, read_geometry=read_geometry,
                                     fid_as_index=fid_as_index)
         kinds = {c: None for c in df.columns if c != "geometry"}
+        if getattr(df, "crs", None) is not None and _defined(df.crs.to_wkt()) is None:
+            df = df.set_crs(None, allow_override=True)
     else:
         reader = _read_fiona if which == "fiona" else _read_qgis
         fids, names, kinds, values, geoms, crs = reader(path, layer, where, read_geometry)
@@ -108,7 +110,14 @@ def _build(names, kinds, values, fids, geoms, crs, fid_as_index):
     import shapely
 
     arr = shapely.from_wkb(np.array(geoms, dtype=object)) if len(geoms) else np.array([], dtype=object)
-    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(arr, index=index), crs=crs)
+    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(arr, index=index), crs=_defined(crs))
+
+
+def _defined(crs):
+    """No CRS for GDAL's placeholders of a layer without one ("Undefined geographic SRS" / "Undefined Cartesian
+    SRS", a GeoPackage's srs_id 0 / -1): such a layer is refused unless a CRS is given, never read as degrees."""
+    text = str(crs or "").lower()
+    return None if not crs or "undefined geographic srs" in text or "undefined cartesian srs" in text else crs
 
 
 def _normalise(df, kinds):

@@ -616,22 +616,28 @@ def _fill_from_package(man, prog, frames, new_werkbank, overwrite, verify):
     return {"path": str(new_werkbank), "counts": counts, "digests_ok": ok}
 
 
-def municipality_area(name, source):
+def municipality_area(name, source, crs=None):
     """The polygon (EPSG:28992) of municipality ``name`` from a municipalities layer (GeoPackage path).
 
     The layer needs a name column ``gemeentenaam``, ``statnaam`` or ``name`` (e.g. CBS Wijk- en Buurtkaart).
+    Read by the imports' reader; a layer without CRS is refused unless ``crs`` (e.g. "EPSG:28992") is given,
+    as in every import (``layers.validation.to_rd``).
     """
-    from ..vector_io import read_frame
+    from ..ingest.reader import ReadError, read_vector
+    from ..layers.validation import to_rd
 
     try:
-        gdf = read_frame(str(source))
-    except Exception as e:  # noqa: BLE001
-        raise ProgrammeError("{}: gemeentelaag niet leesbaar ({}).".format(source, e)) from e
+        gdf = read_vector(str(source))
+    except ReadError as e:
+        raise ProgrammeError("Gemeentelaag: {}".format(e)) from e
     col = next((c for c in ("gemeentenaam", "statnaam", "name", "naam") if c in gdf.columns), None)
     if col is None:
         raise ProgrammeError("{}: geen kolom gemeentenaam/statnaam/name in de gemeentelaag.".format(source))
     hit = gdf[gdf[col].astype(str).str.strip().str.lower() == str(name).strip().lower()]
     if not len(hit):
         raise ProgrammeError("Gemeente '{}' niet gevonden in {}.".format(name, os.path.basename(str(source))))
-    hit = hit.to_crs(28992) if hit.crs is not None else hit.set_crs(28992)
+    try:
+        hit, _ = to_rd(hit, "Gemeentelaag " + os.path.basename(str(source)), crs=crs)
+    except ValueError as e:
+        raise ProgrammeError(str(e)) from e
     return hit.geometry.make_valid().union_all()

@@ -304,3 +304,53 @@ def test_esdl_import_goes_through_the_runner_bad_assets_rejected_and_named(tmp_p
     assert [(r["dev_id"], r["demand_mw"]) for r in target.query("SELECT dev_id, demand_mw FROM developments")] == [
         ("N1", 3.0)]
     target.close()
+
+
+def _municipalities(path, crs):
+    """A municipalities GeoPackage: Zeist = the square 143000..147000 × 453000..457000 (RD), 16 km²."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    g = gpd.GeoDataFrame({"gemeentenaam": ["Zeist", "Utrecht"]},
+                         geometry=[box(143000, 453000, 147000, 457000), box(130000, 450000, 140000, 460000)],
+                         crs=28992)
+    if crs is None:
+        g = g.set_crs(None, allow_override=True)
+    elif crs != 28992:
+        g = g.to_crs(crs)
+    g.to_file(str(path), driver="GPKG")
+    return str(path)
+
+
+def test_municipality_layer_without_crs_is_refused_unless_a_crs_is_given(tmp_path):
+    from pmiek_werkbank.programme.errors import ProgrammeError
+    from pmiek_werkbank.programme.exchange import municipality_area
+
+    bare = _municipalities(tmp_path / "gemeenten.gpkg", None)
+    with pytest.raises(ProgrammeError, match=r"^Gemeentelaag gemeenten\.gpkg: de laag heeft geen coördinatenstelsel "
+                                             r"\(CRS\); stel het in of geef de parameter CRS op"):
+        municipality_area("Zeist", bare)
+    area = municipality_area("zeist", bare, crs="EPSG:28992")
+    assert area.bounds == (143000.0, 453000.0, 147000.0, 457000.0) and area.area == 16e6
+    # a layer with its CRS (WGS84) is projected to RD: the same corners back to a mm (the straight edges in
+    # degrees bend a little in RD: under 10 m² of 16 km² differ)
+    wgs = municipality_area("Zeist", _municipalities(tmp_path / "gemeenten_wgs84.gpkg", 4326))
+    assert wgs.bounds == pytest.approx(area.bounds, abs=0.001) and wgs.symmetric_difference(area).area < 10
+    with pytest.raises(ProgrammeError, match="Gemeente 'Bunnik' niet gevonden in gemeenten.gpkg"):
+        municipality_area("Bunnik", bare, crs="EPSG:28992")
+
+
+def test_exportpackage_municipality_layer_without_crs_needs_the_crs_parameter(pmiek_provider, wb, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    bare = _municipalities(tmp_path / "gemeenten.gpkg", None)
+    folder = str(tmp_path / "pakket")
+    params = {"WERKBANK": wb.target, "OUTPUT_FOLDER": folder, "MUNICIPALITY": "Zeist", "MUNICIPALITY_LAYER": bare}
+    with pytest.raises(QgsProcessingException, match="gemeenten.gpkg: de laag heeft geen coördinatenstelsel"):
+        run_alg("pmiek:exportpackage", params)
+    assert not os.path.exists(os.path.join(folder, "pmiek_pakket.gpkg"))
+    res = run_alg("pmiek:exportpackage", dict(params, CRS="EPSG:28992"))
+    with open(res["MANIFEST"], encoding="utf-8") as f:
+        man = json.load(f)
+    assert man["selectie"]["gebied_gegeven"] is True
+    assert man["tabellen"]["developments"]["rijen"] == 2  # D4 and D5, both inside the Zeist square

@@ -476,3 +476,40 @@ def pd_na(v):
     import pandas as pd
 
     return v is None or pd.isna(v)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_layer_without_crs_is_read_without_crs(backend, monkeypatch, tmp_path):
+    """GDAL's placeholders for a GeoPackage layer without CRS ("Undefined geographic SRS", srs_id 0, as geopandas
+    writes it; "Undefined Cartesian SRS", srs_id -1) are no CRS: an import refuses such a layer
+    unless CRS is given, instead of reading RD metres as degrees.  A real CRS stays."""
+    import geopandas as gpd
+    from osgeo import ogr, osr
+    from shapely.geometry import Point
+
+    from pmiek_werkbank import vector_io
+
+    ogr.UseExceptions()
+    path = str(tmp_path / "crs.gpkg")
+    gpd.GeoDataFrame({"a": [1]}, geometry=[Point(136000, 456000)]).to_file(path, layer="geo", driver="GPKG")
+    ds = ogr.Open(path, 1)
+    rd = osr.SpatialReference()
+    rd.ImportFromEPSG(28992)
+    for name, srs in (("cartesisch", None), ("rd", rd)):
+        lyr = ds.CreateLayer(name, srs, ogr.wkbPoint)
+        f = ogr.Feature(lyr.GetLayerDefn())
+        f.SetGeometry(ogr.CreateGeometryFromWkt("POINT (136000 456000)"))
+        lyr.CreateFeature(f)
+    ds = None
+    import sqlite3
+
+    con = sqlite3.connect(path)  # OGR writes srs_id 0 for no SRS; -1 is the spec's other "undefined"
+    with con:
+        con.execute("UPDATE gpkg_geometry_columns SET srs_id = -1 WHERE table_name = 'cartesisch'")
+    info = dict(con.execute("SELECT table_name, srs_id FROM gpkg_geometry_columns").fetchall())
+    con.close()
+    assert info == {"geo": 0, "cartesisch": -1, "rd": 28992}
+    _use(monkeypatch, backend)
+    assert vector_io.read_frame(path, layer="geo").crs is None
+    assert vector_io.read_frame(path, layer="cartesisch").crs is None
+    assert vector_io.read_frame(path, layer="rd").crs.to_epsg() == 28992

@@ -13,6 +13,7 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterCrs,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
@@ -326,6 +327,7 @@ class ExportPackage(_ProgrammeAlg):
         "MUNICIPALITY: alleen deze gemeente (optioneel).\n"
         "MUNICIPALITY_LAYER: GeoPackage met gemeentegrenzen (kolom gemeentenaam), voor selectie op gebied "
         "(optioneel; zonder laag wordt op de gemeentenaam in de gegevens geselecteerd).\n"
+        "CRS: coördinatenstelsel van een gemeentelaag zonder CRS (optioneel; zo'n laag wordt anders geweigerd).\n"
         "NETBEHEERDER: alleen het gebied van deze netbeheerder: zijn stations, projecten, "
         "capaciteitsgebieden en alles daarbinnen (optioneel).\n"
         "INCLUDE_CONFIDENTIAL: vertrouwelijke projecten toch meenemen (standaard nee).\n"
@@ -341,6 +343,8 @@ class ExportPackage(_ProgrammeAlg):
         self.addParameter(QgsProcessingParameterFile(
             "MUNICIPALITY_LAYER", self.tr("Gemeentegrenzen (GeoPackage)"), behavior=QgsProcessingParameterFile.Behavior.File,
             fileFilter="GeoPackage (*.gpkg)", optional=True))
+        self.addParameter(QgsProcessingParameterCrs("CRS", self.tr("CRS voor een gemeentelaag zonder CRS"),
+                                                    optional=True))
         self.addParameter(QgsProcessingParameterString("NETBEHEERDER", self.tr("Netbeheerder"), optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
             "INCLUDE_CONFIDENTIAL", self.tr("Vertrouwelijke projecten meenemen"), False))
@@ -364,7 +368,11 @@ class ExportPackage(_ProgrammeAlg):
         if gm:
             selection = {"municipality": gm}
             if layer:
-                selection["area"] = self.call(municipality_area, gm, layer)
+                crs = self.parameterAsCrs(parameters, "CRS", context) if parameters.get("CRS") not in (None, "") \
+                    else None
+                selection["area"] = self.call(municipality_area, gm, layer,
+                                              (crs.authid() or crs.toWkt()) if crs is not None and crs.isValid()
+                                              else None)
         elif nb:
             selection = {"netbeheerder": nb}
         esdl = self.parameterAsBoolean(parameters, "ESDL", context)
