@@ -10,7 +10,8 @@ Cases (goals from issue 8):
 * P1a/P1b capacity balance - the plugin's whole balance (``pmiek:capacitybalance``: read the werkbank,
   assign, sum per horizon year, write the output layer) vs QGIS's own tools doing only the bare assignment
   and sum: ``native:joinbynearest`` + ``qgis:statisticsbycategories`` (nearest-station rule, P1a, werkbank
-  without capacity areas) and ``qgis:joinbylocationsummary`` (capacity-area rule, P1b).  Goal ratio <= 0.1.
+  without capacity areas) and a one-to-many ``native:joinattributesbylocation`` keeping the smallest area per
+  development (capacity-area rule, P1b).  Goal ratio <= 0.1; no ratio when the answers differ.
 * P2 fiche export - per-page time of the projectfiche atlas vs a plain one-map QGIS atlas (from
   ``bench/bench_fiches.py``, owned by the export work; "niet beschikbaar" while it is missing).  Goal <= 3x.
 * P3 start-up - ``classFactory`` + ``initGui`` in a fresh interpreter vs the same for a minimal plugin (one
