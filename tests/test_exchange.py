@@ -176,8 +176,13 @@ def test_esdl_export_loads_back_with_pyesdl(wb, tmp_path):
     # and into a new werkbank
     target = make_werkbank(tmp_path / "esdl_doel.gpkg", name="Doel")
     target.delete("developments", "1=1")
-    import_esdl(path, target)
+    got = import_esdl(path, target)  # through the one import runner, like any other source
+    assert got["outcomes"]["stations"].counts == {"inserted": 0, "updated": 3, "unchanged": 0}
+    assert got["outcomes"]["developments"].counts == {"inserted": 5, "updated": 0, "unchanged": 0}
+    assert got["report"].summary().startswith("Testprogramma_fictief_voorbeeld.esdl: 8 van 8 rijen geïmporteerd.")
     assert target.count("developments") == 5
+    assert {r["source"] for r in target.query("SELECT source FROM developments")} == {
+        "ESDL Testprogramma (fictief voorbeeld)"}
     assert target.query("SELECT demand_mw FROM developments WHERE dev_id='D3'")[0]["demand_mw"] == pytest.approx(37.0)
     target.close()
 
