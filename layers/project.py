@@ -7,7 +7,7 @@ project file (entry ``pmiek/werkbank``) so a saved project reopens with it.
 import glob
 import os
 
-from qgis.core import QgsLayerTreeGroup, QgsMapLayerStyle, QgsProject, QgsVectorLayer
+from qgis.core import QgsMapLayerStyle, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 GROUP_NAME = "pMIEK"
@@ -191,6 +191,22 @@ def werkbank_group(project=None, create=True):
     return group
 
 
+def remove_group_layers(group, project):
+    """Remove every layer under ``group`` (its subgroups too) from the project now, then its child nodes.
+
+    The layers go out of the project before their nodes leave the layer tree.  Removing a node that still holds
+    a layer (``removeAllChildren`` on the 'Tabellen' subgroup) only *queues* the layer's removal (QGIS's layer
+    tree bridge, ``Qt::QueuedConnection``): until the event loop runs, the old layers stay in the project
+    without a node, are written into a project saved meanwhile, and the queued removal later deletes the
+    layers with those ids that reading that project has just created - in the middle of QgsProject.read
+    (a segfault, issue 19).
+    """
+    ids = group.findLayerIds()
+    if ids:
+        project.removeMapLayers(ids)
+    group.removeAllChildren()
+
+
 def add_werkbank_layers(path, project=None, tables=True):
     """Add the werkbank's layers to the project in a 'pMIEK' group (replacing older ones).
 
@@ -199,10 +215,7 @@ def add_werkbank_layers(path, project=None, tables=True):
     """
     project = project or QgsProject.instance()
     group = werkbank_group(project)
-    for child in list(group.children()):
-        if not isinstance(child, QgsLayerTreeGroup):
-            project.removeMapLayer(child.layerId())
-    group.removeAllChildren()
+    remove_group_layers(group, project)
     added = []
     from .concurrency import track
 

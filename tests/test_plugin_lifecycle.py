@@ -65,10 +65,9 @@ def test_init_unload_twice_leaves_nothing(qgis_iface, qgis_processing):
         assert plugin._connections == [] and plugin.actions == []
 
 
-def test_startup_imports_nothing_heavy():
-    """In a fresh interpreter: classFactory+initGui must not import geopandas/pandas/shapely."""
-    code = r"""
-import sys, time, os
+# Start of a script run in a fresh interpreter: QGIS (offscreen) and the smallest iface the plugin's initGui needs.
+_QGIS_WITH_IFACE = r"""
+import os
 os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')
 from qgis.core import QgsApplication
 app = QgsApplication([], False); app.initQgis()
@@ -84,6 +83,13 @@ class Iface:
     def addDockWidget(self, area, dock): self.win.addDockWidget(area, dock)
     def removeDockWidget(self, dock): self.win.removeDockWidget(dock)
 iface = Iface()
+"""
+
+
+def test_startup_imports_nothing_heavy():
+    """In a fresh interpreter: classFactory+initGui must not import geopandas/pandas/shapely."""
+    code = _QGIS_WITH_IFACE + r"""
+import sys, time
 before = set(sys.modules)  # QGIS >= 3.34's qgis.core imports shapely itself: only count what the plugin adds
 t0 = time.perf_counter()
 import pmiek_werkbank
@@ -152,3 +158,84 @@ def test_reopened_project_tracks_werkbank_layers_until_unload(qgis_iface, qgis_p
     assert _TRACKERS == {}
     project.clear()
     assert layers  # the first set of layers was created
+
+
+def test_switching_werkbank_leaves_no_layer_of_the_old_one(qgis_iface, qgis_new_project, tmp_path):
+    """Werkbank A's layers (also those in the 'Tabellen' subgroup) leave the project at once when B's replace them,
+    not on the next turn of the event loop: a project saved right after holds B's layers only."""
+    from qgis.core import QgsProject
+
+    from pmiek_werkbank.layers.project import add_werkbank_layers
+    from pmiek_werkbank.werkbank import create_werkbank
+
+    paths = []
+    for name in ("a", "b"):
+        paths.append(str(tmp_path / "{}.gpkg".format(name)))
+        create_werkbank(paths[-1], name.upper(), "Utrecht", province_code="PV26", peildatum="2026-01-01").close()
+    project = QgsProject.instance()
+    old = add_werkbank_layers(paths[0], project)
+    assert any(lyr.customProperty("pmiek/table") == "station_capacity" for lyr in old)  # a table layer in A
+    new = add_werkbank_layers(paths[1], project)  # no event processed in between
+    assert sorted(project.mapLayers()) == sorted(lyr.id() for lyr in new)
+    assert all("a.gpkg" not in lyr.source() for lyr in project.mapLayers().values())
+    assert sorted(project.layerTreeRoot().findLayerIds()) == sorted(lyr.id() for lyr in new)
+    qgs = str(tmp_path / "programma.qgs")
+    assert project.write(qgs)
+    with open(qgs, encoding="utf-8") as f:
+        text = f.read()
+    assert "a.gpkg" not in text and text.count("b.gpkg|layername=station_capacity") >= 1
+    project.clear()
+
+
+_REOPEN_AFTER_SWITCH = _QGIS_WITH_IFACE + r"""
+import sys
+from qgis.core import QgsProject
+from qgis.PyQt.QtCore import QCoreApplication
+import pmiek_werkbank
+from pmiek_werkbank.layers.concurrency import untrack_all
+from pmiek_werkbank.layers.project import Session, add_werkbank_layers
+from pmiek_werkbank.werkbank import create_werkbank
+
+folder = sys.argv[1]
+paths = []
+for name in ("a", "b"):
+    paths.append(os.path.join(folder, name + ".gpkg"))
+    create_werkbank(paths[-1], name.upper(), "Utrecht", province_code="PV26", peildatum="2026-01-01").close()
+project = QgsProject.instance()
+session = Session(project)
+add_werkbank_layers(paths[0], project)
+session.set_werkbank(paths[0])
+session.set_werkbank("")
+b_layers = add_werkbank_layers(paths[1], project)  # replaces A's layers in the pMIEK group
+Session(project).set_werkbank(paths[1])
+qgz = os.path.join(folder, "programma.qgz")
+assert project.write(qgz)
+untrack_all()
+project.clear()
+plugin = pmiek_werkbank.classFactory(iface)
+plugin.initGui()
+# Events are handled while QGIS reads a project (QGIS desktop, the pytest-qgis iface): a removal still queued
+# from the switch would run here.
+project.legendLayersAdded.connect(lambda layers: QCoreApplication.processEvents())
+assert project.read(qgz)
+print("LAYERS=%d/%d" % (len(project.mapLayers()), len(b_layers)))
+plugin.unload()
+project.clear()
+"""
+
+
+def test_reopening_project_saved_after_switching_werkbank_does_not_crash(tmp_path):
+    """Open werkbank A, switch to B, save the project, reopen it: no segfault (QGIS reading a project used to
+    delete a layer it had just read, when A's table layers were still queued for removal), B's layers only.
+    In a fresh interpreter, several times: a segfault fails this test instead of ending pytest, and it
+    depended on where freed memory was reused (about half the runs crashed)."""
+    results = []
+    for run in range(4):
+        folder = tmp_path / "run{}".format(run)
+        folder.mkdir()
+        results.append(subprocess.run([sys.executable, "-c", _REOPEN_AFTER_SWITCH, str(folder)], capture_output=True,
+                                      text=True, timeout=180))
+    assert [r.returncode for r in results] == [0] * 4, results[-1].stderr[-3000:]  # -11: segfault
+    for r in results:
+        read, added = [line.split("=", 1)[1] for line in r.stdout.splitlines() if line.startswith("LAYERS=")][0].split("/")
+        assert added == "14" and read == added  # 8 map layers + 6 tables of B, none of A
