@@ -203,6 +203,8 @@ def test_esdl_missing_package_message(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(ProgrammeError, match="pakket 'pyesdl' nodig.*pip install"):
         esdl_io.validate_esdl("x.esdl")
+    with pytest.raises(ProgrammeError, match="pakket 'pyesdl' nodig.*pip install"):
+        esdl_io.import_esdl("x.esdl")
 
 
 def test_algorithms_export_import(pmiek_provider, wb, tmp_path):
