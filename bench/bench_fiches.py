@@ -1,7 +1,10 @@
 """Time per projectfiche page vs a plain single-map QGIS atlas page, same projects, same run.
 
 Usage (QGIS environment as in the Makefile):
-    .venv/bin/python bench/bench_fiches.py [--projects 100] [--werkbank path.gpkg]
+    .venv/bin/python bench/bench_fiches.py [--projects 100] [--werkbank path.gpkg] [--profile-layers N]
+
+``--profile-layers N`` only prints the CPU time per fiche map of each map layer (with and without its labels)
+over the first N fiches: where a fiche map's time goes.
 
 Without --werkbank a werkbank with N fictitious projects is made from the sample
 (projects copied and shifted; fictief voorbeeld).  The baseline is a QGIS
@@ -133,6 +136,59 @@ def _one_round(wb, data, folder, k):
     return t_base / max(1, n_base), res.seconds / max(1, fiche_pages), res, n_base
 
 
+def profile_layers(fl, projects):
+    """Where a fiche map's time goes: CPU seconds per map for each map layer drawn alone, with and without its
+    labels, and for the whole map, over ``projects`` (each put on ``fl``, a FicheLayout, first).  The map is
+    drawn as the fiche draws it (the map item's settings at the export resolution, linked developments by the
+    fiche's id list).  Returns ``{layer name or "kaart": (with labels, without labels)}``."""
+    import resource
+
+    from qgis.core import Qgis, QgsMapRendererCustomPainterJob, QgsMapSettings
+    from qgis.PyQt.QtCore import QSizeF
+    from qgis.PyQt.QtGui import QImage, QPainter
+
+    from pmiek_werkbank.export import layouts as L
+
+    def cpu():  # all threads of the process: the map jobs draw in a worker thread
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    def draw(settings):
+        image = QImage(settings.outputSize(), QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0)
+        painter = QPainter(image)
+        t = cpu()
+        job = QgsMapRendererCustomPainterJob(settings, painter)
+        job.start()
+        job.waitForFinished()
+        painter.end()
+        return cpu() - t
+
+    totals = {}
+    rect = fl.map.rect()
+    size = QSizeF(rect.width() * L.DPI / 25.4, rect.height() * L.DPI / 25.4)
+    for p in projects:
+        fl.prepare(p)
+        linked = '"dev_id" IN ({})'.format(L.quote_list(d["dev_id"] for d in p["developments"]))
+        for rule in fl._linked_rules:  # as FicheLayout._show_map_image draws it
+            rule.setFilterExpression(linked)
+        try:
+            base = fl.map.mapSettings(fl.map.extent(), size, L.DPI, True)
+            for layer in fl.map_layers + [None]:
+                key = layer.name() if layer is not None else "kaart"
+                for labels in (True, False):
+                    settings = QgsMapSettings(base)
+                    settings.setLayers([layer] if layer is not None else fl.map_layers)
+                    settings.setFlag(Qgis.MapSettingsFlag.DrawLabeling, labels)
+                    pair = totals.setdefault(key, [0.0, 0.0])
+                    pair[0 if labels else 1] += draw(settings)
+        finally:
+            for rule in fl._linked_rules:
+                rule.setFilterExpression(L.LINKED)
+    n = max(1, len(projects))
+    return {k: (v[0] / n, v[1] / n) for k, v in totals.items()}
+
+
 def bench_case(ds=None, repeat=3, scratch=None, n_projects=100, stats=None, row=None, growth_projects=300):
     """Case P2 of ``bench/run.py``.
 
@@ -261,6 +317,8 @@ def main():
     ap.add_argument("--projects", type=int, default=100)
     ap.add_argument("--werkbank")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--profile-layers", type=int, default=0, metavar="N",
+                    help="only: CPU time per fiche map per layer (with/without labels) over the first N fiches")
     args = ap.parse_args()
     from qgis.core import QgsApplication
 
@@ -277,6 +335,18 @@ def main():
         t = time.perf_counter()
         data = gather(wb)
         t_gather = time.perf_counter() - t
+        if args.profile_layers:
+            fl = FicheLayout(wb, data)  # the default municipalities, as pmiek:exportfiches and case P2
+            try:
+                prof = profile_layers(fl, data.projects[:args.profile_layers])
+            finally:
+                fl.close()
+            print("CPU s per fichekaart ({} fiches): met labels / zonder labels".format(
+                min(args.profile_layers, len(data.projects))))
+            for name, (with_labels, without) in prof.items():
+                print("  {:<28} {:.3f} / {:.3f}".format(name, with_labels, without))
+            shutil.rmtree(folder, ignore_errors=True)
+            return
         fl = FicheLayout(wb, data, gemeenten_path=os.path.join(ROOT, "resources", "sample", "gemeenten.gpkg"))
         t_base, n_base = baseline(fl, os.path.join(folder, "baseline.pdf"))
         res = export_atlas(wb, data, os.path.join(folder, "atlas.pdf"), fiche_layout=fl)
