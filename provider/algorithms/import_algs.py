@@ -101,14 +101,21 @@ def pipeline_options(alg, parameters, context, feedback):
     if prefix:
         opts["source_prefix"] = prefix
     opts["sync"] = alg.parameterAsBoolean(parameters, "SYNC", context) if "SYNC" in parameters else False
-    if parameters.get("CRS") not in (None, ""):
-        crs = alg.parameterAsCrs(parameters, "CRS", context)
-        if crs.isValid():
-            opts["crs"] = crs.authid() or crs.toWkt()
+    crs = crs_parameter(alg, parameters, context)
+    if crs:
+        opts["crs"] = crs
     recode = alg.parameterAsFile(parameters, "RECODE", context) if "RECODE" in parameters else ""
     if recode:
         opts["recode"] = recode
     return opts
+
+
+def crs_parameter(alg, parameters, context, name="CRS"):
+    """The CRS a user gave for a source without one, as authid (or WKT); None when not given or not valid."""
+    if parameters.get(name) in (None, ""):
+        return None
+    crs = alg.parameterAsCrs(parameters, name, context)
+    return (crs.authid() or crs.toWkt()) if crs.isValid() else None
 
 
 def report_path(alg, parameters, context, kind):

@@ -368,11 +368,9 @@ class ExportPackage(_ProgrammeAlg):
         if gm:
             selection = {"municipality": gm}
             if layer:
-                crs = self.parameterAsCrs(parameters, "CRS", context) if parameters.get("CRS") not in (None, "") \
-                    else None
-                selection["area"] = self.call(municipality_area, gm, layer,
-                                              (crs.authid() or crs.toWkt()) if crs is not None and crs.isValid()
-                                              else None)
+                from .import_algs import crs_parameter
+
+                selection["area"] = self.call(municipality_area, gm, layer, crs_parameter(self, parameters, context))
         elif nb:
             selection = {"netbeheerder": nb}
         esdl = self.parameterAsBoolean(parameters, "ESDL", context)
