@@ -1296,7 +1296,9 @@ class GeopackageWerkbank(Werkbank):
         rtree = '"rtree_{}_{}"'.format(t.name, GEOM)
         if len(fids) == len(blobs):  # AUTOINCREMENT: the new rows, in the order they were inserted
             entries = ((fid,) + env for fid, env in zip(fids, map(_envelope, blobs)) if env is not None)
-            tx.executemany("INSERT OR REPLACE INTO {} VALUES (?, ?, ?, ?, ?)".format(rtree), entries)
+            # what the trigger's INSERT OR REPLACE would replace, then a plain INSERT (a quarter faster)
+            tx.execute("DELETE FROM {} WHERE id > ?".format(rtree), (last,))
+            tx.executemany("INSERT INTO {} VALUES (?, ?, ?, ?, ?)".format(rtree), entries)
         else:  # not expected; the trigger's own statement for the new rows
             tx.execute('INSERT OR REPLACE INTO {0} SELECT "{1}", ST_MinX("{2}"), ST_MaxX("{2}"), ST_MinY("{2}"), '
                        'ST_MaxY("{2}") FROM "{3}" WHERE "{1}" > ? AND "{2}" NOT NULL AND NOT ST_IsEmpty("{2}")'
