@@ -21,8 +21,9 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-from qgis.core import QgsLayoutItem, QgsLayoutItemMap, QgsLayoutItemPage, QgsPrintLayout, QgsReadWriteContext
-from qgis.PyQt.QtCore import QSize
+from qgis.core import QgsLayoutItemMap, QgsPrintLayout, QgsReadWriteContext
+from qgis.PyQt.QtCore import QSize, QSizeF
+from qgis.PyQt.QtGui import QColor, QImage, QPainter
 from qgis.PyQt.QtXml import QDomDocument
 
 from . import html as H
@@ -33,6 +34,9 @@ from ..formatting import fmt_num
 from .safety import unique_filenames
 
 SLACK = 0.97  # smart page breaks leave a little room at the bottom of a frame
+# fiche maps drawn in the background ahead of the fiche on the layout (each map job runs in its own thread while
+# the layout, the text and the PDF pages of the earlier fiches are handled on this one): 2 keeps both cores busy
+MAPS_AHEAD = 2
 
 
 @dataclass
@@ -98,14 +102,11 @@ class FicheLayout:
             size = self.map.rect()
             base = self.coverage.extent() if self.coverage.featureCount() else self.map.extent()
             self.map.setExtent(L.fit_extent(base, size.width(), size.height()))
-        self._map_overlaps = []  # items on the map (scale bar): hidden while the map alone is rendered
         self.picture = None
         if self.map is not None:
-            rect = self.map.sceneBoundingRect()
-            self._map_overlaps = [i for i in layout.items() if isinstance(i, QgsLayoutItem) and i is not self.map
-                                  and not isinstance(i, QgsLayoutItemPage) and i.sceneBoundingRect().intersects(rect)]
             self.picture = _map_picture(layout, self.map)
         self._linked_rules = [r for layer in self.map_layers for r in _rules_of(layer) if r.filterExpression() == L.LINKED]
+        self._jobs = {}  # project_id -> _MapJob started ahead (see _start_maps)
         self._image_dir = tempfile.mkdtemp(prefix="pmiek_fichekaart_")
         self._image_seq = 0
         self._image_path = None
@@ -180,6 +181,7 @@ class FicheLayout:
         # the atlas reloads the HTML item (twice) when its feature changes: give it nothing to load
         self.renderer.clear()
         self._show_live_map()
+        self._start_maps(p)
         self.layout.atlas().seekTo(self._index[p["project_id"]])
         self.renderer.set_html(self._html(p, font))  # the one load at the planned size
         avail = self.renderer.first_frame_height() * SLACK
@@ -198,8 +200,7 @@ class FicheLayout:
                     L.add_rule(self.layout, 10, 12.5, 190, page=index, colour=L.BLUE),
                 ] + L.add_footer(self.layout, page=index, suffix="_%d" % index)
             self.renderer.set_continuation_frames(rects)
-        self.current_developments = p["developments"]
-        self._show_map_image()
+        self._show_map_image(p)
         self.current = p
         self.current_pages = pages
         return pages, font, message, is_warning
@@ -214,29 +215,57 @@ class FicheLayout:
             L.set_footer_variables(self.layout, self.data.footer, text)
             pdf.add(self.layout, i)
 
-    def _show_map_image(self):
-        """Render the current fiche's map once (alone, at the export resolution) and show it as a picture in the
-        map's place and stacking order; the atlas page, the fiche's PDF and its PNG all draw that picture, so
-        the map is not rendered again for each (issue 19).  What lies on the map (scale bar) stays live."""
+    def _start_maps(self, p):
+        """Start drawing the maps of ``p`` and the next :data:`MAPS_AHEAD` fiches (in the order of the projects)
+        in the background, each as the map item draws it for its atlas feature (seek, then the item's map
+        settings); what is already running is kept, maps no longer needed are dropped."""
         if self.map is None:
             return
-        from qgis.core import QgsLayoutExporter
+        i = self._index[p["project_id"]]
+        wanted = [q["project_id"] for q in self.data.projects[i:i + 1 + MAPS_AHEAD]]
+        for pid in [pid for pid in self._jobs if pid not in wanted]:
+            self._jobs.pop(pid).discard()
+        for pid in wanted:
+            if pid not in self._jobs:
+                self.layout.atlas().seekTo(self._index[pid])
+                self._jobs[pid] = self._map_job(self.data.projects[self._index[pid]])
 
-        above = [i for i in self._map_overlaps if i.zValue() > self.map.zValue() and i.isVisible()]
-        for item in above:
-            item.setVisibility(False)
-        # the linked developments as a list of this fiche's ids instead of a lookup in the atlas feature's id
-        # text for each of the thousands of developments in view (same selection, half the drawing time)
-        linked = '"dev_id" IN ({})'.format(L.quote_list(d["dev_id"] for d in self.current_developments))
+    def _map_job(self, p):
+        """The map of the fiche on the layout (atlas feature ``p``), drawn in the background at the export
+        resolution.  The linked developments are selected by this fiche's id list instead of a lookup in the
+        atlas feature's id text for each of the thousands of developments in view (same selection, half the
+        drawing time); the job copies the styles when it starts, so the rules are put back right after."""
+        from qgis.core import QgsMapRendererCustomPainterJob
+
+        rect = self.map.rect()
+        dots_per_mm = L.DPI / 25.4
+        settings = self.map.mapSettings(self.map.extent(), QSizeF(rect.width() * dots_per_mm,
+                                                                  rect.height() * dots_per_mm), L.DPI, True)
+        image = QImage(settings.outputSize(), QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(self.map.backgroundColor() if self.map.hasBackground() else QColor(0, 0, 0, 0))
+        image.setDotsPerMeterX(round(L.DPI / 0.0254))
+        image.setDotsPerMeterY(round(L.DPI / 0.0254))
+        linked = '"dev_id" IN ({})'.format(L.quote_list(d["dev_id"] for d in p["developments"]))
         for rule in self._linked_rules:
             rule.setFilterExpression(linked)
+        painter = QPainter(image)
         try:
-            image = QgsLayoutExporter(self.layout).renderRegionToImage(self.map.sceneBoundingRect(), QSize(), L.DPI)
+            job = QgsMapRendererCustomPainterJob(settings, painter)
+            job.start()
         finally:
-            for item in above:
-                item.setVisibility(True)
             for rule in self._linked_rules:
                 rule.setFilterExpression(L.LINKED)
+        return _MapJob(job, painter, image)
+
+    def _show_map_image(self, p):
+        """Show the current fiche's map (drawn once, in the background, see :meth:`_start_maps`) as a picture in
+        the map's place and stacking order, with the map's frame and background; the atlas page, the fiche's
+        PDF and its PNG all draw that picture, so the map is not rendered again for each (issue 19).  What lies
+        on the map (scale bar) stays live."""
+        if self.map is None:
+            return
+        job = self._jobs.pop(p["project_id"], None) or self._map_job(p)
+        image = job.result()
         self._image_seq += 1
         path = os.path.join(self._image_dir, "kaart_{}.bmp".format(self._image_seq))  # uncompressed: fast
         if not image.save(path, "BMP"):
@@ -259,6 +288,9 @@ class FicheLayout:
 
         if self.layout is None:
             return
+        for job in self._jobs.values():
+            job.discard()
+        self._jobs = {}
         self.layout.atlas().endRender()
         shutil.rmtree(self._image_dir, ignore_errors=True)
         self.renderer = None
@@ -294,17 +326,41 @@ class FicheLayout:
         return path
 
 
+class _MapJob:
+    """A map being drawn in the background onto ``image``; :meth:`result` waits for it."""
+
+    def __init__(self, job, painter, image):
+        self.job, self.painter, self.image = job, painter, image
+
+    def result(self):
+        self.job.waitForFinished()
+        self.painter.end()
+        errors = self.job.errors()
+        if errors:
+            raise RuntimeError("Fichekaart: {}".format("; ".join(e.message for e in errors)))
+        return self.image
+
+    def discard(self):
+        self.job.cancel()  # waits for it
+        self.painter.end()
+
+
 def _map_picture(layout, map_item):
     """A hidden picture item exactly over ``map_item`` and just above it in the stacking order (below what
-    lies on the map); it shows the map's image while the map itself is hidden."""
+    lies on the map), with the map's frame and background; it shows the map's image while the map itself is
+    hidden."""
     from qgis.core import QgsLayoutItemPicture, QgsLayoutPoint, QgsLayoutSize
 
     rect = map_item.sceneBoundingRect()
     pic = QgsLayoutItemPicture(layout)
     pic.setId("map_picture")
     pic.setResizeMode(QgsLayoutItemPicture.ResizeMode.Stretch)
-    pic.setFrameEnabled(False)
-    pic.setBackgroundEnabled(False)
+    pic.setFrameEnabled(map_item.frameEnabled())
+    pic.setFrameStrokeColor(map_item.frameStrokeColor())
+    pic.setFrameStrokeWidth(map_item.frameStrokeWidth())
+    pic.setFrameJoinStyle(map_item.frameJoinStyle())
+    pic.setBackgroundEnabled(map_item.hasBackground())
+    pic.setBackgroundColor(map_item.backgroundColor())
     layout.addLayoutItem(pic)
     pic.attemptMove(QgsLayoutPoint(rect.x(), rect.y()))
     pic.attemptResize(QgsLayoutSize(rect.width(), rect.height()))
