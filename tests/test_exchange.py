@@ -361,3 +361,32 @@ def test_exportpackage_municipality_layer_without_crs_needs_the_crs_parameter(pm
         man = json.load(f)
     assert man["selectie"]["gebied_gegeven"] is True
     assert man["tabellen"]["developments"]["rijen"] == 2  # D4 and D5, both inside the Zeist square
+
+
+def test_importesdl_algorithm_reports_like_every_import(pmiek_provider, tmp_path, monkeypatch):
+    """pmiek:importesdl: the runner's counts as outputs, the report beside, a Dutch message without pyesdl."""
+    pytest.importorskip("esdl")
+    from qgis.core import QgsProcessingException
+
+    from pmiek_werkbank.programme import esdl_io
+
+    utrecht = (52.09, 5.12)
+    path = _small_esdl(tmp_path / "klein.esdl", [
+        ("ElectricityDemand", "ontwikkeling_G1", "Goed", "pMIEK ontwikkeling vraag; sector=wonen", utrecht, 12e6, 2030),
+        ("ElectricityDemand", "ontwikkeling_N1", "Negatief", "pMIEK ontwikkeling vraag; sector=wonen", utrecht,
+         -3e6, 2030),
+    ])
+    target = make_werkbank(tmp_path / "doel.gpkg", name="Doel")
+    target.delete("developments", "1=1")
+    target.close()
+    report = tmp_path / "rapport.html"
+    res = run_alg("pmiek:importesdl", {"WERKBANK": str(tmp_path / "doel.gpkg"), "INPUT": path,
+                                       "REPORT": str(report)})
+    assert (res["IMPORTED"], res["REJECTED"], res["INSERTED"], res["REMOVED"]) == (1, 1, 1, 0)
+    assert (res["STATIONS_IMPORTED"], res["DEVELOPMENTS_IMPORTED"]) == (0, 1)
+    assert res["REPORT"] == str(report) and "N1" in report.read_text(encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match="alles of niets|afgebroken|niet gewijzigd"):
+        run_alg("pmiek:importesdl", {"WERKBANK": str(tmp_path / "doel.gpkg"), "INPUT": path, "STRICT": True})
+    monkeypatch.setattr(esdl_io, "esdl_available", lambda: False)
+    with pytest.raises(QgsProcessingException, match="pyesdl"):
+        run_alg("pmiek:importesdl", {"WERKBANK": str(tmp_path / "doel.gpkg"), "INPUT": path})
