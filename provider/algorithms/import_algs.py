@@ -134,6 +134,20 @@ def report_path(alg, parameters, context, kind):
     return report
 
 
+def log_report(alg, feedback, rep, report):
+    """An import's report in the Processing log (notes, the first errors of it and its sections, the summary,
+    where the report is) and its CSV twin when the report went beside the werkbank."""
+    for note in rep.notes:
+        feedback.pushInfo(note)
+    for part in [rep] + list(rep.sub_reports):
+        for line in part.first_errors(10):
+            feedback.reportError(line, False)
+    feedback.pushInfo(rep.summary())
+    if getattr(alg, "_report_twin", False):
+        rep.write_csv(os.path.splitext(report)[0] + ".csv")
+    feedback.pushInfo(alg.tr("Rapport: {}").format(report))
+
+
 class SpecHelpMixin:
     """shortHelpString = HELP plus the recognised columns and accepted values from ``ingest.specs``."""
 
@@ -268,15 +282,7 @@ class _ImportAlgorithm(PmiekAlgorithm):
         finally:
             wb.close()
         feedback.setProgress(100)
-        rep = result.report
-        for note in rep.notes:
-            feedback.pushInfo(note)
-        for line in rep.first_errors(10):
-            feedback.reportError(line, False)
-        feedback.pushInfo(rep.summary())
-        if getattr(self, "_report_twin", False):
-            rep.write_csv(os.path.splitext(report)[0] + ".csv")
-        feedback.pushInfo(self.tr("Rapport: {}").format(report))
+        log_report(self, feedback, result.report, report)
         out = {"IMPORTED": result.imported, "REJECTED": result.rejected, "REPORT": report,
                "INSERTED": result.counts.get("inserted", 0), "UPDATED": result.counts.get("updated", 0),
                "UNCHANGED": result.counts.get("unchanged", 0), "REMOVED": len(result.removed)}
@@ -453,14 +459,7 @@ class ImportEsdl(PmiekAlgorithm):
             raise QgsProcessingException(str(e)) from e
         finally:
             wb.close()
-        rep = got["report"]
-        for sub in rep.sub_reports:
-            for line in sub.first_errors(10):
-                feedback.reportError(line, False)
-        feedback.pushInfo(rep.summary())
-        if getattr(self, "_report_twin", False):
-            rep.write_csv(os.path.splitext(report)[0] + ".csv")
-        feedback.pushInfo(self.tr("Rapport: {}").format(report))
+        log_report(self, feedback, got["report"], report)
         done = got["outcomes"]
         out = {"REPORT": report, "STATIONS_IMPORTED": done["stations"].imported if "stations" in done else 0,
                "DEVELOPMENTS_IMPORTED": done["developments"].imported if "developments" in done else 0}
