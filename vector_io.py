@@ -115,9 +115,11 @@ def _build(names, kinds, values, fids, geoms, crs, fid_as_index):
 
 def _defined(crs):
     """No CRS for GDAL's placeholders of a layer without one ("Undefined geographic SRS" / "Undefined Cartesian
-    SRS", a GeoPackage's srs_id 0 / -1): such a layer is refused unless a CRS is given, never read as degrees."""
+    SRS", a GeoPackage's srs_id 0 / -1; newer GDAL writes srs_id 99999 "Undefined SRS"): such a layer is refused
+    unless a CRS is given, never read as degrees."""
     text = str(crs or "").lower()
-    return None if not crs or "undefined geographic srs" in text or "undefined cartesian srs" in text else crs
+    return None if not crs or any(u in text for u in ("undefined geographic srs", "undefined cartesian srs",
+                                                      "undefined srs")) else crs
 
 
 def _normalise(df, kinds):

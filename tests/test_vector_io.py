@@ -508,7 +508,8 @@ def test_layer_without_crs_is_read_without_crs(backend, monkeypatch, tmp_path):
         con.execute("UPDATE gpkg_geometry_columns SET srs_id = -1 WHERE table_name = 'cartesisch'")
     info = dict(con.execute("SELECT table_name, srs_id FROM gpkg_geometry_columns").fetchall())
     con.close()
-    assert info == {"geo": 0, "cartesisch": -1, "rd": 28992}
+    # srs_id 0 as GDAL 3.6 writes it for no SRS; 99999 ("Undefined SRS") from GDAL 3.10 on (QGIS 3.40/3.44 chroots)
+    assert info["geo"] in (0, 99999) and (info["cartesisch"], info["rd"]) == (-1, 28992)
     _use(monkeypatch, backend)
     assert vector_io.read_frame(path, layer="geo").crs is None
     assert vector_io.read_frame(path, layer="cartesisch").crs is None
