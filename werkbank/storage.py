@@ -1008,6 +1008,12 @@ def _file_state(path):
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 
+def _file_identity(path):
+    """(device, inode) of the file at ``path`` (which file it is, whatever is in it); None when missing."""
+    state = _file_state(path)
+    return state[:2] if state is not None else None
+
+
 class SessionWerkbank:
     """The werkbank of one desktop session: one connection, opened and integrity-checked once (issue 19).
 
@@ -1028,19 +1034,11 @@ class SessionWerkbank:
         self._ident = None
         self._cookie = None
 
-    @staticmethod
-    def _identity(path):
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        return st.st_dev, st.st_ino
-
     def get(self, target, readonly=False):
         if not target or is_postgres_target(target):
             return open_werkbank(target, readonly=readonly)
         target = str(target)
-        ident = self._identity(target)
+        ident = _file_identity(target)
         if self._wb is not None and (target != self._target or ident != self._ident or self._wb.conn is None):
             self.close()
         if self._wb is None:
@@ -1167,7 +1165,7 @@ class GeopackageWerkbank(Werkbank):
         except sqlite3.DatabaseError as e:
             raise WerkbankError("{}: geen leesbaar GeoPackage ({}).".format(path, e)) from e
         wb = cls(path, conn, readonly=readonly)
-        wb._opened_file = (_file_state(real) or (None, None))[:2]  # device, inode of the file opened
+        wb._opened_file = _file_identity(real)  # device, inode of the file opened
         return wb
 
     def close(self):
