@@ -372,15 +372,12 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=No
     checked = check(wb, kind, frame, source, strict=strict and not s.layer, **params)
     rep = checked.report
     rep.settle()
-    if strict and rep.errors():
+    if strict:  # any rejected row, of the main table or a second one (the capacity table), refuses the import
         errs = [p.message(rep.source) for p in sorted(rep.errors(), key=lambda p: p.row or 0)]
         for sub in rep.sub_reports:
             errs += [p.message(sub.source) for p in sub.errors()]
-        raise ImportFailed(failure_text(errs))
-    if strict:
-        for sub in rep.sub_reports:
-            if sub.errors():
-                raise ImportFailed(failure_text([p.message(sub.source) for p in sub.errors()]))
+        if errs:
+            raise ImportFailed(failure_text(errs))
     if feedback is not None and feedback.isCanceled():
         raise ImportCancelled(source)
     rows = checked.rows
