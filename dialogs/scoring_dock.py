@@ -651,15 +651,13 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             self._programme_name, len(self.projects), len(self.criteria)))
 
     def _set_projects(self, projects):
-        """The projects in grid order (code or name in natural order, then id)."""
+        """The projects in grid order: the ranking's own label order (code or name in natural order, then id)."""
+        import numpy as np
+
         from ..scoring import ranking as R
 
         projects = projects.reset_index(drop=True)
-        projects["_sort"] = [R._natural(c if isinstance(c, str) and c else n)
-                             for c, n in zip(projects["code"], projects["name"])]
-        keys = list(zip(projects["_sort"], projects["project_id"]))
-        order = sorted(range(len(projects)), key=keys.__getitem__)
-        self.projects = projects.iloc[order].reset_index(drop=True)
+        self.projects = projects.iloc[np.argsort(R.label_order(projects), kind="stable")].reset_index(drop=True)
 
     # ---- incremental updates (issue 19: a rating or status edit updates what changed) -------------------------
     def _read(self, fn, wb=None):
@@ -720,7 +718,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             return
         import pandas as pd
 
-        old = self.projects.drop(columns=["_sort"])
+        old = self.projects
         if ids is None:
             projects = fresh  # a project added or deleted: the tables are rebuilt, the ratings are not re-read
         else:

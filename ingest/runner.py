@@ -33,15 +33,21 @@ MAX_MESSAGES = 25
 class Checked:
     """A layer kind's validation: ``rows`` to write, the ``report`` (problems per row and field), ``source_ids``
     (all ids the source carries, for REMOVED), ``also`` (a callable ``also(wb) -> counts`` writing a second table
-    in the same transaction; the stations' capacity table) and ``extra`` (kind-specific results)."""
+    in the same transaction; the stations' capacity table) and ``extra`` (kind-specific results); a table kind's
+    check also gives ``rejections`` ((row, id, field, message)), ``notes`` and ``rejected_keys`` (keys of rejected
+    rows: still in the source, not REMOVED)."""
 
-    def __init__(self, rows, report, source_ids=None, also=None, extra=None, mapping=None):
+    def __init__(self, rows, report, source_ids=None, also=None, extra=None, mapping=None, rejections=(), notes=(),
+                 rejected_keys=()):
         self.rows = rows
         self.report = report
         self.source_ids = source_ids
         self.also = also
         self.extra = dict(extra or {})
         self.mapping = mapping or {}
+        self.rejections = list(rejections)
+        self.notes = list(notes)
+        self.rejected_keys = list(rejected_keys)
 
 
 class Outcome:
@@ -342,10 +348,8 @@ def check(wb, kind, frame, source, strict=False, **params):
             rep.add(None, None, None, None, n, WAARSCHUWING)
         else:
             rep.note(n)
-    out = Checked(rows, rep)
-    out.rejections, out.notes = [e.parts() for e in rejections], list(notes)
-    out.rejected_keys = [e.key for e in rejections if e.key is not None]  # still in the source (not REMOVED)
-    return out
+    return Checked(rows, rep, rejections=[e.parts() for e in rejections], notes=notes,
+                   rejected_keys=[e.key for e in rejections if e.key is not None])
 
 
 def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=None, dry_run=False, strict=None,
@@ -393,7 +397,7 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=No
             layer_keys = ({(str(v),) for v in checked.source_ids if v is not None} | (
                 set() if sync else {(k,) for k in ids}), known.get((rep.source, source_layer)))
     elif s.track_source:
-        tracked = _Tracked(wb, s, rep.source, rows, getattr(checked, "rejected_keys", ()), source_layer)
+        tracked = _Tracked(wb, s, rep.source, rows, checked.rejected_keys, source_layer)
         removed = [(k, label) for k, label, _ in tracked.removed]
     cascaded = []
     try:
@@ -423,8 +427,8 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=No
     extra = dict(checked.extra)
     if also_counts is not None:
         extra["also_counts"] = also_counts
-    out = Outcome(kind, rep.source, rep.input_rows, rows, counts, conflicts, getattr(checked, "notes", ()),
-                  getattr(checked, "rejections", ()), rep, removed, deleted, extra, dry_run, checked.mapping)
+    out = Outcome(kind, rep.source, rep.input_rows, rows, counts, conflicts, checked.notes,
+                  checked.rejections, rep, removed, deleted, extra, dry_run, checked.mapping)
     rep.imported = len(rows) if s.layer else counts["inserted"] + counts["updated"] + counts["unchanged"]
     rep.counts = counts
     rep.removed, rep.deleted = len(removed), deleted

@@ -1614,7 +1614,7 @@ class BalanceModel:
         sc = self._station_ids.get_indexer(f["station_id"].to_numpy(dtype=object))
         if rows is not None and self._lookup.unique:
             # unique ids: their rank among all developments orders them as among these (sorted once per model)
-            if getattr(self, "_dev_rank", None) is None or len(self._dev_rank) != len(self.assignment):
+            if self._dev_rank is None:
                 ids = self.assignment["dev_id"].to_numpy(dtype=object)
                 self._dev_rank = np.empty(len(ids), dtype=np.int64)
                 self._dev_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
@@ -1774,7 +1774,7 @@ class BalanceModel:
 
     def _link_rows(self):
         """The assignment row of each link's development (-1: unknown), kept until the links change."""
-        if getattr(self, "_lrows", None) is None or len(self._lrows) != len(self._links):
+        if self._lrows is None:
             self._lrows = self._first_row(self._lookup.index, self._links["dev_id"].to_numpy(dtype=object),
                                           self._lookup.unique)
         return self._lrows

@@ -19,6 +19,7 @@ from ..ingest.errors import RowError
 
 from ..ingest.columns import SCORE_COLUMNS as FIELD_ALIASES  # noqa: E402 - canonical column -> names
 from ..ingest.columns import SCORE_REQUIRED as REQUIRED  # noqa: E402
+from ..ingest.columns import DATE_FORMATS, NO_WORDS, YES_WORDS  # noqa: E402
 DUTCH_FIELD = {
     "project_id": "project_id", "criterion_id": "criterium", "rating": "waardering", "rationale": "motivatie",
     "assessor": "beoordelaar", "assessor_role": "rol", "score_date": "datum", "agreed": "vastgesteld",
@@ -46,8 +47,6 @@ def parse_date(value):
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d")
     text = str(value).strip()
-    from ..ingest.columns import DATE_FORMATS
-
     for fmt, _shown in DATE_FORMATS:
         try:
             return _dt.datetime.strptime(text[:19] if "T" in text or ":" in text else text, fmt).strftime("%Y-%m-%d")
@@ -60,8 +59,6 @@ def _parse_bool(value):
     if _empty(value):
         return 0
     t = str(value).strip().lower()
-    from ..ingest.columns import NO_WORDS, YES_WORDS
-
     if t in YES_WORDS:
         return 1
     if t in NO_WORDS:

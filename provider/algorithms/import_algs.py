@@ -85,6 +85,12 @@ def add_pipeline_parameters(alg, spatial=True):
         fileFilter="CSV (*.csv)", optional=True))
 
 
+def add_strict_parameter(alg, optional=False):
+    """STRICT (every import): yes = all or nothing, the first rejected row refuses the whole import."""
+    alg.addParameter(QgsProcessingParameterBoolean(
+        "STRICT", alg.tr("Afbreken bij de eerste afgekeurde rij (alles of niets)"), False, optional=optional))
+
+
 def add_sync_parameter(alg):
     """SYNC (every import that reports REMOVED): delete the rows of this source that left it."""
     alg.addParameter(QgsProcessingParameterBoolean(
@@ -194,8 +200,7 @@ class _ImportAlgorithm(PmiekAlgorithm):
                     parentLayerParameterName="INPUT", type=QgsProcessingParameterField.DataType.Any, optional=True))
         self.add_specific_parameters()
         self.addParameter(QgsProcessingParameterString("SOURCE_NAME", self.tr("Bronnaam"), optional=True))
-        self.addParameter(QgsProcessingParameterBoolean(
-            "STRICT", self.tr("Afbreken bij de eerste afgekeurde rij (alles of niets)"), False))
+        add_strict_parameter(self)
         self.addParameter(QgsProcessingParameterBoolean(
             "CHECK_PROVINCE", self.tr("Objecten buiten de provincie afkeuren"), True))
         add_pipeline_parameters(self)
@@ -430,8 +435,7 @@ class ImportEsdl(PmiekAlgorithm):
         self.addParameter(QgsProcessingParameterFile("INPUT", self.tr("ESDL-bestand"),
                                                      behavior=QgsProcessingParameterFile.Behavior.File,
                                                      fileFilter="ESDL (*.esdl)"))
-        self.addParameter(QgsProcessingParameterBoolean(
-            "STRICT", self.tr("Afbreken bij de eerste afgekeurde rij (alles of niets)"), False))
+        add_strict_parameter(self)
         add_sync_parameter(self)
         self.addParameter(QgsProcessingParameterFileDestination(
             "REPORT", self.tr("Validatierapport"), "HTML (*.html)", optional=True, createByDefault=False))

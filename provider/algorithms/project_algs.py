@@ -171,11 +171,10 @@ def _count_outputs(alg, source_wins=True, strict=False, sync=False):
     source are deleted), REPORT; counts."""
     from qgis.core import QgsProcessingOutputFile, QgsProcessingParameterFileDestination
 
-    from .import_algs import add_sync_parameter
+    from .import_algs import add_strict_parameter, add_sync_parameter
 
     if strict:
-        alg.addParameter(QgsProcessingParameterBoolean(
-            "STRICT", alg.tr("Afbreken bij de eerste afgekeurde rij (alles of niets)"), False, optional=True))
+        add_strict_parameter(alg, optional=True)
     if sync:
         add_sync_parameter(alg)
     if source_wins:
