@@ -223,6 +223,8 @@ def export_fiches_and_atlas(wb, data, folder, atlas_path, template=None, templat
     try:
         result = FicheResult()
         for p in data.projects:  # plan every fiche (text only) once; the fiche messages belong to the fiches
+            if feedback is not None and feedback.isCanceled():
+                raise Cancelled()  # the text pass is the slowest: cancel works here too
             pages, _font, message, is_warning = fl.measure(p)
             result.pages[p["project_id"]] = pages
             if message:

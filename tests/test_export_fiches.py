@@ -254,3 +254,33 @@ def _differing_share(a, b):
 
     pa, pb = pixels(a), pixels(b)
     return float((pa != pb).reshape(a.height(), a.width(), 4).any(axis=2).mean())
+
+
+def test_one_pass_export_cancelled_while_planning_writes_nothing(tmp_path, monkeypatch):
+    """Cancel during the text pass (the slowest): it stops there - no fiche text is laid out after the cancel -
+    and no fiche and no atlas is written."""
+    from pmiek_werkbank.export.atlas import export_fiches_and_atlas
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.export.fiches import Cancelled, FicheLayout
+
+    measured = []
+    measure = FicheLayout.measure
+    monkeypatch.setattr(FicheLayout, "measure", lambda self, p: measured.append(p["project_id"]) or measure(self, p))
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    class Stop:
+        def isCanceled(self):
+            return True
+
+        def setProgress(self, value):
+            pass
+
+    wb_path = _new_werkbank(tmp_path / "w.gpkg")
+    with open_werkbank(wb_path, readonly=True) as wb:
+        data = gather(wb)
+        assert data.projects
+        with pytest.raises(Cancelled):
+            export_fiches_and_atlas(wb, data, str(tmp_path / "fiches"), str(tmp_path / "atlas.pdf"), feedback=Stop())
+    assert measured == []
+    assert not (tmp_path / "atlas.pdf").exists()
+    assert not [f for f in os.listdir(tmp_path / "fiches") if f.endswith(".pdf")]
