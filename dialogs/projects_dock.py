@@ -458,13 +458,12 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def select_project(self, project_id, zoom=True):
-        for r in range(self.projects.rowCount()):
-            item = self.projects.item(r, 0)
-            if item is not None and item.data(Qt.ItemDataRole.UserRole) == project_id:
-                self._zoom = zoom
-                self.projects.selectRow(r)
-                return True
-        return False
+        r = rows_of(self.projects, [project_id]).get(project_id)
+        if r is None:
+            return False
+        self._zoom = zoom
+        self.projects.selectRow(r)
+        return True
 
     def _on_project_selected(self):
         pid = self.current_project()

@@ -239,7 +239,7 @@ def record_score(wb, project_id, criterion_id, rating, rationale, assessor, role
         msgs = ["{}: veld '{}': {}.".format(head, f, m) for f, m in problems]
         raise ScoringError("\n".join(msgs), msgs)
     _write(wb, [row], user=user)
-    return _existing_ids(wb, [row])[(row["project_id"], row["criterion_id"], row["assessor"])]
+    return row["score_id"]  # _write gave the row its stored id (the existing one, or a new one)
 
 
 def validate_scores(wb, frame, source, default_date=None):
