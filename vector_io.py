@@ -17,6 +17,7 @@ that integers are always int64:
 
 ``where`` is an OGR attribute filter (the layer's subset string in QGIS), applied by GDAL in every backend.
 The QGIS backend loops over features in Python; it is the fall-back for a QGIS without pyogrio and fiona.
+:func:`layer_frame` gives the same frame for any QGIS layer (memory, PostGIS, WFS ...) through that loop.
 """
 
 import importlib.util
@@ -284,18 +285,31 @@ def _qvalue(v):
 
 def _read_qgis(path, layer, where, read_geometry):
     with _ReadOnly():
-        return _read_qgis_layer(path, layer, where, read_geometry)
+        vl = _open_qgis(path, layer)
+        if where and not vl.setSubsetString(where):
+            raise VectorIOError("{}: filter {!r} is ongeldig.".format(os.path.basename(path), where))
+        return _qgis_columns(vl, read_geometry)
 
 
-def _read_qgis_layer(path, layer, where, read_geometry):
-    from qgis.core import QgsFeatureRequest, QgsWkbTypes
+def layer_frame(vl, read_geometry=True, fid_as_index=False, check=None):
+    """Any ``QgsVectorLayer`` (memory, PostGIS, WFS ... or an OGR file) or other ``QgsFeatureSource`` as the frame :func:`read_frame` gives for
+    a file: the same column types (dates ``datetime64[ms]``, integers ``int64`` ...), ``geometry`` last.
+
+    ``check``: called before every feature and after the last (it may raise, e.g. to cancel).
+    """
+    fids, names, kinds, values, geoms, crs = _qgis_columns(vl, read_geometry, check)
+    return _normalise(_build(names, kinds, values, fids, geoms, crs, fid_as_index), kinds)
+
+
+def _qgis_columns(vl, read_geometry, check=None):
+    """The one loop over a QGIS layer's features: (fids, names, kinds, values, geoms or None, crs)."""
+    from qgis.core import QgsFeatureRequest, QgsVectorLayer, QgsWkbTypes
 
     from .layers.fieldtypes import kind_of
 
-    vl = _open_qgis(path, layer)
-    if where and not vl.setSubsetString(where):
-        raise VectorIOError("{}: filter {!r} is ongeldig.".format(os.path.basename(path), where))
-    pk = set(vl.dataProvider().pkAttributeIndexes())  # a GeoPackage's fid column: the feature id, no field
+    ogr = isinstance(vl, QgsVectorLayer) and vl.providerType() == "ogr"  # else any QgsFeatureSource
+    # an OGR layer's fid column (GeoPackage) is the feature id, no field - as pyogrio and fiona read it
+    pk = set(vl.dataProvider().pkAttributeIndexes()) if ogr else set()
     fields = vl.fields()
     idx = [i for i in range(fields.count()) if i not in pk]
     names = [fields.at(i).name() for i in idx]
@@ -306,12 +320,14 @@ def _read_qgis_layer(path, layer, where, read_geometry):
                     "datetime": "datetime"}.get(k, "string")
     spatial = read_geometry and QgsWkbTypes.geometryType(vl.wkbType()) != QgsWkbTypes.GeometryType.NullGeometry
     crs = None
-    layer_crs = vl.dataProvider().crs()  # (the layer's own is invalid for a GeometryCollection layer on 3.22)
+    layer_crs = vl.sourceCrs()
+    if ogr and not layer_crs.isValid():  # a GeometryCollection layer's own is invalid on QGIS 3.22
+        layer_crs = vl.dataProvider().crs()
     if spatial and layer_crs.isValid():
         crs = layer_crs.authid() if layer_crs.authid().upper().startswith("EPSG:") else layer_crs.toWkt()
-    # QGIS makes every geometry of a multi-typed layer multi; a Shapefile (which cannot tell a one-part multi
+    # QGIS makes every geometry of a multi-typed OGR layer multi; a Shapefile (which cannot tell a one-part multi
     # from a single) and a mixed layer get their one-part multis back as the single geometry OGR gives.
-    demote = spatial and (vl.dataProvider().storageType() == "ESRI Shapefile" or QgsWkbTypes.flatType(
+    demote = spatial and ogr and (vl.dataProvider().storageType() == "ESRI Shapefile" or QgsWkbTypes.flatType(
         vl.wkbType()) in (QgsWkbTypes.Type.GeometryCollection, QgsWkbTypes.Type.Unknown))
     request = QgsFeatureRequest()
     if not spatial:
@@ -319,6 +335,8 @@ def _read_qgis_layer(path, layer, where, read_geometry):
     fids, geoms = [], []
     values = {n: [] for n in names}
     for feat in vl.getFeatures(request):
+        if check is not None:
+            check()
         fids.append(feat.id())
         attrs = feat.attributes()
         for i, n in zip(idx, names):
@@ -326,6 +344,8 @@ def _read_qgis_layer(path, layer, where, read_geometry):
         if spatial:
             g = feat.geometry()
             geoms.append(bytes(g.asWkb()) if g is not None and not g.isNull() else None)
+    if check is not None:
+        check()
     if demote and geoms:
         geoms = _single_parts(geoms)
     return fids, names, kinds, values, (geoms if spatial else None), crs

@@ -2,8 +2,8 @@
 
 File-based OGR layers (GeoPackage, Shapefile, GeoJSON, CSV, XLSX ...) are read
 directly through ``vector_io.read_frame`` (pyogrio, fiona or QGIS's own OGR, honouring the layer's subset filter);
-other layers (memory, WFS, PostGIS, delimited text ...) are read feature by
-feature, with geometries converted in one vectorised step.  A column ``_row``
+other layers (memory, WFS, PostGIS, delimited text ...) feature by feature through ``vector_io.layer_frame``
+(the same loop as vector_io's QGIS backend), so both give the same column types (dates ``datetime64[ms]``).  A column ``_row``
 holds the 1-based row number users see in error messages, ``_fid`` the
 source feature id.
 
@@ -49,13 +49,11 @@ def _check_cancel(feedback, source):
 
 
 def layer_to_frame(layer, feedback=None):
-    """A QgsVectorLayer (or anything with getFeatures/fields/crs) as a (Geo)DataFrame.
+    """A QgsVectorLayer (or another QgsFeatureSource) as a (Geo)DataFrame.
 
     Spatial layers give a GeoDataFrame in the layer's CRS; tables a DataFrame.  Raises
     ``ImportCancelled`` when the feedback is cancelled before or during the read (never partial data).
     """
-    import pandas as pd
-
     name = layer.name() if hasattr(layer, "name") else "bron"
     _check_cancel(feedback, name)
 
@@ -68,47 +66,15 @@ def layer_to_frame(layer, feedback=None):
 
         path, layername, subset = parts
         df = read_frame(path, layer=layername, where=subset, fid_as_index=True, read_geometry=spatial)
-        df = df.reset_index().rename(columns={"fid": "_fid"})
-        if "_fid" not in df.columns:
-            df.insert(0, "_fid", range(len(df)))
-        df.insert(0, "_row", range(1, len(df) + 1))
-        if spatial and getattr(df, "crs", None) is None and layer.crs().isValid():
-            df = df.set_crs(layer.crs().toWkt(), allow_override=True)
-        _check_cancel(feedback, name)
-        return df
-    names = [f.name() for f in layer.fields()]
-    records, wkbs, fids = [], [], []
-    for feat in layer.getFeatures():
-        _check_cancel(feedback, name)
-        records.append([_py(v) for v in feat.attributes()])
-        fids.append(feat.id())
-        if spatial:
-            g = feat.geometry()
-            wkbs.append(bytes(g.asWkb()) if g is not None and not g.isNull() else None)
-    _check_cancel(feedback, name)
-    df = pd.DataFrame.from_records(records, columns=names) if records else pd.DataFrame(columns=names)
+    else:
+        from ..vector_io import layer_frame
+
+        df = layer_frame(layer, read_geometry=spatial, fid_as_index=True, check=lambda: _check_cancel(feedback, name))
+    fids = df.index.to_numpy() if df.index.name == "fid" else list(range(len(df)))
+    df = df.reset_index(drop=True)
     df.insert(0, "_fid", fids)
     df.insert(0, "_row", range(1, len(df) + 1))
-    if not spatial:
-        return df
-    import geopandas as gpd
-    import numpy as np
-    import shapely
-
-    geoms = shapely.from_wkb(np.array(wkbs, dtype=object)) if wkbs else np.array([], dtype=object)
-    crs = layer.crs().toWkt() if layer.crs().isValid() else None
-    return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs=crs)
-
-
-def _py(v):
-    """QVariant-ish values -> plain Python (NULL -> None, QDate/QDateTime -> ISO text); see ``vector_io._qvalue``."""
-    import datetime
-
-    from ..vector_io import _qvalue
-
-    v = _qvalue(v)
-    if isinstance(v, datetime.datetime):
-        return v.strftime("%Y-%m-%dT%H:%M:%S")
-    if isinstance(v, datetime.date):
-        return v.isoformat()
-    return v
+    if spatial and getattr(df, "crs", None) is None and layer.sourceCrs().isValid():
+        df = df.set_crs(layer.sourceCrs().toWkt(), allow_override=True)
+    _check_cancel(feedback, name)
+    return df

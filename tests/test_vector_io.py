@@ -447,10 +447,13 @@ def test_import_tests_pass_with_qgis_own_ogr():
     assert int(summary.split(" passed")[0].split()[-1]) >= 40, summary  # the files really ran (42 tests today)
 
 
-def test_memory_layer_values_through_the_same_conversion():
-    """layer_to_frame's feature loop (memory, PostGIS, WFS layers) converts values with vector_io's converter:
-    NULL -> None, dates and date-times -> ISO text, as before."""
-    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+def test_memory_layer_dates_as_a_file_layer_gives_them(tmp_path):
+    """layer_to_frame reads a memory layer (also PostGIS, WFS) through vector_io's one feature loop: the same
+    frame as for the same rows in a GeoPackage layer - dates and date-times datetime64[ms] (NaT for NULL), not
+    text; integers with a NULL float64, text None for NULL."""
+    import numpy as np
+    import pandas as pd
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorFileWriter, QgsVectorLayer
     from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
     from pmiek_werkbank.layers.qgis_io import layer_to_frame
@@ -466,16 +469,25 @@ def test_memory_layer_values_through_the_same_conversion():
             f.setGeometry(QgsGeometry.fromWkt(wkt))
         feats.append(f)
     assert vl.dataProvider().addFeatures(feats)[0]
-    df = layer_to_frame(vl)
-    assert df["naam"].tolist() == ["a", None] and df["d"].tolist() == ["2024-01-02", None]
-    assert df["dt"].tolist() == ["2024-01-02T10:30:05", None] and df["n"].tolist()[0] == 7 and pd_na(df["n"][1])
-    assert df["_row"].tolist() == [1, 2] and [None if g is None else g.wkt for g in df.geometry] == ["POINT (1 2)", None]
-
-
-def pd_na(v):
-    import pandas as pd
-
-    return v is None or pd.isna(v)
+    mem = layer_to_frame(vl)
+    assert str(mem["d"].dtype) == "datetime64[ms]" and str(mem["dt"].dtype) == "datetime64[ms]"
+    assert mem["d"][0] == pd.Timestamp(2024, 1, 2) and pd.isna(mem["d"][1])
+    assert mem["dt"][0] == pd.Timestamp(2024, 1, 2, 10, 30, 5) and pd.isna(mem["dt"][1])
+    assert mem["naam"].tolist() == ["a", None] and mem["n"][0] == 7 and np.isnan(mem["n"][1])
+    assert mem["_row"].tolist() == [1, 2] and [None if g is None else g.wkt for g in mem.geometry] == ["POINT (1 2)",
+                                                                                                      None]
+    path = str(tmp_path / "zelfde.gpkg")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = "zelfde"
+    err = QgsVectorFileWriter.writeAsVectorFormatV3(vl, path, vl.transformContext(), options)
+    assert err[0] == QgsVectorFileWriter.WriterError.NoError, err
+    on_file = QgsVectorLayer(path + "|layername=zelfde", "zelfde", "ogr")
+    assert on_file.isValid()
+    disk = layer_to_frame(on_file)
+    cols = ["naam", "d", "dt", "n"]
+    assert disk[cols].dtypes.tolist() == mem[cols].dtypes.tolist()
+    pd.testing.assert_frame_equal(disk[cols], mem[cols])
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
