@@ -93,6 +93,10 @@ def missing_packages(required=None):
     return problems
 
 
+IO_LABELS = {"pyogrio": "pyogrio", "fiona": "fiona (pyogrio is sneller)",
+             "qgis": "de eigen OGR van QGIS (pyogrio of fiona is sneller)"}  # io_backend() in Dutch
+
+
 def io_backend():
     """'pyogrio', 'fiona' or 'qgis': what ``vector_io`` reads and writes files with now; None when nothing can."""
     from . import vector_io
@@ -256,7 +260,7 @@ def report():
         rows.append({"package": dist, "version": have, "needed": ">= " + ".".join(map(str, minimum)) if minimum else "",
                      "ok": not any(p[0] == dist for p in problems), "feature": "nodig"})
     backend = io_backend()
-    via = {"pyogrio": "pyogrio", "fiona": "fiona", "qgis": "de eigen OGR van QGIS (langzamer)"}.get(backend, "niets")
+    via = IO_LABELS.get(backend, "niets")
     present = _present("pyogrio")
     rows.append({"package": "pyogrio", "version": installed_version("pyogrio", "pyogrio") if present else None,
                  "needed": "", "ok": present,
@@ -272,4 +276,5 @@ def report():
     missing = [d for d, _ in problems] + [r["package"] for r in rows if not r["ok"] and r["feature"].startswith("opt")]
     return {"rows": rows, "problems": problems, "missing": list(dict.fromkeys(missing)),
             "commands": install_commands(missing) if missing else {}, "platform": platform_key(), "io_backend": backend,
+            "io_label": IO_LABELS.get(backend),
             "conflicts": native_conflicts()}

@@ -46,8 +46,7 @@ def report_html(report):
                          html.escape(", ".join("{} ({})".format(d, why) for d, why in report["problems"]))))
     elif not report["missing"]:
         parts.append("<p style='color:#2e8540'><b>Alle pakketten zijn aanwezig.</b></p>")
-    via = {"pyogrio": "pyogrio", "fiona": "fiona (pyogrio is sneller)",
-           "qgis": "de eigen OGR van QGIS (pyogrio of fiona is sneller)"}.get(report.get("io_backend"))
+    via = report.get("io_label")
     parts.append("<p>Bestanden lezen en schrijven via: <b>{}</b>.</p>".format(html.escape(via)) if via else
                  "<p style='color:#c0392b'><b>Geen module om bestanden te lezen</b> (pyogrio, fiona of QGIS).</p>")
     for w in report["conflicts"]:

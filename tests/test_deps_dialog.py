@@ -55,7 +55,8 @@ def test_pyogrio_and_fiona_are_optional_qgis_ogr_is_the_fallback(monkeypatch):
     deps.require("geopandas", "pyogrio")  # no ImportError: another backend reads the files
     assert deps.io_backend() == "fiona"
     row = [r for r in deps.report()["rows"] if r["package"] == "pyogrio"][0]
-    assert row["ok"] is False and row["feature"] == "optioneel: snel bestanden lezen/schrijven; nu via fiona"
+    assert row["ok"] is False and row["feature"] == ("optioneel: snel bestanden lezen/schrijven; nu via fiona "
+                                               "(pyogrio is sneller)")
     _hide(monkeypatch, "fiona")
     assert deps.io_backend() == "qgis"
     report = deps.report()
