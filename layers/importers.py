@@ -234,17 +234,17 @@ def _province(wb, report, df, geoms, mode, check, opts=None, municipalities=None
                 "ligt of verder dan dat de provincie in reikt (TOLERANCE).".format(prog.get("province"), tol))
 
 
-def _unify_station_ids(wb, report, df, field):
+def _unify_station_ids(report, df, field, existing):
     """The same station under another id spelling ('356', 'osm-356', 'OSM 356') is the stored station (or the
-    first spelling in the source), never a second one.  Returns the mask of respelled rows: they are the stored
-    station, whatever source stored it (no "bestaat al uit bron" rejection)."""
+    first spelling in the source), never a second one; ``existing``: the stored station ids, sorted.  Returns the
+    mask of respelled rows: they are the stored station, whatever source stored it (no "bestaat al uit bron"
+    rejection)."""
     import numpy as np
     import pandas as pd
 
     from ..ingest.ids import unify
 
     given = df["_sid"].tolist()
-    existing = [r["station_id"] for r in wb.query("SELECT station_id FROM stations ORDER BY station_id")]
     mapped, changed = unify(given, existing)
     mask = np.array([v is not None and v in changed for v in given], dtype=bool)
     if changed:
@@ -257,16 +257,18 @@ def _unify_station_ids(wb, report, df, field):
     return mask
 
 
-def _conflicts_with_other_source(wb, report, df, table, key, source, exempt=None):
+def _conflicts_with_other_source(wb, report, df, table, key, source, exempt=None, stored=None):
     """Reject ids that already exist in the werkbank from another source (no silent overwrite); ``exempt``: rows
-    recognised as a stored object on purpose."""
+    recognised as a stored object on purpose; ``stored``: the table's rows (``key``, source) when the caller read
+    them already."""
     import numpy as np
 
-    rows = wb.query('SELECT "{k}" AS k, source FROM "{t}" WHERE source IS NOT NULL AND source <> ?'.format(
-        k=key, t=table), (source,))
-    if not rows:
+    if stored is None:
+        stored = wb.query('SELECT "{k}", source FROM "{t}" WHERE source IS NOT NULL AND source <> ?'.format(
+            k=key, t=table), (source,))
+    other = {r[key]: r["source"] for r in stored if r["source"] is not None and r["source"] != source}
+    if not other:
         return
-    other = {r["k"]: r["source"] for r in rows}
     mask = df["_sid"].map(lambda v: v in other).to_numpy(dtype=bool)
     if exempt is not None:
         mask &= ~np.asarray(exempt, dtype=bool)
@@ -362,7 +364,9 @@ def check_stations(wb, frame, source, mapping=None, capacity_table=None, capacit
     df, resolved, report = _prepare(frame, "stations", mapping, source, opts=opts)
     pdat = _peildatum(wb, peildatum, source)
     idf = resolved.get("id", "fid")
-    respelled = _unify_station_ids(wb, report, df, idf)
+    # the stored stations, read once: id spellings, other sources' ids, the capacity table's stations
+    stored = wb.query("SELECT station_id, source, source_id FROM stations ORDER BY station_id")
+    respelled = _unify_station_ids(report, df, idf, [r["station_id"] for r in stored])
     V.check_required(report, df, df["_sid"], idf, "id")
     V.check_duplicates(report, df, df["_sid"], idf)
     out = pd.DataFrame({"station_id": df["_sid"], "source_id": df.get("_raw_sid", df["_sid"])})
@@ -391,7 +395,7 @@ def check_stations(wb, frame, source, mapping=None, capacity_table=None, capacit
         out["voltage_level"] = level.astype(object).where(pd.notna(level), None)
     geoms = _geometry(report, df, (V.POINT,), to_point=True, opts=opts)
     _province(wb, report, df, geoms, "point", check_province, opts)
-    _conflicts_with_other_source(wb, report, df, "stations", "station_id", source, exempt=respelled)
+    _conflicts_with_other_source(wb, report, df, "stations", "station_id", source, exempt=respelled, stored=stored)
     out["source"] = source
     out["peildatum"] = pdat
     out["geom"] = geoms
@@ -399,14 +403,13 @@ def check_stations(wb, frame, source, mapping=None, capacity_table=None, capacit
 
     checked = Checked(out, report, source_ids=df["_sid"], mapping=resolved)
     if capacity_table is not None:
-        known = set(out["station_id"]) | {r["station_id"] for r in wb.query("SELECT station_id FROM stations")}
+        known = set(out["station_id"]) | {r["station_id"] for r in stored}
         cap_source = capacity_source or (source_name(capacity_table)[0] if isinstance(capacity_table, str)
                                          else "capaciteitstabel")
         table_df = read_table(capacity_table) if isinstance(capacity_table, str) else capacity_table
         # the table names this source's stations by their own ids: with SOURCE_PREFIX 'S1' is the stored 'tn-S1'
         # (this import's stations and those stored earlier from the same source)
-        stored = wb.query("SELECT source_id, station_id FROM stations WHERE source = ?", (source,))
-        own = {a: b for a, b in [(r["source_id"], r["station_id"]) for r in stored] +
+        own = {a: b for a, b in [(r["source_id"], r["station_id"]) for r in stored if r["source"] == source] +
                list(zip(out["source_id"], out["station_id"])) if a is not None and a != b}
         cap, sub = _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, source, own)
         report.sub_reports.append(sub)

@@ -330,6 +330,42 @@ def test_station_recognised_under_other_id_spellings(werkbank_path):
     assert any(r == 2 and s == "fout" and "komt al voor in rij 1" in t for r, s, t in probs)
 
 
+def test_station_check_reads_the_stored_stations_once(werkbank_path, tmp_path):
+    """One read of the stations table serves the id spellings, the ids of another source and the capacity
+    table's stations (by the source's own ids, stored earlier with SOURCE_PREFIX)."""
+    from pmiek_werkbank.layers import importers as I
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    table = tmp_path / "limieten.csv"
+    table.write_text("station;jaar;afname;teruglevering\nS1;2030;40;10\n356;2030;7;1\nX9;2030;1;1\n",
+                     encoding="utf-8")
+    with open_werkbank(werkbank_path) as wb:
+        I.import_stations(wb, _gdf({"station_id": ["osm-356", "B1"], "naam": ["Lage Weide", "Oost"]}, [PT, PT]),
+                          source_name="osm")
+        I.import_stations(wb, _gdf({"station_id": ["S1"], "naam": ["Noord"]}, [PT]), source_name="tn",
+                          source_prefix="tn")
+        reads, query = [], wb.query
+
+        def counted(sql, params=()):
+            if "FROM stations" in sql:
+                reads.append(sql)
+            return query(sql, params)
+
+        wb.query = counted
+        frame = _gdf({"station_id": ["356", "B1"], "naam": ["Lage Weide 150", "Oost"]}, [PT] * 2)
+        checked = I.check_stations(wb, frame, "tn", capacity_table=str(table))
+        wb.query = query
+    assert len(reads) == 1
+    # '356' is the stored 'osm-356' (whatever source stored it); 'B1' is osm's; the table's 'S1' is tn's 'tn-S1'
+    assert checked.rows.station_id.tolist() == ["osm-356"]
+    assert [(p.row, p.problem) for p in checked.report.errors()] == [
+        (2, "id 'B1' bestaat al in de werkbank uit bron 'osm'; gebruik dezelfde bronnaam of een ander id")]
+    cap = checked.extra["capacity_frame"]
+    assert sorted(zip(cap.station_id, cap.afname_mw)) == [("osm-356", 7.0), ("tn-S1", 40.0)]
+    assert [(p.row, p.problem) for p in checked.extra["capacity"].errors()] == [
+        (4, "onbekend station 'X9' (niet in de stationslaag of de werkbank)")]
+
+
 # ---- a source updates only what it carries ---------------------------------------------------------------
 
 def test_links_without_share_or_motivation_columns_keep_stored_values(werkbank_path):
