@@ -599,7 +599,7 @@ def check_developments(wb, frame, source, mapping=None, sector=None, unit_type=N
         if fixed:
             defaulted = sectors.isna().to_numpy() & ~bad
             report.add_mask(df, defaulted, sc, "sector ontbreekt; vaste sector '{}' (SECTOR) ingevuld".format(fixed),
-                            V.WAARSCHUWING)
+                            V.WAARSCHUWING, assumed="sector")
             report.assumed["sector"] = int(defaulted.sum())
             sectors = sectors.where(sectors.notna() | bad, fixed)
         missing = sectors.isna().to_numpy() & ~bad
@@ -620,7 +620,7 @@ def check_developments(wb, frame, source, mapping=None, sector=None, unit_type=N
     no_year &= ~df["_row"].isin(report.rejected_rows()).to_numpy()
     report.add_mask(df, no_year, resolved.get("year") or "jaar_gereed",
                     "jaar gereed ontbreekt; de balans neemt het eerste horizonjaar aan (aangenomen jaar)",
-                    V.WAARSCHUWING)
+                    V.WAARSCHUWING, assumed="year")
     report.assumed["year"] = int(no_year.sum())
     if year is not None:
         out["year_ready"] = year.map(lambda v: None if v != v else int(v)).astype(object)
@@ -693,7 +693,7 @@ def check_developments(wb, frame, source, mapping=None, sector=None, unit_type=N
         ken_rows = derived & ~(demand.isna() & supply.isna()).to_numpy()
         report.add_mask(df, ken_rows, resolved.get("units") or "hoeveelheid",
                         "MW afgeleid met kengetal '{value}' (geen MW in de bron)", V.WAARSCHUWING,
-                        values=kid.to_numpy())
+                        values=kid.to_numpy(), assumed="kengetal")
         report.assumed["kengetal"] = int(ken_rows.sum())
         # a derived MW obeys the same plausibility limit as a given one
         from ..formatting import fmt_num

@@ -24,15 +24,19 @@ PROVINCES_GPKG = os.path.join(RESOURCES, "provinces.gpkg")
 
 
 class Problem:
-    __slots__ = ("row", "source_id", "field", "value", "problem", "severity")
+    """One report line; ``assumed`` names what a warning assumed for its row (``ValidationReport.assumed``'s key:
+    "year", "kengetal", "sector"), else None."""
 
-    def __init__(self, row, source_id, field, value, problem, severity=FOUT):
+    __slots__ = ("row", "source_id", "field", "value", "problem", "severity", "assumed")
+
+    def __init__(self, row, source_id, field, value, problem, severity=FOUT, assumed=None):
         self.row = row
         self.source_id = source_id
         self.field = field
         self.value = value
         self.problem = problem
         self.severity = severity
+        self.assumed = assumed
 
     def as_dict(self):
         return {k: getattr(self, k) for k in self.__slots__}
@@ -88,12 +92,13 @@ class ValidationReport:
         self.recodes = []  # (field, source value, code, table, rows) of every recode used
 
     # ---- adding ----------------------------------------------------------------
-    def add(self, row, source_id, field, value, problem, severity=FOUT):
+    def add(self, row, source_id, field, value, problem, severity=FOUT, assumed=None):
         self.problems.append(Problem(row, None if not _present(source_id) else str(source_id), field,
-                                     _fmt(value), problem, severity))
+                                     _fmt(value), problem, severity, assumed))
 
-    def add_mask(self, frame, mask, field, problem, severity=FOUT, value_col=None, values=None):
-        """Add one problem per row where ``mask`` is true. ``problem`` may contain '{value}'."""
+    def add_mask(self, frame, mask, field, problem, severity=FOUT, value_col=None, values=None, assumed=None):
+        """Add one problem per row where ``mask`` is true. ``problem`` may contain '{value}'; ``assumed``: see
+        :class:`Problem`."""
         import numpy as np
 
         mask = np.asarray(mask, dtype=bool)
@@ -109,23 +114,19 @@ class ValidationReport:
         else:
             vals = [None] * len(idx)
         for r, sid, v in zip(rows, ids, vals):
-            self.add(int(r), sid, field, v, problem.replace("{value}", _fmt(v)), severity)
+            self.add(int(r), sid, field, v, problem.replace("{value}", _fmt(v)), severity, assumed)
         return len(idx)
 
     def note(self, text):
         self.notes.append(text)
-
-    _ASSUMED = {"year": "jaar gereed ontbreekt", "kengetal": "MW afgeleid met kengetal",
-                "sector": "(SECTOR) ingevuld"}
 
     def settle(self):
         """Before writing: a warning about a row that is rejected anyway is noise (repairs stay: they explain the
         geometry); what was assumed is counted over the rows that are written."""
         rejected = set(self.rejected_rows())
         self.problems = [p for p in self.problems if not (p.severity == WAARSCHUWING and p.row in rejected)]
-        for k, marker in self._ASSUMED.items():
-            if k in self.assumed:
-                self.assumed[k] = sum(1 for p in self.problems if p.severity == WAARSCHUWING and marker in p.problem)
+        for k in self.assumed:
+            self.assumed[k] = sum(1 for p in self.problems if p.assumed == k)
 
     # ---- reading ---------------------------------------------------------------
     def rejected_rows(self):

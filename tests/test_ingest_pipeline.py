@@ -398,6 +398,25 @@ def test_wide_capacity_table_with_one_direction_keeps_the_other(werkbank_path, t
     assert [(r["year"], r["afname_mw"], r["teruglevering_mw"]) for r in rows] == [(2030, 55.0, 20.0)]
 
 
+def test_settle_counts_assumed_from_the_warnings_tag_not_their_text():
+    """ValidationReport.settle drops the warnings of rejected rows and counts what was assumed by the warnings'
+    ``assumed`` key: a reworded warning still counts, a warning that merely quotes the words does not."""
+    from pmiek_werkbank.layers import validation as V
+
+    rep = V.ValidationReport("p")
+    rep.assumed = {"year": 3, "kengetal": 1}
+    rep.add(2, "a", "jaar", None, "geen jaar; eerste horizonjaar aangenomen", V.WAARSCHUWING, assumed="year")
+    rep.add(3, "b", "jaar", None, "ander woord", V.WAARSCHUWING, assumed="year")
+    rep.add(4, "c", "jaar", None, "ander woord", V.WAARSCHUWING, assumed="year")
+    rep.add(4, "c", "vraag_mw", "veel", "'veel' is geen getal")  # rejects row 4: its warning goes
+    rep.add(5, "d", "naam", None, "jaar gereed ontbreekt (alleen tekst)", V.WAARSCHUWING)
+    rep.add(6, "e", "hoeveelheid", None, "MW via kengetal", V.WAARSCHUWING, assumed="kengetal")
+    rep.settle()
+    assert rep.assumed == {"year": 2, "kengetal": 1}
+    assert [(p.row, p.severity) for p in rep.problems] == [(2, "waarschuwing"), (3, "waarschuwing"), (4, "fout"),
+                                                         (5, "waarschuwing"), (6, "waarschuwing")]
+
+
 def test_balance_says_how_many_mw_rest_on_assumed_years(pmiek_provider, werkbank_path, tmp_path):
     from conftest import run_alg
 
