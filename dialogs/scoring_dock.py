@@ -41,6 +41,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 from ..connections import ConnectionsMixin
+from ..layers.concurrency import plain_value
 
 SETTINGS_ASSESSOR = "pmiek/assessor"
 SETTINGS_ASSESSOR_ORG = "pmiek/assessor_org"
@@ -175,26 +176,13 @@ def _num(x, decimals=2):
     return fmt_num(x, decimals, trim=True)
 
 
-def _plain(values):
-    """Values as a comparable tuple: NaN/NA/None all None, numpy scalars as Python values."""
-    out = []
-    for v in values:
-        try:
-            if v is None or v != v:
-                v = None
-        except TypeError:  # pd.NA
-            v = None
-        out.append(v.item() if hasattr(v, "item") else v)
-    return tuple(out)
-
-
 def _changed_projects(old, new):
     """Project ids whose consensus rows differ between two consensus frames."""
     def rows(cons):
         out = {}
         for k in cons.itertuples(index=False):
             out.setdefault(k.project_id, []).append((k.criterion_id, k.n_assessors, tuple(k.assessors), k.value,
-                                                     k.state, _plain([k.points])))
+                                                     k.state, plain_value(k.points)))
         return out
 
     a, b = rows(old), rows(new)
@@ -771,8 +759,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         """The grid: rows are rebuilt only for projects in ``dirty`` or whose code, name, status, total, rank or
         completeness changed; the model is reset only when projects come or go."""
         r = self.ranking
-        facts = {pid: _plain(vals) for pid, *vals in zip(r["project_id"], r["total"], r["rank"], r["ranked"],
-                                                          r["complete"], r["missing"])}
+        facts = {pid: tuple(map(plain_value, vals)) for pid, *vals in zip(
+            r["project_id"], r["total"], r["rank"], r["ranked"], r["complete"], r["missing"])}
         projects = list(zip(self.projects["project_id"], self.projects["code"], self.projects["name"],
                             self.projects["status"]))
         cache = self._grid_rows
@@ -1128,7 +1116,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         cache = self._rank_rows
         cells = []
         for vals in zip(*(r[c] for c in names)):
-            sig = _plain(vals) + (len(groups),)
+            sig = tuple(map(plain_value, vals)) + (len(groups),)
             hit = cache.get(vals[0])
             if hit is None or hit[0] != sig:
                 hit = cache[vals[0]] = (sig, self._rank_row(dict(zip(names, vals)), groups, E))

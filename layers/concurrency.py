@@ -219,12 +219,12 @@ def find_conflicts(layer, werkbank):
         if action == "update":
             for idx, value in changed_attrs.get(fid, {}).items():
                 if 0 <= idx < len(names) and names[idx] not in STAMP_FIELDS:
-                    mine[names[idx]] = _plain(value)
+                    mine[names[idx]] = plain_value(value)
             if fid in changed_geoms:
                 mine["geom"] = _wkt(changed_geoms[fid])
             f = layer.getFeature(fid)
             if f.isValid():
-                mine_row = {n: _plain(f.attribute(i)) for i, n in enumerate(names)}
+                mine_row = {n: plain_value(f.attribute(i)) for i, n in enumerate(names)}
                 if f.hasGeometry():
                     mine_row["geom"] = _wkt(f.geometry())
         out.append(Conflict(layer.id(), layer.name(), table, key, key_value, fid, action, mine_version,
@@ -328,7 +328,7 @@ def _stored_rows(werkbank, table, key, keys, chunk=500):
             geoms = [None if g is None or g.is_empty else _wkt(QgsGeometry.fromWkt(g.wkt)) for g in df.geometry]
             df = df.drop(columns=df.geometry.name)
         for n, row in enumerate(df.to_dict("records")):
-            row = {k: _plain(v) for k, v in row.items()}
+            row = {k: plain_value(v) for k, v in row.items()}
             if geoms is not None:
                 row["geom"] = geoms[n]
             out[str(row[key])] = row
@@ -342,8 +342,9 @@ def _int(v):
         return None
 
 
-def _plain(v):
-    """QVariant NULL / numpy / pandas NaN -> None; numpy scalars -> Python."""
+def plain_value(v):
+    """One value as plain Python, for comparing and writing: QVariant NULL, NaN, NaT and pd.NA -> None; numpy
+    scalars -> Python scalars; anything else as it is."""
     if v is None:
         return None
     try:
@@ -353,8 +354,13 @@ def _plain(v):
             return None
     except ImportError:  # pragma: no cover
         pass
-    if isinstance(v, float) and v != v:
+    try:
+        if v != v:  # NaN, NaT
+            return None
+    except TypeError:  # pd.NA: no truth value
         return None
+    except ValueError:  # an array
+        return v
     item = getattr(v, "item", None)
     if item is not None and not isinstance(v, (str, bytes)):
         try:
