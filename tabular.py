@@ -115,6 +115,15 @@ def _is_missing(value):
         return False
 
 
+def same_or_missing(x, y):
+    """Element-wise over two aligned arrays: True where the values are equal or both missing (None, NaN, NaT, NA)
+    - the one "unchanged" mask for comparing two versions of a column (rounds, balance, docks)."""
+    import numpy as np
+    import pandas as pd
+
+    return np.asarray((x == y) | (pd.isna(x) & pd.isna(y)), dtype=bool)
+
+
 def safe_row(values):
     return [safe_cell(v) for v in values]
 

@@ -427,7 +427,8 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
     def _unserved_plan(self, old, keys, cols):
         """(old rows to remove, new rows to insert, new rows to rewrite), or None to fill all rows."""
         import numpy as np
-        import pandas as pd
+
+        from ..tabular import same_or_missing
 
         okeys, ocols = old
         if len(okeys) != self.unserved.rowCount() or not (okeys.is_unique and keys.is_unique):
@@ -441,8 +442,7 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         changed = np.zeros(len(keys), dtype=bool)
         for a, b in zip(ocols, cols):
             a, b = a[kept], b[at]
-            same = (a == b) | (pd.isna(a) & pd.isna(b))
-            changed[at[~same]] = True
+            changed[at[~same_or_missing(a, b)]] = True
         return np.flatnonzero(in_new < 0), np.flatnonzero(in_old < 0), np.flatnonzero(changed)
 
     def _current_unit(self):

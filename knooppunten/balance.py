@@ -1667,13 +1667,15 @@ class BalanceModel:
         import numpy as np
         import pandas as pd
 
+        from ..tabular import same_or_missing
+
         ia = old["project_id"].to_numpy(dtype=object)
         ib = new["project_id"].to_numpy(dtype=object)
         if len(ia) == len(ib) and bool((ia == ib).all()) and pd.Index(ib).is_unique:
             diff = np.zeros(len(ia), dtype=bool)
             for c in cls._KEY:
                 x, y = old[c].to_numpy(), new[c].to_numpy()
-                diff |= ~((x == y) | (pd.isna(x) & pd.isna(y)))
+                diff |= ~same_or_missing(x, y)
             if not diff.any():
                 return None, None
             vals = [old[c].to_numpy(dtype=object)[diff] for c in ("station_id", "knooppunt_id")]

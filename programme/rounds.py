@@ -377,12 +377,12 @@ def _changed(x, y):
     (changed cells, or the same value written differently, such as ``'x '`` and ``'x'``) go through
     :func:`_differs` one by one, so the report is exactly that of a comparison cell by cell."""
     import numpy as np
-    import pandas as pd
+
+    from ..tabular import same_or_missing
 
     if not len(x):
         return np.zeros(0, dtype=np.int64)
-    same = (x == y) | (pd.isna(x) & pd.isna(y))
-    cand = np.flatnonzero(~np.asarray(same, dtype=bool))
+    cand = np.flatnonzero(~same_or_missing(x, y))
     return np.array([i for i in cand if _differs(x[i], y[i])], dtype=np.int64)
 
 

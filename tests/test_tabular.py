@@ -159,3 +159,13 @@ def test_atomic_remove_stale_legacy_leftovers_after_a_day(tmp_path):
     os.utime(keep, (0, 0))
     assert sorted(atomic.remove_stale(str(tmp_path))) == sorted(str(p) for p in old)
     assert fresh.exists() and keep.exists()
+
+
+def test_same_or_missing_equal_values_and_pairs_of_missing():
+    import numpy as np
+    import pandas as pd
+
+    x = np.array([1, "a", None, np.nan, pd.NaT, None, 2.0, "b"], dtype=object)
+    y = np.array([1, "a", np.nan, None, None, 3, 2.0, "b "], dtype=object)
+    assert tabular.same_or_missing(x, y).tolist() == [True, True, True, True, True, False, True, False]
+    assert tabular.same_or_missing(np.array([1.0, np.nan]), np.array([np.nan, np.nan])).tolist() == [False, True]
