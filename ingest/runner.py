@@ -294,15 +294,59 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
             source, str(e).strip()[:300])) from e
 
 
+class _ReadOnce:
+    """The werkbank as a table kind's hook sees it during one check: each read (``query``, ``read_frame``,
+    ``count``, ``programme``, ``horizon_years`` with the same arguments) is done once and every round gets a copy of
+    its answer (a hook only reads, and nothing writes while the check runs); everything else is the werkbank's."""
+
+    READS = ("query", "read_frame", "count", "programme", "horizon_years")
+
+    def __init__(self, wb):
+        self._wb = wb
+        self._answers = {}
+
+    def __getattr__(self, name):
+        attr = getattr(self._wb, name)
+        if name not in self.READS:
+            return attr
+
+        def once(*args, **kwargs):
+            key = (name, _frozen(args), _frozen(sorted(kwargs.items())))
+            try:
+                hash(key)
+            except TypeError:  # an argument that is no plain value (an array): not kept
+                return attr(*args, **kwargs)
+            if key not in self._answers:
+                self._answers[key] = attr(*args, **kwargs)
+            return _copied(self._answers[key])
+
+        return once
+
+
+def _frozen(value):
+    return tuple(_frozen(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
+def _copied(answer):
+    """A copy a hook may change: rows (dicts) of a query, a frame, the programme row; numbers as they are."""
+    if isinstance(answer, list):
+        return [dict(r) if isinstance(r, dict) else r for r in answer]
+    if isinstance(answer, dict):
+        return dict(answer)
+    return answer.copy() if hasattr(answer, "copy") else answer
+
+
 def _check_table(hook_fn, wb, frame, source, params):
     """A table kind's hook with per-row rejection: each :class:`RowError` rejects its row and the hook runs again on
     the remaining rows (at most a few rounds: a duplicate rejected in the first round leaves its first row valid).
-    Returns ``(rows, notes, rejected RowErrors)``; an error naming no row raises :class:`ImportFailed`."""
+    The rounds read the werkbank once (:class:`_ReadOnce`).  Returns ``(rows, notes, rejected RowErrors)``; an error
+    naming no row raises :class:`ImportFailed`."""
     import pandas as pd
 
     if frame is not None and "_row" not in frame.columns:
         frame = frame.copy()
         frame["_row"] = range(1, len(frame) + 1)  # the hooks' own default numbering
+    wb = _ReadOnce(wb)
     rejections = []
     rows, errors, notes = hook_fn(wb, frame, source, **params)
     for _round in range(5):

@@ -595,6 +595,39 @@ def test_table_hooks_reject_rows_by_structured_errors(werkbank):
     assert out.counts["inserted"] == 1 and werkbank.count("projects", "project_id = 'P-station-a'") == 1
 
 
+def test_table_hook_rounds_read_the_werkbank_once(werkbank, monkeypatch):
+    """A rejected row makes the hook run again on the rest; the second round reads no table again (the answers of
+    the first are kept for the check) and the outcome is that of reading it afresh."""
+    import pandas as pd
+
+    from pmiek_werkbank.ingest.runner import run
+    from pmiek_werkbank.programme import followup
+
+    werkbank.write_frame("projects", [{"project_id": "P1", "name": "Station", "code": "S-01"}])
+    rounds, reads, hook, query = [], [], followup.validate_actions, werkbank.query
+
+    def counted_hook(wb, frame, source):
+        rounds.append(frame["_row"].tolist())
+        return hook(wb, frame, source)
+
+    def counted_query(sql, params=()):
+        reads.append(sql)
+        return query(sql, params)
+
+    monkeypatch.setattr(followup, "validate_actions", counted_hook)
+    monkeypatch.setattr(werkbank, "query", counted_query)
+    frame = pd.DataFrame({"_row": [2, 3, 4], "project": ["S-01", "P9", "P1"],
+                          "activiteit": ["Vergunning", "Grond", "Vergunning"]})
+    out = run(werkbank, "actions", lambda: (frame, "acties.csv"), strict=False)
+    assert rounds == [[2, 3, 4], [2]]
+    assert reads.count("SELECT project_id, code FROM projects") == 1
+    assert [(r, m) for r, _i, _f, m in out.rejections] == [
+        (3, "project 'P9' staat niet in de werkbank."), (4, "dezelfde activiteit voor hetzelfde project staat ook in "
+                                                          "rij 2.")]
+    assert [(r["project_id"], r["activity"]) for r in query("SELECT project_id, activity FROM actions")] == [
+        ("P1", "Vergunning")]
+
+
 def test_knooppunten_and_links_removed_then_sync(werkbank):
     """REMOVED (still there) and SYNC (deleted, audited) for links through the runner; a knooppunt that projects
     lie in is not deleted by SYNC (refused naming it); a cancel inside the SYNC write deletes nothing."""
