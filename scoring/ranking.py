@@ -132,6 +132,18 @@ def weight_variants(weights, variation_pct=25.0, random_runs=200, seed=DEFAULT_S
     return np.array(sets).reshape(-1, len(w))
 
 
+def _distinct_variants(W, w):
+    """The weight variants that can give other ranks: each distinct set once (the rank range is a minimum and
+    maximum, so a repeated set adds nothing) and none equal to the weights themselves (their ranks are the
+    ranks).  At 0 % - the scoring dock while its Rangorde tab is closed - nothing is left to rank."""
+    import numpy as np
+
+    if not len(W):
+        return W
+    W = np.unique(W, axis=0)
+    return W[(W != w).any(axis=1)]
+
+
 def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, random_runs=200, seed=DEFAULT_SEED,
                state=None):
     """The ranking as a DataFrame, one row per project, best first.
@@ -184,7 +196,8 @@ def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, rando
     P0 = np.where(has, P, 0.0)
     totals = P0 @ w if len(w) else np.zeros(n)
     n_complete = has.sum(axis=1)
-    W = weight_variants(w, variation_pct, random_runs, seed) if n and len(w) else np.zeros((0, len(w)))
+    W = _distinct_variants(weight_variants(w, variation_pct, random_runs, seed), w) if n and len(w) else np.zeros(
+        (0, len(w)))
     key = (tuple(pids), tuple(projects["code"]), tuple(projects["name"]), tuple(crit_ids), tuple(cj),
            tuple(w.tolist()), float(variation_pct), random_runs, seed) if state is not None else None
     same = bool(state is not None and n and len(W) and state.get("key") == key)
@@ -284,7 +297,7 @@ def rank_programme(projects, criteria, cons, weights=None, variation_pct=25.0, r
     parts = [ranked]
     if (~mask).any():
         rest_p = projects[~mask].reset_index(drop=True)
-        rest = rank_table(rest_p, criteria, cons, weights, variation_pct, 0, seed)
+        rest = rank_table(rest_p, criteria, cons, weights, 0.0, 0, seed)  # no rank, so no rank range
         conf = dict(zip(rest_p["project_id"], confidential_mask(rest_p)))
         rest["ranked"] = False
         rest["rank_note"] = [NOT_RANKED_CONFIDENTIAL if conf.get(p) else NOT_RANKED_AFGEVALLEN

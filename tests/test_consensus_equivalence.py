@@ -156,13 +156,9 @@ def test_ranking_on_new_consensus_equals_ranking_on_reference():
     assert np.isfinite(a["total"]).all()
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_rank_table_equals_reference(seed):
-    """The vectorised rank_table (cells in one go, one stable sort per variant) equals the old loop version."""
+def _rank_inputs(seed):
+    """(ratings, criteria, projects, consensus) with ties on purpose."""
     import pandas as pd
-    from pandas.testing import assert_frame_equal
-
-    from pmiek_werkbank.scoring import ranking as R
 
     df = random_scores(100 + seed, n_projects=80)
     crits = [dict(c, grp="g{}".format(i % 2), weight=[1.0, 2.0, 0.5, 1.0][i], counted=bool(c["points_list"]))
@@ -173,11 +169,45 @@ def test_rank_table_equals_reference(seed):
     projects = pd.DataFrame({"project_id": pids + ["zonder"], "code": codes + ["P-1"],
                              "name": ["Naam {}".format(i % 7) for i in range(len(pids))] + ["Zonder"],
                              "status": "kandidaat", "status_reason": None})
-    cons = S.consensus(df, crits)
+    return df, crits, projects, S.consensus(df, crits)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rank_table_equals_reference(seed):
+    """The vectorised rank_table (cells in one go, one stable sort per variant) equals the old loop version."""
+    from pandas.testing import assert_frame_equal
+
+    from pmiek_werkbank.scoring import ranking as R
+
+    df, crits, projects, cons = _rank_inputs(seed)
     for weights, runs in ((None, 50), ({"A": 3.0, "C": 0.0}, 0), (None, 200)):
         a = R.rank_table(projects, crits, cons, weights, 25.0, runs)
         b = REF.rank_table_reference(projects, crits, REF.consensus(df, crits), weights, 25.0, runs)
         assert_frame_equal(a, b, check_exact=True)
+
+
+def test_rank_table_ranks_each_distinct_weight_set_once(monkeypatch):
+    """Weight variants equal to another or to the weights themselves are not ranked (the range is a min and max):
+    at 0 % (the scoring dock with its Rangorde tab closed) only the ranking itself is sorted, a weight 0 adds no
+    variant; the frame equals the reference, which ranks every variant."""
+    import numpy as np
+    from pandas.testing import assert_frame_equal
+
+    from pmiek_werkbank.scoring import ranking as R
+
+    df, crits, projects, cons = _rank_inputs(0)
+    counted = sum(c["counted"] for c in crits)
+    sorted_rows = []
+    real = R.ranks_for
+    monkeypatch.setattr(R, "ranks_for", lambda t, tie: sorted_rows.append(len(np.atleast_2d(t))) or real(t, tie))
+    for pct, weights, rows in ((0.0, None, [1]), (25.0, {"C": 0.0}, [1, 2 * (counted - 1)]),
+                               (25.0, None, [1, 2 * counted])):
+        sorted_rows.clear()
+        a = R.rank_table(projects, crits, cons, weights, pct, 0)
+        assert sorted_rows == rows
+        b = REF.rank_table_reference(projects, crits, REF.consensus(df, crits), weights, pct, 0)
+        assert_frame_equal(a, b, check_exact=True)
+    assert (a["rank_min"] < a["rank_max"]).any()
 
 
 @pytest.mark.parametrize("seed", range(6))
