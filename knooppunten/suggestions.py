@@ -128,10 +128,11 @@ def _distances(geoms, ref, dist, first, others, limit):
         low = np.hypot(dx, dy)
         unknown = np.isnan(low)  # no geometry: its distance is computed (NaN) like before
         low = np.where(unknown, np.inf, low)
-        near = np.argpartition(low, limit - 1)[:limit]
-        exact = shapely.distance(geoms[todo[near]], ref)
+        near = todo[np.argpartition(low, limit - 1)[:limit]]
+        exact = dist[near] = shapely.distance(geoms[near], ref)  # measured once: kept, not measured again below
         bound = np.nanmax(exact) if np.isfinite(exact).any() else np.inf
         need[todo[(low <= bound) | unknown]] = True
+        need[near] = False
     i = np.flatnonzero(need)
     if len(i):
         dist[i] = shapely.distance(geoms[i], ref)

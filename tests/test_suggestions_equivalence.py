@@ -47,10 +47,18 @@ def _developments(rng, n):
     }, geometry=geoms, crs="EPSG:28992")
 
 
-def test_suggestions_equal_the_reference(reference):
+def test_suggestions_equal_the_reference(reference, monkeypatch):
+    """... and no development's distance is computed twice (the nearest boxes' exact distances are kept)."""
     import shapely
 
     from pmiek_werkbank.knooppunten.suggestions import suggest_links
+
+    measured = []
+    real = shapely.distance
+
+    def counting(a, b):
+        measured.extend(id(g) for g in np.atleast_1d(a) if g is not None)
+        return real(a, b)
 
     rng = np.random.default_rng(20250808)
     for case in range(40):
@@ -75,6 +83,10 @@ def test_suggestions_equal_the_reference(reference):
         st_geom = shapely.points(5000.0, 5000.0) if case % 3 else None
         for limit in (0, 5, 30):
             want = reference(project, devs, assign, linked, st_geom, None, limit=limit)
-            got = suggest_links(project, devs, assign, linked, st_geom, None, limit=limit)
+            measured.clear()
+            with monkeypatch.context() as m:
+                m.setattr(shapely, "distance", counting)
+                got = suggest_links(project, devs, assign, linked, st_geom, None, limit=limit)
+            assert len(measured) == len(set(measured))
             pd.testing.assert_frame_equal(got, want, check_index_type=False)
     assert len(want) == min(30, n - len(linked))
