@@ -21,6 +21,8 @@ qgis.core only, no widgets.
 from dataclasses import dataclass, field
 
 from qgis.core import QgsFeatureRequest, QgsGeometry, QgsMessageLog, Qgis
+from qgis.PyQt.QtCore import QVariant
+
 from ..connections import ConnectionsMixin
 
 ROW_VERSION = "row_version"
@@ -347,13 +349,10 @@ def plain_value(v):
     scalars -> Python scalars; anything else as it is."""
     if v is None:
         return None
-    try:
-        from qgis.PyQt.QtCore import QVariant
-
-        if isinstance(v, QVariant) and v.isNull():
-            return None
-    except ImportError:  # pragma: no cover
-        pass
+    # QVariant imported once at module level: a function-level import here ran through the QGIS desktop's
+    # import hook (qgis.utils._import) for every value, 30,000 times per scoring-dock update (issue 19)
+    if isinstance(v, QVariant) and v.isNull():
+        return None
     try:
         if v != v:  # NaN, NaT
             return None
