@@ -21,6 +21,7 @@ import os
 from .errors import ImportFailed
 
 TABLE_EXT = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+STYLES_TABLE = "layer_styles"  # where QGIS saves a layer's styles inside its file: no layer of it
 
 
 class ReadError(ImportFailed):
@@ -31,7 +32,7 @@ def is_table(path):
     return str(path).split("|")[0].lower().endswith(TABLE_EXT)
 
 
-def source_name(source, with_extension=False):
+def source_name(source, with_extension=False, layers=None):
     """``(name, layer)``: the default source name of an import input and the layer it names.
 
     The one rule for every import (algorithms and wizard), as REMOVED/SYNC know a source by it: ``source`` is a
@@ -41,23 +42,29 @@ def source_name(source, with_extension=False):
     named in the uri of a file with more than one layer is part of the name - "projecten.gpkg (projecten_lijnen)"
     - so two layers of one file are two sources, and is returned as ``layer`` (kept in the import marker, so two
     layers given the same SOURCE_NAME still do not count each other's rows as REMOVED); otherwise layer is None.
+
+    How many layers the file has is asked of what has it open already: the QGIS layer's provider, or ``layers``
+    (``read_table``'s ``attrs["layers"]``); else one listing of the file.  A saved-styles table ("layer_styles")
+    is no layer: saving a style into a file does not rename its source.
     """
     if hasattr(source, "providerType"):
         if source.providerType() != "ogr":
             return source.name(), None
+        layers = source.dataProvider().subLayerCount()  # the open dataset's count, without its styles table
         source = source.source()
     parts = str(source).split("|")
     path = parts[0]
     base = os.path.basename(path)
     name = (base if with_extension else os.path.splitext(base)[0]) or str(source)
     layer = next((p[len("layername="):] for p in parts[1:] if p.startswith("layername=")), None)
-    if layer and _layer_count(path) > 1:
+    if layer and (layers if layers is not None else _layer_count(path)) > 1:
         return "{} ({})".format(name, layer), layer
     return name, None
 
 
 def _layer_count(path):
-    """How many layers (sheets) a file has; 1 when that cannot be told (a CSV, an unreadable file)."""
+    """How many layers (sheets) a file has, a saved-styles table not counted; 1 when that cannot be told (a CSV,
+    an unreadable file)."""
     if not os.path.isfile(path) or path.lower().endswith((".csv", ".txt", ".tsv")):
         return 1
     try:
@@ -71,7 +78,7 @@ def _layer_count(path):
                 wb.close()
         from ..vector_io import list_layers
 
-        return len(list_layers(path))
+        return len([n for n in list_layers(path) if n != STYLES_TABLE])
     except Exception:  # noqa: BLE001 - GDAL/openpyxl give many error types; a name without the layer then
         return 1
 
@@ -163,6 +170,7 @@ def _xlsx(path, name, sheet):
     data = [(r + [None] * width)[:width] for r in rows[1:]]
     df = pd.DataFrame(data, columns=header, dtype=object)
     df.insert(0, "_row", range(2, len(df) + 2))
+    df.attrs["layers"] = len(wb_v.sheetnames)  # for source_name: the workbook is not opened again
     return df, [], unreadable
 
 
@@ -181,7 +189,8 @@ def _ods(path, name, sheet):
 def read_table(path, sheet=None):
     """A CSV/TXT/XLSX/ODS table as a DataFrame (object columns) with ``_row`` = spreadsheet line.
 
-    ``attrs["notes"]``: reader notes; ``attrs["unreadable"]``: [(row, column, reason)].
+    ``attrs["notes"]``: reader notes; ``attrs["unreadable"]``: [(row, column, reason)]; ``attrs["layers"]``: how
+    many sheets a workbook has (XLSX; for :func:`source_name`).
     """
     path = str(path)
     name = os.path.basename(path)

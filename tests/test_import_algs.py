@@ -300,6 +300,40 @@ def test_table_imports_reject_a_bad_row_and_import_the_rest(pmiek_provider, werk
     assert (res["IMPORTED"], res["REJECTED"], res["UNCHANGED"]) == (2, 3, 2)
 
 
+def test_source_name_asks_the_open_layer_and_ignores_a_styles_table(qgis_app, tmp_path, monkeypatch):
+    """A QGIS layer's source name takes the layer count from its open provider and a read workbook's from the
+    reader (the file is not listed again); a saved-styles table is no layer, so saving a style into a single-layer
+    file does not rename its source."""
+    import shutil
+
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+    from pmiek_werkbank.ingest import reader
+    from qgis.core import QgsVectorLayer
+
+    src = str(tmp_path / "ontwikkelingen.gpkg")
+    shutil.copy(os.path.join(BUILD, "pmiek_werkbank", "resources", "sample", "ontwikkelingen.gpkg"), src)
+    single = str(tmp_path / "alleen_punten.gpkg")
+    gpd.read_file(src, layer="ontwikkelingen_punten").to_file(single, layer="punten", driver="GPKG")
+    pyogrio.write_dataframe(pd.DataFrame({"styleName": ["mooi"], "styleQML": ["<qgis/>"]}), single,
+                            layer="layer_styles")  # as QGIS's "save style in the data source" leaves it
+    assert sorted(n for n, _t in pyogrio.list_layers(single)) == ["layer_styles", "punten"]
+    assert reader.source_name(single + "|layername=punten") == ("alleen_punten", None)  # one listing of the file
+    monkeypatch.setattr(reader, "_layer_count", lambda path: pytest.fail("the file is listed again: " + path))
+    assert reader.source_name(QgsVectorLayer(single + "|layername=punten", "p", "ogr")) == ("alleen_punten", None)
+    assert reader.source_name(QgsVectorLayer(src + "|layername=ontwikkelingen_punten", "p", "ogr")) == (
+        "ontwikkelingen (ontwikkelingen_punten)", "ontwikkelingen_punten")
+    book = str(tmp_path / "lijst.xlsx")
+    with pd.ExcelWriter(book) as w:
+        for sheet in ("projecten", "toelichting"):
+            pd.DataFrame({"naam": ["A"], "status": ["kandidaat"]}).to_excel(w, sheet_name=sheet, index=False)
+    df = reader.read_table(book, sheet="projecten")
+    assert df.attrs["layers"] == 2
+    assert reader.source_name(book + "|layername=projecten", with_extension=True, layers=df.attrs["layers"]) == (
+        "lijst.xlsx (projecten)", "projecten")
+
+
 def test_two_layers_of_one_file_with_one_source_name_are_two_sources(pmiek_provider, werkbank_path, tmp_path):
     """The demo's case: the vlakken and punten layers of ontwikkelingen.gpkg imported with the same SOURCE_NAME.
     Neither counts the other's rows as REMOVED; a point dropped from its layer is REMOVED (1) at the next import of

@@ -58,7 +58,7 @@ def read_input(alg, parameters, context, feedback, name="INPUT"):
             df = read_table(parts[0], sheet=sheet)
         except ImportFailed as e:
             raise QgsProcessingException(str(e)) from e
-        src, src_layer = source_name(path, with_extension=True)
+        src, src_layer = source_name(path, with_extension=True, layers=df.attrs.get("layers"))
         bad = df.attrs.get("unreadable") or []
         if bad:
             fail(["{}, rij {}, veld '{}': cel niet leesbaar: {}".format(src, r, c, why) for r, c, why in bad])
