@@ -74,6 +74,8 @@ class FicheLayout:
         self.current_pages = 0
         self.plans = {}  # project_id -> (pages, font_pt, message, is_warning) from measure()
         L.set_footer_variables(self.layout, data.footer)
+        # last: nothing after it can fail, so a failed __init__ leaves no folder behind (close() removes it)
+        self._image_dir = tempfile.mkdtemp(prefix="pmiek_fichekaart_")
 
     def _load(self, path):
         layout = QgsPrintLayout(self.project)
@@ -107,7 +109,6 @@ class FicheLayout:
             self.picture = _map_picture(layout, self.map)
         self._linked_rules = [r for layer in self.map_layers for r in _rules_of(layer) if r.filterExpression() == L.LINKED]
         self._jobs = {}  # project_id -> _MapJob started ahead (see _start_maps)
-        self._image_dir = tempfile.mkdtemp(prefix="pmiek_fichekaart_")
         self._image_seq = 0
         self._image_path = None
         atlas = layout.atlas()

@@ -284,3 +284,31 @@ def test_one_pass_export_cancelled_while_planning_writes_nothing(tmp_path, monke
     assert measured == []
     assert not (tmp_path / "atlas.pdf").exists()
     assert not [f for f in os.listdir(tmp_path / "fiches") if f.endswith(".pdf")]
+
+
+def test_fiche_layout_failing_in_init_leaves_no_temp_folder(tmp_path, qgis_app, monkeypatch):
+    """A FicheLayout whose set-up fails (here: its HTML renderer cannot attach) leaves no map-image folder in the
+    temp directory; a working one makes one folder and close() removes it."""
+    import tempfile
+
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.export.fiches import FicheLayout
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    class Broken:
+        def attach(self, layout, rect):
+            raise RuntimeError("kapot")
+
+    wb_path = _new_werkbank(tmp_path / "w.gpkg")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    with open_werkbank(wb_path, readonly=True) as wb:
+        data = gather(wb)
+        with pytest.raises(RuntimeError, match="kapot"):
+            FicheLayout(wb, data, renderer=Broken())
+        assert os.listdir(tmp) == []
+        fl = FicheLayout(wb, data)
+        assert [n.startswith("pmiek_fichekaart_") for n in os.listdir(tmp)] == [True]
+        fl.close()
+    assert os.listdir(tmp) == []
