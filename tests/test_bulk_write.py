@@ -47,11 +47,11 @@ def test_bulk_insert_gives_the_same_werkbank_as_the_trigger(werkbank_path, monke
     per_row = str(tmp_path / "per_row.gpkg")
     shutil.copyfile(werkbank_path, per_row)
     n = 60
-    monkeypatch.setattr(GeopackageWerkbank, "BULK_RTREE_ROWS", 50)
+    monkeypatch.setattr(GeopackageWerkbank, "BULK_ROWS", 50)
     with open_werkbank(werkbank_path) as wb:
         wb.write_frame("developments", _frame(n), user="tester")
         wb.write_frame("developments", _frame(55, offset=n), user="tester")  # a second bulk into a filled table
-    monkeypatch.setattr(GeopackageWerkbank, "BULK_RTREE_ROWS", 10 ** 9)  # the per-row trigger only
+    monkeypatch.setattr(GeopackageWerkbank, "BULK_ROWS", 10 ** 9)  # the per-row trigger only
     with open_werkbank(per_row) as wb:
         wb.write_frame("developments", _frame(n), user="tester")
         wb.write_frame("developments", _frame(55, offset=n), user="tester")

@@ -510,7 +510,7 @@ class Werkbank:
                     raise WerkbankError("Sleutelkolom {} ontbreekt voor tabel {}.".format(key, table))
                 existing = self._existing_rows(tx, table, key, cols, t.spatial and geoms is not None)
             ki = cols.index(key) if key in cols else None
-            ins_rows, upd_rows = [], []
+            ins_rows, upd_rows, new_fids = [], [], None
             for n, rec in enumerate(records):
                 g = geoms[n] if geoms is not None else None
                 if ki is not None and rec[ki] in existing:
@@ -539,7 +539,8 @@ class Werkbank:
                     rows = (rec + tail + [g] for rec, g, _n in ins_rows)
                 else:
                     rows = (rec + tail for rec, _g, _n in ins_rows)
-                self._insert_rows(tx, t, sql, rows, [g for _r, g, _n in ins_rows] if geoms is not None else None)
+                new_fids = self._insert_rows(tx, t, sql, rows, [g for _r, g, _n in ins_rows] if geoms is not None
+                                             else None, len(ins_rows))
                 counts["inserted"] = len(ins_rows)
             if upd_rows:
                 set_cols = [c for c in cols if c != key]
@@ -561,7 +562,8 @@ class Werkbank:
                 tx.executemany(sql, rows)
                 counts["updated"] = len(upd_rows)
             if ins_rows or upd_rows:
-                self._audit_frame(tx, t, cols, ins_rows, upd_rows, src_geoms if geoms is not None else None, ts, who)
+                self._audit_frame(tx, t, cols, ins_rows, upd_rows, src_geoms if geoms is not None else None, ts, who,
+                                  new_fids)
             self._audit_by_db(tx, api)
             self._after_write(tx, table)
         return counts
@@ -569,9 +571,16 @@ class Werkbank:
     def _after_write(self, tx, table):
         pass
 
-    def _insert_rows(self, tx, t, sql, rows, blobs):
-        """Run the INSERT of write_frame for every row (``blobs``: the encoded geometries, or None)."""
+    def _insert_rows(self, tx, t, sql, rows, blobs, n):
+        """Run the INSERT of write_frame for each of the ``n`` rows (``blobs``: the encoded geometries, or None).
+        Returns the new rows' fids in insertion order when the backend knows them cheaply, else None."""
         tx.executemany(sql, rows)
+        return None
+
+    def _audit_inserts_in_db(self, tx, t, cols, fids, fingerprints, ts, who):
+        """Write the audit rows of the inserted rows ``fids`` inside the database; False when this backend
+        leaves it to :meth:`_audit_frame`'s own loop."""
+        return False
 
     def row_versions(self, table, key=None):
         """``{key: row_version}`` of every row of ``table`` now; pass it to ``write_frame(expected_versions=)``."""
@@ -751,7 +760,9 @@ class Werkbank:
                         r[GEOM] = bytes(r[GEOM])
         return rows
 
-    def _audit_frame(self, tx, t, cols, ins_rows, upd_rows, src_geoms, ts, who):
+    def _audit_frame(self, tx, t, cols, ins_rows, upd_rows, src_geoms, ts, who, new_fids=None):
+        """The audit rows of one write: per inserted row its non-empty values (and a geometry fingerprint), per
+        updated row the changed values before and after.  ``new_fids``: the inserted rows' fids, when known."""
         if t.name == AUDIT_TABLE:
             return
         if ins_rows:
@@ -759,7 +770,10 @@ class Werkbank:
             # (type, coordinates, hash) instead of the full WKT, which would double a bulk import.
             gtexts = (_geom_fingerprints([src_geoms[n] for _r, _g, n in ins_rows], [g for _r, g, _n in ins_rows])
                       if src_geoms is not None else None)
+            if new_fids is not None and self._audit_inserts_in_db(tx, t, cols, new_fids, gtexts, ts, who):
+                ins_rows = []
 
+        if ins_rows:
             def inserts():  # streamed into the INSERT: a national import never holds 240,000 audit dicts at once
                 for i, (rec, _g, _n) in enumerate(ins_rows):
                     new = {c: v for c, v in zip(cols, rec) if v is not None}
@@ -951,7 +965,7 @@ def _geom_fingerprints(geoms, blobs):
     return out
 
 
-_JSON = json.JSONEncoder(ensure_ascii=False, default=str)  # one encoder: json.dumps(**kw) builds one per call
+_JSON = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":"))  # compact, as SQLite writes JSON
 
 
 def _json_dump(d):
@@ -1268,40 +1282,79 @@ class GeopackageWerkbank(Werkbank):
                 (table.name, GEOM, table.geometry_type, SRID),
             )
 
-    BULK_RTREE_ROWS = 1000  # from this many inserted rows on, the R-tree is filled once after the INSERT
+    BULK_ROWS = 1000  # from this many inserted rows on, indexes and the R-tree are filled once after the INSERT
 
-    def _insert_rows(self, tx, t, sql, rows, blobs):
-        """A bulk insert fills the R-tree once afterwards, like ogr2ogr, instead of through the per-row insert
-        trigger (which calls ST_MinX ... five times per row): the trigger is dropped and re-created from its own
-        stored SQL inside this transaction, so it is back before anyone else sees the table (a failure rolls the
-        drop back too).  The R-tree gets exactly the rows the trigger would have given: the envelope of the
-        geometry header, empty and missing geometries left out."""
-        from .rtree import _envelope
+    def _insert_rows(self, tx, t, sql, rows, blobs, n):
+        """A bulk insert (``BULK_ROWS`` rows or more) works like ogr2ogr: the per-row triggers that the API does
+        not need (the R-tree's insert trigger, which calls ST_MinX ... five times per row, and the audit trigger,
+        which only checks that the API audits this table itself) are dropped and re-created from their own stored
+        SQL inside this transaction, so they are back before anyone else sees the table (a failure rolls the drop
+        back too).  Into an empty table the secondary indexes are built once afterwards and an empty R-tree is
+        written as packed nodes (:func:`rtree.bulk_load`); otherwise the R-tree gets exactly the rows the trigger
+        would have given.  Returns the new rows' fids (AUTOINCREMENT: above the largest fid before)."""
+        from .rtree import _envelope, bulk_load
 
-        trigger = "rtree_{}_{}_insert".format(t.name, GEOM)
-        found = None
-        if blobs is not None and len(blobs) >= self.BULK_RTREE_ROWS:
-            found = tx.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                               (trigger,)).fetchone()
-        if not found:
-            tx.executemany(sql, rows)
-            return
         last = tx.execute('SELECT max("{}") FROM "{}"'.format(FID, t.name)).fetchone()[0] or 0
-        tx.execute('DROP TRIGGER "{}"'.format(trigger))
+        found = []
+        if n >= self.BULK_ROWS:
+            names = ["pmiek_audit_{}_insert".format(t.name)]
+            if blobs is not None:
+                names.append("rtree_{}_{}_insert".format(t.name, GEOM))
+            found = tx.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql NOT NULL AND "
+                               "(type = 'trigger' AND name IN ({}) OR type = 'index' AND ? = 0 AND upper(sql) NOT LIKE 'CREATE UNIQUE%')".format(
+                                   ", ".join("?" * len(names))),
+                               [t.name] + names + [last]).fetchall()
+            if found and last == 0 and tx.execute('SELECT 1 FROM "{}" LIMIT 1'.format(t.name)).fetchone():
+                found = [f for f in found if f[0] == "trigger"]  # rows with fid 0 or below: keep the indexes
+        for kind, name, _sql in found:
+            tx.execute('DROP {} "{}"'.format(kind.upper(), name))
         tx.executemany(sql, rows)
         fids = [r[0] for r in tx.execute('SELECT "{0}" FROM "{1}" WHERE "{0}" > ? ORDER BY "{0}"'.format(
             FID, t.name), (last,)).fetchall()]
-        rtree = '"rtree_{}_{}"'.format(t.name, GEOM)
-        if len(fids) == len(blobs):  # AUTOINCREMENT: the new rows, in the order they were inserted
-            entries = ((fid,) + env for fid, env in zip(fids, map(_envelope, blobs)) if env is not None)
-            # what the trigger's INSERT OR REPLACE would replace, then a plain INSERT (a quarter faster)
-            tx.execute("DELETE FROM {} WHERE id > ?".format(rtree), (last,))
-            tx.executemany("INSERT INTO {} VALUES (?, ?, ?, ?, ?)".format(rtree), entries)
-        else:  # not expected; the trigger's own statement for the new rows
-            tx.execute('INSERT OR REPLACE INTO {0} SELECT "{1}", ST_MinX("{2}"), ST_MaxX("{2}"), ST_MinY("{2}"), '
-                       'ST_MaxY("{2}") FROM "{3}" WHERE "{1}" > ? AND "{2}" NOT NULL AND NOT ST_IsEmpty("{2}")'
-                       .format(rtree, FID, GEOM, t.name), (last,))
-        tx.execute(found[0])
+        rtree_trigger = "rtree_{}_{}_insert".format(t.name, GEOM)
+        if any(name == rtree_trigger for _k, name, _s in found):
+            rtree = '"rtree_{}_{}"'.format(t.name, GEOM)
+            if len(fids) == len(blobs):  # the new rows, in the order they were inserted
+                entries = [(fid,) + env for fid, env in zip(fids, map(_envelope, blobs)) if env is not None]
+                # an empty R-tree gets packed nodes at once; otherwise what the trigger's INSERT OR REPLACE would
+                # replace, then a plain INSERT (a quarter faster)
+                if not entries or not bulk_load(tx, "rtree_{}_{}".format(t.name, GEOM), [e[0] for e in entries],
+                                                 [e[1:] for e in entries]):
+                    tx.execute("DELETE FROM {} WHERE id > ?".format(rtree), (last,))
+                    tx.executemany("INSERT INTO {} VALUES (?, ?, ?, ?, ?)".format(rtree), entries)
+            else:  # not expected; the trigger's own statement for the new rows
+                tx.execute('INSERT OR REPLACE INTO {0} SELECT "{1}", ST_MinX("{2}"), ST_MaxX("{2}"), '
+                           'ST_MinY("{2}"), ST_MaxY("{2}") FROM "{3}" WHERE "{1}" > ? AND "{2}" NOT NULL AND '
+                           'NOT ST_IsEmpty("{2}")'.format(rtree, FID, GEOM, t.name), (last,))
+        for _kind, _name, create in found:
+            tx.execute(create)
+        return fids if len(fids) == n else None
+
+    def _audit_inserts_in_db(self, tx, t, cols, fids, fingerprints, ts, who):
+        """The audit rows of a bulk insert built by SQLite from the rows just written (one INSERT ... SELECT, no
+        Python loop over 240,000 rows): the same row key and the same JSON members as :meth:`_audit_frame`'s loop
+        (the non-empty written values, in column order, and the geometry fingerprint), numbers as SQLite's JSON
+        writes them (15 significant digits)."""
+        if len(fids) < self.BULK_ROWS or not t.key or t.key not in cols:
+            return False
+        first, last = fids[0], fids[-1]
+        members = ", ".join("'{0}', t.\"{0}\"".format(c) for c in cols)
+        geom = ""
+        if fingerprints is not None:
+            tx.execute("CREATE TEMP TABLE IF NOT EXISTS pmiek_audit_geom (fid INTEGER PRIMARY KEY, text TEXT)")
+            tx.execute("DELETE FROM temp.pmiek_audit_geom")
+            tx.executemany("INSERT INTO temp.pmiek_audit_geom VALUES (?, ?)",
+                           ((f, g) for f, g in zip(fids, fingerprints) if g is not None))
+            geom = ", '{}', (SELECT g.text FROM temp.pmiek_audit_geom g WHERE g.fid = t.\"{}\")".format(GEOM, FID)
+        tx.execute(
+            "INSERT INTO audit_log (table_name, row_key, action, changed_by, changed_at, old_values, new_values)"
+            " SELECT ?, CAST(t.\"{key}\" AS TEXT), 'insert', ?, ?, NULL, json_patch('{{}}', json_object({m}{g}))"
+            " FROM \"{table}\" t WHERE t.\"{fid}\" BETWEEN ? AND ? ORDER BY t.\"{fid}\"".format(
+                key=t.key, m=members, g=geom, table=t.name, fid=FID),
+            (t.name, who, ts, first, last))
+        if fingerprints is not None:
+            tx.execute("DELETE FROM temp.pmiek_audit_geom")
+        return True
 
     def _after_write(self, tx, table):
         tx.execute(
