@@ -265,7 +265,7 @@ class FicheLayout:
         on the map (scale bar) stays live."""
         if self.map is None:
             return
-        job = self._jobs.pop(p["project_id"], None) or self._map_job(p)
+        job = self._jobs.pop(p["project_id"])  # started by _start_maps(p) in prepare, just before
         image = job.result()
         self._image_seq += 1
         path = os.path.join(self._image_dir, "kaart_{}.bmp".format(self._image_seq))  # uncompressed: fast
