@@ -103,12 +103,12 @@ ORDER_LABELS = {"rank": "rangorde (afwegingskader)", "knooppunt": "knooppunt, da
 
 
 def export_atlas(wb, data, path, template=None, template_dir=None, gemeenten_path=None, feedback=None,
-                 fiche_layout=None, fiche_pages=None):
-    """Write the atlas PDF to ``path``; ``fiche_pages`` (project_id -> pages) skips the planning pass."""
+                 fiche_layout=None):
+    """Write the atlas PDF to ``path`` (a shared ``fiche_layout`` has the fiches it planned before)."""
     own = fiche_layout is None
     fl = fiche_layout or FicheLayout(wb, data, template, template_dir, gemeenten_path)
     try:
-        return _export_atlas(fl, data, path, template_dir, feedback, fiche_pages)
+        return _export_atlas(fl, data, path, template_dir, feedback, None)
     finally:
         if own:
             fl.close()

@@ -35,7 +35,7 @@ def _export(wb_path, out, include_confidential=False, order="rank"):
         gm = GEMEENTEN if os.path.exists(GEMEENTEN) else None
         fl = FicheLayout(wb, data, gemeenten_path=gm)
         fiches = export_fiches(wb, data, str(out / "fiches"), fiche_layout=fl)
-        atlas = export_atlas(wb, data, str(out / "atlas.pdf"), fiche_layout=fl, fiche_pages=fiches.pages)
+        atlas = export_atlas(wb, data, str(out / "atlas.pdf"), fiche_layout=fl)
     return data, fiches, atlas
 
 
