@@ -177,8 +177,6 @@ def require(*modules):
     """Raise ImportError with a Dutch install hint if any listed module is missing."""
     req = [r for r in REQUIRED if r[0] in modules] if modules else list(REQUIRED)
     problems = missing_packages(req)
-    if any(mod in ("pyogrio", "fiona") for mod in modules) and io_backend() is None:
-        problems.append(("pyogrio", "ontbreekt (of fiona, of de Python van QGIS)"))
     if problems:
         raise ImportError(install_hint(problems))
 
