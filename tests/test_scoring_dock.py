@@ -229,12 +229,38 @@ def _snapshot(model):
     return [model.headers, model.keys, out]
 
 
-def test_edits_update_rows_without_reload_and_equal_a_fresh_dock(dock, small_werkbank, qgis_iface):
-    """A rating, a status from this dock and from elsewhere (projects dock, import) update the changed rows
-    only (no model reset, no full reload) and leave the dock exactly as a freshly opened one (issue 19)."""
+def _assert_same_as_fresh(dock, qgis_iface):
+    """The dock's grid, Rangorde tab, ranking, ratings and consensus equal those of a freshly opened dock."""
     from pandas.testing import assert_frame_equal
 
     from pmiek_werkbank.dialogs.scoring_dock import ScoringDock
+
+    fresh = ScoringDock(qgis_iface, dock.session)
+    fresh.runs.setValue(0)
+    try:
+        assert _snapshot(dock.grid_model) == _snapshot(fresh.grid_model)
+        # the Rangorde tab is filled when shown: both opened (this dock's from its updated state)
+        tab = dock.tabs.currentIndex()
+        dock.tabs.setCurrentIndex(dock.rank_tab)
+        fresh.tabs.setCurrentIndex(fresh.rank_tab)
+        assert _snapshot(dock.rank_model) == _snapshot(fresh.rank_model)
+        assert dock.rank_model.rowCount() == dock.grid_model.rowCount()
+        assert list(dock.ranking["rank_min"]) == list(fresh.ranking["rank_min"])
+        assert_frame_equal(dock.ranking.reset_index(drop=True), fresh.ranking.reset_index(drop=True),
+                           check_exact=True)
+        dock.tabs.setCurrentIndex(tab)
+        assert_frame_equal(dock.scores.reset_index(drop=True), fresh.scores, check_exact=True)
+        assert_frame_equal(dock.cons.drop(columns=["assessors"]), fresh.cons.drop(columns=["assessors"]),
+                           check_exact=True)
+        assert list(dock.cons["assessors"]) == list(fresh.cons["assessors"])
+    finally:
+        fresh.cleanup()
+        fresh.deleteLater()
+
+
+def test_edits_update_rows_without_reload_and_equal_a_fresh_dock(dock, small_werkbank, qgis_iface):
+    """A rating, a status from this dock and from elsewhere (projects dock, import) update the changed rows
+    only (no model reset, no full reload) and leave the dock exactly as a freshly opened one (issue 19)."""
     from pmiek_werkbank.scoring import decisions as D
     from pmiek_werkbank.scoring import scores as S
     from pmiek_werkbank.werkbank import open_werkbank
@@ -247,25 +273,7 @@ def test_edits_update_rows_without_reload_and_equal_a_fresh_dock(dock, small_wer
     dock.reload = lambda *a: (reloads.append(a), original(*a))
 
     def same_as_fresh():
-        fresh = ScoringDock(qgis_iface, dock.session)
-        fresh.runs.setValue(0)
-        try:
-            assert _snapshot(dock.grid_model) == _snapshot(fresh.grid_model)
-            # the Rangorde tab is filled when shown: both opened (this dock's from its updated state)
-            tab = dock.tabs.currentIndex()
-            dock.tabs.setCurrentIndex(dock.rank_tab)
-            fresh.tabs.setCurrentIndex(fresh.rank_tab)
-            assert _snapshot(dock.rank_model) == _snapshot(fresh.rank_model)
-            assert dock.rank_model.rowCount() == dock.grid_model.rowCount()
-            assert list(dock.ranking["rank_min"]) == list(fresh.ranking["rank_min"])
-            dock.tabs.setCurrentIndex(tab)
-            assert_frame_equal(dock.scores.reset_index(drop=True), fresh.scores, check_exact=True)
-            assert_frame_equal(dock.cons.drop(columns=["assessors"]), fresh.cons.drop(columns=["assessors"]),
-                               check_exact=True)
-            assert list(dock.cons["assessors"]) == list(fresh.cons["assessors"])
-        finally:
-            fresh.cleanup()
-            fresh.deleteLater()
+        _assert_same_as_fresh(dock, qgis_iface)
 
     # Bert changes his B of P-3 from 'slecht' to 'goed': unanimous, 3 points, total 1 + 3 = 4
     dock.apply_rating("p3", "B", "goed", "toch goed", "Bert", role="netbeheerder", date="2026-02-03")
@@ -306,6 +314,49 @@ def test_edits_update_rows_without_reload_and_equal_a_fresh_dock(dock, small_wer
     assert not reloads and "3 projecten" not in dock.info.text() and "4 projecten" in dock.info.text()
     same_as_fresh()
     dock.reload = original
+
+
+def test_status_that_keeps_the_ranking_is_carried_along_without_ranking_again(dock, small_werkbank, qgis_iface,
+                                                                              monkeypatch):
+    """kandidaat -> opgenomen (and back, from elsewhere) keeps who is ranked: the projects and the ranking
+    take the new status and reason in place, only that row is redrawn and nothing is ranked again; the dock
+    equals a fresh one, with the Rangorde tab shown and hidden (issue 19 item 5)."""
+    from pmiek_werkbank.scoring import decisions as D
+    from pmiek_werkbank.scoring import ranking as R
+    from pmiek_werkbank.werkbank import enums as E
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    ranked, changed, resets = [], [], []
+    real = R.rank_programme
+    monkeypatch.setattr(R, "rank_programme", lambda *a, **k: (ranked.append(1), real(*a, **k))[1])
+    dock.grid_model.dataChanged.connect(lambda a, b: changed.append(a.row()))
+    dock.grid_model.modelReset.connect(lambda: resets.append("grid"))
+    before = _grid(dock)[1]
+    dock.decide("p2", "opgenomen", "past in het programma")
+    rows = _grid(dock)[1]
+    assert not ranked and changed == [1] and not resets  # P-2's row only, no ranking
+    assert {k: v for k, v in rows.items()} == before  # the grid shows no status for kandidaat/opgenomen
+    assert dock.projects.set_index("project_id").loc["p2", "status"] == "opgenomen"
+    assert dock.ranking.set_index("project_id").loc["p2", "status_reason"] == "past in het programma"
+    _assert_same_as_fresh(dock, qgis_iface)
+    # with the Rangorde tab shown: its row shows the new status and reason at once
+    dock.tabs.setCurrentIndex(dock.rank_tab)
+    ranked.clear()
+    dock.decide("p3", "opgenomen", "hub nodig")
+    assert not ranked
+    m = dock.rank_model
+    r3 = [i for i in range(m.rowCount()) if m.text(i, 2) == "P-3"][0]
+    assert m.text(r3, m.columnCount() - 1) == E.label(E.PROJECT_STATUS, "opgenomen") == "Opgenomen in pMIEK"
+    assert m.data(m.index(r3, 3), Qt.ItemDataRole.ToolTipRole) == "Reden: hub nodig"
+    _assert_same_as_fresh(dock, qgis_iface)
+    # afgevallen changes who is ranked: ranked again (the full path), P-3 loses its rank
+    dock.decide("p3", "afgevallen", "toch niet")
+    assert ranked and _grid(dock)[1]["P-3"]["Rang"] == "–"
+    _assert_same_as_fresh(dock, qgis_iface)
+    with open_werkbank(small_werkbank) as wb:
+        D.set_status(wb, "p2", "kandidaat", None)
+    dock.session.dataChanged.emit("projects")  # from elsewhere: all projects re-read and compared
+    _assert_same_as_fresh(dock, qgis_iface)
 
 
 def test_assessor_dialog_refuses_and_remembers(qgis_iface):
