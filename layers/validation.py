@@ -266,8 +266,19 @@ def _clean_text(series):
     import pandas as pd
 
     s = series.astype(object).where(pd.notna(series), None)
-    s = s.map(lambda v: v.strip() if isinstance(v, str) else v)  # noqa: E731 - C-level map
+    if _all_text(s):
+        s = s.str.strip()  # one vectorised pass when every value is text (the usual source column)
+        s = s.where(s.notna(), None)
+    else:
+        s = s.map(lambda v: v.strip() if isinstance(v, str) else v)  # noqa: E731 - C-level map
     return s.where(~s.isin(["", "NULL", "null", "nan", "NaN", "None"]), None)
+
+
+def _all_text(s):
+    """Every present value of the object Series ``s`` is a str (pandas' C-level type inference)."""
+    import pandas as pd
+
+    return pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
 
 
 def _whole_text(v):
@@ -289,6 +300,8 @@ def text_column(series):
         return num.map(lambda v: None if v != v else _whole_text(float(v))).astype(object)
     if pd.api.types.is_integer_dtype(series.dtype):
         return series.astype(str).astype(object)
+    if _all_text(s):
+        return s
     return s.map(lambda v: None if v is None else str(v))
 
 
@@ -319,7 +332,11 @@ def check_id_column(report, frame, col):
             u = t.strip().lstrip("+-")
             return u.isdigit() and int(u) > ID_MAX
 
-        big = ids.map(too_big).to_numpy(dtype=bool)
+        # only a text of more than 18 characters can hold a number beyond 64 bits
+        long = ids.map(len, na_action="ignore").to_numpy(dtype=float, na_value=0) > 18
+        big = np.zeros(len(ids), dtype=bool)
+        if long.any():
+            big[long] = ids[long].map(too_big).to_numpy(dtype=bool)
         report.add_mask(frame, big, col, "id {value} is groter dan 64 bits; het blijft tekst en wordt niet als getal "
                                          "gelezen", severity=WAARSCHUWING, values=ids.to_numpy())
     return ids
@@ -584,7 +601,7 @@ def prepare_geometries(report, gdf, allowed=(POLY,), to_point=False):
     if polys.any():
         single = polys & (shapely.get_type_id(np.where(polys, out, None)) == 3)
         if single.any():
-            out[single] = shapely.multipolygons(shapely.get_parts(out[single]), indices=np.arange(single.sum()))
+            out[single] = shapely.multipolygons(out[single], indices=np.arange(single.sum()))  # one part each
         if to_point:
             out[polys] = shapely.point_on_surface(out[polys])
             report.add_mask(gdf, polys, "geometrie", "vlak omgezet naar punt (punt op het oppervlak)", WAARSCHUWING)
