@@ -58,6 +58,8 @@ from ..layers.fieldtypes import make_field
 
 CURRENT = "__huidig__"
 LAYER_PREFIX = "Variant: "
+# what the variant form's project list shows (compared after a project edit: unchanged, nothing is redrawn)
+PROJECTS_SQL = "SELECT project_id, code, name, confidential FROM projects ORDER BY code, name"
 
 
 def tr(text):
@@ -169,6 +171,7 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         self.session = session
         self._connections = []
         self._layer_ids = []
+        self._projects = []  # the project list's rows (PROJECTS_SQL)
         self.last_comparison = None
         self.last_variant_table = None
 
@@ -357,8 +360,20 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         self.refresh()
 
     def _on_data_changed(self, table):
+        if table == "projects" and self._same_projects():
+            return  # e.g. a status edit: the list shows code, name and confidentiality only (issue 19)
         if table in ("projects", "rounds", "variants", "variant_projects"):
             self.refresh()
+
+    def _same_projects(self):
+        """Whether the project list would show what it shows now (the ticked projects stay ticked)."""
+        if self.session is None or not self._projects:
+            return False
+        try:
+            with self.session.werkbank(readonly=True) as wb:
+                return wb.query(PROJECTS_SQL) == self._projects
+        except Exception:  # noqa: BLE001 - the full refresh shows what is wrong
+            return False
 
     def refresh(self, *args):
         path = self.path()
@@ -386,7 +401,7 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
             prog = wb.programme()
             rounds = list_rounds(wb)
             self._variants = list_variants(wb)
-            self._projects = wb.query("SELECT project_id, code, name, confidential FROM projects ORDER BY code, name")
+            self._projects = wb.query(PROJECTS_SQL)
         finally:
             wb.close()
         self.info.setText(tr("Werkbank: {} ({})").format(prog["name"], prog.get("round") or tr("ronde onbekend")))

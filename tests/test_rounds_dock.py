@@ -94,3 +94,44 @@ def test_variant_scenario_is_a_form_and_switching_clears_the_dock(qgis_iface, tm
     dock.cleanup()
     session.set_werkbank("")
     dock.deleteLater()
+
+
+def test_project_edit_redraws_the_project_list_only_when_it_shows_something_new(qgis_iface, tmp_path):
+    """A status edit changes nothing the variant form's project list shows: the list is left alone (ticks kept,
+    no refresh, issue 19); a new name is shown, as a fresh dock shows it."""
+    from qgis.PyQt.QtCore import Qt
+
+    from pmiek_werkbank.dialogs.rounds_dock import RoundsDock
+    from pmiek_werkbank.layers.project import Session
+    from pmiek_werkbank.scoring.decisions import set_status
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = str(tmp_path / "dock.gpkg")
+    make_werkbank(path).close()
+    session = Session()
+    dock = RoundsDock(qgis_iface, session, qgis_iface.mainWindow())
+    session.set_werkbank(path)
+    refreshes = []
+    full = dock.refresh
+    dock.refresh = lambda *a: (refreshes.append(1), full(*a))[1]
+
+    def texts(d):
+        return [(d.project_list.item(i).text(), d.project_list.item(i).checkState())
+                for i in range(d.project_list.count())]
+
+    dock.project_list.item(1).setCheckState(Qt.CheckState.Checked)
+    ticked = texts(dock)
+    with session.werkbank() as wb:
+        set_status(wb, "P2", "afgevallen", "test")
+    session.dataChanged.emit("projects")
+    assert not refreshes and texts(dock) == ticked
+    with open_werkbank(path) as wb:
+        wb.execute("UPDATE projects SET name = 'Andere naam' WHERE project_id = 'P2'")
+    session.dataChanged.emit("projects")
+    assert refreshes == [1]
+    fresh = RoundsDock(qgis_iface, session, qgis_iface.mainWindow())
+    assert texts(dock) == texts(fresh) and any("Andere naam" in t for t, _ in texts(dock))
+    for d in (dock, fresh):
+        d.cleanup()
+        d.deleteLater()
+    session.set_werkbank("")
