@@ -171,18 +171,25 @@ def describe(c):
         verb="behouden; genegeerd:" if c["kept"] else "overschreven door", **c))
 
 
-def source_keys(wb, table):
+def source_keys(wb, table, source=None):
     """The rows each source carried at its latest import into ``table``: ``{(source name, layer): keys}``, keys
     being the ``keys`` of its marker, or of the earlier one a "keys_unchanged" marker refers to (a set of tuples of
     the spec's key columns, as text), or None when its latest import did not record them (nothing known).  A
     source is its name and the layer of a multi-layer file it came from (None otherwise): two layers given the
-    same name are two sources."""
+    same name are two sources.  With ``source`` (a name) only that name's sources, every layer: the other
+    markers are not parsed."""
+    # a marker names its source as a JSON string (non-ASCII as is, or escaped by an older writer): a marker
+    # without that text is another source's
+    needles = None if source is None else {json.dumps(source), json.dumps(source, ensure_ascii=False)}
     out, done = {}, set()
     for r in wb.query("SELECT new_values FROM audit_log WHERE table_name = ? AND row_key = ? ORDER BY fid DESC",
                       (table, MARKER_KEY)):
-        v = _load(r["new_values"])
+        text = r["new_values"]
+        if needles is not None and not (text and any(n in text for n in needles)):
+            continue
+        v = _load(text)
         name = (v.get("import"), v.get("layer"))
-        if name in done or v.get("keys_unchanged"):
+        if (source is not None and name[0] != source) or name in done or v.get("keys_unchanged"):
             continue
         done.add(name)
         out[name] = None if "keys" not in v else {

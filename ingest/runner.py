@@ -139,8 +139,8 @@ class _DryRun(Exception):
 def removed_ids(wb, table, key, source, present_ids, layer=None, known=None):
     """REMOVED of a layer kind: ids stored with this source name (the ``source`` column) that the source no longer
     carries, minus the ids another layer given the same name carried at its latest import (``known``:
-    ``decisions.source_keys``); for an input that is a layer of a multi-layer file (``layer``) only ids the
-    previous import of that layer carried (none when that import is unknown)."""
+    ``decisions.source_keys`` of this source name); for an input that is a layer of a multi-layer file (``layer``)
+    only ids the previous import of that layer carried (none when that import is unknown)."""
     rows = wb.query('SELECT "{k}" AS k FROM "{t}" WHERE source = ?'.format(k=key, t=table), (source,))
     present = {str(v) for v in present_ids if v is not None}
     known = known or {}
@@ -173,17 +173,20 @@ class _Tracked:
         if rows is not None and len(rows) and all(c in rows.columns for c in self.columns):
             self.present = set(zip(*[rows[c].astype(str) for c in self.columns]))
         self.present |= {tuple(str(x) for x in k) if isinstance(k, tuple) else (str(k),) for k in rejected_keys}
-        known = D.source_keys(wb, s.table)
-        self.previous = known.pop((source, layer), None)  # a source is its name and layer
+        self.previous = D.source_keys(wb, s.table, source).get((source, layer))  # a source is its name and layer
         self.removed = []  # (table key, label, key tuple)
-        if not self.previous:
+        gone = (self.previous or set()) - self.present
+        if gone:  # only then the other sources' markers: a row another source still carries stays
+            known = D.source_keys(wb, s.table)
+            known.pop((source, layer), None)
+            gone -= set().union(*[k for k in known.values() if k])
+        if not gone:
             return
-        elsewhere = set().union(*[k for k in known.values() if k])
         extra = [c for c in _LABEL_COLUMNS.get(s.table, ()) if c not in self.columns]
         cols = list(dict.fromkeys([key] + self.columns + extra))
         for r in wb.query("SELECT {} FROM \"{}\"".format(", ".join('"%s"' % c for c in cols), s.table)):
             k = tuple(str(r[c]) for c in self.columns)
-            if k in self.previous and k not in self.present and k not in elsewhere:
+            if k in gone:
                 label = " / ".join(k)
                 shown = [str(r[c]) for c in extra if r[c] not in (None, "")]
                 if shown:
@@ -433,7 +436,7 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=No
     if checked.source_ids is not None:
         from . import decisions as D
 
-        known = D.source_keys(wb, s.table)
+        known = D.source_keys(wb, s.table, rep.source)  # this source name's markers (every layer)
         ids = removed_ids(wb, s.table, s.key, rep.source, checked.source_ids, source_layer, known)
         removed = [(k, k) for k in ids]
         if source_layer is not None:

@@ -717,6 +717,48 @@ def test_a_table_kind_counts_removed_per_source_name_and_layer(werkbank):
         ("kp (fictief)", "laag_b", ["K-zuid"])]
 
 
+def test_removed_reads_the_markers_of_its_own_source(werkbank, monkeypatch):
+    """REMOVED parses only the import markers of the source being imported (also one written with its name
+    ASCII-escaped); the other sources' markers only when a row left the source, as a row another source still
+    carries is not REMOVED."""
+    import json
+
+    import pandas as pd
+
+    from pmiek_werkbank.ingest import decisions as D
+    from pmiek_werkbank.ingest.runner import run
+
+    werkbank.write_frame("projects", [{"project_id": "P1", "name": "Station"}])
+    both = pd.DataFrame({"project": ["P1", "P1"], "activiteit": ["Vergunning", "Grond"]})
+    a, b = "acties Zoë.csv", "acties b.csv"
+    assert run(werkbank, "actions", lambda: (both, a)).counts["inserted"] == 2
+    assert run(werkbank, "actions", lambda: (both[1:], b)).counts["unchanged"] == 1
+    parsed, load = [], D._load
+
+    def counted(text):
+        v = load(text)
+        if "import" in v:
+            parsed.append(v["import"])
+        return v
+
+    monkeypatch.setattr(D, "_load", counted)
+    assert run(werkbank, "actions", lambda: (both, a)).removed == []
+    assert set(parsed) == {a}
+    parsed.clear()
+    # 'Grond' left a but b still has it: not REMOVED (b's marker read for that)
+    assert run(werkbank, "actions", lambda: (both[:1], a)).removed == []
+    assert set(parsed) == {a, b}
+    out = run(werkbank, "actions", lambda: (both[1:], a))
+    assert [r.endswith("(P1: Vergunning)") for r in out.removed] == [True]
+    with werkbank.transaction() as tx:  # a marker whose writer escaped the name
+        tx.execute("INSERT INTO audit_log (table_name, row_key, action, changed_by, changed_at, new_values) "
+                   "VALUES ('actions', '*', 'update', 'x', '2027-01-01', ?)",
+                   (json.dumps({"import": a, "keys": ["A-x"]}),))
+    assert "Zo\\u00eb" in werkbank.query("SELECT new_values FROM audit_log ORDER BY fid DESC LIMIT 1")[0]["new_values"]
+    assert D.source_keys(werkbank, "actions", a) == {(a, None): {("A-x",)}} == {
+        k: v for k, v in D.source_keys(werkbank, "actions").items() if k[0] == a}
+
+
 # ---- one corpus per table kind through the runner (issue 15 "Done when") -----------------------------------------
 
 def _projects_case(wb):
