@@ -136,8 +136,9 @@ def _update_rows(table, rows, key_col=0):
     todo = [([table.item(r, c) for c in range(width)], row) for r, row in rows.items()]
     for items, row in todo:
         for c, (item, v) in enumerate(zip(items, row)):
-            if item.text() != (v if isinstance(v, str) else _fmt(v)) or c == key_col:
-                _set_cell(item, v, c == key_col)
+            key = c == key_col
+            if item.text() != (v if isinstance(v, str) else _fmt(v)) or (key and item.data(Qt.ItemDataRole.UserRole) != v):
+                _set_cell(item, v, key)  # only cells that show something new: each write re-sorts and repaints
 
 
 def _fill(table, rows, key_col=0, sortable=False):
@@ -422,7 +423,8 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         current = self.current_project()
         _update_rows(self.projects, {at[p]: self._project_row(fresh[p]) for p in fresh if p in at})
         if current in fresh:
-            self.select_project(current, zoom=False)
+            if self.current_project() != current:  # the selection follows a re-sorted row; else select again
+                self.select_project(current, zoom=False)
             if any(before[current].get(k) != fresh[current].get(k) for k in ("station_id", "knooppunt_id")):
                 self._zoom = False
                 self._on_project_selected()  # its station or knooppunt changed: suggestions start from there

@@ -74,10 +74,18 @@ def test_docks_after_link_and_status_edits_equal_a_fresh_reload(qgis_iface, sess
     assert "D10" in [row[0] for row in linked[0][3]]
     # status: P2 afgevallen (another project than the one selected), then P1 (opgenomen) back to kandidaat
     assert before["P1"][0] == "opgenomen" and before["P2"][0] == "kandidaat"
+    written = []
+    p.projects.itemChanged.connect(lambda item: written.append((item.row(), item.column())))
+    selected = []
+    p.projects.itemSelectionChanged.connect(lambda: selected.append(1))
     for pid, status, reason in (("P2", "afgevallen", "test: afgevallen"), ("P1", "kandidaat", None)):
+        written.clear()
         with session.werkbank() as wb:
             set_status(wb, pid, status, reason)
         session.dataChanged.emit("projects")
+        # only the status cell of that project's row is written (not its key cell); the selection stays
+        assert {c for _, c in written} == {3} and len({r for r, _ in written}) == 1
+        assert not selected
         now = check()
         row = [r for r in now[0][1] if r[0] == pid][0]
         assert row[3] == {"afgevallen": "Afgevallen", "kandidaat": "Kandidaat"}[status]
