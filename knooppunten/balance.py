@@ -1820,8 +1820,48 @@ class BalanceModel:
 
         raw = pd.DataFrame(projects).copy()
         raw["project_id"] = _str_col(raw["project_id"])
-        self._projects_raw = raw.reset_index(drop=True)
+        raw = raw.reset_index(drop=True)
+        if self._carry_along(raw):
+            return set(), set()
+        self._projects_raw = raw
         return self._reresolve(projects_changed=True)
+
+    # project columns the model only carries along: a change of these alone recomputes nothing, as long as
+    # whether a project is afgevallen (it then does not count) stays the same
+    CARRIED_COLUMNS = ("name", "status")
+
+    def _carry_along(self, raw):
+        """A new project table that differs from the current one only in :attr:`CARRIED_COLUMNS` (same
+        projects in the same order, none becoming or ceasing to be afgevallen; e.g. kandidaat -> opgenomen):
+        those values are written into the model's projects and nothing is recomputed (issue 19: a status edit
+        at national size resolved and compared 6,000 projects for nothing).  False when the full path is
+        needed."""
+        import numpy as np
+
+        from ..tabular import same_or_missing
+
+        old = self._projects_raw
+        ids = raw["project_id"].to_numpy(dtype=object)
+        if (old is None or list(raw.columns) != list(old.columns) or len(raw) != len(old)
+                or len(self.projects) != len(raw) or not (ids == old["project_id"].to_numpy(dtype=object)).all()
+                or not (ids == self.projects["project_id"].to_numpy(dtype=object)).all()):
+            return False
+        changed = [c for c in raw.columns if not same_or_missing(old[c].to_numpy(dtype=object),
+                                                                 raw[c].to_numpy(dtype=object)).all()]
+        if not set(changed) <= set(self.CARRIED_COLUMNS):
+            return False
+        if "status" in changed:
+            def afgevallen(frame):
+                return frame["status"].to_numpy(dtype=object) == "afgevallen"
+
+            if not np.array_equal(afgevallen(old), afgevallen(raw)):
+                return False
+        self._projects_raw = raw
+        for c in changed:  # the same values _project_base and resolve_projects take from the raw table
+            if self._pbase is not None:
+                self._pbase[c] = raw[c].values
+            self.projects[c] = raw[c].values
+        return True
 
     def set_link(self, project_id, dev_id, share_mw=None, share_pct=None, motivation=None):
 

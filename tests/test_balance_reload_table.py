@@ -100,3 +100,34 @@ def test_table_of_some_units_equals_those_rows_of_the_whole_table(werkbank):
         got = model.table(level, units=units)
         assert_frame_equal(got, want)
         assert len(got) == len(units & set(whole["unit_id"])) * len(model.years)
+
+
+def test_status_and_name_alone_are_carried_along_without_recomputing(werkbank):
+    """kandidaat -> opgenomen and a new name change nothing the balance counts: the model takes them into its
+    projects without resolving or recomputing anything (issue 19 item 5) and equals a model built anew;
+    afgevallen (the project stops counting) still recomputes."""
+    from pandas.testing import assert_frame_equal
+
+    from pmiek_werkbank.knooppunten.balance import BalanceModel
+
+    write_example(werkbank)
+    model = BalanceModel.from_werkbank(werkbank)
+    applied = []
+    real = model._apply_projects
+    model._apply_projects = lambda *a, **k: (applied.append(1), real(*a, **k))[1]
+    status = werkbank.query("SELECT status FROM projects WHERE project_id = 'P2'")[0]["status"]
+    assert status != "afgevallen"
+    new = "opgenomen" if status != "opgenomen" else "kandidaat"
+    werkbank.execute("UPDATE projects SET status = ?, name = 'Nieuwe naam' WHERE project_id = 'P2'", (new,))
+    assert model.reload_table(werkbank, "projects") == (set(), set())
+    assert not applied
+    fresh = BalanceModel.from_werkbank(werkbank)
+    assert_frame_equal(model.projects, fresh.projects)
+    assert model.projects.set_index("project_id").loc["P2", "status"] == new
+    _assert_same(model, fresh)
+    werkbank.execute("UPDATE projects SET status = 'afgevallen', status_reason = 'test' WHERE project_id = 'P2'")
+    assert model.reload_table(werkbank, "projects") is not None
+    assert applied and model.projects.set_index("project_id").loc["P2", "active"] == False  # noqa: E712
+    fresh = BalanceModel.from_werkbank(werkbank)
+    assert_frame_equal(model.projects, fresh.projects)
+    _assert_same(model, fresh)
