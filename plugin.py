@@ -142,12 +142,19 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         # label on the map (issue 19)
         if table == "":
             tables = {None}
+        # attributes of known rows only (e.g. a status): the data provider reads them anew at the repaint, so
+        # the layer is not reopened (reload(): ~10 ms per layer at national size, and it dropped the
+        # selection); its dataChanged still tells attribute tables and other listeners (issue 19)
+        rows = self.session.changed_rows(table) if self.session is not None else None
         changed = False
         for t in tables:
             for layer in werkbank_layers(table=t):
                 if layer.isEditable() and layer.isModified():
                     continue
-                layer.reload()
+                if rows is not None and t == table:
+                    layer.dataChanged.emit()
+                else:
+                    layer.reload()
                 layer.triggerRepaint()
                 changed = True
         if changed and self.iface.mapCanvas() is not None:

@@ -1040,15 +1040,19 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             self._scores_changed([(pid, cid)], wb)
         self._changed("scores", applied=True)
 
-    def _changed(self, table, applied=False):
-        """Tell the other docks; ``applied``: this dock has already updated itself for the change."""
+    def _changed(self, table, applied=False, rows=None):
+        """Tell the other docks; ``applied``: this dock has already updated itself for the change; ``rows``: the
+        ids of the only rows whose attributes changed (Session.emit_rows_changed)."""
         if self.session is None:
             if not applied:
                 self.reload()
             return
         self._applied = table if applied else None
         try:
-            self.session.dataChanged.emit(table)
+            if rows is None:
+                self.session.dataChanged.emit(table)
+            else:
+                self.session.emit_rows_changed(table, rows)
         finally:
             self._applied = None
 
@@ -1213,7 +1217,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         with self._open() as wb:
             D.set_status(wb, pid, status, reason)
             self._projects_changed([pid], wb)
-        self._changed("projects", applied=True)
+        self._changed("projects", applied=True, rows=[pid])  # its status and reason only
 
     def _ask_decision(self, status, title):
         pid = self.selected_project()

@@ -44,6 +44,22 @@ class Session(QObject):
         super().__init__()
         self.project = project or QgsProject.instance()
         self._werkbank = None  # werkbank.SessionWerkbank: one connection for the session (issue 19)
+        self._rows = None  # (table, ids) while emit_rows_changed announces an edit of those rows' attributes
+
+    def emit_rows_changed(self, table, ids):
+        """``dataChanged(table)`` for an edit of the attributes of the rows ``ids`` only (no row added or
+        removed, no geometry changed): while it is delivered :meth:`changed_rows` names them, so a listener
+        can skip what such an edit cannot change (the plugin does not reopen the map layers, issue 19)."""
+        self._rows = (table, frozenset(ids))
+        try:
+            self.dataChanged.emit(table)
+        finally:
+            self._rows = None
+
+    def changed_rows(self, table):
+        """The ids of the only rows whose attributes changed, during a ``dataChanged(table)`` sent by
+        :meth:`emit_rows_changed`; None otherwise (anything in ``table`` may have changed)."""
+        return self._rows[1] if self._rows is not None and self._rows[0] == table else None
 
     def werkbank_path(self):
         value, ok = self.project.readEntry("pmiek", "werkbank", "")
