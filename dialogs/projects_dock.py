@@ -380,8 +380,14 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
             self.select_project(current, zoom=False)
 
     @staticmethod
-    def _row_versions(wb):
-        return {r["project_id"]: r["row_version"] for r in wb.query("SELECT project_id, row_version FROM projects")}
+    def _row_versions(wb, ids=None):
+        """project_id -> row_version of every project, or of ``ids`` only."""
+        if ids is None:
+            return {r["project_id"]: r["row_version"] for r in wb.query("SELECT project_id, row_version FROM projects")}
+        ids = list(ids)
+        return {r["project_id"]: r["row_version"] for r in wb.query(
+            "SELECT project_id, row_version FROM projects WHERE project_id IN ({})".format(",".join("?" * len(ids))),
+            ids)}
 
     def _update_projects(self):
         """After a project edit: only the register rows whose project changed (issue 19).
@@ -394,8 +400,13 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         if wb is None or self._versions is None:
             self.refresh(keep_selection=True)
             return
+        hint = self.session.changed_rows("projects")  # known rows only (Session.emit_rows_changed)
         try:
-            versions = self._row_versions(wb)
+            if hint is not None and all(p in self._versions for p in hint):
+                versions = dict(self._versions)  # only those rows' versions are read, not 6,000
+                versions.update(self._row_versions(wb, hint))
+            else:
+                versions = self._row_versions(wb)
             if set(versions) != set(self._versions):
                 changed = None
             else:

@@ -369,9 +369,15 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         """Whether the project list would show what it shows now (the ticked projects stay ticked)."""
         if self.session is None or not self._projects:
             return False
+        ids = self.session.changed_rows("projects")  # known rows only (Session.emit_rows_changed): just those
         try:
             with self.session.werkbank(readonly=True) as wb:
-                return wb.query(PROJECTS_SQL) == self._projects
+                if ids is None:
+                    return wb.query(PROJECTS_SQL) == self._projects
+                shown = {p["project_id"]: p for p in self._projects}
+                rows = wb.query("SELECT project_id, code, name, confidential FROM projects WHERE project_id IN ({})"
+                                .format(", ".join("?" * len(ids))), list(ids))
+                return len(rows) == len(ids) and all(shown.get(r["project_id"]) == r for r in rows)
         except Exception:  # noqa: BLE001 - the full refresh shows what is wrong
             return False
 

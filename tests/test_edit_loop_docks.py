@@ -78,11 +78,16 @@ def test_docks_after_link_and_status_edits_equal_a_fresh_reload(qgis_iface, sess
     p.projects.itemChanged.connect(lambda item: written.append((item.row(), item.column())))
     selected = []
     p.projects.itemSelectionChanged.connect(lambda: selected.append(1))
+    # P2 announced as "projects changed", P1 with its row named (Session.emit_rows_changed, as the scoring dock
+    # does): the projects dock then reads only that row's version
     for pid, status, reason in (("P2", "afgevallen", "test: afgevallen"), ("P1", "kandidaat", None)):
         written.clear()
         with session.werkbank() as wb:
             set_status(wb, pid, status, reason)
-        session.dataChanged.emit("projects")
+        if pid == "P1":
+            session.emit_rows_changed("projects", [pid])
+        else:
+            session.dataChanged.emit("projects")
         # only the status cell of that project's row is written (not its key cell); the selection stays
         assert {c for _, c in written} == {3} and len({r for r, _ in written}) == 1
         assert not selected

@@ -125,6 +125,15 @@ def test_project_edit_redraws_the_project_list_only_when_it_shows_something_new(
         set_status(wb, "P2", "afgevallen", "test")
     session.dataChanged.emit("projects")
     assert not refreshes and texts(dock) == ticked
+    with session.werkbank() as wb:  # announced with its row (as the scoring dock does): only that row read
+        set_status(wb, "P3", "opgenomen", "test")
+    session.emit_rows_changed("projects", ["P3"])
+    assert not refreshes and texts(dock) == ticked
+    with open_werkbank(path) as wb:
+        wb.execute("UPDATE projects SET name = 'Nieuw' WHERE project_id = 'P3'")
+    session.emit_rows_changed("projects", ["P3"])
+    assert refreshes == [1]
+    refreshes.clear()
     with open_werkbank(path) as wb:
         wb.execute("UPDATE projects SET name = 'Andere naam' WHERE project_id = 'P2'")
     session.dataChanged.emit("projects")
