@@ -330,3 +330,32 @@ if __name__ == "__main__":
 
     for s in sys.argv[1:] or ["tiny"]:
         print(ensure(s))
+
+
+def large_source(ds, rows=500000, log=print):
+    """A developments source of ``rows`` polygons for the import case P5 (issue 19 item 4 asks for 20,000 and
+    500,000): the dataset's own source repeated (ids suffixed ``-2``, ``-3`` ...; the same shapes in the same
+    provinces) and cut at ``rows``.  Written once next to the dataset (``ontwikkelingen_<rows>.gpkg``)."""
+    import pandas as pd
+    import pyogrio
+
+    path = os.path.join(ds.folder, "ontwikkelingen_{}.gpkg".format(rows))
+    if os.path.exists(path):
+        return path
+    t0 = time.perf_counter()
+    base = pyogrio.read_dataframe(ds.source)
+    parts, n, k = [], 0, 1
+    while n < rows:
+        part = base.iloc[: rows - n].copy()
+        if k > 1:
+            part["plan_id"] = part["plan_id"].astype(str) + "-{}".format(k)
+        parts.append(part)
+        n, k = n + len(part), k + 1
+    big = pd.concat(parts, ignore_index=True)
+    tmp = path + ".tmp.gpkg"
+    if os.path.exists(tmp):
+        os.remove(tmp)
+    pyogrio.write_dataframe(big, tmp, layer="ontwikkelingen", driver="GPKG")
+    os.replace(tmp, path)
+    log("[data] {} ontwikkelingen in {:.0f} s: {}".format(len(big), time.perf_counter() - t0, path))
+    return path
