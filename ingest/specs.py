@@ -181,7 +181,8 @@ def markdown():
             "project hangt (koppelingen, acties, monitoring) gaat mee en staat in het rapport.",
             "- **Bronnaam**: standaard de bestandsnaam (tabellen met extensie: `projectenlijst.xlsx`, lagen zonder: "
             "`stations`); een laag uit een bestand met meer lagen krijgt de laagnaam erbij "
-            "(`projecten.gpkg (projecten_lijnen)`), zodat twee lagen van één bestand twee bronnen zijn. Geeft u "
+            "(`projecten.gpkg (projecten_lijnen)`), zodat twee lagen van één bestand twee bronnen zijn (een tabel "
+            "met in het bestand opgeslagen QGIS-stijlen, `layer_styles`, telt niet als laag). Geeft u "
             "twee lagen dezelfde SOURCE_NAME, dan onthoudt de importmarkering de laag en telt REMOVED per bronnaam "
             "en laag: de rijen van de andere laag zijn niet verdwenen, en SYNC verwijdert alleen rijen die de vorige "
             "import van dezelfde laag had.",
