@@ -67,11 +67,46 @@ def _table(headers, stretch=()):
     t.setWordWrap(False)
     t.setTextElideMode(Qt.TextElideMode.ElideRight)
     header = t.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # widths fitted to the contents when filled and grown for rewritten cells (fit_columns): an automatic
+    # ResizeToContents measured 1,000 rows of every column again for each cell written (~28 ms per cell in the
+    # desktop with 6,000 projects, issue 19)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     for c in stretch:
         header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
     header.setStretchLastSection(not stretch)
     return t
+
+
+def fit_columns(view, rows=None, skip=(), cols=None):
+    """Column widths to the contents: every column (``rows`` None, after a fill), or only the columns the
+    changed ``rows`` no longer fit in (measured with the font, so unchanged rows are not read again).  A column
+    the user made narrower by hand stays so until a text needs more than it was fitted to.  Stretched columns
+    share the width left and are not fitted.  The one column fitting of the docks' tables (issue 19)."""
+    model, header = view.model(), view.horizontalHeader()
+    n = model.columnCount()
+    fitted = view.__dict__.setdefault("_pmiek_fitted", {})  # column -> width its contents were fitted to
+
+    def fits(j):
+        return j not in skip and not view.isColumnHidden(j) and (
+            header.sectionResizeMode(j) != QHeaderView.ResizeMode.Stretch)
+
+    if rows is None:
+        fitted.clear()
+        for j in range(n):
+            if fits(j):
+                view.resizeColumnToContents(j)
+                fitted[j] = view.columnWidth(j)
+        return
+    if not rows:
+        return
+    fm = view.fontMetrics()
+    for j in (range(n) if cols is None else sorted(cols)):
+        if not fits(j):
+            continue
+        need = max(fm.horizontalAdvance(str(model.index(i, j).data() or "")) for i in rows) + 8
+        if need > max(view.columnWidth(j), fitted.get(j, 0)):
+            view.resizeColumnToContents(j)
+            fitted[j] = max(view.columnWidth(j), need)
 
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -134,11 +169,15 @@ def _update_rows(table, rows, key_col=0):
     ~0.2 s for 6,000).  The items are taken first: they move with their row when it is re-sorted."""
     width = table.columnCount()
     todo = [([table.item(r, c) for c in range(width)], row) for r, row in rows.items()]
+    written = []
     for items, row in todo:
         for c, (item, v) in enumerate(zip(items, row)):
             key = c == key_col
             if item.text() != (v if isinstance(v, str) else _fmt(v)) or (key and item.data(Qt.ItemDataRole.UserRole) != v):
                 _set_cell(item, v, key)  # only cells that show something new: each write re-sorts and repaints
+                written.append(item)
+    # the rows where the written cells are now (a write may have moved its row to its sorted place)
+    fit_columns(table, sorted({item.row() for item in written}), cols={item.column() for item in written})
 
 
 def _fill(table, rows, key_col=0, sortable=False):
@@ -147,6 +186,7 @@ def _fill(table, rows, key_col=0, sortable=False):
     for r, row in enumerate(rows):
         _set_row(table, r, row, key_col)
     table.setSortingEnabled(sortable)
+    fit_columns(table)
 
 
 def rows_of(table, keys):

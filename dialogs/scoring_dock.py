@@ -42,6 +42,7 @@ from qgis.PyQt.QtWidgets import (
 )
 from ..connections import ConnectionsMixin
 from ..layers.concurrency import plain_column, plain_value
+from .projects_dock import compact_rows, fit_columns
 
 SETTINGS_ASSESSOR = "pmiek/assessor"
 SETTINGS_ASSESSOR_ORG = "pmiek/assessor_org"
@@ -209,31 +210,6 @@ def _replace_pair(scores, pid, cid, rows):
     parts = [f for f in (scores[keep], rows) if len(f)]
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else (parts[0] if parts else scores.iloc[0:0])
     return out.sort_values(["project_id", "criterion_id", "assessor"], kind="mergesort").reset_index(drop=True)
-
-
-def _fit_columns(view, model, rows=None, skip=(), cols=None):
-    """Column widths to the contents: every column (``rows`` None, after a rebuild), or only the columns the
-    changed ``rows`` no longer fit in (measured with the font, so unchanged rows are not read again).  A column
-    the user made narrower by hand stays so until a text needs more than it was fitted to."""
-    n = model.columnCount()
-    fitted = view.__dict__.setdefault("_pmiek_fitted", {})  # column -> width its contents were fitted to
-    if rows is None:
-        fitted.clear()
-        for j in range(n):
-            if j not in skip and not view.isColumnHidden(j):
-                view.resizeColumnToContents(j)
-                fitted[j] = view.columnWidth(j)
-        return
-    if not rows:
-        return
-    fm = view.fontMetrics()
-    for j in (range(n) if cols is None else sorted(cols)):
-        if j in skip or view.isColumnHidden(j):
-            continue
-        need = max(fm.horizontalAdvance(str(model.shown(i, j) or "")) for i in rows) + 8
-        if need > max(view.columnWidth(j), fitted.get(j, 0)):
-            view.resizeColumnToContents(j)
-            fitted[j] = max(view.columnWidth(j), need)
 
 
 class RowsModel(QAbstractTableModel):
@@ -438,12 +414,10 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        # widths fitted to the contents after a rebuild and grown for changed rows (_fit_columns): an automatic
-        # ResizeToContents measured all 500 rows again for every changed cell (issue 19)
+        # widths fitted to the contents after a rebuild and grown for changed rows (projects_dock.fit_columns): an
+        # automatic ResizeToContents measured all 500 rows again for every changed cell (issue 19)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.grid.verticalHeader().setVisible(False)
-        from .projects_dock import compact_rows
-
         compact_rows(self.grid)
         self._connect(self.grid.doubleClicked, self._on_grid_double_clicked)
         self._connect(self.grid.selectionModel().currentChanged, self._on_grid_current)
@@ -843,7 +817,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             n = self.grid_model.columnCount()
             ends = {0, n - 3, n - 2, n - 1}
             rebuilt = {p[0] for p in todo}  # projects whose criterion cells are new: all columns measured
-            _fit_columns(self.grid, self.grid_model, changed, skip={1},
+            fit_columns(self.grid, changed, skip={1},
                          cols=None if rebuilt & set(keys[i] for i in changed) else ends)
 
     def _grid_ends(self, p, facts):
@@ -914,7 +888,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             for j in range(n):
                 self.grid.setColumnHidden(j, self.grid_model.compact and self.grid_model.headers[j][0] == tr(
                     "Volledig"))
-            _fit_columns(self.grid, self.grid_model, skip={1})
+            fit_columns(self.grid, skip={1})
             self.grid.setColumnWidth(1, 120 if self.grid_model.compact else 240)
 
     def _on_compact(self, on):
@@ -1173,7 +1147,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                 hit = cache[vals[0]] = (sig, self._rank_row(dict(zip(names, vals)), groups, E))
             cells.append(hit[1])
         changed = self.rank_model.update_rows(headers, cells, list(r["project_id"]))
-        _fit_columns(self.rank_view, self.rank_model, changed)
+        fit_columns(self.rank_view, changed)
 
     def _rank_row(self, row, groups, E):
         bg = None if row["complete"] else QBrush(COLOUR_INCOMPLETE)
