@@ -552,6 +552,10 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         return self.session.werkbank_path() if self.session is not None else ""
 
     def _open(self, readonly=False):
+        """The session's werkbank (one connection per session, checked once; ``with`` keeps it open), or one
+        opened for this call without a session."""
+        if self.session is not None:
+            return self.session.werkbank(readonly=readonly)
         from ..werkbank import open_werkbank
 
         return open_werkbank(self.werkbank_path(), readonly=readonly)
@@ -732,7 +736,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                     frame[c] = frame[c].astype(object)  # text where all were empty: as a fresh read types it
                 frame.iloc[rows, frame.columns.get_loc(c)] = fresh[c].to_numpy(dtype=frame[c].dtype)
         shown = self.tabs.currentIndex() == self.rank_tab
-        self._fill_grid()
+        self._fill_grid(only=set(fresh["project_id"]))
         self._rank_stale = self._rank_stale or not shown
         if shown:
             self._fill_ranking()
@@ -775,17 +779,23 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                     (tr("Volledig"), tr("Alle tellende criteria hebben een waarde"))]
         return headers
 
-    def _fill_grid(self, dirty=()):
+    def _fill_grid(self, dirty=(), only=None):
         """The grid: rows are rebuilt only for projects in ``dirty`` or whose code, name, status, total, rank or
-        completeness changed; the model is reset only when projects come or go."""
+        completeness changed; the model is reset only when projects come or go.  ``only``: the projects whose
+        rows can have changed (an edit of known rows); the others keep their rows without being compared."""
         r = self.ranking
-        facts = dict(zip(r["project_id"], zip(*(plain_column(r[c]) for c in ("total", "rank", "ranked", "complete",
-                                                                              "missing")))))
         projects = list(zip(self.projects["project_id"], self.projects["code"], self.projects["name"],
                             self.projects["status"]))
         cache = self._grid_rows
+        if only is not None and all(p[0] in cache for p in projects):
+            r = r[r["project_id"].isin(set(only))]
+            check = [p for p in projects if p[0] in only]
+        else:
+            check = projects
+        facts = dict(zip(r["project_id"], zip(*(plain_column(r[c]) for c in ("total", "rank", "ranked", "complete",
+                                                                              "missing")))))
         todo, redraw = [], []
-        for p in projects:
+        for p in check:
             sig = (p[1], p[2], p[3]) + facts[p[0]]
             hit = cache.get(p[0])
             if p[0] in dirty or hit is None:
