@@ -272,7 +272,8 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             if wb is None:
                 return
             try:
-                touched = self.model.reload_table(wb, table)  # re-reads that table only, recomputes what changed
+                # re-reads that table only (or only the rows the edit named) and recomputes what changed
+                touched = self.model.reload_table(wb, table, ids=self.session.changed_rows(table))
             finally:
                 wb.close()
             self._update_units(touched)

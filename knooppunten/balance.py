@@ -1917,14 +1917,46 @@ class BalanceModel:
         self.settings.years = parse_years(years)
         self.recompute()
 
-    def reload_table(self, wb, table):
+    def _carry_rows(self, wb, ids):
+        """Only the project rows ``ids`` changed (their attributes): read just those and carry them along when
+        :meth:`_carry_along` allows it (True); False when the whole table has to be read."""
+        import pandas as pd
+
+        from ..tabular import same_or_missing
+
+        ids = [str(i) for i in ids]
+        rows = wb.read_frame("projects", columns=list(PROJECT_COLUMNS), geometry=False,
+                             where="project_id IN ({})".format(", ".join("?" * len(ids))), params=tuple(ids))
+        old = self._projects_raw
+        if old is None or len(rows) != len(ids) or list(rows.columns) != list(old.columns):
+            return False
+        at = pd.Index(old["project_id"].to_numpy(dtype=object)).get_indexer(_str_col(rows["project_id"]))
+        if (at < 0).any():
+            return False
+        raw = old.copy()
+        for c in self.CARRIED_COLUMNS:
+            if raw[c].dtype != object:
+                return False
+            raw.iloc[at, raw.columns.get_loc(c)] = rows[c].to_numpy(dtype=object)
+        # the carried columns only: any other difference of these rows makes _carry_along refuse below
+        for c in raw.columns:
+            if c not in self.CARRIED_COLUMNS and not same_or_missing(
+                    old[c].to_numpy(dtype=object)[at], rows[c].to_numpy(dtype=object)).all():
+                return False
+        return self._carry_along(raw)
+
+    def reload_table(self, wb, table, ids=None):
         """Follow an edit of ``table`` in the werkbank: re-read that table only and recompute what it changes.
+        ``ids``: the only project rows whose attributes changed (Session.changed_rows), read alone when the edit
+        changes nothing the balance counts.
 
         For 'projects' and 'project_links' (:data:`INCREMENTAL_TABLES`); returns the (stations, knooppunten)
         recomputed, which docks can use to update only those rows.  Any other table needs a new model
         (:meth:`from_werkbank`): returns None then and changes nothing.
         """
         if table == "projects":
+            if ids and self._carry_rows(wb, ids):
+                return set(), set()
             return self.replace_projects(wb.read_frame("projects", columns=list(PROJECT_COLUMNS), geometry=False))
         if table == "project_links":
             links = _load_inputs_links(wb)

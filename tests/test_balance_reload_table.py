@@ -131,3 +131,36 @@ def test_status_and_name_alone_are_carried_along_without_recomputing(werkbank):
     fresh = BalanceModel.from_werkbank(werkbank)
     assert_frame_equal(model.projects, fresh.projects)
     _assert_same(model, fresh)
+
+
+def test_rows_named_by_the_edit_are_read_alone(werkbank):
+    """reload_table(..., ids=...) (an edit that names its rows, Session.changed_rows): a status of P2 is read
+    from P2's row alone and carried along; an IBN year named the same way still reads the table and recomputes;
+    both equal a model built anew (issue 19 item 5)."""
+    from pandas.testing import assert_frame_equal
+
+    from pmiek_werkbank.knooppunten.balance import BalanceModel
+
+    write_example(werkbank)
+    model = BalanceModel.from_werkbank(werkbank)
+    reads = []
+    real = werkbank.read_frame
+    werkbank.read_frame = lambda table, **k: (reads.append((table, k.get("where"))), real(table, **k))[1]
+    new = "opgenomen" if werkbank.query("SELECT status FROM projects WHERE project_id = 'P2'")[0]["status"] != \
+        "opgenomen" else "kandidaat"
+    werkbank.execute("UPDATE projects SET status = ? WHERE project_id = 'P2'", (new,))
+    assert model.reload_table(werkbank, "projects", ids=["P2"]) == (set(), set())
+    assert reads == [("projects", "project_id IN (?)")]
+    werkbank.read_frame = real
+    fresh = BalanceModel.from_werkbank(werkbank)
+    assert_frame_equal(model.projects, fresh.projects)
+    _assert_same(model, fresh)
+    reads.clear()
+    werkbank.read_frame = lambda table, **k: (reads.append((table, k.get("where"))), real(table, **k))[1]
+    werkbank.execute("UPDATE projects SET ibn_year = 2031 WHERE project_id = 'P2'")
+    touched = model.reload_table(werkbank, "projects", ids=["P2"])
+    assert reads == [("projects", "project_id IN (?)"), ("projects", None)] and touched != (set(), set())
+    werkbank.read_frame = real
+    fresh = BalanceModel.from_werkbank(werkbank)
+    assert_frame_equal(model.projects, fresh.projects)
+    _assert_same(model, fresh)
