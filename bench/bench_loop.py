@@ -197,10 +197,10 @@ def bench_case(ds, repeat, scratch, stats, row, size, same_table):
     timing = {"on": False}
     real_reload = bdock.model.reload_table
 
-    def timed_reload(wb_, table):
+    def timed_reload(wb_, table, **kw):
         t_ = time.perf_counter()
         try:
-            return real_reload(wb_, table)
+            return real_reload(wb_, table, **kw)
         finally:
             if timing["on"]:
                 model_times.append(time.perf_counter() - t_)
