@@ -708,6 +708,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
 
         from ..programme.visibility import confidential_mask
         from ..scoring import ranking as R
+        from ..tabular import same_or_missing
 
         proj, ranking = self.projects, self.ranking
         if ranking is None or not set(fresh.columns) <= set(proj.columns):
@@ -715,13 +716,12 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         at = pd.Index(proj["project_id"]).get_indexer(fresh["project_id"])
         old = proj.iloc[at].reset_index(drop=True)
         fresh = fresh.reset_index(drop=True)
-        for c in ("code", "name"):
-            if plain_column(old[c]) != plain_column(fresh[c]):
-                return False
-        if (list(R.rank_population(old)) != list(R.rank_population(fresh))
+        changed = [c for c in fresh.columns if not same_or_missing(old[c].to_numpy(dtype=object),
+                                                                   fresh[c].to_numpy(dtype=object)).all()]
+        if {"code", "name"} & set(changed) or (
+                list(R.rank_population(old)) != list(R.rank_population(fresh))
                 or list(confidential_mask(old)) != list(confidential_mask(fresh))):
             return False
-        changed = [c for c in fresh.columns if plain_column(old[c]) != plain_column(fresh[c])]
         in_ranking = [c for c in changed if c in ranking.columns]
         rank_at = pd.Index(ranking["project_id"]).get_indexer(fresh["project_id"])
         if (at < 0).any() or (rank_at < 0).any() or any(ranking[c].dtype != object for c in in_ranking):
