@@ -228,3 +228,30 @@ def test_register_columns_fit_their_contents_without_measuring_every_row_per_cel
     assert t.columnWidth(status_col) == max(t.sizeHintForColumn(status_col), header.sectionSizeHint(status_col))
     assert t.columnWidth(status_col) > narrow
     p.cleanup()
+
+
+def test_balance_columns_fit_their_contents_after_a_fill_and_an_edit(qgis_iface, session, werkbank, werkbank_path):
+    """The balance table's columns are fitted when filled (as wide as ResizeToContents made them) and still fit
+    every cell after an edit rewrote some of them (issue 19: no ResizeToContents measuring 12,000 rows per cell
+    written)."""
+    from qgis.PyQt.QtWidgets import QHeaderView
+
+    from pmiek_werkbank.dialogs.balance_dock import BalanceDock
+    from pmiek_werkbank.scoring.decisions import set_status
+
+    p = _example_dock(qgis_iface, session, werkbank, werkbank_path)
+    b = BalanceDock(qgis_iface, session)
+    t = b.table
+    header = t.horizontalHeader()
+    assert all(header.sectionResizeMode(j) == QHeaderView.ResizeMode.Interactive for j in range(t.columnCount()))
+    for j in range(t.columnCount()):
+        assert t.columnWidth(j) == max(t.sizeHintForColumn(j), header.sectionSizeHint(j))
+    before = _cells(t)
+    with session.werkbank() as wb:  # P2 afgevallen: its demand leaves its station
+        set_status(wb, "P2", "afgevallen", "test: afgevallen")
+    session.emit_rows_changed("projects", ["P2"])
+    assert _cells(t) != before  # the edit rewrote cells
+    for j in range(t.columnCount()):
+        assert t.columnWidth(j) >= t.sizeHintForColumn(j)
+    p.cleanup()
+    b.cleanup()
