@@ -114,11 +114,14 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
     projects, developments = set(projects), set(developments)
     existing = dict(existing or {})
     rows, seen = [], {}
-    for i in range(len(df)):
-        rec = df.iloc[i]
-        rownr = int(rec["_row"]) + row_offset
-        pid = rec[project_field]
-        did = rec[dev_field]
+    n = len(df)
+
+    def column(field):  # plain Python values per column: no pandas row (df.iloc) per link
+        return df[field].astype(object).tolist() if field else [None] * n
+
+    for rownr, pid, did, share, mot in zip(df["_row"].astype(int).tolist(), column(project_field),
+                                           column(dev_field), column(share_field), column(motivation_field)):
+        rownr += row_offset
         pid = None if pid is None or pid != pid or not str(pid).strip() else str(pid).strip()
         did = None if did is None or did != did or not str(did).strip() else str(did).strip()
         key = (pid, did)
@@ -134,7 +137,6 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
             err("ontwikkeling-id is leeg", dev_field)
         elif did not in developments:
             unknown.append((rownr, "ontwikkeling", did))
-        share = rec[share_field] if share_field else None
         try:
             mw, pct = check_share(share if unit == "mw" else None, share if unit == "pct" else None)
         except LinkError as e:
@@ -144,7 +146,6 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
             if key in seen:
                 err("koppeling {} - {} staat ook in rij {}".format(pid, did, seen[key]), repeats=seen[key])
             seen[key] = rownr
-        mot = rec[motivation_field] if motivation_field else None
         mot = None if mot is None or mot != mot or not str(mot).strip() else str(mot).strip()
         rows.append({"link_id": existing.get(key) or new_id(), "project_id": pid, "dev_id": did, "share_mw": mw,
                      "share_pct": pct, "motivation": mot})
