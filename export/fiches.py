@@ -292,6 +292,9 @@ class FicheLayout:
         for job in self._jobs.values():
             job.discard()
         self._jobs = {}
+        # no Python wrapper of what the layers own may outlive them (a wrapper freed after the object it wraps
+        # can write into that freed memory): the rules go before the layers
+        self._linked_rules = []
         self.layout.atlas().endRender()
         shutil.rmtree(self._image_dir, ignore_errors=True)
         self.renderer = None

@@ -101,14 +101,26 @@ def _label(layer, field_expr, size=6.5, colour="#222222", is_expression=False, p
 
 
 def _rules(layer, rules):
-    """rules: [(label, expression or None, symbol)]; first match wins (else-rule last)."""
-    root = QgsRuleBasedRenderer.Rule(None)
-    for label, expr, sym in rules:
-        rule = QgsRuleBasedRenderer.Rule(sym, 0, 0, expr or "", label)
+    """rules: [(label, expression or None, symbol)]; first match wins (else-rule last).
+
+    The rules are made by QGIS (``QgsRuleBasedRenderer(symbol)``, ``Rule.clone()``), never constructed in Python:
+    a Python-made Rule is a sip subclass whose C++ destructor is not virtual, so sip is not told when the layer
+    deletes it, and its Python wrapper, freed later, writes into that freed memory (heap corruption: QGIS
+    crashed after a fiche export, issue 19).  Wrappers of QGIS-made rules never write to the C++ object.
+    """
+    renderer = QgsRuleBasedRenderer(rules[0][2])  # an empty root with one rule drawing this symbol
+    first = renderer.rootRule().children()[0]
+    for i, (label, expr, sym) in enumerate(rules):
+        rule = first
+        if i:
+            rule = first.clone()
+            rule.setSymbol(sym)
+            renderer.rootRule().appendChild(rule)
+        rule.setLabel(label)
+        rule.setFilterExpression(expr or "")
         if expr is None:
-            rule.setIsElse(True)
-        root.appendChild(rule)
-    layer.setRenderer(QgsRuleBasedRenderer(root))
+            rule.setIsElse(True)  # (QGIS also sets its filter text to 'ELSE', as for a rule made with the flag)
+    layer.setRenderer(renderer)
 
 
 def make_map_layers(project, wb, data, gemeenten_path=None):
@@ -160,8 +172,8 @@ def make_map_layers(project, wb, data, gemeenten_path=None):
         layers.append(stations)
     kp = _werkbank_layer(wb, "knooppunten", None, "Knooppunten")
     if kp is not None:
-        kp.setRenderer(QgsRuleBasedRenderer(QgsRuleBasedRenderer.Rule(QgsFillSymbol.createSimple(
-            {"color": "0,0,0,0", "outline_color": BLUE, "outline_width": "0.6", "outline_style": "dash"}))))
+        _rules(kp, [("", "", QgsFillSymbol.createSimple(
+            {"color": "0,0,0,0", "outline_color": BLUE, "outline_width": "0.6", "outline_style": "dash"}))])
         layers.append(kp)
     for gtype, title in (("Point", "Ontwikkelingen (punten)"), ("Polygon", "Ontwikkelingen (vlakken)")):
         # a typed view with nothing in it is left out: it draws nothing, but every map would still read all
@@ -193,8 +205,8 @@ def make_map_layers(project, wb, data, gemeenten_path=None):
     if path and os.path.exists(path):
         gm = QgsVectorLayer(path, "Gemeenten", "ogr")
         if gm.isValid():
-            gm.setRenderer(QgsRuleBasedRenderer(QgsRuleBasedRenderer.Rule(QgsFillSymbol.createSimple(
-                {"color": "#f6f6f3", "outline_color": "#b5b5aa", "outline_width": "0.25"}))))
+            _rules(gm, [("", "", QgsFillSymbol.createSimple(
+                {"color": "#f6f6f3", "outline_color": "#b5b5aa", "outline_width": "0.25"}))])
             name_field = next((f for f in ("gemeentenaam", "statnaam", "naam", "name") if gm.fields().indexOf(f) >= 0),
                               None)
             if name_field:
