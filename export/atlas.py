@@ -48,6 +48,12 @@ class DocumentLayout:
         self.pages = 1
         self._extra = []
 
+    def close(self):
+        """Free the layout and its items now (before the project its map layers belong to)."""
+        self._extra = []
+        self.renderer = None
+        self.layout = None
+
     def set_html(self, html):
         for item in self._extra:
             self.layout.removeLayoutItem(item)
@@ -141,65 +147,71 @@ def _export_atlas(fl, data, path, template_dir, feedback, fiche_pages, on_fiche=
         tick()
     result.fiche_pages = pages
     # 2. cover, lists
-    project = fl.project
     footer = data.footer
-    cover = DocumentLayout(project, "Atlas omslag", "portrait", (10, 140, 190, 142))
-    _overview_map(cover.layout, project, fl.map_layers, data, (10, 12, 190, 124))
-    lst = DocumentLayout(project, "Projectenlijst", "landscape", (10, 12, 277, 182))
-    afg = DocumentLayout(project, "Afgevallen projecten", "portrait", (10, 12, 190, 270))
-    dummy = {p["project_id"]: 888 for p in data.projects}
-    lst.set_html(H.render("projectenlijst.html.j2", template_dir, projects=data.projects,
-                          ranking_available=data.ranking_available, pages=dummy))
-    afg.set_html(H.render("afgevallen.html.j2", template_dir, afgevallen=data.afgevallen,
-                          verschillen=data.round_diff))
-    tick()
-    first_list = 2
-    first_fiche = first_list + lst.pages
-    start = {}
-    page = first_fiche
-    for p in data.projects:
-        start[p["project_id"]] = page
-        page += pages[p["project_id"]]
-    first_afg = page
-    total = first_afg + afg.pages - 1
-    lst.set_html(H.render("projectenlijst.html.j2", template_dir, projects=data.projects,
-                          ranking_available=data.ranking_available, pages=start))
-    contents = [("Overzichtskaart", 1), ("Projectenlijst", first_list)]
-    if data.projects:
-        contents.append(("Projectfiches ({})".format(n), first_fiche))
-    contents.append(("Afgevallen projecten ({})".format(len(data.afgevallen)), first_afg))
-    if data.round_diff:
-        n_diff = len(data.round_diff["rows"])
-        contents.append(("Verschillen met de vorige ronde ({} {})".format(n_diff, "regel" if n_diff == 1 else
-                                                                           "regels"), first_afg))
-    cover.set_html(H.render("atlas_cover.html.j2", template_dir, programme=data.programme, footer=footer,
-                            projects=data.projects, afgevallen=data.afgevallen,
-                            order_label=ORDER_LABELS.get(data.order, data.order), contents=contents,
-                            confidential_notice=data.confidential_notice, warnings=data.warnings,
-                            rank_rule=data.rank_rule, link_rule=_link_rule(), disputes=data.disputes))
-    if cover.pages > 1:
-        result.warnings.append("De omslag loopt door op een tweede pagina.")
-        total += cover.pages - 1  # (page numbers after it shift; rare: very long disclaimer)
-    # 3. write
-    os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
-    title = "Energyboard-atlas " + footer["programme"]
-    with L.PdfSequence(path, title=title) as pdf:
-        cover.render(pdf, footer, 1, total)
-        lst.render(pdf, footer, first_list, total)
+    docs = []
+    try:
+        cover = DocumentLayout(fl.project, "Atlas omslag", "portrait", (10, 140, 190, 142))
+        docs.append(cover)
+        _overview_map(cover.layout, fl.project, fl.map_layers, data, (10, 12, 190, 124))
+        lst = DocumentLayout(fl.project, "Projectenlijst", "landscape", (10, 12, 277, 182))
+        docs.append(lst)
+        afg = DocumentLayout(fl.project, "Afgevallen projecten", "portrait", (10, 12, 190, 270))
+        docs.append(afg)
+        dummy = {p["project_id"]: 888 for p in data.projects}
+        lst.set_html(H.render("projectenlijst.html.j2", template_dir, projects=data.projects,
+                              ranking_available=data.ranking_available, pages=dummy))
+        afg.set_html(H.render("afgevallen.html.j2", template_dir, afgevallen=data.afgevallen,
+                              verschillen=data.round_diff))
         tick()
+        first_list = 2
+        first_fiche = first_list + lst.pages
+        start = {}
+        page = first_fiche
         for p in data.projects:
-            count, _, _, _ = fl.prepare(p)
-            if count != pages[p["project_id"]]:  # cannot happen with the same data; never number wrongly
-                raise RuntimeError("Paginatelling van fiche '{}' veranderde tijdens de export.".format(p["name"]))
-            fl.render(pdf, start[p["project_id"]], total)
-            if on_fiche is not None:
-                on_fiche(p)
+            start[p["project_id"]] = page
+            page += pages[p["project_id"]]
+        first_afg = page
+        total = first_afg + afg.pages - 1
+        lst.set_html(H.render("projectenlijst.html.j2", template_dir, projects=data.projects,
+                              ranking_available=data.ranking_available, pages=start))
+        contents = [("Overzichtskaart", 1), ("Projectenlijst", first_list)]
+        if data.projects:
+            contents.append(("Projectfiches ({})".format(n), first_fiche))
+        contents.append(("Afgevallen projecten ({})".format(len(data.afgevallen)), first_afg))
+        if data.round_diff:
+            n_diff = len(data.round_diff["rows"])
+            contents.append(("Verschillen met de vorige ronde ({} {})".format(n_diff, "regel" if n_diff == 1 else
+                                                                               "regels"), first_afg))
+        cover.set_html(H.render("atlas_cover.html.j2", template_dir, programme=data.programme, footer=footer,
+                                projects=data.projects, afgevallen=data.afgevallen,
+                                order_label=ORDER_LABELS.get(data.order, data.order), contents=contents,
+                                confidential_notice=data.confidential_notice, warnings=data.warnings,
+                                rank_rule=data.rank_rule, link_rule=_link_rule(), disputes=data.disputes))
+        if cover.pages > 1:
+            result.warnings.append("De omslag loopt door op een tweede pagina.")
+            total += cover.pages - 1  # (page numbers after it shift; rare: very long disclaimer)
+        # 3. write
+        os.makedirs(os.path.dirname(os.path.abspath(path)) or ".", exist_ok=True)
+        title = "Energyboard-atlas " + footer["programme"]
+        with L.PdfSequence(path, title=title) as pdf:
+            cover.render(pdf, footer, 1, total)
+            lst.render(pdf, footer, first_list, total)
             tick()
-        afg.render(pdf, footer, first_afg, total)
-        result.pages = pdf.pages
-    for doc in (cover, lst, afg):  # free the layouts before the project that owns their layers
-        doc.renderer = None
-        doc.layout = None
+            for p in data.projects:
+                count, _, _, _ = fl.prepare(p)
+                if count != pages[p["project_id"]]:  # cannot happen with the same data; never number wrongly
+                    raise RuntimeError("Paginatelling van fiche '{}' veranderde tijdens de export.".format(p["name"]))
+                fl.render(pdf, start[p["project_id"]], total)
+                if on_fiche is not None:
+                    on_fiche(p)
+                tick()
+            afg.render(pdf, footer, first_afg, total)
+            result.pages = pdf.pages
+    finally:
+        # the layouts go before the project that owns their layers, also on a cancel or an error: the exception's
+        # traceback would otherwise keep them (and the project) alive past FicheLayout.close()
+        for doc in docs:
+            doc.close()
     tick()
     result.seconds = time.perf_counter() - t0
     return result

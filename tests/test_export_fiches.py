@@ -407,3 +407,53 @@ def test_repeated_and_cancelled_exports_with_a_kept_fiche_layout_do_not_crash(tm
     assert [line.split()[0] for line in runs] == ["RUN={}".format(i) for i in range(6)]
     pdfs = [int(line.split("PDFS=")[1]) for line in runs]
     assert pdfs[0] == pdfs[2] == pdfs[4] > 0 and all(0 < p < pdfs[0] for p in pdfs[1::2])  # cancelled part-way
+
+
+def test_cancelled_atlas_frees_its_layouts_before_the_fiche_layout_closes(tmp_path, monkeypatch):
+    """Cancelled in the write pass (maps drawn ahead): the cover, list and afgevallen layouts (the cover's overview
+    map uses the fiche layers) are freed before the exception leaves the atlas, so none outlives
+    FicheLayout.close(), which removes those layers and the project; no atlas PDF is left."""
+    import weakref
+
+    from pmiek_werkbank.export import atlas as A
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.export.fiches import Cancelled, FicheLayout
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    layouts = []
+    init = A.DocumentLayout.__init__
+
+    def tracked(self, *args, **kw):
+        init(self, *args, **kw)
+        layouts.append(weakref.ref(self.layout))
+
+    monkeypatch.setattr(A.DocumentLayout, "__init__", tracked)
+    alive_at_close = []
+    close = FicheLayout.close
+
+    def checked_close(self):
+        alive_at_close.append(sum(ref() is not None for ref in layouts))
+        close(self)
+
+    monkeypatch.setattr(FicheLayout, "close", checked_close)
+
+    class StopInWritePass:
+        calls = 0
+
+        def isCanceled(self):  # noqa: N802
+            self.calls += 1
+            return self.calls > 2 * len(data.projects) + 2  # planning (2 passes), lists, cover: after fiche 1
+
+        def setProgress(self, value):  # noqa: N802
+            pass
+
+    wb_path = _new_werkbank(tmp_path / "w.gpkg")
+    with open_werkbank(wb_path, readonly=True) as wb:
+        data = gather(wb)
+        with pytest.raises(Cancelled):
+            with FicheLayout(wb, data) as fl:
+                A.export_fiches_and_atlas(wb, data, str(tmp_path / "fiches"), str(tmp_path / "atlas.pdf"),
+                                          feedback=StopInWritePass(), fiche_layout=fl)
+    assert len(layouts) == 3 and alive_at_close == [0]
+    assert not (tmp_path / "atlas.pdf").exists()
+    assert len([f for f in os.listdir(tmp_path / "fiches") if f.endswith(".pdf")]) == 1
