@@ -496,7 +496,8 @@ class Werkbank:
         # Only columns holding something else than plain Python scalars (Timestamps, numpy scalars,
         # dates ...) need converting; checking the set of types per column keeps this off the hot path.
         plain = (str, int, float, bool, bytes, type(None))
-        fix = [i for i in range(len(cols)) if not set(map(type, (r[i] for r in records))) <= set(plain)]
+        fix = [i for i, c in enumerate(cols) if not _plain_column(df[c])
+               and not set(map(type, (r[i] for r in records))) <= set(plain)]
         if fix:
             for r in records:
                 for i in fix:
@@ -991,6 +992,19 @@ def _py(v):
     if hasattr(v, "isoformat"):
         return v.isoformat()
     return v
+
+
+def _plain_column(series):
+    """True when ``series.astype(object)`` surely holds only plain Python values (numpy float/int/bool columns,
+    or object columns of text), so write_frame need not look at every cell; False: look."""
+    import pandas as pd
+
+    dtype = series.dtype
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return False
+    if dtype.kind in "fiub":
+        return True
+    return dtype.kind == "O" and pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
 
 
 def _same(a, b):
