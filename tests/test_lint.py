@@ -11,3 +11,24 @@ def test_ruff_clean():
     ruff = os.path.join(os.path.dirname(sys.executable), "ruff")
     r = subprocess.run([ruff, "check", "."], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-4000:]
+
+
+# QGIS classes whose C++ destructor is not virtual while sip makes a Python subclass of them (they have protected
+# members): an object constructed in Python and then owned and deleted by QGIS (a layer deleting its renderer's
+# rules) leaves a wrapper that later writes into freed memory - the fiche-export crash of issue 19.  Such objects
+# must come from QGIS (QgsRuleBasedRenderer(symbol), rule.clone(), QgsRuleBasedRenderer.convertFromRenderer ...).
+PYTHON_MADE_FORBIDDEN = ("QgsRuleBasedRenderer.Rule(", "QgsRuleBasedLabeling.Rule(")
+
+
+def test_no_python_made_objects_that_qgis_deletes_without_telling_sip():
+    found = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in (".venv", "build", ".git", "tests", "node_modules")]
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as f:
+                    for n, line in enumerate(f, 1):
+                        found += ["{}:{}: {}".format(os.path.relpath(path, ROOT), n, line.strip())
+                                  for pattern in PYTHON_MADE_FORBIDDEN if pattern in line]
+    assert not found, "\n".join(found)
