@@ -190,7 +190,11 @@ class _TextFrames:
     """``renderer.item.frame(i)`` for callers written against ``QgsLayoutItemHtml`` (frame styling)."""
 
     def __init__(self, renderer):
-        self._r = renderer
+        import weakref
+
+        # a proxy, not a reference: renderer.item -> renderer would be a cycle that keeps the renderer, and the
+        # layout it holds, alive past DocumentLayout.close()/FicheLayout.close() until a garbage collection
+        self._r = weakref.proxy(renderer)
 
     def frame(self, index):
         return self._r.pictures[index]
