@@ -574,7 +574,8 @@ class Werkbank:
 
     def _insert_rows(self, tx, t, sql, rows, blobs, n):
         """Run the INSERT of write_frame for each of the ``n`` rows (``blobs``: the encoded geometries, or None).
-        Returns the new rows' fids in insertion order when the backend knows them cheaply, else None."""
+        Returns the new rows' fids in insertion order when the backend knows them cheaply (a bulk insert), else
+        None."""
         tx.executemany(sql, rows)
         return None
 
@@ -1305,39 +1306,37 @@ class GeopackageWerkbank(Werkbank):
         SQL inside this transaction, so they are back before anyone else sees the table (a failure rolls the drop
         back too).  Into an empty table the secondary indexes are built once afterwards and an empty R-tree is
         written as packed nodes (:func:`rtree.bulk_load`); otherwise the R-tree gets exactly the rows the trigger
-        would have given.  Returns the new rows' fids (AUTOINCREMENT: above the largest fid before)."""
+        would have given.  Returns the new rows' fids of a bulk insert (AUTOINCREMENT: above the largest fid
+        before), None for a smaller one (nothing more is read then)."""
         from .rtree import _envelope, bulk_load
 
+        if n < self.BULK_ROWS:
+            tx.executemany(sql, rows)
+            return None
         last = tx.execute('SELECT max("{}") FROM "{}"'.format(FID, t.name)).fetchone()[0] or 0
-        found = []
-        if n >= self.BULK_ROWS:
-            names = ["pmiek_audit_{}_insert".format(t.name)]
-            if blobs is not None:
-                names.append("rtree_{}_{}_insert".format(t.name, GEOM))
-            found = tx.execute("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql NOT NULL AND "
-                               "(type = 'trigger' AND name IN ({}) OR type = 'index' AND ? = 0 AND upper(sql) NOT LIKE 'CREATE UNIQUE%')".format(
-                                   ", ".join("?" * len(names))),
-                               [t.name] + names + [last]).fetchall()
-            if found and last == 0 and tx.execute('SELECT 1 FROM "{}" LIMIT 1'.format(t.name)).fetchone():
-                found = [f for f in found if f[0] == "trigger"]  # rows with fid 0 or below: keep the indexes
+        rtree = "rtree_{}_{}".format(t.name, GEOM)
+        names = ["pmiek_audit_{}_insert".format(t.name)] + (["{}_insert".format(rtree)] if blobs is not None else [])
+        found = tx.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql NOT NULL AND (type = 'trigger' "
+            "AND name IN ({}) OR type = 'index' AND ? = 0 AND upper(sql) NOT LIKE 'CREATE UNIQUE%')".format(
+                ", ".join("?" * len(names))), [t.name] + names + [last]).fetchall()
+        if found and last == 0 and tx.execute('SELECT 1 FROM "{}" LIMIT 1'.format(t.name)).fetchone():
+            found = [f for f in found if f[0] == "trigger"]  # rows with fid 0 or below: keep the indexes
         for kind, name, _sql in found:
             tx.execute('DROP {} "{}"'.format(kind.upper(), name))
         tx.executemany(sql, rows)
         fids = [r[0] for r in tx.execute('SELECT "{0}" FROM "{1}" WHERE "{0}" > ? ORDER BY "{0}"'.format(
             FID, t.name), (last,)).fetchall()]
-        rtree_trigger = "rtree_{}_{}_insert".format(t.name, GEOM)
-        if any(name == rtree_trigger for _k, name, _s in found):
-            rtree = '"rtree_{}_{}"'.format(t.name, GEOM)
+        if any(name == "{}_insert".format(rtree) for _k, name, _s in found):
             if len(fids) == len(blobs):  # the new rows, in the order they were inserted
                 entries = [(fid,) + env for fid, env in zip(fids, map(_envelope, blobs)) if env is not None]
                 # an empty R-tree gets packed nodes at once; otherwise what the trigger's INSERT OR REPLACE would
                 # replace, then a plain INSERT (a quarter faster)
-                if not entries or not bulk_load(tx, "rtree_{}_{}".format(t.name, GEOM), [e[0] for e in entries],
-                                                 [e[1:] for e in entries]):
-                    tx.execute("DELETE FROM {} WHERE id > ?".format(rtree), (last,))
-                    tx.executemany("INSERT INTO {} VALUES (?, ?, ?, ?, ?)".format(rtree), entries)
+                if not entries or not bulk_load(tx, rtree, [e[0] for e in entries], [e[1:] for e in entries]):
+                    tx.execute('DELETE FROM "{}" WHERE id > ?'.format(rtree), (last,))
+                    tx.executemany('INSERT INTO "{}" VALUES (?, ?, ?, ?, ?)'.format(rtree), entries)
             else:  # not expected; the trigger's own statement for the new rows
-                tx.execute('INSERT OR REPLACE INTO {0} SELECT "{1}", ST_MinX("{2}"), ST_MaxX("{2}"), '
+                tx.execute('INSERT OR REPLACE INTO "{0}" SELECT "{1}", ST_MinX("{2}"), ST_MaxX("{2}"), '
                            'ST_MinY("{2}"), ST_MaxY("{2}") FROM "{3}" WHERE "{1}" > ? AND "{2}" NOT NULL AND '
                            'NOT ST_IsEmpty("{2}")'.format(rtree, FID, GEOM, t.name), (last,))
         for _kind, _name, create in found:
@@ -1349,7 +1348,7 @@ class GeopackageWerkbank(Werkbank):
         Python loop over 240,000 rows): the same row key and the same JSON members as :meth:`_audit_frame`'s loop
         (the non-empty written values, in column order, and the geometry fingerprint), numbers as SQLite's JSON
         writes them (15 significant digits)."""
-        if len(fids) < self.BULK_ROWS or not t.key or t.key not in cols:
+        if not t.key or t.key not in cols:
             return False
         first, last = fids[0], fids[-1]
         members = ", ".join("'{0}', t.\"{0}\"".format(c) for c in cols)
