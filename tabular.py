@@ -124,6 +124,14 @@ def same_or_missing(x, y):
     return np.asarray((x == y) | (pd.isna(x) & pd.isna(y)), dtype=bool)
 
 
+def all_text(series):
+    """True when every present value of ``series`` is a str (pandas' C-level type inference; an empty or all-missing
+    column counts): such a column can be handled as text in one vectorised step (importers, write_frame)."""
+    import pandas as pd
+
+    return pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
+
+
 def safe_row(values):
     return [safe_cell(v) for v in values]
 

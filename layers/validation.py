@@ -13,6 +13,8 @@ Pure Python + pandas/geopandas/shapely (imported inside functions); no QGIS.
 import html
 import os
 
+from ..tabular import all_text
+
 FOUT = "fout"
 HERSTELD = "hersteld"
 WAARSCHUWING = "waarschuwing"
@@ -266,19 +268,12 @@ def _clean_text(series):
     import pandas as pd
 
     s = series.astype(object).where(pd.notna(series), None)
-    if _all_text(s):
+    if all_text(s):
         s = s.str.strip()  # one vectorised pass when every value is text (the usual source column)
         s = s.where(s.notna(), None)
     else:
         s = s.map(lambda v: v.strip() if isinstance(v, str) else v)  # noqa: E731 - C-level map
     return s.where(~s.isin(["", "NULL", "null", "nan", "NaN", "None"]), None)
-
-
-def _all_text(s):
-    """Every present value of the object Series ``s`` is a str (pandas' C-level type inference)."""
-    import pandas as pd
-
-    return pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
 
 
 def _whole_text(v):
@@ -300,7 +295,7 @@ def text_column(series):
         return num.map(lambda v: None if v != v else _whole_text(float(v))).astype(object)
     if pd.api.types.is_integer_dtype(series.dtype):
         return series.astype(str).astype(object)
-    if _all_text(s):
+    if all_text(s):
         return s
     return s.map(lambda v: None if v is None else str(v))
 

@@ -1000,12 +1000,14 @@ def _plain_column(series):
     or object columns of text), so write_frame need not look at every cell; False: look."""
     import pandas as pd
 
+    from ..tabular import all_text
+
     dtype = series.dtype
     if isinstance(dtype, pd.api.extensions.ExtensionDtype):
         return False
     if dtype.kind in "fiub":
         return True
-    return dtype.kind == "O" and pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
+    return dtype.kind == "O" and all_text(series)
 
 
 def _same(a, b):
