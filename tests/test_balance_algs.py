@@ -120,3 +120,26 @@ def test_balance_features_columnwise_values(pmiek_provider):
     ]
     assert [f.geometry().asWkt() for f in feats[:2]] == ["Point (1 2)", "Point (1 2)"]
     assert not feats[2].hasGeometry()
+
+
+def test_round6_is_pythons_round():
+    """The vectorised rounding of the balance output gives exactly Python's round(x, 6), bit for bit (halves,
+    signs, tiny, huge, NaN and infinite values included)."""
+    import math
+
+    import numpy as np
+
+    from pmiek_werkbank.provider.algorithms.project_algs import _round6
+
+    rng = np.random.default_rng(20251207)
+    x = np.concatenate([
+        rng.normal(0, 1, 20000), rng.normal(0, 1e4, 20000), rng.uniform(-1e-5, 1e-5, 20000),
+        np.arange(-20000, 20000) / 2e6, np.round(rng.normal(0, 100, 20000), 6) + 5e-7, rng.normal(0, 1e12, 2000),
+        rng.normal(0, 1e17, 2000),
+        [0.0, -0.0, 2.5e-7, -2.5e-7, 5e-7, -5e-7, 0.0078125, 1.0000005, 1e308, -1e308, math.inf, -math.inf],
+    ])
+    want = [round(v, 6) for v in x.tolist()]
+    got = _round6(x)
+    assert np.array(got).view(np.int64).tolist() == np.array(want).view(np.int64).tolist()
+    nan = _round6(np.array([math.nan]))[0]
+    assert nan != nan

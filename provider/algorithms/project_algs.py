@@ -383,21 +383,38 @@ def balance_fields():
     return fields
 
 
+def _round6(arr):
+    """``[round(x, 6) for x in arr]`` (Python's correctly rounded ``round``) for a float array, vectorised.
+
+    ``rint(x * 1e6) / 1e6`` is the same double wherever ``x * 1e6`` is finite, below 2**52 and not within a few
+    ulps of a half (the product is then on the same side of the half as the exact one and the division is
+    correctly rounded); the few other values go through ``round`` itself.
+    """
+    import numpy as np
+
+    arr = np.asarray(arr, dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        p = arr * 1e6
+        exact = (np.abs(p) < 2.0 ** 52) & (np.abs(np.abs(p - np.trunc(p)) - 0.5) > 4 * np.spacing(np.abs(p)))
+        vals = (np.rint(p) / 1e6).tolist()
+    for i in np.flatnonzero(~exact).tolist():
+        vals[i] = round(float(arr[i]), 6)
+    return vals
+
+
 def _column_values(series, kind):
     """One balance column as a list of sink values: None for missing, int, float rounded to 6 decimals, or str.
 
     Column by column on plain Python lists, not value by value through a dict per row (the national balance
-    writes 36,000 rows × 21 fields); numeric columns through numpy and ``map(round)``: the same values.
+    writes 36,000 rows × 21 fields); numeric columns through numpy (:func:`_round6`): the same values.
     """
-    from itertools import repeat
-
     import numpy as np
 
     if kind in ("d", "i") and series.dtype.kind in "fiub":
         arr = series.to_numpy()
         missing = np.isnan(arr) if arr.dtype.kind == "f" else None
         if kind == "d":
-            vals = list(map(round, arr.astype(float).tolist(), repeat(6)))
+            vals = _round6(arr.astype(float))
         else:
             vals = (np.where(missing, 0, arr) if missing is not None else arr).astype(np.int64).tolist()
         if missing is not None and missing.any():
@@ -421,20 +438,21 @@ def balance_features(table, geoms, fields):
     garr = [geoms[u] for u in units]
     ok = ~shapely.is_empty(garr) if garr else []
     wkbs = shapely.to_wkb([g for g, k in zip(garr, ok) if k]) if garr else []
-    qgeoms = {}
+    # a template feature per unit (fields and geometry, implicitly shared by its copies): per row only a copy
+    # and the attributes
+    templates = {}
+    blank = QgsFeature(fields)
     for u, w in zip([u for u, k in zip(units, ok) if k], wkbs):
         qg = QgsGeometry()
         qg.fromWkb(w)
-        qgeoms[u] = qg
+        templates[u] = QgsFeature(fields)
+        templates[u].setGeometry(qg)
     n = len(table)
     cols = [_column_values(table[name], t) if name in table.columns else [None] * n for name, t in BALANCE_FIELDS]
     feats = []
-    for attrs, unit in zip(zip(*cols), table["unit_id"].tolist()):
-        f = QgsFeature(fields)
-        f.setAttributes(list(attrs))
-        qg = qgeoms.get(unit)
-        if qg is not None:
-            f.setGeometry(QgsGeometry(qg))
+    for attrs, unit in zip(map(list, zip(*cols)), table["unit_id"].tolist()):
+        f = QgsFeature(templates.get(unit, blank))
+        f.setAttributes(attrs)
         feats.append(f)
     return feats
 
