@@ -263,17 +263,41 @@ class ValidationReport:
 
 # ---- vectorised checks -------------------------------------------------------------
 
-def _clean_text(series):
-    """Strings stripped; '', 'NULL', 'nan' -> None."""
+EMPTY_TEXTS = frozenset(("", "NULL", "null", "nan", "NaN", "None"))  # a text cell holding one of these is empty
+
+
+def _clean(series):
+    """(``series`` as objects: strings stripped, '', 'NULL', 'nan' and missing values -> None; whether every
+    value left is text).  A column of numbers holds no text to strip or read as empty: only its missing values
+    become None."""
+    import numpy as np
     import pandas as pd
 
-    s = series.astype(object).where(pd.notna(series), None)
-    if all_text(s):
-        s = s.str.strip()  # one vectorised pass when every value is text (the usual source column)
-        s = s.where(s.notna(), None)
-    else:
-        s = s.map(lambda v: v.strip() if isinstance(v, str) else v)  # noqa: E731 - C-level map
-    return s.where(~s.isin(["", "NULL", "null", "nan", "NaN", "None"]), None)
+    if series.dtype.kind in "biuf":
+        return series.astype(object).where(pd.notna(series), None), False
+    arr = series.to_numpy(dtype=object)
+    missing = pd.isna(arr)
+    has_missing = missing.any()
+    if has_missing:
+        arr = arr.copy()
+        arr[missing] = None
+    if all_text(arr):
+        # the usual source column: one C-level pass (str.strip returns an unchanged string itself)
+        present = arr[~missing] if has_missing else arr
+        stripped = np.fromiter(map(str.strip, present), dtype=object, count=len(present))
+        stripped[np.fromiter(map(EMPTY_TEXTS.__contains__, stripped), dtype=bool, count=len(stripped))] = None
+        out = np.full(len(arr), None, dtype=object)
+        out[~missing] = stripped
+        return pd.Series(out, index=series.index, name=series.name), True
+    s = pd.Series(arr, index=series.index, name=series.name)
+    s = s.map(lambda v: v.strip() if isinstance(v, str) else v)  # noqa: E731 - C-level map
+    s = s.where(~s.isin(list(EMPTY_TEXTS)), None)
+    return s, all_text(s)
+
+
+def _clean_text(series):
+    """Strings stripped; '', 'NULL', 'nan' -> None (see :func:`_clean`)."""
+    return _clean(series)[0]
 
 
 def _whole_text(v):
@@ -289,13 +313,13 @@ def text_column(series):
     """Text values (numbers like 12.0 become '12'); empty -> None."""
     import pandas as pd
 
-    s = _clean_text(series)
     if pd.api.types.is_float_dtype(series.dtype):
         num = pd.to_numeric(series, errors="coerce")
         return num.map(lambda v: None if v != v else _whole_text(float(v))).astype(object)
     if pd.api.types.is_integer_dtype(series.dtype):
         return series.astype(str).astype(object)
-    if all_text(s):
+    s, text = _clean(series)
+    if text:
         return s
     return s.map(lambda v: None if v is None else str(v))
 
@@ -328,7 +352,10 @@ def check_id_column(report, frame, col):
             return u.isdigit() and int(u) > ID_MAX
 
         # only a text of more than 18 characters can hold a number beyond 64 bits
-        long = ids.map(len, na_action="ignore").to_numpy(dtype=float, na_value=0) > 18
+        texts = ids.to_numpy(dtype=object)
+        present = ~pd.isna(texts)
+        long = np.zeros(len(texts), dtype=bool)
+        long[present] = np.fromiter(map(len, texts[present]), dtype=np.int64, count=int(present.sum())) > 18
         big = np.zeros(len(ids), dtype=bool)
         if long.any():
             big[long] = ids[long].map(too_big).to_numpy(dtype=bool)
@@ -561,9 +588,10 @@ def prepare_geometries(report, gdf, allowed=(POLY,), to_point=False):
         allowed_mask |= is_line
     names = {POLY: "vlakken", POINT: "punten", LINE: "lijnen"}
     wrong = ok & ~allowed_mask
-    report.add_mask(gdf, wrong, "geometrie",
-                    "geometrietype {{value}} past niet; verwacht: {}".format(" of ".join(names[a] for a in allowed)),
-                    values=_type_names(tid))
+    if wrong.any():  # the type names only when a row shows one
+        report.add_mask(gdf, wrong, "geometrie",
+                        "geometrietype {{value}} past niet; verwacht: {}".format(" of ".join(names[a] for a in allowed)),
+                        values=_type_names(tid))
     keep = ok & allowed_mask
     # repair
     invalid = keep & ~shapely.is_valid(np.where(keep, out, None))

@@ -1,0 +1,83 @@
+"""The importers' column helpers (layers/validation.py: _clean_text, text_column, check_id_column) give exactly
+what the plain per-value rules give, whatever the column looks like: already clean text, text needing a strip,
+empty markers, missing values of every kind, numbers, mixed objects.  The fast paths (a text column in one
+C-level pass, a number column without text work) must never change a value, a type or a None."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from pmiek_werkbank.layers import validation as V
+
+EMPTY = ("", "NULL", "null", "nan", "NaN", "None")
+
+
+def _reference_clean(values):
+    """The rule per value: missing -> None; text stripped, an empty marker -> None; anything else as it is."""
+    out = []
+    for v in values:
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+            out.append(None)
+        elif isinstance(v, str):
+            t = v.strip()
+            out.append(None if t in EMPTY else t)
+        else:
+            out.append(v)
+    return out
+
+
+COLUMNS = {
+    "clean text": pd.Series(["a", "b-1", "W 17", "x" * 30], dtype=object),
+    "text to strip": pd.Series([" a", "b ", "\tc\n", "  ", "d"], dtype=object),
+    "empty markers": pd.Series(["NULL", " null ", "nan", "NaN", "None", "", "none", "Null"], dtype=object),
+    "text with None": pd.Series(["a", None, " b ", None], dtype=object),
+    "text with NaN": pd.Series(["a", np.nan, " b "], dtype=object),
+    "text with NA and NaT": pd.Series(["a", pd.NA, pd.NaT, "c "], dtype=object),
+    "all missing": pd.Series([None, np.nan, None], dtype=object),
+    "empty": pd.Series([], dtype=object),
+    "mixed": pd.Series([" a ", 12, 1.5, None, True, "NULL"], dtype=object),
+    "string dtype": pd.Series([" a", None, "NULL", "b"], dtype="string"),
+    "category": pd.Series([" a", None, "b", " a"], dtype="category"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COLUMNS))
+def test_clean_text_follows_the_rule_per_value(name):
+    col = COLUMNS[name].copy()
+    col.index = pd.RangeIndex(10, 10 + len(col))
+    col.name = "veld"
+    got = V._clean_text(col)
+    assert got.dtype == object
+    assert list(got.index) == list(col.index) and got.name == "veld"
+    want = _reference_clean(col.astype(object).tolist())
+    assert [(type(v), v) for v in got.tolist()] == [(type(v), v) for v in want]
+    pd.testing.assert_series_equal(col, COLUMNS[name].set_axis(col.index).rename("veld"))  # the input is untouched
+
+
+@pytest.mark.parametrize("values", [[1.0, np.nan, 3.5], [1, 2, 3], [True, False], [np.nan, np.nan]])
+def test_clean_text_of_numbers_only_empties_missing_values(values):
+    col = pd.Series(values)
+    got = V._clean_text(col)  # the callers read only which values are present (a number is never text)
+    assert got.isna().tolist() == col.isna().tolist()
+    assert got[got.notna()].tolist() == col[col.notna()].tolist()
+
+
+def test_text_column_clean_and_unclean_text_give_the_same_values():
+    clean = pd.Series(["W-1", None, "W-3", "12"], dtype=object)
+    messy = pd.Series([" W-1", "NULL", "W-3\t", " 12 "], dtype=object)
+    assert V.text_column(clean).tolist() == V.text_column(messy).tolist() == ["W-1", None, "W-3", "12"]
+    assert V.text_column(pd.Series([12.0, np.nan, 1e20, 2.5])).tolist() == ["12", None, "100000000000000000000",
+                                                                              "2.5"]
+    assert V.text_column(pd.Series([7, 8])).tolist() == ["7", "8"]
+    assert V.text_column(pd.Series([" a ", 12, None], dtype=object)).tolist() == ["a", "12", None]
+
+
+def test_check_id_column_flags_only_ids_beyond_64_bits():
+    frame = pd.DataFrame({"_row": [1, 2, 3, 4], "id": [" 9223372036854775808", "9223372036854775807", None,
+                                                        "x" * 40]})
+    rep = V.ValidationReport("bron")
+    ids = V.check_id_column(rep, frame, "id")
+    assert ids.tolist() == ["9223372036854775808", "9223372036854775807", None, "x" * 40]
+    assert [(p.row, p.severity) for p in rep.problems] == [(1, V.WAARSCHUWING)]
