@@ -157,6 +157,19 @@ def _uniq_codes(report, raw, field, target, fn, recoder):
     return uniq
 
 
+def _codes_of(raw, uniq):
+    """(code per row, unknown mask) of the text column ``raw`` through ``uniq`` (:func:`_uniq_codes`): None for an
+    empty value, False for an unknown one; one look-up per distinct value, not per row."""
+    import numpy as np
+    import pandas as pd
+
+    pos, values = pd.factorize(raw)  # -1 for an empty value: the extra last slot (None, not unknown)
+    codes = np.fromiter((uniq.get(v) for v in values), dtype=object, count=len(values))
+    codes = np.append(codes, np.array([None], dtype=object))
+    unknown = np.fromiter((c is False for c in codes), dtype=bool, count=len(codes))
+    return pd.Series(codes[pos], index=raw.index, name=raw.name, dtype=object), unknown[pos]
+
+
 def _coded(report, df, resolved, name, field, fn, enum, recoder=None, target=None):
     """Map a text column through the recode tables and ``fn``; unknown values -> warning + empty."""
     col = resolved.get(name)
@@ -164,8 +177,7 @@ def _coded(report, df, resolved, name, field, fn, enum, recoder=None, target=Non
         return None
     raw = V.text_column(df[col])
     uniq = _uniq_codes(report, raw, field, target or name, fn, recoder)
-    mapped = raw.map(lambda v: None if v is None else uniq.get(v))
-    unknown = raw.map(lambda v: v is not None and uniq.get(v) is False).to_numpy(dtype=bool)
+    mapped, unknown = _codes_of(raw, uniq)
     report.add_mask(df, unknown, field, "onbekende waarde '{{value}}' (kies uit: {}; of geef een eigen "
                     "hercodeertabel RECODE); veld leeg gelaten".format(", ".join(enum)), V.WAARSCHUWING,
                     value_col=col)
@@ -591,8 +603,7 @@ def check_developments(wb, frame, source, mapping=None, sector=None, unit_type=N
         sc = resolved["sector"]
         raw = V.text_column(df[sc])
         uniq = _uniq_codes(report, raw, sc, "sector", M.sector_code, recoder)
-        sectors = raw.map(lambda v: None if v is None else uniq.get(v))
-        bad = raw.map(lambda v: v is not None and uniq.get(v) is False).to_numpy(dtype=bool)
+        sectors, bad = _codes_of(raw, uniq)
         report.add_mask(df, bad, sc, "onbekende sector '{{value}}' (kies uit: {})".format(", ".join(E.SECTORS)),
                         value_col=sc)
         sectors = sectors.where(~bad, None)

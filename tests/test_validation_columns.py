@@ -81,3 +81,17 @@ def test_check_id_column_flags_only_ids_beyond_64_bits():
     ids = V.check_id_column(rep, frame, "id")
     assert ids.tolist() == ["9223372036854775808", "9223372036854775807", None, "x" * 40]
     assert [(p.row, p.severity) for p in rep.problems] == [(1, V.WAARSCHUWING)]
+
+
+@pytest.mark.parametrize("values", [["wonen", None, "xx", "wonen", "industrie"], ["xx", "yy"], [None, None], [],
+                                    ["wonen", np.nan]])
+def test_codes_of_maps_each_row_as_the_rule_per_value(values):
+    from pmiek_werkbank.layers import importers as I
+
+    raw = pd.Series(values, dtype=object, index=pd.RangeIndex(3, 3 + len(values)))
+    uniq = {v: (False if v in ("xx", "yy") else v.upper()) for v in raw.dropna().unique()}
+    codes, unknown = I._codes_of(raw, uniq)
+    want = [None if (v is None or v != v) else uniq.get(v) for v in values]
+    assert codes.dtype == object and list(codes.index) == list(raw.index)
+    assert [(type(v), v) for v in codes.tolist()] == [(type(v), v) for v in want]
+    assert unknown.tolist() == [w is False for w in want]
