@@ -75,3 +75,75 @@ def test_bulk_insert_gives_the_same_werkbank_as_the_trigger(werkbank_path, monke
         got = wb.query("SELECT r.minx FROM rtree_developments_geom r JOIN developments d ON d.fid = r.id "
                        "WHERE d.dev_id = 'd500'")
     assert got == [{"minx": 130000.0}]
+
+
+def _gappy_frame(n, offset=0):
+    # name missing in every 4th row, year_ready in every 5th (NaN), note and station_id empty in every row, a
+    # numpy int column, and a date column (Timestamps, converted value by value)
+    import numpy as np
+    import pandas as pd
+
+    frame = _frame(n, offset)
+    frame["name"] = [None if i % 4 == 1 else "Plan {}".format(i) for i in range(n)]
+    frame["year_ready"] = [np.nan if i % 5 == 2 else 2025.0 + i % 10 for i in range(n)]
+    frame["note"] = [None] * n
+    frame["station_id"] = [np.nan] * n
+    frame["dwellings"] = np.arange(n, dtype=np.int64) * 3
+    frame["source"] = pd.to_datetime(["2026-01-{:02d}".format(1 + i % 28) for i in range(n)])
+    return frame
+
+
+def test_bulk_insert_with_gaps_and_empty_columns_gives_the_same_werkbank(werkbank_path, monkeypatch, tmp_path):
+    """Columns empty in every new row are left out of the INSERT and the audit members; a column with gaps makes
+    the audit drop its nulls: bulk and per-row paths still agree cell for cell and audit row for audit row."""
+    per_row = str(tmp_path / "per_row.gpkg")
+    shutil.copyfile(werkbank_path, per_row)
+    for path, bulk in ((werkbank_path, 50), (per_row, 10 ** 9)):
+        monkeypatch.setattr(GeopackageWerkbank, "BULK_ROWS", bulk)
+        with open_werkbank(path) as wb:
+            wb.write_frame("developments", _gappy_frame(60), user="tester")
+            wb.write_frame("developments", _frame(55, offset=60), user="tester")  # no gaps: no json_patch
+    got = {}
+    for path in (werkbank_path, per_row):
+        con = sqlite3.connect(path)
+        try:
+            cols = [r[1] for r in con.execute("PRAGMA table_info(developments)") if r[1] != "modified"]
+            rows = con.execute("SELECT {} FROM developments ORDER BY fid".format(
+                ", ".join('"{}"'.format(c) for c in cols))).fetchall()
+            audit = con.execute("SELECT row_key, new_values FROM audit_log WHERE table_name = 'developments' "
+                                "ORDER BY fid").fetchall()
+        finally:
+            con.close()
+        got[path] = (cols, rows, audit)
+    assert got[werkbank_path] == got[per_row]
+    cols, rows, audit = got[werkbank_path]
+    row = dict(zip(cols, rows[1]))  # i = 1: no name, a year
+    assert row["name"] is None and row["year_ready"] == 2026 and row["note"] is None and row["dwellings"] == 3
+    assert row["source"].startswith("2026-01-02")
+    assert dict(zip(cols, rows[2]))["year_ready"] is None  # i = 2: NaN -> NULL
+    import json
+
+    members = json.loads(audit[1][1])
+    assert "name" not in members and "note" not in members and "station_id" not in members
+    assert members["dev_id"] == "d1" and members["year_ready"] == 2026 and members["dwellings"] == 3
+    assert members["geom"].startswith("POLYGON (5 coördinaten, sha1 ")
+    assert "year_ready" not in json.loads(audit[2][1])
+    assert len(audit) == 115
+
+
+def test_an_empty_column_with_a_default_is_still_written_as_null(werkbank_path):
+    """A column left out of the INSERT would get its DEFAULT; one that has a DEFAULT is therefore always named, so
+    an explicit empty value stays what it was (here: refused by NOT NULL, not silently 'kandidaat')."""
+    import pandas as pd
+
+    from pmiek_werkbank.werkbank.storage import WerkbankError
+
+    frame = pd.DataFrame({"project_id": ["P1", "P2"], "name": ["Een", "Twee"], "status": [None, None]})
+    with open_werkbank(werkbank_path) as wb:
+        try:
+            wb.write_frame("projects", frame, user="tester")
+        except (sqlite3.IntegrityError, WerkbankError) as e:
+            assert "status" in str(e)
+        else:
+            raise AssertionError("a project without status was written")
+        assert wb.query("SELECT count(*) AS n FROM projects") == [{"n": 0}]

@@ -17,6 +17,7 @@ import os
 import re
 import sqlite3
 import uuid
+from itertools import repeat
 
 from . import gpkg_geometry
 from .audit_sql import AUDIT_SUPPRESS
@@ -492,16 +493,8 @@ class Werkbank:
         cols = [c for c in t.column_names if c in df.columns and c not in ("row_version", "modified", "modified_by")]
         if not cols:
             raise WerkbankError("Geen enkele kolom van tabel {} in de gegevens.".format(table))
-        records = df[cols].astype(object).where(pd.notna(df[cols]), None).values.tolist()
-        # Only columns holding something else than plain Python scalars (Timestamps, numpy scalars,
-        # dates ...) need converting; checking the set of types per column keeps this off the hot path.
-        plain = (str, int, float, bool, bytes, type(None))
-        fix = [i for i, c in enumerate(cols) if not _plain_column(df[c])
-               and not set(map(type, (r[i] for r in records))) <= set(plain)]
-        if fix:
-            for r in records:
-                for i in fix:
-                    r[i] = _py(r[i])
+        columns = _column_lists(df, cols, t)  # per column: plain Python values, None where missing
+        n_rows = len(df)
         counts = {"inserted": 0, "updated": 0, "unchanged": 0}
         with self.transaction() as tx:
             api = self._audit_by_api(tx, table, who)
@@ -511,11 +504,15 @@ class Werkbank:
                     raise WerkbankError("Sleutelkolom {} ontbreekt voor tabel {}.".format(key, table))
                 existing = self._existing_rows(tx, table, key, cols, t.spatial and geoms is not None)
             ki = cols.index(key) if key in cols else None
-            ins_rows, upd_rows, new_fids = [], [], None
-            for n, rec in enumerate(records):
-                g = geoms[n] if geoms is not None else None
-                if ki is not None and rec[ki] in existing:
-                    old = existing[rec[ki]]
+            ins, upd_rows, new_fids = [], [], None
+            if ki is not None and existing:
+                for n, k in enumerate(columns[ki]):
+                    if k not in existing:
+                        ins.append(n)
+                        continue
+                    old = existing[k]
+                    rec = [c[n] for c in columns]
+                    g = geoms[n] if geoms is not None else None
                     same = all(_same(a, b) for a, b in zip(rec, old[: len(cols)]))
                     if geoms is not None:
                         same = same and _same_geom(g, old[-1])
@@ -523,26 +520,28 @@ class Werkbank:
                         counts["unchanged"] += 1
                         continue
                     upd_rows.append((rec, g, n, old))
-                else:
-                    ins_rows.append((rec, g, n))
+            else:
+                ins = range(n_rows)
             if expected_versions and ki is not None and editable:
                 self._refuse_changed_since(tx, t, key, expected_versions,
-                                           [rec[ki] for rec, *_ in upd_rows + ins_rows])
+                                           [rec[ki] for rec, *_ in upd_rows] + [columns[ki][n] for n in ins])
             extra_cols = ["modified", "modified_by"] if editable else []
-            if ins_rows:
-                names = cols + extra_cols + ([GEOM] if geoms is not None else [])
-                marks = ["?"] * (len(cols) + len(extra_cols)) + ([self._geom_param(t)] if geoms is not None else [])
+            new = None
+            if ins:
+                new = _NewRows(t, cols, columns, ins, n_rows, geoms, src_geoms if geoms is not None else None)
+                names = [cols[i] for i in new.written] + extra_cols + ([GEOM] if geoms is not None else [])
+                marks = ["?"] * (len(new.written) + len(extra_cols)) + ([self._geom_param(t)] if geoms is not None
+                                                                         else [])
                 sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
                     table, ", ".join('"%s"' % c for c in names), ", ".join(marks)
                 )
-                tail = [ts, who] if editable else []
+                parts = [new.columns[i] for i in new.written]
+                if editable:
+                    parts += [repeat(ts, len(ins)), repeat(who, len(ins))]
                 if geoms is not None:
-                    rows = (rec + tail + [g] for rec, g, _n in ins_rows)
-                else:
-                    rows = (rec + tail for rec, _g, _n in ins_rows)
-                new_fids = self._insert_rows(tx, t, sql, rows, [g for _r, g, _n in ins_rows] if geoms is not None
-                                             else None, len(ins_rows))
-                counts["inserted"] = len(ins_rows)
+                    parts.append(new.blobs)
+                new_fids = self._insert_rows(tx, t, sql, zip(*parts), new, len(ins))
+                counts["inserted"] = len(ins)
             if upd_rows:
                 set_cols = [c for c in cols if c != key]
                 sets = ['"{}" = ?'.format(c) for c in set_cols]
@@ -562,8 +561,8 @@ class Werkbank:
                     rows.append(r)
                 tx.executemany(sql, rows)
                 counts["updated"] = len(upd_rows)
-            if ins_rows or upd_rows:
-                self._audit_frame(tx, t, cols, ins_rows, upd_rows, src_geoms if geoms is not None else None, ts, who,
+            if new is not None or upd_rows:
+                self._audit_frame(tx, t, cols, new, upd_rows, src_geoms if geoms is not None else None, ts, who,
                                   new_fids)
             self._audit_by_db(tx, api)
             self._after_write(tx, table)
@@ -572,14 +571,14 @@ class Werkbank:
     def _after_write(self, tx, table):
         pass
 
-    def _insert_rows(self, tx, t, sql, rows, blobs, n):
-        """Run the INSERT of write_frame for each of the ``n`` rows (``blobs``: the encoded geometries, or None).
+    def _insert_rows(self, tx, t, sql, rows, new, n):
+        """Run the INSERT of write_frame for each of the ``n`` rows (``new``: the :class:`_NewRows`).
         Returns the new rows' fids in insertion order when the backend knows them cheaply (a bulk insert), else
         None."""
         tx.executemany(sql, rows)
         return None
 
-    def _audit_inserts_in_db(self, tx, t, cols, fids, fingerprints, ts, who):
+    def _audit_inserts_in_db(self, tx, t, new, fids, fingerprints, ts, who):
         """Write the audit rows of the inserted rows ``fids`` inside the database; False when this backend
         leaves it to :meth:`_audit_frame`'s own loop."""
         return False
@@ -762,26 +761,26 @@ class Werkbank:
                         r[GEOM] = bytes(r[GEOM])
         return rows
 
-    def _audit_frame(self, tx, t, cols, ins_rows, upd_rows, src_geoms, ts, who, new_fids=None):
-        """The audit rows of one write: per inserted row its non-empty values (and a geometry fingerprint), per
-        updated row the changed values before and after.  ``new_fids``: the inserted rows' fids, when known."""
+    def _audit_frame(self, tx, t, cols, new, upd_rows, src_geoms, ts, who, new_fids=None):
+        """The audit rows of one write: per inserted row (``new``: the :class:`_NewRows`, or None) its non-empty
+        values (and a geometry fingerprint), per updated row the changed values before and after.  ``new_fids``:
+        the inserted rows' fids, when known."""
         if t.name == AUDIT_TABLE:
             return
-        if ins_rows:
+        if new is not None:
             # An inserted row's geometry stays in the table itself; the trail keeps a short fingerprint
             # (type, coordinates, hash) instead of the full WKT, which would double a bulk import.
-            gtexts = (_geom_fingerprints([src_geoms[n] for _r, _g, n in ins_rows], [g for _r, g, _n in ins_rows])
-                      if src_geoms is not None else None)
-            if new_fids is not None and self._audit_inserts_in_db(tx, t, cols, new_fids, gtexts, ts, who):
-                ins_rows = []
+            gtexts = _geom_fingerprints(new.src_geoms, new.blobs) if new.src_geoms is not None else None
+            if new_fids is not None and self._audit_inserts_in_db(tx, t, new, new_fids, gtexts, ts, who):
+                new = None
 
-        if ins_rows:
+        if new is not None:
             def inserts():  # streamed into the INSERT: a national import never holds 240,000 audit dicts at once
-                for i, (rec, _g, _n) in enumerate(ins_rows):
-                    new = {c: v for c, v in zip(cols, rec) if v is not None}
-                    if gtexts is not None and gtexts[i] is not None:
-                        new[GEOM] = gtexts[i]
-                    yield _audit_key(t, new), "insert", None, new
+                for k in range(len(new)):
+                    row = new.row(k)
+                    if gtexts is not None and gtexts[k] is not None:
+                        row[GEOM] = gtexts[k]
+                    yield _audit_key(t, row), "insert", None, row
 
             self._write_audit(tx, t.name, inserts(), ts, who)
         entries = []
@@ -947,24 +946,22 @@ def _geom_fingerprints(geoms, blobs):
         return []
     missing = shapely.is_missing(arr)
     types = shapely.get_type_id(arr)
-    ncoords = shapely.get_num_coordinates(arr)
     names = ("POINT", "LINESTRING", "LINEARRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON",
              "GEOMETRYCOLLECTION")
+    heads = ["{} ({} coördinaten, sha1 ".format(names[tid] if 0 <= tid < len(names) else "GEOMETRY", nc)
+             for tid, nc in zip(types.tolist(), shapely.get_num_coordinates(arr).tolist())]
+    sha1 = hashlib.sha1
+    out = [None if m or b is None else h + sha1(b).hexdigest()[:12] + ")"
+           for m, b, h in zip(missing.tolist(), map(_bytes_or_none, blobs), heads)]
     points = _safe_for_wkt(arr, np.nonzero((types == 0) & ~missing)[0])  # GEOS WKT crashes near 1e300
-    point_wkt = dict(zip(points.tolist(), shapely.to_wkt(arr[points], rounding_precision=3, trim=True).tolist()))
-    out = []
-    for i in range(len(arr)):
-        if missing[i] or blobs[i] is None:
-            out.append(None)
-            continue
-        if i in point_wkt:
-            out.append(point_wkt[i])  # a point is as short as its fingerprint: keep it readable
-            continue
-        tid = int(types[i])
-        name = names[tid] if 0 <= tid < len(names) else "GEOMETRY"
-        out.append("{} ({} coördinaten, sha1 {})".format(name, int(ncoords[i]),
-                                                         hashlib.sha1(bytes(blobs[i])).hexdigest()[:12]))
+    for i, w in zip(points.tolist(), shapely.to_wkt(arr[points], rounding_precision=3, trim=True).tolist()):
+        if blobs[i] is not None:
+            out[i] = w  # a point is as short as its fingerprint: keep it readable
     return out
+
+
+def _bytes_or_none(b):
+    return b if b is None or type(b) is bytes else bytes(b)
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":"))  # compact, as SQLite writes JSON
@@ -993,6 +990,76 @@ def _py(v):
     if hasattr(v, "isoformat"):
         return v.isoformat()
     return v
+
+
+def _column_lists(df, cols, t=None):
+    """One list per column of ``cols``: the values as plain Python scalars for the DB driver, None where the frame
+    has a missing value (NaN, NaT, None); whole floats for an INTEGER column of table ``t`` as ints.  Numeric columns convert in one call; only a column holding other types
+    (Timestamps, numpy scalars, dates ...) is converted value by value (:func:`_py`)."""
+    import numpy as np
+    import pandas as pd
+
+    plain = {str, int, float, bool, bytes, type(None)}
+    out = []
+    for c in cols:
+        s = df[c]
+        kind = None if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) else s.dtype.kind
+        if kind in ("i", "u", "b"):
+            values = s.tolist()
+        elif kind == "f":
+            arr = s.to_numpy()
+            values = s.tolist()
+            if t is not None and t.column(c).type == "INTEGER":
+                # what the INTEGER column stores (2025.0 -> 2025), so the audit trail of every path says the same
+                whole = (np.floor(arr) == arr) & (np.abs(arr) < 2.0 ** 53)
+                values = [int(v) if w else v for v, w in zip(values, whole.tolist())]
+            for i in np.flatnonzero(np.isnan(arr)).tolist():
+                values[i] = None
+        else:
+            values = s.astype(object).where(s.notna(), None).tolist()
+            if not _plain_column(s) and not set(map(type, values)) <= plain:
+                values = [_py(v) for v in values]
+        out.append(values)
+    return out
+
+
+class _NewRows:
+    """The rows one ``write_frame`` inserts, column by column (``columns[i]``: the values of ``cols[i]``, in the
+    rows' order).  ``filled``: the columns with a value in at least one new row, ``gaps``: whether one of those
+    misses a value somewhere (what the audit trail's members need); ``written``: the columns the INSERT names (a
+    column empty in every new row and without a DEFAULT is left out: NULL either way, and fewer values to bind);
+    ``blobs``/``src_geoms``: the encoded and the given geometries."""
+
+    def __init__(self, t, cols, columns, positions, n_rows, blobs, src_geoms):
+        def pick(values):
+            return values if len(positions) == n_rows else [values[n] for n in positions]
+
+        self.cols = cols
+        self.columns = [pick(v) for v in columns]
+        self.blobs = pick(blobs) if blobs is not None else None
+        self.src_geoms = pick(src_geoms) if src_geoms is not None else None
+        self.n = len(positions)
+        missing = [v.count(None) for v in self.columns]
+        self.filled = [i for i, m in enumerate(missing) if m < self.n]
+        self.gaps = any(missing[i] for i in self.filled)
+        self.written = [i for i, m in enumerate(missing)
+                        if m < self.n or "DEFAULT" in t.column(cols[i]).constraint.upper()] or list(range(len(cols)))
+
+    def __len__(self):
+        return self.n
+
+    def row(self, k):
+        """The ``k``-th new row: its non-empty values by column name (the audit trail's insert entry)."""
+        return {c: v[k] for c, v in zip(self.cols, self.columns) if v[k] is not None}
+
+    def envelopes(self, fids):
+        """R-tree entries of the new rows with ``fids`` (in insertion order): ``(ids, [(minx, maxx, miny, maxy)])``
+        for the rows with a non-empty geometry, read from each blob's header as the R-tree trigger reads it (faster
+        than shapely.bounds on the geometries)."""
+        from .rtree import _envelope
+
+        pairs = [(fid, env) for fid, env in zip(fids, map(_envelope, self.blobs)) if env is not None]
+        return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
 def _plain_column(series):
@@ -1301,7 +1368,7 @@ class GeopackageWerkbank(Werkbank):
 
     BULK_ROWS = 1000  # from this many inserted rows on, indexes and the R-tree are filled once after the INSERT
 
-    def _insert_rows(self, tx, t, sql, rows, blobs, n):
+    def _insert_rows(self, tx, t, sql, rows, new, n):
         """A bulk insert (``BULK_ROWS`` rows or more) works like ogr2ogr: the per-row triggers that the API does
         not need (the R-tree's insert trigger, which calls ST_MinX ... five times per row, and the audit trigger,
         which only checks that the API audits this table itself) are dropped and re-created from their own stored
@@ -1310,8 +1377,9 @@ class GeopackageWerkbank(Werkbank):
         written as packed nodes (:func:`rtree.bulk_load`); otherwise the R-tree gets exactly the rows the trigger
         would have given.  Returns the new rows' fids of a bulk insert (AUTOINCREMENT: above the largest fid
         before), None for a smaller one (nothing more is read then)."""
-        from .rtree import _envelope, bulk_load
+        from .rtree import bulk_load
 
+        blobs = new.blobs
         if n < self.BULK_ROWS:
             tx.executemany(sql, rows)
             return None
@@ -1331,12 +1399,13 @@ class GeopackageWerkbank(Werkbank):
             FID, t.name), (last,)).fetchall()]
         if any(name == "{}_insert".format(rtree) for _k, name, _s in found):
             if len(fids) == len(blobs):  # the new rows, in the order they were inserted
-                entries = [(fid,) + env for fid, env in zip(fids, map(_envelope, blobs)) if env is not None]
+                ids, boxes = new.envelopes(fids)
                 # an empty R-tree gets packed nodes at once; otherwise what the trigger's INSERT OR REPLACE would
                 # replace, then a plain INSERT (a quarter faster)
-                if not entries or not bulk_load(tx, rtree, [e[0] for e in entries], [e[1:] for e in entries]):
+                if not ids or not bulk_load(tx, rtree, ids, boxes):
                     tx.execute('DELETE FROM "{}" WHERE id > ?'.format(rtree), (last,))
-                    tx.executemany('INSERT INTO "{}" VALUES (?, ?, ?, ?, ?)'.format(rtree), entries)
+                    tx.executemany('INSERT INTO "{}" VALUES (?, ?, ?, ?, ?)'.format(rtree),
+                                   [(i,) + tuple(b) for i, b in zip(ids, boxes)])
             else:  # not expected; the trigger's own statement for the new rows
                 tx.execute('INSERT OR REPLACE INTO "{0}" SELECT "{1}", ST_MinX("{2}"), ST_MaxX("{2}"), '
                            'ST_MinY("{2}"), ST_MaxY("{2}") FROM "{3}" WHERE "{1}" > ? AND "{2}" NOT NULL AND '
@@ -1345,29 +1414,35 @@ class GeopackageWerkbank(Werkbank):
             tx.execute(create)
         return fids if len(fids) == n else None
 
-    def _audit_inserts_in_db(self, tx, t, cols, fids, fingerprints, ts, who):
+    def _audit_inserts_in_db(self, tx, t, new, fids, fingerprints, ts, who):
         """The audit rows of a bulk insert built by SQLite from the rows just written (one INSERT ... SELECT, no
         Python loop over 240,000 rows): the same row key and the same JSON members as :meth:`_audit_frame`'s loop
         (the non-empty written values, in column order, and the geometry fingerprint), numbers as SQLite's JSON
-        writes them (15 significant digits)."""
+        writes them (15 significant digits).  Columns empty in every new row are not named at all, and only when
+        some named value is missing somewhere does ``json_patch`` drop the nulls (it parses every object again)."""
+        cols = [new.cols[i] for i in new.filled]
         if not t.key or t.key not in cols:
             return False
         first, last = fids[0], fids[-1]
         members = ", ".join("'{0}', t.\"{0}\"".format(c) for c in cols)
-        geom = ""
-        if fingerprints is not None:
+        geom, join, gaps = "", "", new.gaps
+        if fingerprints is not None and fingerprints.count(None) < len(fingerprints):
+            gaps = gaps or None in fingerprints
             tx.execute("CREATE TEMP TABLE IF NOT EXISTS pmiek_audit_geom (fid INTEGER PRIMARY KEY, text TEXT)")
             tx.execute("DELETE FROM temp.pmiek_audit_geom")
             tx.executemany("INSERT INTO temp.pmiek_audit_geom VALUES (?, ?)",
                            ((f, g) for f, g in zip(fids, fingerprints) if g is not None))
-            geom = ", '{}', (SELECT g.text FROM temp.pmiek_audit_geom g WHERE g.fid = t.\"{}\")".format(GEOM, FID)
+            geom = ", '{}', g.text".format(GEOM)
+            join = " LEFT JOIN temp.pmiek_audit_geom g ON g.fid = t.\"{}\"".format(FID)
+        values = "json_object({}{})".format(members, geom)
         tx.execute(
             "INSERT INTO audit_log (table_name, row_key, action, changed_by, changed_at, old_values, new_values)"
-            " SELECT ?, CAST(t.\"{key}\" AS TEXT), 'insert', ?, ?, NULL, json_patch('{{}}', json_object({m}{g}))"
-            " FROM \"{table}\" t WHERE t.\"{fid}\" BETWEEN ? AND ? ORDER BY t.\"{fid}\"".format(
-                key=t.key, m=members, g=geom, table=t.name, fid=FID),
+            " SELECT ?, CAST(t.\"{key}\" AS TEXT), 'insert', ?, ?, NULL, {values}"
+            " FROM \"{table}\" t{join} WHERE t.\"{fid}\" BETWEEN ? AND ? ORDER BY t.\"{fid}\"".format(
+                key=t.key, values="json_patch('{}', " + values + ")" if gaps else values, join=join, table=t.name,
+                fid=FID),
             (t.name, who, ts, first, last))
-        if fingerprints is not None:
+        if join:
             tx.execute("DELETE FROM temp.pmiek_audit_geom")
         return True
 
