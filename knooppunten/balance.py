@@ -336,15 +336,18 @@ def _str_col(series):
 
     raw = series.to_numpy(dtype=object)
     kinds = set(map(type, raw))
-    if kinds <= {str}:  # the usual case: strings only
-        vals = [v.strip() or None for v in raw]
+    # np.fromiter fills the object array in one pass (a list assigned into np.empty took as long as the stripping)
+    if kinds <= {type(None)}:  # no value at all (e.g. no explicit station on any development)
+        out = np.full(len(raw), None, dtype=object)
+    elif kinds <= {str}:  # the usual case: strings only
+        out = np.fromiter((v.strip() or None for v in raw), dtype=object, count=len(raw))
     elif kinds <= {str, type(None)}:
-        vals = [(v.strip() or None) if v is not None else None for v in raw]
+        out = np.fromiter(((v.strip() or None) if v is not None else None for v in raw), dtype=object,
+                          count=len(raw))
     else:
         s = series.astype(object).where(pd.notna(series), None)
-        vals = [(str(v).strip() or None) if v is not None else None for v in s.to_numpy()]
-    out = np.empty(len(vals), dtype=object)
-    out[:] = vals
+        out = np.fromiter(((str(v).strip() or None) if v is not None else None for v in s.to_numpy()),
+                          dtype=object, count=len(raw))
     return pd.Series(out, index=series.index, name=series.name, dtype=object)
 
 
@@ -433,11 +436,11 @@ def assign_developments(inp, settings):
 
     dev = inp.developments
     n = len(dev)
-    out = pd.DataFrame({
+    out = {  # the columns, one frame at the end (not a frame grown column by column and then reordered)
         "dev_id": _str_col(dev["dev_id"]).values,
         "name": dev["name"].values,
         "sector": dev["sector"].values,
-    })
+    }
     st_sid = _str_col(inp.stations["station_id"])
     station_ids = pd.Index(st_sid.dropna().unique())
     explicit = _str_col(dev["station_id"])
@@ -518,7 +521,7 @@ def assign_developments(inp, settings):
     out["year_note"] = np.where(missing, note_y, None)
     out["demand_mw"] = pd.to_numeric(dev["demand_mw"], errors="coerce").fillna(0.0).clip(lower=0).values
     out["supply_mw"] = pd.to_numeric(dev["supply_mw"], errors="coerce").fillna(0.0).clip(lower=0).values
-    return out[ASSIGNMENT_COLUMNS]
+    return pd.DataFrame({c: out[c] for c in ASSIGNMENT_COLUMNS})
 
 
 # ---- step 2: projects -------------------------------------------------------------------------
