@@ -801,7 +801,7 @@ class BalanceModel:
         self._lrows = None
         self.projects = self._resolve()
         self._apply_projects()
-        S, K = len(self._sid), len(self._kid)
+        S = len(self._sid)
         Y = len(self._Y)
         self._U = np.zeros((S, Y), dtype=np.int64)
         self._US = np.zeros((S, Y), dtype=np.int64)
@@ -813,11 +813,7 @@ class BalanceModel:
         self._bad_out = {d: np.zeros(nq) for d in ("afname", "teruglevering")}
         self._bad_cadj = {d: np.zeros(nq) for d in ("afname", "teruglevering")}
         self._update_stations(np.arange(S))
-        self._K = {c: np.zeros((K, Y)) for c in ("cap", "base", "proj", "supcap", "src", "nst", "od", "os", "on",
-                                                  "nown")}
-        self._K["U"] = np.zeros((K, Y), dtype=np.int64)
-        self._K["US"] = np.zeros((K, Y), dtype=np.int64)
-        self._update_knooppunten(np.arange(K))
+        self._K = None  # the knooppunt matrices: computed when a knooppunt view first asks (_knooppunt_matrices)
         self._frames = {}
 
     def _prepare_static(self):
@@ -1279,11 +1275,29 @@ class BalanceModel:
         return ev, pos, on, (ba + pa).reshape(n, ne), (bt + pt).reshape(n, ne)
 
     # ---- knooppunten ----------------------------------------------------------------------------------
+    def _knooppunt_matrices(self):
+        """The knooppunt x year matrices, all knooppunten computed on first use.
+
+        A station view (the balance algorithm at station level, the station dock) never needs them; until a
+        knooppunt view asks, edits leave them uncomputed (``_update_knooppunten`` does nothing) and the first
+        request computes every knooppunt from the current station state, as a new model would.
+        """
+        import numpy as np
+
+        if self._K is None:
+            K, Y = len(self._kid), len(self._Y)
+            self._K = {c: np.zeros((K, Y)) for c in ("cap", "base", "proj", "supcap", "src", "nst", "od", "os",
+                                                      "on", "nown")}
+            self._K["U"] = np.zeros((K, Y), dtype=np.int64)
+            self._K["US"] = np.zeros((K, Y), dtype=np.int64)
+            self._update_knooppunten(np.arange(K))
+        return self._K
+
     def _update_knooppunten(self, kcodes):
         import numpy as np
 
         kcodes = np.asarray(kcodes, dtype=np.int64)
-        if not len(kcodes):
+        if not len(kcodes) or self._K is None:  # not computed yet: done in full when first asked
             return
         K, S, Y = len(self._kid), len(self._sid), self._Y
         ny = len(Y)
@@ -1500,7 +1514,7 @@ class BalanceModel:
 
         f = self._frames.get("knooppunt") if order is None else None
         if f is None:
-            KM = self._K
+            KM = self._knooppunt_matrices()
             K, ny = len(self._kid), len(self._Y)
             note = None
             if K:

@@ -588,3 +588,25 @@ def test_changed_groups_finds_every_group_whose_records_differ():
     same = (np.array([1, 3, 3]), np.array([2025.0, 2030.0, 2035.0]))
     assert len(_changed_groups(same, tuple(x.copy() for x in same), 4)) == 0
     assert _changed_groups(same, (np.array([1, 3]), np.array([2025.0, 2035.0])), 4).tolist() == [3]
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_knooppunten_computed_when_first_asked(seed):
+    """A model only ever asked for stations leaves the knooppunt matrices uncomputed through every edit (issue 19
+    item 3: the balance algorithm at station level); asked afterwards they equal a full computation, and every edit
+    names the same recomputed stations and knooppunten as a model whose knooppunten were computed all along."""
+    frames, whatif = random_frames(seed)
+
+    def model():
+        return _new().BalanceModel(_inputs(_new(), frames), _new().BalanceSettings(years=[2025, 2030, 2035],
+                                                                                   whatif=whatif))
+
+    lazy, eager = model(), model()
+    eager.knooppunt_table()
+    for name, edit in edit_sequence(frames):
+        assert _norm(edit(lazy)) == _norm(edit(eager)), name
+        lazy.station_table()
+        lazy.unserved()
+        assert lazy._K is None, name
+    assert_models_equal(_full(_new(), lazy), lazy, "lazy vs full", strict_index=False)
+    assert_models_equal(eager, lazy, "lazy vs eager", strict_index=False)
