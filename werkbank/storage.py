@@ -1418,8 +1418,8 @@ class GeopackageWerkbank(Werkbank):
         """The audit rows of a bulk insert built by SQLite from the rows just written (one INSERT ... SELECT, no
         Python loop over 240,000 rows): the same row key and the same JSON members as :meth:`_audit_frame`'s loop
         (the non-empty written values, in column order, and the geometry fingerprint), numbers as SQLite's JSON
-        writes them (15 significant digits).  Columns empty in every new row are not named at all, and only when
-        some named value is missing somewhere does ``json_patch`` drop the nulls (it parses every object again)."""
+        writes them (15 significant digits).  Columns empty in every new row are not named at all, and only a row
+        with a missing named value goes through ``json_patch``, which drops the nulls (it parses the object again)."""
         cols = [new.cols[i] for i in new.filled]
         if not t.key or t.key not in cols:
             return False
@@ -1435,12 +1435,14 @@ class GeopackageWerkbank(Werkbank):
             geom = ", '{}', g.text".format(GEOM)
             join = " LEFT JOIN temp.pmiek_audit_geom g ON g.fid = t.\"{}\"".format(FID)
         values = "json_object({}{})".format(members, geom)
+        if gaps:  # json_patch drops the nulls, but parses each object again: only for the rows that have one
+            empty = " OR ".join(['t."{}" IS NULL'.format(c) for c in cols] + (["g.text IS NULL"] if geom else []))
+            values = "CASE WHEN {} THEN json_patch('{{}}', {}) ELSE {} END".format(empty, values, values)
         tx.execute(
             "INSERT INTO audit_log (table_name, row_key, action, changed_by, changed_at, old_values, new_values)"
             " SELECT ?, CAST(t.\"{key}\" AS TEXT), 'insert', ?, ?, NULL, {values}"
             " FROM \"{table}\" t{join} WHERE t.\"{fid}\" BETWEEN ? AND ? ORDER BY t.\"{fid}\"".format(
-                key=t.key, values="json_patch('{}', " + values + ")" if gaps else values, join=join, table=t.name,
-                fid=FID),
+                key=t.key, values=values, join=join, table=t.name, fid=FID),
             (t.name, who, ts, first, last))
         if join:
             tx.execute("DELETE FROM temp.pmiek_audit_geom")
