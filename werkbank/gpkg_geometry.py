@@ -63,24 +63,31 @@ def encode(geoms, srid):
     return out
 
 
+def _header_skip():
+    """Bytes before the WKB per envelope code of the flags byte (bits 1-3): 8 + the envelope's size."""
+    return [8 + _ENVELOPE_SIZE.get(code, 0) for code in range(8)]
+
+
+_SKIP = _header_skip()
+
+
+def _wkb(b):
+    """One blob (bytes-like or None) -> its WKB (plain WKB, as some tools write it, is accepted as such)."""
+    if b is None:
+        return None
+    b = bytes(b)
+    return b[_SKIP[(b[3] >> 1) & 0x07]:] if b[:2] == b"GP" else b
+
+
 def decode(blobs):
     """Sequence of GeoPackage blobs (None allowed) -> numpy array of shapely geometries."""
     import numpy as np
     import shapely
 
-    wkbs = []
-    for b in blobs:
-        if b is None:
-            wkbs.append(None)
-            continue
-        b = bytes(b)
-        if b[:2] != b"GP":
-            # Plain WKB (some tools write it); accept it as such.
-            wkbs.append(b)
-            continue
-        flags = b[3]
-        env = _ENVELOPE_SIZE.get((flags >> 1) & 0x07, 0)
-        wkbs.append(b[8 + env:])
+    # the usual bytes inline (a function call per blob costs as much as the slicing), anything else via _wkb
+    skip = _SKIP
+    wkbs = [(b[skip[(b[3] >> 1) & 0x07]:] if b[:2] == b"GP" else b) if type(b) is bytes else _wkb(b)
+            for b in blobs]
     if not wkbs:
         return np.array([], dtype=object)
-    return shapely.from_wkb(np.array(wkbs, dtype=object))
+    return shapely.from_wkb(np.fromiter(wkbs, dtype=object, count=len(wkbs)))

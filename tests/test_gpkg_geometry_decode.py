@@ -1,0 +1,33 @@
+"""gpkg_geometry.decode: every header layout, plain WKB, None and other bytes-like blobs."""
+
+import struct
+
+import shapely
+
+from pmiek_werkbank.werkbank import gpkg_geometry
+
+
+def _blob(geom, envelope_code, little=True):
+    wkb = shapely.to_wkb(geom, byte_order=1 if little else 0, flavor="iso")
+    size = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[envelope_code]
+    flags = (envelope_code << 1) | (1 if little else 0)
+    return struct.pack("<2sBBi", b"GP", 0, flags, 28992) + b"\0" * size + wkb
+
+
+def test_decode_every_header_and_blob_kind():
+    poly = shapely.box(1, 2, 3, 4)
+    pt = shapely.Point(5, 6)
+    blobs = [_blob(poly, code) for code in range(5)] + [
+        _blob(pt, 1, little=False), shapely.to_wkb(pt), None, memoryview(_blob(pt, 1)), bytearray(_blob(poly, 0)),
+        gpkg_geometry.encode([shapely.Point()], 28992)[0]]
+    got = gpkg_geometry.decode(blobs)
+    assert len(got) == len(blobs)
+    assert all(shapely.equals(g, poly) for g in got[:5])
+    assert shapely.equals(got[5], pt) and shapely.equals(got[6], pt) and shapely.equals(got[8], pt)
+    assert got[7] is None
+    assert shapely.equals(got[9], poly)
+    assert shapely.is_empty(got[10])
+    assert len(gpkg_geometry.decode([])) == 0
+    # what encode writes decodes to the same geometries
+    again = gpkg_geometry.decode(gpkg_geometry.encode([poly, None, pt], 28992))
+    assert shapely.equals(again[0], poly) and again[1] is None and shapely.equals(again[2], pt)
