@@ -147,3 +147,42 @@ def test_an_empty_column_with_a_default_is_still_written_as_null(werkbank_path):
         else:
             raise AssertionError("a project without status was written")
         assert wb.query("SELECT count(*) AS n FROM projects") == [{"n": 0}]
+
+
+def test_bulk_insert_in_chunks_keeps_order_and_fids_and_refuses_a_bad_row_whole(werkbank_path, monkeypatch,
+                                                                                tmp_path):
+    """The bulk INSERT runs 500 rows per statement: 1,234 rows (two full chunks and a rest) get the same fids and
+    values as row by row; one bad row in the second chunk refuses the whole write."""
+    per_row = str(tmp_path / "per_row.gpkg")
+    bad_path = str(tmp_path / "bad.gpkg")
+    shutil.copyfile(werkbank_path, per_row)
+    shutil.copyfile(werkbank_path, bad_path)
+    frame = _gappy_frame(1234)
+    for path, bulk in ((werkbank_path, 50), (per_row, 10 ** 9)):
+        monkeypatch.setattr(GeopackageWerkbank, "BULK_ROWS", bulk)
+        with open_werkbank(path) as wb:
+            wb.write_frame("developments", frame, user="tester")
+    got = []
+    for path in (werkbank_path, per_row):
+        con = sqlite3.connect(path)
+        try:
+            got.append(con.execute("SELECT fid, dev_id, name, year_ready, dwellings, geom FROM developments "
+                                   "ORDER BY fid").fetchall())
+        finally:
+            con.close()
+    assert got[0] == got[1] and len(got[0]) == 1234
+    assert [r[1] for r in got[0][:3]] == ["d0", "d1", "d2"] and got[0][-1][1] == "d1233"
+    assert [r[0] for r in got[0]] == list(range(1, 1235))
+    bad = frame.copy()
+    bad.loc[733, "sector"] = "geen sector"  # CHECK constraint, in the second chunk of 500
+    monkeypatch.setattr(GeopackageWerkbank, "BULK_ROWS", 50)
+    with open_werkbank(bad_path) as wb:
+        try:
+            wb.write_frame("developments", bad, user="tester")
+        except Exception as e:  # noqa: BLE001 - whatever the driver raises, nothing may be written
+            assert "sector" in str(e) or "CHECK" in str(e)
+        else:
+            raise AssertionError("a row with an unknown sector was written")
+        assert wb.query("SELECT count(*) AS n FROM developments") == [{"n": 0}]
+        assert wb.query("SELECT count(*) AS n FROM audit_log WHERE table_name = 'developments'") == [{"n": 0}]
+        assert wb.query("SELECT count(*) AS n FROM rtree_developments_geom") == [{"n": 0}]
