@@ -140,30 +140,41 @@ def _recoder(opts):
         raise ImportFailed(str(e)) from e
 
 
-def _uniq_codes(report, raw, field, target, fn, recoder):
+def _uniq_codes(report, raw, field, target, fn, recoder, factorized=None):
     """{source value: code (None empty, False unknown)} through the recode tables first, then ``fn``;
-    every recode used is recorded on the report."""
+    every recode used is recorded on the report.  ``factorized``: ``pd.factorize(raw)`` when the caller has it
+    (its values and counts, no second pass over the rows)."""
+    import numpy as np
     import pandas as pd
 
+    values = pd.unique(raw.dropna()) if factorized is None else factorized[1]
+    counts = None
     uniq = {}
-    for v in pd.unique(raw.dropna()):
+    for k, v in enumerate(values):
         hit = recoder.lookup(target, v) if recoder is not None else None
         if hit is not None:
             uniq[v] = hit[0]
-            n = int((raw == v).sum())
+            if factorized is None:
+                n = int((raw == v).sum())
+            else:
+                if counts is None:
+                    pos = factorized[0]
+                    counts = np.bincount(pos[pos >= 0], minlength=len(values))
+                n = int(counts[k])
             report.recodes.append((field, str(v), hit[0], hit[2], n))
         else:
             uniq[v] = fn(v)
     return uniq
 
 
-def _codes_of(raw, uniq):
-    """(code per row, unknown mask) of the text column ``raw`` through ``uniq`` (:func:`_uniq_codes`): None for an
-    empty value, False for an unknown one; one look-up per distinct value, not per row."""
+def _codes(report, raw, field, target, fn, recoder):
+    """(code per row, unknown mask) of the text column ``raw`` (:func:`_uniq_codes`): None for an empty value, False
+    for an unknown one; the rows are hashed once and each distinct value looked up once."""
     import numpy as np
     import pandas as pd
 
     pos, values = pd.factorize(raw)  # -1 for an empty value: the extra last slot (None, not unknown)
+    uniq = _uniq_codes(report, raw, field, target, fn, recoder, factorized=(pos, values))
     codes = np.fromiter((uniq.get(v) for v in values), dtype=object, count=len(values))
     codes = np.append(codes, np.array([None], dtype=object))
     unknown = np.fromiter((c is False for c in codes), dtype=bool, count=len(codes))
@@ -176,8 +187,7 @@ def _coded(report, df, resolved, name, field, fn, enum, recoder=None, target=Non
     if not col:
         return None
     raw = V.text_column(df[col])
-    uniq = _uniq_codes(report, raw, field, target or name, fn, recoder)
-    mapped, unknown = _codes_of(raw, uniq)
+    mapped, unknown = _codes(report, raw, field, target or name, fn, recoder)
     report.add_mask(df, unknown, field, "onbekende waarde '{{value}}' (kies uit: {}; of geef een eigen "
                     "hercodeertabel RECODE); veld leeg gelaten".format(", ".join(enum)), V.WAARSCHUWING,
                     value_col=col)
@@ -291,11 +301,17 @@ def _conflicts_with_other_source(wb, report, df, table, key, source, exempt=None
                        sid, other[sid]))
 
 
-def _accepted(report, df):
+def _accepted(report, df, out):
+    """The rows of ``out`` (one per row of ``df``) that no error rejected, numbered from 0; when no row is rejected
+    (the usual import) ``out`` itself: copying every column would give the same frame."""
     import numpy as np
+    import pandas as pd
 
     rejected = set(report.rejected_rows())
-    return ~df["_row"].isin(rejected).to_numpy() if rejected else np.ones(len(df), dtype=bool)
+    if not rejected and out.index.equals(pd.RangeIndex(len(out))):
+        return out
+    keep = ~df["_row"].isin(rejected).to_numpy() if rejected else np.ones(len(df), dtype=bool)
+    return out[keep].reset_index(drop=True)
 
 
 def _peildatum(wb, peildatum, source):
@@ -354,7 +370,7 @@ def check_capacity_areas(wb, frame, source, mapping=None, peildatum=None, check_
     out["peildatum"] = pdat
     out["source"] = source
     out["geom"] = geoms
-    out = out[_accepted(report, df)].reset_index(drop=True)
+    out = _accepted(report, df, out)
     return Checked(out, report, source_ids=df["_sid"], mapping=resolved)
 
 
@@ -411,7 +427,7 @@ def check_stations(wb, frame, source, mapping=None, capacity_table=None, capacit
     out["source"] = source
     out["peildatum"] = pdat
     out["geom"] = geoms
-    out = out[_accepted(report, df)].reset_index(drop=True)
+    out = _accepted(report, df, out)
 
     checked = Checked(out, report, source_ids=df["_sid"], mapping=resolved)
     if capacity_table is not None:
@@ -602,8 +618,7 @@ def check_developments(wb, frame, source, mapping=None, sector=None, unit_type=N
     if "sector" in resolved:
         sc = resolved["sector"]
         raw = V.text_column(df[sc])
-        uniq = _uniq_codes(report, raw, sc, "sector", M.sector_code, recoder)
-        sectors, bad = _codes_of(raw, uniq)
+        sectors, bad = _codes(report, raw, sc, "sector", M.sector_code, recoder)
         report.add_mask(df, bad, sc, "onbekende sector '{{value}}' (kies uit: {})".format(", ".join(E.SECTORS)),
                         value_col=sc)
         sectors = sectors.where(~bad, None)
@@ -737,7 +752,7 @@ def check_developments(wb, frame, source, mapping=None, sector=None, unit_type=N
     _conflicts_with_other_source(wb, report, df, "developments", "dev_id", source)
     out["source"] = source
     out["geom"] = geoms
-    out = out[_accepted(report, df)].reset_index(drop=True)
+    out = _accepted(report, df, out)
     return Checked(out, report, source_ids=df["_sid"], mapping=resolved)
 
 

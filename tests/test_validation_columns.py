@@ -83,15 +83,40 @@ def test_check_id_column_flags_only_ids_beyond_64_bits():
     assert [(p.row, p.severity) for p in rep.problems] == [(1, V.WAARSCHUWING)]
 
 
+class _Recodes:
+    """A RECODE table knowing one value."""
+
+    def lookup(self, target, value):
+        return ("WON", None, "eigen tabel") if value == "woningbouw" else None
+
+
 @pytest.mark.parametrize("values", [["wonen", None, "xx", "wonen", "industrie"], ["xx", "yy"], [None, None], [],
-                                    ["wonen", np.nan]])
-def test_codes_of_maps_each_row_as_the_rule_per_value(values):
+                                    ["wonen", np.nan], ["woningbouw", "wonen", None, "woningbouw", "xx"]])
+def test_codes_map_each_row_as_the_rule_per_value(values):
     from pmiek_werkbank.layers import importers as I
 
     raw = pd.Series(values, dtype=object, index=pd.RangeIndex(3, 3 + len(values)))
-    uniq = {v: (False if v in ("xx", "yy") else v.upper()) for v in raw.dropna().unique()}
-    codes, unknown = I._codes_of(raw, uniq)
-    want = [None if (v is None or v != v) else uniq.get(v) for v in values]
+    rep = V.ValidationReport("bron")
+    codes, unknown = I._codes(rep, raw, "sector", "sector", lambda v: False if v in ("xx", "yy") else v.upper(),
+                              _Recodes())
+    rule = {"woningbouw": "WON", "xx": False, "yy": False}
+    want = [None if (v is None or v != v) else rule.get(v, str(v).upper()) for v in values]
     assert codes.dtype == object and list(codes.index) == list(raw.index)
     assert [(type(v), v) for v in codes.tolist()] == [(type(v), v) for v in want]
     assert unknown.tolist() == [w is False for w in want]
+    n = values.count("woningbouw")
+    assert rep.recodes == ([("sector", "woningbouw", "WON", "eigen tabel", n)] if n else [])
+
+
+def test_accepted_rows_are_numbered_from_zero_with_or_without_rejections():
+    from pmiek_werkbank.layers import importers as I
+
+    df = pd.DataFrame({"_row": [1, 2, 3]})
+    out = pd.DataFrame({"dev_id": ["a", "b", "c"], "demand_mw": [1.0, None, 3.0]}, dtype=object)
+    rep = V.ValidationReport("bron")
+    pd.testing.assert_frame_equal(I._accepted(rep, df, out), out)
+    rep.add(2, "b", "id", "b", "fout")
+    got = I._accepted(rep, df, out)
+    pd.testing.assert_frame_equal(got, pd.DataFrame({"dev_id": ["a", "c"], "demand_mw": [1.0, 3.0]}, dtype=object))
+    shifted = out.set_axis([5, 6, 7])  # not numbered from 0: renumbered as before
+    pd.testing.assert_frame_equal(I._accepted(V.ValidationReport("bron"), df, shifted), out)
