@@ -10,14 +10,19 @@ import numpy as np
 import pytest
 import shapely
 
+from pmiek_werkbank.werkbank import storage
 from pmiek_werkbank.werkbank.rtree import bulk_load, packed_rtree
 
 
 class _Tx:
-    """The two methods of the werkbank's transaction that bulk_load uses, on a plain sqlite3 connection."""
+    """The methods of the werkbank's transaction that bulk_load uses, on a plain sqlite3 connection (insert_many is
+    the werkbank's own)."""
+
+    insert_many = storage._Tx.insert_many
 
     def __init__(self, con):
         self.con = con
+        self.cur = con.cursor()
 
     def execute(self, sql, params=()):
         return self.con.execute(sql, params)

@@ -216,7 +216,7 @@ def bulk_load(tx, rtree, ids, envelopes):
     # an emptied tree may keep interior nodes and parent rows from before: the packed tree replaces them all
     tx.execute("DELETE FROM {} WHERE nodeno <> 1".format(q.format("node")))
     tx.execute("DELETE FROM {}".format(q.format("parent")))
-    tx.executemany("INSERT OR REPLACE INTO {} VALUES (?, ?)".format(q.format("node")), nodes)
-    tx.executemany("INSERT INTO {} VALUES (?, ?)".format(q.format("parent")), parents)
-    tx.executemany("INSERT INTO {} VALUES (?, ?)".format(q.format("rowid")), rowids)
+    tx.insert_many("INSERT OR REPLACE INTO {} VALUES (?, ?)".format(q.format("node")), nodes)
+    tx.insert_many("INSERT INTO {} VALUES (?, ?)".format(q.format("parent")), parents)
+    tx.insert_many("INSERT INTO {} VALUES (?, ?)".format(q.format("rowid")), rowids)
     return True

@@ -178,6 +178,33 @@ class _Tx:
         self.cur.executemany(self.wb._sql(sql), rows)
         return self.cur
 
+    def insert_many(self, sql, rows):
+        """``executemany(sql, rows)`` for a single-row INSERT ``sql``; on SQLite run as INSERTs of up to 500 rows
+        each (``VALUES (...), (...), ...``): one statement run per chunk instead of per row (less call overhead, and
+        SQLite builds a CHECK constraint's IN list once per chunk: a third of a national import's INSERT time).
+        Same rows, same order (so the same AUTOINCREMENT fids), same errors."""
+        from itertools import chain, islice
+
+        head, sep, one = sql.rpartition(" VALUES ")
+        width = one.count("?")
+        if not sep or not width or not isinstance(self.cur, sqlite3.Cursor):
+            self.executemany(sql, rows)
+            return
+        try:
+            limit = self.cur.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        except AttributeError:  # Python < 3.11
+            limit = 999
+        k = max(1, min(500, limit // width))
+        full = head + sep + ", ".join([one] * k)
+        it = iter(rows)
+        while True:
+            chunk = list(islice(it, k))
+            if len(chunk) < k:
+                break
+            self.execute(full, tuple(chain.from_iterable(chunk)))
+        if chunk:
+            self.execute(head + sep + ", ".join([one] * len(chunk)), tuple(chain.from_iterable(chunk)))
+
     def query(self, sql, params=()):
         self.cur.execute(self.wb._sql(sql), tuple(params))
         names = [d[0] for d in self.cur.description]
@@ -1394,7 +1421,7 @@ class GeopackageWerkbank(Werkbank):
             found = [f for f in found if f[0] == "trigger"]  # rows with fid 0 or below: keep the indexes
         for kind, name, _sql in found:
             tx.execute('DROP {} "{}"'.format(kind.upper(), name))
-        self._insert_many(tx, sql, rows)
+        tx.insert_many(sql, rows)
         fids = [r[0] for r in tx.execute('SELECT "{0}" FROM "{1}" WHERE "{0}" > ? ORDER BY "{0}"'.format(
             FID, t.name), (last,)).fetchall()]
         if any(name == "{}_insert".format(rtree) for _k, name, _s in found):
@@ -1414,34 +1441,6 @@ class GeopackageWerkbank(Werkbank):
             tx.execute(create)
         return fids if len(fids) == n else None
 
-    @staticmethod
-    def _insert_many(tx, sql, rows):
-        """``tx.executemany(sql, rows)`` for the single-row INSERT ``sql``, run as INSERTs of up to 500 rows each
-        (``VALUES (...), (...), ...``): one statement run per chunk instead of per row, so SQLite builds the
-        CHECK constraints' IN lists once per chunk (a third of a national import's INSERT time).  Same rows, same
-        order (so the same AUTOINCREMENT fids), same errors."""
-        from itertools import chain, islice
-
-        head, sep, one = sql.rpartition(" VALUES ")
-        width = one.count("?")
-        if not sep or not width:
-            tx.executemany(sql, rows)
-            return
-        try:
-            limit = tx.cur.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        except AttributeError:  # Python < 3.11
-            limit = 999
-        k = max(1, min(500, limit // width))
-        full = head + sep + ", ".join([one] * k)
-        it = iter(rows)
-        while True:
-            chunk = list(islice(it, k))
-            if len(chunk) < k:
-                break
-            tx.execute(full, tuple(chain.from_iterable(chunk)))
-        if chunk:
-            tx.execute(head + sep + ", ".join([one] * len(chunk)), tuple(chain.from_iterable(chunk)))
-
     def _audit_inserts_in_db(self, tx, t, new, fids, fingerprints, ts, who):
         """The audit rows of a bulk insert built by SQLite from the rows just written (one INSERT ... SELECT, no
         Python loop over 240,000 rows): the same row key and the same JSON members as :meth:`_audit_frame`'s loop
@@ -1458,7 +1457,7 @@ class GeopackageWerkbank(Werkbank):
             gaps = gaps or None in fingerprints
             tx.execute("CREATE TEMP TABLE IF NOT EXISTS pmiek_audit_geom (fid INTEGER PRIMARY KEY, text TEXT)")
             tx.execute("DELETE FROM temp.pmiek_audit_geom")
-            tx.executemany("INSERT INTO temp.pmiek_audit_geom VALUES (?, ?)",
+            tx.insert_many("INSERT INTO temp.pmiek_audit_geom VALUES (?, ?)",
                            ((f, g) for f, g in zip(fids, fingerprints) if g is not None))
             geom = ", '{}', g.text".format(GEOM)
             join = " LEFT JOIN temp.pmiek_audit_geom g ON g.fid = t.\"{}\"".format(FID)
