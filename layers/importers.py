@@ -314,6 +314,22 @@ def _accepted(report, df, out):
     return out[keep].reset_index(drop=True)
 
 
+def _whole(values):
+    """A float Series as ``values.map(lambda v: None if v != v else int(v)).astype(object)`` gives it: Python ints;
+    with a missing value among others floats (pandas reads ints beside None as float64) and NaN; all missing: None.
+    Without a Python call per row where the numbers are exact (below 2**53)."""
+    import numpy as np
+    import pandas as pd
+
+    v = values.to_numpy(dtype=float)
+    missing = np.isnan(v)
+    if len(v) and not missing.all() and (np.abs(v[~missing]) < 2 ** 53).all():
+        if missing.any():
+            return pd.Series(np.trunc(v) + 0.0, index=values.index, name=values.name).astype(object)  # -0.0 -> 0.0
+        return pd.Series(v.astype(np.int64), index=values.index, name=values.name).astype(object)
+    return values.map(lambda x: None if x != x else int(x)).astype(object)
+
+
 def _peildatum(wb, peildatum, source):
     if peildatum:
         p = str(peildatum).strip()
@@ -649,7 +665,7 @@ def check_developments(wb, frame, source, mapping=None, sector=None, unit_type=N
                     V.WAARSCHUWING, assumed="year")
     report.assumed["year"] = int(no_year.sum())
     if year is not None:
-        out["year_ready"] = year.map(lambda v: None if v != v else int(v)).astype(object)
+        out["year_ready"] = _whole(year)
     ph = _coded(report, df, resolved, "phase", resolved.get("phase"), M.phase_code, E.DEVELOPMENT_PHASES,
                 recoder)
     if ph is not None:

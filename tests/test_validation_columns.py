@@ -120,3 +120,16 @@ def test_accepted_rows_are_numbered_from_zero_with_or_without_rejections():
     pd.testing.assert_frame_equal(got, pd.DataFrame({"dev_id": ["a", "c"], "demand_mw": [1.0, 3.0]}, dtype=object))
     shifted = out.set_axis([5, 6, 7])  # not numbered from 0: renumbered as before
     pd.testing.assert_frame_equal(I._accepted(V.ValidationReport("bron"), df, shifted), out)
+
+
+@pytest.mark.parametrize("values", [[np.nan, np.nan], [], [2030.0, np.nan], [2030.0, 2031.0], [1e19, 2030.0],
+                                    [1e19, np.nan], [1e30, 1.0], [-0.5, np.nan], [-0.0, 2030.0], [2030.7, np.nan],
+                                    [-2030.7, 1.0]])
+def test_whole_years_as_the_per_row_map_gives_them(values):
+    from pmiek_werkbank.layers import importers as I
+
+    year = pd.Series(values, dtype=float, index=pd.RangeIndex(4, 4 + len(values)), name="jaar")
+    want = year.map(lambda v: None if v != v else int(v)).astype(object)
+    got = I._whole(year)
+    assert got.dtype == object and list(got.index) == list(want.index)
+    assert [(type(v), repr(v)) for v in got.tolist()] == [(type(v), repr(v)) for v in want.tolist()]
