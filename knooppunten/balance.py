@@ -240,7 +240,8 @@ class BalanceInput:
             for c in cols:
                 if c not in frame.columns:
                     frame[c] = None
-            return frame.reset_index(drop=True)
+            frame.index = pd.RangeIndex(len(frame))  # reset_index(drop=True) on the copy: not a second copy
+            return frame
 
         def df(frame, cols):
             if frame is None:
@@ -249,7 +250,8 @@ class BalanceInput:
             for c in cols:
                 if c not in frame.columns:
                     frame[c] = None
-            return frame.reset_index(drop=True)
+            frame.index = pd.RangeIndex(len(frame))
+            return frame
 
         self.stations = gdf(self.stations, ["station_id", "name"])
         self.station_capacity = df(self.station_capacity, ["station_id", "year", "afname_mw", "teruglevering_mw"])
