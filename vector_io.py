@@ -110,7 +110,9 @@ def _build(names, kinds, values, fids, geoms, crs, fid_as_index):
     import numpy as np
     import shapely
 
-    arr = shapely.from_wkb(np.array(geoms, dtype=object)) if len(geoms) else np.array([], dtype=object)
+    from .werkbank.gpkg_geometry import object_array
+
+    arr = shapely.from_wkb(object_array(geoms)) if len(geoms) else np.array([], dtype=object)
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(arr, index=index), crs=_defined(crs))
 
 
@@ -356,7 +358,9 @@ def _single_parts(wkbs):
     import numpy as np
     import shapely
 
-    arr = shapely.from_wkb(np.array(wkbs, dtype=object))
+    from .werkbank.gpkg_geometry import object_array
+
+    arr = shapely.from_wkb(object_array(wkbs))
     one = np.isin(shapely.get_type_id(arr), (4, 5, 6)) & (shapely.get_num_geometries(arr) == 1)
     if not one.any():
         return wkbs

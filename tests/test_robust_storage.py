@@ -194,15 +194,17 @@ KILL_CHILD = textwrap.dedent(r"""
     from pmiek_werkbank.werkbank import storage
     target, mode, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
     wb = open_werkbank(target)
-    if mode == "halt":
-        real = storage._Tx.executemany
-        def executemany(self, sql, rows):
-            cur = real(self, sql, rows)
-            if "developments" in sql:
-                print("MIDDEN", flush=True)
-                time.sleep(600)
-            return cur
-        storage._Tx.executemany = executemany
+    if mode == "halt":  # stop right after the rows went in (small writes: executemany, bulk: insert_many)
+        def halting(real):
+            def run(self, sql, rows):
+                cur = real(self, sql, rows)
+                if "developments" in sql:
+                    print("MIDDEN", flush=True)
+                    time.sleep(600)
+                return cur
+            return run
+        storage._Tx.executemany = halting(storage._Tx.executemany)
+        storage._Tx.insert_many = halting(storage._Tx.insert_many)
     xs = np.arange(n, dtype=float)
     frame = gpd.GeoDataFrame(
         {"dev_id": ["D%06d" % i for i in range(n)], "sector": "wonen", "demand_mw": xs / 100,

@@ -13,6 +13,27 @@ _ENVELOPE_SIZE = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 COORD_LIMIT = 1e7
 
 
+def object_array(values):
+    """A 1-D numpy object array of ``values`` (geometries, WKB bytes, None ...), element for element.
+
+    ``np.asarray(list_of_geometries, dtype=object)`` first probes every element for nested sequences (0.13 s for
+    240,000 shapely geometries, and it can build a 2-D array); ``np.fromiter`` just copies the references (2 ms).
+    An object array is returned as it is."""
+    import numpy as np
+
+    if isinstance(values, np.ndarray) and values.dtype == object and values.ndim == 1:
+        return values
+    if not hasattr(values, "__len__"):
+        values = list(values)
+    try:
+        return np.fromiter(values, dtype=object, count=len(values))
+    except (ValueError, TypeError):  # numpy < 1.23 builds no object arrays from iterators
+        out = np.empty(len(values), dtype=object)
+        for i, v in enumerate(values):
+            out[i] = v
+        return out
+
+
 def bad_coordinates(geoms, limit=COORD_LIMIT):
     """Indexes of geometries with a NaN/infinite coordinate or one beyond +/- ``limit`` (x, y or z).
 
@@ -21,7 +42,7 @@ def bad_coordinates(geoms, limit=COORD_LIMIT):
     import numpy as np
     import shapely
 
-    arr = np.asarray(list(geoms) + [None], dtype=object)[:-1]
+    arr = object_array(geoms)
     if len(arr) == 0:
         return []
     coords, index = shapely.get_coordinates(arr, include_z=True, return_index=True)
@@ -40,7 +61,7 @@ def encode(geoms, srid):
     import numpy as np
     import shapely
 
-    arr = np.asarray(geoms, dtype=object)
+    arr = object_array(geoms)
     out = [None] * len(arr)
     if len(arr) == 0:
         return out

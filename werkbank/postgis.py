@@ -24,6 +24,7 @@ import functools
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from . import gpkg_geometry
 from .safety import mask_secrets
 from .schema import FID, GEOM, SRID
 from .storage import Werkbank, WerkbankError
@@ -518,7 +519,7 @@ class PostgisWerkbank(Werkbank):
         import numpy as np
         import shapely
 
-        arr = np.asarray(list(geoms) + [None], dtype=object)[:-1]
+        arr = gpkg_geometry.object_array(geoms)
         out = [None] * len(arr)
         if len(arr) == 0:
             return out
@@ -544,7 +545,7 @@ class PostgisWerkbank(Werkbank):
         wkbs = [None if v is None else bytes(v) for v in values]
         if not wkbs:
             return np.array([], dtype=object)
-        return shapely.from_wkb(np.array(wkbs + [None], dtype=object))[:-1]
+        return shapely.from_wkb(gpkg_geometry.object_array(wkbs))
 
     def _column_ddl(self, col):
         return "{} {} {}".format(_ident(col.name), _PG_TYPES.get(col.type.upper(), col.type), col.constraint).strip()

@@ -939,7 +939,7 @@ def _geom_texts(geoms):
     import numpy as np
     import shapely
 
-    arr = np.asarray(list(geoms) + [None], dtype=object)[:-1]
+    arr = gpkg_geometry.object_array(geoms)
     if len(arr) == 0:
         return []
     out = [None] * len(arr)
@@ -968,7 +968,7 @@ def _geom_fingerprints(geoms, blobs):
     import numpy as np
     import shapely
 
-    arr = np.asarray(list(geoms) + [None], dtype=object)[:-1]
+    arr = gpkg_geometry.object_array(geoms)
     if len(arr) == 0:
         return []
     missing = shapely.is_missing(arr)
