@@ -205,7 +205,8 @@ def _geometry(report, df, allowed, to_point=False, opts=None):
     if not isinstance(df, gpd.GeoDataFrame) or df.geometry is None:
         raise ImportFailed("{}: de bron heeft geen geometrie; kies een punt- of vlakkenlaag.".format(report.source))
     # coordinates are checked before any reprojection or geometry operation sees them
-    bad = V.check_coordinates(report, df, stage="bron")
+    present, bounds = V.coordinate_bounds(df)
+    bad = V.check_coordinates(report, df, stage="bron", bounds=(present, bounds))
     if bad.any():
         df = df.copy()
         df.loc[bad, df.geometry.name] = None
@@ -217,7 +218,9 @@ def _geometry(report, df, allowed, to_point=False, opts=None):
         raise ImportFailed("{}: herprojecteren naar EPSG:28992 mislukt ({}).".format(report.source, _short(e))) from e
     if note:
         report.note(note)
-    bad_rd = V.check_coordinates(report, gdf, stage="rd") & ~bad
+    # not reprojected: the same geometries less the rejected ones, so their bounds are known
+    known = (present & ~bad, bounds[~bad[present]]) if gdf is df else None
+    bad_rd = V.check_coordinates(report, gdf, stage="rd", bounds=known) & ~bad
     if bad_rd.any():
         gdf = gdf.copy()
         gdf.loc[bad_rd, gdf.geometry.name] = None
@@ -364,7 +367,7 @@ def check_capacity_areas(wb, frame, source, mapping=None, peildatum=None, check_
         raw = df[c]
         uniq = _uniq_codes(report, raw, c, "colour", M.colour_code, recoder)
         codes = raw.map(uniq)
-        present = V._clean_text(raw).notna().to_numpy()
+        present = ~V.blank(raw)
         unknown = present & codes.isna().to_numpy()
         report.add_mask(df, unknown, c, "onbekende kleur/status '{value}' (verwacht 0–3 of transparant/geel/oranje/rood);"
                         " veld leeg gelaten", V.WAARSCHUWING, value_col=c)
@@ -688,7 +691,7 @@ def check_developments(wb, frame, source, mapping=None, sector=None, unit_type=N
     unit_col = _text(df, resolved, "unit_type")
     if unit_col is None and unit_type not in (None, ""):
         unit_col = pd.Series([str(unit_type)] * len(df), dtype=object)
-    kid = pd.Series([None] * len(df), dtype=object)
+    kid = pd.Series(np.full(len(df), None, dtype=object))
     if need.any():
         by_id = {r.kengetal_id: r for r in ken.itertuples()}
         by_sector_unit = {}
@@ -746,11 +749,11 @@ def check_developments(wb, frame, source, mapping=None, sector=None, unit_type=N
                             "met het kengetal afgeleide {} {{value}} MW is onwaarschijnlijk groot (meer dan {} "
                             "MW); controleer de hoeveelheid".format(what, fmt_num(V.MAX_MW, 0)), values=vals.to_numpy())
     else:
-        unit_name = pd.Series([None] * len(df), dtype=object)
+        unit_name = pd.Series(np.full(len(df), None, dtype=object))
     neither = (~has_mw & units_v.isna()).to_numpy()
     for name in ("demand_mw", "supply_mw", "units"):  # a value given but not a number is already named as such
         if resolved.get(name):
-            neither &= V._clean_text(df[resolved[name]]).isna().to_numpy()
+            neither &= V.blank(df[resolved[name]])
     report.add_mask(df, neither, resolved.get("demand_mw") or "demand_mw",
                     "geen vraag/aanbod (MW) en geen hoeveelheid (FIELD_UNITS) om MW met een kengetal af te leiden")
     out["demand_mw"] = demand.astype(object).where(demand.notna(), None)

@@ -300,6 +300,15 @@ def _clean_text(series):
     return _clean(series)[0]
 
 
+def blank(series):
+    """Boolean array: True where the cell is empty (missing, or a text that :func:`_clean` empties)."""
+    import pandas as pd
+
+    if series.dtype.kind in "biuf":  # numbers: only the missing ones, as _clean has it (no object copy)
+        return pd.isna(series).to_numpy()
+    return _clean(series)[0].isna().to_numpy()
+
+
 def _whole_text(v):
     """12.0 -> '12'; 1e20 -> '100000000000000000000' (Python int, never an int64 overflow)."""
     import math
@@ -500,20 +509,28 @@ def to_rd(gdf, source="bron", crs=None):
     return gdf.to_crs(SRID), "geprojecteerd van {} naar EPSG:28992".format(gdf.crs.to_string())
 
 
-def check_coordinates(report, gdf, stage="bron"):
-    """Reject rows whose coordinates are not finite or lie beyond the CRS's bounds (geographic: ±180/±90;
-    in RD: beyond the Dutch grid plus a margin).  Returns the mask of rejected rows."""
+def coordinate_bounds(gdf):
+    """(mask of the rows with a geometry that is not empty, their bounds): what :func:`check_coordinates` reads."""
     import numpy as np
     import shapely
 
     geoms = np.asarray(gdf.geometry.array, dtype=object) if len(gdf) else np.array([], dtype=object)
     present = ~shapely.is_missing(geoms)
     present[present] = ~shapely.is_empty(geoms[present])
-    bad = np.zeros(len(geoms), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return present, shapely.bounds(geoms[present])
+
+
+def check_coordinates(report, gdf, stage="bron", bounds=None):
+    """Reject rows whose coordinates are not finite or lie beyond the CRS's bounds (geographic: ±180/±90;
+    in RD: beyond the Dutch grid plus a margin).  ``bounds``: :func:`coordinate_bounds` of ``gdf`` when the caller
+    has them.  Returns the mask of rejected rows."""
+    import numpy as np
+
+    present, b = coordinate_bounds(gdf) if bounds is None else bounds
+    bad = np.zeros(len(present), dtype=bool)
     if not present.any():
         return bad
-    with np.errstate(invalid="ignore"):
-        b = shapely.bounds(geoms[present])
     finite = np.isfinite(b).all(axis=1)
     sub = ~finite
     if stage == "bron" and gdf.crs is not None and gdf.crs.is_geographic:
@@ -529,11 +546,11 @@ def check_coordinates(report, gdf, stage="bron"):
         what = ""
     bad[present] = sub
     if bad.any():
-        vals = np.array([""] * len(geoms), dtype=object)
+        vals = np.array([""] * len(present), dtype=object)
         vals[present] = ["{:.6g}, {:.6g}".format(r[0], r[1]) for r in b]
-        report.add_mask(gdf, bad & ~np.isin(np.arange(len(geoms)), np.nonzero(present)[0][finite]), "geometrie",
+        report.add_mask(gdf, bad & ~np.isin(np.arange(len(present)), np.nonzero(present)[0][finite]), "geometrie",
                         "coördinaten zijn geen eindige getallen", values=vals)
-        report.add_mask(gdf, bad & np.isin(np.arange(len(geoms)), np.nonzero(present)[0][finite]), "geometrie",
+        report.add_mask(gdf, bad & np.isin(np.arange(len(present)), np.nonzero(present)[0][finite]), "geometrie",
                         "coördinaten ({value}) " + what, values=vals)
     return bad
 

@@ -133,3 +133,37 @@ def test_whole_years_as_the_per_row_map_gives_them(values):
     got = I._whole(year)
     assert got.dtype == object and list(got.index) == list(want.index)
     assert [(type(v), repr(v)) for v in got.tolist()] == [(type(v), repr(v)) for v in want.tolist()]
+
+
+@pytest.mark.parametrize("name", sorted(COLUMNS))
+def test_blank_is_where_clean_text_is_empty(name):
+    col = COLUMNS[name]
+    assert V.blank(col).tolist() == V._clean_text(col).isna().tolist()
+    for numbers in ([1.0, np.nan], [1, 2], [True, False], [np.nan]):
+        assert V.blank(pd.Series(numbers)).tolist() == V._clean_text(pd.Series(numbers)).isna().tolist()
+
+
+@pytest.mark.parametrize("crs", [28992, 4326])
+def test_coordinates_checked_in_the_source_and_in_rd(crs):
+    """Non-finite coordinates, beyond RD, beyond ±180/±90 and good ones: each row's message (and only one) whether
+    the layer is reprojected (its bounds measured again) or not (the source's bounds reused)."""
+    import geopandas as gpd
+    import shapely
+
+    from pmiek_werkbank.layers import importers as I
+
+    if crs == 28992:
+        geoms = [shapely.Point(1e6, 1e6), shapely.Polygon([(0, 0), (np.inf, 0), (1, 1)]), shapely.Point(136000, 456000),
+                 None, shapely.Point(-200000, 456000)]
+    else:
+        geoms = [shapely.Point(40, 40), shapely.Polygon([(0, 0), (np.inf, 0), (1, 1)]), shapely.Point(5.2, 52.1),
+                 None, shapely.Point(200, 52)]
+    df = gpd.GeoDataFrame({"_row": [1, 2, 3, 4, 5], "_sid": ["a", "b", "c", "d", "e"]}, geometry=geoms, crs=crs)
+    rep = V.ValidationReport("bron")
+    out = I._geometry(rep, df, (V.POLY, V.POINT))
+    got = [(p.row, p.problem) for p in rep.problems]
+    assert [row for row, _ in got] == [2, 5, 1, 4] if crs == 4326 else [2, 1, 5, 4]
+    assert [shapely.is_missing(g) for g in out] == [True, True, False, True, True]
+    texts = dict(got)
+    assert texts[2] == "coördinaten zijn geen eindige getallen" and texts[4] == "geen geometrie (leeg/NULL)"
+    assert "buiten het bereik van" in texts[1] and "buiten het bereik van" in texts[5]
