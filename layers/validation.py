@@ -276,23 +276,33 @@ def _clean(series):
     if series.dtype.kind in "biuf":
         return series.astype(object).where(pd.notna(series), None), False
     arr = series.to_numpy(dtype=object)
-    missing = pd.isna(arr)
-    has_missing = missing.any()
-    if has_missing:
-        arr = arr.copy()
-        arr[missing] = None
-    if all_text(arr):
-        # the usual source column: one C-level pass (str.strip returns an unchanged string itself)
-        present = arr[~missing] if has_missing else arr
+    missing = None
+    if not all_text(arr):
+        missing = pd.isna(arr)
+        if missing.any():
+            arr = arr.copy()
+            arr[missing] = None  # NaT, Decimal('NaN') ... beside texts leave text
+        if not all_text(arr):
+            s = pd.Series(arr, index=series.index, name=series.name)
+            s = s.map(lambda v: v.strip() if isinstance(v, str) else v)  # noqa: E731 - C-level map
+            s = s.where(~s.isin(list(EMPTY_TEXTS)), None)
+            return s, all_text(s)
+    # every value is text or missing (the usual source column): one C-level pass each, and no missing-value mask
+    # when none is missing (str.strip refuses None/NaN; it returns an unchanged string itself)
+    try:
+        present = arr if missing is None else arr[~missing]
         stripped = np.fromiter(map(str.strip, present), dtype=object, count=len(present))
-        stripped[np.fromiter(map(EMPTY_TEXTS.__contains__, stripped), dtype=bool, count=len(stripped))] = None
+    except TypeError:
+        missing = pd.isna(arr)
+        present = arr[~missing]
+        stripped = np.fromiter(map(str.strip, present), dtype=object, count=len(present))
+    stripped[np.fromiter(map(EMPTY_TEXTS.__contains__, stripped), dtype=bool, count=len(stripped))] = None
+    if len(stripped) == len(arr):
+        out = stripped
+    else:
         out = np.full(len(arr), None, dtype=object)
         out[~missing] = stripped
-        return pd.Series(out, index=series.index, name=series.name), True
-    s = pd.Series(arr, index=series.index, name=series.name)
-    s = s.map(lambda v: v.strip() if isinstance(v, str) else v)  # noqa: E731 - C-level map
-    s = s.where(~s.isin(list(EMPTY_TEXTS)), None)
-    return s, all_text(s)
+    return pd.Series(out, index=series.index, name=series.name), True
 
 
 def _clean_text(series):

@@ -3,6 +3,7 @@ what the plain per-value rules give, whatever the column looks like: already cle
 empty markers, missing values of every kind, numbers, mixed objects.  The fast paths (a text column in one
 C-level pass, a number column without text work) must never change a value, a type or a None."""
 
+import decimal
 import math
 
 import numpy as np
@@ -18,7 +19,7 @@ def _reference_clean(values):
     """The rule per value: missing -> None; text stripped, an empty marker -> None; anything else as it is."""
     out = []
     for v in values:
-        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, (float, decimal.Decimal)) and math.isnan(v)):
             out.append(None)
         elif isinstance(v, str):
             t = v.strip()
@@ -35,6 +36,8 @@ COLUMNS = {
     "text with None": pd.Series(["a", None, " b ", None], dtype=object),
     "text with NaN": pd.Series(["a", np.nan, " b "], dtype=object),
     "text with NA and NaT": pd.Series(["a", pd.NA, pd.NaT, "c "], dtype=object),
+    "text with None last": pd.Series(["a ", "b", None], dtype=object),
+    "text with Decimal NaN": pd.Series([" a", decimal.Decimal("NaN"), "b"], dtype=object),
     "all missing": pd.Series([None, np.nan, None], dtype=object),
     "empty": pd.Series([], dtype=object),
     "mixed": pd.Series([" a ", 12, 1.5, None, True, "NULL"], dtype=object),
