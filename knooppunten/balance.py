@@ -446,11 +446,14 @@ def assign_developments(inp, settings):
     st_sid = _str_col(inp.stations["station_id"])
     station_ids = pd.Index(st_sid.dropna().unique())
     explicit = _str_col(dev["station_id"])
-    known = explicit.isin(station_ids).values
+    given = explicit.notna().values
+    known = np.zeros(n, dtype=bool)
+    if given.any():  # only the given ids looked up (usually none: no hashing of 240,000 empty values)
+        known[given] = explicit[given].isin(station_ids).values
     station = np.where(known, explicit.values, None).astype(object)
     rule = np.where(known, RULE_EXPLICIT, None).astype(object)
     note = np.full(n, None, dtype=object)
-    bad = explicit.notna().values & ~known
+    bad = given & ~known
     if bad.any():
         note[bad] = ["station '{}' bestaat niet in de werkbank".format(s) for s in explicit.values[bad]]
     distance = np.full(n, np.nan)
@@ -715,6 +718,21 @@ def _gather(lo, hi, units):
 
 
 _YEAR_SHIFT = 1 << 31
+
+
+def _sums_at(index, values, n):
+    """``np.add.at(np.zeros(n or (n, m)), index, values)`` through ``np.bincount``: the same sums, each added
+    in the same order from 0.0 (numpy's ``ufunc.at`` is many times slower).  ``values``: 1-D, or 2-D (one
+    column at a time)."""
+    import numpy as np
+
+    values = np.asarray(values, dtype=float)
+    if values.ndim == 1:
+        return np.bincount(index, weights=values, minlength=n)
+    out = np.empty((n, values.shape[1]))
+    for c in range(values.shape[1]):
+        out[:, c] = np.bincount(index, weights=values[:, c], minlength=n)
+    return out
 
 
 def _empty_frame(columns):
@@ -1191,9 +1209,8 @@ class BalanceModel:
         if len(keep):
             p = pos[oq[keep]]
             now = oy[keep] <= qye[p]
-            np.add.at(out, p[now], w[keep][now])
-            later = np.zeros(n)
-            np.add.at(later, p[~now], w[keep][~now])
+            out = _sums_at(p[now], w[keep][now], n)
+            later = _sums_at(p[~now], w[keep][~now], n)
             first_later = np.full(n, np.inf)
             np.minimum.at(first_later, p[~now], oy[keep][~now])
             whole = (later > 0) & (out + later >= m - EPS)
@@ -1205,7 +1222,7 @@ class BalanceModel:
                                                                                       lengths))
             ey, ew = np.repeat(oy[keep], lengths), np.repeat(w[keep], lengths)
             sel = ey <= qye[start]
-            np.add.at(cout, start[sel], ew[sel])
+            cout = _sums_at(start[sel], ew[sel], n)
         # moved in to the row's station by its ready year (served first)
         ist, iy, idm, ism = self._in_raw
         iw = idm if k == 0 else ism
@@ -1245,7 +1262,7 @@ class BalanceModel:
             out = np.zeros((len(rows), ny))
             if keep.any():
                 on = (oy[keep][:, None] <= self._Y[None, :]).astype(float)
-                np.add.at(out, pos[oq[keep]], on * w[keep][:, None])
+                out = _sums_at(pos[oq[keep]], on * w[keep][:, None], len(rows))
             cs = np.cumsum(out, axis=0)
             cout = cs - np.repeat(cs[starts] - out[starts], lengths, axis=0) if len(rows) else cs
             self._qmove[2 * j][rows] = out

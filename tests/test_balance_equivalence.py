@@ -610,3 +610,21 @@ def test_knooppunten_computed_when_first_asked(seed):
         assert lazy._K is None, name
     assert_models_equal(_full(_new(), lazy), lazy, "lazy vs full", strict_index=False)
     assert_models_equal(eager, lazy, "lazy vs eager", strict_index=False)
+
+
+def test_sums_at_equals_add_at_bit_for_bit():
+    """_sums_at (bincount) gives exactly np.add.at on zeros: the same additions in the same order."""
+    import numpy as np
+
+    rng = np.random.default_rng(19)
+    idx = rng.integers(0, 50, 5000)
+    vals = rng.normal(0, 1e3, 5000) * rng.choice([1e-9, 1.0, 1e9], 5000)
+    want = np.zeros(60)
+    np.add.at(want, idx, vals)
+    got = _new()._sums_at(idx, vals, 60)
+    assert got.tobytes() == want.tobytes()
+    vals2 = np.stack([vals, -vals * 3.1, vals ** 2], axis=1)
+    want2 = np.zeros((60, 3))
+    np.add.at(want2, idx, vals2)
+    assert _new()._sums_at(idx, vals2, 60).tobytes() == want2.tobytes()
+    assert _new()._sums_at(np.zeros(0, dtype=np.int64), np.zeros(0), 4).tolist() == [0.0] * 4
