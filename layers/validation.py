@@ -372,9 +372,12 @@ def check_id_column(report, frame, col):
 
         # only a text of more than 18 characters can hold a number beyond 64 bits
         texts = ids.to_numpy(dtype=object)
-        present = ~pd.isna(texts)
-        long = np.zeros(len(texts), dtype=bool)
-        long[present] = np.fromiter(map(len, texts[present]), dtype=np.int64, count=int(present.sum())) > 18
+        try:  # every id given: no missing-value mask (len refuses None)
+            long = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) > 18
+        except TypeError:
+            present = ~pd.isna(texts)
+            long = np.zeros(len(texts), dtype=bool)
+            long[present] = np.fromiter(map(len, texts[present]), dtype=np.int64, count=int(present.sum())) > 18
         big = np.zeros(len(ids), dtype=bool)
         if long.any():
             big[long] = ids[long].map(too_big).to_numpy(dtype=bool)

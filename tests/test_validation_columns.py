@@ -84,6 +84,10 @@ def test_check_id_column_flags_only_ids_beyond_64_bits():
     ids = V.check_id_column(rep, frame, "id")
     assert ids.tolist() == ["9223372036854775808", "9223372036854775807", None, "x" * 40]
     assert [(p.row, p.severity) for p in rep.problems] == [(1, V.WAARSCHUWING)]
+    rep = V.ValidationReport("bron")  # every id given
+    ids = V.check_id_column(rep, frame.assign(id=["1", "-99999999999999999999", "W-3", "9" * 18]), "id")
+    assert ids.tolist() == ["1", "-99999999999999999999", "W-3", "9" * 18]
+    assert [(p.row, p.severity) for p in rep.problems] == [(2, V.WAARSCHUWING)]
 
 
 class _Recodes:
