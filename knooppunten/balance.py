@@ -336,20 +336,20 @@ def _str_col(series):
     import numpy as np
     import pandas as pd
 
+    from ..werkbank.gpkg_geometry import object_array
+
     raw = series.to_numpy(dtype=object)
     kinds = set(map(type, raw))
-    # np.fromiter fills the object array in one pass (a list assigned into np.empty took as long as the stripping)
+    # object_array copies the references (a list assigned into np.empty took as long as the stripping)
     if kinds <= {type(None)}:  # no value at all (e.g. no explicit station on any development)
         out = np.full(len(raw), None, dtype=object)
     elif kinds <= {str}:  # the usual case: strings only
-        out = np.fromiter((v.strip() or None for v in raw), dtype=object, count=len(raw))
+        out = object_array([v.strip() or None for v in raw])
     elif kinds <= {str, type(None)}:
-        out = np.fromiter(((v.strip() or None) if v is not None else None for v in raw), dtype=object,
-                          count=len(raw))
+        out = object_array([(v.strip() or None) if v is not None else None for v in raw])
     else:
         s = series.astype(object).where(pd.notna(series), None)
-        out = np.fromiter(((str(v).strip() or None) if v is not None else None for v in s.to_numpy()),
-                          dtype=object, count=len(raw))
+        out = object_array([(str(v).strip() or None) if v is not None else None for v in s.to_numpy()])
     return pd.Series(out, index=series.index, name=series.name, dtype=object)
 
 

@@ -111,4 +111,4 @@ def decode(blobs):
             for b in blobs]
     if not wkbs:
         return np.array([], dtype=object)
-    return shapely.from_wkb(np.fromiter(wkbs, dtype=object, count=len(wkbs)))
+    return shapely.from_wkb(object_array(wkbs))
