@@ -759,6 +759,17 @@ def municipality_provinces():
     return _MUNICIPALITIES
 
 
+def _per_value(values, test):
+    """Boolean array: ``test(value)`` for each row, asked once per distinct value; False where the value is
+    missing."""
+    import numpy as np
+    import pandas as pd
+
+    pos, distinct = pd.factorize(np.asarray(values, dtype=object))
+    hit = np.fromiter((bool(test(v)) for v in distinct), dtype=bool, count=len(distinct))
+    return np.append(hit, False)[pos]
+
+
 def check_in_province(report, frame, geoms, province_geom, province_name, tolerance=DEFAULT_TOLERANCE_M,
                       province_code=None, municipalities=None, provinces=None, mode=None):
     """One membership rule for every layer.
@@ -786,7 +797,11 @@ def check_in_province(report, frame, geoms, province_geom, province_name, tolera
         g = geoms[present]
         shapely.prepare(province_geom)
         pts = shapely.point_on_surface(g)
-        dist = shapely.distance(province_geom, pts)
+        # a point inside or on the border is at distance 0 (GEOS's distance says so too, after locating the point);
+        # the prepared polygon finds those at once, the distance is measured only for the others
+        dist = np.zeros(len(pts))
+        away = ~shapely.intersects(province_geom, pts)
+        dist[away] = shapely.distance(province_geom, pts[away])
         inner = shapely.buffer(province_geom, -tol) if tol > 0 else province_geom
         deep = np.zeros(len(g), dtype=bool)
         far = dist > tol
@@ -813,18 +828,19 @@ def check_in_province(report, frame, geoms, province_geom, province_name, tolera
     code = pcode(province_code) or pcode(province_name)
     if municipalities is not None and code:
         lookup = municipality_provinces()
-        per_name = {m: lookup.get(_norm(m)) for m in set(municipalities) if m is not None}  # once per name
-        named = np.array([per_name.get(m) if m is not None else None for m in municipalities], dtype=object)
-        other = np.array([n is not None and n[0] != code for n in named], dtype=bool) & ~outside
+
+        def elsewhere(m):
+            n = lookup.get(_norm(m))
+            return n is not None and n[0] != code
+
+        other = _per_value(municipalities, elsewhere) & ~outside
         if other.any():
             report.add_mask(frame, other, "gemeente", "de bron noemt gemeente '{value}', die ligt in " +
                             "een andere provincie dan {}".format(province_name), values=np.asarray(
                                 municipalities, dtype=object))
             outside |= other
     if provinces is not None and code:
-        per_name = {p: pcode(p) for p in set(provinces) if p is not None}  # once per name
-        named = np.array([per_name.get(p) if p is not None else None for p in provinces], dtype=object)
-        other = np.array([n is not None and n != code for n in named], dtype=bool) & ~outside
+        other = _per_value(provinces, lambda p: pcode(p) not in (None, code)) & ~outside
         if other.any():
             report.add_mask(frame, other, "provincie", "de bron noemt provincie '{value}', niet " + str(
                 pname(code) or province_name), values=np.asarray(provinces, dtype=object))

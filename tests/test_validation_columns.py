@@ -174,3 +174,45 @@ def test_coordinates_checked_in_the_source_and_in_rd(crs):
     texts = dict(got)
     assert texts[2] == "coördinaten zijn geen eindige getallen" and texts[4] == "geen geometrie (leeg/NULL)"
     assert "buiten het bereik van" in texts[1] and "buiten het bereik van" in texts[5]
+
+
+def test_province_distance_zero_inside_and_on_the_border_measured_elsewhere():
+    """check_in_province measures the distance only for points the prepared province does not hold: the same
+    warnings, rejections and metres as measuring every point (inside, on an edge, on a vertex, near, far)."""
+    import shapely
+
+    prov = shapely.Polygon([(0, 0), (10000, 0), (10000, 10000), (0, 10000)])
+    pts = [shapely.Point(5000, 5000), shapely.Point(10000, 5000), shapely.Point(0, 0), shapely.Point(10500, 5000),
+           shapely.Point(13000, 5000), shapely.box(9000, 9000, 12500, 12500), shapely.box(11000, 0, 14000, 100), None,
+           shapely.Point(1e-9, 5000), shapely.Point(-1e-9, 5000)]
+    geoms = np.array(pts, dtype=object)
+    frame = pd.DataFrame({"_row": range(1, len(pts) + 1), "_sid": list("abcdefghij")})
+    rep = V.ValidationReport("bron")
+    out = V.check_in_province(rep, frame, geoms, prov, "Proef", tolerance=2000)
+    present = [g is not None for g in pts]
+    dist = [shapely.distance(prov, shapely.point_on_surface(g)) if g is not None else None for g in pts]
+    assert dist[:3] == [0.0, 0.0, 0.0] and dist[8] == 0.0 and dist[9] > 0
+    assert out.tolist() == [p and d > 2000 and not (g.geom_type == "Polygon" and g.intersects(
+        shapely.buffer(prov, -2000))) for p, d, g in zip(present, dist, pts)]
+    border = {p.row: p.problem for p in rep.problems if p.severity == V.WAARSCHUWING}
+    assert sorted(border) == [i + 1 for i, d in enumerate(dist) if d is not None and 0 < d <= 2000]
+    assert border[4].startswith("ligt 500 m buiten") and border[10].startswith("ligt 0 m buiten")
+    assert [p.row for p in rep.problems if p.severity == V.FOUT] == [5, 7]
+
+
+def test_province_named_by_the_source_looked_up_once_per_name():
+    import shapely
+
+    prov = shapely.box(0, 0, 10, 10)
+    geoms = np.array([shapely.Point(5, 5)] * 6, dtype=object)
+    frame = pd.DataFrame({"_row": range(1, 7), "_sid": list("abcdef")})
+    rep = V.ValidationReport("bron")
+    out = V.check_in_province(rep, frame, geoms, prov, "Utrecht", province_code="PV26",
+                              municipalities=np.array(["Utrecht", "Amsterdam", None, "Onbekendstad", "Amsterdam",
+                                                       "Zeist"], dtype=object),
+                              provinces=np.array([None, None, "Noord-Holland", "Utrecht", "Xyz", "Gelderland"],
+                                                 dtype=object))
+    assert out.tolist() == [False, True, True, False, True, True]
+    assert [(p.row, p.field) for p in rep.problems] == [(2, "gemeente"), (5, "gemeente"), (3, "provincie"),
+                                                        (6, "provincie")]
+    assert "gemeente 'Amsterdam'" in rep.problems[0].problem and "provincie 'Gelderland'" in rep.problems[3].problem
