@@ -1080,13 +1080,24 @@ class _NewRows:
         return {c: v[k] for c, v in zip(self.cols, self.columns) if v[k] is not None}
 
     def envelopes(self, fids):
-        """R-tree entries of the new rows with ``fids`` (in insertion order): ``(ids, [(minx, maxx, miny, maxy)])``
-        for the rows with a non-empty geometry, read from each blob's header as the R-tree trigger reads it (faster
-        than shapely.bounds on the geometries)."""
+        """R-tree entries of the new rows with ``fids`` (in insertion order) that have a non-empty geometry, as
+        numpy arrays ``(ids, boxes)`` (boxes: minx, maxx, miny, maxy), read from each blob's header as the R-tree
+        trigger reads it.  The 40-byte headers our encoder writes (little-endian, XY envelope) are read as one
+        array; any other blob goes through :func:`rtree._envelope`."""
+        import numpy as np
+
         from .rtree import _envelope
 
-        pairs = [(fid, env) for fid, env in zip(fids, map(_envelope, self.blobs)) if env is not None]
-        return [p[0] for p in pairs], [p[1] for p in pairs]
+        blobs = self.blobs
+        heads = np.frombuffer(b"".join([b[:40] if b is not None and len(b) >= 40 else bytes(40) for b in blobs]),
+                              dtype=np.uint8).reshape(-1, 40)
+        has = (heads[:, 0] == 0x47) & (heads[:, 1] == 0x50) & (heads[:, 3] == 0x03)  # 'GP', LE, XY envelope
+        boxes = heads[:, 8:40].copy().view("<f8")  # a writable copy (frombuffer is read-only)
+        for i in np.flatnonzero(~has).tolist():
+            env = _envelope(blobs[i])
+            if env is not None:
+                boxes[i], has[i] = env, True
+        return np.asarray(fids, dtype=np.int64)[has], boxes[has]
 
 
 def _plain_column(series):
@@ -1429,10 +1440,10 @@ class GeopackageWerkbank(Werkbank):
                 ids, boxes = new.envelopes(fids)
                 # an empty R-tree gets packed nodes at once; otherwise what the trigger's INSERT OR REPLACE would
                 # replace, then a plain INSERT (a quarter faster)
-                if not ids or not bulk_load(tx, rtree, ids, boxes):
+                if not len(ids) or not bulk_load(tx, rtree, ids, boxes):
                     tx.execute('DELETE FROM "{}" WHERE id > ?'.format(rtree), (last,))
-                    tx.executemany('INSERT INTO "{}" VALUES (?, ?, ?, ?, ?)'.format(rtree),
-                                   [(i,) + tuple(b) for i, b in zip(ids, boxes)])
+                    tx.insert_many('INSERT INTO "{}" VALUES (?, ?, ?, ?, ?)'.format(rtree),
+                                   [(i,) + tuple(b) for i, b in zip(ids.tolist(), boxes.tolist())])
             else:  # not expected; the trigger's own statement for the new rows
                 tx.execute('INSERT OR REPLACE INTO "{0}" SELECT "{1}", ST_MinX("{2}"), ST_MaxX("{2}"), '
                            'ST_MinY("{2}"), ST_MaxY("{2}") FROM "{3}" WHERE "{1}" > ? AND "{2}" NOT NULL AND '
