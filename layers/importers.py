@@ -65,7 +65,10 @@ def _prepare(frame, kind, mapping, source, auto=True, opts=None):
     opts = opts or {}
     if frame is None:
         raise ImportFailed("{}: geen gegevens.".format(source))
-    df = frame.reset_index(drop=True)
+    # the rows as read, numbered from 0, without copying them: the checks add columns (their own) and change no
+    # value in place (_geometry blanks geometries on a copy)
+    df = frame.copy(deep=False)
+    df.index = pd.RangeIndex(len(df))
     if "_row" not in df.columns:
         df.insert(0, "_row", range(1, len(df) + 1))
     if "_fid" not in df.columns:

@@ -216,3 +216,25 @@ def test_province_named_by_the_source_looked_up_once_per_name():
     assert [(p.row, p.field) for p in rep.problems] == [(2, "gemeente"), (5, "gemeente"), (3, "provincie"),
                                                         (6, "provincie")]
     assert "gemeente 'Amsterdam'" in rep.problems[0].problem and "provincie 'Gelderland'" in rep.problems[3].problem
+
+
+def test_checks_leave_the_frame_they_were_given_as_it_was():
+    """_prepare no longer copies the rows: a check with rejections, a prefix and repaired geometry must still not
+    change a value or a column of the caller's frame (the runner checks it again after rejecting rows)."""
+    import geopandas as gpd
+    import shapely
+
+    from pmiek_werkbank.layers import importers as I
+
+    bowtie = shapely.Polygon([(136000, 456000), (136100, 456100), (136100, 456000), (136000, 456100)])
+    frame = gpd.GeoDataFrame({"_row": [1, 2, 3, 4], "plan_id": [" a", "a", None, "d"],
+                              "sector": ["wonen", "x", "wonen", "wonen"], "vraag_mw": ["1", "2", "veel", "3"]},
+                             geometry=[bowtie, shapely.Point(1e7, 1e7), None, shapely.Point(136000, 456000)],
+                             crs=28992, index=[5, 6, 7, 8])
+    before = frame.copy()
+    df, _resolved, _report = I._prepare(frame, "developments", None, "bron", opts={"source_prefix": "gem"})
+    assert list(df.index) == [0, 1, 2, 3] and df["_sid"].tolist() == ["gem-a", "gem-a", None, "gem-d"]
+    rep = V.ValidationReport("bron")
+    I._geometry(rep, df, (V.POLY, V.POINT))
+    pd.testing.assert_frame_equal(frame, before)
+    assert list(frame.columns) == list(before.columns)
