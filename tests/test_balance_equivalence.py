@@ -628,3 +628,40 @@ def test_sums_at_equals_add_at_bit_for_bit():
     np.add.at(want2, idx, vals2)
     assert _new()._sums_at(idx, vals2, 60).tobytes() == want2.tobytes()
     assert _new()._sums_at(np.zeros(0, dtype=np.int64), np.zeros(0), 4).tolist() == [0.0] * 4
+
+
+def test_tree_query_smallest_equals_the_predicate_query():
+    """_tree_query_smallest (bounding-box candidates + prepared predicate on the coordinates) picks exactly what
+    the STRtree predicate query with the stable (point, area) rule picks: boundary and vertex points, equal-area
+    overlaps (the tree's order decides), empty and missing geometries, and leaves the caller's geometries
+    unprepared; non-point inputs take the predicate query itself."""
+    import numpy as np
+    import shapely
+
+    def reference(points, geoms):
+        geoms = np.asarray(geoms, dtype=object)
+        tree_geoms = geoms.copy()
+        tree_geoms[shapely.is_empty(tree_geoms)] = None
+        i, j = shapely.STRtree(tree_geoms).query(np.asarray(points, dtype=object), predicate="intersects")
+        out = np.full(len(points), -1, dtype=np.int64)
+        if len(i):
+            order = np.lexsort((shapely.area(geoms)[j], i))
+            i, j = i[order], j[order]
+            first = np.r_[True, i[1:] != i[:-1]]
+            out[i[first]] = j[first]
+        return out
+
+    rng = np.random.default_rng(7)
+    boxes = [shapely.box(x, y, x + w, y + h) for x, y, w, h in rng.uniform(0, 100, (300, 4)) * [1, 1, 0.3, 0.3]]
+    boxes += [shapely.box(10, 10, 20, 20), shapely.box(10, 10, 20, 20), shapely.box(15, 10, 25, 20),
+              shapely.Polygon(), None, shapely.buffer(shapely.Point(50, 50), 8)]
+    geoms = np.array(boxes, dtype=object)
+    pts = list(shapely.points(rng.uniform(0, 110, (5000, 2))))
+    pts += [shapely.Point(10, 10), shapely.Point(15, 15), shapely.Point(20, 15), shapely.Point(25, 20),
+            shapely.Point(58, 50), shapely.Point(200, 200)]
+    pts = np.array(pts, dtype=object)
+    got = _new()._tree_query_smallest(pts, geoms)
+    assert got.tolist() == reference(pts, geoms).tolist()
+    assert not shapely.is_prepared(geoms).any()
+    mixed = np.array(list(pts[:50]) + [shapely.box(12, 12, 13, 13)], dtype=object)
+    assert _new()._tree_query_smallest(mixed, geoms).tolist() == reference(mixed, geoms).tolist()
