@@ -276,24 +276,21 @@ def _clean(series):
     if series.dtype.kind in "biuf":
         return series.astype(object).where(pd.notna(series), None), False
     arr = series.to_numpy(dtype=object)
-    missing = None
-    if not all_text(arr):
+    try:
+        # every value text, none missing (the usual source column): one C-level pass and no scan for types or
+        # missing values, as str.strip refuses anything but text (it returns an unchanged string itself)
+        stripped = np.fromiter(map(str.strip, arr), dtype=object, count=len(arr))
+        missing = None
+    except TypeError:
         missing = pd.isna(arr)
         if missing.any():
             arr = arr.copy()
-            arr[missing] = None  # NaT, Decimal('NaN') ... beside texts leave text
+            arr[missing] = None  # NaN, NA, NaT, Decimal('NaN') ...
         if not all_text(arr):
             s = pd.Series(arr, index=series.index, name=series.name)
             s = s.map(lambda v: v.strip() if isinstance(v, str) else v)  # noqa: E731 - C-level map
             s = s.where(~s.isin(list(EMPTY_TEXTS)), None)
             return s, all_text(s)
-    # every value is text or missing (the usual source column): one C-level pass each, and no missing-value mask
-    # when none is missing (str.strip refuses None/NaN; it returns an unchanged string itself)
-    try:
-        present = arr if missing is None else arr[~missing]
-        stripped = np.fromiter(map(str.strip, present), dtype=object, count=len(present))
-    except TypeError:
-        missing = pd.isna(arr)
         present = arr[~missing]
         stripped = np.fromiter(map(str.strip, present), dtype=object, count=len(present))
     stripped[np.fromiter(map(EMPTY_TEXTS.__contains__, stripped), dtype=bool, count=len(stripped))] = None
