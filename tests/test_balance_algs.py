@@ -146,7 +146,7 @@ def test_round6_is_pythons_round():
 
 
 def test_background_sink_writes_in_order_and_reports_failures(pmiek_provider):
-    """BackgroundSink (the balance output written by a helper thread): every chunk in order, the sink released in
+    """BackgroundSink (the balance output written by a helper thread): every list in order, the sink released in
     the helper when closed, and an error of the helper raised by wait() with the sink released as well."""
     import threading
 
@@ -154,17 +154,11 @@ def test_background_sink_writes_in_order_and_reports_failures(pmiek_provider):
     import pytest
     from shapely.geometry import Point
 
-    from pmiek_werkbank.provider.algorithms.project_algs import (
-        BackgroundSink, balance_feature_chunks, balance_features, balance_fields)
+    from pmiek_werkbank.provider.algorithms.project_algs import BackgroundSink, balance_features, balance_fields
 
     table = pd.DataFrame({"unit_id": ["S1", "S1", "S2", "S2", "S3"], "year": [2025, 2030, 2025, 2030, 2025],
                           "capacity_mw": [1.0, 2.0, 3.0, 4.0, 5.0]})
-    fields = balance_fields()
-    geoms = {"S1": Point(1, 2), "S2": Point(3, 4)}
-    chunks = list(balance_feature_chunks(table, geoms, fields, size=2))
-    assert [len(c) for c in chunks] == [2, 2, 1]
-    assert [f.attributes() for c in chunks for f in c] == [f.attributes() for f in balance_features(table, geoms,
-                                                                                                   fields)]
+    feats = balance_features(table, {"S1": Point(1, 2), "S2": Point(3, 4)}, balance_fields())
 
     class Sink:
         def __init__(self, fail=False):
@@ -179,15 +173,15 @@ def test_background_sink_writes_in_order_and_reports_failures(pmiek_provider):
 
     sink = Sink()
     writer = BackgroundSink(sink)
-    for c in chunks:
-        writer.add(c)
+    writer.add(feats[:2])
+    writer.add(feats[2:])
     writer.close()
     writer.wait()
     assert sink.got == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert threading.get_ident() not in sink.threads and not writer._sink
     bad = Sink(fail=True)
     writer = BackgroundSink(bad)
-    writer.add(chunks[0])
+    writer.add(feats)
     writer.close()
     with pytest.raises(RuntimeError, match="schijf vol"):
         writer.wait()

@@ -431,14 +431,6 @@ def _column_values(series, kind):
 
 def balance_features(table, geoms, fields):
     """QgsFeatures for a balance table; ``geoms``: {unit_id: shapely geometry}."""
-    return [f for chunk in balance_feature_chunks(table, geoms, fields) for f in chunk]
-
-
-def balance_feature_chunks(table, geoms, fields, size=2000):
-    """:func:`balance_features` as consecutive lists of at most ``size`` features (same features, same order),
-    so a sink can write one list while the next is built (:class:`BackgroundSink`)."""
-    from itertools import islice
-
     import shapely
 
     # one QgsGeometry per unit (not per unit and year), converted from WKB in one vectorised call
@@ -457,25 +449,23 @@ def balance_feature_chunks(table, geoms, fields, size=2000):
         templates[u].setGeometry(qg)
     n = len(table)
     cols = [_column_values(table[name], t) if name in table.columns else [None] * n for name, t in BALANCE_FIELDS]
-    rows = zip(map(list, zip(*cols)), table["unit_id"].tolist())
-    while True:
-        feats = []
-        for attrs, unit in islice(rows, size):
-            f = QgsFeature(templates.get(unit, blank))
-            f.setAttributes(attrs)
-            feats.append(f)
-        if not feats:
-            return
-        yield feats
+    feats = []
+    for attrs, unit in zip(map(list, zip(*cols)), table["unit_id"].tolist()):
+        f = QgsFeature(templates.get(unit, blank))
+        f.setAttributes(attrs)
+        feats.append(f)
+    return feats
 
 
 class BackgroundSink:
-    """A Processing sink written by one helper thread, in order, while the caller builds the next features.
+    """A Processing sink written by one helper thread while the caller goes on (messages, freeing the model).
 
     ``QgsFeatureSink.addFeatures`` and the sink's destructor (for a GeoPackage: the commit and the spatial index)
-    release the GIL, so they run beside Python work (national balance: 36,000 features, ~0.3 s of writing).
-    The helper holds the only reference to the sink: :meth:`close` queues its destruction there; :meth:`wait`
-    returns when the output is complete and raises what went wrong in the helper.
+    release the GIL, so they run beside Python work (national balance: 36,000 features, ~0.3 s of writing) when
+    a core is free.  Features are handed over in one list: a list per few thousand features, written while the
+    next is built, passed the GIL back and forth so often that it was slower on a loaded machine.  The helper
+    holds the only reference to the sink: :meth:`close` queues its destruction there; :meth:`wait` returns when
+    the output is complete and raises what went wrong in the helper.
     """
 
     def __init__(self, sink):
@@ -598,8 +588,7 @@ class CapacityBalance(PmiekAlgorithm):
         writer = BackgroundSink(sink)
         del sink  # the writer's helper thread holds the only reference: it closes the output
         try:
-            for chunk in balance_feature_chunks(table, geoms, fields):
-                writer.add(chunk)
+            writer.add(balance_features(table, geoms, fields))
             writer.close()
             result = {"OUTPUT": dest, **self._report(level, table, model, inputs, settings, feedback)}
             del model, inputs, table, geoms, src  # freed while the helper finishes the output
