@@ -186,3 +186,30 @@ def test_bulk_insert_in_chunks_keeps_order_and_fids_and_refuses_a_bad_row_whole(
         assert wb.query("SELECT count(*) AS n FROM developments") == [{"n": 0}]
         assert wb.query("SELECT count(*) AS n FROM audit_log WHERE table_name = 'developments'") == [{"n": 0}]
         assert wb.query("SELECT count(*) AS n FROM rtree_developments_geom") == [{"n": 0}]
+
+
+def test_fingerprints_name_type_coordinates_and_hash_per_row():
+    """The audit's geometry fingerprint of every row: its own type, its own number of coordinates and the sha1 of its
+    own blob, also when rows of different types and sizes alternate (the texts are shared per (type, count))."""
+    import hashlib
+
+    from pmiek_werkbank.werkbank import gpkg_geometry
+    from pmiek_werkbank.werkbank.storage import _geom_fingerprints
+
+    geoms = [shapely.box(0, 0, 1, 1), shapely.Point(150000.12345, 400000), shapely.box(0, 0, 2, 2),
+             shapely.Polygon([(0, 0), (4, 0), (4, 4), (2, 6), (0, 4)]), None, shapely.Polygon(),
+             shapely.MultiPolygon([shapely.box(0, 0, 1, 1), shapely.box(5, 5, 6, 6)]), shapely.box(3, 3, 4, 4)]
+    blobs = gpkg_geometry.encode(geoms, 28992)
+    got = _geom_fingerprints(geoms, blobs)
+
+    def sha(i):
+        return hashlib.sha1(bytes(blobs[i])).hexdigest()[:12]
+
+    assert got[0] == "POLYGON (5 coördinaten, sha1 {})".format(sha(0))
+    assert got[1] == "POINT (150000.123 400000)"
+    assert got[2] == "POLYGON (5 coördinaten, sha1 {})".format(sha(2)) and sha(2) != sha(0)
+    assert got[3] == "POLYGON (6 coördinaten, sha1 {})".format(sha(3))
+    assert got[4] is None
+    assert got[5] == "POLYGON (0 coördinaten, sha1 {})".format(sha(5))
+    assert got[6] == "MULTIPOLYGON (10 coördinaten, sha1 {})".format(sha(6))
+    assert got[7] == "POLYGON (5 coördinaten, sha1 {})".format(sha(7))
