@@ -12,12 +12,33 @@ A WERKBANK parameter accepts a PostgreSQL target (``pg:VERBINDING/schema``,
 import functools
 
 from qgis.core import (
+    QgsFeatureSink,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
 )
 from qgis.PyQt.QtCore import QCoreApplication
+
+
+def add_features(sink, features, output):
+    """Write ``features`` (a list) to a Processing sink; a refusal stops the algorithm.
+
+    ``QgsFeatureSink.addFeatures`` answers False when the destination refuses a feature (disk full, a value the
+    format cannot hold, a layer removed meanwhile): the algorithm then fails with the output's name and the
+    destination's own error instead of reporting success over an incomplete layer.  The one place every pMIEK
+    algorithm writes its output features.
+    """
+    if not features:
+        return
+    ok = sink.addFeatures(features, QgsFeatureSink.Flag.FastInsert)
+    if isinstance(ok, tuple):  # sip gives QGIS's sinks (bool, features): the list is an in/out argument
+        ok = ok[0]
+    if not ok:
+        error = (sink.lastError() or "").strip() or "de bestemming gaf geen reden"
+        raise QgsProcessingException(
+            "{}: de uitvoer kon niet volledig worden geschreven ({}). Het algoritme is gestopt; gebruik deze "
+            "uitvoer niet en kies zo nodig een andere bestemming.".format(output, error))
 
 
 def _guarded(func):

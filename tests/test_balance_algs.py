@@ -166,10 +166,15 @@ def test_background_sink_writes_in_order_and_reports_failures(pmiek_provider):
 
         def addFeatures(self, feats, flags=None):  # noqa: N802 - the QgsFeatureSink method
             self.threads.add(threading.get_ident())
-            if self.fail:
+            if self.fail == "raise":
                 raise RuntimeError("schijf vol")
+            if self.fail:  # how a real QgsFeatureSink refuses: False and lastError()
+                return False
             self.got.extend(f["capacity_mw"] for f in feats)
             return True
+
+        def lastError(self):  # noqa: N802
+            return "Schrijven mislukt: schijf vol" if self.fail else ""
 
     sink = Sink()
     writer = BackgroundSink(sink)
@@ -179,10 +184,70 @@ def test_background_sink_writes_in_order_and_reports_failures(pmiek_provider):
     writer.wait()
     assert sink.got == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert threading.get_ident() not in sink.threads and not writer._sink
-    bad = Sink(fail=True)
+    bad = Sink(fail="raise")
     writer = BackgroundSink(bad)
     writer.add(feats)
     writer.close()
     with pytest.raises(RuntimeError, match="schijf vol"):
         writer.wait()
     assert not writer._sink
+    # a sink that answers False: the algorithm stops with the output's name and the destination's own error
+    from qgis.core import QgsProcessingException
+
+    refusing = Sink(fail=True)
+    writer = BackgroundSink(refusing, "OUTPUT")
+    writer.add(feats)
+    writer.close()
+    with pytest.raises(QgsProcessingException) as e:
+        writer.wait()
+    assert "OUTPUT: de uitvoer kon niet volledig worden geschreven (Schrijven mislukt: schijf vol)" in str(e.value)
+    assert not writer._sink
+
+
+def test_add_features_stops_on_a_refusal_and_names_the_output(pmiek_provider):
+    """provider.base.add_features: the features go to the sink in one call; a False answer raises a Dutch
+    QgsProcessingException with the output's name and the sink's lastError (or a fallback when it gives none); an
+    empty list is not sent at all."""
+    import pytest
+    from qgis.core import QgsFeature, QgsProcessingException
+
+    from pmiek_werkbank.provider.base import add_features
+
+    class Sink:
+        def __init__(self, answer, error=""):
+            self.answer, self.error, self.calls = answer, error, []
+
+        def addFeatures(self, feats, flags=None):  # noqa: N802
+            self.calls.append(len(feats))
+            return self.answer
+
+        def lastError(self):  # noqa: N802
+            return self.error
+
+    ok = Sink(True)
+    add_features(ok, [QgsFeature(), QgsFeature()], "OUTPUT")
+    add_features(ok, [], "OUTPUT")
+    assert ok.calls == [2]
+    with pytest.raises(QgsProcessingException, match=r"^TABLE: de uitvoer kon niet volledig worden geschreven "
+                                                     r"\(veld 'x' te lang\)"):
+        add_features(Sink(False, "veld 'x' te lang"), [QgsFeature()], "TABLE")
+    with pytest.raises(QgsProcessingException, match=r"\(de bestemming gaf geen reden\)"):
+        add_features(Sink(False), [QgsFeature()], "OUTPUT_MAP")
+    # a real QGIS sink answers (False, features) and says why: a point layer refuses a line, a number field a text
+    from qgis.core import QgsGeometry, QgsVectorLayer
+
+    layer = QgsVectorLayer("Point?crs=EPSG:28992&field=a:integer", "uit", "memory")
+    good = QgsFeature(layer.fields())
+    good.setAttributes([1])
+    good.setGeometry(QgsGeometry.fromWkt("POINT (1 2)"))
+    add_features(layer.dataProvider(), [good], "OUTPUT")
+    line = QgsFeature(layer.fields())
+    line.setAttributes([2])
+    line.setGeometry(QgsGeometry.fromWkt("LINESTRING (0 0, 1 1)"))
+    with pytest.raises(QgsProcessingException, match=r"^OUTPUT: .*LineString"):
+        add_features(layer.dataProvider(), [line], "OUTPUT")
+    text = QgsFeature(layer.fields())
+    text.setAttributes(["abc"])
+    with pytest.raises(QgsProcessingException, match=r"^OUTPUT: .*abc"):
+        add_features(layer.dataProvider(), [text], "OUTPUT")
+    assert layer.featureCount() == 1

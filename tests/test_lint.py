@@ -32,3 +32,19 @@ def test_no_python_made_objects_that_qgis_deletes_without_telling_sip():
                         found += ["{}:{}: {}".format(os.path.relpath(path, ROOT), n, line.strip())
                                   for pattern in PYTHON_MADE_FORBIDDEN if pattern in line]
     assert not found, "\n".join(found)
+
+
+def test_algorithms_write_output_features_only_through_add_features():
+    """Every Processing output is written through provider.base.add_features, which stops the algorithm when the
+    destination refuses a feature: no sink.addFeature(s) call whose False answer would be ignored."""
+    found = []
+    folder = os.path.join(ROOT, "provider")
+    for sub, _dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(sub, name)
+            if not name.endswith(".py") or path == os.path.join(folder, "base.py"):
+                continue
+            with open(path, encoding="utf-8") as f:
+                found += ["{}:{}: {}".format(os.path.relpath(path, ROOT), n, line.strip())
+                          for n, line in enumerate(f, 1) if ".addFeature(" in line or ".addFeatures(" in line]
+    assert not found, "\n".join(found)

@@ -3,7 +3,6 @@
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
-    QgsFeatureSink,
     QgsFields,
     QgsGeometry,
     QgsProcessing,
@@ -21,7 +20,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from ..base import PmiekAlgorithm
+from ..base import PmiekAlgorithm, add_features
 from ...layers.fieldtypes import make_field
 
 
@@ -55,13 +54,15 @@ def _fields(spec):
     return fields
 
 
-def _write_rows(sink, fields, spec, records, geoms=None):
+def _write_rows(sink, fields, spec, records, output, geoms=None):
+    feats = []
     for n, r in enumerate(records):
         f = QgsFeature(fields)
         f.setAttributes([_value(r.get(name), kind) for name, kind in spec])
         if geoms is not None and geoms[n] is not None:
             f.setGeometry(QgsGeometry.fromWkt(geoms[n].wkt))
-        sink.addFeature(f, QgsFeatureSink.Flag.FastInsert)
+        feats.append(f)
+    add_features(sink, feats, output)
 
 
 class _ProgrammeAlg(PmiekAlgorithm):
@@ -193,7 +194,7 @@ class CompareRound(_ProgrammeAlg):
                 from ...programme.visibility import CONFIDENTIAL_NOTICE
 
                 records.insert(0, {"onderdeel": CONFIDENTIAL_NOTICE})
-            _write_rows(sink, fields, REPORT_SPEC, records)
+            _write_rows(sink, fields, REPORT_SPEC, records, "TABLE")
             results["TABLE"] = dest
         for line in cmp.summary(include).itertuples(index=False):
             feedback.pushInfo("{} {}: {}".format(line[0], line[1], line[2]))
@@ -259,13 +260,14 @@ class CompareVariants(_ProgrammeAlg):
                                           QgsCoordinateReferenceSystem())
         if sink is None:
             raise QgsProcessingException(self.tr("OUTPUT: de uitvoertabel kan niet worden gemaakt."))
-        _write_rows(sink, fields, COMPARISON_SPEC, table.to_dict("records"))
+        _write_rows(sink, fields, COMPARISON_SPEC, table.to_dict("records"), "OUTPUT")
         out = {"OUTPUT": dest}
         mfields = _fields(MAP_SPEC)
         msink, mdest = self.parameterAsSink(parameters, "OUTPUT_MAP", context, mfields, QgsWkbTypes.Type.Point,
                                             QgsCoordinateReferenceSystem("EPSG:28992"))
         if msink is not None:
-            _write_rows(msink, mfields, MAP_SPEC, gdf.drop(columns="geometry").to_dict("records"), list(gdf.geometry))
+            _write_rows(msink, mfields, MAP_SPEC, gdf.drop(columns="geometry").to_dict("records"), "OUTPUT_MAP",
+                        list(gdf.geometry))
             out["OUTPUT_MAP"] = mdest
         for name in results:
             feedback.pushInfo(self.tr("Variant '{}' doorgerekend.").format(name))

@@ -5,7 +5,6 @@ import os
 
 from qgis.core import (
     QgsFeature,
-    QgsFeatureSink,
     QgsFields,
     QgsGeometry,
     QgsProcessing,
@@ -21,7 +20,7 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsWkbTypes,
 )
-from ..base import PmiekAlgorithm
+from ..base import PmiekAlgorithm, add_features
 from .import_algs import SpecHelpMixin
 from ...layers.fieldtypes import make_field
 
@@ -468,10 +467,11 @@ class BackgroundSink:
     the output is complete and raises what went wrong in the helper.
     """
 
-    def __init__(self, sink):
+    def __init__(self, sink, output="OUTPUT"):
         from concurrent.futures import ThreadPoolExecutor
 
         self._sink = [sink]
+        self._output = output
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmiek-sink")
         self._jobs = []
 
@@ -479,7 +479,7 @@ class BackgroundSink:
         self._jobs.append(self._pool.submit(self._add, features))
 
     def _add(self, features):
-        self._sink[0].addFeatures(features, QgsFeatureSink.Flag.FastInsert)
+        add_features(self._sink[0], features, self._output)  # a refusal raised by wait()
 
     def close(self):
         self._jobs.append(self._pool.submit(self._sink.clear))

@@ -5,7 +5,6 @@ import os
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
-    QgsFeatureSink,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
@@ -23,7 +22,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..base import PmiekAlgorithm
+from ..base import PmiekAlgorithm, add_features
 from .import_algs import SpecHelpMixin
 from .project_algs import STRICT_HELP
 from ...layers.fieldtypes import make_field
@@ -229,12 +228,13 @@ class ScoreProjects(_ScoringAlg):
                 return None
             return v.item() if hasattr(v, "item") else v
 
+        feats = []
         if include:  # the first line says it: this table contains confidential projects
             from ...programme.visibility import CONFIDENTIAL_NOTICE
 
             f = QgsFeature(fields)
             f.setAttributes([None, None, CONFIDENTIAL_NOTICE] + [None] * (fields.count() - 3))
-            sink.addFeature(f, QgsFeatureSink.Flag.FastInsert)
+            feats.append(f)
 
         def rank_val(v):
             import pandas as pd
@@ -251,7 +251,8 @@ class ScoreProjects(_ScoringAlg):
                       row["missing"] or None, row["disputed"] or None, row["status"], val(row["status_reason"]),
                       row["rank_note"] or None]
             f.setAttributes(attrs)
-            sink.addFeature(f, QgsFeatureSink.Flag.FastInsert)
+            feats.append(f)
+        add_features(sink, feats, "OUTPUT")
         n_incomplete = int((~table["complete"].astype(bool)).sum()) if len(table) else 0
         feedback.pushInfo(self.tr("{} projecten gerangschikt; {} onvolledig, {} met onenigheid.").format(
             int(table["ranked"].sum()) if len(table) else 0, n_incomplete, int(table["disagreement"].sum()) if len(table) else 0))
