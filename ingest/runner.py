@@ -413,6 +413,15 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=No
     (``import_scores``, ``import_actions`` ... promise all or nothing), no for the layer kinds.  The algorithms
     and the wizard pass their STRICT choice.  Returns an :class:`Outcome`; raises :class:`ImportFailed` (nothing
     written) for refused input, a conflict or a cancel."""
+    from ..gcpause import gc_paused
+
+    # a national import allocates millions of short-lived objects: no cyclic collections meanwhile (gcpause)
+    with gc_paused():
+        return _run(wb, kind, read, feedback, source_wins, versions, user, dry_run, strict, sync, report_path,
+                    params)
+
+
+def _run(wb, kind, read, feedback, source_wins, versions, user, dry_run, strict, sync, report_path, params):
     from ..layers.validation import FOUT
     from .specs import spec
     from .versions import snapshot

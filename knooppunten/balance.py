@@ -77,8 +77,9 @@ Entry points: :func:`load_inputs` (from a werkbank), :func:`settings_from_werkba
 :class:`BalanceModel` (in memory, incremental) and :func:`compute_balance`.
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from ..gcpause import gc_paused
 
 RULE_EXPLICIT = "expliciet"
 RULE_AREA = "capaciteitsgebied"
@@ -130,25 +131,6 @@ PROJECT_COLUMNS = [
     "afname_mw", "teruglevering_mw", "active", "active_note",
 ]
 EPS = 1e-9
-
-
-@contextmanager
-def _gc_paused():
-    """Pause Python's cyclic garbage collector while building large, acyclic structures.
-
-    Reading 20,000 rows and building the arrays allocates many short-lived objects; in a QGIS process
-    (hundreds of thousands of tracked objects) that triggers full collections costing ~50 ms each, while
-    the temporaries are freed by reference counting anyway.  Results do not depend on it.
-    """
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class BalanceError(ValueError):
@@ -276,7 +258,7 @@ INCREMENTAL_TABLES = ("projects", "project_links")
 
 def load_inputs(wb):
     """Read the tables the balance needs from an open werkbank."""
-    with _gc_paused():
+    with gc_paused():
         return _load_inputs(wb)
 
 
@@ -795,7 +777,7 @@ class BalanceModel:
 
     # ---- full computation ------------------------------------------------------------
     def recompute(self):
-        with _gc_paused():
+        with gc_paused():
             self._recompute()
 
     def _recompute(self):

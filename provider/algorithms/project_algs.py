@@ -542,11 +542,11 @@ class CapacityBalance(PmiekAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         self.require("pandas", "geopandas", "shapely")
-        from ...knooppunten.balance import _gc_paused
+        from ...gcpause import gc_paused
 
         # hundreds of thousands of short-lived, acyclic objects: no cyclic collections meanwhile (~0.1-0.2 s
         # at national size), reference counting frees them
-        with _gc_paused():
+        with gc_paused():
             return self._balance(parameters, context, feedback)
 
     def _balance(self, parameters, context, feedback):
