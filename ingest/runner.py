@@ -142,6 +142,8 @@ def removed_ids(wb, table, key, source, present_ids, layer=None, known=None):
     ``decisions.source_keys`` of this source name); for an input that is a layer of a multi-layer file (``layer``)
     only ids the previous import of that layer carried (none when that import is unknown)."""
     rows = wb.query('SELECT "{k}" AS k FROM "{t}" WHERE source = ?'.format(k=key, t=table), (source,))
+    if not rows:  # nothing stored from this source (a first import): nothing removed, no set of 240,000 ids
+        return []
     present = {str(v) for v in present_ids if v is not None}
     known = known or {}
     other = set().union(*[k for (n, lay), k in known.items() if n == source and lay != layer and k])

@@ -1471,12 +1471,14 @@ class GeopackageWerkbank(Werkbank):
         first, last = fids[0], fids[-1]
         members = ", ".join("'{0}', t.\"{0}\"".format(c) for c in cols)
         geom, join, gaps = "", "", new.gaps
-        if fingerprints is not None and fingerprints.count(None) < len(fingerprints):
-            gaps = gaps or None in fingerprints
+        nones = fingerprints.count(None) if fingerprints is not None else 0
+        if fingerprints is not None and nones < len(fingerprints):
+            gaps = gaps or nones > 0
             tx.execute("CREATE TEMP TABLE IF NOT EXISTS pmiek_audit_geom (fid INTEGER PRIMARY KEY, text TEXT)")
             tx.execute("DELETE FROM temp.pmiek_audit_geom")
             tx.insert_many("INSERT INTO temp.pmiek_audit_geom VALUES (?, ?)",
-                           ((f, g) for f, g in zip(fids, fingerprints) if g is not None))
+                           ((f, g) for f, g in zip(fids, fingerprints) if g is not None) if nones else
+                           zip(fids, fingerprints))
             geom = ", '{}', g.text".format(GEOM)
             join = " LEFT JOIN temp.pmiek_audit_geom g ON g.fid = t.\"{}\"".format(FID)
         values = "json_object({}{})".format(members, geom)
