@@ -251,3 +251,54 @@ def test_add_features_stops_on_a_refusal_and_names_the_output(pmiek_provider):
     with pytest.raises(QgsProcessingException, match=r"^OUTPUT: .*abc"):
         add_features(layer.dataProvider(), [text], "OUTPUT")
     assert layer.featureCount() == 1
+
+
+def _run_as_task(alg_id, params):
+    """Run an algorithm as the Processing dialog does: a QgsProcessingAlgRunnerTask on the task manager's thread."""
+    import time
+
+    from qgis.core import (QgsApplication, QgsProcessingAlgRunnerTask, QgsProcessingContext, QgsProcessingFeedback,
+                           QgsProject)
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    alg = QgsApplication.processingRegistry().createAlgorithmById(alg_id)
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    feedback = QgsProcessingFeedback()
+    done = {}
+    task = QgsProcessingAlgRunnerTask(alg, params, context, feedback)
+    task.executed.connect(lambda ok, results: done.update(ok=ok, results=results))
+    QgsApplication.taskManager().addTask(task)
+    end = time.monotonic() + 60
+    while "ok" not in done and time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    return done, context, feedback
+
+
+def test_capacitybalance_in_a_background_task_as_the_desktop_runs_it(pmiek_provider, example_wb, tmp_path):
+    """In the desktop the algorithm runs in a task thread and its BackgroundSink writes from a third thread: the
+    temporary layer and a GeoPackage output hold exactly what a direct run writes."""
+    from qgis.core import QgsProcessingUtils, QgsVectorLayer
+
+    def rows(layer):
+        return sorted((f["unit_id"], f["year"], f["capacity_mw"], f["balance_mw"], f["status"],
+                       f.geometry().asWkt(3)) for f in layer.getFeatures())
+
+    params = {"WERKBANK": example_wb, "LEVEL": 0, "YEARS": "2025,2030,2035"}
+    direct = run_alg("pmiek:capacitybalance", dict(params, OUTPUT="TEMPORARY_OUTPUT"))["OUTPUT"]
+    if isinstance(direct, str):
+        direct = QgsProcessingUtils.mapLayerFromString(direct, None)
+    want = rows(direct)
+    assert len(want) == 9
+
+    done, context, _ = _run_as_task("pmiek:capacitybalance", dict(params, OUTPUT="TEMPORARY_OUTPUT"))
+    assert done.get("ok") is True
+    layer = QgsProcessingUtils.mapLayerFromString(done["results"]["OUTPUT"], context)
+    assert layer is not None and layer.featureCount() == 9 and rows(layer) == want
+
+    path = str(tmp_path / "balans_taak.gpkg")
+    done, _, _ = _run_as_task("pmiek:capacitybalance", dict(params, OUTPUT=path))
+    assert done.get("ok") is True
+    written = QgsVectorLayer(path, "balans", "ogr")
+    assert written.isValid() and rows(written) == want
