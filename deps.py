@@ -276,3 +276,44 @@ def report():
             "commands": install_commands(missing) if missing else {}, "platform": platform_key(), "io_backend": backend,
             "io_label": IO_LABELS.get(backend),
             "conflicts": native_conflicts()}
+
+
+# pyproj 3.7.x keeps each thread's PROJ context twice: a pointer in the OS thread's storage and a
+# threading.local object that destroys the context when the thread's Python state goes away.  QGIS runs an
+# algorithm (QgsProcessingAlgRunnerTask) and a QgsTask on pooled QThreads; sip gives such a thread a Python state
+# only for the duration of each call, so after the first algorithm on a pool thread the context is destroyed while
+# the pointer stays, and the next algorithm on that thread that makes a CRS (geopandas does, for every frame with
+# a CRS) crashes QGIS (pyproj issue 1509, fixed in pyproj 3.8 by clearing the pointer; seen on Debian trixie's
+# QGIS 3.40 with pyproj 3.7.1).  Keeping the context object alive keeps the pointer valid: one PROJ context per
+# pool thread, reused by every later call on it.
+_PROJ_CONTEXTS = {}
+
+
+def proj_context_needs_keeping(version=None):
+    """True for the pyproj versions whose per-thread PROJ context dies with a transient Python thread state."""
+    if version is None:
+        if not _present("pyproj"):
+            return False
+        version = installed_version("pyproj", "pyproj")
+    v = _version_tuple(version or "")
+    return (3, 7) <= v[:2] < (3, 8)
+
+
+def keep_proj_context():
+    """Call at the start of Python code that runs on a QGIS worker thread (an algorithm, a QgsTask) and may make
+    a CRS: the thread's pyproj context is created now and kept for the thread's life (see above).  A no-op on
+    the main thread, without pyproj and for pyproj versions that do not need it."""
+    import threading
+
+    if threading.current_thread() is threading.main_thread() or not proj_context_needs_keeping():
+        return
+    from pyproj import _context
+
+    if not hasattr(_context, "get_context_manager"):  # not the 3.7 layout after all: nothing to keep
+        return
+    # makes this thread's context if the thread has none (as any CRS would); a context made by an earlier call
+    # on this thread is found through the thread's pointer, and then this Python state holds no manager
+    _context._set_context_data_dir()
+    manager = _context.get_context_manager()
+    if manager is not None:  # a new context: kept per OS thread (a reused thread id replaces a finished one's)
+        _PROJ_CONTEXTS[threading.get_native_id()] = manager

@@ -39,10 +39,12 @@ class ExportTask(QgsTask):
         self.error = None
 
     def run(self):
+        from ..deps import keep_proj_context
         from ..export.context import gather
         from ..werkbank import open_werkbank
 
         try:
+            keep_proj_context()  # a pooled QThread: pyproj 3.7's context must outlive this call (deps)
             with open_werkbank(self.path, readonly=True) as wb:
                 self.setProgress(20)
                 self.data = gather(wb, include_confidential=self.options["include_confidential"],

@@ -44,7 +44,10 @@ def add_features(sink, features, output):
 def _guarded(func):
     @functools.wraps(func)
     def process(self, parameters, context, feedback):
+        from ..deps import keep_proj_context
         from ..werkbank.atomic import protected
+
+        keep_proj_context()  # on a Processing worker thread: pyproj 3.7's context must outlive this call
 
         protect = self.check_destinations(parameters, context)
         self._pmiek_migrated = None
