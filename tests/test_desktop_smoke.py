@@ -67,3 +67,42 @@ def test_real_qgis_quits_cleanly_with_docks_open(tmp_path):
     assert result.exists(), proc.stderr[-3000:]
     assert int(result.read_text().split("=")[1]) >= 10
     assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def test_balance_runs_three_times_from_its_processing_dialog(tmp_path):
+    """The Run button of pmiek:capacitybalance's Processing dialog, three times in one QGIS: each run is a task on
+    QGIS's task manager (a pooled worker thread); each loads a layer with one row per station and horizon year.
+    On QGIS 3.40 with pyproj 3.7 the second run used to crash QGIS (deps.keep_proj_context)."""
+    import sqlite3
+
+    profile = os.path.join(os.path.expanduser("~"), ".cache", "pmiek-werkbank-tests", "profile_balance")
+    shutil.rmtree(profile, ignore_errors=True)
+    subprocess.run(["bash", os.path.join(ROOT, "scripts", "qgis_profile.sh"), profile], check=True)
+    wb = str(tmp_path / "werkbank.gpkg")
+    shutil.copyfile(os.path.join(ROOT, "resources", "sample", "voorbeeld_werkbank.gpkg"), wb)
+    con = sqlite3.connect(wb)
+    try:
+        stations = con.execute("SELECT count(DISTINCT station_id) FROM stations").fetchone()[0]
+    finally:
+        con.close()
+    result = tmp_path / "balance.json"
+    env = dict(os.environ)
+    for var in ("QT_QPA_PLATFORM", "QGIS_CUSTOM_CONFIG_PATH", "QGIS_OPTIONS_PATH"):
+        env.pop(var, None)
+    env.update({"QGIS_PLUGINPATH": BUILD, "PMIEK_RESULT": str(result), "PMIEK_WERKBANK": wb})
+    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", "qgis", "--profiles-path", profile, "--profile",
+           "default", "--noversioncheck", "--nologo", "--code",
+           os.path.join(ROOT, "tests", "desktop", "balance_from_dialog.py")]
+    try:
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=240)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    assert result.exists(), "QGIS schreef geen resultaat; stderr:\n" + proc.stderr[-3000:]
+    report = json.loads(result.read_text())
+    assert "error" not in report, report.get("error")
+    runs = report["runs"]
+    assert len(runs) == 3, "QGIS stopte na {} run(s); returncode {}; stderr:\n{}".format(
+        len(runs), proc.returncode, proc.stderr[-3000:])
+    assert all(r["ok"] and r["layers"] == 1 for r in runs), runs
+    assert {r["features"][0] for r in runs} == {stations * 3}, runs  # one row per station and horizon year
+    assert proc.returncode == 0, proc.stderr[-3000:]
