@@ -315,3 +315,36 @@ def test_export_dialog_button_writes_web_atlas(qgis_iface, qgis_new_project, sam
     finally:
         dlg.cleanup()
         dlg.close()
+
+
+def test_export_task_gathers_on_the_task_managers_thread_again_and_again(qgis_iface, sample_dir, tmp_path):
+    """The export dialog's ExportTask runs on QGIS's task manager (a pooled worker thread): three exports in a row
+    each gather the same projects as a gather on the main thread.  With pyproj 3.7 the second one on the same thread crashed QGIS 3.40
+    (deps.keep_proj_context)."""
+    import time
+
+    from qgis.core import QgsApplication
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from pmiek_werkbank.dialogs.export_dialog import ExportTask
+
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    wb = str(tmp_path / "werkbank.gpkg")
+    shutil.copyfile(os.path.join(sample_dir, "voorbeeld_werkbank.gpkg"), wb)
+    with open_werkbank(wb, readonly=True) as w:
+        want = [p["project_id"] for p in gather(w, order="rank").projects]
+    assert len(want) >= 10
+    for _ in range(3):
+        done = []
+        task = ExportTask(wb, {"include_confidential": False, "order": "rank", "project_ids": None})
+        task.taskCompleted.connect(lambda done=done: done.append("ok"))
+        task.taskTerminated.connect(lambda done=done: done.append("fout"))
+        QgsApplication.taskManager().addTask(task)
+        end = time.monotonic() + 60
+        while not done and time.monotonic() < end:
+            QCoreApplication.processEvents()
+            time.sleep(0.01)
+        assert done == ["ok"], task.error
+        assert task.error is None and [p["project_id"] for p in task.data.projects] == want
