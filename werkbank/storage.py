@@ -975,15 +975,11 @@ def _geom_fingerprints(geoms, blobs):
     types = shapely.get_type_id(arr)
     names = ("POINT", "LINESTRING", "LINEARRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON",
              "GEOMETRYCOLLECTION")
-    # one text per distinct (type, number of coordinates): a dict look-up per row instead of a format
-    known = {}
-
-    def head(tid, nc):
-        text = known[tid, nc] = "{} ({} coördinaten, sha1 ".format(
-            names[tid] if 0 <= tid < len(names) else "GEOMETRY", nc)
-        return text
-
-    heads = [known.get(k) or head(*k) for k in zip(types.tolist(), shapely.get_num_coordinates(arr).tolist())]
+    # one text per distinct (type, number of coordinates), looked up per row instead of formatted per row
+    pairs = list(zip(types.tolist(), shapely.get_num_coordinates(arr).tolist()))
+    texts = {(tid, nc): "{} ({} coördinaten, sha1 ".format(names[tid] if 0 <= tid < len(names) else "GEOMETRY", nc)
+             for tid, nc in set(pairs)}
+    heads = [texts[k] for k in pairs]
     sha1 = hashlib.sha1
     out = [None if m or b is None else h + sha1(b).hexdigest()[:12] + ")"
            for m, b, h in zip(missing.tolist(), map(_bytes_or_none, blobs), heads)]
