@@ -14,6 +14,7 @@ imported (their ``*.libs``/``.dylibs`` folder), :func:`loaded_native_libraries` 
 ``/proc/self/maps`` for two different libgdal/libproj already loaded.
 """
 
+import functools
 import importlib.metadata
 import importlib.util
 import os
@@ -290,13 +291,17 @@ _PROJ_CONTEXTS = {}
 
 
 def proj_context_needs_keeping(version=None):
-    """True for the pyproj versions whose per-thread PROJ context dies with a transient Python thread state."""
+    """True for the pyproj versions whose per-thread PROJ context dies with a transient Python thread state
+    (``version`` None: the installed pyproj, looked up once per process - every algorithm run asks)."""
     if version is None:
-        if not _present("pyproj"):
-            return False
-        version = installed_version("pyproj", "pyproj")
+        return _installed_pyproj_needs_keeping()
     v = _version_tuple(version or "")
     return (3, 7) <= v[:2] < (3, 8)
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_pyproj_needs_keeping():
+    return _present("pyproj") and proj_context_needs_keeping(installed_version("pyproj", "pyproj") or "")
 
 
 def keep_proj_context():
