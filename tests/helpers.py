@@ -73,3 +73,15 @@ def png_distinct_colours(path, step=7):
         for x in range(0, img.width(), step):
             seen.add(img.pixel(x, y))
     return len(seen)
+
+
+def process_events_until(done, seconds=60):
+    """Let QGIS's event loop run (task manager signals, queued slots) until ``done()`` is true or ``seconds`` pass."""
+    import time
+
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    end = time.monotonic() + seconds
+    while not done() and time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)

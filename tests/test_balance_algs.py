@@ -255,11 +255,9 @@ def test_add_features_stops_on_a_refusal_and_names_the_output(pmiek_provider):
 
 def _run_as_task(alg_id, params):
     """Run an algorithm as the Processing dialog does: a QgsProcessingAlgRunnerTask on the task manager's thread."""
-    import time
-
+    from helpers import process_events_until
     from qgis.core import (QgsApplication, QgsProcessingAlgRunnerTask, QgsProcessingContext, QgsProcessingFeedback,
                            QgsProject)
-    from qgis.PyQt.QtCore import QCoreApplication
 
     alg = QgsApplication.processingRegistry().createAlgorithmById(alg_id)
     context = QgsProcessingContext()
@@ -269,10 +267,7 @@ def _run_as_task(alg_id, params):
     task = QgsProcessingAlgRunnerTask(alg, params, context, feedback)
     task.executed.connect(lambda ok, results: done.update(ok=ok, results=results))
     QgsApplication.taskManager().addTask(task)
-    end = time.monotonic() + 60
-    while "ok" not in done and time.monotonic() < end:
-        QCoreApplication.processEvents()
-        time.sleep(0.01)
+    process_events_until(lambda: "ok" in done)
     return done, context, feedback
 
 

@@ -321,10 +321,8 @@ def test_export_task_gathers_on_the_task_managers_thread_again_and_again(qgis_if
     """The export dialog's ExportTask runs on QGIS's task manager (a pooled worker thread): three exports in a row
     each gather the same projects as a gather on the main thread.  With pyproj 3.7 the second one on the same thread crashed QGIS 3.40
     (deps.keep_proj_context)."""
-    import time
-
+    from helpers import process_events_until
     from qgis.core import QgsApplication
-    from qgis.PyQt.QtCore import QCoreApplication
 
     from pmiek_werkbank.dialogs.export_dialog import ExportTask
 
@@ -342,9 +340,6 @@ def test_export_task_gathers_on_the_task_managers_thread_again_and_again(qgis_if
         task.taskCompleted.connect(lambda done=done: done.append("ok"))
         task.taskTerminated.connect(lambda done=done: done.append("fout"))
         QgsApplication.taskManager().addTask(task)
-        end = time.monotonic() + 60
-        while not done and time.monotonic() < end:
-            QCoreApplication.processEvents()
-            time.sleep(0.01)
+        process_events_until(lambda done=done: bool(done))
         assert done == ["ok"], task.error
         assert task.error is None and [p["project_id"] for p in task.data.projects] == want
