@@ -371,10 +371,33 @@ def _tree_query_smallest(points, geoms, xy=None):
     else:
         i, j = tree.query(points, predicate="intersects")
     if len(i):
-        order = np.lexsort((shapely.area(geoms)[j], i))
+        out[:] = _first_smallest(i, j, shapely.area(geoms)[j], len(points))
+    return out
+
+
+def _first_smallest(i, j, size, n):
+    """Per point ``i`` the ``j`` of its smallest ``size``, the first of equal sizes; -1 for points without a pair.
+
+    The same choice as a stable sort on (point, size) keeping each point's first pair.  The tree gives its
+    pairs sorted by point, so a minimum per run of equal points does it in one pass (240,000 points, 400,000
+    pairs: a lexsort took 50 ms); pairs in any other order, or a size that is NaN, take the sort.
+    """
+    import numpy as np
+
+    out = np.full(n, -1, dtype=np.int64)
+    if not len(i):
+        return out
+    if (i[1:] < i[:-1]).any() or np.isnan(size).any():
+        order = np.lexsort((size, i))
         i, j = i[order], j[order]
         first = np.r_[True, i[1:] != i[:-1]]
         out[i[first]] = j[first]
+        return out
+    start = np.flatnonzero(np.r_[True, i[1:] != i[:-1]])
+    smallest = np.minimum.reduceat(size, start)
+    at_min = np.flatnonzero(size == np.repeat(smallest, np.diff(np.r_[start, len(i)])))
+    first = at_min[np.r_[True, i[at_min[1:]] != i[at_min[:-1]]]]
+    out[i[first]] = j[first]
     return out
 
 

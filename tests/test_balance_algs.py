@@ -121,6 +121,18 @@ def test_balance_features_columnwise_values(pmiek_provider):
     assert [f.geometry().asWkt() for f in feats[:2]] == ["Point (1 2)", "Point (1 2)"]
     assert not feats[2].hasGeometry()
 
+    # in parts (the algorithm hands the sink one part while it makes the next): the same features in the same
+    # order, each part the next rows, parts as even as the rows allow, an empty part where there are fewer rows
+    from pmiek_werkbank.provider.algorithms.project_algs import balance_feature_parts
+
+    for parts in (1, 2, 3, 5):
+        got_parts = list(balance_feature_parts(table, {"S1": Point(1, 2)}, fields, parts=parts))
+        assert len(got_parts) == parts
+        assert sorted(len(p) for p in got_parts) == sorted([3 // parts + (k < 3 % parts) for k in range(parts)])
+        flat = [f for p in got_parts for f in p]
+        assert [f.attributes() for f in flat] == [f.attributes() for f in feats]
+        assert [f.geometry().asWkt() for f in flat] == [f.geometry().asWkt() for f in feats]
+
 
 def test_round6_is_pythons_round():
     """The vectorised rounding of the balance output gives exactly Python's round(x, 6), bit for bit (halves,

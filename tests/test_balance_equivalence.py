@@ -665,3 +665,38 @@ def test_tree_query_smallest_equals_the_predicate_query():
     assert not shapely.is_prepared(geoms).any()
     mixed = np.array(list(pts[:50]) + [shapely.box(12, 12, 13, 13)], dtype=object)
     assert _new()._tree_query_smallest(mixed, geoms).tolist() == reference(mixed, geoms).tolist()
+
+
+def test_first_smallest_equals_the_stable_sort():
+    """_first_smallest (a minimum per run of equal points) picks what a stable sort on (point, size) keeping each
+    point's first pair picks: ties keep the first pair, points without pairs get -1, and pairs out of order or
+    with a NaN size (which take the sort) give the same answer."""
+    import numpy as np
+
+    def reference(i, j, size, n):
+        out = np.full(n, -1, dtype=np.int64)
+        order = np.lexsort((size, i))
+        i, j = i[order], j[order]
+        first = np.r_[True, i[1:] != i[:-1]]
+        out[i[first]] = j[first]
+        return out
+
+    rng = np.random.default_rng(11)
+    for trial in range(40):
+        n = int(rng.integers(1, 60))
+        m = int(rng.integers(1, 200))
+        i = np.sort(rng.integers(0, n, m))
+        j = rng.integers(0, 30, m)
+        size = rng.integers(1, 5, m).astype(float)  # few distinct sizes: many ties
+        if trial % 4 == 1:
+            size[rng.integers(0, m, 3)] = np.nan
+        if trial % 4 == 2:
+            p = rng.permutation(m)
+            i, j, size = i[p], j[p], size[p]
+        got = _new()._first_smallest(i, j, size, n)
+        assert got.tolist() == reference(i, j, size, n).tolist(), trial
+    # by hand: point 0 has sizes 3, 1, 1 -> its second pair; point 2 has none; point 3 one pair
+    i = np.array([0, 0, 0, 1, 3])
+    j = np.array([7, 8, 9, 4, 5])
+    assert _new()._first_smallest(i, j, np.array([3.0, 1.0, 1.0, 2.0, 9.0]), 4).tolist() == [8, 4, -1, 5]
+    assert _new()._first_smallest(i[:0], j[:0], np.zeros(0), 2).tolist() == [-1, -1]
