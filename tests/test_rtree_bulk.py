@@ -121,6 +121,23 @@ def test_a_filled_or_unusual_rtree_is_left_to_sqlite():
     assert con.execute("SELECT count(*) FROM e").fetchone()[0] == 3000
 
 
+def test_rowid_rows_come_by_id_and_point_at_the_leaf_that_holds_the_id():
+    """The rowid table's rows are handed over sorted by id (appended to its B-tree instead of inserted all over
+    it): one row per id, each naming the leaf node whose blob holds that id."""
+    env = _boxes(6000, seed=3)
+    ids = np.random.default_rng(3).permutation(np.arange(1, 6001) * 7)  # not in id order, not dense
+    nodes, parents, rowids = packed_rtree(ids.tolist(), env.tolist(), 1228)
+    assert [i for i, _ in rowids] == sorted(ids.tolist())
+    holder = {}
+    interior = {parent for _child, parent in parents}  # a node that is some node's parent is not a leaf
+    for no, blob in nodes:
+        count = int.from_bytes(blob[2:4], "big")
+        if no not in interior:
+            for k in range(count):
+                holder[int.from_bytes(blob[4 + 24 * k: 12 + 24 * k], "big")] = no
+    assert dict(rowids) == holder and len(holder) == 6000
+
+
 def test_node_blob_layout():
     nodes, parents, rowids = packed_rtree([7, 9], [(1.0, 2.0, 3.0, 4.0), (0.5, 0.5, 0.25, 0.25)], 1228)
     assert parents == [] and sorted(rowids) == [(7, 1), (9, 1)]

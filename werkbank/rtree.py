@@ -187,7 +187,11 @@ def packed_rtree(ids, envelopes, node_size):
         nodenos = np.arange(next_no, next_no + len(starts), dtype=np.int64)
         next_no += len(starts)
         owner = np.repeat(nodenos, max_cells)[: len(cell_ids)]
-        (rowid_rows if depth == 0 else parent_rows).extend(zip(cell_ids.tolist(), owner.tolist()))
+        if depth == 0:  # the rowid table by id: appended to its B-tree, not inserted all over it (500,000 rows:
+            by_id = np.argsort(cell_ids, kind="stable")  # 0.38 -> 0.1 s); the same rows
+            rowid_rows.extend(zip(cell_ids[by_id].tolist(), owner[by_id].tolist()))
+        else:
+            parent_rows.extend(zip(cell_ids.tolist(), owner.tolist()))
         node_rows.extend(zip(nodenos.tolist(), blobs(cell_ids, cell_boxes, starts)))
         level_boxes = np.column_stack([np.minimum.reduceat(cell_boxes[:, 0], starts),
                                        np.maximum.reduceat(cell_boxes[:, 1], starts),
