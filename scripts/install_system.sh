@@ -5,8 +5,9 @@ set -euo pipefail
 PKGS=(python3-qgis qgis qgis-providers python3-venv xvfb poppler-utils imagemagick
       postgresql-15-postgis-3 postgresql-client python3-psycopg2 gdal-bin sqlite3 xauth
       python3-dev libgdal-dev libproj-dev pkg-config build-essential python3-scipy chromium
-      debootstrap python3-fiona)  # debootstrap: the QGIS version matrix chroots (make test-matrix); python3-fiona:
-      # vector_io's fiona backend (Debian's build against the system GDAL, safe beside QGIS), tested on 3.22
+      debootstrap python3-fiona xdotool)  # debootstrap: the QGIS version matrix chroots (make test-matrix);
+      # python3-fiona: vector_io's fiona backend (Debian's build against the system GDAL, safe beside QGIS), tested
+      # on 3.22; xdotool: the desktop tests click QGIS's own buttons through the X server
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

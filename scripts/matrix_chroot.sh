@@ -20,7 +20,8 @@ DIR=$CACHE/$SUITE
 PKGS=(python3-qgis qgis qgis-providers python3-geopandas python3-pyogrio python3-fiona python3-pyproj
       python3-shapely python3-openpyxl python3-jinja2 python3-scipy python3-psutil
       python3-pytest python3-pip xvfb xauth poppler-utils gdal-bin sqlite3 fonts-dejavu-core
-      ca-certificates locales-all e2fsprogs)  # e2fsprogs: chattr for the immutable-file test
+      ca-certificates locales-all e2fsprogs xdotool)  # e2fsprogs: chattr for the immutable-file test; xdotool:
+      # the desktop tests click QGIS's own buttons through the X server
 PIP_PKGS=(pytest-qgis==5.0.2)   # pure Python; pip inside the chroot only for this test plugin
 # Bump when PKGS/PIP_PKGS change so cached chroots get the new packages.
 RECIPE="v2 ${PKGS[*]} ${PIP_PKGS[*]}"
