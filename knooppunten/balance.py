@@ -902,7 +902,7 @@ class BalanceModel:
         srank = np.empty(S, dtype=np.int64)
         srank[self._sorder] = np.arange(S)
         ids = a["dev_id"].to_numpy(dtype=object)[inq]
-        if all(type(v) is str for v in ids):  # rank by id; equal ids keep their order like a stable sort
+        if set(map(type, ids)) <= {str}:  # rank by id; equal ids keep their order like a stable sort
             dcode = np.empty(len(ids), dtype=np.int64)
             dcode[np.argsort(ids, kind="stable")] = np.arange(len(ids))
         else:
@@ -1669,7 +1669,7 @@ class BalanceModel:
 
         dev = f["dev_id"].to_numpy(dtype=object)
         year = f["year_ready"].to_numpy(dtype=float)
-        if not all(type(v) is str for v in dev) or np.isnan(year).any():
+        if not set(map(type, dev)) <= {str} or np.isnan(year).any():
             return np.asarray(f.sort_values(["direction", "year_ready", "station_id", "dev_id"],
                                             na_position="last").index)
         S = len(self._sid)
