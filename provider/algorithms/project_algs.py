@@ -472,9 +472,9 @@ class BackgroundSink:
     release the GIL, so they run beside Python work (national balance: 36,000 features, ~0.3 s of writing) when
     a core is free.  The balance hands its features over in two lists, the first written while the second is made
     (national: 0.1 s less to wait at the end); a list per few thousand features passed the GIL back and forth so
-    often that it was slower on a loaded machine.  The helper
-    holds the only reference to the sink: :meth:`close` queues its destruction there; :meth:`wait` returns when
-    the output is complete and raises what went wrong in the helper.
+    often that it was slower on a loaded machine.  The helper holds the only reference to the sink: :meth:`close`
+    queues its destruction there; :meth:`wait` returns when the output is complete and raises what went wrong in
+    the helper.
     """
 
     def __init__(self, sink, output="OUTPUT"):
