@@ -219,14 +219,25 @@ def _demand_per_station(frame, station_col, value_col="demand_mw"):
     return out[out != 0].sort_index()
 
 
+def _plugin_answer(wbp):
+    """Demand per station from the plugin's own assignment, and how many developments have an explicit station
+    (those win over the spatial rule).  A function of its own, so the national model (hundreds of MB of Python
+    objects) is freed before the next sub-case is timed instead of slowing its runs."""
+    from pmiek_werkbank.knooppunten.balance import BalanceModel
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(wbp, readonly=True) as wb:
+        model = BalanceModel.from_werkbank(wb)
+    a = model.assignment
+    explicit = a["assign_rule"].eq("expliciet").sum() if "assign_rule" in a else 0
+    return _demand_per_station(a, "station_id"), explicit
+
+
 def case_p1(ds, repeat, scratch):
     """The whole balance vs QGIS's nearest/summary join (same assignment, same grouping) and vs the I/O floor."""
     qgis_app()
     import numpy as np
     import pyogrio
-
-    from pmiek_werkbank.knooppunten.balance import BalanceModel
-    from pmiek_werkbank.werkbank import open_werkbank
 
     rows = []
     national = ds.size == "national"
@@ -297,17 +308,13 @@ def case_p1(ds, repeat, scratch):
         p, r = interleaved(plugin, reference, repeat)
         pf, f = interleaved(plugin, floor, repeat, warmup=False)
         # the answers: demand per station from the plugin's own assignment vs the reference's sums
-        with open_werkbank(wbp, readonly=True) as wb:
-            model = BalanceModel.from_werkbank(wb)
-        mine = _demand_per_station(model.assignment, "station_id")
+        mine, explicit = _plugin_answer(wbp)
         theirs_frame = pyogrio.read_dataframe(out["ref"]["OUTPUT"], read_geometry=False)
         col = "n_station_id" if sub == "P1a" else "a_station_id"
         theirs_frame = theirs_frame[theirs_frame[col].notna()]
         theirs = theirs_frame.set_index(theirs_frame[col].astype(str))["sum"].astype(float)
         theirs = theirs[theirs != 0].sort_index()
         key = "station" if sub == "P1a" else "station (via het kleinste gebied)"
-        # the plugin's explicit station ids (developments.station_id) win over the spatial rule
-        explicit = model.assignment["assign_rule"].eq("expliciet").sum() if "assign_rule" in model.assignment else 0
         both = mine.index.union(theirs.index)
         a, b = mine.reindex(both, fill_value=0.0).to_numpy(), theirs.reindex(both, fill_value=0.0).to_numpy()
         differ = list(both[~np.isclose(a, b, rtol=1e-9, atol=1e-6)])
