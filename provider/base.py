@@ -21,24 +21,50 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 
-def add_features(sink, features, output):
+def add_features(sink, features, output, first_row=1):
     """Write ``features`` (a list) to a Processing sink; a refusal stops the algorithm.
 
     ``QgsFeatureSink.addFeatures`` answers False when the destination refuses a feature (disk full, a value the
-    format cannot hold, a layer removed meanwhile): the algorithm then fails with the output's name and the
-    destination's own error instead of reporting success over an incomplete layer.  The one place every pMIEK
-    algorithm writes its output features.
+    format cannot hold, a layer removed meanwhile): the algorithm then fails with the output's name, the row the
+    destination refused (counted from ``first_row``: pass the number of rows written before when an output is
+    written in parts) and the destination's own error, instead of reporting success over an incomplete layer.
+    The one place every pMIEK algorithm writes its output features.
     """
     if not features:
         return
-    ok = sink.addFeatures(features, QgsFeatureSink.Flag.FastInsert)
-    if isinstance(ok, tuple):  # sip gives QGIS's sinks (bool, features): the list is an in/out argument
-        ok = ok[0]
-    if not ok:
-        error = (sink.lastError() or "").strip() or "de bestemming gaf geen reden"
-        raise QgsProcessingException(
-            "{}: de uitvoer kon niet volledig worden geschreven ({}). Het algoritme is gestopt; gebruik deze "
-            "uitvoer niet en kies zo nodig een andere bestemming.".format(output, error))
+    if _accepted(sink.addFeatures(features, QgsFeatureSink.Flag.FastInsert)):
+        return
+    error = (sink.lastError() or "").strip() or "de bestemming gaf geen reden"
+    row = _refused_row(sink, features)
+    where = ""
+    if row is not None:
+        where = " bij rij {}".format(first_row + row)
+        f = features[row]
+        if f.fields().count() and f.attributes():
+            where += " ({} = {!r})".format(f.fields().at(0).name(), f.attributes()[0])
+    raise QgsProcessingException(
+        "{}: de uitvoer kon niet volledig worden geschreven{} ({}). Het algoritme is gestopt; gebruik deze "
+        "uitvoer niet en kies zo nodig een andere bestemming.".format(output, where, error))
+
+
+def _accepted(answer):
+    return answer[0] if isinstance(answer, tuple) else answer  # sip gives QGIS's sinks (bool, features)
+
+
+def _refused_row(sink, features):
+    """After a refused batch: the index of the feature the destination refuses, found by offering them one by one
+    (the output is abandoned anyway, so rows written twice do no harm).  None when it cannot be told: the
+    destination then refuses the first feature and the one after it too (disk full, layer gone), or accepts all."""
+    for i, f in enumerate(features):
+        if _accepted(sink.addFeature(f, QgsFeatureSink.Flag.FastInsert)):
+            continue
+        if i > 0:
+            return i
+        # the first one refused: its own fault only if the destination still takes the next one
+        if len(features) > 1 and _accepted(sink.addFeature(features[1], QgsFeatureSink.Flag.FastInsert)):
+            return 0
+        return None
+    return None
 
 
 def _guarded(func):

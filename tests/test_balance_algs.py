@@ -185,6 +185,9 @@ def test_background_sink_writes_in_order_and_reports_failures(pmiek_provider):
             self.got.extend(f["capacity_mw"] for f in feats)
             return True
 
+        def addFeature(self, feat, flags=None):  # noqa: N802 - offered one by one after a refusal
+            return self.addFeatures([feat], flags)
+
         def lastError(self):  # noqa: N802
             return "Schrijven mislukt: schijf vol" if self.fail else ""
 
@@ -212,14 +215,32 @@ def test_background_sink_writes_in_order_and_reports_failures(pmiek_provider):
     writer.close()
     with pytest.raises(QgsProcessingException) as e:
         writer.wait()
+    # a full disk refuses every row: no row is named (it would not be the culprit)
     assert "OUTPUT: de uitvoer kon niet volledig worden geschreven (Schrijven mislukt: schijf vol)" in str(e.value)
     assert not writer._sink
+    # a destination that refuses one row: named by its place in the whole output, parts counted on
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+
+    layer = QgsVectorLayer("Point?crs=EPSG:28992&field=unit_id:string", "uit", "memory")
+    rows = []
+    for k, wkt in enumerate(["POINT (1 2)", "POINT (2 3)", "POINT (3 4)", "LINESTRING (0 0, 1 1)", "POINT (5 6)"]):
+        f = QgsFeature(layer.fields())
+        f.setAttributes(["S{}".format(k + 1)])
+        f.setGeometry(QgsGeometry.fromWkt(wkt))
+        rows.append(f)
+    writer = BackgroundSink(layer.dataProvider(), "OUTPUT")
+    writer.add(rows[:2])
+    writer.add(rows[2:])
+    writer.close()
+    with pytest.raises(QgsProcessingException, match=r"^OUTPUT: de uitvoer kon niet volledig worden geschreven bij "
+                                                     r"rij 4 \(unit_id = 'S4'\) \(.*LineString"):
+        writer.wait()
 
 
 def test_add_features_stops_on_a_refusal_and_names_the_output(pmiek_provider):
     """provider.base.add_features: the features go to the sink in one call; a False answer raises a Dutch
-    QgsProcessingException with the output's name and the sink's lastError (or a fallback when it gives none); an
-    empty list is not sent at all."""
+    QgsProcessingException with the output's name, the refused row where it can be told, and the sink's lastError
+    (or a fallback when it gives none); an empty list is not sent at all."""
     import pytest
     from qgis.core import QgsFeature, QgsProcessingException
 
@@ -232,6 +253,9 @@ def test_add_features_stops_on_a_refusal_and_names_the_output(pmiek_provider):
         def addFeatures(self, feats, flags=None):  # noqa: N802
             self.calls.append(len(feats))
             return self.answer
+
+        def addFeature(self, feat, flags=None):  # noqa: N802
+            return self.addFeatures([feat], flags)
 
         def lastError(self):  # noqa: N802
             return self.error
@@ -263,6 +287,24 @@ def test_add_features_stops_on_a_refusal_and_names_the_output(pmiek_provider):
     with pytest.raises(QgsProcessingException, match=r"^OUTPUT: .*abc"):
         add_features(layer.dataProvider(), [text], "OUTPUT")
     assert layer.featureCount() == 1
+    # the refused row is named (its place, counted from first_row, and its first field) when the destination
+    # takes the rows around it; a lone refused row, or one whose neighbour is refused too, is not
+    others = []
+    for a in (3, 4):
+        f = QgsFeature(layer.fields())
+        f.setAttributes([a])
+        f.setGeometry(QgsGeometry.fromWkt("POINT (3 4)"))
+        others.append(f)
+    with pytest.raises(QgsProcessingException, match=r"^OUTPUT: de uitvoer kon niet volledig worden geschreven bij "
+                                                     r"rij 12 \(a = 2\) \(.*LineString"):
+        add_features(layer.dataProvider(), [others[0], line, others[1]], "OUTPUT", first_row=11)
+    with pytest.raises(QgsProcessingException, match=r"bij rij 1 \(a = 2\) "):
+        add_features(layer.dataProvider(), [line, others[0]], "OUTPUT")
+    with pytest.raises(QgsProcessingException) as e:
+        add_features(layer.dataProvider(), [line, text], "OUTPUT")
+    assert "bij rij" not in str(e.value)
+    assert "bij rij" not in str(pytest.raises(QgsProcessingException, add_features, Sink(False, "vol"),
+                                              [QgsFeature(), QgsFeature()], "OUTPUT").value)
 
 
 def _run_as_task(alg_id, params):

@@ -484,12 +484,14 @@ class BackgroundSink:
         self._output = output
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmiek-sink")
         self._jobs = []
+        self._rows = 0  # handed over so far: a refused row is named by its place in the whole output
 
     def add(self, features):
-        self._jobs.append(self._pool.submit(self._add, features))
+        self._jobs.append(self._pool.submit(self._add, features, self._rows + 1))
+        self._rows += len(features)
 
-    def _add(self, features):
-        add_features(self._sink[0], features, self._output)  # a refusal raised by wait()
+    def _add(self, features, first_row):
+        add_features(self._sink[0], features, self._output, first_row)  # a refusal raised by wait()
 
     def close(self):
         self._jobs.append(self._pool.submit(self._sink.clear))
