@@ -47,6 +47,49 @@ def add_features(sink, features, output, first_row=1):
         "uitvoer niet en kies zo nodig een andere bestemming.".format(output, where, error))
 
 
+def close_output(sink, dest, written, output, context):
+    """Close a Processing output and check it: the sink is deleted now (for a file its destructor commits; for a
+    GeoPackage that is the one transaction of the whole layer), then :func:`verify_output`.  Use instead of letting
+    the last reference go; ``sink`` is unusable afterwards."""
+    from qgis.PyQt import sip
+
+    sip.delete(sink)
+    verify_output(dest, written, output, context)
+
+
+def verify_output(dest, written, output, context):
+    """The closed output ``dest`` must hold the ``written`` features.  A file destination whose commit failed when
+    the sink was closed (a full disk: SQLite's COMMIT of the GeoPackage fails in the destructor, which nobody is
+    told of) has no layer or fewer rows; then the algorithm fails instead of reporting success over a missing or
+    incomplete layer.  A temporary layer is counted in the context's store; a destination that is neither (a
+    database URI) is left as QGIS leaves it."""
+    import os
+
+    from qgis.core import QgsVectorLayer
+
+    layer = context.temporaryLayerStore().mapLayer(dest) if dest else None
+    own = None
+    if layer is None:
+        path = (dest or "").split("|")[0]
+        if not path or "://" in path or "=" in path or not (os.path.isabs(path) or os.path.splitext(path)[1]):
+            return  # not a file (a database URI such as postgres://... or dbname=...)
+        if not os.path.isfile(path):
+            raise QgsProcessingException(
+                "{}: het uitvoerbestand {} bestaat niet na het schrijven. Het algoritme is gestopt; kies een andere "
+                "bestemming (is de schijf vol?).".format(output, path))
+        layer = own = QgsVectorLayer(dest, "controle", "ogr")
+    try:
+        count = layer.featureCount() if layer.isValid() else None
+    finally:
+        del layer, own  # the file is not held open
+    if count is None or (count >= 0 and count != written):
+        found = "geen laag" if count is None else "{} van de {} rijen".format(count, written)
+        raise QgsProcessingException(
+            "{}: de uitvoer is niet volledig opgeslagen in {} ({} bij het teruglezen). Het algoritme is gestopt; "
+            "gebruik deze uitvoer niet en kies zo nodig een andere bestemming (is de schijf vol?).".format(
+                output, dest, found))
+
+
 def _accepted(answer):
     return answer[0] if isinstance(answer, tuple) else answer  # sip gives QGIS's sinks (bool, features)
 

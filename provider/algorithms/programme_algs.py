@@ -20,7 +20,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from ..base import PmiekAlgorithm, add_features
+from ..base import PmiekAlgorithm, add_features, close_output
 from ...layers.fieldtypes import make_field
 
 
@@ -54,7 +54,8 @@ def _fields(spec):
     return fields
 
 
-def _write_rows(sink, fields, spec, records, output, geoms=None):
+def _write_rows(sink, dest, context, fields, spec, records, output, geoms=None):
+    """The rows as features into ``sink``, which is then closed and checked (provider.base.close_output)."""
     feats = []
     for n, r in enumerate(records):
         f = QgsFeature(fields)
@@ -63,6 +64,7 @@ def _write_rows(sink, fields, spec, records, output, geoms=None):
             f.setGeometry(QgsGeometry.fromWkt(geoms[n].wkt))
         feats.append(f)
     add_features(sink, feats, output)
+    close_output(sink, dest, len(feats), output, context)
 
 
 class _ProgrammeAlg(PmiekAlgorithm):
@@ -194,7 +196,7 @@ class CompareRound(_ProgrammeAlg):
                 from ...programme.visibility import CONFIDENTIAL_NOTICE
 
                 records.insert(0, {"onderdeel": CONFIDENTIAL_NOTICE})
-            _write_rows(sink, fields, REPORT_SPEC, records, "TABLE")
+            _write_rows(sink, dest, context, fields, REPORT_SPEC, records, "TABLE")
             results["TABLE"] = dest
         for line in cmp.summary(include).itertuples(index=False):
             feedback.pushInfo("{} {}: {}".format(line[0], line[1], line[2]))
@@ -260,14 +262,14 @@ class CompareVariants(_ProgrammeAlg):
                                           QgsCoordinateReferenceSystem())
         if sink is None:
             raise QgsProcessingException(self.tr("OUTPUT: de uitvoertabel kan niet worden gemaakt."))
-        _write_rows(sink, fields, COMPARISON_SPEC, table.to_dict("records"), "OUTPUT")
+        _write_rows(sink, dest, context, fields, COMPARISON_SPEC, table.to_dict("records"), "OUTPUT")
         out = {"OUTPUT": dest}
         mfields = _fields(MAP_SPEC)
         msink, mdest = self.parameterAsSink(parameters, "OUTPUT_MAP", context, mfields, QgsWkbTypes.Type.Point,
                                             QgsCoordinateReferenceSystem("EPSG:28992"))
         if msink is not None:
-            _write_rows(msink, mfields, MAP_SPEC, gdf.drop(columns="geometry").to_dict("records"), "OUTPUT_MAP",
-                        list(gdf.geometry))
+            _write_rows(msink, mdest, context, mfields, MAP_SPEC, gdf.drop(columns="geometry").to_dict("records"),
+                        "OUTPUT_MAP", list(gdf.geometry))
             out["OUTPUT_MAP"] = mdest
         for name in results:
             feedback.pushInfo(self.tr("Variant '{}' doorgerekend.").format(name))

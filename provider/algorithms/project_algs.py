@@ -21,7 +21,7 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsWkbTypes,
 )
-from ..base import PmiekAlgorithm, add_features
+from ..base import PmiekAlgorithm, add_features, verify_output
 from .import_algs import SpecHelpMixin
 from ...layers.fieldtypes import make_field
 
@@ -484,11 +484,11 @@ class BackgroundSink:
         self._output = output
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pmiek-sink")
         self._jobs = []
-        self._rows = 0  # handed over so far: a refused row is named by its place in the whole output
+        self.rows = 0  # handed over so far: a refused row is named by its place in the whole output
 
     def add(self, features):
-        self._jobs.append(self._pool.submit(self._add, features, self._rows + 1))
-        self._rows += len(features)
+        self._jobs.append(self._pool.submit(self._add, features, self.rows + 1))
+        self.rows += len(features)
 
     def _add(self, features, first_row):
         add_features(self._sink[0], features, self._output, first_row)  # a refusal raised by wait()
@@ -607,6 +607,7 @@ class CapacityBalance(PmiekAlgorithm):
             del model, inputs, table, geoms, src  # freed while the helper finishes the output
         finally:
             writer.wait()  # the output complete before the algorithm returns
+        verify_output(dest, writer.rows, "OUTPUT", context)
         return result
 
     def _report(self, level, table, model, inputs, settings, feedback):

@@ -22,7 +22,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..base import PmiekAlgorithm, add_features
+from ..base import PmiekAlgorithm, add_features, close_output
 from .import_algs import SpecHelpMixin
 from .project_algs import STRICT_HELP
 from ...layers.fieldtypes import make_field
@@ -253,6 +253,7 @@ class ScoreProjects(_ScoringAlg):
             f.setAttributes(attrs)
             feats.append(f)
         add_features(sink, feats, "OUTPUT")
+        close_output(sink, dest, len(feats), "OUTPUT", context)
         n_incomplete = int((~table["complete"].astype(bool)).sum()) if len(table) else 0
         feedback.pushInfo(self.tr("{} projecten gerangschikt; {} onvolledig, {} met onenigheid.").format(
             int(table["ranked"].sum()) if len(table) else 0, n_incomplete, int(table["disagreement"].sum()) if len(table) else 0))
