@@ -48,3 +48,24 @@ def test_algorithms_write_output_features_only_through_add_features():
                 found += ["{}:{}: {}".format(os.path.relpath(path, ROOT), n, line.strip())
                           for n, line in enumerate(f, 1) if ".addFeature(" in line or ".addFeatures(" in line]
     assert not found, "\n".join(found)
+
+
+def test_algorithms_that_make_a_sink_close_and_check_it():
+    """A module that makes a Processing sink (parameterAsSink) also closes and reads it back through
+    provider.base.close_output or verify_output: a file whose commit fails in the sink's destructor (full disk)
+    is otherwise reported as written."""
+    missing = []
+    folder = os.path.join(ROOT, "provider")
+    for sub, _dirs, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(sub, name)
+            if not name.endswith(".py"):
+                continue
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            makes = text.count(".parameterAsSink(")
+            checks = text.count("close_output(") + text.count("verify_output(")
+            if makes and not checks:
+                missing.append("{}: {} sink(s), geen close_output/verify_output".format(
+                    os.path.relpath(path, ROOT), makes))
+    assert not missing, "\n".join(missing)
