@@ -58,11 +58,11 @@ def close_output(sink, dest, written, output, context):
 
 
 def verify_output(dest, written, output, context):
-    """The closed output ``dest`` must hold the ``written`` features.  A file destination whose commit failed when
-    the sink was closed (a full disk: SQLite's COMMIT of the GeoPackage fails in the destructor, which nobody is
-    told of) has no layer or fewer rows; then the algorithm fails instead of reporting success over a missing or
-    incomplete layer.  A temporary layer is counted in the context's store; a destination that is neither (a
-    database URI) is left as QGIS leaves it."""
+    """The closed output ``dest`` must hold the ``written`` features (at least: an output appended to a layer keeps
+    that layer's rows).  A file destination whose commit failed when the sink was closed (a full disk: SQLite's
+    COMMIT of the GeoPackage fails in the destructor, which nobody is told of) has no layer or fewer rows; then the
+    algorithm fails instead of reporting success over a missing or incomplete layer.  A temporary layer is counted
+    in the context's store; a destination that is neither (a database URI) is left as QGIS leaves it."""
     import os
 
     from qgis.core import QgsVectorLayer
@@ -82,7 +82,7 @@ def verify_output(dest, written, output, context):
         count = layer.featureCount() if layer.isValid() else None
     finally:
         del layer, own  # the file is not held open
-    if count is None or (count >= 0 and count != written):
+    if count is None or 0 <= count < written:  # more: appended to a layer that held rows already
         found = "geen laag" if count is None else "{} van de {} rijen".format(count, written)
         raise QgsProcessingException(
             "{}: de uitvoer is niet volledig opgeslagen in {} ({} bij het teruglezen). Het algoritme is gestopt; "

@@ -91,9 +91,9 @@ def test_a_balance_output_that_the_disk_cannot_hold_is_never_reported_as_written
 
 
 def test_verify_output_reads_the_destination_back(tmp_path, pmiek_provider):
-    """verify_output: a file with the layer and every row passes; a file without the layer, with fewer rows, or
-    missing altogether stops with the output's name; a temporary layer is counted in the context's store; a
-    database URI is left alone."""
+    """verify_output: a file with the layer and every row (or more: appended) passes; a file without the layer, with
+    fewer rows, or missing altogether stops with the output's name; a temporary layer is counted in the context's
+    store; a database URI is left alone."""
     from qgis.core import (QgsFeature, QgsField, QgsFields, QgsProcessingContext, QgsProcessingException,
                            QgsVectorFileWriter, QgsVectorLayer, QgsWkbTypes, QgsCoordinateReferenceSystem,
                            QgsCoordinateTransformContext)
@@ -117,6 +117,7 @@ def test_verify_output_reads_the_destination_back(tmp_path, pmiek_provider):
     del writer
     verify_output(path, 3, "OUTPUT", context)
     verify_output(path + "|layername=uit", 3, "OUTPUT", context)
+    verify_output(path, 2, "OUTPUT", context)  # appended to a layer that held a row already
     with pytest.raises(QgsProcessingException, match=r"^OUTPUT: de uitvoer is niet volledig opgeslagen .*"
                                                      r"\(3 van de 5 rijen bij het teruglezen\)"):
         verify_output(path, 5, "OUTPUT", context)
