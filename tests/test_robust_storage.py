@@ -329,7 +329,8 @@ def _tiny_fs(size_kb):
 
 
 def test_disk_full_keeps_werkbank_intact(werkbank_path):
-    """Optional (needs root + mount): a tiny filesystem fills up in the middle of a big write."""
+    """Optional (needs root + mount): a tiny filesystem fills up in the middle of a big write; the werkbank file is
+    as it was at once (not only after the next open plays back SQLite's journal)."""
     size = os.path.getsize(werkbank_path)
     mnt = _tiny_fs(size // 1024 + 400)
     if mnt is None:
@@ -348,11 +349,18 @@ def test_disk_full_keeps_werkbank_intact(werkbank_path):
         frame = gpd.GeoDataFrame(
             {"dev_id": ["D%06d" % i for i in range(n)], "sector": "wonen", "note": ["n" * 200] * n},
             geometry=shapely.buffer(shapely.points(xs, xs), 5, quad_segs=16), crs=28992)
+        with open(path, "rb") as f:
+            file_before = f.read()
         with open_werkbank(path) as wb:
             with pytest.raises(WerkbankError) as e:
                 wb.write_frame("developments", frame)
             msg = str(e.value)
             assert "vol.gpkg" in msg and "schijf is vol" in msg and "ongewijzigd" in msg
+            # at once, before anything opens the file again: no hot journal left behind, the file byte for byte as
+            # it was (a copy of the .gpkg taken now must not hold half a write)
+            assert not os.path.exists(path + "-journal")
+            with open(path, "rb") as f:
+                assert f.read() == file_before
         with open_werkbank(path) as wb:
             assert wb.count("developments") == 0 and wb.count("stations") == 50
         assert table_digest(path) == before

@@ -261,6 +261,9 @@ class Werkbank:
         """A Dutch WerkbankError for a storage fault (disk full, locked ...), or None to re-raise as is."""
         return None
 
+    def _settle_after_failure(self):
+        """After a failed write transaction: bring the stored file back to its state before it (hook)."""
+
     # ---- life cycle ----------------------------------------------------------
     def __init__(self, target, conn, readonly=False):
         self.target = target
@@ -305,6 +308,7 @@ class Werkbank:
             yield self._tx
         except BaseException as e:
             self.conn.rollback()
+            self._settle_after_failure()
             err = self._translate_error(e)
             if err is not None:
                 raise err from e
@@ -314,6 +318,7 @@ class Werkbank:
                 self.conn.commit()
             except Exception as e:
                 self.conn.rollback()
+                self._settle_after_failure()
                 err = self._translate_error(e)
                 if err is not None:
                     raise err from e
@@ -1321,6 +1326,17 @@ class GeopackageWerkbank(Werkbank):
 
     def describe(self):
         return os.path.basename(str(self.target))
+
+    def _settle_after_failure(self):
+        """A write that failed on a full disk or an I/O error leaves SQLite's pager in its error state: the
+        transaction is void, but the pages already written and the rollback journal stay on disk until the next
+        read plays the journal back.  A copy or backup of the .gpkg taken meanwhile (without its -journal) would
+        hold half a write; so read once now, which restores the file byte for byte and removes the journal.  If
+        even that fails, the journal stays and the next open of the werkbank restores it."""
+        try:
+            self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        except sqlite3.Error:
+            pass
 
     def _translate_error(self, exc):
         if not isinstance(exc, sqlite3.OperationalError):
