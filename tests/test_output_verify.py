@@ -94,16 +94,16 @@ def test_verify_output_reads_the_destination_back(tmp_path, pmiek_provider):
     """verify_output: a file with the layer and every row (or more: appended) passes; a file without the layer, with
     fewer rows, or missing altogether stops with the output's name; a temporary layer is counted in the context's
     store; a database URI is left alone."""
-    from qgis.core import (QgsFeature, QgsField, QgsFields, QgsProcessingContext, QgsProcessingException,
-                           QgsVectorFileWriter, QgsVectorLayer, QgsWkbTypes, QgsCoordinateReferenceSystem,
-                           QgsCoordinateTransformContext)
-    from qgis.PyQt.QtCore import QVariant
+    from qgis.core import (QgsCoordinateReferenceSystem, QgsCoordinateTransformContext, QgsFeature, QgsFields,
+                           QgsProcessingContext, QgsProcessingException, QgsVectorFileWriter, QgsVectorLayer,
+                           QgsWkbTypes)
 
+    from pmiek_werkbank.layers.fieldtypes import make_field
     from pmiek_werkbank.provider.base import verify_output
 
     context = QgsProcessingContext()
     fields = QgsFields()
-    fields.append(QgsField("n", QVariant.Int))
+    fields.append(make_field("n", "int"))
     path = str(tmp_path / "uit.gpkg")
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
