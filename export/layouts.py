@@ -454,12 +454,13 @@ class PdfSequence:
 
     def close(self):
         if self.painter is not None:
-            self.painter.end()
+            ended = self.painter.end()
             self.painter = None
         else:  # nothing written: still leave a valid (empty-page) PDF rather than nothing
             p = QPainter()
             p.begin(self.writer)
-            p.end()
+            ended = p.end()
+        return ended
 
     def __enter__(self):
         return self
@@ -468,11 +469,28 @@ class PdfSequence:
         from ..werkbank.atomic import discard, fsync_path
 
         try:
-            self.close()
-            self.writer = None  # the PDF is complete and closed
+            ended = self.close()
+            self.writer = None  # the PDF is closed
             if exc_type is None:
+                if not ended or not pdf_complete(self._tmp):
+                    # Qt's PDF writer reports success on a full disk and leaves a cut-off file: never swap that
+                    # in over the PDF that was there
+                    raise OSError("PDF {} kon niet volledig worden geschreven (is de schijf vol?); er is niets "
+                                  "vervangen.".format(self.path))
                 fsync_path(self._tmp)
                 os.replace(self._tmp, self.path)
                 fsync_path(os.path.dirname(os.path.abspath(self.path)))
         finally:
             discard(self._tmp)
+
+
+def pdf_complete(path):
+    """Whether the PDF at ``path`` was written to its end: its last kilobyte holds the ``%%EOF`` marker that Qt
+    writes last.  A file cut off by a full disk (Qt's writer does not report that) has none."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            f.seek(max(0, f.tell() - 1024))
+            return b"%%EOF" in f.read()
+    except OSError:
+        return False

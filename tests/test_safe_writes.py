@@ -546,6 +546,61 @@ def test_pdf_written_beside_and_swapped_only_on_success(tmp_path, qgis_app):
     assert target.read_bytes().startswith(b"%PDF-1") and os.listdir(tmp_path) == ["fiche.pdf"]
 
 
+
+_PDF_UNDER_A_FILE_LIMIT = """
+    import os, resource, signal, sys
+    import numpy as np
+    from qgis.core import (QgsApplication, QgsLayoutItemPicture, QgsLayoutPoint, QgsLayoutSize, QgsPrintLayout,
+                           QgsProject)
+    from qgis.PyQt.QtGui import QImage
+    app = QgsApplication([], False)
+    app.initQgis()
+    from pmiek_werkbank.export.layouts import PdfSequence
+    folder, limit = sys.argv[1], int(sys.argv[2])
+    noise = np.random.default_rng(5).integers(0, 2 ** 32, (700, 700), dtype=np.uint32)
+    image = QImage(noise.tobytes(), 700, 700, 4 * 700, QImage.Format.Format_RGB32)
+    assert image.save(os.path.join(folder, "ruis.png"))
+    layout = QgsPrintLayout(QgsProject.instance())
+    layout.initializeDefaults()
+    picture = QgsLayoutItemPicture(layout)
+    picture.setPicturePath(os.path.join(folder, "ruis.png"))
+    picture.attemptMove(QgsLayoutPoint(10, 10))
+    picture.attemptResize(QgsLayoutSize(190, 190))
+    layout.addLayoutItem(picture)
+    if limit:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG), as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    try:
+        with PdfSequence(os.path.join(folder, "fiche.pdf")) as pdf:
+            pdf.add(layout, 0)
+        print("RESULT=ok")
+    except OSError as e:
+        print("RESULT=error " + str(e))
+"""
+
+
+@pytest.mark.parametrize("limit", [0, 120 << 10])
+def test_a_pdf_cut_off_by_a_full_disk_is_never_swapped_in(tmp_path, limit):
+    """Qt's PDF writer reports success when the disk fills up and leaves a cut-off file.  PdfSequence checks
+    that the PDF was written to its end before it replaces the old one.  Without a limit the new PDF (a page with a
+    noise image, well over 120 KB) replaces the old one; under a 120 KB file limit it stops with a Dutch message,
+    the old PDF stays byte for byte and no temporary file is left."""
+    target = tmp_path / "fiche.pdf"
+    target.write_bytes(b"%PDF-oud")
+    r = _child(_PDF_UNDER_A_FILE_LIMIT, str(tmp_path), str(limit))
+    lines = [line for line in r.stdout.splitlines() if line.startswith("RESULT=")]
+    assert lines, r.stderr[-3000:]
+    result = lines[-1][len("RESULT="):]
+    left = sorted(os.listdir(tmp_path))
+    if not limit:
+        assert result == "ok"
+        data = target.read_bytes()
+        assert data.startswith(b"%PDF-1") and b"%%EOF" in data[-1024:] and len(data) > 120 << 10
+    else:
+        assert result.startswith("error PDF ") and "kon niet volledig worden geschreven" in result, result
+        assert target.read_bytes() == b"%PDF-oud"
+    assert left == ["fiche.pdf", "ruis.png"], left
+
 # ---- item 10: a killed freeze never blocks the next one; a full disk during a freeze ----------------
 def test_unregistered_snapshot_of_a_killed_freeze_does_not_block_refreezing(tmp_path):
     import sqlite3
