@@ -124,12 +124,14 @@ def same_or_missing(x, y):
     return np.asarray((x == y) | (pd.isna(x) & pd.isna(y)), dtype=bool)
 
 
-def all_text(series):
-    """True when every present value of ``series`` is a str (pandas' C-level type inference; an empty or all-missing
-    column counts): such a column can be handled as text in one vectorised step (importers, write_frame)."""
+def all_text(series, skipna=True):
+    """True when every present value of ``series`` (a Series or an array) is a str (pandas' C-level type inference;
+    an empty or all-missing column counts): such a column can be handled as text in one vectorised step
+    (importers, write_frame).  ``skipna=False``: every value must be a str, a missing one included (ids that are
+    sorted as text: the balance)."""
     import pandas as pd
 
-    return pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")
+    return pd.api.types.infer_dtype(series, skipna=skipna) in ("string", "empty")
 
 
 def safe_row(values):

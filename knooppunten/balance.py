@@ -870,6 +870,8 @@ class BalanceModel:
         import pandas as pd
         import shapely
 
+        from ..tabular import all_text
+
         a = self.assignment
         S, K, Y = len(self._sid), len(self._kid), self._Y
         ny = len(Y)
@@ -902,7 +904,7 @@ class BalanceModel:
         srank = np.empty(S, dtype=np.int64)
         srank[self._sorder] = np.arange(S)
         ids = a["dev_id"].to_numpy(dtype=object)[inq]
-        if set(map(type, ids)) <= {str}:  # rank by id; equal ids keep their order like a stable sort
+        if all_text(ids, skipna=False):  # rank by id; equal ids keep their order like a stable sort
             dcode = np.empty(len(ids), dtype=np.int64)
             dcode[np.argsort(ids, kind="stable")] = np.arange(len(ids))
         else:
@@ -1667,9 +1669,11 @@ class BalanceModel:
         (``rows``: the assignment row of each row of ``f``)."""
         import numpy as np
 
+        from ..tabular import all_text
+
         dev = f["dev_id"].to_numpy(dtype=object)
         year = f["year_ready"].to_numpy(dtype=float)
-        if not set(map(type, dev)) <= {str} or np.isnan(year).any():
+        if not all_text(dev, skipna=False) or np.isnan(year).any():
             return np.asarray(f.sort_values(["direction", "year_ready", "station_id", "dev_id"],
                                             na_position="last").index)
         S = len(self._sid)
