@@ -261,8 +261,13 @@ class Werkbank:
         """A Dutch WerkbankError for a storage fault (disk full, locked ...), or None to re-raise as is."""
         return None
 
+    def _roll_back(self):
+        """Undo a failed write transaction, and bring the stored file back to its state before it."""
+        self.conn.rollback()
+        self._settle_after_failure()
+
     def _settle_after_failure(self):
-        """After a failed write transaction: bring the stored file back to its state before it (hook)."""
+        """After the rollback of a failed write transaction: whatever the backend needs for that (hook)."""
 
     # ---- life cycle ----------------------------------------------------------
     def __init__(self, target, conn, readonly=False):
@@ -307,8 +312,7 @@ class Werkbank:
         try:
             yield self._tx
         except BaseException as e:
-            self.conn.rollback()
-            self._settle_after_failure()
+            self._roll_back()
             err = self._translate_error(e)
             if err is not None:
                 raise err from e
@@ -317,8 +321,7 @@ class Werkbank:
             try:
                 self.conn.commit()
             except Exception as e:
-                self.conn.rollback()
-                self._settle_after_failure()
+                self._roll_back()
                 err = self._translate_error(e)
                 if err is not None:
                     raise err from e
