@@ -85,3 +85,20 @@ def process_events_until(done, seconds=60):
     while not done() and time.monotonic() < end:
         QCoreApplication.processEvents()
         time.sleep(0.01)
+
+
+def run_child(code, *args):
+    """Run the Python snippet ``code`` (dedented) in a child process with the built plugin and QGIS's Processing
+    plugin on its path (offscreen unless told otherwise): for what must not touch this process (a native crash,
+    a file-size limit)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [p for p in (env.get("PYTHONPATH", ""), os.path.join(root, "build"), "/usr/share/qgis/python/plugins") if p])
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True,
+                          env=env, timeout=300)

@@ -4,14 +4,10 @@ GeoPackage's COMMIT fails in the sink's destructor, which QGIS reports to nobody
 
 import os
 import sqlite3
-import subprocess
-import sys
-import textwrap
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.path.join(ROOT, "build")
 SAMPLE = os.path.join(ROOT, "resources", "sample", "voorbeeld_werkbank.gpkg")
 
 _BALANCE_WITH_A_FILE_LIMIT = """
@@ -37,12 +33,9 @@ _BALANCE_WITH_A_FILE_LIMIT = """
 
 
 def _balance_with_a_file_limit(werkbank, out, limit):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [p for p in (env.get("PYTHONPATH", ""), BUILD, "/usr/share/qgis/python/plugins") if p])
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    r = subprocess.run([sys.executable, "-c", textwrap.dedent(_BALANCE_WITH_A_FILE_LIMIT), werkbank, out, str(limit)],
-                       capture_output=True, text=True, env=env, timeout=300)
+    from helpers import run_child
+
+    r = run_child(_BALANCE_WITH_A_FILE_LIMIT, werkbank, out, str(limit))
     lines = [line for line in r.stdout.splitlines() if line.startswith("RESULT=")]
     assert lines, "geen uitkomst (returncode {}):\n{}".format(r.returncode, r.stderr[-3000:])
     return lines[-1][len("RESULT="):]

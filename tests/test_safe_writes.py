@@ -19,11 +19,9 @@ def _sha(path):
 
 
 def _child(code, *args):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [p for p in (env.get("PYTHONPATH", ""), BUILD, "/usr/share/qgis/python/plugins") if p])
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True,
-                          env=env, timeout=300)
+    from helpers import run_child
+
+    return run_child(code, *args)
 
 
 # ---- item 8: geometry bounds before GEOS ------------------------------------------------------
