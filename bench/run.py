@@ -569,10 +569,17 @@ def _import_row(ds, repeat, scratch, sub, source, n):
     state = {}
 
     def setup():
+        # the earlier runs' outputs (hundreds of MB each) are removed before the next run: every run, on either
+        # side, starts on the same disk, instead of next to a growing pile of old werkbanks and copies
+        keep = state.get("imported")
+        for f in state.pop("files", []):
+            if f != keep and os.path.exists(f):
+                os.remove(f)
         target = scratch.path("import_werkbank")
         shutil.copyfile(ds.empty, target)
         state["target"] = target
         state["copy"] = scratch.path("ogr_copy")
+        state["files"] = [f for f in (keep, target, state["copy"]) if f]
 
     def plugin():
         state["res"] = run_alg("pmiek:importdevelopments", {
