@@ -95,10 +95,19 @@ def run_child(code, *args):
     import sys
     import textwrap
 
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True,
+                          env=child_env(), timeout=300)
+
+
+def child_env(**extra):
+    """The environment of a child Python process (:func:`run_child`, or a ``Popen`` a test reads from as it
+    runs): this one's, with the built plugin and QGIS's Processing plugin on ``PYTHONPATH``, offscreen unless
+    told otherwise, no bytecode written (a test may run it in a read-only folder); ``extra`` on top."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
         [p for p in (env.get("PYTHONPATH", ""), os.path.join(root, "build"), "/usr/share/qgis/python/plugins") if p])
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True,
-                          env=env, timeout=300)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.update(extra)
+    return env

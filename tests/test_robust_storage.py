@@ -18,6 +18,7 @@ import threading
 import uuid
 
 import pytest
+from helpers import child_env
 import shapely
 
 from helpers import table_digest
@@ -25,7 +26,6 @@ from pmiek_werkbank.werkbank import SchemaTooNewError, WerkbankError, create_wer
 from pmiek_werkbank.werkbank.schema import latest_version
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.path.join(ROOT, "build")
 
 
 def _sha(path):
@@ -49,13 +49,6 @@ def filled_path(werkbank_path):
         _fill(wb)
     return werkbank_path
 
-
-def _child_env():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [p for p in (env.get("PYTHONPATH", ""), BUILD, "/usr/share/qgis/python/plugins") if p])
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return env
 
 
 # ---- files that are not (complete) werkbanks ----------------------------------------------
@@ -167,7 +160,7 @@ def test_readonly_file_and_location(filled_path):
         if os.geteuid() == 0:  # root may write anywhere: check as an ordinary user
             kwargs = {"user": 65534, "group": 65534, "extra_groups": []}
         proc = subprocess.run([sys.executable, script, ro_file, ro_dir], capture_output=True, text=True,
-                              env=_child_env(), cwd=base, timeout=300, **kwargs)
+                              env=child_env(), cwd=base, timeout=300, **kwargs)
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
         assert proc.returncode == 0 and lines, proc.stderr[-3000:]
         out = json.loads(lines[-1][7:])
@@ -222,7 +215,7 @@ def _run_and_kill(target, mode, n, tmp_path, wait_for):
     script = tmp_path / "killed_writer.py"
     script.write_text(KILL_CHILD)
     proc = subprocess.Popen([sys.executable, str(script), target, mode, str(n)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=_child_env())
+                            stderr=subprocess.PIPE, text=True, env=child_env())
     seen = []
     timer = threading.Timer(600, proc.kill)
     timer.start()

@@ -8,6 +8,7 @@ import sys
 import textwrap
 
 import pytest
+from helpers import child_env, run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
@@ -18,19 +19,13 @@ def _sha(path):
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def _child(code, *args):
-    from helpers import run_child
-
-    return run_child(code, *args)
-
-
 # ---- item 8: geometry bounds before GEOS ------------------------------------------------------
 @pytest.mark.parametrize("coords", [(1e300, 1e300), (-1e300, 455000.0), (float("inf"), 455000.0),
                                     (float("nan"), 455000.0), (140000.0, 455000.0, 1e300)])
 def test_absurd_coordinates_refused_in_a_child_without_crash(werkbank_path, coords):
     """In a child process: a native abort (GEOS WKT writer, exit 134) would show as a negative return code."""
     sha = _sha(werkbank_path)
-    r = _child("""
+    r = run_child("""
         import sys, shapely
         from pmiek_werkbank.werkbank import open_werkbank, WerkbankError
         wb = open_werkbank(sys.argv[1])
@@ -61,7 +56,7 @@ def test_update_row_refuses_absurd_geometry(werkbank):
 
 def test_audit_fingerprint_never_formats_absurd_coordinates():
     """The audit helpers summarise what GEOS cannot write (checked in a child: a crash is an abort)."""
-    r = _child("""
+    r = run_child("""
         import shapely
         from pmiek_werkbank.werkbank import storage
         g = [shapely.Point(1e300, -1e300), shapely.Point(1, 2), None, shapely.LineString([(0, 0), (1e300, 1)])]
@@ -317,8 +312,7 @@ def test_killed_import_leaves_old_or_new_and_next_try_works(package, tmp_path):
     target = tmp_path / "k" / "werkbank.gpkg"
     target.parent.mkdir()
     sha = _old_werkbank(target)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([p for p in (env.get("PYTHONPATH", ""), BUILD) if p])
+    env = child_env()
     code = textwrap.dedent("""
         import sys
         from pmiek_werkbank.programme.exchange import import_package
@@ -358,9 +352,7 @@ def test_every_algorithm_on_damaged_werkbanks_gives_messages_not_tracebacks(tmp_
         json.dump(corpus, f)
     out = tmp_path / "uit"
     out.mkdir()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    env["PYTHONPATH"] = os.pathsep.join(
-        [p for p in (env.get("PYTHONPATH", ""), BUILD, "/usr/share/qgis/python/plugins") if p])
+    env = child_env(QT_QPA_PLATFORM="offscreen")
     r = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "damaged_corpus.py"), str(tmp_path / "corpus.json"),
                         str(out)], capture_output=True, text=True, env=env, timeout=1200)
     assert r.returncode == 0, "native afbreking of crash: rc {}\n{}".format(r.returncode, r.stderr[-3000:])
@@ -585,7 +577,7 @@ def test_a_pdf_cut_off_by_a_full_disk_is_never_swapped_in(tmp_path, limit):
     the old PDF stays byte for byte and no temporary file is left."""
     target = tmp_path / "fiche.pdf"
     target.write_bytes(b"%PDF-oud")
-    r = _child(_PDF_UNDER_A_FILE_LIMIT, str(tmp_path), str(limit))
+    r = run_child(_PDF_UNDER_A_FILE_LIMIT, str(tmp_path), str(limit))
     lines = [line for line in r.stdout.splitlines() if line.startswith("RESULT=")]
     assert lines, r.stderr[-3000:]
     result = lines[-1][len("RESULT="):]
@@ -732,8 +724,7 @@ def test_killed_copy_leaves_the_target_whole_and_the_next_copy_cleans_up(tmp_pat
     target = tmp_path / "kopie" / "werkbank.gpkg"
     target.parent.mkdir()
     sha = _old_werkbank(target)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([p for p in (env.get("PYTHONPATH", ""), BUILD) if p])
+    env = child_env()
     code = textwrap.dedent("""
         import sys
         from pmiek_werkbank.werkbank.copy import copy_werkbank
