@@ -25,7 +25,6 @@ from helpers import table_digest
 from pmiek_werkbank.werkbank import SchemaTooNewError, WerkbankError, create_werkbank, open_werkbank
 from pmiek_werkbank.werkbank.schema import latest_version
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _sha(path):
