@@ -238,6 +238,16 @@ def station_status(balance_rows, key="summary_status"):
     return worse(*[(r.get(key) if key in r else r.get("status")) or "" for r in balance_rows or []])
 
 
+def station_statuses(data):
+    """``{station_id: status}`` of every station a project of ``data`` stands at (fiche and web atlas maps colour
+    stations by it): :func:`station_status` over that station's balance rows, the worst over the horizon years."""
+    out = {}
+    for p in data.all_projects:
+        if p.get("station_id") and p.get("balance"):
+            out[p["station_id"]] = station_status(p["balance"])
+    return out
+
+
 def gather(wb, include_confidential=False, order="rank", project_ids=None, with_extents=True):
     """Read the werkbank into an :class:`ExportData` (see the module docstring).
 

@@ -13,6 +13,7 @@ from qgis.core import (
     Qgis,
     QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
+    QgsExpression,
     QgsFeature,
     QgsFillSymbol,
     QgsGeometry,
@@ -41,6 +42,7 @@ from qgis.PyQt.QtCore import QMarginsF, QSizeF
 from qgis.PyQt.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from ..knooppunten.balance import MAP_STATUS_COLOURS
+from .context import station_statuses
 from ..layers.fieldtypes import make_field
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -59,6 +61,17 @@ LINKED = "strpos(coalesce(attribute(@atlas_feature, 'dev_ids'), ''), ',' || \"de
 
 def quote_list(values):
     return ",".join("'" + str(v).replace("'", "''") + "'" for v in values) or "''"
+
+
+def lookup_expression(field, values, default=""):
+    """A QGIS expression giving ``values[field]`` for each feature (``default`` when the key is missing): one map
+    looked up per feature (``map_get``), prepared once because every argument is a literal."""
+    if not values:
+        return QgsExpression.quotedString(default)
+    pairs = ", ".join("{}, {}".format(QgsExpression.quotedString(str(k)), QgsExpression.quotedString(str(v or "")))
+                      for k, v in values.items())
+    return "coalesce(map_get(map({}), {}), {})".format(pairs, QgsExpression.quotedColumnRef(field),
+                                                       QgsExpression.quotedString(default))
 
 
 def new_project():
@@ -156,12 +169,7 @@ def make_map_layers(project, wb, data, gemeenten_path=None):
         layers.append(layer)
     stations = _werkbank_layer(wb, "stations", None, "Stations")
     if stations is not None:
-        status = {}
-        for p in data.projects:
-            if p.get("station_id") and p.get("balance_status"):
-                status[p["station_id"]] = p["balance_status"]
-        whens = "".join(" WHEN '{}' THEN '{}'".format(str(k).replace("'", "''"), v) for k, v in status.items())
-        expr = "CASE \"station_id\"{} ELSE '' END".format(whens) if whens else "''"
+        expr = lookup_expression("station_id", station_statuses(data))
         cats = []
         for code, colour in STATUS_COLOURS.items():
             sym = QgsMarkerSymbol.createSimple({"name": "square", "color": colour, "size": "3.2",

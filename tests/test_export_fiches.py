@@ -457,3 +457,76 @@ def test_cancelled_atlas_frees_its_layouts_before_the_fiche_layout_closes(tmp_pa
     assert len(layouts) == 3 and alive_at_close == [0]
     assert not (tmp_path / "atlas.pdf").exists()
     assert len([f for f in os.listdir(tmp_path / "fiches") if f.endswith(".pdf")]) == 1
+
+
+def _layer_expressions(layer):
+    """Every expression a fiche map layer evaluates: its renderer's (category attribute or rule filters) and its
+    label's."""
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsRuleBasedRenderer
+
+    out = []
+    r = layer.renderer()
+    if isinstance(r, QgsCategorizedSymbolRenderer):
+        out.append(r.classAttribute())
+    elif isinstance(r, QgsRuleBasedRenderer):
+        out += [rule.filterExpression() for rule in r.rootRule().descendants()
+                if rule.filterExpression() and not rule.isElse()]
+    if layer.labelsEnabled() and layer.labeling() is not None:
+        settings = layer.labeling().settings()
+        if settings.isExpression:
+            out.append(settings.fieldName)
+    return out
+
+
+def test_every_fiche_map_expression_parses_and_stations_show_their_balance(tmp_path, qgis_app):
+    """QGIS draws a feature grey (or not at all) when an expression does not parse, without an error: the fiche
+    stations were coloured by 'CASE "station_id" WHEN … END', which QGIS does not know, so every station was grey
+    'onbekend' while the fiche's table said tekort.  Every expression of every fiche map layer must parse, and each
+    station evaluates to the status of its balance (context.station_statuses, the same as in the web atlas); the
+    page's map shows the colour of the first fiche's station status."""
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+    from qgis.PyQt.QtGui import QColor, QImage
+
+    from pmiek_werkbank.export import layouts as L
+    from pmiek_werkbank.export.context import gather, station_statuses
+    from pmiek_werkbank.export.fiches import FicheLayout, export_fiches
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    wb_path = _new_werkbank(tmp_path / "w.gpkg")
+    with open_werkbank(wb_path, readonly=True) as wb:
+        data = gather(wb)
+        statuses = station_statuses(data)
+        assert statuses and set(statuses.values()) - {""}, statuses  # the test werkbank has known statuses
+        fl = FicheLayout(wb, data, gemeenten_path=GEMEENTEN if os.path.exists(GEMEENTEN) else None)
+        try:
+            for layer in fl.map_layers:
+                for text in _layer_expressions(layer):
+                    e = QgsExpression(text)
+                    assert not e.hasParserError(), (layer.name(), text[:200], e.parserErrorString())
+            stations = [layer for layer in fl.map_layers if layer.name() == "Stations"][0]
+            renderer = stations.renderer()
+            assert isinstance(renderer, QgsCategorizedSymbolRenderer)
+            expr = QgsExpression(renderer.classAttribute())
+            ctx = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(stations))
+            seen = {}
+            for f in stations.getFeatures():
+                ctx.setFeature(f)
+                seen[f["station_id"]] = expr.evaluate(ctx)
+                assert not expr.hasEvalError(), expr.evalErrorString()
+            assert seen == {sid: statuses.get(sid, "") for sid in seen}
+            assert {v for v in seen.values() if v}  # some station is coloured at all
+            first = data.projects[0]
+            colour = QColor(L.STATUS_COLOURS[first["balance_status"]])
+            fiches = export_fiches(wb, data, str(tmp_path / "fiches"), fiche_layout=fl)
+        finally:
+            fl.close()
+    png = str(tmp_path / "p")
+    subprocess.run(["pdftoppm", "-r", "100", "-png", "-f", "1", "-l", "1", fiches.pdfs[0], png], check=True)
+    img = QImage(str(tmp_path / [f for f in os.listdir(tmp_path) if f.endswith(".png")][0]))
+    w, h = img.width(), img.height()
+    x0, y0, x1, y1 = MAP_BOX
+    hits = sum(1 for y in range(int(y0 * h), int(y1 * h)) for x in range(int(x0 * w), int(x1 * w))
+               if max(abs(img.pixelColor(x, y).red() - colour.red()), abs(img.pixelColor(x, y).green() - colour.green()),
+                      abs(img.pixelColor(x, y).blue() - colour.blue())) <= 12)
+    assert hits >= 20, "de kleur van de stationsstatus {} ({}) staat niet op de kaart van de fiche ({} px)".format(
+        first["balance_status"], colour.name(), hits)

@@ -7,7 +7,7 @@ layer is clipped to the map and simplified to less than a pixel, so a fiche map 
 project's context spans the province.  Pure Python.
 """
 
-from ..context import station_status
+from ..context import station_statuses
 from .geo import CAPACITY_FILL, STATUS_COLOURS, SvgMap
 
 LEVELS = (0, 5, 25, 100)
@@ -35,14 +35,11 @@ class FicheMaps:
         kf = wb.read_frame("knooppunten", columns=["knooppunt_id"], order_by=None)
         self.knooppunten = dict(zip(kf["knooppunt_id"], kf.geometry.values))
         sf = wb.read_frame("stations", columns=["station_id"], order_by=None)
-        balance = {}
-        for p in data.all_projects:
-            if p.get("station_id") and p.get("balance"):
-                balance[p["station_id"]] = p["balance"]
+        status = station_statuses(data)
         self.station_ids = list(sf["station_id"])
         self.station_geoms = np.asarray(sf.geometry.values, dtype=object)
         self.station_index = {sid: i for i, sid in enumerate(self.station_ids)}
-        self.station_colour = np.array([STATUS_COLOURS.get(station_status(balance.get(sid)) or "", STATUS_COLOURS[""])
+        self.station_colour = np.array([STATUS_COLOURS.get(status.get(sid) or "", STATUS_COLOURS[""])
                                         for sid in self.station_ids], dtype=object)
         self.station_tree = shapely.STRtree(self.station_geoms) if len(self.station_ids) else None
         af = wb.read_frame("capacity_areas", columns=["afname_colour"], order_by=None)
