@@ -58,6 +58,35 @@ def png_nonblank_fraction(path, box=None):
     return colored / max(1, total)
 
 
+def layer_expressions(layer):
+    """Every QGIS expression a vector layer's style evaluates: the renderer's (category/graduated attribute, rule
+    filters) and the labels' (an expression label, rule-based label filters).  QGIS draws a feature grey or not
+    at all when one of them does not parse, without any error."""
+    from qgis.core import (
+        QgsCategorizedSymbolRenderer,
+        QgsGraduatedSymbolRenderer,
+        QgsRuleBasedLabeling,
+        QgsRuleBasedRenderer,
+    )
+
+    out = []
+    r = layer.renderer()
+    if isinstance(r, (QgsCategorizedSymbolRenderer, QgsGraduatedSymbolRenderer)):
+        out.append(r.classAttribute())
+    elif isinstance(r, QgsRuleBasedRenderer):
+        out += [rule.filterExpression() for rule in r.rootRule().descendants()
+                if rule.filterExpression() and not rule.isElse()]
+    labeling = layer.labeling() if layer.labelsEnabled() else None
+    rules = []
+    if isinstance(labeling, QgsRuleBasedLabeling):
+        rules = labeling.rootRule().descendants()
+        out += [rule.filterExpression() for rule in rules if rule.filterExpression() and not rule.isElse()]
+    settings = [rule.settings() for rule in rules if rule.settings()] if rules else (
+        [labeling.settings()] if labeling is not None else [])
+    out += [s.fieldName for s in settings if s.isExpression]
+    return out
+
+
 def exists_nonempty(path):
     return os.path.isfile(path) and os.path.getsize(path) > 0
 

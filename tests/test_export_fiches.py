@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 from conftest import SHARED_DATA
-from helpers import pdf_pages, pdf_text, png_nonblank_fraction
+from helpers import layer_expressions, pdf_pages, pdf_text, png_nonblank_fraction
 from test_export_data import AFGEVALLEN, CONFIDENTIAL, FICHE_NAMES, HOSTILE, SECTIONS, build_export_werkbank
 
 GEMEENTEN = os.path.join(SHARED_DATA, "cbs_gemeenten.gpkg")
@@ -459,25 +459,6 @@ def test_cancelled_atlas_frees_its_layouts_before_the_fiche_layout_closes(tmp_pa
     assert len([f for f in os.listdir(tmp_path / "fiches") if f.endswith(".pdf")]) == 1
 
 
-def _layer_expressions(layer):
-    """Every expression a fiche map layer evaluates: its renderer's (category attribute or rule filters) and its
-    label's."""
-    from qgis.core import QgsCategorizedSymbolRenderer, QgsRuleBasedRenderer
-
-    out = []
-    r = layer.renderer()
-    if isinstance(r, QgsCategorizedSymbolRenderer):
-        out.append(r.classAttribute())
-    elif isinstance(r, QgsRuleBasedRenderer):
-        out += [rule.filterExpression() for rule in r.rootRule().descendants()
-                if rule.filterExpression() and not rule.isElse()]
-    if layer.labelsEnabled() and layer.labeling() is not None:
-        settings = layer.labeling().settings()
-        if settings.isExpression:
-            out.append(settings.fieldName)
-    return out
-
-
 def test_every_fiche_map_expression_parses_and_stations_show_their_balance(tmp_path, qgis_app):
     """QGIS draws a feature grey (or not at all) when an expression does not parse, without an error: the fiche
     stations were coloured by 'CASE "station_id" WHEN … END', which QGIS does not know, so every station was grey
@@ -500,7 +481,7 @@ def test_every_fiche_map_expression_parses_and_stations_show_their_balance(tmp_p
         fl = FicheLayout(wb, data, gemeenten_path=GEMEENTEN if os.path.exists(GEMEENTEN) else None)
         try:
             for layer in fl.map_layers:
-                for text in _layer_expressions(layer):
+                for text in layer_expressions(layer):
                     e = QgsExpression(text)
                     assert not e.hasParserError(), (layer.name(), text[:200], e.parserErrorString())
             stations = [layer for layer in fl.map_layers if layer.name() == "Stations"][0]

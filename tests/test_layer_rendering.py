@@ -58,6 +58,23 @@ def _pixel(img, x, y):
     return c.red(), c.green(), c.blue()
 
 
+def test_every_style_expression_of_the_werkbank_layers_parses(sample_layers):
+    """A style whose expression QGIS cannot parse draws its features grey or not at all, silently (the fiche
+    stations were grey for that reason): every expression of every loaded werkbank layer must parse."""
+    from helpers import layer_expressions
+    from qgis.core import QgsExpression, QgsVectorLayer
+
+    checked = 0
+    for name, layer in sample_layers.items():
+        if not isinstance(layer, QgsVectorLayer):
+            continue
+        for text in layer_expressions(layer):
+            e = QgsExpression(text)
+            assert not e.hasParserError(), (name, text[:200], e.parserErrorString())
+            checked += 1
+    assert checked >= 3  # the styles do use expressions (project status rules, labels)
+
+
 def test_rendering_settings_on_the_loaded_layers(sample_layers):
     dev_poly = sample_layers["Ontwikkelingen (vlakken)"]
     dev_point = sample_layers["Ontwikkelingen (punten)"]
