@@ -41,7 +41,7 @@ def fmt_num(v, decimals=1, trim=False, empty=""):
     f = _number(v)
     if f is None:
         return empty
-    s = "{:,.{d}f}".format(f, d=decimals)
+    s = "{:,.{d}f}".format(_half_up(f, decimals), d=decimals)
     s = s.replace(",", THIN).replace(".", ",")
     if decimals and s.endswith("," + "0" * decimals):
         s = s[: -(decimals + 1)]
@@ -50,6 +50,20 @@ def fmt_num(v, decimals=1, trim=False, empty=""):
     if s in ("-0", "−0"):
         s = "0"
     return s
+
+
+def _half_up(f, decimals):
+    """``f`` rounded as a person rounds the number they see: half away from zero, on its shortest decimal form
+    (1.25 -> 1.3 and 2.675 -> 2.68, where float formatting gives 1.2 and 2.67).  Used by :func:`fmt_num`, so a
+    value reads the same wherever it is printed."""
+    if not math.isfinite(f):
+        return f
+    from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+    try:
+        return Decimal(repr(f)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the decimal context holds (|f| near 1e28 and beyond)
+        return f
 
 
 def fmt_mw(v, decimals=1):

@@ -47,8 +47,9 @@ def rows(kind, data):
         for p in projects:
             r = dict(p)
             r["developments_text"] = "\n".join("{} ({})".format(d["name"], d["sector"]) for d in p["developments"])
-            r["demand_total_mw"] = _mw(sum(d["demand_mw"] or 0 for d in p["developments"]))
-            r["supply_total_mw"] = _mw(sum(d["supply_mw"] or 0 for d in p["developments"]))
+            # the MW the balance counts for the project (link shares applied), as on its fiche and in the web atlas
+            r["demand_total_mw"] = _mw(p.get("serves_demand_mw"))
+            r["supply_total_mw"] = _mw(p.get("serves_supply_mw"))
             out.append(r)
         return out
     if kind == "actielijst":

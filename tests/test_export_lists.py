@@ -65,6 +65,34 @@ def test_projectenlijst_xlsx_matches_werkbank(export_wb, tmp_path):
     assert hostile["Betrokken partijen"] == "'=1+1"
 
 
+def test_projectenlijst_mw_is_what_the_fiche_and_balance_count(export_wb, tmp_path):
+    """The list's 'Vraag ontwikkelingen (MW)' applies the link shares, as the fiche ('samen … MW vraag') and the
+    balance do: P1 links D1 with 35,5 MW and half of D2 (6 MW) -> 38,5 MW, not the developments' full 41,5."""
+    import sqlite3
+
+    from pmiek_werkbank.export.lists import rows, write_csv
+
+    conn = sqlite3.connect(export_wb)
+    with conn:
+        conn.execute("UPDATE project_links SET share_pct = 50 WHERE link_id = 'L2'")
+        assert conn.execute("SELECT demand_mw FROM developments WHERE dev_id = 'D2'").fetchone()[0] == 6
+    conn.close()
+    data = _data(export_wb)
+    p1 = [p for p in data.projects if p["project_id"] == "P1"][0]
+    assert p1["serves_demand_mw"] == pytest.approx(38.5) and p1["demand_total"] == "38,5 MW"
+    by_id = {r["project_id"]: r for r in rows("projectenlijst", data)}
+    assert by_id["P1"]["demand_total_mw"] == pytest.approx(38.5)
+    for p in data.projects:  # every fiche project: the list says what its fiche says
+        assert (by_id[p["project_id"]]["demand_total_mw"] or 0) == pytest.approx(round(p["serves_demand_mw"], 3))
+    path = str(tmp_path / "projectenlijst.csv")
+    write_csv("projectenlijst", data, path)
+    with open(path, encoding="utf-8-sig") as f:
+        body = list(csv.reader(f, delimiter=";"))
+    head = body[0]
+    line = [r for r in body if r[head.index("Naam project")] == FICHE_NAMES[0]][0]
+    assert line[head.index("Vraag ontwikkelingen (MW)")] == "38,5"
+
+
 def test_actie_and_monitoringlijst_xlsx(export_wb, tmp_path):
     from pmiek_werkbank.export.lists import write_xlsx
 

@@ -270,6 +270,17 @@ def test_dutch_formatter():
     assert fmt_value("fase", "verkenning") == "verkenning"
 
 
+def test_the_formatter_rounds_half_up_as_people_do():
+    """1,25 MW in a list and '1,2 MW' on the fiche looked like two numbers: float formatting rounds the exact binary
+    1.25 to even, while 208.75 went up.  The one formatter rounds half away from zero on the shortest decimal form."""
+    from pmiek_werkbank.formatting import fmt_mw, fmt_num
+
+    assert fmt_mw(1.25) == "1,3 MW" and fmt_num(208.75) == "208,8" and fmt_num(0.125, 2) == "0,13"
+    assert fmt_num(2.675, 2) == "2,68" and fmt_num(-1.25) == "-1,3" and fmt_num(-0.04) == "0"
+    assert fmt_num(1234.55) == "1\u2009234,6" and fmt_num(2.5, 0) == "3" and fmt_num(0.5, 0) == "1"
+    assert fmt_num(1.24999) == "1,2" and fmt_num(1e30, 0).startswith("1\u2009000") and fmt_num(float("inf")) == "inf"
+
+
 def test_amount_printed_once(tmp_path):
     from pmiek_werkbank.export.context import gather
     from pmiek_werkbank.werkbank import open_werkbank
