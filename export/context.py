@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..formatting import fmt_date, fmt_eur, fmt_mw, fmt_num  # noqa: F401 - the one Dutch formatter, re-exported
+from ..ingest.dates import date_key
 from ..programme import visibility as V
 from ..programme.facts import DISPUTED_TEXT, programme_facts, worse
 from ..werkbank import enums as E
@@ -279,7 +280,9 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
         " FROM project_links l JOIN developments d ON d.dev_id = l.dev_id ORDER BY d.name"), "project_id")
     deps = _by(wb.query("SELECT * FROM project_dependencies ORDER BY fid"), "project_id")
     actions = _by(wb.query("SELECT * FROM actions ORDER BY fid"), "project_id")
-    monitoring = _by(wb.query("SELECT * FROM monitoring ORDER BY peildatum, fid"), "project_id")
+    # oldest first, the latest last by the date itself: a werkbank may hold '15-01-2026' from before ingest.dates
+    monitoring = _by(sorted(wb.query("SELECT * FROM monitoring"), key=lambda m: (date_key(m["peildatum"]), m["fid"])),
+                     "project_id")
     criteria = {r["criterion_id"]: r for r in wb.query("SELECT * FROM criteria ORDER BY sort_order, criterion_id")}
     scores = _by(wb.query("SELECT * FROM scores ORDER BY agreed DESC, score_date DESC, fid"), "project_id")
     names = {r["project_id"]: r for r in rows}

@@ -237,7 +237,4 @@ SCORE_REQUIRED = ("project_id", "criterion_id", "rating", "rationale", "assessor
 # the spellings of yes/no a rating's "vastgesteld" column accepts (empty = no)
 YES_WORDS = ("1", "1.0", "true", "ja", "j", "yes", "y", "waar", "x")
 NO_WORDS = ("0", "0.0", "false", "nee", "n", "no", "onwaar")
-# the date spellings a rating's date may have (scoring.scores.parse_date), as shown in help
-DATE_FORMATS = (("%Y-%m-%d", "JJJJ-MM-DD"), ("%d-%m-%Y", "DD-MM-JJJJ"), ("%d/%m/%Y", "DD/MM/JJJJ"),
-                ("%Y/%m/%d", "JJJJ/MM/DD"), ("%d.%m.%Y", "DD.MM.JJJJ"), ("%Y-%m-%dT%H:%M:%S", "JJJJ-MM-DDTuu:mm:ss"),
-                ("%Y-%m-%d %H:%M:%S", "JJJJ-MM-DD uu:mm:ss"))
+from .dates import DATE_FORMATS  # noqa: E402,F401 - the accepted date spellings (ingest.dates)

@@ -79,7 +79,8 @@ def specs():
         Spec("knooppunten", "Knooppunten", "pmiek:importknooppunten", "knooppunten", "knooppunt_id",
              [("knooppunt_id", ["FIELD_ID"]), ("name", ["FIELD_NAME"]), ("karakter", ["FIELD_KARAKTER"]),
               ("description", ["FIELD_DESCRIPTION"]), ("session_date", ["FIELD_DATE"])],
-             {"karakter": _codes(E.KNOOPPUNT_KARAKTER)}, ("name",), "Velden worden gekozen met de FIELD_-parameters.",
+             {"karakter": _codes(E.KNOOPPUNT_KARAKTER), "session_date": [shown for _f, shown in DATE_FORMATS]},
+             ("name",), "Velden worden gekozen met de FIELD_-parameters.",
              validate=".knooppunten.projects:validate_knooppunten", track_source=True),
         Spec("project_links", "Koppelingen project-ontwikkeling", "pmiek:importlinks", "project_links",
              "project_id, dev_id",
@@ -106,7 +107,8 @@ def specs():
                  k for k, v in ACTION_STATUS.items() if k != v) + ")"]}, ("project_id", "activity"),
              validate=".programme.followup:validate_actions", track_source=True),
         Spec("monitoring", "Monitoring", "pmiek:importmonitoring", "monitoring", "monitoring_id",
-             [(k, list(v)) for k, v in MONITORING_FIELDS.items()], {}, ("project_id",),
+             [(k, list(v)) for k, v in MONITORING_FIELDS.items()],
+             {"peildatum": [shown for _f, shown in DATE_FORMATS]}, ("project_id",),
              validate=".programme.followup:validate_monitoring", track_source=True),
     ]
 

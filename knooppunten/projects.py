@@ -20,6 +20,7 @@ import math
 import re
 import unicodedata
 
+from ..ingest.dates import date_problem, parse_date
 from ..ingest.errors import RowError
 from ..werkbank import enums as E
 
@@ -479,9 +480,15 @@ def prepare_knooppunten(frame, name_field, karakter_field=None, id_field=None, d
                     err("ongeldige geometrie, niet te herstellen tot een vlak ({})".format(reason))
             if g is not None and g.geom_type == "Polygon":
                 g = shapely.MultiPolygon([g])
+        session_date = _text(rec[date_field]) if date_field else None
+        if session_date is not None:
+            try:
+                session_date = parse_date(rec[date_field])
+            except ValueError:
+                err(date_problem(session_date), date_field)
         rows.append({"knooppunt_id": kid, "name": name, "karakter": kar,
                      "description": _text(rec[description_field]) if description_field else None,
-                     "session_date": _text(rec[date_field]) if date_field else None})
+                     "session_date": session_date})
         geoms.append(g)
     out = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=gpd.GeoSeries(geoms, crs="EPSG:28992"), crs="EPSG:28992")
     out.attrs["notes"] = repairs

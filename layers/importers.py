@@ -19,6 +19,7 @@ import re
 from ..werkbank import enums as E
 from . import mapping as M
 from . import validation as V
+from ..ingest.dates import date_problem, parse_date
 from ..ingest.errors import ImportCancelled, ImportFailed  # noqa: F401 - re-exported
 from ..ingest.runner import Checked
 
@@ -338,10 +339,10 @@ def _whole(values):
 
 def _peildatum(wb, peildatum, source):
     if peildatum:
-        p = str(peildatum).strip()
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", p):
-            raise ImportFailed("{}: peildatum '{}' is geen datum JJJJ-MM-DD.".format(source, p))
-        return p
+        try:
+            return parse_date(peildatum)
+        except ValueError:
+            raise ImportFailed("{}: PEILDATUM {}.".format(source, date_problem(peildatum))) from None
     return wb.programme().get("peildatum")
 
 
@@ -514,6 +515,18 @@ def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_
                  value_col=resolved["station"])
     src = V.text_column(df[resolved["source"]]) if "source" in resolved else None
     pd_col = V.text_column(df[resolved["peildatum"]]) if "peildatum" in resolved else None
+    if pd_col is not None:  # one parse per distinct spelling; an unparseable or impossible date rejects its row
+        iso = {}
+        for v in pd_col.dropna().unique():
+            try:
+                iso[v] = parse_date(v)
+            except ValueError:
+                iso[v] = None
+        bad = pd_col.notna().to_numpy() & pd_col.map(iso).isna().to_numpy()
+        for i in np.nonzero(bad)[0]:
+            sub.add(int(df["_row"].iat[i]), df["_sid"].iat[i], resolved["peildatum"], pd_col.iat[i],
+                    date_problem(pd_col.iat[i]))
+        pd_col = pd_col.map(iso).astype(object)
     base = pd.DataFrame({"_row": df["_row"], "station_id": df["_sid"],
                          "source": src if src is not None else cap_source,
                          "peildatum": pd_col if pd_col is not None else pdat})

@@ -134,11 +134,33 @@ def validate_actions(wb, frame, source):
 def validate_monitoring(wb, frame, source, peildatum=None):
     """Spec 'monitoring': project known; peildatum from the row, PEILDATUM or the programme; id = project +
     peildatum."""
+    from ..ingest.dates import date_problem, parse_date
+
     rows, errors = _prepare(wb, frame, MONITORING_FIELDS, ("project_id",), source)
-    default_date = peildatum or wb.programme().get("peildatum")
-    for _row_no, r in rows:
-        r["peildatum"] = r.get("peildatum") or default_date
-    return _with_ids(rows, "monitoring_id", lambda r: _stable_id("M", r["project_id"], r["peildatum"]),
+    if peildatum:
+        try:
+            default_date = parse_date(peildatum)
+        except ValueError:
+            rows, default_date = [], None  # refuses the import: an error naming no row
+            errors.append("{}: PEILDATUM {}.".format(source, date_problem(peildatum)))
+    else:
+        default_date = wb.programme().get("peildatum")
+    column = recognise([c for c in frame.columns if not str(c).startswith("_")], MONITORING_FIELDS).get("peildatum")
+    valid = []
+    for row_no, r in rows:
+        own = r.get("peildatum") is not None
+        value = r["peildatum"] if own else default_date
+        if value is not None:
+            try:
+                value = parse_date(value)
+            except ValueError:
+                errors.append(RowError(source, row_no, date_problem(value) + "." if own else
+                                       "de peildatum van het programma: {}.".format(date_problem(value)),
+                                       field=column if own else None))
+                continue
+        r["peildatum"] = value
+        valid.append((row_no, r))
+    return _with_ids(valid, "monitoring_id", lambda r: _stable_id("M", r["project_id"], r["peildatum"]),
                      "project en peildatum staan", source, errors)
 
 

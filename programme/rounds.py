@@ -19,6 +19,7 @@ import re
 import sqlite3
 import stat
 
+from ..ingest.dates import date_problem, parse_date
 from ..werkbank import new_id, now_iso, open_werkbank
 from ..werkbank.storage import current_user
 from .errors import FrozenRoundError, ProgrammeError
@@ -65,13 +66,10 @@ def _slug(text):
 def _date(value):
     if value is None or value == "":
         return _dt.date.today().isoformat()
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
-    text = str(value).strip()
     try:
-        return _dt.date.fromisoformat(text[:10]).isoformat()
+        return parse_date(value)
     except ValueError:
-        raise ProgrammeError("'{}' is geen datum; gebruik JJJJ-MM-DD.".format(text)) from None
+        raise ProgrammeError(date_problem(value) + ".") from None
 
 
 def sha256_file(path):

@@ -19,7 +19,8 @@ from ..ingest.errors import RowError
 
 from ..ingest.columns import SCORE_COLUMNS as FIELD_ALIASES  # noqa: E402 - canonical column -> names
 from ..ingest.columns import SCORE_REQUIRED as REQUIRED  # noqa: E402
-from ..ingest.columns import DATE_FORMATS, NO_WORDS, YES_WORDS  # noqa: E402
+from ..ingest.columns import NO_WORDS, YES_WORDS  # noqa: E402
+from ..ingest.dates import date_problem, parse_date  # noqa: E402,F401 - the one date parser
 DUTCH_FIELD = {
     "project_id": "project_id", "criterion_id": "criterium", "rating": "waardering", "rationale": "motivatie",
     "assessor": "beoordelaar", "assessor_role": "rol", "score_date": "datum", "agreed": "vastgesteld",
@@ -40,19 +41,6 @@ def recognise_columns(names):
 
 def _empty(v):
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
-
-
-def parse_date(value):
-    """A date (date/datetime/Timestamp/'JJJJ-MM-DD'/'DD-MM-JJJJ') as 'JJJJ-MM-DD'; ValueError otherwise."""
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
-    text = str(value).strip()
-    for fmt, _shown in DATE_FORMATS:
-        try:
-            return _dt.datetime.strptime(text[:19] if "T" in text or ":" in text else text, fmt).strftime("%Y-%m-%d")
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 def _parse_bool(value):
@@ -154,7 +142,7 @@ def check_score(row, criteria, projects):
         try:
             row["score_date"] = parse_date(date)
         except ValueError:
-            problems.append(("datum", "'{}' is geen datum (JJJJ-MM-DD)".format(date)))
+            problems.append(("datum", date_problem(date)))
     try:
         row["agreed"] = _parse_bool(row.get("agreed"))
     except ValueError:

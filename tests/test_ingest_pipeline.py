@@ -877,7 +877,7 @@ def _scores_case(wb):
     rejected = {4: ("project_id", "onbekend project 'P9'"), 5: ("criterium", "onbekend criterium 'Z'"),
                 6: ("waardering", "'super' staat niet op de schaal van criterium B"),
                 7: ("motivatie", "de motivatie is verplicht"), 8: ("rol", "onbekende rol 'koning'"),
-                9: ("datum", "'morgen' is geen datum (JJJJ-MM-DD)"),
+                9: ("datum", "'morgen' is geen (bestaande) datum"),
                 10: (None, "project P1, criterium A, beoordelaar Els staat ook in rij 2"),
                 12: (None, "project P2, criterium A, beoordelaar Els staat ook in rij 3"),
                 13: ("vastgesteld", "'misschien' is geen ja/nee")}

@@ -62,6 +62,14 @@ class CreateWerkbank(PmiekAlgorithm):
                     province, ", ".join(NAMES)
                 )
             )
+        peildatum = self.parameterAsString(parameters, "PEILDATUM", context).strip() or None
+        if peildatum is not None:
+            from ...ingest.dates import date_problem, parse_date
+
+            try:
+                peildatum = parse_date(peildatum)
+            except ValueError:
+                raise QgsProcessingException("PEILDATUM: " + date_problem(peildatum) + ".") from None
         try:
             wb = create_werkbank(
                 out,
@@ -69,7 +77,7 @@ class CreateWerkbank(PmiekAlgorithm):
                 province_name(code),
                 province_code=code,
                 round=self.parameterAsString(parameters, "ROUND", context) or None,
-                peildatum=self.parameterAsString(parameters, "PEILDATUM", context) or None,
+                peildatum=peildatum,
                 disclaimer=self.parameterAsString(parameters, "DISCLAIMER", context) or None,
                 overwrite=self.parameterAsBoolean(parameters, "OVERWRITE", context),
             )

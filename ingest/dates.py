@@ -1,0 +1,47 @@
+"""The one date parser of every import and typed date: peildatum, session date, rating date, round date.
+
+``parse_date`` gives ISO 'JJJJ-MM-DD' or raises ValueError (also for an impossible date such as 31-02-2026);
+``date_problem`` is its Dutch message; ``date_key`` orders stored text that may predate this parser (an old
+werkbank may hold '15-01-2026'), so "the latest" is the latest date, not the largest text.
+
+Pure Python; no QGIS.
+"""
+
+import datetime as _dt
+
+# the date spellings accepted (parse_date), as shown in help
+DATE_FORMATS = (("%Y-%m-%d", "JJJJ-MM-DD"), ("%d-%m-%Y", "DD-MM-JJJJ"), ("%d/%m/%Y", "DD/MM/JJJJ"),
+                ("%Y/%m/%d", "JJJJ/MM/DD"), ("%d.%m.%Y", "DD.MM.JJJJ"), ("%Y-%m-%dT%H:%M:%S", "JJJJ-MM-DDTuu:mm:ss"),
+                ("%Y-%m-%d %H:%M:%S", "JJJJ-MM-DD uu:mm:ss"))
+
+
+def parse_date(value):
+    """A date (date/datetime/Timestamp or text in one of :data:`DATE_FORMATS`) as 'JJJJ-MM-DD'; ValueError
+    otherwise, also for a date that does not exist (31-02-2026)."""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    text = str(value).strip()
+    if "T" in text or ":" in text:
+        text = text[:19]
+    for fmt, _shown in DATE_FORMATS:
+        try:
+            return _dt.datetime.strptime(text, fmt).strftime("%Y-%m-%d")
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def date_problem(value):
+    """The Dutch message for a value :func:`parse_date` refuses."""
+    return "'{}' is geen (bestaande) datum; schrijf JJJJ-MM-DD (bijv. 2026-01-15) of DD-MM-JJJJ".format(
+        str(value).strip())
+
+
+def date_key(value):
+    """Sort key of a stored date: the ISO date when it parses, else '' (before every real date)."""
+    if value is None or value != value:
+        return ""
+    try:
+        return parse_date(value)
+    except ValueError:
+        return ""
