@@ -35,9 +35,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 from ..connections import ConnectionsMixin
-from ..knooppunten.balance import STATUS_COLOURS, STATUS_TEXT_COLOURS  # the one palette
+from ..knooppunten.balance import MAP_STATUS_COLOURS, STATUS_COLOURS, STATUS_TEXT_COLOURS  # the one palette
 
-STATUS_LABELS = {"ruim": "Ruim", "krap": "Krap", "tekort": "Tekort"}
+STATUS_LABELS = {"ruim": "Ruim", "krap": "Krap", "tekort": "Tekort", "": "Onbekend"}  # '' = geen capaciteit bekend
 LAYER_NAME = "Capaciteitsbalans"
 
 
@@ -108,7 +108,7 @@ class BalanceChart(QWidget):
             hd = r.height() * x["demand"] / top
             hc = r.height() * x["capacity_mw"] / top
             p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(QBrush(QColor(STATUS_COLOURS.get(x["status"], "#888888"))))
+            p.setBrush(QBrush(QColor(MAP_STATUS_COLOURS.get(x["status"], "#888888"))))
             p.drawRect(QRectF(x0, r.bottom() - hd, w, hd))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.setPen(QPen(QColor("#222222"), 2))
@@ -380,7 +380,7 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         bal, status, cap, dem, other = self._cols()
         it = QTableWidgetItem(_num(d[bal]))
         it.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
-        it.setBackground(QBrush(QColor(STATUS_COLOURS.get(d[status], "#dddddd"))))
+        it.setBackground(QBrush(QColor(MAP_STATUS_COLOURS.get(d[status], "#dddddd"))))
         it.setForeground(QBrush(QColor(STATUS_TEXT_COLOURS.get(d[status], "#000000"))))  # readable on the colour
         tip = tr("{}: capaciteit {} MW, vraag {} MW, overige vraag {} MW, balans {} MW ({})").format(
             y, _num(d[cap]), _num(d[dem]), _num(d[other]), _num(d[bal]), STATUS_LABELS.get(d[status], ""))
@@ -493,7 +493,7 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         layer.updateFields()
         layer.setCustomProperty("pmiek/balance_level", level)
         cats = []
-        for code, colour in STATUS_COLOURS.items():
+        for code, colour in MAP_STATUS_COLOURS.items():  # '' = onbekend (no known capacity), grey
             sym = QgsSymbol.defaultSymbol(layer.geometryType())
             sym.setColor(QColor(colour))
             if layer.geometryType() == QgsWkbTypes.GeometryType.PointGeometry:

@@ -5,7 +5,8 @@ The rules (also shown to users in the help of ``pmiek:capacitybalance``):
 **Capacity of a station in year Y** (``capacity_mw``) = the station limit
 (``station_capacity.afname_mw``) of year Y; when Y itself is missing the latest
 year before Y is used and ``capacity_note`` says so ("capaciteit uit 2030");
-without any year <= Y the limit is 0 ("geen capaciteit bekend t/m Y").  Plus
+without any year <= Y the limit is unknown ("geen capaciteit bekend t/m Y"): it adds 0 MW to
+``capacity_mw`` but the status is onbekend (below).  Plus
 ``capacity_afname_mw`` of every *active* project of that station whose
 ``ibn_year`` <= Y.  The supply side (``supply_capacity_mw``) works the same with
 ``teruglevering_mw`` and ``capacity_teruglevering_mw``.
@@ -36,8 +37,11 @@ developments without a date are assumed to be there now) or never
 
 **Balance and status**: ``balance_mw = capacity_mw - demand_mw - other_demand_mw``;
 ``tekort`` when < 0, ``krap`` when < ``krap_pct`` % of ``capacity_mw``, else
-``ruim``.  ``first_shortage_year`` is the first horizon year with ``tekort``.
-Supply side likewise (``supply_*``).
+``ruim``; ``''`` (:data:`UNKNOWN`, shown as "onbekend") when the station limit of that year and direction is
+not known (no capacity row for a year <= Y, or that row leaves the direction empty), whatever the demand and
+the projects: a limit of 0 MW is known capacity, a missing one is not.  A knooppunt is onbekend in a year when
+one of the stations serving it then is.  ``first_shortage_year`` is the first horizon year with ``tekort``.
+Supply side likewise (``supply_*``).  Every dock, layer, fiche, list and atlas takes the status from here.
 
 **Served in time**: developments queue per station by (year, dev_id).  In year Y
 a development is unserved (``unserved_count``) when the cumulative demand of
@@ -97,13 +101,14 @@ LINK_RULE = (
     "teruglevering elk apart, samengevat als de slechtste van de twee."
 )
 RUIM, KRAP, TEKORT = "ruim", "krap", "tekort"
+UNKNOWN = ""  # status "onbekend": no known station limit (the '' key of the palette below, css .st-onbekend)
 # The ONE palette of balance statuses (docks, QGIS layers, paper atlas and fiches, web atlas): every other place
 # imports it from here (Jinja: the ``status_palette`` global of export/html.py; web atlas: meta.status_colours).
 # Text on a badge: white on ruim/tekort/onbekend, dark on krap (WCAG AA contrast >= 4.5).
 STATUS_COLOURS = {RUIM: "#2e8540", KRAP: "#d98c00", TEKORT: "#c0392b"}
 NO_STATUS_COLOUR = "#6b7785"  # no status known (no station, no capacity)
-MAP_STATUS_COLOURS = dict(STATUS_COLOURS, **{"": NO_STATUS_COLOUR})  # keyed by status, '' = unknown
-STATUS_TEXT_COLOURS = {RUIM: "#ffffff", KRAP: "#1d1d1b", TEKORT: "#ffffff", "": "#ffffff"}
+MAP_STATUS_COLOURS = dict(STATUS_COLOURS, **{UNKNOWN: NO_STATUS_COLOUR})  # keyed by status, '' = unknown
+STATUS_TEXT_COLOURS = {RUIM: "#ffffff", KRAP: "#1d1d1b", TEKORT: "#ffffff", UNKNOWN: "#ffffff"}
 
 
 def status_palette():
@@ -698,13 +703,14 @@ def resolve_projects(projects, links, assign, station_ids, settings, lookup=None
 
 # ---- step 3: status helpers ---------------------------------------------------------------------
 
-def _status(balance, capacity, krap_pct):
+def _status(balance, capacity, krap_pct, known):
+    """The status per cell; ``known``: whether the capacity is known there (else :data:`UNKNOWN`)."""
     import numpy as np
 
     balance = np.asarray(balance, dtype=float)
     capacity = np.asarray(capacity, dtype=float)
-    return np.where(balance < -EPS, TEKORT,
-                    np.where(balance < capacity * krap_pct / 100.0 - EPS, KRAP, RUIM)).astype(object)
+    return np.where(~np.asarray(known, dtype=bool), UNKNOWN, np.where(
+        balance < -EPS, TEKORT, np.where(balance < capacity * krap_pct / 100.0 - EPS, KRAP, RUIM))).astype(object)
 
 
 def _first_shortage_matrix(status, years):
@@ -932,7 +938,10 @@ class BalanceModel:
         # station x year: limits and the demand/supply of the queue
         grid_s = np.repeat(np.arange(S, dtype=np.int64), ny)
         grid_y = np.tile(Y, S)
-        ba, bt, src = self._base_at(grid_s, grid_y)
+        ba, bt, src = self._base_at(grid_s, grid_y, raw=True)
+        # the limit is known per direction when a row of a year <= Y exists and gives that direction
+        self._known_a, self._known_t = ~np.isnan(ba).reshape(S, ny), ~np.isnan(bt).reshape(S, ny)
+        ba, bt = np.nan_to_num(ba), np.nan_to_num(bt)
         self._base_a, self._base_t, self._src = ba.reshape(S, ny), bt.reshape(S, ny), src.reshape(S, ny)
         M = self._q_ye[:, None] <= Y[None, :]
         r, c = np.nonzero(M)
@@ -978,15 +987,17 @@ class BalanceModel:
             comb = comb[np.sort(first)]
         self._static_pairs = comb
 
-    def _base_at(self, codes, years):
-        """Station limit at (station code, year): latest limit year <= year. Returns afname, terug, source year."""
+    def _base_at(self, codes, years, raw=False):
+        """Station limit at (station code, year): latest limit year <= year. Returns afname, terug, source year;
+        an unknown limit is 0 MW, or NaN with ``raw``."""
         import numpy as np
 
         codes = np.asarray(codes, dtype=np.int64)
         years = np.asarray(years, dtype=np.int64)
         n = len(codes)
         if not n or not len(self._cap_key):
-            return np.zeros(n), np.zeros(n), np.full(n, np.nan)
+            none = np.full(n, np.nan)
+            return (none, none.copy(), none.copy()) if raw else (np.zeros(n), np.zeros(n), none)
         i = np.searchsorted(self._cap_key, (codes << 32) + (years + _YEAR_SHIFT), side="right") - 1
         ok = i >= 0
         i = np.where(ok, i, 0)
@@ -994,7 +1005,7 @@ class BalanceModel:
         a = np.where(ok, self._cap_a[i], np.nan)
         t = np.where(ok, self._cap_t[i], np.nan)
         src = np.where(ok, self._cap_year[i], np.nan)
-        return np.nan_to_num(a), np.nan_to_num(t), src
+        return (a, t, src) if raw else (np.nan_to_num(a), np.nan_to_num(t), src)
 
     def _proj_at(self, codes, years):
         """Capacity of the active projects of station ``codes`` with IBN <= ``years`` (int): afname, terug."""
@@ -1336,7 +1347,7 @@ class BalanceModel:
         if self._K is None:
             K, Y = len(self._kid), len(self._Y)
             self._K = {c: np.zeros((K, Y)) for c in ("cap", "base", "proj", "supcap", "src", "nst", "od", "os",
-                                                      "on", "nown")}
+                                                      "on", "nown", "unk_a", "unk_t")}
             self._K["U"] = np.zeros((K, Y), dtype=np.int64)
             self._K["US"] = np.zeros((K, Y), dtype=np.int64)
             self._update_knooppunten(np.arange(K))
@@ -1361,7 +1372,11 @@ class BalanceModel:
         proj = np.zeros((K, ny))
         supcap = np.zeros((K, ny))
         src = np.full((K, ny), np.nan)
+        unk_a = np.zeros((K, ny))  # serving stations without a known limit, per direction
+        unk_t = np.zeros((K, ny))
         if len(pk):
+            np.add.at(unk_a, pk, (~self._known_a[ps]).astype(float))
+            np.add.at(unk_t, pk, (~self._known_t[ps]).astype(float))
             np.add.at(cap, pk, self._cap_s[ps])
             np.add.at(base, pk, self._base_a[ps])
             np.add.at(proj, pk, self._proj_a[ps])
@@ -1412,6 +1427,8 @@ class BalanceModel:
         if m.any():
             tk_, ts_, ty_ = tk_[m], ts_[m], ty_[m]
             on_y = (Y[None, :] >= ty_[:, None]).astype(float)
+            np.add.at(unk_a, tk_, (~self._known_a[ts_]) * on_y)
+            np.add.at(unk_t, tk_, (~self._known_t[ts_]) * on_y)
             np.add.at(cap, tk_, self._cap_s[ts_] * on_y)
             np.add.at(base, tk_, self._base_a[ts_] * on_y)
             np.add.at(proj, tk_, self._proj_a[ts_] * on_y)
@@ -1475,7 +1492,7 @@ class BalanceModel:
         for name, val in (("cap", cap + own_a), ("base", base), ("proj", proj + own_a), ("supcap", supcap + own_t),
                           ("src", src), ("nst", nst[:, None] * np.ones(ny)), ("od", od.reshape(K, ny)),
                           ("os", os_.reshape(K, ny)), ("U", u.reshape(K, ny)), ("US", us.reshape(K, ny)),
-                          ("on", on.reshape(K, ny)), ("nown", own_n)):
+                          ("on", on.reshape(K, ny)), ("nown", own_n), ("unk_a", unk_a), ("unk_t", unk_t)):
             KM[name][kcodes] = val[kcodes]
 
     def serving_stations(self, knooppunt_id=None):
@@ -1504,8 +1521,9 @@ class BalanceModel:
         balance = cols["capacity_mw"] - cols["demand_mw"] - cols["other_demand_mw"]
         sbalance = cols["supply_capacity_mw"] - cols["supply_mw"] - cols["other_supply_mw"]
         k = self.settings.krap_pct
-        status = _status(balance.ravel(), cols["capacity_mw"].ravel(), k).reshape(n, ny)
-        sstatus = _status(sbalance.ravel(), cols["supply_capacity_mw"].ravel(), k).reshape(n, ny)
+        status = _status(balance.ravel(), cols["capacity_mw"].ravel(), k, cols["known_a"].ravel()).reshape(n, ny)
+        sstatus = _status(sbalance.ravel(), cols["supply_capacity_mw"].ravel(), k,
+                          cols["known_t"].ravel()).reshape(n, ny)
         for c in ints:
             cols[c] = cols[c].astype(np.int64)
         if level == "knooppunt" and not len(self._sid):
@@ -1550,7 +1568,7 @@ class BalanceModel:
                 "capacity_source_year": self._src, "capacity_note": self._snote, "demand_mw": dem,
                 "other_demand_mw": zeros, "supply_capacity_mw": self._supcap_s, "supply_mw": sup,
                 "other_supply_mw": zeros, "unserved_count": self._U, "unserved_supply_count": self._US,
-                "n_developments": self._N}, self._sid, self._sname, self._sorder if order is None else order, ints=[
+                "n_developments": self._N, "known_a": self._known_a, "known_t": self._known_t}, self._sid, self._sname, self._sorder if order is None else order, ints=[
                     c for c, ok in (("project_capacity_mw", self._proj_int),
                                     ("demand_mw", self._dem_int and not moved and (self._N > 0).all()),
                                     ("supply_mw", self._sup_int and not moved and (self._N > 0).all())) if ok])
@@ -1574,7 +1592,7 @@ class BalanceModel:
                 "capacity_source_year": KM["src"], "capacity_note": note, "demand_mw": self._KD,
                 "other_demand_mw": KM["od"], "supply_capacity_mw": KM["supcap"], "supply_mw": self._KSUP,
                 "other_supply_mw": KM["os"], "unserved_count": KM["U"], "unserved_supply_count": KM["US"],
-                "n_developments": self._KN}, self._kid, self._kname, self._korder if order is None else order, ints=[
+                "n_developments": self._KN, "known_a": KM["unk_a"] == 0, "known_t": KM["unk_t"] == 0}, self._kid, self._kname, self._korder if order is None else order, ints=[
                     c for c, ok in (
                         ("project_capacity_mw", self._proj_int and self._own_int and (KM["nst"] > 0).all()
                          and (KM["nown"] > 0).all()),

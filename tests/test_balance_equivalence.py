@@ -79,6 +79,8 @@ def random_frames(seed, n_dev=300, n_st=20, n_kp=6, n_proj=30, n_links=70, messy
         extra = pd.DataFrame([("S99", 2025, 10.0, 5.0), (None, 2025, 1.0, 1.0), ("S05", None, 3.0, 3.0)],
                              columns=station_capacity.columns)
         station_capacity = pd.concat([station_capacity, extra], ignore_index=True)
+        station_capacity.loc[1, "teruglevering_mw"] = np.nan  # S01 2030: teruglevering not known (onbekend)
+        station_capacity.loc[2, "afname_mw"] = 0.0  # S01 2035: 0 MW is a known limit
     # capacity areas: boxes around some stations (overlapping), one without station, one with unknown station
     areas, aid, ast = [], [], []
     for i, s in enumerate(sids[: n_st // 2]):

@@ -461,6 +461,8 @@ def _capacity_at(pairs, cap, projects):
         base_t = np.full(len(pairs), np.nan)
         src = np.full(len(pairs), np.nan)
     pairs["source_year"] = src
+    pairs["known_afname"] = ~np.isnan(base_a)  # (rule added later: an unknown limit gives status onbekend)
+    pairs["known_terug"] = ~np.isnan(base_t)
     pairs["base_afname"] = np.nan_to_num(base_a)
     pairs["base_terug"] = np.nan_to_num(base_t)
     act = projects[projects["active"] & projects["station_id"].notna() & projects["ibn_eff"].notna()]
@@ -605,6 +607,8 @@ class BalanceModel:
             "unserved_count": c["_u"].astype(int).values,
             "unserved_supply_count": c["_us"].astype(int).values,
             "n_developments": c["n_developments"].astype(int).values,
+            "_known_a": c["known_afname"].values,
+            "_known_t": c["known_terug"].values,
         })
         return self._finish(out)
 
@@ -614,6 +618,9 @@ class BalanceModel:
         k = self.settings.krap_pct
         out["status"] = _status(out["balance_mw"], out["capacity_mw"], k)
         out["supply_status"] = _status(out["supply_balance_mw"], out["supply_capacity_mw"], k)
+        # rule added after the freeze: no known limit (station; a serving station of a knooppunt) -> '' (onbekend)
+        out.loc[~out["_known_a"].astype(bool).values, "status"] = ""
+        out.loc[~out["_known_t"].astype(bool).values, "supply_status"] = ""
         out["first_shortage_year"] = _first_shortage(out, "status")
         out["supply_first_shortage_year"] = _first_shortage(out, "supply_status")
         return out[BALANCE_COLUMNS].reset_index(drop=True)
@@ -746,11 +753,14 @@ class BalanceModel:
         pairs = self._serving[self._serving["knooppunt_id"].isin(kids)]
         st = self._stations[["unit_id", "year", "capacity_mw", "base_capacity_mw", "project_capacity_mw",
                              "supply_capacity_mw", "capacity_source_year"]].rename(columns={"unit_id": "station_id"})
+        st = st.assign(_unk_a=(self._stations["status"] == "").astype(int).values,
+                       _unk_t=(self._stations["supply_status"] == "").astype(int).values)
         # pairs are unique and st has one row per station and year, so "size" counts the stations
         cap = pairs.merge(st, on="station_id").groupby(["knooppunt_id", "year"]).agg(
             capacity_mw=("capacity_mw", "sum"), base_capacity_mw=("base_capacity_mw", "sum"),
             project_capacity_mw=("project_capacity_mw", "sum"), supply_capacity_mw=("supply_capacity_mw", "sum"),
-            capacity_source_year=("capacity_source_year", "min"), n_stations=("station_id", "size"))
+            capacity_source_year=("capacity_source_year", "min"), n_stations=("station_id", "size"),
+            _unk_a=("_unk_a", "sum"), _unk_t=("_unk_t", "sum"))
         g = grid.merge(cap, left_on=["knooppunt_id", "year"], right_index=True, how="left")
         # projects of the knooppunt without a station add capacity directly
         p = self.projects
@@ -763,7 +773,7 @@ class BalanceModel:
             g["afname_mw"] = 0.0
             g["teruglevering_mw"] = 0.0
         for col in ("capacity_mw", "base_capacity_mw", "project_capacity_mw", "supply_capacity_mw", "afname_mw",
-                    "teruglevering_mw", "n_stations"):
+                    "teruglevering_mw", "n_stations", "_unk_a", "_unk_t"):
             g[col] = g[col].fillna(0.0)
         g["capacity_mw"] += g["afname_mw"]
         g["project_capacity_mw"] += g["afname_mw"]
@@ -824,6 +834,8 @@ class BalanceModel:
             "unserved_count": g["_u"].astype(int).values,
             "unserved_supply_count": g["_us"].astype(int).values,
             "n_developments": g["n_developments"].astype(int).values,
+            "_known_a": g["_unk_a"].values == 0,
+            "_known_t": g["_unk_t"].values == 0,
         })
         return self._finish(out)
 

@@ -1,0 +1,116 @@
+"""A station without known capacity has status onbekend (''), not ruim/krap/tekort; 0 MW is known capacity.
+
+Hand-made werkbank (EPSG:28992, relative to (OX, OY), fictief voorbeeld), zichtjaren 2025 and 2030, krap 10 %::
+
+    station  capacity rows (afname/teruglevering MW)   development (vraag, 2025)   knooppunt
+    SA       none (the rows were rejected on import)    DA 2 MW                     K1
+    SZ       2025: 0 / 0                                DZ 1 MW                     K2
+    SK       2025: 10 / empty                           DK 4 MW                     -
+    SL       2030: 8 / 8 (nothing for 2025)             DL 3 MW                     -
+    project  PA at SA, IBN 2030, +5 MW afname (opgenomen): capacity added, the limit still unknown
+
+Expected (afname status / teruglevering status):
+    SA  2025 '' / ''   2030 '' / ''   (capacity_note "geen capaciteit bekend t/m 2025" / "... t/m 2030")
+    SZ  2025 tekort (0 - 1 = -1) / ruim (0 - 0)   2030 the same (row of 2025)
+    SK  2025 ruim (10 - 4 = 6 >= 1) / ''          2030 the same
+    SL  2025 '' / ''                              2030 ruim (8 - 3 = 5) / ruim (8 - 0)
+    K1 (served by SA) '' / '' both years;  K2 (served by SZ) tekort / ruim both years.
+"""
+
+import pytest
+from conftest import run_alg
+
+OX, OY = 150000, 450000
+YEARS = [2025, 2030]
+
+
+def _write(wb):
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import Point, box
+
+    crs = "EPSG:28992"
+    stations = gpd.GeoDataFrame(
+        {"station_id": ["SA", "SZ", "SK", "SL"], "name": ["Station A", "Station Nul", "Station K", "Station L"]},
+        geometry=[Point(OX + x, OY) for x in (0, 5000, 10000, 15000)], crs=crs)
+    cap = pd.DataFrame([("SZ", 2025, 0.0, 0.0), ("SK", 2025, 10.0, None), ("SL", 2030, 8.0, 8.0)],
+                       columns=["station_id", "year", "afname_mw", "teruglevering_mw"])
+    devs = gpd.GeoDataFrame({
+        "dev_id": ["DA", "DZ", "DK", "DL"], "name": ["Wijk A", "Wijk Nul", "Wijk K", "Wijk L"],
+        "sector": ["wonen"] * 4, "year_ready": [2025] * 4, "demand_mw": [2.0, 1.0, 4.0, 3.0],
+        "supply_mw": [0.0] * 4, "station_id": ["SA", "SZ", "SK", "SL"],
+    }, geometry=[Point(OX + x + 100, OY + 100) for x in (0, 5000, 10000, 15000)], crs=crs)
+    kps = gpd.GeoDataFrame({"knooppunt_id": ["K1", "K2"], "name": ["Knooppunt A", "Knooppunt Nul"]},
+                           geometry=[box(OX - 1000, OY - 1000, OX + 1000, OY + 1000),
+                                     box(OX + 4000, OY - 1000, OX + 6000, OY + 1000)], crs=crs)
+    projects = gpd.GeoDataFrame(pd.DataFrame([
+        ("PA", "Uitbreiding A", "hs_ms_station", "SA", None, 2030, 5.0, 0.0, "opgenomen")],
+        columns=["project_id", "name", "type_infra", "station_id", "knooppunt_id", "ibn_year", "capacity_afname_mw",
+                 "capacity_teruglevering_mw", "status"]), geometry=[Point(OX + 50, OY)], crs=crs)
+    with wb.transaction():
+        wb.write_frame("stations", stations)
+        wb.write_frame("station_capacity", cap, mode="insert")
+        wb.write_frame("developments", devs)
+        wb.write_frame("knooppunten", kps)
+        wb.write_frame("projects", projects)
+
+
+EXPECTED_STATIONS = {
+    ("SA", 2025): ("", ""), ("SA", 2030): ("", ""),
+    ("SZ", 2025): ("tekort", "ruim"), ("SZ", 2030): ("tekort", "ruim"),
+    ("SK", 2025): ("ruim", ""), ("SK", 2030): ("ruim", ""),
+    ("SL", 2025): ("", ""), ("SL", 2030): ("ruim", "ruim"),
+}
+EXPECTED_KNOOPPUNTEN = {("K1", 2025): ("", ""), ("K1", 2030): ("", ""),
+                        ("K2", 2025): ("tekort", "ruim"), ("K2", 2030): ("tekort", "ruim")}
+
+
+def _statuses(frame):
+    return {(r.unit_id, int(r.year)): (r.status or "", r.supply_status or "") for r in frame.itertuples()}
+
+
+@pytest.fixture
+def unknown_wb(werkbank, werkbank_path):
+    _write(werkbank)
+    return werkbank
+
+
+def test_model_status_unknown_without_capacity(unknown_wb):
+    from pmiek_werkbank.knooppunten.balance import UNKNOWN, BalanceModel
+
+    assert UNKNOWN == ""
+    m = BalanceModel.from_werkbank(unknown_wb, years=YEARS, krap_pct=10)
+    st = m.station_table()
+    assert _statuses(st) == EXPECTED_STATIONS
+    sa = st[st["unit_id"] == "SA"].sort_values("year")
+    assert list(sa["capacity_note"]) == ["geen capaciteit bekend t/m 2025", "geen capaciteit bekend t/m 2030"]
+    assert list(sa["capacity_mw"]) == [0.0, 5.0]  # the project's 5 MW counts; the limit stays unknown
+    assert sa["first_shortage_year"].isna().all()  # onbekend is no shortage
+    sz = st[st["unit_id"] == "SZ"].sort_values("year")
+    assert list(sz["first_shortage_year"]) == [2025, 2025]
+    assert _statuses(m.knooppunt_table()) == EXPECTED_KNOOPPUNTEN
+    # the incremental path gives the same: switch the project off and on again
+    m.set_whatif("PA", False)
+    m.set_whatif("PA", None)
+    assert _statuses(m.station_table()) == EXPECTED_STATIONS
+    assert _statuses(m.knooppunt_table()) == EXPECTED_KNOOPPUNTEN
+
+
+def test_algorithm_output_and_facts_take_the_status(pmiek_provider, unknown_wb, werkbank_path, tmp_path):
+    import geopandas as gpd
+
+    from pmiek_werkbank.programme.facts import programme_facts
+
+    for level, expected in ((0, EXPECTED_STATIONS), (1, EXPECTED_KNOOPPUNTEN)):
+        out = str(tmp_path / "balans_{}.gpkg".format(level))
+        run_alg("pmiek:capacitybalance", {"WERKBANK": werkbank_path, "LEVEL": level, "YEARS": "2025,2030",
+                                          "KRAP_PCT": 10, "OUTPUT": out})
+        back = gpd.read_file(out)
+        assert _statuses(back) == expected, level
+    # fiche, lists and web atlas read the station rows of the programme facts: the same statuses
+    facts = programme_facts(unknown_wb, include_confidential=True)
+    rows = {r["year"]: r for r in facts.station_rows("SA")}
+    assert [(rows[y]["status"], rows[y]["supply_status"], rows[y]["summary_status"]) for y in YEARS] == [
+        ("", "", "")] * 2
+    rows = {r["year"]: r for r in facts.station_rows("SZ")}
+    assert [rows[y]["summary_status"] for y in YEARS] == ["tekort", "tekort"]
