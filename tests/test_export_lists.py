@@ -162,6 +162,41 @@ def test_algorithms_in_process(pmiek_provider, export_wb, tmp_path):
     assert CONFIDENTIAL in pdf_text(str(tmp_path / "atlas.pdf"))
 
 
+def test_lists_into_a_new_folder_and_a_clear_message_when_there_can_be_none(pmiek_provider, export_wb, tmp_path):
+    """A new folder in the output path is made, as for the fiches (it failed with an English OS error naming an
+    internal temporary file); a path through an existing FILE gets a Dutch message naming it, and nothing is left
+    behind."""
+    from qgis.core import QgsProcessingException
+
+    target = tmp_path / "nieuw" / "map" / "projectenlijst.xlsx"
+    res = run_alg("pmiek:exportlists", {"WERKBANK": export_wb, "PROJECTENLIJST": str(target)})
+    assert res["ROWS"] == 5 and target.exists() and target.with_suffix(".csv").exists()
+    assert sorted(os.listdir(target.parent)) == ["projectenlijst.csv", "projectenlijst.xlsx"]
+    (tmp_path / "bestand").write_text("geen map")
+    with pytest.raises(QgsProcessingException) as e:
+        run_alg("pmiek:exportlists", {"WERKBANK": export_wb,
+                                      "PROJECTENLIJST": str(tmp_path / "bestand" / "sub" / "p.xlsx")})
+    text = str(e.value)
+    assert "Kan de map" in text and "bestand" in text and "Errno" not in text and "pmiek-tmp" not in text, text
+    assert (tmp_path / "bestand").read_text() == "geen map"
+
+
+def test_a_failed_write_removes_the_folder_it_made(tmp_path):
+    from pmiek_werkbank.werkbank.atomic import atomic_path
+
+    with pytest.raises(RuntimeError):
+        with atomic_path(tmp_path / "a" / "b" / "x.txt") as tmp:
+            with open(tmp, "w") as f:
+                f.write("half")
+            raise RuntimeError("afgebroken")
+    assert os.listdir(tmp_path) == []  # neither the file nor the folders a and b
+    (tmp_path / "keep").mkdir()
+    with pytest.raises(RuntimeError):
+        with atomic_path(tmp_path / "keep" / "new" / "x.txt"):
+            raise RuntimeError("afgebroken")
+    assert os.listdir(tmp_path) == ["keep"] and os.listdir(tmp_path / "keep") == []
+
+
 @pytest.mark.slow
 def test_qgis_process_exports(export_wb, tmp_path):
     env = dict(os.environ, QGIS_PLUGINPATH=BUILD, QT_QPA_PLATFORM="offscreen")

@@ -222,6 +222,7 @@ def atomic_path(path, folder=False):
     path = os.path.abspath(os.fspath(path))
     check_not_protected(path)
     parent = os.path.dirname(path)
+    made = _make_folders(parent)
     remove_stale(parent)
     tmp = temp_path_for(path)
     if folder:
@@ -243,7 +244,36 @@ def atomic_path(path, folder=False):
         fsync_path(parent)
     except BaseException:
         discard(tmp)
+        for folder in reversed(made):  # a folder made for this file goes again when nothing was swapped in
+            try:
+                os.rmdir(folder)
+            except OSError:
+                break
         raise
+
+
+def _make_folders(folder):
+    """Make ``folder`` and its missing parents, as a user expects of a new output path; returns the folders made
+    (top first).  A Dutch :class:`AtomicWriteError` when that is not possible."""
+    missing = []
+    f = folder
+    while f and not os.path.isdir(f) and os.path.dirname(f) != f:
+        missing.append(f)
+        f = os.path.dirname(f)
+    made = []
+    for f in reversed(missing):
+        try:
+            os.mkdir(f)
+        except FileExistsError:
+            if not os.path.isdir(f):
+                raise AtomicWriteError(errno.ENOTDIR, "Kan de map {} niet maken: er staat een bestand met die "
+                                                      "naam. Er is niets gewijzigd.".format(f)) from None
+            continue
+        except OSError as e:
+            raise AtomicWriteError(e.errno, "Kan de map {} niet maken: {}. Er is niets gewijzigd.".format(
+                f, describe_os_error(e, f))) from e
+        made.append(f)
+    return made
 
 
 def discard(tmp):

@@ -17,6 +17,7 @@ from qgis.core import (
 from ..base import PmiekAlgorithm
 from ...knooppunten.balance import LINK_RULE  # text constants: neither module imports anything heavy
 from ...scoring.ranking import RANK_RULE
+from ...werkbank.atomic import AtomicWriteError, describe_os_error
 
 ORDERS = ["rank", "knooppunt"]
 
@@ -201,7 +202,12 @@ class ExportLists(_ExportBase):
                     csv_path = path[:-5] + ".csv"
                     write_csv(kind, data, csv_path)
                     written.append(csv_path)
-            except (OSError, ValueError) as e:
+            except AtomicWriteError as e:  # already a Dutch sentence naming the file or folder
+                raise QgsProcessingException(str(e)) from e
+            except OSError as e:
+                raise QgsProcessingException(self.tr("{}: schrijven mislukt: {}.").format(
+                    path, describe_os_error(e, path))) from e
+            except ValueError as e:
                 raise QgsProcessingException(self.tr("{}: schrijven mislukt: {}").format(path, e)) from e
             feedback.pushInfo(self.tr("{}: {} rijen → {}").format(kind, len(rows(kind, data)), ", ".join(written)))
             out[name] = path
