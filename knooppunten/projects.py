@@ -22,6 +22,9 @@ import unicodedata
 
 from ..ingest.dates import date_problem, parse_date
 from ..ingest.errors import RowError
+from ..layers.validation import DOTTED_THOUSANDS as V_DOTTED  # the one thousands rule
+from ..layers.validation import SEVERAL_DOT_GROUPS as V_SEVERAL
+from ..layers.validation import ambiguous_number_message
 from ..werkbank import enums as E
 
 
@@ -66,8 +69,25 @@ def slug(text):
     return t[:60] or "project"
 
 
-def to_number(value):
-    """Number from 12, '12,5', '1.234,5', '€ 50 miljoen' (-> 50e6); None when empty; ValueError when not a number."""
+class AmbiguousNumber(ValueError):
+    """'2.500' in a column that does not show whether a dot separates thousands (layers.validation.thousands_dots);
+    ``str()`` is the Dutch message."""
+
+
+def dutch_column(values):
+    """True when a value of the column writes a decimal comma or several dot groups: a lone '2.500' in it is 2500
+    (the rule of layers.validation.thousands_dots)."""
+    for v in values:
+        if isinstance(v, str):
+            t = re.sub(r"[€\s]", "", v)
+            if "," in t or re.search(V_SEVERAL, t):
+                return True
+    return False
+
+
+def to_number(value, dutch=False):
+    """Number from 12, '12,5', '1.234,5', '12.500.000', '€ 50 miljoen' (-> 50e6); None when empty; ValueError when
+    not a number; :class:`AmbiguousNumber` for '2.500' unless ``dutch`` (:func:`dutch_column` of its column)."""
     if value is None:
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -87,7 +107,9 @@ def to_number(value):
         low = low.replace(".", "").replace(",", ".")
     elif "," in low:
         low = low.replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", low):
+    elif re.fullmatch(V_DOTTED, low):
+        if not dutch and not re.fullmatch(V_SEVERAL, low):
+            raise AmbiguousNumber(ambiguous_number_message(s, low))
         low = low.replace(".", "")
     return float(low) * factor
 
@@ -96,7 +118,7 @@ def money_from_text(text):
     """'Investering +/- €50 miljoen, TenneT' -> 50e6; None when no amount."""
     if text is None:
         return None
-    m = re.search(r"(\d+(?:[.,]\d+)?)\s*(miljard|mld|miljoen|mln|mio)?", str(text).lower().replace("€", " "))
+    m = re.search(r"(\d+(?:[.,]\d+)*)\s*(miljard|mld|miljoen|mln|mio)?", str(text).lower().replace("€", " "))
     if not m or ("€" not in str(text) and not m.group(2)):
         return None
     try:
@@ -216,6 +238,10 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
     has_geom = isinstance(df, gpd.GeoDataFrame) and df.geometry is not None
     out_rows, geoms, seen = [], [], {}
 
+    # per number column: does it show that a dot separates thousands ('2.500' is then 2500, else ambiguous)
+    dutch = {f: dutch_column(df[c].tolist()) for f, c in cols.items()
+             if f in ("investment_eur", "capacity_afname_mw", "capacity_teruglevering_mw", "x", "y")}
+
     for i in range(len(df)):
         rec = df.iloc[i]
         rownr = int(rec["_row"]) + row_offset
@@ -286,7 +312,10 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         for f in ("investment_eur", "capacity_afname_mw", "capacity_teruglevering_mw"):
             v = get(f)
             try:
-                n = to_number(v)
+                n = to_number(v, dutch.get(f, False))
+            except AmbiguousNumber as e:
+                err(f, str(e))
+                n = None
             except ValueError:
                 err(f, "'{}' is geen getal".format(v))
                 n = None
@@ -369,7 +398,7 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
             xv, yv = get("x"), get("y")
             if not (_blank(xv) and _blank(yv)):
                 try:
-                    x, y = to_number(xv), to_number(yv)
+                    x, y = to_number(xv, dutch.get("x", False)), to_number(yv, dutch.get("y", False))
                     if x is None or y is None:
                         raise ValueError
                 except ValueError:

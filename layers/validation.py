@@ -383,8 +383,39 @@ def check_id_column(report, frame, col):
     return ids
 
 
-def parse_numbers(series):
-    """(float Series, bad mask): accepts numbers, '1,5', '1.234,5', ' 12 '; bad = present but not a number."""
+# A text whose only separator is a dot followed by exactly three digits ('2.500', '1.250') is 2,5 in an English
+# file and 2500 in a Dutch one.  Thousands when the value has several dot groups ('12.500.000') or its column is
+# Dutch (another value writes a decimal comma, '1,5' / '2.500,0', or several dot groups); otherwise ambiguous,
+# reported and never guessed.  '0.326' and '1.5' are decimals (a thousands group never follows a lone 0 and always
+# has three digits).  knooppunten.projects.to_number applies the same rule to the projectenlijst.
+DOTTED_THOUSANDS = r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+"
+SEVERAL_DOT_GROUPS = r"[+-]?[1-9]\d{0,2}(?:\.\d{3}){2,}"
+
+
+def ambiguous_number_message(text, number=None):
+    """"'2.500' is dubbelzinnig: 2,5 of 2500? Schrijf 2,5 of 2500" for a value of :data:`DOTTED_THOUSANDS`
+    (``number``: its number part when ``text`` has more, '€ 2.500 mln')."""
+    t = str(text if number is None else number).strip().replace(" ", "")
+    small = format(float(t), "f").rstrip("0").rstrip(".").replace(".", ",")
+    big = t.replace(".", "")
+    return "'{}' is dubbelzinnig: {} of {}? Schrijf {} of {}".format(str(text).strip(), small, big, small, big)
+
+
+def thousands_dots(texts):
+    """``(thousands, ambiguous)`` boolean arrays for a column's texts (a str Series without spaces, missing values
+    as anything that does not match): see :data:`DOTTED_THOUSANDS`."""
+    dotted = texts.str.fullmatch(DOTTED_THOUSANDS, na=False).to_numpy(dtype=bool)
+    if not dotted.any():
+        return dotted, dotted
+    several = texts.str.fullmatch(SEVERAL_DOT_GROUPS, na=False).to_numpy(dtype=bool)
+    dutch = several.any() or bool(texts.str.contains(",", regex=False, na=False).any())
+    thousands = several | (dotted & dutch)
+    return thousands, dotted & ~thousands
+
+
+def parse_numbers(series, ambiguous=False):
+    """(float Series, bad mask): accepts numbers, '1,5', '1.234,5', ' 12 ', '12.500.000'; bad = present but not a
+    number, or an ambiguous '2.500' (:func:`thousands_dots`).  ``ambiguous``: also return the mask of those."""
     import numpy as np
     import pandas as pd
 
@@ -392,18 +423,20 @@ def parse_numbers(series):
         vals = series.astype(float)
         v = vals.to_numpy()
         bad = np.isinf(v)
-        return vals.where(~bad, np.nan), bad
+        out = (vals.where(~bad, np.nan), bad)
+        return out + (np.zeros(len(v), dtype=bool),) if ambiguous else out
     s = _clean_text(series)
     present = s.notna().to_numpy()
-    txt = s.astype(str)
-    both = txt.str.contains(",", regex=False) & txt.str.contains(".", regex=False)
-    txt = txt.where(~both, txt.str.replace(".", "", regex=False))
-    txt = txt.str.replace(",", ".", regex=False).str.replace(" ", "", regex=False)
-    vals = pd.to_numeric(txt.where(present, None), errors="coerce").astype(float)
+    txt = s.astype(str).str.replace(" ", "", regex=False).where(present, None)
+    thousands, unclear = thousands_dots(txt)
+    both = (txt.str.contains(",", regex=False, na=False) & txt.str.contains(".", regex=False, na=False)).to_numpy()
+    txt = txt.where(~(both | thousands), txt.str.replace(".", "", regex=False))
+    txt = txt.str.replace(",", ".", regex=False)
+    vals = pd.to_numeric(txt.where(present & ~unclear, None), errors="coerce").astype(float)
     # 'inf', 'nan', '1e400' are not numbers a source can mean
     vals = vals.where(np.isfinite(vals.to_numpy()), np.nan)
     bad = present & vals.isna().to_numpy()
-    return vals, bad
+    return (vals, bad, unclear) if ambiguous else (vals, bad)
 
 
 def _nonfinite_text(series):
@@ -440,9 +473,12 @@ def check_number(report, frame, col, field, nonneg=True, integer=False, year=Fal
     (above ``maximum``). Returns the float Series."""
     import numpy as np
 
-    vals, bad = parse_numbers(frame[col])
+    vals, bad, unclear = parse_numbers(frame[col], ambiguous=True)
     nonfinite = bad & _nonfinite_text(frame[col])
-    report.add_mask(frame, bad & ~nonfinite, field, "'{value}' is geen getal", value_col=col)
+    report.add_mask(frame, bad & ~nonfinite & ~unclear, field, "'{value}' is geen getal", value_col=col)
+    for i in np.nonzero(unclear)[0]:
+        report.add(int(frame["_row"].iat[i]), frame["_sid"].iat[i] if "_sid" in frame.columns else None, field,
+                   frame[col].iat[i], ambiguous_number_message(frame[col].iat[i]))
     report.add_mask(frame, nonfinite, field, "'{value}' is geen eindig getal (oneindig, NaN of buiten het bereik)",
                     value_col=col)
     v = vals.to_numpy()
