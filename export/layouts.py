@@ -11,6 +11,7 @@ import os
 
 from qgis.core import (
     Qgis,
+    QgsBasicNumericFormat,
     QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
     QgsExpression,
@@ -20,6 +21,7 @@ from qgis.core import (
     QgsLayoutExporter,
     QgsLayoutItemLabel,
     QgsLayoutItemPage,
+    QgsLayoutItemScaleBar,
     QgsLayoutItemShape,
     QgsLayoutPoint,
     QgsLayoutRenderContext,
@@ -393,11 +395,31 @@ def new_layout(project, name, orientation="portrait", pages=1):
 
 
 def prepare_render_context(layout, dpi=DPI):
+    """What every export layout gets once: its resolution, searchable text, and Dutch numbers on its scale
+    bars."""
+    dutch_scale_bars(layout)
     ctx = layout.renderContext()
     ctx.setDpi(dpi)
     ctx.setTextRenderFormat(Qgis.TextRenderFormat.AlwaysText)  # searchable text in the PDF
     ctx.setFlag(QgsLayoutRenderContext.Flag.FlagAntialiasing, True)
     ctx.setFlag(QgsLayoutRenderContext.Flag.FlagUseAdvancedEffects, True)
+
+
+def dutch_scale_bars(layout):
+    """Every scale bar of ``layout`` writes its numbers as formatting.fmt_num does ('1 200 m', '2,5 km'); QGIS's
+    default follows the machine's locale ('1,200 m' on an English system).  Also a scale bar of an edited
+    template."""
+    from ..formatting import THIN
+
+    for item in layout.items():
+        if isinstance(item, QgsLayoutItemScaleBar):
+            fmt = QgsBasicNumericFormat()
+            fmt.setShowThousandsSeparator(True)
+            fmt.setThousandsSeparator(THIN)
+            fmt.setDecimalSeparator(",")
+            fmt.setNumberDecimalPlaces(6)
+            fmt.setShowTrailingZeros(False)
+            item.setNumericFormat(fmt)
 
 
 def add_page(layout, like=0):

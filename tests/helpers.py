@@ -140,3 +140,27 @@ def child_env(**extra):
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(extra)
     return env
+
+
+def pdf_words(path):
+    """Every word of a PDF's text layer with its box in points: [(page, xmin, ymin, xmax, ymax, word, page_width)]
+    (poppler's ``pdftotext -bbox``)."""
+    import html
+    import re
+    import subprocess
+
+    # the header (the PDF's title) may come in another encoding than the words: decode what is not UTF-8 as '?'
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-bbox", path, "-"], capture_output=True,
+                         check=True).stdout.decode("utf-8", "replace")
+    words = []
+    page, width = 0, None
+    for line in out.splitlines():
+        m = re.search(r'<page width="([0-9.]+)"', line)
+        if m:
+            page, width = page + 1, float(m.group(1))
+            continue
+        m = re.search(r'<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">(.*)</word>', line)
+        if m:
+            words.append((page, float(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(4)),
+                          html.unescape(m.group(5)), width))
+    return words

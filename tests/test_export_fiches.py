@@ -511,3 +511,40 @@ def test_every_fiche_map_expression_parses_and_stations_show_their_balance(tmp_p
                       abs(img.pixelColor(x, y).blue() - colour.blue())) <= 12)
     assert hits >= 20, "de kleur van de stationsstatus {} ({}) staat niet op de kaart van de fiche ({} px)".format(
         first["balance_status"], colour.name(), hits)
+
+
+def test_no_text_runs_past_the_page_margins(exported):
+    """A table wider than the fiche's text frame was cut off at the page edge ('Terugleverin…' on a short fiche,
+    whose font is not shrunk): every word of every fiche and atlas page lies inside the 10 mm page margins."""
+    from helpers import pdf_words
+
+    _, _, _, fiches, atlas = exported
+    margin = 10 / 25.4 * 72
+    for pdf in list(fiches.pdfs) + [atlas.path]:
+        words = pdf_words(pdf)
+        assert len(words) > 100, pdf
+        outside = [(w[0], w[5], round(w[3], 1)) for w in words if w[1] < margin - 1 or w[3] > w[6] - margin + 1]
+        assert not outside, (os.path.basename(pdf), outside[:5])
+
+
+def test_scale_bar_numbers_are_dutch(tmp_path, qgis_app):
+    """The fiche's scale bar said '1,200 m' (the machine's English locale): it formats as the one formatter does."""
+    from qgis.core import QgsLayoutItemScaleBar, QgsNumericFormatContext
+
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.export.fiches import FicheLayout
+    from pmiek_werkbank.formatting import fmt_num
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    wb_path = _new_werkbank(tmp_path / "w.gpkg")
+    with open_werkbank(wb_path, readonly=True) as wb:
+        fl = FicheLayout(wb, gather(wb))
+        try:
+            bars = [i for i in fl.layout.items() if isinstance(i, QgsLayoutItemScaleBar)]
+            assert bars
+            for bar in bars:
+                fmt = bar.numericFormat()
+                for value in (1200.0, 2.5, 12500000.0, 600.0):
+                    assert fmt.formatDouble(value, QgsNumericFormatContext()) == fmt_num(value, 6, trim=True)
+        finally:
+            fl.close()
