@@ -284,14 +284,45 @@ def _load_inputs_links(wb):
 
 
 def settings_from_werkbank(wb, years=None, krap_pct=None, whatif=None, **kwargs):
-    """Settings with the programme's horizon years and krap threshold unless given."""
+    """Settings with the programme's horizon years and krap threshold unless given.  A what-if given as text (what
+    a user typed: 'ZP-1, -P-x') names projects by id or code (:mod:`.project_refs`, the one rule) and is resolved
+    to their ids here (:func:`resolve_whatif`); a dict is taken as {project_id: on} as it is."""
     prog = wb.programme()
+    if isinstance(whatif, str):
+        whatif = resolve_whatif(wb, whatif)
     if years is None or (isinstance(years, str) and not years.strip()):
         years = wb.horizon_years()
     if krap_pct is None:
         krap_pct = prog.get("krap_threshold_pct")
         krap_pct = 10.0 if krap_pct is None else krap_pct
     return BalanceSettings(years=years, krap_pct=krap_pct, whatif=whatif or {}, **kwargs)
+
+
+def resolve_whatif(wb, whatif):
+    """The what-if text ('ZP-1, -P2': project ids or codes) as {project_id: on}; BalanceError (Dutch) naming the
+    entries that mean no project or more than one."""
+    from .project_refs import ProjectRefs
+
+    wi = parse_whatif(whatif)
+    if not wi:
+        return wi
+    refs = ProjectRefs.from_werkbank(wb, wi)
+    out, unknown, ambiguous = {}, [], []
+    for ref, on in wi.items():
+        pid, problem = refs.lookup(ref)
+        if problem:
+            ambiguous.append(problem)
+        elif pid is None:
+            unknown.append(str(ref))
+        elif pid in out and out[pid] != on:
+            raise BalanceError("Wat-als: project {} staat er zowel aan als uit in ('{}').".format(pid, ref))
+        else:
+            out[pid] = on
+    if ambiguous:
+        raise BalanceError("Wat-als: {}.".format("; ".join(ambiguous)))
+    if unknown:
+        raise BalanceError("Wat-als: onbekende project-id(s) of projectcode(s): {}.".format(", ".join(sorted(unknown))))
+    return out
 
 
 def link_mw(links, developments):

@@ -93,7 +93,8 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
                   projects=(), developments=(), existing=None, source="koppelingen", row_offset=0):
     """Validate a link table.
 
-    ``projects``/``developments``: known ids; ``existing``: {(project_id, dev_id): link_id}.
+    ``projects``: a :class:`.project_refs.ProjectRefs` (a project is named by its id or its code, the one rule),
+    or the known project ids; ``developments``: known ids; ``existing``: {(project_id, dev_id): link_id}.
     Returns (DataFrame for write_frame('project_links'), errors, unknown) where
     ``unknown`` lists (row, kind, id) of ids not in the werkbank.
     """
@@ -111,7 +112,11 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
         errors.append("Eenheid van het aandeel '{}' onbekend; kies 'pct' of 'mw'.".format(unit))
     if errors:
         return None, errors, unknown
-    projects, developments = set(projects), set(developments)
+    from .project_refs import ProjectRefs
+
+    if not isinstance(projects, ProjectRefs):
+        projects = ProjectRefs({"project_id": p, "code": None} for p in projects)
+    developments = set(developments)
     existing = dict(existing or {})
     rows, seen = [], {}
     n = len(df)
@@ -124,15 +129,22 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
         rownr += row_offset
         pid = None if pid is None or pid != pid or not str(pid).strip() else str(pid).strip()
         did = None if did is None or did != did or not str(did).strip() else str(did).strip()
+        ref_problem = None
+        if pid is not None:
+            resolved, ref_problem = projects.lookup(pid)
+            if resolved is None and ref_problem is None:
+                unknown.append((rownr, "project", pid))
+            elif resolved is not None:
+                pid = resolved  # the code of a project: its id
         key = (pid, did)
 
-        def err(problem, field=None, rownr=rownr, key=key if pid and did else None, repeats=None):
+        def err(problem, field=None, rownr=rownr, key=key if pid and did and not ref_problem else None, repeats=None):
             errors.append(RowError(source, rownr, problem, None, field, key=key, repeats=repeats))
 
         if pid is None:
             err("project-id is leeg", project_field)
-        elif pid not in projects:
-            unknown.append((rownr, "project", pid))
+        elif ref_problem:
+            err(ref_problem, project_field)
         if did is None:
             err("ontwikkeling-id is leeg", dev_field)
         elif did not in developments:
@@ -165,13 +177,16 @@ def validate_links(wb, frame, source, project_field=None, dev_field=None, share_
     are errors, or with ``skip_unknown`` skipped rows reported as warnings.  ``rows.attrs['unknown']``: how many."""
     import pandas as pd
 
-    projects = [r["project_id"] for r in wb.query("SELECT project_id FROM projects")]
+    from .project_refs import ProjectRefs
+
+    projects = ProjectRefs.from_werkbank(wb)  # the project's id or its code (one rule)
     devs = [r["dev_id"] for r in wb.query("SELECT dev_id FROM developments")]
     existing = {(r["project_id"], r["dev_id"]): r["link_id"]
                 for r in wb.query("SELECT link_id, project_id, dev_id FROM project_links")}
     rows, errors, unknown = prepare_links(frame, project_field, dev_field, share_field, unit, motivation_field,
                                           projects, devs, existing, source=source, row_offset=0)
-    msgs = [RowError(source, r, "{} '{}' bestaat niet in de werkbank".format(k, i)) for r, k, i in unknown]
+    msgs = [RowError(source, r, "{} '{}' bestaat niet in de werkbank{}".format(
+        k, i, " (geen project-id of projectcode)" if k == "project" else "")) for r, k, i in unknown]
     if unknown and not skip_unknown:
         errors = errors + msgs
     if errors:

@@ -106,20 +106,25 @@ def get_variant(wb, name_or_id):
 
 
 def _project_ids(wb, projects):
-    """Project ids or codes -> project ids; Dutch error naming the unknown ones."""
-    rows = wb.query("SELECT project_id, code FROM projects")
-    ids = {r["project_id"] for r in rows}
-    by_code = {str(r["code"]): r["project_id"] for r in rows if r["code"]}
-    out, unknown = [], []
+    """Project ids or codes -> project ids (:mod:`..knooppunten.project_refs`, the one rule); Dutch error naming
+    the unknown ones and those that mean more than one project."""
+    from ..knooppunten.project_refs import ProjectRefs
+
+    refs = ProjectRefs.from_werkbank(wb)
+    out, unknown, ambiguous = [], [], []
     for p in projects or []:
         p = str(p).strip()
         if not p:
             continue
-        pid = p if p in ids else by_code.get(p)
-        if pid is None:
+        pid, problem = refs.lookup(p)
+        if problem:
+            ambiguous.append(problem)
+        elif pid is None:
             unknown.append(p)
         elif pid not in out:
             out.append(pid)
+    if ambiguous:
+        raise ProgrammeError("Variant: {}.".format("; ".join(ambiguous)))
     if unknown:
         raise ProgrammeError("Onbekende project(en) in de variant: {}.".format(", ".join(unknown)))
     return out

@@ -31,15 +31,15 @@ def set_status(wb, project_id, status, reason=None, user=None, expected_row_vers
     if status not in E.PROJECT_STATUS:
         raise ScoringError("Onbekende status '{}'; kies uit: {}.".format(status, ", ".join(E.PROJECT_STATUS)))
     reason = (reason or "").strip()
-    rows = wb.query("SELECT project_id, code, name, status, status_reason, row_version FROM projects WHERE project_id = ?",
-                    (project_id,))
-    if not rows:
-        rows = wb.query("SELECT project_id, code, name, status, status_reason, row_version FROM projects WHERE code = ?",
-                        (project_id,))
-        if len(rows) > 1:
-            raise ScoringError("Projectcode '{}' is niet uniek; geef de project-id.".format(project_id))
-    if not rows:
+    from ..knooppunten.project_refs import ProjectRefs
+
+    pid, problem = ProjectRefs.from_werkbank(wb, [project_id]).lookup(project_id)  # id or code: the one rule
+    if problem:
+        raise ScoringError("Project: {}.".format(problem[0].upper() + problem[1:]))
+    if pid is None:
         raise ScoringError("Onbekend project '{}'.".format(project_id))
+    rows = wb.query("SELECT project_id, code, name, status, status_reason, row_version FROM projects WHERE project_id = ?",
+                    (pid,))
     p = rows[0]
     if status in ("opgenomen", "afgevallen") and not reason:
         raise ScoringError(

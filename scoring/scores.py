@@ -64,31 +64,25 @@ def on_scale(criterion, rating):
 
 
 def _project_index(wb, key=None):
-    """project_id -> project_id, plus code -> project_id where codes are unique.
+    """The projects by id and code (:class:`..knooppunten.project_refs.ProjectRefs`, the one rule for "which
+    project does this reference mean"); with ``key`` only those whose id or code is ``key`` are read (the same
+    answer for that key)."""
+    from ..knooppunten.project_refs import ProjectRefs
 
-    With ``key`` only the projects whose id or code is ``key`` are read: the same answer for that key (an id maps
-    to itself; a code maps when it is unique and no project has it as id), without reading every project."""
-    if key is None:
-        rows = wb.query("SELECT project_id, code, name FROM projects")
-    else:
-        rows = wb.query("SELECT project_id, code, name FROM projects WHERE project_id = ? OR code = ?",
-                        (key, key))
-    idx = {r["project_id"]: r["project_id"] for r in rows}
-    codes = {}
-    for r in rows:
-        if r["code"]:
-            codes.setdefault(str(r["code"]), []).append(r["project_id"])
-    for code, ids in codes.items():
-        if len(ids) == 1 and code not in idx:
-            idx[code] = ids[0]
-    return idx
+    return ProjectRefs.from_werkbank(wb, None if key is None else [key])
+
+
+def _no_projects():
+    from ..knooppunten.project_refs import ProjectRefs
+
+    return ProjectRefs(())
 
 
 def check_score(row, criteria, projects):
     """Problems of one rating as a list of (Dutch field name, message); [] when fine.
 
     ``row`` has canonical keys; ``criteria`` is {criterion_id: criterion dict}
-    (from :func:`criteria_list`); ``projects`` maps project id/code -> project_id.
+    (from :func:`criteria_list`); ``projects``: the projects by id and code (:func:`_project_index`).
     Normalises ``row`` in place (project_id, rating spelling, role code, date, agreed).
     """
     problems = []
@@ -101,10 +95,13 @@ def check_score(row, criteria, projects):
     pid = row.get("project_id")
     if not _empty(pid):
         key = str(pid).strip()
-        if key not in projects:
+        found, problem = projects.lookup(key)
+        if problem:
+            problems.append(("project_id", problem))
+        elif found is None:
             problems.append(("project_id", "onbekend project '{}'".format(key)))
         else:
-            row["project_id"] = projects[key]
+            row["project_id"] = found
     cid = row.get("criterion_id")
     crit = None
     if not _empty(cid):
@@ -221,7 +218,7 @@ def record_score(wb, project_id, criterion_id, rating, rationale, assessor, role
         "assessor": assessor, "assessor_role": role, "score_date": date or today(), "agreed": 1 if agreed else 0,
     }
     key = None if _empty(project_id) else str(project_id).strip()
-    problems = check_score(row, criteria, _project_index(wb, key) if key is not None else {})
+    problems = check_score(row, criteria, _project_index(wb, key) if key is not None else _no_projects())
     if problems:
         head = "Waardering van project {}, criterium {} geweigerd".format(project_id, criterion_id)
         msgs = ["{}: veld '{}': {}.".format(head, f, m) for f, m in problems]

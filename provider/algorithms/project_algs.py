@@ -316,7 +316,8 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
         "spreadsheet). Een bestaande koppeling (zelfde project en ontwikkeling) wordt bijgewerkt.\n\n"
         "WERKBANK: de werkbank (GeoPackage).\n"
         "INPUT: tabel met per rij een project-id en een ontwikkeling-id.\n"
-        "FIELD_PROJECT: veld met de project_id.\n"
+        "FIELD_PROJECT: veld met de project-id of de projectcode (uw projectnummer); een code die bij meer dan "
+        "één project past wordt met rij en melding afgekeurd.\n"
         "FIELD_DEVELOPMENT: veld met de dev_id van de ontwikkeling.\n"
         "FIELD_SHARE: veld met het aandeel (optioneel; leeg = de hele ontwikkeling).\n"
         "SHARE_UNIT: eenheid van het aandeel: 0 = procent van de MW van de ontwikkeling, 1 = MW.\n"
@@ -530,8 +531,9 @@ class CapacityBalance(PmiekAlgorithm):
         "LEVEL: 0 = per station, 1 = per knooppunt.\n"
         "YEARS: zichtjaren, bijv. '2025,2030,2035' (leeg = de zichtjaren van het programma).\n"
         "KRAP_PCT: balans onder dit percentage van de capaciteit = krap (leeg = drempel van het programma).\n"
-        "WHATIF: wat-als: project-ids gescheiden door komma's; 'P1' zet project P1 aan (ook als het is "
-        "afgevallen), '-P2' zet P2 uit (optioneel).\n"
+        "WHATIF: wat-als: project-ids of projectcodes (uw projectnummer) gescheiden door komma's; 'P1' zet "
+        "project P1 aan (ook als het is afgevallen), '-P2' zet P2 uit (optioneel). Een onbekend project, of een "
+        "code die bij meer dan één project past, breekt af met een melding.\n"
         "OUTPUT: laag met één rij per station/knooppunt en zichtjaar: unit_id, unit_name, year, capacity_mw, "
         "demand_mw, supply_mw, balance_mw, supply_capacity_mw, supply_balance_mw, status, supply_status, "
         "first_shortage_year, unserved_count (ontwikkelingen die niet bediend kunnen worden) en meer."
@@ -580,10 +582,6 @@ class CapacityBalance(PmiekAlgorithm):
                 raise QgsProcessingException(str(e)) from e
         finally:
             wb.close()
-        unknown = set(settings.whatif) - set(inputs.projects["project_id"].dropna())
-        if unknown:
-            raise QgsProcessingException(self.tr("Wat-als: onbekende project-id(s): {}.").format(
-                ", ".join(sorted(unknown))))
         model = BalanceModel(inputs, settings)
         table = model.table(level)
         if level == "station":
