@@ -72,6 +72,43 @@ def test_capacitybalance_default_years_and_errors(pmiek_provider, example_wb):
         run_alg("pmiek:capacitybalance", {"WERKBANK": example_wb, "WHATIF": "P99", "OUTPUT": "TEMPORARY_OUTPUT"})
 
 
+def _log(alg_id, params):
+    """Run an algorithm and return what it logged (info, warnings, errors)."""
+    from qgis import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+
+    class Capture(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.texts = []
+
+        def pushInfo(self, info):  # noqa: N802
+            self.texts.append(info)
+
+        def pushWarning(self, warning):  # noqa: N802
+            self.texts.append(warning)
+
+        def reportError(self, error, fatalError=False):  # noqa: N802
+            self.texts.append(error)
+
+    ctx = QgsProcessingContext()
+    ctx.setProject(QgsProject.instance())
+    fb = Capture()
+    processing.run(alg_id, params, context=ctx, feedback=fb)
+    return fb.texts
+
+
+def test_capacitybalance_summary_counts_both_directions(pmiek_provider, example_wb):
+    # stations: tekort afname only S2 2025 (-1); teruglevering S3 2030 and 2035 (10 - 12 = -2)
+    texts = _log("pmiek:capacitybalance", {"WERKBANK": example_wb, "LEVEL": 0, "YEARS": "2025,2030,2035",
+                                           "OUTPUT": "TEMPORARY_OUTPUT"})
+    assert "3 stations × 3 zichtjaren; tekort afname in 1, teruglevering in 2 gevallen." in texts
+    # knooppunten: K2 2025 (-1) afname; no teruglevering shortage (K1 5, K2 4 MW for 0 / 3 MW); one year
+    texts = _log("pmiek:capacitybalance", {"WERKBANK": example_wb, "LEVEL": 1, "YEARS": "2025",
+                                           "OUTPUT": "TEMPORARY_OUTPUT"})
+    assert "2 knooppunten × 1 zichtjaar; tekort afname in 1, teruglevering in 0 gevallen." in texts
+
+
 def test_capacitybalance_empty_werkbank(pmiek_provider, werkbank_path):
     from qgis.core import QgsProcessingUtils
 

@@ -114,3 +114,13 @@ def test_algorithm_output_and_facts_take_the_status(pmiek_provider, unknown_wb, 
         ("", "", "")] * 2
     rows = {r["year"]: r for r in facts.station_rows("SZ")}
     assert [rows[y]["summary_status"] for y in YEARS] == ["tekort", "tekort"]
+
+
+def test_algorithm_summary_counts_the_unknown(pmiek_provider, unknown_wb, werkbank_path):
+    from test_balance_algs import _log
+
+    # afname: tekort SZ 2025, 2030; onbekend SA 2025, 2030, SL 2025; teruglevering onbekend SA x2, SK x2, SL 2025
+    texts = _log("pmiek:capacitybalance", {"WERKBANK": werkbank_path, "LEVEL": 0, "YEARS": "2025,2030",
+                                           "KRAP_PCT": 10, "OUTPUT": "TEMPORARY_OUTPUT"})
+    assert ("4 stations × 2 zichtjaren; tekort afname in 2, teruglevering in 0 gevallen; geen capaciteit bekend "
+            "(status onbekend): afname in 3, teruglevering in 5 gevallen.") in texts

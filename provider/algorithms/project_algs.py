@@ -612,9 +612,7 @@ class CapacityBalance(PmiekAlgorithm):
 
     def _report(self, level, table, model, inputs, settings, feedback):
         """The log messages and the numeric outputs."""
-        short = table[table["status"] == "tekort"]
-        feedback.pushInfo(self.tr("{} {}s × {} zichtjaren; tekort in {} gevallen.").format(
-            table["unit_id"].nunique(), level, len(settings.years), len(short)))
+        feedback.pushInfo(balance_summary(table, level, len(settings.years)))
         for n in model.unserved(linked=False).head(MAX_MESSAGES).itertuples():  # messages name no projects
             feedback.pushInfo(self.tr("Niet tijdig te bedienen: {} ({}, {} MW {}, gereed {}).").format(
                 n.dev_id, n.name, round(float(n.mw), 2), n.direction,
@@ -628,6 +626,29 @@ class CapacityBalance(PmiekAlgorithm):
                                 if settings.null_year == "first" else self.tr("telt niet mee")))
         return {"ASSUMED_YEAR_COUNT": assumed["count"], "ASSUMED_YEAR_DEMAND_MW": assumed["demand_mw"],
                 "ASSUMED_YEAR_SUPPLY_MW": assumed["supply_mw"]}
+
+
+def balance_summary(table, level, n_years):
+    """The log line of the balance: units × years, the shortages per direction and the cases without known
+    capacity, e.g. "3 stations × 3 zichtjaren; tekort afname in 1, teruglevering in 2 gevallen." (Dutch plurals)."""
+    from ...knooppunten.balance import TEKORT, UNKNOWN
+
+    def count(n, one, many):
+        return "{} {}".format(n, one if n == 1 else many)
+
+    def cases(col, code):
+        return int((table[col] == code).sum()) if len(table) else 0
+
+    units = {"station": ("station", "stations"), "knooppunt": ("knooppunt", "knooppunten")}[level]
+    short_a, short_t = cases("status", TEKORT), cases("supply_status", TEKORT)
+    text = "{} × {}; tekort afname in {}, teruglevering in {}".format(
+        count(table["unit_id"].nunique(), *units), count(n_years, "zichtjaar", "zichtjaren"), short_a,
+        count(short_t, "geval", "gevallen"))
+    unknown_a, unknown_t = cases("status", UNKNOWN), cases("supply_status", UNKNOWN)
+    if unknown_a or unknown_t:
+        text += "; geen capaciteit bekend (status onbekend): afname in {}, teruglevering in {}".format(
+            unknown_a, count(unknown_t, "geval", "gevallen"))
+    return text + "."
 
 
 def assumed_year_summary(developments):
