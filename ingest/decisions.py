@@ -13,6 +13,8 @@ Pure Python; no QGIS.
 
 import json
 
+from ..werkbank.storage import GEOM_TOLERANCE_M
+
 MARKER_KEY = "*"
 
 
@@ -111,7 +113,7 @@ def protect(wb, table, key, frame, fields, source_wins=False):
         for f, (who, when) in d.items():
             if f == "geom":
                 new, was = frame.at[i, gcol], geoms.get(str(k))
-                if new is None or was is None or new.equals_exact(was, 1e-6):
+                if new is None or was is None or new.equals_exact(was, GEOM_TOLERANCE_M):  # the storage's rule
                     continue
                 conflicts.append({"key": str(k), "field": "geom", "stored": _geom_text(was),
                                   "incoming": _geom_text(new), "who": who, "when": when, "kept": not source_wins})

@@ -57,6 +57,31 @@ def test_upsert_counts_and_geometry_roundtrip(werkbank):
     assert back.geometry.iloc[0].equals(shapely.Point(140000, 455000))
 
 
+def test_the_same_geometry_through_a_reprojection_is_no_change(werkbank):
+    """A plan read again from a GeoJSON in WGS 84 comes back with its coordinates a few nanometres off: that is no
+    update (and no audit entry whose old and new geometry read the same); half a millimetre or more is."""
+    import geopandas as gpd
+
+    square = shapely.Polygon([(140000, 455000), (140100, 455000), (140100, 455100), (140000, 455100)])
+    g = gpd.GeoDataFrame({"dev_id": ["d1", "d2"], "name": ["A", "B"], "sector": ["wonen", "wonen"]},
+                         geometry=[square, shapely.affinity.translate(square, 500, 0)], crs="EPSG:28992")
+    assert werkbank.write_frame("developments", g)["inserted"] == 2
+    audit = len(werkbank.query("SELECT 1 FROM audit_log WHERE table_name = 'developments'"))
+    there_and_back = g.to_crs("EPSG:4326").to_crs("EPSG:28992")
+    assert not all(a.equals_exact(b, 0) for a, b in zip(there_and_back.geometry, g.geometry))  # bits differ
+    assert werkbank.write_frame("developments", there_and_back) == {"inserted": 0, "updated": 0, "unchanged": 2}
+    assert len(werkbank.query("SELECT 1 FROM audit_log WHERE table_name = 'developments'")) == audit
+    moved = g.copy()
+    moved.loc[1, "geometry"] = shapely.affinity.translate(g.geometry.iloc[1], 0.001, 0)  # one millimetre
+    assert werkbank.write_frame("developments", moved) == {"inserted": 0, "updated": 1, "unchanged": 1}
+    back = werkbank.read_frame("developments")
+    assert back.geometry.iloc[1].equals_exact(moved.geometry.iloc[1], 1e-9)
+    assert list(back["row_version"]) == [1, 2]
+    reshaped = g.copy()
+    reshaped.loc[0, "geometry"] = shapely.Polygon([(140000, 455000), (140100, 455000), (140000, 455100)])
+    assert werkbank.write_frame("developments", reshaped)["updated"] == 2  # d1 reshaped, d2 back 1 mm
+
+
 def test_check_constraint_rolls_back_whole_write(werkbank):
     before = werkbank.count("kengetallen")
     rows = [

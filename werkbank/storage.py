@@ -539,7 +539,7 @@ class Werkbank:
                     raise WerkbankError("Sleutelkolom {} ontbreekt voor tabel {}.".format(key, table))
                 existing = self._existing_rows(tx, table, key, cols, t.spatial and geoms is not None)
             ki = cols.index(key) if key in cols else None
-            ins, upd_rows, new_fids = [], [], None
+            ins, upd_rows, new_fids, near = [], [], None, []
             if ki is not None and existing:
                 for n, k in enumerate(columns[ki]):
                     if k not in existing:
@@ -549,12 +549,17 @@ class Werkbank:
                     rec = [c[n] for c in columns]
                     g = geoms[n] if geoms is not None else None
                     same = all(_same(a, b) for a, b in zip(rec, old[: len(cols)]))
-                    if geoms is not None:
-                        same = same and _same_geom(g, old[-1])
+                    if same and geoms is not None and not _same_geom(g, old[-1]):
+                        near.append((rec, g, n, old))  # values equal, geometry bytes not: compared below
+                        continue
                     if same:
                         counts["unchanged"] += 1
                         continue
                     upd_rows.append((rec, g, n, old))
+                if near:
+                    moved = self._geometries_moved([r[1] for r in near], [r[3][-1] for r in near])
+                    upd_rows += [r for r, m in zip(near, moved) if m]
+                    counts["unchanged"] += len(near) - sum(moved)
             else:
                 ins = range(n_rows)
             if expected_versions and ki is not None and editable:
@@ -795,6 +800,18 @@ class Werkbank:
                     if r[GEOM] is not None:
                         r[GEOM] = bytes(r[GEOM])
         return rows
+
+    def _geometries_moved(self, new_blobs, old_blobs):
+        """Per pair of encoded geometries whose bytes differ: whether a coordinate moved by more than
+        ``GEOM_TOLERANCE_M`` (or the shape differs).  The same plan read again through a reprojection (a GeoJSON in
+        WGS 84) differs in the last bits of its coordinates: that is no change, and no update with an audit entry
+        whose old and new geometry read the same."""
+        import shapely
+
+        a = self._decode_geoms(list(new_blobs))
+        b = self._decode_geoms(list(old_blobs))
+        same = shapely.equals_exact(a, b, tolerance=GEOM_TOLERANCE_M)
+        return [not bool(x) for x in same]
 
     def _audit_frame(self, tx, t, cols, new, upd_rows, src_geoms, ts, who, new_fids=None):
         """The audit rows of one write: per inserted row (``new``: the :class:`_NewRows`, or None) its non-empty
@@ -1135,6 +1152,9 @@ def _same(a, b):
         except (TypeError, ValueError):
             return False
     return a == b or str(a) == str(b)
+
+
+GEOM_TOLERANCE_M = 0.0005  # geometries whose every coordinate lies within half a millimetre are the same
 
 
 def _same_geom(a, b):
