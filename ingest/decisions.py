@@ -168,9 +168,10 @@ def record(wb, tx, table, source, conflicts, keys=None, previous_keys=None, laye
 
 
 def describe(c):
-    """One Dutch line for a conflict."""
-    return ("{key}, veld '{field}': besluit '{stored}' ({who}, {when}) {verb} bronwaarde '{incoming}'".format(
-        verb="behouden; genegeerd:" if c["kept"] else "overschreven door", **c))
+    """One Dutch line for a conflict; the row named by its ``label`` when it has one (a link or a rating: its
+    project and development or criterion, not the generated id), else by its key."""
+    return ("{name}, veld '{field}': besluit '{stored}' ({who}, {when}) {verb} bronwaarde '{incoming}'".format(
+        name=c.get("label") or c["key"], verb="behouden; genegeerd:" if c["kept"] else "overschreven door", **c))
 
 
 def source_keys(wb, table, source=None):

@@ -172,9 +172,12 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
 
 
 def validate_links(wb, frame, source, project_field=None, dev_field=None, share_field=None, unit="pct",
-                   motivation_field=None, skip_unknown=False):
-    """Spec 'project_links' (validate hook of ``ingest.runner``): ids checked against the werkbank; unknown ids
-    are errors, or with ``skip_unknown`` skipped rows reported as warnings.  ``rows.attrs['unknown']``: how many."""
+                   motivation_field=None, skip_unknown=False, unknown_rows=None):
+    """Spec 'project_links' (validate hook of ``ingest.runner``): ids checked against the werkbank (a project by
+    its id or code).  A row with an unknown id is a rejected row like any other (named, the rest written; with
+    STRICT the import stops), or with ``skip_unknown`` a skipped row reported as a warning (also with STRICT).
+    ``unknown_rows`` (a set, optional) gets the row numbers with an unknown id, over every round of the runner (a
+    rejected row is not seen again): its size is UNKNOWN in both modes."""
     import pandas as pd
 
     from .project_refs import ProjectRefs
@@ -185,6 +188,8 @@ def validate_links(wb, frame, source, project_field=None, dev_field=None, share_
                 for r in wb.query("SELECT link_id, project_id, dev_id FROM project_links")}
     rows, errors, unknown = prepare_links(frame, project_field, dev_field, share_field, unit, motivation_field,
                                           projects, devs, existing, source=source, row_offset=0)
+    if unknown_rows is not None:
+        unknown_rows.update(r for r, _, _ in unknown)
     msgs = [RowError(source, r, "{} '{}' bestaat niet in de werkbank{}".format(
         k, i, " (geen project-id of projectcode)" if k == "project" else "")) for r, k, i in unknown]
     if unknown and not skip_unknown:
@@ -194,5 +199,4 @@ def validate_links(wb, frame, source, project_field=None, dev_field=None, share_
     if unknown:
         bad_rows = {r for r, _, _ in unknown}
         rows = rows[[r not in bad_rows for r in frame["_row"]]]
-    rows.attrs["unknown"] = len(unknown)
     return rows, [], ["waarschuwing: {} (overgeslagen)".format(m) for m in msgs]

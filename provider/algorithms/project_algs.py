@@ -322,9 +322,12 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
         "FIELD_SHARE: veld met het aandeel (optioneel; leeg = de hele ontwikkeling).\n"
         "SHARE_UNIT: eenheid van het aandeel: 0 = procent van de MW van de ontwikkeling, 1 = MW.\n"
         "FIELD_MOTIVATION: veld met de motivatie (optioneel).\n"
-        "SKIP_UNKNOWN: onbekende project- of ontwikkeling-ids overslaan (gemeld) in plaats van afbreken "
-        "(standaard: afbreken).\n\n"
-        "Onbekende ids worden met rij en id gemeld. Extra uitvoer: UNKNOWN.\n"
+        "SKIP_UNKNOWN: nee (standaard) = een rij met een onbekende project- of ontwikkeling-id is een afgekeurde "
+        "rij als elke andere: niet geschreven en met rij en id gemeld (REJECTED), de overige rijen wel geschreven; "
+        "met STRICT breekt ze de hele import af. Ja = zo'n rij wordt overgeslagen en als waarschuwing gemeld, ook "
+        "met STRICT (de overige rijen moeten dan in orde zijn).\n\n"
+        "Extra uitvoer: UNKNOWN = het aantal rijen met een onbekende id (in beide gevallen; ze tellen ook in "
+        "REJECTED). Een conflict met een besluit noemt de koppeling bij project en ontwikkeling.\n"
     ) + STRICT_HELP + SYNC_HELP + DECISIONS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -352,8 +355,9 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
             return self.parameterAsString(parameters, n, context) or None
 
         wb = self.open_werkbank(parameters, context)
+        unknown = set()  # rows with an unknown id, filled by the hook (knooppunten.links.validate_links)
         try:
-            res = run_spec(self, parameters, context, feedback, wb, "project_links",
+            res = run_spec(self, parameters, context, feedback, wb, "project_links", unknown_rows=unknown,
                            project_field=field("FIELD_PROJECT"), dev_field=field("FIELD_DEVELOPMENT"),
                            share_field=field("FIELD_SHARE"),
                            unit=self.UNITS[self.parameterAsEnum(parameters, "SHARE_UNIT", context)],
@@ -363,7 +367,7 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
             wb.close()
         for m in res.notes[:MAX_MESSAGES]:
             feedback.reportError(m[len("waarschuwing: "):], fatalError=False)
-        return count_outputs(self, feedback, res.source, res.counts, unknown=res.frame.attrs.get("unknown", 0),
+        return count_outputs(self, feedback, res.source, res.counts, unknown=len(unknown),
                              parameters=parameters, context=context, kind="project_links", n_input=res.n_input,
                              outcome=res)
 

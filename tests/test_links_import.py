@@ -1,0 +1,89 @@
+"""pmiek:importlinks does what its help says: unknown ids, SKIP_UNKNOWN, STRICT, UNKNOWN, and conflicts named by
+project and development (not by the link's generated id).  On the example of test_balance.py (projects P1-P3,
+developments D1-D10, links P1-D4, P1-D5, P2-D3), fictief voorbeeld."""
+
+import pytest
+from conftest import run_alg
+from helpers import table_digest
+from test_balance import write_example
+from test_balance_algs import _log
+
+ROWS = ("P1;D10;1\n"  # row 2: fine
+        "P2;D99;1\n"  # row 3: unknown development
+        "P9;D7;1\n")  # row 4: unknown project
+BAD_SHARE = "P3;D7;veel\n"  # row 5: not a number
+
+
+@pytest.fixture
+def example(werkbank, werkbank_path):
+    write_example(werkbank)
+    return werkbank
+
+
+def _csv(tmp_path, text, folder="a"):
+    (tmp_path / folder).mkdir(exist_ok=True)
+    path = tmp_path / folder / "koppelingen.csv"
+    path.write_text("project;ontwikkeling;aandeel\n" + text, encoding="utf-8")
+    return str(path)
+
+
+def _params(path, csv, **more):
+    return dict({"WERKBANK": path, "INPUT": csv, "FIELD_PROJECT": "project", "FIELD_DEVELOPMENT": "ontwikkeling",
+                 "FIELD_SHARE": "aandeel", "SHARE_UNIT": 1}, **more)
+
+
+def _links(wb):
+    return {(r["project_id"], r["dev_id"]): r["share_mw"]
+            for r in wb.query("SELECT project_id, dev_id, share_mw FROM project_links")}
+
+
+def _counts(res):
+    return res["INSERTED"], res["REJECTED"], res["UNKNOWN"]
+
+
+def test_unknown_ids_are_rejected_rows_and_counted(pmiek_provider, example, werkbank_path, tmp_path):
+    csv = _csv(tmp_path, ROWS + BAD_SHARE)
+    texts = _log("pmiek:importlinks", _params(werkbank_path, csv))
+    assert "Afgekeurd: koppelingen.csv, rij 3: ontwikkeling 'D99' bestaat niet in de werkbank" in texts
+    assert ("Afgekeurd: koppelingen.csv, rij 4: project 'P9' bestaat niet in de werkbank (geen project-id of "
+            "projectcode)") in texts
+    assert "koppelingen.csv: 1 nieuw, 0 bijgewerkt, 0 ongewijzigd, 2 onbekend." in texts
+    links = _links(example)
+    assert links[("P1", "D10")] == 1 and len(links) == 4  # the three of the example + the one good row
+
+
+def test_skip_unknown_and_strict(pmiek_provider, example, werkbank_path, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    csv = _csv(tmp_path, ROWS + BAD_SHARE)
+    before = table_digest(werkbank_path)
+    res = run_alg("pmiek:importlinks", _params(werkbank_path, csv))
+    assert _counts(res) == (1, 3, 2)  # default: rejected and named, the rest written
+    # STRICT: an unknown id stops the import like any other rejected row
+    unknown_only = _csv(tmp_path, "P2;D1;1\n" + ROWS[9:], "b")  # row 2 fine, rows 3 and 4 unknown ids
+    with pytest.raises(QgsProcessingException, match="rij 3: ontwikkeling 'D99' bestaat niet"):
+        run_alg("pmiek:importlinks", _params(werkbank_path, unknown_only, STRICT=True))
+    assert ("P2", "D1") not in _links(example)
+    # STRICT + SKIP_UNKNOWN: unknown ids skipped with a warning, every other row must be fine
+    with pytest.raises(QgsProcessingException, match="rij 5, veld 'aandeel'"):
+        run_alg("pmiek:importlinks", _params(werkbank_path, csv, STRICT=True, SKIP_UNKNOWN=True))
+    texts = _log("pmiek:importlinks", _params(werkbank_path, unknown_only, STRICT=True, SKIP_UNKNOWN=True))
+    assert "koppelingen.csv, rij 3: ontwikkeling 'D99' bestaat niet in de werkbank (overgeslagen)" in texts
+    assert "koppelingen.csv: 1 nieuw, 0 bijgewerkt, 0 ongewijzigd, 2 onbekend." in texts
+    assert _links(example)[("P2", "D1")] == 1
+    assert table_digest(werkbank_path) != before
+
+
+def test_conflict_names_project_and_development(pmiek_provider, example, werkbank_path, tmp_path):
+    csv = _csv(tmp_path, "P1;D10;1\n")
+    assert run_alg("pmiek:importlinks", _params(werkbank_path, csv))["INSERTED"] == 1
+    row = example.query("SELECT link_id, row_version FROM project_links WHERE project_id = 'P1' AND dev_id = 'D10'")[0]
+    example.update_row("project_links", row["link_id"], {"share_mw": 2.0}, row["row_version"], user="Besluitnemer")
+    texts = _log("pmiek:importlinks", _params(werkbank_path, csv))  # the source still says 1 MW
+    conflicts = [t for t in texts if t.startswith("Conflict met een besluit: ")]
+    assert len(conflicts) == 1
+    assert conflicts[0].startswith("Conflict met een besluit: project P1, ontwikkeling D10, veld 'share_mw': besluit "
+                                   "'2.0' (Besluitnemer, ")
+    assert conflicts[0].endswith("behouden; genegeerd: bronwaarde '1.0'")
+    assert row["link_id"] not in conflicts[0]
+    assert _links(example)[("P1", "D10")] == 2.0
