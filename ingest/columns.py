@@ -152,10 +152,18 @@ KINDS = {
 }
 
 
+# A layer's column naming the province each row belongs to: checked against the werkbank's province (normalised).
+PROVINCE_COLUMN = ("provincie", "province", "provincienaam", "provnaam")
+
+# The column that says which project a row of another table (actions, monitoring, ratings) is about: its id or its
+# code (the user's project number), in every spelling seen; one list, so every import accepts the same names.
+PROJECT_REFERENCE = ["project_id", "projectid", "project", "project_code", "projectcode", "code", "projectnummer",
+                     "projectnr", "nr", "nummer", "pmiekproject", "projectnaarpmieklijst"]
+
 # werkbank field -> recognised column names (first match wins; order = priority)
 PROJECT_COLUMNS = {
     "project_id": ["project_id", "projectid", "id"],
-    "code": ["code", "nr", "nummer", "projectnummer", "projectnr"],
+    "code": ["code", "project_code", "projectcode", "nr", "nummer", "projectnummer", "projectnr"],
     "name": ["naam project", "projectnaam", "naam", "name", "project"],
     "location_description": ["locatie", "location_description", "location", "locatieomschrijving"],
     "municipalities": ["gemeenten", "gemeente", "municipalities"],
@@ -198,7 +206,7 @@ PROJECT_COLUMNS = {
 # follow-up (programme.followup)
 ACTION_FIELDS = {
     # werkbank column: recognised source names (normalised by norm)
-    "project_id": ["project_id", "projectid", "project", "projectcode", "code", "nr", "pmiekproject"],
+    "project_id": PROJECT_REFERENCE,
     "activity": ["activiteit", "activity", "actie", "afspraak", "uitvoeringsafspraak"],
     "trekker": ["trekker", "trekkerverantwoordelijke", "verantwoordelijke", "owner", "actiehouder"],
     "involved": ["betrokken", "betrokkenpartijen", "involved", "stakeholders", "partijen"],
@@ -207,7 +215,7 @@ ACTION_FIELDS = {
     "status": ["status", "voortgang"],
 }
 MONITORING_FIELDS = {
-    "project_id": ["project_id", "projectid", "project", "projectcode", "code", "nr", "projectnaarpmieklijst"],
+    "project_id": PROJECT_REFERENCE,
     "peildatum": ["peildatum", "datum", "date"],
     "ibn_feasibility": ["haalbaarheid_ibn", "haalbaarheidibn", "ibn", "ibn_feasibility", "feasibility"],
     "attention_points": ["aandachtspunten", "aandachtspunt", "aandachtspuntenprocesofrisico", "risico",
@@ -224,7 +232,7 @@ ACTION_STATUS = {"open": "open", "lopend": "lopend", "gereed": "gereed", "klaar"
 
 # ratings (scoring.scores): canonical column -> accepted column names
 SCORE_COLUMNS = {
-    "project_id": ("project_id", "projectid", "project", "project_code", "projectcode", "code", "projectnummer"),
+    "project_id": tuple(PROJECT_REFERENCE),
     "criterion_id": ("criterion_id", "criterium", "criterion", "criterium_id", "criteriumcode", "crit"),
     "rating": ("rating", "waardering", "score", "oordeel", "waarde", "beoordeling"),
     "rationale": ("rationale", "motivatie", "toelichting", "onderbouwing", "reden"),

@@ -436,6 +436,17 @@ def _run(wb, kind, read, feedback, source_wins, versions, user, dry_run, strict,
     source_layer = got[2] if len(got) > 2 else None
     checked = check(wb, kind, frame, source, strict=strict and not s.layer, **params)
     rep = checked.report
+    unused = unused_columns(s, frame, checked.mapping, params)
+    if unused:
+        note = ("Niet gebruikt: {} kolom(men) uit de bron zijn niet herkend als veld van {} en niet ingelezen: {}. "
+                "Hoort een ervan bij een veld, hernoem de kolom dan (de herkende namen staan in de hulp van de "
+                "import) of kies hem met de FIELD_-parameter.").format(
+            len(unused), s.label.lower(), ", ".join("'{}'".format(c) for c in unused[:15]) +
+            (" …" if len(unused) > 15 else ""))
+        from ..layers.validation import WAARSCHUWING
+
+        rep.add(None, None, None, None, note, WAARSCHUWING)  # a warning: the report must not say 'geen problemen'
+        checked.notes.append("waarschuwing: " + note)
     rep.settle()
     if strict:  # any rejected row, of the main table or a second one (the capacity table), refuses the import
         errs = [p.message(rep.source) for p in sorted(rep.errors(), key=lambda p: p.row or 0)]
@@ -520,6 +531,30 @@ def _name_conflicts(s, rows, conflicts):
     for c in conflicts:
         if str(c["key"]) in names:
             c["label"] = names[str(c["key"])]
+
+
+def unused_columns(s, frame, mapping=None, params=None):
+    """The source columns of ``frame`` that the import of spec ``s`` reads into no field: not recognised by any of
+    its column names (``ingest.columns.recognise``), not chosen by a FIELD_ parameter or the layer kinds' field
+    mapping; internal columns ('_row', the geometry, fid) aside.  A column that does not fit is otherwise silently
+    left out, and the report said 'Geen problemen gevonden' over a project code that was never read."""
+    from .columns import PROVINCE_COLUMN, norm, recognise
+
+    if frame is None or not len(getattr(frame, "columns", ())):
+        return []
+    chosen = {norm(v) for v in list((mapping or {}).values()) + list((params or {}).values())
+              if isinstance(v, str) and v}
+    aliases = {field: [n for n in names if not n.startswith("FIELD_")] for field, names in s.columns}
+    known = {norm(c) for c in recognise(list(frame.columns), aliases).values()}
+    out = []
+    for c in frame.columns:
+        name = str(c)
+        if name.startswith("_") or name.lower() in ("geometry", "geom", "fid", "ogc_fid"):
+            continue
+        if norm(name) in known or norm(name) in chosen or (s.layer and norm(name) in PROVINCE_COLUMN):
+            continue
+        out.append(name)
+    return out
 
 
 def _conflicts_on(rep, conflicts):

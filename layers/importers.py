@@ -19,6 +19,7 @@ import re
 from ..werkbank import enums as E
 from . import mapping as M
 from . import validation as V
+from ..ingest.columns import PROVINCE_COLUMN
 from ..ingest.dates import date_problem, parse_date
 from ..ingest.errors import ImportCancelled, ImportFailed  # noqa: F401 - re-exported
 from ..ingest.runner import Checked
@@ -252,7 +253,7 @@ def _province(wb, report, df, geoms, mode, check, opts=None, municipalities=None
         return
     provinces = None
     for c in df.columns:
-        if M.norm(c) in ("provincie", "province", "provincienaam", "provnaam"):
+        if M.norm(c) in PROVINCE_COLUMN:
             provinces = V.text_column(df[c]).to_numpy()
             break
     tol = opts.get("tolerance")

@@ -121,3 +121,36 @@ def test_actions_and_monitoring_gone_from_the_list_reported_then_deleted_with_sy
         run_alg("pmiek:importmonitoring", {"WERKBANK": werkbank_path, "INPUT": mon2, "SYNC": True})
     assert table_digest(werkbank_path) == before
     assert run_alg("pmiek:importmonitoring", {"WERKBANK": werkbank_path, "INPUT": mon2})["REMOVED"] == 1
+
+
+def test_project_numbers_and_unused_columns(werkbank, werkbank_path, tmp_path, pmiek_provider):
+    """Every import names its project the same ways (ingest.columns.PROJECT_REFERENCE: 'Projectnr' was refused by
+    the actions and read by the projects); a column the import does not read is named in its report and log
+    instead of vanishing while the report said 'Geen problemen gevonden'."""
+    _projects(werkbank)
+    path = _csv(tmp_path, "acties.csv", "Projectnr,Activiteit,Opmerking intern\nUT-01,Locatiebesluit,bellen\n")
+    report = str(tmp_path / "rapport.html")
+    res = run_alg("pmiek:importactions", {"WERKBANK": werkbank_path, "INPUT": path, "REPORT": report})
+    assert res["INSERTED"] == 1
+    assert list(werkbank.read_frame("actions")["project_id"]) == ["P1"]
+    html = open(report, encoding="utf-8").read()
+    assert "Niet gebruikt: 1 kolom(men)" in html and "Opmerking intern" in html and "Projectnr" not in html
+    assert "Geen problemen gevonden" not in html
+    mon = _csv(tmp_path, "monitoring.csv", "Projectnummer,Peildatum,Haalbaarheid IBN\nUT-02,2026-03-01,2028\n")
+    res = run_alg("pmiek:importmonitoring", {"WERKBANK": werkbank_path, "INPUT": mon})
+    assert list(werkbank.read_frame("monitoring")["project_id"]) == ["P2"]
+
+
+def test_projectcode_column_fills_the_code(werkbank, werkbank_path, tmp_path, pmiek_provider):
+    from pmiek_werkbank.ingest.runner import unused_columns
+    from pmiek_werkbank.ingest.specs import spec
+
+    path = _csv(tmp_path, "projecten.csv", "Projectcode;Naam project;Type infra;X;Y;Kleur\n"
+                                           "ZP-1;Station Goes;hs_ms_station;51000;390000;rood\n")
+    run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": path})
+    assert list(werkbank.read_frame("projects")["code"]) == ["ZP-1"]
+    import pandas as pd
+
+    frame = pd.DataFrame(columns=["Projectcode", "Naam project", "Type infra", "X", "Y", "Kleur", "_row", "geometry"])
+    assert unused_columns(spec("projects"), frame) == ["Kleur"]
+    assert unused_columns(spec("projects"), frame, params={"FIELD_X": "Kleur"}) == []

@@ -279,7 +279,7 @@ def test_import_scores_all_or_nothing(scored):
     assert "de werkbank is niet gewijzigd" in msg
     assert "scores.csv, rij 2 (project p2), veld 'waardering': 'super' staat niet op de schaal" in msg
     assert "scores.csv, rij 3 (project p2), veld 'motivatie': de motivatie is verplicht" in msg
-    assert "rij 3 (project p2), veld 'datum': 'morgen' is geen datum" in msg
+    assert "rij 3 (project p2), veld 'datum': 'morgen' is geen (bestaande) datum" in msg
     assert scored.count("scores") == before
     counts = S.import_scores(scored, rows[:1], source="scores.csv")
     assert counts == {"inserted": 1, "updated": 0, "unchanged": 0}
