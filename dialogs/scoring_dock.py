@@ -1011,15 +1011,11 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                      organisation=None):
         """Record a rating (raises ScoringError with a Dutch message) and refresh."""
         from ..scoring import scores as S
-        from ..werkbank.schema import TABLES
 
         with self._open() as wb:
-            with wb.transaction():
-                score_id = S.record_score(wb, pid, cid, rating, rationale, assessor, role=role,
-                                          date=date or _dt.date.today().isoformat(), agreed=agreed)
-                if "assessor_org" in TABLES["scores"].column_names:
-                    wb.execute("UPDATE scores SET assessor_org = ? WHERE score_id = ?", (organisation or None,
-                                                                                          score_id))
+            # one write through the storage API (rating and organisation together): one audit entry by the user
+            S.record_score(wb, pid, cid, rating, rationale, assessor, role=role,
+                           date=date or _dt.date.today().isoformat(), agreed=agreed, organisation=organisation)
             # only this cell's ratings are read back; consensus and ranking are updated, not rebuilt (issue 19)
             self._scores_changed([(pid, cid)], wb)
         self._changed("scores", applied=True)

@@ -168,6 +168,9 @@ def _existing_ids_where(wb, sql, params):
     return {(r["project_id"], r["criterion_id"], r["assessor"]): r["score_id"] for r in wb.query(sql, params)}
 
 
+KEEP = object()  # record_score(organisation=KEEP): the stored organisation stays as it is
+
+
 def _write(wb, rows, user=None, versions=None):
     """Upsert clean rows by (project, criterion, assessor); one agreed value per project × criterion.
 
@@ -181,6 +184,8 @@ def _write(wb, rows, user=None, versions=None):
         r["score_id"] = ids.get((r["project_id"], r["criterion_id"], r["assessor"])) or new_id()
     cols = ("score_id", "project_id", "criterion_id", "rating", "rationale", "assessor", "assessor_role",
             "score_date", "agreed")
+    if any("assessor_org" in r for r in rows):  # the organisation only when given (an import leaves it alone)
+        cols += ("assessor_org",)
     with wb.transaction():
         reset_agreed(wb, rows, versions, user)
         counts = wb.write_frame("scores", [{c: r.get(c) for c in cols} for r in rows], mode="upsert", user=user,
@@ -205,18 +210,23 @@ def reset_agreed(wb, rows, versions=None, user=None):
 
 
 def record_score(wb, project_id, criterion_id, rating, rationale, assessor, role=None, date=None,
-                 agreed=False, user=None):
+                 agreed=False, user=None, organisation=KEEP):
     """Record (or replace) one assessor's rating of one criterion of one project.
 
     Refuses, with a Dutch :class:`ScoringError`, a rating without motivatie, a
     rating that is not on the criterion's scale, an unknown project/criterion
-    or an empty assessor.  ``date`` defaults to today.  Returns the score_id.
+    or an empty assessor.  ``date`` defaults to today.  ``organisation``: the
+    assessor's organisation (``assessor_org``; empty clears it), written in the
+    same single write as the rating, so the audit trail has one entry by the
+    writer; left out (:data:`KEEP`), a stored organisation stays.  Returns the score_id.
     """
     criteria = {c["criterion_id"]: c for c in criteria_list(wb)}
     row = {
         "project_id": project_id, "criterion_id": criterion_id, "rating": rating, "rationale": rationale,
         "assessor": assessor, "assessor_role": role, "score_date": date or today(), "agreed": 1 if agreed else 0,
     }
+    if organisation is not KEEP:
+        row["assessor_org"] = None if _empty(organisation) else str(organisation).strip()
     key = None if _empty(project_id) else str(project_id).strip()
     problems = check_score(row, criteria, _project_index(wb, key) if key is not None else _no_projects())
     if problems:

@@ -120,6 +120,40 @@ def test_rating_dialog_requires_motivatie(dock, small_werkbank):
     assert rows["P-3"]["C"] == "gemiddeld [2]" and rows["P-3"]["Totaal"] == "3"
 
 
+def test_rating_is_one_audit_entry_by_the_user(dock, small_werkbank):
+    """Rating and organisation are one API write: the trail has one entry, by the user, with assessor_org
+    (a raw UPDATE afterwards added a second entry blamed on 'onbekend (buiten pMIEK)')."""
+    from pmiek_werkbank.werkbank import open_werkbank
+    from pmiek_werkbank.werkbank.storage import current_user
+
+    QgsSettings().setValue("pmiek/assessor_org", "Netbedrijf")
+    QgsSettings().setValue("pmiek/assessor_role", "gemeente")
+    dlg = dock.rating_dialog("p3", "D")
+    dlg.rating.setCurrentIndex(0)
+    dlg.rationale.setPlainText("Ligt naast het station")
+    dlg.accept()
+    assert dlg.result() == dlg.DialogCode.Accepted, dlg.message.text()
+    with open_werkbank(small_werkbank) as wb:
+        sid = wb.query("SELECT score_id FROM scores WHERE project_id = 'p3' AND criterion_id = 'D'")[0]["score_id"]
+        trail = wb.history("scores", sid)
+        onbekend = wb.count("audit_log", "changed_by LIKE 'onbekend%'")
+    assert [(e["action"], e["changed_by"]) for e in trail] == [("insert", current_user())]
+    assert trail[0]["new"]["assessor_org"] == "Netbedrijf" and trail[0]["new"]["assessor"] == "Tester"
+    assert onbekend == 0
+    # a second rating of the same cell (another organisation): one update entry, again by the user
+    QgsSettings().setValue("pmiek/assessor_org", "Gemeente")
+    dlg = dock.rating_dialog("p3", "D")
+    dlg.rationale.setPlainText("Ligt naast het station; bevestigd")
+    dlg.accept()
+    QgsSettings().setValue("pmiek/assessor_org", "")
+    QgsSettings().setValue("pmiek/assessor_role", "")
+    with open_werkbank(small_werkbank) as wb:
+        trail = wb.history("scores", sid)
+        onbekend = wb.count("audit_log", "changed_by LIKE 'onbekend%'")
+    assert [(e["action"], e["changed_by"]) for e in trail] == [("insert", current_user()), ("update", current_user())]
+    assert trail[1]["new"]["assessor_org"] == "Gemeente" and onbekend == 0
+
+
 def test_weight_change_reranks_immediately(dock, small_werkbank):
     from pmiek_werkbank.werkbank import open_werkbank
 
