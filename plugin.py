@@ -171,6 +171,12 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         path = self.session.werkbank_path() if self.session is not None else ""
         if self.session is not None:
             self.session.close_werkbank()  # the project may name another werkbank: reopened on first use
+        if not path or "balance" not in self.docks:
+            # the project file holds the balance layer without its features; the balance dock makes it again
+            # (and takes over the saved one) when it is open, so an empty copy never stands in the layer list
+            from .layers.project import remove_derived_balance_layers
+
+            remove_derived_balance_layers()
         if path:
             from .layers.concurrency import track_project_layers
 

@@ -477,21 +477,35 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
 
     # ---- map layer --------------------------------------------------------------------------------------
     def _ensure_layer(self, level):
+        from ..layers.project import BALANCE_LAYER_PROPERTY, derived_balance_layers
+
         want = "Point" if level == "station" else "MultiPolygon"
         if self.layer is not None:
             try:
-                if self.layer.customProperty("pmiek/balance_level") == level:
+                if self.layer.customProperty(BALANCE_LAYER_PROPERTY) == level:
                     return self.layer
             except RuntimeError:
                 self.layer = None
             self._remove_layer()
         from ..provider.algorithms.project_algs import balance_fields
 
-        layer = QgsVectorLayer("{}?crs=EPSG:28992".format(want), tr(LAYER_NAME), "memory")
-        layer.setCustomProperty("skipMemoryLayersCheck", 1)  # rebuilt from the werkbank: no "scratch layer" prompt on exit
-        layer.dataProvider().addAttributes(balance_fields().toList())
-        layer.updateFields()
-        layer.setCustomProperty("pmiek/balance_level", level)
+        fields = balance_fields()
+        # A balance layer already in the project (e.g. brought back, empty, by a saved QGIS project) is taken over
+        # with its place in the layer tree instead of adding a second one; any other is removed.
+        adopted = None
+        for old in derived_balance_layers():
+            if (adopted is None and old.customProperty(BALANCE_LAYER_PROPERTY) == level
+                    and old.providerType() == "memory" and old.fields().names() == fields.names()):
+                adopted = old
+            else:
+                QgsProject.instance().removeMapLayer(old.id())
+        layer = adopted
+        if layer is None:
+            layer = QgsVectorLayer("{}?crs=EPSG:28992".format(want), tr(LAYER_NAME), "memory")
+            layer.setCustomProperty("skipMemoryLayersCheck", 1)  # rebuilt from the werkbank: no "scratch layer" prompt
+            layer.dataProvider().addAttributes(fields.toList())
+            layer.updateFields()
+            layer.setCustomProperty(BALANCE_LAYER_PROPERTY, level)
         cats = []
         for code, colour in MAP_STATUS_COLOURS.items():  # '' = onbekend (no known capacity), grey
             sym = QgsSymbol.defaultSymbol(layer.geometryType())
@@ -501,9 +515,10 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             else:
                 sym.setOpacity(0.6)
             cats.append(QgsRendererCategory(code, sym, tr(STATUS_LABELS[code])))
-        layer.setRenderer(QgsCategorizedSymbolRenderer("status", cats))
-        QgsProject.instance().addMapLayer(layer, False)
-        QgsProject.instance().layerTreeRoot().insertLayer(0, layer)
+        layer.setRenderer(QgsCategorizedSymbolRenderer("status", cats))  # the one palette, also on a layer taken over
+        if adopted is None:
+            QgsProject.instance().addMapLayer(layer, False)
+            QgsProject.instance().layerTreeRoot().insertLayer(0, layer)
         self.layer = layer
         return layer
 

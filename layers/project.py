@@ -88,6 +88,25 @@ class Session(QObject):
         self.werkbankChanged.emit(path or "")
 
 
+# The balance dock's map layer: a memory layer rebuilt from the werkbank, marked with this custom property (its
+# value: 'station' or 'knooppunt').  QGIS saves it into a project file without its features.
+BALANCE_LAYER_PROPERTY = "pmiek/balance_level"
+
+
+def derived_balance_layers(project=None):
+    """The balance layers in ``project`` (QgsProject.instance() by default), also the empty ones a saved QGIS
+    project brought back."""
+    project = project or QgsProject.instance()
+    return [lyr for lyr in project.mapLayers().values() if lyr.customProperty(BALANCE_LAYER_PROPERTY) is not None]
+
+
+def remove_derived_balance_layers(project=None):
+    """Remove every balance layer (a saved project's copy is empty: the balance dock makes its own when it opens)."""
+    project = project or QgsProject.instance()
+    for lyr in derived_balance_layers(project):
+        project.removeMapLayer(lyr.id())
+
+
 def storable_target(target):
     """The werkbank target as it may be stored (project file, settings, logs): never with a password.
 

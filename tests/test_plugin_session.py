@@ -102,3 +102,37 @@ def test_new_werkbank_is_opened(qgis_iface, tmp_path, monkeypatch):
     finally:
         plugin.unload()
         QgsProject.instance().clear()
+
+
+def test_a_saved_project_does_not_bring_back_an_empty_balance_layer(qgis_iface, tmp_path):
+    """QGIS saves the balance dock's memory layer into the project without its features: opened again it stood
+    empty in the layer list (legend Ruim/Krap/Tekort over nothing), and the balance dock added a second one.  Now
+    the dock takes the saved layer over and fills it; without the dock it is removed."""
+    from pmiek_werkbank.dialogs.registry import available_entries
+    from pmiek_werkbank.layers.project import derived_balance_layers
+
+    path = str(tmp_path / "werkbank.gpkg")
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    QgsProject.instance().clear()
+    plugin = _plugin(qgis_iface)
+    try:
+        assert plugin.open_werkbank(path=path)
+        entry = [e for e in available_entries() if e[0] == "balance"][0]
+        plugin.open_entry(entry, True)
+        (layer,) = derived_balance_layers()
+        n = layer.featureCount()
+        assert n > 0
+        target = plugin.save_project_beside_werkbank()
+        QgsProject.instance().clear()
+        assert QgsProject.instance().read(target)
+        layers = derived_balance_layers()
+        assert len(layers) == 1 and layers[0].featureCount() == n  # one, filled again by the open dock
+        assert QgsProject.instance().layerTreeRoot().findLayer(layers[0].id()) is not None
+        plugin.unload()
+        QgsProject.instance().clear()
+        plugin = _plugin(qgis_iface)  # a new QGIS session: no balance dock open
+        assert QgsProject.instance().read(target)
+        assert derived_balance_layers() == []  # no dock to fill it: no empty copy in the layer list
+    finally:
+        plugin.unload()
+        QgsProject.instance().clear()
