@@ -123,7 +123,22 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         self._connect(project.readProject, self._on_project_read)
         self._connect(project.cleared, self._on_project_cleared)
         self._connect(self.session.dataChanged, self._on_data_changed)
+        self._clean_after_render = False
+        if self.iface.mapCanvas() is not None:
+            self._connect(self.iface.mapCanvas().mapCanvasRefreshed, self._on_canvas_refreshed)
         self._check_dependencies()
+
+    def _on_canvas_refreshed(self):
+        """The first map render after opening a werkbank into an unsaved project: QGIS marks the project changed
+        once more while it settles the new extent (after open_werkbank returned), so quitting right after opening
+        asked to save a project that holds nothing but the werkbank's layers.  Clean again, once."""
+        if not self._clean_after_render:
+            return
+        self._clean_after_render = False
+        from qgis.core import QgsProject
+
+        if not QgsProject.instance().fileName():
+            QgsProject.instance().setDirty(False)
 
     def _on_data_changed(self, table):
         """The one 'werkbank changed' handler: repaint the map layers showing ``table`` at once.
@@ -339,6 +354,7 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         if not QgsProject.instance().fileName():
             # Only werkbank layers were added: everything is stored in the werkbank, nothing for QGIS to ask on exit.
             QgsProject.instance().setDirty(False)
+            self._clean_after_render = self.iface.mapCanvas() is not None  # and once more when the map is drawn
         self.iface.messageBar().pushMessage(
             "pMIEK Werkbank",
             self.tr("Werkbank '{}' ({}) geopend: {} lagen.").format(prog["name"], prog["province"], len(layers)),

@@ -136,3 +136,32 @@ def test_a_saved_project_does_not_bring_back_an_empty_balance_layer(qgis_iface, 
     finally:
         plugin.unload()
         QgsProject.instance().clear()
+
+
+def test_opening_a_werkbank_leaves_nothing_to_save_after_the_map_is_drawn(qgis_iface, tmp_path):
+    """QGIS marks the project changed once more while it settles the extent, after open_werkbank returned; quitting
+    right after opening asked to save.  The plugin cleans the project again after the first render, once: a real
+    change after that still counts."""
+    from helpers import process_events_until
+
+    path = str(tmp_path / "werkbank.gpkg")
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    QgsProject.instance().clear()
+    plugin = _plugin(qgis_iface)
+    canvas = qgis_iface.mapCanvas()
+    drawn = []
+    canvas.mapCanvasRefreshed.connect(lambda: drawn.append(1))
+    try:
+        assert plugin.open_werkbank(path=path)
+        QgsProject.instance().setDirty(True)  # what QGIS's own extent handling does after the call
+        canvas.refresh()
+        process_events_until(lambda: drawn, 30)
+        assert drawn and not QgsProject.instance().isDirty()
+        QgsProject.instance().setDirty(True)  # a change of the user's
+        drawn.clear()
+        canvas.refresh()
+        process_events_until(lambda: drawn, 30)
+        assert drawn and QgsProject.instance().isDirty()
+    finally:
+        plugin.unload()
+        QgsProject.instance().clear()
