@@ -615,12 +615,14 @@ def _upsert_capacity(wb, cap):
                 counts["unchanged"] += 1
             else:
                 upd.append(rec[2:] + rec[:2])
-        if ins:
-            tx.executemany("INSERT INTO station_capacity (station_id, year, afname_mw, teruglevering_mw, source, "
-                           "peildatum) VALUES (?,?,?,?,?,?)", ins)
-        if upd:
-            tx.executemany("UPDATE station_capacity SET afname_mw = ?, teruglevering_mw = ?, source = ?, peildatum = ?"
-                           " WHERE station_id = ? AND year = ?", upd)
+        # no single key (station, year): plain SQL, recorded by the audit triggers as by the werkbank's user
+        with wb.sql_by(tx):
+            if ins:
+                tx.executemany("INSERT INTO station_capacity (station_id, year, afname_mw, teruglevering_mw, source, "
+                               "peildatum) VALUES (?,?,?,?,?,?)", ins)
+            if upd:
+                tx.executemany("UPDATE station_capacity SET afname_mw = ?, teruglevering_mw = ?, source = ?, "
+                               "peildatum = ? WHERE station_id = ? AND year = ?", upd)
         counts["inserted"], counts["updated"] = len(ins), len(upd)
         wb._after_write(tx, "station_capacity")
     return counts

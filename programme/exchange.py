@@ -588,11 +588,12 @@ def _fill_from_package(man, prog, frames, new_werkbank, overwrite, verify):
     counts = {}
     try:
         with wb.transaction() as tx:
-            tx.execute("DELETE FROM criteria")
-            tx.execute("DELETE FROM kengetallen")
-            cols = [c for c in TABLES["programme"].column_names if c not in ("row_version",) and c in prog]
-            tx.execute("UPDATE programme SET {}".format(", ".join('"{}" = ?'.format(c) for c in cols)),
-                       [_plain(prog.get(c)) for c in cols])
+            with wb.sql_by(tx):  # the new werkbank's defaults replaced: recorded as by the user who imports
+                tx.execute("DELETE FROM criteria")
+                tx.execute("DELETE FROM kengetallen")
+                cols = [c for c in TABLES["programme"].column_names if c not in ("row_version",) and c in prog]
+                tx.execute("UPDATE programme SET {}".format(", ".join('"{}" = ?'.format(c) for c in cols)),
+                           [_plain(prog.get(c)) for c in cols])
             for t in EXPORT_TABLES:
                 if t == "programme":
                     counts[t] = 1

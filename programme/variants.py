@@ -151,16 +151,17 @@ def define_variant(wb, name, projects, assumptions=None, description=None, user=
             "variant_id": vid, "name": name, "description": description,
             "assumptions": json.dumps(ass, ensure_ascii=False, sort_keys=True) if ass else None, "sort_order": order,
         }], mode="upsert", user=user)
-        tx.execute("DELETE FROM variant_projects WHERE variant_id = ?", (vid,))
-        tx.executemany("INSERT INTO variant_projects (variant_id, project_id) VALUES (?, ?)",
-                       [(vid, p) for p in pids])
+        with wb.sql_by(tx, user):  # no single key: plain SQL, recorded by the audit triggers as by the user
+            tx.execute("DELETE FROM variant_projects WHERE variant_id = ?", (vid,))
+            tx.executemany("INSERT INTO variant_projects (variant_id, project_id) VALUES (?, ?)",
+                           [(vid, p) for p in pids])
     return vid
 
 
-def delete_variant(wb, name_or_id):
+def delete_variant(wb, name_or_id, user=None):
     v = get_variant(wb, name_or_id)
-    with wb.transaction() as tx:
-        tx.execute("DELETE FROM variants WHERE variant_id = ?", (v["variant_id"],))
+    # the API's delete: audited by the user (its project list goes with it, recorded by the triggers as by the user)
+    wb.delete("variants", "variant_id = ?", (v["variant_id"],), user=user)
 
 
 # ---- evaluation --------------------------------------------------------------------------

@@ -64,7 +64,31 @@ def test_station_capacity_import_is_audited(werkbank, werkbank_path):
                                                  "teruglevering_mw": [10.0], "source": ["test"],
                                                  "peildatum": ["2026-01-01"]}))
     rows = _audit(werkbank_path, "station_capacity")
-    assert [(r["key"], r["action"]) for r in rows] == [("S1/2030", "insert"), ("S1/2030", "update")]
+    # by the user who imports, not 'onbekend (buiten pMIEK)': the plugin's own plain SQL names its writer
+    assert [(r["key"], r["action"], r["by"]) for r in rows] == [("S1/2030", "insert", werkbank.user),
+                                                                ("S1/2030", "update", werkbank.user)]
+    assert werkbank.count("audit_suppress") == 0
+
+
+def test_variant_writes_are_audited_by_the_user(werkbank, werkbank_path):
+    from pmiek_werkbank.programme.variants import define_variant, delete_variant
+
+    werkbank.write_frame("projects", [{"project_id": "p1", "name": "A"}, {"project_id": "p2", "name": "B"}])
+    define_variant(werkbank, "Alles", ["p1", "p2"], user="anna")
+    define_variant(werkbank, "Alles", ["p1"], user="bram")
+    delete_variant(werkbank, "Alles", user="cor")
+    assert werkbank.count("audit_suppress") == 0
+    c = sqlite3.connect(werkbank_path)
+    try:
+        by = c.execute("SELECT table_name, action, changed_by FROM audit_log WHERE table_name LIKE 'variant%' "
+                       "ORDER BY fid").fetchall()
+    finally:
+        c.close()
+    assert UNKNOWN_GPKG_USER not in {b for _t, _a, b in by}
+    assert [x for x in by if x[0] == "variant_projects"] == (
+        [("variant_projects", "insert", "anna")] * 2 + [("variant_projects", "delete", "bram")] * 2
+        + [("variant_projects", "insert", "bram"), ("variant_projects", "delete", "cor")])
+    assert [x for x in by if x[0] == "variants"][-1] == ("variants", "delete", "cor")
 
 
 def test_qgis_own_save_is_audited(werkbank, werkbank_path, qgis_app):

@@ -56,6 +56,11 @@ def test_export_reimport_identical_without_confidential(wb, tmp_path):
     assert frame_digest("projects", src_projects.reset_index(drop=True)) == got["projects"]
     assert frame_digest("developments", wb.read_frame("developments")) == got["developments"]
     assert new.programme()["programme_id"] == wb.programme()["programme_id"]
+    # the new werkbank's default criteria and kengetallen, replaced by the package's: by the user who imports
+    from pmiek_werkbank.werkbank.audit_sql import UNKNOWN_GPKG_USER
+
+    assert new.count("audit_log", "changed_by = ?", (UNKNOWN_GPKG_USER,)) == 0
+    assert new.count("audit_log", "table_name = 'criteria' AND action = 'delete' AND changed_by = ?", (new.user,)) > 0
     new.close()
 
 

@@ -12,7 +12,9 @@ its own, richer audit rows (geometry as WKT, the assessor's name) in the same
 transaction; while it does, it puts a row in ``audit_suppress`` (inserted and
 deleted inside its own transaction, so no other connection ever sees it) and
 the triggers stand aside.  Everything else an API transaction does with plain
-SQL (station capacity, programme fields) is recorded by the triggers.
+SQL (station capacity, programme fields) is recorded by the triggers; inside
+``Werkbank.sql_by(tx)`` as by the API's user (a marker row that names the
+writer and silences no table), else as ``onbekend (buiten pMIEK)``.
 
 Only core SQLite functions (``json_object``, ``strftime``), so QGIS and GDAL
 can keep editing the GeoPackage.  A later migration that adds columns to an

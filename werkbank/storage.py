@@ -860,9 +860,7 @@ class Werkbank:
         triggers (schema 5) stand aside for that table (from schema 8; before: for all tables), so a cascade into
         other tables is still recorded.  ``table=None``: all tables (a copy).  The marker row lives only inside this
         transaction (see werkbank/audit_sql.py)."""
-        if getattr(self, "_audit_triggers", None) is None:
-            self._audit_triggers = AUDIT_SUPPRESS in self._existing_tables()
-            self._audit_per_table = self._audit_triggers and "table_name" in self._table_columns(AUDIT_SUPPRESS)
+        self._audit_support()
         if not self._audit_triggers:
             return False
         if self._audit_per_table:
@@ -871,6 +869,28 @@ class Werkbank:
         else:
             tx.execute('INSERT INTO "{}" (writer) VALUES (?)'.format(AUDIT_SUPPRESS), (str(self.user)[:200],))
         return True
+
+    @contextlib.contextmanager
+    def sql_by(self, tx, who=None):
+        """Plain SQL the plugin itself runs inside ``tx`` (a table without a single key, such as station_capacity):
+        the audit triggers still record every row, but by ``who`` (default the werkbank's user), not as
+        ``onbekend (buiten pMIEK)``.  A marker row in ``audit_suppress`` names the writer and stands aside for no
+        table (``table_name = ''``); it lives only inside this transaction.  No API write (``write_frame``,
+        ``delete`` …) inside the block: its end clears the marker.  PostGIS records the database login anyway."""
+        marked = self._audit_support()[1]  # before schema 8 any marker row would silence every trigger
+        if marked:
+            tx.execute('INSERT INTO "{}" (writer, table_name) VALUES (?, ?)'.format(AUDIT_SUPPRESS),
+                       (str(who or self.user)[:200], AUDIT_WRITER_ONLY))
+        yield tx
+        if marked:
+            tx.execute('DELETE FROM "{}" WHERE table_name = ?'.format(AUDIT_SUPPRESS), (AUDIT_WRITER_ONLY,))
+
+    def _audit_support(self):
+        """(audit triggers present (schema 5), they stand aside per table (schema 8)), read once."""
+        if getattr(self, "_audit_triggers", None) is None:
+            self._audit_triggers = AUDIT_SUPPRESS in self._existing_tables()
+            self._audit_per_table = self._audit_triggers and "table_name" in self._table_columns(AUDIT_SUPPRESS)
+        return self._audit_triggers, self._audit_per_table
 
     def _table_columns(self, table):
         if self.backend == "postgis":
@@ -897,6 +917,7 @@ class Werkbank:
 
 
 AUDIT_TABLE = "audit_log"
+AUDIT_WRITER_ONLY = ""  # audit_suppress.table_name of Werkbank.sql_by's marker: names the writer, silences nothing
 AUDIT_GEOM_MAX_CHARS = 4000  # longer geometries are summarised in the audit trail
 
 
