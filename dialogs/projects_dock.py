@@ -341,6 +341,11 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         sl.addWidget(self.b_link_sugg)
         self.detail_tabs.addTab(sbox, tr("Suggesties"))
         self.detail_tabs.setTabToolTip(1, sbox.title())
+        # the tab titles follow what the tables show, whoever fills or empties them
+        for t in (self.links, self.suggestions):
+            for sig in (t.model().rowsInserted, t.model().rowsRemoved, t.model().modelReset):
+                self._connect(sig, self._show_detail_titles)
+        self._show_detail_titles()
         # the project register gets most of the height (at least 10 rows at 1366×768)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -525,9 +530,11 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         if pid is None:
             _fill(self.links, [])
             _fill(self.suggestions, [])
+            self._show_detail_titles()
             return
         wb = self._open(readonly=True)
         if wb is None:
+            self._show_detail_titles()
             return
         try:
             from ..knooppunten.links import links_for_project
@@ -541,8 +548,8 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
                              str(int(r.year_ready)) if r.year_ready == r.year_ready and r.year_ready else "",
                              r.mw, share, r.motivation or ""])
             _fill(self.links, rows)
-            self.detail_tabs.setTabText(0, tr("Gekoppelde ontwikkelingen ({})").format(len(rows)))
             self._fill_suggestions(wb, pid, lk)
+            self._show_detail_titles()
         finally:
             wb.close()
         self.highlight(pid, list(lk["dev_id"]), zoom=zoom)
@@ -573,7 +580,14 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
                  str(int(r.year_ready)) if r.year_ready == r.year_ready and r.year_ready else "",
                  _fmt(r.distance_m, 0), r.reason] for r in s.itertuples()]
         _fill(self.suggestions, rows, key_col=1)
-        self.detail_tabs.setTabText(1, tr("Suggesties ({})").format(len(rows)))
+
+    def _show_detail_titles(self, *args):
+        """The one place of the detail tabs' titles: with the number of rows each table shows while a project is
+        chosen, without a number when none is (after another werkbank or a filter that hides it)."""
+        chosen = self.current_project() is not None
+        for i, (title, table) in enumerate(((tr("Gekoppelde ontwikkelingen"), self.links),
+                                            (tr("Suggesties"), self.suggestions))):
+            self.detail_tabs.setTabText(i, tr("{} ({})").format(title, table.rowCount()) if chosen else title)
 
     # ---- map ------------------------------------------------------------------------------------
     def highlight(self, project_id, dev_ids, zoom=True):

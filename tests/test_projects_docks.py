@@ -192,3 +192,29 @@ def test_safe_link_edits(qgis_iface, session, example_path, werkbank):
     assert p.unlink_selected() == 0 and p.links.rowCount() == 3
     assert werkbank.count("project_links", "project_id = 'P1'") == 3
     p.cleanup()
+
+
+def test_detail_tab_titles_follow_the_tables_after_another_werkbank(qgis_iface, session, example_path, tmp_path):
+    """After another (new) werkbank, with no project chosen, the tabs say no number over the empty tables (they
+    kept 'Gekoppelde ontwikkelingen (2)' and 'Suggesties (n)')."""
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+    from pmiek_werkbank.werkbank import create_werkbank
+
+    _open(session, example_path)
+    p = ProjectsDock(qgis_iface, session)
+    assert p.detail_tabs.tabText(0) == "Gekoppelde ontwikkelingen" and p.detail_tabs.tabText(1) == "Suggesties"
+    assert p.select_project("P1") and p.suggestions.rowCount() > 0
+    assert p.detail_tabs.tabText(0) == "Gekoppelde ontwikkelingen (2)"
+    assert p.detail_tabs.tabText(1) == "Suggesties ({})".format(p.suggestions.rowCount())
+    # a filter: the tabs count what the tables show for the project chosen then
+    p.f_status.setCurrentIndex(p.f_status.findData("afgevallen"))
+    assert p.detail_tabs.tabText(0) == "Gekoppelde ontwikkelingen ({})".format(p.links.rowCount())
+    assert p.detail_tabs.tabText(1) == "Suggesties ({})".format(p.suggestions.rowCount())
+    p.f_status.setCurrentIndex(0)
+    assert p.select_project("P1")
+    other = str(tmp_path / "nieuw.gpkg")
+    create_werkbank(other, "Nieuw", "Utrecht", province_code="PV26").close()
+    _open(session, other)  # 'Nieuwe werkbank…'
+    assert p.projects.rowCount() == 0 and p.links.rowCount() == 0 and p.suggestions.rowCount() == 0
+    assert (p.detail_tabs.tabText(0), p.detail_tabs.tabText(1)) == ("Gekoppelde ontwikkelingen", "Suggesties")
+    p.cleanup()
