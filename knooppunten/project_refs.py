@@ -5,7 +5,8 @@ A reference (spaces around it ignored) means the project whose ``project_id`` it
 it is.  When it can mean more than one project (a code used by two projects, or a code equal to another project's
 id) it is refused with a Dutch message, never guessed; a project whose code equals its own id is not ambiguous.
 Used by ``importlinks`` (:mod:`.links`), the balance's what-if (:func:`.balance.settings_from_werkbank`),
-``importscores`` and ``record_score`` (:mod:`..scoring.scores`), ``setstatus`` (:mod:`..scoring.decisions`) and
+``importscores`` and ``record_score`` (:mod:`..scoring.scores`), ``setstatus`` (:mod:`..scoring.decisions`), the
+actions and monitoring imports (:mod:`..programme.followup`) and
 the variants (:mod:`..programme.variants`).
 """
 

@@ -50,16 +50,6 @@ def _text(v):
     return t or None
 
 
-def _project_lookup(wb):
-    rows = wb.query("SELECT project_id, code FROM projects")
-    lookup = {}
-    for r in rows:
-        lookup[str(r["project_id"])] = r["project_id"]
-        if r.get("code"):
-            lookup.setdefault(str(r["code"]), r["project_id"])
-    return lookup
-
-
 def _stable_id(prefix, *parts):
     h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
     return "{}-{}".format(prefix, h)
@@ -74,7 +64,9 @@ def _prepare(wb, frame, fields, required, source):
         return [], ["{}: de kolom(men) {} ontbreken (herkend: {}). Beschikbare kolommen: {}.".format(
             source, ", ".join(missing), ", ".join("{}={}".format(k, v) for k, v in mapping.items()) or "geen",
             ", ".join(map(str, cols)))]
-    lookup = _project_lookup(wb)
+    from ..knooppunten.project_refs import ProjectRefs
+
+    refs = ProjectRefs.from_werkbank(wb)  # a project's id or its code: the one rule (a code used twice is refused)
     rows, errors = [], []
     for n, rec in enumerate(frame.to_dict("records"), start=1):
         row_no = rec.get("_row", n)
@@ -83,11 +75,12 @@ def _prepare(wb, frame, fields, required, source):
         if pid is None:
             errors.append(RowError(source, row_no, "geen project opgegeven.", field=mapping["project_id"]))
             continue
-        if pid not in lookup:
-            errors.append(RowError(source, row_no, "project '{}' staat niet in de werkbank.".format(pid),
-                                   field=mapping["project_id"]))
+        found, problem = refs.lookup(pid)
+        if found is None:
+            errors.append(RowError(source, row_no, "{}.".format(problem) if problem else
+                                   "project '{}' staat niet in de werkbank.".format(pid), field=mapping["project_id"]))
             continue
-        out["project_id"] = lookup[pid]
+        out["project_id"] = found
         for f in required:
             if f != "project_id" and out.get(f) is None:
                 errors.append(RowError(source, row_no, "leeg; {} is verplicht.".format(f), field=mapping[f]))

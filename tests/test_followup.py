@@ -154,3 +154,25 @@ def test_projectcode_column_fills_the_code(werkbank, werkbank_path, tmp_path, pm
     frame = pd.DataFrame(columns=["Projectcode", "Naam project", "Type infra", "X", "Y", "Kleur", "_row", "geometry"])
     assert unused_columns(spec("projects"), frame) == ["Kleur"]
     assert unused_columns(spec("projects"), frame, params={"FIELD_X": "Kleur"}) == []
+
+
+def test_a_code_used_twice_is_refused_not_guessed(werkbank, werkbank_path, tmp_path, pmiek_provider):
+    """Actions and monitoring name their project by the one rule (knooppunten.project_refs): a code two projects
+    carry is refused with the row named; before, the first project with that code silently got the action."""
+    werkbank.write_frame("projects", [
+        {"project_id": "P1", "code": "UT-01", "name": "Station Vathorst"},
+        {"project_id": "P2", "code": "UT-01", "name": "Tracé Soest"},
+        {"project_id": "P3", "code": "UT-03", "name": "Warmtenet"},
+    ])
+    path = _csv(tmp_path, "acties.csv", "project,Activiteit\nUT-01,Locatiebesluit\nUT-03,Vergunning\n")
+    res = run_alg("pmiek:importactions", {"WERKBANK": werkbank_path, "INPUT": path, "STRICT": False})
+    assert (res["INSERTED"], res["REJECTED"]) == (1, 1)
+    assert list(werkbank.read_frame("actions")["project_id"]) == ["P3"]
+    from pmiek_werkbank.programme.followup import import_actions
+
+    import pandas as pd
+
+    with pytest.raises(Exception) as e:
+        import_actions(werkbank, pd.DataFrame([{"_row": 2, "project": "UT-01", "Activiteit": "Locatiebesluit"}]),
+                       source="acties")
+    assert "rij 2" in str(e.value) and "de code 'UT-01' hoort bij 2 projecten (P1, P2)" in str(e.value)
