@@ -101,6 +101,8 @@ LINK_RULE = (
     "teruglevering elk apart, samengevat als de slechtste van de twee."
 )
 RUIM, KRAP, TEKORT = "ruim", "krap", "tekort"
+UNSERVED_SHORT = "capaciteit station onvoldoende in het jaar van gereedkomen"  # reasons of BalanceModel.unserved
+UNSERVED_UNKNOWN = "capaciteit station onbekend in het jaar van gereedkomen"
 UNKNOWN = ""  # status "onbekend": no known station limit (the '' key of the palette below, css .st-onbekend)
 # The ONE palette of balance statuses (docks, QGIS layers, paper atlas and fiches, web atlas): every other place
 # imports it from here (Jinja: the ``status_palette`` global of export/html.py; web atlas: meta.status_colours).
@@ -1672,15 +1674,23 @@ class BalanceModel:
             return f
         a = self.assignment
         parts = []  # (assignment rows, direction, station?, mw, cum, capacity, shortfall, served, reason)
-        for d, mw, cum in (("afname", self._a_dem_raw, self._q_cumd_raw),
-                           ("teruglevering", self._a_sup_raw, self._q_cums_raw)):
+        for k, (d, mw, cum) in enumerate((("afname", self._a_dem_raw, self._q_cumd_raw),
+                                          ("teruglevering", self._a_sup_raw, self._q_cums_raw))):
             i = np.flatnonzero(self._bad[d])
             if len(i):
                 m, c, cap = mw[self._q_row[i]], cum[i], self._bad_cap[d][i]
                 if self._bad_out[d][i].any() or self._bad_cadj[d][i].any():  # links (same rule as the balance)
                     m, c = m - self._bad_out[d][i], c - self._bad_cadj[d][i]
-                parts.append((self._q_row[i], d, True, m, c, cap, np.minimum(m, c - cap), self._bad_served[d][i],
-                              "capaciteit station onvoldoende in het jaar van gereedkomen"))
+                # a station whose limit in the ready year is not known (status onbekend) is listed, but not as a
+                # shortage against a 0 MW limit: no capacity, no shortfall, its own reason
+                known = ~np.isnan(self._base_at(self._q_st[i], self._q_yi[i], raw=True)[k])
+                short, served = np.minimum(m, c - cap), self._bad_served[d][i]
+                for sel, unknown in ((known, False), (~known, True)):
+                    if sel.any():
+                        blank = np.full(int(sel.sum()), np.nan)
+                        parts.append((self._q_row[i][sel], d, True, m[sel], c[sel], blank if unknown else cap[sel],
+                                      blank.copy() if unknown else short[sel], served[sel],
+                                      UNSERVED_UNKNOWN if unknown else UNSERVED_SHORT))
         for d, mw in (("afname", self._a_dem_raw), ("teruglevering", self._a_sup_raw)):
             i = self._nost[d]
             if len(i):

@@ -124,3 +124,21 @@ def test_algorithm_summary_counts_the_unknown(pmiek_provider, unknown_wb, werkba
                                            "KRAP_PCT": 10, "OUTPUT": "TEMPORARY_OUTPUT"})
     assert ("4 stations × 2 zichtjaren; tekort afname in 2, teruglevering in 0 gevallen; geen capaciteit bekend "
             "(status onbekend): afname in 3, teruglevering in 5 gevallen.") in texts
+
+
+def test_unserved_at_an_unknown_limit_is_not_a_shortage_of_zero(unknown_wb):
+    """DA (2 MW, 2025) at SA, whose limit is unknown, and DL (3 MW, 2025) at SL (first known limit 2030) are listed
+    as not known to be servable, without a capacity or shortfall made from 0 MW; DZ (1 MW) at SZ, whose limit is a
+    known 0 MW, is a shortage of 1 MW."""
+    import math
+
+    from pmiek_werkbank.knooppunten.balance import UNSERVED_SHORT, UNSERVED_UNKNOWN, BalanceModel
+
+    u = BalanceModel.from_werkbank(unknown_wb, years=YEARS).unserved()
+    got = {r.dev_id: r for r in u[u["direction"] == "afname"].itertuples()}
+    assert set(got) == {"DA", "DZ", "DL"}
+    assert got["DZ"].reason == UNSERVED_SHORT and got["DZ"].capacity_mw == 0 and got["DZ"].shortfall_mw == 1
+    for dev in ("DA", "DL"):
+        assert got[dev].reason == UNSERVED_UNKNOWN, dev
+        assert math.isnan(got[dev].capacity_mw) and math.isnan(got[dev].shortfall_mw)
+    assert got["DL"].served_from_year == 2030  # 8 MW from 2030

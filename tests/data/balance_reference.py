@@ -632,9 +632,9 @@ class BalanceModel:
 
         parts = []
         q = self._q[self._q["station_id"].isin(pd.Index(sids))]
-        for direction, mw, cum, base, proj in (("afname", "demand_mw", "cum_demand", "base_afname", "proj_afname"),
-                                               ("teruglevering", "supply_mw", "cum_supply", "base_terug",
-                                                "proj_terug")):
+        for direction, mw, cum, base, proj, known in (
+                ("afname", "demand_mw", "cum_demand", "base_afname", "proj_afname", "known_afname"),
+                ("teruglevering", "supply_mw", "cum_supply", "base_terug", "proj_terug", "known_terug")):
             d = q[q[mw] > 0]
             if not len(d):
                 continue
@@ -646,6 +646,7 @@ class BalanceModel:
                 continue
             b = d[bad].copy()
             b["capacity_mw"] = capacity[bad]
+            b["_known"] = at[known].to_numpy()[bad]
             b["_i"] = np.arange(len(b))
             # first year the cumulative queue fits: candidate years = every change of the capacity after year_eff
             ev = pd.concat([
@@ -664,15 +665,19 @@ class BalanceModel:
                 cand["_cap"] = (cc[base] + cc[proj]).to_numpy()
                 ok = cand[cand[cum] <= cand["_cap"] + EPS]
                 served = ok.groupby("_i")["year"].min()
+            # rule added after the freeze: no known limit in the ready year -> listed without capacity/shortfall
+            kn = b["_known"].to_numpy(dtype=bool)
             parts.append(pd.DataFrame({
                 "dev_id": b["dev_id"].values, "name": b["name"].values, "direction": direction,
                 "station_id": b["station_id"].values, "knooppunt_id": b["knooppunt_id"].values,
                 "year_ready": b["year_eff"].values, "mw": b[mw].values, "cum_mw": b[cum].values,
-                "capacity_mw": b["capacity_mw"].values,
-                "shortfall_mw": np.minimum(b[mw].values, b[cum].values - b["capacity_mw"].values),
+                "capacity_mw": np.where(kn, b["capacity_mw"].values, np.nan),
+                "shortfall_mw": np.where(kn, np.minimum(b[mw].values, b[cum].values - b["capacity_mw"].values),
+                                         np.nan),
                 "served_from_year": b["_i"].map(served).astype(float).values,
                 "linked_projects": None,
-                "reason": "capaciteit station onvoldoende in het jaar van gereedkomen",
+                "reason": np.where(kn, "capaciteit station onvoldoende in het jaar van gereedkomen",
+                                   "capaciteit station onbekend in het jaar van gereedkomen"),
             }))
         if not parts:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in UNSERVED_COLUMNS})
