@@ -57,6 +57,7 @@ class ConflictDialog(QDialog):
         intro.setWordWrap(True)
         lay.addWidget(intro)
         self.table = QTableWidget(0, 4)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (dialogs/keys.py)
         self.table.setHorizontalHeaderLabels([tr("Rij"), tr("Veld"), tr("Uw versie"), tr("Opgeslagen versie")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

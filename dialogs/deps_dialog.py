@@ -74,6 +74,7 @@ class DepsDialog(QDialog):
         layout.addLayout(row)
         self.command = QPlainTextEdit(self)
         self.command.setReadOnly(True)
+        self.command.setTabChangesFocus(True)  # Tab moves on (dialogs/keys.py)
         self.command.setMaximumHeight(90)
         layout.addWidget(self.command)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

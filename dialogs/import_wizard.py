@@ -158,6 +158,7 @@ class MappingPage(QWizardPage):
         self.sector = self.unit_type = self.capacity_table = self.peildatum = self.source_name = self.sync = None
         lay.addWidget(QLabel(tr("Voorbeeld (eerste {} rijen, zoals gekoppeld):").format(PREVIEW_ROWS)))
         self.preview = QTableWidget()
+        self.preview.setTabKeyNavigation(False)  # Tab leaves the table (dialogs/keys.py)
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         lay.addWidget(self.preview)
         self.combos = {}
@@ -395,6 +396,7 @@ class ValidationPage(QWizardPage):
         self.summary.setWordWrap(True)
         lay.addWidget(self.summary)
         self.problems = QTableWidget(0, 5)
+        self.problems.setTabKeyNavigation(False)
         self.problems.setHorizontalHeaderLabels([tr("Ernst"), tr("Rij"), tr("Id"), tr("Veld"), tr("Probleem")])
         self.problems.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.problems.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -29,6 +29,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..werkbank import enums as E
 from ..connections import ConnectionsMixin
+from .keys import no_tab_trap
 
 ALL = "__alle__"
 
@@ -47,7 +48,9 @@ def _fmt(v, digits=1):
 
 
 def compact_rows(view):
-    """Rows one line of text high, so a dock shows ten or more rows at 1366×768."""
+    """Rows one line of text high, so a dock shows ten or more rows at 1366×768; Tab leaves the table
+    (``keys.no_tab_trap``: every dock table comes here)."""
+    no_tab_trap(view)
     h = view.fontMetrics().height() + 6
     view.verticalHeader().setMinimumSectionSize(h)
     view.verticalHeader().setDefaultSectionSize(h)

@@ -55,6 +55,7 @@ from qgis.PyQt.QtWidgets import (
 from ..connections import ConnectionsMixin
 from ..knooppunten.balance import STATUS_COLOURS  # the one palette
 from ..layers.fieldtypes import make_field
+from .keys import no_tab_trap
 
 CURRENT = "__huidig__"
 LAYER_PREFIX = "Variant: "
@@ -210,6 +211,7 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
     @staticmethod
     def _table():
         t = QTableWidget()
+        no_tab_trap(t)
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -8,9 +8,10 @@ and are written to the werkbank with "Gewichten opslaan".
 """
 
 import datetime as _dt
+import html
 
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsVectorLayer, QgsWkbTypes
-from qgis.PyQt.QtCore import QAbstractTableModel, QCoreApplication, QDate, QModelIndex, Qt
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QDate, QModelIndex, Qt
 from qgis.PyQt.QtGui import QBrush, QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -24,12 +25,11 @@ from qgis.PyQt.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -42,6 +42,7 @@ from qgis.PyQt.QtWidgets import (
 )
 from ..connections import ConnectionsMixin
 from ..layers.concurrency import plain_column, plain_value
+from .keys import no_tab_trap, on_enter, text_box
 from .projects_dock import compact_rows, fit_columns
 
 SETTINGS_ASSESSOR = "pmiek/assessor"
@@ -116,6 +117,28 @@ class _FormDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
+        # Called with (title, question) before typed text is thrown away; returns True to go ahead.
+        # None = ask (QMessageBox); tests inject a function.
+        self.confirm = None
+        self._typed = []  # (text box, its text when the dialog opened, question)
+
+    def keep_typed(self, box, question):
+        """Esc, Annuleren or closing the window asks ``question`` before the text typed in ``box`` is lost."""
+        self._typed.append((box, box.toPlainText(), question))
+
+    def reject(self):
+        for box, start, question in self._typed:
+            if box.toPlainText().strip() != start.strip():
+                ask = self.confirm or self._ask
+                if not ask(self.windowTitle(), question):
+                    box.setFocus()
+                    return
+                break
+        super().reject()
+
+    def _ask(self, title, question):
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        return QMessageBox.question(self, title, question, yes | no, no) == yes
 
     def _assessor_rows(self, name_label, usual_role=None):
         """Name, organisation and role rows filled with the session's assessor; returns the name field."""
@@ -312,8 +335,8 @@ class RatingDialog(_FormDialog):
         self.rating.setPlaceholderText(tr("— kies een waardering —"))
         self.rating.setCurrentIndex(-1)
         self.form.addRow(tr("Waardering *"), self.rating)
-        self.rationale = QPlainTextEdit()
-        self.rationale.setPlaceholderText(tr("Verplicht: waarom deze waardering? Noem feiten en bronnen."))
+        self.rationale = text_box(tr("Verplicht: waarom deze waardering? Noem feiten en bronnen."), self)
+        self.rationale.setToolTip(tr("Tab: naar het volgende veld; Ctrl+Enter: OK"))
         self.form.addRow(tr("Motivatie *"), self.rationale)
         # The assessor of the session (name, organisation, role), not the criterion's usual role.
         self.assessor = self._assessor_rows(tr("Beoordelaar *"), criterion.get("assessor_role"))
@@ -328,6 +351,7 @@ class RatingDialog(_FormDialog):
             if i >= 0:
                 self.rating.setCurrentIndex(i)
             self.rationale.setPlainText(current.get("rationale") or "")
+        self.keep_typed(self.rationale, tr("Motivatie weggooien?"))
 
     def values(self):
         return {
@@ -357,6 +381,38 @@ class RatingDialog(_FormDialog):
                 return
         self._remember(self.assessor)
         super().accept()
+
+
+class ReasonDialog(_FormDialog):
+    """The required reason of a decision on a project; the heading asks which decision ("Waarom laten
+    afvallen?").  ``submit(reason)`` records it and raises with a Dutch message when refused: the refusal is shown
+    and what was typed stays."""
+
+    def __init__(self, title, question, project_label, parent=None, submit=None):
+        super().__init__(title, "<b>{}</b><br>{}".format(html.escape(question), html.escape(project_label)), parent)
+        self.question = question
+        self.submit = submit
+        self.reason = text_box(tr("Verplicht: deze reden staat bij het project, in de fiches en de lijsten."), self)
+        self.reason.setToolTip(tr("Tab: naar het volgende veld; Ctrl+Enter: OK"))
+        self.form.addRow(tr("Reden *"), self.reason)
+        self.keep_typed(self.reason, tr("Reden weggooien?"))
+
+    def accept(self):
+        if self.submit is not None:
+            try:
+                self.submit(self.reason.toPlainText())
+            except Exception as e:  # noqa: BLE001 - ScoringError/WerkbankError carry the Dutch message
+                self.refuse(str(e), self.reason)
+                return
+        super().accept()
+
+
+DECISIONS = {  # status -> (window title, the question the reason answers)
+    "opgenomen": (QT_TRANSLATE_NOOP("ScoringDock", "Project opnemen in het pMIEK"),
+                  QT_TRANSLATE_NOOP("ScoringDock", "Waarom opnemen in het pMIEK?")),
+    "afgevallen": (QT_TRANSLATE_NOOP("ScoringDock", "Project laten afvallen"),
+                   QT_TRANSLATE_NOOP("ScoringDock", "Waarom laten afvallen?")),
+}
 
 
 class ScoringDock(ConnectionsMixin, QDockWidget):
@@ -420,6 +476,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self.grid.verticalHeader().setVisible(False)
         compact_rows(self.grid)
         self._connect(self.grid.doubleClicked, self._on_grid_double_clicked)
+        on_enter(self.grid, self._on_grid_double_clicked)  # Enter on a cell rates it, as a double-click does
         self._connect(self.grid.selectionModel().currentChanged, self._on_grid_current)
         self.compact = QCheckBox(tr("Compact raster (punten; details in de tooltip)"))
         self.compact.setToolTip(tr("Zo passen A–H, totaal en rang naast elkaar in het paneel"))
@@ -516,6 +573,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         wrow.addStretch(1)
         rl.addLayout(wrow)
         self.rank_tab = self.tabs.addTab(rank_tab, tr("Rangorde"))
+        for view in (self.assessors, self.evidence, self.rank_view, self.weights):
+            no_tab_trap(view)
         self._connect(self.tabs.currentChanged, self._on_tab)
 
         # decisions (for the selected project in either tab)
@@ -1199,31 +1258,30 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             self._projects_changed([pid], wb)
         self._changed("projects", applied=True, rows=[pid])  # its status and reason only
 
-    def _ask_decision(self, status, title):
+    def decision_dialog(self, pid, status):
+        """The (not yet shown) reason dialog of a decision on project ``pid``; accepting it records the status."""
+        title, question = DECISIONS[status]
+        p = self.projects.set_index("project_id").loc[pid]
+        label = "{} {}".format(p["code"] or "", p["name"]).strip()
+        return ReasonDialog(tr(title), tr(question), label, self,
+                            submit=lambda reason: self.decide(pid, status, reason))
+
+    def _ask_decision(self, status):
         pid = self.selected_project()
         if pid is None:
             self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("Kies eerst een project."), Qgis.MessageLevel.Info, 5)
             return
-        name = self.projects.set_index("project_id").loc[pid, "name"]
-        label = tr("Reden voor '{}' (verplicht):").format(name)
-        reason, problem = "", ""
-        while True:
-            # A refused reason asks again with what was typed (never lost) and the reason it was refused.
-            text = label if not problem else "{}\n\n⚠ {}".format(label, problem)
-            reason, ok = QInputDialog.getMultiLineText(self, title, text, reason)
-            if not ok:
-                return
-            try:
-                self.decide(pid, status, reason)
-                return
-            except Exception as e:  # noqa: BLE001 - Dutch message from scoring.decisions
-                problem = str(e)
+        self._dialog = self.decision_dialog(pid, status)
+        try:
+            self._dialog.exec()
+        finally:
+            self._dialog = None
 
     def _include_clicked(self):
-        self._ask_decision("opgenomen", tr("Project opnemen in het pMIEK"))
+        self._ask_decision("opgenomen")
 
     def _drop_clicked(self):
-        self._ask_decision("afgevallen", tr("Project laten afvallen"))
+        self._ask_decision("afgevallen")
 
     def _candidate_clicked(self):
         pid = self.selected_project()

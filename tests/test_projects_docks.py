@@ -218,3 +218,25 @@ def test_detail_tab_titles_follow_the_tables_after_another_werkbank(qgis_iface, 
     assert p.projects.rowCount() == 0 and p.links.rowCount() == 0 and p.suggestions.rowCount() == 0
     assert (p.detail_tabs.tabText(0), p.detail_tabs.tabText(1)) == ("Gekoppelde ontwikkelingen", "Suggesties")
     p.cleanup()
+
+
+def test_tab_leaves_the_projects_tables(qgis_iface, session, example_path):
+    """Tab moves the focus on from the project, link and suggestion tables (it went cell to cell and never left
+    the table); the arrow keys move within."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+    from qgis.PyQt.QtWidgets import QAbstractItemView
+
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+
+    _open(session, example_path)
+    p = ProjectsDock(qgis_iface, session)
+    assert [v for v in p.findChildren(QAbstractItemView) if v.tabKeyNavigation()] == []
+    assert p.select_project("P1")
+    t = p.projects
+    start = t.currentIndex()
+    QTest.keyClick(t, Qt.Key.Key_Tab)
+    assert t.currentIndex() == start
+    QTest.keyClick(t, Qt.Key.Key_Up if start.row() else Qt.Key.Key_Down)
+    assert t.currentIndex().row() == (start.row() - 1 if start.row() else 1)
+    p.cleanup()

@@ -224,28 +224,103 @@ def test_compact_grid_shows_points_and_keeps_details_in_tooltip(dock):
     assert m.data(m.index(0, a), Qt.ItemDataRole.DisplayRole) == "hoog [3]"
 
 
-def test_refused_reason_keeps_what_was_typed(dock, small_werkbank, monkeypatch):
-    """'Laten afvallen' with a blank reason asks again, showing the refusal and the text typed so far."""
-    from qgis.PyQt.QtWidgets import QInputDialog
-
+def test_refused_reason_keeps_what_was_typed(dock, small_werkbank):
+    """'Laten afvallen' with a blank reason is refused in the dialog, which shows why and keeps what was typed."""
     from pmiek_werkbank.werkbank import open_werkbank
 
-    answers = [("   ", True), ("Geen urgentie", True)]
-    seen = []
-
-    def fake(parent, title, label, text=""):
-        seen.append((label, text))
-        return answers.pop(0)
-
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", staticmethod(fake))
-    r = dock.projects.index[dock.projects["project_id"] == "p3"][0]
-    dock.tabs.setCurrentIndex(0)
-    dock.grid.setCurrentIndex(dock.grid_model.index(int(r), 0))
-    dock._drop_clicked()
-    assert len(seen) == 2 and seen[1][1] == "   " and "⚠" in seen[1][0] and "reden" in seen[1][0].lower()
+    dlg = dock.decision_dialog("p3", "afgevallen")
+    dlg.reason.setPlainText("   ")
+    dlg.accept()
+    assert dlg.result() != dlg.DialogCode.Accepted and "reden" in dlg.message.text().lower()
+    assert dlg.reason.toPlainText() == "   "
+    dlg.reason.setPlainText("Geen urgentie")
+    dlg.accept()
+    assert dlg.result() == dlg.DialogCode.Accepted
     with open_werkbank(small_werkbank) as wb:
         row = wb.query("SELECT status, status_reason FROM projects WHERE project_id = 'p3'")[0]
     assert (row["status"], row["status_reason"]) == ("afgevallen", "Geen urgentie")
+
+
+def test_reason_dialog_says_which_decision(dock):
+    """Opnemen and Laten afvallen asked the same 'Reden voor …': the heading asks the question of the decision."""
+    from qgis.PyQt.QtWidgets import QLabel
+
+    def heading(dlg):
+        return " ".join(w.text() for w in dlg.findChildren(QLabel))
+
+    drop, take = dock.decision_dialog("p3", "afgevallen"), dock.decision_dialog("p3", "opgenomen")
+    assert "Waarom laten afvallen?" in heading(drop) and "P-3 Hub Zuid" in heading(drop)
+    assert "Waarom opnemen in het pMIEK?" in heading(take) and "afvallen" not in heading(take)
+    assert (drop.windowTitle(), take.windowTitle()) == ("Project laten afvallen", "Project opnemen in het pMIEK")
+
+
+def test_keyboard_tab_leaves_the_tables_and_enter_rates(dock, monkeypatch):
+    """Tab moves the focus out of a table (it moved cell to cell and never left), the arrows move within;
+    Enter on a grid cell opens the rating dialog as a double-click does."""
+    from qgis.PyQt.QtTest import QTest
+    from qgis.PyQt.QtWidgets import QAbstractItemView
+
+    views = dock.findChildren(QAbstractItemView)
+    assert views and [v.objectName() or type(v).__name__ for v in views if v.tabKeyNavigation()] == []
+    headers, _ = _grid(dock)
+    g, m = dock.grid, dock.grid_model
+    g.setCurrentIndex(m.index(2, headers.index("C")))
+    QTest.keyClick(g, Qt.Key.Key_Tab)
+    assert g.currentIndex() == m.index(2, headers.index("C"))  # Tab is not a move within the grid
+    QTest.keyClick(g, Qt.Key.Key_Right)
+    assert g.currentIndex() == m.index(2, headers.index("D"))
+    opened = []
+    monkeypatch.setattr(dock, "open_rating_dialog", lambda pid, cid: opened.append((pid, cid)))
+    QTest.keyClick(g, Qt.Key.Key_Return)
+    QTest.keyClick(g, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    assert opened == [("p3", "D"), ("p3", "D")]
+
+
+def test_rating_dialog_keys(dock, small_werkbank):
+    """In the motivatie Tab moves on (it typed a tab), Ctrl+Enter is OK, Esc asks before typed text is lost."""
+    from qgis.PyQt.QtTest import QTest
+
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    QgsSettings().setValue("pmiek/assessor_role", "gemeente")
+    try:
+        asked = []
+        dlg = dock.rating_dialog("p3", "E")
+        dlg.confirm = lambda title, question: asked.append(question) or False
+        dlg.show()
+        QTest.keyClick(dlg.rationale, Qt.Key.Key_Escape)  # nothing typed: closes without asking
+        assert asked == [] and dlg.result() == dlg.DialogCode.Rejected and not dlg.isVisible()
+
+        dlg = dock.rating_dialog("p3", "E")
+        dlg.confirm = lambda title, question: asked.append(question) or False
+        dlg.show()
+        dlg.rating.setCurrentIndex(0)
+        QTest.keyClicks(dlg.rationale, "Past bij de gemeente")
+        QTest.keyClick(dlg.rationale, Qt.Key.Key_Tab)
+        assert "\t" not in dlg.rationale.toPlainText() and dlg.rationale.toPlainText() == "Past bij de gemeente"
+        dlg.rationale.setFocus()
+        QTest.keyClick(dlg.rationale, Qt.Key.Key_Escape)
+        assert asked == ["Motivatie weggooien?"] and dlg.isVisible()  # 'no': the dialog and the text stay
+        assert dlg.rationale.toPlainText() == "Past bij de gemeente"
+        QTest.keyClick(dlg.rationale, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert dlg.result() == dlg.DialogCode.Accepted and not dlg.isVisible()
+        with open_werkbank(small_werkbank) as wb:
+            row = wb.query("SELECT rating, rationale FROM scores WHERE project_id = 'p3' AND criterion_id = 'E'")[0]
+        assert (row["rating"], row["rationale"]) == (dlg.rating.itemText(0), "Past bij de gemeente")
+
+        dlg = dock.rating_dialog("p3", "E")  # the stored motivatie is there: Esc without a change does not ask
+        dlg.confirm = lambda title, question: asked.append(question) or True
+        dlg.show()
+        QTest.keyClick(dlg.rationale, Qt.Key.Key_Escape)
+        assert len(asked) == 1 and dlg.result() == dlg.DialogCode.Rejected
+        dlg = dock.rating_dialog("p3", "E")
+        dlg.confirm = lambda title, question: asked.append(question) or True
+        dlg.show()
+        QTest.keyClicks(dlg.rationale, " en de provincie")
+        QTest.keyClick(dlg.rationale, Qt.Key.Key_Escape)  # 'yes': thrown away
+        assert asked[1:] == ["Motivatie weggooien?"] and dlg.result() == dlg.DialogCode.Rejected
+    finally:
+        QgsSettings().setValue("pmiek/assessor_role", "")
 
 
 def _snapshot(model):
