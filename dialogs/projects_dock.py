@@ -7,7 +7,7 @@ Drawing happens in the werkbank layers of the 'pMIEK' group (see
 """
 
 from qgis.core import Qgis, QgsProject, QgsRectangle
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, Qt
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
     QTabWidget,
     QTableWidget,
     QTableWidgetItem,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -49,16 +50,24 @@ def _fmt(v, digits=1):
 
 def compact_rows(view):
     """Rows one line of text high, so a dock shows ten or more rows at 1366×768; Tab leaves the table
-    (``keys.no_tab_trap``: every dock table comes here)."""
+    (``keys.no_tab_trap``) and an elided cell shows its whole text as tooltip (``elided_tooltips``): every dock
+    table comes here."""
     no_tab_trap(view)
+    elided_tooltips(view)
     h = view.fontMetrics().height() + 6
     view.verticalHeader().setMinimumSectionSize(h)
     view.verticalHeader().setDefaultSectionSize(h)
 
 
-def _table(headers, stretch=()):
-    """A read-only table; the ``stretch`` columns (names, reasons) share the width left and elide with a
-    tooltip, so the other columns stay in view in a narrow dock."""
+NAME_CHARS = 24  # a name column shows at least this many characters (then the table scrolls sideways)
+NAME_MAX_CHARS = 48  # and is fitted to its names up to this many; longer ones are elided (tooltip)
+
+
+def _table(headers, names=()):
+    """A read-only table: every column fitted to its contents (``fit_columns``), the last one fills the width
+    left; the ``names`` columns at least ``NAME_CHARS`` characters wide and at most ``NAME_MAX_CHARS``, so a name
+    is readable in a narrow dock (stretched, they were squeezed to ~30 px of '…' by the fitted columns).  An
+    elided cell shows its full text as tooltip (``elided_tooltips``)."""
     t = QTableWidget(0, len(headers))
     t.setHorizontalHeaderLabels(headers)
     for c, h in enumerate(headers):
@@ -74,10 +83,36 @@ def _table(headers, stretch=()):
     # ResizeToContents measured 1,000 rows of every column again for each cell written (~28 ms per cell in the
     # desktop with 6,000 projects, issue 19)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    for c in stretch:
-        header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
-    header.setStretchLastSection(not stretch)
+    header.setStretchLastSection(True)
+    char = t.fontMetrics().averageCharWidth()
+    t.__dict__["_pmiek_bounds"] = {c: (NAME_CHARS * char + 12, NAME_MAX_CHARS * char + 12) for c in names}
     return t
+
+
+def elided_tooltips(view):
+    """A cell whose text does not fit its column shows the whole text as tooltip (unless it has its own)."""
+    f = _ElidedTips(view)
+    view.viewport().installEventFilter(f)
+    return f
+
+
+class _ElidedTips(QObject):
+    def __init__(self, view):
+        super().__init__(view)
+        self.view = view
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt API
+        if event.type() != QEvent.Type.ToolTip:
+            return False
+        index = self.view.indexAt(event.pos())
+        if not index.isValid() or index.data(Qt.ItemDataRole.ToolTipRole):
+            return False
+        text = str(index.data() or "")
+        if self.view.fontMetrics().horizontalAdvance(text) + 8 <= self.view.visualRect(index).width():
+            QToolTip.hideText()
+            return True
+        QToolTip.showText(event.globalPos(), text, self.view.viewport(), self.view.visualRect(index))
+        return True
 
 
 def fit_columns(view, rows=None, skip=(), cols=None):
@@ -93,11 +128,19 @@ def fit_columns(view, rows=None, skip=(), cols=None):
         return j not in skip and not view.isColumnHidden(j) and (
             header.sectionResizeMode(j) != QHeaderView.ResizeMode.Stretch)
 
+    bounds = view.__dict__.get("_pmiek_bounds", {})  # name columns: (least, most) width
+
+    def resize(j):
+        view.resizeColumnToContents(j)
+        if j in bounds:
+            least, most = bounds[j]
+            view.setColumnWidth(j, min(max(view.columnWidth(j), least), most))
+
     if rows is None:
         fitted.clear()
         for j in range(n):
             if fits(j):
-                view.resizeColumnToContents(j)
+                resize(j)
                 fitted[j] = view.columnWidth(j)
         return
     if not rows:
@@ -108,7 +151,7 @@ def fit_columns(view, rows=None, skip=(), cols=None):
             continue
         need = max(fm.horizontalAdvance(str(model.index(i, j).data() or "")) for i in rows) + 8
         if need > max(view.columnWidth(j), fitted.get(j, 0)):
-            view.resizeColumnToContents(j)
+            resize(j)
             fitted[j] = max(view.columnWidth(j), need)
 
 
@@ -295,7 +338,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
 
         split = QSplitter(Qt.Orientation.Vertical)
         self.projects = _table([tr("Id"), tr("Naam"), tr("Type"), tr("Status"), tr("IBN"), tr("Station"),
-                                tr("Knooppunt"), tr("Afname MW")], stretch=(1, 2))
+                                tr("Knooppunt"), tr("Afname MW")], names=(1,))
         self.projects.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.projects.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)  # by name, naturally
         self.projects.setMinimumHeight(self.projects.verticalHeader().defaultSectionSize() * 11 + 4)  # >= 10 rows
@@ -305,7 +348,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         box = QGroupBox()  # the tab says what it is: no second title
         bl = QVBoxLayout(box)
         self.links = _table([tr("Id"), tr("Naam"), tr("Sector"), tr("Jaar"), tr("MW"), tr("Aandeel"),
-                             tr("Motivatie")], stretch=(1, 6))
+                             tr("Motivatie")], names=(1,))
         bl.addWidget(self.links)
         share = QHBoxLayout()
         share.addWidget(QLabel(tr("Aandeel")))
@@ -336,7 +379,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         sbox = QGroupBox(tr("Suggesties (zelfde voedingsgebied of knooppunt eerst, dan afstand)"))
         sl = QVBoxLayout(sbox)
         self.suggestions = _table([tr("#"), tr("Id"), tr("Naam"), tr("MW"), tr("Jaar"), tr("Afstand (m)"),
-                                   tr("Reden")], stretch=(2, 6))
+                                   tr("Reden")], names=(2,))
         self.suggestions.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         sl.addWidget(self.suggestions)
         self.b_link_sugg = QPushButton(tr("Koppel gekozen suggesties"))

@@ -240,3 +240,37 @@ def test_tab_leaves_the_projects_tables(qgis_iface, session, example_path):
     QTest.keyClick(t, Qt.Key.Key_Up if start.row() else Qt.Key.Key_Down)
     assert t.currentIndex().row() == (start.row() - 1 if start.row() else 1)
     p.cleanup()
+
+
+def test_project_names_are_readable_in_a_narrow_dock(qgis_iface, session, example_path, werkbank):
+    """At the dock's default width the Naam column showed ~30 px of '…' for every project (Naam and Type stretched
+    into what the fitted columns left): now it is at least NAME_CHARS characters wide, a 20-character name is not
+    elided, the other columns scroll sideways, and an elided text has its full text as tooltip."""
+    from qgis.PyQt.QtCore import QEvent, Qt
+    from qgis.PyQt.QtGui import QHelpEvent
+    from qgis.PyQt.QtWidgets import QApplication, QToolTip
+
+    from pmiek_werkbank.dialogs.projects_dock import NAME_CHARS, ProjectsDock
+
+    werkbank.write_frame("projects", [{"project_id": "P20", "name": "Onderstation Zuidoos", "type_infra": "hs_ms_station"}],
+                         mode="upsert")
+    _open(session, example_path)
+    p = ProjectsDock(qgis_iface, session)
+    p.resize(400, 700)
+    p.show()
+    QApplication.processEvents()
+    t = p.projects
+    fm = t.fontMetrics()
+    assert t.columnWidth(1) >= NAME_CHARS * fm.averageCharWidth()
+    row = [r for r in range(t.rowCount()) if t.item(r, 0).text() == "P20"][0]
+    name = t.item(row, 1).text()
+    assert len(name) == 20 and fm.elidedText(name, Qt.TextElideMode.ElideRight, t.columnWidth(1) - 8) == name
+    assert t.columnWidth(2) >= fm.horizontalAdvance(t.item(row, 2).text())  # Type fitted, not squeezed
+    # a column narrowed by hand elides: the tooltip gives the whole text
+    t.setColumnWidth(1, 40)
+    rect = t.visualItemRect(t.item(row, 1))
+    QApplication.sendEvent(t.viewport(), QHelpEvent(QEvent.Type.ToolTip, rect.center(),
+                                                    t.viewport().mapToGlobal(rect.center())))
+    assert QToolTip.isVisible() and QToolTip.text() == name
+    QToolTip.hideText()
+    p.cleanup()
