@@ -19,18 +19,26 @@ from dataclasses import dataclass, field
 from .visibility import hidden_project_ids
 
 LOG = logging.getLogger(__name__)
-STATUS_ORDER = {"tekort": 3, "krap": 2, "ruim": 1}
+# How bad a balance status is; '' is onbekend (no known limit): worse than ruim, since nobody can say it fits
+STATUS_ORDER = {"tekort": 4, "krap": 3, "": 2, "ruim": 1}
 DISPUTED_TEXT = "oneens, telt niet mee"
 MISSING_TEXT = "ontbreekt"
 
 
+def status_rank(status):
+    """:data:`STATUS_ORDER` of a status; empty (None, '', NaN) or any other text is onbekend."""
+    return STATUS_ORDER.get(status if isinstance(status, str) else "", STATUS_ORDER[""])
+
+
 def worse(*statuses):
-    """The worst of balance statuses ('tekort' > 'krap' > 'ruim'); '' when none known."""
-    out = ""
+    """The worst of balance statuses: 'tekort' > 'krap' > onbekend ('') > 'ruim' (a direction or a year whose limit
+    is not known does not make a station ruim); '' when none is given."""
+    out = None
     for s in statuses:
-        if s and STATUS_ORDER.get(s, 0) > STATUS_ORDER.get(out, 0):
+        s = s if isinstance(s, str) and s in STATUS_ORDER else ""
+        if out is None or status_rank(s) > status_rank(out):
             out = s
-    return out
+    return out or ""
 
 
 def _none(v):
@@ -152,10 +160,11 @@ class ProgrammeFacts:
                 return arr
 
             status, supply = col("status"), col("supply_status")
-            rank_s = np.array([STATUS_ORDER.get(v, 0) for v in status])
-            rank_t = np.array([STATUS_ORDER.get(v, 0) for v in supply])
-            # worse(status, supply): the supply status when it is worse, else the status when known, else ''
-            summary = np.where(rank_t > rank_s, supply, np.where(rank_s > 0, status, ""))
+            rank_s = np.array([status_rank(v) for v in status])
+            rank_t = np.array([status_rank(v) for v in supply])
+            # worse(status, supply), row by row: the supply status when it is worse, else the status ('' onbekend)
+            summary = np.where(rank_t > rank_s, supply, status)
+            summary = np.array([v if isinstance(v, str) and v in STATUS_ORDER else "" for v in summary], dtype=object)
             # statuses as stored (NaN kept, as before), the summary from the same values
             status_raw, supply_raw = t["status"].to_numpy(dtype=object), t["supply_status"].to_numpy(dtype=object)
             keys = ("year", "afname_mw", "teruglevering_mw", "demand_mw", "supply_mw", "balance_afname_mw",

@@ -114,6 +114,22 @@ def test_algorithm_output_and_facts_take_the_status(pmiek_provider, unknown_wb, 
         ("", "", "")] * 2
     rows = {r["year"]: r for r in facts.station_rows("SZ")}
     assert [rows[y]["summary_status"] for y in YEARS] == ["tekort", "tekort"]
+    # SK: afname ruim, teruglevering unknown -> the summary is onbekend, not ruim; SL: 2025 unknown, 2030 ruim
+    rows = {r["year"]: r for r in facts.station_rows("SK")}
+    assert [rows[y]["summary_status"] for y in YEARS] == ["", ""]
+    rows = {r["year"]: r for r in facts.station_rows("SL")}
+    assert [rows[y]["summary_status"] for y in YEARS] == ["", "ruim"]
+    from pmiek_werkbank.export.context import station_status
+
+    assert station_status(facts.station_rows("SL")) == ""  # over the horizon years: not ruim while 2025 is unknown
+
+
+def test_worse_ranks_onbekend_between_krap_and_ruim():
+    from pmiek_werkbank.programme.facts import worse
+
+    assert worse("ruim", "") == worse("", "ruim") == worse(None, "ruim") == ""
+    assert worse("krap", "") == "krap" and worse("", "tekort") == "tekort" and worse("ruim", "ruim") == "ruim"
+    assert worse() == "" and worse("ruim") == "ruim" and worse("ruim", "krap", "tekort") == "tekort"
 
 
 def test_algorithm_summary_counts_the_unknown(pmiek_provider, unknown_wb, werkbank_path):
