@@ -158,3 +158,13 @@ def test_unserved_at_an_unknown_limit_is_not_a_shortage_of_zero(unknown_wb):
         assert got[dev].reason == UNSERVED_UNKNOWN, dev
         assert math.isnan(got[dev].capacity_mw) and math.isnan(got[dev].shortfall_mw)
     assert got["DL"].served_from_year == 2030  # 8 MW from 2030
+
+
+def test_algorithm_log_names_unserved_in_dutch_with_their_reason(pmiek_provider, unknown_wb, werkbank_path):
+    from test_balance_algs import _log
+
+    texts = _log("pmiek:capacitybalance", {"WERKBANK": werkbank_path, "LEVEL": 0, "YEARS": "2025,2030",
+                                           "KRAP_PCT": 10, "OUTPUT": "TEMPORARY_OUTPUT"})
+    lines = [t for t in texts if t.startswith("Niet tijdig te bedienen: DA ")]
+    assert lines == ["Niet tijdig te bedienen: DA (Wijk A, 2 MW afname, gereed 2025; capaciteit station onbekend in "
+                     "het jaar van gereedkomen)."], texts

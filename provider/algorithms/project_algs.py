@@ -23,6 +23,7 @@ from qgis.core import (
 )
 from ..base import PmiekAlgorithm, add_features, verify_output
 from .import_algs import SpecHelpMixin
+from ...formatting import fmt_mw, fmt_num
 from ...layers.fieldtypes import make_field
 
 MAX_MESSAGES = 25
@@ -618,14 +619,14 @@ class CapacityBalance(PmiekAlgorithm):
         """The log messages and the numeric outputs."""
         feedback.pushInfo(balance_summary(table, level, len(settings.years)))
         for n in model.unserved(linked=False).head(MAX_MESSAGES).itertuples():  # messages name no projects
-            feedback.pushInfo(self.tr("Niet tijdig te bedienen: {} ({}, {} MW {}, gereed {}).").format(
-                n.dev_id, n.name, round(float(n.mw), 2), n.direction,
-                int(n.year_ready) if n.year_ready == n.year_ready else "?"))
+            feedback.pushInfo(self.tr("Niet tijdig te bedienen: {} ({}, {} {}, gereed {}; {}).").format(
+                n.dev_id, n.name, fmt_mw(n.mw, 2), n.direction,
+                int(n.year_ready) if n.year_ready == n.year_ready else "?", n.reason))
         assumed = assumed_year_summary(inputs.developments)
         if assumed["count"]:
             feedback.pushWarning(self.tr(
                 "{} ontwikkeling(en) zonder jaar gereed: {} MW vraag en {} MW aanbod rusten op een aangenomen jaar "
-                "({}).").format(assumed["count"], round(assumed["demand_mw"], 1), round(assumed["supply_mw"], 1),
+                "({}).").format(assumed["count"], fmt_num(assumed["demand_mw"]), fmt_num(assumed["supply_mw"]),
                                 self.tr("telt vanaf {}").format(settings.years[0])
                                 if settings.null_year == "first" else self.tr("telt niet mee")))
         return {"ASSUMED_YEAR_COUNT": assumed["count"], "ASSUMED_YEAR_DEMAND_MW": assumed["demand_mw"],
