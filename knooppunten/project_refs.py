@@ -33,12 +33,14 @@ class ProjectRefs:
     def __init__(self, rows):
         self._ids = set()
         self._codes = {}
+        self._code_of = {}
         for r in rows:
             pid = r["project_id"]
             if pid is None:
                 continue
             self._ids.add(pid)
             code = _text(r.get("code"))
+            self._code_of[pid] = code
             if code is not None:
                 self._codes.setdefault(code, []).append(pid)
 
@@ -77,6 +79,17 @@ class ProjectRefs:
                               ", ".join(others)))
         return None, ("de code '{}' hoort bij {} projecten ({}); niet te zeggen welk project bedoeld is: geef de "
                       "project-id of maak de code in de werkbank uniek".format(ref, len(found), ", ".join(sorted(found))))
+
+    def holders(self, code):
+        """The project ids whose code is ``code`` (a list; empty when none)."""
+        return list(self._codes.get(_text(code), ()))
+
+    def has_id(self, pid):
+        return _text(pid) in self._ids
+
+    def code_of(self, pid):
+        """The code of project ``pid`` (None when it has none or is unknown)."""
+        return self._code_of.get(_text(pid))
 
     def resolve(self, ref):
         """The project_id ``ref`` means, None when none; :class:`ProjectRefError` when it can mean more than one."""

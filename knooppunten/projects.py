@@ -207,14 +207,34 @@ def _text(v):
     return None if _blank(v) else str(v).strip()
 
 
-def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None, knooppunten=None):
+def _new_id(name, code, refs, new_ids):
+    """The id of a project the werkbank does not know yet: 'P-<naam>'.  With a code, an id that already belongs to
+    a project with another code (stored, or new in this source) gets a number ('P-<naam>-2'): a renamed project
+    keeps its first id, so a new project may be named as it was."""
+    base = "P-" + slug(name)
+    if code is None or refs is None:
+        return base
+    pid, n = base, 1
+    while (refs.code_of(pid) not in (None, code)) or (new_ids.get(pid, code) != code):
+        n += 1
+        pid = "{}-{}".format(base, n)
+    return pid
+
+
+def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None, knooppunten=None, refs=None):
     """Validate and normalise a projectenlijst.
 
     ``frame``: (Geo)DataFrame (a ``_row`` column with the 1-based data row; a
     geometry column in EPSG:28992 if any); ``row_offset``: added to ``_row`` in
     messages (1 for a spreadsheet with a header line); ``stations``: known
     station ids (and names) as {id_or_name: station_id}; ``knooppunten``: the
-    same for knooppunten.
+    same for knooppunten; ``refs``: the werkbank's projects
+    (:class:`.project_refs.ProjectRefs`).
+
+    Which project a row is: its project_id; else the project its code (project number) names by the one rule
+    (``ProjectRefs.lookup``; a code naming more than one project rejects the row); else a new id 'P-<naam>'.  So a
+    row whose name changed updates the same project.  A code that would belong to two projects after the import
+    (twice in the source, or another project's code or id in the werkbank) rejects the row.
 
     Returns ``(GeoDataFrame ready for write_frame('projects'), errors, notes)``;
     errors and notes are Dutch sentences naming file, row, id and field.
@@ -237,6 +257,7 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
     knooppunten = {norm(k): v for k, v in (knooppunten or {}).items()}
     has_geom = isinstance(df, gpd.GeoDataFrame) and df.geometry is not None
     out_rows, geoms, seen = [], [], {}
+    seen_codes, new_ids, coded = {}, {}, []  # code -> first row; new id -> its code; (row, given id, code)
 
     # per number column: does it show that a dot separates thousands ('2.500' is then 2500, else ambiguous)
     dutch = {f: dutch_column(df[c].tolist()) for f, c in cols.items()
@@ -253,20 +274,34 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         name = _text(get("name"))
         pid = _text(get("project_id"))
         code = _text(get("code"))
-        if pid is None and name is not None:
-            pid = "P-" + slug(name)
+        given_id = pid is not None
+        code_problem = None
+        if pid is None and code is not None and refs is not None:
+            pid, code_problem = refs.lookup(code)  # the project this code names (the one rule)
+        if pid is None and name is not None and code_problem is None:
+            pid = _new_id(name, code, refs, new_ids)
+            new_ids[pid] = code
         where = "{}, rij {} (id {})".format(source, rownr, pid or "?")
 
-        def err(field, problem, pid=pid, rownr=rownr, repeats=None):
-            errors.append(RowError(source, rownr, problem, pid or "?", cols.get(field, field), key=pid,
+        def err(field, problem, pid=pid, rownr=rownr, repeats=None, code=code):
+            errors.append(RowError(source, rownr, problem, pid or code or "?", cols.get(field, field), key=pid,
                                    repeats=repeats))
 
         if name is None:
             err("name", "de naam van het project is leeg")
+        if code_problem is not None:
+            err("code", code_problem)
+        if code is not None and code in seen_codes:
+            err("code", "code '{}' komt al voor in rij {}; twee projecten met dezelfde code zijn niet te "
+                        "onderscheiden".format(code, seen_codes[code]), repeats=seen_codes[code])
+        elif pid is not None and pid in seen:
+            err("project_id", "id '{}' komt al voor in rij {}".format(pid, seen[pid]), repeats=seen[pid])
         if pid is not None:
-            if pid in seen:
-                err("project_id", "id '{}' komt al voor in rij {}".format(pid, seen[pid]), repeats=seen[pid])
-            seen[pid] = rownr
+            seen.setdefault(pid, rownr)
+        if code is not None:
+            seen_codes.setdefault(code, rownr)
+            if given_id and pid is not None:
+                coded.append((rownr, pid, code))
         row = {"project_id": pid, "name": name, "code": code}
         for f in ("location_description", "municipalities", "netbeheerder", "planning", "financial_note", "parties",
                   "reason_inclusion", "phase_developments", "status_reason", "ip_reference", "bevoegd_gezag",
@@ -412,6 +447,19 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         geoms.append(g)
         out_rows.append(row)
 
+    if refs is not None:
+        # a row with its own project_id: its code must not be another project's code or id after the import
+        in_source = {r["project_id"] for r in out_rows if r["project_id"] is not None}
+        for rownr, pid, code in coded:
+            others = {h for h in refs.holders(code) if h != pid and h not in in_source}
+            if code != pid and (refs.has_id(code) or code in in_source):
+                others.add(code)
+            if others:
+                errors.append(RowError(source, rownr, "de code '{}' hoort al bij project {}; twee projecten met "
+                                       "dezelfde code zijn niet te onderscheiden: kies een andere code of geef de "
+                                       "project-id van dat project".format(code, ", ".join(sorted(others))),
+                                       pid, cols.get("code", "code"), key=pid))
+
     out = pd.DataFrame(out_rows)
     # Write only what this source provides: a layer with a few columns (e.g. the line geometries of
     # projects already imported from the Excel list) must not blank the other fields of those projects.
@@ -530,9 +578,12 @@ def validate_projects(wb, frame, source):
     """Spec 'projects': the projectenlijst checked against the werkbank's stations and knooppunten."""
     from ..ingest.runner import lookup
 
+    from .project_refs import ProjectRefs
+
     rows, errors, notes = prepare_projects(frame, source=source, row_offset=0,
                                            stations=lookup(wb, "stations", "station_id"),
-                                           knooppunten=lookup(wb, "knooppunten", "knooppunt_id"))
+                                           knooppunten=lookup(wb, "knooppunten", "knooppunt_id"),
+                                           refs=ProjectRefs.from_werkbank(wb))
     if not errors and not len(rows):
         errors = ["{}: geen projecten gevonden.".format(source)]
     return rows, errors, notes

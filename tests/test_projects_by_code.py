@@ -1,0 +1,92 @@
+"""A projectenlijst without project_id: a row is its project by its code (project number, the one rule
+knooppunten.project_refs), so a renamed project is updated and keeps what hangs on it; a code that would belong to
+two projects is refused naming the row.  Fictief voorbeeld."""
+
+import pytest
+from conftest import run_alg
+
+
+def _xlsx(path, rows, headers=("Projectnr", "Projectnaam")):
+    import openpyxl
+
+    wbk = openpyxl.Workbook()
+    ws = wbk.active
+    ws.append(list(headers))
+    for r in rows:
+        ws.append(list(r))
+    wbk.save(path)
+    return str(path)
+
+
+def _projects(wb):
+    return {r["project_id"]: (r["code"], r["name"], r["status"])
+            for r in wb.query("SELECT project_id, code, name, status FROM projects")}
+
+
+def test_renamed_project_is_the_same_project(pmiek_provider, werkbank, werkbank_path, tmp_path):
+    from pmiek_werkbank.scoring.decisions import set_status
+
+    first = _xlsx(tmp_path / "v1.xlsx", [("ZP-1", "Batterij Oost"), ("ZP-9", "Laadplein Rilland")])
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": first})
+    assert (res["INSERTED"], res["UPDATED"], res["UNCHANGED"]) == (2, 0, 0)
+    assert _projects(werkbank) == {"P-batterij-oost": ("ZP-1", "Batterij Oost", "kandidaat"),
+                                   "P-laadplein-rilland": ("ZP-9", "Laadplein Rilland", "kandidaat")}
+    set_status(werkbank, "ZP-9", "opgenomen", "besluit energyboard")
+
+    renamed = _xlsx(tmp_path / "v1.xlsx", [("ZP-1", "Batterij Oost"), ("ZP-9", "Laadplein Rilland-Bath")])
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": renamed})
+    assert (res["INSERTED"], res["UPDATED"], res["UNCHANGED"], res["REMOVED"]) == (0, 1, 1, 0)
+    assert _projects(werkbank) == {"P-batterij-oost": ("ZP-1", "Batterij Oost", "kandidaat"),
+                                   "P-laadplein-rilland": ("ZP-9", "Laadplein Rilland-Bath", "opgenomen")}
+    audit = werkbank.query("SELECT action, old_values, new_values FROM audit_log WHERE table_name = 'projects' "
+                           "AND row_key = 'P-laadplein-rilland' AND action = 'update' AND new_values LIKE ?",
+                           ("%Rilland-Bath%",))
+    assert len(audit) == 1 and "Laadplein Rilland\"" in audit[0]["old_values"]
+
+    # a new project under the old name is another project: it gets its own id, the renamed one keeps its own
+    more = _xlsx(tmp_path / "v1.xlsx", [("ZP-1", "Batterij Oost"), ("ZP-9", "Laadplein Rilland-Bath"),
+                                        ("ZP-10", "Laadplein Rilland")])
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": more})
+    assert (res["INSERTED"], res["UPDATED"], res["UNCHANGED"]) == (1, 0, 2)
+    got = _projects(werkbank)
+    assert got["P-laadplein-rilland"] == ("ZP-9", "Laadplein Rilland-Bath", "opgenomen")
+    assert got["P-laadplein-rilland-2"] == ("ZP-10", "Laadplein Rilland", "kandidaat")
+    # and again: nothing changes
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": more})
+    assert (res["INSERTED"], res["UPDATED"], res["UNCHANGED"]) == (0, 0, 3)
+
+
+def test_a_code_for_two_projects_is_refused_naming_the_row(pmiek_provider, werkbank, werkbank_path, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    first = _xlsx(tmp_path / "v1.xlsx", [("ZP-1", "Batterij Oost"), ("ZP-2", "Laadplein Rilland")])
+    run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": first})
+    before = _projects(werkbank)
+
+    # twice in the source: the second row (spreadsheet line 3) is refused, the first imported
+    twice = _xlsx(tmp_path / "twice.xlsx", [("ZP-3", "Warmtenet Goes"), ("ZP-3", "Warmtenet Kapelle")])
+    with pytest.raises(QgsProcessingException) as exc:
+        run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": twice, "STRICT": True})
+    assert ("twice.xlsx, rij 3 (id P-warmtenet-kapelle), veld 'Projectnr': code 'ZP-3' komt al voor in rij 2; "
+            "twee projecten met dezelfde code zijn niet te onderscheiden") in str(exc.value)
+    assert _projects(werkbank) == before
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": twice})
+    assert (res["INSERTED"], res["REJECTED"]) == (1, 1)
+    assert _projects(werkbank)["P-warmtenet-goes"][0] == "ZP-3" and "P-warmtenet-kapelle" not in _projects(werkbank)
+
+    # a row with its own id and the code of another project in the werkbank
+    other = _xlsx(tmp_path / "other.xlsx", [("P-x", "ZP-1", "Iets anders")],
+                  headers=("project_id", "Projectnr", "Projectnaam"))
+    with pytest.raises(QgsProcessingException) as exc:
+        run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": other, "STRICT": True})
+    assert ("other.xlsx, rij 2 (id P-x), veld 'Projectnr': de code 'ZP-1' hoort al bij project P-batterij-oost; "
+            "twee projecten met dezelfde code zijn niet te onderscheiden") in str(exc.value)
+
+    # a code two stored projects carry (an earlier import's duplicate): refused by the one rule, not guessed
+    row = werkbank.query("SELECT row_version FROM projects WHERE project_id = 'P-laadplein-rilland'")[0]
+    werkbank.update_row("projects", "P-laadplein-rilland", {"code": "ZP-1"}, row["row_version"])
+    again = _xlsx(tmp_path / "again.xlsx", [("ZP-1", "Batterij Oost")])
+    with pytest.raises(QgsProcessingException) as exc:
+        run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": again, "STRICT": True})
+    assert ("again.xlsx, rij 2 (id ZP-1), veld 'Projectnr': de code 'ZP-1' hoort bij 2 projecten "
+            "(P-batterij-oost, P-laadplein-rilland)") in str(exc.value)
