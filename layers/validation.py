@@ -13,6 +13,7 @@ Pure Python + pandas/geopandas/shapely (imported inside functions); no QGIS.
 import html
 import os
 
+from ..formatting import fmt_num
 from ..tabular import all_text
 
 FOUT = "fout"
@@ -492,8 +493,6 @@ def check_number(report, frame, col, field, nonneg=True, integer=False, year=Fal
     if integer and not year:
         report.add_mask(frame, ok & (v % 1 != 0), field, "waarde {value} is geen geheel getal", values=v)
     if maximum is not None:
-        from ..formatting import fmt_num
-
         limit = fmt_num(maximum, 0)  # the plugin's one Dutch formatter
         report.add_mask(frame, ok & (v > maximum), field,
                         "{{value}} is onwaarschijnlijk groot (meer dan {} {}); controleer de eenheid "
@@ -675,8 +674,8 @@ def prepare_geometries(report, gdf, allowed=(POLY,), to_point=False):
             if is_poly[i] and close[k]:
                 out[i] = fixed_poly[k]
                 report.add(int(gdf["_row"].iat[i]), _sid(gdf, i), "geometrie", reasons[k],
-                           "ongeldige geometrie hersteld met make_valid ({}; oppervlak {:.0f} → {:.0f} m²)".format(
-                               reasons[k], ref[k], area_new[k]), HERSTELD)
+                           "ongeldige geometrie hersteld met make_valid ({}; oppervlak {} → {} m²)".format(
+                               reasons[k], fmt_num(ref[k], 0), fmt_num(area_new[k], 0)), HERSTELD)
             else:
                 report.add(int(gdf["_row"].iat[i]), _sid(gdf, i), "geometrie", reasons[k],
                            "ongeldige geometrie, niet veilig te herstellen ({})".format(reasons[k]))
@@ -851,13 +850,13 @@ def check_in_province(report, frame, geoms, province_geom, province_name, tolera
         dvals[present] = dist
         dtext = np.full(len(geoms), None, dtype=object)  # the distance as text, only where a message shows it
         shown = bmask | outside
-        dtext[shown] = ["{:.0f}".format(d) for d in dvals[shown]]
+        dtext[shown] = [fmt_num(d, 0) for d in dvals[shown]]
         report.add_mask(frame, bmask, "geometrie",
-                        "ligt {{value}} m buiten de (gegeneraliseerde) grens van {}, binnen de tolerantie van {:.0f} m; "
-                        "opgenomen (grensgeval)".format(province_name, tol), WAARSCHUWING, values=dtext)
+                        "ligt {{value}} m buiten de (gegeneraliseerde) grens van {}, binnen de tolerantie van {} m; "
+                        "opgenomen (grensgeval)".format(province_name, fmt_num(tol, 0)), WAARSCHUWING, values=dtext)
         report.add_mask(frame, outside, "geometrie",
-                        "ligt buiten de provincie {} ({{value}} m van de grens; tolerantie {:.0f} m)".format(
-                            province_name, tol), values=dtext)
+                        "ligt buiten de provincie {} ({{value}} m van de grens; tolerantie {} m)".format(
+                            province_name, fmt_num(tol, 0)), values=dtext)
     code = pcode(province_code) or pcode(province_name)
     if municipalities is not None and code:
         lookup = municipality_provinces()

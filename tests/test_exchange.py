@@ -299,7 +299,7 @@ def test_esdl_import_goes_through_the_runner_bad_assets_rejected_and_named(tmp_p
         ("G1", "Goed", 12.0, "ESDL Klein", 2030)]
     bad = {p.source_id: p.problem for p in dv.report.errors()}
     assert sorted(bad) == ["B1", "N1"]
-    assert bad == {"B1": "ligt buiten de provincie Utrecht (133748 m van de grens; tolerantie 2000 m)",
+    assert bad == {"B1": "ligt buiten de provincie Utrecht (133\u2009748 m van de grens; tolerantie 2\u2009000 m)",
                    "N1": "waarde -3 is negatief"}
     assert got["report"].summary().startswith("klein.esdl: 1 van 3 rijen geïmporteerd.")
     text = report.read_text(encoding="utf-8")

@@ -67,7 +67,7 @@ def test_province_edge_islands_coast_and_a_neighbour(nh_werkbank):
         ids = set(wb.read_frame("developments", geometry=False).dev_id)
     assert ids == {"strand-1", "eiland-1", "buur-1", "binnen-1"}
     probs = _problems(res)
-    warn = {r for r, s, t in probs if s == "waarschuwing" and "binnen de tolerantie van 2000 m" in t}
+    warn = {r for r, s, t in probs if s == "waarschuwing" and "binnen de tolerantie van 2\u2009000 m" in t}
     assert warn == {1, 2, 4}
     assert any(r == 3 and s == "fout" and "ligt buiten de provincie Noord-Holland" in t for r, s, t in probs)
     assert any(r == 5 and s == "fout" and "gemeente 'Kaag en Braassem'" in t for r, s, t in probs)
@@ -978,7 +978,7 @@ def test_developments_corpus_through_the_runner(werkbank_path):
         (11, "woningen", "met het kengetal afgeleide vraag 2000000 MW is onwaarschijnlijk groot (meer dan 10\u2009000 MW); "
                          "controleer de hoeveelheid"),  # 1e9 homes x 0.002 MW
         (12, "geometrie", "geen geometrie (leeg/NULL)"),
-        (13, "geometrie", "ligt buiten de provincie Utrecht (166283 m van de grens; tolerantie 2000 m)"),
+        (13, "geometrie", "ligt buiten de provincie Utrecht (166\u2009283 m van de grens; tolerantie 2\u2009000 m)"),
         (14, "dev_id", "id 'x-99' bestaat al in de werkbank uit bron 'andere'; gebruik dezelfde bronnaam of een "
                        "ander id"),
         (15, "eenheid", "geen kengetal voor sector 'wonen' en eenheid 'parsec' in de werkbank"),

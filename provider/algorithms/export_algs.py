@@ -15,6 +15,7 @@ from qgis.core import (
 )
 
 from ..base import PmiekAlgorithm
+from ...formatting import fmt_num
 from ...knooppunten.balance import LINK_RULE  # text constants: neither module imports anything heavy
 from ...scoring.ranking import RANK_RULE
 from ...werkbank.atomic import AtomicWriteError, describe_os_error
@@ -137,8 +138,8 @@ class ExportFiches(_ExportBase):
             feedback.pushInfo(n)
         for w in fiches.warnings:
             feedback.pushWarning(w) if hasattr(feedback, "pushWarning") else feedback.reportError(w, False)
-        feedback.pushInfo(self.tr("{} fiches in {} en atlas {} met {} pagina's ({:.1f} s).").format(
-            len(fiches.pdfs), folder, atlas, res.pages, fiches.seconds))
+        feedback.pushInfo(self.tr("{} fiches in {} en atlas {} met {} pagina's ({} s).").format(
+            len(fiches.pdfs), folder, atlas, res.pages, fmt_num(fiches.seconds)))
         return {"OUTPUT_FOLDER": folder, "ATLAS": atlas, "FICHES": len(fiches.pdfs), "PAGES": res.pages,
                 "WARNINGS": "\n".join(fiches.warnings + res.warnings)}
 

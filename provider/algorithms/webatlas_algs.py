@@ -83,8 +83,10 @@ class ExportWebAtlas(_ExportBase):
             raise QgsProcessingException(self.tr("Web-atlas mislukt: {}").format(e)) from e
         finally:
             wb.close()
-        feedback.pushInfo(self.tr("Web-atlas in {}: {} projecten, {} bestanden, {:.1f} MB ({:.1f} s). Open {}").format(
-            res.folder, res.projects, res.files, res.bytes / 1e6, res.seconds, res.index))
+        from ...formatting import fmt_num
+
+        feedback.pushInfo(self.tr("Web-atlas in {}: {} projecten, {} bestanden, {} MB ({} s). Open {}").format(
+            res.folder, res.projects, res.files, fmt_num(res.bytes / 1e6), fmt_num(res.seconds), res.index))
         return {"OUTPUT_FOLDER": res.folder, "INDEX": res.index, "PROJECTS": res.projects, "BYTES": res.bytes}
 
 
