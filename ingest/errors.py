@@ -39,3 +39,18 @@ class RowError(ImportFailed):
     def parts(self):
         """``(row, id, field, message)``: one rejected row in an Outcome and the report."""
         return self.row, self.id, self.field, self.message
+
+
+class RowWarning(str):
+    """A warning about one source row that is imported all the same, as a hook's note: the text is the one Dutch
+    sentence "<bron>, rij 12 (id P1), veld 'x': waarschuwing: melding" (a note like any other in the log), and the
+    runner puts ``row``, ``id``, ``field`` and ``message`` in the report's columns."""
+
+    def __new__(cls, source, row, message, ident=None, field=None):
+        text = "{}, rij {}{}{}: waarschuwing: {}".format(
+            source, int(row), "" if ident is None else " (id {})".format(ident),
+            "" if field is None else ", veld '{}'".format(field), message)
+        obj = super().__new__(cls, text)
+        obj.source, obj.row, obj.field, obj.message = source, int(row), field, message
+        obj.id = None if ident is None else str(ident)
+        return obj

@@ -25,7 +25,7 @@ Pure Python; no QGIS.
 
 import importlib
 
-from .errors import ImportCancelled, ImportFailed, RowError
+from .errors import ImportCancelled, ImportFailed, RowError, RowWarning
 
 MAX_MESSAGES = 25
 
@@ -379,7 +379,7 @@ def _check_table(hook_fn, wb, frame, source, params):
 def check(wb, kind, frame, source, strict=False, **params):
     """Validate ``frame`` with ``kind``'s hook: a :class:`Checked` for every kind (table kinds' rejected rows and
     notes in a report).  ``strict`` (table kinds): any error refuses the import with the hook's own messages."""
-    from ..layers.validation import WAARSCHUWING, ValidationReport
+    from ..layers.validation import ValidationReport
     from .specs import spec
 
     fn = validator(kind)
@@ -395,11 +395,7 @@ def check(wb, kind, frame, source, strict=False, **params):
     rep = ValidationReport(source, spec(kind).label, len(frame) if frame is not None else 0)
     for e in rejections:
         rep.add(e.row, e.id, e.field, None, e.message)
-    for n in notes:
-        if "waarschuwing:" in n:
-            rep.add(None, None, None, None, n, WAARSCHUWING)
-        else:
-            rep.note(n)
+    _add_notes(rep, notes)
     return Checked(rows, rep, rejections=[e.parts() for e in rejections], notes=notes,
                    rejected_keys=[e.key for e in rejections if e.key is not None])
 
@@ -571,7 +567,7 @@ def _conflicts_on(rep, conflicts):
 def report_of(outcome, kind_label=""):
     """The report of an outcome built from its parts (an algorithm that counted itself): counts, the rejected
     rows, the decisions kept and the notes."""
-    from ..layers.validation import WAARSCHUWING, ValidationReport
+    from ..layers.validation import ValidationReport
 
     counts = outcome.counts
     written = counts["inserted"] + counts["updated"] + counts["unchanged"]
@@ -580,12 +576,22 @@ def report_of(outcome, kind_label=""):
     for row, ident, field, message in outcome.rejections:
         rep.add(row, ident, field, None, message)
     _conflicts_on(rep, outcome.conflicts)
-    for n in outcome.notes:
-        if "waarschuwing:" in n:
+    _add_notes(rep, outcome.notes)
+    return rep
+
+
+def _add_notes(rep, notes):
+    """A hook's notes into the report: a :class:`RowWarning` with its row, id and field, another note containing
+    "waarschuwing:" as a warning about the source, the rest as notes."""
+    from ..layers.validation import WAARSCHUWING
+
+    for n in notes:
+        if isinstance(n, RowWarning):
+            rep.add(n.row, n.id, n.field, None, n.message, WAARSCHUWING)
+        elif "waarschuwing:" in n:
             rep.add(None, None, None, None, n, WAARSCHUWING)
         else:
             rep.note(n)
-    return rep
 
 
 def report(outcome, kind_label=""):

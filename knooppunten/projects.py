@@ -21,7 +21,7 @@ import re
 import unicodedata
 
 from ..ingest.dates import date_problem, parse_date
-from ..ingest.errors import RowError
+from ..ingest.errors import RowError, RowWarning
 from ..layers.validation import DOTTED_THOUSANDS as V_DOTTED  # the one thousands rule
 from ..layers.validation import SEVERAL_DOT_GROUPS as V_SEVERAL
 from ..layers.validation import ambiguous_number_message
@@ -221,7 +221,8 @@ def _new_id(name, code, refs, new_ids):
     return pid
 
 
-def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None, knooppunten=None, refs=None):
+def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None, knooppunten=None, refs=None,
+                     province=None):
     """Validate and normalise a projectenlijst.
 
     ``frame``: (Geo)DataFrame (a ``_row`` column with the 1-based data row; a
@@ -229,7 +230,9 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
     messages (1 for a spreadsheet with a header line); ``stations``: known
     station ids (and names) as {id_or_name: station_id}; ``knooppunten``: the
     same for knooppunten; ``refs``: the werkbank's projects
-    (:class:`.project_refs.ProjectRefs`).
+    (:class:`.project_refs.ProjectRefs`); ``province``: ``(polygon, name)`` of the werkbank's province: a project
+    outside it by the one membership rule (``layers.validation.check_in_province``) is a warning naming row and
+    field, not a rejection (a project may reach over the border: a line to a station across it).
 
     Which project a row is: its project_id; else the project its code (project number) names by the one rule
     (``ProjectRefs.lookup``; a code naming more than one project rejects the row); else a new id 'P-<naam>'.  So a
@@ -258,6 +261,7 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
     has_geom = isinstance(df, gpd.GeoDataFrame) and df.geometry is not None
     out_rows, geoms, seen = [], [], {}
     seen_codes, new_ids, coded = {}, {}, []  # code -> first row; new id -> its code; (row, given id, code)
+    placed = []  # per row: (row, id, the field its geometry came from)
 
     # per number column: does it show that a dot separates thousands ('2.500' is then 2500, else ambiguous)
     dutch = {f: dutch_column(df[c].tolist()) for f, c in cols.items()
@@ -445,6 +449,8 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
                     else:
                         g = shapely.Point(x, y)
         geoms.append(g)
+        placed.append((rownr, pid, "geometrie" if has_geom and g is not None and g is rec[df.geometry.name]
+                       else cols.get("x", "geometrie")))
         out_rows.append(row)
 
     if refs is not None:
@@ -460,6 +466,9 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
                                        "project-id van dat project".format(code, ", ".join(sorted(others))),
                                        pid, cols.get("code", "code"), key=pid))
 
+    if province is not None and province[0] is not None and any(g is not None for g in geoms):
+        notes += _outside_province(source, province, placed, geoms)
+
     out = pd.DataFrame(out_rows)
     # Write only what this source provides: a layer with a few columns (e.g. the line geometries of
     # projects already imported from the Excel list) must not blank the other fields of those projects.
@@ -468,6 +477,41 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         return out, errors, notes  # no geometry in the source: existing geometries stay
     out = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs="EPSG:28992"), crs="EPSG:28992")
     return out, errors, notes
+
+
+def _outside_province(source, province, placed, geoms):
+    """Warnings (:class:`RowWarning`) for the projects outside ``province`` ``(polygon, name)`` by the one
+    membership rule (``layers.validation.check_in_province``); ``placed``: (row, id, field) per geometry."""
+    import numpy as np
+    import pandas as pd
+
+    from ..layers.validation import FOUT, ValidationReport, check_in_province
+
+    frame = pd.DataFrame({"_row": [r for r, _, _ in placed], "_sid": [p for _, p, _ in placed]})
+    arr = np.empty(len(geoms), dtype=object)
+    arr[:] = geoms
+    rep = ValidationReport(source)
+    check_in_province(rep, frame, arr, province[0], province[1])
+    field = {r: f for r, _, f in placed}
+    return [RowWarning(source, p.row, p.problem + ("; toch opgenomen (een project mag over de grens reiken)"
+                                                    if p.severity == FOUT else ""), p.source_id, field.get(p.row))
+            for p in rep.sorted_problems()]
+
+
+_PROVINCE = {}
+
+
+def _province_of(wb):
+    """``(polygon, name)`` of the werkbank's province (the polygon read once per code), or None."""
+    from ..layers.validation import province_geometry
+
+    prog = wb.programme() or {}
+    code = prog.get("province_code") or prog.get("province")
+    if not code:
+        return None
+    if code not in _PROVINCE:
+        _PROVINCE[code] = province_geometry(code)
+    return _PROVINCE[code], prog.get("province") or code
 
 
 # Fields derived from another column when that column is present in the source.
@@ -583,7 +627,7 @@ def validate_projects(wb, frame, source):
     rows, errors, notes = prepare_projects(frame, source=source, row_offset=0,
                                            stations=lookup(wb, "stations", "station_id"),
                                            knooppunten=lookup(wb, "knooppunten", "knooppunt_id"),
-                                           refs=ProjectRefs.from_werkbank(wb))
+                                           refs=ProjectRefs.from_werkbank(wb), province=_province_of(wb))
     if not errors and not len(rows):
         errors = ["{}: geen projecten gevonden.".format(source)]
     return rows, errors, notes

@@ -90,3 +90,24 @@ def test_a_code_for_two_projects_is_refused_naming_the_row(pmiek_provider, werkb
         run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": again, "STRICT": True})
     assert ("again.xlsx, rij 2 (id ZP-1), veld 'Projectnr': de code 'ZP-1' hoort bij 2 projecten "
             "(P-batterij-oost, P-laadplein-rilland)") in str(exc.value)
+
+
+def test_project_outside_the_province_is_a_warning_naming_row_and_field(pmiek_provider, werkbank, werkbank_path,
+                                                                         tmp_path):
+    """The werkbank is Utrecht's: a project in the city of Utrecht is inside, one at 233000/582000 (Groningen)
+    outside, more than 100 km from the border; both are imported, the second with a warning (row 3, field X)."""
+    import csv
+    import re
+
+    src = _xlsx(tmp_path / "xy.xlsx", [("ZP-1", "Station Utrecht", 136000, 456000),
+                                       ("ZP-2", "Lijn in Groningen", 233000, 582000)],
+                headers=("Projectnr", "Projectnaam", "X", "Y"))
+    report = tmp_path / "rapport.csv"
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": src, "REPORT": str(report)})
+    assert (res["INSERTED"], res["REJECTED"]) == (2, 0)
+    with open(report, encoding="utf-8-sig") as f:
+        rows = [r for r in csv.DictReader(f, delimiter=";") if r["ernst"] == "waarschuwing"]
+    assert [(r["rij"], r["bron_id"], r["veld"]) for r in rows] == [("3", "P-lijn-in-groningen", "X")]
+    m = re.fullmatch(r"ligt buiten de provincie Utrecht \(([\d\u2009 ]+) m van de grens; tolerantie 2[\u2009 ]?000 m\); "
+                     r"toch opgenomen \(een project mag over de grens reiken\)", rows[0]["probleem"])
+    assert m and 100000 < int(re.sub(r"\D", "", m.group(1))) < 200000

@@ -239,7 +239,9 @@ class ImportProjects(SpecHelpMixin, PmiekAlgorithm):
         "de bron, of de code van een ander project) wordt met de rij afgekeurd. Zonder ibn_jaar wordt "
         "het eerste jaartal uit 'Planning' genomen. Een investering wordt zo nodig uit 'Financiële informatie' "
         "gelezen ('+/- €50 miljoen'). De geometrie komt uit de laag, anders uit x/y in RD New (EPSG:28992); "
-        "rijen zonder geometrie mogen. Station en knooppunt (id of naam) moeten in de werkbank bestaan.\n\n"
+        "rijen zonder geometrie mogen. Een project buiten de provincie van de werkbank (dezelfde regel als bij de "
+        "ontwikkelingen: punt op het object meer dan de tolerantie van 2 km buiten de grens) wordt met rij en veld "
+        "gemeld als waarschuwing en toch ingelezen: een project mag over de grens reiken. Station en knooppunt (id of naam) moeten in de werkbank bestaan.\n\n"
     ) + STRICT_HELP + SYNC_HELP + DECISIONS_HELP
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -256,7 +258,7 @@ class ImportProjects(SpecHelpMixin, PmiekAlgorithm):
         finally:
             wb.close()
         for n in res.notes[:MAX_MESSAGES]:
-            feedback.pushInfo(n)
+            (feedback.pushWarning if "waarschuwing:" in n else feedback.pushInfo)(n)
         return count_outputs(self, feedback, res.source, res.counts, parameters=parameters, context=context,
                              kind="projects", n_input=res.n_input, outcome=res)
 
