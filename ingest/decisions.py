@@ -170,8 +170,17 @@ def record(wb, tx, table, source, conflicts, keys=None, previous_keys=None, laye
 def describe(c):
     """One Dutch line for a conflict; the row named by its ``label`` when it has one (a link or a rating: its
     project and development or criterion, not the generated id), else by its key."""
-    return ("{name}, veld '{field}': besluit '{stored}' ({who}, {when}) {verb} bronwaarde '{incoming}'".format(
-        name=c.get("label") or c["key"], verb="behouden; genegeerd:" if c["kept"] else "overschreven door", **c))
+    return ("{name}, veld '{field}': besluit {stored} ({who}, {when}) {verb} bronwaarde {incoming}".format(
+        name=c.get("label") or c["key"], verb="behouden; genegeerd:" if c["kept"] else "overschreven door",
+        field=c["field"], who=c["who"], when=c["when"], stored=_shown(c["stored"]), incoming=_shown(c["incoming"])))
+
+
+def _shown(value):
+    """A value in a conflict message: quoted, or the word 'leeg' for a missing or empty value (not 'None')."""
+    if value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not
+                                                                          value.strip()):
+        return "leeg"
+    return "'{}'".format(value)
 
 
 def source_keys(wb, table, source=None):
