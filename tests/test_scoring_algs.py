@@ -193,6 +193,24 @@ def test_setstatus_and_afgevallen(pmiek_provider, wb_projects, tmp_path):
     assert "Geen urgentie: capaciteit volstaat tot 2035" in open(out, encoding="utf-8-sig").read()
 
 
+def test_setstatus_accepts_the_number_of_a_status(pmiek_provider, wb_projects):
+    """The enum's help offers 0 kandidaat, 1 opgenomen, 2 afgevallen: the number works as the name does (as an
+    int and as the text qgis_process passes); a number outside the list is refused."""
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    def status():
+        with open_werkbank(wb_projects) as wb:
+            return wb.query("SELECT status FROM projects WHERE project_id = 'p3'")[0]["status"]
+
+    res = run_alg("pmiek:setstatus", {"WERKBANK": wb_projects, "PROJECT": "P-3", "STATUS": "2", "REASON": "geen nut"})
+    assert res == {"PROJECT_ID": "p3", "STATUS": "afgevallen"} and status() == "afgevallen"
+    res = run_alg("pmiek:setstatus", {"WERKBANK": wb_projects, "PROJECT": "P-3", "STATUS": 0})
+    assert res == {"PROJECT_ID": "p3", "STATUS": "kandidaat"} and status() == "kandidaat"
+    with pytest.raises(QgsProcessingException):
+        run_alg("pmiek:setstatus", {"WERKBANK": wb_projects, "PROJECT": "P-3", "STATUS": "3", "REASON": "x"})
+    assert status() == "kandidaat"
+
+
 def test_a_score_changed_after_the_import_survives_a_refresh(pmiek_provider, wb_projects, tmp_path):
     from pmiek_werkbank.scoring.scores import record_score
     from pmiek_werkbank.werkbank import open_werkbank

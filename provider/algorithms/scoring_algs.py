@@ -349,7 +349,7 @@ class SetStatus(_ScoringAlg):
         "logboek van de werkbank.\n\n"
         "WERKBANK: de werkbank (.gpkg).\n"
         "PROJECT: project-id of projectcode.\n"
-        "STATUS: kandidaat, opgenomen of afgevallen.\n"
+        "STATUS: kandidaat, opgenomen of afgevallen, of het nummer ervan (0, 1, 2).\n"
         "REASON: de reden van het besluit (verplicht bij opgenomen en afgevallen).\n\n"
         "Uitvoer: PROJECT_ID en STATUS."
     )
@@ -363,11 +363,27 @@ class SetStatus(_ScoringAlg):
         self.addOutput(QgsProcessingOutputString("PROJECT_ID", self.tr("Project-id")))
         self.addOutput(QgsProcessingOutputString("STATUS", self.tr("Status")))
 
+    def _status_by_number(self, value):
+        """The status a number of the list means (2, '2' -> 'afgevallen', as the enum's help offers), else None:
+        a parameter with static strings otherwise refuses the number (and would read it as the default)."""
+        text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+        if text.isdigit() and int(text) < len(self.STATUSES):
+            return self.STATUSES[int(text)]
+        return None
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        status = self._status_by_number(parameters.get("STATUS"))
+        if status is not None:
+            parameters = dict(parameters)
+            parameters["STATUS"] = status
+        return super().checkParameterValues(parameters, context)
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from ...scoring import decisions as D
 
         project = self.parameterAsString(parameters, "PROJECT", context).strip()
-        status = self.parameterAsEnumString(parameters, "STATUS", context)
+        status = (self._status_by_number(parameters.get("STATUS")) or
+                  self.parameterAsEnumString(parameters, "STATUS", context))
         reason = self.parameterAsString(parameters, "REASON", context)
         wb = self.open_werkbank(parameters, context)
         try:
