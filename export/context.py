@@ -206,8 +206,14 @@ def _station_points(wb):
     return out
 
 
-def balance_status_label(code):
-    return E.label(E.BALANCE_STATUS, code) if code else ""
+UNKNOWN_STATUS_LABEL = "Onbekend"  # a computed balance without a known station limit (status '')
+
+
+def balance_status_label(code, computed=False):
+    """'Ruim'/'Krap'/'Tekort'; for status '' "Onbekend" when the balance was computed (no known limit), else ''."""
+    if code:
+        return E.label(E.BALANCE_STATUS, code)
+    return UNKNOWN_STATUS_LABEL if computed else ""
 
 
 def _balance_for_station(station_id, facts, capacity_rows):
@@ -215,9 +221,9 @@ def _balance_for_station(station_id, facts, capacity_rows):
     rows = facts.station_rows(station_id) if facts is not None and facts.balance_available else []
     if rows:
         for r in rows:
-            r["status_label"] = balance_status_label(r["status"])
-            r["supply_status_label"] = balance_status_label(r["supply_status"])
-            r["summary_status_label"] = balance_status_label(r["summary_status"])
+            r["status_label"] = balance_status_label(r["status"], True)
+            r["supply_status_label"] = balance_status_label(r["supply_status"], True)
+            r["summary_status_label"] = balance_status_label(r["summary_status"], True)
         return rows, True
     rows = []
     for r in capacity_rows.get(station_id, []):
@@ -547,11 +553,13 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         "balance": bal_rows,
         "balance_computed": bal_computed,
         "balance_status": station_status(bal_rows),
-        "balance_status_label": balance_status_label(station_status(bal_rows)),
+        "balance_status_label": balance_status_label(station_status(bal_rows), bal_computed and bool(bal_rows)),
         "balance_afname_status": station_status(bal_rows, "status"),
-        "balance_afname_status_label": balance_status_label(station_status(bal_rows, "status")),
+        "balance_afname_status_label": balance_status_label(station_status(bal_rows, "status"),
+                                                            bal_computed and bool(bal_rows)),
         "balance_supply_status": station_status(bal_rows, "supply_status"),
-        "balance_supply_status_label": balance_status_label(station_status(bal_rows, "supply_status")),
+        "balance_supply_status_label": balance_status_label(station_status(bal_rows, "supply_status"),
+                                                            bal_computed and bool(bal_rows)),
         "serves_demand_mw": serves["demand_mw"],
         "serves_supply_mw": serves["supply_mw"],
         "serves_text": serves_text(serves),

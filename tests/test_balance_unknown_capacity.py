@@ -168,3 +168,32 @@ def test_algorithm_log_names_unserved_in_dutch_with_their_reason(pmiek_provider,
     lines = [t for t in texts if t.startswith("Niet tijdig te bedienen: DA ")]
     assert lines == ["Niet tijdig te bedienen: DA (Wijk A, 2 MW afname, gereed 2025; capaciteit station onbekend in "
                      "het jaar van gereedkomen)."], texts
+
+
+def test_fiche_says_onbekend_not_zero_mw(unknown_wb, qgis_app):
+    """The fiche of PA (station SA, no known limit) printed 'Capaciteit 0 MW' and a balance from it: now the
+    capacity reads 'onbekend', the balance '–' and the badge 'Onbekend'; a known station keeps its numbers."""
+    import re
+
+    from pmiek_werkbank.export import html as H
+    from pmiek_werkbank.export.context import gather
+
+    data = gather(unknown_wb)
+    p = [x for x in data.projects if x["project_id"] == "PA"][0]
+    assert p["balance_computed"] and p["balance_status"] == "" and p["balance_status_label"] == "Onbekend"
+    html = H.fiche_html(p, data.footer, mode="html")
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "Station A · Onbekend (afname onbekend, teruglevering onbekend)" in text, text
+    assert "2025 onbekend 2 MW – Onbekend onbekend 0 MW – Onbekend" in text, text
+    assert "<b>Station A</b>" in html  # the name already says 'Station': not 'Station Station A'
+
+
+def test_web_atlas_station_figures_say_onbekend_not_zero(unknown_wb):
+    from pmiek_werkbank.export.webatlas.data import _capacity_rows, stations
+    from pmiek_werkbank.programme.facts import programme_facts
+
+    facts = programme_facts(unknown_wb, include_confidential=True)
+    by = {s["id"]: s for s in stations(unknown_wb, facts, _capacity_rows(unknown_wb))}
+    assert by["SA"]["years"]["2025"]["v"] == "|2|||0|"  # capacities and balances unknown; demand 2, supply 0 MW
+    assert by["SK"]["years"]["2025"]["v"] == "10|4|6||0|"  # afname known (10 - 4), teruglevering unknown
+    assert by["SZ"]["years"]["2025"]["v"] == "0|1|-1|0|0|0"  # a known 0 MW limit stays 0
