@@ -2,7 +2,12 @@
 
 
 class ImportFailed(Exception):
-    """The import did not run; Dutch message naming file/row/field. The werkbank is unchanged."""
+    """The import did not run; Dutch message naming file/row/field. The werkbank is unchanged.  ``report``: the
+    import's report with the problems that refused it (a ``layers.validation.ValidationReport``, set by the runner
+    where it knows them), ``report_path``: where the runner wrote it (None: not written)."""
+
+    report = None
+    report_path = None
 
 
 class ImportCancelled(ImportFailed):

@@ -96,6 +96,14 @@ class Outcome:
         return self.report.summary()
 
 
+def _refused(errors):
+    """The :class:`ImportFailed` of an import refused for its input: :func:`failure_text`, with ``errors`` kept
+    for the report."""
+    e = ImportFailed(failure_text(errors))
+    e.errors = list(errors)
+    return e
+
+
 def failure_text(errors):
     """The one message of an import refused for its input: the first MAX_MESSAGES problems and how many more."""
     more = len(errors) - MAX_MESSAGES
@@ -361,8 +369,8 @@ def _check_table(hook_fn, wb, frame, source, params):
         if not errors:
             return rows, notes, rejections
         if not all(isinstance(e, RowError) for e in errors):
-            raise ImportFailed(failure_text([e for e in errors if not isinstance(e, RowError)] +
-                                            [e for e in errors if isinstance(e, RowError)]))
+            raise _refused([e for e in errors if not isinstance(e, RowError)] +
+                           [e for e in errors if isinstance(e, RowError)])
         # a row whose only problem is repeating a row that is itself rejected now waits for the next round:
         # without that row it may be valid (the first valid one of duplicates is kept)
         own = {e.row for e in errors if e.repeats is None}
@@ -373,7 +381,7 @@ def _check_table(hook_fn, wb, frame, source, params):
             return pd.DataFrame(), notes, rejections
         rows, errors, more = hook_fn(wb, frame, source, **params)
         notes = list(more)
-    raise ImportFailed(failure_text(errors))
+    raise _refused(errors)
 
 
 def check(wb, kind, frame, source, strict=False, **params):
@@ -385,14 +393,24 @@ def check(wb, kind, frame, source, strict=False, **params):
     fn = validator(kind)
     if spec(kind).layer:
         return fn(wb, frame, source, **params)
-    if strict:
-        rows, errors, notes = fn(wb, frame, source, **params)
-        if errors:
-            raise ImportFailed(failure_text(errors))
-        rejections = []
-    else:
-        rows, notes, rejections = _check_table(fn, wb, frame, source, params)
     rep = ValidationReport(source, spec(kind).label, len(frame) if frame is not None else 0)
+    try:
+        if strict:
+            rows, errors, notes = fn(wb, frame, source, **params)
+            if errors:
+                raise _refused(errors)
+            rejections = []
+        else:
+            rows, notes, rejections = _check_table(fn, wb, frame, source, params)
+    except ImportFailed as e:
+        # the report of a refused import: every problem the hook named, each with its row where it has one
+        for err in getattr(e, "errors", None) or [str(e)]:
+            if isinstance(err, RowError):
+                rep.add(err.row, err.id, err.field, None, err.message)
+            else:
+                rep.add(None, None, None, None, str(err))
+        e.report = rep
+        raise
     for e in rejections:
         rep.add(e.row, e.id, e.field, None, e.message)
     _add_notes(rep, notes)
@@ -420,7 +438,6 @@ def run(wb, kind, read, feedback=None, source_wins=False, versions=None, user=No
 
 
 def _run(wb, kind, read, feedback, source_wins, versions, user, dry_run, strict, sync, report_path, params):
-    from ..layers.validation import FOUT
     from .specs import spec
     from .versions import snapshot
 
@@ -430,6 +447,26 @@ def _run(wb, kind, read, feedback, source_wins, versions, user, dry_run, strict,
     got = read()
     frame, source = got[0], got[1]
     source_layer = got[2] if len(got) > 2 else None
+    try:
+        return _checked_and_written(wb, s, kind, frame, source, source_layer, feedback, source_wins, versions,
+                                    user, dry_run, strict, sync, report_path, params)
+    except ImportCancelled:
+        raise
+    except ImportFailed as e:
+        # a refused import has its report too (with the problems that refused it); the werkbank is unchanged
+        rep = e.report
+        if rep is not None:
+            rep.note("Import afgebroken, de werkbank is niet gewijzigd.")
+        if rep is not None and report_path:
+            rep.write(report_path)
+            e.report_path = report_path
+        raise
+
+
+def _checked_and_written(wb, s, kind, frame, source, source_layer, feedback, source_wins, versions, user, dry_run,
+                         strict, sync, report_path, params):
+    from ..layers.validation import FOUT
+
     checked = check(wb, kind, frame, source, strict=strict and not s.layer, **params)
     rep = checked.report
     unused = unused_columns(s, frame, checked.mapping, params)
@@ -449,7 +486,9 @@ def _run(wb, kind, read, feedback, source_wins, versions, user, dry_run, strict,
         for sub in rep.sub_reports:
             errs += [p.message(sub.source) for p in sub.errors()]
         if errs:
-            raise ImportFailed(failure_text(errs))
+            e = ImportFailed(failure_text(errs))
+            e.report = rep
+            raise e
     if feedback is not None and feedback.isCanceled():
         raise ImportCancelled(source)
     rows = checked.rows
@@ -479,6 +518,7 @@ def _run(wb, kind, read, feedback, source_wins, versions, user, dry_run, strict,
     except ImportFailed as e:
         if not isinstance(e, ImportCancelled):
             rep.add(None, None, None, None, str(e), FOUT)
+            e.report = rep
         raise
     if removed:
         labels = [label for _, label in removed]

@@ -285,8 +285,11 @@ class _ImportAlgorithm(PmiekAlgorithm):
             try:
                 result = run(wb, self.KIND, read, report_path=report,
                              strict=self.parameterAsBoolean(parameters, "STRICT", context), **params)
-            except I.ImportFailed as e:
-                raise QgsProcessingException(str(e)) from e
+            except I.ImportFailed as e:  # the runner wrote the report of a refused import too
+                if e.report_path and getattr(self, "_report_twin", False):
+                    e.report.write_csv(os.path.splitext(report)[0] + ".csv")
+                raise QgsProcessingException(str(e) + ("\n" + self.tr("Rapport: {}").format(e.report_path)
+                                                       if e.report_path else "")) from e
         finally:
             wb.close()
         feedback.setProgress(100)

@@ -115,7 +115,7 @@ def run_spec(alg, parameters, context, feedback, wb, kind, transform=None, **par
         outcome = run(wb, kind, read, feedback=feedback, strict=strict, sync=sync,
                       source_wins=alg.parameterAsBoolean(parameters, "SOURCE_WINS", context), **params)
     except ImportFailed as e:
-        raise QgsProcessingException(str(e)) from e
+        raise QgsProcessingException(str(e) + refused_report(alg, parameters, context, feedback, e, kind)) from e
     alg.conflicts, alg.rejections = outcome.conflicts, outcome.rejections
     for p in outcome.report.errors()[:MAX_MESSAGES]:
         feedback.reportError(alg.tr("Afgekeurd: ") + p.message(outcome.source), False)
@@ -126,6 +126,23 @@ def run_spec(alg, parameters, context, feedback, wb, kind, transform=None, **par
         else:
             feedback.pushWarning(alg.tr("Niet meer in de bron (blijven staan; verwijderen met SYNC): {}").format(shown))
     return outcome
+
+
+def refused_report(alg, parameters, context, feedback, failure, kind):
+    """The report of a refused import (``failure.report``, the problems that refused it) written where a report
+    of ``kind`` goes (REPORT or beside the werkbank); returns the line naming it for the message ('' when there
+    is none)."""
+    from .import_algs import report_path
+
+    rep = getattr(failure, "report", None)
+    if rep is None:
+        return ""
+    path = report_path(alg, parameters, context, kind)
+    rep.write(path)
+    if getattr(alg, "_report_twin", False):
+        rep.write_csv(os.path.splitext(path)[0] + ".csv")
+    feedback.pushInfo(alg.tr("Rapport: {}").format(path))
+    return "\n" + alg.tr("Rapport: {}").format(path)
 
 
 def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, context=None, kind=None, n_input=None,
