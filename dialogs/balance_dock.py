@@ -378,12 +378,14 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         from ..programme.facts import worse
 
         bal, status, cap, dem, other = self._cols()
-        it = QTableWidgetItem(_num(d[bal]))
+        known = bool(d[status])  # '' = onbekend: no known station limit, so no capacity or balance to show
+        it = QTableWidgetItem(_num(d[bal]) if known else tr("onbekend"))
         it.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
         it.setBackground(QBrush(QColor(MAP_STATUS_COLOURS.get(d[status], "#dddddd"))))
         it.setForeground(QBrush(QColor(STATUS_TEXT_COLOURS.get(d[status], "#000000"))))  # readable on the colour
-        tip = tr("{}: capaciteit {} MW, vraag {} MW, overige vraag {} MW, balans {} MW ({})").format(
-            y, _num(d[cap]), _num(d[dem]), _num(d[other]), _num(d[bal]), STATUS_LABELS.get(d[status], ""))
+        tip = tr("{}: capaciteit {}, vraag {} MW, overige vraag {} MW, balans {} ({})").format(
+            y, _num(d[cap]) + " MW" if known else tr("onbekend"), _num(d[dem]), _num(d[other]),
+            _num(d[bal]) + " MW" if known else "–", STATUS_LABELS.get(d[status], ""))
         both = worse(d.get("status"), d.get("supply_status"))  # programme.facts: the one summary rule
         tip += "\n" + tr("Samengevat (slechtste van afname en teruglevering): {}").format(
             STATUS_LABELS.get(both, ""))

@@ -197,3 +197,26 @@ def test_web_atlas_station_figures_say_onbekend_not_zero(unknown_wb):
     assert by["SA"]["years"]["2025"]["v"] == "|2|||0|"  # capacities and balances unknown; demand 2, supply 0 MW
     assert by["SK"]["years"]["2025"]["v"] == "10|4|6||0|"  # afname known (10 - 4), teruglevering unknown
     assert by["SZ"]["years"]["2025"]["v"] == "0|1|-1|0|0|0"  # a known 0 MW limit stays 0
+
+
+def test_balance_dock_cells_say_onbekend(qgis_iface, session, unknown_wb, werkbank_path):
+    """The dock showed SA's balance as '-2' (0 MW stand-in minus 2 MW): an unknown limit reads 'onbekend', grey."""
+    from qgis.PyQt.QtCore import Qt
+
+    from pmiek_werkbank.dialogs.balance_dock import BalanceDock
+    from pmiek_werkbank.knooppunten.balance import MAP_STATUS_COLOURS
+
+    session.set_werkbank(werkbank_path)
+    b = BalanceDock(qgis_iface, session)
+    try:
+        b.years.setText("2025,2030")
+        b.apply_settings()
+        rows = {b.table.item(i, 0).data(Qt.ItemDataRole.UserRole): i for i in range(b.table.rowCount())}
+        sa, sz = rows["SA"], rows["SZ"]
+        assert [b.table.item(sa, j).text() for j in (1, 2)] == ["onbekend", "onbekend"]
+        assert b.table.item(sa, 1).background().color().name() == MAP_STATUS_COLOURS[""]
+        assert "capaciteit onbekend" in b.table.item(sa, 1).toolTip()
+        assert [b.table.item(sz, j).text() for j in (1, 2)] == ["-1", "-1"]  # a known 0 MW limit
+    finally:
+        b.cleanup()
+        b.deleteLater()
