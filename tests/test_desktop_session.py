@@ -116,6 +116,13 @@ def test_design_session_driven_through_the_gui(size, locale):
                         "WHERE project_id = ? AND criterion_id = 'A'", (pid,)).fetchall()
     assert score == [(report["rating_given"], "Lost de wachtrij van twee woonwijken op (sessie 12 maart)",
                       "Anna de Vries", "provincie", "Provincie Utrecht")]
+    assert report["tab_left_motivatie"]
+    # the rating (with the organisation) is one audit entry by the user, none by 'onbekend (buiten pMIEK)'
+    trail = con.execute("SELECT a.action, a.changed_by, a.new_values FROM audit_log a JOIN scores s "
+                        "ON a.table_name = 'scores' AND a.row_key = s.score_id WHERE s.project_id = ? "
+                        "AND s.criterion_id = 'A'", (pid,)).fetchall()
+    assert len(trail) == 1 and trail[0][0] == "insert" and not trail[0][1].startswith("onbekend"), trail
+    assert json.loads(trail[0][2])["assessor_org"] == "Provincie Utrecht"
     con.close()
     # one fiche exported (the atlas and the lists were switched off in the dialog)
     assert [os.path.basename(p) for p in report["export_pdfs"]] == ["fiche_{}_Verzwaring_station_Eemkwartier.pdf".format(
@@ -123,6 +130,7 @@ def test_design_session_driven_through_the_gui(size, locale):
     # switching clears every dock: the second werkbank is empty
     sw = report["after_switch"]
     assert (sw["projects_rows"], sw["links_rows"], sw["grid_rows"]) == (0, 0, 0), sw
+    assert sw["detail_tabs"] == ["Gekoppelde ontwikkelingen", "Suggesties"], sw  # no counts of the first werkbank
     assert "Tweede ronde" in sw["projects_info"]
     # the file dialog started in the remembered folder; the QGIS project is saved beside the werkbank
     assert report["file_dialog_start"] == os.path.dirname(report["werkbank"])

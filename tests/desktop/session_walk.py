@@ -422,7 +422,7 @@ def walk():
     yield 200
     click(sdock.grid.viewport(), sdock.grid.visualRect(idx).center())
     yield 300
-    later(lambda: click(sdock.rate_button))
+    later(lambda: QTest.keyClick(sdock.grid, Qt.Key.Key_Return))  # Enter on the cell rates it
     dlg = yield from modal()
     report["rating_preselected"] = dlg.rating.currentIndex()
     report["rating_role_preset"] = dlg.role.currentData()
@@ -430,6 +430,8 @@ def walk():
     report["rating_given"] = dlg.rating.currentText()
     dlg.rationale.setFocus()
     QTest.keyClicks(dlg.rationale, SCORE_MOTIVATIE)
+    QTest.keyClick(dlg.rationale, Qt.Key.Key_Tab)  # moves on, types no tab
+    report["tab_left_motivatie"] = not dlg.rationale.hasFocus()
     yield 200
     shot("waardering")
     click(ok_button(dlg))
@@ -495,7 +497,8 @@ def walk():
     report["after_switch"] = {
         "projects_rows": dock.projects.rowCount(), "links_rows": dock.links.rowCount(),
         "grid_rows": sdock.grid_model.rowCount(), "balance_rows": bdock.table.rowCount(),
-        "projects_info": dock.info.text()}
+        "projects_info": dock.info.text(),
+        "detail_tabs": [dock.detail_tabs.tabText(i) for i in range(dock.detail_tabs.count())]}
     dock.raise_()
     yield 300
     shot("andere_werkbank")
