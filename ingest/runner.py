@@ -363,7 +363,7 @@ def _check_table(hook_fn, wb, frame, source, params):
         frame = frame.copy()
         frame["_row"] = range(1, len(frame) + 1)  # the hooks' own default numbering
     wb = _ReadOnce(wb)
-    rejections = []
+    rejections, kept = [], []  # kept: warnings about rejected rows (a later round no longer sees those rows)
     rows, errors, notes = hook_fn(wb, frame, source, **params)
     for _round in range(5):
         if not errors:
@@ -376,11 +376,12 @@ def _check_table(hook_fn, wb, frame, source, params):
         own = {e.row for e in errors if e.repeats is None}
         rejections += [e for e in errors if e.row in own or e.repeats not in own]
         bad = {e.row for e in rejections}
+        kept += [n for n in notes if isinstance(n, RowWarning) and n.row in bad and n not in kept]
         frame = frame[~frame["_row"].isin(bad)]
         if not len(frame):
-            return pd.DataFrame(), notes, rejections
+            return pd.DataFrame(), kept + [n for n in notes if n not in kept], rejections
         rows, errors, more = hook_fn(wb, frame, source, **params)
-        notes = list(more)
+        notes = kept + list(more)  # every problem of a rejected row is reported at once, not after fixing one
     raise _refused(errors)
 
 
@@ -398,7 +399,9 @@ def check(wb, kind, frame, source, strict=False, **params):
         if strict:
             rows, errors, notes = fn(wb, frame, source, **params)
             if errors:
-                raise _refused(errors)
+                e = _refused(errors)
+                e.notes = notes
+                raise e
             rejections = []
         else:
             rows, notes, rejections = _check_table(fn, wb, frame, source, params)
@@ -409,6 +412,7 @@ def check(wb, kind, frame, source, strict=False, **params):
                 rep.add(err.row, err.id, err.field, None, err.message)
             else:
                 rep.add(None, None, None, None, str(err))
+        _add_notes(rep, getattr(e, "notes", ()))
         e.report = rep
         raise
     for e in rejections:
@@ -480,7 +484,7 @@ def _checked_and_written(wb, s, kind, frame, source, source_layer, feedback, sou
 
         rep.add(None, None, None, None, note, WAARSCHUWING)  # a warning: the report must not say 'geen problemen'
         checked.notes.append("waarschuwing: " + note)
-    rep.settle()
+    rep.settle(keep_rejected_warnings=not s.layer)  # a table row's warnings are problems to fix with its errors
     if strict:  # any rejected row, of the main table or a second one (the capacity table), refuses the import
         errs = [p.message(rep.source) for p in sorted(rep.errors(), key=lambda p: p.row or 0)]
         for sub in rep.sub_reports:

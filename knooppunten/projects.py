@@ -322,8 +322,8 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
             code_t = type_infra_code(t)
             if code_t is None:
                 code_t = "overig"
-                notes.append("{}, veld '{}': type infra '{}' niet herkend; 'overig' gebruikt.".format(
-                    where, cols["type_infra"], t))
+                notes.append(RowWarning(source, rownr, "type infra '{}' niet herkend; 'overig' gebruikt".format(t),
+                                        pid, cols["type_infra"]))
             row["type_infra"] = code_t
         # coded fields
         for f, enum, what in (("energy_carrier", E.ENERGY_CARRIERS, "energiedrager"),

@@ -123,10 +123,11 @@ class ValidationReport:
     def note(self, text):
         self.notes.append(text)
 
-    def settle(self):
+    def settle(self, keep_rejected_warnings=False):
         """Before writing: a warning about a row that is rejected anyway is noise (repairs stay: they explain the
-        geometry); what was assumed is counted over the rows that are written."""
-        rejected = set(self.rejected_rows())
+        geometry), unless ``keep_rejected_warnings`` (a table row's warning names something to fix along with its
+        errors: an unknown type, a municipality); what was assumed is counted over the rows that are written."""
+        rejected = set() if keep_rejected_warnings else set(self.rejected_rows())
         self.problems = [p for p in self.problems if not (p.severity == WAARSCHUWING and p.row in rejected)]
         for k in self.assumed:
             self.assumed[k] = sum(1 for p in self.problems if p.assumed == k)

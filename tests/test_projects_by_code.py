@@ -111,3 +111,30 @@ def test_project_outside_the_province_is_a_warning_naming_row_and_field(pmiek_pr
     m = re.fullmatch(r"ligt buiten de provincie Utrecht \(([\d\u2009 ]+) m van de grens; tolerantie 2[\u2009 ]?000 m\); "
                      r"toch opgenomen \(een project mag over de grens reiken\)", rows[0]["probleem"])
     assert m and 100000 < int(re.sub(r"\D", "", m.group(1))) < 200000
+
+
+def test_every_problem_of_a_rejected_row_at_once(pmiek_provider, werkbank, werkbank_path, tmp_path):
+    """ZP-7 of the trial: its IBN year is no year (rejected) and its type is unknown ('overig' with a warning);
+    both are reported in one go, not the type only after the IBN is fixed; also when STRICT refuses."""
+    import csv
+
+    src = _xlsx(tmp_path / "lijst.xlsx", [("ZP-1", "Batterij Oost", "batterij", 2030),
+                                          ("ZP-7", "Project met vaag IBN", "Onbekend type", "2030?")],
+                headers=("Projectnr", "Projectnaam", "Type infra", "Jaar IBN"))
+
+    def problems(report):
+        with open(report, encoding="utf-8-sig") as f:
+            return sorted((r["rij"], r["veld"], r["probleem"], r["ernst"]) for r in csv.DictReader(f, delimiter=";"))
+
+    expected = [("3", "Jaar IBN", "'2030?' is geen jaartal", "fout"),
+                ("3", "Type infra", "type infra 'Onbekend type' niet herkend; 'overig' gebruikt", "waarschuwing")]
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": src,
+                                           "REPORT": str(tmp_path / "r1.csv")})
+    assert (res["INSERTED"], res["REJECTED"]) == (1, 1)
+    assert problems(tmp_path / "r1.csv") == expected
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException):
+        run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": src, "STRICT": True,
+                                         "REPORT": str(tmp_path / "r2.csv")})
+    assert problems(tmp_path / "r2.csv") == expected
