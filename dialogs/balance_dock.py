@@ -8,6 +8,8 @@ werkbank itself trigger a full computation.  The map layer is a memory layer
 status; it is removed again by ``cleanup()``.
 """
 
+import weakref
+
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsProject,
@@ -39,6 +41,9 @@ from ..knooppunten.balance import MAP_STATUS_COLOURS, STATUS_COLOURS, STATUS_TEX
 
 STATUS_LABELS = {"ruim": "Ruim", "krap": "Krap", "tekort": "Tekort", "": "Onbekend"}  # '' = geen capaciteit bekend
 LAYER_NAME = "Capaciteitsbalans"
+# layer id -> the balance dock that made or took over that layer (weak: a dock gone frees its entry); a layer in
+# the project without a living owner (e.g. from a saved QGIS project) can be taken over
+_LAYER_OWNERS = weakref.WeakValueDictionary()
 
 
 def tr(text):
@@ -496,6 +501,9 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         # with its place in the layer tree instead of adding a second one; any other is removed.
         adopted = None
         for old in derived_balance_layers():
+            owner = _LAYER_OWNERS.get(old.id())
+            if owner is not None and owner is not self:
+                continue  # another balance dock's own layer (a second dock in a test, a floating copy)
             if (adopted is None and old.customProperty(BALANCE_LAYER_PROPERTY) == level
                     and old.providerType() == "memory" and old.fields().names() == fields.names()):
                 adopted = old
@@ -522,6 +530,7 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             QgsProject.instance().addMapLayer(layer, False)
             QgsProject.instance().layerTreeRoot().insertLayer(0, layer)
         self.layer = layer
+        _LAYER_OWNERS[layer.id()] = self
         return layer
 
     def _update_layer(self, *args, units=None):
@@ -567,6 +576,7 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             return
         try:
             lid = self.layer.id()
+            _LAYER_OWNERS.pop(lid, None)
             if QgsProject.instance().mapLayer(lid) is not None:
                 QgsProject.instance().removeMapLayer(lid)
         except RuntimeError:

@@ -107,6 +107,15 @@ def test_algorithm_output_and_facts_take_the_status(pmiek_provider, unknown_wb, 
                                           "KRAP_PCT": 10, "OUTPUT": out})
         back = gpd.read_file(out)
         assert _statuses(back) == expected, level
+        if level == 0:  # no numbers made from a 0 MW stand-in: capacity and balance NULL where unknown
+            sa = back[(back["unit_id"] == "SA") & (back["year"] == 2025)].iloc[0]
+            assert sa["capacity_mw"] != sa["capacity_mw"] and sa["balance_mw"] != sa["balance_mw"]  # NaN
+            assert sa["demand_mw"] == 2
+            sk = back[(back["unit_id"] == "SK") & (back["year"] == 2025)].iloc[0]
+            assert (sk["capacity_mw"], sk["balance_mw"]) == (10, 6)
+            assert sk["supply_capacity_mw"] != sk["supply_capacity_mw"]
+            sz = back[(back["unit_id"] == "SZ") & (back["year"] == 2025)].iloc[0]
+            assert (sz["capacity_mw"], sz["balance_mw"]) == (0, -1)  # a known 0 MW limit
     # fiche, lists and web atlas read the station rows of the programme facts: the same statuses
     facts = programme_facts(unknown_wb, include_confidential=True)
     rows = {r["year"]: r for r in facts.station_rows("SA")}

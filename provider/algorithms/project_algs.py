@@ -458,6 +458,25 @@ def _column_values(series, kind):
     return [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in vals]
 
 
+def _unknown_limits_empty(table):
+    """The balance table with capacity and balance left empty (NULL) in a direction whose station limit is not
+    known (status '' = onbekend), as the fiche and web atlas show them, instead of numbers made from a 0 MW
+    stand-in; demand and supply stay."""
+    out = table
+    for status, cols in (("status", ("capacity_mw", "balance_mw")),
+                         ("supply_status", ("supply_capacity_mw", "supply_balance_mw"))):
+        if status not in table.columns:
+            continue
+        unknown = table[status].to_numpy(dtype=object) == ""  # the model's UNKNOWN (a missing status is no verdict)
+        if unknown.any():
+            if out is table:
+                out = table.copy()
+            for c in cols:
+                if c in out.columns:
+                    out[c] = out[c].where(~unknown)
+    return out
+
+
 def balance_features(table, geoms, fields):
     """QgsFeatures for a balance table; ``geoms``: {unit_id: shapely geometry}."""
     return [f for part in balance_feature_parts(table, geoms, fields) for f in part]
@@ -482,6 +501,7 @@ def balance_feature_parts(table, geoms, fields, parts=1):
         qg.fromWkb(w)
         templates[u] = QgsFeature(fields)
         templates[u].setGeometry(qg)
+    table = _unknown_limits_empty(table)
     n = len(table)
     cols = [_column_values(table[name], t) if name in table.columns else [None] * n for name, t in BALANCE_FIELDS]
     rows = zip(map(list, zip(*cols)), table["unit_id"].tolist())
