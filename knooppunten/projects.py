@@ -311,6 +311,13 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
                   "reason_inclusion", "phase_developments", "status_reason", "ip_reference", "bevoegd_gezag",
                   "dependencies_pmiek", "dependencies_nmiek", "dependencies_outside"):
             row[f] = _text(get(f))
+        if row["municipalities"]:  # 'Goes; Kapelle': each name on the CBS list, else a warning with a suggestion
+            from ..layers.validation import unknown_municipality
+
+            for m in re.split(r"[;,/]|\s+en\s+", row["municipalities"]):
+                problem = unknown_municipality(m) if m.strip() else None
+                if problem:
+                    notes.append(RowWarning(source, rownr, problem, pid, cols["municipalities"]))
         narrative = _text(get("narrative"))
         sectors = _text(get("sectors"))
         if sectors:

@@ -787,6 +787,8 @@ def check_developments(wb, frame, source, mapping=None, sector=None, unit_type=N
     geoms = _geometry(report, df, (V.POLY, V.POINT), opts=opts)
     _province(wb, report, df, geoms, "point", check_province, opts,
               municipalities=out["municipality"].to_numpy() if "municipality" in out.columns else None)
+    if "municipality" in out.columns:  # 'Goess', 'Antwerpen': a warning, with the closest CBS name
+        V.check_municipality_names(report, df, out["municipality"].to_numpy(), resolved.get("municipality"))
     _conflicts_with_other_source(wb, report, df, "developments", "dev_id", source)
     out["source"] = source
     out["geom"] = geoms

@@ -792,6 +792,42 @@ def municipality_provinces():
     return _MUNICIPALITIES
 
 
+# names people write for a municipality that the CBS list spells otherwise
+_MUNICIPALITY_ALIASES = {"denhaag": "'s-Gravenhage", "denbosch": "'s-Hertogenbosch"}
+
+
+def unknown_municipality(name):
+    """None when ``name`` is a municipality of the CBS list the plugin ships (name or code; or the list is
+    missing), else the Dutch problem, with the closest known name when there is one (difflib):
+    "'Goess' is geen gemeente van de CBS-lijst (bedoelt u 'Goes'?); toch opgenomen"."""
+    import difflib
+
+    from ..werkbank.provinces import _norm
+
+    lookup = municipality_provinces()
+    n = _norm(name)
+    if not lookup or not n or n in lookup:
+        return None
+    names = {_norm(m): m for _p, m in lookup.values()}
+    close = ([_MUNICIPALITY_ALIASES[n]] if n in _MUNICIPALITY_ALIASES else
+             [names[c] for c in difflib.get_close_matches(n, list(names), n=1, cutoff=0.8)])
+    return "'{}' is geen gemeente van de CBS-lijst{}; toch opgenomen".format(
+        str(name).strip(), " (bedoelt u '{}'?)".format(close[0]) if close else "")
+
+
+def check_municipality_names(report, frame, values, field):
+    """A warning per row whose municipality is not on the CBS list (:func:`unknown_municipality`), asked once
+    per distinct name."""
+    import numpy as np
+    import pandas as pd
+
+    pos, distinct = pd.factorize(np.asarray(values, dtype=object))
+    for k, v in enumerate(distinct):
+        problem = unknown_municipality(v) if isinstance(v, str) else None
+        if problem:
+            report.add_mask(frame, pos == k, field, problem, WAARSCHUWING)
+
+
 def _per_value(values, test):
     """Boolean array: ``test(value)`` for each row, asked once per distinct value; False where the value is
     missing."""
