@@ -105,6 +105,20 @@ def safe_cell(value):
     return safe_text(str(value))
 
 
+def text_or_none(value):
+    """A cell as the stripped text it holds, or None when it holds nothing (None, NaN, empty or spaces): the one
+    reading of a text cell for the imports and references."""
+    if value is None:
+        return None
+    try:
+        if value != value:  # NaN
+            return None
+    except (TypeError, ValueError):  # pd.NA and the like
+        return None
+    text = str(value).strip()
+    return text or None
+
+
 def _is_missing(value):
     try:
         import pandas as pd  # only when pandas is already there for a frame

@@ -15,16 +15,7 @@ class ProjectRefError(ValueError):
     """A reference that names more than one project (Dutch message)."""
 
 
-def _text(value):
-    if value is None:
-        return None
-    try:
-        if value != value:  # NaN
-            return None
-    except TypeError:
-        return None
-    t = str(value).strip()
-    return t or None
+from ..tabular import text_or_none as _text  # noqa: E402 - the one reading of a text cell
 
 
 class ProjectRefs:

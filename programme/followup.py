@@ -36,18 +36,7 @@ def recognise(columns, fields, explicit=None):
     return out
 
 
-def _text(v):
-    if v is None:
-        return None
-    try:
-        import math
-
-        if isinstance(v, float) and math.isnan(v):
-            return None
-    except TypeError:
-        pass
-    t = str(v).strip()
-    return t or None
+from ..tabular import text_or_none as _text  # noqa: E402 - the one reading of a text cell
 
 
 def _stable_id(prefix, *parts):
