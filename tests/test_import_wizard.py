@@ -214,7 +214,7 @@ def test_wizard_links_rejects_bad_rows_in_a_table_and_imports_the_rest(qgis_ifac
                  vp.problems.item(r, 4).text()) for r in range(vp.problems.rowCount())]
         by_line = {int(line): (sev, field, msg) for sev, line, field, msg in rows}
         assert set(by_line) == {3, 4, 5} and {s for s, _f, _m in by_line.values()} == {"fout"}
-        assert by_line[3][2] == "project 'GEEN-PROJECT' bestaat niet in de werkbank"
+        assert by_line[3][2] == "project 'GEEN-PROJECT' bestaat niet in de werkbank (geen project-id of projectcode)"
         assert by_line[4][1] == "aandeel_pct" and "veel" in by_line[4][2]
         assert "staat ook in rij 2" in by_line[5][2]
         with open_werkbank(wb_path) as wb:
@@ -358,8 +358,11 @@ def test_wizard_scores_reject_a_bad_row_and_import_the_rest(qgis_iface, sample_d
         assert vp.isComplete(), vp.summary.text()
         assert "100 rijen in de bron: 98 worden geïmporteerd, 2 afgekeurd" in vp.summary.text(), vp.summary.text()
         probs = {int(vp.problems.item(r, 1).text()): (vp.problems.item(r, 3).text(), vp.problems.item(r, 4).text())
-                 for r in range(vp.problems.rowCount())}
+                 for r in range(vp.problems.rowCount()) if vp.problems.item(r, 1).text()}
         assert set(probs) == {2, 3}
+        general = [vp.problems.item(r, 4).text() for r in range(vp.problems.rowCount())
+                   if not vp.problems.item(r, 1).text()]
+        assert len(general) == 1 and "Niet gebruikt: 1 kolom(men)" in general[0] and "'bron'" in general[0]
         assert probs[2][0] == "waardering" and "'heel erg hoog' staat niet op de schaal" in probs[2][1]
         assert probs[3][0] == "motivatie" and "de motivatie is verplicht" in probs[3][1]
         w.next()
