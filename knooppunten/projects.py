@@ -192,19 +192,11 @@ def financial_cover_from_text(text):
     return None
 
 
+from ..tabular import text_or_none as _text  # noqa: E402 - the one reading of a text cell
+
+
 def _blank(v):
-    if v is None:
-        return True
-    try:
-        if v != v:  # NaN
-            return True
-    except Exception:  # noqa: BLE001
-        return False
-    return isinstance(v, str) and not v.strip()
-
-
-def _text(v):
-    return None if _blank(v) else str(v).strip()
+    return _text(v) is None
 
 
 def _new_id(name, code, refs, new_ids):
