@@ -163,8 +163,9 @@ def bench_case(ds, repeat, scratch, stats, row, size, same_table):
     QCoreApplication.processEvents()
 
     def link_on():
-        pdock.share_unit.setCurrentIndex(max(0, pdock.share_unit.findData("mw")))
-        pdock.share.setValue(min(pdock.share.maximum(), 500))
+        # all of it (100 %): a share above what the development has is refused (knooppunten.links.share_problems)
+        pdock.share_unit.setCurrentIndex(max(0, pdock.share_unit.findData("pct")))
+        pdock.share.setValue(100)
         assert pdock._link([dev]) == 1
 
     def link_off():

@@ -43,6 +43,59 @@ def check_share(share_mw=None, share_pct=None):
     return mw, pct
 
 
+def share_problems(wb, links):
+    """What the linked developments cannot carry: ``links`` are dicts (project_id, dev_id, share_mw, share_pct) about
+    to be written.  Returns ``(errors, warnings)``, each a list of ``(index in links, Dutch text)``: an aandeel in MW
+    above what the development has (its vraag, else its aanbod, as the balance counts it) is an error; a development
+    linked for more than 100 % in total (these links plus its stored links to other projects) a warning, since the
+    balance then counts every link in proportion (40 % and 99 MW of a 1,5 MW plan: 29 % and 71 %)."""
+    from ..formatting import fmt_mw, fmt_num
+
+    devs = sorted({str(lk["dev_id"]) for lk in links if lk.get("dev_id") is not None})
+    if not devs:
+        return [], []
+    mw_of, stored = {}, {}
+    for i in range(0, len(devs), 400):
+        part = devs[i:i + 400]
+        marks = ", ".join("?" * len(part))
+        for r in wb.query("SELECT dev_id, demand_mw, supply_mw FROM developments WHERE dev_id IN ({})".format(marks),
+                          tuple(part)):
+            dem, sup = r["demand_mw"] or 0.0, r["supply_mw"] or 0.0
+            mw_of[r["dev_id"]] = dem if dem > 0 else sup
+        for r in wb.query("SELECT project_id, dev_id, share_mw, share_pct FROM project_links WHERE dev_id IN ({})"
+                          .format(marks), tuple(part)):
+            stored[(r["project_id"], r["dev_id"])] = r
+
+    def fraction(lk, dev_mw):
+        if lk.get("share_mw") is not None:
+            return lk["share_mw"] / dev_mw if dev_mw > 0 else 0.0
+        if lk.get("share_pct") is not None:
+            return lk["share_pct"] / 100.0
+        return 1.0
+
+    errors, warnings, total, rows = [], [], {}, {}
+    for i, lk in enumerate(links):
+        dev, dev_mw = lk.get("dev_id"), mw_of.get(lk.get("dev_id"))
+        if dev is None or dev_mw is None:
+            continue
+        if lk.get("share_mw") is not None and dev_mw > 0 and lk["share_mw"] > dev_mw + 1e-9:
+            errors.append((i, "aandeel {} is meer dan ontwikkeling '{}' heeft ({})".format(
+                fmt_mw(lk["share_mw"], 3), dev, fmt_mw(dev_mw, 3))))
+            continue
+        total[dev] = total.get(dev, 0.0) + fraction(lk, dev_mw)
+        rows.setdefault(dev, []).append(i)
+    new_keys = {(lk.get("project_id"), lk.get("dev_id")) for lk in links}
+    for (pid, dev), r in stored.items():
+        if (pid, dev) not in new_keys and dev in total:
+            total[dev] += fraction(r, mw_of.get(dev) or 0.0)
+    for dev, t in total.items():
+        if t > 1.0 + 1e-9:
+            for i in rows[dev]:
+                warnings.append((i, "ontwikkeling '{}' is dan voor samen {} % aan projecten gekoppeld; de balans telt "
+                                    "elke koppeling naar verhouding (samen 100 %)".format(dev, fmt_num(100 * t, 0))))
+    return errors, warnings
+
+
 def add_link(wb, project_id, dev_id, share_mw=None, share_pct=None, motivation=None, user=None):
     """Link (or re-link) a development to a project; returns the link_id."""
     mw, pct = check_share(share_mw, share_pct)
@@ -50,6 +103,10 @@ def add_link(wb, project_id, dev_id, share_mw=None, share_pct=None, motivation=N
         raise LinkError("Project '{}' bestaat niet in de werkbank.".format(project_id))
     if not wb.count("developments", "dev_id = ?", (dev_id,)):
         raise LinkError("Ontwikkeling '{}' bestaat niet in de werkbank.".format(dev_id))
+    too_big, _more = share_problems(wb, [{"project_id": project_id, "dev_id": dev_id, "share_mw": mw,
+                                          "share_pct": pct}])
+    if too_big:
+        raise LinkError("Aandeel: {}.".format(too_big[0][1]))
     rows = wb.query("SELECT link_id FROM project_links WHERE project_id = ? AND dev_id = ?", (project_id, dev_id))
     link_id = rows[0]["link_id"] if rows else new_id()
     wb.write_frame("project_links", [{"link_id": link_id, "project_id": project_id, "dev_id": dev_id,
@@ -198,5 +255,15 @@ def validate_links(wb, frame, source, project_field=None, dev_field=None, share_
         return pd.DataFrame(), errors, []
     if unknown:
         bad_rows = {r for r, _, _ in unknown}
-        rows = rows[[r not in bad_rows for r in frame["_row"]]]
-    return rows, [], ["waarschuwing: {} (overgeslagen)".format(m) for m in msgs]
+        keep = [r not in bad_rows for r in frame["_row"]]
+        rows, frame = rows[keep], frame[keep]
+    notes = ["waarschuwing: {} (overgeslagen)".format(m) for m in msgs]
+    if share_field:  # what the developments can carry (share_problems): too big is a rejected row, > 100 % a warning
+        from ..ingest.errors import RowWarning
+
+        rownrs = frame["_row"].astype(int).tolist() if "_row" in frame.columns else list(range(1, len(rows) + 1))
+        too_big, more = share_problems(wb, rows.to_dict("records"))
+        if too_big:
+            return pd.DataFrame(), [RowError(source, rownrs[i], text, None, share_field) for i, text in too_big], []
+        notes += [RowWarning(source, rownrs[i], text, None, share_field) for i, text in more]
+    return rows, [], notes

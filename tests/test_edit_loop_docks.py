@@ -65,9 +65,9 @@ def test_docks_after_link_and_status_edits_equal_a_fresh_reload(qgis_iface, sess
         before = {r["project_id"]: (r["status"], r["status_reason"]) for r in wb.query(
             "SELECT project_id, status, status_reason FROM projects WHERE project_id IN ('P1', 'P2')")}
         names = {r["project_id"]: r["name"] for r in wb.query("SELECT project_id, name FROM projects")}
-    # link: D10 (heavy, 6 MW) to P1
+    # link: D10 (all of its 2 MW; a share above what it has is refused, knooppunten.links.share_problems) to P1
     p.share_unit.setCurrentIndex(p.share_unit.findData("mw"))
-    p.share.setValue(6)
+    p.share.setValue(2)
     assert p._link(["D10"]) == 1
     linked = check()
     assert linked[0][3] != start[0][3]  # the links table shows D10 now

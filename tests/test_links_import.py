@@ -87,3 +87,35 @@ def test_conflict_names_project_and_development(pmiek_provider, example, werkban
     assert conflicts[0].endswith("behouden; genegeerd: bronwaarde '1.0'")
     assert row["link_id"] not in conflicts[0]
     assert _links(example)[("P1", "D10")] == 2.0
+
+
+def test_a_share_a_development_cannot_carry(pmiek_provider, example, werkbank_path, tmp_path):
+    """D10 has 2 MW demand.  99 MW of it is refused naming row and field (it was accepted, and the balance quietly
+    scaled it down); P2 taking 1,5 MW beside P1's whole D10 is a warning that the balance counts both in proportion
+    (175 %), imported all the same."""
+    rows = example.query("SELECT demand_mw, supply_mw FROM developments WHERE dev_id = 'D10'")[0]
+    assert (rows["demand_mw"], rows["supply_mw"] or 0) == (2, 0)
+    csv = _csv(tmp_path, "P1;D10;99\n")
+    texts = _log("pmiek:importlinks", _params(werkbank_path, csv))
+    assert any("rij 2" in t and "veld 'aandeel'" in t and "aandeel 99 MW is meer dan ontwikkeling 'D10' heeft (2 MW)"
+               in t for t in texts), texts
+    assert ("P1", "D10") not in _links(example)
+    before = table_digest(werkbank_path)
+    with pytest.raises(Exception) as e:
+        run_alg("pmiek:importlinks", _params(werkbank_path, csv, STRICT=True))
+    assert "aandeel 99 MW is meer dan ontwikkeling 'D10' heeft" in str(e.value)
+    assert table_digest(werkbank_path) == before
+    csv = _csv(tmp_path, "P1;D10;2\nP2;D10;1,5\n", folder="b")
+    texts = _log("pmiek:importlinks", _params(werkbank_path, csv))
+    assert _links(example)[("P1", "D10")] == 2 and _links(example)[("P2", "D10")] == 1.5
+    warned = [t for t in texts if "voor samen 175 % aan projecten gekoppeld" in t]
+    assert len(warned) == 2 and any("rij 3" in t for t in warned), texts
+
+
+def test_the_dock_path_refuses_a_share_too_big(example):
+    from pmiek_werkbank.knooppunten.links import LinkError, add_links
+
+    with pytest.raises(LinkError) as e:
+        add_links(example, "P3", ["D10"], share_mw=3)
+    assert "aandeel 3 MW is meer dan ontwikkeling 'D10' heeft (2 MW)" in str(e.value)
+    assert ("P3", "D10") not in _links(example)
