@@ -181,8 +181,17 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
     def column(field):  # plain Python values per column: no pandas row (df.iloc) per link
         return df[field].astype(object).tolist() if field else [None] * n
 
-    for rownr, pid, did, share, mot in zip(df["_row"].astype(int).tolist(), column(project_field),
-                                           column(dev_field), column(share_field), column(motivation_field)):
+    shares = column(share_field)
+    unclear = [False] * n
+    if share_field:  # the one number reader of the imports ('1,5', '1.234,5'; a lone '2.500' is ambiguous)
+        from ..layers.validation import ambiguous_number_message, parse_numbers
+
+        vals, bad, amb = parse_numbers(df[share_field], ambiguous=True)
+        shares = [v if b else (None if x != x else x) for v, x, b in zip(shares, vals.tolist(), bad.tolist())]
+        unclear = [ambiguous_number_message(v) if a else False for v, a in zip(column(share_field), amb.tolist())]
+
+    for rownr, pid, did, share, mot, amb in zip(df["_row"].astype(int).tolist(), column(project_field),
+                                                column(dev_field), shares, column(motivation_field), unclear):
         rownr += row_offset
         pid = None if pid is None or pid != pid or not str(pid).strip() else str(pid).strip()
         did = None if did is None or did != did or not str(did).strip() else str(did).strip()
@@ -207,6 +216,8 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
         elif did not in developments:
             unknown.append((rownr, "ontwikkeling", did))
         try:
+            if amb:
+                raise LinkError(amb)
             mw, pct = check_share(share if unit == "mw" else None, share if unit == "pct" else None)
         except LinkError as e:
             err(str(e), share_field)

@@ -119,3 +119,17 @@ def test_the_dock_path_refuses_a_share_too_big(example):
         add_links(example, "P3", ["D10"], share_mw=3)
     assert "aandeel 3 MW is meer dan ontwikkeling 'D10' heeft (2 MW)" in str(e.value)
     assert ("P3", "D10") not in _links(example)
+
+
+def test_shares_are_read_by_the_one_number_reader(pmiek_provider, example, werkbank_path, tmp_path):
+    """'1,5' is 1.5; a lone '1.500' in a column that writes no decimal comma is ambiguous (1,5 or 1500?) and refused
+    naming row and field, as in every other import (layers.validation.parse_numbers); 'veel' is still no number."""
+    csv = _csv(tmp_path, "P1;D10;2\nP2;D10;1.500\nP3;D10;veel\n")
+    texts = _log("pmiek:importlinks", _params(werkbank_path, csv))
+    assert _links(example)[("P1", "D10")] == 2
+    assert any("rij 3" in t and "'1.500' is dubbelzinnig" in t for t in texts), texts
+    assert any("rij 4" in t and "veel" in t for t in texts), texts
+    assert ("P2", "D10") not in _links(example) and ("P3", "D10") not in _links(example)
+    csv = _csv(tmp_path, "P2;D10;1,5\n", folder="b")
+    _log("pmiek:importlinks", _params(werkbank_path, csv))
+    assert _links(example)[("P2", "D10")] == 1.5
