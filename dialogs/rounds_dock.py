@@ -659,7 +659,8 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         finally:
             wb.close()
         self.exchange_result.setText(tr("Pakket geschreven naar {}: {} projecten, {} ontwikkelingen.").format(
-            folder, man["tabellen"]["projects"]["rijen"], man["tabellen"]["developments"]["rijen"]))
+            folder, man["tabellen"]["projects"]["rijen"], man["tabellen"]["developments"]["rijen"]) + (
+            " " + man["vertrouwelijk"]["balans_toelichting"] if man["vertrouwelijk"].get("balans_wijkt_af") else ""))
         return man
 
     def _on_export(self):

@@ -422,6 +422,11 @@ def _write_csv(path, df):
     tabular.write_frame(df[cols], path, encoding="utf-8", bool_text=False, lineterminator="\n")
 
 
+BALANCE_DIFFERS = ("{} weggelaten vertrouwelijk(e) project(en) voegen capaciteit toe die de capaciteitsbalans van de "
+                   "provincie wel meetelt (het net is fysiek): een balans berekend uit dit pakket wijkt daar af bij "
+                   "de stations van die projecten.")
+
+
 def export_package(wb, folder, selection=None, include_confidential=False, esdl=False, overwrite=True):
     """Write the exchange package of ``wb`` into ``folder``; returns the manifest (dict)."""
     folder = str(folder)
@@ -430,8 +435,16 @@ def export_package(wb, folder, selection=None, include_confidential=False, esdl=
         raise ProgrammeError("{}: de map bevat al een pakket; kies een lege map.".format(folder))
     prog = dict(wb.programme())
     frames = collect(wb, selection, include_confidential)
-    n_conf = int((wb.read_frame("projects", columns=["confidential"], geometry=False)["confidential"]
-                  .fillna(0).astype(int) == 1).sum())
+    pr_all = wb.read_frame("projects", columns=["confidential", "status", "station_id", "capacity_afname_mw",
+                                                "capacity_teruglevering_mw"], geometry=False)
+    conf = pr_all["confidential"].fillna(0).astype(int) == 1
+    n_conf = int(conf.sum())
+    # left-out confidential projects that the province's balance counts (active, at a station, adding capacity):
+    # a balance computed from this package differs from the province's at those stations
+    counted = pr_all[conf & (pr_all["status"].fillna("") != "afgevallen") & pr_all["station_id"].notna()
+                     & ((pr_all["capacity_afname_mw"].fillna(0) != 0) | (pr_all["capacity_teruglevering_mw"].fillna(0)
+                                                                          != 0))]
+    n_counted = 0 if include_confidential else int(len(counted))
     gpkg = os.path.join(folder, PACKAGE_GPKG)
     _refuse_own_werkbank(wb, gpkg)
     _write_package_gpkg(gpkg, prog, frames)
@@ -472,6 +485,8 @@ def export_package(wb, folder, selection=None, include_confidential=False, esdl=
             "toelichting": "Vertrouwelijke projecten en hun koppelingen, afhankelijkheden, scores, acties en "
                            "monitoring zijn weggelaten." if not include_confidential else
                            "LET OP: vertrouwelijke projecten zijn meegenomen; deel dit pakket niet breed.",
+            "balans_wijkt_af": bool(n_counted),
+            "balans_toelichting": BALANCE_DIFFERS.format(n_counted) if n_counted else "",
         },
         "coordinatenstelsels": {
             PACKAGE_GPKG: "EPSG:28992 (Amersfoort / RD New)",

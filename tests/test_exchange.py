@@ -395,3 +395,24 @@ def test_importesdl_algorithm_reports_like_every_import(pmiek_provider, tmp_path
     monkeypatch.setattr(esdl_io, "esdl_available", lambda: False)
     with pytest.raises(QgsProcessingException, match="pyesdl"):
         run_alg("pmiek:importesdl", {"WERKBANK": str(tmp_path / "doel.gpkg"), "INPUT": path})
+
+
+def test_manifest_says_when_the_balance_from_the_package_differs(wb, tmp_path):
+    """A confidential project left out of the package while the province's balance counts its capacity (active, at
+    a station, adding MW): a balance computed from the package differs there, and the manifest and the log say so
+    (it said nothing, and the partner's station showed 100 MW less)."""
+    from pmiek_werkbank.programme.exchange import export_package
+
+    with wb.transaction() as tx:
+        tx.execute("UPDATE projects SET status = 'kandidaat', station_id = COALESCE(station_id, 'S1'), "
+                   "capacity_afname_mw = 100 WHERE project_id = 'P3'")
+    man = export_package(wb, tmp_path / "pakket")
+    conf = man["vertrouwelijk"]
+    assert conf["balans_wijkt_af"] is True
+    assert conf["balans_toelichting"].startswith("1 weggelaten vertrouwelijk(e) project(en) voegen capaciteit toe")
+    with wb.transaction() as tx:
+        tx.execute("UPDATE projects SET status = 'afgevallen', status_reason = 'test' WHERE project_id = 'P3'")
+    man = export_package(wb, tmp_path / "pakket2")
+    assert man["vertrouwelijk"]["balans_wijkt_af"] is False and man["vertrouwelijk"]["balans_toelichting"] == ""
+    man = export_package(wb, tmp_path / "pakket3", include_confidential=True)
+    assert man["vertrouwelijk"]["balans_wijkt_af"] is False

@@ -393,6 +393,8 @@ class ExportPackage(_ProgrammeAlg):
             wb.close()
         for t, info in man["tabellen"].items():
             feedback.pushInfo("{}: {} rijen".format(t, info["rijen"]))
+        if man["vertrouwelijk"].get("balans_wijkt_af"):
+            feedback.pushWarning(man["vertrouwelijk"]["balans_toelichting"])
         return {"OUTPUT": folder, "MANIFEST": os.path.join(folder, MANIFEST),
                 "ESDL_FILE": os.path.join(folder, man["esdl"]) if man.get("esdl") else None}
 
