@@ -49,7 +49,7 @@ def share_problems(wb, links):
     above what the development has (its vraag, else its aanbod, as the balance counts it) is an error; a development
     linked for more than 100 % in total (these links plus its stored links to other projects) a warning, since the
     balance then counts every link in proportion (40 % and 99 MW of a 1,5 MW plan: 29 % and 71 %)."""
-    from ..formatting import fmt_mw, fmt_num
+    from ..formatting import fmt_num
 
     devs = sorted({str(lk["dev_id"]) for lk in links if lk.get("dev_id") is not None})
     if not devs:
@@ -79,8 +79,8 @@ def share_problems(wb, links):
         if dev is None or dev_mw is None:
             continue
         if lk.get("share_mw") is not None and dev_mw > 0 and lk["share_mw"] > dev_mw + 1e-9:
-            errors.append((i, "aandeel {} is meer dan ontwikkeling '{}' heeft ({})".format(
-                fmt_mw(lk["share_mw"], 3), dev, fmt_mw(dev_mw, 3))))
+            errors.append((i, "aandeel {} MW is meer dan ontwikkeling '{}' heeft ({} MW)".format(
+                fmt_num(lk["share_mw"], 3, trim=True), dev, fmt_num(dev_mw, 3, trim=True))))
             continue
         total[dev] = total.get(dev, 0.0) + fraction(lk, dev_mw)
         rows.setdefault(dev, []).append(i)
@@ -186,8 +186,10 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
     if share_field:  # the one number reader of the imports ('1,5', '1.234,5'; a lone '2.500' is ambiguous)
         from ..layers.validation import ambiguous_number_message, parse_numbers
 
-        vals, bad, amb = parse_numbers(df[share_field], ambiguous=True)
-        shares = [v if b else (None if x != x else x) for v, x, b in zip(shares, vals.tolist(), bad.tolist())]
+        vals, _bad, amb = parse_numbers(df[share_field], ambiguous=True)
+        # a number where the reader found one; else the cell as it is, for check_share to call empty (no share) or
+        # name what it is ('veel', and 'nan', which is not an empty cell)
+        shares = [x if x == x else v for v, x in zip(shares, vals.tolist())]
         unclear = [ambiguous_number_message(v) if a else False for v, a in zip(column(share_field), amb.tolist())]
 
     for rownr, pid, did, share, mot, amb in zip(df["_row"].astype(int).tolist(), column(project_field),

@@ -70,10 +70,14 @@ def layer_to_frame(layer, feedback=None):
         from ..vector_io import layer_frame
 
         df = layer_frame(layer, read_geometry=spatial, fid_as_index=True, check=lambda: _check_cancel(feedback, name))
-    fids = df.index.to_numpy() if df.index.name == "fid" else list(range(len(df)))
+    has_fids = df.index.name == "fid"
+    fids = df.index.to_numpy() if has_fids else list(range(len(df)))
     df = df.reset_index(drop=True)
     df.insert(0, "_fid", fids)
-    df.insert(0, "_row", range(1, len(df) + 1))
+    # the row a report names is the feature id users see in QGIS (identify, attribute table), as the import's
+    # reader gives it for a file (ingest.reader.read_vector): not the position, which differs from it in a GeoJSON
+    # (fids from 0) or a GeoPackage with gaps
+    df.insert(0, "_row", [int(f) for f in fids] if has_fids else range(1, len(df) + 1))
     if spatial and getattr(df, "crs", None) is None and layer.sourceCrs().isValid():
         df = df.set_crs(layer.sourceCrs().toWkt(), allow_override=True)
     _check_cancel(feedback, name)

@@ -122,8 +122,8 @@ def test_import_links_csv_unknown_ids(pmiek_provider, example_wb, werkbank, tmp_
     from qgis.core import QgsProcessingException
 
     csv = tmp_path / "koppelingen.csv"
-    csv.write_text("project;ontwikkeling;aandeel;waarom\nP1;D10;50;ook woonwijk midden\nP2;D99;10;?\n"
-                   "P3;D7;2,5;glastuinbouw\n", encoding="utf-8")
+    csv.write_text("project;ontwikkeling;aandeel;waarom\nP1;D10;1,5;ook woonwijk midden\nP2;D99;10;?\n"
+                   "P3;D7;2;glastuinbouw\n", encoding="utf-8")  # D10 and D7 have 2 MW each
     params = {"WERKBANK": example_wb, "INPUT": str(csv), "FIELD_PROJECT": "project",
               "FIELD_DEVELOPMENT": "ontwikkeling", "FIELD_SHARE": "aandeel", "SHARE_UNIT": 0,
               "FIELD_MOTIVATION": "waarom", "STRICT": True}
@@ -134,8 +134,8 @@ def test_import_links_csv_unknown_ids(pmiek_provider, example_wb, werkbank, tmp_
     res = run_alg("pmiek:importlinks", dict(params, SKIP_UNKNOWN=True, SHARE_UNIT=1))
     assert res["INSERTED"] == 2 and res["UNKNOWN"] == 1
     rows = {(r["project_id"], r["dev_id"]): r for r in werkbank.query("SELECT * FROM project_links")}
-    assert rows[("P1", "D10")]["share_mw"] == 50 and rows[("P1", "D10")]["motivation"] == "ook woonwijk midden"
-    assert rows[("P3", "D7")]["share_mw"] == 2.5
+    assert rows[("P1", "D10")]["share_mw"] == 1.5 and rows[("P1", "D10")]["motivation"] == "ook woonwijk midden"
+    assert rows[("P3", "D7")]["share_mw"] == 2
 
 
 def test_add_remove_link_and_shares(werkbank):

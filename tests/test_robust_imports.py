@@ -90,8 +90,9 @@ def test_geometry_collection_and_empty_geometry_reported(werkbank_path, tmp_path
     res = run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src, "REPORT": rep})
     assert (res["IMPORTED"], res["REJECTED"]) == (1, 2)
     text = _report(rep)
-    assert "gemengd;1;m;geometrie;GeometryCollection" in text
-    assert "gemengd;2;n;geometrie" in text
+    # rows are the feature ids QGIS shows: a GeoJSON's count from 0 (ingest.reader and layers.qgis_io alike)
+    assert "gemengd;0;m;geometrie;GeometryCollection" in text
+    assert "gemengd;1;n;geometrie" in text
 
 
 def test_layer_without_crs_outside_rd_and_wgs84_is_refused(werkbank_path, tmp_path, pmiek_provider):
@@ -103,3 +104,25 @@ def test_layer_without_crs_outside_rd_and_wgs84_is_refused(werkbank_path, tmp_pa
     with pytest.raises(QgsProcessingException, match="coördinatenstelsel"):
         run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src})
     assert table_digest(werkbank_path) == before
+
+
+def test_rows_are_the_feature_ids_qgis_shows(werkbank_path, tmp_path, pmiek_provider):
+    """A layer's report row is its feature id, the same through the algorithm (a QGIS layer) as through the import's
+    file reader: a GeoPackage with a gap in its fids names feature 7, not 'row 3'."""
+    import sqlite3
+
+    from qgis.core import QgsVectorLayer
+
+    src = str(tmp_path / "gaten.gpkg")
+    _gdf({"plan_id": ["a", "b", "x", "y", "c"], "sector": ["wonen"] * 4 + ["ruimtevaart"], "vraag_mw": [1] * 5},
+         [PT, PT.buffer(10), PT.buffer(15), PT.buffer(18), PT.buffer(20)], crs=28992).to_file(src, layer="plannen")
+    con = sqlite3.connect(src)
+    con.execute("DELETE FROM plannen WHERE plan_id IN ('x', 'y')")  # a gap: c keeps fid 5, the third feature
+    con.commit()
+    con.close()
+    layer = QgsVectorLayer(src + "|layername=plannen", "plannen", "ogr")
+    assert layer.isValid() and sorted(f.id() for f in layer.getFeatures()) == [1, 2, 5]
+    rep = str(tmp_path / "r.csv")
+    res = run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": layer, "REPORT": rep})
+    assert res["REJECTED"] == 1
+    assert "gaten;5;c;sector" in _report(rep), _report(rep)
