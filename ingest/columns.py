@@ -111,8 +111,8 @@ KINDS = {
                                                               "netvlak"], param="FIELD_VOLTAGE_LEVEL"),
     ),
     "developments": (
-        T("id", "Id", ["dev_id", "ontwikkeling_id", "plan_id", "planid", "id", "code", "projectnummer",
-                       "projectcode", "identificatie", "gemeentecode", "objectid", "source_id"],
+        T("id", "Id", ["dev_id", "ontwikkeling_id", "plan_id", "planid", "plannummer", "plannr", "id", "code",
+                       "projectnummer", "projectcode", "identificatie", "gemeentecode", "objectid", "source_id"],
           required=True, param="FIELD_ID"),
         T("name", "Naam", ["naam", "name", "plannaam", "projectnaam", "omschrijving", "titel", "gemeentenaam"],
           param="FIELD_NAME"),

@@ -84,7 +84,11 @@ def _prepare(frame, kind, mapping, source, auto=True, opts=None):
     if "id" not in resolved:
         if M.target(kind, "id").required:
             df["_sid"] = pd.Series(df["_fid"]).astype(str).astype(object)
-            report.note("Geen id-veld opgegeven of herkend: de feature-id (fid) van de bron is als id gebruikt.")
+            # a warning, not a note: a fid is no stable id (a re-sorted sheet or a rewritten file points the same
+            # fid at another plan, and a later import updates the wrong row)
+            report.add(None, None, None, None, "Geen id-veld opgegeven of herkend: de feature-id (fid) van de bron "
+                       "is als id gebruikt. Die blijft niet vast als de bron opnieuw wordt gesorteerd of "
+                       "geschreven; kies een id-kolom met FIELD_ID.", V.WAARSCHUWING)
     else:
         df["_sid"] = V.check_id_column(report, df, resolved["id"])
     _unreadable(report, df, frame)

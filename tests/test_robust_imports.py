@@ -126,3 +126,19 @@ def test_rows_are_the_feature_ids_qgis_shows(werkbank_path, tmp_path, pmiek_prov
     res = run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": layer, "REPORT": rep})
     assert res["REJECTED"] == 1
     assert "gaten;5;c;sector" in _report(rep), _report(rep)
+
+
+def test_a_plannummer_is_the_id_and_a_fid_as_id_is_a_warning(werkbank_path, tmp_path, pmiek_provider):
+    src = str(tmp_path / "plannen.gpkg")
+    _gdf({"Plannummer": ["PL-1"], "sector": ["wonen"], "vraag_mw": [1]}, [PT], crs=28992).to_file(src)
+    run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src})
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(werkbank_path) as wb:
+        assert [r["source_id"] for r in wb.query("SELECT source_id FROM developments")] == ["PL-1"]
+    src = str(tmp_path / "zonder_id.gpkg")
+    _gdf({"Kenmerk": ["x"], "sector": ["wonen"], "vraag_mw": [1]}, [PT.buffer(5)], crs=28992).to_file(src)
+    rep = str(tmp_path / "r.csv")
+    run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src, "REPORT": rep})
+    text = _report(rep)
+    assert "de feature-id (fid) van de bron is als id gebruikt" in text and ";waarschuwing" in text, text
