@@ -494,7 +494,7 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             except RuntimeError:
                 self.layer = None
             self._remove_layer()
-        from ..provider.algorithms.project_algs import balance_fields
+        from ..provider.algorithms.project_algs import UNKNOWN_STATUS_TEXT, balance_fields
 
         fields = balance_fields()
         # A balance layer already in the project (e.g. brought back, empty, by a saved QGIS project) is taken over
@@ -524,7 +524,8 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
                 sym.setSize(4)
             else:
                 sym.setOpacity(0.6)
-            cats.append(QgsRendererCategory(code, sym, tr(STATUS_LABELS[code])))
+            # the layer writes 'onbekend' where the model's status is '' (project_algs.UNKNOWN_STATUS_TEXT)
+            cats.append(QgsRendererCategory(code or UNKNOWN_STATUS_TEXT, sym, tr(STATUS_LABELS[code])))
         layer.setRenderer(QgsCategorizedSymbolRenderer("status", cats))  # the one palette, also on a layer taken over
         if adopted is None:
             QgsProject.instance().addMapLayer(layer, False)

@@ -458,10 +458,14 @@ def _column_values(series, kind):
     return [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in vals]
 
 
+UNKNOWN_STATUS_TEXT = "onbekend"  # the status written in a layer where the model says '' (no known limit)
+
+
 def _unknown_limits_empty(table):
-    """The balance table with capacity and balance left empty (NULL) in a direction whose station limit is not
-    known (status '' = onbekend), as the fiche and web atlas show them, instead of numbers made from a 0 MW
-    stand-in; demand and supply stay."""
+    """The balance table as a layer shows it: in a direction whose station limit is not known (the model's status
+    '') the status reads 'onbekend', as the log, the fiche and the README say (a filter status = 'onbekend' finds
+    it), and capacity and balance are empty (NULL) instead of numbers made from a 0 MW stand-in; demand and supply
+    stay."""
     out = table
     for status, cols in (("status", ("capacity_mw", "balance_mw")),
                          ("supply_status", ("supply_capacity_mw", "supply_balance_mw"))):
@@ -474,6 +478,7 @@ def _unknown_limits_empty(table):
             for c in cols:
                 if c in out.columns:
                     out[c] = out[c].where(~unknown)
+            out[status] = out[status].where(~unknown, UNKNOWN_STATUS_TEXT)
     return out
 
 
