@@ -66,6 +66,15 @@ def _half_up(f, decimals):
         return f
 
 
+def round_number(v, decimals=1):
+    """``v`` as the number :func:`fmt_num` shows (half up on its decimal form), for a cell that stays a number (a
+    list's XLSX/CSV): the list then says what the fiche says.  None for empty."""
+    f = _number(v)
+    if f is None:
+        return None
+    return float(_half_up(f, decimals))
+
+
 def fmt_mw(v, decimals=1):
     s = fmt_num(v, decimals)
     return s + " MW" if s else ""

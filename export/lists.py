@@ -36,7 +36,10 @@ TITLES = {"projectenlijst": "Projectenlijst", "actielijst": "Actielijst", "monit
 
 
 def _mw(v):
-    return round(float(v), 3) if v else None
+    """MW as the fiche prints them (one decimal, half up: formatting.round_number), still a number in the XLSX."""
+    from ..formatting import round_number
+
+    return round_number(v, 1) if v else None
 
 
 def rows(kind, data):

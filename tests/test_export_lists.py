@@ -71,6 +71,7 @@ def test_projectenlijst_mw_is_what_the_fiche_and_balance_count(export_wb, tmp_pa
     import sqlite3
 
     from pmiek_werkbank.export.lists import rows, write_csv
+    from pmiek_werkbank.formatting import fmt_mw
 
     conn = sqlite3.connect(export_wb)
     with conn:
@@ -82,8 +83,8 @@ def test_projectenlijst_mw_is_what_the_fiche_and_balance_count(export_wb, tmp_pa
     assert p1["serves_demand_mw"] == pytest.approx(38.5) and p1["demand_total"] == "38,5 MW"
     by_id = {r["project_id"]: r for r in rows("projectenlijst", data)}
     assert by_id["P1"]["demand_total_mw"] == pytest.approx(38.5)
-    for p in data.projects:  # every fiche project: the list says what its fiche says
-        assert (by_id[p["project_id"]]["demand_total_mw"] or 0) == pytest.approx(round(p["serves_demand_mw"], 3))
+    for p in data.projects:  # every fiche project: the list says what its fiche says, to the printed decimal
+        assert fmt_mw(by_id[p["project_id"]]["demand_total_mw"]) == p["demand_total"], p["project_id"]
     path = str(tmp_path / "projectenlijst.csv")
     write_csv("projectenlijst", data, path)
     with open(path, encoding="utf-8-sig") as f:
@@ -91,6 +92,15 @@ def test_projectenlijst_mw_is_what_the_fiche_and_balance_count(export_wb, tmp_pa
     head = body[0]
     line = [r for r in body if r[head.index("Naam project")] == FICHE_NAMES[0]][0]
     assert line[head.index("Vraag ontwikkelingen (MW)")] == "38,5"
+    # a half: 35,5 + 37,5 % of 6 = 37,75 MW reads 37,8 on the fiche and in the list (it was 37,75 in the list)
+    conn = sqlite3.connect(export_wb)
+    with conn:
+        conn.execute("UPDATE project_links SET share_pct = 37.5 WHERE link_id = 'L2'")
+    conn.close()
+    data = _data(export_wb)
+    p1 = [p for p in data.projects if p["project_id"] == "P1"][0]
+    assert p1["demand_total"] == "37,8 MW"
+    assert {r["project_id"]: r for r in rows("projectenlijst", data)}["P1"]["demand_total_mw"] == 37.8
 
 
 def test_actie_and_monitoringlijst_xlsx(export_wb, tmp_path):
