@@ -352,8 +352,10 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
         include_confidential=bool(include_confidential),
         confidential_notice=notice,
         rank_rule=_rank_rule(),
+        # the energyboard's open points: not about projects that fell away (they are decided)
         disputes=[dict(d, number=project_number(d)) for d in facts.disputes()
-                  if wanted is None or d["project_id"] in wanted],
+                  if (wanted is None or d["project_id"] in wanted)
+                  and d["project_id"] not in {f["project_id"] for f in afgevallen}],
         facts=facts,
     )
 

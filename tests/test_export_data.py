@@ -194,3 +194,22 @@ def test_safe_filenames():
     assert len({n.lower() for n in names}) == 3
     assert neutralise_formula("=1+1").startswith("'") and neutralise_formula("normaal") == "normaal"
     assert neutralise_formula(5) == 5
+
+
+def test_open_points_leave_out_projects_that_fell_away(werkbank_path):
+    """Two assessors disagree on criterion B of P2 (kandidaat) and of P6 (afgevallen): the atlas's open points for
+    the energyboard name P2's, not P6's (that project is decided)."""
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    build_export_werkbank(werkbank_path)
+    with open_werkbank(werkbank_path) as wb:
+        rows = []
+        for pid in ("P2", "P6"):
+            for n, (who, rating) in enumerate((("Gemeente", "hoog"), ("Netbeheerder", "laag"))):
+                rows.append({"score_id": "D{}{}".format(pid, n), "project_id": pid, "criterion_id": "B",
+                             "rating": rating, "rationale": "eigen oordeel", "assessor": who,
+                             "assessor_role": "gemeente", "score_date": "2025-11-03", "agreed": 0})
+        wb.write_frame("scores", rows)
+        data = gather(wb)
+    assert [(d["project_id"], d["criterion_id"]) for d in data.disputes] == [("P2", "B")]
