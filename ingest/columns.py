@@ -152,6 +152,10 @@ KINDS = {
 }
 
 
+# The point columns of a table without geometry (RD New, EPSG:28992): projects and developments alike.
+XY_COLUMNS = {"x": ["x", "x_rd", "xcoord", "x_coordinaat", "xcoordinaat"],
+              "y": ["y", "y_rd", "ycoord", "y_coordinaat", "ycoordinaat"]}
+
 # A layer's column naming the province each row belongs to: checked against the werkbank's province (normalised).
 PROVINCE_COLUMN = ("provincie", "province", "provincienaam", "provnaam")
 
@@ -199,8 +203,8 @@ PROJECT_COLUMNS = {
     "ip_reference": ["ip_referentie", "ip_reference", "ip-nummer"],
     "bevoegd_gezag": ["bevoegd gezag", "bevoegd_gezag"],
     "confidential": ["vertrouwelijk", "confidential"],
-    "x": ["x", "x_rd", "xcoord"],
-    "y": ["y", "y_rd", "ycoord"],
+    "x": XY_COLUMNS["x"],
+    "y": XY_COLUMNS["y"],
 }
 
 # follow-up (programme.followup)

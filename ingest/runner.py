@@ -578,7 +578,7 @@ def unused_columns(s, frame, mapping=None, params=None):
     its column names (``ingest.columns.recognise``), not chosen by a FIELD_ parameter or the layer kinds' field
     mapping; internal columns ('_row', the geometry, fid) aside.  A column that does not fit is otherwise silently
     left out, and the report said 'Geen problemen gevonden' over a project code that was never read."""
-    from .columns import PROVINCE_COLUMN, norm, recognise
+    from .columns import PROVINCE_COLUMN, XY_COLUMNS, norm, recognise
 
     if frame is None or not len(getattr(frame, "columns", ())):
         return []
@@ -592,6 +592,9 @@ def unused_columns(s, frame, mapping=None, params=None):
         if name.startswith("_") or name.lower() in ("geometry", "geom", "fid", "ogc_fid"):
             continue
         if norm(name) in known or norm(name) in chosen or (s.layer and norm(name) in PROVINCE_COLUMN):
+            continue
+        if s.layer and not hasattr(frame, "geometry") and norm(name) in {norm(a) for v in XY_COLUMNS.values()
+                                                                         for a in v}:
             continue
         out.append(name)
     return out

@@ -47,7 +47,7 @@ def specs():
     from .columns import ACTION_FIELDS, ACTION_STATUS, MONITORING_FIELDS, PROJECT_COLUMNS
     from .columns import SCORE_COLUMNS as FIELD_ALIASES
     from .columns import SCORE_REQUIRED as REQUIRED
-    from .columns import DATE_FORMATS, NO_WORDS, YES_WORDS
+    from .columns import DATE_FORMATS, NO_WORDS, XY_COLUMNS, YES_WORDS
 
     return [
         _layer_spec("capacity_areas", "Capaciteitskaart", "pmiek:importcapacitymap", "capacity_areas", "area_id",
@@ -67,7 +67,10 @@ def specs():
                     {"sector": _codes(E.SECTORS), "phase": _codes(E.DEVELOPMENT_PHASES),
                      "carrier": _codes(E.ENERGY_CARRIERS)},
                     "Planstatus van de woningbouwmonitor ('1A onherroepelijk', '3 plan/besluit in voorbereiding' "
-                    "...) via resources/recodes/planstatus_fase.csv.", validate=".layers.importers:check_developments"),
+                    "...) via resources/recodes/planstatus_fase.csv. Een tabel zonder geometrie (XLSX, CSV) met x- en "
+                    "y-kolommen ({} / {}; RD New) wordt als punten gelezen.".format(
+                        ", ".join(XY_COLUMNS["x"]), ", ".join(XY_COLUMNS["y"])),
+                    validate=".layers.importers:check_developments"),
         Spec("projects", "Projectenlijst", "pmiek:importprojects", "projects", "project_id",
              [(k, list(v)) for k, v in PROJECT_COLUMNS.items()],
              {"type_infra": _codes(E.TYPE_INFRA), "phase": _codes(E.PROJECT_PHASES),

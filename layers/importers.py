@@ -203,6 +203,33 @@ def _coded(report, df, resolved, name, field, fn, enum, recoder=None, target=Non
     return mapped.where(~unknown, None).astype(object)
 
 
+def _points_from_xy(report, df, opts):
+    """A table (no geometry) with x- and y-columns (``ingest.columns.XY_COLUMNS``) as a GeoDataFrame of points in
+    RD New (or the CRS given); a row whose x or y is no number has no geometry and an error naming row and field.
+    None without both columns."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+
+    from ..ingest.columns import XY_COLUMNS, recognise
+
+    cols = recognise([c for c in df.columns if not str(c).startswith("_")], XY_COLUMNS)
+    if "x" not in cols or "y" not in cols:
+        return None
+    x, bad_x = V.parse_numbers(df[cols["x"]])
+    y, bad_y = V.parse_numbers(df[cols["y"]])
+    report.add_mask(df, bad_x, cols["x"], "x '{value}' is geen getal", value_col=cols["x"])
+    report.add_mask(df, bad_y & ~bad_x, cols["y"], "y '{value}' is geen getal", value_col=cols["y"])
+    xv, yv = x.to_numpy(dtype=float), y.to_numpy(dtype=float)
+    ok = ~(np.isnan(xv) | np.isnan(yv))
+    geoms = np.full(len(df), None, dtype=object)
+    geoms[ok] = shapely.points(xv[ok], yv[ok])
+    report.note("Geometrie uit de kolommen {} en {} (punten, {}).".format(
+        cols["x"], cols["y"], opts.get("crs") or "RD New, EPSG:28992"))
+    return gpd.GeoDataFrame(df.copy(), geometry=gpd.GeoSeries(geoms, index=df.index),
+                            crs=opts.get("crs") or "EPSG:28992")
+
+
 def _geometry(report, df, allowed, to_point=False, opts=None):
     import geopandas as gpd
     import numpy as np
@@ -212,7 +239,10 @@ def _geometry(report, df, allowed, to_point=False, opts=None):
         raise ImportFailed("{}: de laag is leeg (0 objecten); er is niets geïmporteerd en de werkbank is niet "
                            "gewijzigd.".format(report.source))
     if not isinstance(df, gpd.GeoDataFrame) or df.geometry is None:
-        raise ImportFailed("{}: de bron heeft geen geometrie; kies een punt- of vlakkenlaag.".format(report.source))
+        df = _points_from_xy(report, df, opts)  # a table with x/y columns, as the projectenlijst reads it
+    if df is None:
+        raise ImportFailed("{}: de bron heeft geen geometrie; kies een punt- of vlakkenlaag, of een tabel met x- en "
+                           "y-kolommen (RD New, EPSG:28992).".format(report.source))
     # coordinates are checked before any reprojection or geometry operation sees them
     present, bounds = V.coordinate_bounds(df)
     bad = V.check_coordinates(report, df, stage="bron", bounds=(present, bounds))

@@ -142,3 +142,28 @@ def test_a_plannummer_is_the_id_and_a_fid_as_id_is_a_warning(werkbank_path, tmp_
     run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src, "REPORT": rep})
     text = _report(rep)
     assert "de feature-id (fid) van de bron is als id gebruikt" in text and ";waarschuwing" in text, text
+
+
+def test_developments_from_a_table_with_x_and_y(werkbank_path, tmp_path, pmiek_provider):
+    """A spreadsheet of plans with x/y columns (RD New) is read as points, as the projectenlijst does; it was
+    refused ('de bron heeft geen geometrie').  A row whose x is no number is rejected naming row and field."""
+    import openpyxl
+
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    src = str(tmp_path / "plannen.xlsx")
+    wbk = openpyxl.Workbook()
+    ws = wbk.active
+    ws.append(["Plannummer", "sector", "vraag_mw", "X", "Y"])
+    ws.append(["XY-1", "wonen", 1.5, PT.x, PT.y])
+    ws.append(["XY-2", "wonen", 2, "veel", PT.y])
+    wbk.save(src)
+    rep = str(tmp_path / "r.csv")
+    res = run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src, "REPORT": rep})
+    assert (res["IMPORTED"], res["REJECTED"]) == (1, 1)
+    text = _report(rep)
+    assert "plannen;3;XY-2;X;veel;x 'veel' is geen getal;fout" in text, text
+    assert "Niet gebruikt" not in text
+    with open_werkbank(werkbank_path) as wb:
+        g = wb.read_frame("developments")
+    assert list(g["source_id"]) == ["XY-1"] and g.geometry.iloc[0].equals(PT)
