@@ -29,8 +29,14 @@ RECIPE="v2 ${PKGS[*]} ${PIP_PKGS[*]}"
 log() { echo "[matrix $SUITE $(date -u +%H:%M:%S)] $*"; }
 
 MOUNTED=()
+USERS_DIR=""
+# Several invocations may use one chroot at once (a test run and a shell): each registers its pid in
+# $d/.pmiek-users, and the last one to leave unmounts /proc, /sys and /dev, whoever mounted them; before, the first
+# to leave unmounted them under the other.
 mount_all() {
   local d=$1
+  USERS_DIR="$d/.pmiek-users"
+  mkdir -p "$USERS_DIR" && touch "$USERS_DIR/$$"
   for m in proc sys dev dev/pts; do
     mkdir -p "$d/$m"
     if ! mountpoint -q "$d/$m"; then
@@ -46,11 +52,26 @@ mount_all() {
   cp -L /etc/resolv.conf "$d/etc/resolv.conf" 2>/dev/null || true
 }
 umount_all() {
-  local i
+  local i f others=0
+  if [ -n "$USERS_DIR" ]; then
+    rm -f "$USERS_DIR/$$"
+    for f in "$USERS_DIR"/*; do
+      [ -e "$f" ] || continue
+      if kill -0 "$(basename "$f")" 2>/dev/null; then others=1; else rm -f "$f"; fi
+    done
+    if [ "$others" = 0 ]; then  # the last user: everything mounted in the chroot goes, whoever mounted it
+      local d=${USERS_DIR%/.pmiek-users}
+      MOUNTED=()
+      for m in proc sys dev dev/pts; do mountpoint -q "$d/$m" && MOUNTED+=("$d/$m"); done
+    else
+      MOUNTED=()  # another invocation still uses the mounts
+    fi
+  fi
   for ((i=${#MOUNTED[@]}-1; i>=0; i--)); do
     umount -l "${MOUNTED[$i]}" 2>/dev/null || true
   done
   MOUNTED=()
+  USERS_DIR=""
 }
 trap umount_all EXIT
 trap 'umount_all; exit 130' INT TERM
