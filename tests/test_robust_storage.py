@@ -359,3 +359,50 @@ def test_disk_full_keeps_werkbank_intact(werkbank_path):
     finally:
         subprocess.run(["umount", mnt], capture_output=True)
         os.rmdir(mnt)
+
+
+_HOLDER = r"""
+import os, sys, sqlite3
+from pmiek_werkbank.werkbank import open_werkbank
+path = sys.argv[1]
+wb = open_werkbank(path)                      # the desktop session's connection, kept open
+wb.conn.execute("PRAGMA journal_mode=WAL")    # as QGIS leaves a GeoPackage it edits
+wb.conn.execute("CREATE TABLE IF NOT EXISTS probe (x)")
+wb.conn.execute("INSERT INTO probe VALUES (1)")
+open_werkbank(path, readonly=True).close()    # a dock or dialog opening the same werkbank once more
+print("READY", os.path.exists(path + "-wal"), flush=True)
+sys.stdin.readline()                          # meanwhile another program reads the file
+wb.conn.execute("INSERT INTO probe VALUES (2)")
+print("WROTE", flush=True)
+sys.stdin.readline()
+os._exit(0)                                   # QGIS killed or crashing: no clean close
+"""
+
+
+def test_opening_the_werkbank_again_keeps_the_sessions_locks(filled_path):
+    """Opening a werkbank read its header with open()/close(), and closing any descriptor of a file drops every
+    POSIX lock the process holds on it, the session connection's too.  Another program reading the file then took
+    its -wal as abandoned and deleted it: the session's later writes were lost (found in QGIS 3.40 by opening the
+    export dialog, then reading the werkbank with sqlite3).  Now the -wal survives and every write is there."""
+    p = subprocess.Popen([sys.executable, "-c", _HOLDER, filled_path], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         text=True, env=child_env())
+    try:
+        assert p.stdout.readline().split() == ["READY", "True"]
+        other = sqlite3.connect(filled_path)  # another program: a plain read, then close
+        assert other.execute("SELECT count(*) FROM probe").fetchone()[0] == 1
+        other.close()
+        assert os.path.exists(filled_path + "-wal"), "de -wal van de open sessie is verwijderd"
+        p.stdin.write("\n")
+        p.stdin.flush()
+        assert p.stdout.readline().strip() == "WROTE"
+        p.stdin.write("\n")
+        p.stdin.flush()
+        p.wait(timeout=60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    back = sqlite3.connect(filled_path)
+    try:
+        assert [r[0] for r in back.execute("SELECT x FROM probe ORDER BY x")] == [1, 2]
+    finally:
+        back.close()

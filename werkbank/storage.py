@@ -1335,13 +1335,24 @@ class GeopackageWerkbank(Werkbank):
                 "{}: de werkbank is niet schrijfbaar (alleen-lezen locatie?). Open hem alleen-lezen "
                 "of kopieer hem naar een schrijfbare map.".format(path)
             )
+        not_gpkg = "{}: geen GeoPackage (het bestand is leeg, afgebroken of van een ander type).".format(path)
+        # Never open the file itself here (a header sniff with open() was): closing any descriptor of a file drops
+        # every POSIX lock this process holds on it, also those of a connection still open on the werkbank (the
+        # desktop session's); another program reading it then took the -wal as abandoned and deleted it, and
+        # the session's next writes were lost.  SQLite tells a file that is no database itself.
+        if os.path.getsize(path) < 100:  # an empty file would be a new, empty database to SQLite
+            raise WerkbankError(not_gpkg)
         try:
-            with open(path, "rb") as f:
-                head = f.read(100)
-            if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
-                raise WerkbankError("{}: geen GeoPackage (het bestand is leeg, afgebroken of van een ander type).".format(path))
-            conn = cls._raw_connect(path, readonly=readonly)
-            conn.execute("PRAGMA schema_version").fetchone()
+            conn = None
+            try:
+                conn = cls._raw_connect(path, readonly=readonly)
+                conn.execute("PRAGMA schema_version").fetchone()
+            except sqlite3.DatabaseError as e:
+                if conn is not None:
+                    conn.close()  # SQLite's own close keeps the other connections' locks (it defers the fd)
+                if "not a database" in str(e) or "file is encrypted" in str(e):
+                    raise WerkbankError(not_gpkg) from None
+                raise
             real = os.path.realpath(path)
             if check or (check is None and _KNOWN_GOOD.get(real) != _file_state(real)):
                 _KNOWN_GOOD.pop(real, None)
