@@ -224,7 +224,10 @@ def configure_form(layer, table, lookup=None):
     for name in HIDDEN:
         if idx(name) >= 0:
             layer.setEditorWidgetSetup(idx(name), QgsEditorWidgetSetup("Hidden", {}))
-    defaults = dict(EDIT_DEFAULTS)
+    # a new feature's multi-line texts start empty, not NULL: QGIS's multi-line text widget shows NULL as the text
+    # 'NULL', and what the user types went in beside it ('NULLHotspot …', found in QGIS 3.40)
+    defaults = {name: "''" for name in MULTILINE.get(table, ())}
+    defaults.update(EDIT_DEFAULTS)
     defaults.update(DEFAULTS.get(table, {}))
     for name, expression in defaults.items():
         if idx(name) >= 0:

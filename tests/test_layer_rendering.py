@@ -112,3 +112,23 @@ def test_station_labels_at_working_scale_only(sample_layers):
         assert feat["name"] in {lab.labelText for lab in labels.labelsWithinRect(extent)}, scale
     _, labels, extent = _render(layer, p.x(), p.y(), 600000)
     assert labels.labelsWithinRect(extent) == []
+
+
+def test_new_features_start_with_empty_multiline_texts(sample_layers):
+    """QGIS's multi-line text widget shows NULL as the text 'NULL' and what the user types went in beside it
+    ('NULLHotspot …'): a new knooppunt's or project's multi-line fields start as '' instead."""
+    from qgis.core import QgsVectorLayerUtils
+
+    from pmiek_werkbank.layers.forms import MULTILINE
+
+    checked = 0
+    for name, layer in sample_layers.items():
+        table = layer.customProperty("pmiek/table")
+        if table not in MULTILINE:
+            continue
+        f = QgsVectorLayerUtils.createFeature(layer)
+        for field in MULTILINE[table]:
+            if layer.fields().indexOf(field) >= 0:
+                assert f[field] == "", (name, field, f[field])
+                checked += 1
+    assert checked >= 6
