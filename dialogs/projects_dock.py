@@ -690,6 +690,24 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         wb = self._open()
         if wb is None:
             return 0
+        from ..formatting import fmt_num
+
+        # developments already linked to this project (choosing a project selects them on the map): their share is
+        # only replaced when the user says so; otherwise only the new ones are linked
+        linked = {r["dev_id"] for r in wb.query("SELECT dev_id FROM project_links WHERE project_id = ?", (pid,))}
+        again = [d for d in dev_ids if d in linked]
+        if again:
+            text = tr("{} van de {} gekozen ontwikkelingen zijn al aan dit project gekoppeld. Hun aandeel vervangen "
+                      "door {} {}{}? Bij 'Nee' worden alleen de andere gekoppeld.").format(
+                len(again), len(dev_ids), fmt_num(value, 3, trim=True), "%" if unit == "pct" else "MW",
+                tr(" en hun motivatie door de getypte") if typed else "")
+            if not (self.confirm or self._ask_yes_no)(tr("Koppelingen vervangen?"), text):
+                dev_ids = [d for d in dev_ids if d not in linked]
+                if not dev_ids:
+                    wb.close()
+                    self._message(tr("Niets gekoppeld: de gekozen ontwikkelingen waren al gekoppeld."),
+                                  Qgis.MessageLevel.Info)
+                    return 0
         try:
             with wb.transaction():
                 if motivations:

@@ -109,9 +109,10 @@ def add_link(wb, project_id, dev_id, share_mw=None, share_pct=None, motivation=N
         raise LinkError("Aandeel: {}.".format(too_big[0][1]))
     rows = wb.query("SELECT link_id FROM project_links WHERE project_id = ? AND dev_id = ?", (project_id, dev_id))
     link_id = rows[0]["link_id"] if rows else new_id()
-    wb.write_frame("project_links", [{"link_id": link_id, "project_id": project_id, "dev_id": dev_id,
-                                      "share_mw": mw, "share_pct": pct, "motivation": motivation or None}],
-                   mode="upsert", user=user)
+    row = {"link_id": link_id, "project_id": project_id, "dev_id": dev_id, "share_mw": mw, "share_pct": pct}
+    if motivation or not rows:  # re-linking without a motivatie keeps the stored one (it was wiped)
+        row["motivation"] = motivation or None
+    wb.write_frame("project_links", [row], mode="upsert", user=user)
     return link_id
 
 

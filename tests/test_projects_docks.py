@@ -274,3 +274,39 @@ def test_project_names_are_readable_in_a_narrow_dock(qgis_iface, session, exampl
     assert QToolTip.isVisible() and QToolTip.text() == name
     QToolTip.hideText()
     p.cleanup()
+
+
+def test_linking_a_selection_that_holds_linked_developments_asks_first(qgis_iface, session, example_path):
+    """Choosing a project selects its linked developments on the map; 'Koppel selectie op kaart' then replaced all
+    their shares (and wiped their motivaties) without a word.  Now it asks: 'Nee' links only the new ones and keeps
+    the stored shares and motivaties; re-linking without a typed motivatie keeps the stored one."""
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    _open(session, example_path)
+    p = ProjectsDock(qgis_iface, session)
+    try:
+        with open_werkbank(example_path) as wb:
+            with wb.transaction() as tx:
+                tx.execute("UPDATE project_links SET motivation = 'in het voedingsgebied' WHERE project_id = 'P1'")
+            before = {r["dev_id"]: (r["share_mw"], r["share_pct"], r["motivation"])
+                      for r in wb.query("SELECT * FROM project_links WHERE project_id = 'P1'")}
+        assert before and p.select_project("P1", zoom=False)
+        asked = []
+        p.confirm = lambda title, text: (asked.append(text), False)[1]
+        p.share_unit.setCurrentIndex(p.share_unit.findData("pct"))
+        p.share.setValue(50)
+        assert p._link(sorted(before) + ["D10"]) == 1  # only D10 is new
+        assert asked and "al aan dit project gekoppeld" in asked[0] and "50 %" in asked[0]
+        with open_werkbank(example_path) as wb:
+            after = {r["dev_id"]: (r["share_mw"], r["share_pct"], r["motivation"])
+                     for r in wb.query("SELECT * FROM project_links WHERE project_id = 'P1'")}
+        assert {d: after[d] for d in before} == before and after["D10"][1] == 50
+        p.confirm = lambda title, text: True
+        dev = sorted(before)[0]
+        assert p._link([dev]) == 1
+        with open_werkbank(example_path) as wb:
+            r = wb.query("SELECT * FROM project_links WHERE project_id = 'P1' AND dev_id = ?", (dev,))[0]
+        assert r["share_pct"] == 50 and r["motivation"] == "in het voedingsgebied"  # the motivatie kept
+    finally:
+        p.cleanup()
