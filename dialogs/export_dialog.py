@@ -111,7 +111,16 @@ class ExportDialog(QDialog):
         close.clicked.connect(self.close)
         layout.addWidget(self.buttons)
         self.session.werkbankChanged.connect(self._fill_projects)
+        self.session.dataChanged.connect(self._on_data)
         self._fill_projects()
+
+    def _on_data(self, table):
+        if table in ("projects", None, ""):  # a project drawn, renamed or decided: the list shows it now
+            self._fill_projects()
+
+    def showEvent(self, event):  # noqa: N802 - Qt: the list is current whenever the dialog is shown again
+        self._fill_projects()
+        super().showEvent(event)
 
     # ---- ui ------------------------------------------------------------------------
     def _browse(self):
@@ -122,6 +131,8 @@ class ExportDialog(QDialog):
             self.folder.setText(path)
 
     def _fill_projects(self, *args):
+        checked = {self.projects.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.projects.count())
+                   if self.projects.item(i).checkState() == Qt.CheckState.Checked}
         self.projects.clear()
         path = self.session.werkbank_path()
         if not path:
@@ -144,7 +155,7 @@ class ExportDialog(QDialog):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, r["project_id"])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setCheckState(Qt.CheckState.Checked if r["project_id"] in checked else Qt.CheckState.Unchecked)
             self.projects.addItem(item)
 
     def options(self):
@@ -271,7 +282,9 @@ class ExportDialog(QDialog):
             except RuntimeError:
                 pass
             self.task = None
-        try:
-            self.session.werkbankChanged.disconnect(self._fill_projects)
-        except (TypeError, RuntimeError):
-            pass
+        for signal, slot in ((self.session.werkbankChanged, self._fill_projects), (self.session.dataChanged,
+                                                                                    self._on_data)):
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass

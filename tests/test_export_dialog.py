@@ -70,3 +70,32 @@ def test_dialog_exports_fiches_and_atlas_in_one_pass(qgis_iface, qgis_new_projec
     finally:
         dlg.cleanup()
         dlg.close()
+
+
+def test_dialog_lists_a_project_added_meanwhile_and_keeps_the_ticks(qgis_iface, qgis_new_project, werkbank_path):
+    """A project drawn while the dialog existed never appeared in its list, not even when it was shown again: the
+    list follows the session's data changes and every show, and the ticked projects stay ticked."""
+    from qgis.PyQt.QtCore import Qt
+
+    from pmiek_werkbank.dialogs.export_dialog import ExportDialog
+    from pmiek_werkbank.layers.project import Session
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    build_export_werkbank(werkbank_path)
+    session = Session()
+    session.set_werkbank(werkbank_path)
+    dlg = ExportDialog(qgis_iface, session)
+    try:
+        assert dlg.projects.count() == 6
+        dlg.projects.item(0).setCheckState(Qt.CheckState.Checked)
+        first = dlg.projects.item(0).data(Qt.ItemDataRole.UserRole)
+        with open_werkbank(werkbank_path) as wb:
+            wb.write_frame("projects", [{"project_id": "P99", "code": "99", "name": "Getekend in de sessie",
+                                         "confidential": 0, "in_ip": 0}])
+        session.dataChanged.emit("projects")
+        texts = [dlg.projects.item(i).text() for i in range(dlg.projects.count())]
+        assert dlg.projects.count() == 7 and "99 Getekend in de sessie" in texts
+        assert dlg.options()["project_ids"] == [first]
+    finally:
+        dlg.cleanup()
+        dlg.close()
