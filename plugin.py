@@ -331,6 +331,16 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         except WerkbankError as e:
             self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Critical, 15)
             return False
+        previous = self.session.werkbank_path() if self.session is not None else ""
+        from qgis.core import QgsProject
+
+        beside = os.path.splitext(os.path.abspath(previous))[0] + ".qgz" if previous and \
+            not previous.startswith("pg:") else None
+        if beside and os.path.abspath(path) != os.path.abspath(previous) and \
+                os.path.abspath(QgsProject.instance().fileName() or "") == beside:
+            # the QGIS project saved beside the previous werkbank now shows another one: saving it must not overwrite
+            # that werkbank's project with this one's layers (QGIS asked on exit and did), so it has no file yet
+            QgsProject.instance().setFileName("")
         layers = add_werkbank_layers(path)
         self.session.set_werkbank(path)
         extent = None

@@ -165,3 +165,27 @@ def test_opening_a_werkbank_leaves_nothing_to_save_after_the_map_is_drawn(qgis_i
     finally:
         plugin.unload()
         QgsProject.instance().clear()
+
+
+def test_switching_werkbank_leaves_the_previous_project_file_alone(qgis_iface, tmp_path):
+    """After 'QGIS-project naast de werkbank opslaan' and switching to another werkbank, QGIS's Save wrote the new
+    werkbank's layers over the previous werkbank's .qgz: the project has no file name after the switch."""
+    path = str(tmp_path / "werkbank.gpkg")
+    other = str(tmp_path / "andere.gpkg")
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), other)
+    QgsProject.instance().clear()
+    plugin = _plugin(qgis_iface)
+    try:
+        assert plugin.open_werkbank(path=path)
+        target = plugin.save_project_beside_werkbank()
+        assert QgsProject.instance().fileName() == target
+        size = os.path.getsize(target)
+        assert plugin.open_werkbank(path=other)
+        assert QgsProject.instance().fileName() == ""
+        assert os.path.getsize(target) == size
+        assert plugin.open_werkbank(path=path)  # back again: still no file name (nothing to overwrite by accident)
+        assert QgsProject.instance().fileName() == ""
+    finally:
+        plugin.unload()
+        QgsProject.instance().clear()
