@@ -46,12 +46,33 @@ def set_status(wb, project_id, status, reason=None, user=None, expected_row_vers
             "Project {} ({}): een reden is verplicht om het project '{}' te zetten; "
             "leg vast waarom.".format(p["code"] or p["project_id"], p["name"], E.label(E.PROJECT_STATUS, status))
         )
+    if status == "kandidaat" and not reason and p["status"] != "kandidaat":
+        # back to kandidaat without a new reason: the reason it had as kandidaat before the decision comes back
+        # (an undo), instead of an empty one with the old text only in the audit trail
+        reason = _reason_before_decision(wb, p["project_id"]) or ""
     if status == p["status"] and (reason or None) == (p["status_reason"] or None):
         return p["project_id"]
     # update_row: optimistic concurrency and an audit entry (who, when, old and new status)
     wb.update_row("projects", p["project_id"], {"status": status, "status_reason": reason or None},
                   expected_row_version if expected_row_version is not None else p["row_version"], user=user)
     return p["project_id"]
+
+
+def _reason_before_decision(wb, project_id):
+    """The status_reason the project had as kandidaat just before its latest move away from kandidaat (the audit
+    trail's old values of that change), or None."""
+    import json
+
+    for r in wb.query("SELECT old_values, new_values FROM audit_log WHERE table_name = 'projects' AND row_key = ? "
+                      "AND action = 'update' ORDER BY fid DESC", (str(project_id),)):
+        try:
+            old = json.loads(r["old_values"] or "{}")
+            new = json.loads(r["new_values"] or "{}")
+        except ValueError:
+            continue
+        if "status" in new and old.get("status") == "kandidaat":
+            return old.get("status_reason")
+    return None
 
 
 def afgevallen(wb, include_confidential=False):

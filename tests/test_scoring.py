@@ -375,3 +375,20 @@ def test_evidence_a_c_f_h(werkbank):
     facts_a = dict(EV.evidence_facts(werkbank, "p1", "A"))
     assert facts_a["Gekoppelde ontwikkelingen"] == "2" and facts_a["Woningen"] == "800"
     assert EV.evidence_facts(werkbank, "p1", "B") == []
+
+
+def test_back_to_kandidaat_brings_back_its_reason(scored):
+    """'Terug naar kandidaat' emptied the reason: the one it had as kandidaat was only left in the audit trail.
+    Without a new reason it comes back (an undo); a new reason is taken as given."""
+    pid = scored.query("SELECT project_id FROM projects WHERE status = 'kandidaat' LIMIT 1")[0]["project_id"]
+    with scored.transaction() as tx:
+        tx.execute("UPDATE projects SET status_reason = 'Kandidaat: netaansluiting na uitbreiding' "
+                   "WHERE project_id = ?", (pid,))
+    D.set_status(scored, pid, "afgevallen", "Geen afnemers")
+    D.set_status(scored, pid, "kandidaat")
+    r = scored.query("SELECT status, status_reason FROM projects WHERE project_id = ?", (pid,))[0]
+    assert (r["status"], r["status_reason"]) == ("kandidaat", "Kandidaat: netaansluiting na uitbreiding")
+    D.set_status(scored, pid, "opgenomen", "Urgent")
+    D.set_status(scored, pid, "kandidaat", "Opnieuw bekijken")
+    assert scored.query("SELECT status_reason FROM projects WHERE project_id = ?", (pid,))[0]["status_reason"] == \
+        "Opnieuw bekijken"
