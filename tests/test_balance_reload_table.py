@@ -77,10 +77,13 @@ def test_project_station_equals_the_model(werkbank):
         return got
 
     before = check()
-    add_links(werkbank, "P1", ["D1"], share_mw=50.0, motivation="test")  # D1 at S1 outweighs P1's other links
+    # all of D1, D2 and D3 (13 MW at S1) outweigh P1's other links (D4 9 + D5 3 MW at S2); a share above what a
+    # development has (it was 50 MW of D1) is refused since knooppunten.links.share_problems
+    add_links(werkbank, "P1", ["D1", "D2", "D3"], share_pct=100, motivation="test")
     after = check()
     assert after["P1"] != before["P1"] and after["P1"] == "S1"
-    remove_link(werkbank, "P1", "D1")
+    for d in ("D1", "D2", "D3"):
+        remove_link(werkbank, "P1", d)
     assert check() == before
 
 
