@@ -206,8 +206,6 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
 
         from ..werkbank.atomic import discard, fsync_path, temp_path_for
 
-        import shutil
-
         backup = temp_path_for(target)
         try:
             # a byte copy under a shared lock: no writer can commit while it is made, and putting it back
@@ -216,7 +214,7 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
             try:
                 src.execute("BEGIN")
                 src.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-                shutil.copyfile(target, backup)
+                _byte_copy(target, backup)
                 src.execute("ROLLBACK")
             finally:
                 src.close()
@@ -378,3 +376,19 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
             require(*modules)
         except ImportError as e:
             raise QgsProcessingException(str(e)) from e
+
+
+def _byte_copy(src, dst):
+    """A byte copy of the werkbank ``src`` made by another process where POSIX locks apply: closing a descriptor
+    of the file in this process would drop every lock it holds on it (also the read transaction that keeps writers
+    out during the copy, and a desktop session's connection; see werkbank.storage.Werkbank.open)."""
+    import os
+    import shutil
+    import subprocess
+
+    if os.name == "posix" and shutil.which("cp"):
+        r = subprocess.run(["cp", "--", src, dst], capture_output=True, text=True)
+        if r.returncode:
+            raise OSError(r.stderr.strip() or "kopiëren mislukt")
+    else:  # Windows: locks belong to handles, closing another handle keeps them
+        shutil.copyfile(src, dst)

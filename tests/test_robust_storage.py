@@ -369,7 +369,11 @@ wb = open_werkbank(path)                      # the desktop session's connection
 wb.conn.execute("PRAGMA journal_mode=WAL")    # as QGIS leaves a GeoPackage it edits
 wb.conn.execute("CREATE TABLE IF NOT EXISTS probe (x)")
 wb.conn.execute("INSERT INTO probe VALUES (1)")
-open_werkbank(path, readonly=True).close()    # a dock or dialog opening the same werkbank once more
+if sys.argv[2] == "open":
+    open_werkbank(path, readonly=True).close()    # a dock or dialog opening the same werkbank once more
+else:
+    from pmiek_werkbank.provider.base import _byte_copy
+    _byte_copy(path, path + ".kopie")             # the safety copy before a migration
 print("READY", os.path.exists(path + "-wal"), flush=True)
 sys.stdin.readline()                          # meanwhile another program reads the file
 wb.conn.execute("INSERT INTO probe VALUES (2)")
@@ -379,13 +383,14 @@ os._exit(0)                                   # QGIS killed or crashing: no clea
 """
 
 
-def test_opening_the_werkbank_again_keeps_the_sessions_locks(filled_path):
+@pytest.mark.parametrize("action", ["open", "copy"])
+def test_opening_the_werkbank_again_keeps_the_sessions_locks(filled_path, action):
     """Opening a werkbank read its header with open()/close(), and closing any descriptor of a file drops every
     POSIX lock the process holds on it, the session connection's too.  Another program reading the file then took
     its -wal as abandoned and deleted it: the session's later writes were lost (found in QGIS 3.40 by opening the
     export dialog, then reading the werkbank with sqlite3).  Now the -wal survives and every write is there."""
-    p = subprocess.Popen([sys.executable, "-c", _HOLDER, filled_path], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         text=True, env=child_env())
+    p = subprocess.Popen([sys.executable, "-c", _HOLDER, filled_path, action], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True, env=child_env())
     try:
         assert p.stdout.readline().split() == ["READY", "True"]
         other = sqlite3.connect(filled_path)  # another program: a plain read, then close
