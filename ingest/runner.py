@@ -469,7 +469,7 @@ def _run(wb, kind, read, feedback, source_wins, versions, user, dry_run, strict,
 
 def _checked_and_written(wb, s, kind, frame, source, source_layer, feedback, source_wins, versions, user, dry_run,
                          strict, sync, report_path, params):
-    from ..layers.validation import FOUT
+    from ..layers.validation import FOUT, WAARSCHUWING
 
     checked = check(wb, kind, frame, source, strict=strict and not s.layer, **params)
     rep = checked.report
@@ -480,8 +480,6 @@ def _checked_and_written(wb, s, kind, frame, source, source_layer, feedback, sou
                 "import) of kies hem met de FIELD_-parameter.").format(
             len(unused), s.label.lower(), ", ".join("'{}'".format(c) for c in unused[:15]) +
             (" …" if len(unused) > 15 else ""))
-        from ..layers.validation import WAARSCHUWING
-
         rep.add(None, None, None, None, note, WAARSCHUWING)  # a warning: the report must not say 'geen problemen'
         checked.notes.append("waarschuwing: " + note)
     rep.settle(keep_rejected_warnings=not s.layer)  # a table row's warnings are problems to fix with its errors
@@ -586,18 +584,13 @@ def unused_columns(s, frame, mapping=None, params=None):
               if isinstance(v, str) and v}
     aliases = {field: [n for n in names if not n.startswith("FIELD_")] for field, names in s.columns}
     known = {norm(c) for c in recognise(list(frame.columns), aliases).values()}
-    out = []
-    for c in frame.columns:
-        name = str(c)
-        if name.startswith("_") or name.lower() in ("geometry", "geom", "fid", "ogc_fid"):
-            continue
-        if norm(name) in known or norm(name) in chosen or (s.layer and norm(name) in PROVINCE_COLUMN):
-            continue
-        if s.layer and not hasattr(frame, "geometry") and norm(name) in {norm(a) for v in XY_COLUMNS.values()
-                                                                         for a in v}:
-            continue
-        out.append(name)
-    return out
+    if s.layer:  # a layer's province column is checked; a table without geometry gives its points by x/y
+        known |= {norm(a) for a in PROVINCE_COLUMN}
+        if not hasattr(frame, "geometry"):
+            known |= {norm(a) for names in XY_COLUMNS.values() for a in names}
+    internal = ("geometry", "geom", "fid", "ogc_fid")
+    return [str(c) for c in frame.columns if not str(c).startswith("_") and str(c).lower() not in internal
+            and norm(c) not in known | chosen]
 
 
 def _conflicts_on(rep, conflicts):

@@ -6,6 +6,7 @@ motivation says why.  (project_id, dev_id) is unique: linking again updates.
 """
 
 from ..ingest.errors import RowError
+from ..tabular import text_or_none
 from ..werkbank import new_id
 
 
@@ -196,8 +197,7 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
     for rownr, pid, did, share, mot, amb in zip(df["_row"].astype(int).tolist(), column(project_field),
                                                 column(dev_field), shares, column(motivation_field), unclear):
         rownr += row_offset
-        pid = None if pid is None or pid != pid or not str(pid).strip() else str(pid).strip()
-        did = None if did is None or did != did or not str(did).strip() else str(did).strip()
+        pid, did = text_or_none(pid), text_or_none(did)
         ref_problem = None
         if pid is not None:
             resolved, ref_problem = projects.lookup(pid)
@@ -229,7 +229,7 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
             if key in seen:
                 err("koppeling {} - {} staat ook in rij {}".format(pid, did, seen[key]), repeats=seen[key])
             seen[key] = rownr
-        mot = None if mot is None or mot != mot or not str(mot).strip() else str(mot).strip()
+        mot = text_or_none(mot)
         rows.append({"link_id": existing.get(key) or new_id(), "project_id": pid, "dev_id": did, "share_mw": mw,
                      "share_pct": pct, "motivation": mot})
     cols = ["link_id", "project_id", "dev_id"]
