@@ -327,9 +327,34 @@ def resolve_whatif(wb, whatif):
     return out
 
 
-def link_mw(links, developments):
-    """Links with ``mw``: share_mw, else share_pct % of the development's MW (demand, else supply), else 100 %."""
+def link_share(share_mw, share_pct, dev_mw):
+    """The ONE rule of what a link carries, on arrays: ``(mw, fraction)``.  ``mw``: share_mw, else share_pct % of the
+    development's MW (:func:`development_mw`), else all of it; ``fraction``: that part of the development, 0..1 (0
+    for a development without MW: a link moves nothing there).  Several links of one development that add up to
+    more than 1 are scaled down in proportion by the balance (``BalanceModel._link_transfers``);
+    ``links.share_problems`` warns about them with these fractions."""
     import numpy as np
+
+    share_mw = np.asarray(share_mw, dtype=float)
+    share_pct = np.asarray(share_pct, dtype=float)
+    dev_mw = np.asarray(dev_mw, dtype=float)
+    mw = np.where(~np.isnan(share_mw), share_mw, np.where(~np.isnan(share_pct), share_pct / 100.0 * dev_mw, dev_mw))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.clip(np.where(dev_mw > 0, mw / dev_mw, 0.0), 0.0, 1.0)
+    return mw, frac
+
+
+def development_mw(demand, supply):
+    """A development's MW as links count it: its vraag, else its aanbod (arrays; missing = 0)."""
+    import numpy as np
+
+    dem = np.nan_to_num(np.asarray(demand, dtype=float), nan=0.0)
+    sup = np.nan_to_num(np.asarray(supply, dtype=float), nan=0.0)
+    return np.where(dem > 0, dem, sup)
+
+
+def link_mw(links, developments):
+    """Links with ``mw`` (:func:`link_share`)."""
     import pandas as pd
 
     links = pd.DataFrame(links).copy()
@@ -338,14 +363,11 @@ def link_mw(links, developments):
         return links
     d = pd.DataFrame(developments)[["dev_id", "demand_mw", "supply_mw"]]
     d = d[d["dev_id"].isin(links["dev_id"])].copy()  # only the linked developments (cheap on 20,000 rows)
-    dem = pd.to_numeric(d["demand_mw"], errors="coerce").fillna(0.0)
-    sup = pd.to_numeric(d["supply_mw"], errors="coerce").fillna(0.0)
-    d["_dev_mw"] = np.where(dem > 0, dem, sup)
+    d["_dev_mw"] = development_mw(pd.to_numeric(d["demand_mw"], errors="coerce"),
+                                  pd.to_numeric(d["supply_mw"], errors="coerce"))
     m = links.merge(d[["dev_id", "_dev_mw"]], on="dev_id", how="left")
-    share_mw = pd.to_numeric(m["share_mw"], errors="coerce")
-    share_pct = pd.to_numeric(m["share_pct"], errors="coerce")
-    dev_mw = m["_dev_mw"].fillna(0.0)
-    links["mw"] = np.where(share_mw.notna(), share_mw, np.where(share_pct.notna(), share_pct / 100.0 * dev_mw, dev_mw))
+    links["mw"] = link_share(pd.to_numeric(m["share_mw"], errors="coerce"), pd.to_numeric(m["share_pct"], errors="coerce"),
+                             m["_dev_mw"].fillna(0.0))[0]
     return links
 
 
@@ -1132,12 +1154,9 @@ class BalanceModel:
         r = np.where(ok, row, 0).astype(np.int64)
         q = np.where(ok, prow, 0).astype(np.int64)
         dem, sup = self._a_dem[r], self._a_sup[r]
-        dev_mw = np.where(dem > 0, dem, sup)
-        share_mw = pd.to_numeric(lk["share_mw"], errors="coerce").to_numpy(dtype=float)
-        share_pct = pd.to_numeric(lk["share_pct"], errors="coerce").to_numpy(dtype=float)
-        mw = np.where(~np.isnan(share_mw), share_mw, np.where(~np.isnan(share_pct), share_pct / 100.0 * dev_mw, dev_mw))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            frac = np.clip(np.where(dev_mw > 0, mw / dev_mw, 0.0), 0.0, 1.0)
+        dev_mw = development_mw(dem, sup)
+        _mw, frac = link_share(pd.to_numeric(lk["share_mw"], errors="coerce").to_numpy(dtype=float),
+                               pd.to_numeric(lk["share_pct"], errors="coerce").to_numpy(dtype=float), dev_mw)
         to_st = pst[q]
         year = np.fmax(ibn[q], self._a_ye[r])
         ok &= act[q] & (to_st >= 0) & ~np.isnan(ibn[q]) & ~np.isnan(self._a_ye[r]) & (frac > 0)

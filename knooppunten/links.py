@@ -49,8 +49,10 @@ def share_problems(wb, links):
     to be written.  Returns ``(errors, warnings)``, each a list of ``(index in links, Dutch text)``: an aandeel in MW
     above what the development has (its vraag, else its aanbod, as the balance counts it) is an error; a development
     linked for more than 100 % in total (these links plus its stored links to other projects) a warning, since the
-    balance then counts every link in proportion (40 % and 99 MW of a 1,5 MW plan: 29 % and 71 %)."""
+    balance then counts every link in proportion (40 % and 99 MW of a 1,5 MW plan: 29 % and 71 %).  Fractions by the
+    balance's own rule (`balance.link_share`): a development without MW carries nothing, so it is never over 100 %."""
     from ..formatting import fmt_num
+    from .balance import development_mw, link_share
 
     devs = sorted({str(lk["dev_id"]) for lk in links if lk.get("dev_id") is not None})
     if not devs:
@@ -61,18 +63,13 @@ def share_problems(wb, links):
         marks = ", ".join("?" * len(part))
         for r in wb.query("SELECT dev_id, demand_mw, supply_mw FROM developments WHERE dev_id IN ({})".format(marks),
                           tuple(part)):
-            dem, sup = r["demand_mw"] or 0.0, r["supply_mw"] or 0.0
-            mw_of[r["dev_id"]] = dem if dem > 0 else sup
+            mw_of[r["dev_id"]] = float(development_mw([_num(r["demand_mw"])], [_num(r["supply_mw"])])[0])
         for r in wb.query("SELECT project_id, dev_id, share_mw, share_pct FROM project_links WHERE dev_id IN ({})"
                           .format(marks), tuple(part)):
             stored[(r["project_id"], r["dev_id"])] = r
 
-    def fraction(lk, dev_mw):
-        if lk.get("share_mw") is not None:
-            return lk["share_mw"] / dev_mw if dev_mw > 0 else 0.0
-        if lk.get("share_pct") is not None:
-            return lk["share_pct"] / 100.0
-        return 1.0
+    def fraction(lk, dev_mw):  # the balance's rule (balance.link_share): 0 for a development without MW
+        return float(link_share([_num(lk.get("share_mw"))], [_num(lk.get("share_pct"))], [dev_mw])[1][0])
 
     errors, warnings, total, rows = [], [], {}, {}
     for i, lk in enumerate(links):
@@ -88,13 +85,18 @@ def share_problems(wb, links):
     new_keys = {(lk.get("project_id"), lk.get("dev_id")) for lk in links}
     for (pid, dev), r in stored.items():
         if (pid, dev) not in new_keys and dev in total:
-            total[dev] += fraction(r, mw_of.get(dev) or 0.0)
+            total[dev] += fraction(r, mw_of[dev])
     for dev, t in total.items():
         if t > 1.0 + 1e-9:
             for i in rows[dev]:
                 warnings.append((i, "ontwikkeling '{}' is dan voor samen {} % aan projecten gekoppeld; de balans telt "
                                     "elke koppeling naar verhouding (samen 100 %)".format(dev, fmt_num(100 * t, 0))))
     return errors, warnings
+
+
+def _num(value):
+    """A stored number as float, NaN for NULL (what :func:`balance.link_share` reads as 'not given')."""
+    return float("nan") if value is None else float(value)
 
 
 def add_link(wb, project_id, dev_id, share_mw=None, share_pct=None, motivation=None, user=None):

@@ -133,3 +133,33 @@ def test_shares_are_read_by_the_one_number_reader(pmiek_provider, example, werkb
     csv = _csv(tmp_path, "P2;D10;1,5\n", folder="b")
     _log("pmiek:importlinks", _params(werkbank_path, csv))
     assert _links(example)[("P2", "D10")] == 1.5
+
+
+def test_share_warnings_follow_the_balance_rule(example):
+    """share_problems counts a link's part of its development by the balance's own rule (balance.link_share): 60 %
+    twice of D10 (2 MW) is 120 %, which the balance scales down (each link then moves 1 MW: checked in the model);
+    a development without MW carries nothing in the balance, so 60 % twice of it is no over-booking (it was a warning
+    of 120 % computed by a second copy of the rule)."""
+    from pmiek_werkbank.knooppunten.balance import BalanceModel, link_share
+    from pmiek_werkbank.knooppunten.links import share_problems
+
+    links = [{"project_id": "P1", "dev_id": "D10", "share_pct": 60.0}, {"project_id": "P2", "dev_id": "D10",
+                                                                           "share_pct": 60.0}]
+    errors, warnings = share_problems(example, links)
+    assert errors == [] and [i for i, _t in warnings] == [0, 1]
+    assert "voor samen 120 % aan projecten gekoppeld" in warnings[0][1]
+    none = example.query("SELECT dev_id FROM developments WHERE COALESCE(demand_mw, 0) = 0 AND "
+                         "COALESCE(supply_mw, 0) = 0")
+    if not none:  # the sample has none: make one
+        example.execute("UPDATE developments SET demand_mw = 0, supply_mw = NULL WHERE dev_id = 'D9'")
+        dev = "D9"
+    else:
+        dev = none[0]["dev_id"]
+    assert share_problems(example, [dict(lk, dev_id=dev) for lk in links]) == ([], [])
+    mw, frac = link_share([float("nan")] * 2, [60.0, 60.0], [2.0, 0.0])
+    assert list(mw) == [1.2, 0.0] and list(frac) == [0.6, 0.0]
+    for lk in links:
+        example.write_frame("project_links", [dict(lk, link_id="L-" + lk["project_id"])], mode="upsert")
+    moved = BalanceModel.from_werkbank(example).links()
+    moved = moved[moved["dev_id"] == "D10"]
+    assert len(moved) >= 2 and abs(moved["moved_mw"].sum() - 2.0) < 1e-9  # 120 % scaled to the 2 MW D10 has
