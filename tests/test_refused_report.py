@@ -53,3 +53,42 @@ def test_refused_layer_import_writes_its_report(pmiek_provider, werkbank_path, t
     assert table_digest(werkbank_path) == before
     assert [r for r in _report_rows(report) if r[4] == "fout"] == [
         ("2", "W-002", "supply_mw", "'veel' is geen getal", "fout")]
+
+
+def test_one_report_beside_the_werkbank_per_run(pmiek_provider, werkbank_path, tmp_path):
+    """Without REPORT the report goes beside the werkbank with its CSV twin: one pair per run, accepted or refused
+    (the runner writes it; the algorithms no longer write a second one of their own)."""
+    import glob
+    import os
+
+    import openpyxl
+    from qgis.core import QgsProcessingException
+
+    def reports():
+        base = os.path.splitext(werkbank_path)[0]
+        return sorted(glob.glob(base + "_importrapport_projects_*"))
+
+    def xlsx(name, rows):
+        wbk = openpyxl.Workbook()
+        for r in rows:
+            wbk.active.append(r)
+        path = str(tmp_path / name)
+        wbk.save(path)
+        return path
+
+    assert reports() == []
+    ok = xlsx("goed.xlsx", [["Projectnr", "Projectnaam", "ibn_jaar", "status"], ["ZP-1", "Batterij Oost", 2030,
+                                                                                  "kandidaat"]])
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": ok})
+    got = reports()
+    assert [os.path.splitext(p)[1] for p in got] == [".csv", ".html"] and res["REPORT"] in got
+    for p in got:
+        os.remove(p)
+    bad = xlsx("fout.xlsx", [["Projectnr", "Projectnaam", "ibn_jaar", "status"], ["ZP-2", "Laadplein", "binnenkort",
+                                                                                  "kandidaat"]])
+    with pytest.raises(QgsProcessingException) as exc:
+        run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": bad, "STRICT": True})
+    got = reports()
+    assert [os.path.splitext(p)[1] for p in got] == [".csv", ".html"]
+    assert "Rapport: {}".format(got[1]) in str(exc.value)
+    assert any("'binnenkort' is geen jaartal" in r[3] for r in _report_rows(got[0]))

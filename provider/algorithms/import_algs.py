@@ -140,6 +140,18 @@ def report_path(alg, parameters, context, kind):
     return report
 
 
+def refused_report(alg, feedback, failure):
+    """A refused import's report: the runner wrote it (``failure.report_path``, given by :func:`report_path`); its CSV
+    twin beside it when it went beside the werkbank; returns the line naming it for the message ('' when none)."""
+    path = getattr(failure, "report_path", None)
+    if not path:
+        return ""
+    if getattr(alg, "_report_twin", False):
+        failure.report.write_csv(os.path.splitext(path)[0] + ".csv")
+    feedback.pushInfo(alg.tr("Rapport: {}").format(path))
+    return "\n" + alg.tr("Rapport: {}").format(path)
+
+
 def log_report(alg, feedback, rep, report):
     """An import's report in the Processing log (notes, the first errors of it and its sections, the summary,
     where the report is) and its CSV twin when the report went beside the werkbank."""
@@ -285,11 +297,8 @@ class _ImportAlgorithm(PmiekAlgorithm):
             try:
                 result = run(wb, self.KIND, read, report_path=report,
                              strict=self.parameterAsBoolean(parameters, "STRICT", context), **params)
-            except I.ImportFailed as e:  # the runner wrote the report of a refused import too
-                if e.report_path and getattr(self, "_report_twin", False):
-                    e.report.write_csv(os.path.splitext(report)[0] + ".csv")
-                raise QgsProcessingException(str(e) + ("\n" + self.tr("Rapport: {}").format(e.report_path)
-                                                       if e.report_path else "")) from e
+            except I.ImportFailed as e:
+                raise QgsProcessingException(str(e) + refused_report(self, feedback, e)) from e
         finally:
             wb.close()
         feedback.setProgress(100)

@@ -111,11 +111,14 @@ def run_spec(alg, parameters, context, feedback, wb, kind, transform=None, **par
     strict = alg.parameterAsBoolean(parameters, "STRICT", context) if alg.parameterDefinition("STRICT") else True
     # SYNC (where the algorithm has it, default no): rows of this source that left it are deleted, else reported
     sync = alg.parameterAsBoolean(parameters, "SYNC", context) if alg.parameterDefinition("SYNC") else False
-    try:
+    from .import_algs import refused_report, report_path
+
+    try:  # the runner writes the report, also of a refused import (then with the problems that refused it)
         outcome = run(wb, kind, read, feedback=feedback, strict=strict, sync=sync,
-                      source_wins=alg.parameterAsBoolean(parameters, "SOURCE_WINS", context), **params)
+                      source_wins=alg.parameterAsBoolean(parameters, "SOURCE_WINS", context),
+                      report_path=report_path(alg, parameters, context, kind), **params)
     except ImportFailed as e:
-        raise QgsProcessingException(str(e) + refused_report(alg, parameters, context, feedback, e, kind)) from e
+        raise QgsProcessingException(str(e) + refused_report(alg, feedback, e)) from e
     alg.conflicts, alg.rejections = outcome.conflicts, outcome.rejections
     for p in outcome.report.errors()[:MAX_MESSAGES]:
         feedback.reportError(alg.tr("Afgekeurd: ") + p.message(outcome.source), False)
@@ -126,23 +129,6 @@ def run_spec(alg, parameters, context, feedback, wb, kind, transform=None, **par
         else:
             feedback.pushWarning(alg.tr("Niet meer in de bron (blijven staan; verwijderen met SYNC): {}").format(shown))
     return outcome
-
-
-def refused_report(alg, parameters, context, feedback, failure, kind):
-    """The report of a refused import (``failure.report``, the problems that refused it) written where a report
-    of ``kind`` goes (REPORT or beside the werkbank); returns the line naming it for the message ('' when there
-    is none)."""
-    from .import_algs import report_path
-
-    rep = getattr(failure, "report", None)
-    if rep is None:
-        return ""
-    path = report_path(alg, parameters, context, kind)
-    rep.write(path)
-    if getattr(alg, "_report_twin", False):
-        rep.write_csv(os.path.splitext(path)[0] + ".csv")
-    feedback.pushInfo(alg.tr("Rapport: {}").format(path))
-    return "\n" + alg.tr("Rapport: {}").format(path)
 
 
 def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, context=None, kind=None, n_input=None,
@@ -171,10 +157,14 @@ def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, con
     if parameters is not None:
         from .import_algs import report_path
 
-        path = report_path(alg, parameters, context, kind or "import")
-        rep = outcome.report if outcome is not None else runner_report(
-            Outcome(kind, src, n_input, None, counts, conflicts, notes, rejections), kind or "")
-        rep.write(path)
+        path = getattr(outcome, "report_path", None)  # run_spec's runner wrote it there
+        if path is None:
+            path = report_path(alg, parameters, context, kind or "import")
+            rep = runner_report(Outcome(kind, src, n_input, None, counts, conflicts, notes, rejections), kind or "") \
+                if outcome is None else outcome.report
+            rep.write(path)
+        else:
+            rep = outcome.report
         if getattr(alg, "_report_twin", False):
             rep.write_csv(os.path.splitext(path)[0] + ".csv")
         out["REPORT"] = path
