@@ -37,6 +37,7 @@ from .. import tabular
 from ..werkbank import enums as E
 from ..werkbank.schema import FID, GEOM, TABLES
 from .errors import ProgrammeError
+from .rounds import sha256_file
 
 PACKAGE_FORMAT = "pmiek-uitwisselpakket"
 PACKAGE_VERSION = 1
@@ -355,14 +356,6 @@ def collect(wb, selection=None, include_confidential=False):
 
 
 # ---- export ---------------------------------------------------------------------------------
-def _sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _refuse_own_werkbank(wb, gpkg):
     """The package's GeoPackage may never replace the werkbank it is exported from."""
     from ..werkbank.atomic import check_not_protected
@@ -495,7 +488,7 @@ def export_package(wb, folder, selection=None, include_confidential=False, esdl=
         },
         "tabellen": {t: {"rijen": int(len(frames[t])), "digest": frame_digest(t, frames[t])} for t in EXPORT_TABLES},
         "bestanden": [{"pad": f, "bytes": os.path.getsize(os.path.join(folder, f)),
-                       "sha256": _sha256(os.path.join(folder, f))} for f in files],
+                       "sha256": sha256_file(os.path.join(folder, f))} for f in files],
         "esdl": esdl_file,
         "bronvermelding": _attribution(),
         "bevat_osm_afgeleide_gegevens": osm,
@@ -554,7 +547,7 @@ def import_package(folder, new_werkbank, overwrite=False, verify=True):
     if not os.path.exists(gpkg):
         raise ProgrammeError("{}: {} ontbreekt in het pakket.".format(folder, PACKAGE_GPKG))
     entry = next((f for f in man.get("bestanden", []) if f.get("pad") == PACKAGE_GPKG), None)
-    if verify and entry and entry.get("sha256") and entry["sha256"] != _sha256(gpkg):
+    if verify and entry and entry.get("sha256") and entry["sha256"] != sha256_file(gpkg):
         raise ProgrammeError("{}: het controlegetal klopt niet; het bestand is gewijzigd of beschadigd.".format(gpkg))
     from ..werkbank.storage import is_postgres_target
 
