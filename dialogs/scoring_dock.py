@@ -12,7 +12,7 @@ import html
 
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsVectorLayer, QgsWkbTypes
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QDate, QModelIndex, Qt
-from qgis.PyQt.QtGui import QBrush, QColor
+from qgis.PyQt.QtGui import QBrush, QColor, QPalette
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,6 +33,9 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QStyle,
+    QStyleOptionComboBox,
+    QStylePainter,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -317,6 +320,24 @@ class RowsModel(QAbstractTableModel):
         return cell[COMPACT] if self.compact and COMPACT in cell else cell.get(DISPLAY)
 
 
+class ChoiceBox(QComboBox):
+    """A combo box that shows its placeholder text while nothing is chosen.  Qt 5.15's own placeholder (QGIS 3.22
+    and 3.40) hands the text to the style but in a colour nothing is painted with: the box looked empty."""
+
+    def paintEvent(self, event):  # noqa: N802
+        if self.currentIndex() >= 0 or not self.placeholderText():
+            super().paintEvent(event)
+            return
+        painter = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+        opt.currentText = self.placeholderText()
+        opt.palette.setColor(QPalette.ColorRole.ButtonText,
+                             self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
+
+
 class RatingDialog(_FormDialog):
     """Pick a rating; the motivatie is required, assessor and date are recorded."""
 
@@ -326,7 +347,7 @@ class RatingDialog(_FormDialog):
                                                      criterion.get("question") or ""), parent)
         self.criterion = criterion
         self.submit = submit  # callable(values) -> raises with a Dutch message when refused
-        self.rating = QComboBox()
+        self.rating = ChoiceBox()
         self.rating.addItems(criterion["scale_list"])
         pts = criterion.get("points_list") or []
         for i, p in enumerate(pts):
