@@ -571,6 +571,10 @@ def _name_conflicts(s, rows, conflicts):
             c["label"] = names[str(c["key"])]
 
 
+# frame.attrs key: the source columns a transform (e.g. the scores import's column choice) read into no field
+SOURCE_UNUSED = "pmiek_source_unused"
+
+
 def unused_columns(s, frame, mapping=None, params=None):
     """The source columns of ``frame`` that the import of spec ``s`` reads into no field: not recognised by any of
     its column names (``ingest.columns.recognise``), not chosen by a FIELD_ parameter or the layer kinds' field
@@ -580,6 +584,8 @@ def unused_columns(s, frame, mapping=None, params=None):
 
     if frame is None or not len(getattr(frame, "columns", ())):
         return []
+    if SOURCE_UNUSED in getattr(frame, "attrs", {}):  # a transform chose the columns: it says which it left out
+        return [str(c) for c in frame.attrs[SOURCE_UNUSED]]
     chosen = {norm(v) for v in list((mapping or {}).values()) + list((params or {}).values())
               if isinstance(v, str) and v}
     aliases = {field: [n for n in names if not n.startswith("FIELD_")] for field, names in s.columns}

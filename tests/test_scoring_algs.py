@@ -229,3 +229,17 @@ def test_a_score_changed_after_the_import_survives_a_refresh(pmiek_provider, wb_
     assert res["CONFLICTS"] == 3
     with open_werkbank(wb_projects) as wb:
         assert tuple(wb.query(q)[0].values()) == ("hoog", "motivatie p1 A")
+
+
+def test_import_notes_reach_the_log(pmiek_provider, wb_projects, tmp_path):
+    """A column no field reads is a warning in the log of every import.  The scores import missed it twice: its
+    column choice handed the runner only the columns it read (so 'kleur' was never seen as unread), and the
+    algorithms logged the runner's notes each their own way, this one not at all."""
+    from test_balance_algs import _log
+
+    path = tmp_path / "scores.csv"
+    path.write_text(HEADER.rstrip("\n") + ";kleur\n" + "".join(ln + ";rood\n" for ln in _good_lines()),
+                    encoding="utf-8")
+    texts = _log("pmiek:importscores", {"WERKBANK": wb_projects, "INPUT": str(path)})
+    unused = [t for t in texts if t.startswith("Niet gebruikt: 1 kolom(men)") and "'kleur'" in t]
+    assert len(unused) == 1, "\n".join(texts)

@@ -122,6 +122,7 @@ def run_spec(alg, parameters, context, feedback, wb, kind, transform=None, **par
     alg.conflicts, alg.rejections = outcome.conflicts, outcome.rejections
     for p in outcome.report.errors()[:MAX_MESSAGES]:
         feedback.reportError(alg.tr("Afgekeurd: ") + p.message(outcome.source), False)
+    log_notes(feedback, outcome.notes)
     if outcome.removed:
         shown = ", ".join(outcome.removed[:MAX_MESSAGES])
         if outcome.deleted:
@@ -129,6 +130,21 @@ def run_spec(alg, parameters, context, feedback, wb, kind, transform=None, **par
         else:
             feedback.pushWarning(alg.tr("Niet meer in de bron (blijven staan; verwijderen met SYNC): {}").format(shown))
     return outcome
+
+
+WARNING_PREFIX = "waarschuwing: "  # how the runner and the hooks mark a note that is a warning
+
+
+def log_notes(feedback, notes):
+    """The import's notes in the log, for every algorithm the same way: a warning ('waarschuwing: …' at the start,
+    or after the row it names) as a warning, the prefix left off; anything else as information."""
+    for n in list(notes)[:MAX_MESSAGES]:
+        if n.startswith(WARNING_PREFIX):
+            feedback.pushWarning(n[len(WARNING_PREFIX):])
+        elif WARNING_PREFIX in n:
+            feedback.pushWarning(n)
+        else:
+            feedback.pushInfo(n)
 
 
 def count_outputs(alg, feedback, src, counts, unknown=None, parameters=None, context=None, kind=None, n_input=None,
@@ -264,8 +280,6 @@ class ImportProjects(SpecHelpMixin, PmiekAlgorithm):
             res = run_spec(self, parameters, context, feedback, wb, "projects")
         finally:
             wb.close()
-        for n in res.notes[:MAX_MESSAGES]:
-            (feedback.pushWarning if "waarschuwing:" in n else feedback.pushInfo)(n)
         return count_outputs(self, feedback, res.source, res.counts, parameters=parameters, context=context,
                              kind="projects", n_input=res.n_input, outcome=res)
 
@@ -312,8 +326,6 @@ class ImportKnooppunten(SpecHelpMixin, PmiekAlgorithm):
                            description_field=field("FIELD_DESCRIPTION"), date_field=field("FIELD_DATE"))
         finally:
             wb.close()
-        for n in res.notes:
-            feedback.pushWarning(n[len("waarschuwing: "):])
         return count_outputs(self, feedback, res.source, res.counts, parameters=parameters, context=context,
                              kind="knooppunten", n_input=res.n_input, outcome=res)
 
@@ -379,8 +391,6 @@ class ImportLinks(SpecHelpMixin, PmiekAlgorithm):
                            skip_unknown=self.parameterAsBoolean(parameters, "SKIP_UNKNOWN", context))
         finally:
             wb.close()
-        for m in res.notes[:MAX_MESSAGES]:
-            feedback.reportError(m[len("waarschuwing: "):], fatalError=False)
         return count_outputs(self, feedback, res.source, res.counts, unknown=len(unknown),
                              parameters=parameters, context=context, kind="project_links", n_input=res.n_input,
                              outcome=res)

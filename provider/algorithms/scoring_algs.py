@@ -100,6 +100,7 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
         _count_outputs(self, strict=True)  # STRICT, SOURCE_WINS, REPORT; IMPORTED, REJECTED ... as every import
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        from ...ingest.runner import SOURCE_UNUSED
         from ...scoring import scores as S
         from .project_algs import count_outputs, run_spec
 
@@ -130,6 +131,8 @@ class ImportScores(SpecHelpMixin, _ScoringAlg):
             out = pd.DataFrame({canon: df[col].astype(object).where(df[col].notna(), None)
                                 for canon, col in mapping.items()})
             out["_row"] = df["_row"].astype(int).values
+            read = set(mapping.values())
+            out.attrs[SOURCE_UNUSED] = [c for c in names if c not in read and str(c).lower() not in ("fid", "ogc_fid")]
             if "score_date" not in mapping:
                 # no date column: today, as the hook's default date
                 out["score_date"] = S.today()
