@@ -95,7 +95,7 @@ def assessor_text(a=None):
     from ..werkbank import enums as E
 
     a = a or session_assessor()
-    extra = [x for x in (a.get("organisation"), E.ASSESSOR_ROLES.get(a.get("role") or "", "")) if x]
+    extra = [x for x in (a.get("organisation"), E.label(E.ASSESSOR_ROLES, a.get("role") or "")) if x]
     return "{}{}".format(a.get("name") or tr("(niet ingesteld)"), " ({})".format(", ".join(extra)) if extra else "")
 
 
@@ -1007,6 +1007,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
 
     def _show_ratings(self, pid, cid):
         """The summary and every assessor's rating of one cell; False when no cell (project × criterion)."""
+        from ..werkbank import enums as E
+
         self.assessors.setRowCount(0)
         if pid is None:
             return False
@@ -1028,8 +1030,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         for r in rows.itertuples(index=False):
             n = self.assessors.rowCount()
             self.assessors.insertRow(n)
-            vals = [r.assessor, r.assessor_role or "", r.rating, r.score_date, tr("ja") if r.agreed else "",
-                    r.rationale]
+            vals = [r.assessor, E.label(E.ASSESSOR_ROLES, r.assessor_role) if r.assessor_role else "", r.rating,
+                    r.score_date, tr("ja") if r.agreed else "", r.rationale]
             for j, v in enumerate(vals):
                 item = QTableWidgetItem(str(v))
                 item.setToolTip(str(v))
