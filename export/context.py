@@ -474,6 +474,10 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
     ) if x)
     station_text = station_label(st.get("name"), st.get("voltage_kv"))
     number = project_number(p)
+    # ja / nee / niet opgegeven (empty in_ip, schema 9: never shown as "nee"), with the number in the plan if any
+    in_ip_text = E.in_ip_label(p.get("in_ip"))
+    if _s(p.get("ip_reference")):
+        in_ip_text += " (" + _s(p.get("ip_reference")) + ")"
     general = [
         ("Projectnummer", number),
         ("Locatie", _s(p.get("location_description"))),
@@ -489,8 +493,7 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         ("Station", station_text),
         ("Extra capaciteit", capacity_added),
         ("Route", E.label(E.ROUTES, p["route"]) if p.get("route") else ""),
-        ("Investeringsplan", ("ja" + (" (" + _s(p.get("ip_reference")) + ")" if p.get("ip_reference") else ""))
-         if p.get("in_ip") else "nee"),
+        ("Investeringsplan netbeheerder", in_ip_text),
     ]
     return {
         "project_id": pid,
@@ -511,6 +514,7 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         "status_reason": _s(p.get("status_reason")),
         "status_text": status_text(p.get("status"), p.get("status_reason")),
         "confidential": bool(p.get("confidential")),
+        "in_ip_text": in_ip_text,
         "location": _s(p.get("location_description")),
         "municipalities": _s(p.get("municipalities")),
         "type_infra": p.get("type_infra"),

@@ -76,7 +76,7 @@ def specs():
              {"type_infra": _codes(E.TYPE_INFRA), "phase": _codes(E.PROJECT_PHASES),
               "status": _codes(E.PROJECT_STATUS), "financial_cover": _codes(E.FINANCIAL_COVER),
               "energy_carrier": _codes(E.ENERGY_CARRIERS), "route": _codes(E.ROUTES),
-              "confidential": ["ja", "nee"], "in_ip": ["ja", "nee"]},
+              "confidential": ["ja", "nee"], "in_ip": ["ja", "nee", "leeg = niet opgegeven"]},
              ("name",), "IBN alleen uit ibn_jaar of een jaar met 'IBN' in de planning; anders leeg met een "
                         "waarschuwing.", validate=".knooppunten.projects:validate_projects", track_source=True),
         Spec("knooppunten", "Knooppunten", "pmiek:importknooppunten", "knooppunten", "knooppunt_id",

@@ -406,7 +406,10 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         for f in ("in_ip", "confidential"):
             v = _text(get(f))
             if v is None:
-                row[f] = 0
+                # an empty cell: investeringsplan niet opgegeven (NULL, never "nee"); not confidential (the safe
+                # default).  A source without the column does not write it at all (_provided_fields): a new project
+                # then gets the column's default, NULL for in_ip.
+                row[f] = None if f == "in_ip" else 0
             else:
                 n = norm(v)
                 if n in ("1", "ja", "j", "yes", "true", "waar", "x", "10"):
@@ -414,8 +417,8 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
                 elif n in ("0", "nee", "n", "no", "false", "onwaar", "00"):
                     row[f] = 0
                 else:
-                    err(f, "'{}' is geen ja/nee".format(v))
-                    row[f] = 0
+                    err(f, "'{}' is geen ja/nee{}".format(v, " (of leeg: niet opgegeven)" if f == "in_ip" else ""))
+                    row[f] = None if f == "in_ip" else 0
         # references
         for f, known, what in (("station_id", stations, "station"), ("knooppunt_id", knooppunten, "knooppunt")):
             v = _text(get(f))

@@ -20,6 +20,7 @@ import sqlite3
 import stat
 
 from ..ingest.dates import date_problem, parse_date
+from ..werkbank import enums as E
 from ..werkbank import new_id, now_iso, open_werkbank
 from ..werkbank.storage import current_user
 from .errors import FrozenRoundError, ProgrammeError
@@ -36,7 +37,11 @@ PROJECT_FIELDS = (
     ("ibn_year", "IBN-jaar"),
     ("investment_eur", "investering (EUR)"),
     ("status", "status"),
+    ("in_ip", "investeringsplan netbeheerder"),
 )
+# how a compared value is written in the report when not as stored: in_ip as ja / nee / niet opgegeven, so
+# "niet opgegeven" -> "nee" (an empty in_ip given as 0 in the new round) is a change the report names
+SHOWN = {"in_ip": E.in_ip_label}
 DEVELOPMENT_FIELDS = (
     ("demand_mw", "vraag (MW)"),
     ("supply_mw", "aanbod (MW)"),
@@ -423,7 +428,8 @@ def _project_rows(old, new):
         for i in _changed(x, y):
             if col == "status" and dropped[i]:
                 continue
-            rows.append(("project", "gewijzigd", ids[i], codes[i], names[i], label, _norm(x[i]), _norm(y[i]), None))
+            show = SHOWN.get(col, _norm)
+            rows.append(("project", "gewijzigd", ids[i], codes[i], names[i], label, show(x[i]), show(y[i]), None))
     rows += _score_rows(old, new, ids, codes, names)
     confidential = set(pn.index[pn["confidential"].fillna(0).astype(int) == 1]) | set(
         po.index[po["confidential"].fillna(0).astype(int) == 1])

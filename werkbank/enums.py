@@ -158,6 +158,27 @@ def label(enum, code):
     return value
 
 
+# projects.in_ip (schema 9): 1 = ja, 0 = nee, empty = niet opgegeven (never read as "nee")
+IN_IP_NOT_GIVEN = "niet opgegeven"
+
+
+def in_ip_label(value):
+    """'ja', 'nee' or 'niet opgegeven' for a stored ``in_ip`` (1/0, '1'/'0', True/False, None, NaN)."""
+    if value is None or isinstance(value, bool):
+        return IN_IP_NOT_GIVEN if value is None else ("ja" if value else "nee")
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return IN_IP_NOT_GIVEN
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if number != number:  # NaN: a missing value in a frame
+        return IN_IP_NOT_GIVEN
+    return "ja" if number == 1 else "nee" if number == 0 else str(value)
+
+
 def sql_in(enum):
     """SQL literal list for a CHECK constraint: ('a','b')."""
     return "(" + ",".join("'" + c.replace("'", "''") + "'" for c in enum) + ")"

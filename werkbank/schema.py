@@ -468,7 +468,8 @@ class Migration:
     after ``sql`` on that backend only (triggers and functions differ per database).
     """
 
-    def __init__(self, version, description, tables=(), indexes=(), sql=(), add_columns=(), sql_by_backend=None):
+    def __init__(self, version, description, tables=(), indexes=(), sql=(), add_columns=(), sql_by_backend=None,
+                 rebuild_tables=()):
         self.version = version
         self.description = description
         self.tables = tables
@@ -476,6 +477,11 @@ class Migration:
         self.sql = sql
         self.add_columns = add_columns  # ((table_name, Column), ...)
         self.sql_by_backend = dict(sql_by_backend or {})
+        # Tables whose columns change their constraints (same columns, same order): the GeoPackage rebuilds such a
+        # table with this definition (SQLite cannot alter a column), keeping its rows, fids, indexes, triggers,
+        # R-tree and registration (GeopackageWerkbank._rebuild_table); PostGIS alters the column in place with the
+        # migration's sql_by_backend["postgis"].
+        self.rebuild_tables = tuple(rebuild_tables)
 
 
 # ---- version 3: every update bumps row_version, also edits made in QGIS itself -------------------
@@ -575,6 +581,15 @@ SUPPRESS_TABLE_NAME = C("table_name", "TEXT", "", "tabel waarvan de opslag-API z
 AUDITED_TABLES_V8 = tuple(SCORES_V6 if t.name == "scores" else t for t in AUDITED_TABLES_V5)
 
 
+# ---- version 9: "in investeringsplan" is three-valued: empty = niet opgegeven (it was NOT NULL DEFAULT 0, so a list
+# without the column, or an empty cell, became "nee": invented data).  Existing values stay (a stored 0 stays 0: we
+# cannot know whether it was given).
+IN_IP_V9 = C("in_ip", "INTEGER", "CHECK (in_ip IS NULL OR in_ip IN (0, 1))",
+             "opgenomen in investeringsplan netbeheerder (1 = ja, 0 = nee, leeg = niet opgegeven)")
+PROJECTS_V9 = Table(PROJECTS.name, tuple(IN_IP_V9 if c.name == "in_ip" else c for c in PROJECTS.columns),
+                    PROJECTS.geometry_type, PROJECTS.key, PROJECTS.doc, PROJECTS.table_constraints)
+
+
 MIGRATIONS = [
     Migration(1, "Basisschema pMIEK Werkbank", TABLES_V1, INDEXES_V1),
     Migration(
@@ -636,6 +651,15 @@ MIGRATIONS = [
             "postgis": [POSTGIS_AUDIT_FUNCTION_V8],
         },
     ),
+    Migration(
+        9,
+        "Investeringsplan netbeheerder: leeg = niet opgegeven (voorheen gelezen als 'nee'); bestaande waarden blijven",
+        rebuild_tables=(PROJECTS_V9,),
+        sql_by_backend={
+            "postgis": ['ALTER TABLE "projects" ALTER COLUMN "in_ip" DROP NOT NULL',
+                        'ALTER TABLE "projects" ALTER COLUMN "in_ip" DROP DEFAULT'],
+        },
+    ),
 ]
 
 # Later versions are added as new entries at the end of MIGRATIONS (never edit an applied one).
@@ -651,6 +675,8 @@ def _final_tables():
         for tname, col in m.add_columns:
             t = result[tname]
             result[tname] = Table(t.name, t.columns + (col,), t.geometry_type, t.key, t.doc, t.table_constraints)
+        for t in m.rebuild_tables:
+            result[t.name] = t
     return result
 
 

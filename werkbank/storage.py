@@ -242,6 +242,10 @@ class Werkbank:
     def _create_table(self, tx, table):
         raise NotImplementedError
 
+    def _rebuild_table(self, tx, table):
+        """Give an existing table the column constraints of ``table`` (a migration's ``rebuild_tables``)."""
+        raise NotImplementedError
+
     def _add_column(self, tx, table, column):
         tx.execute('ALTER TABLE "{}" ADD COLUMN {}'.format(table.name, self._column_ddl(column)))
 
@@ -358,6 +362,8 @@ class Werkbank:
                     self._create_table(tx, t)
                 for tname, col in m.add_columns:
                     self._add_column(tx, TABLES[tname], col)
+                for t in m.rebuild_tables:
+                    self._rebuild_table(tx, t)
                 for tname, cols in m.indexes:
                     tx.execute(
                         'CREATE INDEX IF NOT EXISTS "idx_{t}_{c}" ON "{t}" ({cols})'.format(
@@ -1459,13 +1465,71 @@ class GeopackageWerkbank(Werkbank):
         )
         c.execute("COMMIT")
 
-    def _create_table(self, tx, table):
+    def _table_ddl(self, table):
         cols = ['"{}" INTEGER PRIMARY KEY AUTOINCREMENT'.format(FID)]
         cols += [self._column_ddl(c) for c in table.columns]
         if table.spatial:
             cols.append('"{}" {}'.format(GEOM, table.geometry_type))
         cols += list(table.table_constraints)
-        tx.execute('CREATE TABLE "{}" ({})'.format(table.name, ", ".join(cols)))
+        return 'CREATE TABLE "{}" ({})'.format(table.name, ", ".join(cols))
+
+    def _apply_migrations(self, from_version):
+        """A migration that rebuilds a table runs with foreign keys off: dropping a parent table with them on
+        would delete (cascade) or empty the rows of every table that refers to it.  SQLite only switches them
+        outside a transaction, so here, around the one migration transaction (all or nothing as always)."""
+        if not any(m.rebuild_tables for m in MIGRATIONS if m.version > from_version):
+            return super()._apply_migrations(from_version)
+        if self._in_tx:
+            raise WerkbankError("{}: de werkbank kan niet binnen een lopende transactie worden bijgewerkt.".format(
+                self.describe()))
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            return super()._apply_migrations(from_version)
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def _rebuild_table(self, tx, table):
+        """SQLite cannot change a column's constraints (drop a NOT NULL, a DEFAULT): the table is built again
+        with the definition ``table`` (the same columns in the same order) inside the migration transaction.
+        Rows keep their fid, values and geometry; the table's own indexes and triggers (row version, audit,
+        R-tree maintenance) are re-created from their stored SQL; the R-tree itself (a table of its own, keyed
+        by fid), the GeoPackage registration (gpkg_contents, gpkg_geometry_columns, gpkg_extensions: by table
+        name) and the AUTOINCREMENT counter stay as they were.  Needs foreign keys off (see
+        :meth:`_apply_migrations`): with them on, the DROP would cascade into every referring table."""
+        name = table.name
+        if tx.execute("PRAGMA foreign_keys").fetchone()[0]:
+            raise WerkbankError("{}: tabel {} opnieuw opbouwen kan alleen met foreign keys uit; er is niets "
+                                "gewijzigd.".format(self.describe(), name))
+        cols = [FID] + table.column_names + ([GEOM] if table.spatial else [])
+        have = [r[1] for r in tx.execute('PRAGMA table_info("{}")'.format(name)).fetchall()]
+        if sorted(have) != sorted(cols):
+            raise WerkbankError("{}: tabel {} heeft andere kolommen dan verwacht ({}); bijwerken afgebroken, er is "
+                                "niets gewijzigd.".format(self.describe(), name, ", ".join(have)))
+        saved = [r[0] for r in tx.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger') AND sql NOT NULL "
+            "ORDER BY type = 'trigger', rowid", (name,)).fetchall()]
+        seq = tx.execute("SELECT max(seq) FROM sqlite_sequence WHERE name = ?", (name,)).fetchone()[0]
+        n = tx.execute('SELECT count(*) FROM "{}"'.format(name)).fetchone()[0]
+        listed = ", ".join('"{}"'.format(c) for c in cols)
+        tmp = "pmiek_rebuild_{}".format(name)
+        tx.execute('DROP TABLE IF EXISTS temp."{}"'.format(tmp))
+        tx.execute('CREATE TEMP TABLE "{}" AS SELECT {} FROM "{}"'.format(tmp, listed, name))
+        tx.execute('DROP TABLE "{}"'.format(name))  # its indexes and triggers go with it
+        tx.execute(self._table_ddl(table))
+        tx.execute('INSERT INTO "{0}" ({1}) SELECT {1} FROM temp."{2}" ORDER BY "{3}"'.format(name, listed, tmp, FID))
+        tx.execute('DROP TABLE temp."{}"'.format(tmp))
+        if tx.execute('SELECT count(*) FROM "{}"'.format(name)).fetchone()[0] != n:
+            raise WerkbankError("{}: tabel {} opnieuw opbouwen gaf een ander aantal rijen; bijwerken afgebroken, "
+                                "er is niets gewijzigd.".format(self.describe(), name))
+        for stmt in saved:
+            tx.execute(stmt)
+        last = tx.execute("SELECT max(seq) FROM sqlite_sequence WHERE name = ?", (name,)).fetchone()[0]
+        if seq is not None and (last is None or last < seq):  # a deleted last row's fid is never given again
+            tx.execute("DELETE FROM sqlite_sequence WHERE name = ?", (name,))
+            tx.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (name, seq))
+
+    def _create_table(self, tx, table):
+        tx.execute(self._table_ddl(table))
         data_type = "features" if table.spatial else "attributes"
         tx.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)"

@@ -751,7 +751,7 @@
     <constraint exp_strength="0" field="status" constraints="1" unique_strength="0" notnull_strength="1"/>
     <constraint exp_strength="0" field="status_reason" constraints="0" unique_strength="0" notnull_strength="0"/>
     <constraint exp_strength="0" field="route" constraints="0" unique_strength="0" notnull_strength="0"/>
-    <constraint exp_strength="0" field="in_ip" constraints="1" unique_strength="0" notnull_strength="1"/>
+    <constraint exp_strength="0" field="in_ip" constraints="0" unique_strength="0" notnull_strength="0"/>
     <constraint exp_strength="0" field="ip_reference" constraints="0" unique_strength="0" notnull_strength="0"/>
     <constraint exp_strength="0" field="bevoegd_gezag" constraints="0" unique_strength="0" notnull_strength="0"/>
     <constraint exp_strength="0" field="confidential" constraints="1" unique_strength="0" notnull_strength="1"/>
