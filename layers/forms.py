@@ -97,13 +97,14 @@ TABS = {
 
 VALUE_MAPS = {
     "projects": {"type_infra": E.TYPE_INFRA, "phase": E.PROJECT_PHASES, "status": E.PROJECT_STATUS,
-                 "energy_carrier": E.ENERGY_CARRIERS, "financial_cover": E.FINANCIAL_COVER, "route": E.ROUTES},
+                 "energy_carrier": E.ENERGY_CARRIERS, "financial_cover": E.FINANCIAL_COVER, "route": E.ROUTES,
+                 "in_ip": E.IN_IP},  # ja / nee / (leeg) = niet opgegeven: a checkbox would save an untouched NULL as 0
     "knooppunten": {"karakter": E.KNOOPPUNT_KARAKTER},
     "developments": {"sector": E.SECTORS, "phase": E.DEVELOPMENT_PHASES, "energy_carrier": E.ENERGY_CARRIERS},
 }
 NOT_NULL_ENUMS = {("projects", "status"), ("developments", "sector")}
 
-CHECKBOXES = {"projects": ("in_ip", "confidential")}
+CHECKBOXES = {"projects": ("confidential",)}
 DATES = {"knooppunten": ("session_date",)}
 MULTILINE = {"projects": ("narrative", "parties", "financial_note", "status_reason", "reason_inclusion",
                           "location_description"),
@@ -121,7 +122,6 @@ DEFAULTS = {
     "projects": {
         "project_id": "'P-' || substr(uuid(), 2, 8)",
         "status": "'kandidaat'",
-        "in_ip": "0",
         "confidential": "0",
     },
     "knooppunten": {

@@ -364,3 +364,27 @@ def test_postgis_werkbank_of_schema_8_gets_a_nullable_in_ip(monkeypatch):
         assert rows[-1][0] == "update" and '"in_ip": 0' in rows[-1][1] and '"in_ip": null' in rows[-1][2]
     finally:
         _sql(uri, 'DROP SCHEMA IF EXISTS "{}" CASCADE'.format(name))
+
+
+def test_form_offers_ja_nee_or_empty_and_sets_no_default(werkbank_path, qgis_app):
+    """A checkbox cannot show "niet opgegeven" and saves an untouched NULL as 0: a value map (ja / nee / (leeg)),
+    no default 0 for a new project, no NOT NULL from the style."""
+    from qgis.core import QgsFieldConstraints, QgsProject, QgsValueMapFieldFormatter
+
+    from pmiek_werkbank.layers.project import add_werkbank_layers
+
+    project = QgsProject()
+    layers = [lyr for lyr in add_werkbank_layers(werkbank_path, project)
+              if lyr.customProperty("pmiek/table") == "projects"]
+    assert layers
+    for lyr in layers:
+        i = lyr.fields().indexOf("in_ip")
+        setup = lyr.editorWidgetSetup(i)
+        assert setup.type() == "ValueMap"
+        entries = {k: v for e in setup.config()["map"] for k, v in e.items()}
+        assert entries == {"(leeg)": QgsValueMapFieldFormatter.NULL_VALUE, "ja": "1", "nee": "0"}
+        fmt = QgsValueMapFieldFormatter()
+        assert [fmt.representValue(lyr, i, setup.config(), None, v) for v in (1, 0)] == ["ja", "nee"]
+        assert lyr.defaultValueDefinition(i).expression() == ""
+        assert not lyr.fields().field(i).constraints().constraints() & QgsFieldConstraints.Constraint.ConstraintNotNull
+    project.clear()

@@ -159,6 +159,7 @@ def label(enum, code):
 
 
 # projects.in_ip (schema 9): 1 = ja, 0 = nee, empty = niet opgegeven (never read as "nee")
+IN_IP = OrderedDict([("1", "ja"), ("0", "nee")])  # the form's value map (codes as QGIS compares them: text)
 IN_IP_NOT_GIVEN = "niet opgegeven"
 
 

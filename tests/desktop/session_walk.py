@@ -25,7 +25,6 @@ from qgis.PyQt.QtGui import QMouseEvent
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import (
     QApplication,
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -339,8 +338,7 @@ def walk():
     yield 200
     type_into(field(form, "ibn_year"), "2030")
     choose(field(form, "phase", QComboBox), text="Planuitwerking")
-    in_ip = field(form, "in_ip", QCheckBox)
-    click(in_ip, QPoint(8, in_ip.height() // 2))  # on the box itself
+    choose(field(form, "in_ip", QComboBox), text="ja")  # ja / nee / (leeg): empty is "niet opgegeven"
     yield 200
     shot("project_formulier_planning")
     show_tab(form, "Netcapaciteit")
