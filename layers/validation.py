@@ -470,12 +470,45 @@ MAX_KV = 1000.0
 MAX_EUR = 1e12  # one project/measure; more than a trillion euro is a unit or typing error
 
 
+def _unit_or_date_read(series, unit, year):
+    """'150 kV' in a kV column reads as 150 (the column's own unit after the number); in a year column a date
+    ('1-7-2027', an Excel date cell) reads as its year. Anything else is left for :func:`parse_numbers`."""
+    import re
+
+    import pandas as pd
+
+    from ..ingest.dates import parse_date
+
+    if year and pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return series.dt.year.astype(float)
+    if series.dtype != object or not (unit or year):
+        return series
+    tail = re.compile(r"^\s*(.*\d)\s*{}\s*$".format(re.escape(unit)), re.IGNORECASE) if unit else None
+
+    def one(v):
+        if isinstance(v, str):
+            m = tail.match(v) if tail is not None else None
+            if m:
+                return m.group(1)
+            if year and any(c in v for c in "-/."):
+                try:
+                    return parse_date(v)[:4]
+                except ValueError:
+                    return v
+        elif year and hasattr(v, "strftime"):
+            return v.year
+        return v
+
+    uniq = pd.unique(series.dropna())
+    return series.map({v: one(v) for v in uniq}).where(series.notna(), series) if len(uniq) else series
+
+
 def check_number(report, frame, col, field, nonneg=True, integer=False, year=False, maximum=None, unit=""):
     """Parse ``frame[col]``; reject non-numbers, negatives, years out of range and implausibly large values
     (above ``maximum``). Returns the float Series."""
     import numpy as np
 
-    vals, bad, unclear = parse_numbers(frame[col], ambiguous=True)
+    vals, bad, unclear = parse_numbers(_unit_or_date_read(frame[col], unit, year), ambiguous=True)
     nonfinite = bad & _nonfinite_text(frame[col])
     report.add_mask(frame, bad & ~nonfinite & ~unclear, field, "'{value}' is geen getal", value_col=col)
     for i in np.nonzero(unclear)[0]:

@@ -167,3 +167,44 @@ def test_developments_from_a_table_with_x_and_y(werkbank_path, tmp_path, pmiek_p
     with open_werkbank(werkbank_path) as wb:
         g = wb.read_frame("developments")
     assert list(g["source_id"]) == ["XY-1"] and g.geometry.iloc[0].equals(PT)
+
+
+def test_a_voltage_with_its_unit_and_a_date_as_year_are_read(werkbank_path, tmp_path, pmiek_provider):
+    """A stations layer whose voltage reads '150 kV' (as OSM and grid operators write it) lost every station
+    ('150 kV' is geen getal), and with them every capacity row; a plan's 'jaar gereed' given as a date
+    (1-7-2027, or an Excel date cell) was refused as 'geen getal'. The column's own unit after the number and a
+    date's year are read; other text is still refused naming row and field."""
+    import datetime as dt
+
+    import openpyxl
+
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    stations = str(tmp_path / "stations.gpkg")
+    _gdf({"Code": ["S1", "S2", "S3"], "Stationsnaam": ["Graetheide", "Limmel", "Beek"],
+          "Spanning": ["150 kV", "110kV", "hoog"]}, [PT, shapely.Point(137000, 457000), shapely.Point(138000, 458000)]
+         ).to_file(stations)
+    cap = tmp_path / "capaciteit.csv"
+    cap.write_text("Station;Jaar;Afname;Teruglevering\nS1;2030;40,5;20\nS2;2030;12;3\n", encoding="utf-8")
+    rep = str(tmp_path / "st.csv")
+    res = run_alg("pmiek:importstations", {"WERKBANK": werkbank_path, "INPUT": stations, "CAPACITY_TABLE": str(cap),
+                                           "REPORT": rep})
+    assert (res["IMPORTED"], res["REJECTED"], res["CAPACITY_IMPORTED"]) == (2, 1, 2)
+    assert "stations;3;S3;Spanning;hoog;'hoog' is geen getal;fout" in _report(rep)
+    src = str(tmp_path / "plannen.xlsx")
+    wbk = openpyxl.Workbook()
+    ws = wbk.active
+    ws.append(["plan_id", "sector", "jaar gereed", "vraag_mw", "X", "Y"])
+    ws.append(["D1", "wonen", "1-7-2027", 1, PT.x, PT.y])
+    ws.append(["D2", "wonen", dt.datetime(2029, 7, 1), 2, PT.x, PT.y])
+    ws.append(["D3", "wonen", "31-02-2026", 3, PT.x, PT.y])
+    wbk.save(src)
+    rep = str(tmp_path / "ont.csv")
+    res = run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src, "REPORT": rep})
+    assert (res["IMPORTED"], res["REJECTED"]) == (2, 1)
+    assert "plannen;4;D3;jaar gereed;31-02-2026;'31-02-2026' is geen getal;fout" in _report(rep)
+    with open_werkbank(werkbank_path) as wb:
+        st = wb.read_frame("stations").set_index("name")
+        devs = wb.read_frame("developments").set_index("source_id")
+    assert st.loc["Graetheide", "voltage_kv"] == 150 and st.loc["Limmel", "voltage_kv"] == 110
+    assert devs.loc["D1", "year_ready"] == 2027 and devs.loc["D2", "year_ready"] == 2029
