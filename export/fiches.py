@@ -21,7 +21,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-from qgis.core import QgsLayoutItemMap, QgsPrintLayout, QgsReadWriteContext
+from qgis.core import QgsLayoutItemLabel, QgsLayoutItemMap, QgsPrintLayout, QgsReadWriteContext
 from qgis.PyQt.QtCore import QSize, QSizeF
 from qgis.PyQt.QtGui import QColor, QImage, QPainter
 from qgis.PyQt.QtXml import QDomDocument
@@ -91,6 +91,9 @@ class FicheLayout:
         # change would be kept as an undo command (memory growing by megabytes per fiche)
         layout.undoStack().blockCommands(True)
         layout.setName("pMIEK projectfiche")
+        title = layout.itemById("title")
+        self._title_pt = (title.textFormat().size() if hasattr(title, "textFormat") else title.font().pointSizeF()
+                          ) if isinstance(title, QgsLayoutItemLabel) else None
         self.map = layout.itemById("map")
         if self.map is None:  # an edited template without our map: take the first map item
             maps = [i for i in layout.items() if isinstance(i, QgsLayoutItemMap)]
@@ -184,6 +187,8 @@ class FicheLayout:
         self._show_live_map()
         self._start_maps(p)
         self.layout.atlas().seekTo(self._index[p["project_id"]])
+        if self._title_pt:
+            L.fit_title(self.layout, _title(p), self._title_pt)
         self.renderer.set_html(self._html(p, font))  # the one load at the planned size
         avail = self.renderer.first_frame_height() * SLACK
         height = self.renderer.content_height()

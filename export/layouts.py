@@ -371,6 +371,42 @@ def fit_footer(layout, footer):
             item.setHAlign(Qt.AlignmentFlag.AlignLeft)
 
 
+def fit_title(layout, text, size_pt, min_pt=9.0):
+    """Left-align the fiche's title label (item id ``title``) and give it the largest font size up to
+    ``size_pt`` (steps of 0.5 pt, not below ``min_pt``) at which ``text``, word-wrapped to the label's width,
+    fits its height: a long project name ran into the subtitle below and lost its last line's descenders.
+    The label's own font (family, bold, colour) stays; the size is measured with that font, not assumed."""
+    from qgis.PyQt.QtCore import QRectF, Qt
+    from qgis.PyQt.QtGui import QFontMetricsF, QImage
+
+    label = layout.itemById("title")
+    if not isinstance(label, QgsLayoutItemLabel):
+        return None
+    fmt = label.textFormat() if hasattr(label, "textFormat") else None
+    font = QFont(fmt.font() if fmt is not None else label.font())
+    image = QImage(4, 4, QImage.Format.Format_ARGB32)
+    image.setDotsPerMeterX(round(72 / 0.0254))  # 1 px = 1 pt
+    image.setDotsPerMeterY(round(72 / 0.0254))
+    box = label.rect()  # mm
+    width, height = box.width() * 72 / 25.4 * 0.97, box.height() * 72 / 25.4
+    size = size_pt
+    while size > min_pt:
+        font.setPointSizeF(size)
+        used = QFontMetricsF(font, image).boundingRect(QRectF(0, 0, width, 1e6), Qt.TextFlag.TextWordWrap, text)
+        if used.height() <= height * 0.95:
+            break
+        size -= 0.5
+    font.setPointSizeF(size)
+    if fmt is not None:
+        fmt.setFont(font)
+        fmt.setSize(size)
+        label.setTextFormat(fmt)
+    else:
+        label.setFont(font)
+    label.setHAlign(Qt.AlignmentFlag.AlignLeft)
+    return size
+
+
 def set_footer_variables(layout, footer, page_text=None):
     from qgis.core import QgsExpressionContextUtils
 

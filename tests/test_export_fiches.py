@@ -548,3 +548,32 @@ def test_scale_bar_numbers_are_dutch(tmp_path, qgis_app):
                     assert fmt.formatDouble(value, QgsNumericFormatContext()) == fmt_num(value, 6, trim=True)
         finally:
             fl.close()
+
+
+def test_a_long_project_name_stays_whole_above_the_subtitle(tmp_path, qgis_app):
+    """A project name of 90 characters wrapped to two lines in the fiche's title, whose box holds one: the second
+    line ran into the subtitle and lost its descenders, and the template's justify spread the first line. The
+    title now shrinks until it fits its box, left-aligned; the projectenlijst keeps a code such as 'LI-01' on
+    one line."""
+    from helpers import pdf_words
+
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    long_name = "Uitbreiding 150 kV-station Graetheide t.b.v. Chemelot-elektrificatie en waterstofproductie"
+    wb_path = _new_werkbank(tmp_path / "w.gpkg")
+    with open_werkbank(wb_path) as wb:
+        row = wb.read_frame("projects").set_index("project_id").loc["P2"]
+        wb.update_row("projects", "P2", {"name": long_name, "code": "LI-01"}, int(row["row_version"]))
+    data, fiches, atlas = _export(wb_path, tmp_path)
+    pdf = [f for f in fiches.pdfs if "LI-01" in os.path.basename(f)][0]
+    words = [w for w in pdf_words(pdf) if w[0] == 1]
+    subtitle_top = min(w[2] for w in words if w[5] == "Middenspanningstracé")
+    title = [w for w in words if 11 / 25.4 * 72 - 1 <= w[2] < subtitle_top]  # below the kicker line
+    assert " ".join(w[5] for w in title).replace("\ufb01", "fi") == "LI-01. " + long_name
+    assert max(w[4] for w in title) <= subtitle_top + 0.5  # the last line ends above the subtitle
+    box_bottom = (11 + 11) / 25.4 * 72  # the title label of templates/projectfiche.qpt: y 11 mm, height 11 mm
+    assert max(w[4] for w in title) <= box_bottom + 0.5
+    gaps = [b[1] - a[3] for a, b in zip(title, title[1:]) if abs(a[2] - b[2]) < 1]
+    assert max(gaps) < 8, gaps  # left-aligned: one space between words, not spread over the line
+    listed = [w[5] for w in pdf_words(atlas.path) if w[0] == 2]
+    assert "LI-01" in listed
