@@ -26,6 +26,23 @@ def icon(name):
     return QIcon(path)
 
 
+def project_beside(werkbank):
+    """The QGIS project saved beside a werkbank file: ``<werkbank>.qgz`` (absolute); '' for none or a team werkbank
+    (``pg:``), which has no folder."""
+    if not werkbank or werkbank.startswith("pg:"):
+        return ""
+    return os.path.splitext(os.path.abspath(werkbank))[0] + ".qgz"
+
+
+def _file_stamp(path):
+    """(size, modification time in ns) of a file, None when it does not exist."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 def _compact(widget):
     """Let a dock shrink to a side-panel width: combo boxes may narrow below their longest item
     (an explicit minimum width overrides the size hint in layouts) and long labels wrap."""
@@ -290,23 +307,41 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         return self.open_werkbank(path=path)
 
     def save_project_beside_werkbank(self):
-        """Save the QGIS project (map, styles, docks' layers) as ``<werkbank>.qgz`` next to the werkbank."""
+        """Save the QGIS project (map, styles, docks' layers) as ``<werkbank>.qgz`` next to the werkbank.
+
+        Saved by QGIS's own Save (``iface.actionSaveProject``) with the project's file name set: that also puts the
+        file in QGIS's recent projects, which ``QgsProject.write`` does not and no Python API does.  Without that
+        action (another host application) the project is written directly."""
         from qgis.core import QgsProject
 
         path = self.session.werkbank_path() if self.session is not None else ""
-        if not path or path.startswith("pg:"):
+        target = project_beside(path)
+        if not target:
             from .dialogs.files import save_file
 
             target = save_file(self.iface.mainWindow(), self.tr("QGIS-project opslaan"),
                                self.tr("QGIS-project (*.qgz)"), "pmiek.qgz", path)
-        else:
-            target = os.path.splitext(os.path.abspath(path))[0] + ".qgz"
+            target = os.path.splitext(os.path.abspath(target))[0] + ".qgz" if target else ""
         if not target:
             return ""
         project = QgsProject.instance()
-        if not project.write(target):
+        save = getattr(self.iface, "actionSaveProject", None)
+        save = save() if callable(save) else None
+        if isinstance(save, QAction):
+            before, name = _file_stamp(target), project.fileName()
+            project.setFileName(target)
+            save.trigger()
+            saved = project.fileName() == target and _file_stamp(target) not in (None, before) \
+                and not project.isDirty()
+            error = self.tr("QGIS heeft het niet geschreven")
+            if not saved:
+                project.setFileName(name)
+        else:
+            saved = project.write(target)
+            error = project.error()
+        if not saved:
             self.iface.messageBar().pushMessage("pMIEK Werkbank", self.tr("Het QGIS-project kon niet worden "
-                                                "opgeslagen: {}").format(project.error()), Qgis.MessageLevel.Critical, 10)
+                                                "opgeslagen: {}").format(error), Qgis.MessageLevel.Critical, 10)
             return ""
         self.iface.messageBar().pushMessage(
             "pMIEK Werkbank", self.tr("QGIS-project opgeslagen naast de werkbank: {}. De gegevens zelf staan al "
@@ -334,8 +369,7 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         previous = self.session.werkbank_path() if self.session is not None else ""
         from qgis.core import QgsProject
 
-        beside = os.path.splitext(os.path.abspath(previous))[0] + ".qgz" if previous and \
-            not previous.startswith("pg:") else None
+        beside = project_beside(previous)
         if beside and os.path.abspath(path) != os.path.abspath(previous) and \
                 os.path.abspath(QgsProject.instance().fileName() or "") == beside:
             # the QGIS project saved beside the previous werkbank now shows another one: saving it must not overwrite
