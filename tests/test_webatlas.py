@@ -343,3 +343,35 @@ def test_export_task_gathers_on_the_task_managers_thread_again_and_again(qgis_if
         process_events_until(lambda done=done: bool(done))
         assert done == ["ok"], task.error
         assert task.error is None and [p["project_id"] for p in task.data.projects] == want
+
+
+# A valid 21-point polygon of a simplified national union of capacity areas (bench data, EPSG:28992) on which GEOS's
+# rectangle clip throws "Invalid number of points in LinearRing found 3" for the box of a fiche map below: the web
+# atlas export stopped with that text at national size.
+_CLIP_TRAP = (
+    "POLYGON ((218761.02195483845 569613.0050389186, 219976.79243341179 569519.3661865967, 219178.36631139892 "
+    "567254.833747893, 220889.6003839132 572108.3135634759, 222531.8075577637 571062.4284892279, 223518.28295093554 "
+    "570939.7325879527, 223688.8678584346 570807.1588497416, 223834.36189150377 570342.3179447084, 223859.1602032597 "
+    "568609.9262484312, 222689.42563987407 568189.4224862654, 221753.66542759602 569449.8029308253, 220656.6521936855 "
+    "568640.6338565082, 222171.53775358867 567660.5812620325, 222142.8837992566 567269.7682938884, 221952.03550844593 "
+    "566293.0600132168, 221406.16966330667 566258.3342155728, 220915.9950786393 566494.8792530606, 219688.47963797353 "
+    "566364.8748197175, 219134.84026933374 567131.3832100567, 217116.12040961473 567888.2429638789, 218761.02195483845 "
+    "569613.0050389186))")
+_CLIP_BOX = (188742.5796885815, 515737.22205607116, 281136.9982807862, 567709.0825141863)
+
+
+def test_fiche_map_clip_survives_a_geos_clip_failure():
+    import shapely
+
+    from pmiek_werkbank.export.webatlas.geo import SvgMap, clip_to_box
+
+    trap = shapely.from_wkt(_CLIP_TRAP)
+    fine = shapely.box(200000, 520000, 201000, 521000)
+    got = clip_to_box([fine, trap], _CLIP_BOX)
+    assert shapely.equals(got[0], fine)  # the others keep the fast clip
+    expected = shapely.intersection(trap, shapely.box(*_CLIP_BOX))
+    assert abs(shapely.area(got[1]) - shapely.area(expected)) < 1e-6 * shapely.area(expected)
+    assert shapely.area(got[1]) > 0
+    m = SvgMap(_CLIP_BOX, margin=0)
+    m.add([fine, trap], fill="#f00", stroke="none")  # raised with GEOS 3.11 (QGIS 3.22 here)
+    assert len(m.parts) == 1 and m.parts[0].count("M") == 2  # both drawn

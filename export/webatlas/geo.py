@@ -122,6 +122,28 @@ def development_points(gdf, sector_codes, decimals=4):
 
 
 # ---- small SVG maps for the fiche pages ---------------------------------------------------------
+def clip_to_box(geoms, box):
+    """``shapely.clip_by_rect`` of an array of geometries that does not fail: GEOS's fast rectangle clip throws on
+    some rings (a simplified union of thousands of capacity areas: "Invalid number of points in LinearRing found
+    3"); such a geometry is made valid and intersected with the box instead, the others keep the fast clip."""
+    import numpy as np
+    import shapely
+
+    geoms = np.asarray(geoms, dtype=object)
+    try:
+        return shapely.clip_by_rect(geoms, *box)
+    except shapely.errors.GEOSException:
+        pass
+    out = np.empty(len(geoms), dtype=object)
+    rect = shapely.box(*box)
+    for i, g in enumerate(geoms):
+        try:
+            out[i] = shapely.clip_by_rect(g, *box)
+        except shapely.errors.GEOSException:
+            out[i] = shapely.intersection(shapely.make_valid(g), rect)
+    return out
+
+
 class SvgMap:
     """An SVG picture of an RD extent: ``add(geom, **style)``, then ``svg(title)``."""
 
@@ -171,7 +193,7 @@ class SvgMap:
         other = arr[(types != 0) & (types != 4)]
         if not len(other):
             return
-        other = shapely.simplify(self._to_pixels(shapely.clip_by_rect(other, *self.box)), 0.4)
+        other = shapely.simplify(self._to_pixels(clip_to_box(other, self.box)), 0.4)
         other = other[~shapely.is_empty(other)]
         d = []
         for wkt in shapely.to_wkt(other, rounding_precision=1, trim=True):
