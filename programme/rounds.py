@@ -423,13 +423,16 @@ def _project_rows(old, new):
     for i in np.flatnonzero(dropped):
         rows.append(("project", "afgevallen", ids[i], codes[i], names[i], "status", _norm(sa[i]), "afgevallen",
                      _norm(reason[i])))
+    old_reason = a["status_reason"].to_numpy(dtype=object)
     for col, label in PROJECT_FIELDS:
         x, y = a[col].to_numpy(dtype=object), b[col].to_numpy(dtype=object)
         for i in _changed(x, y):
             if col == "status" and dropped[i]:
                 continue
             show = SHOWN.get(col, _norm)
-            rows.append(("project", "gewijzigd", ids[i], codes[i], names[i], label, show(x[i]), show(y[i]), None))
+            # a decision comes with its reason (as 'afgevallen' does above): the new reason, when it is new
+            note = _norm(reason[i]) if col == "status" and _norm(reason[i]) != _norm(old_reason[i]) else None
+            rows.append(("project", "gewijzigd", ids[i], codes[i], names[i], label, show(x[i]), show(y[i]), note))
     rows += _score_rows(old, new, ids, codes, names)
     confidential = set(pn.index[pn["confidential"].fillna(0).astype(int) == 1]) | set(
         po.index[po["confidential"].fillna(0).astype(int) == 1])

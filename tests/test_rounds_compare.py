@@ -132,3 +132,24 @@ def test_consensus_once_per_round(rounds, monkeypatch):
     snap, new = rounds
     compare_rounds(snap, new)
     assert calls == [7, 5]  # round 1: 7 ratings; round 2: 7 - 2 (P2) - 1 (P1 B) + 1 (P4 B)
+
+
+def test_a_status_decision_is_listed_with_its_reason(tmp_path):
+    """The energyboard took up a candidate ('opgenomen', with its reason): the rounds compare said only
+    'kandidaat -> opgenomen', the reason was in no line (an 'afgevallen' line has always carried it). A status
+    change now carries the new reason when the decision brought one; an unchanged reason is not repeated."""
+    from pmiek_werkbank.programme.rounds import compare_rounds
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    def decide(path):
+        wb = open_werkbank(path)
+        wb.write_frame("projects", [{"project_id": "P1", "status": "kandidaat",
+                                     "status_reason": "Energyboard 12-9-2026: eerst tracé"}])
+        wb.write_frame("projects", [{"project_id": "P3", "ibn_year": 2031}])
+        wb.close()
+
+    _live, snap, new = two_rounds(tmp_path, decide)
+    rows = [tuple(r) for r in compare_rounds(snap, new).rows.itertuples(index=False)]
+    assert ("project", "gewijzigd", "P1", "P-1", "Uitbreiding Station Noord", "status", "opgenomen", "kandidaat",
+            "Energyboard 12-9-2026: eerst tracé") in rows
+    assert ("project", "gewijzigd", "P3", "P-3", "Batterij Oost (vertrouwelijk)", "IBN-jaar", 2030, 2031, None) in rows
