@@ -8,15 +8,25 @@ heavy is imported here: docks and algorithms load when first used.
 import os
 
 from qgis.core import Qgis, QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QComboBox, QFrame, QLabel, QLayout, QMenu, QScrollArea
+from qgis.PyQt.QtWidgets import (
+    QAction,
+    QComboBox,
+    QFrame,
+    QLabel,
+    QLayout,
+    QMenu,
+    QScrollArea,
+    QWidget,
+)
 
 from .connections import ConnectionsMixin
 
 PLUGIN_DIR = os.path.dirname(__file__)
 ICON_DIR = os.path.join(PLUGIN_DIR, "resources", "icons")
 MENU_TITLE = "pMIEK Werkbank"
+LONG_MESSAGE = 35  # characters of title and text the message bar shows beside two panels at 1366×768
 
 
 def icon(name):
@@ -63,8 +73,35 @@ def _compact(widget):
         area = QScrollArea(widget)
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setWidget(inner)
+        area.setWidget(_DockContent(inner))
         widget.setWidget(area)
+
+
+class _DockContent(QWidget):
+    """A dock's content inside its scroll area: the area gives it the dock's size, down to the content's minimum,
+    and scrolls only below that.  With the content itself in the area (its word-wrapped labels ask a height for
+    the width), the area gave it its preferred height: at 1366×768 the buttons at the bottom needed scrolling
+    where the minimum fitted.  No layout of its own (the area would ask the layout the same), the content fills it."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+        inner.setParent(self)
+        inner.installEventFilter(self)
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt API
+        return self.inner.minimumSizeHint().expandedTo(self.inner.minimumSize())
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        return self.minimumSizeHint()
+
+    def resizeEvent(self, event):  # noqa: N802 - Qt API
+        self.inner.setGeometry(0, 0, self.width(), self.height())
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt API
+        if obj is self.inner and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the content's minimum changed: the area sizes it again
+        return False
 
 
 class PmiekWerkbankPlugin(ConnectionsMixin):
@@ -82,6 +119,16 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
     @staticmethod
     def tr(text):
         return QCoreApplication.translate("PmiekWerkbankPlugin", text)
+
+    def tell(self, title, text, level, duration, more=""):
+        """A message in QGIS's message bar, which shows one line and at 1366×768 is only as wide as the map between
+        the panels (about 35 characters of title and text): a short title and text, and the whole of a longer text
+        (or ``more``) under the bar's 'Meer' button."""
+        more = more or (text if len(text) > LONG_MESSAGE else "")
+        if more:
+            self.iface.messageBar().pushMessage(title, text, more, level, duration)
+        else:
+            self.iface.messageBar().pushMessage(title, text, level, duration)
 
     # ---- Processing -----------------------------------------------------------
     def initProcessing(self):  # noqa: N802 - QGIS API
@@ -193,10 +240,7 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
             self.iface.mapCanvas().refresh()
         path = self.session.werkbank_path() if self.session is not None else ""
         if table and path:
-            self.iface.messageBar().pushMessage(
-                "pMIEK Werkbank", self.tr("Opgeslagen in de werkbank {}.").format(
-                    os.path.basename(path) if not path.startswith("pg:") else path),
-                Qgis.MessageLevel.Success, 3)
+            self.tell(self.tr("Opgeslagen in de werkbank"), "", Qgis.MessageLevel.Success, 3, more=path)
 
     def _on_project_read(self, *args):
         """A saved QGIS project with a werkbank: track its layers' row versions and tell the docks."""
@@ -244,7 +288,7 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         try:
             cls = load_class(entry)
         except ImportError as e:  # a missing dependency, named in Dutch by deps.require
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Warning, 15)
+            self.tell(MENU_TITLE, str(e), Qgis.MessageLevel.Warning, 15)
             return
         if kind == "dock":
             dock = self.docks.get(key)
@@ -285,9 +329,9 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
 
         hint = install_hint(missing_packages())
         if hint:
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", hint, Qgis.MessageLevel.Warning, 0)
+            self.tell(MENU_TITLE, hint, Qgis.MessageLevel.Warning, 0)
         for warning in native_conflicts():  # a second GDAL/PROJ: warn before it crashes QGIS
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", warning, Qgis.MessageLevel.Critical, 0)
+            self.tell(MENU_TITLE, warning, Qgis.MessageLevel.Critical, 0)
 
     # ---- actions ----------------------------------------------------------------
     def new_werkbank(self):
@@ -340,12 +384,11 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
             saved = project.write(target)
             error = project.error()
         if not saved:
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", self.tr("Het QGIS-project kon niet worden "
-                                                "opgeslagen: {}").format(error), Qgis.MessageLevel.Critical, 10)
+            self.tell(self.tr("QGIS-project niet opgeslagen"), error, Qgis.MessageLevel.Critical, 10)
             return ""
-        self.iface.messageBar().pushMessage(
-            "pMIEK Werkbank", self.tr("QGIS-project opgeslagen naast de werkbank: {}. De gegevens zelf staan al "
-                                      "veilig in de werkbank.").format(target), Qgis.MessageLevel.Success, 8)
+        self.tell(self.tr("QGIS-project opgeslagen"), "", Qgis.MessageLevel.Success, 8,
+                  more=self.tr("{}\n\nDe kaart, stijlen en lagen van de panelen staan in dit QGIS-project; de gegevens "
+                               "zelf staan al veilig in de werkbank.").format(target))
         return target
 
     def open_werkbank(self, checked=False, path=None):
@@ -364,7 +407,7 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
             prog = wb.programme()
             wb.close()
         except WerkbankError as e:
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Critical, 15)
+            self.tell(MENU_TITLE, str(e), Qgis.MessageLevel.Critical, 15)
             return False
         previous = self.session.werkbank_path() if self.session is not None else ""
         from qgis.core import QgsProject
@@ -399,12 +442,8 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
             # Only werkbank layers were added: everything is stored in the werkbank, nothing for QGIS to ask on exit.
             QgsProject.instance().setDirty(False)
             self._clean_after_render = self.iface.mapCanvas() is not None  # and once more when the map is drawn
-        self.iface.messageBar().pushMessage(
-            "pMIEK Werkbank",
-            self.tr("Werkbank '{}' ({}) geopend: {} lagen.").format(prog["name"], prog["province"], len(layers)),
-            Qgis.MessageLevel.Info,
-            5,
-        )
+        self.tell(self.tr("Werkbank geopend"), "", Qgis.MessageLevel.Info, 5,  # its name heads every panel
+                  more=self.tr("{} ({}): {} lagen\n{}").format(prog["name"], prog["province"], len(layers), path))
         return True
 
     def open_team_werkbank(self):
@@ -417,8 +456,8 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         except Exception:  # noqa: BLE001 - provider missing
             names = []
         if not names:
-            self.iface.messageBar().pushMessage(
-                "pMIEK Werkbank",
+            self.tell(
+                MENU_TITLE,
                 self.tr("Er is geen PostgreSQL-verbinding in QGIS. Maak er een in de Databronbeheerder "
                         "(met een authenticatieconfiguratie), zie README: Teamwerkbank op PostGIS."),
                 Qgis.MessageLevel.Warning, 12)
@@ -437,8 +476,8 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
     def open_sample(self):
         sample = os.path.join(PLUGIN_DIR, "resources", "sample", "voorbeeld_werkbank.gpkg")
         if not os.path.exists(sample):
-            self.iface.messageBar().pushMessage(
-                "pMIEK Werkbank", self.tr("Het voorbeeldprogramma ontbreekt: {}").format(sample), Qgis.MessageLevel.Warning, 10
+            self.tell(
+                MENU_TITLE, self.tr("Het voorbeeldprogramma ontbreekt: {}").format(sample), Qgis.MessageLevel.Warning, 10
             )
             return
         import shutil
@@ -476,8 +515,8 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
 
         toolbox = self.iface.mainWindow().findChild(QDockWidget, "ProcessingToolbox")
         if toolbox is None:
-            self.iface.messageBar().pushMessage(
-                "pMIEK Werkbank", self.tr("Zet de Processing-plugin aan om de algoritmen te zien."), Qgis.MessageLevel.Info, 8
+            self.tell(
+                MENU_TITLE, self.tr("Zet de Processing-plugin aan om de algoritmen te zien."), Qgis.MessageLevel.Info, 8
             )
             return
         toolbox.setVisible(True)

@@ -23,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
     QDockWidget,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +32,7 @@ from qgis.PyQt.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QStyle,
@@ -541,10 +543,15 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         refresh = QPushButton(tr("Lagenlijst verversen"))
         self._connect(refresh.clicked, self.refresh_constraint_layers)
         el.addWidget(refresh)
-        lower.addTab(ew, tr("Feiten"))
+        facts = QScrollArea()  # its list and button scroll: the grid above keeps its rows on a 1366×768 screen
+        facts.setWidgetResizable(True)
+        facts.setFrameShape(QFrame.Shape.NoFrame)
+        facts.setWidget(ew)
+        lower.addTab(facts, tr("Feiten"))
         split.addWidget(lower)
         split.setStretchFactor(0, 3)  # the grid gets most of the height
         split.setStretchFactor(1, 2)
+        split.setSizes([3000, 2000])  # also when the dock is short (1366×768): the grid kept only its minimum
         gl.addWidget(split)
         self.tabs.addTab(grid_tab, tr("Beoordelen"))
 

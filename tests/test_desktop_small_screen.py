@@ -47,3 +47,21 @@ def test_saved_project_is_in_qgis_recent_projects(report):
     target = report["project_file"]
     assert target.endswith(".qgz") and os.path.dirname(target) == report["work"]
     assert report["recent_projects"] and os.path.abspath(report["recent_projects"][0]) == target
+
+
+def test_docks_show_their_buttons_at_1366x768(report):
+    assert "error" not in report, report.get("error")
+    assert report["screen"] == [1366, 768]
+    assert report["docks"], report
+    hidden = {key: d["hidden_buttons"] for key, d in report["docks"].items() if d["hidden_buttons"]}
+    assert hidden == {}, json.dumps(report["docks"], indent=1)
+
+
+def test_plugin_messages_fit_the_message_bar(report):
+    """The message bar is as wide as the map between the panels and shows one line of a text: the plugin's
+    messages (werkbank opened, project saved) fit in it; the rest is under 'Meer'."""
+    assert "error" not in report, report.get("error")
+    titles = {m["title"] for m in report["messages"]}
+    assert {"Werkbank geopend", "QGIS-project opgeslagen"} <= titles, report["messages"]
+    for m in report["messages"]:
+        assert m["text_height"] <= m["shown_height"] + 2, m
