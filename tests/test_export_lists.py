@@ -224,3 +224,27 @@ def test_qgis_process_exports(export_wb, tmp_path):
         # the export itself completed (checked above)
         pytest.xfail("qgis_process crasht bij afsluiten na knooppunten.balance (rc {})".format(r.returncode))
     assert r.returncode == 0, r.stderr[-2000:]
+
+
+def test_fiches_of_a_werkbank_without_projects_say_why(pmiek_provider, werkbank_path, tmp_path):
+    """Fiches of a fresh werkbank (no projectenlijst imported yet) said 'alle projecten afgevallen of
+    vertrouwelijk', a reason that was not true: the message now says the werkbank has no projects yet."""
+    from qgis import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+
+    class Errors(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.errors = []
+
+        def reportError(self, error, fatalError=False):  # noqa: N802
+            self.errors.append(error)
+
+    fb = Errors()
+    ctx = QgsProcessingContext()
+    ctx.setProject(QgsProject.instance())
+    res = processing.run("pmiek:exportfiches", {"WERKBANK": werkbank_path, "OUTPUT_FOLDER": str(tmp_path / "f"),
+                                                "ATLAS": str(tmp_path / "a.pdf")}, context=ctx, feedback=fb)
+    assert res["FICHES"] == 0
+    assert fb.errors == ["Geen projecten om een fiche van te maken (de werkbank heeft nog geen projecten; "
+                         "importeer eerst een projectenlijst)."]

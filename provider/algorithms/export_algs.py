@@ -118,8 +118,10 @@ class ExportFiches(_ExportBase):
                 feedback.pushInfo(self.tr("{} vertrouwelijk(e) project(en) weggelaten.").format(
                     len(data.confidential_left_out)))
             if not data.projects:
-                feedback.reportError(self.tr("Geen projecten om een fiche van te maken (alle projecten afgevallen "
-                                             "of vertrouwelijk)."))
+                why = (self.tr("alle projecten afgevallen of vertrouwelijk") if data.afgevallen
+                       or data.confidential_left_out else
+                       self.tr("de werkbank heeft nog geen projecten; importeer eerst een projectenlijst"))
+                feedback.reportError(self.tr("Geen projecten om een fiche van te maken ({}).").format(why))
             os.makedirs(folder, exist_ok=True)
             fl = FicheLayout(wb, data, template_dir=template_dir, gemeenten_path=gemeenten)
             feedback.pushInfo(self.tr("Fiches en atlas maken ({} projecten)…").format(len(data.projects)))
