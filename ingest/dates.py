@@ -31,6 +31,19 @@ def parse_date(value):
     raise ValueError(text)
 
 
+def year_of_date(value):
+    """The year of a date given where a year is asked (an IBN year, a jaar gereed): a date/datetime cell (Excel) or
+    text that :func:`parse_date` reads ('1-7-2027'); None for anything else (a plain number is the caller's)."""
+    if hasattr(value, "strftime"):
+        return value.year
+    if isinstance(value, str) and any(c in value for c in "-/."):
+        try:
+            return int(parse_date(value)[:4])
+        except ValueError:
+            return None
+    return None
+
+
 def date_problem(value):
     """The Dutch message for a value :func:`parse_date` refuses."""
     return "'{}' is geen (bestaande) datum; schrijf JJJJ-MM-DD (bijv. 2026-01-15) of DD-MM-JJJJ".format(

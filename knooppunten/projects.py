@@ -20,7 +20,7 @@ import math
 import re
 import unicodedata
 
-from ..ingest.dates import date_problem, parse_date
+from ..ingest.dates import date_problem, parse_date, year_of_date
 from ..ingest.errors import RowError, RowWarning
 from ..layers.validation import DOTTED_THOUSANDS as V_DOTTED  # the one thousands rule
 from ..layers.validation import SEVERAL_DOT_GROUPS as V_SEVERAL
@@ -385,7 +385,8 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         year = None
         if not _blank(v):
             try:
-                n = to_number(v)
+                n = year_of_date(v)  # an IBN date ('1-7-2027', an Excel date cell) gives its year
+                n = to_number(v) if n is None else n
                 if n is None or n != int(n):
                     raise ValueError
                 year = int(n)

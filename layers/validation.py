@@ -477,7 +477,7 @@ def _unit_or_date_read(series, unit, year):
 
     import pandas as pd
 
-    from ..ingest.dates import parse_date
+    from ..ingest.dates import year_of_date
 
     if year and pd.api.types.is_datetime64_any_dtype(series.dtype):
         return series.dt.year.astype(float)
@@ -490,13 +490,10 @@ def _unit_or_date_read(series, unit, year):
             m = tail.match(v) if tail is not None else None
             if m:
                 return m.group(1)
-            if year and any(c in v for c in "-/."):
-                try:
-                    return parse_date(v)[:4]
-                except ValueError:
-                    return v
-        elif year and hasattr(v, "strftime"):
-            return v.year
+        if year:
+            y = year_of_date(v)
+            if y is not None:
+                return y
         return v
 
     uniq = pd.unique(series.dropna())

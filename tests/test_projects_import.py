@@ -411,3 +411,21 @@ def test_project_gone_from_the_list_is_reported_then_deleted_with_sync(pmiek_pro
     # without SYNC the project is only reported; the new project is written
     res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": none})
     assert (res["REMOVED"], res["INSERTED"]) == (1, 1)
+
+
+def test_ibn_given_as_a_date_is_read_as_its_year(pmiek_provider, example_wb, werkbank, tmp_path):
+    """Real projectenlijsten give the IBN as a date: an Excel date cell or '1-7-2027' was refused ("'2029-07-01
+    00:00:00' is geen jaartal"); it is that date's year, read by the one date parser (ingest.dates.year_of_date,
+    also used for a jaar gereed).  Text that is no date stays refused naming row and field."""
+    import datetime
+
+    headers = ["Naam project", "IBN", "status"]
+    rows = [["Station Ambyerveld", datetime.datetime(2029, 7, 1), "kandidaat"],
+            ["Kabel Maasbracht", "1-7-2027", "kandidaat"],
+            ["Batterij Sittard", "binnenkort", "kandidaat"]]
+    path = _xlsx(tmp_path / "ibn.xlsx", rows, headers=headers)
+    res = run_alg("pmiek:importprojects", {"WERKBANK": example_wb, "INPUT": path})
+    assert (res["INSERTED"], res["REJECTED"]) == (2, 1)
+    got = {r["name"]: r["ibn_year"] for r in werkbank.query("SELECT name, ibn_year FROM projects")}
+    assert got["Station Ambyerveld"] == 2029 and got["Kabel Maasbracht"] == 2027
+    assert "Batterij Sittard" not in got
