@@ -268,6 +268,26 @@ def new_workbook():
     return Workbook()
 
 
+def append_rows(ws, rows, alignment=None, strings=False):
+    """Append ``rows`` (lists of values) to an openpyxl sheet; each appended cell gets ``alignment`` and, with
+    ``strings``, a text cell the string type (never a formula).  The cells are reached by row and column number:
+    ``ws[ws.max_row]`` looks at every cell of the sheet, so styling row by row that way took quadratic time (a
+    national projectenlijst of 6,000 rows: 140 s).  Returns the number of the last row (None when none)."""
+    last = None
+    for values in rows:
+        ws.append(values)
+        last = ws.max_row if last is None else last + 1  # the sheet's size looked up once
+        if alignment is None and not strings:
+            continue
+        for i in range(1, len(values) + 1):
+            c = ws.cell(row=last, column=i)
+            if alignment is not None:
+                c.alignment = alignment
+            if strings and isinstance(c.value, str):
+                c.data_type = "s"
+    return last
+
+
 def write_xlsx(path, sheets):
     """Write one XLSX with one sheet per item of ``sheets``, atomically.
 
@@ -291,11 +311,7 @@ def write_xlsx(path, sheets):
             ws.append([_xlsx_value(h) for h in header])
             for c in ws[1]:
                 c.font = Font(bold=True)
-        for row in sheet.get("rows") or ():
-            ws.append([_xlsx_value(v) for v in row])
-            if wrap is not None:
-                for c in ws[ws.max_row]:
-                    c.alignment = wrap
+        append_rows(ws, ([_xlsx_value(v) for v in row] for row in sheet.get("rows") or ()), wrap)
         for i, width in enumerate(sheet.get("widths") or (), 1):
             if width:
                 ws.column_dimensions[get_column_letter(i)].width = width

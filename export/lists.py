@@ -106,15 +106,10 @@ def write_xlsx(kind, data, path):
         c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(i)].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
-    for r in rows(kind, data):
-        values = [_cell(r.get(k)) for _, k, _ in cols]
-        ws.append([v if v != "" else None for v in values])
-        for c in ws[ws.max_row]:
-            c.alignment = wrap
-            if isinstance(c.value, str):
-                c.data_type = "s"  # never a formula, whatever the text
+    last = tabular.append_rows(ws, ([v if v != "" else None for v in (_cell(r.get(k)) for _, k, _ in cols)]
+                                    for r in rows(kind, data)), wrap, strings=True)  # text never a formula
     ws.freeze_panes = "A{}".format(head + 1)
-    ws.auto_filter.ref = "A{}:{}{}".format(head, get_column_letter(len(cols)), max(head, ws.max_row))
+    ws.auto_filter.ref = "A{}:{}{}".format(head, get_column_letter(len(cols)), last or head)
     foot = data.footer
     info = wbk.create_sheet("Bron")
     for line in (("Programma", foot["programme"]), ("Ronde/versie", foot["round"]), ("Peildatum", foot["peildatum"]),
