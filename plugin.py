@@ -114,6 +114,7 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         self.docks = {}  # key -> dock widget
         self.dialogs = {}  # key -> dialog
         self.session = None
+        self.null_texts = None
         self._connections = []  # (signal, slot)
 
     @staticmethod
@@ -185,12 +186,23 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
 
         project = QgsProject.instance()
         self._connect(project.readProject, self._on_project_read)
+        from .dialogs.null_texts import NullTexts
+        from .layers.project import werkbank_layers
+
+        self.null_texts = NullTexts()  # multi-line texts that are NULL show empty in the forms (QGIS 3.40)
+        self._connect(project.layersAdded, self._watch_texts)
+        self._watch_texts(werkbank_layers(project))
         self._connect(project.cleared, self._on_project_cleared)
         self._connect(self.session.dataChanged, self._on_data_changed)
         self._clean_after_render = False
         if self.iface.mapCanvas() is not None:
             self._connect(self.iface.mapCanvas().mapCanvasRefreshed, self._on_canvas_refreshed)
         self._check_dependencies()
+
+    def _watch_texts(self, layers):
+        for layer in layers:
+            if layer.customProperty("pmiek/table"):
+                self.null_texts.watch(layer)
 
     def _on_canvas_refreshed(self):
         """The first map render after opening a werkbank into an unsaved project: QGIS marks the project changed
@@ -528,6 +540,9 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
     # ---- unload -------------------------------------------------------------------
     def unload(self):
         self._disconnect_all()
+        if getattr(self, "null_texts", None) is not None:
+            self.null_texts.stop()
+            self.null_texts = None
         for dock in list(self.docks.values()):
             cleanup = getattr(dock, "cleanup", None)
             if cleanup:

@@ -62,3 +62,103 @@ def test_assessor_table_shows_role_labels(qgis_iface, werkbank_path):
         dock.cleanup()
         session.set_werkbank("")
         dock.deleteLater()
+
+
+def _null_project(tmp_path):
+    """A copy of the sample with one project whose 'Toelichting financiering' (multi-line) is NULL."""
+    import os
+    import shutil
+    import sqlite3
+
+    from conftest import SAMPLE_DIR
+
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = str(tmp_path / "werkbank.gpkg")
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    con = sqlite3.connect(path)
+    pid, version = con.execute("SELECT project_id, row_version FROM projects WHERE project_id = 'UT-P01'").fetchone()
+    con.close()
+    with open_werkbank(path) as wb:
+        wb.update_row("projects", pid, {"financial_note": None}, version)
+    return path, pid
+
+
+def _stored(path, pid):
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("SELECT financial_note, name FROM projects WHERE project_id = ?", (pid,)).fetchone()
+    finally:
+        con.close()
+
+
+def test_existing_null_multiline_text_shows_empty_and_stays_null(qgis_iface, tmp_path):
+    """QGIS's multi-line text widget showed an existing NULL as the text 'NULL' (QGIS 3.40; new features start
+    with ''): in a werkbank layer's form it shows empty, saving another field leaves it NULL in the werkbank, and
+    what the user types is stored."""
+    from qgis.core import NULL, QgsFeatureRequest, QgsProject
+    from qgis.gui import QgsAttributeEditorContext, QgsAttributeForm, QgsGui
+    from qgis.PyQt.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
+
+    import pmiek_werkbank
+
+    if "TextEdit" not in QgsGui.editorWidgetRegistry().factories():
+        QgsGui.editorWidgetRegistry().initEditors()
+    path, pid = _null_project(tmp_path)
+    QgsProject.instance().clear()
+    plugin = pmiek_werkbank.classFactory(qgis_iface)
+    plugin.initGui()
+    form = None
+    try:
+        assert plugin.open_werkbank(path=path)
+        from pmiek_werkbank.layers.project import werkbank_layers
+
+        layer = [lyr for lyr in werkbank_layers(table="projects")
+                 if next(lyr.getFeatures(QgsFeatureRequest().setFilterExpression(
+                     "project_id = '{}'".format(pid))), None) is not None][0]
+        feature = next(layer.getFeatures(QgsFeatureRequest().setFilterExpression("project_id = '{}'".format(pid))))
+        assert feature.attribute("financial_note") in (None, NULL)
+        layer.startEditing()
+
+        def open_form():
+            context = QgsAttributeEditorContext()
+            context.setFormMode(QgsAttributeEditorContext.FormMode.StandaloneDialog)
+            f = QgsAttributeForm(layer, layer.getFeature(feature.id()), context)
+            f.setMode(QgsAttributeEditorContext.Mode.SingleEditMode)
+            f.show()
+            QApplication.processEvents()
+            return f, f.findChild(QgsAttributeForm) or f
+
+        form, _ = open_form()
+        box = form.findChild(QPlainTextEdit, "financial_note")
+        assert box.toPlainText() == ""  # was 'NULL'
+        name = form.findChild(QLineEdit, "name")
+        name.setText("Nieuw 150 kV-station Vathorst (herzien)")
+        assert form.save()
+        assert layer.commitChanges(), layer.commitErrors()
+        assert _stored(path, pid) == (None, "Nieuw 150 kV-station Vathorst (herzien)")
+        form.close()
+        form.deleteLater()
+
+        layer.startEditing()
+        form, _ = open_form()
+        box = form.findChild(QPlainTextEdit, "financial_note")
+        assert box.toPlainText() == ""
+        form.setFeature(layer.getFeature(feature.id()))  # the form shows a feature again (identify panel, table)
+        assert box.toPlainText() == ""
+        box.setFocus()
+        box.insertPlainText("Subsidie aangevraagd")
+        assert form.save()
+        assert layer.commitChanges(), layer.commitErrors()
+        assert _stored(path, pid)[0] == "Subsidie aangevraagd"
+    finally:
+        if form is not None:
+            form.close()
+            form.deleteLater()
+        for lyr in QgsProject.instance().mapLayers().values():
+            if hasattr(lyr, "isEditable") and lyr.isEditable():
+                lyr.rollBack()
+        plugin.unload()
+        QgsProject.instance().clear()
