@@ -1143,6 +1143,7 @@ class BalanceModel:
         self._out = None  # (queue position, from year, demand, supply) moved away from a development's own station
         self._IN = None  # (station x year) demand and supply moved in, counted before the station's own queue
         self._in_raw = None  # (station code, from year, demand, supply) of every move, for the ready-year list
+        self._LN = None  # (station x year) change of n_developments by links (None when nothing moves)
         lk = self._links
         if not self.settings.links_move_demand or not len(lk) or not len(self.projects) or not S:
             return
@@ -1200,6 +1201,7 @@ class BalanceModel:
         flat = st[rr] * ny + c
         self._LD = np.bincount(flat, weights=dd[rr], minlength=S * ny).reshape(S, ny)
         self._LS = np.bincount(flat, weights=uu[rr], minlength=S * ny).reshape(S, ny)
+        self._LN = self._link_counts(r[i], plus_st, own[i], year[i], frac[i], S, Y)
         kin = self._a_kp[r[i]] >= 0
         pairs = (self._a_kp[r[i]][kin].astype(np.int64) * max(S, 1) + plus_st[kin]).astype(np.int64)
         if len(pairs):  # (knooppunt, station) served via links, from the first year anything moves there
@@ -1219,6 +1221,40 @@ class BalanceModel:
         first = pd.Series(np.arange(len(index)), index=index)
         first = first[~first.index.duplicated()]
         return pd.Series(keys, dtype=object).map(first).fillna(-1).to_numpy(dtype=np.int64)
+
+    def _link_counts(self, dev, to_st, own, year, frac, S, Y):
+        """The (station x year) change of n_developments by the moves (development row, station it moves to, its own
+        station or -1, from year, share 0..1): a development moved in counts at that station from the first year
+        any of its links takes it there (once); one whose whole MW has moved away (its shares to other stations add
+        up to 100 %) no longer counts at its own station from the year the last part leaves.  So the count is the
+        developments whose MW the station's demand and supply hold, as the table's MW are."""
+        import numpy as np
+
+        ny = len(Y)
+        out = np.zeros(S * ny, dtype=np.int64)
+        key = dev.astype(np.int64) * max(S, 1) + to_st
+        order = np.lexsort((year, key))
+        first = order[np.r_[True, key[order][1:] != key[order][:-1]]]
+        rr, c = np.nonzero(year[first][:, None] <= Y[None, :])
+        np.add.at(out, to_st[first][rr] * ny + c, 1)
+        away = (own >= 0) & (self._a_qpos[dev] >= 0)  # counted at its own station (in its queue)
+        if away.any():
+            d, y, f, o = dev[away], year[away], frac[away], own[away]
+            order = np.lexsort((y, d))
+            d, y, f, o = d[order], y[order], f[order], o[order]
+            start = np.r_[True, d[1:] != d[:-1]]
+            group = np.cumsum(start) - 1
+            cum = np.cumsum(f)
+            cum = cum - np.r_[0.0, cum[np.flatnonzero(start)[1:] - 1]][group]  # per development
+            gone = cum >= 1.0 - 1e-9
+            gone &= np.r_[True, group[1:] != group[:-1]] | ~np.r_[False, gone[:-1]]  # the first year it is gone
+            rr, c = np.nonzero(y[gone][:, None] <= Y[None, :])
+            np.add.at(out, o[gone][rr] * ny + c, -1)
+        return out.reshape(S, ny)
+
+    def _station_count(self):
+        """Developments per station and year whose MW the station's demand and supply hold (links included)."""
+        return self._N if self._LN is None else self._N + self._LN
 
     def _station_demand(self):
         """Demand and supply per station and year including the MW moved by links."""
@@ -1620,7 +1656,7 @@ class BalanceModel:
                 "capacity_source_year": self._src, "capacity_note": self._snote, "demand_mw": dem,
                 "other_demand_mw": zeros, "supply_capacity_mw": self._supcap_s, "supply_mw": sup,
                 "other_supply_mw": zeros, "unserved_count": self._U, "unserved_supply_count": self._US,
-                "n_developments": self._N, "known_a": self._known_a, "known_t": self._known_t}, self._sid, self._sname, self._sorder if order is None else order, ints=[
+                "n_developments": self._station_count(), "known_a": self._known_a, "known_t": self._known_t}, self._sid, self._sname, self._sorder if order is None else order, ints=[
                     c for c, ok in (("project_capacity_mw", self._proj_int),
                                     ("demand_mw", self._dem_int and not moved and (self._N > 0).all()),
                                     ("supply_mw", self._sup_int and not moved and (self._N > 0).all())) if ok])
