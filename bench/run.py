@@ -765,6 +765,16 @@ def case_memq(ds, repeat, scratch):
          lambda: {"WERKBANK": ds.werkbank, "OUTPUT": scratch.path("mem_rang")}),
         ("rondes vergelijken", "pmiek:compareround",
          lambda: {"OLD": ds.werkbank, "NEW": ds.werkbank_nearest, "OUTPUT": scratch.path("mem_cmp", ".xlsx")}),
+        ("balans per knooppunt", "pmiek:capacitybalance",
+         lambda: {"WERKBANK": ds.werkbank, "LEVEL": 1, "OUTPUT": scratch.path("mem_kp")}),
+        ("projecten-, actie- en monitoringlijst", "pmiek:exportlists",
+         lambda: {"WERKBANK": ds.werkbank, "PROJECTENLIJST": scratch.path("mem_lijst", ".xlsx"),
+                  "ACTIELIJST": scratch.path("mem_acties", ".xlsx"),
+                  "MONITORINGLIJST": scratch.path("mem_monitoring", ".xlsx")}),
+        ("web-atlas", "pmiek:exportwebatlas",
+         lambda: {"WERKBANK": ds.werkbank, "OUTPUT_FOLDER": scratch.path("mem_web", "")}),
+        ("uitwisselpakket", "pmiek:exportpackage",
+         lambda: {"WERKBANK": ds.werkbank, "OUTPUT_FOLDER": scratch.path("mem_pakket", "")}),
     ):
         peaks, secs, err = [], [], None
         for _ in range(max(1, min(repeat, 2))):
@@ -775,7 +785,8 @@ def case_memq(ds, repeat, scratch):
                 break
             peaks.append(info["peak_rss_bytes"] / 2**20)
             secs.append(info["seconds"])
-        key = "MEMQ-" + alg.split(":")[1] + ("-area" if "gebied" in label else "")
+        key = "MEMQ-" + alg.split(":")[1] + ("-area" if "gebied" in label else "") + ("-kp" if "knooppunt" in label
+                                                                                       else "")
         title = "Piekgeheugen in een QGIS-proces: {} ({}, {} ontwikkelingen)".format(label, ds.size,
                                                                                    ds.counts["developments"])
         if err or not peaks:
