@@ -213,6 +213,19 @@ def _new_id(name, code, refs, new_ids):
     return pid
 
 
+def _own_label(pid, given_id, name, code, refs, new_ids, seen):
+    """The identity a row of a projectenlijst is named by in its messages: the project it is (``pid``), unless it
+    gives no id of its own and ``pid`` is an earlier row's (``seen``): its code, repeated, named the project of that
+    row (a re-import).  Then the row is named as a new project of its own name would be ('P-<naam>', as a first
+    import names it), or by its code and name when that id too belongs to another row or project."""
+    if given_id or pid is None or pid not in seen or name is None or code is None:
+        return pid or code
+    own = _new_id(name, code, refs, dict(new_ids))
+    if own == pid or own in seen or (refs is not None and refs.has_id(own)):
+        return "{}: {}".format(code, name)
+    return own
+
+
 def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None, knooppunten=None, refs=None,
                      province=None):
     """Validate and normalise a projectenlijst.
@@ -277,10 +290,13 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         if pid is None and name is not None and code_problem is None:
             pid = _new_id(name, code, refs, new_ids)
             new_ids[pid] = code
-        where = "{}, rij {} (id {})".format(source, rownr, pid or "?")
+        # what names this row in a message: its own identity, never another row's or project's id (a row whose
+        # code repeats an earlier row's would otherwise show the project that code names: the other row's)
+        shown = _own_label(pid, given_id, name, code, refs, new_ids, seen)
+        where = "{}, rij {} (id {})".format(source, rownr, shown or "?")
 
-        def err(field, problem, pid=pid, rownr=rownr, repeats=None, code=code):
-            errors.append(RowError(source, rownr, problem, pid or code or "?", cols.get(field, field), key=pid,
+        def err(field, problem, pid=pid, rownr=rownr, repeats=None, shown=shown):
+            errors.append(RowError(source, rownr, problem, shown or "?", cols.get(field, field), key=pid,
                                    repeats=repeats))
 
         if name is None:
@@ -309,7 +325,7 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
             for m in re.split(r"[;,/]|\s+en\s+", row["municipalities"]):
                 problem = unknown_municipality(m) if m.strip() else None
                 if problem:
-                    notes.append(RowWarning(source, rownr, problem, pid, cols["municipalities"]))
+                    notes.append(RowWarning(source, rownr, problem, shown, cols["municipalities"]))
         narrative = _text(get("narrative"))
         sectors = _text(get("sectors"))
         if sectors:
@@ -322,7 +338,7 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
             if code_t is None:
                 code_t = "overig"
                 notes.append(RowWarning(source, rownr, "type infra '{}' niet herkend; 'overig' gebruikt".format(t),
-                                        pid, cols["type_infra"]))
+                                        shown, cols["type_infra"]))
             row["type_infra"] = code_t
         # coded fields
         for f, enum, what in (("energy_carrier", E.ENERGY_CARRIERS, "energiedrager"),
@@ -452,7 +468,7 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
                     else:
                         g = shapely.Point(x, y)
         geoms.append(g)
-        placed.append((rownr, pid, "geometrie" if has_geom and g is not None and g is rec[df.geometry.name]
+        placed.append((rownr, shown, "geometrie" if has_geom and g is not None and g is rec[df.geometry.name]
                        else cols.get("x", "geometrie")))
         out_rows.append(row)
 

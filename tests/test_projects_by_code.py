@@ -138,3 +138,33 @@ def test_every_problem_of_a_rejected_row_at_once(pmiek_provider, werkbank, werkb
         run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": src, "STRICT": True,
                                          "REPORT": str(tmp_path / "r2.csv")})
     assert problems(tmp_path / "r2.csv") == expected
+
+
+def test_a_repeated_code_on_a_re_import_names_the_row_not_the_other_project(pmiek_provider, werkbank, werkbank_path,
+                                                                            tmp_path):
+    """Limburg trial: imported twice, the second row with the first row's code was named '(id P-dubbele-code)' - the
+    project of the OTHER row, which its code named once that project was stored.  Each import names the rejected row
+    by itself: the id its own name gives, as the first import does; by code and name when that id is taken."""
+    import csv
+
+    src = _xlsx(tmp_path / "dubbel.xlsx", [("LI-01", "Batterij Oost"), ("LI-03", "Dubbele code"),
+                                           ("LI-03", "Dubbele code, tweede rij")])
+    for _ in range(2):
+        rep = str(tmp_path / "r.csv")
+        res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": src, "REPORT": rep})
+        assert res["REJECTED"] == 1
+        with open(rep, encoding="utf-8-sig") as f:
+            bad = [r for r in csv.DictReader(f, delimiter=";") if r["ernst"] == "fout"]
+        assert [(r["rij"], r["bron_id"], r["veld"]) for r in bad] == [("4", "P-dubbele-code-tweede-rij", "Projectnr")]
+    assert set(_projects(werkbank)) == {"P-batterij-oost", "P-dubbele-code"}
+
+    # the same name as well: its own id would be the other row's, so it is named by its code and name
+    same = _xlsx(tmp_path / "zelfde.xlsx", [("LI-03", "Dubbele code"), ("LI-03", "Dubbele code")])
+    from pmiek_werkbank.ingest.errors import RowError
+    from pmiek_werkbank.knooppunten.project_refs import ProjectRefs
+    from pmiek_werkbank.knooppunten.projects import prepare_projects
+    from pmiek_werkbank.ingest.reader import read_table
+
+    _, errors, _ = prepare_projects(read_table(same), "zelfde.xlsx", row_offset=0,
+                                    refs=ProjectRefs.from_werkbank(werkbank))
+    assert [(e.row, e.id) for e in errors if isinstance(e, RowError)] == [(3, "LI-03: Dubbele code")]
