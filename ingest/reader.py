@@ -233,14 +233,87 @@ def _table(df, name, notes, unreadable):
     data_cols = [c for c in df.columns if c != "_row"]
     if len(data_cols) < 2:
         raise ReadError("{}: de tabel heeft minder dan twee kolommen (verkeerd scheidingsteken?).".format(name))
-    # fully blank lines are no rows (their line numbers stay with the other rows)
-    blank = df[data_cols].apply(lambda col: col.map(lambda v: v is None or (isinstance(v, float) and v != v)
-                                                    or (isinstance(v, str) and v.strip() == ""))).all(axis=1)
-    df = df[~blank].reset_index(drop=True)
+    df = drop_empty_rows(df)  # fully blank lines are no rows (their line numbers stay with the other rows)
     df.attrs["notes"] = notes
     df.attrs["unreadable"] = unreadable
     df.attrs["source"] = name
     return df
+
+
+EMPTY_ROWS = "pmiek_empty_rows"  # frame.attrs key: the row numbers drop_empty_rows left out
+
+
+def drop_empty_rows(df):
+    """``df`` without its fully empty rows: no value in any source column (empty: NULL, NaN, '' or spaces) and no
+    geometry (NULL or empty).  The one rule for every import, tables and layers alike: a blank line of a CSV or
+    sheet, ';;;;' included, is no row to reject but nothing at all.  Their row numbers (``_row``) are added to
+    ``df.attrs[EMPTY_ROWS]`` (for :func:`empty_rows_note`); the other rows keep theirs.  Internal columns
+    (``_row``, ``_fid`` ...) do not count.  Column by column over the rows still empty only (vectorised)."""
+    import numpy as np
+    import pandas as pd
+
+    if df is None or not len(df):
+        return df
+    geom = getattr(df, "_geometry_column_name", None) if hasattr(df, "geometry") else None
+    cols = [c for c in df.columns if not str(c).startswith("_") and c != geom]
+    empty = np.ones(len(df), dtype=bool)
+    if geom is not None and geom in df.columns:
+        g = df[geom]
+        empty &= (g.isna() | g.is_empty).to_numpy()
+    for c in cols:
+        idx = np.flatnonzero(empty)
+        if not len(idx):
+            break
+        vals = df[c].to_numpy()[idx]
+        blank = np.asarray(pd.isna(vals), dtype=bool)
+        if vals.dtype == object:
+            blank |= np.fromiter((isinstance(v, str) and not v.strip() for v in vals), dtype=bool, count=len(vals))
+        empty[idx] = blank
+    if not empty.any():
+        return df
+    rows = ([int(r) for r in df["_row"].to_numpy()[empty]] if "_row" in df.columns
+            else [None] * int(empty.sum()))
+    attrs = dict(df.attrs)
+    out = df[~empty].reset_index(drop=True)
+    out.attrs.update(attrs)
+    out.attrs[EMPTY_ROWS] = list(attrs.get(EMPTY_ROWS, ())) + rows
+    return out
+
+
+def empty_rows_note(df):
+    """The note saying how many fully empty rows :func:`drop_empty_rows` left out of ``df`` (and which), or None."""
+    rows = list(getattr(df, "attrs", {}).get(EMPTY_ROWS) or [])
+    if not rows:
+        return None
+    known = sorted({r for r in rows if r is not None})
+    shown = ", ".join(str(r) for r in known[:20]) + (" …" if len(known) > 20 else "")
+    return "{} lege rij(en) overgeslagen{}: geen waarde in enige kolom en geen geometrie.".format(
+        len(rows), " (rij {})".format(shown) if known else "")
+
+
+def csv_rows(path, header=True):
+    """The spreadsheet row (header = row 1, as :func:`read_table` numbers a CSV) of each feature GDAL's CSV driver
+    reads from ``path``, in its order: GDAL numbers the records from 1 and skips empty lines, so its feature id is
+    not the row a user finds in the file (the table imports' 'rij').  ``header``: GDAL took the first line as the
+    column names (it does not when they are all numbers: its fields are then field_1, field_2 ...).  None when the
+    file cannot be read as text.  Returns ``(rows, blank)``: ``blank`` the rows of the empty lines GDAL skipped (a
+    table import skips them as empty rows, :func:`drop_empty_rows`)."""
+    import csv
+
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            with open(path, encoding=enc, newline="") as f:
+                sep = _separator(f.readline())
+                f.seek(0)
+                records = [bool(rec) for rec in csv.reader(f, delimiter=sep)]
+            first = 2 if header else 1
+            rows = [n for n, filled in enumerate(records, start=1) if filled and n >= first]
+            return rows, [n for n, filled in enumerate(records, start=1) if not filled and n >= first]
+        except UnicodeDecodeError:
+            continue
+        except (OSError, csv.Error):
+            return None
+    return None
 
 
 def read_vector(path, layer=None):

@@ -451,6 +451,10 @@ def _run(wb, kind, read, feedback, source_wins, versions, user, dry_run, strict,
     got = read()
     frame, source = got[0], got[1]
     source_layer = got[2] if len(got) > 2 else None
+    if frame is not None and hasattr(frame, "columns"):
+        from .reader import drop_empty_rows
+
+        frame = drop_empty_rows(frame)  # every import skips a fully empty row, the same way (one rule)
     try:
         return _checked_and_written(wb, s, kind, frame, source, source_layer, feedback, source_wins, versions,
                                     user, dry_run, strict, sync, report_path, params)
@@ -471,8 +475,14 @@ def _checked_and_written(wb, s, kind, frame, source, source_layer, feedback, sou
                          strict, sync, report_path, params):
     from ..layers.validation import FOUT, WAARSCHUWING
 
+    from .reader import empty_rows_note
+
     checked = check(wb, kind, frame, source, strict=strict and not s.layer, **params)
     rep = checked.report
+    empty = empty_rows_note(frame)
+    if empty:
+        rep.note(empty)
+        checked.notes.append(empty)
     unused = unused_columns(s, frame, checked.mapping, params)
     if unused:
         note = ("Niet gebruikt: {} kolom(men) uit de bron zijn niet herkend als veld van {} en niet ingelezen: {}. "

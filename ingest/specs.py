@@ -164,6 +164,10 @@ def markdown():
             "- **Eén weg**: elke soort hierboven loopt door dezelfde runner (`ingest/runner.py`): lezen, controleren "
             "met de hook van de soort, schrijven in één transactie, één rapport. De algoritmen en de importwizard "
             "gebruiken hem allebei.",
+            "- **Rijnummers**: van een tabel (CSV, XLSX, ODS), ook als laag geopend, de spreadsheetregel (kop = 1); "
+            "van een andere laag (GeoPackage, Shapefile, GeoJSON ...) de feature-id die QGIS toont.",
+            "- **Lege rijen**: een rij zonder enige waarde en zonder geometrie (een lege regel, ook ';;;;') wordt "
+            "bij elke import overgeslagen en met aantal en rijnummers in het rapport genoemd.",
             "- **Afgekeurde rijen**: een rij met een fout wordt overgeslagen en met rijnummer (spreadsheetregel of "
             "feature-id), veld en melding in het rapport (en op de controlepagina van de wizard) gezet; de overige "
             "rijen worden geschreven (IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, REMOVED). Met STRICT=ja "

@@ -4,8 +4,8 @@ File-based OGR layers (GeoPackage, Shapefile, GeoJSON, CSV, XLSX ...) are read
 directly through ``vector_io.read_frame`` (pyogrio, fiona or QGIS's own OGR, honouring the layer's subset filter);
 other layers (memory, WFS, PostGIS, delimited text ...) feature by feature through ``vector_io.layer_frame``
 (the same loop as vector_io's QGIS backend), so both give the same column types (dates ``datetime64[ms]``).  A column ``_row``
-holds the 1-based row number users see in error messages, ``_fid`` the
-source feature id.
+holds the row number users see in error messages (the feature id; for a CSV, XLSX or ODS file the spreadsheet row,
+header = 1, as the table imports number it), ``_fid`` the source feature id.
 
 Cancelling (``feedback.isCanceled()``) raises :class:`layers.importers.ImportCancelled`: a partly read layer
 is never handed on, so an import either reads everything or writes nothing.
@@ -39,6 +39,25 @@ def _ogr_parts(layer):
         elif p.startswith("geometrytype="):
             return None  # mixed-geometry split: let QGIS filter
     return path, layername, subset
+
+
+def _is_csv(path):
+    return path.lower().endswith((".csv", ".txt", ".tsv"))
+
+
+def _csv_rows(path, layer, fids):
+    """``(rows, blank)``: the spreadsheet rows (``ingest.reader.csv_rows``) of the features ``fids`` of a CSV read by
+    GDAL (the fids when the file does not give them all) and the rows of the empty lines GDAL skipped."""
+    import re
+
+    from ..ingest.reader import csv_rows
+
+    names = [f.name() for f in layer.fields()] if hasattr(layer, "fields") else []
+    header = not (names and all(re.fullmatch(r"field_\d+", n) for n in names))  # GDAL: no header line
+    got = csv_rows(path, header=header)
+    if got is None or any(not 1 <= f <= len(got[0]) for f in fids):
+        return fids, []
+    return [got[0][f - 1] for f in fids], got[1]
 
 
 def _check_cancel(feedback, source):
@@ -76,8 +95,18 @@ def layer_to_frame(layer, feedback=None):
     df.insert(0, "_fid", fids)
     # the row a report names is the feature id users see in QGIS (identify, attribute table), as the import's
     # reader gives it for a file (ingest.reader.read_vector): not the position, which differs from it in a GeoJSON
-    # (fids from 0) or a GeoPackage with gaps
-    df.insert(0, "_row", [int(f) for f in fids] if has_fids else range(1, len(df) + 1))
+    # (fids from 0) or a GeoPackage with gaps.  A table file (CSV, XLSX, ODS) is named by the row a user finds in
+    # it, its spreadsheet row as the table imports number it (ingest.reader.read_table): GDAL's XLSX/ODS feature
+    # id is that row already, its CSV feature id counts the records after the header, without empty lines
+    rows = [int(f) for f in fids] if has_fids else list(range(1, len(df) + 1))
+    blank = []
+    if parts is not None and has_fids and _is_csv(parts[0]):
+        rows, blank = _csv_rows(parts[0], layer, rows)
+    df.insert(0, "_row", rows)
+    if blank:  # skipped as every import skips an empty row (ingest.reader.drop_empty_rows), and said so
+        from ..ingest.reader import EMPTY_ROWS
+
+        df.attrs[EMPTY_ROWS] = list(blank)
     if spatial and getattr(df, "crs", None) is None and layer.sourceCrs().isValid():
         df = df.set_crs(layer.sourceCrs().toWkt(), allow_override=True)
     _check_cancel(feedback, name)

@@ -208,3 +208,58 @@ def test_a_voltage_with_its_unit_and_a_date_as_year_are_read(werkbank_path, tmp_
         devs = wb.read_frame("developments").set_index("source_id")
     assert st.loc["Graetheide", "voltage_kv"] == 150 and st.loc["Limmel", "voltage_kv"] == 110
     assert devs.loc["D1", "year_ready"] == 2027 and devs.loc["D2", "year_ready"] == 2029
+
+
+def _rows_of(report_csv):
+    import csv
+
+    with open(report_csv, encoding="utf-8-sig") as f:
+        return [(r["rij"], r["bron_id"], r["veld"], r["ernst"]) for r in csv.DictReader(f, delimiter=";")]
+
+
+def test_empty_rows_are_skipped_and_rows_are_the_lines_of_a_table_file(werkbank_path, tmp_path, pmiek_provider):
+    """Limburg trial: a CSV read as a layer made its ';;;;' line a rejected row with 4 errors, where the table
+    imports skip it, and named ONT-102 on line 4 'rij 3' (GDAL's feature id). Every import skips a fully empty row
+    and says so; a CSV or XLSX layer is named by its spreadsheet row, as the table imports name it."""
+    import openpyxl
+
+    src = tmp_path / "lijst.csv"
+    src.write_text("Plan ID;Sector;Vraag (MW);X;Y\n"
+                   "ONT-101;wonen;1;136000;456000\n"
+                   ";;;;\n"
+                   "ONT-102;wonen;veel;136100;456000\n"
+                   "\n"
+                   "ONT-103;ruimtevaart;2;136200;456000\n", encoding="utf-8")
+    rep = str(tmp_path / "r.csv")
+    res = run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": str(src), "REPORT": rep})
+    assert (res["IMPORTED"], res["REJECTED"]) == (1, 2)
+    errors = [r[:3] for r in _rows_of(rep) if r[3] == "fout"]
+    assert errors == [("4", "ONT-102", "Vraag (MW)"), ("6", "ONT-103", "Sector")], errors
+    html = str(tmp_path / "r.html")
+    run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": str(src), "REPORT": html})
+    assert "2 lege rij(en) overgeslagen (rij 3, 5)" in _report(html)
+
+    # the same rows from a sheet read as a layer: GDAL's XLSX keeps the empty row, the import skips it
+    xlsx = str(tmp_path / "lijst.xlsx")
+    wbk = openpyxl.Workbook()
+    ws = wbk.active
+    for r in (["Plan ID", "Sector", "Vraag (MW)", "X", "Y"], ["ONT-101", "wonen", 1, 136000, 456000],
+              [None] * 5, ["ONT-102", "wonen", "veel", 136100, 456000]):
+        ws.append(r)
+    wbk.save(xlsx)
+    rep = str(tmp_path / "x.csv")
+    res = run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": xlsx, "REPORT": rep})
+    assert (res["IMPORTED"], res["REJECTED"]) == (1, 1)
+    assert [r[:3] for r in _rows_of(rep) if r[3] == "fout"] == [("4", "ONT-102", "Vraag (MW)")]
+
+    # a table import of the same kind of file: the same row numbers and the same note
+    projects = tmp_path / "projecten.csv"
+    projects.write_text("Projectnr;Projectnaam;ibn_jaar\nZP-1;Batterij Oost;2030\n;;\nZP-2;Laadplein;nooit\n",
+                        encoding="utf-8")
+    rep = str(tmp_path / "p.csv")
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": str(projects), "REPORT": rep})
+    assert (res["INSERTED"], res["REJECTED"]) == (1, 1)
+    assert [r[0] for r in _rows_of(rep) if r[3] == "fout"] == ["4"]
+    html = str(tmp_path / "p.html")
+    run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": str(projects), "REPORT": html})
+    assert "1 lege rij(en) overgeslagen (rij 3)" in _report(html)
