@@ -115,7 +115,7 @@ def protect(wb, table, key, frame, fields, source_wins=False):
                 new, was = frame.at[i, gcol], geoms.get(str(k))
                 if new is None or was is None or new.equals_exact(was, GEOM_TOLERANCE_M):  # the storage's rule
                     continue
-                conflicts.append({"key": str(k), "field": "geom", "stored": _geom_text(was),
+                conflicts.append({"key": str(k), "field": "geom", "stored": _geom_text(was), "row": _row(frame, i),
                                   "incoming": _geom_text(new), "who": who, "when": when, "kept": not source_wins})
                 if not source_wins:
                     frame.at[i, gcol] = was
@@ -124,10 +124,18 @@ def protect(wb, table, key, frame, fields, source_wins=False):
             if _same(new, old[f]):
                 continue
             conflicts.append({"key": str(k), "field": f, "stored": old[f], "incoming": None if new != new else new,
-                              "who": who, "when": when, "kept": not source_wins})
+                              "who": who, "when": when, "kept": not source_wins, "row": _row(frame, i)})
             if not source_wins:
                 frame.at[i, f] = old[f]
     return frame, conflicts
+
+
+def _row(frame, i):
+    """The source row (spreadsheet line or feature id) of ``frame``'s row ``i``, when the hook kept it (``_row``)."""
+    if "_row" not in frame.columns:
+        return None
+    v = frame.at[i, "_row"]
+    return None if v is None or v != v else int(v)
 
 
 def _geom_text(g):
@@ -169,9 +177,13 @@ def record(wb, tx, table, source, conflicts, keys=None, previous_keys=None, laye
 
 def describe(c):
     """One Dutch line for a conflict; the row named by its ``label`` when it has one (a link or a rating: its
-    project and development or criterion, not the generated id), else by its key."""
+    project and development or criterion, not the generated id), else by its key; with its source row ("rij 4 (id
+    P1)") where the import knows it (``row``)."""
+    name = c.get("label") or c["key"]
+    if c.get("row") is not None:
+        name = "rij {} ({}{})".format(c["row"], "" if c.get("label") else "id ", name)
     return ("{name}, veld '{field}': besluit {stored} ({who}, {when}) {verb} bronwaarde {incoming}".format(
-        name=c.get("label") or c["key"], verb="behouden; genegeerd:" if c["kept"] else "overschreven door",
+        name=name, verb="behouden; genegeerd:" if c["kept"] else "overschreven door",
         field=c["field"], who=c["who"], when=c["when"], stored=_shown(c["stored"]), incoming=_shown(c["incoming"])))
 
 

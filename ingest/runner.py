@@ -617,7 +617,7 @@ def _conflicts_on(rep, conflicts):
         rep.note("{} conflict(en) met besluiten na de vorige import: {}.".format(
             len(conflicts), "besluit behouden" if conflicts[0]["kept"] else "bron wint (SOURCE_WINS)"))
     for c in conflicts:
-        rep.add(None, c.get("label") or c["key"], c["field"], c["incoming"], D.describe(c), WAARSCHUWING)
+        rep.add(c.get("row"), c.get("label") or c["key"], c["field"], c["incoming"], D.describe(c), WAARSCHUWING)
 
 
 def report_of(outcome, kind_label=""):

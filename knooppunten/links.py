@@ -233,14 +233,15 @@ def prepare_links(frame, project_field, dev_field, share_field=None, unit="pct",
             seen[key] = rownr
         mot = text_or_none(mot)
         rows.append({"link_id": existing.get(key) or new_id(), "project_id": pid, "dev_id": did, "share_mw": mw,
-                     "share_pct": pct, "motivation": mot})
-    cols = ["link_id", "project_id", "dev_id"]
+                     "share_pct": pct, "motivation": mot, "_row": rownr})
+    cols = ["link_id", "project_id", "dev_id", "_row"]  # _row: the source row (a conflict names it)
     # a column the source does not carry leaves the stored values alone (never blanks share or motivation)
     if share_field:
         cols += ["share_mw", "share_pct"]
     if motivation_field:
         cols += ["motivation"]
-    return pd.DataFrame(rows, columns=["link_id", "project_id", "dev_id", "share_mw", "share_pct", "motivation"])[cols], \
+    return pd.DataFrame(rows, columns=["link_id", "project_id", "dev_id", "share_mw", "share_pct", "motivation",
+                                       "_row"])[cols], \
         errors, unknown
 
 

@@ -314,7 +314,7 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
             seen_codes.setdefault(code, rownr)
             if given_id and pid is not None:
                 coded.append((rownr, pid, code))
-        row = {"project_id": pid, "name": name, "code": code}
+        row = {"project_id": pid, "name": name, "code": code, "_row": rownr}
         for f in ("location_description", "municipalities", "netbeheerder", "planning", "financial_note", "parties",
                   "reason_inclusion", "phase_developments", "status_reason", "ip_reference", "bevoegd_gezag",
                   "dependencies_pmiek", "dependencies_nmiek", "dependencies_outside"):
@@ -491,7 +491,7 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
     out = pd.DataFrame(out_rows)
     # Write only what this source provides: a layer with a few columns (e.g. the line geometries of
     # projects already imported from the Excel list) must not blank the other fields of those projects.
-    out = out[[c for c in out.columns if c in _provided_fields(cols)]]
+    out = out[[c for c in out.columns if c in _provided_fields(cols) or c == "_row"]]  # _row: the source row
     if not has_geom and "x" not in cols and "y" not in cols:
         return out, errors, notes  # no geometry in the source: existing geometries stay
     out = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, crs="EPSG:28992"), crs="EPSG:28992")
@@ -626,7 +626,7 @@ def prepare_knooppunten(frame, name_field, karakter_field=None, id_field=None, d
                 session_date = parse_date(rec[date_field])
             except ValueError:
                 err(date_problem(session_date), date_field)
-        rows.append({"knooppunt_id": kid, "name": name, "karakter": kar,
+        rows.append({"knooppunt_id": kid, "_row": rownr, "name": name, "karakter": kar,
                      "description": _text(rec[description_field]) if description_field else None,
                      "session_date": session_date})
         geoms.append(g)

@@ -93,7 +93,7 @@ def _with_ids(rows, key, make_id, duplicate_text, source, errors):
                                    key=r[key], repeats=seen[r[key]]))
             continue
         seen[r[key]] = row_no
-        records.append(r)
+        records.append(dict(r, _row=row_no))  # _row: the source row (a conflict names it)
     return pd.DataFrame(records), errors, []
 
 

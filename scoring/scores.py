@@ -281,7 +281,7 @@ def validate_scores(wb, frame, source, default_date=None):
                 else:
                     agreed_rows[pair] = rownum
         if not found:
-            clean.append(row)
+            clean.append(dict(row, _row=rownum))  # _row: the source row (a conflict names it)
     if not records:
         return None, ["{}: geen beoordelingen gevonden".format(source)], []
     if problems:
@@ -291,6 +291,7 @@ def validate_scores(wb, frame, source, default_date=None):
             "score_date", "agreed")
     for r in clean:
         r["score_id"] = ids.get((r["project_id"], r["criterion_id"], r["assessor"])) or new_id()
+    cols += ("_row",)
     return pd.DataFrame([{c: r.get(c) for c in cols} for r in clean], columns=list(cols)), [], []
 
 

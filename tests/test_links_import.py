@@ -82,8 +82,9 @@ def test_conflict_names_project_and_development(pmiek_provider, example, werkban
     texts = _log("pmiek:importlinks", _params(werkbank_path, csv))  # the source still says 1 MW
     conflicts = [t for t in texts if t.startswith("Conflict met een besluit: ")]
     assert len(conflicts) == 1
-    assert conflicts[0].startswith("Conflict met een besluit: project P1, ontwikkeling D10, veld 'share_mw': besluit "
-                                   "'2.0' (Besluitnemer, ")
+    # named by its source row (line 2 of the CSV) and what it links, not the generated id
+    assert conflicts[0].startswith("Conflict met een besluit: rij 2 (project P1, ontwikkeling D10), veld 'share_mw': "
+                                   "besluit '2.0' (Besluitnemer, ")
     assert conflicts[0].endswith("behouden; genegeerd: bronwaarde '1.0'")
     assert row["link_id"] not in conflicts[0]
     assert _links(example)[("P1", "D10")] == 2.0

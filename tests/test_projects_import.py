@@ -214,10 +214,12 @@ def test_decisions_survive_a_refresh(pmiek_provider, example_wb, werkbank, tmp_p
     assert (row["status"], row["status_reason"]) == ("afgevallen", "geen ruimte in het net")
     assert res["CONFLICTS"] == 2
     text = open(rep, encoding="utf-8-sig").read()
-    assert "{}, veld 'status': besluit 'afgevallen' (Besluitnemer,".format(pid) in text
+    # the conflict names the source row (spreadsheet line 3), in its line and in the report's row column
+    assert "rij 3 (id {}), veld 'status': besluit 'afgevallen' (Besluitnemer,".format(pid) in text
+    assert "projectenlijst.xlsx;3;{};status;".format(pid) in text
     assert "behouden; genegeerd: bronwaarde 'kandidaat'" in text
     # the source's empty reason is named 'leeg', not 'None'
-    assert ("{}, veld 'status_reason': besluit 'geen ruimte in het net' (Besluitnemer,".format(pid) in text and
+    assert ("rij 3 (id {}), veld 'status_reason': besluit 'geen ruimte in het net' (Besluitnemer,".format(pid) in text and
             "behouden; genegeerd: bronwaarde leeg\"" in text and "'None'" not in text)
     trail = [json.loads(r["new_values"]) for r in werkbank.query(
         "SELECT new_values FROM audit_log WHERE table_name = 'projects' AND row_key = ? ORDER BY fid", (pid,))]
