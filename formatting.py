@@ -52,6 +52,19 @@ def fmt_num(v, decimals=1, trim=False, empty=""):
     return s
 
 
+def fmt_amount(v, unit, decimals=0, empty=""):
+    """A measured amount with its unit, through :func:`fmt_num`: '12 m', '0,35 ha', '1 234 m²'.  A value that is not
+    zero never reads 0: below what ``decimals`` show it is 'minder dan 1 m' ('minder dan 0,01 ha' with 2 decimals),
+    so a point 0.3 m over a border does not 'lie 0 m outside' it.  ``empty`` for an empty value."""
+    f = _number(v)
+    if f is None:
+        return empty
+    s = fmt_num(f, decimals)
+    if f != 0 and s.lstrip("-−") == "0":
+        return "minder dan {} {}".format(fmt_num(10.0 ** -decimals, decimals), unit)
+    return "{} {}".format(s, unit)
+
+
 def _half_up(f, decimals):
     """``f`` rounded as a person rounds the number they see: half away from zero, on its shortest decimal form
     (1.25 -> 1.3 and 2.675 -> 2.68, where float formatting gives 1.2 and 2.67).  Used by :func:`fmt_num`, so a

@@ -13,7 +13,7 @@ Pure Python + pandas/geopandas/shapely (imported inside functions); no QGIS.
 import html
 import os
 
-from ..formatting import fmt_num
+from ..formatting import fmt_amount, fmt_num
 from ..tabular import all_text
 
 FOUT = "fout"
@@ -705,8 +705,8 @@ def prepare_geometries(report, gdf, allowed=(POLY,), to_point=False):
             if is_poly[i] and close[k]:
                 out[i] = fixed_poly[k]
                 report.add(int(gdf["_row"].iat[i]), _sid(gdf, i), "geometrie", reasons[k],
-                           "ongeldige geometrie hersteld met make_valid ({}; oppervlak {} → {} m²)".format(
-                               reasons[k], fmt_num(ref[k], 0), fmt_num(area_new[k], 0)), HERSTELD)
+                           "ongeldige geometrie hersteld met make_valid ({}; oppervlak {} → {})".format(
+                               reasons[k], fmt_amount(ref[k], "m²"), fmt_amount(area_new[k], "m²")), HERSTELD)
             else:
                 report.add(int(gdf["_row"].iat[i]), _sid(gdf, i), "geometrie", reasons[k],
                            "ongeldige geometrie, niet veilig te herstellen ({})".format(reasons[k]))
@@ -917,12 +917,12 @@ def check_in_province(report, frame, geoms, province_geom, province_name, tolera
         dvals[present] = dist
         dtext = np.full(len(geoms), None, dtype=object)  # the distance as text, only where a message shows it
         shown = bmask | outside
-        dtext[shown] = [fmt_num(d, 0) for d in dvals[shown]]
+        dtext[shown] = [fmt_amount(d, "m") for d in dvals[shown]]  # never '0 m' for a point just outside
         report.add_mask(frame, bmask, "geometrie",
-                        "ligt {{value}} m buiten de (gegeneraliseerde) grens van {}, binnen de tolerantie van {} m; "
+                        "ligt {{value}} buiten de (gegeneraliseerde) grens van {}, binnen de tolerantie van {} m; "
                         "opgenomen (grensgeval)".format(province_name, fmt_num(tol, 0)), WAARSCHUWING, values=dtext)
         report.add_mask(frame, outside, "geometrie",
-                        "ligt buiten de provincie {} ({{value}} m van de grens; tolerantie {} m)".format(
+                        "ligt buiten de provincie {} ({{value}} van de grens; tolerantie {} m)".format(
                             province_name, fmt_num(tol, 0)), values=dtext)
     code = pcode(province_code) or pcode(province_name)
     if municipalities is not None and code:

@@ -11,7 +11,7 @@ in :func:`evidence_facts` for display.
 
 import importlib
 
-from ..formatting import fmt_eur
+from ..formatting import fmt_amount, fmt_eur
 
 # Swappable: how a project's capacity relief is computed.  In this order:
 # ``knooppunten.balance.project_relief(wb, project_id)`` if the balance module
@@ -237,9 +237,9 @@ def evidence_facts(wb, project_id, criterion_id, constraints=None):
             ov = project_overlap(wb, project_id, constraints)
             for r in ov.itertuples(index=False):
                 if r.area_m2:
-                    text = "{} ha overlap ({} objecten)".format(_fmt(r.area_m2 / 10000.0, 2), r.features)
-                elif r.length_m:
-                    text = "{} m overlap ({} objecten)".format(_fmt(r.length_m, 0), r.features)
+                    text = "{} overlap ({} objecten)".format(fmt_amount(r.area_m2 / 10000.0, "ha", 2), r.features)
+                elif r.length_m:  # a non-zero overlap never reads '0 m' (fmt_amount)
+                    text = "{} overlap ({} objecten)".format(fmt_amount(r.length_m, "m"), r.features)
                 elif r.inside:
                     text = "ligt erin ({} objecten)".format(r.features)
                 else:

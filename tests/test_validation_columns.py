@@ -196,7 +196,8 @@ def test_province_distance_zero_inside_and_on_the_border_measured_elsewhere():
         shapely.buffer(prov, -2000))) for p, d, g in zip(present, dist, pts)]
     border = {p.row: p.problem for p in rep.problems if p.severity == V.WAARSCHUWING}
     assert sorted(border) == [i + 1 for i, d in enumerate(dist) if d is not None and 0 < d <= 2000]
-    assert border[4].startswith("ligt 500 m buiten") and border[10].startswith("ligt 0 m buiten")
+    # a point a hair outside is outside: never 'ligt 0 m buiten' (formatting.fmt_amount)
+    assert border[4].startswith("ligt 500 m buiten") and border[10].startswith("ligt minder dan 1 m buiten")
     assert [p.row for p in rep.problems if p.severity == V.FOUT] == [5, 7]
 
 
@@ -238,3 +239,24 @@ def test_checks_leave_the_frame_they_were_given_as_it_was():
     I._geometry(rep, df, (V.POLY, V.POINT))
     pd.testing.assert_frame_equal(frame, before)
     assert list(frame.columns) == list(before.columns)
+
+
+def test_a_distance_or_area_that_is_not_zero_never_reads_zero():
+    """Limburg trial: a point 0.3 m over the border 'ligt 0 m buiten de grens'. Amounts with a unit go through
+    formatting.fmt_amount (fmt_num): below what the decimals show they read 'minder dan 1 m'."""
+    import shapely
+
+    from pmiek_werkbank.formatting import fmt_amount
+
+    assert [fmt_amount(v, "m") for v in (0, 0.3, 0.49, 0.5, 12.4, 133748.2, None)] == [
+        "0 m", "minder dan 1 m", "minder dan 1 m", "1 m", "12 m", "133\u2009748 m", ""]
+    assert fmt_amount(0.004, "ha", 2) == "minder dan 0,01 ha" and fmt_amount(0.35, "ha", 2) == "0,35 ha"
+
+    prov = shapely.Polygon([(0, 0), (10000, 0), (10000, 10000), (0, 10000)])
+    geoms = np.array([shapely.Point(10000.3, 5000), shapely.Point(12500.4, 5000)], dtype=object)
+    frame = pd.DataFrame({"_row": [2, 3], "_sid": ["a", "b"]})
+    rep = V.ValidationReport("bron")
+    V.check_in_province(rep, frame, geoms, prov, "Proef", tolerance=2000)
+    texts = {p.row: p.problem for p in rep.problems}
+    assert texts[2].startswith("ligt minder dan 1 m buiten de (gegeneraliseerde) grens van Proef"), texts
+    assert texts[3] == "ligt buiten de provincie Proef (2\u2009500 m van de grens; tolerantie 2\u2009000 m)", texts
