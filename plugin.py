@@ -189,7 +189,7 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         from .dialogs.null_texts import NullTexts
         from .layers.project import werkbank_layers
 
-        self.null_texts = NullTexts()  # multi-line texts that are NULL show empty in the forms (QGIS 3.40)
+        self.null_texts = NullTexts(main)  # multi-line texts that are NULL show empty in the forms (QGIS 3.40)
         self._connect(project.layersAdded, self._watch_texts)
         self._watch_texts(werkbank_layers(project))
         self._connect(project.cleared, self._on_project_cleared)
@@ -542,6 +542,7 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         self._disconnect_all()
         if getattr(self, "null_texts", None) is not None:
             self.null_texts.stop()
+            self.null_texts.deleteLater()
             self.null_texts = None
         for dock in list(self.docks.values()):
             cleanup = getattr(dock, "cleanup", None)

@@ -4,12 +4,12 @@ QGIS's multi-line text widget (``QgsTextEditWrapper`` with a ``QPlainTextEdit``,
 NULL value as the text ``QgsApplication.nullRepresentation()`` ('NULL') and reads that text back as NULL; what the
 user typed went in beside it ('NULLHotspot …', QGIS 3.40).  No editor widget configuration changes that (the
 null value of ``QgsFilterLineEdit`` is for single-line texts), and the null representation is the user's QGIS
-option for every layer.  New features start with '' (``layers/forms.py``); for an existing feature, while its
-werkbank layer is being edited:
+option for every layer.  New features start with '' (``layers/forms.py``); for an existing feature of a
+werkbank layer:
 
 - the text box of a multi-line field (``layers.forms.MULTILINE``) in an attribute form of the layer shows ''
-  where the stored value is NULL (:class:`NullTexts`, an application event filter that only runs while a
-  werkbank layer is in edit mode, and the box's own ``textChanged`` when the form shows another feature);
+  where the stored value is NULL (:class:`NullTexts` finds the forms; the box's own ``textChanged`` then
+  follows the form to other features);
 - such a box then gives '' back when the form is saved (after another field was changed), so at commit a ''
   in a multi-line field whose stored value is NULL is written as NULL again (:func:`keep_null_texts`).
 """
@@ -18,11 +18,13 @@ from qgis.core import QgsApplication, QgsFeatureRequest
 from qgis.gui import QgsAttributeForm
 from qgis.PyQt.QtCore import QEvent, QObject
 from qgis.PyQt import sip
-from qgis.PyQt.QtWidgets import QApplication, QPlainTextEdit
+from qgis.PyQt.QtWidgets import QApplication, QDialog, QPlainTextEdit, QWidget
 
 from ..layers.forms import MULTILINE
 
 ADOPTED = "pmiek_null_text"  # property of a text box that is looked after
+# events of a new dialog of the main window at which its forms are looked for (until found or painted)
+LOOK_AT = (QEvent.Type.Show, QEvent.Type.LayoutRequest, QEvent.Type.WindowActivate, QEvent.Type.Paint)
 
 
 def _multiline_indexes(layer):
@@ -59,13 +61,22 @@ def keep_null_texts(layer):
 
 
 class NullTexts(QObject):
-    """Looks after the multi-line texts of the werkbank layers given to :meth:`watch` (see the module)."""
+    """Looks after the multi-line texts of the werkbank layers given to :meth:`watch` (see the module).
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
+    Forms are found without an application-wide event filter (a Python one crashed QGIS 3.22 while drawing):
+    in a dialog of the main window when it first shows (the feature form, the attribute table), in the windows
+    open when a layer starts editing (the identify panel), and any text box the user clicks into."""
+
+    def __init__(self, main_window=None):
+        super().__init__(main_window)
+        self.main_window = main_window
         self.layers = {}  # layer id -> layer
         self._connections = {}  # layer id -> [(signal, slot)], undone when the layer goes (or at stop)
-        self._filtering = False
+        if main_window is not None:
+            main_window.installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._on_focus)
 
     def watch(self, layer):
         if layer is None or layer.id() in self.layers or not _multiline_indexes(layer):
@@ -73,15 +84,12 @@ class NullTexts(QObject):
         lid = layer.id()
         self.layers[lid] = layer
         self._connections[lid] = [
-            (layer.editingStarted, self._on_editing),
-            (layer.editingStopped, self._on_editing),
+            (layer.editingStarted, self._adopt_open_forms),
             (layer.beforeCommitChanges, lambda *args, lyr=layer: keep_null_texts(lyr)),
             (layer.willBeDeleted, lambda: self._forget(lid)),
         ]
         for signal, slot in self._connections[lid]:
             signal.connect(slot)
-        if layer.isEditable():
-            self._on_editing()
         return True
 
     def _forget(self, layer_id):
@@ -92,27 +100,35 @@ class NullTexts(QObject):
             except (TypeError, RuntimeError):
                 pass
         self.layers.pop(layer_id, None)
-        self._on_editing()
 
-    def _on_editing(self):
-        editing = any(_alive(lyr) and lyr.isEditable() for lyr in self.layers.values())
-        if editing == self._filtering:
-            return
-        app = QApplication.instance()
-        if editing and not self._filtering and app is not None:
-            app.installEventFilter(self)
-            self._filtering = True
-            for form in app.allWidgets():  # forms that were open before editing started
-                if isinstance(form, QgsAttributeForm):
-                    self._adopt_form(form)
-        elif not editing and self._filtering:
-            app.removeEventFilter(self)
-            self._filtering = False
+    def _adopt_open_forms(self):
+        for window in QApplication.topLevelWidgets():
+            self._adopt_forms_in(window)
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt API
-        if event.type() == QEvent.Type.Show and isinstance(obj, QgsAttributeForm):
-            self._adopt_form(obj)
+        if obj is self.main_window and event.type() == QEvent.Type.ChildPolished and self.layers:
+            child = event.child()
+            if isinstance(child, QDialog):  # the feature form, the attribute table; not every new widget
+                # polished (even shown and hidden) while it is made, before its form is there: look at its next
+                # events, until its first paint
+                child.installEventFilter(self)
+        elif obj is not self.main_window and event.type() in LOOK_AT:
+            if self._adopt_forms_in(obj) or event.type() == QEvent.Type.Paint:
+                obj.removeEventFilter(self)
         return False
+
+    def _adopt_forms_in(self, window):
+        """Looks after the forms in a window; False when it has none (yet)."""
+        if sip.isdeleted(window):
+            return False
+        forms = [sip.cast(w, QgsAttributeForm) for w in [window] + window.findChildren(QWidget) if _is_form(w)]
+        for form in forms:
+            self._adopt_form(form)
+        return bool(forms)
+
+    def _on_focus(self, old, new):
+        if isinstance(new, QPlainTextEdit) and self.layers:
+            self._adopt(new)
 
     def _adopt_form(self, form):
         if form.layer() is not None and form.layer().id() in self.layers:
@@ -136,9 +152,20 @@ class NullTexts(QObject):
             if _alive(self.layers[lid]):
                 self._forget(lid)
         self.layers, self._connections = {}, {}
-        if self._filtering and QApplication.instance() is not None:
-            QApplication.instance().removeEventFilter(self)
-        self._filtering = False
+        if self.main_window is not None and _alive(self.main_window):
+            self.main_window.removeEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            try:
+                app.focusChanged.disconnect(self._on_focus)
+            except (TypeError, RuntimeError):
+                pass
+
+
+def _is_form(widget):
+    """By the class name: a widget first seen by Python while it was being made keeps the Python type it had
+    then (a dialog polished in its constructor is a QDialog to PyQt), so ``isinstance`` misses it."""
+    return widget.metaObject().className() == "QgsAttributeForm"
 
 
 def _alive(layer):
@@ -150,8 +177,8 @@ def _form_and_field(box):
     field = None
     w = box.parentWidget()
     while w is not None:
-        if isinstance(w, QgsAttributeForm):
-            return w, field
+        if _is_form(w):
+            return sip.cast(w, QgsAttributeForm), field
         if field is None and w.objectName():
             field = w.objectName() if w.objectName() in _all_multiline() else None
         w = w.parentWidget()

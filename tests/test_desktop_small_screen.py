@@ -65,3 +65,10 @@ def test_plugin_messages_fit_the_message_bar(report):
     assert {"Werkbank geopend", "QGIS-project opgeslagen"} <= titles, report["messages"]
     for m in report["messages"]:
         assert m["text_height"] <= m["shown_height"] + 2, m
+
+
+def test_existing_null_text_shows_empty_in_qgis_feature_form(report):
+    """QGIS's own feature form (iface.openFeatureForm) of a project whose multi-line text is NULL shows an empty
+    box, not the text 'NULL' (dialogs/null_texts.py)."""
+    assert "error" not in report, report.get("error")
+    assert report["null_text_boxes"] and set(report["null_text_boxes"]) == {""}, report["null_text_boxes"]

@@ -99,7 +99,7 @@ def test_existing_null_multiline_text_shows_empty_and_stays_null(qgis_iface, tmp
     with ''): in a werkbank layer's form it shows empty, saving another field leaves it NULL in the werkbank, and
     what the user types is stored."""
     from qgis.core import NULL, QgsFeatureRequest, QgsProject
-    from qgis.gui import QgsAttributeEditorContext, QgsAttributeForm, QgsGui
+    from qgis.gui import QgsAttributeDialog, QgsAttributeForm, QgsGui
     from qgis.PyQt.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 
     import pmiek_werkbank
@@ -110,7 +110,7 @@ def test_existing_null_multiline_text_shows_empty_and_stays_null(qgis_iface, tmp
     QgsProject.instance().clear()
     plugin = pmiek_werkbank.classFactory(qgis_iface)
     plugin.initGui()
-    form = None
+    dialog = None
     try:
         assert plugin.open_werkbank(path=path)
         from pmiek_werkbank.layers.project import werkbank_layers
@@ -120,18 +120,23 @@ def test_existing_null_multiline_text_shows_empty_and_stays_null(qgis_iface, tmp
                      "project_id = '{}'".format(pid))), None) is not None][0]
         feature = next(layer.getFeatures(QgsFeatureRequest().setFilterExpression("project_id = '{}'".format(pid))))
         assert feature.attribute("financial_note") in (None, NULL)
+        panel = QgsAttributeForm(layer, layer.getFeature(feature.id()))  # a form open before editing starts
+        panel.show()
+        QApplication.processEvents()
         layer.startEditing()
+        QApplication.processEvents()
+        assert panel.findChild(QPlainTextEdit, "financial_note").toPlainText() == ""
+        panel.close()
+        panel.deleteLater()
 
         def open_form():
-            context = QgsAttributeEditorContext()
-            context.setFormMode(QgsAttributeEditorContext.FormMode.StandaloneDialog)
-            f = QgsAttributeForm(layer, layer.getFeature(feature.id()), context)
-            f.setMode(QgsAttributeEditorContext.Mode.SingleEditMode)
-            f.show()
+            """QGIS's own feature form ('Objectattributen bewerken'), a dialog of the main window."""
+            dialog = QgsAttributeDialog(layer, layer.getFeature(feature.id()), False, qgis_iface.mainWindow(), True)
+            dialog.show()
             QApplication.processEvents()
-            return f, f.findChild(QgsAttributeForm) or f
+            return dialog, dialog.attributeForm()
 
-        form, _ = open_form()
+        dialog, form = open_form()
         box = form.findChild(QPlainTextEdit, "financial_note")
         assert box.toPlainText() == ""  # was 'NULL'
         name = form.findChild(QLineEdit, "name")
@@ -139,11 +144,11 @@ def test_existing_null_multiline_text_shows_empty_and_stays_null(qgis_iface, tmp
         assert form.save()
         assert layer.commitChanges(), layer.commitErrors()
         assert _stored(path, pid) == (None, "Nieuw 150 kV-station Vathorst (herzien)")
-        form.close()
-        form.deleteLater()
+        dialog.close()
+        dialog.deleteLater()
 
         layer.startEditing()
-        form, _ = open_form()
+        dialog, form = open_form()
         box = form.findChild(QPlainTextEdit, "financial_note")
         assert box.toPlainText() == ""
         form.setFeature(layer.getFeature(feature.id()))  # the form shows a feature again (identify panel, table)
@@ -154,9 +159,9 @@ def test_existing_null_multiline_text_shows_empty_and_stays_null(qgis_iface, tmp
         assert layer.commitChanges(), layer.commitErrors()
         assert _stored(path, pid)[0] == "Subsidie aangevraagd"
     finally:
-        if form is not None:
-            form.close()
-            form.deleteLater()
+        if dialog is not None:
+            dialog.close()
+            dialog.deleteLater()
         for lyr in QgsProject.instance().mapLayers().values():
             if hasattr(lyr, "isEditable") and lyr.isEditable():
                 lyr.rollBack()

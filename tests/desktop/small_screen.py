@@ -9,7 +9,7 @@ import traceback
 
 from qgis.core import QgsProject, QgsSettings
 from qgis.PyQt.QtCore import QRect, QTimer
-from qgis.PyQt.QtWidgets import QAbstractButton, QApplication, QScrollArea, QTextBrowser
+from qgis.PyQt.QtWidgets import QAbstractButton, QApplication, QPlainTextEdit, QScrollArea, QTabWidget, QTextBrowser
 from qgis.utils import iface, plugins
 
 RESULT = os.environ["PMIEK_RESULT"]
@@ -49,6 +49,29 @@ def out_of_view(dock):
             "content_min": [area.widget().minimumSizeHint().width(), area.widget().minimumSizeHint().height()]}, hidden
 
 
+def null_text_in_feature_form():
+    """QGIS's own feature form (iface.openFeatureForm) of a project whose multi-line 'financial_note' is NULL."""
+    from pmiek_werkbank.layers.project import werkbank_layers
+
+    layer = werkbank_layers(table="projects")[0]
+    feature = next(layer.getFeatures())
+    layer.startEditing()
+    layer.changeAttributeValue(feature.id(), layer.fields().indexOf("financial_note"), None)
+    iface.openFeatureForm(layer, layer.getFeature(feature.id()), False, False)
+    for _ in range(10):
+        QApplication.processEvents()
+    boxes = [w for w in QApplication.allWidgets() if isinstance(w, QPlainTextEdit) and w.objectName() == "financial_note"]
+    report["null_text_boxes"] = [b.toPlainText() for b in boxes]
+    for dialog in {b.window() for b in boxes}:
+        tabs = dialog.findChild(QTabWidget)
+        if tabs is not None:
+            tabs.setCurrentIndex(1)  # 'Planning en financiën'
+        QApplication.processEvents()
+        shot("feature_form_null_text")
+        dialog.close()
+    layer.rollBack()
+
+
 def _open():
     try:
         plugin = plugins["pmiek_werkbank"]
@@ -76,6 +99,7 @@ def _open():
                                          "dock": [dock.width(), dock.height()]}
             shot("dock_" + entry[0])
         write_report()
+        null_text_in_feature_form()
         # the plugin's own menu item: QGIS-project naast de werkbank opslaan
         for a in plugin.actions:
             if a.objectName() == "pmiek_save_project":
