@@ -375,3 +375,44 @@ def test_fiche_map_clip_survives_a_geos_clip_failure():
     m = SvgMap(_CLIP_BOX, margin=0)
     m.add([fine, trap], fill="#f00", stroke="none")  # raised with GEOS 3.11 (QGIS 3.22 here)
     assert len(m.parts) == 1 and m.parts[0].count("M") == 2  # both drawn
+
+
+def test_fiche_map_capaciteitskaart_is_the_clip_of_the_merged_colours(sample_atlas):
+    """Each fiche map draws the capaciteitskaart from the parts of each merged colour that lie in view (a tree
+    query; clipping the whole national union per map took a minute): the same rings as clipping the merged colour
+    itself, for every fiche of the sample, and some map shows some."""
+    import re as _re
+
+    import numpy as np
+    import shapely
+
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.export.webatlas.maps import LEVELS, FicheMaps
+    from pmiek_werkbank.export.webatlas.geo import SvgMap
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    def rings(parts):
+        return sorted(r for part in parts if 'opacity="0.35"' in part for r in _re.findall(r"M[^MZ]*Z", part))
+
+    wb_path = sample_atlas[0]
+    shown = 0
+    with open_werkbank(wb_path, readonly=True) as wb:
+        data = gather(wb)
+        maps = FicheMaps(wb, data)
+        for p in data.projects:
+            if not p.get("extent"):
+                continue
+            new = SvgMap(p["extent"])
+            old = SvgMap(p["extent"])
+            box = shapely.box(*new.box)
+            layers, _borders = maps.levels[max(t for t in LEVELS if t <= 0.5 / new.scale)]
+            for fill, parts, tree in layers:
+                near = np.sort(tree.query(box))
+                if len(near):
+                    new.add(parts[near], fill=fill, stroke="none", opacity=0.35)
+                old.add(shapely.multipolygons(parts), fill=fill, stroke="none", opacity=0.35)
+            assert rings(new.parts) == rings(old.parts), p["project_id"]
+            full = maps.svg(p)
+            assert all(r in full for r in rings(new.parts))
+            shown += bool(rings(new.parts))
+    assert shown > 0

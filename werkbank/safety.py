@@ -85,13 +85,21 @@ def unique_filename(name, existing, default="bestand", max_length=80, ascii_only
     entries count as used.  Adds ``_2``, ``_3`` ... before the extension.  When
     ``existing`` is a set, the chosen name is added to it.
     """
-    base = safe_filename(name, default=default, max_length=max_length, ascii_only=ascii_only)
     if isinstance(existing, (str, os.PathLike)):
         used = {n.lower() for n in os.listdir(existing)} if os.path.isdir(existing) else set()
         target = None
     else:
         used = {str(n).lower() for n in existing}
         target = existing if isinstance(existing, set) else None
+    cand = _unique(name, used, default, max_length, ascii_only)
+    if target is not None:
+        target.add(cand)
+    return cand
+
+
+def _unique(name, used, default, max_length, ascii_only):
+    """The name :func:`unique_filename` gives, ``used`` being the lower-case names taken."""
+    base = safe_filename(name, default=default, max_length=max_length, ascii_only=ascii_only)
     stem, dot, ext = base.rpartition(".")
     if not dot:
         stem, ext = base, ""
@@ -102,15 +110,18 @@ def unique_filename(name, existing, default="bestand", max_length=80, ascii_only
         tail = "_{}".format(i)
         cand = _limit(stem, max_length - len(tail) - len(suffix)) + tail + suffix
         i += 1
-    if target is not None:
-        target.add(cand)
     return cand
 
 
 def unique_filenames(names, default="bestand", max_length=80, ascii_only=False):
-    """Safe, case-insensitively unique names for a list of names (in order)."""
-    used = set()
-    return [unique_filename(n, used, default, max_length, ascii_only) for n in names]
+    """Safe, case-insensitively unique names for a list of names (in order); one set of the names taken, so
+    linear in the number of names (6,000 fiche files: it was 5 s, rebuilding that set per name)."""
+    used, out = set(), []
+    for n in names:
+        cand = _unique(n, used, default, max_length, ascii_only)
+        used.add(cand.lower())
+        out.append(cand)
+    return out
 
 
 def neutralise_formula(value):
