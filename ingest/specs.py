@@ -100,7 +100,9 @@ def specs():
               "score_date": [shown for _f, shown in DATE_FORMATS]}, REQUIRED,
              "project_id: project-id of projectcode van een project in de werkbank; criterion_id: een criterium van "
              "het afwegingskader (A..H of eigen code). De waardering moet op de schaal van het criterium staan "
-             "(bijv. hoog / gemiddeld / laag; hoofdletters doen er niet toe). Een motivatie is verplicht. Zonder "
+             "(bijv. hoog / gemiddeld / laag; hoofdletters doen er niet toe); een informatief criterium met schaal "
+             "'informatief' (H, omvang kosten) neemt de tekst zoals geschreven, bijv. '€ 95 mln'. Een motivatie is "
+             "verplicht. Zonder "
              "rol geldt de rol van het criterium; zonder datumkolom geldt vandaag. Eén beoordeling per project, "
              "criterium en beoordelaar; per project en criterium hooguit één vastgestelde waarde.",
              validate=".scoring.scores:validate_scores", before_write=".scoring.scores:reset_agreed"),

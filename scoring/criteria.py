@@ -53,6 +53,18 @@ def is_counted(criterion):
     return criterion["grp"] != INFORMATIEF and bool(criterion.get("points_list"))
 
 
+def holds_text(criterion):
+    """True for an informative criterion whose scale is just the word 'informatief': it holds a fact as the assessor
+    writes it, not a value on a scale (H, omvang kosten: 'Wat is de financiële omvang van de investering?', advice
+    'n.v.t.' in the afwegingskader of the Handreiking integraal programmeren), e.g. '€ 95 mln' or 'ca. 30 miljoen,
+    nog geen dekking'.  It is never counted."""
+    scale = criterion.get("scale_list")
+    if scale is None:
+        scale = split_list(criterion.get("scale"))
+    return [s.lower() for s in scale] == [INFORMATIEF] and not split_list(criterion.get("points_list") or
+                                                                           criterion.get("points"))
+
+
 def _group_code(value):
     """Accept a group code or its Dutch label (case-insensitive); None when unknown."""
     v = str(value or "").strip().lower()

@@ -187,6 +187,12 @@ def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, rando
         put = ok & ~np.isnan(pv)
         pts[pi[put], cj_all[put]] = pv[put]
         dis = ok & (cons["state"].to_numpy(dtype=object) == STATE_DISAGREE)
+        # two assessors writing a fact differently ('€ 95 mln', 'ca. 90 mln' for H) is no dispute over a value
+        from .criteria import holds_text
+
+        text_cols = [cidx[c["criterion_id"]] for c in criteria if holds_text(c)]
+        if text_cols:
+            dis &= ~np.isin(cj_all, text_cols)
         for i, cid in zip(pi[dis].tolist(), cons["criterion_id"].to_numpy(dtype=object)[dis].tolist()):
             disputed[i].append(cid)
     cj = [cidx[c["criterion_id"]] for c in counted]

@@ -55,7 +55,13 @@ def _parse_bool(value):
 
 
 def on_scale(criterion, rating):
-    """The rating in the criterion's own spelling, or None when it is not on the scale."""
+    """The rating in the criterion's own spelling, or None when it is not on the scale.  A criterion that holds text
+    (``criteria.holds_text``: H, omvang kosten) takes what the assessor wrote ('€ 95 mln'), trimmed."""
+    from .criteria import holds_text
+
+    if holds_text(criterion):
+        text = str(rating).strip()
+        return text or None
     r = str(rating).strip().lower()
     for value in criterion["scale_list"]:
         if value.lower() == r:

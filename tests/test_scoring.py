@@ -392,3 +392,23 @@ def test_back_to_kandidaat_brings_back_its_reason(scored):
     D.set_status(scored, pid, "kandidaat", "Opnieuw bekijken")
     assert scored.query("SELECT status_reason FROM projects WHERE project_id = ?", (pid,))[0]["status_reason"] == \
         "Opnieuw bekijken"
+
+
+def test_informative_h_takes_what_an_assessor_writes(scored):
+    """Limburg trial: H (omvang kosten, 'Wat is de financiële omvang van de investering?', advice 'n.v.t.') refused
+    '€ 95 mln' with 'kies uit informatief'. A criterion whose scale is just 'informatief' holds the fact as written;
+    it never counts, and two assessors writing it differently is no dispute. A counted criterion keeps its scale."""
+    before = R.score_projects(scored, random_runs=0).set_index("project_id")
+    rows = [{"_row": 2, "project_id": "p1", "criterion_id": "H", "rating": " € 95 mln ", "rationale": "raming",
+             "assessor": "Bert", "score_date": "2026-03-01"},
+            {"_row": 3, "project_id": "p1", "criterion_id": "H", "rating": "ca. 90 mln", "rationale": "eigen raming",
+             "assessor": "Anna", "score_date": "2026-03-02"}]
+    assert S.import_scores(scored, rows, source="h.csv")["inserted"] == 2
+    got = {r["assessor"]: r["rating"] for r in scored.query("SELECT assessor, rating FROM scores WHERE "
+                                                             "project_id = 'p1' AND criterion_id = 'H'")}
+    assert got == {"Bert": "€ 95 mln", "Anna": "ca. 90 mln"}
+    after = R.score_projects(scored, random_runs=0).set_index("project_id")
+    assert after.loc["p1", "total"] == before.loc["p1", "total"] == 16.0
+    assert not bool(after.loc["p1", "disagreement"]) and "H" not in str(after.loc["p1", "disputed"] or "")
+    with pytest.raises(ScoringError, match="staat niet op de schaal van criterium A"):
+        S.record_score(scored, "p1", "A", "€ 95 mln", "geen schaalwaarde", "Bert")
