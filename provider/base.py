@@ -327,6 +327,14 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
         return protect
 
     # ---- helpers -------------------------------------------------------------
+    def parameter_as_fields(self, parameters, name, context):
+        """The field names a field parameter holds (a list): ``parameterAsStrings`` where QGIS has it (3.40 and 3.44
+        have it, 3.22 not; there ``parameterAsFields`` is deprecated and warns on every call), else
+        ``parameterAsFields``.  The one place the plugin asks for field names."""
+        if hasattr(self, "parameterAsStrings"):
+            return list(self.parameterAsStrings(parameters, name, context) or [])
+        return list(self.parameterAsFields(parameters, name, context) or [])
+
     def add_werkbank_parameter(self, name="WERKBANK", description="Werkbank (GeoPackage of PostgreSQL-doel)"):
         if not hasattr(self, "_pmiek_werkbank_params"):
             self._pmiek_werkbank_params = set()

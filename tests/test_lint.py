@@ -69,3 +69,18 @@ def test_algorithms_that_make_a_sink_close_and_check_it():
                 missing.append("{}: {} sink(s), geen close_output/verify_output".format(
                     os.path.relpath(path, ROOT), makes))
     assert not missing, "\n".join(missing)
+
+
+def test_field_parameters_only_through_the_one_helper():
+    """QGIS 3.44 printed 'parameterAsFields() is deprecated' on every import: field names are asked through
+    provider.base.PmiekAlgorithm.parameter_as_fields (parameterAsStrings where QGIS has it), nowhere else."""
+    found = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in (".venv", "build", ".git", "tests", "node_modules")]
+        for name in files:
+            path = os.path.join(folder, name)
+            if name.endswith(".py") and os.path.relpath(path, ROOT) != os.path.join("provider", "base.py"):
+                with open(path, encoding="utf-8") as f:
+                    if "parameterAsFields(" in f.read():
+                        found.append(os.path.relpath(path, ROOT))
+    assert found == []

@@ -263,3 +263,20 @@ def test_empty_rows_are_skipped_and_rows_are_the_lines_of_a_table_file(werkbank_
     html = str(tmp_path / "p.html")
     run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": str(projects), "REPORT": html})
     assert "1 lege rij(en) overgeslagen (rij 3)" in _report(html)
+
+
+def test_an_import_warns_of_no_deprecated_qgis_api(werkbank_path, tmp_path, pmiek_provider):
+    """QGIS 3.44 printed a DeprecationWarning for parameterAsFields on every import (a FIELD_ parameter left
+    empty): none of the plugin's own calls warns (on 3.22 nothing is deprecated; the matrix runs this on 3.44)."""
+    import warnings
+
+    src = str(tmp_path / "plannen.gpkg")
+    _gdf({"plan_id": ["a"], "sector": ["wonen"], "vraag_mw": [1.0]}, [PT]).to_file(src)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": src,
+                                                   "REPORT": str(tmp_path / "r.csv")})
+    assert res["IMPORTED"] == 1
+    ours = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)
+            and "pmiek_werkbank" in str(w.filename)]
+    assert ours == []

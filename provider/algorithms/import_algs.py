@@ -253,10 +253,10 @@ class _ImportAlgorithm(PmiekAlgorithm):
             if isinstance(raw, (list, tuple)):
                 raw = raw[0] if raw else None
             if isinstance(raw, str):
-                # the raw name, so that a misspelt field is reported (parameterAsFields drops unknown names)
+                # the raw name, so that a misspelt field is reported (QGIS drops unknown field names)
                 value = raw.strip()
             else:
-                fields = self.parameterAsFields(parameters, pname, context)
+                fields = self.parameter_as_fields(parameters, pname, context)
                 value = fields[0] if fields else ""
             if value:
                 result[tname] = value
