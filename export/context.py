@@ -167,9 +167,7 @@ def _extents(wb, projects, links_by_project, stations_by_id):
     dev_ids = sorted({link["dev_id"] for ls in links_by_project.values() for link in ls})
     dev_bounds = {}
     if dev_ids:
-        marks = ",".join("?" * len(dev_ids))
-        df = wb.read_frame("developments", columns=["dev_id"], where="dev_id IN ({})".format(marks),
-                           params=dev_ids, order_by=None)
+        df = wb.read_frame_in("developments", "dev_id", dev_ids, columns=["dev_id"])
         for did, b in zip(df["dev_id"], df.geometry.bounds.values.tolist()):
             dev_bounds[did] = b
     kf = wb.read_frame("knooppunten", columns=["knooppunt_id"], order_by=None)

@@ -322,9 +322,7 @@ def _stored_rows(werkbank, table, key, keys, chunk=500):
     """key value (as text) -> stored row dict (geometry as WKT) for the given keys."""
     out = {}
     for i in range(0, len(keys), chunk):
-        part = keys[i: i + chunk]
-        where = '"{}" IN ({})'.format(key, ", ".join("?" * len(part)))
-        df = werkbank.read_frame(table, where=where, params=part)
+        df = werkbank.read_frame_in(table, key, keys[i: i + chunk], chunk=chunk)
         geoms = None
         if "geometry" in df.columns and hasattr(df, "geometry"):
             geoms = [None if g is None or g.is_empty else _wkt(QgsGeometry.fromWkt(g.wkt)) for g in df.geometry]

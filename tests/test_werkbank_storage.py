@@ -136,3 +136,25 @@ def test_empty_name_refused(tmp_path):
     with pytest.raises(WerkbankError, match="NAME"):
         create_werkbank(str(tmp_path / "a.gpkg"), "  ", "Utrecht")
     assert not (tmp_path / "a.gpkg").exists()
+
+
+def test_read_frame_in_any_number_of_keys(werkbank):
+    """read_frame_in asks in chunks: 40,000 ids (above SQLite's limit of bound parameters, 32,766 here; a single
+    IN of every linked development would fail at that size) give exactly the rows that exist, geometry and all."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    n = 1200
+    devs = gpd.GeoDataFrame({"dev_id": ["D{}".format(i) for i in range(n)], "name": ["plan"] * n,
+                             "sector": ["wonen"] * n, "demand_mw": [float(i) for i in range(n)]},
+                            geometry=[Point(150000 + i, 450000) for i in range(n)], crs="EPSG:28992")
+    werkbank.write_frame("developments", devs)
+    wanted = ["D{}".format(i) for i in range(0, 40000, 3)]  # 13,334 ids, 400 of which exist
+    got = werkbank.read_frame_in("developments", "dev_id", wanted + ["D0"] * 30000, columns=["dev_id", "demand_mw"])
+    assert sorted(got["dev_id"]) == sorted("D{}".format(i) for i in range(0, n, 3))
+    assert all(g.equals(Point(150000 + int(d[1:]), 450000)) for d, g in zip(got["dev_id"], got.geometry))
+    assert str(got.crs) == "EPSG:28992" and list(got.columns) == ["dev_id", "demand_mw", "geometry"]
+    empty = werkbank.read_frame_in("developments", "dev_id", [], columns=["dev_id"])
+    assert len(empty) == 0 and "dev_id" in empty.columns
+    plain = werkbank.read_frame_in("developments", "dev_id", ["D3", "D4"], columns=["dev_id"], geometry=False)
+    assert sorted(plain["dev_id"]) == ["D3", "D4"] and "geometry" not in plain.columns

@@ -494,6 +494,28 @@ class Werkbank:
         geoms = self._decode_geoms(df.pop(GEOM).tolist())
         return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geoms, index=df.index), crs="EPSG:{}".format(self.srid))
 
+    def read_frame_in(self, table, column, values, columns=None, geometry=True, chunk=500):
+        """:meth:`read_frame` of the rows whose ``column`` is one of ``values`` (any number: asked in chunks, well
+        below SQLite's limit of bound parameters; one query of 20,000 ids worked, 40,000 would fail), in no
+        particular order."""
+        import pandas as pd
+
+        values = list(dict.fromkeys(values))
+        parts = [self.read_frame(table, columns=columns, geometry=geometry, order_by=None, params=values[i:i + chunk],
+                                 where='"{}" IN ({})'.format(column, ", ".join("?" * len(values[i:i + chunk]))))
+                 for i in range(0, len(values), chunk)]
+        if not parts:
+            return self.read_frame(table, columns=columns, geometry=geometry, order_by=None, where="1 = 0")
+        parts = [p for p in parts if len(p)] or parts[:1]
+        if len(parts) == 1:
+            return parts[0]
+        out = pd.concat(parts, ignore_index=True)
+        if hasattr(parts[0], "geometry"):
+            import geopandas as gpd
+
+            out = gpd.GeoDataFrame(out, geometry=parts[0].geometry.name, crs=parts[0].crs)
+        return out
+
     def write_frame(self, table, frame, mode="upsert", key=None, user=None, expected_versions=None):
         """Write rows (a DataFrame/GeoDataFrame or list of dicts) in one transaction.
 

@@ -28,9 +28,8 @@ class FicheMaps:
         self.projects = dict(zip(pf["project_id"], pf.geometry.values))
         wanted = sorted({d["dev_id"] for p in data.all_projects for d in p.get("developments") or []})
         self.devs = {}
-        if wanted:
-            df = wb.read_frame("developments", columns=["dev_id"], order_by=None)
-            df = df[df["dev_id"].isin(set(wanted))]
+        if wanted:  # only the linked ones (a national werkbank holds 240,000)
+            df = wb.read_frame_in("developments", "dev_id", wanted, columns=["dev_id"])
             self.devs = dict(zip(df["dev_id"], df.geometry.values))
         kf = wb.read_frame("knooppunten", columns=["knooppunt_id"], order_by=None)
         self.knooppunten = dict(zip(kf["knooppunt_id"], kf.geometry.values))
