@@ -357,7 +357,10 @@ def fit_footer(layout, footer):
 
     A label's default alignment is justify, which QGIS >= 3.28 applies to every line but the last (the
     footer's first line spread over the page number); a missing font (Noto Sans) falls back to a wider one,
-    so the width is measured, not assumed.
+    so the width is measured, not assumed: first with Qt's metrics, then with the label's own measure
+    (``sizeForText``: the font and text renderer QGIS draws it with; QGIS 3.44's is wider than Qt's metrics and
+    wrapped the sources line to a third line), shrinking until each line fits the box (the same approach as
+    :func:`fit_title`).  Call it after the footer variables are set (the label measures its evaluated text).
     """
     from qgis.PyQt.QtCore import Qt
 
@@ -368,6 +371,9 @@ def fit_footer(layout, footer):
             room = item.rect().width() * 0.98
             size = FOOTER_PT if widest <= room else max(4.0, FOOTER_PT * room / widest)
             set_label_font(item, size, colour=FOOTER_COLOUR)
+            while size > 4.0 and item.sizeForText().width() > room:
+                size = max(4.0, size - 0.1)
+                set_label_font(item, size, colour=FOOTER_COLOUR)
             item.setHAlign(Qt.AlignmentFlag.AlignLeft)
 
 

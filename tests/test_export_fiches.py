@@ -577,3 +577,32 @@ def test_a_long_project_name_stays_whole_above_the_subtitle(tmp_path, qgis_app):
     assert max(gaps) < 8, gaps  # left-aligned: one space between words, not spread over the line
     listed = [w[5] for w in pdf_words(atlas.path) if w[0] == 2]
     assert "LI-01" in listed
+
+
+def test_the_footer_keeps_its_two_lines(tmp_path, qgis_app):
+    """QGIS 3.44 wrapped the fiche footer's sources line to a third line (Limburg trial: long source names; 3.22 kept
+    one line each): the footer's font is fitted with QGIS's own measure of its text (the label's font, whatever
+    font the system falls back to). Every page of every fiche and of the atlas has its footer (below the rule at
+    283.5 mm, left of the page number) on two lines."""
+    from helpers import pdf_words
+
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    wb_path = _new_werkbank(tmp_path / "w.gpkg")
+    with open_werkbank(wb_path) as wb:
+        for table, key, source in (("stations", "station_id", "stations_limburg_netbeheerder_2025"),
+                                   ("developments", "dev_id", "ontwikkelingen_limburg_gemeenten_2025")):
+            rows = wb.read_frame(table)
+            for k, rv in zip(rows[key].tolist()[:1], rows["row_version"].tolist()[:1]):
+                wb.update_row(table, k, {"source": source}, int(rv))
+    data, fiches, atlas = _export(wb_path, tmp_path)
+    assert len(data.footer["line2"]) > 120, data.footer["line2"]  # longer than the footer's box at 6.3 pt
+    rule = 283.5 / 25.4 * 72
+    page_number_left = (210 - 45) / 25.4 * 72
+    for pdf in list(fiches.pdfs) + [atlas.path]:
+        words = [w for w in pdf_words(pdf) if w[2] > rule and w[1] < page_number_left]
+        assert words, pdf
+        for page in sorted({w[0] for w in words}):
+            tops = sorted({round(w[2], 1) for w in words if w[0] == page})
+            lines = [t for i, t in enumerate(tops) if i == 0 or t - tops[i - 1] > 1]
+            assert len(lines) == 2, (os.path.basename(pdf), page, [w[5] for w in words if w[0] == page])
