@@ -235,7 +235,8 @@ def programme_facts(wb, include_confidential=False, weights=None, variation_pct=
         from ..knooppunten.balance import balance_from_werkbank
 
         try:
-            facts.balance = balance_from_werkbank(wb, years=years)
+            # the facts show stations, knooppunten, projects and links: no frames per development
+            facts.balance = balance_from_werkbank(wb, years=years, per_development=False)
         except Exception as e:  # noqa: BLE001
             LOG.warning("capaciteitsbalans niet berekend", exc_info=True)
             facts.balance = None

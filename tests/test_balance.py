@@ -356,3 +356,22 @@ def test_whatif_off_when_every_project_has_an_entry(werkbank):
     off = BalanceModel.from_werkbank(werkbank, years=[2030], whatif={"P": False}).station_table()
     assert on["capacity_mw"].tolist() == [15.0]
     assert off["capacity_mw"].tolist() == [10.0]
+
+
+def test_balance_without_frames_per_development():
+    """compute_balance(per_development=False), what the export facts use: the same station, knooppunt, project
+    and link frames, without the assignment and unserved frames (a row per development: 130 MiB at national size,
+    kept by every export)."""
+    from pmiek_werkbank.knooppunten.balance import BalanceInput, BalanceSettings, compute_balance
+
+    def inputs():
+        f = example_frames()
+        return BalanceInput(f["stations"], f["station_capacity"], f["capacity_areas"], f["developments"],
+                            f["knooppunten"], f["projects"], f["links"])
+
+    full = compute_balance(inputs(), BalanceSettings(years=YEARS))
+    light = compute_balance(inputs(), BalanceSettings(years=YEARS), per_development=False)
+    assert light.assignment is None and light.unserved is None and len(full.assignment) and len(full.unserved)
+    for name in ("stations", "knooppunten", "projects", "links"):
+        a, b = getattr(full, name), getattr(light, name)
+        assert len(a) and a.equals(b), name
