@@ -349,15 +349,24 @@ class RatingDialog(_FormDialog):
                                                      criterion.get("question") or ""), parent)
         self.criterion = criterion
         self.submit = submit  # callable(values) -> raises with a Dutch message when refused
+        from ..scoring.criteria import holds_text
+
         self.rating = ChoiceBox()
-        self.rating.addItems(criterion["scale_list"])
+        # a criterion that holds a fact as written (H, omvang kosten: '€ 95 mln') takes typed text, like the import
+        self.free_text = holds_text(criterion)
+        if self.free_text:
+            self.rating.setEditable(True)
+            self.rating.lineEdit().setPlaceholderText(tr("bijv. € 95 mln (informatief, telt niet mee)"))
+        else:
+            self.rating.addItems(criterion["scale_list"])
         pts = criterion.get("points_list") or []
         for i, p in enumerate(pts):
             self.rating.setItemData(i, tr("{} punten").format(_num(p)), TOOLTIP)
         # No preselected value: OK without choosing gives nothing, not the best rating.
-        self.rating.setPlaceholderText(tr("— kies een waardering —"))
+        if not self.free_text:
+            self.rating.setPlaceholderText(tr("— kies een waardering —"))
         self.rating.setCurrentIndex(-1)
-        self.form.addRow(tr("Waardering *"), self.rating)
+        self.form.addRow(tr("Waardering *") if not self.free_text else tr("Waarde *"), self.rating)
         self.rationale = text_box(tr("Verplicht: waarom deze waardering? Noem feiten en bronnen."), self)
         self.rationale.setToolTip(tr("Tab: naar het volgende veld; Ctrl+Enter: OK"))
         self.form.addRow(tr("Motivatie *"), self.rationale)
@@ -373,12 +382,14 @@ class RatingDialog(_FormDialog):
             i = self.rating.findText(current.get("rating") or "")
             if i >= 0:
                 self.rating.setCurrentIndex(i)
+            elif self.free_text:
+                self.rating.setEditText(current.get("rating") or "")
             self.rationale.setPlainText(current.get("rationale") or "")
         self.keep_typed(self.rationale, tr("Motivatie weggooien?"))
 
     def values(self):
         return {
-            "rating": self.rating.currentText(),
+            "rating": self.rating.currentText().strip(),
             "rationale": self.rationale.toPlainText().strip(),
             "assessor": self.assessor.text().strip(),
             "organisation": self.organisation.text().strip(),
@@ -389,8 +400,9 @@ class RatingDialog(_FormDialog):
 
     def accept(self):
         v = self.values()
-        if self.rating.currentIndex() < 0 or not v["rating"]:
-            return self.refuse(tr("Kies een waardering."), self.rating)
+        if not v["rating"] or (self.rating.currentIndex() < 0 and not self.free_text):
+            return self.refuse(tr("Vul de waarde in.") if self.free_text else tr("Kies een waardering."),
+                               self.rating)
         if not v["rationale"]:
             return self.refuse(tr("De motivatie is verplicht: leg uit waarom u deze waardering geeft."),
                                self.rationale)

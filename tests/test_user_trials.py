@@ -167,3 +167,39 @@ def test_existing_null_multiline_text_shows_empty_and_stays_null(qgis_iface, tmp
                 lyr.rollBack()
         plugin.unload()
         QgsProject.instance().clear()
+
+
+def test_rating_dialog_takes_a_written_amount_for_h(qgis_iface, werkbank_path):
+    """Criterion H (omvang kosten) holds a fact as written, as the import takes it ('€ 95 mln'); the dock's rating
+    dialog offered only the word 'informatief'.  It takes typed text, stores it as written and shows it again."""
+    from pmiek_werkbank.dialogs.scoring_dock import RatingDialog
+    from pmiek_werkbank.scoring import scores as S
+    from pmiek_werkbank.scoring.criteria import criteria_list, holds_text
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(werkbank_path) as wb:
+        wb.write_frame("projects", [{"project_id": "p1", "code": "P-1", "name": "Station Noord"}], mode="insert")
+        h = [c for c in criteria_list(wb) if holds_text(c)]
+        assert [c["criterion_id"] for c in h] == ["H"]
+        stored = []
+
+        def submit(v):
+            S.record_score(wb, "p1", "H", v["rating"], v["rationale"], v["assessor"], role=v["role"], date=v["date"])
+            stored.append(v)
+
+        dlg = RatingDialog("P-1 Station Noord", h[0], submit=submit)
+        assert dlg.rating.isEditable() and dlg.rating.count() == 0
+        dlg.accept()  # nothing written yet: refused
+        assert not stored and "Vul de waarde in" in dlg.message.text()
+        dlg.rating.setEditText("  € 95 mln  ")
+        dlg.rationale.setPlainText("raming netbeheerder 2026")
+        dlg.assessor.setText("Anna")
+        dlg.role.setCurrentIndex(1)
+        dlg.accept()
+        assert stored and stored[0]["rating"] == "€ 95 mln"
+        rows = wb.query("SELECT rating FROM scores WHERE project_id = 'p1' AND criterion_id = 'H'")
+        assert [r["rating"] for r in rows] == ["€ 95 mln"]
+        again = RatingDialog("P-1 Station Noord", h[0], current={"rating": "€ 95 mln", "rationale": "x"})
+        assert again.rating.currentText() == "€ 95 mln"
+        for d in (dlg, again):
+            d.deleteLater()
