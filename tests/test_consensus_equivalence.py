@@ -172,6 +172,33 @@ def _rank_inputs(seed):
     return df, crits, projects, S.consensus(df, crits)
 
 
+def _rank_reference(projects, crits, cons, weights, pct, runs):
+    """The frozen reference ranking with the one deliberate change since (2f54f41): a criterion that holds a fact as
+    written (``criteria.holds_text``: H, omvang kosten) is no dispute when assessors write it differently."""
+    from pmiek_werkbank.scoring.criteria import holds_text
+
+    out = REF.rank_table_reference(projects, crits, cons, weights, pct, runs)
+    text = {c["criterion_id"] for c in crits if holds_text(c)}
+    keep = [[x for x in d.split(", ") if x and x not in text] for d in out["disputed"]]
+    out["disputed"] = [", ".join(k) for k in keep]
+    out["disagreement"] = [bool(k) for k in keep]
+    return out
+
+
+def test_text_criterion_changes_only_the_disputes():
+    """What _rank_reference changes: some H disputes in the reference ranking (so the change is exercised), and
+    nothing else of the frame (ranks, totals) differs between the new ranking and the reference."""
+    from pmiek_werkbank.scoring import ranking as R
+
+    df, crits, projects, cons = _rank_inputs(0)
+    ref = REF.rank_table_reference(projects, crits, REF.consensus(df, crits), None, 25.0, 50)
+    assert ref["disputed"].str.contains("H").any()
+    new = R.rank_table(projects, crits, cons, None, 25.0, 50)
+    assert not new["disputed"].str.contains("H").any()
+    same = [c for c in new.columns if c not in ("disputed", "disagreement")]
+    assert new[same].equals(ref[same])
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_rank_table_equals_reference(seed):
     """The vectorised rank_table (cells in one go, one stable sort per variant) equals the old loop version."""
@@ -182,7 +209,7 @@ def test_rank_table_equals_reference(seed):
     df, crits, projects, cons = _rank_inputs(seed)
     for weights, runs in ((None, 50), ({"A": 3.0, "C": 0.0}, 0), (None, 200)):
         a = R.rank_table(projects, crits, cons, weights, 25.0, runs)
-        b = REF.rank_table_reference(projects, crits, REF.consensus(df, crits), weights, 25.0, runs)
+        b = _rank_reference(projects, crits, REF.consensus(df, crits), weights, 25.0, runs)
         assert_frame_equal(a, b, check_exact=True)
 
 
@@ -205,7 +232,7 @@ def test_rank_table_ranks_each_distinct_weight_set_once(monkeypatch):
         sorted_rows.clear()
         a = R.rank_table(projects, crits, cons, weights, pct, 0)
         assert sorted_rows == rows
-        b = REF.rank_table_reference(projects, crits, REF.consensus(df, crits), weights, pct, 0)
+        b = _rank_reference(projects, crits, REF.consensus(df, crits), weights, pct, 0)
         assert_frame_equal(a, b, check_exact=True)
     assert (a["rank_min"] < a["rank_max"]).any()
 
