@@ -169,9 +169,16 @@ class ProgrammeFacts:
             status_raw, supply_raw = t["status"].to_numpy(dtype=object), t["supply_status"].to_numpy(dtype=object)
             keys = ("year", "afname_mw", "teruglevering_mw", "demand_mw", "supply_mw", "balance_afname_mw",
                     "balance_teruglevering_mw", "status", "supply_status", "summary_status", "note")
-            columns = (t["year"].astype("int64").to_numpy(dtype=object), col("capacity_mw"),
-                       col("supply_capacity_mw"), col("demand_mw"), col("supply_mw"), col("balance_mw"),
-                       col("supply_balance_mw"), status_raw, supply_raw, summary, col("capacity_note"))
+            cap_a, cap_t, bal_a, bal_t = (col("capacity_mw"), col("supply_capacity_mw"), col("balance_mw"),
+                                          col("supply_balance_mw"))
+            # a direction whose station limit is not known (status '' onbekend): no capacity or balance made from a
+            # 0 MW stand-in, for every output that reads these rows (fiche, web atlas)
+            for st, cols_ in ((status_raw, (cap_a, bal_a)), (supply_raw, (cap_t, bal_t))):
+                unknown = np.array([v == "" for v in st], dtype=bool)
+                for arr in cols_:
+                    arr[unknown] = None
+            columns = (t["year"].astype("int64").to_numpy(dtype=object), cap_a, cap_t, col("demand_mw"),
+                       col("supply_mw"), bal_a, bal_t, status_raw, supply_raw, summary, col("capacity_note"))
             units = t["unit_id"].to_numpy(dtype=object)
             starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units) else []
             ends = list(starts[1:]) + [len(units)]

@@ -127,6 +127,13 @@ def test_algorithm_output_and_facts_take_the_status(pmiek_provider, unknown_wb, 
     # SK: afname ruim, teruglevering unknown -> the summary is onbekend, not ruim; SL: 2025 unknown, 2030 ruim
     rows = {r["year"]: r for r in facts.station_rows("SK")}
     assert [rows[y]["summary_status"] for y in YEARS] == ["", ""]
+    # the rows every output reads hold no capacity or balance where the limit is not known (the one place of that
+    # rule besides the layers; the web atlas blanked them itself): SK afname known (10, balance 6), teruglevering not
+    assert [(rows[y]["afname_mw"], rows[y]["balance_afname_mw"]) for y in YEARS] == [(10, 6)] * 2
+    assert [(rows[y]["teruglevering_mw"], rows[y]["balance_teruglevering_mw"]) for y in YEARS] == [(None, None)] * 2
+    assert [rows[y]["demand_mw"] for y in YEARS] == [4, 4]  # demand stays
+    sa = facts.station_rows("SA")
+    assert all(r["afname_mw"] is None and r["balance_afname_mw"] is None for r in sa)
     rows = {r["year"]: r for r in facts.station_rows("SL")}
     assert [rows[y]["summary_status"] for y in YEARS] == ["", "ruim"]
     from pmiek_werkbank.export.context import station_status

@@ -64,14 +64,8 @@ def _station_years(rows):
     teruglevering, supply, balance teruglevering ('' when unknown).  The page adds ' MW' and writes them into a
     sentence (atlas.js yearText)."""
     years = {}
-    for r in rows:
+    for r in rows:  # a direction without known limit has no capacity or balance in the rows (programme.facts)
         values = [fmt_num(r.get(k)) for k in STATION_FIGURES]
-        # a computed direction whose station limit is not known (status onbekend, as on the fiche): no capacity or
-        # balance made from 0 MW
-        if "status" in r and not r.get("status"):
-            values[0] = values[2] = ""
-        if "supply_status" in r and not r.get("supply_status"):
-            values[3] = values[5] = ""
         years[str(r["year"])] = {"a": r.get("status") or "", "t": r.get("supply_status") or "", "v": "|".join(values)}
     return years
 
