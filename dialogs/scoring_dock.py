@@ -101,6 +101,14 @@ def assessor_text(a=None):
     return "{}{}".format(a.get("name") or tr("(niet ingesteld)"), " ({})".format(", ".join(extra)) if extra else "")
 
 
+def compact_fact(value, width=9):
+    """A value as written (H, omvang kosten: '€ 40 mln') in the compact grid: whole up to ``width`` characters, else
+    cut with '…' (the tooltip has it all).  Cut at 5 characters without a mark, '€ 40 mln' read '€ 40' and
+    '€ 1,2 mld' '€ 1,2' on the beamer."""
+    text = str(value or "").strip()
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
 class _FormDialog(QDialog):
     """A form with a red line that says why OK was refused, and OK/Cancel; the assessor rows (name,
     organisation, role of the session) and their check are shared by the assessor and the rating dialog."""
@@ -126,6 +134,26 @@ class _FormDialog(QDialog):
         # None = ask (QMessageBox); tests inject a function.
         self.confirm = None
         self._typed = []  # (text box, its text when the dialog opened, question)
+
+    def showEvent(self, event):  # noqa: N802 - Qt API
+        """Typing starts in the first field.  The OK/Cancel buttons are made before the fields, so Qt's focus chain
+        began at OK: the first word typed was lost and its space pressed OK ('Lost het tekort …' was stored as
+        'het tekort …', '€ 40 mln' as '40 mln')."""
+        super().showEvent(event)
+        focus = self.focusWidget()
+        if focus is None or focus in self.buttons.buttons():
+            first = self.first_field()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def first_field(self):
+        """The first field of the form that takes the keyboard."""
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget.isEnabled() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
+                return widget
+        return None
 
     def keep_typed(self, box, question):
         """Esc, Annuleren or closing the window asks ``question`` before the text typed in ``box`` is lost."""
@@ -980,7 +1008,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                     pts = texts[k.points] = _num(k.points)
                 if pts and c["counted"]:
                     cell[DISPLAY] += " [{}]".format(pts)
-                short = pts if (pts and c["counted"]) else str(k.value or "")[:5]
+                short = pts if (pts and c["counted"]) else compact_fact(k.value)
                 cell[COMPACT] = {"oneens": "⚠", "vastgesteld": "✔" + short}.get(k.state, short)
                 cell[TOOLTIP] = cell[DISPLAY] + "\n" + "\n".join(
                     "{}{} ({}, {}): {}".format("✔ " if a[4] else "", a[0], a[2] or "-", a[3], a[1])

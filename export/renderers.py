@@ -140,9 +140,26 @@ def qt_rich_text(html):
         size = value * CSS_PT if match.group(2) == "pt" else value * base * CSS_PT
         return "{:.0f}px".format(size * UNITS_PER_PT)
 
+    html = _SWATCH.sub(_swatch, html)
     html = _UNITS.sub(px, html)
     # Qt reads a table's width from the attribute, not from the style sheet
     return __import__("re").sub(r"<table(?![^>]*\bwidth=)", '<table width="100%"', html)
+
+
+_SWATCH = __import__("re").compile(r'<span class="sw" style="([^"]*)"></span>')
+_COLOUR = __import__("re").compile(r"#[0-9a-fA-F]{3,6}\b")
+
+
+def _swatch(match):
+    """A legend swatch (an empty ``span.sw`` with a background, or a dashed border) as text ``QTextDocument`` draws:
+    it draws no empty inline box, so the fiche legend lost its colour keys (project, gekoppelde ontwikkeling,
+    knooppunt, capaciteitskaart) without WebKit (QGIS 3.44)."""
+    style = match.group(1)
+    background = __import__("re").search(r"background:\s*(#[0-9a-fA-F]{3,6})\b", style)
+    if background:
+        return '<span style="background-color:{}">&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;'.format(background.group(1))
+    colours = _COLOUR.findall(style)  # no fill: the border's colour, dashed
+    return '<span style="color:{};font-weight:bold">- - </span>'.format(colours[-1] if colours else "#555555")
 
 
 def _auto_column_widths(doc):
