@@ -1026,7 +1026,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                 self.grid.setColumnHidden(j, self.grid_model.compact and self.grid_model.headers[j][0] == tr(
                     "Volledig"))
             fit_columns(self.grid, skip={1})
-            self.grid.setColumnWidth(1, 120 if self.grid_model.compact else 240)
+            # compact: a short name (whole in the tooltip) leaves room for a written H ("€ 40 mln") and the rank at 1366 px
+            self.grid.setColumnWidth(1, 100 if self.grid_model.compact else 240)
 
     def _on_compact(self, on):
         self.grid_model.set_compact(on)
