@@ -712,6 +712,11 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
 
         path = self.werkbank_path()
         self._grid_rows, self._rank_rows = {}, {}
+        # the chosen cell's panel belongs to the grid it came from: after another werkbank it named a project that
+        # is not in this one
+        self.cell_summary.setText(tr("Kies een cel in het raster."))
+        self.assessors.setRowCount(0)
+        self.evidence.setRowCount(0)
         if not path:
             self.projects, self.criteria, self.cons, self.ranking = None, [], None, None
             self.info.setText(tr("Geen werkbank geopend. Open een werkbank via het menu pMIEK Werkbank."))

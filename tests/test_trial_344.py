@@ -131,3 +131,38 @@ def test_fiche_legend_keeps_its_colour_keys_without_webkit(qgis_app):
             seen[name] = seen.get(name, 0) + 1
     for key in ("#e6007e", "#f2b134", "#f5c6c0", "#14365d"):  # project, gekoppeld, capaciteitskaart, knooppunt
         assert seen.get(key, 0) >= 12, (key, sorted(seen.items(), key=lambda kv: -kv[1])[:12])
+
+
+def test_cell_panel_forgets_the_project_of_the_other_werkbank(qgis_iface, werkbank_path, tmp_path):
+    """After switching werkbank the panel under the grid still said 'Project Uitbreiding station Driebergen Noord:
+    kies een criterium.', a project of the werkbank just closed."""
+    from qgis.core import QgsProject, QgsSettings
+
+    from pmiek_werkbank.dialogs.scoring_dock import ScoringDock
+    from pmiek_werkbank.layers.project import Session
+    from pmiek_werkbank.werkbank import create_werkbank, open_werkbank
+
+    with open_werkbank(werkbank_path) as wb:
+        wb.write_frame("projects", [{"project_id": "p1", "code": "P-1", "name": "Station Driebergen Noord"}],
+                       mode="insert")
+    other = str(tmp_path / "tweede.gpkg")
+    create_werkbank(other, "Tweede", "Utrecht", province_code="PV26", peildatum="2026-01-01").close()
+    QgsSettings().setValue("pmiek/assessor", "Tester")
+    session = Session(QgsProject.instance())
+    session.set_werkbank(werkbank_path)
+    dock = ScoringDock(qgis_iface, session, qgis_iface.mainWindow())
+    try:
+        m = dock.grid_model
+        a = [m.headerData(j, Qt.Orientation.Horizontal) for j in range(m.columnCount())].index("A")
+        dock.grid.setCurrentIndex(m.index(0, 1))
+        assert "Station Driebergen Noord" in dock.cell_summary.text()
+        dock.grid.setCurrentIndex(m.index(0, a))
+        assert "Station Driebergen Noord" in dock.cell_summary.text()
+        session.set_werkbank(other)
+        QApplication.processEvents()
+        assert m.rowCount() == 0
+        assert "Driebergen" not in dock.cell_summary.text()
+    finally:
+        dock.cleanup()
+        session.set_werkbank("")
+        dock.deleteLater()
