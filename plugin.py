@@ -26,7 +26,6 @@ from .connections import ConnectionsMixin
 PLUGIN_DIR = os.path.dirname(__file__)
 ICON_DIR = os.path.join(PLUGIN_DIR, "resources", "icons")
 MENU_TITLE = "pMIEK Werkbank"
-LONG_MESSAGE = 35  # characters of title and text the message bar shows beside two panels at 1366×768
 
 
 def icon(name):
@@ -125,11 +124,9 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         """A message in QGIS's message bar, which shows one line and at 1366×768 is only as wide as the map between
         the panels (about 35 characters of title and text): a short title and text, and the whole of a longer text
         (or ``more``) under the bar's 'Meer' button."""
-        more = more or (text if len(text) > LONG_MESSAGE else "")
-        if more:
-            self.iface.messageBar().pushMessage(title, text, more, level, duration)
-        else:
-            self.iface.messageBar().pushMessage(title, text, level, duration)
+        from .dialogs.messages import tell
+
+        tell(self.iface, title, text, level, duration, more)
 
     # ---- Processing -----------------------------------------------------------
     def initProcessing(self):  # noqa: N802 - QGIS API
@@ -339,11 +336,13 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
     def _check_dependencies(self):
         from .deps import install_hint, missing_packages, native_conflicts
 
-        hint = install_hint(missing_packages())
-        if hint:
-            self.tell(MENU_TITLE, hint, Qgis.MessageLevel.Warning, 0)
+        missing = missing_packages()
+        hint = install_hint(missing)
+        if hint:  # the bar names the packages, 'Meer' says how to install them
+            names = ", ".join(dist for dist, _problem in missing)
+            self.tell(self.tr("Pakketten ontbreken"), names, Qgis.MessageLevel.Warning, 0, more=hint)
         for warning in native_conflicts():  # a second GDAL/PROJ: warn before it crashes QGIS
-            self.tell(MENU_TITLE, warning, Qgis.MessageLevel.Critical, 0)
+            self.tell(self.tr("Tweede GDAL/PROJ geladen"), "", Qgis.MessageLevel.Critical, 0, more=warning)
 
     # ---- actions ----------------------------------------------------------------
     def new_werkbank(self):

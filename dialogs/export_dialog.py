@@ -20,6 +20,7 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
     QVBoxLayout,
 )
+from .messages import TITLE, tell
 
 
 def tr(text):
@@ -269,8 +270,8 @@ class ExportDialog(QDialog):
         self.progress.setValue(100)
         self.status.setText(tr("Klaar: {}").format(folder) + ("\n" + "\n".join(warnings) if warnings else ""))
         if self.iface is not None:
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("Export klaar in {}").format(folder),
-                                                Qgis.MessageLevel.Warning if warnings else Qgis.MessageLevel.Success, 8)
+            tell(self.iface, TITLE, tr("Export klaar in {}").format(folder),
+                 Qgis.MessageLevel.Warning if warnings else Qgis.MessageLevel.Success, 8)
         QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
     def cleanup(self):

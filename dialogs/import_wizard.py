@@ -30,6 +30,7 @@ from qgis.PyQt.QtWidgets import (
     QWizard,
     QWizardPage,
 )
+from .messages import tell
 
 KINDS = ("capacity_areas", "stations", "developments")
 # the table kinds the one import runner drives (ingest.runner) that need no field parameters: columns recognised
@@ -583,7 +584,7 @@ class ImportWizard(QWizard):
             return
         bar = self.iface.messageBar()
         if not report:
-            bar.pushMessage(tr("pMIEK import"), text, level, 10)
+            tell(self.iface, tr("pMIEK import"), text, level, 10)
             return
         widget = bar.createMessage(tr("pMIEK import"), text)
         button = QPushButton(tr("Rapport openen"), widget)

@@ -31,6 +31,7 @@ from qgis.PyQt.QtWidgets import (
 from ..werkbank import enums as E
 from ..connections import ConnectionsMixin
 from .keys import no_tab_trap
+from .messages import TITLE, tell
 
 ALL = "__alle__"
 
@@ -929,10 +930,7 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         self._tool = None
 
     def _message(self, text, level):
-        try:
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", text, level, 8)
-        except Exception:  # noqa: BLE001 - no message bar (tests)
-            pass
+        tell(self.iface, TITLE, text, level, 8)
 
     def cleanup(self):
         """Disconnect every signal and unset the map tool (called by the plugin's unload)."""

@@ -56,6 +56,7 @@ from ..connections import ConnectionsMixin
 from ..knooppunten.balance import STATUS_COLOURS  # the one palette
 from ..layers.fieldtypes import make_field
 from .keys import no_tab_trap
+from .messages import TITLE, tell
 
 CURRENT = "__huidig__"
 LAYER_PREFIX = "Variant: "
@@ -333,10 +334,7 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
         return self.session.werkbank_path() if self.session is not None else ""
 
     def _message(self, text, level=Qgis.MessageLevel.Info):
-        try:
-            self.iface.messageBar().pushMessage(tr("pMIEK Werkbank"), text, level, 8)
-        except Exception:  # noqa: BLE001 - no message bar in some test ifaces
-            pass
+        tell(self.iface, TITLE, text, level, 8)
 
     def _open(self, readonly=True):
         from ..werkbank import open_werkbank

@@ -49,6 +49,7 @@ from ..connections import ConnectionsMixin
 from ..layers.concurrency import plain_column, plain_value
 from .keys import no_tab_trap, on_enter, text_box
 from .projects_dock import compact_rows, fit_columns
+from .messages import TITLE, tell
 
 SETTINGS_ASSESSOR = "pmiek/assessor"
 SETTINGS_ASSESSOR_ORG = "pmiek/assessor_org"
@@ -1114,8 +1115,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
     def rate_current(self):
         pid, cid = self._cell_key(self.grid.currentIndex())
         if pid is None or cid is None:
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("Kies eerst een cel (project × criterium)."),
-                                                Qgis.MessageLevel.Info, 5)
+            tell(self.iface, TITLE, tr("Kies eerst een cel (project × criterium)."), Qgis.MessageLevel.Info, 5)
             return
         self.open_rating_dialog(pid, cid)
 
@@ -1258,7 +1258,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             with self._open() as wb:
                 K.set_weights(wb, {k: v for k, v in self._weights.items()})
         except Exception as e:  # noqa: BLE001
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Critical, 10)
+            tell(self.iface, TITLE, str(e), Qgis.MessageLevel.Critical, 10)
             return
         self._changed("criteria")
 
@@ -1345,7 +1345,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
     def _ask_decision(self, status):
         pid = self.selected_project()
         if pid is None:
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("Kies eerst een project."), Qgis.MessageLevel.Info, 5)
+            tell(self.iface, TITLE, tr("Kies eerst een project."), Qgis.MessageLevel.Info, 5)
             return
         self._dialog = self.decision_dialog(pid, status)
         try:
@@ -1365,7 +1365,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             try:
                 self.decide(pid, "kandidaat", None)
             except Exception as e:  # noqa: BLE001
-                self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Warning, 10)
+                tell(self.iface, TITLE, str(e), Qgis.MessageLevel.Warning, 10)
 
     def export_afgevallen(self):
         from ..scoring import decisions as D
@@ -1380,10 +1380,10 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
             with self._open(readonly=True) as wb:
                 n = D.export_afgevallen(wb, path)
         except Exception as e:  # noqa: BLE001
-            self.iface.messageBar().pushMessage("pMIEK Werkbank", str(e), Qgis.MessageLevel.Critical, 10)
+            tell(self.iface, TITLE, str(e), Qgis.MessageLevel.Critical, 10)
             return
-        self.iface.messageBar().pushMessage("pMIEK Werkbank", tr("{} afgevallen projecten geschreven naar {}.").format(
-            n, path), Qgis.MessageLevel.Success, 5)
+        tell(self.iface, TITLE, tr("{} afgevallen projecten geschreven naar {}.").format(n, path),
+             Qgis.MessageLevel.Success, 5)
 
     # ---- life cycle ---------------------------------------------------------------------------------
     def cleanup(self):

@@ -1,0 +1,57 @@
+"""Every message of the plugin and its docks goes through dialogs.messages.tell: one line in QGIS's message bar at
+1366×768 (about 35 characters), the whole text under 'Meer' (the 3.44 desktop trial: a dock's 'Project … opgeslagen
+in de werkbank.' wrapped onto a second, half-hidden line; only the plugin's own messages were kept short)."""
+
+import os
+import re
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class _Bar:
+    def __init__(self):
+        self.calls = []
+
+    def pushMessage(self, *args):  # noqa: N802 - QGIS API
+        self.calls.append(args)
+
+
+class _Iface:
+    def __init__(self):
+        self.bar = _Bar()
+
+    def messageBar(self):  # noqa: N802 - QGIS API
+        return self.bar
+
+
+def test_a_long_text_is_cut_in_the_bar_and_whole_under_more():
+    from qgis.core import Qgis
+
+    from pmiek_werkbank.dialogs.messages import LONG_MESSAGE, TITLE, tell
+
+    iface = _Iface()
+    long = "Project 'Uitbreiding station Driebergen Noord' opgeslagen in de werkbank."
+    tell(iface, TITLE, long, Qgis.MessageLevel.Success, 5)
+    tell(iface, TITLE, "Kies eerst een project.", Qgis.MessageLevel.Info, 5)
+    tell(iface, "Opgeslagen", "", Qgis.MessageLevel.Success, 3, more="/pad/naar/werkbank.gpkg")
+    (title, text, more, level, duration), short, given = iface.bar.calls
+    assert (title, more, level, duration) == (TITLE, long, Qgis.MessageLevel.Success, 5)
+    assert len(text) == LONG_MESSAGE and text.endswith("…") and long.startswith(text[:-1])
+    assert short == (TITLE, "Kies eerst een project.", Qgis.MessageLevel.Info, 5)
+    assert given == ("Opgeslagen", "", "/pad/naar/werkbank.gpkg", Qgis.MessageLevel.Success, 3)
+    tell(object(), TITLE, long, Qgis.MessageLevel.Info)  # no message bar: nothing, no error
+
+
+def test_no_message_bar_call_outside_the_one_function():
+    found = []
+    for folder in ("dialogs", "."):
+        base = os.path.join(ROOT, folder)
+        for name in sorted(os.listdir(base)):
+            path = os.path.join(base, name)
+            if not name.endswith(".py") or os.path.join("dialogs", "messages.py") in path:
+                continue
+            with open(path, encoding="utf-8") as f:
+                for n, line in enumerate(f, 1):
+                    if re.search(r"\.pushMessage\(", line):
+                        found.append("{}:{}".format(os.path.relpath(path, ROOT), n))
+    assert found == []
