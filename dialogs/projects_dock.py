@@ -726,8 +726,8 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         self.session.dataChanged.emit("project_links")  # this dock's _on_data shows the project's links again
         if self.current_project() != pid:
             self.select_project(pid, zoom=False)
-        self._message(tr("{} ontwikkeling(en) gekoppeld en opgeslagen in de werkbank.").format(n),
-                      Qgis.MessageLevel.Success)
+        self._message(tr("{} ontwikkeling(en)").format(n), Qgis.MessageLevel.Success,
+                      title=tr("Gekoppeld en opgeslagen"))
         return n
 
     def link_map_selection(self):
@@ -845,9 +845,9 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         saved = self.save()
         self.stop_drawing()  # one click on the button draws one feature; the map is back in the previous tool
         if table in saved:
-            text = (tr("Knooppunt '{}' opgeslagen in de werkbank.") if table == "knooppunten"
-                    else tr("Project '{}' opgeslagen in de werkbank.")).format(name or "")
-            self._message(text, Qgis.MessageLevel.Success)
+            # what happened in the short title, the name as text (the bar shows one line at 1366x768)
+            self._message(str(name or ""), Qgis.MessageLevel.Success,
+                          title=tr("Knooppunt opgeslagen") if table == "knooppunten" else tr("Project opgeslagen"))
             if table == "projects" and feature is not None:
                 key = feature.fields().indexOf("project_id")
                 if key >= 0:
@@ -929,8 +929,8 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         self._tool.deleteLater()
         self._tool = None
 
-    def _message(self, text, level):
-        tell(self.iface, TITLE, text, level, 8)
+    def _message(self, text, level, title=TITLE):
+        tell(self.iface, title, text, level, 8)
 
     def cleanup(self):
         """Disconnect every signal and unset the map tool (called by the plugin's unload)."""

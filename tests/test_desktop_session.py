@@ -82,8 +82,8 @@ def test_design_session_driven_through_the_gui(size, locale):
     assert report["kp_form_ok_enabled_empty"] is False  # the name is required
     w, h = (int(v) for v in size.split("x"))
     assert report["project_form_size"][0] <= w and report["project_form_size"][1] <= h - 60
-    assert any("Knooppunt '{}' opgeslagen".format(KP_NAME) in m for m in report["messages"])
-    assert any("Project '{}' opgeslagen".format(PROJECT_NAME) in m for m in report["messages"])
+    assert any("Knooppunt opgeslagen {}".format(KP_NAME) in m for m in report["messages"])  # title, then the name
+    assert any("Project opgeslagen {}".format(PROJECT_NAME) in m for m in report["messages"])
     # scoring without bias: nothing preselected
     assert report["rating_preselected"] == -1
     # the compact scoring grid shows A–H, total and rank without scrolling sideways
