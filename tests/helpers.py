@@ -1,5 +1,6 @@
 """Small helpers shared by tests (import as ``from helpers import ...``)."""
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -164,3 +165,31 @@ def pdf_words(path):
             words.append((page, float(m.group(1)), float(m.group(2)), float(m.group(3)), float(m.group(4)),
                           html.unescape(m.group(5)), width))
     return words
+
+
+@contextlib.contextmanager
+def scoring_dock(iface, werkbank_path):
+    """A scoring dock on ``werkbank_path`` (session assessor 'Tester'), as the plugin opens it; yields
+    ``(dock, session)`` and closes both again."""
+    from qgis.core import QgsProject, QgsSettings
+
+    from pmiek_werkbank.dialogs.scoring_dock import ScoringDock
+    from pmiek_werkbank.layers.project import Session
+
+    QgsSettings().setValue("pmiek/assessor", "Tester")
+    session = Session(QgsProject.instance())
+    session.set_werkbank(werkbank_path)
+    dock = ScoringDock(iface, session, iface.mainWindow())
+    try:
+        yield dock, session
+    finally:
+        dock.cleanup()
+        session.set_werkbank("")
+        dock.deleteLater()
+
+
+def column(model, header):
+    """The column of a table model whose horizontal header is ``header``."""
+    from qgis.PyQt.QtCore import Qt
+
+    return [model.headerData(j, Qt.Orientation.Horizontal) for j in range(model.columnCount())].index(header)

@@ -4,6 +4,7 @@ from qgis.PyQt.QtCore import QEvent, Qt
 from qgis.PyQt.QtGui import QKeyEvent
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QApplication
+from helpers import column, scoring_dock
 
 
 def _typed(dialog, text):
@@ -70,10 +71,7 @@ def test_rating_dialog_chooses_by_the_typed_letter(qgis_iface):
 def test_compact_grid_shows_a_written_amount_whole(qgis_iface, werkbank_path):
     """The compact grid cut H to five characters: '€ 40 mln' showed as '€ 40' and '€ 1,2 mld' as '€ 1,2'.
     An amount is shown whole; a longer text is cut with '…' and stays whole in the tooltip."""
-    from qgis.core import QgsProject, QgsSettings
 
-    from pmiek_werkbank.dialogs.scoring_dock import ScoringDock
-    from pmiek_werkbank.layers.project import Session
     from pmiek_werkbank.scoring import scores as S
     from pmiek_werkbank.werkbank import open_werkbank
 
@@ -83,23 +81,15 @@ def test_compact_grid_shows_a_written_amount_whole(qgis_iface, werkbank_path):
                                     for p in written], mode="insert")
         for pid, amount in written.items():
             S.record_score(wb, pid, "H", amount, "raming netbeheerder", "Anna", date="2026-02-01")
-    QgsSettings().setValue("pmiek/assessor", "Tester")
-    session = Session(QgsProject.instance())
-    session.set_werkbank(werkbank_path)
-    dock = ScoringDock(qgis_iface, session, qgis_iface.mainWindow())
-    try:
+    with scoring_dock(qgis_iface, werkbank_path) as (dock, _session):
         m = dock.grid_model
         assert dock.compact.isChecked() and m.compact
-        h = [m.headerData(j, Qt.Orientation.Horizontal) for j in range(m.columnCount())].index("H")
+        h = column(m, "H")
         shown = {m.text(i, 0): m.shown(i, h) for i in range(m.rowCount())}
         tips = {m.text(i, 0): m.data(m.index(i, h), Qt.ItemDataRole.ToolTipRole) for i in range(m.rowCount())}
         assert shown["P-1"] == "€ 40 mln" and shown["P-2"] == "€ 1,2 mld"
         assert shown["P-3"].endswith("…") and len(shown["P-3"]) <= 9
         assert "ca. 30 miljoen, nog geen dekking" in tips["P-3"]
-    finally:
-        dock.cleanup()
-        session.set_werkbank("")
-        dock.deleteLater()
 
 
 def test_fiche_legend_keeps_its_colour_keys_without_webkit(qgis_app):
@@ -136,10 +126,7 @@ def test_fiche_legend_keeps_its_colour_keys_without_webkit(qgis_app):
 def test_cell_panel_forgets_the_project_of_the_other_werkbank(qgis_iface, werkbank_path, tmp_path):
     """After switching werkbank the panel under the grid still said 'Project Uitbreiding station Driebergen Noord:
     kies een criterium.', a project of the werkbank just closed."""
-    from qgis.core import QgsProject, QgsSettings
 
-    from pmiek_werkbank.dialogs.scoring_dock import ScoringDock
-    from pmiek_werkbank.layers.project import Session
     from pmiek_werkbank.werkbank import create_werkbank, open_werkbank
 
     with open_werkbank(werkbank_path) as wb:
@@ -147,13 +134,9 @@ def test_cell_panel_forgets_the_project_of_the_other_werkbank(qgis_iface, werkba
                        mode="insert")
     other = str(tmp_path / "tweede.gpkg")
     create_werkbank(other, "Tweede", "Utrecht", province_code="PV26", peildatum="2026-01-01").close()
-    QgsSettings().setValue("pmiek/assessor", "Tester")
-    session = Session(QgsProject.instance())
-    session.set_werkbank(werkbank_path)
-    dock = ScoringDock(qgis_iface, session, qgis_iface.mainWindow())
-    try:
+    with scoring_dock(qgis_iface, werkbank_path) as (dock, session):
         m = dock.grid_model
-        a = [m.headerData(j, Qt.Orientation.Horizontal) for j in range(m.columnCount())].index("A")
+        a = column(m, "A")
         dock.grid.setCurrentIndex(m.index(0, 1))
         assert "Station Driebergen Noord" in dock.cell_summary.text()
         dock.grid.setCurrentIndex(m.index(0, a))
@@ -162,7 +145,3 @@ def test_cell_panel_forgets_the_project_of_the_other_werkbank(qgis_iface, werkba
         QApplication.processEvents()
         assert m.rowCount() == 0
         assert "Driebergen" not in dock.cell_summary.text()
-    finally:
-        dock.cleanup()
-        session.set_werkbank("")
-        dock.deleteLater()

@@ -1,7 +1,7 @@
 """Findings of the user trials on the real QGIS 3.40 desktop (placeholders, empty texts, recent projects, labels)."""
 
-from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
+from helpers import column, scoring_dock
 
 
 def _ink(widget, right=None):
@@ -35,10 +35,7 @@ def test_rating_placeholder_is_painted(qgis_iface):
 def test_assessor_table_shows_role_labels(qgis_iface, werkbank_path):
     """The cell detail's table of assessors showed the role code ('netbeheerder', 'provincie'); it shows the Dutch
     label of werkbank.enums.ASSESSOR_ROLES."""
-    from qgis.core import QgsProject, QgsSettings
 
-    from pmiek_werkbank.dialogs.scoring_dock import ScoringDock
-    from pmiek_werkbank.layers.project import Session
     from pmiek_werkbank.scoring import scores as S
     from pmiek_werkbank.werkbank import open_werkbank
 
@@ -46,22 +43,13 @@ def test_assessor_table_shows_role_labels(qgis_iface, werkbank_path):
         wb.write_frame("projects", [{"project_id": "p1", "code": "P-1", "name": "Station Noord"}], mode="insert")
         S.record_score(wb, "p1", "A", "hoog", "motivatie", "Anna", role="provincie", date="2026-02-01")
         S.record_score(wb, "p1", "A", "laag", "past niet", "Bert", role="netbeheerder", date="2026-02-02")
-    QgsSettings().setValue("pmiek/assessor", "Tester")
-    session = Session(QgsProject.instance())
-    session.set_werkbank(werkbank_path)
-    dock = ScoringDock(qgis_iface, session, qgis_iface.mainWindow())
-    try:
+    with scoring_dock(qgis_iface, werkbank_path) as (dock, _session):
         m = dock.grid_model
-        headers = [m.headerData(j, Qt.Orientation.Horizontal) for j in range(m.columnCount())]
-        dock.grid.setCurrentIndex(m.index(0, headers.index("A")))
+        dock.grid.setCurrentIndex(m.index(0, column(m, "A")))
         t = dock.assessors
         role_col = [t.horizontalHeaderItem(j).text() for j in range(t.columnCount())].index("Rol")
         roles = {t.item(i, 0).text(): t.item(i, role_col).text() for i in range(t.rowCount())}
         assert roles == {"Anna": "Provincie / werkorganisatie pMIEK", "Bert": "Netbeheerder"}
-    finally:
-        dock.cleanup()
-        session.set_werkbank("")
-        dock.deleteLater()
 
 
 def _null_project(tmp_path):
