@@ -115,6 +115,7 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         self.session = None
         self.null_texts = None
         self._connections = []  # (signal, slot)
+        self._front = ""  # the plugin dock last brought to the front (of a tab group)
 
     @staticmethod
     def tr(text):
@@ -183,6 +184,7 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
 
         project = QgsProject.instance()
         self._connect(project.readProject, self._on_project_read)
+        self._connect(project.writeProject, self._on_project_write)
         from .dialogs.null_texts import NullTexts
         from .layers.project import werkbank_layers
 
@@ -251,12 +253,22 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         if table and path:
             self.tell(self.tr("Opgeslagen in de werkbank"), "", Qgis.MessageLevel.Success, 3, more=path)
 
+    def _on_project_write(self, *args):
+        """Which of the plugin's panels are open (and which is in front) is saved with the QGIS project, so
+        opening it again brings back the werkbank *and* the panels as the user left them.  ``writeProject`` is
+        emitted before QGIS writes the project's properties, so the entries land in this very save."""
+        if self.session is not None:
+            self.session.write_panels([key for key, dock in self.docks.items() if not dock.isHidden()],
+                                      self._front)  # a dock behind another's tab is open too
+
     def _on_project_read(self, *args):
-        """A saved QGIS project with a werkbank: track its layers' row versions and tell the docks."""
+        """A saved QGIS project with a werkbank: track its layers' row versions, tell the docks, and open again the
+        panels it was saved with."""
         path = self.session.werkbank_path() if self.session is not None else ""
         if self.session is not None:
             self.session.close_werkbank()  # the project may name another werkbank: reopened on first use
-        if not path or "balance" not in self.docks:
+        reopen, front = self.session.saved_panels() if path else (None, "")
+        if not path or ("balance" not in self.docks and "balance" not in (reopen or ())):
             # the project file holds the balance layer without its features; the balance dock makes it again
             # (and takes over the saved one) when it is open, so an empty copy never stands in the layer list
             from .layers.project import remove_derived_balance_layers
@@ -267,6 +279,15 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
 
             track_project_layers()
             self.session.werkbankChanged.emit(path)
+        if reopen:
+            from .dialogs.registry import available_entries
+
+            entries = {entry[0]: entry for entry in available_entries() if entry[5] == "dock"}
+            for key in [k for k in reopen if k != front] + [k for k in reopen if k == front]:  # front one last
+                if key in entries and (key not in self.docks or self.docks[key].isHidden()):
+                    self.open_entry(entries[key], True)
+            if front in self.docks:
+                self.docks[front].raise_()
 
     def _on_project_cleared(self):
         if self.session is not None:
@@ -289,6 +310,13 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
             self.open_entry(entry, checked)
 
         return open_entry
+
+    def _fronter(self, key):
+        def in_front(visible):
+            if visible:
+                self._front = key
+
+        return in_front
 
     def open_entry(self, entry, checked=True):
         from .dialogs.registry import load_class
@@ -316,9 +344,11 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
                 action = self._action(key)
                 if action is not None:
                     self._connect(dock.visibilityChanged, action.setChecked)
+                self._connect(dock.visibilityChanged, self._fronter(key))
             dock.setVisible(bool(checked) or not dock.isVisible())
-            if dock.isVisible():
+            if not dock.isHidden():
                 dock.raise_()
+                self._front = key  # also when the window is not shown yet (no visibilityChanged then)
         else:
             dialog = self.dialogs.get(key)
             if dialog is None:

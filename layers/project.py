@@ -65,6 +65,20 @@ class Session(QObject):
         value, ok = self.project.readEntry("pmiek", "werkbank", "")
         return value if ok and value else ""
 
+    def write_panels(self, shown, front):
+        """Which plugin panels (dock keys) are open and which is in front, saved with the QGIS project."""
+        self.project.writeEntry("pmiek", "panels/open", ",".join(shown))
+        self.project.writeEntry("pmiek", "panels/front", front if front in shown else "")
+
+    def saved_panels(self):
+        """The panels the project was saved with and the one in front; ``(None, '')`` for a project saved without
+        them (its panels are then left as they are)."""
+        value, ok = self.project.readEntry("pmiek", "panels/open", "")
+        if not ok:
+            return None, ""
+        front, _ok = self.project.readEntry("pmiek", "panels/front", "")
+        return [key for key in value.split(",") if key], front
+
     def werkbank(self, readonly=False):
         """The current werkbank, opened and checked once per session (``close()``/``with`` keep it open)."""
         if self._werkbank is None:

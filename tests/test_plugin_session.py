@@ -128,11 +128,14 @@ def test_a_saved_project_does_not_bring_back_an_empty_balance_layer(qgis_iface, 
         layers = derived_balance_layers()
         assert len(layers) == 1 and layers[0].featureCount() == n  # one, filled again by the open dock
         assert QgsProject.instance().layerTreeRoot().findLayer(layers[0].id()) is not None
+        plugin.docks["balance"].close()  # saved without the balance panel open
+        assert plugin.save_project_beside_werkbank() == target
         plugin.unload()
         QgsProject.instance().clear()
         plugin = _plugin(qgis_iface)  # a new QGIS session: no balance dock open
         assert QgsProject.instance().read(target)
         assert derived_balance_layers() == []  # no dock to fill it: no empty copy in the layer list
+        assert "balance" not in plugin.docks
     finally:
         plugin.unload()
         QgsProject.instance().clear()
@@ -186,6 +189,48 @@ def test_switching_werkbank_leaves_the_previous_project_file_alone(qgis_iface, t
         assert os.path.getsize(target) == size
         assert plugin.open_werkbank(path=path)  # back again: still no file name (nothing to overwrite by accident)
         assert QgsProject.instance().fileName() == ""
+    finally:
+        plugin.unload()
+        QgsProject.instance().clear()
+
+
+def test_a_saved_project_opens_its_panels_again(qgis_iface, tmp_path):
+    """A user trial: saved with the projects, balance and scoring panels open (scoring in front) and opened again
+    in a new QGIS session, the project brought back the werkbank's layers but none of the panels.  The panels now
+    come back open, the one in front in front, and the balance panel fills the balance layer the project saved."""
+    from pmiek_werkbank.dialogs.registry import available_entries
+    from pmiek_werkbank.layers.project import derived_balance_layers
+
+    path = str(tmp_path / "werkbank.gpkg")
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    QgsProject.instance().clear()
+    plugin = _plugin(qgis_iface)
+    try:
+        assert plugin.open_werkbank(path=path)
+        entries = {e[0]: e for e in available_entries()}
+        for key in ("projects", "balance", "rounds", "scoring"):
+            plugin.open_entry(entries[key], True)
+        plugin.docks["rounds"].close()  # opened and closed again: not saved as open
+        n = derived_balance_layers()[0].featureCount()
+        target = plugin.save_project_beside_werkbank()
+        assert target
+        plugin.unload()
+        QgsProject.instance().clear()
+        plugin = _plugin(qgis_iface)  # a new QGIS session
+        assert plugin.docks == {}
+        assert QgsProject.instance().read(target)
+        assert sorted(plugin.docks) == ["balance", "projects", "scoring"]
+        assert all(not dock.isHidden() for dock in plugin.docks.values())
+        assert plugin._front == "scoring"
+        assert plugin.session.werkbank_path() == path
+        (layer,) = derived_balance_layers()
+        assert layer.featureCount() == n
+        # a project without the plugin's panels leaves the open ones alone
+        QgsProject.instance().clear()
+        other = str(tmp_path / "ander.qgz")
+        assert QgsProject.instance().write(other)
+        assert QgsProject.instance().read(other)
+        assert sorted(plugin.docks) == ["balance", "projects", "scoring"]
     finally:
         plugin.unload()
         QgsProject.instance().clear()
