@@ -362,6 +362,8 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         self.share_unit.addItem("MW", "mw")
         self.motivation = QLineEdit()
         self.motivation.setPlaceholderText(tr("Motivatie"))
+        self.motivation.setToolTip(tr("Waarom deze ontwikkelingen bij het project horen. Enter koppelt de selectie "
+                                      "op de kaart, zoals 'Koppel selectie op kaart'."))
         for x in (self.share, self.share_unit, self.motivation):
             share.addWidget(x)
         bl.addLayout(share)
@@ -372,6 +374,8 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
         lb.addWidget(self.b_unlink)
         bl.addLayout(lb)
         self._connect(self.b_link_map.clicked, self.link_map_selection)
+        # Enter after typing the motivatie links (it did nothing: a user trial typed, pressed Enter, saw no change)
+        self._connect(self.motivation.returnPressed, self.link_map_selection)
         self._connect(self.b_unlink.clicked, self.unlink_selected)
         self._connect(self.links.itemSelectionChanged, self._on_link_selected)
         self.detail_tabs = QTabWidget()

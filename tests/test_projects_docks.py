@@ -310,3 +310,39 @@ def test_linking_a_selection_that_holds_linked_developments_asks_first(qgis_ifac
         assert r["share_pct"] == 50 and r["motivation"] == "in het voedingsgebied"  # the motivatie kept
     finally:
         p.cleanup()
+
+
+def test_enter_in_the_motivation_links_the_map_selection(qgis_iface, session, example_path, werkbank):
+    """A user trial typed a motivatie and pressed Enter: nothing happened, no message (only the button linked).
+    Enter in the field now links the developments selected on the map with that motivatie, as the button does."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+    from pmiek_werkbank.layers.project import werkbank_layers
+
+    _open(session, example_path)
+    p = ProjectsDock(qgis_iface, session)
+    try:
+        said = []
+        p._message = lambda text, level=None, title="": said.append((title, text))
+        assert p.select_project("P1") and p.links.rowCount() == 2
+        layers = werkbank_layers(table="developments")
+        for layer in layers:
+            layer.selectByExpression("\"dev_id\" = 'D10'")
+        p.motivation.setFocus()
+        QTest.keyClicks(p.motivation, "Zelfde bedrijventerrein")
+        QTest.keyClick(p.motivation, Qt.Key.Key_Return)
+        got = werkbank.query("SELECT motivation, share_pct FROM project_links WHERE project_id = 'P1' AND dev_id = 'D10'")
+        assert [(r["motivation"], r["share_pct"]) for r in got] == [("Zelfde bedrijventerrein", 100)]
+        assert p.links.rowCount() == 3 and p.motivation.text() == ""
+        assert said[-1][0] == "Gekoppeld en opgeslagen"
+        # with nothing selected on the map, Enter says what to do and links nothing
+        for layer in layers:
+            layer.removeSelection()
+        p.motivation.setText("nog een")
+        QTest.keyClick(p.motivation, Qt.Key.Key_Return)
+        assert werkbank.count("project_links", "project_id = 'P1'") == 3
+        assert "ontwikkelingen" in said[-1][1] and p.motivation.text() == "nog een"
+    finally:
+        p.cleanup()
