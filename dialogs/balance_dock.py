@@ -11,12 +11,8 @@ status; it is removed again by ``cleanup()``.
 import weakref
 
 from qgis.core import (
-    QgsCategorizedSymbolRenderer,
     QgsProject,
-    QgsRendererCategory,
-    QgsSymbol,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from qgis.PyQt.QtGui import QBrush, QColor, QPainter, QPen
@@ -38,8 +34,8 @@ from qgis.PyQt.QtWidgets import (
 )
 from ..connections import ConnectionsMixin
 from ..knooppunten.balance import MAP_STATUS_COLOURS, STATUS_COLOURS, STATUS_TEXT_COLOURS  # the one palette
+from ..werkbank.enums import balance_status_label
 
-STATUS_LABELS = {"ruim": "Ruim", "krap": "Krap", "tekort": "Tekort", "": "Onbekend"}  # '' = geen capaciteit bekend
 LAYER_NAME = "Capaciteitsbalans"
 # layer id -> the balance dock that made or took over that layer (weak: a dock gone frees its entry); a layer in
 # the project without a living owner (e.g. from a saved QGIS project) can be taken over
@@ -99,7 +95,7 @@ class BalanceChart(QWidget):
         p.setPen(QPen(QColor("#333333")))
         p.drawText(QRectF(lx + 4, ly, 260, 16), int(Qt.AlignmentFlag.AlignLeft),
                    tr("vraag (MW), kleur = status"))
-        top = max([max(x["capacity_mw"], x["demand"]) for x in self.rows] + [1.0]) * 1.1
+        top = max([max(x["capacity_mw"] or 0.0, x["demand"]) for x in self.rows] + [1.0]) * 1.1
         p.setPen(QPen(QColor("#999999")))
         p.drawLine(QPointF(r.left(), r.bottom()), QPointF(r.right(), r.bottom()))
         p.drawText(QRectF(0, r.top() - 8, 44, 16), int(Qt.AlignmentFlag.AlignRight), _num(top).split(",")[0])
@@ -111,13 +107,14 @@ class BalanceChart(QWidget):
             x0 = r.left() + i * slot + slot * 0.2
             w = slot * 0.6
             hd = r.height() * x["demand"] / top
-            hc = r.height() * x["capacity_mw"] / top
+            hc = r.height() * (x["capacity_mw"] or 0.0) / top
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QBrush(QColor(MAP_STATUS_COLOURS.get(x["status"], "#888888"))))
             p.drawRect(QRectF(x0, r.bottom() - hd, w, hd))
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.setPen(QPen(QColor("#222222"), 2))
-            p.drawRect(QRectF(x0 - 3, r.bottom() - hc, w + 6, hc))
+            if x["capacity_mw"] is not None:  # none where the station limit is not known (onbekend): no 0 MW frame
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.setPen(QPen(QColor("#222222"), 2))
+                p.drawRect(QRectF(x0 - 3, r.bottom() - hc, w + 6, hc))
             p.setPen(QPen(QColor("#333333")))
             p.drawText(QRectF(x0 - 10, r.bottom() + 2, w + 20, 16), int(Qt.AlignmentFlag.AlignHCenter),
                        str(x["year"]))
@@ -390,10 +387,10 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
         it.setForeground(QBrush(QColor(STATUS_TEXT_COLOURS.get(d[status], "#000000"))))  # readable on the colour
         tip = tr("{}: capaciteit {}, vraag {} MW, overige vraag {} MW, balans {} ({})").format(
             y, _num(d[cap]) + " MW" if known else tr("onbekend"), _num(d[dem]), _num(d[other]),
-            _num(d[bal]) + " MW" if known else "–", STATUS_LABELS.get(d[status], ""))
+            _num(d[bal]) + " MW" if known else "–", balance_status_label(d[status]))
         both = worse(d.get("status"), d.get("supply_status"))  # programme.facts: the one summary rule
         tip += "\n" + tr("Samengevat (slechtste van afname en teruglevering): {}").format(
-            STATUS_LABELS.get(both, ""))
+            balance_status_label(both))
         if d.get("capacity_note"):
             tip += "\n" + str(d["capacity_note"])
         if d.get("unserved_count"):
@@ -477,8 +474,8 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             return
         s = self.model.unit_series(self.current_level(), unit)
         bal, status, cap, dem, other = self._cols()
-        rows = [{"year": int(r["year"]), "capacity_mw": float(r[cap]), "demand": float(r[dem] + r[other]),
-                 "status": r[status]} for r in s.to_dict("records")]
+        rows = [{"year": int(r["year"]), "capacity_mw": float(r[cap]) if r[status] else None,
+                 "demand": float(r[dem] + r[other]), "status": r[status]} for r in s.to_dict("records")]
         name = s["unit_name"].iloc[0] if len(s) else unit
         self.chart.set_series("{} ({})".format(name or unit, self.direction.currentText().lower()), rows)
 
@@ -494,7 +491,8 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             except RuntimeError:
                 self.layer = None
             self._remove_layer()
-        from ..provider.algorithms.project_algs import UNKNOWN_STATUS_TEXT, balance_fields
+        from ..layers.project import style_by_status
+        from ..provider.algorithms.project_algs import balance_fields
 
         fields = balance_fields()
         # A balance layer already in the project (e.g. brought back, empty, by a saved QGIS project) is taken over
@@ -516,17 +514,7 @@ class BalanceDock(ConnectionsMixin, QDockWidget):
             layer.dataProvider().addAttributes(fields.toList())
             layer.updateFields()
             layer.setCustomProperty(BALANCE_LAYER_PROPERTY, level)
-        cats = []
-        for code, colour in MAP_STATUS_COLOURS.items():  # '' = onbekend (no known capacity), grey
-            sym = QgsSymbol.defaultSymbol(layer.geometryType())
-            sym.setColor(QColor(colour))
-            if layer.geometryType() == QgsWkbTypes.GeometryType.PointGeometry:
-                sym.setSize(4)
-            else:
-                sym.setOpacity(0.6)
-            # the layer writes 'onbekend' where the model's status is '' (project_algs.UNKNOWN_STATUS_TEXT)
-            cats.append(QgsRendererCategory(code or UNKNOWN_STATUS_TEXT, sym, tr(STATUS_LABELS[code])))
-        layer.setRenderer(QgsCategorizedSymbolRenderer("status", cats))  # the one palette, also on a layer taken over
+        style_by_status(layer)  # the one palette, also on a layer taken over
         if adopted is None:
             QgsProject.instance().addMapLayer(layer, False)
             QgsProject.instance().layerTreeRoot().insertLayer(0, layer)

@@ -22,16 +22,12 @@ import os
 
 from qgis.core import (
     Qgis,
-    QgsCategorizedSymbolRenderer,
     QgsFeature,
     QgsGeometry,
     QgsProject,
-    QgsRendererCategory,
-    QgsSymbol,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication, Qt
-from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -53,7 +49,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 from ..connections import ConnectionsMixin
-from ..knooppunten.balance import STATUS_COLOURS  # the one palette
+from ..layers.project import style_by_status  # the one palette
 from ..layers.fieldtypes import make_field
 from .keys import no_tab_trap
 from .messages import TITLE, tell
@@ -618,18 +614,13 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
             feats = []
             for r, g in zip(sub.to_dict("records"), sub.geometry):
                 f = QgsFeature(layer.fields())
-                f.setAttributes([None if r[n] is None else (float(r[n]) if t == "double" else
+                f.setAttributes([None if r[n] is None or r[n] != r[n] else (float(r[n]) if t == "double" else
                                  int(r[n]) if t == "int" else str(r[n])) for n, t in specs])
                 f.setGeometry(QgsGeometry.fromWkt(g.wkt))
                 feats.append(f)
             pr.addFeatures(feats)
             layer.updateExtents()
-            cats = []
-            for status, colour in STATUS_COLOURS.items():
-                sym = QgsSymbol.defaultSymbol(layer.geometryType())
-                sym.setColor(QColor(colour))
-                cats.append(QgsRendererCategory(status, sym, status))
-            layer.setRenderer(QgsCategorizedSymbolRenderer("status", cats))
+            style_by_status(layer)  # the balance layer's palette and labels, onbekend (grey) too
             project.addMapLayer(layer)
             self._layer_ids.append(layer.id())
 

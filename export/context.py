@@ -17,6 +17,7 @@ from ..ingest.dates import date_key
 from ..programme import visibility as V
 from ..programme.facts import DISPUTED_TEXT, programme_facts, worse
 from ..werkbank import enums as E
+from ..werkbank.enums import balance_status_label
 
 ATTRIBUTION = "Kadaster/CBS via PDOK; © OpenStreetMap contributors (ODbL)"
 ORDERS = ("rank", "knooppunt")
@@ -202,16 +203,6 @@ def _station_points(wb):
         if g is not None and not g.is_empty:
             out[sid] = (g.x, g.y) if g.geom_type == "Point" else (g.centroid.x, g.centroid.y)
     return out
-
-
-UNKNOWN_STATUS_LABEL = "Onbekend"  # a computed balance without a known station limit (status '')
-
-
-def balance_status_label(code, computed=False):
-    """'Ruim'/'Krap'/'Tekort'; for status '' "Onbekend" when the balance was computed (no known limit), else ''."""
-    if code:
-        return E.label(E.BALANCE_STATUS, code)
-    return UNKNOWN_STATUS_LABEL if computed else ""
 
 
 def _balance_for_station(station_id, facts, capacity_rows):

@@ -104,6 +104,7 @@ RUIM, KRAP, TEKORT = "ruim", "krap", "tekort"
 UNSERVED_SHORT = "capaciteit station onvoldoende in het jaar van gereedkomen"  # reasons of BalanceModel.unserved
 UNSERVED_UNKNOWN = "capaciteit station onbekend in het jaar van gereedkomen"
 UNKNOWN = ""  # status "onbekend": no known station limit (the '' key of the palette below, css .st-onbekend)
+UNKNOWN_STATUS_TEXT = "onbekend"  # how a map layer writes UNKNOWN (so a filter status = 'onbekend' finds it)
 # The ONE palette of balance statuses (docks, QGIS layers, paper atlas and fiches, web atlas): every other place
 # imports it from here (Jinja: the ``status_palette`` global of export/html.py; web atlas: meta.status_colours).
 # Text on a badge: white on ruim/tekort/onbekend, dark on krap (WCAG AA contrast >= 4.5).
@@ -757,6 +758,32 @@ def resolve_projects(projects, links, assign, station_ids, settings, lookup=None
 
 
 # ---- step 3: status helpers ---------------------------------------------------------------------
+
+# The status column of each direction and the columns that only mean something where its station limit is known.
+LIMIT_COLUMNS = (("status", ("capacity_mw", "balance_mw")),
+                 ("supply_status", ("supply_capacity_mw", "supply_balance_mw")))
+
+
+def blank_unknown_limits(table, status_text=None):
+    """The balance table as every output shows it (layers, fiche, web atlas, variant maps): in a direction whose
+    station limit is not known (status :data:`UNKNOWN`) capacity and balance are empty (NaN) instead of numbers
+    made from the 0 MW stand-in the model computes with; demand and supply stay.  ``status_text`` replaces the
+    empty status (a layer writes 'onbekend', so a filter finds it).  ``table`` itself is not changed."""
+    out = table
+    for status, cols in LIMIT_COLUMNS:
+        if status not in table.columns:
+            continue
+        unknown = table[status].to_numpy(dtype=object) == UNKNOWN  # a missing status (NaN) is no verdict
+        if unknown.any():
+            if out is table:
+                out = table.copy()
+            for c in cols:
+                if c in out.columns:
+                    out[c] = out[c].where(~unknown)
+            if status_text is not None:
+                out[status] = out[status].where(~unknown, status_text)
+    return out
+
 
 def _status(balance, capacity, krap_pct, known):
     """The status per cell; ``known``: whether the capacity is known there (else :data:`UNKNOWN`)."""

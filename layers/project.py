@@ -107,6 +107,27 @@ class Session(QObject):
 BALANCE_LAYER_PROPERTY = "pmiek/balance_level"
 
 
+def style_by_status(layer):
+    """The one palette of balance statuses on a layer with a 'status' field (the balance layer, a variant's map):
+    ruim, krap, tekort and onbekend (written 'onbekend' where the model's status is ''), with Dutch labels."""
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsRendererCategory, QgsSymbol, QgsWkbTypes
+    from qgis.PyQt.QtGui import QColor
+
+    from ..knooppunten.balance import MAP_STATUS_COLOURS, UNKNOWN_STATUS_TEXT
+    from ..werkbank.enums import balance_status_label
+
+    cats = []
+    for code, colour in MAP_STATUS_COLOURS.items():
+        sym = QgsSymbol.defaultSymbol(layer.geometryType())
+        sym.setColor(QColor(colour))
+        if layer.geometryType() == QgsWkbTypes.GeometryType.PointGeometry:
+            sym.setSize(4)
+        else:
+            sym.setOpacity(0.6)
+        cats.append(QgsRendererCategory(code or UNKNOWN_STATUS_TEXT, sym, balance_status_label(code)))
+    layer.setRenderer(QgsCategorizedSymbolRenderer("status", cats))
+
+
 def derived_balance_layers(project=None):
     """The balance layers in ``project`` (QgsProject.instance() by default), also the empty ones a saved QGIS
     project brought back."""

@@ -147,10 +147,14 @@ class ProgrammeFacts:
         import numpy as np
         import pandas as pd
 
+        from ..knooppunten.balance import blank_unknown_limits
+
         t = self.balance.stations
         by = {}
         if len(t):
-            t = t.sort_values(["unit_id", "year"], kind="mergesort")
+            # a direction whose station limit is not known (status '' onbekend): no capacity or balance made from a
+            # 0 MW stand-in, for every output that reads these rows (fiche, web atlas)
+            t = blank_unknown_limits(t.sort_values(["unit_id", "year"], kind="mergesort"))
 
             def col(name):  # Python objects, None for NaN/NA/missing column (as _none per row)
                 if name not in t.columns:
@@ -171,12 +175,6 @@ class ProgrammeFacts:
                     "balance_teruglevering_mw", "status", "supply_status", "summary_status", "note")
             cap_a, cap_t, bal_a, bal_t = (col("capacity_mw"), col("supply_capacity_mw"), col("balance_mw"),
                                           col("supply_balance_mw"))
-            # a direction whose station limit is not known (status '' onbekend): no capacity or balance made from a
-            # 0 MW stand-in, for every output that reads these rows (fiche, web atlas)
-            for st, cols_ in ((status_raw, (cap_a, bal_a)), (supply_raw, (cap_t, bal_t))):
-                unknown = np.array([v == "" for v in st], dtype=bool)
-                for arr in cols_:
-                    arr[unknown] = None
             columns = (t["year"].astype("int64").to_numpy(dtype=object), cap_a, cap_t, col("demand_mw"),
                        col("supply_mw"), bal_a, bal_t, status_raw, supply_raw, summary, col("capacity_note"))
             units = t["unit_id"].to_numpy(dtype=object)

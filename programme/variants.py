@@ -305,15 +305,20 @@ def wide_table(table):
 
 
 def variant_map_frame(wb, results):
-    """GeoDataFrame (EPSG:28992): one point per station × year × variant with the balance status."""
+    """GeoDataFrame (EPSG:28992) for a map: one point per station × year × variant with the balance status (written
+    'onbekend' where the station limit is not known, capacity and balance then empty)."""
     import geopandas as gpd
     import pandas as pd
 
     stations = wb.read_frame("stations", columns=["station_id"])
     geo = dict(zip(stations["station_id"], stations.geometry))
     frames = []
+    from ..knooppunten.balance import UNKNOWN_STATUS_TEXT, blank_unknown_limits
+
     for name, res in results.items():
-        b = res["balance"].copy()
+        # as the balance layer shows it: no 0 MW stand-in as a capacity where none is known, status 'onbekend'
+        b = blank_unknown_limits(res["balance"], UNKNOWN_STATUS_TEXT)
+        b = b.copy() if b is res["balance"] else b
         b.insert(0, "variant", name)
         frames.append(b)
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["variant"])

@@ -250,3 +250,60 @@ def test_balance_dock_cells_say_onbekend(qgis_iface, session, unknown_wb, werkba
     finally:
         b.cleanup()
         b.deleteLater()
+
+
+def test_variant_maps_say_onbekend_not_zero(qgis_iface, session, pmiek_provider, unknown_wb, werkbank_path, tmp_path):
+    """The variant map (rounds dock layer and comparevariants OUTPUT_MAP) wrote SA's 0 MW stand-in as its capacity
+    and a balance of -2 MW with an empty status, which the dock's palette (ruim/krap/tekort) drew with no symbol at
+    all: now the same rule as the balance layer (knooppunten.balance.blank_unknown_limits): capacity and balance
+    empty, status 'onbekend', drawn grey and labelled 'Onbekend'."""
+    from qgis.core import QgsProject, QgsRenderContext, QgsVectorLayer
+
+    from pmiek_werkbank.dialogs.rounds_dock import RoundsDock
+    from pmiek_werkbank.knooppunten.balance import MAP_STATUS_COLOURS
+    from pmiek_werkbank.programme.variants import compare_variants, define_variant, variant_map_frame
+
+    define_variant(unknown_wb, "Met A", ["PA"])
+    _table, results = compare_variants(unknown_wb, None, YEARS)
+    gdf = variant_map_frame(unknown_wb, results)
+    sa = gdf[(gdf["unit_id"] == "SA") & (gdf["year"] == 2030)].iloc[0]
+    assert sa["status"] == "onbekend" and sa["capacity_mw"] != sa["capacity_mw"] and sa["balance_mw"] != sa["balance_mw"]
+    assert sa["demand_mw"] == 2.0
+    sz = gdf[(gdf["unit_id"] == "SZ") & (gdf["year"] == 2025)].iloc[0]
+    assert (sz["status"], sz["capacity_mw"], sz["balance_mw"]) == ("tekort", 0.0, -1.0)  # a known 0 MW limit
+
+    session.set_werkbank(werkbank_path)
+    dock = RoundsDock(qgis_iface, session, qgis_iface.mainWindow())
+    try:
+        dock.compare_variants(years=YEARS)
+        layer = QgsProject.instance().mapLayer(dock._layer_ids[0])
+        feats = {(f["unit_id"], f["year"]): f for f in layer.getFeatures()}
+        f = feats[("SA", 2030)]
+        assert f["status"] == "onbekend" and _null(f["capacity_mw"]) and _null(f["balance_mw"])
+        renderer = layer.renderer().clone()
+        ctx = QgsRenderContext()
+        renderer.startRender(ctx, layer.fields())
+        try:
+            sym = renderer.symbolForFeature(f, ctx)
+            assert sym is not None and sym.color().name() == MAP_STATUS_COLOURS[""]
+        finally:
+            renderer.stopRender(ctx)
+        labels = {c.value(): c.label() for c in layer.renderer().categories()}
+        assert labels == {"ruim": "Ruim", "krap": "Krap", "tekort": "Tekort", "onbekend": "Onbekend"}
+    finally:
+        dock._remove_layers()
+        dock.cleanup()
+        dock.deleteLater()
+
+    out = str(tmp_path / "varianten.gpkg")
+    run_alg("pmiek:comparevariants", {"WERKBANK": werkbank_path, "YEARS": "2025,2030",
+                                      "OUTPUT": str(tmp_path / "vergelijking.csv"), "OUTPUT_MAP": out})
+    layer = QgsVectorLayer(out, "kaart", "ogr")
+    got = {(f["unit_id"], f["year"]): (f["status"], f["capacity_mw"], f["balance_mw"]) for f in layer.getFeatures()}
+    status, cap, bal = got[("SA", 2030)]
+    assert status == "onbekend" and _null(cap) and _null(bal)
+    assert got[("SZ", 2025)] == ("tekort", 0.0, -1.0)
+
+
+def _null(v):
+    return v is None or (hasattr(v, "isNull") and v.isNull())

@@ -141,6 +141,16 @@ DEPENDENCY_KINDS = OrderedDict(
 NETBEHEERDERS = ("TenneT", "Liander", "Stedin", "Enexis", "Gasunie", "Westland Infra", "Rendo", "Coteq")
 
 BALANCE_STATUS = OrderedDict([("ruim", "Ruim"), ("krap", "Krap"), ("tekort", "Tekort")])
+UNKNOWN_STATUS_LABEL = "Onbekend"  # a computed balance without a known station limit (status '')
+
+
+def balance_status_label(code, computed=True):
+    """'Ruim'/'Krap'/'Tekort'; for status '' "Onbekend" when the balance was computed (no known limit), else ''
+    (no balance at all).  The one label of a balance status: docks, layers, fiche and web atlas."""
+    if code:
+        return label(BALANCE_STATUS, code)
+    return UNKNOWN_STATUS_LABEL if computed else ""
+
 
 FICTIEF = "fictief voorbeeld"
 

@@ -458,28 +458,6 @@ def _column_values(series, kind):
     return [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in vals]
 
 
-UNKNOWN_STATUS_TEXT = "onbekend"  # the status written in a layer where the model says '' (no known limit)
-
-
-def _unknown_limits_empty(table):
-    """The balance table as a layer shows it: in a direction whose station limit is not known (the model's status
-    '') the status reads 'onbekend', as the log, the fiche and the README say (a filter status = 'onbekend' finds
-    it), and capacity and balance are empty (NULL) instead of numbers made from a 0 MW stand-in; demand and supply
-    stay."""
-    out = table
-    for status, cols in (("status", ("capacity_mw", "balance_mw")),
-                         ("supply_status", ("supply_capacity_mw", "supply_balance_mw"))):
-        if status not in table.columns:
-            continue
-        unknown = table[status].to_numpy(dtype=object) == ""  # the model's UNKNOWN (a missing status is no verdict)
-        if unknown.any():
-            if out is table:
-                out = table.copy()
-            for c in cols:
-                if c in out.columns:
-                    out[c] = out[c].where(~unknown)
-            out[status] = out[status].where(~unknown, UNKNOWN_STATUS_TEXT)
-    return out
 
 
 def balance_features(table, geoms, fields):
@@ -506,7 +484,9 @@ def balance_feature_parts(table, geoms, fields, parts=1):
         qg.fromWkb(w)
         templates[u] = QgsFeature(fields)
         templates[u].setGeometry(qg)
-    table = _unknown_limits_empty(table)
+    from ...knooppunten.balance import UNKNOWN_STATUS_TEXT, blank_unknown_limits
+
+    table = blank_unknown_limits(table, UNKNOWN_STATUS_TEXT)  # 'onbekend', as the log, the fiche and README say
     n = len(table)
     cols = [_column_values(table[name], t) if name in table.columns else [None] * n for name, t in BALANCE_FIELDS]
     rows = zip(map(list, zip(*cols)), table["unit_id"].tolist())
