@@ -307,3 +307,30 @@ def test_variant_maps_say_onbekend_not_zero(qgis_iface, session, pmiek_provider,
 
 def _null(v):
     return v is None or (hasattr(v, "isNull") and v.isNull())
+
+
+def test_loaded_balance_output_is_drawn_by_status(qgis_iface, pmiek_provider, unknown_wb, werkbank_path):
+    """Run from the toolbox, the balance came into the map as one random colour for all stations; it is now drawn
+    in the balance layer's palette, onbekend grey."""
+    from qgis import processing
+    from qgis.core import QgsProject, QgsRenderContext
+
+    from pmiek_werkbank.knooppunten.balance import MAP_STATUS_COLOURS
+
+    res = processing.runAndLoadResults("pmiek:capacitybalance", {
+        "WERKBANK": werkbank_path, "YEARS": "2025,2030", "OUTPUT": "TEMPORARY_OUTPUT"})
+    layer = QgsProject.instance().mapLayer(res["OUTPUT"])
+    try:
+        assert layer.renderer().type() == "categorizedSymbol"
+        feats = {(f["unit_id"], f["year"]): f for f in layer.getFeatures()}
+        renderer = layer.renderer().clone()
+        ctx = QgsRenderContext()
+        renderer.startRender(ctx, layer.fields())
+        try:
+            for key, status in ((("SA", 2025), ""), (("SZ", 2025), "tekort"), (("SK", 2025), "ruim")):
+                sym = renderer.symbolForFeature(feats[key], ctx)
+                assert sym is not None and sym.color().name() == MAP_STATUS_COLOURS[status], key
+        finally:
+            renderer.stopRender(ctx)
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())

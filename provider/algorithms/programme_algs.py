@@ -20,7 +20,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from ..base import PmiekAlgorithm, add_features, close_output
+from ..base import PmiekAlgorithm, add_features, close_output, style_by_status_on_load
 from ...layers.fieldtypes import make_field
 
 
@@ -270,6 +270,7 @@ class CompareVariants(_ProgrammeAlg):
         if msink is not None:
             _write_rows(msink, mdest, context, mfields, MAP_SPEC, gdf.drop(columns="geometry").to_dict("records"),
                         "OUTPUT_MAP", list(gdf.geometry))
+            style_by_status_on_load(mdest, context)
             out["OUTPUT_MAP"] = mdest
         for name in results:
             feedback.pushInfo(self.tr("Variant '{}' doorgerekend.").format(name))

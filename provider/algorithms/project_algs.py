@@ -21,7 +21,7 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsWkbTypes,
 )
-from ..base import PmiekAlgorithm, add_features, verify_output
+from ..base import PmiekAlgorithm, add_features, style_by_status_on_load, verify_output
 from .import_algs import SpecHelpMixin
 from ...formatting import fmt_mw, fmt_num
 from ...layers.fieldtypes import make_field
@@ -641,6 +641,7 @@ class CapacityBalance(PmiekAlgorithm):
         finally:
             writer.wait()  # the output complete before the algorithm returns
         verify_output(dest, writer.rows, "OUTPUT", context)
+        style_by_status_on_load(dest, context)
         return result
 
     def _report(self, level, table, model, inputs, settings, feedback):
