@@ -31,11 +31,27 @@ def parse_date(value):
     raise ValueError(text)
 
 
+# a year with a quarter or a word of a planning ('Q3 2029', '2029-Q3', '3e kwartaal 2029', 'medio 2029', 'IBN 2032')
+_WORDS = r"(?:ibn|in\s*bedrijf|gereed|q\s*[1-4]|kw\s*[1-4]|[1-4]\s*e?\s*kwartaal|kwartaal\s*[1-4]|begin|medio|eind|voorjaar|najaar|zomer)"
+_YEAR_WITH_WORDS = (r"^(?:{w}\s*)+[-/ ]?\s*((?:19|20)\d\d)$".format(w=_WORDS),
+                    r"^((?:19|20)\d\d)\s*[-/ ]?\s*(?:q\s*[1-4]|kw\s*[1-4])$")
+
+
 def year_of_date(value):
-    """The year of a date given where a year is asked (an IBN year, a jaar gereed): a date/datetime cell (Excel) or
-    text that :func:`parse_date` reads ('1-7-2027'); None for anything else (a plain number is the caller's)."""
+    """The year of a date given where a year is asked (an IBN year, a jaar gereed): a date/datetime cell (Excel),
+    text that :func:`parse_date` reads ('1-7-2027'), or one year with a quarter or planning word ('Q3 2029',
+    '2029-Q3', '3e kwartaal 2029', 'medio 2029', 'IBN 2032'); None for anything else (a plain number is the
+    caller's; two years such as '2030/2035' are no year)."""
+    import re
+
     if hasattr(value, "strftime"):
         return value.year
+    if isinstance(value, str):
+        text = " ".join(value.strip().lower().split())
+        for pattern in _YEAR_WITH_WORDS:
+            m = re.match(pattern, text)
+            if m:
+                return int(m.group(1))
     if isinstance(value, str) and any(c in value for c in "-/."):
         try:
             return int(parse_date(value)[:4])

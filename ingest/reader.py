@@ -128,6 +128,7 @@ def _xlsx(path, name, sheet):
     import openpyxl
     import pandas as pd
 
+    notes = []
     try:
         wb_v = openpyxl.load_workbook(path, data_only=True)
         wb_f = openpyxl.load_workbook(path, data_only=False)
@@ -144,19 +145,24 @@ def _xlsx(path, name, sheet):
         rows = [list(r) for r in ws_v.iter_rows(values_only=True)]
         if not rows:
             raise ReadError("{}: het werkblad is leeg.".format(name))
-        header = ["" if h is None else str(h).strip() for h in rows[0]]
+        top = _header_line(rows)  # 0-based: title and blank lines above the column names are no rows
+        if top:
+            title = next((str(v).strip() for r in rows[:top] for v in r if v is not None and str(v).strip()), "")
+            notes.append("{}: regel 1-{} boven de kolomnamen overgeslagen{}; de kolomnamen staan op regel {}.".format(
+                name, top, " (titel '{}')".format(title[:80]) if title else "", top + 1))
+        header = ["" if h is None else str(h).strip() for h in rows[top]]
         width = len(header)
         while width and header[width - 1] == "":
             width -= 1
         header = header[:width]
         unreadable = []
         for rng in ws_v.merged_cells.ranges:
-            for r in range(max(rng.min_row, 2), rng.max_row + 1):
+            for r in range(max(rng.min_row, top + 2), rng.max_row + 1):
                 for c in range(rng.min_col, min(rng.max_col, width) + 1):
                     if (r, c) != (rng.min_row, rng.min_col):
                         unreadable.append((r, header[c - 1], "samengevoegde cel ({}); de waarde is niet eenduidig "
                                                              "- maak de cellen los".format(rng.coord)))
-        for row in ws_f.iter_rows(min_row=2, max_col=width):
+        for row in ws_f.iter_rows(min_row=top + 2, max_col=width):
             for cell in row:
                 if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
                     v = ws_v.cell(row=cell.row, column=cell.column).value
@@ -167,11 +173,21 @@ def _xlsx(path, name, sheet):
     finally:
         wb_v.close()
         wb_f.close()
-    data = [(r + [None] * width)[:width] for r in rows[1:]]
+    data = [(r + [None] * width)[:width] for r in rows[top + 1:]]
     df = pd.DataFrame(data, columns=header, dtype=object)
-    df.insert(0, "_row", range(2, len(df) + 2))
+    df.insert(0, "_row", range(top + 2, len(df) + top + 2))
     df.attrs["layers"] = len(wb_v.sheetnames)  # for source_name: the workbook is not opened again
-    return df, [], unreadable
+    return df, notes, unreadable
+
+
+def _header_line(rows, look=10):
+    """The line (0-based) of a sheet's column names: the first of its first ``look`` lines with two or more filled
+    cells.  Lines above it with at most one filled cell (a title, often merged over the columns; an empty line)
+    are no data; a sheet whose first line has two filled cells starts there, as always."""
+    for i, r in enumerate(rows[:look]):
+        if sum(1 for v in r if v is not None and str(v).strip()) >= 2:
+            return i
+    return 0
 
 
 def _ods(path, name, sheet):
@@ -234,10 +250,69 @@ def _table(df, name, notes, unreadable):
     if len(data_cols) < 2:
         raise ReadError("{}: de tabel heeft minder dan twee kolommen (verkeerd scheidingsteken?).".format(name))
     df = drop_empty_rows(df)  # fully blank lines are no rows (their line numbers stay with the other rows)
+    df, unreadable = drop_total_rows(df, name, notes, unreadable)
     df.attrs["notes"] = notes
     df.attrs["unreadable"] = unreadable
     df.attrs["source"] = name
     return df
+
+
+TOTAL_WORDS = ("totaal", "totalen", "eindtotaal", "subtotaal", "totaal generaal", "total", "totals", "grand total",
+               "som", "sum")
+
+
+def _total_label(v):
+    text = str(v).strip().lower().rstrip(":").strip() if isinstance(v, str) else ""
+    return text in TOTAL_WORDS
+
+
+def _number_like(v):
+    """A cell a totals line holds besides its label: a number, or text of digits (with separators, a sign, a
+    currency or a short unit: '1.450,5', '€ 450', '1450 MW')."""
+    import re
+
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, (int, float)):
+        return True
+    return isinstance(v, str) and re.match(r"^[\s€+-]*\d[\d.,\s]*\s*[A-Za-z€]{0,4}$", v.strip()) is not None
+
+
+def drop_total_rows(df, name, notes, unreadable):
+    """``df`` without the totals line(s) at its bottom, and ``unreadable`` without their cells: a last line whose
+    only text is a word such as 'Totaal' (TOTAL_WORDS) and whose other cells are numbers or formulas (a sum) is
+    a spreadsheet's total, no data row (a project 'Totaal' of 1 450 MW was made of it).  Each is named in
+    ``notes``; a line with any other text stays a row (and is checked like every row)."""
+    if df is None or not len(df) or "_row" not in df.columns:
+        return df, unreadable
+    cols = [c for c in df.columns if not str(c).startswith("_")]
+    dropped = []
+    i = len(df) - 1
+    while i >= 0:
+        line = int(df["_row"].iat[i])
+        labels, other = 0, True
+        for c in cols:
+            v = df[c].iat[i]
+            if v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip()):
+                continue  # empty, or a formula without a stored result (in ``unreadable``, dropped with the line)
+            if _total_label(v):
+                labels += 1
+            elif not _number_like(v):
+                other = False
+                break
+        if labels != 1 or not other:
+            break
+        dropped.append(line)
+        i -= 1
+    if not dropped:
+        return df, unreadable
+    for line in sorted(dropped):
+        notes.append("{}: regel {} is een totaalregel ('Totaal' met alleen getallen of formules) en is "
+                     "overgeslagen; het is geen rij van de bron.".format(name, line))
+    attrs = dict(df.attrs)
+    out = df.iloc[:i + 1].reset_index(drop=True)
+    out.attrs.update(attrs)
+    return out, [u for u in unreadable if u[0] not in set(dropped)]
 
 
 EMPTY_ROWS = "pmiek_empty_rows"  # frame.attrs key: the row numbers drop_empty_rows left out

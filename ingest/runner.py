@@ -479,10 +479,11 @@ def _checked_and_written(wb, s, kind, frame, source, source_layer, feedback, sou
 
     checked = check(wb, kind, frame, source, strict=strict and not s.layer, **params)
     rep = checked.report
-    empty = empty_rows_note(frame)
-    if empty:
-        rep.note(empty)
-        checked.notes.append(empty)
+    # what the reader noted about the file (encoding, title lines, a totals line) and the empty rows it left out
+    for note in list(getattr(frame, "attrs", {}).get("notes") or ()) + [empty_rows_note(frame)]:
+        if note:
+            rep.note(note)
+            checked.notes.append(note)
     unused = unused_columns(s, frame, checked.mapping, params)
     if unused:
         note = ("Niet gebruikt: {} kolom(men) uit de bron zijn niet herkend als veld van {} en niet ingelezen: {}. "

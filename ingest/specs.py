@@ -170,6 +170,14 @@ def markdown():
             "van een andere laag (GeoPackage, Shapefile, GeoJSON ...) de feature-id die QGIS toont.",
             "- **Lege rijen**: een rij zonder enige waarde en zonder geometrie (een lege regel, ook ';;;;') wordt "
             "bij elke import overgeslagen en met aantal en rijnummers in het rapport genoemd.",
+            "- **Titel- en totaalregels** van een tabel (gelezen als tabel, niet als laag): regels boven de "
+            "kolomnamen met hooguit één gevulde cel (een titel, een lege regel) worden overgeslagen, de kolomnamen "
+            "staan op de eerste regel met twee of meer gevulde cellen (binnen de eerste tien) en de rijnummers "
+            "blijven spreadsheetregels; een laatste regel met als enige tekst 'Totaal' (of Subtotaal, Som, Total) "
+            "en verder alleen getallen of formules is geen rij. Beide staan in het rapport.",
+            "- **Jaren**: een jaar (IBN, jaar gereed) mag ook als datum (1-7-2027) of met kwartaal of planwoord "
+            "('Q3 2029', '2029-Q3', '3e kwartaal 2029', 'medio 2029', 'IBN 2032'); twee jaren ('2030/2035') "
+            "worden afgekeurd.",
             "- **Afgekeurde rijen**: een rij met een fout wordt overgeslagen en met rijnummer (spreadsheetregel of "
             "feature-id), veld en melding in het rapport (en op de controlepagina van de wizard) gezet; de overige "
             "rijen worden geschreven (IMPORTED, REJECTED, INSERTED, UPDATED, UNCHANGED, REMOVED). Met STRICT=ja "

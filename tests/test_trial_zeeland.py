@@ -1,0 +1,106 @@
+"""Findings of the Zeeland user trial (/tmp/trial-zeeland): spreadsheets as a province keeps them.
+
+- a title line (merged over the columns) and an empty line above the column names: the sheet was refused with
+  "minder dan twee kolommen (verkeerd scheidingsteken?)";
+- a totals line at the bottom ('Totaal' with sums): it became a project 'Totaal' of 1 450,5 MW, or, with sums
+  without a stored result, refused the whole projectenlijst;
+- a year with its quarter or the word IBN ('Q3 2029', 'IBN 2032'): refused as "geen jaartal"/"geen getal".
+"""
+
+import openpyxl
+from conftest import run_alg
+
+
+def _sheet(path, rows, merge=(), title=None):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if title:
+        ws["A1"] = title
+        ws.merge_cells("A1:F1")
+        ws.append([])
+    for r in rows:
+        ws.append(r)
+    for rng in merge:
+        ws.merge_cells(rng)
+    wb.save(path)
+    return str(path)
+
+
+def test_title_lines_above_the_column_names_are_skipped_and_lines_keep_their_numbers(tmp_path):
+    from pmiek_werkbank.ingest.reader import read_table
+
+    path = _sheet(tmp_path / "capaciteit.xlsx", [
+        ["Station", "Intern", "Afname 2030", "Teruglevering 2030"],
+        ["ZL-364", "x", "1.250,5", 20],
+        ["ZL-479", None, "12 MW", 21],
+        ["ZL-485", None, 85.5, 22],
+    ], merge=("B5:B6",), title="Netcapaciteit Zeeland per station – fictief voorbeeld")
+    df = read_table(path)
+    assert [c for c in df.columns if c != "_row"] == ["Station", "Intern", "Afname 2030", "Teruglevering 2030"]
+    assert list(df["_row"]) == [4, 5, 6]  # the spreadsheet lines: title 1, empty 2, column names 3
+    assert list(df["Station"]) == ["ZL-364", "ZL-479", "ZL-485"]
+    assert list(df["Afname 2030"]) == ["1.250,5", "12 MW", 85.5]
+    # a merged cell in the data is still named with its own line (5 and 6 merged: line 6 is the hidden one)
+    assert df.attrs["unreadable"] and [(r, c) for r, c, _ in df.attrs["unreadable"]] == [(6, "Intern")]
+    assert any("regel 1-2 boven de kolomnamen overgeslagen" in n and "regel 3" in n for n in df.attrs["notes"])
+
+
+def test_a_sheet_starting_with_its_column_names_is_read_as_before(tmp_path):
+    from pmiek_werkbank.ingest.reader import read_table
+
+    df = read_table(_sheet(tmp_path / "a.xlsx", [["id", "naam"], ["1", "Goes"]]))
+    assert list(df["_row"]) == [2] and list(df["naam"]) == ["Goes"] and not df.attrs["notes"]
+
+
+def test_a_totals_line_at_the_bottom_is_no_row(tmp_path):
+    from pmiek_werkbank.ingest.reader import read_table
+
+    path = _sheet(tmp_path / "lijst.xlsx", [
+        ["Nr", "Naam project", "Capaciteit afname", "Capaciteit teruglevering"],
+        ["ZL-P01", "380 kV Borssele–Rilland", 1250.5, 800],
+        ["ZL-P02", "Westerschelde-kruising", 120, 120],
+        [None, "Totaal", "=SUM(C2:C3)", 920],  # a sum without a stored result and a typed total
+    ])
+    df = read_table(path)
+    assert list(df["Nr"]) == ["ZL-P01", "ZL-P02"] and list(df["_row"]) == [2, 3]
+    assert df.attrs["unreadable"] == []  # the sum went with its line: it does not refuse the list
+    assert any("regel 4 is een totaalregel" in n for n in df.attrs["notes"])
+    # CSV with a decimal-comma total; a last row with other text is a row like every row
+    csv = tmp_path / "ontwikkelingen.csv"
+    csv.write_text("id;naam;vraag_mw\nZD-1;Elektrolyser Sloe;250\nZD-2;Totaal Sloegebied-Oost;3\n"
+                   "Totaal:;;1.253,5\n", encoding="utf-8")
+    df = read_table(str(csv))
+    assert list(df["naam"]) == ["Elektrolyser Sloe", "Totaal Sloegebied-Oost"]
+    assert any("regel 4 is een totaalregel" in n for n in df.attrs["notes"])
+
+
+def test_year_with_quarter_or_ibn_is_its_year():
+    from pmiek_werkbank.ingest.dates import year_of_date
+
+    got = {v: year_of_date(v) for v in ("Q3 2029", "2029-Q3", "3e kwartaal 2029", "medio 2030", "IBN 2032",
+                                         "1-7-2027", "2030/2035", "Q5 2029", "2029", "2031 (1 jaar later)")}
+    assert got == {"Q3 2029": 2029, "2029-Q3": 2029, "3e kwartaal 2029": 2029, "medio 2030": 2030, "IBN 2032": 2032,
+                   "1-7-2027": 2027, "2030/2035": None, "Q5 2029": None, "2029": None, "2031 (1 jaar later)": None}
+
+
+def test_projectenlijst_with_title_totals_and_quarters_imports_every_project_and_no_total(
+        werkbank, werkbank_path, tmp_path, pmiek_provider):
+    path = _sheet(tmp_path / "projectenlijst_zeeland.xlsx", [
+        ["Nr", "Naam project", "Type infra", "IBN", "Capaciteit afname", "Capaciteit teruglevering"],
+        ["ZL-P01", "380 kV-verbinding Borssele–Rilland", "hs_verbinding", 2030, "1.250,5", 800],
+        ["ZL-P02", "Westerschelde-kruising 150 kV", "hs_verbinding", "Q3 2029", 120, 120],
+        ["ZL-P05", "Nieuw station Schouwen", "hs_station", "IBN 2032", 60, 80],
+        ["ZL-P03", "Waterstofleiding Vlissingen–Gent", "waterstofleiding", "2030/2031", None, None],
+        [None, "Totaal", None, None, "=SUM(E3:E6)", "=SUM(F3:F6)"],
+    ], title="Projectenlijst pMIEK Zeeland 2025 – concept")
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": path,
+                                           "REPORT": str(tmp_path / "r.html")})
+    assert (res["IMPORTED"], res["REJECTED"]) == (3, 1)
+    p = werkbank.read_frame("projects").set_index("code")
+    assert sorted(p.index) == ["ZL-P01", "ZL-P02", "ZL-P05"]  # no project 'Totaal'
+    assert "Totaal" not in set(p["name"])
+    assert p.loc["ZL-P01", "capacity_afname_mw"] == 1250.5
+    assert (p.loc["ZL-P02", "ibn_year"], p.loc["ZL-P05", "ibn_year"]) == (2029, 2032)
+    report = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "2030/2031" in report and "regel 8 is een totaalregel" in report  # the range is refused with its line
+    assert ">7<" in report  # ... on spreadsheet line 7 (title 1, empty 2, column names 3)
