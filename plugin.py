@@ -264,6 +264,8 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
     def _on_project_read(self, *args):
         """A saved QGIS project with a werkbank: track its layers' row versions, tell the docks, and open again the
         panels it was saved with."""
+        if self.session is not None:
+            self.session.adopt_project_werkbank()  # the werkbank the project's layers show, also in a copied folder
         path = self.session.werkbank_path() if self.session is not None else ""
         if self.session is not None:
             self.session.close_werkbank()  # the project may name another werkbank: reopened on first use

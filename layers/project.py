@@ -62,8 +62,40 @@ class Session(QObject):
         return self._rows[1] if self._rows is not None and self._rows[0] == table else None
 
     def werkbank_path(self):
+        """The current werkbank: a file path or a PostgreSQL target; '' when none."""
         value, ok = self.project.readEntry("pmiek", "werkbank", "")
         return value if ok and value else ""
+
+    def adopt_project_werkbank(self):
+        """After a project is read: its werkbank becomes the session's (following its layers, see
+        :meth:`follow_layers`) and is protected from exports as :meth:`set_werkbank` does.  Returns the path."""
+        from ..werkbank.atomic import protect_current
+
+        self.follow_layers()
+        path = self.werkbank_path()
+        protect_current(path)  # a file only; a PostgreSQL target is no file to protect
+        return path
+
+    def follow_layers(self):
+        """After a project is read: when the werkbank layers all read one GeoPackage and the stored werkbank is
+        another file, the session follows the layers - they are what the user sees and edits.  A project folder
+        copied for a next round (QGIS stores layer paths relative to the project) showed the copy's werkbank while
+        the panels wrote to the original one.  Returns the path taken, else ''."""
+        from ..werkbank.storage import is_postgres_target
+
+        path = self.werkbank_path()
+        if not path or is_postgres_target(path):
+            return ""
+        files = {layer.source().split("|")[0] for layer in werkbank_layers(self.project)
+                 if layer.providerType() == "ogr"}
+        if len(files) != 1:
+            return ""
+        (source,) = files
+        if os.path.normcase(os.path.abspath(source)) == os.path.normcase(os.path.abspath(path)) or \
+                not os.path.exists(source):
+            return ""
+        self.project.writeEntry("pmiek", "werkbank", source)
+        return source
 
     def write_panels(self, shown, front):
         """Which plugin panels (dock keys) are open and which is in front, saved with the QGIS project."""

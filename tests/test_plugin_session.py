@@ -4,6 +4,8 @@ the werkbank, file dialogs that remember their folder."""
 import os
 import shutil
 
+import pytest
+
 from conftest import SAMPLE_DIR
 from qgis.core import QgsProject, QgsSettings
 
@@ -231,6 +233,54 @@ def test_a_saved_project_opens_its_panels_again(qgis_iface, tmp_path):
         assert QgsProject.instance().write(other)
         assert QgsProject.instance().read(other)
         assert sorted(plugin.docks) == ["balance", "projects", "scoring"]
+    finally:
+        plugin.unload()
+        QgsProject.instance().clear()
+
+
+def test_a_copied_project_folder_works_on_its_own_werkbank(qgis_iface, tmp_path):
+    """A project folder (werkbank + QGIS project beside it) copied for the next round: QGIS opened the copy's layers
+    (it stores layer paths relative to the project) while the plugin's panels read and wrote the original werkbank
+    (its path was stored absolute). A decision taken in the copy landed in round 1. The session now follows the
+    werkbank the project's layers show; the original is left untouched."""
+    import sqlite3
+
+    from pmiek_werkbank.dialogs.registry import available_entries
+
+    first = tmp_path / "ronde1"
+    first.mkdir()
+    path = str(first / "werkbank.gpkg")
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    QgsProject.instance().clear()
+    plugin = _plugin(qgis_iface)
+    try:
+        assert plugin.open_werkbank(path=path)
+        plugin.open_entry([e for e in available_entries() if e[0] == "projects"][0], True)
+        assert plugin.save_project_beside_werkbank()
+        plugin.unload()
+        QgsProject.instance().clear()
+        shutil.copytree(str(first), str(tmp_path / "ronde2"))
+        copy = str(tmp_path / "ronde2" / "werkbank.gpkg")
+        plugin = _plugin(qgis_iface)
+        assert QgsProject.instance().read(str(tmp_path / "ronde2" / "werkbank.qgz"))
+        assert plugin.session.werkbank_path() == copy
+        from pmiek_werkbank.werkbank.atomic import AtomicWriteError, check_not_protected
+
+        with pytest.raises(AtomicWriteError):  # no export may be written over the werkbank now in use
+            check_not_protected(copy)
+        assert not QgsProject.instance().isDirty()  # opening asks nothing on exit
+        # the projects panel, reopened with the project, writes a status into the copy only
+        dock = plugin.docks["projects"]
+        assert dock.session.werkbank_path() == copy
+        with plugin.session.werkbank() as wb:
+            pid = wb.query("SELECT project_id FROM projects ORDER BY project_id LIMIT 1")[0]["project_id"]
+            wb.execute("UPDATE projects SET status_reason = 'ronde 2' WHERE project_id = ?", (pid,))
+        got = {}
+        for where in (path, copy):
+            con = sqlite3.connect(where)
+            got[where] = con.execute("SELECT status_reason FROM projects WHERE project_id = ?", (pid,)).fetchone()[0]
+            con.close()
+        assert got[copy] == "ronde 2" and got[path] != "ronde 2"
     finally:
         plugin.unload()
         QgsProject.instance().clear()
