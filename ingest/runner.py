@@ -113,12 +113,19 @@ def failure_text(errors):
     return "Import afgebroken, de werkbank is niet gewijzigd. Herstel de invoer:\n" + text
 
 
+class AmbiguousName(tuple):
+    """What :func:`lookup` gives for a name that more than one row has (two stations 'Middelburg'): their ids,
+    sorted.  No id to write: the row naming it is refused (the plugin never chooses)."""
+
+
 def lookup(wb, table, key):
-    """``{name or id: id}`` of a werkbank table, for references by name or id (station, knooppunt)."""
-    out = {}
+    """``{name or id: id}`` of a werkbank table, for references by name or id (station, knooppunt).  An id is
+    always itself; a name that several rows share gives an :class:`AmbiguousName` of their ids."""
+    ids = {}
     for r in wb.query('SELECT "{k}" AS k, name FROM "{t}"'.format(k=key, t=table)):
         if r["name"]:
-            out.setdefault(r["name"], r["k"])
+            ids.setdefault(r["name"], []).append(r["k"])
+    out = {name: (v[0] if len(set(v)) == 1 else AmbiguousName(sorted(set(v)))) for name, v in ids.items()}
     for r in wb.query('SELECT "{k}" AS k FROM "{t}"'.format(k=key, t=table)):
         out[r["k"]] = r["k"]
     return out

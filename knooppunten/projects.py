@@ -445,6 +445,10 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
             ref = known.get(norm(v))
             if ref is None:
                 err(f, "{} '{}' bestaat niet in de werkbank".format(what, v))
+            elif isinstance(ref, tuple):  # ingest.runner.AmbiguousName: a name of more than one
+                err(f, "{} '{}' is de naam van {} {} in de werkbank ({}); noem het {}-id".format(
+                    what, v, len(ref), {"station": "stations"}.get(what, "knooppunten"), ", ".join(ref), what))
+                ref = None
             row[f] = ref
         # geometry: the layer's, else x/y (RD New), else none
         g = None

@@ -104,3 +104,27 @@ def test_projectenlijst_with_title_totals_and_quarters_imports_every_project_and
     report = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "2030/2031" in report and "regel 8 is een totaalregel" in report  # the range is refused with its line
     assert ">7<" in report  # ... on spreadsheet line 7 (title 1, empty 2, column names 3)
+
+
+def test_a_station_named_by_a_name_two_stations_share_is_refused_not_chosen(werkbank, werkbank_path, tmp_path,
+                                                                             pmiek_provider):
+    """Zeeland has two stations 'Middelburg' (ZL-743, ZL-744): a project naming 'Middelburg' got ZL-743 without a
+    word; now its row is refused with both ids, and a unique name or an id still works."""
+    from shapely.geometry import Point
+
+    werkbank.write_frame("stations", [
+        {"station_id": "ZL-743", "name": "Middelburg", "geometry": Point(34255, 390212)},
+        {"station_id": "ZL-744", "name": "Middelburg", "geometry": Point(34587, 387685)},
+        {"station_id": "ZL-742", "name": "Ritthem Noordoëver", "geometry": Point(37752, 384902)},
+    ])
+    path = tmp_path / "projecten.csv"
+    path.write_text("Nr;Naam project;Station\nZL-P08;Uitbreiding Middelburg;Middelburg\n"
+                    "ZL-P09;Uitbreiding Ritthem;ritthem noordoëver\nZL-P10;Uitbreiding Arnemuiden;ZL-744\n",
+                    encoding="utf-8")
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": str(path),
+                                           "REPORT": str(tmp_path / "r.html")})
+    assert (res["IMPORTED"], res["REJECTED"]) == (2, 1)
+    p = werkbank.read_frame("projects").set_index("code")
+    assert dict(p["station_id"]) == {"ZL-P09": "ZL-742", "ZL-P10": "ZL-744"}
+    report = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "station &#x27;Middelburg&#x27; is de naam van 2 stations in de werkbank (ZL-743, ZL-744)" in report
