@@ -201,7 +201,7 @@ class FicheLayout:
                 index = L.add_page(self.layout)
                 rects.append((index,) + qpt.CONT_RECT)
                 self._extra_items += [
-                    L.add_label(self.layout, "{} (vervolg)".format(_title(p)), 10, 7, 190, 5, size=9, bold=True,
+                    L.add_label(self.layout, continuation_title(p), 10, 7, 190, 5, size=CONTINUATION_PT, bold=True,
                                 colour=L.BLUE, page=index),
                     L.add_rule(self.layout, 10, 12.5, 190, page=index, colour=L.BLUE),
                 ] + L.add_footer(self.layout, page=index, suffix="_%d" % index)
@@ -393,6 +393,31 @@ def _discard(path):
 
 def _title(p):
     return ("{}. ".format(p["number"]) if p["number"] else "") + p["name"]
+
+
+CONTINUATION_PT = 9.0  # the continuation pages' one-line header: '<title> (vervolg)'
+
+
+def continuation_title(p, width_mm=190.0, size_pt=CONTINUATION_PT):
+    """The header of a fiche's continuation page on one line: '<title> (vervolg)', the title shortened at a word
+    with '…' where it would not fit ``width_mm`` (a long name wrapped to a second line, cut by the rule below it).
+    Measured as the footer is (:func:`layouts.text_width_mm`, at the resolutions QGIS may wrap at, with a margin)."""
+    suffix = " (vervolg)"
+    room = width_mm * 0.95
+
+    def fits(text):
+        return max(L.text_width_mm(text, size_pt, bold=True, dpi=dpi) for dpi in (72, 96, 300)) <= room
+
+    title = _title(p)
+    if fits(title + suffix):
+        return title + suffix
+    words = title.split()
+    while len(words) > 1 and not fits(" ".join(words) + "…" + suffix):
+        words.pop()
+    text = " ".join(words)
+    while len(text) > 1 and not fits(text + "…" + suffix):  # one long word
+        text = text[:-1]
+    return text.rstrip(" ,.;:–-") + "…" + suffix
 
 
 def export_fiches(wb, data, folder, template=None, template_dir=None, gemeenten_path=None, feedback=None,

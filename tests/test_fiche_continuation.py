@@ -1,0 +1,48 @@
+"""A fiche that runs onto a second page: the continuation page's header is one line, also for a long name."""
+
+import subprocess
+
+from test_export_data import FICHE_NAMES, build_export_werkbank
+
+
+def test_continuation_title_is_one_line(qgis_app):
+    from pmiek_werkbank.export import layouts as L
+    from pmiek_werkbank.export.fiches import CONTINUATION_PT, continuation_title
+
+    short = {"number": 7, "name": "Uitbreiding station Soest"}
+    assert continuation_title(short) == "7. Uitbreiding station Soest (vervolg)"
+    name = ("Uitbreiding HS/MS-station Lage Weide & omgeving <fase 2> met de zonnepark-aansluiting 'De Vaart' en "
+            "een naam die maar doorloopt tot voorbij de rand")
+    got = continuation_title({"number": 12, "name": name})
+    assert got.startswith("12. Uitbreiding HS/MS-station Lage Weide") and got.endswith("… (vervolg)")
+    assert name.startswith(got[len("12. "):-len("… (vervolg)")])  # cut at a word, nothing else changed
+    for dpi in (72, 96, 300):
+        assert L.text_width_mm(got, CONTINUATION_PT, bold=True, dpi=dpi) <= 190
+    one_word = continuation_title({"number": None, "name": "X" * 300})
+    assert one_word.endswith("… (vervolg)") and L.text_width_mm(one_word, CONTINUATION_PT, bold=True) <= 190
+
+
+def test_long_name_on_a_continuation_page_in_the_pdf(tmp_path, qgis_app):
+    """A user trial: a 120-character name on a fiche of two pages: page 2's header wrapped to a second line, cut in
+    half by the rule under it.  In the PDF page 2 now starts with the shortened name and '(vervolg)' on one line."""
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.export.fiches import FicheLayout, export_fiches
+    from pmiek_werkbank.werkbank import create_werkbank, open_werkbank
+
+    path = str(tmp_path / "w.gpkg")
+    create_werkbank(path, "Testprogramma", "Utrecht", province_code="PV26").close()
+    long_text = "\n".join("Alinea {}: ".format(i) + "de netcapaciteit is krap en de vraag groeit snel. " * 12
+                          for i in range(1, 30))
+    build_export_werkbank(path, long_narrative=long_text)
+    name = FICHE_NAMES[0] + " en de aansluiting van zonnepark De Vaart op het net van de buurprovincie, fase twee"
+    with open_werkbank(path) as wb:
+        wb.execute("UPDATE projects SET name = ? WHERE name = ?", (name, FICHE_NAMES[0]))
+    with open_werkbank(path, readonly=True) as wb:
+        data = gather(wb)
+        fiches = export_fiches(wb, data, str(tmp_path / "fiches"), fiche_layout=FicheLayout(wb, data))
+    pdf = [f for f in fiches.pdfs if "aansluiting" in f][0]
+    text = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", pdf, "-"], capture_output=True,
+                          text=True, check=True).stdout
+    first = [line for line in text.splitlines() if line.strip()][0].strip()
+    assert first.endswith("… (vervolg)"), first
+    assert name.split()[0] in first
