@@ -94,16 +94,35 @@ def _separator(head):
     return max(counts, key=lambda k: (counts[k], k == ";"))
 
 
-def _parse_csv(source, sep, name, encoding=None):
+def _parse_csv(source, sep, name, encoding=None, skip=0):
     import pandas as pd
 
     try:
         return pd.read_csv(source, sep=sep, dtype=str, encoding=encoding, keep_default_na=False,
-                           skipinitialspace=True, skip_blank_lines=False)
+                           skipinitialspace=True, skip_blank_lines=False, skiprows=skip, index_col=False)
     except UnicodeDecodeError:
         raise
     except Exception as e:  # noqa: BLE001
         raise ReadError("{}: de tabel is niet leesbaar ({}).".format(name, _short(e))) from e
+
+
+def _csv_header(lines):
+    """``(line, separator)`` of a CSV's column names (0-based line): as in a sheet (:func:`_header_line`), the
+    first line with two or more filled fields, each line split by the separator it uses most; Excel's first line
+    'sep=;' names the separator and is no data either."""
+    import csv
+
+    directive = None
+    if lines and lines[0].strip().lower().startswith("sep=") and len(lines[0].strip()) == 5:
+        directive = lines[0].strip()[4]
+    rows, seps = [], []
+    for i, line in enumerate(lines):
+        sep = directive or _separator(line)
+        seps.append(sep)
+        rows.append(next(csv.reader([line], delimiter=sep), []) if line.strip() and not (i == 0 and directive)
+                    else [])
+    top = _header_line(rows)
+    return top, seps[top] if seps else ";"
 
 
 def _csv(path, name):
@@ -111,8 +130,9 @@ def _csv(path, name):
     for enc in ("utf-8-sig", "cp1252"):
         try:
             with open(path, encoding=enc) as f:
-                head = f.readline()
-            df = _parse_csv(path, _separator(head), name, enc)
+                lines = [f.readline() for _ in range(10)]
+            top, sep = _csv_header([ln for ln in lines if ln])
+            df = _parse_csv(path, sep, name, enc, skip=top)
             if enc != "utf-8-sig":
                 notes.append("{}: geen UTF-8; gelezen als Windows-1252.".format(name))
             break
@@ -120,8 +140,16 @@ def _csv(path, name):
             continue
     else:
         raise ReadError("{}: de tekstcodering is niet te lezen (verwacht UTF-8 of Windows-1252).".format(name))
-    df.insert(0, "_row", range(2, len(df) + 2))
+    if top:
+        notes.append(skipped_lines_note(name, top))
+    df.insert(0, "_row", range(top + 2, len(df) + top + 2))
     return df, notes, []
+
+
+def skipped_lines_note(name, top, title=""):
+    """The report's note on the ``top`` lines above a table's column names (:func:`_header_line`)."""
+    return "{}: regel {} boven de kolomnamen overgeslagen{}; de kolomnamen staan op regel {}.".format(
+        name, "1" if top == 1 else "1-{}".format(top), " (titel '{}')".format(title[:80]) if title else "", top + 1)
 
 
 def _xlsx(path, name, sheet):
@@ -148,8 +176,7 @@ def _xlsx(path, name, sheet):
         top = _header_line(rows)  # 0-based: title and blank lines above the column names are no rows
         if top:
             title = next((str(v).strip() for r in rows[:top] for v in r if v is not None and str(v).strip()), "")
-            notes.append("{}: regel 1-{} boven de kolomnamen overgeslagen{}; de kolomnamen staan op regel {}.".format(
-                name, top, " (titel '{}')".format(title[:80]) if title else "", top + 1))
+            notes.append(skipped_lines_note(name, top, title))
         header = ["" if h is None else str(h).strip() for h in rows[top]]
         width = len(header)
         while width and header[width - 1] == "":

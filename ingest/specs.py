@@ -171,7 +171,7 @@ def markdown():
             "- **Lege rijen**: een rij zonder enige waarde en zonder geometrie (een lege regel, ook ';;;;') wordt "
             "bij elke import overgeslagen en met aantal en rijnummers in het rapport genoemd.",
             "- **Titel- en totaalregels** van een tabel (gelezen als tabel, niet als laag): regels boven de "
-            "kolomnamen met hooguit één gevulde cel (een titel, een lege regel) worden overgeslagen, de kolomnamen "
+            "kolomnamen met hooguit één gevulde cel (een titel, een lege regel, Excels 'sep=;') worden overgeslagen, de kolomnamen "
             "staan op de eerste regel met twee of meer gevulde cellen (binnen de eerste tien) en de rijnummers "
             "blijven spreadsheetregels; een laatste regel met als enige tekst 'Totaal' (of Subtotaal, Som, Total) "
             "en verder alleen getallen of formules is geen rij. Beide staan in het rapport.",

@@ -128,3 +128,24 @@ def test_a_station_named_by_a_name_two_stations_share_is_refused_not_chosen(werk
     assert dict(p["station_id"]) == {"ZL-P09": "ZL-742", "ZL-P10": "ZL-744"}
     report = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "station &#x27;Middelburg&#x27; is de naam van 2 stations in de werkbank (ZL-743, ZL-744)" in report
+
+
+def test_csv_with_title_lines_or_excels_sep_line_reads_from_its_column_names(tmp_path):
+    """A CSV saved from the same sheet keeps the title as 'Projectenlijst Zeeland (concept);;;' and an empty
+    ';;;' line; Excel may write 'sep=;' first.  The title became the column names ('Unnamed: 1' ...), and after
+    'sep=;' the first column was taken as the index: the ids were lost."""
+    from pmiek_werkbank.ingest.reader import read_table
+
+    titel = tmp_path / "titel.csv"
+    titel.write_text("Projectenlijst Zeeland (concept);;;\n;;;\nNr;Naam project;Type infra;IBN\n"
+                     "ZL-P01;380 kV Borssele-Rilland;hs_verbinding;2030\n", encoding="utf-8")
+    df = read_table(str(titel))
+    assert [c for c in df.columns if c != "_row"] == ["Nr", "Naam project", "Type infra", "IBN"]
+    assert df.values.tolist() == [[4, "ZL-P01", "380 kV Borssele-Rilland", "hs_verbinding", "2030"]]
+    assert df.attrs["notes"] == ["titel.csv: regel 1-2 boven de kolomnamen overgeslagen; de kolomnamen staan op "
+                                 "regel 3."]
+    sep = tmp_path / "sep.csv"
+    sep.write_bytes("sep=;\r\nid;naam;vraag_mw\r\nZD-1;Elektrolyser Sloë;250\r\n".encode("cp1252"))
+    df = read_table(str(sep))
+    assert df.values.tolist() == [[3, "ZD-1", "Elektrolyser Sloë", "250"]]
+    assert "sep.csv: regel 1 boven de kolomnamen overgeslagen; de kolomnamen staan op regel 2." in df.attrs["notes"]
