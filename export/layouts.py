@@ -339,17 +339,18 @@ def add_footer(layout, page=0, width=A4[0], height=A4[1], suffix=""):
     return items
 
 
-def text_width_mm(text, size_pt, bold=False):
-    """Width of one line of ``text`` in the labels' font at ``size_pt`` (the font QGIS will really use)."""
+def text_width_mm(text, size_pt, bold=False, dpi=72):
+    """Width of one line of ``text`` in the labels' font at ``size_pt`` (the font QGIS will really use), measured
+    on a device of ``dpi`` (a small font's hinted width depends on the resolution it is measured at)."""
     from qgis.PyQt.QtGui import QFontMetricsF, QImage
 
     image = QImage(4, 4, QImage.Format.Format_ARGB32)
-    image.setDotsPerMeterX(round(72 / 0.0254))  # 1 px = 1 pt
-    image.setDotsPerMeterY(round(72 / 0.0254))
+    image.setDotsPerMeterX(round(dpi / 0.0254))  # at 72 dpi: 1 px = 1 pt
+    image.setDotsPerMeterY(round(dpi / 0.0254))
     font = QFont("Noto Sans")
     font.setPointSizeF(size_pt)
     font.setBold(bold)
-    return QFontMetricsF(font, image).horizontalAdvance(text) * 25.4 / 72
+    return QFontMetricsF(font, image).horizontalAdvance(text) * 25.4 / dpi
 
 
 def fit_footer(layout, footer):
@@ -361,17 +362,26 @@ def fit_footer(layout, footer):
     (``sizeForText``: the font and text renderer QGIS draws it with; QGIS 3.44's is wider than Qt's metrics and
     wrapped the sources line to a third line), shrinking until each line fits the box (the same approach as
     :func:`fit_title`).  Call it after the footer variables are set (the label measures its evaluated text).
+    A small font's hinted width depends on the resolution it is measured at (6.3 pt Noto/DejaVu: 141 mm at 72 dpi,
+    159 mm at 96 dpi, 153 mm at 300 dpi) and QGIS 3.40 wraps with another measure than ``sizeForText``: the sample's
+    sources line, measured 144 mm by the label, wrapped in its 155 mm box (QGIS 3.40 desktop trial). So every
+    line must fit at each of those resolutions as well.
     """
     from qgis.PyQt.QtCore import Qt
 
     lines = [line for line in (footer.get("line1"), footer.get("line2")) if line]
-    widest = max(text_width_mm(line, FOOTER_PT) for line in lines) if lines else 0.0
+    dpis = sorted({72, 96, int(layout.renderContext().dpi())})
+
+    def widest(size_pt):
+        return max(text_width_mm(line, size_pt, dpi=dpi) for line in lines for dpi in dpis) if lines else 0.0
+
     for item in layout.items():
         if isinstance(item, QgsLayoutItemLabel) and item.id().startswith("footer"):
             room = item.rect().width() * 0.95  # a margin: QGIS 3.40 wraps a line measured as just fitting
-            size = FOOTER_PT if widest <= room else max(4.0, FOOTER_PT * room / widest)
+            first = widest(FOOTER_PT)
+            size = FOOTER_PT if first <= room else max(4.0, FOOTER_PT * room / first)
             set_label_font(item, size, colour=FOOTER_COLOUR)
-            while size > 4.0 and item.sizeForText().width() > room:
+            while size > 4.0 and (item.sizeForText().width() > room or widest(size) > room):
                 size = max(4.0, size - 0.1)
                 set_label_font(item, size, colour=FOOTER_COLOUR)
             item.setHAlign(Qt.AlignmentFlag.AlignLeft)

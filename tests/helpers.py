@@ -167,6 +167,24 @@ def pdf_words(path):
     return words
 
 
+def footer_lines(pdf):
+    """{page: the words of each line of its footer} of a fiche/atlas PDF: the words below the footer rule
+    (283.5 mm) left of the page number, grouped by line."""
+    rule = 283.5 / 25.4 * 72
+    page_number_left = (210 - 45) / 25.4 * 72
+    words = [w for w in pdf_words(pdf) if w[2] > rule and w[1] < page_number_left]
+    pages = {}
+    for page in sorted({w[0] for w in words}):
+        lines = []
+        for w in sorted((w for w in words if w[0] == page), key=lambda w: (round(w[2], 1), w[1])):
+            if lines and round(w[2], 1) - lines[-1][0] <= 1:
+                lines[-1][1].append(w[5])
+            else:
+                lines.append((round(w[2], 1), [w[5]]))
+        pages[page] = [words_ for _, words_ in lines]
+    return pages
+
+
 @contextlib.contextmanager
 def scoring_dock(iface, werkbank_path):
     """A scoring dock on ``werkbank_path`` (session assessor 'Tester'), as the plugin opens it; yields

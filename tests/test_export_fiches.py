@@ -584,7 +584,7 @@ def test_the_footer_keeps_its_two_lines(tmp_path, qgis_app):
     one line each): the footer's font is fitted with QGIS's own measure of its text (the label's font, whatever
     font the system falls back to). Every page of every fiche and of the atlas has its footer (below the rule at
     283.5 mm, left of the page number) on two lines."""
-    from helpers import pdf_words
+    from helpers import footer_lines
 
     from pmiek_werkbank.werkbank import open_werkbank
 
@@ -597,12 +597,8 @@ def test_the_footer_keeps_its_two_lines(tmp_path, qgis_app):
                 wb.update_row(table, k, {"source": source}, int(rv))
     data, fiches, atlas = _export(wb_path, tmp_path)
     assert len(data.footer["line2"]) > 120, data.footer["line2"]  # longer than the footer's box at 6.3 pt
-    rule = 283.5 / 25.4 * 72
-    page_number_left = (210 - 45) / 25.4 * 72
     for pdf in list(fiches.pdfs) + [atlas.path]:
-        words = [w for w in pdf_words(pdf) if w[2] > rule and w[1] < page_number_left]
-        assert words, pdf
-        for page in sorted({w[0] for w in words}):
-            tops = sorted({round(w[2], 1) for w in words if w[0] == page})
-            lines = [t for i, t in enumerate(tops) if i == 0 or t - tops[i - 1] > 1]
-            assert len(lines) == 2, (os.path.basename(pdf), page, [w[5] for w in words if w[0] == page])
+        pages = footer_lines(pdf)
+        assert pages, pdf
+        for page, lines in pages.items():
+            assert len(lines) == 2, (os.path.basename(pdf), page, lines)
