@@ -18,7 +18,7 @@ PROJECTENLIJST = (
     ("Planning", "planning", 22), ("Betrokken partijen", "parties", 40), ("Netbeheerder", "netbeheerder", 14),
     ("Fase", "phase_label", 14), ("Knooppunt", "knooppunt", 20), ("Status", "status_label", 16),
     ("Reden status", "status_reason", 30), ("Rang", "rank", 7), ("Rangbereik", "rank_range", 9),
-    ("Totaal", "score_text", 8), ("Onvolledig / oneens", "incomplete_text", 40),
+    ("Totaal", "score_total", 8), ("Onvolledig / oneens", "incomplete_text", 40),
 )
 ACTIELIJST = (
     ("Nr", "number", 8), ("Project", "name", 34), ("Activiteit", "activity", 40),
@@ -44,6 +44,8 @@ def _mw(v):
 
 def rows(kind, data):
     """The rows (dicts keyed as in the column tables) of one list."""
+    from ..formatting import round_number
+
     projects = data.projects + data.afgevallen
     if kind == "projectenlijst":
         out = []
@@ -53,6 +55,8 @@ def rows(kind, data):
             # the MW the balance counts for the project (link shares applied), as on its fiche and in the web atlas
             r["demand_total_mw"] = _mw(p.get("serves_demand_mw"))
             r["supply_total_mw"] = _mw(p.get("serves_supply_mw"))
+            # a number, as the fiche rounds it ('15,25' there): the text '21' sorted before '8' in Excel's filter
+            r["score_total"] = round_number(p.get("score"), 2)
             out.append(r)
         return out
     if kind == "actielijst":
