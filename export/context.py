@@ -235,9 +235,15 @@ def station_status(balance_rows, key="summary_status"):
 
 
 def station_statuses(data):
-    """``{station_id: status}`` of every station a project of ``data`` stands at (fiche and web atlas maps colour
-    stations by it): :func:`station_status` over that station's balance rows, the worst over the horizon years."""
+    """``{station_id: status}`` of every station in the balance (fiche and web atlas maps colour stations by it):
+    :func:`station_status` over that station's balance rows, the worst over the horizon years; '' (onbekend) only
+    where no limit is known.  Every station, not only those a project stands at: the maps drew all other
+    stations grey 'onbekend' beside a legend saying so, while their balance was known (Zeeland trial)."""
     out = {}
+    facts = getattr(data, "facts", None)
+    if facts is not None and facts.balance_available and len(facts.balance.stations):
+        for sid in dict.fromkeys(facts.balance.stations["unit_id"].tolist()):
+            out[sid] = station_status(facts.station_rows(sid))
     for p in data.all_projects:
         if p.get("station_id") and p.get("balance"):
             out[p["station_id"]] = station_status(p["balance"])

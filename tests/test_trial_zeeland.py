@@ -149,3 +149,31 @@ def test_csv_with_title_lines_or_excels_sep_line_reads_from_its_column_names(tmp
     df = read_table(str(sep))
     assert df.values.tolist() == [[3, "ZD-1", "Elektrolyser Sloë", "250"]]
     assert "sep.csv: regel 1 boven de kolomnamen overgeslagen; de kolomnamen staan op regel 2." in df.attrs["notes"]
+
+
+def test_maps_colour_every_station_by_its_balance_not_only_project_stations(werkbank):
+    """The fiche/atlas and web-atlas maps drew every station without a project grey, the legend's 'onbekend',
+    although its capacity was known (Goes de Poel 'ruim' on its own fiche, grey on the 380 kV fiche's map).
+    Onbekend stays for a station without any capacity row."""
+    from shapely.geometry import Point
+
+    from pmiek_werkbank.export.context import gather, station_statuses
+
+    werkbank.write_frame("stations", [
+        {"station_id": "ZL-798", "name": "Kruiningen", "geometry": Point(60762, 387451)},
+        {"station_id": "ZL-364", "name": "Goes de Poel", "geometry": Point(49220, 390154)},
+        {"station_id": "ZL-365", "name": "Sas van Gent", "geometry": Point(45337, 378887)},
+    ])
+    werkbank.write_frame("station_capacity", [
+        {"station_id": "ZL-798", "year": 2025, "afname_mw": 5.0, "teruglevering_mw": 30.0},
+        {"station_id": "ZL-364", "year": 2025, "afname_mw": 1250.5, "teruglevering_mw": 20.0},
+    ], mode="insert")
+    werkbank.write_frame("developments", [
+        {"dev_id": "ZD-08", "name": "Laadplein", "sector": "mobiliteit", "year_ready": 2027, "demand_mw": 6.75,
+         "geometry": Point(60800, 387500)},
+    ])
+    werkbank.write_frame("projects", [{"project_id": "ZL-P06", "code": "ZL-P06", "name": "MS-tracé Kruiningen",
+                                       "station_id": "ZL-798", "ibn_year": 2030}])
+    statuses = station_statuses(gather(werkbank, with_extents=False))
+    # Kruiningen: 5 MW for 6,75 MW demand (tekort); Goes: known and ruim; Sas van Gent: no capacity at all
+    assert statuses == {"ZL-798": "tekort", "ZL-364": "ruim", "ZL-365": ""}
