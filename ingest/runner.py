@@ -491,6 +491,10 @@ def _checked_and_written(wb, s, kind, frame, source, source_layer, feedback, sou
         if note:
             rep.note(note)
             checked.notes.append(note)
+    unchosen = unchosen_layers_warning(frame, rep.source)
+    if unchosen:  # a warning: the report must not say 'geen problemen' over layers it did not read
+        rep.add(None, None, None, None, unchosen, WAARSCHUWING)
+        checked.notes.append("waarschuwing: " + unchosen)
     unused = unused_columns(s, frame, checked.mapping, params)
     if unused:
         note = ("Niet gebruikt: {} kolom(men) uit de bron zijn niet herkend als veld van {} en niet ingelezen: {}. "
@@ -587,6 +591,22 @@ def _name_conflicts(s, rows, conflicts):
     for c in conflicts:
         if str(c["key"]) in names:
             c["label"] = names[str(c["key"])]
+
+
+# frame.attrs key: (the layer read, [the file's other layers]) when a file of several layers was given without one
+# chosen (layers.qgis_io.layer_to_frame): its first layer was read, the others not - said, never silently left out
+UNCHOSEN_LAYERS = "pmiek_unchosen_layers"
+
+
+def unchosen_layers_warning(frame, source):
+    """The warning for a source whose file has more layers than the one read (none chosen), or None."""
+    unchosen = getattr(frame, "attrs", {}).get(UNCHOSEN_LAYERS)
+    if not unchosen:
+        return None
+    read, others = unchosen
+    return ("{}: het bestand heeft {} lagen en er is er geen gekozen; alleen de eerste, '{}', is ingelezen. Niet "
+            "ingelezen: {}. Importeer elke laag apart (kies de laag, of geef bestand|layername=<laag>).").format(
+        source, 1 + len(others), read, ", ".join("'{}'".format(n) for n in others))
 
 
 # frame.attrs key: the source columns a transform (e.g. the scores import's column choice) read into no field

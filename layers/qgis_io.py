@@ -84,7 +84,10 @@ def layer_to_frame(layer, feedback=None):
         from ..vector_io import read_frame
 
         path, layername, subset = parts
-        df = read_frame(path, layer=layername, where=subset, fid_as_index=True, read_geometry=spatial)
+        # no layer chosen: the first, as QGIS opened it (named by index: pyogrio's English warning about the others
+        # is replaced by the import's own, see the end)
+        df = read_frame(path, layer=layername if layername is not None else 0, where=subset, fid_as_index=True,
+                        read_geometry=spatial)
     else:
         from ..vector_io import layer_frame
 
@@ -109,5 +112,23 @@ def layer_to_frame(layer, feedback=None):
         df.attrs[EMPTY_ROWS] = list(blank)
     if spatial and getattr(df, "crs", None) is None and layer.sourceCrs().isValid():
         df = df.set_crs(layer.sourceCrs().toWkt(), allow_override=True)
+    if parts is not None and parts[1] is None and not _is_csv(parts[0]):
+        unchosen = _unchosen_layers(parts[0])
+        if unchosen:  # the file's first layer was read: the import says which others it did not read
+            from ..ingest.runner import UNCHOSEN_LAYERS
+
+            df.attrs[UNCHOSEN_LAYERS] = unchosen
     _check_cancel(feedback, name)
     return df
+
+
+def _unchosen_layers(path):
+    """(first layer, [other layers]) of a file of several layers (a saved-styles table is no layer), else None."""
+    from ..ingest.reader import STYLES_TABLE
+    from ..vector_io import list_layers
+
+    try:
+        names = [n for n in list_layers(path) if n != STYLES_TABLE]
+    except Exception:  # noqa: BLE001 - GDAL gives many error types; the read itself already succeeded
+        return None
+    return (names[0], names[1:]) if len(names) > 1 else None

@@ -1,0 +1,54 @@
+"""A file of several layers given without one chosen: the import reads its first layer and says which it left out
+(the sample's projecten.gpkg holds points, lines and polygons; given as a path, only the points came in, with no
+word in the log or the report but pyogrio's English warning on the console)."""
+
+import os
+import shutil
+
+from conftest import SAMPLE_DIR, run_alg
+
+
+def _run(alg, params):
+    """Run ``alg``; returns its results and the warnings it logged."""
+    from qgis import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+
+    warnings = []
+
+    class Feedback(QgsProcessingFeedback):
+        def pushWarning(self, text):  # noqa: N802 - QGIS API
+            warnings.append(text)
+            super().pushWarning(text)
+
+    ctx = QgsProcessingContext()
+    ctx.setProject(QgsProject.instance())
+    return processing.run(alg, params, context=ctx, feedback=Feedback()), warnings
+
+
+def test_a_file_of_several_layers_without_one_chosen_says_what_it_left_out(werkbank_path, tmp_path, pmiek_provider):
+    src = os.path.join(SAMPLE_DIR, "projecten.gpkg")
+    report = str(tmp_path / "r.html")
+    stations = os.path.join(SAMPLE_DIR, "stations.gpkg")
+    run_alg("pmiek:importstations", {"WERKBANK": werkbank_path, "INPUT": stations, "FIELD_ID": "station_id",
+                                     "FIELD_NAME": "name"})
+    res, warnings = _run("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": src, "REPORT": report})
+    said = [w for w in warnings if "lagen" in w]
+    assert len(said) == 1, warnings
+    assert "'projecten_punten'" in said[0] and "'projecten_lijnen', 'projecten_vlakken'" in said[0]
+    with open(report, encoding="utf-8") as f:
+        html = f.read()
+    assert "Niet ingelezen: &#x27;projecten_lijnen&#x27;, &#x27;projecten_vlakken&#x27;" in html \
+        or "Niet ingelezen: 'projecten_lijnen', 'projecten_vlakken'" in html
+    # one layer chosen: nothing to say
+    res, warnings = _run("pmiek:importprojects", {"WERKBANK": werkbank_path,
+                                                  "INPUT": src + "|layername=projecten_lijnen"})
+    assert not [w for w in warnings if "lagen" in w]
+    # a layer import (developments) the same way; a file of one layer says nothing
+    res, warnings = _run("pmiek:importdevelopments", {"WERKBANK": werkbank_path,
+                                                      "INPUT": os.path.join(SAMPLE_DIR, "ontwikkelingen.gpkg")})
+    assert [w for w in warnings if "'ontwikkelingen_vlakken', is ingelezen" in w and "'ontwikkelingen_punten'" in w], warnings
+    one = str(tmp_path / "knooppunten.gpkg")
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "knooppunten.gpkg"), one)
+    res, warnings = _run("pmiek:importknooppunten", {"WERKBANK": werkbank_path, "INPUT": one,
+                                                     "FIELD_ID": "knooppunt_id", "FIELD_NAME": "naam"})
+    assert not [w for w in warnings if "lagen" in w]
