@@ -204,7 +204,16 @@ def _xlsx(path, name, sheet):
     df = pd.DataFrame(data, columns=header, dtype=object)
     df.insert(0, "_row", range(top + 2, len(df) + top + 2))
     df.attrs["layers"] = len(wb_v.sheetnames)  # for source_name: the workbook is not opened again
+    if not sheet:  # the first sheet was read: the others that hold anything are named in the report
+        others = [ws.title for ws in wb_v.worksheets[1:] if _has_cells(ws)]
+        if others:
+            df.attrs[UNCHOSEN_LAYERS] = (ws_v.title, others)
     return df, notes, unreadable
+
+
+def _has_cells(ws):
+    """Whether a worksheet holds any value (Excel's empty 'Blad2' and 'Blad3' do not count)."""
+    return any(v is not None and str(v).strip() for row in ws.iter_rows(values_only=True) for v in row)
 
 
 def _header_line(rows, look=10):
@@ -227,6 +236,11 @@ def _ods(path, name, sheet):
     df = df.astype(object)
     df.insert(0, "_row", range(2, len(df) + 2))
     return df, [], []
+
+
+# frame.attrs key: (the layer or sheet read, [the file's other layers / sheets with data]) when a file of several
+# was given without one chosen; the import warns of it (ingest.runner.unchosen_layers_warning)
+UNCHOSEN_LAYERS = "pmiek_unchosen_layers"
 
 
 def read_table(path, sheet=None):

@@ -593,19 +593,19 @@ def _name_conflicts(s, rows, conflicts):
             c["label"] = names[str(c["key"])]
 
 
-# frame.attrs key: (the layer read, [the file's other layers]) when a file of several layers was given without one
-# chosen (layers.qgis_io.layer_to_frame): its first layer was read, the others not - said, never silently left out
-UNCHOSEN_LAYERS = "pmiek_unchosen_layers"
-
-
 def unchosen_layers_warning(frame, source):
-    """The warning for a source whose file has more layers than the one read (none chosen), or None."""
+    """The warning for a source whose file has more layers (sheets) than the one read, none chosen, or None: the
+    first was read (``ingest.reader.UNCHOSEN_LAYERS``, set by the table reader and ``layers.qgis_io``), the others
+    are said, never silently left out."""
+    from .reader import UNCHOSEN_LAYERS
+
     unchosen = getattr(frame, "attrs", {}).get(UNCHOSEN_LAYERS)
     if not unchosen:
         return None
     read, others = unchosen
-    return ("{}: het bestand heeft {} lagen en er is er geen gekozen; alleen de eerste, '{}', is ingelezen. Niet "
-            "ingelezen: {}. Importeer elke laag apart (kies de laag, of geef bestand|layername=<laag>).").format(
+    return ("{}: het bestand heeft {} lagen (werkbladen) met gegevens en er is er geen gekozen; alleen de eerste, "
+            "'{}', is ingelezen. Niet ingelezen: {}. Importeer elke laag apart (kies de laag, of geef "
+            "bestand|layername=<laag of werkblad>).").format(
         source, 1 + len(others), read, ", ".join("'{}'".format(n) for n in others))
 
 

@@ -115,7 +115,7 @@ def layer_to_frame(layer, feedback=None):
     if parts is not None and parts[1] is None and not _is_csv(parts[0]):
         unchosen = _unchosen_layers(parts[0])
         if unchosen:  # the file's first layer was read: the import says which others it did not read
-            from ..ingest.runner import UNCHOSEN_LAYERS
+            from ..ingest.reader import UNCHOSEN_LAYERS
 
             df.attrs[UNCHOSEN_LAYERS] = unchosen
     _check_cancel(feedback, name)

@@ -52,3 +52,28 @@ def test_a_file_of_several_layers_without_one_chosen_says_what_it_left_out(werkb
     res, warnings = _run("pmiek:importknooppunten", {"WERKBANK": werkbank_path, "INPUT": one,
                                                      "FIELD_ID": "knooppunt_id", "FIELD_NAME": "naam"})
     assert not [w for w in warnings if "lagen" in w]
+
+
+def test_a_workbook_of_several_sheets_names_the_sheets_not_read(werkbank_path, tmp_path, pmiek_provider):
+    """A projectenlijst workbook with an explanation sheet in front: the first sheet was read without a word that
+    the list itself was on the second. Now the import warns and names it; Excel's empty extra sheets say nothing."""
+    import openpyxl
+
+    path = str(tmp_path / "lijst.xlsx")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Projecten"
+    ws.append(["Projectnr", "Naam project", "ibn_jaar"])
+    ws.append(["ZL-1", "Kabel Sloegebied", 2031])
+    extra = book.create_sheet("Toelichting")
+    extra.append(["Deze lijst is opgesteld door de provincie", "versie 3"])
+    book.create_sheet("Blad3")  # empty
+    book.save(path)
+    res, warnings = _run("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": path})
+    assert res["INSERTED"] == 1
+    said = [w for w in warnings if "werkbladen" in w]
+    assert len(said) == 1 and "'Projecten', is ingelezen" in said[0] and "Niet ingelezen: 'Toelichting'." in said[0]
+    assert "Blad3" not in said[0]
+    # the sheet chosen: nothing to say
+    res, warnings = _run("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": path + "|layername=Projecten"})
+    assert not [w for w in warnings if "werkbladen" in w]
