@@ -59,3 +59,42 @@ def test_the_projectenlijst_total_is_a_number(tmp_path, qgis_app, sample_dir):
     with open(str(tmp_path / "p.csv"), encoding="utf-8-sig") as f:
         text = f.read()
     assert ";21;" in text  # project 2 of the sample, total 21
+
+
+def test_rounds_dock_messages_say_what_happened_in_a_short_title(qgis_iface, tmp_path, monkeypatch):
+    """Rounds dock: 'Ronde bevroren: /home/…/rounds/voorbeeld_werkbank_pMIEK_2.0_…gpkg' wrapped onto the bar's
+    half-hidden second line (s39), 'Rapport opgeslagen: <path>' the same; after one change the bar said
+    '1 verschillen gevonden.'. Now the title says what happened, the text is the file's name, its whole path is
+    under 'Meer'; one difference is '1 verschil'."""
+    from qgis.core import Qgis
+    from test_rounds_fixtures import make_werkbank
+
+    from pmiek_werkbank.dialogs import files, rounds_dock
+    from pmiek_werkbank.layers.project import Session
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    said = []
+    monkeypatch.setattr(rounds_dock, "tell", lambda iface, title, text, level, duration=8, more="":
+                        said.append((title, text, more, level)))
+    monkeypatch.setattr(rounds_dock.QInputDialog, "getText", lambda *a, **k: ("pMIEK 1.0", True))
+    path = str(tmp_path / "dock.gpkg")
+    make_werkbank(path).close()
+    session = Session()
+    dock = rounds_dock.RoundsDock(qgis_iface, session, qgis_iface.mainWindow())
+    try:
+        session.set_werkbank(path)
+        dock._on_freeze()
+        snap = dock.old_combo.currentData()
+        assert said[-1] == ("Ronde bevroren", os.path.basename(snap), snap, Qgis.MessageLevel.Success)
+        wb = open_werkbank(path)
+        wb.write_frame("projects", [{"project_id": "P2", "ibn_year": 2029}])
+        wb.close()
+        dock._on_compare()
+        assert said[-1][:2] == (rounds_dock.TITLE, "1 verschil gevonden.")
+        report = str(tmp_path / "verschillen.xlsx")
+        monkeypatch.setattr(files, "save_file", lambda *a, **k: report)
+        dock._on_save_report()
+        assert said[-1] == ("Rapport opgeslagen", "verschillen.xlsx", report, Qgis.MessageLevel.Success)
+    finally:
+        dock.cleanup()
+        dock.deleteLater()
