@@ -177,3 +177,28 @@ def test_maps_colour_every_station_by_its_balance_not_only_project_stations(werk
     statuses = station_statuses(gather(werkbank, with_extents=False))
     # Kruiningen: 5 MW for 6,75 MW demand (tekort); Goes: known and ruim; Sas van Gent: no capacity at all
     assert statuses == {"ZL-798": "tekort", "ZL-364": "ruim", "ZL-365": ""}
+
+
+def test_an_english_projectenlijst_is_read(werkbank, werkbank_path, tmp_path, pmiek_provider):
+    """README: common Dutch and English field names are recognised.  A projectenlijst with English headers (as
+    a grid operator sends it) was refused: "kolom 'Naam project' ontbreekt", and type, IBN year, substation and
+    capacities were 'Niet gebruikt'."""
+    from shapely.geometry import MultiPolygon, Point, box
+
+    werkbank.write_frame("stations", [{"station_id": "ZL-798", "name": "Kruiningen", "geometry": Point(60762, 387451)}])
+    werkbank.write_frame("knooppunten", [{"knooppunt_id": "KZ-1", "name": "Sloegebied–Bevelanden",
+                                          "geometry": MultiPolygon([box(55000, 384000, 65000, 392000)])}])
+    path = tmp_path / "projects_tennet.csv"
+    path.write_text(
+        "Project ID,Project name,Infrastructure type,Grid operator,Commissioning year,Substation,Hub,"
+        "Additional demand capacity (MW),Additional supply capacity (MW),Status,Description,Stakeholders\n"
+        "ZL-P01,380 kV Borssele–Rilland,hs_verbinding,TenneT,Q4 2030,ZL-798,KZ-1,\"1250,5\",800,kandidaat,"
+        "Netversterking Zuid-West,TenneT; Provincie Zeeland\n", encoding="utf-8")
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": str(path),
+                                           "REPORT": str(tmp_path / "r.html")})
+    assert (res["IMPORTED"], res["REJECTED"]) == (1, 0)
+    p = werkbank.read_frame("projects").iloc[0]
+    assert (p["project_id"], p["name"], p["type_infra"], p["netbeheerder"], p["ibn_year"], p["station_id"],
+            p["knooppunt_id"], p["capacity_afname_mw"], p["capacity_teruglevering_mw"]) == (
+        "ZL-P01", "380 kV Borssele–Rilland", "hs_verbinding", "TenneT", 2030, "ZL-798", "KZ-1", 1250.5, 800.0)
+    assert "Niet gebruikt" not in (tmp_path / "r.html").read_text(encoding="utf-8")
