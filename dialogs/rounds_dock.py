@@ -51,7 +51,6 @@ from qgis.PyQt.QtWidgets import (
 from ..connections import ConnectionsMixin
 from ..layers.project import style_by_status  # the one palette
 from ..layers.fieldtypes import make_field
-from .keys import no_tab_trap
 from .messages import TITLE, tell
 
 CURRENT = "__huidig__"
@@ -77,6 +76,9 @@ def _cell(v):
 
         return fmt_num(v, 0 if abs(v) >= 1e5 else 1)
     return str(v)
+
+
+DIFF_COLUMNS = ("code", "naam", "wijziging", "toelichting", "veld", "oud", "nieuw")  # first in the dock's table
 
 
 def fill_table(widget, frame):
@@ -207,8 +209,10 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
     # ---- construction ---------------------------------------------------------------
     @staticmethod
     def _table():
+        from .projects_dock import compact_rows  # every dock table: one-line rows, Tab leaves, elided cell's tooltip
+
         t = QTableWidget()
-        no_tab_trap(t)
+        compact_rows(t)
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -456,7 +460,10 @@ class RoundsDock(ConnectionsMixin, QDockWidget):
 
         cmp = compare_rounds(old_path, new_path or self.path())
         self.last_comparison = cmp
-        fill_table(self.diff_table, cmp.rows)
+        # what changed and why first: in a dock 520 px wide the 'toelichting' (the decision's reason) was the
+        # ninth column, out of sight behind a horizontal scroll (QGIS 3.40 desktop trial); the report keeps its order
+        shown = [c for c in DIFF_COLUMNS if c in cmp.rows.columns]
+        fill_table(self.diff_table, cmp.rows[shown + [c for c in cmp.rows.columns if c not in shown]])
         self.save_report_button.setEnabled(True)
         return cmp
 

@@ -91,6 +91,10 @@ def test_rounds_dock_messages_say_what_happened_in_a_short_title(qgis_iface, tmp
         wb.close()
         dock._on_compare()
         assert said[-1][:2] == (rounds_dock.TITLE, "1 verschil gevonden.")
+        # what changed and why come first: the reason (toelichting) was the ninth column, out of sight in the dock
+        headers = [dock.diff_table.horizontalHeaderItem(c).text() for c in range(dock.diff_table.columnCount())]
+        assert headers[:4] == ["code", "naam", "wijziging", "toelichting"], headers
+        assert list(dock.last_comparison.rows.columns)[-1] == "toelichting"  # the report keeps its order
         report = str(tmp_path / "verschillen.xlsx")
         monkeypatch.setattr(files, "save_file", lambda *a, **k: report)
         dock._on_save_report()
