@@ -470,6 +470,11 @@ def _run(wb, kind, read, feedback, source_wins, versions, user, dry_run, strict,
     except ImportFailed as e:
         # a refused import has its report too (with the problems that refused it); the werkbank is unchanged
         rep = e.report
+        unchosen = None if isinstance(e, ImportCancelled) else unchosen_layers_warning(frame, source)
+        if unchosen and unchosen not in str(e):  # the list may be on the sheet (layer) that was not read
+            e.args = ("{}\n{}".format(e.args[0] if e.args else "", unchosen),) + tuple(e.args[1:])
+            if rep is not None and not any(unchosen in p.message(rep.source) for p in rep.warnings()):
+                rep.note(unchosen)  # refused before the check could add it as a warning
         if rep is not None:
             rep.note("Import afgebroken, de werkbank is niet gewijzigd.")
         if rep is not None and report_path:

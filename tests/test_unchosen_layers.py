@@ -77,3 +77,30 @@ def test_a_workbook_of_several_sheets_names_the_sheets_not_read(werkbank_path, t
     # the sheet chosen: nothing to say
     res, warnings = _run("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": path + "|layername=Projecten"})
     assert not [w for w in warnings if "werkbladen" in w]
+
+
+def test_a_refused_workbook_says_the_list_may_be_on_another_sheet(werkbank_path, tmp_path, pmiek_provider):
+    """An explanation sheet in front: the import was refused for a missing column 'Naam project', naming the
+    explanation's text as the columns found; nothing said the list was on the second sheet. The refusal says it."""
+    import openpyxl
+    import pytest
+    from qgis.core import QgsProcessingException
+
+    path = str(tmp_path / "lijst.xlsx")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Toelichting"
+    ws.append(["Deze lijst is opgesteld door de provincie", "versie 3"])
+    sheet = book.create_sheet("Projecten")
+    sheet.append(["Projectnr", "Naam project", "ibn_jaar"])
+    sheet.append(["ZL-1", "Kabel Sloegebied", 2031])
+    book.save(path)
+    report = str(tmp_path / "r.html")
+    with pytest.raises(QgsProcessingException) as refused:
+        _run("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": path, "REPORT": report})
+    text = str(refused.value)
+    assert "'Naam project'" in text and "Niet ingelezen: 'Projecten'." in text
+    with open(report, encoding="utf-8") as f:
+        assert f.read().count("Niet ingelezen: &#x27;Projecten&#x27;.") == 1
+    res, _warnings = _run("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": path + "|layername=Projecten"})
+    assert res["INSERTED"] == 1
