@@ -385,7 +385,7 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
             "demand": fmt_mw(link["demand_mw"]),
             "supply": fmt_mw(link["supply_mw"]),
             "share": (fmt_mw(link["share_mw"]) if link["share_mw"] is not None
-                      else (fmt_num(link["share_pct"], 0) + " %" if link["share_pct"] is not None else "")),
+                      else (fmt_num(link["share_pct"], 1) + " %" if link["share_pct"] is not None else "")),
             "motivation": _s(link["motivation"]),
         })
     by_mw = sorted(devs, key=lambda d: -max(d["demand_mw"] or 0, d["supply_mw"] or 0))

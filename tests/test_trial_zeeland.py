@@ -202,3 +202,26 @@ def test_an_english_projectenlijst_is_read(werkbank, werkbank_path, tmp_path, pm
             p["knooppunt_id"], p["capacity_afname_mw"], p["capacity_teruglevering_mw"]) == (
         "ZL-P01", "380 kV Borssele–Rilland", "hs_verbinding", "TenneT", 2030, "ZL-798", "KZ-1", 1250.5, 800.0)
     assert "Niet gebruikt" not in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_fiche_shows_a_link_share_as_entered(werkbank):
+    """A link of 75,5 % (koppelingen.csv) was printed '76 %' on the fiche and in the web atlas, beside 9,1 MW
+    (12 MW × 75,5 %): the share a user typed, not a rounded one; whole shares stay '100 %'."""
+    from shapely.geometry import Point
+
+    from pmiek_werkbank.export.context import gather
+
+    werkbank.write_frame("developments", [
+        {"dev_id": "ZD-05", "name": "Zonneparken Schouwen", "sector": "zon", "year_ready": 2027, "supply_mw": 12.0,
+         "geometry": Point(52000, 410000)},
+        {"dev_id": "ZD-07", "name": "Woningbouw Goes-Oost", "sector": "wonen", "year_ready": 2028, "demand_mw": 3.2,
+         "geometry": Point(55000, 389500)},
+    ])
+    werkbank.write_frame("projects", [{"project_id": "ZL-P05", "code": "ZL-P05", "name": "Station Schouwen"}])
+    werkbank.write_frame("project_links", [
+        {"link_id": "L1", "project_id": "ZL-P05", "dev_id": "ZD-05", "share_pct": 75.5},
+        {"link_id": "L2", "project_id": "ZL-P05", "dev_id": "ZD-07", "share_pct": 100.0},
+    ])
+    p = gather(werkbank, with_extents=False).projects[0]
+    assert {d["name"]: d["share"] for d in p["developments"]} == {"Zonneparken Schouwen": "75,5 %",
+                                                                   "Woningbouw Goes-Oost": "100 %"}
