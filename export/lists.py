@@ -42,6 +42,14 @@ def _mw(v):
     return round_number(v, 1) if v else None
 
 
+def _nr(code):
+    """The project number as the XLSX holds it: a whole number as a number ('2' sorted after '14' as text in
+    Excel's filter), any other code ('UT-P02', '007') as the text it is."""
+    if isinstance(code, str) and code.isdigit() and (code == "0" or not code.startswith("0")) and len(code) < 16:
+        return int(code)
+    return code
+
+
 def rows(kind, data):
     """The rows (dicts keyed as in the column tables) of one list."""
     from ..formatting import round_number
@@ -50,7 +58,7 @@ def rows(kind, data):
     if kind == "projectenlijst":
         out = []
         for p in projects:
-            r = dict(p)
+            r = dict(p, number=_nr(p["number"]))
             r["developments_text"] = "\n".join("{} ({})".format(d["name"], d["sector"]) for d in p["developments"])
             # the MW the balance counts for the project (link shares applied), as on its fiche and in the web atlas
             r["demand_total_mw"] = _mw(p.get("serves_demand_mw"))
@@ -60,9 +68,9 @@ def rows(kind, data):
             out.append(r)
         return out
     if kind == "actielijst":
-        return [dict(a, number=p["number"], name=p["name"]) for p in data.projects for a in p["actions"]]
+        return [dict(a, number=_nr(p["number"]), name=p["name"]) for p in data.projects for a in p["actions"]]
     if kind == "monitoringlijst":
-        return [dict(p["monitoring"] or {}, number=p["number"], name=p["name"]) for p in data.projects]
+        return [dict(p["monitoring"] or {}, number=_nr(p["number"]), name=p["name"]) for p in data.projects]
     raise ValueError("Onbekende lijst '{}'.".format(kind))
 
 

@@ -248,3 +248,21 @@ def test_fiches_of_a_werkbank_without_projects_say_why(pmiek_provider, werkbank_
     assert res["FICHES"] == 0
     assert fb.errors == ["Geen projecten om een fiche van te maken (de werkbank heeft nog geen projecten; "
                          "importeer eerst een projectenlijst)."]
+
+
+def test_project_numbers_sort_as_numbers(export_wb, tmp_path):
+    """A planner sorted the projectenlijst by 'Nr' in Excel: '14' came before '2' (text). A whole number is a number
+    cell now; a code with letters or a leading zero stays the text it is."""
+    from pmiek_werkbank.export.lists import write_xlsx
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(export_wb) as wb:
+        codes = [r["project_id"] for r in wb.query("SELECT project_id FROM projects WHERE confidential = 0 "
+                                                     "ORDER BY project_id")]
+        for pid, code in zip(codes, ["2", "14", "UT-P03", "007", "10"]):
+            wb.execute("UPDATE projects SET code = ? WHERE project_id = ?", (code, pid))
+    path = str(tmp_path / "projectenlijst.xlsx")
+    write_xlsx("projectenlijst", _data(export_wb), path)
+    ws, head, rows = _sheet(path)
+    got = sorted((r[head.index("Nr")] for r in rows), key=lambda v: (isinstance(v, str), v))
+    assert got == [2, 10, 14, "007", "UT-P03"]
