@@ -225,3 +225,19 @@ def test_fiche_shows_a_link_share_as_entered(werkbank):
     p = gather(werkbank, with_extents=False).projects[0]
     assert {d["name"]: d["share"] for d in p["developments"]} == {"Zonneparken Schouwen": "75,5 %",
                                                                    "Woningbouw Goes-Oost": "100 %"}
+
+
+def test_wind_op_zee_is_a_wind_development(werkbank, werkbank_path, tmp_path, pmiek_provider):
+    """Zeeland's largest supply is offshore wind landing in the Sloegebied: sector 'Wind op zee' was refused
+    ("onbekende sector 'Wind op zee'") while 'Zon op dak' and 'Wind op land' were recognised."""
+    path = tmp_path / "ontwikkelingen.csv"
+    path.write_text("id;naam;sector;aanbod_mw;jaar_gereed;x;y\n"
+                    "ZD-01;Aanlanding windpark Borssele;Wind op zee;1250,5;2029;39500;388500\n"
+                    "ZD-02;Nederwiek-aanlanding;Offshore wind;700;2031;39600;388400\n"
+                    "ZD-13;Drijvend zonnepark Grevelingen;Zon op water;12;2030;52000;410000\n", encoding="utf-8")
+    res = run_alg("pmiek:importdevelopments", {"WERKBANK": werkbank_path, "INPUT": str(path), "CHECK_PROVINCE": False,
+                                               "REPORT": str(tmp_path / "r.html")})
+    assert (res["IMPORTED"], res["REJECTED"]) == (3, 0)
+    d = werkbank.read_frame("developments").set_index("dev_id")
+    assert dict(d["sector"]) == {"ZD-01": "wind", "ZD-02": "wind", "ZD-13": "zon"}
+    assert d.loc["ZD-01", "supply_mw"] == 1250.5
