@@ -58,15 +58,18 @@ def project_rows(data, fiche_paths):
     return out
 
 
-def _station_years(rows):
-    """Per year: afname status ``a``, teruglevering status ``t`` and ``v`` = the MW figures formatted by the
-    plugin's Dutch number formatter, '|'-separated: capacity afname, demand, balance afname, capacity
-    teruglevering, supply, balance teruglevering ('' when unknown).  The page adds ' MW' and writes them into a
-    sentence (atlas.js yearText)."""
+def _station_years(rows, computed):
+    """Per year: afname status ``a``, teruglevering status ``t``, their labels ``al`` and ``tl`` (the one
+    balance-status label: 'Onbekend' for a computed balance without a known limit, as on the map and the fiche;
+    '' without a balance) and ``v`` = the MW figures formatted by the plugin's Dutch number formatter,
+    '|'-separated: capacity afname, demand, balance afname, capacity teruglevering, supply, balance teruglevering
+    ('' when unknown).  The page adds ' MW' and writes them into a sentence (atlas.js yearText)."""
     years = {}
     for r in rows:  # a direction without known limit has no capacity or balance in the rows (programme.facts)
         values = [fmt_num(r.get(k)) for k in STATION_FIGURES]
-        years[str(r["year"])] = {"a": r.get("status") or "", "t": r.get("supply_status") or "", "v": "|".join(values)}
+        a, t = r.get("status") or "", r.get("supply_status") or ""
+        years[str(r["year"])] = {"a": a, "t": t, "al": E.balance_status_label(a, computed),
+                                 "tl": E.balance_status_label(t, computed), "v": "|".join(values)}
     return years
 
 
@@ -80,10 +83,11 @@ def stations(wb, facts, capacity_rows):
         if g is None:
             continue
         c = g if g.geom_type == "Point" else g.centroid
-        rows = (facts.station_rows(sid) if facts is not None else []) or capacity_rows.get(sid) or []
+        balance_rows = facts.station_rows(sid) if facts is not None else []
+        rows = balance_rows or capacity_rows.get(sid) or []
         kv_text = "{} kV".format(int(kv)) if kv == kv and kv is not None else ""
         out.append({"id": sid, "name": str(name or sid), "nb": str(nb or ""), "kv": kv_text,
-                    "lat": round(c.y, 5), "lon": round(c.x, 5), "years": _station_years(rows)})
+                    "lat": round(c.y, 5), "lon": round(c.x, 5), "years": _station_years(rows, bool(balance_rows))})
     return out
 
 

@@ -153,7 +153,8 @@
       var rows = S.map(function (s) {
         var cells = meta.years.map(function (yr) {
           var y = s.years[String(yr)];
-          return "<td>" + esc((y && y.a) || "–") + "</td><td>" + esc((y && y.t) || "–") + "</td>";
+          // the status label ('Onbekend' where the map draws the grey of an unknown limit), '–' without balance
+          return "<td>" + esc((y && (y.al || y.a)) || "–") + "</td><td>" + esc((y && (y.tl || y.t)) || "–") + "</td>";
         }).join("");
         return "<tr><th scope=\"row\">" + esc(s.name) + (s.kv ? " (" + esc(s.kv) + ")" : "") + "</th>" + cells +
           "</tr>";
@@ -313,10 +314,23 @@
     ev.preventDefault();
     select(Number(el.dataset.i), "list");
   });
-  $("fiche-close").addEventListener("click", function () {
+  function closeFiche() {
     $("fiche").hidden = true;
     var btn = document.querySelector('.pbtn[data-i="' + selected + '"]');
     if (btn) { btn.focus(); }
+  }
+  $("fiche-close").addEventListener("click", closeFiche);
+  // keyboard: Enter or space on a project shape of the map (Leaflet lets Tab reach it for its tooltip) opens its
+  // fiche as a click does; Esc closes the open fiche, also from inside the fiche's frame (when the browser lets
+  // the page see it: not from file://), and focus returns to the project in the list
+  function onKey(ev) {
+    if (ev.key === "Escape" && !$("fiche").hidden) { ev.preventDefault(); closeFiche(); return; }
+    var t = ev.target, m = t && t.getAttribute ? /(?:^|\s)prj-(\d+)(?:\s|$)/.exec(t.getAttribute("class") || "") : null;
+    if (m && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); select(Number(m[1]), "map"); }
+  }
+  document.addEventListener("keydown", onKey);
+  $("fiche-frame").addEventListener("load", function () {
+    try { this.contentDocument.addEventListener("keydown", onKey); } catch (e) { /* another origin (file://) */ }
   });
   function fromHash() {
     var m = /^#p=(.+)$/.exec(location.hash);
