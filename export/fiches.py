@@ -81,7 +81,7 @@ class FicheLayout:
         layout = QgsPrintLayout(self.project)
         doc = QDomDocument()
         with open(path, encoding="utf-8") as f:
-            if not doc.setContent(f.read()):
+            if not doc.setContent(L.with_installed_fonts(f.read())):
                 raise ValueError("{}: geen geldige QGIS-layout (.qpt).".format(path))
         _, ok = layout.loadFromTemplate(doc, QgsReadWriteContext())
         if not ok:

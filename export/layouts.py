@@ -339,6 +339,20 @@ def add_footer(layout, page=0, width=A4[0], height=A4[1], suffix=""):
     return items
 
 
+def with_installed_fonts(qpt_text, family="Noto Sans"):
+    """A layout template's text with ``family`` replaced by the font Qt draws it with when ``family`` is not
+    installed. QGIS >= 3.28 reading a text format whose font is missing tries to download it: on a machine without
+    Noto Sans and without internet every fiche export ended in a yellow 'Noto Sans installeren van lettertype
+    mislukt' (QGIS 3.40 desktop trial); the fiche looked the same, drawn with the fallback font."""
+    from qgis.core import QgsFontUtils
+    from qgis.PyQt.QtGui import QFontInfo
+
+    if QgsFontUtils.fontFamilyOnSystem(family):
+        return qpt_text
+    drawn = QFontInfo(QFont(family)).family()
+    return qpt_text.replace('fontFamily="{}"'.format(family), 'fontFamily="{}"'.format(drawn))
+
+
 def text_width_mm(text, size_pt, bold=False, dpi=72):
     """Width of one line of ``text`` in the labels' font at ``size_pt`` (the font QGIS will really use), measured
     on a device of ``dpi`` (a small font's hinted width depends on the resolution it is measured at)."""

@@ -102,3 +102,33 @@ def test_rounds_dock_messages_say_what_happened_in_a_short_title(qgis_iface, tmp
     finally:
         dock.cleanup()
         dock.deleteLater()
+
+
+def test_the_fiche_template_asks_for_no_missing_font(tmp_path, qgis_app, sample_dir, monkeypatch):
+    """Every fiche export on the 3.40 desktop ended in a yellow 'Noto Sans installeren van lettertype mislukt':
+    reading the template's scale-bar text format with a font that is not installed makes QGIS >= 3.28 try to
+    download it. The template is read with the font Qt draws instead (the fiche looks the same)."""
+    import re
+
+    from qgis.core import QgsFontUtils
+
+    from pmiek_werkbank.export import layouts as L
+    from pmiek_werkbank.export import qpt
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.export.fiches import FicheLayout
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    read = []
+    real = L.with_installed_fonts
+    monkeypatch.setattr(L, "with_installed_fonts", lambda text, *a: read.append(real(text, *a)) or read[-1])
+    wb_path = str(tmp_path / "voorbeeld.gpkg")
+    shutil.copy(os.path.join(sample_dir, "voorbeeld_werkbank.gpkg"), wb_path)
+    with open_werkbank(wb_path, readonly=True) as wb:
+        FicheLayout(wb, gather(wb)).close()
+    with open(qpt.TEMPLATE_PATH, encoding="utf-8") as f:
+        template = f.read()
+    assert 'fontFamily="Noto Sans"' in template
+    assert len(read) == 1  # the layout was read from the template through it
+    families = re.findall(r'fontFamily="([^"]*)"', read[0])
+    assert families and all(QgsFontUtils.fontFamilyOnSystem(f) for f in families), families
+    assert L.with_installed_fonts('fontFamily="Sans"', "Sans") == 'fontFamily="Sans"'  # installed: unchanged
