@@ -82,6 +82,7 @@ def trial(tmp_path_factory, sample_dir, qgis_processing, node_modules):  # noqa:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     cfg = {"url": "http://127.0.0.1:{}/index.html".format(server.server_address[1]), "chromium": "/usr/bin/chromium",
            "station": station["name"], "print_fiche": by_id["UT-P13"]["fiche"],
+           "axe": os.path.join(node_modules, "axe-core", "axe.min.js"),
            "print_pdf": str(tmp / "fiche_afgedrukt.pdf"), "phone_png": str(tmp / "fiche_telefoon.png")}
     (tmp / "trial.json").write_text(json.dumps(cfg))
     try:
@@ -110,6 +111,7 @@ def test_fiche_pages_do_not_scroll_sideways_at_phone_width(trial):
     seen, cfg, site = trial
     assert len(seen["phone_overflow"]) == len(site["projects"]) == 13
     assert {pid: px for pid, px in seen["phone_overflow"].items() if px > 1} == {}
+    assert seen["axe_phone"] == []  # a table that scrolls by itself is reachable with the keyboard
 
 
 def test_printed_fiche_has_every_number_of_the_screen(trial):

@@ -97,6 +97,9 @@ def _decorate(page, project_id, notice, included):
     if notice:
         nav += '<p class="{}">{}</p>'.format("wa-confidential" if included else "wa-note", _html.escape(notice))
     page = page.replace("</head>", head + "</head>", 1)
+    # at phone width the wide tables scroll sideways by themselves (fiche.css): reachable with the keyboard
+    for cls in ("compact", "balance"):
+        page = page.replace('<table class="{}">'.format(cls), '<table class="{}" tabindex="0">'.format(cls))
     return page.replace("<body>", "<body>" + nav + "<main>", 1).replace("</body>", "</main></body>", 1)
 
 

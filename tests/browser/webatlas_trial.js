@@ -84,6 +84,12 @@ const ficheHidden = (page) => page.evaluate(() => document.getElementById("fiche
       out.phone_overflow[p.id] = await fiche.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     }
     await fiche.screenshot({ path: cfg.phone_png, fullPage: true });
+    // accessibility (axe-core, WCAG 2.1 A/AA) of the fiche with the most developments, at phone width
+    await fiche.goto(new URL(cfg.print_fiche, cfg.url).href, { waitUntil: "load" });
+    await fiche.addScriptTag({ path: cfg.axe });
+    out.axe_phone = await fiche.evaluate(() => window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }).then((r) =>
+      r.violations.map((v) => ({ id: v.id, nodes: v.nodes.length, example: v.nodes[0] && v.nodes[0].target }))));
 
     // a fiche printed from the browser (A4, as 'Afdrukken' does) and its text on screen
     await fiche.setViewportSize({ width: 1280, height: 720 });
