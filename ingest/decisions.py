@@ -241,7 +241,12 @@ def removal_blockers(wb, table, keys, labels, source_wins=False):
     dependents = {"projects": (("scores", "project_id", "beoordeling(en)"),
                                ("variant_projects", "project_id", "ontwikkelvariant(en)"),
                                ("project_dependencies", "depends_on_project_id", "project(en) hangen ervan af")),
-                  "knooppunten": (("projects", "knooppunt_id", "project(en) in dit knooppunt"),)}
+                  "knooppunten": (("projects", "knooppunt_id", "project(en) in dit knooppunt"),),
+                  # a link is a decision (with its motivatie); a project or development naming a station would
+                  # point at nothing (no foreign key: the station's capacity rows went, the reference stayed)
+                  "developments": (("project_links", "dev_id", "koppeling(en) met een project"),),
+                  "stations": (("projects", "station_id", "project(en) bij dit station"),
+                               ("developments", "station_id", "ontwikkeling(en) met dit station als voeding"))}
     for child, col, what in dependents.get(table, ()):
         for i in range(0, len(keys), 500):
             chunk = [str(k) for k in keys[i:i + 500]]
@@ -255,7 +260,11 @@ def removal_refusal(source, table, blockers, labels):
     """The Dutch message of a SYNC refused for :func:`removal_blockers` (nothing written)."""
     lines = ["- {} {}: {}".format(table, labels.get(k, k), "; ".join(why)) for k, why in sorted(blockers.items())]
     more = len(lines) - 25
+    advice = {"projects": "Zet een project dat vervalt op 'afgevallen' (met een reden) of verwijder het zelf in de "
+                          "werkbank",
+              "developments": "Verwijder eerst de koppeling(en) met het project (paneel Projecten en koppelingen)",
+              "stations": "Kies eerst een ander station voor de genoemde projecten en ontwikkelingen"}.get(
+        table, "Haal eerst weg wat eraan hangt")
     return ("{}: SYNC verwijdert geen rijen waar besluiten of andere gegevens aan hangen; er is niets geschreven en "
-            "de werkbank is niet gewijzigd.\n{}{}\nZet een project dat vervalt op 'afgevallen' (met een reden) of "
-            "verwijder het zelf in de werkbank, of importeer zonder SYNC (de rijen worden dan alleen gemeld)."
-            .format(source, "\n".join(lines[:25]), "\n(en nog {})".format(more) if more > 0 else ""))
+            "de werkbank is niet gewijzigd.\n{}{}\n{}, of importeer zonder SYNC (de rijen worden dan alleen gemeld)."
+            .format(source, "\n".join(lines[:25]), "\n(en nog {})".format(more) if more > 0 else "", advice))

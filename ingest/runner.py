@@ -244,9 +244,10 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
     unless ``source_wins`` (only with ``keep_decisions``; the layer kinds do not keep decisions); the conflicts
     are recorded with the import marker in the audit trail.  ``versions`` (``ingest.versions.snapshot`` taken
     before the import read anything): a row changed or deleted since then is a conflict naming the rows, who and
-    when.  ``delete``: keys of this source to delete (SYNC), refused when changed since ``versions`` and, for a
-    table kind (``keep_decisions``), when decisions or other data hang on them (``decisions.removal_blockers``;
-    ``labels`` {key: name} for the message); deletes are audited, and ``cascaded`` (a list) gets the child rows
+    when.  ``delete``: keys of this source to delete (SYNC), refused when changed since ``versions`` and when
+    decisions (a table kind, ``keep_decisions``) or other data hang on them (ratings, links, projects naming a
+    station: ``decisions.removal_blockers``; ``labels`` {key: name} for the message); deletes are audited, and
+    ``cascaded`` (a list) gets the child rows
     they take along.  ``source_keys``: the rows this source carries, kept in the import marker (written when they
     differ from ``previous_keys`` too; a layer kind writes a marker only for them) with ``source_layer``.  ``also``:
     a second table written in the same transaction.  Cancel inside the transaction rolls it back.  Every refusal
@@ -268,8 +269,9 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
     try:
         with wb.transaction() as tx:
             delete = list(delete)
-            if delete and keep_decisions:
-                blockers = D.removal_blockers(wb, table, delete, labels or {}, source_wins=source_wins)
+            if delete and keep_decisions:  # a layer kind's fields are the source's (no decisions), but what hangs on a row counts
+                blockers = D.removal_blockers(wb, table, delete, labels or {},
+                                              source_wins=source_wins or not keep_decisions)
                 if blockers:
                     raise ImportFailed(D.removal_refusal(source, table, blockers, labels or {}))
             if len(frame):
