@@ -246,7 +246,8 @@ def removal_blockers(wb, table, keys, labels, source_wins=False):
                   # point at nothing (no foreign key: the station's capacity rows went, the reference stayed)
                   "developments": (("project_links", "dev_id", "koppeling(en) met een project"),),
                   "stations": (("projects", "station_id", "project(en) bij dit station"),
-                               ("developments", "station_id", "ontwikkeling(en) met dit station als voeding"))}
+                               ("developments", "station_id", "ontwikkeling(en) met dit station als voeding"),
+                               ("capacity_areas", "station_id", "capaciteitsgebied(en) van dit station"))}
     for child, col, what in dependents.get(table, ()):
         for i in range(0, len(keys), 500):
             chunk = [str(k) for k in keys[i:i + 500]]
@@ -263,7 +264,7 @@ def removal_refusal(source, table, blockers, labels):
     advice = {"projects": "Zet een project dat vervalt op 'afgevallen' (met een reden) of verwijder het zelf in de "
                           "werkbank",
               "developments": "Verwijder eerst de koppeling(en) met het project (paneel Projecten en koppelingen)",
-              "stations": "Kies eerst een ander station voor de genoemde projecten en ontwikkelingen"}.get(
+              "stations": "Kies eerst een ander station voor de genoemde projecten, ontwikkelingen en gebieden"}.get(
         table, "Haal eerst weg wat eraan hangt")
     return ("{}: SYNC verwijdert geen rijen waar besluiten of andere gegevens aan hangen; er is niets geschreven en "
             "de werkbank is niet gewijzigd.\n{}{}\n{}, of importeer zonder SYNC (de rijen worden dan alleen gemeld)."

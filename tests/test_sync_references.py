@@ -53,7 +53,8 @@ def test_sync_refuses_a_station_a_project_names(sample, tmp_path, pmiek_provider
     assert _count(sample, "SELECT COUNT(*) FROM station_capacity") == before
     # a station nothing names still goes
     unnamed = [i for i in ids if _count(sample, "SELECT COUNT(*) FROM projects WHERE station_id = ?", (i,)) == 0
-               and _count(sample, "SELECT COUNT(*) FROM developments WHERE station_id = ?", (i,)) == 0][0]
+               and _count(sample, "SELECT COUNT(*) FROM developments WHERE station_id = ?", (i,)) == 0
+               and _count(sample, "SELECT COUNT(*) FROM capacity_areas WHERE station_id = ?", (i,)) == 0][0]
     params = _stations_without(sample, str(tmp_path / "st2.gpkg"), [i for i in ids if i != unnamed])
     res = run_alg("pmiek:importstations", params)
     assert res["REMOVED"] == 1
