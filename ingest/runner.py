@@ -269,7 +269,7 @@ def write(wb, table, frame, source, versions=None, source_wins=False, feedback=N
     try:
         with wb.transaction() as tx:
             delete = list(delete)
-            if delete and keep_decisions:  # a layer kind's fields are the source's (no decisions), but what hangs on a row counts
+            if delete:  # a layer kind's fields are the source's (no decisions), but what hangs on a row counts
                 blockers = D.removal_blockers(wb, table, delete, labels or {},
                                               source_wins=source_wins or not keep_decisions)
                 if blockers:
