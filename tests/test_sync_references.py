@@ -51,10 +51,17 @@ def test_sync_refuses_a_station_a_project_names(sample, tmp_path, pmiek_provider
     # nothing written: the station and its capacity rows are there
     assert _count(sample, "SELECT COUNT(*) FROM stations WHERE station_id = ?", (named[0],)) == 1
     assert _count(sample, "SELECT COUNT(*) FROM station_capacity") == before
-    # a station nothing names still goes
+    # a station with a capaciteitsgebied is kept too; once nothing names it, it goes
     unnamed = [i for i in ids if _count(sample, "SELECT COUNT(*) FROM projects WHERE station_id = ?", (i,)) == 0
-               and _count(sample, "SELECT COUNT(*) FROM developments WHERE station_id = ?", (i,)) == 0
-               and _count(sample, "SELECT COUNT(*) FROM capacity_areas WHERE station_id = ?", (i,)) == 0][0]
+               and _count(sample, "SELECT COUNT(*) FROM developments WHERE station_id = ?", (i,)) == 0][0]
+    assert _count(sample, "SELECT COUNT(*) FROM capacity_areas WHERE station_id = ?", (unnamed,)) > 0
+    params = _stations_without(sample, str(tmp_path / "st1.gpkg"), [i for i in ids if i != unnamed])
+    with pytest.raises(QgsProcessingException, match="capaciteitsgebied"):
+        run_alg("pmiek:importstations", params)
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    with open_werkbank(sample) as wb:
+        wb.execute("DELETE FROM capacity_areas WHERE station_id = ?", (unnamed,))
     params = _stations_without(sample, str(tmp_path / "st2.gpkg"), [i for i in ids if i != unnamed])
     res = run_alg("pmiek:importstations", params)
     assert res["REMOVED"] == 1
