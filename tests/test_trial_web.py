@@ -83,7 +83,7 @@ def trial(tmp_path_factory, sample_dir, qgis_processing, node_modules):  # noqa:
     cfg = {"url": "http://127.0.0.1:{}/index.html".format(server.server_address[1]), "chromium": "/usr/bin/chromium",
            "station": station["name"], "print_fiche": by_id["UT-P13"]["fiche"],
            "axe": os.path.join(node_modules, "axe-core", "axe.min.js"),
-           "print_pdf": str(tmp / "fiche_afgedrukt.pdf"), "phone_png": str(tmp / "fiche_telefoon.png")}
+           "print_pdf": str(tmp / "fiche_afgedrukt.pdf"), "print_default_pdf": str(tmp / "fiche_standaard.pdf"), "phone_png": str(tmp / "fiche_telefoon.png")}
     (tmp / "trial.json").write_text(json.dumps(cfg))
     try:
         proc = subprocess.run(["node", TRIAL, str(tmp / "trial.json")], capture_output=True, text=True, timeout=600,
@@ -156,3 +156,26 @@ def test_station_table_says_onbekend_where_the_map_is_grey(trial):
     assert all(y["a"] == "" and y["t"] == "" for y in station["years"].values())  # grey on the map
     assert seen["station_row"] == [balance_status_label("")] * (2 * len(site["meta"]["years"]))
     assert balance_status_label("") == "Onbekend"
+
+
+def test_printed_fiche_keeps_its_colours_without_background_graphics(trial, tmp_path):
+    """Ctrl+P prints no backgrounds by default: the badges (white 'Tekort' on red) turned white on white, the
+    section bars and the confidential warning pale grey.  The fiche asks for its own colours on paper."""
+    from PIL import Image
+
+    from pmiek_werkbank.knooppunten.balance import MAP_STATUS_COLOURS
+
+    seen, cfg, site = trial
+    assert "Tekort" in seen["screen_text"]  # the balance table of this fiche has a 'Tekort' badge on screen
+    subprocess.run(["pdftoppm", "-r", "40", "-png", cfg["print_default_pdf"], str(tmp_path / "p")], check=True)
+
+    def count(hex_colour):
+        want = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+        n = 0
+        for png in sorted(tmp_path.glob("p*.png")):
+            for px in Image.open(png).convert("RGB").getdata():
+                n += all(abs(a - b) <= 12 for a, b in zip(px, want))
+        return n
+
+    assert count("#14365d") > 10000  # the section bars ('Algemene gegevens', ...), not only the map's thin lines
+    assert count(MAP_STATUS_COLOURS["tekort"]) > 120  # the 'Tekort' badge, not only a station dot on the map

@@ -96,6 +96,8 @@ const ficheHidden = (page) => page.evaluate(() => document.getElementById("fiche
     await fiche.goto(new URL(cfg.print_fiche, cfg.url).href, { waitUntil: "load" });
     out.screen_text = await fiche.evaluate(() => document.querySelector("main").innerText);
     await fiche.pdf({ path: cfg.print_pdf, format: "A4", printBackground: true });
+    // as Ctrl+P with the browser's default settings: no 'background graphics'
+    await fiche.pdf({ path: cfg.print_default_pdf, format: "A4" });
     await fiche.close();
   } catch (e) {
     out.exception = String(e && e.stack ? e.stack : e);
