@@ -93,6 +93,14 @@ class SourcePage(QWizardPage):
         self.file_widget.setFilter(tr("Vectorbestanden en tabellen (*.gpkg *.geojson *.json *.shp *.fgb *.kml *.csv "
                                       "*.xlsx *.ods);;Alle bestanden (*)"))
         form.addRow(tr("of een bestand"), self.file_widget)
+        # a file of several layers (a GeoPackage of points, lines and polygons; a workbook of several sheets): which
+        # one - offered only then; the import reads that one (none chosen: its first, with a warning)
+        self.sublayer_combo = QComboBox()
+        self.sublayer_combo.setToolTip(tr("Het bestand heeft meer lagen (werkbladen): kies welke u importeert; "
+                                          "importeer de andere daarna apart."))
+        form.addRow(tr("Laag in het bestand"), self.sublayer_combo)
+        self._sublayer_row = form.rowCount() - 1
+        self._show_sublayers("")
         self.kind_combo = QComboBox()
         from ..layers.mapping import KIND_LABELS
 
@@ -111,14 +119,42 @@ class SourcePage(QWizardPage):
         self.message.setWordWrap(True)
         form.addRow(self.message)
         self.layer_combo.layerChanged.connect(self._guess)
+        self.file_widget.fileChanged.connect(self._show_sublayers)
         self.file_widget.fileChanged.connect(self._guess)
+        self.sublayer_combo.currentIndexChanged.connect(self._guess)
+
+    def _show_sublayers(self, path):
+        """The file's layers (sheets) in the choice, shown only for a file of more than one."""
+        from ..ingest.reader import STYLES_TABLE
+        from ..vector_io import list_layers
+
+        names = []
+        if path and os.path.isfile(path) and not path.lower().endswith((".csv", ".txt", ".tsv")):
+            try:
+                names = [n for n in list_layers(path) if n != STYLES_TABLE]
+            except Exception:  # noqa: BLE001 - GDAL gives many error types; the page says 'not readable' later
+                names = []
+        self.sublayer_combo.blockSignals(True)
+        self.sublayer_combo.clear()
+        for n in names:
+            self.sublayer_combo.addItem(n, n)
+        self.sublayer_combo.blockSignals(False)
+        shown = len(names) > 1
+        form = self.layout()
+        for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole):
+            item = form.itemAt(self._sublayer_row, role)
+            if item is not None and item.widget() is not None:
+                item.widget().setVisible(shown)
 
     def layer(self):
         path = self.file_widget.filePath()
         if path:
-            if self.w._file_layer is None or self.w._file_layer_path != path:
-                self.w._file_layer = QgsVectorLayer(path, os.path.splitext(os.path.basename(path))[0], "ogr")
-                self.w._file_layer_path = path
+            chosen = self.sublayer_combo.currentData() if self.sublayer_combo.count() > 1 else None
+            uri = "{}|layername={}".format(path, chosen) if chosen else path
+            if self.w._file_layer is None or self.w._file_layer_path != uri:
+                name = os.path.splitext(os.path.basename(path))[0]
+                self.w._file_layer = QgsVectorLayer(uri, "{} ({})".format(name, chosen) if chosen else name, "ogr")
+                self.w._file_layer_path = uri
             return self.w._file_layer
         return self.layer_combo.currentLayer()
 

@@ -374,3 +374,37 @@ def test_wizard_scores_reject_a_bad_row_and_import_the_rest(qgis_iface, sample_d
         _close(w, qgis_iface)
     assert (stored(line2), stored(line3)) == before
     assert before[0]["rating"] == line2[2] and before[1]["rationale"] == line3[3]
+
+
+def test_wizard_offers_the_layers_of_a_file_of_several(qgis_iface, sample_dir, tmp_path):
+    """The sample's projecten.gpkg holds points, lines and polygons: the wizard opened its first layer without a
+    word. It now offers the layers (only for a file of more than one) and imports the one chosen."""
+    import shutil
+
+    from pmiek_werkbank.dialogs.import_wizard import ImportWizard
+
+    werkbank = str(tmp_path / "w.gpkg")
+    shutil.copyfile(os.path.join(sample_dir, "voorbeeld_werkbank.gpkg"), werkbank)
+    w = ImportWizard(qgis_iface, None)
+    try:
+        page = w.source_page
+        page.file_widget.setFilePath(os.path.join(sample_dir, "knooppunten.gpkg"))
+        w.show()
+        assert page.sublayer_combo.isHidden()  # one layer: nothing to choose
+        page.file_widget.setFilePath(os.path.join(sample_dir, "projecten.gpkg"))
+        assert not page.sublayer_combo.isHidden()
+        assert [page.sublayer_combo.itemText(i) for i in range(page.sublayer_combo.count())] == [
+            "projecten_punten", "projecten_lijnen", "projecten_vlakken"]
+        page.sublayer_combo.setCurrentIndex(1)
+        layer = page.layer()
+        assert layer.source().endswith("|layername=projecten_lijnen") and layer.featureCount() == 3
+        page.kind_combo.setCurrentIndex(page.kind_combo.findData("projects"))
+        w.source_page.werkbank_widget.setFilePath(werkbank)
+        w.next()
+        w.next()
+        assert "3 rijen in de bron" in w.validation_page.summary.text(), w.validation_page.summary.text()
+        w.next()
+        assert w.currentPage() is w.result_page and w.result_page.result is not None
+        assert "projecten.gpkg (projecten_lijnen)" in w.result_page.label.text()  # the source, named by its layer
+    finally:
+        _close(w, qgis_iface)
