@@ -6,8 +6,10 @@ afgevallen project and a project linked to 150 developments.  Exported with pmie
 Findings fixed here (each assertion fails without its fix):
 - a fiche page at phone width (390 px) scrolled sideways by 350-460 px (four-column general data, eight-column
   development table);
-- a fiche printed from the browser lost the right of the development table (the 'Aandeel' column: numbers on
-  screen missing on paper) and printed the web navigation;
+- a fiche printed from the browser (A4, 10 mm margins) lost the right of the development table (the 'Aandeel'
+  column: numbers on screen missing on paper) and printed the web navigation; with the browser's default 'no
+  background graphics' its badges were white on white;
+- a table that scrolls by itself at phone width could not be reached with the keyboard (axe-core);
 - Esc did not close the fiche panel; Enter on a project shape of the map (Tab reaches it) did nothing;
 - the station table, the text alternative of the station colours, said '–' for a station the map draws grey
   ('onbekend', no known capacity).

@@ -95,9 +95,10 @@ const ficheHidden = (page) => page.evaluate(() => document.getElementById("fiche
     await fiche.setViewportSize({ width: 1280, height: 720 });
     await fiche.goto(new URL(cfg.print_fiche, cfg.url).href, { waitUntil: "load" });
     out.screen_text = await fiche.evaluate(() => document.querySelector("main").innerText);
-    await fiche.pdf({ path: cfg.print_pdf, format: "A4", printBackground: true });
+    const margin = { top: "10mm", bottom: "10mm", left: "10mm", right: "10mm" };  // about Ctrl+P's default
+    await fiche.pdf({ path: cfg.print_pdf, format: "A4", printBackground: true, margin: margin });
     // as Ctrl+P with the browser's default settings: no 'background graphics'
-    await fiche.pdf({ path: cfg.print_default_pdf, format: "A4" });
+    await fiche.pdf({ path: cfg.print_default_pdf, format: "A4", margin: margin });
     await fiche.close();
   } catch (e) {
     out.exception = String(e && e.stack ? e.stack : e);
