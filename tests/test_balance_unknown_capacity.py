@@ -309,28 +309,42 @@ def _null(v):
     return v is None or (hasattr(v, "isNull") and v.isNull())
 
 
-def test_loaded_balance_output_is_drawn_by_status(qgis_iface, pmiek_provider, unknown_wb, werkbank_path):
-    """Run from the toolbox, the balance came into the map as one random colour for all stations; it is now drawn
-    in the balance layer's palette, onbekend grey."""
-    from qgis import processing
-    from qgis.core import QgsProject, QgsRenderContext
+def test_loaded_balance_output_is_drawn_by_status(pmiek_provider, unknown_wb, werkbank_path):
+    """Run from the toolbox, the balance came into the map as one random colour for all stations; the output QGIS
+    loads at the end now has the balance layer's palette, onbekend grey (the post-processor QGIS calls on it)."""
+    from qgis.core import (
+        QgsApplication,
+        QgsProcessingContext,
+        QgsProcessingFeedback,
+        QgsProcessingOutputLayerDefinition,
+        QgsProcessingUtils,
+        QgsProject,
+        QgsRenderContext,
+    )
 
     from pmiek_werkbank.knooppunten.balance import MAP_STATUS_COLOURS
 
-    res = processing.runAndLoadResults("pmiek:capacitybalance", {
-        "WERKBANK": werkbank_path, "YEARS": "2025,2030", "OUTPUT": "TEMPORARY_OUTPUT"})
-    layer = QgsProject.instance().mapLayer(res["OUTPUT"])
+    ctx = QgsProcessingContext()
+    ctx.setProject(QgsProject.instance())
+    feedback = QgsProcessingFeedback()
+    out = QgsProcessingOutputLayerDefinition("TEMPORARY_OUTPUT", QgsProject.instance())  # 'open output file'
+    alg = QgsApplication.processingRegistry().createAlgorithmById("pmiek:capacitybalance")
+    res, ok = alg.run({"WERKBANK": werkbank_path, "YEARS": "2025,2030", "OUTPUT": out}, ctx, feedback)
+    assert ok
+    assert ctx.willLoadLayerOnCompletion(res["OUTPUT"])
+    processor = ctx.layerToLoadOnCompletionDetails(res["OUTPUT"]).postProcessor()
+    assert processor is not None
+    layer = QgsProcessingUtils.mapLayerFromString(res["OUTPUT"], ctx)
+    assert layer.renderer().type() != "categorizedSymbol"  # as written, before QGIS loads it
+    processor.postProcessLayer(layer, ctx, feedback)
+    assert layer.renderer().type() == "categorizedSymbol"
+    feats = {(f["unit_id"], f["year"]): f for f in layer.getFeatures()}
+    renderer = layer.renderer().clone()
+    rctx = QgsRenderContext()
+    renderer.startRender(rctx, layer.fields())
     try:
-        assert layer.renderer().type() == "categorizedSymbol"
-        feats = {(f["unit_id"], f["year"]): f for f in layer.getFeatures()}
-        renderer = layer.renderer().clone()
-        ctx = QgsRenderContext()
-        renderer.startRender(ctx, layer.fields())
-        try:
-            for key, status in ((("SA", 2025), ""), (("SZ", 2025), "tekort"), (("SK", 2025), "ruim")):
-                sym = renderer.symbolForFeature(feats[key], ctx)
-                assert sym is not None and sym.color().name() == MAP_STATUS_COLOURS[status], key
-        finally:
-            renderer.stopRender(ctx)
+        for key, status in ((("SA", 2025), ""), (("SZ", 2025), "tekort"), (("SK", 2025), "ruim")):
+            sym = renderer.symbolForFeature(feats[key], rctx)
+            assert sym is not None and sym.color().name() == MAP_STATUS_COLOURS[status], key
     finally:
-        QgsProject.instance().removeMapLayer(layer.id())
+        renderer.stopRender(rctx)
