@@ -198,6 +198,27 @@ def _field_help(kind, extra=None):
     return "".join(lines) + "\n" + "\n".join(help_text(k) for k in kinds) + "\n"
 
 
+def _table_frame(layer):
+    """A spreadsheet or CSV file given as a layer, read as every table import reads it (``ingest.reader.read_table``:
+    its encoding (Windows-1252 from Dutch Excel, which GDAL handed on undecoded: an English 'utf-8 codec can't
+    decode'), a title line above the column names, merged cells and formulas without a result named per row,
+    a totals line); None for any other layer (read by ``layers.qgis_io.layer_to_frame``)."""
+    from ...ingest.reader import is_table, read_table
+
+    if layer.providerType() != "ogr" or not is_table(layer.source()):
+        return None
+    parts = layer.source().split("|")
+    if not os.path.isfile(parts[0]) or layer.subsetString():
+        return None  # a filtered layer: QGIS applies the filter (layer_to_frame)
+    sheet = next((p[len("layername="):] for p in parts[1:] if p.startswith("layername=")), None)
+    frame = read_table(parts[0], sheet=sheet)
+    # the feature id QGIS shows for the same file (the id of a row when no id field is chosen): GDAL numbers a
+    # spreadsheet's rows by their line, a CSV's records from 1 after the column names
+    csv_file = parts[0].lower().endswith((".csv", ".txt", ".tsv"))
+    frame.insert(0, "_fid", range(1, len(frame) + 1) if csv_file else frame["_row"].to_numpy())
+    return frame
+
+
 class _ImportAlgorithm(PmiekAlgorithm):
     GROUP = "Importeren"
     GROUP_ID = "importeren"
@@ -286,7 +307,11 @@ class _ImportAlgorithm(PmiekAlgorithm):
                 # the runner takes the row versions before this: a row changed meanwhile is a conflict
                 feedback.pushInfo(self.tr("Bron '{}' lezen ...").format(source))
                 try:
-                    frame = layer_to_frame(layer, feedback)
+                    frame = _table_frame(layer)  # a CSV/XLSX/ODS file: the import pipeline's own table reader
+                    if frame is None:
+                        frame = layer_to_frame(layer, feedback)
+                except I.ImportFailed:
+                    raise
                 except Exception as e:  # noqa: BLE001
                     raise QgsProcessingException(self.tr("{}: de laag is niet leesbaar ({}).").format(source, e)) from e
                 feedback.setProgress(30)
