@@ -24,7 +24,7 @@ from ..ingest.dates import date_problem, parse_date, year_of_date
 from ..ingest.errors import RowError, RowWarning
 from ..layers.validation import DOTTED_THOUSANDS as V_DOTTED  # the one thousands rule
 from ..layers.validation import SEVERAL_DOT_GROUPS as V_SEVERAL
-from ..layers.validation import ambiguous_number_message
+from ..layers.validation import ambiguous_number_message, without_unit
 from ..werkbank import enums as E
 
 
@@ -365,8 +365,8 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         # numbers
         for f in ("investment_eur", "capacity_afname_mw", "capacity_teruglevering_mw"):
             v = get(f)
-            try:
-                n = to_number(v, dutch.get(f, False))
+            try:  # '12 MW' in a MW column is 12 (layers.validation.without_unit, as every import reads it)
+                n = to_number(without_unit(v, "" if f == "investment_eur" else "MW"), dutch.get(f, False))
             except AmbiguousNumber as e:
                 err(f, str(e))
                 n = None

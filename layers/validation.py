@@ -470,10 +470,20 @@ MAX_KV = 1000.0
 MAX_EUR = 1e12  # one project/measure; more than a trillion euro is a unit or typing error
 
 
+def without_unit(value, unit):
+    """'150 kV' -> '150' for ``unit`` 'kV' (the column's own unit after the number, any case and spacing); any
+    other value unchanged.  The one rule for a unit written in a number cell, for every import."""
+    import re
+
+    if not unit or not isinstance(value, str):
+        return value
+    m = re.match(r"^\s*(.*\d)\s*{}\s*$".format(re.escape(unit)), value, re.IGNORECASE)
+    return m.group(1) if m else value
+
+
 def _unit_or_date_read(series, unit, year):
     """'150 kV' in a kV column reads as 150 (the column's own unit after the number); in a year column a date
     ('1-7-2027', an Excel date cell) reads as its year. Anything else is left for :func:`parse_numbers`."""
-    import re
 
     import pandas as pd
 
@@ -483,13 +493,11 @@ def _unit_or_date_read(series, unit, year):
         return series.dt.year.astype(float)
     if series.dtype != object or not (unit or year):
         return series
-    tail = re.compile(r"^\s*(.*\d)\s*{}\s*$".format(re.escape(unit)), re.IGNORECASE) if unit else None
 
     def one(v):
-        if isinstance(v, str):
-            m = tail.match(v) if tail is not None else None
-            if m:
-                return m.group(1)
+        w = without_unit(v, unit)
+        if w is not v:
+            return w
         if year:
             y = year_of_date(v)
             if y is not None:

@@ -104,3 +104,19 @@ def test_projectenlijst_same_rule():
     rows, errors, _notes = prepare_projects(frame, source="projecten.xlsx", row_offset=1)
     assert [str(e) for e in errors] == [
         "projecten.xlsx, rij 2 (id P-a), veld 'capaciteit afname (MW)': " + AMBIGUOUS_2500]
+
+
+def test_projectenlijst_reads_mw_written_with_its_unit():
+    """Zeeland trial: '12 MW' was read in the capacity table and the developments but refused in the projectenlijst
+    ('geen getal'): one rule for a unit in a number cell (layers.validation.without_unit)."""
+    from pmiek_werkbank.knooppunten.projects import prepare_projects
+    from pmiek_werkbank.layers.validation import without_unit
+
+    assert without_unit("150 kV", "kV") == "150" and without_unit(" 12,5mw ", "MW") == "12,5"
+    assert without_unit("12 kW", "MW") == "12 kW" and without_unit(12.0, "MW") == 12.0
+    frame = pd.DataFrame({"_row": [2, 3, 4], "naam": ["A", "B", "C"],
+                          "capaciteit afname (MW)": ["12 MW", "1,5 mw", "12 kW"]})
+    rows, errors, _notes = prepare_projects(frame, source="projecten.xlsx", row_offset=1)
+    got = dict(zip(rows["name"], rows["capacity_afname_mw"]))
+    assert got["A"] == 12.0 and got["B"] == 1.5
+    assert len(errors) == 1 and "'12 kW' is geen getal" in str(errors[0])  # another unit is never guessed
