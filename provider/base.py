@@ -306,11 +306,39 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
 
         names = [n for n in self.werkbank_parameter_names()
                  if isinstance(parameters.get(n), str) and is_postgres_target(parameters.get(n))]
+        checked = parameters
         if names:
-            parameters = dict(parameters)
+            checked = dict(parameters)
             for n in names:
-                parameters[n] = "postgresql.gpkg"
-        return super().checkParameterValues(parameters, context)
+                checked[n] = "postgresql.gpkg"
+        ok, message = super().checkParameterValues(checked, context)
+        if ok:
+            return ok, message
+        # QGIS says 'Could not load source layer for INPUT: … not found' or 'Incorrect parameter value for INPUT'
+        return False, self.input_problem(parameters, context) or message
+
+    def input_problem(self, parameters, context):
+        """The Dutch message for the first input parameter QGIS cannot use (a file that is not there, or not of the
+        kind asked), or None.  Every algorithm's check, so every import says it the same way."""
+        import os
+
+        from ..werkbank.safety import mask_secrets
+        from ..werkbank.storage import is_postgres_target
+
+        dest = {p.name() for p in self.destinationParameterDefinitions()}
+        for p in self.parameterDefinitions():
+            value = parameters.get(p.name())
+            if p.name() in dest or not isinstance(value, str) or not value.strip() or is_postgres_target(value):
+                continue
+            path = value.split("|")[0]
+            name = os.path.basename(path) or path
+            if (os.sep in path or os.path.splitext(path)[1]) and not os.path.exists(path):
+                return self.tr("{}: bestand '{}' niet gevonden (in {}). De werkbank is niet gewijzigd.").format(
+                    p.name(), name, mask_secrets(os.path.dirname(os.path.abspath(path))))
+            if not p.checkValueIsAcceptable(value, context):
+                return self.tr("{}: '{}' is niet bruikbaar als '{}' (beschadigd of van een ander type). De werkbank "
+                               "is niet gewijzigd.").format(p.name(), mask_secrets(name), p.description())
+        return None
 
     def check_destinations(self, parameters, context):
         """Refuse (Dutch QgsProcessingException) any destination that points at an input werkbank.

@@ -255,18 +255,6 @@ class _ImportAlgorithm(PmiekAlgorithm):
     def add_specific_parameters(self):
         pass
 
-    def checkParameterValues(self, parameters, context):  # noqa: N802
-        """Dutch message for an unreadable INPUT (Processing's own says only 'Incorrect parameter value')."""
-        ok, msg = super().checkParameterValues(parameters, context)
-        if not ok:
-            value = parameters.get("INPUT")
-            definition = self.parameterDefinition("INPUT")
-            if definition is not None and not definition.checkValueIsAcceptable(value, context):
-                name = os.path.basename(str(value)) if isinstance(value, str) else str(value)
-                return False, self.tr("INPUT: '{}' is geen leesbare punt- of vlakkenlaag (bestand niet gevonden, "
-                                      "beschadigd of van een ander type). De werkbank is niet gewijzigd.").format(name)
-        return ok, msg
-
     def mapping(self, parameters, context):
         from ...layers import mapping as M
 
