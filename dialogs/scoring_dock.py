@@ -608,7 +608,11 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self.rank_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rank_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.rank_view.verticalHeader().setVisible(False)
-        rl.addWidget(self.rank_view)
+        compact_rows(self.rank_view)  # one-line rows, as every dock table: they were 30 px high
+        # the ranking before the weights: at 1280x720 (a beamer) the two shared the height and it showed 3 of 12
+        # projects; now at least its header and eight rows (the weights table scrolls)
+        self.rank_view.setMinimumHeight(9 * (self.rank_view.fontMetrics().height() + 6) + 6)
+        rl.addWidget(self.rank_view, 3)
         sens = QHBoxLayout()
         sens.addWidget(QLabel(tr("Gevoeligheid: gewichten ±")))
         self.variation = QSpinBox()
@@ -630,7 +634,7 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
         self.weights.horizontalHeader().setStretchLastSection(True)
         self.weights.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.weights.setMaximumHeight(220)
-        rl.addWidget(self.weights)
+        rl.addWidget(self.weights, 1)
         wrow = QHBoxLayout()
         self.save_weights = QPushButton(tr("Gewichten opslaan"))
         self.save_weights.setEnabled(False)

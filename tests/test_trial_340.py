@@ -5,6 +5,7 @@ import os
 import shutil
 
 from helpers import footer_lines
+from qgis.PyQt.QtWidgets import QApplication
 
 
 def test_the_sample_fiche_footer_keeps_its_two_lines(tmp_path, qgis_app, sample_dir):
@@ -132,3 +133,25 @@ def test_the_fiche_template_asks_for_no_missing_font(tmp_path, qgis_app, sample_
     families = re.findall(r'fontFamily="([^"]*)"', read[0])
     assert families and all(QgsFontUtils.fontFamilyOnSystem(f) for f in families), families
     assert L.with_installed_fonts('fontFamily="Sans"', "Sans") == 'fontFamily="Sans"'  # installed: unchanged
+
+
+def test_the_ranking_shows_the_programme_on_a_beamer(qgis_iface, tmp_path, sample_dir):
+    """Scoring dock, tab Rangorde, QGIS at 1280x720 (the energyboard's beamer; the dock 554x508): the ranking
+    showed 3 of the sample's 12 ranked projects (rows 30 px high, the weights table as tall as the ranking).
+    One-line rows and the ranking gets the height: at least 7 rows in view."""
+    from helpers import scoring_dock
+
+    wb_path = str(tmp_path / "voorbeeld.gpkg")
+    shutil.copy(os.path.join(sample_dir, "voorbeeld_werkbank.gpkg"), wb_path)
+    with scoring_dock(qgis_iface, wb_path) as (dock, _session):
+        dock.setFloating(True)
+        dock.resize(554, 508)
+        dock.show()
+        dock.tabs.setCurrentIndex(dock.rank_tab)
+        for _ in range(5):
+            QApplication.processEvents()
+        view = dock.rank_view
+        assert view.model().rowCount() >= 12
+        assert view.rowHeight(0) <= view.fontMetrics().height() + 6
+        assert view.viewport().height() // view.rowHeight(0) >= 7, (view.viewport().height(), view.rowHeight(0))
+        assert dock.weights.viewport().height() >= dock.weights.rowHeight(0)  # a weight still in view
