@@ -258,8 +258,8 @@ def rank_table(projects, criteria, cons, weights=None, variation_pct=25.0, rando
 RANK_RULE = (
     "Rangorde: gerangschikt worden alle projecten die niet afgevallen en niet vertrouwelijk zijn "
     "(1 = hoogste totaal). Afgevallen en vertrouwelijke projecten krijgen geen rang, ook niet in uitvoer "
-    "waarin vertrouwelijke projecten zijn meegenomen: zo heeft een project overal (dock, scoreprojects, "
-    "fiches, atlas, lijsten, rondes, varianten) dezelfde rang en heeft een openbare lijst geen gaten. "
+    "waarin vertrouwelijke projecten zijn meegenomen: zo heeft een project in elk overzicht (fiches, atlas, "
+    "lijsten, web-atlas, rondes en varianten) dezelfde rang en heeft een openbare lijst geen gaten. "
     "Een criterium waarover beoordelaars het oneens zijn zonder vastgestelde waarde telt niet mee "
     "('oneens, telt niet mee'); het totaal van dat project is dan onvolledig en gemarkeerd."
 )
