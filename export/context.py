@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..formatting import fmt_date, fmt_eur, fmt_mw, fmt_num  # noqa: F401 - the one Dutch formatter, re-exported
 from ..ingest.dates import date_key
+from ..knooppunten.projects import financial_text
 from ..programme import visibility as V
 from ..programme.facts import DISPUTED_TEXT, programme_facts, worse
 from ..werkbank import enums as E
@@ -203,6 +204,15 @@ def _station_points(wb):
         if g is not None and not g.is_empty:
             out[sid] = (g.x, g.y) if g.geom_type == "Point" else (g.centroid.x, g.centroid.y)
     return out
+
+
+def rank_label(rank, range_text, note):
+    """'rang 3 (bereik 3–4)', 'rang 2', or the reason a project has no rank ('afgevallen: geen rang'): the one text
+    of a rank on the PDF fiche's title block, the HTML and web fiche (the range whenever the weights can move it)."""
+    if rank:
+        extra = " (bereik {})".format(range_text) if range_text and str(range_text) != str(rank) else ""
+        return "rang {}{}".format(rank, extra)
+    return note or ""
 
 
 def _balance_for_station(station_id, facts, capacity_rows):
@@ -457,11 +467,8 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
     latest = mon[-1] if mon else {}
     type_label = E.label(E.TYPE_INFRA, p["type_infra"]) if p.get("type_infra") else ""
     invest = fmt_eur(p.get("investment_eur"))
-    cover = E.label(E.FINANCIAL_COVER, p["financial_cover"]) if p.get("financial_cover") else ""
-    note = _s(p.get("financial_note"))
-    said = invest and invest.replace("\u2009", " ") in note.replace("\u2009", " ")  # the note names it already
-    financial = dedupe("; ".join(x for x in (invest and not said and "investering " + invest,
-                                             cover and "dekking: " + cover.lower(), note) if x))
+    # 'investering …; dekking: …; <note>', read back by the projectenlijst import (knooppunten.projects)
+    financial = dedupe(financial_text(invest, p.get("financial_cover"), _s(p.get("financial_note"))))
     planning = planning_text(p.get("ibn_year"), p.get("planning"))
     capacity_added = "; ".join(x for x in (
         fmt_mw(p.get("capacity_afname_mw")) and "afname +" + fmt_mw(p.get("capacity_afname_mw")),
@@ -498,6 +505,7 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         "rank": r["rank"],
         "rank_range": r["range_text"],
         "rank_note": r["rank_note"],
+        "rank_label": rank_label(r["rank"], r["range_text"], r["rank_note"]),
         "score": r["total"],
         "score_text": fmt_num(r["total"], 2) if r["total"] is not None else "",
         "complete": r["complete"],

@@ -127,6 +127,34 @@ def money_from_text(text):
         return None
 
 
+def financial_text(investment_text, cover_code, note):
+    """The projectenlijst's and fiche's 'Financiële informatie': 'investering € 32 mln; dekking: gedekt; <note>'
+    (the amount left out where the note names it already).  :func:`financial_note_of` reads it back."""
+    from ..werkbank import enums as E
+
+    note = (note or "").strip()
+    said = investment_text and investment_text.replace("\u2009", " ") in note.replace("\u2009", " ")
+    cover = E.label(E.FINANCIAL_COVER, cover_code) if cover_code else ""
+    parts = [investment_text and not said and "investering " + investment_text,
+             cover and "dekking: " + cover.lower(), note]
+    return "; ".join(x for x in parts if x)
+
+
+def financial_note_of(text):
+    """The note within a 'Financiële informatie' text :func:`financial_text` composed: without the parts it added
+    from the amount and the cover (stored in their own fields), so a projectenlijst exported and imported again keeps
+    its note as it was ('dekking: gedekt; ' was put in front of it on every round)."""
+    from ..werkbank import enums as E
+
+    if text is None:
+        return None
+    covers = {"dekking: " + label.lower() for label in E.FINANCIAL_COVER.values()}
+    parts = [x for x in str(text).split("; ")
+             if x.strip() not in covers and not re.fullmatch(r"investering €[\s\u2009\d.,]+(?: (?:mln|mld))?",
+                                                               x.strip())]
+    return "; ".join(parts).strip() or None
+
+
 def year_from_text(text):
     if text is None:
         return None
@@ -182,6 +210,11 @@ def enum_code(value, enum):
 def financial_cover_from_text(text):
     if text is None:
         return None
+    from ..werkbank import enums as E
+
+    for code, label in E.FINANCIAL_COVER.items():  # as financial_text wrote it: 'dekking: onbekend'
+        if "dekking: " + label.lower() in [x.strip() for x in str(text).lower().split(";")]:
+            return code
     n = norm(text)
     if "geendekking" in n or "nietgedekt" in n or "ongedekt" in n:
         return "geen"
@@ -226,8 +259,11 @@ def _own_label(pid, given_id, name, code, refs, new_ids, seen):
     return own
 
 
+SECTORS_PREFIX = "Sectoren en ontwikkelingen: "  # how a list's sectors column goes into a narrative
+
+
 def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None, knooppunten=None, refs=None,
-                     province=None):
+                     province=None, narratives=None):
     """Validate and normalise a projectenlijst.
 
     ``frame``: (Geo)DataFrame (a ``_row`` column with the 1-based data row; a
@@ -237,7 +273,9 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
     same for knooppunten; ``refs``: the werkbank's projects
     (:class:`.project_refs.ProjectRefs`); ``province``: ``(polygon, name)`` of the werkbank's province: a project
     outside it by the one membership rule (``layers.validation.check_in_province``) is a warning naming row and
-    field, not a rejection (a project may reach over the border: a line to a station across it).
+    field, not a rejection (a project may reach over the border: a line to a station across it).  ``narratives``:
+    the stored narrative per project id: a list's 'Sectoren en ontwikkelingen' without a narrative column fills only
+    an empty narrative (or one it filled before), never the project's own text.
 
     Which project a row is: its project_id; else the project its code (project number) names by the one rule
     (``ProjectRefs.lookup``; a code naming more than one project rejects the row); else a new id 'P-<naam>'.  So a
@@ -257,6 +295,7 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         df["_row"] = np.arange(1, len(df) + 1)
     cols = map_columns(df.columns)
     errors, notes = [], []
+    kept_narratives = []  # projects whose own narrative the sectors column did not replace
     if "name" not in cols:
         errors.append("{}: kolom 'Naam project' (of 'naam'/'name') ontbreekt; gevonden kolommen: {}.".format(
             source, ", ".join(str(c) for c in df.columns if not str(c).startswith("_") and c != "geometry")))
@@ -319,6 +358,8 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
                   "reason_inclusion", "phase_developments", "status_reason", "ip_reference", "bevoegd_gezag",
                   "dependencies_pmiek", "dependencies_nmiek", "dependencies_outside"):
             row[f] = _text(get(f))
+        financial_info = row["financial_note"]  # the amount and cover are read from the whole text below
+        row["financial_note"] = financial_note_of(financial_info)
         if row["municipalities"]:  # 'Goes; Kapelle': each name on the CBS list, else a warning with a suggestion
             from ..layers.validation import unknown_municipality
 
@@ -329,7 +370,14 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         narrative = _text(get("narrative"))
         sectors = _text(get("sectors"))
         if sectors:
-            narrative = (narrative + "\n\n" if narrative else "") + "Sectoren en ontwikkelingen: " + sectors
+            stored = (narratives or {}).get(pid)
+            if "narrative" not in cols and stored and not stored.startswith(SECTORS_PREFIX):
+                # the project's own story stays: the list only names its sectors (a projectenlijst exported and
+                # imported again replaced every narrative by the list of linked developments)
+                narrative = stored
+                kept_narratives.append(shown or name)
+            else:
+                narrative = (narrative + "\n\n" if narrative else "") + SECTORS_PREFIX + sectors
         row["narrative"] = narrative
         # type infra
         t = _text(get("type_infra"))
@@ -386,8 +434,8 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
                     v, fmt_num(limit, 0), "euro" if f == "investment_eur" else "MW"))
                 n = None
             row[f] = n
-        if row["investment_eur"] is None and row["financial_note"]:
-            row["investment_eur"] = money_from_text(row["financial_note"])
+        if row["investment_eur"] is None and financial_info:
+            row["investment_eur"] = money_from_text(financial_info)
         fc = _text(get("financial_cover"))
         if fc is not None:
             c = enum_code(fc, E.FINANCIAL_COVER) or financial_cover_from_text(fc)
@@ -395,7 +443,7 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
                 err("financial_cover", "'{}' is geen dekking (gedekt, deels, geen, onbekend)".format(fc))
             row["financial_cover"] = c
         else:
-            row["financial_cover"] = financial_cover_from_text(row["financial_note"])
+            row["financial_cover"] = financial_cover_from_text(financial_info)
         # IBN year: column, else the first year in the planning text
         v = get("ibn_year")
         year = None
@@ -491,6 +539,11 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
 
     if province is not None and province[0] is not None and any(g is not None for g in geoms):
         notes += _outside_province(source, province, placed, geoms)
+    if kept_narratives:
+        notes.append("{}: 'Sectoren en ontwikkelingen' van {} project(en) niet in het narratief gezet: dat heeft in "
+                     "de werkbank al een eigen tekst (geef een kolom narratief om die te vervangen): {}.".format(
+                         source, len(kept_narratives), ", ".join(str(x) for x in kept_narratives[:10]) +
+                         (" …" if len(kept_narratives) > 10 else "")))
 
     out = pd.DataFrame(out_rows)
     # Write only what this source provides: a layer with a few columns (e.g. the line geometries of
@@ -650,7 +703,9 @@ def validate_projects(wb, frame, source):
     rows, errors, notes = prepare_projects(frame, source=source, row_offset=0,
                                            stations=lookup(wb, "stations", "station_id"),
                                            knooppunten=lookup(wb, "knooppunten", "knooppunt_id"),
-                                           refs=ProjectRefs.from_werkbank(wb), province=_province_of(wb))
+                                           refs=ProjectRefs.from_werkbank(wb), province=_province_of(wb),
+                                           narratives={r["project_id"]: r["narrative"] for r in wb.query(
+                                               "SELECT project_id, narrative FROM projects WHERE narrative IS NOT NULL")})
     if not errors and not len(rows):
         errors = ["{}: geen projecten gevonden.".format(source)]
     return rows, errors, notes
