@@ -205,15 +205,25 @@ def _xlsx(path, name, sheet):
     df.insert(0, "_row", range(top + 2, len(df) + top + 2))
     df.attrs["layers"] = len(wb_v.sheetnames)  # for source_name: the workbook is not opened again
     if not sheet:  # the first sheet was read: the others that hold anything are named in the report
-        others = [ws.title for ws in wb_v.worksheets[1:] if _has_cells(ws)]
+        others = [ws for ws in wb_v.worksheets[1:] if _has_cells(ws)]
         if others:
-            df.attrs[UNCHOSEN_LAYERS] = (ws_v.title, others)
+            names = {h.lower() for h in header if h}
+            # a sheet with (mostly) the same column names is more of the same data: said also when the import ran;
+            # any other (a 'Toelichting', the plugin's own 'Bron') only when the import is refused
+            similar = [ws.title for ws in others if len(names & _column_names(ws)) >= min(2, len(names))]
+            df.attrs[UNCHOSEN_LAYERS] = (ws_v.title, similar, [ws.title for ws in others])
     return df, notes, unreadable
 
 
 def _has_cells(ws):
     """Whether a worksheet holds any value (Excel's empty 'Blad2' and 'Blad3' do not count)."""
     return any(v is not None and str(v).strip() for row in ws.iter_rows(values_only=True) for v in row)
+
+
+def _column_names(ws, look=10):
+    """The lower-cased texts of a worksheet's first lines (where its column names are)."""
+    return {str(v).strip().lower() for row in ws.iter_rows(max_row=look, values_only=True) for v in row
+            if v is not None and str(v).strip()}
 
 
 def _header_line(rows, look=10):
@@ -238,8 +248,9 @@ def _ods(path, name, sheet):
     return df, [], []
 
 
-# frame.attrs key: (the layer or sheet read, [the file's other layers / sheets with data]) when a file of several
-# was given without one chosen; the import warns of it (ingest.runner.unchosen_layers_warning)
+# frame.attrs key: (the layer or sheet read, [other layers / sheets of the same data], [all other layers / sheets
+# with data]) when a file of several was given without one chosen; the import warns of the first list, a refused
+# import names the second (ingest.runner.unchosen_layers_warning)
 UNCHOSEN_LAYERS = "pmiek_unchosen_layers"
 
 

@@ -472,7 +472,7 @@ def _run(wb, kind, read, feedback, source_wins, versions, user, dry_run, strict,
     except ImportFailed as e:
         # a refused import has its report too (with the problems that refused it); the werkbank is unchanged
         rep = e.report
-        unchosen = None if isinstance(e, ImportCancelled) else unchosen_layers_warning(frame, source)
+        unchosen = None if isinstance(e, ImportCancelled) else unchosen_layers_warning(frame, source, refused=True)
         if unchosen and unchosen not in str(e):  # the list may be on the sheet (layer) that was not read
             e.args = ("{}\n{}".format(e.args[0] if e.args else "", unchosen),) + tuple(e.args[1:])
             if rep is not None and not any(unchosen in p.message(rep.source) for p in rep.warnings()):
@@ -600,20 +600,24 @@ def _name_conflicts(s, rows, conflicts):
             c["label"] = names[str(c["key"])]
 
 
-def unchosen_layers_warning(frame, source):
+def unchosen_layers_warning(frame, source, refused=False):
     """The warning for a source whose file has more layers (sheets) than the one read, none chosen, or None: the
-    first was read (``ingest.reader.UNCHOSEN_LAYERS``, set by the table reader and ``layers.qgis_io``), the others
-    are said, never silently left out."""
+    first was read (``ingest.reader.UNCHOSEN_LAYERS``, set by the table reader and ``layers.qgis_io``); the other
+    layers, and sheets with the same column names, are said, never silently left out; ``refused``: every other
+    sheet with data is named (the list the import looked for may be on any of them)."""
     from .reader import UNCHOSEN_LAYERS
 
     unchosen = getattr(frame, "attrs", {}).get(UNCHOSEN_LAYERS)
     if not unchosen:
         return None
-    read, others = unchosen
+    read, similar, every = unchosen
+    others = every if refused else similar  # refused: the list may be on any of them
+    if not others:
+        return None
     return ("{}: het bestand heeft {} lagen (werkbladen) met gegevens en er is er geen gekozen; alleen de eerste, "
             "'{}', is ingelezen. Niet ingelezen: {}. Importeer elke laag apart (kies de laag, of geef "
             "bestand|layername=<laag of werkblad>).").format(
-        source, 1 + len(others), read, ", ".join("'{}'".format(n) for n in others))
+        source, 1 + len(every), read, ", ".join("'{}'".format(n) for n in others))
 
 
 # frame.attrs key: the source columns a transform (e.g. the scores import's column choice) read into no field

@@ -131,4 +131,4 @@ def _unchosen_layers(path):
         names = [n for n in list_layers(path) if n != STYLES_TABLE]
     except Exception:  # noqa: BLE001 - GDAL gives many error types; the read itself already succeeded
         return None
-    return (names[0], names[1:]) if len(names) > 1 else None
+    return (names[0], names[1:], names[1:]) if len(names) > 1 else None  # a layer is data: said in any case

@@ -55,16 +55,20 @@ def test_a_file_of_several_layers_without_one_chosen_says_what_it_left_out(werkb
 
 
 def test_a_workbook_of_several_sheets_names_the_sheets_not_read(werkbank_path, tmp_path, pmiek_provider):
-    """A projectenlijst workbook with an explanation sheet in front: the first sheet was read without a word that
-    the list itself was on the second. Now the import warns and names it; Excel's empty extra sheets say nothing."""
+    """A projectenlijst workbook with one sheet per netbeheerder: the first was read without a word about the
+    other. Now the import warns and names it; a sheet of other columns (an explanation, the plugin's own 'Bron')
+    and Excel's empty extra sheets say nothing when the import runs."""
     import openpyxl
 
     path = str(tmp_path / "lijst.xlsx")
     book = openpyxl.Workbook()
     ws = book.active
-    ws.title = "Projecten"
+    ws.title = "Stedin"
     ws.append(["Projectnr", "Naam project", "ibn_jaar"])
     ws.append(["ZL-1", "Kabel Sloegebied", 2031])
+    more = book.create_sheet("Liander")
+    more.append(["Projectnr", "Naam project", "ibn_jaar"])
+    more.append(["ZL-2", "Station Goes", 2030])
     extra = book.create_sheet("Toelichting")
     extra.append(["Deze lijst is opgesteld door de provincie", "versie 3"])
     book.create_sheet("Blad3")  # empty
@@ -72,11 +76,11 @@ def test_a_workbook_of_several_sheets_names_the_sheets_not_read(werkbank_path, t
     res, warnings = _run("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": path})
     assert res["INSERTED"] == 1
     said = [w for w in warnings if "werkbladen" in w]
-    assert len(said) == 1 and "'Projecten', is ingelezen" in said[0] and "Niet ingelezen: 'Toelichting'." in said[0]
-    assert "Blad3" not in said[0]
+    assert len(said) == 1 and "'Stedin', is ingelezen" in said[0] and "Niet ingelezen: 'Liander'." in said[0]
+    assert "Toelichting" not in said[0] and "Blad3" not in said[0] and "heeft 3 lagen" in said[0]
     # the sheet chosen: nothing to say
-    res, warnings = _run("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": path + "|layername=Projecten"})
-    assert not [w for w in warnings if "werkbladen" in w]
+    res, warnings = _run("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": path + "|layername=Liander"})
+    assert not [w for w in warnings if "werkbladen" in w] and res["INSERTED"] == 1
 
 
 def test_a_refused_workbook_says_the_list_may_be_on_another_sheet(werkbank_path, tmp_path, pmiek_provider):
