@@ -47,27 +47,28 @@ def add_features(sink, features, output, first_row=1):
         "uitvoer niet en kies zo nodig een andere bestemming.".format(output, where, error))
 
 
-_STATUS_STYLE = []  # the one post-processor instance (QGIS keeps only a pointer to it)
+_STATUS_STYLE = []  # the latest post-processor (QGIS owns it once set and deletes it after use)
 
 
 def style_by_status_on_load(dest, context):
     """A balance-status output (the balance, a variant map) that QGIS loads when the algorithm finishes is drawn
     in the balance layer's palette (``layers.project.style_by_status``: ruim, krap, tekort, onbekend grey) instead
-    of one random colour for all."""
+    of one random colour for all.  A new post-processor per output: QGIS deletes the one it was given after use
+    (one object for all runs: the second run from the Processing dialog loaded nothing)."""
     if not context.willLoadLayerOnCompletion(dest):
         return
-    if not _STATUS_STYLE:
-        from qgis.core import QgsProcessingLayerPostProcessorInterface
+    from qgis.core import QgsProcessingLayerPostProcessorInterface
 
-        class StatusStyle(QgsProcessingLayerPostProcessorInterface):
-            def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
-                from ..layers.project import style_by_status
+    class StatusStyle(QgsProcessingLayerPostProcessorInterface):
+        def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
+            from ..layers.project import style_by_status
 
-                if layer is not None and layer.fields().indexOf("status") >= 0:
-                    style_by_status(layer)
+            if layer is not None and layer.fields().indexOf("status") >= 0:
+                style_by_status(layer)
 
-        _STATUS_STYLE.append(StatusStyle())
-    context.layerToLoadOnCompletionDetails(dest).setPostProcessor(_STATUS_STYLE[0])
+    processor = StatusStyle()
+    _STATUS_STYLE[:] = [processor]
+    context.layerToLoadOnCompletionDetails(dest).setPostProcessor(processor)
 
 
 def close_output(sink, dest, written, output, context):
