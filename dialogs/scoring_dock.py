@@ -479,6 +479,17 @@ DECISIONS = {  # status -> (window title, the question the reason answers)
 }
 
 
+def _typed_like(fresh, rows):
+    """``fresh`` (re-read rows) with each column that is empty in all of them in the type ``rows`` has for it, so
+    that appending them to ``rows`` keeps the types: pandas warns about concatenating all-empty columns of another
+    type (a FutureWarning in QGIS's log panel after 'Laten afvallen…' on the 3.40 desktop)."""
+    casts = {}
+    for c in fresh.columns:
+        if c in rows.columns and fresh[c].dtype != rows[c].dtype and fresh[c].isna().all():
+            casts[c] = "float64" if rows[c].dtype.kind in "iub" else rows[c].dtype  # an empty int/bool: float
+    return fresh.astype(casts) if casts else fresh
+
+
 class ScoringDock(ConnectionsMixin, QDockWidget):
     def __init__(self, iface, session, parent=None):
         super().__init__(tr("Afwegingskader en scores"), parent)
@@ -830,7 +841,8 @@ class ScoringDock(ConnectionsMixin, QDockWidget):
                 return
             if self._carry_along(fresh):
                 return
-            projects = pd.concat([old[~old["project_id"].isin(set(ids))], fresh], ignore_index=True)
+            keep = old[~old["project_id"].isin(set(ids))]
+            projects = pd.concat([keep, _typed_like(fresh, keep)], ignore_index=True) if len(keep) else fresh
         self._set_projects(projects)
         self._show_info()
         self._rerank()
