@@ -246,13 +246,18 @@ def _new_id(name, code, refs, new_ids):
     return pid
 
 
-def _own_label(pid, given_id, name, code, refs, new_ids, seen):
-    """The identity a row of a projectenlijst is named by in its messages: the project it is (``pid``), unless it
+def _own_label(pid, given_id, name, code, refs, new_ids, seen, seen_codes=()):
+    """The identity a row of a projectenlijst is named by in its messages: the project it is (``pid``) - for a new
+    project without an id of its own, its code (the id 'P-<naam>' is made up here; Zeeland trial F10) - unless it
     gives no id of its own and ``pid`` is an earlier row's (``seen``): its code, repeated, named the project of that
     row (a re-import).  Then the row is named as a new project of its own name would be ('P-<naam>', as a first
     import names it), or by its code and name when that id too belongs to another row or project."""
-    if given_id or pid is None or pid not in seen or name is None or code is None:
+    if given_id or pid is None or name is None or code is None:
         return pid or code
+    if pid not in seen:
+        # a new project's id is made up here ('P-<naam>'): the row is named by the number the user typed in it
+        new = pid in new_ids and (refs is None or not refs.has_id(pid))
+        return code if new and code not in seen_codes else pid  # a repeated code names no one row
     own = _new_id(name, code, refs, dict(new_ids))
     if own == pid or own in seen or (refs is not None and refs.has_id(own)):
         return "{}: {}".format(code, name)
@@ -331,7 +336,7 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
             new_ids[pid] = code
         # what names this row in a message: its own identity, never another row's or project's id (a row whose
         # code repeats an earlier row's would otherwise show the project that code names: the other row's)
-        shown = _own_label(pid, given_id, name, code, refs, new_ids, seen)
+        shown = _own_label(pid, given_id, name, code, refs, new_ids, seen, seen_codes)
         where = "{}, rij {} (id {})".format(source, rownr, shown or "?")
 
         def err(field, problem, pid=pid, rownr=rownr, repeats=None, shown=shown):

@@ -107,7 +107,8 @@ def test_project_outside_the_province_is_a_warning_naming_row_and_field(pmiek_pr
     assert (res["INSERTED"], res["REJECTED"]) == (2, 0)
     with open(report, encoding="utf-8-sig") as f:
         rows = [r for r in csv.DictReader(f, delimiter=";") if r["ernst"] == "waarschuwing"]
-    assert [(r["rij"], r["bron_id"], r["veld"]) for r in rows] == [("3", "P-lijn-in-groningen", "X")]
+    # named by the number typed in the row (the id 'P-lijn-in-groningen' is made up by the import)
+    assert [(r["rij"], r["bron_id"], r["veld"]) for r in rows] == [("3", "ZP-2", "X")]
     m = re.fullmatch(r"ligt buiten de provincie Utrecht \(([\d\u2009 ]+) m van de grens; tolerantie 2[\u2009 ]?000 m\); "
                      r"toch opgenomen \(een project mag over de grens reiken\)", rows[0]["probleem"])
     assert m and 100000 < int(re.sub(r"\D", "", m.group(1))) < 200000
@@ -168,3 +169,18 @@ def test_a_repeated_code_on_a_re_import_names_the_row_not_the_other_project(pmie
     _, errors, _ = prepare_projects(read_table(same), "zelfde.xlsx", row_offset=0,
                                     refs=ProjectRefs.from_werkbank(werkbank))
     assert [(e.row, e.id) for e in errors if isinstance(e, RowError)] == [(3, "LI-03: Dubbele code")]
+
+
+def test_a_refused_new_project_is_named_by_its_number(pmiek_provider, werkbank, werkbank_path, tmp_path):
+    """Zeeland trial F10: a refused row of a new project was named by the id the import makes up
+    ('P-waterstofleiding-vlissingen-gent'), which is nowhere in the user's sheet, instead of its Projectnr."""
+    src = _xlsx(tmp_path / "lijst.xlsx", [("ZL-P03", "Waterstofleiding Vlissingen-Gent", "veel")],
+                headers=("Projectnr", "Projectnaam", "capaciteit afname (MW)"))
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": src,
+                                           "REPORT": str(tmp_path / "r.csv")})
+    assert res["REJECTED"] == 1
+    import csv
+
+    with open(tmp_path / "r.csv", encoding="utf-8-sig") as f:
+        rows = [r for r in csv.DictReader(f, delimiter=";") if r["ernst"] == "fout"]
+    assert [(r["rij"], r["bron_id"]) for r in rows] == [("2", "ZL-P03")]

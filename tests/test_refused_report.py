@@ -31,9 +31,9 @@ def test_refused_projectenlijst_writes_its_report(pmiek_provider, werkbank_path,
                                          "REPORT": str(report)})
     assert "de werkbank is niet gewijzigd" in str(exc.value) and "Rapport: {}".format(report) in str(exc.value)
     assert table_digest(werkbank_path) == before
-    assert sorted(_report_rows(report)) == [
-        ("3", "P-laadplein", "ibn_jaar", "'binnenkort' is geen jaartal", "fout"),
-        ("3", "P-laadplein", "status", "'misschien' is geen status (kandidaat, opgenomen, afgevallen)", "fout")]
+    assert sorted(_report_rows(report)) == [  # named by the number typed in the row, not the id the import makes up
+        ("3", "ZP-2", "ibn_jaar", "'binnenkort' is geen jaartal", "fout"),
+        ("3", "ZP-2", "status", "'misschien' is geen status (kandidaat, opgenomen, afgevallen)", "fout")]
 
 
 def test_refused_layer_import_writes_its_report(pmiek_provider, werkbank_path, tmp_path):
