@@ -18,6 +18,7 @@ from qgis.PyQt.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
 )
 from .messages import TITLE, tell
@@ -96,6 +97,10 @@ class ExportDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.status = QLabel("")
+        # long lines ('Fiche … is te lang voor één A4 …') wrap: the dialog grew sideways with each export, past the
+        # 1280 px of a beamer with a long project name (QGIS 3.40 desktop trial)
+        self.status.setWordWrap(True)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # the dialog's width
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
         self.buttons = QDialogButtonBox()

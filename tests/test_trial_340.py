@@ -176,3 +176,28 @@ def test_a_decision_in_the_scoring_dock_warns_nothing_in_the_log(qgis_iface, tmp
         row = dock.projects.set_index("project_id").loc[pid]
         assert row["status"] == "afgevallen" and row["status_reason"] == "Geen afnemers zonder backbone"
         assert dict(zip(dock.projects.columns, dock.projects.dtypes)) == before  # the columns keep their types
+
+
+def test_the_export_dialog_does_not_grow_with_its_messages(qgis_iface):
+    """Fiches, atlas en lijsten exporteren: after an export the dialog widened to its longest message line
+    ('Fiche 'Uitbreiding HS/MS-station Veenendaal Wageningselaan' is te lang voor één A4 …', s47, t12); with a
+    longer project name it passes the screen of a 1280 px beamer. The message wraps instead."""
+    from pmiek_werkbank.dialogs.export_dialog import ExportDialog
+    from pmiek_werkbank.layers.project import Session
+
+    dlg = ExportDialog(qgis_iface, Session())
+    try:
+        dlg.show()  # (showing it fills the project list and the status: 'Open eerst een werkbank.')
+        QApplication.processEvents()
+        before = dlg.sizeHint().width()
+        name = "Uitbreiding HS/MS-station Veenendaal Wageningselaan en kabelverbinding naar Ede-Oost " * 2
+        dlg.status.setText("Klaar: /home/planner/pmiek_export\nFiche '{}' is te lang voor één A4 en loopt door op 2 "
+                           "pagina's.".format(name.strip()))
+        assert dlg.sizeHint().width() <= before + 20, (before, dlg.sizeHint().width())
+        dlg.resize(dlg.sizeHint())
+        QApplication.processEvents()
+        label = dlg.status
+        assert label.height() >= label.heightForWidth(label.width()) > 2 * label.fontMetrics().height()  # whole
+    finally:
+        dlg.cleanup()
+        dlg.deleteLater()
