@@ -329,6 +329,16 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         code = _text(get("code"))
         given_id = pid is not None
         code_problem = None
+        id_is_code = None  # the project whose code this row's id is (a list's numbers in its id column)
+        if given_id and refs is not None and not refs.has_id(pid) and refs.holders(pid):
+            # the one rule for a project reference (id or code, knooppunten.project_refs): the project with that
+            # code, not a second project whose id is its code (Zeeland trial F5: four duplicates, after which every
+            # link naming the number was refused as ambiguous)
+            found, code_problem = refs.lookup(pid)
+            if found is not None:
+                id_is_code, pid = pid, found
+                if code is None:
+                    code = id_is_code
         if pid is None and code is not None and refs is not None:
             pid, code_problem = refs.lookup(code)  # the project this code names (the one rule)
         if pid is None and name is not None and code_problem is None:
@@ -338,6 +348,10 @@ def prepare_projects(frame, source="projectenlijst", row_offset=1, stations=None
         # code repeats an earlier row's would otherwise show the project that code names: the other row's)
         shown = _own_label(pid, given_id, name, code, refs, new_ids, seen, seen_codes)
         where = "{}, rij {} (id {})".format(source, rownr, shown or "?")
+        if id_is_code is not None:
+            notes.append(RowWarning(source, rownr, "'{}' is geen project-id maar de code (Projectnr) van project {}: "
+                                    "dat project is bijgewerkt".format(id_is_code, pid), shown,
+                                    cols.get("project_id")))
 
         def err(field, problem, pid=pid, rownr=rownr, repeats=None, shown=shown):
             errors.append(RowError(source, rownr, problem, shown or "?", cols.get(field, field), key=pid,

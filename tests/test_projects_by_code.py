@@ -184,3 +184,24 @@ def test_a_refused_new_project_is_named_by_its_number(pmiek_provider, werkbank, 
     with open(tmp_path / "r.csv", encoding="utf-8-sig") as f:
         rows = [r for r in csv.DictReader(f, delimiter=";") if r["ernst"] == "fout"]
     assert [(r["rij"], r["bron_id"]) for r in rows] == [("2", "ZL-P03")]
+
+
+def test_a_project_number_in_the_id_column_is_that_project(pmiek_provider, werkbank, werkbank_path, tmp_path):
+    """Zeeland trial F5: a layer whose project_id column held the list's numbers (ZL-P01) made new projects with
+    ids that were other projects' codes - two projects answering to 'ZL-P01', after which every link naming it was
+    refused as ambiguous. The id resolves by the one rule (id or code) to the project with that number."""
+    first = _xlsx(tmp_path / "lijst.xlsx", [("ZL-P01", "Kabel Sloegebied"), ("ZL-P02", "Station Goes")])
+    run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": first})
+    before = _projects(werkbank)
+    assert {c for c, _, _ in before.values()} == {"ZL-P01", "ZL-P02"}
+    lines = _xlsx(tmp_path / "lijnen.xlsx", [("ZL-P01", "Kabel Sloegebied", 2031)],
+                  headers=("project_id", "Projectnaam", "ibn_jaar"))
+    res = run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": lines})
+    assert (res["INSERTED"], res["UPDATED"]) == (0, 1)
+    assert set(_projects(werkbank)) == set(before)  # no second project
+    kabel = [pid for pid, (c, _, _) in before.items() if c == "ZL-P01"][0]
+    assert werkbank.query("SELECT ibn_year FROM projects WHERE project_id = ?", (kabel,))[0]["ibn_year"] == 2031
+    # a link naming the number still finds its one project
+    from pmiek_werkbank.knooppunten.project_refs import ProjectRefs
+
+    assert ProjectRefs.from_werkbank(werkbank).resolve("ZL-P01") == kabel
