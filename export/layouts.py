@@ -269,7 +269,7 @@ def fit_extent(rect, width_mm, height_mm):
 def subtitle(p):
     parts = ["VERTROUWELIJK" if p.get("confidential") else "", p["type_infra_label"], p["knooppunt"],
              p["status_label"],
-             "rang {}".format(p["rank"]) if p.get("rank") else p.get("rank_note", ""),
+             p.get("rank_label", ""),  # export.context.rank_label: with its range, as the web fiche says it
              "totaal onvolledig" if p.get("incomplete_text") else ""]
     return " · ".join(x for x in parts if x)
 

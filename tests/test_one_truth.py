@@ -85,7 +85,7 @@ def test_rank_is_the_same_in_every_output(ranked_wb, tmp_path, pmiek_provider, q
     ws = load_workbook(lst).active
     head = [c.value for c in ws[1]]
     rows = {r[head.index("Nr")]: r[head.index("Rang")] for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert rows == {"1": 1, "2": 4, "3": 2, "4": 3, "6": None}
+    assert rows == {1: 1, 2: 4, 3: 2, 4: 3, 6: None}  # whole numbers are number cells (they sort as numbers)
     # the scoring dock
     session = Session(QgsProject.instance())
     session.set_werkbank(ranked_wb)
