@@ -46,3 +46,17 @@ def test_long_name_on_a_continuation_page_in_the_pdf(tmp_path, qgis_app):
     first = [line for line in text.splitlines() if line.strip()][0].strip()
     assert first.endswith("… (vervolg)"), first
     assert name.split()[0] in first
+
+
+def test_the_rank_reads_the_same_on_the_pdf_title_block_and_the_html_fiche(qgis_app):
+    """Web-atlas trial R2: the PDF fiche's title block said 'rang 3' where the web fiche and the projectenlijst said
+    'rang 3 (bereik 3–4)'. Both take export.context.rank_label."""
+    from pmiek_werkbank.export.context import rank_label
+    from pmiek_werkbank.export.layouts import subtitle
+
+    assert rank_label(3, "3–4", "") == "rang 3 (bereik 3–4)"
+    assert rank_label(2, "2", "") == "rang 2"
+    assert rank_label(None, "", "afgevallen: geen rang") == "afgevallen: geen rang"
+    p = {"type_infra_label": "Hoogspanningsstation", "knooppunt": "Sloe", "status_label": "Kandidaat",
+         "rank_label": rank_label(3, "3–4", "")}
+    assert subtitle(p) == "Hoogspanningsstation · Sloe · Kandidaat · rang 3 (bereik 3–4)"

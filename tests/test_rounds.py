@@ -207,3 +207,32 @@ def test_algorithms_freeze_and_compare(pmiek_provider, tmp_path):
 
     with pytest.raises(QgsProcessingException, match="bevroren ronde"):
         run_alg("pmiek:freezeround", {"WERKBANK": snap, "LABEL": "opnieuw"})
+
+
+def test_next_round_gets_its_own_peildatum(pmiek_provider, tmp_path):
+    """Zeeland trial F9: 'pMIEK Zeeland 2027' started from the frozen round kept 'peildatum 1 juli 2025' on its
+    fiches and atlas, and no algorithm could set it. startround takes PEILDATUM; without it the log says so."""
+    from qgis import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    live = str(tmp_path / "alg.gpkg")
+    make_werkbank(live).close()
+    snap = run_alg("pmiek:freezeround", {"WERKBANK": live, "LABEL": "pMIEK 1.0", "DATE": "2026-03-01",
+                                         "OUTPUT_FOLDER": str(tmp_path / "bevroren")})["OUTPUT"]
+    res = run_alg("pmiek:startround", {"INPUT": snap, "LABEL": "pMIEK 2.0", "PEILDATUM": "2027-01-01",
+                                       "OUTPUT": str(tmp_path / "r2.gpkg")})
+    with open_werkbank(res["OUTPUT"], readonly=True) as wb:
+        assert (wb.programme()["round"], wb.programme()["peildatum"]) == ("pMIEK 2.0", "2027-01-01")
+    warned = []
+
+    class Feedback(QgsProcessingFeedback):
+        def pushWarning(self, text):  # noqa: N802 - QGIS API
+            warned.append(text)
+
+    ctx = QgsProcessingContext()
+    ctx.setProject(QgsProject.instance())
+    processing.run("pmiek:startround", {"INPUT": snap, "LABEL": "pMIEK 2.1", "OUTPUT": str(tmp_path / "r3.gpkg")},
+                   context=ctx, feedback=Feedback())
+    assert any("peildatum is die van de bevroren ronde" in w for w in warned), warned

@@ -120,6 +120,8 @@ class StartRound(_ProgrammeAlg):
         "Start een nieuwe ronde vanuit een bevroren ronde: een schrijfbare kopie met de nieuwe naam.\n\n"
         "INPUT: de bevroren ronde (GeoPackage).\n"
         "LABEL: naam van de nieuwe ronde, bijv. 'pMIEK 3.0'.\n"
+        "PEILDATUM: peildatum van de nieuwe ronde (JJJJ-MM-DD, optioneel; leeg = die van de bevroren ronde). Fiches, "
+        "atlas en web-atlas noemen deze datum.\n"
         "OUTPUT: pad van de nieuwe werkbank (.gpkg; mag nog niet bestaan).\n\n"
         "Uitvoer: OUTPUT, het pad van de nieuwe werkbank."
     )
@@ -127,16 +129,25 @@ class StartRound(_ProgrammeAlg):
     def initAlgorithm(self, config=None):  # noqa: N802
         self.add_werkbank_parameter("INPUT", "Bevroren ronde (GeoPackage)")
         self.addParameter(QgsProcessingParameterString("LABEL", self.tr("Naam van de nieuwe ronde")))
+        self.addParameter(QgsProcessingParameterString("PEILDATUM", self.tr("Peildatum van de nieuwe ronde "
+                                                                             "(JJJJ-MM-DD)"), optional=True))
         self.addParameter(QgsProcessingParameterFileDestination(
             "OUTPUT", self.tr("Nieuwe werkbank"), "GeoPackage (*.gpkg)"))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         from ...programme.rounds import start_next_round
+        from ...werkbank import open_werkbank
 
         out = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        peildatum = self.parameterAsString(parameters, "PEILDATUM", context).strip() or None
         new = self.call(start_next_round, self.parameterAsFile(parameters, "INPUT", context), out,
-                       self.parameterAsString(parameters, "LABEL", context))
+                        self.parameterAsString(parameters, "LABEL", context), peildatum=peildatum)
+        with open_werkbank(new, readonly=True) as wb:
+            peil = (wb.programme() or {}).get("peildatum")
         feedback.pushInfo(self.tr("Nieuwe ronde gestart: {}").format(new))
+        if peildatum is None:  # the frozen round's date: fiches and atlas would show it as this round's
+            feedback.pushWarning(self.tr("De peildatum is die van de bevroren ronde ({}); geef PEILDATUM om de "
+                                         "nieuwe ronde een eigen peildatum te geven.").format(peil or "geen"))
         return {"OUTPUT": new}
 
 
