@@ -55,9 +55,14 @@ MONITORING_FIELDS = (
     ("trekker", "trekker"),
     ("question_energyboard", "vraag aan energyboard"),
 )
+CAPACITY_FIELDS = (
+    ("afname_mw", "afnamecapaciteit (MW)"),
+    ("teruglevering_mw", "terugleveringscapaciteit (MW)"),
+)
 SECTION_LABELS = {
     "project": "Projecten",
     "ontwikkeling": "Ontwikkelingen",
+    "capaciteit": "Netcapaciteit per station",
     "monitoring": "Monitoring",
     "actie": "Acties",
 }
@@ -488,6 +493,49 @@ def _dev_rows(old, new):
     return rows
 
 
+def _capacity_rows(old, new):
+    """The capacity per station and horizon year that changed between the rounds (a new capaciteitskaart or station
+    limits from the netbeheerder: why a station went from tekort to ruim): one row per station, year and direction;
+    a year added or gone is named with its MW."""
+    import pandas as pd
+
+    def frame(wb):
+        cap = wb.read_frame("station_capacity", columns=["station_id", "year", "afname_mw", "teruglevering_mw"],
+                            geometry=False)
+        cap = cap.drop_duplicates(["station_id", "year"], keep="last")
+        key = cap["station_id"].astype(str) + " " + pd.to_numeric(cap["year"], errors="coerce").astype("Int64") \
+            .astype(str)
+        return cap.assign(_k=key.to_numpy()).set_index("_k")
+
+    co, cn = frame(old), frame(new)
+    names = {r["station_id"]: r["name"] for r in new.query("SELECT station_id, name FROM stations")}
+    names.update({k: v for k, v in ((r["station_id"], r["name"]) for r in old.query(
+        "SELECT station_id, name FROM stations")) if k not in names})
+    rows = []
+    for change, fr, keys in (("toegevoegd", cn, cn.index.difference(co.index)),
+                             ("verwijderd", co, co.index.difference(cn.index))):
+        for _key, sid, year, afname, terug in _records(fr, keys, ("station_id", "year", "afname_mw",
+                                                                  "teruglevering_mw")):
+            rows.append(("capaciteit", change, sid, None, names.get(sid), "jaar {}".format(_norm(year)),
+                         None, None, _capacity_note(afname, terug)))
+    keys, a, b = _common(co, cn)
+    sids, years = b["station_id"].to_numpy(dtype=object), b["year"].to_numpy(dtype=object)
+    for col, label in CAPACITY_FIELDS:
+        x, y = a[col].to_numpy(dtype=object), b[col].to_numpy(dtype=object)
+        for i in _changed(x, y):
+            rows.append(("capaciteit", "gewijzigd", sids[i], None, names.get(sids[i]),
+                         "{} {}".format(label, _norm(years[i])), _norm(x[i]), _norm(y[i]), None))
+    return rows
+
+
+def _capacity_note(afname, terug):
+    from ..formatting import fmt_mw
+
+    parts = ["afname " + fmt_mw(_norm(afname)) if _norm(afname) is not None else "",
+             "teruglevering " + fmt_mw(_norm(terug)) if _norm(terug) is not None else ""]
+    return ", ".join(p for p in parts if p) or None
+
+
 def _mw_note(demand, supply, ready):
     from ..formatting import fmt_mw
 
@@ -547,7 +595,7 @@ def compare_rounds(old, new):
     wn, close_n = _open(new)
     try:
         prow, confidential = _project_rows(wo, wn)
-        rows = prow + _dev_rows(wo, wn) + _monitoring_rows(wo, wn)
+        rows = prow + _dev_rows(wo, wn) + _capacity_rows(wo, wn) + _monitoring_rows(wo, wn)
         labels = (_label(wo), _label(wn))
     finally:
         if close_o:

@@ -23,6 +23,10 @@ def _second_round_changes(path):
     wb.write_frame("developments", [{"dev_id": "D3", "demand_mw": 45.0}])
     wb.write_frame("monitoring", [{"monitoring_id": "M1", "ibn_feasibility": "onder druk", "peildatum": "2027-06-01"}])
     wb.write_frame("actions", [{"action_id": "AC1", "status": "gereed"}])
+    with wb.transaction() as tx, wb.sql_by(tx):  # a new capaciteitskaart: S1 gets more room in 2030, S2 a year
+        tx.execute("UPDATE station_capacity SET afname_mw = 80 WHERE station_id = 'S1' AND year = 2030")
+        tx.execute("INSERT INTO station_capacity (station_id, year, afname_mw, teruglevering_mw) "
+                   "VALUES ('S2', 2030, 45, 10)")
     wb.close()
 
 
@@ -33,6 +37,9 @@ EXPECTED = [
      "Geen maatschappelijke noodzaak meer"),
     ("project", "toegevoegd", "P5", "P-5", "Nieuw laadplein", None, None, None, "status kandidaat"),
     ("ontwikkeling", "gewijzigd", "D3", "datacenter", "Datacenter Zuid", "vraag (MW)", 37, 45, None),
+    ("capaciteit", "gewijzigd", "S1", None, "Station Noord", "afnamecapaciteit (MW) 2030", 50, 80, None),
+    ("capaciteit", "toegevoegd", "S2", None, "Station Zuid", "jaar 2030", None, None,
+     "afname 45 MW, teruglevering 10 MW"),
     ("monitoring", "bijgewerkt", "P1", "P-1", "Uitbreiding Station Noord", "haalbaarheid IBN", "haalbaar",
      "onder druk", None),
     ("monitoring", "bijgewerkt", "P1", "P-1", "Uitbreiding Station Noord", "peildatum", "2026-01-01", "2027-06-01",
@@ -133,7 +140,8 @@ def test_difference_report_line_by_line(two_rounds, tmp_path):
     assert cmp.old_label == "pMIEK 1.0 2026-01-15" and cmp.new_label == "pMIEK 2.0"
     summ = {(o, w): n for o, w, n in cmp.summary().itertuples(index=False)}
     assert summ == {("project", "gewijzigd"): 2, ("project", "afgevallen"): 1, ("project", "toegevoegd"): 1,
-                    ("ontwikkeling", "gewijzigd"): 1, ("monitoring", "bijgewerkt"): 1,
+                    ("ontwikkeling", "gewijzigd"): 1, ("capaciteit", "gewijzigd"): 1, ("capaciteit", "toegevoegd"): 1,
+                    ("monitoring", "bijgewerkt"): 1,
                     ("actie", "status gewijzigd"): 1}
 
     # XLSX: a summary sheet and one sheet per section, read back
@@ -141,7 +149,8 @@ def test_difference_report_line_by_line(two_rounds, tmp_path):
 
     xlsx = write_report(cmp, str(tmp_path / "verschillen.xlsx"))
     book = load_workbook(xlsx)
-    assert book.sheetnames == ["Samenvatting", "Projecten", "Ontwikkelingen", "Monitoring", "Acties"]
+    assert book.sheetnames == ["Samenvatting", "Projecten", "Ontwikkelingen", "Netcapaciteit per station",
+                               "Monitoring", "Acties"]
     rows = list(book["Projecten"].iter_rows(values_only=True))
     assert rows[0] == tuple(REPORT_COLUMNS)
     assert rows[3] == EXPECTED[2]

@@ -161,7 +161,8 @@ class CompareRound(_ProgrammeAlg):
     HELP = (
         "Vergelijkt twee rondes: projecten toegevoegd, afgevallen (met reden) of verwijderd; gewijzigde fase, "
         "IBN-jaar, investering, status en scores per criterium; ontwikkelingen toegevoegd/verwijderd/gewijzigd "
-        "(MW, jaar); voortgang van monitoring en acties sinds de vorige ronde.\n\n"
+        "(MW, jaar); de netcapaciteit per station en zichtjaar (afname en teruglevering, MW: een nieuwe "
+        "capaciteitskaart of nieuwe stationslimieten); voortgang van monitoring en acties sinds de vorige ronde.\n\n"
         "OLD: de oude (bevroren) ronde (GeoPackage).\n"
         "NEW: de nieuwe ronde of de huidige werkbank (GeoPackage).\n"
         "OUTPUT: rapportbestand, .xlsx (tabbladen per onderdeel) of .csv (optioneel).\n"
