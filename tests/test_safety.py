@@ -61,6 +61,9 @@ def test_safe_filename_keeps_readable_names_and_extension():
     long = safe_filename("a" * 500 + ".pdf")
     assert long.endswith(".pdf") and len(long) <= 80
     assert safe_filename(None) == "bestand" and safe_filename("", default="fiche") == "fiche"
+    # cut short at a comma or an opening bracket: the name does not end in one (web-atlas trial R8)
+    assert safe_filename("Zonnepark De Vaart, fase 2", max_length=19) == "Zonnepark_De_Vaart"
+    assert safe_filename("Kabel Oost (", max_length=20) == "Kabel_Oost"
 
 
 def test_unique_filename_suffixes(tmp_path):

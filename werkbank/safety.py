@@ -55,7 +55,7 @@ def safe_filename(name, default="bestand", max_length=80, ascii_only=False):
     text = "".join(out)
     text = re.sub(r"[_.]*_[_.]*", "_", text)  # "_._" -> "_"
     text = re.sub(r"\.{2,}", ".", text)  # never ".."
-    text = text.strip(" ._-")
+    text = text.strip(" ._-,+").rstrip("(").rstrip(" ._-,+")  # no name ends in a separator or an opening bracket
     if text.split(".")[0].upper() in _WINDOWS_RESERVED:
         text = "_" + text
     if not text:
@@ -75,7 +75,7 @@ def _limit(text, max_length, max_bytes=200):
     stem = stem[:max(1, room)]
     while len((stem + suffix).encode("utf-8")) > max_bytes and len(stem) > 1:
         stem = stem[:-1]
-    return stem.rstrip(" ._-") + suffix
+    return stem.rstrip(" ._-,+(") + suffix  # a name cut short ends in no separator or open bracket
 
 
 def unique_filename(name, existing, default="bestand", max_length=80, ascii_only=False):
