@@ -340,17 +340,19 @@ def add_footer(layout, page=0, width=A4[0], height=A4[1], suffix=""):
 
 
 def with_installed_fonts(qpt_text, family="Noto Sans"):
-    """A layout template's text with ``family`` replaced by the font Qt draws it with when ``family`` is not
-    installed. QGIS >= 3.28 reading a text format whose font is missing tries to download it: on a machine without
-    Noto Sans and without internet every fiche export ended in a yellow 'Noto Sans installeren van lettertype
-    mislukt' (QGIS 3.40 desktop trial); the fiche looked the same, drawn with the fallback font."""
+    """A layout template's text with ``family`` replaced by the font Qt draws it with when QGIS does not find
+    ``family`` on the system. QGIS >= 3.28 reading a text format or a label's font whose family it does not find
+    tries to download it: on a machine without Noto Sans and without internet every fiche export ended in a yellow
+    'Noto Sans installeren van lettertype mislukt' (QGIS 3.40 desktop trial); the fiche looked the same, drawn with
+    the fallback font. Every mention is replaced (the scale bar's text style and the labels' <LabelFont>), and
+    QGIS's own test decides (QgsFontUtils.fontFamilyOnSystem says yes to any name)."""
     from qgis.core import QgsFontUtils
     from qgis.PyQt.QtGui import QFontInfo
 
-    if QgsFontUtils.fontFamilyOnSystem(family):
+    found = QgsFontUtils.fontFamilyMatchOnSystem(family)
+    if found[0] if isinstance(found, tuple) else found:  # (found, matched) on QGIS 3.22
         return qpt_text
-    drawn = QFontInfo(QFont(family)).family()
-    return qpt_text.replace('fontFamily="{}"'.format(family), 'fontFamily="{}"'.format(drawn))
+    return qpt_text.replace(family, QFontInfo(QFont(family)).family())
 
 
 def text_width_mm(text, size_pt, bold=False, dpi=72):

@@ -130,8 +130,15 @@ def test_the_fiche_template_asks_for_no_missing_font(tmp_path, qgis_app, sample_
         template = f.read()
     assert 'fontFamily="Noto Sans"' in template
     assert len(read) == 1  # the layout was read from the template through it
-    families = re.findall(r'fontFamily="([^"]*)"', read[0])
-    assert families and all(QgsFontUtils.fontFamilyOnSystem(f) for f in families), families
+
+    def found(family):  # QGIS's own test before it tries a download
+        hit = QgsFontUtils.fontFamilyMatchOnSystem(family)
+        return hit[0] if isinstance(hit, tuple) else hit
+
+    # the scale bar's text style and the labels' <LabelFont description="family,size,…">
+    families = re.findall(r'fontFamily="([^"]*)"', read[0]) + re.findall(r'<LabelFont[^>]*description="([^,"]*)',
+                                                                          read[0])
+    assert len(families) >= 6 and all(found(f) for f in families), families
     assert L.with_installed_fonts('fontFamily="Sans"', "Sans") == 'fontFamily="Sans"'  # installed: unchanged
 
 
