@@ -160,11 +160,12 @@ def _by(rows, key):
 
 
 def _extents(wb, projects, links_by_project, stations_by_id):
-    """Per project the bounding box (xmin, ymin, xmax, ymax) of the project and its context."""
+    """``(extents, own)``: per project the bounding box (xmin, ymin, xmax, ymax) of the project and its context, and
+    the projects with a geometry of their own (None: not known)."""
     try:
         import shapely  # noqa: F401
     except ImportError:
-        return {}
+        return {}, None
     pf = wb.read_frame("projects", columns=["project_id", "knooppunt_id"], order_by=None)
     dev_ids = sorted({link["dev_id"] for ls in links_by_project.values() for link in ls})
     dev_bounds = {}
@@ -175,9 +176,12 @@ def _extents(wb, projects, links_by_project, stations_by_id):
     kf = wb.read_frame("knooppunten", columns=["knooppunt_id"], order_by=None)
     k_bounds = dict(zip(kf["knooppunt_id"], kf.geometry.bounds.values.tolist()))
     p_bounds = dict(zip(pf["project_id"], pf.geometry.bounds.values.tolist()))
-    out = {}
+    out, own = {}, set()
     for p in projects:
         pid = p["project_id"]
+        b = p_bounds.get(pid)
+        if b is not None and not any(math.isnan(v) for v in b):
+            own.add(pid)
         boxes = [p_bounds.get(pid)]
         boxes += [dev_bounds.get(link["dev_id"]) for link in links_by_project.get(pid, [])]
         if p.get("knooppunt_id"):
@@ -191,7 +195,25 @@ def _extents(wb, projects, links_by_project, stations_by_id):
             continue
         out[pid] = (min(b[0] for b in boxes), min(b[1] for b in boxes),
                     max(b[2] for b in boxes), max(b[3] for b in boxes))
-    return out
+    return out, own
+
+
+def _province_box(programme):
+    """The bounding box of the programme's province (CBS, generalised), or None."""
+    from ..layers.validation import province_geometry
+
+    geom = province_geometry((programme or {}).get("province_code") or (programme or {}).get("province"))
+    return tuple(geom.bounds) if geom is not None and not geom.is_empty else None
+
+
+def map_note(has_location, has_context):
+    """What a fiche map of a project without a location of its own shows, said on the map (a trial: such a map
+    looked like any other, its legend listing 'project'); '' for a project with a location."""
+    if has_location:
+        return ""
+    if has_context:
+        return "Geen eigen locatie: de kaart toont wat aan het project hangt (ontwikkelingen, knooppunt, station)."
+    return "Geen eigen locatie en niets gekoppeld: de kaart toont de provincie."
 
 
 def _station_points(wb):
@@ -316,12 +338,16 @@ def gather(wb, include_confidential=False, order="rank", project_ids=None, with_
 
     if with_extents:
         try:
-            ext = _extents(wb, projects, links, stations)
+            ext, own = _extents(wb, projects, links, stations)  # own: None when it cannot be told
+            fallback = _province_box(programme) if len(ext) < len(out) else None
         except Exception as e:  # noqa: BLE001 - no geometry stack: maps fall back to the layer extent
             data_warnings.append("Kaartuitsnedes niet berekend: {}".format(e))
-            ext = {}
+            ext, own, fallback = {}, None, None
         for f in out:
-            f["extent"] = ext.get(f["project_id"])
+            # nothing to show: the province, not a fixed square somewhere in Utrecht
+            f["extent"] = ext.get(f["project_id"]) or fallback
+            if own is not None:
+                f["map_note"] = map_note(f["project_id"] in own, f["project_id"] in ext)
 
     def code_key(f):
         c = f["number"] or ""
@@ -581,6 +607,7 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
             "peildatum": _s(latest.get("peildatum")),
         } if latest else None,
         "extent": None,
+        "map_note": "",  # what the fiche map shows for a project without a location of its own (map_note)
         "seq": None,
     }
 

@@ -108,8 +108,10 @@ class FicheLayout:
             base = self.coverage.extent() if self.coverage.featureCount() else self.map.extent()
             self.map.setExtent(L.fit_extent(base, size.width(), size.height()))
         self.picture = None
+        self.map_note = None
         if self.map is not None:
             self.picture = _map_picture(layout, self.map)
+            self.map_note = _map_note_label(layout, self.map)
         self._linked_rules = [r for layer in self.map_layers for r in _rules_of(layer) if r.filterExpression() == L.LINKED]
         self._jobs = {}  # project_id -> _MapJob started ahead (see _start_maps)
         self._image_seq = 0
@@ -207,6 +209,16 @@ class FicheLayout:
                 ] + L.add_footer(self.layout, page=index, suffix="_%d" % index)
             self.renderer.set_continuation_frames(rects)
         self._show_map_image(p)
+        if self.map_note is not None:  # a project without a location of its own: said on its map, one line
+            note = p.get("map_note") or ""
+            self.map_note.setText(note)
+            if note:
+                from qgis.core import QgsLayoutSize
+
+                room = self.map.sceneBoundingRect().width() - 4
+                width = max(L.text_width_mm(note, 7, bold=True, dpi=d) for d in (72, 96, 300)) * 1.06 + 3
+                self.map_note.attemptResize(QgsLayoutSize(min(room, width), 4.5))
+            self.map_note.setVisibility(bool(note))
         self.current = p
         self.current_pages = pages
         return pages, font, message, is_warning
@@ -389,6 +401,23 @@ def _discard(path):
         os.remove(path)
     except OSError:
         pass
+
+
+def _map_note_label(layout, map_item):
+    """A label on the map's top left, on white, hidden until a fiche has a note for its map (``map_note``)."""
+    from qgis.core import QgsLayoutPoint, QgsLayoutSize
+
+    rect = map_item.sceneBoundingRect()
+    label = L.add_label(layout, "", 0, 0, min(120.0, rect.width() - 4), 4.5, size=7, bold=True, item_id="map_note")
+    label.setBackgroundEnabled(True)
+    label.setBackgroundColor(QColor(255, 255, 255, 235))
+    label.setMarginX(1.2)
+    label.setMarginY(0.6)
+    label.attemptMove(QgsLayoutPoint(rect.left() + 2, rect.top() + 2))
+    label.attemptResize(QgsLayoutSize(min(120.0, rect.width() - 4), 4.5))
+    label.setZValue(map_item.zValue() + 10)
+    label.setVisibility(False)
+    return label
 
 
 def _title(p):

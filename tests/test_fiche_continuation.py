@@ -60,3 +60,36 @@ def test_the_rank_reads_the_same_on_the_pdf_title_block_and_the_html_fiche(qgis_
     p = {"type_infra_label": "Hoogspanningsstation", "knooppunt": "Sloe", "status_label": "Kandidaat",
          "rank_label": rank_label(3, "3–4", "")}
     assert subtitle(p) == "Hoogspanningsstation · Sloe · Kandidaat · rang 3 (bereik 3–4)"
+
+
+def test_a_project_without_a_location_says_so_on_its_map(tmp_path, qgis_app):
+    """Web-atlas trial R9: the fiche map of a project without geometry looked like any other (and with nothing
+    linked it showed a fixed square near Utrecht, whatever the province). Its map now says what it shows, and with
+    nothing to show it shows the province."""
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.export.fiches import FicheLayout, export_fiches
+    from pmiek_werkbank.layers.validation import province_geometry
+    from pmiek_werkbank.werkbank import create_werkbank, open_werkbank
+
+    path = str(tmp_path / "w.gpkg")
+    create_werkbank(path, "Testprogramma", "Utrecht", province_code="PV26").close()
+    build_export_werkbank(path)
+    with open_werkbank(path) as wb:
+        pid = wb.query("SELECT project_id FROM projects WHERE name = ?", (FICHE_NAMES[1],))[0]["project_id"]
+        wb.execute("UPDATE projects SET geom = NULL, knooppunt_id = NULL, station_id = NULL WHERE project_id = ?",
+                   (pid,))
+        wb.execute("DELETE FROM project_links WHERE project_id = ?", (pid,))
+    with open_werkbank(path, readonly=True) as wb:
+        data = gather(wb)
+        p = [q for q in data.projects if q["project_id"] == pid][0]
+        others = [q for q in data.projects if q["project_id"] != pid]
+        assert p["map_note"] == "Geen eigen locatie en niets gekoppeld: de kaart toont de provincie."
+        assert p["extent"] == tuple(province_geometry("PV26").bounds)
+        assert all(q["map_note"] == "" for q in others if q["project_id"] != pid)
+        fiches = export_fiches(wb, data, str(tmp_path / "fiches"), fiche_layout=FicheLayout(wb, data))
+    texts = {}
+    for pdf in fiches.pdfs:
+        texts[pdf] = " ".join(subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True,
+                                             check=True).stdout.split())
+    with_note = [f for f, t in texts.items() if "Geen eigen locatie en niets gekoppeld" in t]
+    assert len(with_note) == 1 and FICHE_NAMES[1].split()[0] in texts[with_note[0]]
