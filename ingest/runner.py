@@ -504,11 +504,7 @@ def _checked_and_written(wb, s, kind, frame, source, source_layer, feedback, sou
         checked.notes.append("waarschuwing: " + unchosen)
     unused = unused_columns(s, frame, checked.mapping, params)
     if unused:
-        note = ("Niet gebruikt: {} kolom(men) uit de bron zijn niet herkend als veld van {} en niet ingelezen: {}. "
-                "Hoort een ervan bij een veld, hernoem de kolom dan (de herkende namen staan in de hulp van de "
-                "import) of kies hem met de FIELD_-parameter.").format(
-            len(unused), s.label.lower(), ", ".join("'{}'".format(c) for c in unused[:15]) +
-            (" …" if len(unused) > 15 else ""))
+        note = unused_columns_note(s.label.lower(), unused)
         rep.add(None, None, None, None, note, WAARSCHUWING)  # a warning: the report must not say 'geen problemen'
         checked.notes.append("waarschuwing: " + note)
     rep.settle(keep_rejected_warnings=not s.layer)  # a table row's warnings are problems to fix with its errors
@@ -598,6 +594,14 @@ def _name_conflicts(s, rows, conflicts):
     for c in conflicts:
         if str(c["key"]) in names:
             c["label"] = names[str(c["key"])]
+
+
+def unused_columns_note(what, unused):
+    """The one warning about source columns an import read into no field of ``what`` (a kind's label)."""
+    return ("Niet gebruikt: {} kolom(men) uit de bron zijn niet herkend als veld van {} en niet ingelezen: {}. "
+            "Hoort een ervan bij een veld, hernoem de kolom dan (de herkende namen staan in de hulp van de "
+            "import) of kies hem met de FIELD_-parameter.").format(
+        len(unused), what, ", ".join("'{}'".format(c) for c in unused[:15]) + (" …" if len(unused) > 15 else ""))
 
 
 def unchosen_layers_warning(frame, source, refused=False):

@@ -520,6 +520,17 @@ def check_stations(wb, frame, source, mapping=None, capacity_table=None, capacit
     return checked
 
 
+def _unused_capacity_columns(sub, df, used):
+    """A column of the capacity table read into no field (a hidden 'Intern', a year the pattern does not know) is
+    said, as every import says it (Zeeland trial F7: it was left out without a word)."""
+    from ..ingest.runner import unused_columns_note
+
+    unused = [str(c) for c in df.columns if not str(c).startswith("_") and c not in used and str(c).strip()]
+    if unused:
+        sub.add(None, None, None, None, unused_columns_note(M.KIND_LABELS["station_capacity"].lower(), unused),
+                V.WAARSCHUWING)
+
+
 def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_source, own=None):
     """Long or wide capacity table -> long frame (station_id, year, afname_mw, teruglevering_mw, source, peildatum).
     ``own``: {source id: station id} of the stations imported with the table (SOURCE_PREFIX)."""
@@ -571,6 +582,7 @@ def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_
         base["peildatum"] = base["peildatum"].where(base["peildatum"].notna(), pdat)
     if "year" in resolved and ("afname_mw" in resolved or "teruglevering_mw" in resolved):
         sub.note("Tabel in lang formaat: " + M.describe_mapping("station_capacity", resolved))
+        _unused_capacity_columns(sub, df, set(resolved.values()))
         year = V.check_number(sub, df, resolved["year"], resolved["year"], year=True)
         V.check_required(sub, df, year, resolved["year"], "jaar")
         long = base.copy()
@@ -594,6 +606,7 @@ def _capacity_rows(table_df, capacity_mapping, cap_source, known, pdat, default_
                 "'teruglevering_2030' of '2030'). Kolommen: {}.".format(
                     cap_source, ", ".join(c for c in df.columns if not c.startswith("_"))))
         sub.note("Tabel in breed formaat: " + ", ".join("{} → {} {}".format(c, d, y) for c, y, d in wide))
+        _unused_capacity_columns(sub, df, set(resolved.values()) | {c for c, _, _ in wide})
         parts = {}
         for c, y, d in wide:
             vals = V.check_number(sub, df, c, c, maximum=V.MAX_MW, unit="MW")

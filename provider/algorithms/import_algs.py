@@ -159,9 +159,10 @@ def log_report(alg, feedback, rep, report):
     where the report is) and its CSV twin when the report went beside the werkbank."""
     for note in rep.notes:
         feedback.pushInfo(note)
-    for p in rep.warnings():  # what concerns the whole source (columns not read ...), not one row
-        if p.row is None:
-            feedback.pushWarning(p.message(rep.source))
+    for part in [rep] + list(rep.sub_reports):  # what concerns a whole source (columns not read ...), not one row
+        for p in part.warnings():
+            if p.row is None:
+                feedback.pushWarning(p.message(part.source))
     for part in [rep] + list(rep.sub_reports):
         for line in part.first_errors(10):
             feedback.reportError(line, False)
