@@ -11,6 +11,7 @@ from qgis.PyQt.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,6 +19,7 @@ from qgis.PyQt.QtWidgets import (
     QListWidgetItem,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
 )
@@ -97,12 +99,22 @@ class ExportDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.status = QLabel("")
-        # long lines ('Fiche … is te lang voor één A4 …') wrap: the dialog grew sideways with each export, past the
-        # 1280 px of a beamer with a long project name (QGIS 3.40 desktop trial)
+        # long lines ('Fiche … is te lang voor één A4 …') wrap, many lines scroll: the dialog grew sideways with
+        # each export, past the 1280 px of a beamer with a long project name, and taller with each warning (one per
+        # long fiche); a wrapped label alone was cut off by the buttons (QGIS 3.40 desktop trial)
         self.status.setWordWrap(True)
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # the dialog's width
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_area = QScrollArea()
+        self.status_area.setWidgetResizable(True)
+        self.status_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.status_area.setWidget(self.status)
+        self.status_area.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # dialog's width
+        line = self.status.fontMetrics().lineSpacing()
+        self.status_area.setMinimumHeight(2 * line + 4)
+        self.status_area.setMaximumHeight(7 * line + 4)
         layout.addWidget(self.progress)
-        layout.addWidget(self.status)
+        layout.addWidget(self.status_area)
         self.buttons = QDialogButtonBox()
         self.run_button = self.buttons.addButton(tr("Exporteren"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.web_button = self.buttons.addButton(tr("Web-atlas exporteren"), QDialogButtonBox.ButtonRole.ActionRole)

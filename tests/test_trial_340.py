@@ -188,7 +188,7 @@ def test_a_decision_in_the_scoring_dock_warns_nothing_in_the_log(qgis_iface, tmp
 def test_the_export_dialog_does_not_grow_with_its_messages(qgis_iface):
     """Fiches, atlas en lijsten exporteren: after an export the dialog widened to its longest message line
     ('Fiche 'Uitbreiding HS/MS-station Veenendaal Wageningselaan' is te lang voor één A4 …', s47, t12); with a
-    longer project name it passes the screen of a 1280 px beamer. The message wraps instead."""
+    longer project name it passes the screen of a 1280 px beamer. The message wraps instead, and scrolls when long."""
     from pmiek_werkbank.dialogs.export_dialog import ExportDialog
     from pmiek_werkbank.layers.project import Session
 
@@ -204,7 +204,12 @@ def test_the_export_dialog_does_not_grow_with_its_messages(qgis_iface):
         dlg.resize(dlg.sizeHint())
         QApplication.processEvents()
         label = dlg.status
-        assert label.height() >= label.heightForWidth(label.width()) > 2 * label.fontMetrics().height()  # whole
+        # whole: the wrapped text is as tall as it needs (more than two lines) and scrolls in its area, which
+        # stays above the buttons (a wrapped label alone was cut off by them)
+        assert label.height() >= label.heightForWidth(label.width()) > 2 * label.fontMetrics().height()
+        area = dlg.status_area
+        assert area.height() <= 7 * label.fontMetrics().lineSpacing() + 4
+        assert area.geometry().bottom() < dlg.buttons.geometry().top()
     finally:
         dlg.cleanup()
         dlg.deleteLater()
