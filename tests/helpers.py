@@ -211,3 +211,21 @@ def column(model, header):
     from qgis.PyQt.QtCore import Qt
 
     return [model.headerData(j, Qt.Orientation.Horizontal) for j in range(model.columnCount())].index(header)
+
+
+def run_alg_logged(alg_id, params):
+    """Run a Processing algorithm as ``conftest.run_alg`` does; returns ``(results, warnings)``: the warnings it
+    pushed to its log (what a user reads in the Processing dialog)."""
+    from qgis import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+
+    warnings = []
+
+    class Feedback(QgsProcessingFeedback):
+        def pushWarning(self, text):  # noqa: N802 - QGIS API
+            warnings.append(text)
+            super().pushWarning(text)
+
+    ctx = QgsProcessingContext()
+    ctx.setProject(QgsProject.instance())
+    return processing.run(alg_id, params, context=ctx, feedback=Feedback()), warnings

@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 
 from conftest import SAMPLE_DIR, run_alg
-from test_unchosen_layers import _run
+from helpers import run_alg_logged as _run
 
 SKIP = {"fid", "row_version", "modified", "modified_by", "geom"}
 

@@ -221,8 +221,7 @@ def test_algorithms_freeze_and_compare(pmiek_provider, tmp_path):
 def test_next_round_gets_its_own_peildatum(pmiek_provider, tmp_path):
     """Zeeland trial F9: 'pMIEK Zeeland 2027' started from the frozen round kept 'peildatum 1 juli 2025' on its
     fiches and atlas, and no algorithm could set it. startround takes PEILDATUM; without it the log says so."""
-    from qgis import processing
-    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+    from helpers import run_alg_logged
 
     from pmiek_werkbank.werkbank import open_werkbank
 
@@ -234,14 +233,6 @@ def test_next_round_gets_its_own_peildatum(pmiek_provider, tmp_path):
                                        "OUTPUT": str(tmp_path / "r2.gpkg")})
     with open_werkbank(res["OUTPUT"], readonly=True) as wb:
         assert (wb.programme()["round"], wb.programme()["peildatum"]) == ("pMIEK 2.0", "2027-01-01")
-    warned = []
-
-    class Feedback(QgsProcessingFeedback):
-        def pushWarning(self, text):  # noqa: N802 - QGIS API
-            warned.append(text)
-
-    ctx = QgsProcessingContext()
-    ctx.setProject(QgsProject.instance())
-    processing.run("pmiek:startround", {"INPUT": snap, "LABEL": "pMIEK 2.1", "OUTPUT": str(tmp_path / "r3.gpkg")},
-                   context=ctx, feedback=Feedback())
+    _res, warned = run_alg_logged("pmiek:startround", {"INPUT": snap, "LABEL": "pMIEK 2.1",
+                                                        "OUTPUT": str(tmp_path / "r3.gpkg")})
     assert any("peildatum is die van de bevroren ronde" in w for w in warned), warned

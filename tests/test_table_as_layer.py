@@ -53,24 +53,15 @@ def test_xlsx_with_a_title_and_a_merged_cell_as_a_layer(werkbank_path, tmp_path,
 def test_a_column_of_the_capacity_table_read_into_no_field_is_said(werkbank_path, tmp_path, pmiek_provider):
     """Zeeland trial F7: a wide capacity table's extra column ('Intern', hidden in Excel) was left out without a
     word; every other import names such a column."""
-    from qgis import processing
-    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
+    from helpers import run_alg_logged
 
     stations = tmp_path / "stations.csv"
     stations.write_text("station_id;naam;X;Y\nZL-1;Goes;136000;456000\n", encoding="utf-8")
     cap = tmp_path / "limieten.csv"
     cap.write_text("station;afname_2030;teruglevering_2030;Intern\nZL-1;40;12;niet delen\n", encoding="utf-8")
-    warned = []
-
-    class Feedback(QgsProcessingFeedback):
-        def pushWarning(self, text):  # noqa: N802 - QGIS API
-            warned.append(text)
-
-    ctx = QgsProcessingContext()
-    ctx.setProject(QgsProject.instance())
-    res = processing.run("pmiek:importstations", {
+    res, warned = run_alg_logged("pmiek:importstations", {
         "WERKBANK": werkbank_path, "INPUT": str(stations), "FIELD_ID": "station_id", "FIELD_NAME": "naam",
-        "CAPACITY_TABLE": str(cap), "CHECK_PROVINCE": False}, context=ctx, feedback=Feedback())
+        "CAPACITY_TABLE": str(cap), "CHECK_PROVINCE": False})
     assert res["CAPACITY_IMPORTED"] >= 1
     assert any("Niet gebruikt: 1 kolom(men)" in w and "'Intern'" in w for w in warned), warned
     assert _rows(werkbank_path, "SELECT afname_mw, teruglevering_mw FROM station_capacity WHERE year = 2030") == [

@@ -6,23 +6,7 @@ import os
 import shutil
 
 from conftest import SAMPLE_DIR, run_alg
-
-
-def _run(alg, params):
-    """Run ``alg``; returns its results and the warnings it logged."""
-    from qgis import processing
-    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProject
-
-    warnings = []
-
-    class Feedback(QgsProcessingFeedback):
-        def pushWarning(self, text):  # noqa: N802 - QGIS API
-            warnings.append(text)
-            super().pushWarning(text)
-
-    ctx = QgsProcessingContext()
-    ctx.setProject(QgsProject.instance())
-    return processing.run(alg, params, context=ctx, feedback=Feedback()), warnings
+from helpers import run_alg_logged as _run
 
 
 def test_a_file_of_several_layers_without_one_chosen_says_what_it_left_out(werkbank_path, tmp_path, pmiek_provider):
