@@ -228,6 +228,20 @@ def _station_points(wb):
     return out
 
 
+def _link_mw(link):
+    """The MW one link carries: ``knooppunten.balance.link_share`` (share in MW, else % of the development's
+    vraag-else-aanbod, else all of it)."""
+    from ..knooppunten.balance import development_mw, link_share
+
+    nan = float("nan")
+
+    def num(v):
+        return nan if v is None else float(v)
+
+    dev = development_mw([num(link["demand_mw"])], [num(link["supply_mw"])])
+    return float(link_share([num(link["share_mw"])], [num(link["share_pct"])], dev)[0][0])
+
+
 def rank_label(rank, range_text, note):
     """'rang 3 (bereik 3–4)', 'rang 2', or the reason a project has no rank ('afgevallen: geen rang'): the one text
     of a rank on the PDF fiche's title block, the HTML and web fiche (the range whenever the weights can move it)."""
@@ -405,6 +419,7 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
     r = facts.project(pid)
     devs = []
     sectors = []
+    moved = facts.moved_by_link(pid)  # what the balance counts per link (None: no balance)
     for link in links.get(pid, []):
         sector = E.label(E.SECTORS, link["sector"])
         if sector not in sectors:
@@ -422,6 +437,9 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
             "supply": fmt_mw(link["supply_mw"]),
             "share": (fmt_mw(link["share_mw"]) if link["share_mw"] is not None
                       else (fmt_num(link["share_pct"], 1) + " %" if link["share_pct"] is not None else "")),
+            # what this link counts for the project: the balance's MW (as 'Bedient … samen' sums them), else
+            # what the link carries by the one rule
+            "counted_mw": moved.get(str(link["dev_id"]), 0.0) if moved is not None else _link_mw(link),
             "motivation": _s(link["motivation"]),
         })
     by_mw = sorted(devs, key=lambda d: -max(d["demand_mw"] or 0, d["supply_mw"] or 0))
@@ -566,7 +584,9 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
         "developments": devs,
         "developments_top": top,
         "developments_rest": rest,
-        "developments_rest_mw": fmt_mw(sum(max(d["demand_mw"] or 0, d["supply_mw"] or 0) for d in rest)),
+        # the MW these links carry (shares applied), as 'Bedient … samen' counts them: the full MW of the
+        # developments here contradicted that sentence on the same page (QGIS 3.40 desktop trial F7)
+        "developments_rest_mw": fmt_mw(sum(d["counted_mw"] for d in rest)),
         "sector_counts": sector_counts,
         "dev_summary": dev_summary,
         # what the balance counts at the project's station (programme facts): the same MW as the balance dock

@@ -194,6 +194,27 @@ class ProgrammeFacts:
             return []
         return [dict(r) for r in self._station_table().get(station_id, [])]
 
+    def _link_groups(self):
+        links = getattr(self.balance, "links", None) if self.balance is not None else None
+        if links is None or not len(links) or "moved_mw" not in links.columns:
+            return None
+        groups = self.__dict__.get("_links_by_project")
+        if groups is None:
+            groups = {str(k): g for k, g in links.groupby(links["project_id"].astype(str), sort=False)}
+            self._links_by_project = groups
+        return groups
+
+    def moved_by_link(self, project_id):
+        """``{dev_id: MW}`` the balance moves to the project's station for each of its links (what :meth:`serves`
+        sums); None when the balance is not available."""
+        groups = self._link_groups()
+        if groups is None:
+            return None
+        m = groups.get(str(project_id))
+        if m is None or not len(m):
+            return {}
+        return {str(d): float(v) for d, v in zip(m["dev_id"], m["moved_mw"].fillna(0.0))}
+
     def serves(self, project_id):
         """MW of linked developments a project serves: {"demand_mw", "supply_mw", "mw", "station_id", "from_year"}.
 
@@ -201,13 +222,9 @@ class ProgrammeFacts:
         project is not active or has no station)."""
         out = {"demand_mw": 0.0, "supply_mw": 0.0, "mw": 0.0, "station_id": self.project_station(project_id),
                "from_year": None}
-        links = getattr(self.balance, "links", None) if self.balance is not None else None
-        if links is None or not len(links) or "moved_mw" not in links.columns:
-            return out
-        groups = self.__dict__.get("_links_by_project")
+        groups = self._link_groups()
         if groups is None:
-            groups = {str(k): g for k, g in links.groupby(links["project_id"].astype(str), sort=False)}
-            self._links_by_project = groups
+            return out
         m = groups.get(str(project_id))
         if m is None or not len(m):
             return out

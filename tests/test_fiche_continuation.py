@@ -93,3 +93,38 @@ def test_a_project_without_a_location_says_so_on_its_map(tmp_path, qgis_app):
                                              check=True).stdout.split())
     with_note = [f for f, t in texts.items() if "Geen eigen locatie en niets gekoppeld" in t]
     assert len(with_note) == 1 and FICHE_NAMES[1].split()[0] in texts[with_note[0]]
+
+
+def test_the_smaller_developments_line_counts_what_the_links_carry(tmp_path, qgis_app):
+    """QGIS 3.40 desktop trial F7: a fiche said 'Bedient … samen 61,6 MW vraag' and, under its table, 'en 16
+    kleinere ontwikkelingen, samen 134,1 MW' - the full MW of those developments, not the halves the links carry.
+    Both now count what the links carry (knooppunten.balance.link_share)."""
+    import os
+    import shutil
+
+    from conftest import SAMPLE_DIR
+
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.formatting import fmt_mw
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    path = str(tmp_path / "w.gpkg")
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    with open_werkbank(path) as wb:
+        pid = wb.query("SELECT project_id, COUNT(*) AS n FROM project_links GROUP BY project_id ORDER BY n DESC "
+                       "LIMIT 1")[0]["project_id"]
+        wb.execute("UPDATE project_links SET share_pct = 50, share_mw = NULL WHERE project_id = ?", (pid,))
+    from pmiek_werkbank.export.context import _link_mw
+    from pmiek_werkbank.programme.facts import programme_facts
+
+    with open_werkbank(path, readonly=True) as wb:
+        p = [q for q in gather(wb).projects if q["project_id"] == pid][0]
+        serves = programme_facts(wb).serves(pid)
+    rest = p["developments_rest"]
+    assert len(rest) > 5
+    full = sum((d["demand_mw"] or 0) or (d["supply_mw"] or 0) for d in rest)
+    assert p["developments_rest_mw"] == fmt_mw(sum(d["counted_mw"] for d in rest)) != fmt_mw(full)
+    # each link counts at most its half; together they are what 'Bedient … samen' says
+    assert all(d["counted_mw"] <= ((d["demand_mw"] or 0) or (d["supply_mw"] or 0)) / 2 + 1e-9 for d in rest)
+    assert fmt_mw(sum(d["counted_mw"] for d in p["developments"])) == fmt_mw(serves["mw"])
+    assert _link_mw({"demand_mw": 8.0, "supply_mw": None, "share_mw": None, "share_pct": 50.0}) == 4.0
