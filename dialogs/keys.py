@@ -5,10 +5,11 @@
   Tab cell to cell, so a keyboard user never left the table).
 - :func:`on_enter`: Enter/Return on a table's current cell does what a double-click does.
 - :func:`text_box`: a multi-line text box (motivatie, reden) where Tab moves on instead of typing a tab, and
-  Ctrl+Enter accepts the dialog it is in.
+  Ctrl+Enter accepts the dialog it is in; entered with Tab, the cursor is at the end of its text.
 """
 
 from qgis.PyQt.QtCore import QEvent, QObject, Qt
+from qgis.PyQt.QtGui import QTextCursor
 from qgis.PyQt.QtWidgets import QDialog, QPlainTextEdit
 
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -29,6 +30,12 @@ class _Keys(QObject):
         self._accept = accept
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.FocusIn and self._accept is not None and event.reason() in (
+                Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason):
+            # a text box entered with Tab continues its text: the stored motivatie came back with the cursor at its
+            # start, and what was typed went in front of it ("…nationaalBackbone ontsluit…", QGIS 3.40 trial F3)
+            obj.moveCursor(QTextCursor.MoveOperation.End)
+            return False
         if event.type() != QEvent.Type.KeyPress or event.key() not in ENTER_KEYS:
             return False
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
