@@ -130,3 +130,15 @@ def fmt_value(field, v):
         if name.endswith("_mw") or name.endswith(" mw") or "(mw)" in name:
             return fmt_mw(v)
     return v
+
+
+def station_label(name, voltage_kv):
+    """'Lage Weide (150 kV)'; a name that already says the voltage ('150kV Wageningselaan') keeps it once.  How a
+    station is named to a person, in every panel and output."""
+    import re
+
+    name = "" if name is None or (isinstance(name, float) and math.isnan(name)) else str(name).strip()
+    kv = fmt_num(voltage_kv, 0) if voltage_kv else ""
+    if not kv or re.search(r"(?<!\d){}\s*kv".format(re.escape(kv)), name, re.I):
+        return name
+    return " ".join(x for x in (name, "({} kV)".format(kv)) if x)

@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..formatting import fmt_date, fmt_eur, fmt_mw, fmt_num  # noqa: F401 - the one Dutch formatter, re-exported
+from ..formatting import fmt_date, fmt_eur, fmt_mw, fmt_num, station_label  # noqa: F401 - the one Dutch formatter, re-exported
 from ..ingest.dates import date_key
 from ..knooppunten.projects import financial_text
 from ..programme import visibility as V
@@ -672,12 +672,3 @@ def serves_text(serves):
         return ""
     when = "vanaf {}".format(serves["from_year"]) if serves.get("from_year") else ""
     return "bedient " + " en ".join(parts) + (" ({})".format(when) if when else "")
-
-
-def station_label(name, voltage_kv):
-    """'Lage Weide (150 kV)'; a name that already says the voltage ('150kV Wageningselaan') keeps it once."""
-    name = _s(name)
-    kv = fmt_num(voltage_kv, 0) if voltage_kv else ""
-    if not kv or re.search(r"(?<!\d){}\s*kv".format(re.escape(kv)), name, re.I):
-        return name
-    return " ".join(x for x in (name, "({} kV)".format(kv)) if x)

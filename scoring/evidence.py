@@ -144,6 +144,17 @@ def whatif_relief(model_cls, wb, project_id):
     return out
 
 
+def _station_name(wb, station_id):
+    """A station as the fiche and the balance dock name it ('Lage Weide (150 kV)'), its id when it has no name."""
+    from ..formatting import station_label
+
+    if not station_id:
+        return ""
+    rows = wb.query("SELECT name, voltage_kv FROM stations WHERE station_id = ?", (station_id,))
+    label = station_label(rows[0]["name"], rows[0]["voltage_kv"]) if rows else ""
+    return label or str(station_id)
+
+
 def constraint_overlap(geometry, constraints, crs="EPSG:28992"):
     """F: overlap of one project geometry with constraint layers.
 
@@ -223,7 +234,7 @@ def evidence_facts(wb, project_id, criterion_id, constraints=None):
         c = capacity_relief(wb, project_id)
         facts += [
             ("Extra afnamecapaciteit (MW)", _fmt(c.get("relief_mw"))),
-            ("Station", str(c.get("station_id") or "niet opgegeven")),
+            ("Station", _station_name(wb, c.get("station_id")) or "niet opgegeven"),
             ("Jaar inbedrijfname", str(c.get("ibn_year") or "onbekend")),
             ("Jaren tekort zonder project", ", ".join(map(str, c.get("years_short") or [])) or "geen"),
             ("Waarvan opgelost met project", ", ".join(map(str, c.get("years_resolved") or [])) or "geen"),

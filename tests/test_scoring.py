@@ -375,6 +375,12 @@ def test_evidence_a_c_f_h(werkbank):
     facts_a = dict(EV.evidence_facts(werkbank, "p1", "A"))
     assert facts_a["Gekoppelde ontwikkelingen"] == "2" and facts_a["Woningen"] == "800"
     assert EV.evidence_facts(werkbank, "p1", "B") == []
+    # the station as the fiche and the balance dock name it, not its id (QGIS 3.40 desktop trial F23)
+    name = werkbank.query("SELECT name, voltage_kv FROM stations WHERE station_id = 'st1'")[0]
+    from pmiek_werkbank.formatting import station_label
+
+    assert dict(EV.evidence_facts(werkbank, "p1", "C"))["Station"] == station_label(name["name"], name["voltage_kv"])
+    assert name["name"] and name["name"] in dict(EV.evidence_facts(werkbank, "p1", "C"))["Station"]
 
 
 def test_back_to_kandidaat_brings_back_its_reason(scored):
