@@ -250,7 +250,9 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         if changed and self.iface.mapCanvas() is not None:
             self.iface.mapCanvas().refresh()
         path = self.session.werkbank_path() if self.session is not None else ""
-        if table and path:
+        from .dialogs.messages import recently_confirmed
+
+        if table and path and not recently_confirmed():  # a dock said what it saved a moment ago: nothing new
             self.tell(self.tr("Opgeslagen in de werkbank"), "", Qgis.MessageLevel.Success, 3, more=path)
 
     def _on_project_write(self, *args):

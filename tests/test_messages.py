@@ -53,3 +53,29 @@ def test_no_message_bar_call_outside_the_one_function():
                     if re.search(r"\.pushMessage\(", line):
                         found.append("{}:{}".format(os.path.relpath(path, ROOT), n))
     assert found == []
+
+
+def test_a_confirmation_replaces_its_earlier_self_and_a_warning_stacks(qgis_app):
+    """QGIS 3.40 desktop trial: 'Opgeslagen in de werkbank' stacked twice after a link, and after Esc on a drawing
+    the one behind came back as if the drawing had been saved. A confirmation or note replaces an earlier one of its
+    title; warnings stack (each is to be read)."""
+    from qgis.core import Qgis
+    from qgis.gui import QgsMessageBar
+
+    from pmiek_werkbank.dialogs.messages import recently_confirmed, tell
+
+    class Iface:
+        def __init__(self):
+            self.bar = QgsMessageBar()
+
+        def messageBar(self):  # noqa: N802 - QGIS API
+            return self.bar
+
+    iface = Iface()
+    tell(iface, "Opgeslagen in de werkbank", "", Qgis.MessageLevel.Success, 0)
+    tell(iface, "Let op", "eerste", Qgis.MessageLevel.Warning, 0)
+    tell(iface, "Opgeslagen in de werkbank", "", Qgis.MessageLevel.Success, 0)
+    tell(iface, "Let op", "tweede", Qgis.MessageLevel.Warning, 0)
+    got = sorted((i.title(), i.text()) for i in iface.bar.items())
+    assert got == [("Let op", "eerste"), ("Let op", "tweede"), ("Opgeslagen in de werkbank", "")]
+    assert recently_confirmed()
