@@ -48,7 +48,7 @@ def test_projects_unknown_municipality_is_a_warning_with_a_suggestion(pmiek_prov
     with open(report, encoding="utf-8-sig") as f:
         got = [(r["rij"], r["bron_id"], r["veld"], r["probleem"], r["ernst"]) for r in csv.DictReader(f, delimiter=";")]
     assert sorted(got) == [
-        ("3", "P-laadplein", "Gemeenten", "'Antwerpen' is geen gemeente van de CBS-lijst; toch opgenomen",
+        ("3", "ZP-2", "Gemeenten", "'Antwerpen' is geen gemeente van de CBS-lijst; toch opgenomen",
          "waarschuwing"),
-        ("3", "P-laadplein", "Gemeenten", "'Goess' is geen gemeente van de CBS-lijst (bedoelt u 'Goes'?); toch "
+        ("3", "ZP-2", "Gemeenten", "'Goess' is geen gemeente van de CBS-lijst (bedoelt u 'Goes'?); toch "
                                           "opgenomen", "waarschuwing")]
