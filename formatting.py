@@ -142,3 +142,13 @@ def station_label(name, voltage_kv):
     if not kv or re.search(r"(?<!\d){}\s*kv".format(re.escape(kv)), name, re.I):
         return name
     return " ".join(x for x in (name, "({} kV)".format(kv)) if x)
+
+
+def fmt_share(share_mw, share_pct):
+    """What a link carries, as every panel and output writes it: '9,1 MW', '75,5 %', or '100 %' (a link without a
+    share carries all of the development).  The projects panel wrote 75,5 % as '76 %' beside the fiche's '75,5 %'."""
+    if _number(share_mw) is not None:
+        return fmt_mw(share_mw)
+    if _number(share_pct) is not None:
+        return fmt_num(share_pct, 1, trim=True) + " %"
+    return "100 %"

@@ -589,13 +589,13 @@ class ProjectsDock(ConnectionsMixin, QDockWidget):
             self._show_detail_titles()
             return
         try:
+            from ..formatting import fmt_share
             from ..knooppunten.links import links_for_project
 
             lk = links_for_project(wb, pid)
             rows = []
             for r in lk.itertuples():
-                share = (_fmt(r.share_mw) + " MW") if r.share_mw == r.share_mw and r.share_mw is not None else (
-                    (_fmt(r.share_pct, 0) + " %") if r.share_pct == r.share_pct and r.share_pct is not None else "100 %")
+                share = fmt_share(r.share_mw, r.share_pct)  # as the fiche writes it ('75,5 %', not '76 %')
                 rows.append([r.dev_id, r.name or "", E.label(E.SECTORS, r.sector) or "",
                              str(int(r.year_ready)) if r.year_ready == r.year_ready and r.year_ready else "",
                              r.mw, share, r.motivation or ""])

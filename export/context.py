@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from ..formatting import fmt_date, fmt_eur, fmt_mw, fmt_num, station_label  # noqa: F401 - the one Dutch formatter, re-exported
+from ..formatting import fmt_date, fmt_eur, fmt_mw, fmt_num, fmt_share, station_label  # noqa: F401 - re-exported
 from ..ingest.dates import date_key
 from ..knooppunten.projects import financial_text
 from ..programme import visibility as V
@@ -435,8 +435,7 @@ def _fiche(p, knooppunten, stations, capacity, links, deps, actions, monitoring,
             "supply_mw": link["supply_mw"],
             "demand": fmt_mw(link["demand_mw"]),
             "supply": fmt_mw(link["supply_mw"]),
-            "share": (fmt_mw(link["share_mw"]) if link["share_mw"] is not None
-                      else (fmt_num(link["share_pct"], 1) + " %" if link["share_pct"] is not None else "")),
+            "share": fmt_share(link["share_mw"], link["share_pct"]),
             # what this link counts for the project: the balance's MW (as 'Bedient … samen' sums them), else
             # what the link carries by the one rule
             "counted_mw": moved.get(str(link["dev_id"]), 0.0) if moved is not None else _link_mw(link),

@@ -120,3 +120,42 @@ def test_projectenlijst_reads_mw_written_with_its_unit():
     got = dict(zip(rows["name"], rows["capacity_afname_mw"]))
     assert got["A"] == 12.0 and got["B"] == 1.5
     assert len(errors) == 1 and "'12 kW' is geen getal" in str(errors[0])  # another unit is never guessed
+
+
+def test_a_link_share_reads_the_same_in_the_panel_and_on_the_fiche(qgis_iface, session, tmp_path):
+    """QGIS 3.40 desktop trial: the projects panel wrote a 75,5 % share as '76 %' (and a link without a share as
+    '100 %' where the fiche left the cell empty); one formatter, formatting.fmt_share, for both."""
+    import os
+    import shutil
+
+    from conftest import SAMPLE_DIR
+
+    from pmiek_werkbank.dialogs.projects_dock import ProjectsDock
+    from pmiek_werkbank.export.context import gather
+    from pmiek_werkbank.formatting import fmt_share
+    from pmiek_werkbank.layers.project import add_werkbank_layers
+    from pmiek_werkbank.werkbank import open_werkbank
+
+    assert (fmt_share(None, 75.5), fmt_share(9.06, None), fmt_share(None, None)) == ("75,5 %", "9,1 MW", "100 %")
+    path = str(tmp_path / "w.gpkg")
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    with open_werkbank(path) as wb:
+        link = wb.query("SELECT l.project_id, l.dev_id FROM project_links l JOIN projects p "
+                        "ON p.project_id = l.project_id WHERE p.confidential = 0 LIMIT 1")[0]
+        wb.execute("UPDATE project_links SET share_pct = 75.5, share_mw = NULL WHERE project_id = ? AND dev_id = ?",
+                   (link["project_id"], link["dev_id"]))
+    with open_werkbank(path, readonly=True) as wb:
+        p = [q for q in gather(wb).projects if q["project_id"] == link["project_id"]][0]
+    on_paper = {d["dev_id"]: d["share"] for d in p["developments"]}
+    add_werkbank_layers(path)
+    session.set_werkbank(path)
+    dock = ProjectsDock(qgis_iface, session)
+    try:
+        assert dock.select_project(link["project_id"], zoom=False)
+        head = [dock.links.horizontalHeaderItem(c).text() for c in range(dock.links.columnCount())]
+        on_screen = {dock.links.item(r, 0).data(0x0100): dock.links.item(r, head.index("Aandeel")).text()
+                     for r in range(dock.links.rowCount())}
+    finally:
+        dock.cleanup()
+    assert on_screen[link["dev_id"]] == on_paper[link["dev_id"]] == "75,5 %"
+    assert on_screen == on_paper
