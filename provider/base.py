@@ -47,6 +47,19 @@ def add_features(sink, features, output, first_row=1):
         "uitvoer niet en kies zo nodig een andere bestemming.".format(output, where, error))
 
 
+def _current_werkbank():
+    """The werkbank open in the plugin (the QGIS project's entry), as the default of a WERKBANK parameter: a
+    Processing dialog opened while a werkbank is open starts with it filled in (QGIS 3.40 desktop trial F5: every
+    dialog opened with the field empty).  None without one (qgis_process, another project)."""
+    try:
+        from qgis.core import QgsProject
+
+        value, ok = QgsProject.instance().readEntry("pmiek", "werkbank", "")
+    except Exception:  # noqa: BLE001 - no project (a bare process)
+        return None
+    return value if ok and value else None
+
+
 _STATUS_STYLE = []  # the latest post-processor (QGIS owns it once set and deletes it after use)
 
 
@@ -397,6 +410,7 @@ class PmiekAlgorithm(QgsProcessingAlgorithm):
                 self.tr(description),
                 behavior=QgsProcessingParameterFile.Behavior.File,
                 fileFilter="GeoPackage (*.gpkg)",
+                defaultValue=_current_werkbank() if name == "WERKBANK" else None,
             )
         )
 

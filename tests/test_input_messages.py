@@ -28,3 +28,23 @@ def test_a_broken_input_file_is_named_in_dutch(werkbank_path, tmp_path, pmiek_pr
         run_alg("pmiek:importprojects", {"WERKBANK": werkbank_path, "INPUT": str(broken)})
     assert "INPUT: 'projecten.xlsx' is niet bruikbaar" in str(failed.value) and "De werkbank is niet gewijzigd" in \
         str(failed.value)
+
+
+def test_a_dialog_starts_with_the_open_werkbank(pmiek_provider, tmp_path):
+    """QGIS 3.40 desktop trial F5: every Processing dialog of the plugin opened with its Werkbank field empty while a
+    werkbank was open. The WERKBANK parameter's default is the werkbank the QGIS project holds."""
+    from qgis.core import QgsApplication, QgsProject
+
+    project = QgsProject.instance()
+    werkbank = str(tmp_path / "open.gpkg")
+    try:
+        project.writeEntry("pmiek", "werkbank", werkbank)
+        alg = QgsApplication.processingRegistry().createAlgorithmById("pmiek:capacitybalance")
+        assert alg.parameterDefinition("WERKBANK").defaultValue() == werkbank
+        startround = QgsApplication.processingRegistry().createAlgorithmById("pmiek:startround")
+        assert startround.parameterDefinition("INPUT").defaultValue() is None  # a frozen round, not this one
+        project.removeEntry("pmiek", "werkbank")
+        alg = QgsApplication.processingRegistry().createAlgorithmById("pmiek:capacitybalance")
+        assert alg.parameterDefinition("WERKBANK").defaultValue() is None
+    finally:
+        project.removeEntry("pmiek", "werkbank")
