@@ -48,3 +48,13 @@ def test_a_dialog_starts_with_the_open_werkbank(pmiek_provider, tmp_path):
         assert alg.parameterDefinition("WERKBANK").defaultValue() is None
     finally:
         project.removeEntry("pmiek", "werkbank")
+
+
+def test_an_optional_parameter_does_not_say_optioneel_twice(pmiek_provider):
+    """QGIS adds '[optioneel]' to an optional parameter's label itself ('Gemeentegrenzen (optioneel) [optioneel]')."""
+    from qgis.core import QgsApplication, QgsProcessingParameterDefinition
+
+    for alg in QgsApplication.processingRegistry().providerById("pmiek").algorithms():
+        for p in alg.parameterDefinitions():
+            if p.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional:
+                assert "optioneel" not in p.description().lower(), (alg.id(), p.name(), p.description())

@@ -86,12 +86,12 @@ class ExportFiches(_ExportBase):
         self.addParameter(QgsProcessingParameterEnum("ORDER", self.tr("Volgorde van de fiches"),
                                                      options=[self.tr("rangorde"), self.tr("knooppunt")],
                                                      defaultValue=0))
-        self.addParameter(QgsProcessingParameterFile("GEMEENTEN", self.tr("Gemeentegrenzen (optioneel)"),
+        self.addParameter(QgsProcessingParameterFile("GEMEENTEN", self.tr("Gemeentegrenzen"),
                                                      optional=True, fileFilter="GeoPackage (*.gpkg)"))
-        self.addParameter(QgsProcessingParameterFile("TEMPLATE_DIR", self.tr("Map met eigen sjablonen (optioneel)"),
+        self.addParameter(QgsProcessingParameterFile("TEMPLATE_DIR", self.tr("Map met eigen sjablonen"),
                                                      behavior=QgsProcessingParameterFile.Behavior.Folder,
                                                      optional=True))
-        self.addParameter(QgsProcessingParameterFile("PREVIOUS_ROUND", self.tr("Vorige ronde (werkbank, optioneel)"),
+        self.addParameter(QgsProcessingParameterFile("PREVIOUS_ROUND", self.tr("Vorige ronde (werkbank)"),
                                                      optional=True, fileFilter="GeoPackage (*.gpkg)"))
         self.addOutput(QgsProcessingOutputNumber("FICHES", self.tr("Aantal fiches")))
         self.addOutput(QgsProcessingOutputNumber("PAGES", self.tr("Pagina's in de atlas")))

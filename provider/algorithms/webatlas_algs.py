@@ -47,9 +47,8 @@ class ExportWebAtlas(_ExportBase):
         self.addParameter(QgsProcessingParameterBoolean("INCLUDE_CONFIDENTIAL",
                                                         self.tr("Vertrouwelijke projecten opnemen"), False))
         self.addParameter(QgsProcessingParameterString("TITLE", self.tr("Titel"), optional=True))
-        self.addParameter(QgsProcessingParameterString("BASEMAP_URL", self.tr("Achtergrondkaart (tegel-URL, "
-                                                                              "optioneel)"), optional=True))
-        self.addParameter(QgsProcessingParameterFile("PREVIOUS_ROUND", self.tr("Vorige ronde (werkbank, optioneel)"),
+        self.addParameter(QgsProcessingParameterString("BASEMAP_URL", self.tr("Achtergrondkaart (tegel-URL)"), optional=True))
+        self.addParameter(QgsProcessingParameterFile("PREVIOUS_ROUND", self.tr("Vorige ronde (werkbank)"),
                                                      optional=True, fileFilter="GeoPackage (*.gpkg)"))
         self.addOutput(QgsProcessingOutputString("INDEX", self.tr("index.html")))
         self.addOutput(QgsProcessingOutputNumber("PROJECTS", self.tr("Aantal projecten")))
