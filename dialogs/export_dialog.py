@@ -70,10 +70,10 @@ class ExportDialog(QDialog):
         self.setWindowTitle(tr("Fiches, atlas en lijsten exporteren"))
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        from .files import werkbank_folder
+        from .files import export_folder
 
-        # default: an 'export' folder next to the werkbank (the chosen folder is remembered)
-        self.folder = QLineEdit(os.path.join(werkbank_folder(session.werkbank_path()), "pmiek_export"))
+        # the folder this werkbank's exports went to last, else an 'export' folder next to it (dialogs.files)
+        self.folder = QLineEdit(export_folder(session.werkbank_path()))
         browse = QPushButton(tr("Bladeren…"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -129,8 +129,15 @@ class ExportDialog(QDialog):
         close.clicked.connect(self.close)
         layout.addWidget(self.buttons)
         self.session.werkbankChanged.connect(self._fill_projects)
+        self.session.werkbankChanged.connect(self._on_werkbank)
         self.session.dataChanged.connect(self._on_data)
         self._fill_projects()
+
+    def _on_werkbank(self, path):
+        """Another werkbank: its own export folder (the previous werkbank's folder got the next one's exports)."""
+        from .files import export_folder
+
+        self.folder.setText(export_folder(path))
 
     def _on_data(self, table):
         if table in ("projects", None, ""):  # a project drawn, renamed or decided: the list shows it now
@@ -197,6 +204,9 @@ class ExportDialog(QDialog):
             return
         self._cancel = False
         self._opts = self.options()
+        from .files import remember_export_folder
+
+        remember_export_folder(path, self._opts["folder"])  # the next session starts here for this werkbank
         if webatlas:
             self._opts.update(fiches=False, atlas=False, lists=False, webatlas=True)
         self._busy(True)
@@ -300,7 +310,8 @@ class ExportDialog(QDialog):
             except RuntimeError:
                 pass
             self.task = None
-        for signal, slot in ((self.session.werkbankChanged, self._fill_projects), (self.session.dataChanged,
+        for signal, slot in ((self.session.werkbankChanged, self._fill_projects),
+                             (self.session.werkbankChanged, self._on_werkbank), (self.session.dataChanged,
                                                                                     self._on_data)):
             try:
                 signal.disconnect(slot)

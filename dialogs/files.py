@@ -31,6 +31,30 @@ def werkbank_folder(werkbank_path=""):
     return start_folder(werkbank_path)
 
 
+EXPORT_FOLDERS = "pmiek/export_folder/"  # + a key of the werkbank: the folder its exports went to last
+
+
+def _werkbank_key(werkbank_path):
+    import hashlib
+
+    return hashlib.sha1(os.path.abspath(werkbank_path).encode("utf-8")).hexdigest()[:16] if werkbank_path else ""
+
+
+def export_folder(werkbank_path):
+    """Where the export dialog starts for this werkbank: the folder its exports went to last (kept across QGIS
+    sessions), else 'pmiek_export' next to it."""
+    if werkbank_path:
+        last = QgsSettings().value(EXPORT_FOLDERS + _werkbank_key(werkbank_path), "", type=str)
+        if last and os.path.isdir(os.path.dirname(os.path.abspath(last))):
+            return last
+    return os.path.join(werkbank_folder(werkbank_path), "pmiek_export")
+
+
+def remember_export_folder(werkbank_path, folder):
+    if werkbank_path and folder:
+        QgsSettings().setValue(EXPORT_FOLDERS + _werkbank_key(werkbank_path), os.path.abspath(folder))
+
+
 def remember(path):
     """Remember the folder of ``path`` (a file or a folder) for the next dialog."""
     if not path:

@@ -99,3 +99,45 @@ def test_dialog_lists_a_project_added_meanwhile_and_keeps_the_ticks(qgis_iface, 
     finally:
         dlg.cleanup()
         dlg.close()
+
+
+def test_the_export_folder_is_the_werkbanks_own_and_kept(qgis_iface, qgis_new_project, tmp_path):
+    """QGIS 3.40 desktop trial F24: the export folder was not remembered across sessions, and after switching werkbank
+    the dialog still offered the previous werkbank's folder, so werkbank B's fiches landed beside werkbank A."""
+    import shutil
+
+    from conftest import SAMPLE_DIR
+    from qgis.core import QgsSettings
+
+    from pmiek_werkbank.dialogs.export_dialog import ExportDialog
+    from pmiek_werkbank.dialogs.files import EXPORT_FOLDERS
+    from pmiek_werkbank.layers.project import Session
+
+    a, b = str(tmp_path / "a" / "werkbank.gpkg"), str(tmp_path / "b" / "werkbank.gpkg")
+    for p in (a, b):
+        os.makedirs(os.path.dirname(p))
+        shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), p)
+    session = Session()
+    session.set_werkbank(a)
+    dlg = ExportDialog(qgis_iface, session)
+    try:
+        assert dlg.folder.text() == str(tmp_path / "a" / "pmiek_export")
+        chosen = str(tmp_path / "a" / "energyboard_maart")
+        dlg.folder.setText(chosen)
+        from pmiek_werkbank.dialogs.files import remember_export_folder
+
+        remember_export_folder(a, chosen)  # what start() does before it exports
+        session.set_werkbank(b)
+        assert dlg.folder.text() == str(tmp_path / "b" / "pmiek_export")
+        session.set_werkbank(a)
+        assert dlg.folder.text() == chosen
+    finally:
+        dlg.cleanup()
+        dlg.close()
+    again = ExportDialog(qgis_iface, session)  # a new session of the dialog (and of QGIS: QgsSettings)
+    try:
+        assert again.folder.text() == chosen
+    finally:
+        again.cleanup()
+        again.close()
+        QgsSettings().remove(EXPORT_FOLDERS.rstrip("/"))
