@@ -250,10 +250,10 @@ class PmiekWerkbankPlugin(ConnectionsMixin):
         if changed and self.iface.mapCanvas() is not None:
             self.iface.mapCanvas().refresh()
         path = self.session.werkbank_path() if self.session is not None else ""
-        from .dialogs.messages import recently_confirmed
+        from .dialogs.messages import SAVED, recently_confirmed
 
         if table and path and not recently_confirmed():  # a dock said what it saved a moment ago: nothing new
-            self.tell(self.tr("Opgeslagen in de werkbank"), "", Qgis.MessageLevel.Success, 3, more=path)
+            self.tell(self.tr(SAVED), "", Qgis.MessageLevel.Success, 3, more=path)
 
     def _on_project_write(self, *args):
         """Which of the plugin's panels are open (and which is in front) is saved with the QGIS project, so

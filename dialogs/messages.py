@@ -10,6 +10,7 @@ import time
 
 LONG_MESSAGE = 35  # characters of title and text the message bar shows beside two panels at 1366×768
 TITLE = "pMIEK Werkbank"
+SAVED = "Opgeslagen in de werkbank"  # the plugin's general confirmation of a write (plugin._on_data_changed)
 _LAST_CONFIRMATION = [0.0]  # when the plugin last confirmed something (time.monotonic)
 
 
@@ -36,10 +37,12 @@ def tell(iface, title, text, level, duration=8, more=""):
     if bar is None:
         return
     if level in (Qgis.MessageLevel.Success, Qgis.MessageLevel.Info):
+        # a dock's own confirmation also replaces the general one its write set off a moment before
+        gone = {title, SAVED} if level == Qgis.MessageLevel.Success else {title}
         items = getattr(bar, "items", None)
         for item in list(items() if callable(items) else []):
             try:
-                if item.title() == title:
+                if item.title() in gone:
                     bar.popWidget(item)
             except (AttributeError, RuntimeError):
                 continue

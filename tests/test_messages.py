@@ -79,3 +79,7 @@ def test_a_confirmation_replaces_its_earlier_self_and_a_warning_stacks(qgis_app)
     got = sorted((i.title(), i.text()) for i in iface.bar.items())
     assert got == [("Let op", "eerste"), ("Let op", "tweede"), ("Opgeslagen in de werkbank", "")]
     assert recently_confirmed()
+    # a dock's own confirmation right after (a link: the write's general one first, then the dock's) replaces it
+    tell(iface, "Gekoppeld en opgeslagen", "3 ontwikkelingen", Qgis.MessageLevel.Success, 0)
+    got = sorted((i.title(), i.text()) for i in iface.bar.items())
+    assert got == [("Gekoppeld en opgeslagen", "3 ontwikkelingen"), ("Let op", "eerste"), ("Let op", "tweede")]
