@@ -276,3 +276,38 @@ def configure_forms(layers):
         table = layer.customProperty("pmiek/table")
         if table in ALIASES or table in VALUE_MAPS:
             configure_form(layer, table, lookup)
+
+
+# The balance layer and a variant's map (fields of provider.algorithms.project_algs.BALANCE_FIELDS): Dutch names, MW
+# to one decimal and statuses by their label where QGIS shows a feature (identify, attribute table, form).
+BALANCE_ALIASES = {
+    "unit_id": "Station/knooppunt-id", "unit_name": "Naam", "year": "Zichtjaar",
+    "capacity_mw": "Afnamecapaciteit (MW)", "base_capacity_mw": "Capaciteit zonder projecten (MW)",
+    "project_capacity_mw": "Extra capaciteit projecten (MW)", "demand_mw": "Vraag (MW)",
+    "other_demand_mw": "Overige vraag (MW)", "supply_mw": "Aanbod (MW)", "other_supply_mw": "Overig aanbod (MW)",
+    "balance_mw": "Balans afname (MW)", "supply_capacity_mw": "Terugleveringscapaciteit (MW)",
+    "supply_balance_mw": "Balans teruglevering (MW)", "status": "Status afname",
+    "supply_status": "Status teruglevering", "first_shortage_year": "Eerste tekortjaar afname",
+    "supply_first_shortage_year": "Eerste tekortjaar teruglevering", "unserved_count": "Niet te bedienen (afname)",
+    "unserved_supply_count": "Niet te bedienen (teruglevering)", "n_developments": "Ontwikkelingen",
+    "capacity_note": "Toelichting capaciteit", "variant": "Variant",
+}
+
+
+def configure_balance_fields(layer):
+    """Dutch aliases, MW with one decimal and the status labels on a balance-status layer (a trial: QGIS's identify
+    panel showed 'balance_mw -82,31605' and 'status tekort' where the dock says 'Balans -82,3 MW, Tekort')."""
+    from ..knooppunten.balance import UNKNOWN_STATUS_TEXT
+
+    fields = layer.fields()
+    statuses = {"map": [{E.balance_status_label(code): code} for code in E.BALANCE_STATUS]
+                + [{E.balance_status_label(""): UNKNOWN_STATUS_TEXT}]}
+    for i in range(fields.count()):
+        name = fields.at(i).name()
+        if name in BALANCE_ALIASES:
+            layer.setFieldAlias(i, BALANCE_ALIASES[name])
+        if name.endswith("_mw"):
+            layer.setEditorWidgetSetup(i, QgsEditorWidgetSetup("Range", {
+                "Precision": 1, "Min": -1e9, "Max": 1e9, "Step": 0.1, "Style": "SpinBox", "AllowNull": True}))
+        elif name in ("status", "supply_status"):
+            layer.setEditorWidgetSetup(i, QgsEditorWidgetSetup("ValueMap", statuses))

@@ -141,7 +141,8 @@ BALANCE_LAYER_PROPERTY = "pmiek/balance_level"
 
 def style_by_status(layer):
     """The one palette of balance statuses on a layer with a 'status' field (the balance layer, a variant's map):
-    ruim, krap, tekort and onbekend (written 'onbekend' where the model's status is ''), with Dutch labels."""
+    ruim, krap, tekort and onbekend (written 'onbekend' where the model's status is ''), with Dutch labels; its
+    fields with Dutch names, MW to one decimal and status labels (``layers.forms.configure_balance_fields``)."""
     from qgis.core import QgsCategorizedSymbolRenderer, QgsRendererCategory, QgsSymbol, QgsWkbTypes
     from qgis.PyQt.QtGui import QColor
 
@@ -158,6 +159,9 @@ def style_by_status(layer):
             sym.setOpacity(0.6)
         cats.append(QgsRendererCategory(code or UNKNOWN_STATUS_TEXT, sym, balance_status_label(code)))
     layer.setRenderer(QgsCategorizedSymbolRenderer("status", cats))
+    from .forms import configure_balance_fields
+
+    configure_balance_fields(layer)  # and its fields read as the dock says them (identify, attribute table)
 
 
 def derived_balance_layers(project=None):

@@ -348,3 +348,33 @@ def test_loaded_balance_output_is_drawn_by_status(pmiek_provider, unknown_wb, we
             assert sym is not None and sym.color().name() == MAP_STATUS_COLOURS[status], key
     finally:
         renderer.stopRender(rctx)
+
+
+def test_balance_layer_fields_read_as_the_dock_says_them(qgis_iface, session, unknown_wb, werkbank_path):
+    """QGIS 3.40 desktop trial F12: the identify panel showed the balance layer as 'balance_mw -82,31605' and
+    'status tekort'; it now shows Dutch names, MW to one decimal and the status labels."""
+    from qgis.core import QgsApplication
+
+    from pmiek_werkbank.dialogs.balance_dock import BalanceDock
+
+    session.set_werkbank(werkbank_path)
+    b = BalanceDock(qgis_iface, session)
+    try:
+        b.years.setText("2025,2030")
+        b.apply_settings()
+        layer = b.layer
+        fields = layer.fields()
+
+        def shown(name, value):
+            i = fields.indexOf(name)
+            setup = layer.editorWidgetSetup(i)
+            formatter = QgsApplication.fieldFormatterRegistry().fieldFormatter(setup.type())
+            return formatter.representValue(layer, i, setup.config(), None, value)
+
+        assert layer.attributeDisplayName(fields.indexOf("balance_mw")) == "Balans afname (MW)"
+        assert shown("balance_mw", -82.31605).replace(",", ".") == "-82.3"
+        assert shown("status", "tekort") == "Tekort" and shown("status", "onbekend") == "Onbekend"
+        assert shown("supply_status", "ruim") == "Ruim"
+    finally:
+        b.cleanup()
+        b.deleteLater()
