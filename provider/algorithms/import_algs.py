@@ -204,18 +204,17 @@ def _table_frame(layer):
     its encoding (Windows-1252 from Dutch Excel, which GDAL handed on undecoded: an English 'utf-8 codec can't
     decode'), a title line above the column names, merged cells and formulas without a result named per row,
     a totals line); None for any other layer (read by ``layers.qgis_io.layer_to_frame``)."""
-    from ...ingest.reader import is_table, read_table
+    from ...ingest.reader import is_table, read_source
 
     if layer.providerType() != "ogr" or not is_table(layer.source()):
         return None
-    parts = layer.source().split("|")
-    if not os.path.isfile(parts[0]) or layer.subsetString():
+    path = layer.source().split("|")[0]
+    if not os.path.isfile(path) or layer.subsetString():
         return None  # a filtered layer: QGIS applies the filter (layer_to_frame)
-    sheet = next((p[len("layername="):] for p in parts[1:] if p.startswith("layername=")), None)
-    frame = read_table(parts[0], sheet=sheet)
+    frame = read_source(layer.source())  # the sheet a 'layername=' names
     # the feature id QGIS shows for the same file (the id of a row when no id field is chosen): GDAL numbers a
     # spreadsheet's rows by their line, a CSV's records from 1 after the column names
-    csv_file = parts[0].lower().endswith((".csv", ".txt", ".tsv"))
+    csv_file = path.lower().endswith((".csv", ".txt", ".tsv"))
     frame.insert(0, "_fid", range(1, len(frame) + 1) if csv_file else frame["_row"].to_numpy())
     return frame
 
