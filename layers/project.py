@@ -34,6 +34,13 @@ TABLE_LAYERS = (
 )
 
 
+def project_werkbank(project=None):
+    """The werkbank a QGIS project holds (entry ``pmiek/werkbank``, written by :meth:`Session.set_werkbank`): a file
+    path or a PostgreSQL target; '' when none."""
+    value, ok = (project or QgsProject.instance()).readEntry("pmiek", "werkbank", "")
+    return value if ok and value else ""
+
+
 class Session(QObject):
     """Signals the docks listen to; one instance per plugin."""
 
@@ -63,8 +70,7 @@ class Session(QObject):
 
     def werkbank_path(self):
         """The current werkbank: a file path or a PostgreSQL target; '' when none."""
-        value, ok = self.project.readEntry("pmiek", "werkbank", "")
-        return value if ok and value else ""
+        return project_werkbank(self.project)
 
     def adopt_project_werkbank(self):
         """After a project is read: its werkbank becomes the session's (following its layers, see

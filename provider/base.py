@@ -51,13 +51,9 @@ def _current_werkbank():
     """The werkbank open in the plugin (the QGIS project's entry), as the default of a WERKBANK parameter: a
     Processing dialog opened while a werkbank is open starts with it filled in (QGIS 3.40 desktop trial F5: every
     dialog opened with the field empty).  None without one (qgis_process, another project)."""
-    try:
-        from qgis.core import QgsProject
+    from ..layers.project import project_werkbank
 
-        value, ok = QgsProject.instance().readEntry("pmiek", "werkbank", "")
-    except Exception:  # noqa: BLE001 - no project (a bare process)
-        return None
-    return value if ok and value else None
+    return project_werkbank() or None
 
 
 _STATUS_STYLE = []  # the latest post-processor (QGIS owns it once set and deletes it after use)
