@@ -593,9 +593,6 @@ def _outside_province(source, province, placed, geoms):
             for p in rep.sorted_problems()]
 
 
-_PROVINCE = {}
-
-
 def _province_of(wb):
     """``(polygon, name)`` of the werkbank's province (the polygon read once per code), or None."""
     from ..layers.validation import province_geometry
@@ -604,9 +601,7 @@ def _province_of(wb):
     code = prog.get("province_code") or prog.get("province")
     if not code:
         return None
-    if code not in _PROVINCE:
-        _PROVINCE[code] = province_geometry(code)
-    return _PROVINCE[code], prog.get("province") or code
+    return province_geometry(code), prog.get("province") or code  # read once per process (layers.validation)
 
 
 # Fields derived from another column when that column is present in the source.
