@@ -216,7 +216,7 @@ class FicheLayout:
                 from qgis.core import QgsLayoutSize
 
                 room = self.map.sceneBoundingRect().width() - 4
-                width = max(L.text_width_mm(note, 7, bold=True, dpi=d) for d in (72, 96, 300)) * 1.06 + 3
+                width = L.widest_mm(note, 7, bold=True) * 1.06 + 3
                 self.map_note.attemptResize(QgsLayoutSize(min(room, width), 4.5))
             self.map_note.setVisibility(bool(note))
         self.current = p
@@ -435,7 +435,7 @@ def continuation_title(p, width_mm=190.0, size_pt=CONTINUATION_PT):
     room = width_mm * 0.95
 
     def fits(text):
-        return max(L.text_width_mm(text, size_pt, bold=True, dpi=dpi) for dpi in (72, 96, 300)) <= room
+        return L.widest_mm(text, size_pt, bold=True) <= room
 
     title = _title(p)
     if fits(title + suffix):

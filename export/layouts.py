@@ -369,6 +369,11 @@ def text_width_mm(text, size_pt, bold=False, dpi=72):
     return QFontMetricsF(font, image).horizontalAdvance(text) * 25.4 / dpi
 
 
+def widest_mm(text, size_pt, bold=False, dpis=(72, 96, 300)):
+    """The widest :func:`text_width_mm` of ``text`` at the resolutions QGIS may measure and wrap it at."""
+    return max(text_width_mm(text, size_pt, bold=bold, dpi=dpi) for dpi in dpis)
+
+
 def fit_footer(layout, footer):
     """Left-align the footer labels and shrink their font so the longest line fits: never into the page number.
 
@@ -389,7 +394,7 @@ def fit_footer(layout, footer):
     dpis = sorted({72, 96, int(layout.renderContext().dpi())})
 
     def widest(size_pt):
-        return max(text_width_mm(line, size_pt, dpi=dpi) for line in lines for dpi in dpis) if lines else 0.0
+        return max(widest_mm(line, size_pt, dpis=dpis) for line in lines) if lines else 0.0
 
     for item in layout.items():
         if isinstance(item, QgsLayoutItemLabel) and item.id().startswith("footer"):
