@@ -10,6 +10,12 @@ from conftest import SAMPLE_DIR
 from qgis.core import QgsProject, QgsSettings
 
 
+def _sample(path):
+    """A copy of the shipped sample werkbank at ``path`` (returned as text)."""
+    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), str(path))
+    return str(path)
+
+
 def _plugin(qgis_iface):
     import pmiek_werkbank
 
@@ -21,8 +27,7 @@ def _plugin(qgis_iface):
 def test_data_changed_repaints_the_layers_of_that_table(qgis_iface, tmp_path):
     from pmiek_werkbank.layers.project import werkbank_layers
 
-    path = str(tmp_path / "werkbank.gpkg")
-    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    path = _sample(tmp_path / "werkbank.gpkg")
     QgsProject.instance().clear()  # only this werkbank's layers (earlier tests may have left theirs)
     plugin = _plugin(qgis_iface)
     try:
@@ -58,8 +63,7 @@ def test_data_changed_repaints_the_layers_of_that_table(qgis_iface, tmp_path):
 def test_project_saved_beside_the_werkbank_and_folder_remembered(qgis_iface, tmp_path):
     from pmiek_werkbank.dialogs.files import SETTINGS_FOLDER, remember, start_folder
 
-    path = str(tmp_path / "werkbank.gpkg")
-    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    path = _sample(tmp_path / "werkbank.gpkg")
     plugin = _plugin(qgis_iface)
     try:
         assert plugin.open_werkbank(path=path)
@@ -113,8 +117,7 @@ def test_a_saved_project_does_not_bring_back_an_empty_balance_layer(qgis_iface, 
     from pmiek_werkbank.dialogs.registry import available_entries
     from pmiek_werkbank.layers.project import derived_balance_layers
 
-    path = str(tmp_path / "werkbank.gpkg")
-    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    path = _sample(tmp_path / "werkbank.gpkg")
     QgsProject.instance().clear()
     plugin = _plugin(qgis_iface)
     try:
@@ -149,8 +152,7 @@ def test_opening_a_werkbank_leaves_nothing_to_save_after_the_map_is_drawn(qgis_i
     change after that still counts."""
     from helpers import process_events_until
 
-    path = str(tmp_path / "werkbank.gpkg")
-    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    path = _sample(tmp_path / "werkbank.gpkg")
     QgsProject.instance().clear()
     plugin = _plugin(qgis_iface)
     canvas = qgis_iface.mapCanvas()
@@ -175,10 +177,8 @@ def test_opening_a_werkbank_leaves_nothing_to_save_after_the_map_is_drawn(qgis_i
 def test_switching_werkbank_leaves_the_previous_project_file_alone(qgis_iface, tmp_path):
     """After 'QGIS-project naast de werkbank opslaan' and switching to another werkbank, QGIS's Save wrote the new
     werkbank's layers over the previous werkbank's .qgz: the project has no file name after the switch."""
-    path = str(tmp_path / "werkbank.gpkg")
-    other = str(tmp_path / "andere.gpkg")
-    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
-    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), other)
+    path = _sample(tmp_path / "werkbank.gpkg")
+    other = _sample(tmp_path / "andere.gpkg")
     QgsProject.instance().clear()
     plugin = _plugin(qgis_iface)
     try:
@@ -203,8 +203,7 @@ def test_a_saved_project_opens_its_panels_again(qgis_iface, tmp_path):
     from pmiek_werkbank.dialogs.registry import available_entries
     from pmiek_werkbank.layers.project import derived_balance_layers
 
-    path = str(tmp_path / "werkbank.gpkg")
-    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    path = _sample(tmp_path / "werkbank.gpkg")
     QgsProject.instance().clear()
     plugin = _plugin(qgis_iface)
     try:
@@ -249,8 +248,7 @@ def test_a_copied_project_folder_works_on_its_own_werkbank(qgis_iface, tmp_path)
 
     first = tmp_path / "ronde1"
     first.mkdir()
-    path = str(first / "werkbank.gpkg")
-    shutil.copyfile(os.path.join(SAMPLE_DIR, "voorbeeld_werkbank.gpkg"), path)
+    path = _sample(first / "werkbank.gpkg")
     QgsProject.instance().clear()
     plugin = _plugin(qgis_iface)
     try:
