@@ -593,6 +593,9 @@ def _outside_province(source, province, placed, geoms):
             for p in rep.sorted_problems()]
 
 
+_PROVINCE = {}
+
+
 def _province_of(wb):
     """``(polygon, name)`` of the werkbank's province (the polygon read once per code), or None."""
     from ..layers.validation import province_geometry
@@ -601,7 +604,9 @@ def _province_of(wb):
     code = prog.get("province_code") or prog.get("province")
     if not code:
         return None
-    return province_geometry(code), prog.get("province") or code  # read once per process (layers.validation)
+    if code not in _PROVINCE:
+        _PROVINCE[code] = province_geometry(code)
+    return _PROVINCE[code], prog.get("province") or code
 
 
 # Fields derived from another column when that column is present in the source.

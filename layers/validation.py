@@ -791,23 +791,19 @@ def _signed_area_sum(g):
 
 # ---- province -----------------------------------------------------------------------
 
-_PROVINCES = {}  # province code -> its polygon (or None), read once per process
-
-
 def province_geometry(code_or_name):
-    """The (generalised) CBS province polygon in RD for a code (PV26) or name; None when unknown.  Read once per
-    province and process (every import and every fiche export asks for it)."""
+    """The (generalised) CBS province polygon in RD for a code (PV26) or name; None when unknown."""
     from ..werkbank.provinces import province_code
 
     code = province_code(code_or_name)
     if code is None or not os.path.exists(PROVINCES_GPKG):
         return None
-    if code not in _PROVINCES:
-        from ..vector_io import read_frame
+    from ..vector_io import read_frame
 
-        df = read_frame(PROVINCES_GPKG, where="statcode = '{}'".format(code))
-        _PROVINCES[code] = df.geometry.iloc[0] if len(df) else None
-    return _PROVINCES[code]
+    df = read_frame(PROVINCES_GPKG, where="statcode = '{}'".format(code))
+    if not len(df):
+        return None
+    return df.geometry.iloc[0]
 
 
 DEFAULT_TOLERANCE_M = 2000.0
